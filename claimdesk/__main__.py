@@ -1,0 +1,3 @@
+from claimdesk.cli import main
+
+raise SystemExit(main())

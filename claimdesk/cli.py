@@ -1,0 +1,56 @@
+"""The ``claimdesk`` console command: argument parsing and dispatch to subcommands.
+
+Exit status: 0 on success, 1 with a one-line message on stderr for bad input or a
+refused file, 2 for bad usage (argparse's convention), 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from claimdesk import __version__
+from claimdesk.commands import COMMANDS
+from claimdesk.commands.common import add_common_options, fail
+from store.errors import ClaimdeskError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimdesk",
+        description=(
+            "Read news articles side by side, mark their claims, link reports of the same"
+            " fact across outlets, and export the spans as training data. With no command,"
+            " opens the reader on the default database (seeded with the sample corpus)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"claimdesk {__version__}")
+    add_common_options(parser, top_level=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from claimdesk.commands import read_cmd
+
+        args.documents = []
+        handler = read_cmd.run
+    else:
+        handler = args.handler
+    try:
+        return int(handler(args))
+    except ClaimdeskError as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        print("claimdesk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error worth a traceback.
+        sys.stderr.close()
+        return 0

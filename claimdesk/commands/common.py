@@ -1,0 +1,79 @@
+"""Options every subcommand shares, and how a command opens its database."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from store.errors import ClaimdeskError
+from store.paths import DB_ENV, default_db_path
+from store.seed import ensure_seeded
+from store.session import Session
+
+ANNOTATOR_ENV = "CLAIMDESK_ANNOTATOR"
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "annotator"
+
+
+def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """``--db`` and ``--annotator``, accepted before or after the subcommand.
+
+    Subcommand copies default to SUPPRESS so they never overwrite a value given
+    before the subcommand.
+    """
+    default = None if top_level else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help=f"database file (default: ${DB_ENV}, else claimdesk.db in the user data folder)",
+    )
+    parser.add_argument(
+        "--annotator",
+        default=default,
+        metavar="NAME",
+        help=f"who is annotating (default: ${ANNOTATOR_ENV}, else the login name)",
+    )
+
+
+def common_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    add_common_options(parent)
+    return parent
+
+
+def annotator_of(args: argparse.Namespace) -> str:
+    name = getattr(args, "annotator", None) or os.environ.get(ANNOTATOR_ENV) or login_name()
+    name = name.strip()
+    if not name or not name.isprintable():
+        raise ClaimdeskError(f"annotator name {name!r} must be printable and not empty")
+    return name
+
+
+def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:
+    """The database path, and whether it is the default one (which gets seeded)."""
+    given = getattr(args, "db", None)
+    if given is not None:
+        return Path(given).expanduser(), False
+    return default_db_path(), True
+
+
+def open_session(args: argparse.Namespace, *, seed: bool = True) -> Session:
+    path, is_default = db_path_of(args)
+    if is_default and seed:
+        ensure_seeded(path)
+    return Session(path, annotator_of(args))
+
+
+def fail(message: str) -> int:
+    print(f"claimdesk: {message}", file=sys.stderr)
+    return 1

@@ -1,0 +1,65 @@
+"""``claimdesk import PATH...``: add article files and folders to the database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from claimdesk.commands.common import common_parent, open_session
+from claimdesk.progress import progress_bar
+from store.formats.dispatch import SUPPORTED_SUFFIXES
+from store.formats.limits import MAX_ARTICLE_CHARS
+from store.importer import import_paths
+from store.paths import sample_corpus_path
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "import",
+        parents=[common_parent()],
+        help="import article files and folders",
+        description=(
+            "Import articles from files and folders (recursively): "
+            + ", ".join(sorted(SUPPORTED_SUFFIXES))
+            + ". Re-importing the same text does nothing. Refused files are listed one per"
+            " line on stderr and make the exit status 1; the rest still import."
+        ),
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    parser.add_argument(
+        "--sample", action="store_true", help="also import the bundled sample corpus"
+    )
+    parser.add_argument(
+        "--max-chars",
+        type=int,
+        default=MAX_ARTICLE_CHARS,
+        metavar="N",
+        help=f"refuse articles longer than N characters (default {MAX_ARTICLE_CHARS:,})",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    paths: list[Path] = list(args.paths)
+    if args.sample:
+        paths.append(sample_corpus_path())
+    if not paths:
+        print("claimdesk import: give at least one PATH, or --sample", file=sys.stderr)
+        return 2
+    with open_session(args, seed=False) as session, progress_bar(
+        "importing", enabled=not args.quiet
+    ) as progress:
+        report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
+    for refused in report.refused:
+        print(f"claimdesk: refused {refused}", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"imported {report.added} new document(s) from {report.files} file(s);"
+            f" {report.duplicates} already present; {len(report.refused)} refused"
+            + (f"; {len(report.skipped)} unsupported file(s) skipped" if report.skipped else "")
+        )
+    return 0 if report.ok else 1

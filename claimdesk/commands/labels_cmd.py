@@ -1,0 +1,35 @@
+"""``claimdesk labels``: list the label set, or load one from a TOML file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from claimdesk.commands.common import common_parent, open_session
+from store.labels import load_labels_toml
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "labels",
+        parents=[common_parent()],
+        help="list the label set, or load labels from a TOML file",
+        description=(
+            "Without --load, list the labels. With --load FILE, add or update the labels"
+            " defined as [[label]] tables (name, colour, hotkey, description) in FILE."
+        ),
+    )
+    parser.add_argument("--load", type=Path, metavar="FILE", help="TOML file of [[label]] tables")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        if args.load is not None:
+            for label in load_labels_toml(args.load):
+                session.save_label(label)
+        for label in session.labels():
+            print(f"{label.hotkey or ' '}  {label.name:<12} {label.colour}  {label.description}")
+    return 0

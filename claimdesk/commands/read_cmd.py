@@ -1,0 +1,49 @@
+"""``claimdesk read NAME...`` (and plain ``claimdesk``): open the reader."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from claimdesk.commands.common import annotator_of, common_parent, db_path_of
+from store.seed import ensure_seeded
+from store.session import Session
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "read",
+        parents=[common_parent()],
+        help="open documents side by side in the reader",
+        description=(
+            "Open the named documents (source name, unique prefix, or id) side by side in the"
+            " reader; with no names, open the library."
+        ),
+    )
+    parser.add_argument("documents", nargs="*", metavar="NAME")
+    add_tui_options(parser)
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def add_tui_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--keymap",
+        metavar="NAME|FILE",
+        default=argparse.SUPPRESS,
+        help="default, vim, emacs, or a TOML keymap file (default: from the config file)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    path, is_default = db_path_of(args)
+    if is_default:
+        ensure_seeded(path)
+    annotator = annotator_of(args)
+    names: list[str] = list(getattr(args, "documents", []) or [])
+    # Resolve names before the screen takes over, so a typo is a plain one-line error.
+    with Session(path, annotator) as session:
+        doc_ids = [session.find_document(name).id for name in names]
+    from tui.launch import run_tui
+
+    return run_tui(path, annotator, doc_ids=doc_ids, keymap=getattr(args, "keymap", None))

@@ -1,0 +1,217 @@
+"""The append-only change log, and undo/redo built on it.
+
+Every user action is one transaction that writes its rows and, beside them, one
+``changes`` row per touched row (its columns before and after). Undo and redo are
+new actions that point back at the action they reverse, so the log stays
+append-only, survives restarts, and doubles as the audit trail.
+
+| caller                        | calls                                   |
+|-------------------------------|-----------------------------------------|
+| spans, links, documents       | ``user_action`` + ``Action.record``     |
+| Session.undo / Session.redo   | ``undo`` / ``redo``                     |
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sqlite_utils
+
+from store.clock import now
+from store.db import write
+from store.errors import ClaimdeskError
+
+ActionKind = Literal["do", "undo", "redo"]
+Row = dict[str, Any]
+
+# Tables whose rows undo may touch, with their primary keys.
+UNDOABLE_TABLES: dict[str, tuple[str, ...]] = {
+    "spans": ("id",),
+    "links": ("id",),
+    "labels": ("name",),
+    "document_status": ("doc_id", "annotator"),
+}
+
+
+class UndoConflict(ClaimdeskError):
+    """Undo or redo would overwrite a change someone made since."""
+
+
+@dataclass(slots=True)
+class Action:
+    """One user action in progress: the rows it changed, recorded as it goes."""
+
+    db: sqlite_utils.Database
+    annotator: str
+    kind: ActionKind = "do"
+    ref_action: str | None = None
+    summary: str | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    at: str = field(default_factory=now)
+    recorded: int = 0
+
+    def record(self, table: str, key: Row, before: Row | None, after: Row | None) -> None:
+        """Log that ``table``'s row ``key`` went from ``before`` to ``after`` (None: absent)."""
+        if table not in UNDOABLE_TABLES:
+            raise ValueError(f"{table} is not a logged table")
+        self.db.execute(
+            "INSERT INTO changes (action_id, kind, ref_action, at, annotator, table_name,"
+            " row_id, before, after, summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                self.id,
+                self.kind,
+                self.ref_action,
+                self.at,
+                self.annotator,
+                table,
+                json.dumps(key, sort_keys=True),
+                None if before is None else json.dumps(before, sort_keys=True),
+                None if after is None else json.dumps(after, sort_keys=True),
+                self.summary,
+            ],
+        )
+        self.recorded += 1
+
+
+@contextlib.contextmanager
+def user_action(
+    db: sqlite_utils.Database, annotator: str, summary: str | None = None
+) -> Iterator[Action]:
+    """One short transaction for one user action; committed when the block ends."""
+    with write(db):
+        yield Action(db=db, annotator=annotator, summary=summary)
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    table: str
+    key: Row
+    before: Row | None
+    after: Row | None
+
+
+def _stacks(db: sqlite_utils.Database, annotator: str) -> tuple[list[str], list[str]]:
+    """Replay the annotator's log into (undoable, redoable) action ids, newest last."""
+    done: list[str] = []
+    undone: list[str] = []
+    rows = db.conn.execute(
+        "SELECT action_id, kind, ref_action FROM changes WHERE annotator = ?"
+        " GROUP BY action_id ORDER BY min(id)",
+        [annotator],
+    )
+    for action_id, kind, ref in rows:
+        if kind == "do":
+            done.append(action_id)
+            undone.clear()
+        elif kind == "undo" and ref in done:
+            done.remove(ref)
+            undone.append(ref)
+        elif kind == "redo" and ref in undone:
+            undone.remove(ref)
+            done.append(ref)
+    return done, undone
+
+
+def _changes_of(db: sqlite_utils.Database, action_id: str) -> list[_Change]:
+    rows = db.conn.execute(
+        "SELECT table_name, row_id, before, after FROM changes WHERE action_id = ? ORDER BY id",
+        [action_id],
+    )
+    return [
+        _Change(
+            table=table,
+            key=json.loads(key),
+            before=None if before is None else json.loads(before),
+            after=None if after is None else json.loads(after),
+        )
+        for table, key, before, after in rows
+    ]
+
+
+def _summary_of(db: sqlite_utils.Database, action_id: str) -> str | None:
+    row = db.conn.execute(
+        "SELECT summary FROM changes WHERE action_id = ? LIMIT 1", [action_id]
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _current(db: sqlite_utils.Database, table: str, key: Row, columns: list[str]) -> Row | None:
+    where = " AND ".join(f'"{name}" = ?' for name in key)
+    cols = ", ".join(f'"{name}"' for name in columns)
+    row = db.conn.execute(
+        f'SELECT {cols} FROM "{table}" WHERE {where}', list(key.values())
+    ).fetchone()
+    return None if row is None else dict(zip(columns, row, strict=True))
+
+
+def _apply(action: Action, change: _Change, *, forward: bool) -> None:
+    """Move one row from one recorded state to the other, refusing if it moved since."""
+    db = action.db
+    expected, wanted = (change.before, change.after) if forward else (change.after, change.before)
+    columns = sorted({*(expected or {}), *(wanted or {}), *change.key})
+    current = _current(db, change.table, change.key, columns)
+    if expected is None:
+        if current is not None:
+            raise UndoConflict(f"{change.table} row {change.key} was re-created since")
+    else:
+        if current is None or any(current.get(k) != v for k, v in expected.items()):
+            raise UndoConflict(f"{change.table} row {change.key} was changed by someone since")
+    where = " AND ".join(f'"{name}" = ?' for name in change.key)
+    if wanted is None:
+        db.execute(f'DELETE FROM "{change.table}" WHERE {where}', list(change.key.values()))
+    elif expected is None:
+        row = {**change.key, **wanted}
+        names = ", ".join(f'"{name}"' for name in row)
+        marks = ", ".join("?" for _ in row)
+        db.execute(f'INSERT INTO "{change.table}" ({names}) VALUES ({marks})', list(row.values()))
+    else:
+        sets = ", ".join(f'"{name}" = ?' for name in wanted)
+        db.execute(
+            f'UPDATE "{change.table}" SET {sets} WHERE {where}',
+            [*wanted.values(), *change.key.values()],
+        )
+    action.record(change.table, change.key, expected, wanted)
+
+
+def undo(db: sqlite_utils.Database, annotator: str) -> str | None:
+    """Reverse the annotator's newest action still in effect; its summary, or None."""
+    with write(db):
+        done, _ = _stacks(db, annotator)
+        if not done:
+            return None
+        target = done[-1]
+        summary = _summary_of(db, target)
+        action = Action(db=db, annotator=annotator, kind="undo", ref_action=target, summary=summary)
+        for change in reversed(_changes_of(db, target)):
+            _apply(action, change, forward=False)
+        return summary or "change"
+
+
+def redo(db: sqlite_utils.Database, annotator: str) -> str | None:
+    """Re-apply the annotator's newest undone action; its summary, or None."""
+    with write(db):
+        _, undone = _stacks(db, annotator)
+        if not undone:
+            return None
+        target = undone[-1]
+        summary = _summary_of(db, target)
+        action = Action(db=db, annotator=annotator, kind="redo", ref_action=target, summary=summary)
+        for change in _changes_of(db, target):
+            _apply(action, change, forward=True)
+        return summary or "change"
+
+
+def history(db: sqlite_utils.Database, *, limit: int = 100) -> list[Row]:
+    """The newest change rows, newest first, for audit views."""
+    return list(
+        db.query(
+            "SELECT id, action_id, kind, at, annotator, table_name, row_id, before, after,"
+            " summary FROM changes ORDER BY id DESC LIMIT ?",
+            [limit],
+        )
+    )

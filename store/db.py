@@ -1,0 +1,142 @@
+"""Opening a claimdesk database and running short write transactions on it.
+
+Every connection is in autocommit mode at the driver level; writes go through
+:func:`write`, which takes the write lock up front with ``BEGIN IMMEDIATE`` so that
+a read-then-write transaction never fails half-way with "database is locked", and
+retries a bounded number of times when another annotator holds the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
+from store.migrations import migrate
+
+BUSY_TIMEOUT_MS = 5_000
+BUSY_RETRIES = 5
+
+
+def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and if needed create and migrate) the database at ``path``.
+
+    ``":memory:"`` gives a private in-memory database, used by tests.
+    """
+    target = str(path)
+    if target != ":memory:":
+        file = Path(target)
+        if not create and not file.exists():
+            raise ClaimdeskError(f"{file}: no such database")
+        if file.is_dir():
+            raise ClaimdeskError(f"{file}: is a folder, not a database file")
+        if create:
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreUnwritable(f"{file.parent}: cannot create folder: {error.strerror}") from error
+    try:
+        conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise translate_error(error, target) from error
+    db = sqlite_utils.Database(conn)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if target != ":memory:":
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal" and _is_writable(conn):
+                raise ClaimdeskError(f"{target}: cannot switch the database to WAL mode ({mode})")
+            # FULL makes every committed annotation survive a power cut, not only a crash.
+            conn.execute("PRAGMA synchronous = FULL")
+        migrate(db, write=lambda: write(db))
+    except sqlite3.Error as error:
+        conn.close()
+        raise translate_error(error, target) from error
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def _is_writable(conn: sqlite3.Connection) -> bool:
+    try:
+        return not conn.execute("PRAGMA query_only").fetchone()[0]
+    except sqlite3.Error:
+        return False
+
+
+def translate_error(error: sqlite3.Error, where: str = "database") -> ClaimdeskError:
+    """Turn SQLite's error into claimdesk's one-line message with the right class."""
+    message = str(error)
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StoreBusy(f"{where}: database is locked by another writer; try again")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreUnwritable(f"{where}: database is read-only; nothing was changed")
+    if "disk is full" in lowered or "disk i/o" in lowered:
+        return StoreUnwritable(f"{where}: {message}; nothing was changed")
+    if "not a database" in lowered or "malformed" in lowered:
+        return ClaimdeskError(f"{where}: not a usable claimdesk database ({message})")
+    if "unable to open" in lowered:
+        return StoreUnwritable(f"{where}: cannot open database file")
+    return ClaimdeskError(f"{where}: {message}")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    lowered = str(error).lower()
+    return "locked" in lowered or "busy" in lowered
+
+
+def db_label(db: sqlite_utils.Database) -> str:
+    """The database's file name for messages (``:memory:`` for in-memory databases)."""
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    return str(row[2]) if row and row[2] else ":memory:"
+
+
+@contextlib.contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run the block as one short write transaction, committed on exit.
+
+    Nested calls become savepoints of the outer transaction. Lock contention is
+    retried with jittered back-off before :class:`StoreBusy` is raised; SQLite's
+    own errors come out as :class:`ClaimdeskError` subclasses with one-line messages.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    for attempt in range(BUSY_RETRIES):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or attempt == BUSY_RETRIES - 1:
+                raise translate_error(error, db_label(db)) from error
+            time.sleep(0.05 * (2**attempt) * (0.5 + random.random()))
+    try:
+        yield db
+    except BaseException as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error):
+            raise translate_error(error, db_label(db)) from error
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise translate_error(error, db_label(db)) from error
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """A number that changes whenever another connection commits (cheap to poll)."""
+    return int(db.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -1,0 +1,183 @@
+"""Where documents are stored, found, searched, and given a per-annotator status."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import sqlite_utils
+
+from store.changelog import Action
+from store.clock import now
+from store.errors import ClaimdeskError, NotFound
+from store.formats import ParsedArticle
+from store.model import DOCUMENT_STATUSES, Document, DocumentInfo, DocumentStatus
+
+_INFO_COLUMNS = (
+    "id, source_name, outlet, title, published, url, language, sha256, imported_at, length(text)"
+)
+_DOC_COLUMNS = "id, source_name, outlet, title, published, url, language, text, sha256, imported_at"
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _unique_source_name(db: sqlite_utils.Database, article: ParsedArticle) -> str:
+    """The article's file name, or, when another text holds it, a qualified variant."""
+    base = article.source_name
+    candidates = [base]
+    if article.outlet:
+        candidates.append(f"{article.outlet}/{base}")
+    candidates += [f"{base}~{n}" for n in range(2, 10_000)]
+    for name in candidates:
+        if not db.conn.execute("SELECT 1 FROM documents WHERE source_name = ?", [name]).fetchone():
+            return name
+    raise ClaimdeskError(f"{base}: too many documents share this name")
+
+
+def insert_document(
+    db: sqlite_utils.Database, article: ParsedArticle, *, source_path: str | None = None
+) -> int | None:
+    """Store one parsed article; None when the same text is already stored.
+
+    Runs inside the caller's transaction (the importer batches many).
+    """
+    digest = text_sha256(article.text)
+    if db.conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", [digest]).fetchone():
+        return None
+    cursor = db.conn.execute(
+        "INSERT INTO documents (source_name, source_path, outlet, title, published, url,"
+        " language, text, sha256, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            _unique_source_name(db, article),
+            source_path,
+            article.outlet,
+            article.title,
+            article.published,
+            article.url,
+            article.language,
+            article.text,
+            digest,
+            now(),
+        ],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def get_document(db: sqlite_utils.Database, doc_id: int) -> Document:
+    row = db.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [doc_id]).fetchone()
+    if row is None:
+        raise NotFound(f"document {doc_id} does not exist")
+    return Document(*row)
+
+
+def find_document(db: sqlite_utils.Database, name: str) -> Document:
+    """A document by source name, numeric id, or unique prefix of its source name."""
+    if name.isdigit():
+        row = db.conn.execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [int(name)]
+        ).fetchone()
+        if row:
+            return Document(*row)
+    row = db.conn.execute(
+        f"SELECT {_DOC_COLUMNS} FROM documents WHERE source_name = ?", [name]
+    ).fetchone()
+    if row:
+        return Document(*row)
+    like = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = db.conn.execute(
+        f"SELECT {_DOC_COLUMNS} FROM documents WHERE source_name LIKE ? ESCAPE '\\' LIMIT 2",
+        [like],
+    ).fetchall()
+    if len(rows) == 1:
+        return Document(*rows[0])
+    if rows:
+        raise NotFound(f"document name {name!r} is ambiguous")
+    raise NotFound(f"no document named {name!r}")
+
+
+def list_documents(db: sqlite_utils.Database) -> list[DocumentInfo]:
+    rows = db.conn.execute(
+        f"SELECT {_INFO_COLUMNS} FROM documents ORDER BY published, outlet, source_name"
+    )
+    return [DocumentInfo(*row) for row in rows]
+
+
+def document_overview(db: sqlite_utils.Database, annotator: str) -> list[dict[str, Any]]:
+    """One row per document for the library table: span counts, status, who annotated."""
+    return list(
+        db.query(
+            """
+            SELECT d.id, d.source_name, d.outlet, d.title, d.published, d.language,
+                   length(d.text) AS length,
+                   (SELECT count(*) FROM spans s WHERE s.doc_id = d.id
+                      AND s.deleted_at IS NULL) AS spans,
+                   coalesce((SELECT status FROM document_status st WHERE st.doc_id = d.id
+                      AND st.annotator = :annotator), 'todo') AS status,
+                   (SELECT group_concat(annotator, ', ') FROM (SELECT DISTINCT annotator
+                      FROM spans s WHERE s.doc_id = d.id AND s.deleted_at IS NULL
+                      ORDER BY annotator)) AS annotators
+            FROM documents d
+            ORDER BY d.published, d.outlet, d.source_name
+            """,
+            {"annotator": annotator},
+        )
+    )
+
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def search_documents(db: sqlite_utils.Database, query: str, *, limit: int = 200) -> list[int]:
+    """Ids of documents whose title or text match every word of ``query``, best first.
+
+    The user's words are quoted for FTS5, so operators and punctuation in a search
+    box can never produce a syntax error.
+    """
+    words = _FTS_TOKEN.findall(query)
+    if not words:
+        return []
+    match = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    rows = db.conn.execute(
+        "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+        [match, limit],
+    )
+    return [int(r[0]) for r in rows]
+
+
+def get_status(db: sqlite_utils.Database, doc_id: int, annotator: str) -> DocumentStatus:
+    row = db.conn.execute(
+        "SELECT status FROM document_status WHERE doc_id = ? AND annotator = ?",
+        [doc_id, annotator],
+    ).fetchone()
+    return "todo" if row is None else row[0]  # type: ignore[no-any-return]
+
+
+def set_status(action: Action, doc_id: int, status: DocumentStatus) -> None:
+    if status not in DOCUMENT_STATUSES:
+        raise ClaimdeskError(f"unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}")
+    db = action.db
+    get_document(db, doc_id)
+    key = {"doc_id": doc_id, "annotator": action.annotator}
+    row = db.conn.execute(
+        "SELECT status, updated_at FROM document_status WHERE doc_id = ? AND annotator = ?",
+        [doc_id, action.annotator],
+    ).fetchone()
+    stamp = now()
+    if row is None:
+        db.execute(
+            "INSERT INTO document_status (doc_id, annotator, status, updated_at) VALUES (?,?,?,?)",
+            [doc_id, action.annotator, status, stamp],
+        )
+        action.record("document_status", key, None, {"status": status, "updated_at": stamp})
+    elif row[0] != status:
+        db.execute(
+            "UPDATE document_status SET status = ?, updated_at = ? WHERE doc_id = ? AND annotator = ?",
+            [status, stamp, doc_id, action.annotator],
+        )
+        action.record(
+            "document_status", key, {"status": row[0], "updated_at": row[1]},
+            {"status": status, "updated_at": stamp},
+        )

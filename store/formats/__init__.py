@@ -1,0 +1,29 @@
+"""Readers that turn article files into normalised text plus metadata.
+
+Every reader yields :class:`ParsedArticle` records whose ``text`` has already been
+through :func:`store.formats.normalize.normalize_text`, so offsets computed on it
+are final. A file that cannot be read raises :class:`store.errors.ImportRefused`.
+
+| caller                  | calls                       |
+|-------------------------|-----------------------------|
+| ``store.importer``      | :func:`read_articles`       |
+| ``read_articles``       | one reader per file suffix  |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """One article as read from a file, before it is stored."""
+
+    source_name: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    language: str | None = None
+    external_id: str | None = None

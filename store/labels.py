@@ -1,0 +1,124 @@
+"""The label set: defaults for claims in news, and loading a set from a TOML file."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from store.changelog import Action
+from store.errors import ClaimdeskError
+from store.model import Label
+
+DEFAULT_LABELS: tuple[Label, ...] = (
+    Label("CLAIM", "#4ea1ff", "1", "A checkable statement of fact made in the article.", 1),
+    Label("FIGURE", "#f2b134", "2", "A number, amount, date or measurement given as fact.", 2),
+    Label("SOURCE", "#b48ead", "3", "Who a statement is attributed to: person, office, outlet.", 3),
+    Label("QUOTE", "#3fbf7f", "4", "Words reported as spoken or written by someone.", 4),
+    Label("EVENT", "#ef6f6c", "5", "Something that happened, with its time or place.", 5),
+)
+
+_NAME = re.compile(r"^[A-Z][A-Z0-9_\-]{0,31}$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLUMNS = ("name", "colour", "hotkey", "description", "position")
+
+
+def list_labels(db: sqlite_utils.Database) -> list[Label]:
+    rows = db.conn.execute(
+        "SELECT name, colour, hotkey, description, position FROM labels ORDER BY position, name"
+    )
+    return [Label(*row) for row in rows]
+
+
+def ensure_default_labels(db: sqlite_utils.Database) -> None:
+    """Give an empty label table the default set (never touches an existing set)."""
+    if db.conn.execute("SELECT 1 FROM labels LIMIT 1").fetchone():
+        return
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO labels (name, colour, hotkey, description, position)"
+        " VALUES (?,?,?,?,?)",
+        [(lb.name, lb.colour, lb.hotkey, lb.description, lb.position) for lb in DEFAULT_LABELS],
+    )
+
+
+def validate_label(label: Label, where: str = "label") -> None:
+    if not _NAME.match(label.name):
+        raise ClaimdeskError(
+            f"{where}: label name {label.name!r} must be 1-32 of A-Z, 0-9, _ or -, "
+            "starting with a letter"
+        )
+    if not _COLOUR.match(label.colour):
+        raise ClaimdeskError(f"{where}: colour {label.colour!r} of {label.name} must be #rrggbb")
+    if label.hotkey is not None and (len(label.hotkey) != 1 or not label.hotkey.isprintable()):
+        raise ClaimdeskError(f"{where}: hotkey {label.hotkey!r} of {label.name} must be one key")
+
+
+def save_label(action: Action, label: Label) -> None:
+    """Insert or update one label, logged for undo."""
+    validate_label(label)
+    db = action.db
+    row = db.conn.execute(
+        "SELECT colour, hotkey, description, position FROM labels WHERE name = ?", [label.name]
+    ).fetchone()
+    new = {"colour": label.colour, "hotkey": label.hotkey, "description": label.description,
+           "position": label.position}
+    if row is None:
+        db.execute(
+            "INSERT INTO labels (name, colour, hotkey, description, position) VALUES (?,?,?,?,?)",
+            [label.name, label.colour, label.hotkey, label.description, label.position],
+        )
+        action.record("labels", {"name": label.name}, None, new)
+        return
+    old = dict(zip(("colour", "hotkey", "description", "position"), row, strict=True))
+    if old == new:
+        return
+    db.execute(
+        "UPDATE labels SET colour = ?, hotkey = ?, description = ?, position = ? WHERE name = ?",
+        [label.colour, label.hotkey, label.description, label.position, label.name],
+    )
+    action.record("labels", {"name": label.name}, old, new)
+
+
+def load_labels_toml(path: Path) -> list[Label]:
+    """Read ``[[label]]`` tables (name, colour, hotkey, description) from a TOML file."""
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ClaimdeskError(f"{path}: cannot read: {error.strerror}") from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ClaimdeskError(f"{path}: not valid TOML: {error}") from error
+    entries = data.get("label")
+    if not isinstance(entries, list) or not entries:
+        raise ClaimdeskError(f"{path}: expected one or more [[label]] tables")
+    labels: list[Label] = []
+    seen_names: set[str] = set()
+    seen_keys: set[str] = set()
+    for position, entry in enumerate(entries, start=1):
+        where = f"{path}: [[label]] #{position}"
+        if not isinstance(entry, dict):
+            raise ClaimdeskError(f"{where}: must be a table")
+        unknown = set(entry) - {"name", "colour", "color", "hotkey", "description"}
+        if unknown:
+            raise ClaimdeskError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        name, colour = entry.get("name"), entry.get("colour", entry.get("color"))
+        hotkey, description = entry.get("hotkey"), entry.get("description", "")
+        if not isinstance(name, str) or not isinstance(colour, str):
+            raise ClaimdeskError(f"{where}: needs string 'name' and 'colour'")
+        if hotkey is not None and not isinstance(hotkey, str):
+            raise ClaimdeskError(f"{where}: 'hotkey' must be a string")
+        if not isinstance(description, str):
+            raise ClaimdeskError(f"{where}: 'description' must be a string")
+        label = Label(name, colour, hotkey, description, position)
+        validate_label(label, where)
+        if name in seen_names:
+            raise ClaimdeskError(f"{where}: label {name} is defined twice")
+        if hotkey is not None and hotkey in seen_keys:
+            raise ClaimdeskError(f"{where}: hotkey {hotkey!r} is used twice")
+        seen_names.add(name)
+        if hotkey is not None:
+            seen_keys.add(hotkey)
+        labels.append(label)
+    return labels

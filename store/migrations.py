@@ -1,0 +1,200 @@
+"""The schema, as an ordered list of forward migrations tracked in ``PRAGMA user_version``.
+
+Each migration runs inside one write transaction, so a database is never left
+between two versions. Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+import sqlite_utils
+
+from store.errors import ClaimdeskError
+
+Migration = Callable[[sqlite_utils.Database], None]
+WriteContext = Callable[[], contextlib.AbstractContextManager[Any]]
+
+# A span's quote must be the document text at its offsets; substr() counts code
+# points, so the store guards the invariant even against writes that bypass Python.
+_QUOTE_GUARDS = """
+CREATE TRIGGER spans_quote_insert BEFORE INSERT ON spans
+WHEN (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM documents
+      WHERE id = NEW.doc_id) IS NOT NEW.quote
+BEGIN SELECT RAISE(ABORT, 'span quote does not match the document text at its offsets'); END;
+CREATE TRIGGER spans_quote_update BEFORE UPDATE OF start, "end", quote, doc_id ON spans
+WHEN (SELECT substr(text, NEW.start + 1, NEW."end" - NEW.start) FROM documents
+      WHERE id = NEW.doc_id) IS NOT NEW.quote
+BEGIN SELECT RAISE(ABORT, 'span quote does not match the document text at its offsets'); END;
+CREATE TRIGGER links_quote_insert BEFORE INSERT ON links
+WHEN (SELECT substr(text, NEW.a_start + 1, NEW.a_end - NEW.a_start) FROM documents
+      WHERE id = NEW.a_doc) IS NOT NEW.a_quote
+  OR (SELECT substr(text, NEW.b_start + 1, NEW.b_end - NEW.b_start) FROM documents
+      WHERE id = NEW.b_doc) IS NOT NEW.b_quote
+BEGIN SELECT RAISE(ABORT, 'link quote does not match the document text at its offsets'); END;
+"""
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run several statements inside the current transaction.
+
+    ``executescript`` would first COMMIT any open transaction, breaking the promise
+    that a migration is all-or-nothing, so statements are split and run one by one.
+    """
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement: {pending.strip()[:60]}")
+
+
+def _v1_foundation(db: sqlite_utils.Database) -> None:
+    run_script(db, 
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            source_name TEXT NOT NULL UNIQUE,
+            source_path TEXT,
+            outlet TEXT,
+            title TEXT,
+            published TEXT,
+            url TEXT,
+            language TEXT,
+            text TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            colour TEXT NOT NULL,
+            hotkey TEXT,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE spans (
+            id TEXT PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL CHECK (start >= 0),
+            "end" INTEGER NOT NULL CHECK ("end" > start),
+            quote TEXT NOT NULL,
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+            annotator TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT
+        );
+        CREATE INDEX spans_by_document ON spans(doc_id, start, "end");
+        CREATE INDEX spans_by_annotator ON spans(annotator);
+        CREATE TABLE sentences (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL CHECK ("end" > start),
+            UNIQUE (doc_id, start)
+        );
+        CREATE TABLE links (
+            id TEXT PRIMARY KEY,
+            a_doc INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            a_start INTEGER NOT NULL,
+            a_end INTEGER NOT NULL,
+            a_quote TEXT NOT NULL,
+            a_span TEXT REFERENCES spans(id) ON DELETE SET NULL,
+            b_doc INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            b_start INTEGER NOT NULL,
+            b_end INTEGER NOT NULL,
+            b_quote TEXT NOT NULL,
+            b_span TEXT REFERENCES spans(id) ON DELETE SET NULL,
+            status TEXT NOT NULL CHECK (status IN ('suggested', 'accepted', 'rejected')),
+            score REAL,
+            method TEXT NOT NULL DEFAULT 'manual',
+            reason TEXT,
+            annotator TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (a_doc <> b_doc),
+            UNIQUE (a_doc, a_start, a_end, b_doc, b_start, b_end)
+        );
+        CREATE INDEX links_by_b ON links(b_doc, b_start);
+        CREATE INDEX links_by_status ON links(status, score);
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            action_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('do', 'undo', 'redo')),
+            ref_action TEXT,
+            at TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            summary TEXT
+        );
+        CREATE INDEX changes_by_annotator ON changes(annotator, id);
+        CREATE INDEX changes_by_action ON changes(action_id);
+        """
+    )
+    run_script(db, _QUOTE_GUARDS)
+
+
+def _v2_search_and_status(db: sqlite_utils.Database) -> None:
+    db["documents"].enable_fts(
+        ["title", "text"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+    # enable_fts indexes existing rows only through its triggers; rebuild covers
+    # documents imported under schema 1.
+    db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
+    run_script(
+        db,
+        """
+        CREATE TABLE document_status (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, annotator)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_foundation, _v2_search_and_status]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(
+    db: sqlite_utils.Database, *, write: WriteContext, target: int | None = None
+) -> int:
+    """Bring the database forward to ``target`` (default: the newest schema)."""
+    goal = SCHEMA_VERSION if target is None else target
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise ClaimdeskError(
+            f"database schema {current} is newer than this claimdesk knows ({SCHEMA_VERSION});"
+            " upgrade claimdesk"
+        )
+    if current == 0 and db.table_names() and "documents" not in db.table_names():
+        raise ClaimdeskError("not a claimdesk database (it has other tables)")
+    while current < goal:
+        with write():
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            current = schema_version(db)
+            if current >= goal:
+                break
+            MIGRATIONS[current](db)
+            current += 1
+            db.execute(f"PRAGMA user_version = {current}")
+    return current

@@ -1,0 +1,136 @@
+"""Plain records that the store hands to its callers (the CLI, the TUI, exporters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+DocumentStatus = Literal["todo", "in_progress", "done"]
+LinkStatus = Literal["suggested", "accepted", "rejected"]
+DOCUMENT_STATUSES: tuple[DocumentStatus, ...] = ("todo", "in_progress", "done")
+LINK_STATUSES: tuple[LinkStatus, ...] = ("suggested", "accepted", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A document without its text: what lists and tables need."""
+
+    id: int
+    source_name: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    url: str | None
+    language: str | None
+    sha256: str
+    imported_at: str
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A stored article; ``text`` is the normalised text all offsets refer to."""
+
+    id: int
+    source_name: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    url: str | None
+    language: str | None
+    text: str
+    sha256: str
+    imported_at: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Document:
+        return cls(
+            id=row["id"],
+            source_name=row["source_name"],
+            outlet=row["outlet"],
+            title=row["title"],
+            published=row["published"],
+            url=row["url"],
+            language=row["language"],
+            text=row["text"],
+            sha256=row["sha256"],
+            imported_at=row["imported_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    colour: str
+    hotkey: str | None
+    description: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled stretch of a document: ``document.text[start:end] == quote``."""
+
+    id: str
+    doc_id: int
+    start: int
+    end: int
+    quote: str
+    label: str
+    annotator: str
+    note: str | None
+    created_at: str
+    updated_at: str
+    deleted_at: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Span:
+        return cls(
+            id=row["id"],
+            doc_id=row["doc_id"],
+            start=row["start"],
+            end=row["end"],
+            quote=row["quote"],
+            label=row["label"],
+            annotator=row["annotator"],
+            note=row["note"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            deleted_at=row["deleted_at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    id: int
+    doc_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A claim in one document tied to a claim in another, suggested or decided."""
+
+    id: str
+    a_doc: int
+    a_start: int
+    a_end: int
+    a_quote: str
+    a_span: str | None
+    b_doc: int
+    b_start: int
+    b_end: int
+    b_quote: str
+    b_span: str | None
+    status: LinkStatus
+    score: float | None
+    method: str
+    reason: str | None
+    annotator: str | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Link:
+        return cls(**{name: row[name] for name in cls.__slots__})  # type: ignore[attr-defined]

@@ -1,0 +1,32 @@
+"""Where claimdesk keeps its files, and where the bundled data ships."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "claimdesk"
+DB_ENV = "CLAIMDESK_DB"
+
+
+def default_db_path() -> Path:
+    """``$CLAIMDESK_DB`` if set, else ``claimdesk.db`` in the user's data directory."""
+    configured = os.environ.get(DB_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "claimdesk.db"
+
+
+def bundled_path(name: str) -> Path:
+    """A folder shipped beside ``store/`` in the checkout and in the wheel."""
+    return Path(__file__).resolve().parent.parent / name
+
+
+def sample_corpus_path() -> Path:
+    return bundled_path("sample_corpus")
+
+
+def keymaps_path() -> Path:
+    return bundled_path("keymaps")

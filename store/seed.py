@@ -1,0 +1,34 @@
+"""First-run seeding of the default database from the bundled sample corpus."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from store.db import connect
+from store.importer import ImportReport, import_paths
+from store.paths import sample_corpus_path
+
+
+def ensure_seeded(path: Path) -> ImportReport | None:
+    """Create ``path`` filled with the sample corpus unless it exists already.
+
+    The corpus is imported into a side file that is renamed into place, so an
+    interrupted first run never leaves a half-seeded database behind.
+    """
+    if path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(path.name + ".seeding")
+    for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+    db = connect(staging)
+    try:
+        report = import_paths(db, [sample_corpus_path()])
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    os.replace(staging, path)
+    return report

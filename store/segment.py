@@ -1,0 +1,96 @@
+"""Sentence segmentation for German and English news, as code-point offsets.
+
+Rules, not a model: every line is its own unit (headlines have no full stop), and
+inside a line a sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing quotes
+and brackets) followed by space and something that can start a sentence, unless
+the word before the stop is an abbreviation, an initial, or an ordinal number
+(``11. März``, ``am 3. Tag``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Lower-cased, without the final dot. Multi-part ones ("z. B.", "u. a.", "U.S.")
+# end in a single letter and are caught by the initial rule.
+ABBREVIATIONS = frozenset(
+    """
+    dr prof mr mrs ms mme st sr jr nr no abs art bzw ca etc vgl usw evtl ggf inkl
+    bspw sog str tel mio mrd jh jhd hr fr frl dipl ing med phil rer nat geb gest
+    ebd ff hrsg insb max min mind rd vs vol gen lt col capt sgt gov sen rep rev
+    corp inc ltd co jan feb febr mar apr jun jul aug sep sept oct okt nov dec dez
+    mo di mi do sa so mon tue wed thu fri sat sun approx dept est fig univ
+    """.split()
+)
+MONTHS = frozenset(
+    """
+    januar jänner februar märz maerz april mai juni juli august september oktober
+    november dezember january february march may june july october december
+    """.split()
+)
+
+ORDINAL_CUES = frozenset(
+    "am im zum zur vom beim der die das den dem des ab bis seit ein eine einem einer nach".split()
+)
+
+_BOUNDARY = re.compile(
+    r"(?P<stop>[.!?…]+|\.\.\.)(?P<close>[\"'”“»«’‘)\]]*)(?P<space>\s+)"
+    r"(?=(?P<next>[\"'„“”»«‚‘(\[]*[\w–—-]))"
+)
+_WORD_BEFORE = re.compile(r"([\w\-]+)$")
+_WORD_BEFORE_SPACE = re.compile(r"([\w\-]+)\s+$")
+
+
+def _ends_sentence(line: str, match: re.Match[str]) -> bool:
+    stop = match.group("stop")
+    following = match.group("next")
+    first = following.lstrip("\"'„“”»«‚‘([")[:1]
+    after = line[match.end():]
+    next_word = re.match(r"[\"'„“”»«‚‘(\[]*([\w\-]+)", after)
+    next_token = next_word.group(1).lower() if next_word else ""
+    if first.islower():
+        return False
+    if stop != "." or match.group("close"):
+        return True
+    before = _WORD_BEFORE.search(line, 0, match.start())
+    if before is None:
+        return True
+    word = before.group(1)
+    if word.lower() in ABBREVIATIONS:
+        return False
+    if len(word) == 1 and word.isalpha():
+        return False
+    if word.isdigit():
+        if next_token in MONTHS:
+            return False
+        # "am 3. Tag", "der 2. Liga": a number after an article or preposition is an
+        # ordinal in German; after anything else a stop behind a number ends the sentence.
+        previous = _WORD_BEFORE_SPACE.search(line, 0, before.start())
+        if previous is not None and previous.group(1).lower() in ORDINAL_CUES:
+            return False
+    return True
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each sentence, trimmed of surrounding white space."""
+    spans: list[tuple[int, int]] = []
+    line_start = 0
+    for line in text.split("\n"):
+        cursor = 0
+        for match in _BOUNDARY.finditer(line):
+            if _ends_sentence(line, match):
+                end = match.start("space")
+                _add(spans, line, line_start, cursor, end)
+                cursor = match.end()
+        _add(spans, line, line_start, cursor, len(line))
+        line_start += len(line) + 1
+    return spans
+
+
+def _add(spans: list[tuple[int, int]], line: str, offset: int, start: int, end: int) -> None:
+    piece = line[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    spans.append((offset + start + lead, offset + start + lead + len(stripped)))

@@ -1,0 +1,118 @@
+"""One annotator's handle on one database: the API the TUI and the CLI call.
+
+A Session owns one SQLite connection and must stay on the thread that made it;
+background workers open their own Session on the same path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+import sqlite_utils
+
+from store import changelog, documents, labels, spans
+from store.changelog import user_action
+from store.db import connect, data_version
+from store.model import Document, DocumentInfo, DocumentStatus, Label, Span, Sentence
+
+
+class Session:
+    def __init__(self, path: Path | str, annotator: str, *, create: bool = True) -> None:
+        self.path = path
+        self.annotator = annotator
+        self.db: sqlite_utils.Database = connect(path, create=create)
+
+    @classmethod
+    def for_db(cls, db: sqlite_utils.Database, annotator: str) -> Session:
+        """Wrap an already open database (tests use in-memory ones)."""
+        session = cls.__new__(cls)
+        session.path = ":memory:"
+        session.annotator = annotator
+        session.db = db
+        return session
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # Reading -----------------------------------------------------------------
+    def data_version(self) -> int:
+        return data_version(self.db)
+
+    def document(self, doc_id: int) -> Document:
+        return documents.get_document(self.db, doc_id)
+
+    def find_document(self, name: str) -> Document:
+        return documents.find_document(self.db, name)
+
+    def documents(self) -> list[DocumentInfo]:
+        return documents.list_documents(self.db)
+
+    def overview(self) -> list[dict[str, object]]:
+        return documents.document_overview(self.db, self.annotator)
+
+    def search(self, query: str) -> list[int]:
+        return documents.search_documents(self.db, query)
+
+    def labels(self) -> list[Label]:
+        return labels.list_labels(self.db)
+
+    def spans(self, doc_id: int, annotators: list[str] | None = None) -> list[Span]:
+        return spans.spans_for_document(self.db, doc_id, annotators=annotators)
+
+    def spans_at(self, doc_id: int, offset: int) -> list[Span]:
+        return spans.spans_at(self.db, doc_id, offset)
+
+    def sentences(self, doc_id: int) -> list[Sentence]:
+        rows = self.db.conn.execute(
+            'SELECT id, doc_id, start, "end" FROM sentences WHERE doc_id = ? ORDER BY start',
+            [doc_id],
+        )
+        return [Sentence(*row) for row in rows]
+
+    def status(self, doc_id: int) -> DocumentStatus:
+        return documents.get_status(self.db, doc_id, self.annotator)
+
+    def annotators(self) -> list[str]:
+        return spans.annotators(self.db)
+
+    # Writing: each call is one committed transaction ----------------------------
+    def add_span(
+        self, doc_id: int, start: int, end: int, label: str, note: str | None = None
+    ) -> Span:
+        with user_action(self.db, self.annotator, f"add {label} span") as action:
+            return spans.create_span(action, doc_id, start, end, label, note=note)
+
+    def relabel_span(self, span_id: str, label: str) -> Span:
+        with user_action(self.db, self.annotator, f"relabel span as {label}") as action:
+            return spans.relabel_span(action, span_id, label)
+
+    def set_note(self, span_id: str, note: str | None) -> Span:
+        with user_action(self.db, self.annotator, "edit note") as action:
+            return spans.set_span_note(action, span_id, note)
+
+    def delete_span(self, span_id: str) -> Span:
+        with user_action(self.db, self.annotator, "delete span") as action:
+            return spans.delete_span(action, span_id)
+
+    def set_status(self, doc_id: int, status: DocumentStatus) -> None:
+        with user_action(self.db, self.annotator, f"mark document {status}") as action:
+            documents.set_status(action, doc_id, status)
+
+    def save_label(self, label: Label) -> None:
+        with user_action(self.db, self.annotator, f"edit label {label.name}") as action:
+            labels.save_label(action, label)
+
+    def undo(self) -> str | None:
+        return changelog.undo(self.db, self.annotator)
+
+    def redo(self) -> str | None:
+        return changelog.redo(self.db, self.annotator)

@@ -1,0 +1,170 @@
+"""Where spans are written and read. Every write checks ``text[start:end] == quote``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlite_utils
+
+from store.changelog import Action
+from store.clock import now
+from store.errors import ClaimdeskError, NotFound, QuoteMismatch
+from store.model import Span
+
+SPAN_COLUMNS = (
+    "id", "doc_id", "start", "end", "quote", "label", "annotator", "note",
+    "created_at", "updated_at", "deleted_at",
+)
+_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + " FROM spans"
+
+
+def _row(values: tuple[Any, ...]) -> Span:
+    return Span(*values)
+
+
+def check_offsets(text: str, start: int, end: int, quote: str | None = None) -> str:
+    """The quote at ``[start:end)``; raises if the offsets or the given quote are wrong."""
+    if not 0 <= start < end <= len(text):
+        raise QuoteMismatch(f"offsets {start}:{end} outside the document (length {len(text)})")
+    actual = text[start:end]
+    if quote is not None and actual != quote:
+        raise QuoteMismatch(
+            f"quote {quote[:40]!r} is not the document text at {start}:{end} ({actual[:40]!r})"
+        )
+    return actual
+
+
+def _document_slice(db: sqlite_utils.Database, doc_id: int, start: int, end: int) -> str:
+    row = db.conn.execute(
+        "SELECT length(text), substr(text, ?, ?) FROM documents WHERE id = ?",
+        [start + 1, end - start, doc_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"document {doc_id} does not exist")
+    length, quote = row
+    if not 0 <= start < end <= length:
+        raise QuoteMismatch(f"offsets {start}:{end} outside document {doc_id} (length {length})")
+    return str(quote)
+
+
+def _require_label(db: sqlite_utils.Database, label: str) -> None:
+    if not db.conn.execute("SELECT 1 FROM labels WHERE name = ?", [label]).fetchone():
+        raise NotFound(f"label {label!r} does not exist")
+
+
+def create_span(
+    action: Action,
+    doc_id: int,
+    start: int,
+    end: int,
+    label: str,
+    *,
+    quote: str | None = None,
+    note: str | None = None,
+    span_id: str | None = None,
+    annotator: str | None = None,
+) -> Span:
+    """Add a span; ``quote``, when given, must equal the document text at the offsets."""
+    db = action.db
+    actual = _document_slice(db, doc_id, start, end)
+    if quote is not None and quote != actual:
+        raise QuoteMismatch(
+            f"quote {quote[:40]!r} is not the text of document {doc_id} at {start}:{end}"
+        )
+    _require_label(db, label)
+    stamp = now()
+    span = Span(
+        id=span_id or uuid.uuid4().hex,
+        doc_id=doc_id,
+        start=start,
+        end=end,
+        quote=actual,
+        label=label,
+        annotator=annotator or action.annotator,
+        note=note or None,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    values = [getattr(span, c) for c in SPAN_COLUMNS]
+    db.execute(
+        "INSERT INTO spans (" + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + ") VALUES ("
+        + ", ".join("?" for _ in SPAN_COLUMNS) + ")",
+        values,
+    )
+    action.record("spans", {"id": span.id}, None, dict(zip(SPAN_COLUMNS[1:], values[1:], strict=True)))
+    return span
+
+
+def get_span(db: sqlite_utils.Database, span_id: str) -> Span:
+    row = db.conn.execute(_SELECT + " WHERE id = ?", [span_id]).fetchone()
+    if row is None:
+        raise NotFound(f"span {span_id} does not exist")
+    return _row(row)
+
+
+def _update(action: Action, span_id: str, changes: dict[str, Any]) -> Span:
+    current = get_span(action.db, span_id)
+    if current.deleted_at is not None and "deleted_at" not in changes:
+        raise ClaimdeskError(f"span {span_id} was deleted")
+    before = {k: getattr(current, k) for k in changes}
+    if before == changes:
+        return current
+    changes = {**changes, "updated_at": now()}
+    before["updated_at"] = current.updated_at
+    sets = ", ".join(f'"{k}" = ?' for k in changes)
+    action.db.execute(f"UPDATE spans SET {sets} WHERE id = ?", [*changes.values(), span_id])
+    action.record("spans", {"id": span_id}, before, changes)
+    return get_span(action.db, span_id)
+
+
+def relabel_span(action: Action, span_id: str, label: str) -> Span:
+    _require_label(action.db, label)
+    return _update(action, span_id, {"label": label})
+
+
+def set_span_note(action: Action, span_id: str, note: str | None) -> Span:
+    return _update(action, span_id, {"note": (note or "").strip() or None})
+
+
+def delete_span(action: Action, span_id: str) -> Span:
+    """Soft-delete: the row stays for audit, undo and agreement history."""
+    return _update(action, span_id, {"deleted_at": now()})
+
+
+def spans_for_document(
+    db: sqlite_utils.Database,
+    doc_id: int,
+    *,
+    annotators: list[str] | None = None,
+    include_deleted: bool = False,
+) -> list[Span]:
+    """The document's spans in reading order (start, then longest first)."""
+    sql = _SELECT + " WHERE doc_id = ?"
+    params: list[Any] = [doc_id]
+    if not include_deleted:
+        sql += " AND deleted_at IS NULL"
+    if annotators:
+        sql += " AND annotator IN (" + ", ".join("?" for _ in annotators) + ")"
+        params += annotators
+    sql += ' ORDER BY start, "end" DESC, id'
+    return [_row(row) for row in db.conn.execute(sql, params)]
+
+
+def spans_at(
+    db: sqlite_utils.Database, doc_id: int, offset: int, annotators: list[str] | None = None
+) -> list[Span]:
+    """Live spans covering ``offset``, innermost (shortest) first."""
+    sql = _SELECT + ' WHERE doc_id = ? AND deleted_at IS NULL AND start <= ? AND "end" > ?'
+    params: list[Any] = [doc_id, offset, offset]
+    if annotators:
+        sql += " AND annotator IN (" + ", ".join("?" for _ in annotators) + ")"
+        params += annotators
+    sql += ' ORDER BY ("end" - start), id'
+    return [_row(row) for row in db.conn.execute(sql, params)]
+
+
+def annotators(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.conn.execute(
+        "SELECT DISTINCT annotator FROM spans WHERE deleted_at IS NULL ORDER BY annotator"
+    )]

@@ -1,0 +1,61 @@
+"""Corpus statistics for ``claimdesk stats``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    documents: int
+    documents_by_outlet: list[tuple[str, int]]
+    documents_by_language: list[tuple[str, int]]
+    sentences: int
+    spans: int
+    spans_by_label_and_annotator: list[tuple[str, str, int]]
+    links_by_status: list[tuple[str, int]]
+    done_by_annotator: list[tuple[str, int]]
+
+
+def corpus_stats(db: sqlite_utils.Database) -> CorpusStats:
+    one = lambda sql: int(db.conn.execute(sql).fetchone()[0])  # noqa: E731
+    return CorpusStats(
+        documents=one("SELECT count(*) FROM documents"),
+        documents_by_outlet=[
+            (outlet or "(none)", n)
+            for outlet, n in db.conn.execute(
+                "SELECT outlet, count(*) FROM documents GROUP BY outlet ORDER BY outlet"
+            )
+        ],
+        documents_by_language=[
+            (language or "(unknown)", n)
+            for language, n in db.conn.execute(
+                "SELECT language, count(*) FROM documents GROUP BY language ORDER BY language"
+            )
+        ],
+        sentences=one("SELECT count(*) FROM sentences"),
+        spans=one("SELECT count(*) FROM spans WHERE deleted_at IS NULL"),
+        spans_by_label_and_annotator=list(
+            db.conn.execute(
+                "SELECT label, annotator, count(*) FROM spans WHERE deleted_at IS NULL"
+                " GROUP BY label, annotator ORDER BY label, annotator"
+            )
+        ),
+        links_by_status=[
+            (status, n)
+            for status, n in db.conn.execute(
+                "SELECT s.status, count(l.id) FROM (SELECT 'suggested' AS status UNION ALL"
+                " SELECT 'accepted' UNION ALL SELECT 'rejected') s"
+                " LEFT JOIN links l ON l.status = s.status GROUP BY s.status"
+                " ORDER BY CASE s.status WHEN 'suggested' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END"
+            )
+        ],
+        done_by_annotator=list(
+            db.conn.execute(
+                "SELECT annotator, count(*) FROM document_status WHERE status = 'done'"
+                " GROUP BY annotator ORDER BY annotator"
+            )
+        ),
+    )
