@@ -1,0 +1,85 @@
+"""Shared fixtures: isolated user folders, fresh databases, the sample corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from store.db import connect, write
+from store.documents import insert_document
+from store.formats import ParsedArticle
+from store.labels import ensure_default_labels
+from store.paths import sample_corpus_path
+from store.segment import split_sentences
+from store.session import Session
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every per-user folder at a temporary one so no test touches real user data."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("CLAIMDESK_DB", raising=False)
+    monkeypatch.delenv("CLAIMDESK_CONFIG", raising=False)
+    monkeypatch.setenv("CLAIMDESK_ANNOTATOR", "tester")
+    return home
+
+
+@pytest.fixture
+def db() -> Iterator[sqlite_utils.Database]:
+    """A fresh, migrated in-memory database with the default labels."""
+    database = connect(":memory:")
+    with write(database):
+        ensure_default_labels(database)
+    yield database
+    database.close()
+
+
+def add_document(
+    database: sqlite_utils.Database, text: str, name: str = "doc.txt", outlet: str = "outlet"
+) -> int:
+    """Store ``text`` (assumed normalised) as a document with its sentences; its id."""
+    with write(database):
+        doc_id = insert_document(database, ParsedArticle(name, text, outlet=outlet))
+        assert doc_id is not None
+        database.conn.executemany(
+            'INSERT INTO sentences (doc_id, start, "end") VALUES (?, ?, ?)',
+            [(doc_id, s, e) for s, e in split_sentences(text)],
+        )
+    return doc_id
+
+
+@pytest.fixture
+def session(db: sqlite_utils.Database) -> Session:
+    return Session.for_db(db, "alice")
+
+
+@pytest.fixture(scope="session")
+def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus imported once per test run into a file database."""
+    from store.importer import import_paths
+
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    database = connect(path)
+    try:
+        import_paths(database, [sample_corpus_path()])
+        database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        database.close()
+    return path
+
+
+@pytest.fixture
+def sample_db_path(sample_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the imported sample corpus, safe to write to."""
+    target = tmp_path / "claimdesk.db"
+    target.write_bytes(sample_db_template.read_bytes())
+    return target

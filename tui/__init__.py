@@ -1,0 +1,1 @@
+"""claimdesk's Textual app: the only package that imports textual."""
