@@ -1,0 +1,115 @@
+"""Undo/redo through the change log: per annotator, across restarts, safe with others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from store.changelog import UndoConflict
+from store.db import connect
+from store.session import Session
+from tests.conftest import add_document
+
+TEXT = "Der Pegel stieg auf 7,40 Meter. Die Stadt rief den Notstand aus."
+
+
+def labels_of(session: Session, doc: int) -> list[tuple[int, str]]:
+    return [(s.start, s.label) for s in session.spans(doc)]
+
+
+def test_undo_and_redo_walk_back_and_forth(session: Session, db: sqlite_utils.Database) -> None:
+    doc = add_document(db, TEXT)
+    span = session.add_span(doc, 0, 31, "CLAIM")
+    session.relabel_span(span.id, "FIGURE")
+    session.set_note(span.id, "Pegel laut Stadt")
+    assert session.undo() == "edit note"
+    assert session.spans(doc)[0].note is None
+    assert session.undo() == "relabel span as FIGURE"
+    assert labels_of(session, doc) == [(0, "CLAIM")]
+    assert session.undo() == "add CLAIM span"
+    assert session.spans(doc) == []
+    assert session.undo() is None
+    assert session.redo() == "add CLAIM span"
+    assert session.redo() == "relabel span as FIGURE"
+    assert labels_of(session, doc) == [(0, "FIGURE")]
+
+
+def test_new_action_clears_the_redo_stack(session: Session, db: sqlite_utils.Database) -> None:
+    doc = add_document(db, TEXT)
+    session.add_span(doc, 0, 3, "CLAIM")
+    session.undo()
+    session.add_span(doc, 4, 9, "EVENT")
+    assert session.redo() is None
+    assert labels_of(session, doc) == [(4, "EVENT")]
+
+
+def test_delete_is_soft_and_undoable(session: Session, db: sqlite_utils.Database) -> None:
+    doc = add_document(db, TEXT)
+    span = session.add_span(doc, 0, 3, "CLAIM")
+    session.delete_span(span.id)
+    assert session.spans(doc) == []
+    deleted = db.conn.execute("SELECT deleted_at FROM spans WHERE id = ?", [span.id]).fetchone()
+    assert deleted[0] is not None
+    session.undo()
+    assert [s.id for s in session.spans(doc)] == [span.id]
+
+
+def test_undo_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    database = connect(path)
+    from store.db import write
+    from store.labels import ensure_default_labels
+
+    with write(database):
+        ensure_default_labels(database)
+    doc = add_document(database, TEXT)
+    database.close()
+    with Session(path, "alice") as first:
+        first.add_span(doc, 0, 3, "CLAIM")
+        first.add_span(doc, 4, 9, "EVENT")
+    with Session(path, "alice") as second:
+        assert second.undo() == "add EVENT span"
+        assert labels_of(second, doc) == [(0, "CLAIM")]
+    with Session(path, "alice") as third:
+        assert third.redo() == "add EVENT span"
+        assert labels_of(third, doc) == [(0, "CLAIM"), (4, "EVENT")]
+
+
+def test_undo_is_per_annotator(db: sqlite_utils.Database) -> None:
+    doc = add_document(db, TEXT)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    alice.add_span(doc, 0, 3, "CLAIM")
+    bob.add_span(doc, 4, 9, "EVENT")
+    assert alice.undo() == "add CLAIM span"
+    assert [(s.start, s.annotator) for s in alice.spans(doc)] == [(4, "bob")]
+
+
+def test_undo_refuses_to_overwrite_someone_elses_later_change(db: sqlite_utils.Database) -> None:
+    doc = add_document(db, TEXT)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    span = alice.add_span(doc, 0, 3, "CLAIM")
+    alice.relabel_span(span.id, "EVENT")
+    bob.relabel_span(span.id, "QUOTE")
+    with pytest.raises(UndoConflict):
+        alice.undo()
+    assert session_label(alice, doc) == "QUOTE"
+    # The failed undo wrote nothing, so the stack is unchanged and bob's change stands.
+    assert db.conn.execute("SELECT count(*) FROM changes WHERE kind = 'undo'").fetchone()[0] == 0
+
+
+def session_label(session: Session, doc: int) -> str:
+    return session.spans(doc)[0].label
+
+
+def test_status_changes_are_logged_and_undoable(session: Session, db: sqlite_utils.Database) -> None:
+    doc = add_document(db, TEXT)
+    assert session.status(doc) == "todo"
+    session.set_status(doc, "in_progress")
+    session.set_status(doc, "done")
+    assert session.status(doc) == "done"
+    session.undo()
+    assert session.status(doc) == "in_progress"
+    session.undo()
+    assert session.status(doc) == "todo"
