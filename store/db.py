@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
-from store.migrations import migrate
+from store.migrations import migrate, schema_version
 
 BUSY_TIMEOUT_MS = 5_000
 BUSY_RETRIES = 5
@@ -55,7 +55,13 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
                 raise ClaimdeskError(f"{target}: cannot switch the database to WAL mode ({mode})")
             # FULL makes every committed annotation survive a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
+        fresh = schema_version(db) == 0
         migrate(db, write=lambda: write(db))
+        if fresh:
+            from store.labels import ensure_default_labels
+
+            with write(db):
+                ensure_default_labels(db)
     except sqlite3.Error as error:
         conn.close()
         raise translate_error(error, target) from error

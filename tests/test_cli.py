@@ -1,0 +1,147 @@
+"""The console command: help, exit codes, seeding, import and stats end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimdesk import __version__
+from claimdesk.cli import build_parser, main
+from store.paths import sample_corpus_path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def subcommand_names() -> list[str]:
+    parser = build_parser()
+    actions = [a for a in parser._actions if a.dest == "command"]  # noqa: SLF001
+    return sorted(actions[0].choices)  # type: ignore[arg-type]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"claimdesk {__version__}"
+
+
+@pytest.mark.parametrize("command", subcommand_names())
+def test_every_subcommand_has_help_and_common_options(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert f"claimdesk {command}" in out
+    assert "--db PATH" in out
+    assert "--annotator NAME" in out
+
+
+@pytest.mark.parametrize("command", subcommand_names())
+def test_every_subcommand_is_in_the_readme(command: str) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"`claimdesk {re.escape(command)}\b", readme), command
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "--no-such-flag"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_import_then_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "import", str(sample_corpus_path())]) == 0
+    out = capsys.readouterr().out
+    added = int(re.search(r"imported (\d+) new", out).group(1))  # type: ignore[union-attr]
+    assert added >= 14
+    assert main(["stats", "--db", str(db), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["documents"] == added
+    assert len(stats["documents_by_outlet"]) >= 5
+    assert stats["sentences"] > stats["documents"] * 5
+    assert {status for status, _ in stats["links_by_status"]} == {"suggested", "accepted", "rejected"}
+    # Importing again adds nothing: the same texts are recognised by their hash.
+    assert main(["--db", str(db), "import", str(sample_corpus_path())]) == 0
+    assert "imported 0 new" in capsys.readouterr().out
+
+
+def test_refused_file_gives_one_line_and_exit_1_but_the_rest_imports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "batch" / "Kurier"
+    folder.mkdir(parents=True)
+    (folder / "gut.txt").write_text("title: Gut\n\nDer Pegel sinkt wieder.\n", encoding="utf-8")
+    (folder / "kaputt.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "import", str(tmp_path / "batch")]) == 1
+    captured = capsys.readouterr()
+    refused = [line for line in captured.err.splitlines() if "refused" in line]
+    assert len(refused) == 1
+    assert "kaputt.txt" in refused[0]
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT source_name, outlet, title FROM documents").fetchall() == [
+        ("gut.txt", "Kurier", "Gut")
+    ]
+    conn.close()
+
+
+def test_missing_path_and_unsupported_type_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    code = main(["--db", str(tmp_path / "c.db"), "import", str(tmp_path / "nope"), str(pdf)])
+    assert code == 1
+    err = capsys.readouterr().err.splitlines()
+    assert any("nope: no such file or folder" in line for line in err)
+    assert any("a.pdf: unsupported file type" in line for line in err)
+
+
+def test_unknown_document_name_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "import", "-q", str(sample_corpus_path())]) == 0
+    assert main(["--db", str(db), "read", "no-such-article.txt"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "claimdesk: no document named 'no-such-article.txt'"
+
+
+def test_claimdesk_db_environment_variable_and_first_run_seeding(tmp_path: Path) -> None:
+    db = tmp_path / "seeded" / "claimdesk.db"
+    env = {**os.environ, "CLAIMDESK_DB": str(db)}
+    result = subprocess.run(
+        [sys.executable, "-m", "claimdesk", "stats", "--json"],
+        cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["documents"] >= 14
+    assert db.exists()
+    assert not (db.parent / "claimdesk.db.seeding").exists()
+
+
+def test_labels_load_from_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    labels = tmp_path / "labels.toml"
+    labels.write_text(
+        '[[label]]\nname = "RUMOUR"\ncolour = "#aa5500"\nhotkey = "6"\n'
+        'description = "Unconfirmed report"\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 0
+    out = capsys.readouterr().out
+    assert "RUMOUR" in out and "CLAIM" in out
+    labels.write_text('[[label]]\nname = "bad name"\ncolour = "red"\n', encoding="utf-8")
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"claimdesk: {labels}: [[label]] #1: label name 'bad name'")
