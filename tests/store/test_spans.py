@@ -6,10 +6,11 @@ import sqlite3
 
 import pytest
 import sqlite_utils
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.changelog import user_action
+from store.db import connect
 from store.errors import NotFound, QuoteMismatch
 from store.session import Session
 from store.spans import create_span, spans_at, spans_for_document
@@ -99,22 +100,23 @@ unicode_text = st.text(
 )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
 @given(text=unicode_text, data=st.data())
-def test_every_stored_span_satisfies_the_quote_property(
-    db: sqlite_utils.Database, text: str, data: st.DataObject
-) -> None:
-    name = f"doc{db.conn.execute('SELECT count(*) FROM documents').fetchone()[0]}.txt"
-    doc = add_document(db, text + name, name=name)
-    full = text + name
-    session = Session.for_db(db, "prop")
-    for _ in range(data.draw(st.integers(1, 5))):
-        start = data.draw(st.integers(0, len(full) - 1))
-        end = data.draw(st.integers(start + 1, len(full)))
-        session.add_span(doc, start, end, "CLAIM")
-    rows = db.conn.execute(
-        'SELECT s.start, s."end", s.quote, d.text FROM spans s JOIN documents d ON d.id = s.doc_id'
-    ).fetchall()
-    assert rows
-    for start, end, quote, stored_text in rows:
-        assert stored_text[start:end] == quote
+def test_every_stored_span_satisfies_the_quote_property(text: str, data: st.DataObject) -> None:
+    database = connect(":memory:")
+    try:
+        doc = add_document(database, text)
+        session = Session.for_db(database, "prop")
+        for _ in range(data.draw(st.integers(1, 5))):
+            start = data.draw(st.integers(0, len(text) - 1))
+            end = data.draw(st.integers(start + 1, len(text)))
+            session.add_span(doc, start, end, "CLAIM")
+        rows = database.conn.execute(
+            'SELECT s.start, s."end", s.quote, d.text FROM spans s'
+            " JOIN documents d ON d.id = s.doc_id"
+        ).fetchall()
+        assert rows
+        for start, end, quote, stored_text in rows:
+            assert stored_text[start:end] == quote
+    finally:
+        database.close()
