@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Protocol
 
-from claimdesk.commands import import_cmd, labels_cmd, read_cmd, stats_cmd
+from claimdesk.commands import agree_cmd, backup_cmd, import_cmd, labels_cmd, read_cmd, stats_cmd
 
 
 class Command(Protocol):
@@ -14,4 +14,4 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-COMMANDS: list[Command] = [import_cmd, stats_cmd, read_cmd, labels_cmd]
+COMMANDS: list[Command] = [import_cmd, stats_cmd, read_cmd, labels_cmd, agree_cmd, backup_cmd]

@@ -1,0 +1,34 @@
+"""``claimdesk backup PATH``: a verified copy of the live database."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from claimdesk.commands.common import common_parent, db_path_of
+from store.backup import backup
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "backup",
+        parents=[common_parent()],
+        help="copy the database to PATH while others keep working",
+        description=(
+            "Copy the database through SQLite's online backup API (safe while annotators"
+            " write), check the copy with PRAGMA integrity_check, and move it into place"
+            " only when it is sound. An existing PATH is kept unless --force is given."
+        ),
+    )
+    parser.add_argument("path", type=Path, metavar="PATH", help="file to write the copy to")
+    parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    source, _ = db_path_of(args)
+    result = backup(source, args.path.expanduser(), force=args.force)
+    print(f"backed up {source} to {result.path} ({result.bytes:,} bytes, integrity ok)")
+    return 0

@@ -1,0 +1,120 @@
+"""Consistent copies of a live database through SQLite's online backup API.
+
+The backup API copies pages under SQLite's own locking, so annotators keep writing
+while it runs and the copy is one committed state. The copy is written to a hidden
+temporary file beside the target, checked with ``PRAGMA integrity_check`` and only
+then renamed into place, so an interrupted or failed backup never leaves a partial
+file under the target name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.db import translate_error
+from store.errors import ClaimdeskError, StoreUnwritable
+
+# All pages in one step: in WAL mode that is one read transaction, which never blocks
+# writers. Smaller steps would let another connection's commit restart the copy from
+# the beginning, over and over on a busy server.
+PAGES_PER_STEP = -1
+
+
+@dataclass(frozen=True, slots=True)
+class BackupResult:
+    path: Path
+    bytes: int
+    pages: int
+
+
+def backup(source: Path | str, target: Path | str, *, force: bool = False) -> BackupResult:
+    """Copy the database at ``source`` to ``target`` atomically and verify the copy."""
+    source_path = Path(source)
+    target_path = Path(target)
+    if not source_path.is_file():
+        raise ClaimdeskError(f"{source_path}: no such database")
+    if target_path.is_dir():
+        raise ClaimdeskError(f"{target_path}: is a folder; give a file name for the backup")
+    if target_path.exists() and not force:
+        raise ClaimdeskError(f"{target_path}: already exists; use --force to replace it")
+    if target_path.resolve() == source_path.resolve():
+        raise ClaimdeskError(f"{target_path}: is the database itself")
+    folder = target_path.parent
+    if not folder.is_dir():
+        raise ClaimdeskError(f"{folder}: no such folder")
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{target_path.name}.", suffix=".partial", dir=folder
+        )
+    except OSError as error:
+        raise StoreUnwritable(f"{folder}: cannot write the backup: {error.strerror}") from error
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        pages = _copy(source_path, temp)
+        _verify(temp, target_path)
+        os.replace(temp, target_path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _sync_folder(folder)
+    return BackupResult(target_path, target_path.stat().st_size, pages)
+
+
+def _copy(source: Path, temp: Path) -> int:
+    try:
+        # Read-only URI: a backup must never create, migrate or write the source.
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as error:
+        raise translate_error(error, str(source)) from error
+    try:
+        dst = sqlite3.connect(temp)
+        try:
+            src.backup(dst, pages=PAGES_PER_STEP)
+            # The copy is a standalone file: no -wal beside it, readable on its own.
+            dst.execute("PRAGMA journal_mode = DELETE")
+            pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
+            dst.commit()
+        finally:
+            dst.close()
+    except sqlite3.Error as error:
+        raise translate_error(error, str(source)) from error
+    finally:
+        src.close()
+    with open(temp, "rb") as file:
+        os.fsync(file.fileno())
+    return pages
+
+
+def _verify(temp: Path, target: Path) -> None:
+    conn = sqlite3.connect(f"{temp.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.Error as error:
+        raise ClaimdeskError(f"{target}: backup copy is unreadable ({error}); not kept") from error
+    finally:
+        conn.close()
+    if result != ["ok"]:
+        raise ClaimdeskError(
+            f"{target}: backup copy failed integrity_check ({result[0]}); not kept"
+        )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every file system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,254 @@
+"""Curation: where annotators disagree in a document, and writing the settled version as gold.
+
+Spans of all annotators in a document are grouped into regions of overlapping spans
+(a connected stretch). A region is a disagreement when the annotators who annotated
+the document (a live span in it, or marked it done) did not all mark the very same
+spans there. Its kind says why, first match wins:
+
+| kind      | meaning                                                   |
+|-----------|-----------------------------------------------------------|
+| missing   | some annotators marked something here, others nothing     |
+| label     | everyone marked the same extent, with different labels    |
+| extent    | overlapping spans with different start or end             |
+
+A curator settles a region by choosing one annotator's version, writing an edited
+set of spans, or rejecting it; the result is written as spans of the gold annotator
+(``gold`` unless configured) in one undoable action each, so ``claimdesk export
+--annotator gold`` exports it. A region counts as resolved when gold has a span in
+it; a rejected region has none, so :func:`finish` (gold's status ``done``) records
+that every region of the document was looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import sqlite_utils
+
+from store import spans as span_store
+from store.changelog import Action, user_action
+from store.documents import get_document, get_status, set_status
+from store.errors import ClaimdeskError
+from store.model import Span
+
+DEFAULT_GOLD = "gold"
+DisagreementKind = Literal["missing", "label", "extent"]
+SpanTriple = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """One region of one document where the annotators' spans differ."""
+
+    doc_id: int
+    start: int
+    end: int
+    kind: DisagreementKind
+    versions: dict[str, tuple[Span, ...]]  # every compared annotator; empty: marked nothing
+    gold: tuple[Span, ...]
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.gold)
+
+    def version(self, annotator: str) -> list[SpanTriple]:
+        return [(s.start, s.end, s.label) for s in self.versions.get(annotator, ())]
+
+
+def _regions(spans: Sequence[Span]) -> list[list[Span]]:
+    """Spans grouped into maximal runs of overlapping extents, in document order."""
+    regions: list[list[Span]] = []
+    reach = -1
+    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.id)):
+        if regions and span.start < reach:
+            regions[-1].append(span)
+            reach = max(reach, span.end)
+        else:
+            regions.append([span])
+            reach = span.end
+    return regions
+
+
+def _kind(region: list[Span], annotators: Sequence[str]) -> DisagreementKind | None:
+    marked = {
+        a: sorted((s.start, s.end, s.label) for s in region if s.annotator == a) for a in annotators
+    }
+    versions = list(marked.values())
+    if all(v == versions[0] for v in versions):
+        return None
+    if any(not v for v in versions):
+        return "missing"
+    extents = {(s.start, s.end) for s in region}
+    if len(extents) == 1:
+        return "label"
+    return "extent"
+
+
+def document_annotators(
+    db: sqlite_utils.Database, doc_id: int, *, gold: str = DEFAULT_GOLD
+) -> list[str]:
+    """Who annotated the document (a live span, or marked it done), gold excluded."""
+    rows = db.conn.execute(
+        "SELECT annotator FROM spans WHERE doc_id = ? AND deleted_at IS NULL"
+        " UNION SELECT annotator FROM document_status WHERE doc_id = ? AND status = 'done'",
+        [doc_id, doc_id],
+    )
+    return sorted({str(r[0]) for r in rows} - {gold})
+
+
+def disagreements(
+    db: sqlite_utils.Database,
+    doc_id: int,
+    *,
+    annotators: Sequence[str] | None = None,
+    gold: str = DEFAULT_GOLD,
+) -> list[Disagreement]:
+    """The document's regions where ``annotators`` (default: all who annotated it) differ."""
+    get_document(db, doc_id)  # NotFound for a wrong id, rather than an empty answer
+    compared = list(annotators) if annotators else document_annotators(db, doc_id, gold=gold)
+    if gold in compared:
+        raise ClaimdeskError(f"{gold!r} is the gold annotator; it cannot be compared")
+    if len(compared) < 2:
+        return []
+    live = span_store.spans_for_document(db, doc_id, annotators=[*compared, gold])
+    theirs = [s for s in live if s.annotator != gold]
+    golds = [s for s in live if s.annotator == gold]
+    found: list[Disagreement] = []
+    for region in _regions(theirs):
+        kind = _kind(region, compared)
+        if kind is None:
+            continue
+        start = min(s.start for s in region)
+        end = max(s.end for s in region)
+        found.append(
+            Disagreement(
+                doc_id=doc_id,
+                start=start,
+                end=end,
+                kind=kind,
+                versions={a: tuple(s for s in region if s.annotator == a) for a in compared},
+                gold=tuple(s for s in golds if s.start < end and start < s.end),
+            )
+        )
+    return found
+
+
+def agreed_spans(
+    db: sqlite_utils.Database,
+    doc_id: int,
+    *,
+    annotators: Sequence[str] | None = None,
+    gold: str = DEFAULT_GOLD,
+) -> list[SpanTriple]:
+    """Spans every compared annotator marked identically (candidates to copy into gold)."""
+    compared = list(annotators) if annotators else document_annotators(db, doc_id, gold=gold)
+    if len(compared) < 2:
+        return []
+    theirs = span_store.spans_for_document(db, doc_id, annotators=compared)
+    agreed: list[SpanTriple] = []
+    for region in _regions(theirs):
+        if _kind(region, compared) is None:
+            agreed += sorted({(s.start, s.end, s.label) for s in region})
+    return agreed
+
+
+def _replace_gold(
+    action: Action, doc_id: int, start: int, end: int, wanted: Sequence[SpanTriple], gold: str
+) -> list[Span]:
+    """Make gold's spans overlapping [start, end) exactly ``wanted``; keep identical ones."""
+    current = [
+        s
+        for s in span_store.spans_for_document(action.db, doc_id, annotators=[gold])
+        if s.start < end and start < s.end
+    ]
+    remaining = list(dict.fromkeys(wanted))
+    kept: list[Span] = []
+    for span in current:
+        triple = (span.start, span.end, span.label)
+        if triple in remaining:
+            remaining.remove(triple)
+            kept.append(span)
+        else:
+            span_store.delete_span(action, span.id)
+    created = [
+        span_store.create_span(action, doc_id, s, e, label, annotator=gold)
+        for s, e, label in remaining
+    ]
+    return sorted([*kept, *created], key=lambda s: (s.start, -s.end, s.label))
+
+
+def choose(
+    db: sqlite_utils.Database,
+    item: Disagreement,
+    annotator: str,
+    *,
+    curator: str,
+    gold: str = DEFAULT_GOLD,
+) -> list[Span]:
+    """Settle the region with ``annotator``'s version; the gold spans now there."""
+    if annotator not in item.versions:
+        raise ClaimdeskError(f"{annotator!r} has no version of this region")
+    with user_action(db, gold, f"{curator}: chose {annotator}'s version") as action:
+        return _replace_gold(
+            action, item.doc_id, item.start, item.end, item.version(annotator), gold
+        )
+
+
+def write_edited(
+    db: sqlite_utils.Database,
+    item: Disagreement,
+    wanted: Sequence[SpanTriple],
+    *,
+    curator: str,
+    gold: str = DEFAULT_GOLD,
+) -> list[Span]:
+    """Settle the region with the curator's own spans (offsets may reach outside it)."""
+    low = min([item.start, *(s for s, _, _ in wanted)])
+    high = max([item.end, *(e for _, e, _ in wanted)])
+    with user_action(db, gold, f"{curator}: edited curated spans") as action:
+        return _replace_gold(action, item.doc_id, low, high, wanted, gold)
+
+
+def reject(
+    db: sqlite_utils.Database, item: Disagreement, *, curator: str, gold: str = DEFAULT_GOLD
+) -> None:
+    """Settle the region as "nothing to mark": gold keeps no span there."""
+    with user_action(db, gold, f"{curator}: rejected a region") as action:
+        _replace_gold(action, item.doc_id, item.start, item.end, [], gold)
+
+
+def copy_agreed(
+    db: sqlite_utils.Database,
+    doc_id: int,
+    *,
+    curator: str,
+    annotators: Sequence[str] | None = None,
+    gold: str = DEFAULT_GOLD,
+) -> int:
+    """Copy every unanimous span into gold (skipping those gold has); how many were added."""
+    agreed = agreed_spans(db, doc_id, annotators=annotators, gold=gold)
+    with user_action(db, gold, f"{curator}: copied agreed spans") as action:
+        have = {
+            (s.start, s.end, s.label)
+            for s in span_store.spans_for_document(db, doc_id, annotators=[gold])
+        }
+        added = 0
+        for start, end, label in agreed:
+            if (start, end, label) not in have:
+                span_store.create_span(action, doc_id, start, end, label, annotator=gold)
+                added += 1
+        return added
+
+
+def finish(
+    db: sqlite_utils.Database, doc_id: int, *, curator: str, gold: str = DEFAULT_GOLD
+) -> None:
+    """Mark the document curated (gold's status ``done``)."""
+    with user_action(db, gold, f"{curator}: finished curating") as action:
+        set_status(action, doc_id, "done")
+
+
+def is_finished(db: sqlite_utils.Database, doc_id: int, *, gold: str = DEFAULT_GOLD) -> bool:
+    return get_status(db, doc_id, gold) == "done"

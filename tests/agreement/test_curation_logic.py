@@ -1,0 +1,103 @@
+"""Headless curation: finding disagreements and writing the settled spans as gold."""
+
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+
+from store import changelog, curation
+from store.errors import ClaimdeskError
+from store.session import Session
+from tests.conftest import add_document
+
+TEXT = "Mayor Ana Ruiz said 300 homes flooded. Rain fell for two days. Schools reopen Friday."
+#       0     6   10   15   20  24    30  35 38  42   47  51  55  59 62 63     70     77   84
+
+
+@pytest.fixture
+def doc(db: sqlite_utils.Database) -> int:
+    doc_id = add_document(db, TEXT)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    # Agreed: both mark "300 homes flooded" as CLAIM.
+    alice.add_span(doc_id, 20, 37, "CLAIM")
+    bob.add_span(doc_id, 20, 37, "CLAIM")
+    # Same extent, different label.
+    alice.add_span(doc_id, 6, 14, "SOURCE")
+    bob.add_span(doc_id, 6, 14, "QUOTE")
+    # Only alice marks the rain sentence.
+    alice.add_span(doc_id, 39, 62, "EVENT")
+    # Overlapping, different extents.
+    alice.add_span(doc_id, 63, 84, "CLAIM")
+    bob.add_span(doc_id, 63, 70, "CLAIM")
+    return doc_id
+
+
+def test_disagreements_are_found_with_their_kind(db: sqlite_utils.Database, doc: int) -> None:
+    found = curation.disagreements(db, doc)
+    assert [(d.start, d.end, d.kind) for d in found] == [
+        (6, 14, "label"),
+        (39, 62, "missing"),
+        (63, 84, "extent"),
+    ]
+    assert found[0].version("alice") == [(6, 14, "SOURCE")]
+    assert found[0].version("bob") == [(6, 14, "QUOTE")]
+    assert found[1].version("bob") == []
+    assert not any(d.resolved for d in found)
+    assert curation.agreed_spans(db, doc) == [(20, 37, "CLAIM")]
+
+
+def test_an_annotator_who_did_not_annotate_the_document_is_not_missing(
+    db: sqlite_utils.Database, doc: int
+) -> None:
+    Session.for_db(db, "carol").add_span(
+        add_document(db, "Elsewhere.", name="x.txt"), 0, 9, "CLAIM"
+    )
+    assert len(curation.disagreements(db, doc)) == 3
+    # Named explicitly, carol (no spans here) disagrees with every region.
+    assert len(curation.disagreements(db, doc, annotators=["alice", "bob", "carol"])) == 4
+
+
+def test_choose_edit_reject_write_gold_and_resolve(db: sqlite_utils.Database, doc: int) -> None:
+    label, missing, extent = curation.disagreements(db, doc)
+    curation.choose(db, label, "alice", curator="cur")
+    curation.write_edited(db, extent, [(63, 77, "CLAIM")], curator="cur")
+    curation.reject(db, missing, curator="cur")
+    added = curation.copy_agreed(db, doc, curator="cur")
+    assert added == 1
+    assert curation.copy_agreed(db, doc, curator="cur") == 0
+    gold = Session.for_db(db, "gold").spans(doc, annotators=["gold"])
+    assert [(s.start, s.end, s.label, s.quote) for s in gold] == [
+        (6, 14, "SOURCE", "Ana Ruiz"),
+        (20, 37, "CLAIM", "300 homes flooded"),
+        (63, 77, "CLAIM", "Schools reopen"),
+    ]
+    after = curation.disagreements(db, doc)
+    assert [d.resolved for d in after] == [True, False, True]
+    # Choosing another version replaces the gold spans of the region, not adds to them.
+    curation.choose(db, after[0], "bob", curator="cur")
+    assert [
+        s.label for s in Session.for_db(db, "gold").spans(doc, annotators=["gold"]) if s.start == 6
+    ] == ["QUOTE"]
+    # Changes are gold's actions, undoable, and name the curator.
+    assert changelog.undo(db, "gold") == "cur: chose bob's version"
+    assert [
+        s.label for s in Session.for_db(db, "gold").spans(doc, annotators=["gold"]) if s.start == 6
+    ] == ["SOURCE"]
+    curation.finish(db, doc, curator="cur")
+    assert curation.is_finished(db, doc)
+    # Gold never counts as an annotator that disagrees.
+    assert curation.document_annotators(db, doc) == ["alice", "bob"]
+
+
+def test_gold_name_is_configurable(db: sqlite_utils.Database, doc: int) -> None:
+    first = curation.disagreements(db, doc, gold="adjudicated")[0]
+    curation.choose(db, first, "bob", curator="cur", gold="adjudicated")
+    assert sorted(s.annotator for s in Session.for_db(db, "x").spans(doc) if s.start == 6) == [
+        "adjudicated",
+        "alice",
+        "bob",
+    ]
+    with pytest.raises(ClaimdeskError, match="gold annotator"):
+        curation.disagreements(db, doc, annotators=["alice", "gold"])
+    with pytest.raises(ClaimdeskError, match="no version"):
+        curation.choose(db, first, "zed", curator="cur")
