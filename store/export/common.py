@@ -1,0 +1,460 @@
+"""What every exporter shares: filters, streaming reads in a stable order, the
+offset check, atomic output, and fact clusters over accepted links.
+
+| caller                  | calls                                                        |
+|-------------------------|--------------------------------------------------------------|
+| ``claimdesk export``    | :func:`resolve_filter`, ``atomic_*``, a writer from the registry |
+| each writer             | :func:`iter_documents` → (document, its checked spans)        |
+| links / pairs / markdown| :func:`iter_links`, :func:`fact_clusters`                     |
+
+Exports read inside one read transaction, so a database that annotators keep
+writing to still exports as one consistent snapshot. Documents are streamed one at
+a time and spans are fetched per document, so memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import sqlite_utils
+
+from store.documents import find_document
+from store.errors import ClaimdeskError, NotFound, QuoteMismatch
+from store.model import Document, Link, Span
+
+STDOUT = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFilter:
+    """Which documents and spans an export covers (empty tuples: no restriction)."""
+
+    labels: tuple[str, ...] = ()
+    annotators: tuple[str, ...] = ()
+    status: str | None = None
+    docs: tuple[str, ...] = ()
+    since: str | None = None
+    skip_empty: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedFilter:
+    """An :class:`ExportFilter` checked against the database: names turned into ids."""
+
+    labels: tuple[str, ...] = ()
+    annotators: tuple[str, ...] = ()
+    status: str | None = None
+    doc_ids: tuple[int, ...] | None = None
+    since: str | None = None
+    skip_empty: bool = False
+
+
+@dataclass(slots=True)
+class ExportOptions:
+    """Per-format switches; writers ignore the ones that do not concern them."""
+
+    tokens: bool = False
+    conll_label: str | None = None
+    csv_safe: bool = False
+
+
+@dataclass(slots=True)
+class ExportStats:
+    """What a writer wrote, for the one-line summary on stderr."""
+
+    documents: int = 0
+    spans: int = 0
+    links: int = 0
+    records: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def normalise_since(value: str) -> str:
+    """An ISO date or time as the store writes timestamps, for string comparison."""
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ClaimdeskError(
+            f"--since {value!r}: not an ISO date or time (e.g. 2026-11-21 or 2026-11-21T15:00)"
+        ) from error
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def resolve_filter(db: sqlite_utils.Database, wanted: ExportFilter) -> ResolvedFilter:
+    """Check label and document names; unknown ones are an error, not an empty export."""
+    known = {row[0] for row in db.conn.execute("SELECT name FROM labels")}
+    for label in wanted.labels:
+        if label not in known:
+            listing = ", ".join(sorted(known))
+            raise ClaimdeskError(f"--label {label}: no such label (known: {listing})")
+    doc_ids: tuple[int, ...] | None = None
+    if wanted.docs:
+        ids: set[int] = set()
+        for name in wanted.docs:
+            try:
+                ids.add(find_document(db, name).id)
+            except NotFound as error:
+                raise ClaimdeskError(f"--doc {name}: {error}") from error
+        doc_ids = tuple(sorted(ids))
+    if wanted.status is not None and wanted.status not in ("done", "in_progress"):
+        raise ClaimdeskError(f"--status {wanted.status}: use done or in_progress")
+    since = normalise_since(wanted.since) if wanted.since else None
+    return ResolvedFilter(
+        labels=tuple(wanted.labels),
+        annotators=tuple(wanted.annotators),
+        status=wanted.status,
+        doc_ids=doc_ids,
+        since=since,
+        skip_empty=wanted.skip_empty or since is not None,
+    )
+
+
+@contextlib.contextmanager
+def read_snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """Hold one read transaction so every query of an export sees the same data."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+_DOC_COLUMNS = "id, source_name, outlet, title, published, url, language, text, sha256, imported_at"
+_SPAN_COLUMNS = (
+    'id, doc_id, start, "end", quote, label, annotator, note, created_at, updated_at, deleted_at'
+)
+_LINK_COLUMNS = ", ".join(Link.__slots__)
+
+
+def _in(column: str, values: tuple[Any, ...]) -> tuple[str, list[Any]]:
+    return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+
+
+def _document_query(flt: ResolvedFilter) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if flt.doc_ids is not None:
+        clause, values = _in("d.id", flt.doc_ids)
+        where.append(clause)
+        params += values
+    if flt.status is not None:
+        clause = "EXISTS (SELECT 1 FROM document_status st WHERE st.doc_id = d.id AND st.status = ?"
+        params.append(flt.status)
+        if flt.annotators:
+            sub, values = _in("st.annotator", flt.annotators)
+            clause += " AND " + sub
+            params += values
+        where.append(clause + ")")
+    sql = f"SELECT {', '.join('d.' + c.strip() for c in _DOC_COLUMNS.split(','))} FROM documents d"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    # source_name is UNIQUE, so this order is total and served by its index.
+    return sql + " ORDER BY d.source_name", params
+
+
+def _span_query(flt: ResolvedFilter) -> tuple[str, list[Any]]:
+    sql = f"SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ? AND deleted_at IS NULL"
+    params: list[Any] = []
+    if flt.labels:
+        clause, values = _in("label", flt.labels)
+        sql += " AND " + clause
+        params += values
+    if flt.annotators:
+        clause, values = _in("annotator", flt.annotators)
+        sql += " AND " + clause
+        params += values
+    if flt.since is not None:
+        sql += " AND updated_at >= ?"
+        params.append(flt.since)
+    return sql + ' ORDER BY start, "end", label, annotator, id', params
+
+
+def check_span(document: Document, span: Span) -> None:
+    """Stop the export when a span's quote is not the document text at its offsets."""
+    if not 0 <= span.start < span.end <= len(document.text) or (
+        document.text[span.start : span.end] != span.quote
+    ):
+        raise QuoteMismatch(
+            f"span {span.id} in {document.source_name}: its text {span.quote[:40]!r} is not the"
+            f" document text at {span.start}:{span.end}; export stopped, nothing written"
+        )
+
+
+def iter_documents(
+    db: sqlite_utils.Database, flt: ResolvedFilter
+) -> Iterator[tuple[Document, list[Span]]]:
+    """Each selected document with its selected live spans, checked, in a stable order."""
+    doc_sql, doc_params = _document_query(flt)
+    span_sql, span_params = _span_query(flt)
+    # A separate cursor per query: the document cursor stays open while spans are read.
+    for row in db.conn.execute(doc_sql, doc_params):
+        document = Document(*row)
+        spans = [Span(*r) for r in db.conn.execute(span_sql, [document.id, *span_params])]
+        if flt.skip_empty and not spans:
+            continue
+        for span in spans:
+            check_span(document, span)
+        yield document, spans
+
+
+def count_documents(db: sqlite_utils.Database, flt: ResolvedFilter) -> int:
+    sql, params = _document_query(flt)
+    return int(db.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
+
+
+# Links -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEnd:
+    """One side of a link with its document's name, checked against the text."""
+
+    doc_id: int
+    doc: str
+    start: int
+    end: int
+    text: str
+    span_id: str | None
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.doc, self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLink:
+    link: Link
+    a: LinkEnd
+    b: LinkEnd
+
+
+def document_names(db: sqlite_utils.Database) -> dict[int, str]:
+    # Names only (no text): small even for a large corpus.
+    return {int(r[0]): str(r[1]) for r in db.conn.execute("SELECT id, source_name FROM documents")}
+
+
+def iter_links(
+    db: sqlite_utils.Database,
+    *,
+    statuses: tuple[str, ...] = ("suggested", "accepted", "rejected"),
+    doc_ids: tuple[int, ...] | None = None,
+    names: dict[int, str] | None = None,
+) -> Iterator[CheckedLink]:
+    """Links in a stable order (by the two ends' document names and offsets), each checked.
+
+    The check reads the quoted stretch with ``substr`` in SQL, so a link never needs
+    its documents' whole texts in memory.
+    """
+    names = document_names(db) if names is None else names
+    clause, params = _in("l.status", statuses)
+    sql = (
+        f"SELECT {', '.join('l.' + c for c in Link.__slots__)},"
+        " substr(da.text, l.a_start + 1, l.a_end - l.a_start), length(da.text),"
+        " substr(dbb.text, l.b_start + 1, l.b_end - l.b_start), length(dbb.text)"
+        " FROM links l JOIN documents da ON da.id = l.a_doc JOIN documents dbb ON dbb.id = l.b_doc"
+        f" WHERE {clause}"
+    )
+    if doc_ids is not None:
+        a_in, a_params = _in("l.a_doc", doc_ids)
+        b_in, b_params = _in("l.b_doc", doc_ids)
+        sql += f" AND ({a_in} OR {b_in})"
+        params += a_params + b_params
+    sql += " ORDER BY da.source_name, l.a_start, l.a_end, dbb.source_name, l.b_start, l.b_end, l.id"
+    width = len(Link.__slots__)
+    for row in db.conn.execute(sql, params):
+        link = Link(*row[:width])
+        a_text, a_len, b_text, b_len = row[width:]
+        ends = []
+        for side, text, length in (("a", a_text, a_len), ("b", b_text, b_len)):
+            doc_id, start, end, quote = (
+                getattr(link, f"{side}_doc"),
+                getattr(link, f"{side}_start"),
+                getattr(link, f"{side}_end"),
+                getattr(link, f"{side}_quote"),
+            )
+            if not 0 <= start < end <= length or text != quote:
+                raise QuoteMismatch(
+                    f"link {link.id}: its {side} text {quote[:40]!r} is not the text of"
+                    f" {names.get(doc_id, doc_id)} at {start}:{end};"
+                    " export stopped, nothing written"
+                )
+            ends.append(
+                LinkEnd(doc_id, names[doc_id], start, end, quote, getattr(link, f"{side}_span"))
+            )
+        yield CheckedLink(link, ends[0], ends[1])
+
+
+# Clusters --------------------------------------------------------------------
+
+ClaimKey = tuple[str, int, int]
+
+
+def _find(parent: dict[ClaimKey, ClaimKey], node: ClaimKey) -> ClaimKey:
+    root = node
+    while parent[root] != root:
+        root = parent[root]
+    while parent[node] != root:
+        parent[node], node = root, parent[node]
+    return root
+
+
+def components(edges: Iterator[tuple[ClaimKey, ClaimKey]]) -> dict[ClaimKey, ClaimKey]:
+    """Connected components: each claim mapped to its component's smallest claim."""
+    parent: dict[ClaimKey, ClaimKey] = {}
+    for a, b in edges:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = _find(parent, a), _find(parent, b)
+        if ra != rb:
+            # The smaller key becomes the root, so the root is the component's minimum.
+            if rb < ra:
+                ra, rb = rb, ra
+            parent[rb] = ra
+    return {node: _find(parent, node) for node in parent}
+
+
+def cluster_id(root: ClaimKey) -> str:
+    """A stable id for the cluster whose smallest claim is ``root``."""
+    digest = hashlib.sha256(f"{root[0]}\x00{root[1]}\x00{root[2]}".encode()).hexdigest()
+    return "fact-" + digest[:12]
+
+
+def fact_clusters(db: sqlite_utils.Database) -> dict[ClaimKey, str]:
+    """Every claim (document name, start, end) in an accepted link → its fact cluster id.
+
+    Facts are the connected components of accepted links; ids derive from each
+    component's smallest claim, so they do not depend on insertion order.
+    """
+    names = document_names(db)
+    edges = ((cl.a.key, cl.b.key) for cl in iter_links(db, statuses=("accepted",), names=names))
+    return {node: cluster_id(root) for node, root in components(edges).items()}
+
+
+# Atomic output ---------------------------------------------------------------
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_binary(target: str | Path) -> Iterator[IO[bytes]]:
+    """A binary file that appears at ``target`` only if the block succeeds (``-``: stdout)."""
+    if str(target) == STDOUT:
+        stream = sys.stdout.buffer
+        yield stream
+        stream.flush()
+        return
+    path = Path(target)
+    if path.is_dir():
+        raise ClaimdeskError(f"{path}: is a folder; give a file name for --out")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ClaimdeskError(f"{folder}: no such folder for --out")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise ClaimdeskError(f"{path}: cannot write: {error.strerror}") from error
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+        _fsync_folder(folder)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_text(target: str | Path) -> Iterator[IO[str]]:
+    """UTF-8 text with ``\\n`` line ends, written atomically (``-``: stdout)."""
+    with atomic_binary(target) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
+        try:
+            yield text
+            text.flush()
+        finally:
+            # Detach so closing the wrapper never closes stdout or the temp file early.
+            text.detach()
+
+
+_BRAT_LEFTOVERS = {".txt", ".ann", ".conf"}
+
+
+@contextlib.contextmanager
+def atomic_folder(target: str | Path) -> Iterator[Path]:
+    """A folder filled inside a temporary sibling, renamed into place on success.
+
+    An existing folder at ``target`` is replaced only when it holds nothing but
+    files an earlier export writes (``.txt``, ``.ann``, ``.conf``), so a mistyped
+    ``--out`` cannot delete someone's work.
+    """
+    if str(target) == STDOUT:
+        raise ClaimdeskError("this format writes a folder; give --out FOLDER")
+    path = Path(target)
+    if path.exists() and not path.is_dir():
+        raise ClaimdeskError(f"{path}: exists and is not a folder")
+    if path.is_dir():
+        foreign = [p.name for p in path.iterdir() if p.is_dir() or p.suffix not in _BRAT_LEFTOVERS]
+        if foreign:
+            raise ClaimdeskError(
+                f"{path}: folder holds other files ({', '.join(sorted(foreign)[:3])});"
+                " choose an empty or new folder"
+            )
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ClaimdeskError(f"{parent}: no such folder for --out")
+    temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
+    try:
+        yield temp
+        for child in temp.iterdir():
+            with child.open("rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_folder(temp)
+        if path.exists():
+            # A folder cannot be replaced by rename while non-empty: move the old one
+            # aside first; both renames are atomic, so a crash leaves one of the two.
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=parent))
+            os.replace(path, old / "export")
+            os.replace(temp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temp, path)
+        _fsync_folder(parent)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def dumps(value: Any) -> str:
+    """JSON as every export writes it: real characters, not ``\\u`` escapes; keys as given."""
+    return json.dumps(value, ensure_ascii=False)

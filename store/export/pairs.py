@@ -1,0 +1,64 @@
+"""Sentence pairs for training claim matchers: ``{"a", "b", "label", "a_doc", "b_doc",
+"split", "status", "reason"}`` a line.
+
+Accepted links are positives (``label`` 1); rejected links, whether rejected
+suggestions or pairs marked as near misses, are negatives (``label`` 0).
+Suggestions nobody decided are left out. The split is by connected group of
+decided links (accepted and rejected together), hashed with SHA-256 into
+train 80 % / dev 10 % / test 10 %: every fact cluster lies inside one group, so no
+fact, and no claim, appears in two splits, and the same database always gives the
+same split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import IO
+
+import sqlite_utils
+
+from store.export.common import (
+    ClaimKey,
+    ExportOptions,
+    ExportStats,
+    ResolvedFilter,
+    components,
+    document_names,
+    dumps,
+    iter_links,
+)
+
+DECIDED = ("accepted", "rejected")
+SPLITS = ((80, "train"), (90, "dev"), (100, "test"))
+
+
+def split_of(root: ClaimKey) -> str:
+    digest = hashlib.sha256(f"{root[0]}\x00{root[1]}\x00{root[2]}".encode()).digest()
+    bucket = int.from_bytes(digest[:8], "big") % 100
+    return next(name for limit, name in SPLITS if bucket < limit)
+
+
+def write(
+    db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
+) -> ExportStats:
+    stats = ExportStats()
+    names = document_names(db)
+    groups = components(
+        (cl.a.key, cl.b.key)
+        for cl in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids, names=names)
+    )
+    for checked in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids, names=names):
+        record = {
+            "a": checked.a.text,
+            "b": checked.b.text,
+            "label": 1 if checked.link.status == "accepted" else 0,
+            "a_doc": checked.a.doc,
+            "b_doc": checked.b.doc,
+            "split": split_of(groups[checked.a.key]),
+            "status": checked.link.status,
+            "reason": checked.link.reason,
+        }
+        out.write(dumps(record) + "\n")
+        stats.records += 1
+        stats.links += 1
+    return stats

@@ -1,0 +1,96 @@
+"""A deterministic tokenizer for CoNLL and ``--tokens``: no model, same tokens everywhere.
+
+A token is a run of word characters (letters, digits, ``_``, and the combining
+marks that follow them; ``.`` or ``,`` between two digits stays inside), or one
+other visible character together with what attaches to it: combining marks,
+variation selectors, emoji skin-tone modifiers and zero-width-joiner sequences.
+So ``e`` + U+0301 stays one token and a family emoji stays one token.
+Whitespace separates tokens and is never part of one.
+Offsets are code points into the document text, like every offset in claimdesk.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import NamedTuple
+
+ZWJ = "\u200d"
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+
+
+def _attaches(char: str) -> bool:
+    """Characters that belong to the preceding character rather than standing alone."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin-tone modifiers
+        or 0xE0020 <= code <= 0xE007F  # emoji tag characters (flags of regions)
+    )
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
+    """The tokens of ``text[start:end]``, with offsets into ``text``."""
+    stop = len(text) if end is None else end
+    i = start
+    while i < stop:
+        char = text[i]
+        if char.isspace():
+            i += 1
+            continue
+        j = i + 1
+        if _is_word(char):
+            while j < stop:
+                if _is_word(text[j]) or _attaches(text[j]):
+                    j += 1
+                elif (
+                    text[j] in ".,"
+                    and j + 1 < stop
+                    and text[j - 1].isdigit()
+                    and text[j + 1].isdigit()
+                ):
+                    j += 2  # 11.000 and 1,5 are one number
+                else:
+                    break
+        else:
+            while j < stop:
+                if _attaches(text[j]):
+                    j += 1
+                elif text[j] == ZWJ and j + 1 < stop and not text[j + 1].isspace():
+                    j += 2
+                else:
+                    break
+        yield Token(i, j, text[i:j])
+        i = j
+
+
+def token_bounds(tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
+    """Indexes of the first and last token overlapping ``[start, end)``, or None."""
+    first = last = None
+    lo, hi = 0, len(tokens)
+    while lo < hi:  # first token whose end is past ``start``
+        mid = (lo + hi) // 2
+        if tokens[mid].end <= start:
+            lo = mid + 1
+        else:
+            hi = mid
+    index = lo
+    while index < len(tokens) and tokens[index].start < end:
+        if first is None:
+            first = index
+        last = index
+        index += 1
+    if first is None or last is None:
+        return None
+    return first, last
