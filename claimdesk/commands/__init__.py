@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any, Protocol
 
-from claimdesk.commands import agree_cmd, backup_cmd, import_cmd, labels_cmd, read_cmd, stats_cmd
+from claimdesk.commands import (
+    agree_cmd,
+    backup_cmd,
+    export_cmd,
+    import_annotations_cmd,
+    import_cmd,
+    labels_cmd,
+    read_cmd,
+    stats_cmd,
+)
 
 
 class Command(Protocol):
@@ -15,3 +24,4 @@ class Command(Protocol):
 
 
 COMMANDS: list[Command] = [import_cmd, stats_cmd, read_cmd, labels_cmd, agree_cmd, backup_cmd]
+COMMANDS += [export_cmd, import_annotations_cmd]

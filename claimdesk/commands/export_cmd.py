@@ -1,0 +1,159 @@
+"""``claimdesk export --format F``: labelled spans and links as training data.
+
+The output appears only when the export succeeds (a temporary file in the target
+folder, renamed into place); a failed check leaves no file and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from claimdesk.commands.common import open_session
+from store.errors import ClaimdeskError
+from store.export import FORMATS, get_format
+from store.export.common import (
+    STDOUT,
+    ExportFilter,
+    ExportOptions,
+    ExportStats,
+    atomic_binary,
+    atomic_folder,
+    atomic_text,
+    read_snapshot,
+    resolve_filter,
+)
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    listing = "; ".join(f"{fmt.name}: {fmt.summary}" for fmt in FORMATS.values())
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "export",
+        help="export spans and links as training data (jsonl, conll, brat, ...)",
+        description=(
+            "Write the live spans (and links) in a training-data format. Same database,"
+            " same bytes. Every span's and link's text is checked against its document;"
+            f" a mismatch stops the export and writes nothing. Formats: {listing}."
+        ),
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        required=True,
+        choices=list(FORMATS),
+        metavar="F",
+        help="output format: " + ", ".join(FORMATS),
+    )
+    parser.add_argument(
+        "--out",
+        "-o",
+        default=STDOUT,
+        metavar="PATH",
+        help="output file (a folder for brat); - for stdout (default)",
+    )
+    parser.add_argument(
+        "--label",
+        action="append",
+        default=[],
+        metavar="L",
+        help="only spans with this label (repeatable)",
+    )
+    # --annotator filters here, so the shared --annotator (who is working) is not
+    # offered on this subcommand; only --db is.
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="database file (default: as for the other commands)",
+    )
+    parser.add_argument(
+        "--annotator",
+        dest="annotator_filter",
+        action="append",
+        default=[],
+        metavar="A",
+        help="only spans by this annotator (repeatable)",
+    )
+    parser.add_argument(
+        "--status",
+        choices=["done", "in_progress"],
+        help="only documents marked with this status (by the --annotator ones if given)",
+    )
+    parser.add_argument(
+        "--doc",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this document (source name, id or unique prefix; repeatable)",
+    )
+    parser.add_argument(
+        "--since", metavar="ISO", help="only spans created or changed at or after this UTC time"
+    )
+    parser.add_argument(
+        "--skip-empty", action="store_true", help="leave out documents without selected spans"
+    )
+    parser.add_argument(
+        "--tokens", action="store_true", help="jsonl: add tokens and token_start/token_end"
+    )
+    parser.add_argument(
+        "--conll-label", metavar="L", help="conll: tag only this label (one file per label)"
+    )
+    parser.add_argument(
+        "--csv-safe",
+        action="store_true",
+        help="csv: prefix cells starting with = + - @ with ' for spreadsheets",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def _summary(name: str, target: str, stats: ExportStats) -> str:
+    parts = [f"{stats.documents} document(s)", f"{stats.spans} span(s)"]
+    if stats.links:
+        parts.append(f"{stats.links} link(s)")
+    if stats.records:
+        parts.append(f"{stats.records} record(s)")
+    where = "stdout" if target == STDOUT else target
+    return f"exported {', '.join(parts)} as {name} to {where}"
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = get_format(args.format)
+    if fmt.output != "text" and args.out == STDOUT and fmt.output == "folder":
+        raise ClaimdeskError(f"--format {fmt.name} writes a folder: give --out FOLDER")
+    wanted = ExportFilter(
+        labels=tuple(args.label),
+        annotators=tuple(args.annotator_filter),
+        status=args.status,
+        docs=tuple(args.doc),
+        since=args.since,
+        skip_empty=args.skip_empty,
+    )
+    options = ExportOptions(
+        tokens=args.tokens, conll_label=args.conll_label, csv_safe=args.csv_safe
+    )
+    writer = fmt.writer()
+    if fmt.name == "spacy":
+        from store.export.spacy_docbin import require_spacy
+
+        require_spacy()
+    with open_session(args, seed=False) as session, read_snapshot(session.db):
+        flt = resolve_filter(session.db, wanted)
+        if fmt.output == "folder":
+            with atomic_folder(args.out) as folder:
+                stats = writer(session.db, flt, Path(folder), options)
+        elif fmt.output == "binary":
+            with atomic_binary(args.out) as raw:
+                stats = writer(session.db, flt, raw, options)
+        else:
+            with atomic_text(args.out) as text:
+                stats = writer(session.db, flt, text, options)
+    if not args.quiet:
+        for note in stats.notes:
+            print(f"claimdesk: note: {note}", file=sys.stderr)
+        print(_summary(fmt.name, str(args.out), stats), file=sys.stderr)
+    return 0

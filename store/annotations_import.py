@@ -1,0 +1,313 @@
+"""Importing spans from claimdesk ``jsonl`` and doccano JSONL files into the store.
+
+For model pre-annotations (``--annotator model:NAME``) and for merging annotators
+who worked on separate databases. Documents are matched by source name, then by
+the SHA-256 of their text. A span is imported only if its text is the stored
+document's text at its offsets; spans of unknown documents, spans with unknown
+labels (unless ``create_labels``; new labels get :data:`NEW_LABEL_COLOUR`) and
+malformed spans are refused with one line each. Importing the same file twice
+adds nothing: claimdesk spans keep their ids, and doccano spans get an id derived
+from the document's text hash, offsets, label and annotator.
+
+Writes go through :func:`store.changelog.user_action` in batches of
+:data:`BATCH_SIZE` spans, so each batch is one undoable action and the write lock
+is never held for long.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlite_utils
+
+from store.changelog import user_action
+from store.documents import text_sha256
+from store.errors import ClaimdeskError
+from store.labels import list_labels, save_label, validate_label
+from store.model import Label
+from store.spans import create_span
+
+BATCH_SIZE = 500
+NEW_LABEL_COLOUR = "#9a9a9a"
+AnnotationFormat = Literal["jsonl", "doccano"]
+
+
+@dataclass(slots=True)
+class AnnotationImportReport:
+    records: int = 0
+    added: int = 0
+    present: int = 0
+    labels_created: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingSpan:
+    where: str
+    span_id: str
+    doc_id: int
+    doc_sha256: str
+    start: int
+    end: int
+    label: str
+    annotator: str
+    quote: str | None
+    note: str | None
+
+
+def doccano_span_id(doc_sha256: str, start: int, end: int, label: str, annotator: str) -> str:
+    """The id a doccano span gets, so that importing it again finds it present."""
+    key = f"{doc_sha256}\x00{start}\x00{end}\x00{label}\x00{annotator}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def detect_format(record: dict[str, Any]) -> AnnotationFormat:
+    if "spans" in record:
+        return "jsonl"
+    if any(key in record for key in ("label", "labels", "entities")):
+        return "doccano"
+    raise ClaimdeskError("neither claimdesk jsonl (no 'spans') nor doccano (no 'label')")
+
+
+def _records(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, record or the reason it is unreadable), blank lines skipped."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise ClaimdeskError(f"{path}: cannot read: {error.strerror}") from error
+    with handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as error:
+                    yield number, f"not valid JSON ({error.msg})"
+                    continue
+                yield number, value if isinstance(value, dict) else "not a JSON object"
+        except UnicodeDecodeError as error:
+            raise ClaimdeskError(f"{path}: not UTF-8 text ({error.reason})") from error
+
+
+def _meta(record: dict[str, Any]) -> dict[str, Any]:
+    meta = record.get("meta")
+    merged = dict(meta) if isinstance(meta, dict) else {}
+    # doccano exports put metadata at the top level of the record.
+    for key in ("source", "sha256"):
+        if key not in merged and isinstance(record.get(key), str):
+            merged[key] = record[key]
+    return merged
+
+
+class _Documents:
+    """Finds a record's document by source name, then text hash; caches nothing big."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def find(self, record: dict[str, Any]) -> tuple[int, str, str] | None:
+        meta = _meta(record)
+        source = meta.get("source")
+        if isinstance(source, str):
+            row = self.db.conn.execute(
+                "SELECT id, sha256, text FROM documents WHERE source_name = ?", [source]
+            ).fetchone()
+            if row:
+                return int(row[0]), str(row[1]), str(row[2])
+        hashes = [meta["sha256"]] if isinstance(meta.get("sha256"), str) else []
+        if isinstance(record.get("text"), str):
+            hashes.append(text_sha256(record["text"]))
+        for digest in hashes:
+            row = self.db.conn.execute(
+                "SELECT id, sha256, text FROM documents WHERE sha256 = ?", [digest]
+            ).fetchone()
+            if row:
+                return int(row[0]), str(row[1]), str(row[2])
+        return None
+
+
+def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, Any] | str]:
+    """The record's spans as dicts with start/end/label (and more for jsonl)."""
+    if fmt == "jsonl":
+        spans = record.get("spans")
+        if not isinstance(spans, list):
+            return ["'spans' is not a list"]
+        return [s if isinstance(s, dict) else "span is not an object" for s in spans]
+    found: list[dict[str, Any] | str] = []
+    for key in ("label", "labels"):
+        value = record.get(key)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, list) and len(item) == 3:
+                    found.append({"start": item[0], "end": item[1], "label": item[2]})
+                else:
+                    found.append(f"{key} item {item!r} is not [start, end, label]")
+            break
+    entities = record.get("entities")
+    if isinstance(entities, list):
+        for item in entities:
+            if isinstance(item, dict) and "start_offset" in item:
+                found.append(
+                    {
+                        "start": item["start_offset"],
+                        "end": item["end_offset"],
+                        "label": item.get("label"),
+                    }
+                )
+            else:
+                found.append(f"entity {item!r} has no start_offset")
+    return found
+
+
+def _describe(raw: dict[str, Any]) -> str:
+    return f"{raw.get('label')!r} at {raw.get('start')}:{raw.get('end')}"
+
+
+def import_annotations(
+    db: sqlite_utils.Database,
+    path: Path,
+    *,
+    importer: str,
+    annotator: str | None = None,
+    fmt: AnnotationFormat | None = None,
+    create_labels: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> AnnotationImportReport:
+    """Add the file's spans; ``annotator`` overrides the file's (doccano's default: importer)."""
+    report = AnnotationImportReport()
+    documents = _Documents(db)
+    labels = {label.name for label in list_labels(db)}
+    pending: list[IncomingSpan] = []
+    seen: set[str] = set()
+
+    def refuse(where: str, reason: str) -> None:
+        report.refused.append(f"{where}: {reason}")
+
+    for number, record in _records(path):
+        where = f"{path}:{number}"
+        if isinstance(record, str):
+            refuse(where, record)
+            continue
+        report.records += 1
+        try:
+            kind = fmt or detect_format(record)
+        except ClaimdeskError as error:
+            refuse(where, str(error))
+            continue
+        found = documents.find(record)
+        file_text = record.get("text") if isinstance(record.get("text"), str) else None
+        for raw in _raw_spans(record, kind):
+            if isinstance(raw, str):
+                refuse(where, raw)
+                continue
+            start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+            if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)):
+                refuse(where, f"span {_describe(raw)} needs integer start/end and a label")
+                continue
+            if found is None:
+                source = _meta(record).get("source") or "(no source)"
+                refuse(where, f"span {_describe(raw)}: document {source} is not in the database")
+                continue
+            doc_id, doc_sha, stored = found
+            if not 0 <= start < end <= len(stored):
+                refuse(where, f"span {_describe(raw)}: offsets outside the document")
+                continue
+            quote = raw.get("text") if isinstance(raw.get("text"), str) else None
+            if quote is None and file_text is not None:
+                quote = file_text[start:end]
+            if quote is not None and stored[start:end] != quote:
+                refuse(
+                    where,
+                    f"span {_describe(raw)}: text {quote[:40]!r} does not match the document"
+                    f" ({stored[start:end][:40]!r})",
+                )
+                continue
+            if label not in labels:
+                if not create_labels:
+                    refuse(
+                        where, f"span {_describe(raw)}: unknown label {label} (see --create-labels)"
+                    )
+                    continue
+                try:
+                    validate_label(Label(label, NEW_LABEL_COLOUR, None, "", 0))
+                except ClaimdeskError as error:
+                    refuse(where, f"span {_describe(raw)}: {error}")
+                    continue
+            who = annotator or (raw.get("annotator") if kind == "jsonl" else None) or importer
+            if not isinstance(who, str) or not who.strip() or not who.isprintable():
+                refuse(where, f"span {_describe(raw)}: annotator {who!r} is not a printable name")
+                continue
+            if kind == "jsonl":
+                span_id = raw.get("id")
+                if not isinstance(span_id, str) or not span_id:
+                    refuse(where, f"span {_describe(raw)}: needs a string id")
+                    continue
+            else:
+                span_id = doccano_span_id(doc_sha, start, end, label, who)
+            note = raw.get("note") if isinstance(raw.get("note"), str) else None
+            if span_id in seen:
+                report.present += 1
+                continue
+            seen.add(span_id)
+            pending.append(
+                IncomingSpan(where, span_id, doc_id, doc_sha, start, end, label, who, quote, note)
+            )
+            if len(pending) >= batch_size:
+                _store(db, importer, pending, labels, report)
+                pending = []
+                # Later batches find earlier spans in the database, so ids seen so
+                # far need not stay in memory.
+                seen.clear()
+    if pending:
+        _store(db, importer, pending, labels, report)
+    return report
+
+
+def _store(
+    db: sqlite_utils.Database,
+    importer: str,
+    batch: list[IncomingSpan],
+    labels: set[str],
+    report: AnnotationImportReport,
+) -> None:
+    with user_action(db, importer, f"import {len(batch)} annotation(s)") as action:
+        for span in batch:
+            row = db.conn.execute(
+                'SELECT doc_id, start, "end", label FROM spans WHERE id = ?', [span.span_id]
+            ).fetchone()
+            if row is not None:
+                if tuple(row) == (span.doc_id, span.start, span.end, span.label):
+                    report.present += 1
+                else:
+                    report.refused.append(
+                        f"{span.where}: span id {span.span_id} already exists with other"
+                        " offsets or label"
+                    )
+                continue
+            if span.label not in labels:
+                position = len(labels) + 1
+                save_label(action, Label(span.label, NEW_LABEL_COLOUR, None, "", position))
+                labels.add(span.label)
+                report.labels_created.append(span.label)
+            create_span(
+                action,
+                span.doc_id,
+                span.start,
+                span.end,
+                span.label,
+                quote=span.quote,
+                note=span.note,
+                span_id=span.span_id,
+                annotator=span.annotator,
+            )
+            report.added += 1
