@@ -1,0 +1,108 @@
+"""The config file: where it is, strict reading, and saving the theme without damage."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tui import config as config_module
+from tui.config import Config, ConfigError, config_path, load_config, save_theme
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "conf" / "config.toml"
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(path))
+    return path
+
+
+def test_default_location_is_the_user_config_dir(isolated_user_dirs: Path) -> None:
+    assert config_path() == isolated_user_dirs / "config" / "claimdesk" / "config.toml"
+
+
+def test_env_var_points_elsewhere(config_file: Path) -> None:
+    assert config_path() == config_file
+
+
+def test_missing_file_means_defaults(config_file: Path) -> None:
+    assert load_config() == Config()
+
+
+def test_reads_every_setting(config_file: Path) -> None:
+    config_file.parent.mkdir()
+    config_file.write_text(
+        '# mine\nkeymap = "vim"\ntheme = "nord"\nannotator = "bea"\nlabel_file = "labels.toml"\n'
+    )
+    assert load_config() == Config(
+        keymap="vim",
+        theme="nord",
+        annotator="bea",
+        label_file=config_file.parent / "labels.toml",
+    )
+
+
+def test_patching_config_path_is_enough(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "other.toml"
+    path.write_text('theme = "gruvbox"\n')
+    monkeypatch.setattr(config_module, "config_path", lambda: path)
+    assert load_config().theme == "gruvbox"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('theme = "nord"\nkeymap = "vim"\ncolour = "red"\n', ":3: unknown setting 'colour'"),
+        ('theme = "nord"\nkeymap = 3\n', ":2: keymap must be"),
+        ('annotator = ""\n', ":1: annotator must be"),
+        ('theme = "nord\n', ":1: not valid TOML"),
+        ('annotator = "a\\u0007b"\n', ":1: annotator must be"),
+    ],
+)
+def test_bad_config_names_file_and_line(config_file: Path, text: str, expected: str) -> None:
+    config_file.parent.mkdir()
+    config_file.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert str(caught.value).startswith(f"config {config_file}{expected}")
+
+
+def test_save_theme_creates_the_file(config_file: Path) -> None:
+    save_theme("nord")
+    assert config_file.read_text() == 'theme = "nord"\n'
+    assert load_config().theme == "nord"
+
+
+def test_save_theme_changes_only_the_theme_line(config_file: Path) -> None:
+    config_file.parent.mkdir()
+    original = '# my settings\nkeymap = "vim"  # hjkl\ntheme = "nord"\nannotator = "bea"\n'
+    config_file.write_text(original)
+    save_theme("gruvbox")
+    assert config_file.read_text() == original.replace('"nord"', '"gruvbox"')
+    assert sorted(os.listdir(config_file.parent)) == ["config.toml"]  # no temp file left
+
+
+def test_save_theme_adds_the_line_before_tables(config_file: Path) -> None:
+    config_file.parent.mkdir()
+    config_file.write_text('keymap = "vim"\n[extra]\ntheme = "not this one"\n')
+    with pytest.raises(ConfigError):  # the [extra] table is not a known setting
+        load_config()
+    save_theme("nord")
+    assert config_file.read_text() == (
+        'keymap = "vim"\ntheme = "nord"\n[extra]\ntheme = "not this one"\n'
+    )
+
+
+def test_save_theme_leaves_a_broken_file_alone(config_file: Path) -> None:
+    config_file.parent.mkdir()
+    config_file.write_text("theme = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        save_theme("nord")
+    assert config_file.read_text() == "theme = \n"
+
+
+def test_save_theme_refuses_unquotable_names(config_file: Path) -> None:
+    with pytest.raises(ConfigError):
+        save_theme('a"b')
+    assert not config_file.exists()

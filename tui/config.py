@@ -1,0 +1,181 @@
+"""The user's settings file: which keymap, which theme, who annotates, which label file.
+
+| caller                  | uses                                          |
+|-------------------------|-----------------------------------------------|
+| ``tui.keymap``          | :func:`load_config` for the chosen keymap     |
+| the app (theme change)  | :func:`save_theme`                            |
+| the tests               | ``CLAIMDESK_CONFIG`` or patch :func:`config_path` |
+
+The file is TOML at ``platformdirs.user_config_path("claimdesk") / "config.toml"``
+unless ``$CLAIMDESK_CONFIG`` names another; a missing file means all defaults::
+
+    keymap = "vim"               # default, vim, emacs, or a .toml path (relative to this file)
+    theme = "textual-dark"
+    annotator = "alice"
+    label_file = "labels.toml"   # relative to this file
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from store.errors import ClaimdeskError
+
+CONFIG_ENV = "CLAIMDESK_CONFIG"
+
+
+class ConfigError(ClaimdeskError):
+    """The config file cannot be used; the message names the file (and line)."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"config {where}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings read from the config file; ``None`` means "not set, use the default"."""
+
+    keymap: str | None = None
+    theme: str | None = None
+    annotator: str | None = None
+    label_file: Path | None = None
+
+
+_FIELDS: dict[str, str] = {
+    "keymap": "a keymap name (default, vim, emacs) or a .toml path",
+    "theme": "a Textual theme name",
+    "annotator": "an annotator name",
+    "label_file": "a path to a label TOML file",
+}
+
+
+def config_path() -> Path:
+    """``$CLAIMDESK_CONFIG`` if set, else ``config.toml`` in the user config directory."""
+    configured = os.environ.get(CONFIG_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return platformdirs.user_config_path("claimdesk", appauthor=False) / "config.toml"
+
+
+def load_config() -> Config:
+    """The settings in :func:`config_path`, all ``None`` when the file does not exist."""
+    path = config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, None, f"cannot read: {error}") from None
+    data = _parse(path, text)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        line = _line_of(text, key)
+        if key not in _FIELDS:
+            known = ", ".join(_FIELDS)
+            raise ConfigError(path, line, f"unknown setting {key!r} (known: {known})")
+        if not isinstance(value, str) or not value.strip() or not value.isprintable():
+            raise ConfigError(path, line, f"{key} must be {_FIELDS[key]} (a non-empty string)")
+        values[key] = value.strip()
+    label_file = values.pop("label_file", None)
+    return Config(
+        **values,
+        label_file=(path.parent / Path(label_file).expanduser()) if label_file else None,
+    )
+
+
+def save_theme(name: str) -> None:
+    """Remember ``name`` as the theme, changing only that line of the config file.
+
+    Comments and other settings stay as written; the new file is written beside the
+    old one and renamed over it, so a crash never leaves half a config behind.
+    """
+    if not name or not name.isprintable() or '"' in name or "\\" in name:
+        raise ConfigError(config_path(), None, f"theme name {name!r} cannot be saved")
+    path = config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, None, f"cannot read: {error}") from None
+    _parse(path, text)
+    new_line = f'theme = "{name}"'
+    lines = text.splitlines(keepends=True)
+    index = _top_level_line_index(lines, "theme")
+    if index is not None:
+        ending = "\n" if lines[index].endswith("\n") else ""
+        lines[index] = new_line + ending
+    else:
+        at = _first_table_index(lines)
+        if at > 0 and not lines[at - 1].endswith("\n"):
+            lines[at - 1] += "\n"
+        lines.insert(at, new_line + "\n")
+    new_text = "".join(lines)
+    _parse(path, new_text)  # never replace a good file with a broken one
+    _write_atomically(path, new_text)
+
+
+def _parse(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line, message = toml_error_position(error)
+        raise ConfigError(path, line, f"not valid TOML: {message}") from None
+
+
+def toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """The line number and the bare message of a TOML error (Python 3.11 has no ``lineno``)."""
+    match = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
+    if match is None:
+        return None, str(error)
+    return int(match.group(1)), str(error)[: match.start()]
+
+
+def _line_of(text: str, key: str) -> int | None:
+    index = _top_level_line_index(text.splitlines(keepends=True), key)
+    return None if index is None else index + 1
+
+
+def _top_level_line_index(lines: list[str], key: str) -> int | None:
+    """The line that sets ``key`` before any ``[table]`` header, if there is one."""
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith("["):
+            return None
+        if pattern.match(line):
+            return index
+    return None
+
+
+def _first_table_index(lines: list[str]) -> int:
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith("["):
+            return index
+    return len(lines)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,261 @@
+"""Load a keymap file (action id → keys), validate it against the action registry.
+
+Textual silently ignores keymap entries whose id no binding carries, and a key a
+terminal cannot send simply never fires, so every file is checked here and any
+problem stops the start with ``FILE:LINE: problem``.
+
+| step                 | function                                  |
+|----------------------|-------------------------------------------|
+| name or path → file  | :func:`keymap_file`                       |
+| file → bindings      | :func:`_read_file` (follows ``extends``)  |
+| clash check          | :func:`_check_clashes`                    |
+| result for Textual   | :func:`load_keymap` → ``App.set_keymap``  |
+
+File format (see ``keymaps/README.md``)::
+
+    extends = "vim"                  # optional: start from another keymap
+    [keys]
+    "reader.cursor_down" = "j,down"  # Textual key names, comma-separated
+
+A file without ``extends`` must bind every action; one with ``extends`` binds only
+what it changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from store.errors import ClaimdeskError
+from store.paths import keymaps_path
+from tui.actions import ACTIONS, BY_ID
+from tui.config import config_path, load_config, toml_error_position
+from tui.keynames import KeyNameError, canonical_key
+
+SHIPPED_KEYMAPS: tuple[str, ...] = ("default", "vim", "emacs")
+
+# Contexts whose bindings are active at the same time, so one key may serve only one
+# action across each group. App bindings are live on every screen, and a screen
+# binding on the same key would silently shadow them (e.g. make quit unreachable in
+# the reader), so they clash everywhere. The match panel (links) lives in the reader.
+ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
+    frozenset({"app", "library"}),
+    frozenset({"app", "reader", "links"}),
+    frozenset({"app", "picker"}),
+)
+
+_TOP_LEVEL_KEYS = frozenset({"extends", "keys", "description"})
+
+
+class KeymapError(ClaimdeskError):
+    """A keymap file that cannot be used; the message is ``FILE:LINE: problem``."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"keymap {where}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class BoundKeys:
+    """The keys of one action, and where they were set (for error messages)."""
+
+    keys: tuple[str, ...]
+    path: Path
+    line: int
+    depth: int
+    """0 for the file loaded, 1 for the one it extends, and so on."""
+
+
+def keymap_file(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path:
+    """The file for a shipped keymap name (``vim``) or a path to a TOML file."""
+    text = str(name_or_path)
+    if text in SHIPPED_KEYMAPS:
+        return keymaps_path() / f"{text}.toml"
+    path = Path(text).expanduser()
+    if not path.is_absolute() and relative_to is not None:
+        path = relative_to / path
+    if path.suffix != ".toml" and not path.exists():
+        choices = ", ".join(SHIPPED_KEYMAPS)
+        raise KeymapError(text, None, f"no such keymap: choose {choices}, or a .toml file")
+    return path
+
+
+def load_keymap(name_or_path: str | Path | None) -> dict[str, str]:
+    """Action id → comma-separated Textual key names, ready for ``App.set_keymap()``.
+
+    ``None`` uses the keymap chosen in the config file, else ``default``. Raises
+    :class:`KeymapError` naming the file and line of the first problem found.
+    """
+    relative_to: Path | None = None
+    if name_or_path is None:
+        name_or_path = load_config().keymap or "default"
+        relative_to = config_path().parent
+    bindings = resolve_keymap(keymap_file(name_or_path, relative_to=relative_to))
+    return {action_id: ",".join(bound.keys) for action_id, bound in bindings.items()}
+
+
+def resolve_keymap(path: Path) -> dict[str, BoundKeys]:
+    """Every action's keys after following ``extends``, checked for clashes."""
+    bindings = _read_file(path.resolve(), chain=())
+    _check_clashes(bindings)
+    return bindings
+
+
+def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise KeymapError(chain[-1], None, f"extends cycle: {cycle}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KeymapError(path, None, "no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise KeymapError(path, None, f"cannot read: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line, message = toml_error_position(error)
+        raise KeymapError(path, line, f"not valid TOML: {message}") from None
+
+    for key in data:
+        if key not in _TOP_LEVEL_KEYS:
+            raise KeymapError(
+                path,
+                _line_of_top_level(text, key),
+                f"unknown setting {key!r} (expected extends and a [keys] table)",
+            )
+    table = data.get("keys", {})
+    if not isinstance(table, dict):
+        raise KeymapError(path, _line_of_top_level(text, "keys"), "'keys' must be a table")
+    own = _parse_keys(path, text, table, depth=len(chain))
+
+    extends = data.get("extends")
+    if extends is None:
+        missing = [spec.id for spec in ACTIONS if spec.id not in own]
+        if missing:
+            shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+            raise KeymapError(
+                path,
+                None,
+                f"{len(missing)} action(s) have no keys ({shown}); bind them, or add"
+                ' extends = "default" to change only some bindings',
+            )
+        return own
+    line = _line_of_top_level(text, "extends")
+    if not isinstance(extends, str) or not extends.strip():
+        raise KeymapError(path, line, "extends must name a keymap (default, vim, emacs or a file)")
+    try:
+        base_path = keymap_file(extends, relative_to=path.parent).resolve()
+    except KeymapError:
+        raise KeymapError(
+            path, line, f"extends {extends!r}: no such keymap (default, vim, emacs or a .toml file)"
+        ) from None
+    if not base_path.exists():
+        raise KeymapError(path, line, f"extends {extends!r}: no such file {base_path}")
+    base = _read_file(base_path, (*chain, path))
+    return {**base, **own}
+
+
+def _parse_keys(
+    path: Path, text: str, table: dict[str, Any], *, depth: int
+) -> dict[str, BoundKeys]:
+    bindings: dict[str, BoundKeys] = {}
+    for action_id, value in _flatten(table):
+        line = _line_of_action(text, action_id)
+        if action_id not in BY_ID:
+            raise KeymapError(path, line, f"unknown action id {action_id!r}{_suggest(action_id)}")
+        if not isinstance(value, str):
+            raise KeymapError(path, line, f'{action_id}: keys must be a string like "j,down"')
+        keys: list[str] = []
+        for spelling in value.split(","):
+            try:
+                key = canonical_key(spelling)
+            except KeyNameError as error:
+                raise KeymapError(path, line, f"{action_id}: {error}") from None
+            if key not in keys:
+                keys.append(key)
+        bindings[action_id] = BoundKeys(tuple(keys), path, line or 0, depth)
+    return bindings
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Quoted ids (``"reader.up" = ...``), dotted keys and ``[keys.reader]`` all work."""
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{full}.")
+        else:
+            yield full, value
+
+
+def _check_clashes(bindings: dict[str, BoundKeys]) -> None:
+    for group in ACTIVE_TOGETHER:
+        owner: dict[str, str] = {}
+        for spec in ACTIONS:
+            bound = bindings.get(spec.id)
+            if spec.context not in group or bound is None:
+                continue
+            for key in bound.keys:
+                other_id = owner.setdefault(key, spec.id)
+                if other_id == spec.id:
+                    continue
+                other = bindings[other_id]
+                # Report it where the user last wrote: the file nearest the one loaded.
+                first, second, here, there = spec.id, other_id, bound, other
+                if other.depth < bound.depth:
+                    first, second, here, there = other_id, spec.id, other, bound
+                contexts = "/".join(sorted(group - {"app"})) or "app"
+                raise KeymapError(
+                    here.path,
+                    here.line,
+                    f"key {key!r} is bound to both {first} and {second}"
+                    f" ({there.path.name} line {there.line}), which are active together"
+                    f" ({contexts} screens)",
+                )
+
+
+def _suggest(action_id: str) -> str:
+    close = difflib.get_close_matches(action_id, list(BY_ID), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _line_of_top_level(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*=")
+    header = re.compile(rf"^\s*\[\s*{re.escape(key)}\s*\]")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line) or header.match(line):
+            return number
+    return None
+
+
+def _line_of_action(text: str, action_id: str) -> int | None:
+    """The line where ``action_id`` is written, in any of TOML's spellings of it."""
+    parts = action_id.split(".")
+    quoted = "|".join(rf"{q}{re.escape(action_id)}{q}" for q in ('"', "'"))
+    dotted = r"\s*\.\s*".join(
+        rf"(?:{re.escape(p)}|\"{re.escape(p)}\"|'{re.escape(p)}')" for p in parts
+    )
+    whole = re.compile(rf"^\s*(?:{quoted}|{dotted})\s*=")
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        if whole.match(line):
+            return number
+    # [keys.reader] followed by ``cursor_up = ...``
+    if len(parts) == 2:
+        header = re.compile(rf"^\s*\[\s*keys\s*\.\s*[\"']?{re.escape(parts[0])}[\"']?\s*\]")
+        leaf = re.compile(rf"^\s*[\"']?{re.escape(parts[1])}[\"']?\s*=")
+        inside = False
+        for number, line in enumerate(lines, 1):
+            if line.lstrip().startswith("["):
+                inside = bool(header.match(line))
+            elif inside and leaf.match(line):
+                return number
+    return None
