@@ -125,6 +125,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # picker
     _spec("picker.choose", "choose", "Choose", "enter"),
     _spec("picker.cancel", "cancel", "Cancel", "escape"),
+    _spec("picker.cursor_up", "cursor_up", "Previous choice", "up"),
+    _spec("picker.cursor_down", "cursor_down", "Next choice", "down"),
 )
 
 BY_ID: dict[str, ActionSpec] = {spec.id: spec for spec in ACTIONS}

@@ -1,0 +1,67 @@
+"""Fixtures for driving the app: small file databases and reading what the screen shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from store.db import connect
+from store.session import Session
+from tests.conftest import add_document
+from textual.app import App
+
+ARTICLE_A = (
+    "The council approved 300 new flats on Monday. The mayor said the plan was overdue.\n"
+    "\n"
+    "Opponents warned of traffic. A vote on the budget follows in June.\n"
+    "\n"
+    "Residents can comment until Friday."
+)
+ARTICLE_B = (
+    "Six hundred flats will be built, the council decided. Critics fear more traffic.\n"
+    "\n"
+    "Markup-looking text stays literal: [bold]not bold[/bold], [@click=app.quit]click[/], [/i].\n"
+    "Escapes too: \x1b[2J cleared? \x1b]0;title\x07 and \x1b]52;c;aGk=\x07 end."
+)
+
+
+class Corpus:
+    """A file database with two documents, as the app would open it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        database = connect(path)
+        try:
+            self.a = add_document(database, ARTICLE_A, "council-a.txt", "Alpha Post")
+            self.b = add_document(database, ARTICLE_B, "council-b.txt", "Beta Daily")
+        finally:
+            database.close()
+
+    def session(self, annotator: str = "tester") -> Session:
+        return Session(self.path, annotator)
+
+    def add(self, text: str, name: str, outlet: str = "Gamma") -> int:
+        database = connect(self.path)
+        try:
+            return add_document(database, text, name, outlet)
+        finally:
+            database.close()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Iterator[Corpus]:
+    yield Corpus(tmp_path / "claimdesk.db")
+
+
+def screen_lines(app: App[object]) -> list[str]:
+    """The characters currently on the app's screen, one string per row."""
+    # The compositor is what the terminal receives; reading it is the closest a test gets
+    # to "what the user sees" without a real terminal.
+    strips = app.screen._compositor.render_strips()
+    return [strip.text for strip in strips]
+
+
+def screen_text(app: App[object]) -> str:
+    return "\n".join(screen_lines(app))

@@ -1,0 +1,175 @@
+"""The claimdesk Textual app and its one factory, used by the CLI and the tests.
+
+| who                         | calls                                 |
+|-----------------------------|---------------------------------------|
+| ``tui.launch.run_tui``      | :func:`create_app` then ``run()``     |
+| snapshot / e2e / pilot tests| :func:`create_app` then ``run_test()``|
+| screens                     | ``app.session`` (this thread only)    |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+
+from textual.app import App
+from textual.binding import Binding
+
+from store.errors import ClaimdeskError
+from store.session import Session
+from tui.bindings import bindings_for
+from tui.commands import ActionCommands
+from tui.screens.help import HelpScreen, bindings_in_force
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+
+T = TypeVar("T")
+
+POLL_SECONDS = 1.0
+
+
+@runtime_checkable
+class StoreView(Protocol):
+    """A screen that can re-read what it shows from the store."""
+
+    def reload(self) -> None: ...
+
+
+class ClaimdeskApp(App[int]):
+    """Library and reader over one database, as one annotator."""
+
+    TITLE = "claimdesk"
+    CSS_PATH = "claimdesk.tcss"
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("app")  # type: ignore[assignment]
+    COMMANDS: ClassVar[Any] = App.COMMANDS | {ActionCommands}
+
+    def __init__(
+        self,
+        db_path: Path,
+        annotator: str,
+        *,
+        doc_ids: list[int] | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.annotator = annotator
+        self.session = Session(db_path, annotator)
+        self.start_doc_ids = list(doc_ids or [])
+        self.initial_keymap = dict(keymap or {})
+        self._seen_version = self.session.data_version()
+        self.sub_title = f"{annotator} · {db_path.name}"
+
+    def on_mount(self) -> None:
+        if self.initial_keymap:
+            self.set_keymap(self.initial_keymap)
+        theme = _saved_theme()
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        if self.start_doc_ids:
+            self.push_screen(ReaderScreen(self.start_doc_ids))
+        self.set_interval(POLL_SECONDS, self.poll_store)
+
+    def get_default_screen(self) -> LibraryScreen:
+        return LibraryScreen()
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    # Store access -------------------------------------------------------------------
+    def attempt(self, change: Callable[[], T]) -> T | None:  # noqa: UP047
+        """Run one store call; a store error becomes one visible message, never a crash."""
+        try:
+            return change()
+        except ClaimdeskError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return None
+
+    def poll_store(self) -> None:
+        """Pick up other annotators' commits (PRAGMA data_version) and redraw what changed."""
+        try:
+            version = self.session.data_version()
+        except ClaimdeskError:
+            return
+        if version != self._seen_version:
+            self._seen_version = version
+            self.reload_screens()
+
+    def reload_screens(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, StoreView):
+                screen.reload()
+
+    # Actions --------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(bindings_in_force(self.screen)))
+
+    def action_undo(self) -> None:
+        self._undo_redo(self.session.undo, "Undid", "Nothing to undo")
+
+    def action_redo(self) -> None:
+        self._undo_redo(self.session.redo, "Redid", "Nothing to redo")
+
+    def _undo_redo(self, step: Callable[[], str | None], verb: str, empty: str) -> None:
+        try:
+            summary = step()
+        except ClaimdeskError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        if summary is None:
+            self.notify(empty, markup=False)
+            return
+        self.reload_screens()
+        self.notify(f"{verb}: {summary}", markup=False)
+
+    def action_next_theme(self) -> None:
+        names = sorted(self.available_themes)
+        following = (
+            names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
+        )
+        self.theme = following
+        _save_theme(following)
+        self.notify(f"Theme: {following}", markup=False)
+
+    def action_library(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+
+def _saved_theme() -> str | None:
+    try:
+        from tui.config import load_config
+    except ImportError:
+        return None
+    try:
+        theme = getattr(load_config(), "theme", None)
+    except ClaimdeskError:
+        return None
+    return theme if isinstance(theme, str) else None
+
+
+def _save_theme(name: str) -> None:
+    try:
+        from tui.config import save_theme
+    except ImportError:
+        return
+    try:
+        save_theme(name)
+    except (ClaimdeskError, OSError):
+        pass
+
+
+def create_app(
+    db_path: Path,
+    annotator: str,
+    *,
+    doc_ids: list[int] | None = None,
+    keymap: dict[str, str] | None = None,
+) -> ClaimdeskApp:
+    """The app on ``db_path`` as ``annotator``: the reader on ``doc_ids``, else the library."""
+    return ClaimdeskApp(db_path, annotator, doc_ids=doc_ids, keymap=keymap)

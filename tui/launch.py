@@ -1,0 +1,24 @@
+"""Start the TUI from the console command: resolve the keymap, run the app, exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.app import create_app
+
+
+def resolve_keymap(name_or_path: str | None) -> dict[str, str]:
+    """The id -> keys mapping for ``--keymap`` (or the config file's choice)."""
+    try:
+        from tui.keymap import load_keymap
+    except ImportError:  # the keymap loader lands separately; until then, default keys
+        return {}
+    return load_keymap(name_or_path)
+
+
+def run_tui(db_path: Path, annotator: str, *, doc_ids: list[int], keymap: str | None) -> int:
+    """Run the reader (on ``doc_ids``) or the library until the user quits."""
+    mapping = resolve_keymap(keymap)
+    app = create_app(db_path, annotator, doc_ids=doc_ids or None, keymap=mapping)
+    result = app.run()
+    return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)

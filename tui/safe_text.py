@@ -1,0 +1,112 @@
+"""The one way untrusted text (articles, titles, notes, names) reaches the screen.
+
+:func:`visible` swaps every character a terminal would act on or hide (C0/C1
+controls, DEL, bidi overrides, zero-width format characters) for a visible
+one-cell symbol, one code point for one code point, so offsets into the stored
+text stay offsets into what is drawn. :func:`safe_text` and :func:`safe_content`
+wrap the result without ever parsing markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rich.style import Style
+from rich.text import Text
+from textual.content import Content
+
+# Placeholders: C0 controls get their Unicode "control picture" (␀ … ␟), DEL gets ␡,
+# everything else that would be invisible or would reorder text gets the middle dot.
+_CONTROL_PICTURE_BASE = 0x2400
+_OTHER_PLACEHOLDER = "·"
+_REPLACEMENT = "\ufffd"
+
+# Bidi embeddings, overrides and isolates, marks, and Arabic letter mark.
+_BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C}
+
+
+def _placeholder(code: int) -> str | None:
+    """The stand-in for one code point, or None when it is safe to show as is."""
+    if code < 0x20:
+        return chr(_CONTROL_PICTURE_BASE + code)
+    if code == 0x7F:
+        return "␡"
+    if 0x80 <= code < 0xA0:
+        return _REPLACEMENT
+    if code in _BIDI:
+        return _OTHER_PLACEHOLDER
+    char = chr(code)
+    category = unicodedata.category(char)
+    # Cf: zero-width and format characters (ZWSP, ZWJ, soft hyphen, BOM …);
+    # Cs: lone surrogates; Co/Cn: private use and unassigned, which terminals draw unpredictably.
+    if category in {"Cf", "Cs", "Cn"}:
+        return _OTHER_PLACEHOLDER
+    if category in {"Zl", "Zp"}:
+        return "↵"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str]:
+    """A translation table for the Basic Multilingual Plane and the format blocks above it."""
+    table: dict[int, str] = {}
+    for code in range(0x10000):
+        replacement = _placeholder(code)
+        if replacement is not None:
+            table[code] = replacement
+    # Tag characters and variation selector supplement (E0000-E0FFF) are Cf/Mn.
+    for code in range(0xE0000, 0xE0080):
+        table[code] = _OTHER_PLACEHOLDER
+    return table
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    """One character class matching every code point that needs a placeholder."""
+    codes = sorted(_table())
+    ranges: list[str] = []
+    first = previous = codes[0]
+    for code in [*codes[1:], -1]:
+        if code == previous + 1:
+            previous = code
+            continue
+        ranges.append(
+            re.escape(chr(first))
+            if first == previous
+            else f"{re.escape(chr(first))}-{re.escape(chr(previous))}"
+        )
+        first = previous = code
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+def _swap(match: re.Match[str]) -> str:
+    return _table()[ord(match.group())]
+
+
+def visible(text: str) -> str:
+    """``text`` with unsafe characters replaced; always the same length as ``text``.
+
+    Newlines are replaced too: callers that lay out paragraphs split on them first.
+    A regular expression finds the few unsafe characters, which is much faster on
+    long articles than translating every character.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return _pattern().sub(_swap, text)
+
+
+def visible_line(text: str) -> str:
+    """Like :func:`visible`, for one-line fields (titles, notes shown in a bar)."""
+    return visible(text)
+
+
+def safe_text(text: str, style: Style | str = "") -> Text:
+    """A Rich ``Text`` showing ``text`` literally: no markup, no control codes."""
+    return Text(visible(text), style=style, end="", no_wrap=False)
+
+
+def safe_content(text: str) -> Content:
+    """A Textual ``Content`` showing ``text`` literally: no markup, no control codes."""
+    return Content(visible(text))

@@ -1,0 +1,229 @@
+"""The library: every document with its status and spans; filter, mark, open.
+
+The filter box matches title, outlet and file name fuzzily (rapidfuzz); with
+text search on (ctrl+f by default) it runs the store's full-text search instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rapidfuzz import fuzz, process
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from tui.bindings import bindings_for
+from tui.safe_text import safe_text
+
+_TABLE_ACTIONS = ("cursor_up", "cursor_down", "page_up", "page_down", "first", "last")
+SORT_KEYS: tuple[tuple[str, str], ...] = (
+    ("date", "published"),
+    ("outlet", "outlet"),
+    ("title", "title"),
+    ("spans", "spans"),
+    ("status", "status"),
+)
+STATUS_TEXT = {"todo": "todo", "in_progress": "in progress", "done": "done"}
+FUZZY_CUTOFF = 60.0
+
+
+class DocumentTable(DataTable[Text]):
+    """The document list; its navigation keys come from the registry."""
+
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
+        "library", where=lambda spec: spec.action in _TABLE_ACTIONS
+    )
+
+    def action_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.move_cursor(row=max(0, self.row_count - 1))
+
+
+def fuzzy_order(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    """Rows whose title/outlet/file name fuzzily match ``query``, best first."""
+    choices = {
+        index: " ".join(str(row.get(k) or "") for k in ("title", "outlet", "source_name"))
+        for index, row in enumerate(rows)
+    }
+    matches = process.extract(
+        query,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=str.lower,
+        limit=None,
+        score_cutoff=FUZZY_CUTOFF,
+    )
+    return [rows[index] for _choice, _score, index in matches]
+
+
+class LibraryScreen(Screen[None]):
+    """All documents; enter opens one, space marks, o opens the marked side by side."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
+        "library", where=lambda spec: spec.action not in _TABLE_ACTIONS
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self.shown: list[dict[str, Any]] = []
+        self.marked: list[int] = []
+        self.sort_index = 0
+        self.text_search = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="library-counts")
+        yield Input(placeholder="Filter by title or outlet (fuzzy)", id="library-filter")
+        yield DocumentTable(id="library-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DocumentTable)
+        for label in ("", "Outlet", "Date", "Title", "Lang", "Spans", "Status", "Annotators"):
+            table.add_column(Text(label), key=label or "mark")
+        self.reload()
+        table.focus()
+
+    # Data ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the overview from the store (after a change here or elsewhere)."""
+        rows = self.app.attempt(self.app.session.overview)  # type: ignore[attr-defined]
+        if rows is None:
+            return
+        self.rows = rows
+        self.refill()
+
+    def refill(self) -> None:
+        """Apply filter and sort to ``rows`` and redraw the table, keeping the cursor's document."""
+        table = self.query_one(DocumentTable)
+        current = self.current_doc_id()
+        query = self.query_one("#library-filter", Input).value.strip()
+        rows = self.rows
+        if query and self.text_search:
+            hits = self.app.attempt(lambda: self.app.session.search(query)) or []  # type: ignore[attr-defined]
+            by_id = {row["id"]: row for row in rows}
+            rows = [by_id[doc_id] for doc_id in hits if doc_id in by_id]
+        elif query:
+            rows = fuzzy_order(rows, query)
+        else:
+            _name, column = SORT_KEYS[self.sort_index]
+            rows = sorted(
+                rows,
+                key=lambda row: (
+                    str(row.get(column) or "").lower() if column != "spans" else -int(row["spans"])
+                ),
+            )
+        self.shown = rows
+        table.clear()
+        for row in rows:
+            table.add_row(*self._cells(row), key=str(row["id"]))
+        if current is not None:
+            for number, row in enumerate(rows):
+                if row["id"] == current:
+                    table.move_cursor(row=number)
+        self._update_counts()
+
+    def _cells(self, row: dict[str, Any]) -> list[Text]:
+        mark = "●" if row["id"] in self.marked else " "
+        return [
+            Text(mark),
+            safe_text(str(row.get("outlet") or "")),
+            safe_text(str(row.get("published") or "")[:10]),
+            safe_text(str(row.get("title") or row.get("source_name") or "")),
+            safe_text(str(row.get("language") or "")),
+            Text(str(row.get("spans") or 0), justify="right"),
+            Text(STATUS_TEXT.get(str(row.get("status")), str(row.get("status")))),
+            safe_text(str(row.get("annotators") or "")),
+        ]
+
+    def _update_counts(self) -> None:
+        done = sum(1 for row in self.rows if row.get("status") == "done")
+        spans = sum(int(row.get("spans") or 0) for row in self.rows)
+        mode = "text search" if self.text_search else "fuzzy"
+        sort_name = SORT_KEYS[self.sort_index][0]
+        text = Text(
+            f"{len(self.rows)} documents · {done} done · {spans} spans · "
+            f"showing {len(self.shown)} · marked {len(self.marked)} · "
+            f"filter: {mode} · sort: {sort_name}"
+        )
+        self.query_one("#library-counts", Static).update(text)
+
+    def current_doc_id(self) -> int | None:
+        table = self.query_one(DocumentTable)
+        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+            return None
+        return int(self.shown[table.cursor_row]["id"])
+
+    # Events -------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DocumentTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    # Actions ------------------------------------------------------------------------
+    def action_open(self) -> None:
+        doc_id = self.current_doc_id()
+        if doc_id is not None:
+            self._open([doc_id])
+
+    def action_open_marked(self) -> None:
+        ids = list(self.marked)
+        if not ids:
+            current = self.current_doc_id()
+            ids = [current] if current is not None else []
+        if ids:
+            self._open(ids)
+
+    def _open(self, doc_ids: list[int]) -> None:
+        from tui.screens.reader import ReaderScreen
+
+        self.app.push_screen(ReaderScreen(doc_ids))
+
+    def action_mark(self) -> None:
+        doc_id = self.current_doc_id()
+        if doc_id is None:
+            return
+        if doc_id in self.marked:
+            self.marked.remove(doc_id)
+        else:
+            self.marked.append(doc_id)
+        table = self.query_one(DocumentTable)
+        table.update_cell(str(doc_id), "mark", Text("●" if doc_id in self.marked else " "))
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self._update_counts()
+
+    def action_filter(self) -> None:
+        self.query_one("#library-filter", Input).focus()
+
+    def action_search_text(self) -> None:
+        self.text_search = not self.text_search
+        box = self.query_one("#library-filter", Input)
+        box.placeholder = (
+            "Search the article text (full-text)"
+            if self.text_search
+            else "Filter by title or outlet (fuzzy)"
+        )
+        box.focus()
+        self.refill()
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORT_KEYS)
+        self.refill()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#library-filter", Input)
+        if box.value:
+            box.value = ""
+        self.query_one(DocumentTable).focus()
+        self.refill()

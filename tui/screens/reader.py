@@ -1,0 +1,295 @@
+"""The reader: documents side by side, annotated from the keyboard.
+
+Every change is written through ``app.session`` (one committed transaction)
+first; only then are the affected spans re-read and redrawn.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import DescendantFocus, Resize
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from store.model import DOCUMENT_STATUSES, Document, DocumentStatus, Label, Span
+from store.segment import split_sentences
+from tui.bindings import bindings_for
+from tui.screens.label_editor import LabelEditor
+from tui.screens.label_picker import LabelPicker
+from tui.screens.note_editor import NoteEditor
+from tui.widgets.article_pane import ArticlePane, status_text
+from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
+
+if TYPE_CHECKING:
+    from tui.app import ClaimdeskApp
+
+NARROW_WIDTH = 100
+ANNOTATOR_FILTERS = ("all", "mine", "others")
+
+
+def label_for_number(labels: list[Label], number: int) -> Label | None:
+    """Label ``number`` (1-9): the one with that hotkey, else the number-th in order."""
+    for label in labels:
+        if label.hotkey == str(number):
+            return label
+    unkeyed = [label for label in labels if not (label.hotkey or "").isdigit()]
+    keyed = {label.hotkey for label in labels if (label.hotkey or "").isdigit()}
+    free_numbers = [n for n in range(1, 10) if str(n) not in keyed]
+    if number in free_numbers and free_numbers.index(number) < len(unkeyed):
+        return unkeyed[free_numbers.index(number)]
+    return None
+
+
+class ReaderScreen(Screen[None]):
+    """Two or more documents side by side (one at a time on a narrow terminal)."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
+        "reader", where=lambda spec: not spec.action.startswith(VIEW_ACTIONS)
+    )
+
+    def __init__(self, doc_ids: list[int]) -> None:
+        super().__init__()
+        self.doc_ids = list(dict.fromkeys(doc_ids))
+        self.documents: list[Document] = []
+        self.spans: dict[int, dict[str, Span]] = {}
+        self.labels: list[Label] = []
+        self.annotator_filter = "all"
+        self.active = 0
+
+    @property
+    def claimdesk(self) -> ClaimdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        session = self.claimdesk.session
+        self.documents = [session.document(doc_id) for doc_id in self.doc_ids]
+        with Horizontal(id="panes"):
+            for number, document in enumerate(self.documents):
+                yield ArticlePane(document, id=f"pane-{number}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        session = self.claimdesk.session
+        self.labels = session.labels()
+        for pane in self.panes:
+            doc_id = pane.document.id
+            sentences = [(s.start, s.end) for s in session.sentences(doc_id)]
+            if not sentences:
+                sentences = split_sentences(pane.document.text)
+            pane.view.load(pane.document.text, sentences, self._marks(doc_id))
+            self._show_pane(pane)
+        self._set_active(0)
+        self._apply_width(self.size.width)
+
+    # Panes --------------------------------------------------------------------------
+    @property
+    def panes(self) -> list[ArticlePane]:
+        return list(self.query(ArticlePane))
+
+    @property
+    def pane(self) -> ArticlePane:
+        return self.panes[self.active]
+
+    @property
+    def view(self) -> ArticleView:
+        return self.pane.view
+
+    def _set_active(self, number: int) -> None:
+        panes = self.panes
+        self.active = number % len(panes)
+        for n, pane in enumerate(panes):
+            pane.set_class(n == self.active, "-active")
+        panes[self.active].view.focus()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        for number, pane in enumerate(self.panes):
+            if event.widget is pane.view and number != self.active:
+                self.active = number
+                for n, other in enumerate(self.panes):
+                    other.set_class(n == number, "-active")
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW_WIDTH and len(self.documents) > 1, "-narrow")
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    def action_next_pane(self) -> None:
+        self._set_active(self.active + 1)
+        self._show_pane(self.pane)
+
+    def action_prev_pane(self) -> None:
+        self._set_active(self.active - 1)
+        self._show_pane(self.pane)
+
+    # Store -> screen --------------------------------------------------------------
+    def _marks(self, doc_id: int) -> list[SpanMark]:
+        session = self.claimdesk.session
+        spans = session.spans(doc_id)
+        me = session.annotator
+        if self.annotator_filter == "mine":
+            spans = [s for s in spans if s.annotator == me]
+        elif self.annotator_filter == "others":
+            spans = [s for s in spans if s.annotator != me]
+        self.spans[doc_id] = {s.id: s for s in spans}
+        colours = {label.name: label.colour for label in self.labels}
+        return [
+            SpanMark(s.id, s.start, s.end, s.label, colours.get(s.label, "#888888")) for s in spans
+        ]
+
+    def _show_pane(self, pane: ArticlePane) -> None:
+        status = self.claimdesk.session.status(pane.document.id)
+        pane.show_header(status, pane.view.coverage())
+        pane.show_status(
+            status_text(pane.view, self.spans.get(pane.document.id, {}), pane.view.snap_words)
+        )
+
+    def refresh_document(self, doc_id: int) -> None:
+        """Re-read one document's spans and status and redraw what changed."""
+        for pane in self.panes:
+            if pane.document.id == doc_id:
+                pane.view.set_spans(self._marks(doc_id))
+                self._show_pane(pane)
+
+    def reload(self) -> None:
+        """Another session (or undo) changed the store: refresh every pane, keep cursors."""
+        self.labels = self.claimdesk.session.labels()
+        for pane in self.panes:
+            self.refresh_document(pane.document.id)
+
+    def on_screen_resume(self) -> None:
+        if self.documents:
+            self.reload()
+
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        for pane in self.panes:
+            if pane.view is event.view:
+                pane.show_status(
+                    status_text(
+                        pane.view, self.spans.get(pane.document.id, {}), pane.view.snap_words
+                    )
+                )
+
+    # Spans under the cursor ----------------------------------------------------------
+    def span_under_cursor(self) -> Span | None:
+        """The innermost span at the cursor, the annotator's own first."""
+        doc_spans = self.spans.get(self.pane.document.id, {})
+        covering = [doc_spans[i] for i in self.view.span_ids_at(self.view.cursor) if i in doc_spans]
+        if not covering:
+            return None
+        mine = [s for s in covering if s.annotator == self.claimdesk.session.annotator]
+        return (mine or covering)[0]
+
+    # Annotating -------------------------------------------------------------------------
+    def action_apply_label(self, number: int) -> None:
+        label = label_for_number(self.labels, number)
+        if label is None:
+            self.notify(f"No label on key {number}", markup=False)
+            return
+        self.apply_label_named(label.name)
+
+    def apply_label_named(self, name: str) -> None:
+        view, doc_id = self.view, self.pane.document.id
+        session = self.claimdesk.session
+        selection = view.selection
+        if selection is not None:
+            start, end = selection
+            span = self.claimdesk.attempt(lambda: session.add_span(doc_id, start, end, name))
+            if span is None:
+                return
+            self.refresh_document(doc_id)
+            # On the span's last character, so the status line describes what was just made.
+            view.set_cursor(end - 1)
+            return
+        target = self.span_under_cursor()
+        if target is None:
+            self.notify("Select some text first (s selects the sentence)", markup=False)
+            return
+        if target.label == name:
+            return
+        changed = self.claimdesk.attempt(lambda: session.relabel_span(target.id, name))
+        if changed is not None:
+            self.refresh_document(doc_id)
+
+    def action_pick_label(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name:
+                self.apply_label_named(name)
+
+        self.app.push_screen(LabelPicker(self.labels), chosen)
+
+    def action_delete_span(self) -> None:
+        target = self.span_under_cursor()
+        if target is None:
+            self.notify("No span under the cursor", markup=False)
+            return
+        session = self.claimdesk.session
+        deleted = self.claimdesk.attempt(lambda: session.delete_span(target.id))
+        if deleted is not None:
+            self.refresh_document(target.doc_id)
+
+    def action_edit_note(self) -> None:
+        target = self.span_under_cursor()
+        if target is None:
+            self.notify("No span under the cursor", markup=False)
+            return
+
+        def edited(note: str | None) -> None:
+            session = self.claimdesk.session
+            if note is None:
+                return
+            changed = self.claimdesk.attempt(lambda: session.set_note(target.id, note))
+            if changed is not None:
+                self.refresh_document(target.doc_id)
+
+        self.app.push_screen(NoteEditor(target.note, target.quote), edited)
+
+    def action_jump_span(self, direction: int) -> None:
+        offset = self.view.next_span_start(direction)
+        if offset is None:
+            self.notify("No more spans", markup=False)
+            return
+        self.view.set_cursor(offset)
+
+    def action_next_unannotated(self) -> None:
+        sentence = self.view.next_unannotated_sentence()
+        if sentence is None:
+            self.notify("No unannotated sentence after the cursor", markup=False)
+            return
+        self.view.select_range(*sentence)
+
+    def action_cycle_status(self) -> None:
+        session, doc_id = self.claimdesk.session, self.pane.document.id
+        current = session.status(doc_id)
+        following: DocumentStatus = DOCUMENT_STATUSES[
+            (DOCUMENT_STATUSES.index(current) + 1) % len(DOCUMENT_STATUSES)
+        ]
+        self.claimdesk.attempt(lambda: session.set_status(doc_id, following))
+        self._show_pane(self.pane)
+
+    def action_annotator_filter(self) -> None:
+        self.annotator_filter = ANNOTATOR_FILTERS[
+            (ANNOTATOR_FILTERS.index(self.annotator_filter) + 1) % len(ANNOTATOR_FILTERS)
+        ]
+        self.reload()
+        self.notify(f"Showing spans: {self.annotator_filter}", markup=False)
+
+    def action_edit_labels(self) -> None:
+        def closed(saved: bool | None) -> None:
+            if saved:
+                self.reload()
+
+        self.app.push_screen(LabelEditor(self.claimdesk.session), closed)
+
+    def action_close(self) -> None:
+        self.app.pop_screen()

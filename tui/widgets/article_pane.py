@@ -1,0 +1,86 @@
+"""One document in the reader: a header, the article view and a status line."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from store.model import Document, DocumentStatus, Span
+from tui.safe_text import safe_text, visible
+from tui.widgets.article_view import ArticleView
+
+STATUS_TEXT: dict[str, str] = {"todo": "todo", "in_progress": "in progress", "done": "done"}
+
+
+def header_text(document: Document, status: DocumentStatus, coverage: float, width: int) -> Text:
+    """Outlet · date · status · progress, then the title, all shown literally."""
+    meta = " · ".join(
+        part
+        for part in (
+            visible(document.outlet or ""),
+            (document.published or "")[:10],
+            STATUS_TEXT.get(status, status),
+            f"{coverage:.0%} of sentences",
+        )
+        if part
+    )
+    first = Text(meta, style="bold")
+    first.truncate(max(10, width), overflow="ellipsis")
+    title = safe_text(document.title or document.source_name)
+    title.truncate(max(10, width), overflow="ellipsis")
+    return Text("\n").join([first, title])
+
+
+def status_text(view: ArticleView, spans: dict[str, Span], snap_words: bool) -> Text:
+    """What is under the cursor: the innermost span (label, who, when, note) or the selection."""
+    ids = view.span_ids_at(view.cursor)
+    if ids and ids[0] in spans:
+        span = spans[ids[0]]
+        line = Text()
+        line.append(span.label, style="bold")
+        line.append(f" · {visible(span.annotator)} · {span.updated_at[:16].replace('T', ' ')}")
+        if len(ids) > 1:
+            line.append(f" · +{len(ids) - 1} more")
+        if span.note:
+            line.append(" · note: ")
+            line.append_text(safe_text(span.note.replace("\n", " ")))
+        return line
+    selection = view.selection
+    snap = "words" if snap_words else "chars"
+    if selection:
+        start, end = selection
+        return Text(f"selected {start}–{end} ({end - start} chars) · snap {snap}")
+    return Text(f"offset {view.cursor}/{len(view.text)} · snap {snap}", style="dim")
+
+
+class ArticlePane(Vertical):
+    """A document's column in the reader; the screen fills its parts."""
+
+    def __init__(self, document: Document, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="article-pane")
+        self.document = document
+        self._header_state: tuple[DocumentStatus, float] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="pane-header")
+        yield ArticleView()
+        yield Static(classes="pane-status")
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    def show_header(self, status: DocumentStatus, coverage: float) -> None:
+        self._header_state = (status, coverage)
+        width = self.query_one(".pane-header", Static).content_region.width or self.size.width
+        text = header_text(self.document, status, coverage, width)
+        self.query_one(".pane-header", Static).update(text)
+
+    def on_resize(self) -> None:
+        if self._header_state is not None:
+            self.show_header(*self._header_state)
+
+    def show_status(self, text: Text) -> None:
+        self.query_one(".pane-status", Static).update(text)

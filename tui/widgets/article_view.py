@@ -1,0 +1,445 @@
+"""The article pane's text: a Line-API widget with a cursor, a selection and spans.
+
+Only visible lines are built, each into a cached ``Strip``; a cursor move or a
+changed span refreshes just the rows it touches. Offsets are code points into the
+stored text; the drawn text is :func:`tui.safe_text.visible` of it, which has the
+same length, so offset ``i`` is always the ``i``-th drawn character.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import BindingType
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from store.model import Span
+from tui.bindings import bindings_for
+from tui.safe_text import visible
+from tui.widgets import navigation as nav
+from tui.widgets.line_index import LineIndex, text_cells
+
+VIEW_ACTIONS = ("move(", "select(", "select_sentence", "clear_selection", "toggle_snap")
+_WRAP_TICK_CHARS = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class SpanMark:
+    """A span as the view draws it."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    colour: str
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one article; reports cursor moves with :class:`CursorMoved`."""
+
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for(  # type: ignore[assignment]
+        "reader", where=lambda spec: spec.action.startswith(VIEW_ACTIONS)
+    )
+
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-y: scroll;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+        height: 1fr;
+        padding: 0 0 0 1;
+    }
+    """
+
+    class CursorMoved(Message):
+        """The cursor or the selection changed."""
+
+        def __init__(self, view: ArticleView) -> None:
+            super().__init__()
+            self.view = view
+
+        @property
+        def control(self) -> ArticleView:
+            return self.view
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+        self.display_text = ""
+        self.sentences: list[tuple[int, int]] = []
+        self.spans: list[SpanMark] = []
+        self._span_starts: list[int] = []
+        self._longest_span = 0
+        self.cursor = 0
+        self.mark: int | None = None
+        self.snap_words = True
+        self._goal_cell: int | None = None
+        self._index = LineIndex("", "", 80)
+        self._cache: LRUCache[int, Strip] = LRUCache(2048)
+        self._wrap_timer: Timer | None = None
+        self._dragging = False
+        self._shown_rows: tuple[int, int] = (0, 0)
+
+    # Data in -------------------------------------------------------------------
+    def load(self, text: str, sentences: list[tuple[int, int]], spans: list[SpanMark]) -> None:
+        """Show a new article (cursor at its start)."""
+        self.text = text
+        self.display_text = visible(text)
+        self.sentences = sentences
+        self.cursor = 0
+        self.mark = None
+        self._set_spans(spans)
+        self._rewrap()
+
+    def set_spans(self, spans: list[SpanMark]) -> None:
+        """Replace the spans, redrawing only rows where something changed."""
+        old = {s.id: s for s in self.spans}
+        new = {s.id: s for s in spans}
+        changed = [s for k, s in old.items() if new.get(k) != s]
+        changed += [s for k, s in new.items() if old.get(k) != s]
+        self._set_spans(spans)
+        for span in changed:
+            self._refresh_range(span.start, span.end)
+
+    def _set_spans(self, spans: list[SpanMark]) -> None:
+        self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
+        self._span_starts = [s.start for s in self.spans]
+        self._longest_span = max((s.end - s.start for s in self.spans), default=0)
+
+    # Geometry --------------------------------------------------------------------
+    @property
+    def wrap_width(self) -> int:
+        return max(8, self.scrollable_content_region.width - 1)
+
+    @property
+    def index(self) -> LineIndex:
+        return self._index
+
+    def _rewrap(self) -> None:
+        self._index = LineIndex(self.text, self.display_text, self.wrap_width)
+        self._index.ensure_line(max(self.size.height, 1) * 2)
+        self._cache.clear()
+        self._update_virtual_size()
+        if not self._index.complete and self.is_mounted and self._wrap_timer is None:
+            self._wrap_timer = self.set_interval(0.02, self._wrap_tick)
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.wrap_width, self._index.estimated_lines())
+
+    def _wrap_tick(self) -> None:
+        done = self._index.wrap_more(_WRAP_TICK_CHARS)
+        self._update_virtual_size()
+        if done and self._wrap_timer is not None:
+            self._wrap_timer.stop()
+            self._wrap_timer = None
+
+    def on_mount(self) -> None:
+        if self.text:
+            self._rewrap()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._index.width != self.wrap_width:
+            self._rewrap()
+            self.scroll_to_cursor(center=True)
+
+    # Drawing ---------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self._index.ensure_line(line):
+            return Strip.blank(width, base)
+        strip = self._cache.get(line)
+        if strip is None:
+            strip = self._build_line(line, base)
+            self._cache[line] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _styles(self) -> tuple[Style, Style, Style]:
+        """Selection, cursor-in-text and cursor-in-selection styles: attributes, not colour
+        alone, so they show in monochrome and with NO_COLOR."""
+        focused = self.has_focus
+        cursor = Style(reverse=True, bold=True) if focused else Style(underline=True)
+        return Style(reverse=True), cursor, Style(reverse=False, underline=True, bold=True)
+
+    def _span_style(self, covering: list[SpanMark], base: Style) -> Style:
+        if not covering:
+            return Style()
+        inner = min(covering, key=lambda s: (s.end - s.start, s.id))
+        nested = len(covering) > 1
+        if self.app.no_color:
+            return Style(underline=True, bold=nested)
+        background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+        tint = background.blend(Color.parse(inner.colour), 0.45)
+        return Style(bgcolor=tint.rich_color, underline=nested)
+
+    def _build_line(self, line: int, base: Style) -> Strip:
+        start, end = self._index.line_range(line)
+        selection = self.selection
+        cursor_here = self._index.line_of(self.cursor) == line
+        show_end_cell = cursor_here and self.cursor == end
+        stop = end + 1 if show_end_cell else end
+        cuts = {start, stop}
+        spans = self._spans_between(start, end)
+        for span in spans:
+            cuts.update((max(start, span.start), min(end, span.end)))
+        if selection:
+            cuts.update((min(max(selection[0], start), stop), min(max(selection[1], start), stop)))
+        if cursor_here:
+            cuts.update((self.cursor, min(self.cursor + 1, stop)))
+        select_style, cursor_style, cursor_in_selection = self._styles()
+        points = sorted(c for c in cuts if start <= c <= stop)
+        segments: list[Segment] = []
+        for a, b in pairwise(points):
+            if a >= b:
+                continue
+            piece = self.display_text[a:b] if a < end else " "
+            covering = [s for s in spans if s.start <= a < s.end] if a < end else []
+            style = base + self._span_style(covering, base)
+            selected = selection is not None and selection[0] <= a < selection[1]
+            if selected:
+                style += select_style
+            if cursor_here and a == self.cursor:
+                style += cursor_in_selection if selected else cursor_style
+            segments.append(Segment(piece, style))
+        return Strip(segments)
+
+    def _spans_between(self, start: int, end: int) -> list[SpanMark]:
+        low = bisect_left(self._span_starts, start - self._longest_span)
+        high = bisect_left(self._span_starts, max(end, start + 1))
+        return [s for s in self.spans[low:high] if s.end > start]
+
+    def _refresh_range(self, start: int, end: int) -> None:
+        first = self._index.line_of(start)
+        last = self._index.line_of(max(start, end))
+        if last - first > len(self._cache):
+            self._cache.clear()
+        else:
+            for line in range(first, last + 1):
+                self._cache.discard(line)
+        # Only rows in the viewport need a repaint; the others just lose their cached strip.
+        top = max(first, self.scroll_offset.y)
+        bottom = min(last + 1, self.scroll_offset.y + self.size.height)
+        if bottom > top:
+            self.refresh_lines(top, bottom - top)
+
+    # Cursor and selection --------------------------------------------------------
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected ``[start, end)`` as it would be labelled (snapped, trimmed)."""
+        if self.mark is None or self.mark == self.cursor:
+            return None
+        start, end = sorted((self.mark, self.cursor))
+        start, end = nav.snap_to_words(self.text, start, end, snap=self.snap_words)
+        return (start, end) if end > start else None
+
+    def _affected(self) -> tuple[int, int]:
+        points = [self.cursor]
+        if self.selection:
+            points += list(self.selection)
+        if self.mark is not None:
+            points.append(self.mark)
+        return min(points), max(points)
+
+    def set_cursor(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
+        """Move the cursor (extending the selection from its anchor when ``extend``)."""
+        before = self._affected()
+        offset = max(0, min(len(self.text), offset))
+        if extend:
+            if self.mark is None:
+                self.mark = self.cursor
+        else:
+            self.mark = None
+        self.cursor = offset
+        if not keep_goal:
+            self._goal_cell = None
+        after = self._affected()
+        self._refresh_range(*before)
+        self._refresh_range(*after)
+        self.scroll_to_cursor()
+        self.post_message(self.CursorMoved(self))
+
+    def select_range(self, start: int, end: int) -> None:
+        before = self._affected()
+        self.mark, self.cursor = start, end
+        self._refresh_range(*before)
+        self._refresh_range(start, end)
+        self.scroll_to_cursor()
+        self.post_message(self.CursorMoved(self))
+
+    def scroll_to_cursor(self, *, center: bool = False) -> None:
+        line = self._index.line_of(self.cursor)
+        self._update_virtual_size()
+        height = max(1, self.scrollable_content_region.height)
+        top = self.scroll_offset.y
+        if center:
+            self.scroll_to(y=max(0, line - height // 2), animate=False, immediate=True)
+        elif line < top:
+            self.scroll_to(y=line, animate=False, immediate=True)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
+
+    def _target(self, unit: str, direction: int, extending: bool) -> int:
+        text, cursor, index = self.text, self.cursor, self._index
+        if unit == "char":
+            return cursor + direction
+        if unit == "word":
+            if direction > 0:
+                return nav.word_forward(text, cursor)
+            return nav.word_backward(text, cursor)
+        if unit == "sentence":
+            return nav.sentence_target(self.sentences, cursor, direction, to_end=extending)
+        if unit == "paragraph":
+            return nav.paragraph_target(
+                index.paragraph_starts, index.paragraph_ends, cursor, direction, to_end=extending
+            )
+        if unit in ("line", "page"):
+            line = index.line_of(cursor)
+            if self._goal_cell is None:
+                self._goal_cell = index.cell_of(cursor)
+            step = 1 if unit == "line" else max(1, self.scrollable_content_region.height - 1)
+            target = max(0, line + direction * step)
+            if not index.ensure_line(target):
+                return len(text) if direction > 0 else cursor
+            if unit == "page":
+                self.scroll_to(y=max(0, self.scroll_offset.y + direction * step), animate=False)
+            return index.offset_at(target, self._goal_cell)
+        if unit == "line_edge":
+            start, end = index.line_range(index.line_of(cursor))
+            if direction < 0:
+                return start
+            following = index.line_of(cursor) + 1
+            if following < index.wrapped_lines and index.line_starts[following] == end:
+                return max(start, end - 1)
+            return end
+        if unit == "document":
+            if direction > 0:
+                index.ensure_offset(len(text))
+            return 0 if direction < 0 else len(text)
+        raise ValueError(f"unknown movement unit {unit!r}")
+
+    def action_move(self, unit: str, direction: int) -> None:
+        vertical = unit in ("line", "page")
+        self.set_cursor(self._target(unit, direction, False), keep_goal=vertical)
+
+    def action_select(self, unit: str, direction: int) -> None:
+        vertical = unit in ("line", "page")
+        self.set_cursor(self._target(unit, direction, True), extend=True, keep_goal=vertical)
+
+    def action_select_sentence(self) -> None:
+        sentence = nav.sentence_at(self.sentences, self.cursor)
+        if sentence is not None:
+            self.select_range(*sentence)
+
+    def action_clear_selection(self) -> None:
+        self.set_cursor(self.cursor)
+
+    def action_toggle_snap(self) -> None:
+        self.snap_words = not self.snap_words
+        start, end = self._affected()
+        self._refresh_range(max(0, start - 100), min(len(self.text), end + 100))
+        self.notify("Selections snap to words" if self.snap_words else "Character precision")
+        self.post_message(self.CursorMoved(self))
+
+    # Spans under the cursor ------------------------------------------------------
+    def span_ids_at(self, offset: int) -> list[str]:
+        """Ids of the drawn spans covering ``offset``, innermost first."""
+        covering = [s for s in self._spans_between(offset, offset + 1) if s.start <= offset]
+        covering.sort(key=lambda s: (s.end - s.start, s.id))
+        return [s.id for s in covering]
+
+    def next_span_start(self, direction: int) -> int | None:
+        if direction > 0:
+            later = [s.start for s in self.spans if s.start > self.cursor]
+            return min(later) if later else None
+        earlier = [s.start for s in self.spans if s.start < self.cursor]
+        return max(earlier) if earlier else None
+
+    def _covered(self, start: int, end: int) -> bool:
+        return any(s.start < end and s.end > start for s in self._spans_between(start, end))
+
+    def next_unannotated_sentence(self) -> tuple[int, int] | None:
+        for start, end in self.sentences:
+            if start > self.cursor and not self._covered(start, end):
+                return start, end
+        return None
+
+    def coverage(self) -> float:
+        """Share of sentences that overlap at least one drawn span."""
+        if not self.sentences:
+            return 0.0
+        covered = sum(1 for start, end in self.sentences if self._covered(start, end))
+        return covered / len(self.sentences)
+
+    # Focus and mouse ---------------------------------------------------------------
+    def on_focus(self) -> None:
+        self._refresh_range(self.cursor, self.cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_range(self.cursor, self.cursor)
+
+    def _offset_at_mouse(self, event: events.MouseEvent) -> int | None:
+        position = event.get_content_offset(self)
+        if position is None:
+            return None
+        line = self.scroll_offset.y + position.y
+        cell = self.scroll_offset.x + position.x
+        return self._index.offset_at(line, max(0, cell))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        offset = self._offset_at_mouse(event)
+        if offset is None:
+            return
+        self.focus()
+        self.set_cursor(offset, extend=event.shift)
+        self._dragging = True
+        self.capture_mouse()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = self._offset_at_mouse(event)
+        if offset is None or event.chain < 2:
+            return
+        if event.chain == 2:
+            self.select_range(*nav.word_at(self.text, offset))
+            return
+        sentence = nav.sentence_at(self.sentences, offset)
+        if sentence:
+            self.select_range(*sentence)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = self._offset_at_mouse(event)
+        if offset is not None and offset != self.cursor:
+            self.set_cursor(offset, extend=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+
+
+def cell_width(text: str) -> int:
+    """Cells that ``text`` takes on screen (after placeholders)."""
+    return text_cells(visible(text))
