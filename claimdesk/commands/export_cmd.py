@@ -11,20 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import open_session
+from claimdesk.commands.common import annotator_of, db_path_of
 from store.errors import ClaimdeskError
-from store.export import FORMATS, get_format
-from store.export.common import (
-    STDOUT,
-    ExportFilter,
-    ExportOptions,
-    ExportStats,
-    atomic_binary,
-    atomic_folder,
-    atomic_text,
-    read_snapshot,
-    resolve_filter,
-)
+from store.export import FORMATS, export, get_format
+from store.export.common import STDOUT, ExportFilter, ExportOptions, ExportStats
+from store.session import Session
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -123,7 +114,7 @@ def _summary(name: str, target: str, stats: ExportStats) -> str:
 
 def run(args: argparse.Namespace) -> int:
     fmt = get_format(args.format)
-    if fmt.output != "text" and args.out == STDOUT and fmt.output == "folder":
+    if fmt.output == "folder" and args.out == STDOUT:
         raise ClaimdeskError(f"--format {fmt.name} writes a folder: give --out FOLDER")
     wanted = ExportFilter(
         labels=tuple(args.label),
@@ -136,22 +127,10 @@ def run(args: argparse.Namespace) -> int:
     options = ExportOptions(
         tokens=args.tokens, conll_label=args.conll_label, csv_safe=args.csv_safe
     )
-    writer = fmt.writer()
-    if fmt.name == "spacy":
-        from store.export.spacy_docbin import require_spacy
-
-        require_spacy()
-    with open_session(args, seed=False) as session, read_snapshot(session.db):
-        flt = resolve_filter(session.db, wanted)
-        if fmt.output == "folder":
-            with atomic_folder(args.out) as folder:
-                stats = writer(session.db, flt, Path(folder), options)
-        elif fmt.output == "binary":
-            with atomic_binary(args.out) as raw:
-                stats = writer(session.db, flt, raw, options)
-        else:
-            with atomic_text(args.out) as text:
-                stats = writer(session.db, flt, text, options)
+    # An export or import from a database that does not exist is a mistake, not a
+    # reason to create an empty one.
+    with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
+        stats = export(session.db, fmt.name, args.out, wanted, options)
     if not args.quiet:
         for note in stats.notes:
             print(f"claimdesk: note: {note}", file=sys.stderr)

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, common_parent, open_session
+from claimdesk.commands.common import annotator_of, common_parent, db_path_of
 from store.annotations_import import import_annotations
+from store.session import Session
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -40,7 +41,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     explicit = getattr(args, "annotator", None)
-    with open_session(args, seed=False) as session:
+    # An export or import from a database that does not exist is a mistake, not a
+    # reason to create an empty one.
+    with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
         report = import_annotations(
             session.db,
             args.file,

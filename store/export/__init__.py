@@ -15,12 +15,24 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any, Literal
 
 import sqlite_utils
 
 from store.errors import ClaimdeskError
-from store.export.common import ExportOptions, ExportStats, ResolvedFilter
+from store.export.common import (
+    STDOUT,
+    ExportFilter,
+    ExportOptions,
+    ExportStats,
+    ResolvedFilter,
+    atomic_binary,
+    atomic_folder,
+    atomic_text,
+    read_snapshot,
+    resolve_filter,
+)
 
 Output = Literal["text", "binary", "folder"]
 
@@ -111,3 +123,34 @@ def get_format(name: str) -> ExportFormat:
         raise ClaimdeskError(
             f"unknown export format {name!r}; use one of {', '.join(FORMATS)}"
         ) from None
+
+
+def export(
+    db: sqlite_utils.Database,
+    name: str,
+    target: str | Path = STDOUT,
+    wanted: ExportFilter | None = None,
+    options: ExportOptions | None = None,
+) -> ExportStats:
+    """Write format ``name`` to ``target`` (a file, a folder for brat, or ``-``).
+
+    The output appears only if every check passes; otherwise nothing is left behind
+    and the previous file at ``target`` is untouched.
+    """
+    fmt = get_format(name)
+    writer = fmt.writer()
+    if fmt.name == "spacy":
+        from store.export.spacy_docbin import require_spacy
+
+        require_spacy()
+    options = options or ExportOptions()
+    with read_snapshot(db):
+        flt = resolve_filter(db, wanted or ExportFilter())
+        if fmt.output == "folder":
+            with atomic_folder(target) as folder:
+                return writer(db, flt, folder, options)
+        if fmt.output == "binary":
+            with atomic_binary(target) as raw:
+                return writer(db, flt, raw, options)
+        with atomic_text(target) as text:
+            return writer(db, flt, text, options)
