@@ -3,8 +3,8 @@
 
 ``.ann`` lines: ``T1<TAB>LABEL START END<TAB>TEXT`` per span, ``#1<TAB>AnnotatorNotes
 T1<TAB>NOTE`` per span note, and ``*<TAB>SAME_FACT T1 T3`` when two claims of one
-fact cluster (accepted links) lie in the same document; a link end that is no span
-gets a ``LINKED`` text-bound annotation so it can take part. ``R`` lines would hold
+fact cluster (accepted links) lie in the same document; an accepted link's end that is
+no span gets a ``LINKED`` text-bound annotation so it can take part. ``R`` lines would hold
 links inside one document, which the store does not allow today.
 
 Offsets: brat's server opens the ``.txt`` with Python's codecs reader (UTF-8,
@@ -166,7 +166,7 @@ def write(
                 " would merge with the next line break and so shift every offset"
             )
         ends: set[tuple[int, int, str | None]] = set()
-        for checked in iter_links(db, doc_ids=(document.id,), names=names):
+        for checked in iter_links(db, statuses=("accepted",), doc_ids=(document.id,), names=names):
             for end in (checked.a, checked.b):
                 if end.doc_id == document.id:
                     ends.add((end.start, end.end, clusters.get(end.key)))

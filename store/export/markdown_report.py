@@ -1,8 +1,8 @@
 """A readable Markdown report: per fact cluster, each outlet's wording, its date,
 and the numbers and months on which the versions disagree.
 
-Article text is escaped (every ASCII punctuation character backslash-escaped, line
-breaks folded), so nothing in an article can turn into Markdown or HTML.
+Article text is escaped (Markdown's inline syntax characters backslash-escaped,
+line breaks folded), so nothing in an article can turn into Markdown or HTML.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from store.export.common import (
     iter_links,
 )
 
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Characters that can start Markdown or HTML inside a line; every line of article
+# text is written after a fixed prefix, so line-start syntax never applies.
+_SIGNIFICANT = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+$")
 MONTHS = {
@@ -51,7 +53,7 @@ _WORD = re.compile(r"\w+")
 
 
 def escape(text: str) -> str:
-    return _PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+    return _SIGNIFICANT.sub(r"\\\1", " ".join(text.split()))
 
 
 def numbers_in(text: str) -> set[str]:

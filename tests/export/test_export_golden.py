@@ -1,0 +1,86 @@
+"""Every format's output for the fixed database, compared byte for byte with the
+files in ``golden/``. After an intended change, regenerate them with
+``UPDATE_GOLDEN=1 pytest tests/export`` and review the diff."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from store.export import export
+from store.export.common import ExportFilter, ExportOptions
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+# (golden name, format, options)
+CASES = [
+    ("jsonl.jsonl", "jsonl", ExportOptions()),
+    ("jsonl-tokens.jsonl", "jsonl", ExportOptions(tokens=True)),
+    ("doccano.jsonl", "doccano", ExportOptions()),
+    ("conll.conll", "conll", ExportOptions()),
+    ("conll-figure.conll", "conll", ExportOptions(conll_label="FIGURE")),
+    ("label-studio.json", "label-studio", ExportOptions()),
+    ("w3c.jsonld", "w3c", ExportOptions()),
+    ("csv.csv", "csv", ExportOptions()),
+    ("csv-safe.csv", "csv", ExportOptions(csv_safe=True)),
+    ("pairs.jsonl", "pairs", ExportOptions()),
+    ("markdown.md", "markdown", ExportOptions()),
+]
+
+
+def _compare(produced: Path, golden: Path) -> None:
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(produced, golden)
+    assert golden.exists(), f"no golden file {golden.name}; run with UPDATE_GOLDEN=1"
+    assert produced.read_bytes() == golden.read_bytes(), f"{golden.name} differs from golden"
+
+
+@pytest.mark.parametrize(("golden", "name", "options"), CASES, ids=[c[0] for c in CASES])
+def test_format_matches_golden(
+    fixed_db: sqlite_utils.Database,
+    tmp_path: Path,
+    golden: str,
+    name: str,
+    options: ExportOptions,
+) -> None:
+    target = tmp_path / golden
+    export(fixed_db, name, target, ExportFilter(), options)
+    _compare(target, GOLDEN / golden)
+
+
+def test_brat_matches_golden(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    target = tmp_path / "brat"
+    export(fixed_db, "brat", target)
+    produced = sorted(p.name for p in target.iterdir())
+    if UPDATE:
+        shutil.rmtree(GOLDEN / "brat", ignore_errors=True)
+    for name in produced:
+        _compare(target / name, GOLDEN / "brat" / name)
+    assert produced == sorted(p.name for p in (GOLDEN / "brat").iterdir())
+
+
+@pytest.mark.parametrize(
+    "name", ["jsonl", "doccano", "conll", "label-studio", "w3c", "csv", "pairs", "markdown"]
+)
+def test_same_database_gives_same_bytes(
+    fixed_db: sqlite_utils.Database, tmp_path: Path, name: str
+) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    export(fixed_db, name, first)
+    export(fixed_db, name, second)
+    assert first.read_bytes() == second.read_bytes()
+    assert b"\r\n" not in first.read_bytes() or name == "csv"
+
+
+def test_brat_twice_gives_same_files(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    export(fixed_db, "brat", tmp_path / "one")
+    export(fixed_db, "brat", tmp_path / "two")
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
+    assert one == two
