@@ -455,6 +455,12 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
         raise
 
 
+# Characters that str.splitlines() and JavaScript line readers treat as line ends,
+# which JSON leaves unescaped; escaped so one record always stays one line.
+_LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dumps(value: Any) -> str:
-    """JSON as every export writes it: real characters, not ``\\u`` escapes; keys as given."""
-    return json.dumps(value, ensure_ascii=False)
+    """JSON as every export writes it: real characters, not ``\\u`` escapes (except
+    the Unicode line separators); keys in the order given."""
+    return json.dumps(value, ensure_ascii=False).translate(_LINE_SEPARATORS)

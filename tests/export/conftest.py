@@ -174,11 +174,11 @@ def fixed_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[sqlite_utils.Database]
 
 
 @pytest.fixture
-def fixed_db_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+def fixed_db_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """The same database in a file, for the CLI."""
     freeze_clock(monkeypatch)
     path = tmp_path / "fixed.db"
     database = connect(path)
     build_fixed_db(database)
     database.close()
-    yield path
+    return path

@@ -1,0 +1,108 @@
+"""The doccano, Label Studio and brat outputs have the shapes those tools document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from validators import validate_brat_folder, validate_doccano, validate_label_studio
+
+from store.changelog import user_action
+from store.db import connect, write
+from store.documents import insert_document
+from store.export import export
+from store.export.brat import fragments
+from store.formats import ParsedArticle
+from store.labels import ensure_default_labels
+from store.spans import create_span
+
+
+def test_doccano_shape(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    export(fixed_db, "doccano", tmp_path / "d.jsonl")
+    lines = (tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines()
+    assert validate_doccano(lines) == 9
+
+
+def test_label_studio_shape(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    export(fixed_db, "label-studio", tmp_path / "ls.json")
+    assert validate_label_studio((tmp_path / "ls.json").read_text(encoding="utf-8")) == 9
+
+
+def test_label_studio_puts_model_spans_in_predictions(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import json
+
+    export(fixed_db, "label-studio", tmp_path / "ls.json")
+    tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    predictions = [p for t in tasks for p in t.get("predictions", [])]
+    assert {p["model_version"] for p in predictions} == {"ner"}
+    people = {a["completed_by"] for t in tasks for a in t["annotations"]}
+    assert people == {"alice", "bob"}
+
+
+def test_brat_shape_and_multiline_fragments(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    export(fixed_db, "brat", tmp_path / "brat")
+    assert validate_brat_folder(tmp_path / "brat") == 9
+    ann = (tmp_path / "brat" / "a-tagesblatt.ann").read_text(encoding="utf-8")
+    assert "T4\tEVENT 36 44;45 62\t3. Juni. Der Bürgermeister\n" in ann
+    assert "#1\tAnnotatorNotes T3\t=1+1 looks odd second line\n" in ann
+    assert "*\tSAME_FACT T1 T3\n" in ann
+
+
+def test_fragments_split_at_every_line_break() -> None:
+    text = "ab\ncd\u2028ef\r\n\ngh"
+    assert fragments(text, 0, len(text)) == [(0, 2), (3, 5), (6, 8), (11, 13)]
+    assert fragments("\n\n", 0, 2) == []
+
+
+def test_brat_refuses_carriage_returns(tmp_path: Path) -> None:
+    from store.errors import ClaimdeskError
+
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("cr.txt", "one\r\ntwo"))
+    with pytest.raises(ClaimdeskError, match="carriage return"):
+        export(db, "brat", tmp_path / "brat")
+    assert not (tmp_path / "brat").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+_chars = st.sampled_from(list("ab Zé\u0301ü.\n😀👩\u200d👧\u2028,1"))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(_chars, min_size=1, max_size=40),
+    cuts=st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), max_size=6),
+)
+def test_shapes_hold_for_random_unicode(
+    tmp_path_factory: pytest.TempPathFactory, text: str, cuts: list[tuple[int, int]]
+) -> None:
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        doc_id = insert_document(db, ParsedArticle("r.txt", text))
+    assert doc_id is not None
+    with user_action(db, "alice") as action:
+        for start, length in cuts:
+            end = min(len(text), start + length)
+            if start < end:
+                create_span(action, doc_id, start, end, "CLAIM")
+    folder = tmp_path_factory.mktemp("shapes")
+    export(db, "doccano", folder / "d.jsonl")
+    export(db, "label-studio", folder / "ls.json")
+    export(db, "brat", folder / "brat")
+    validate_doccano((folder / "d.jsonl").read_text(encoding="utf-8").splitlines())
+    assert (folder / "d.jsonl").read_text(encoding="utf-8").count("\n") == 1
+    validate_label_studio((folder / "ls.json").read_text(encoding="utf-8"))
+    validate_brat_folder(folder / "brat")
+    db.close()
