@@ -21,7 +21,15 @@ from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
 from store.migrations import migrate, schema_version
 
 BUSY_TIMEOUT_MS = 5_000
-BUSY_RETRIES = 5
+# How long write() keeps trying to take the write lock before giving up with StoreBusy.
+# Long enough to outlast an import batch or a backup checkpoint on a busy server.
+WRITE_LOCK_WAIT_S = 30.0
+# Polling interval while another connection holds the write lock: short and jittered,
+# because SQLite's own busy handler backs off to 100 ms sleeps and then keeps losing
+# the lock to writers that arrive fresh (measured: single writes starved for 5 s and
+# hit the busy timeout with 8 processes writing).
+_POLL_MIN_S = 0.0005
+_POLL_MAX_S = 0.01
 
 
 def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
@@ -106,12 +114,37 @@ def db_label(db: sqlite_utils.Database) -> str:
     return str(row[2]) if row and row[2] else ":memory:"
 
 
+def _begin_immediate(db: sqlite_utils.Database) -> None:
+    """Take the write lock, polling briefly and often until :data:`WRITE_LOCK_WAIT_S` is spent.
+
+    The connection's busy timeout is switched off for the attempt so that the waiting
+    happens here, at a fine grain, instead of in SQLite's coarse back-off.
+    """
+    conn = db.conn
+    deadline = time.monotonic() + WRITE_LOCK_WAIT_S
+    pause = _POLL_MIN_S
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or time.monotonic() >= deadline:
+                    raise translate_error(error, db_label(db)) from error
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 1.5, _POLL_MAX_S)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
 @contextlib.contextmanager
 def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """Run the block as one short write transaction, committed on exit.
 
     Nested calls become savepoints of the outer transaction. Lock contention is
-    retried with jittered back-off before :class:`StoreBusy` is raised; SQLite's
+    retried with short jittered polls for up to :data:`WRITE_LOCK_WAIT_S` before
+    :class:`StoreBusy` is raised; SQLite's
     own errors come out as :class:`ClaimdeskError` subclasses with one-line messages.
     """
     conn = db.conn
@@ -119,14 +152,7 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         with db.atomic():
             yield db
         return
-    for attempt in range(BUSY_RETRIES):
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            break
-        except sqlite3.OperationalError as error:
-            if not _is_busy(error) or attempt == BUSY_RETRIES - 1:
-                raise translate_error(error, db_label(db)) from error
-            time.sleep(0.05 * (2**attempt) * (0.5 + random.random()))
+    _begin_immediate(db)
     try:
         yield db
     except BaseException as error:
