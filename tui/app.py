@@ -20,6 +20,7 @@ from store.errors import ClaimdeskError
 from store.session import Session
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
+from tui.config import load_config, save_theme
 from tui.screens.help import HelpScreen, bindings_in_force
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
@@ -79,7 +80,7 @@ class ClaimdeskApp(App[int]):
         self.session.close()
 
     # Store access -------------------------------------------------------------------
-    def attempt(self, change: Callable[[], T]) -> T | None:  # noqa: UP047
+    def attempt(self, change: Callable[[], T]) -> T | None:
         """Run one store call; a store error becomes one visible message, never a crash."""
         try:
             return change()
@@ -133,7 +134,11 @@ class ClaimdeskApp(App[int]):
             names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
         )
         self.theme = following
-        _save_theme(following)
+        try:
+            save_theme(following)
+        except (ClaimdeskError, OSError) as error:
+            self.notify(f"Theme not remembered: {error}", severity="warning", markup=False)
+            return
         self.notify(f"Theme: {following}", markup=False)
 
     def action_library(self) -> None:
@@ -142,26 +147,12 @@ class ClaimdeskApp(App[int]):
 
 
 def _saved_theme() -> str | None:
+    """The theme remembered in the config file; a broken config never stops the app here
+    (the keymap loader has already reported it)."""
     try:
-        from tui.config import load_config
-    except ImportError:
-        return None
-    try:
-        theme = getattr(load_config(), "theme", None)
+        return load_config().theme
     except ClaimdeskError:
         return None
-    return theme if isinstance(theme, str) else None
-
-
-def _save_theme(name: str) -> None:
-    try:
-        from tui.config import save_theme
-    except ImportError:
-        return
-    try:
-        save_theme(name)
-    except (ClaimdeskError, OSError):
-        pass
 
 
 def create_app(

@@ -5,14 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.app import create_app
+from tui.keymap import load_keymap
 
 
 def resolve_keymap(name_or_path: str | None) -> dict[str, str]:
     """The id -> keys mapping for ``--keymap`` (or the config file's choice)."""
-    try:
-        from tui.keymap import load_keymap
-    except ImportError:  # the keymap loader lands separately; until then, default keys
-        return {}
     return load_keymap(name_or_path)
 
 
@@ -20,5 +17,5 @@ def run_tui(db_path: Path, annotator: str, *, doc_ids: list[int], keymap: str | 
     """Run the reader (on ``doc_ids``) or the library until the user quits."""
     mapping = resolve_keymap(keymap)
     app = create_app(db_path, annotator, doc_ids=doc_ids or None, keymap=mapping)
-    result = app.run()
-    return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)
+    app.run()
+    return app.return_code or 0

@@ -91,7 +91,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._wrap_timer: Timer | None = None
         self._dragging = False
-        self._shown_rows: tuple[int, int] = (0, 0)
+        self._base_style: Style | None = None
+        self._coverage = None
 
     # Data in -------------------------------------------------------------------
     def load(self, text: str, sentences: list[tuple[int, int]], spans: list[SpanMark]) -> None:
@@ -118,6 +119,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
         self._span_starts = [s.start for s in self.spans]
         self._longest_span = max((s.end - s.start for s in self.spans), default=0)
+        self._coverage: float | None = None
 
     # Geometry --------------------------------------------------------------------
     @property
@@ -159,13 +161,21 @@ class ArticleView(ScrollView, can_focus=True):
     # Drawing ---------------------------------------------------------------------
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._cache.clear()
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own rich style, computed once per style change (it walks the DOM)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if not self._index.ensure_line(line):
             return Strip.blank(width, base)
         strip = self._cache.get(line)
@@ -384,11 +394,13 @@ class ArticleView(ScrollView, can_focus=True):
         return None
 
     def coverage(self) -> float:
-        """Share of sentences that overlap at least one drawn span."""
-        if not self.sentences:
-            return 0.0
-        covered = sum(1 for start, end in self.sentences if self._covered(start, end))
-        return covered / len(self.sentences)
+        """Share of sentences that overlap at least one drawn span (cached until spans change)."""
+        if self._coverage is None:
+            if not self.sentences or not self.spans:
+                self._coverage = 0.0
+            else:
+                self._coverage = covered_share(self.sentences, self.spans)
+        return self._coverage
 
     # Focus and mouse ---------------------------------------------------------------
     def on_focus(self) -> None:
@@ -438,6 +450,24 @@ class ArticleView(ScrollView, can_focus=True):
         if self._dragging:
             self._dragging = False
             self.release_mouse()
+
+
+def covered_share(sentences: list[tuple[int, int]], spans: list[SpanMark]) -> float:
+    """Share of ``sentences`` overlapping a span: one sweep over both sorted lists."""
+    merged: list[list[int]] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if merged and span.start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span.end)
+        else:
+            merged.append([span.start, span.end])
+    covered = 0
+    j = 0
+    for start, end in sentences:
+        while j < len(merged) and merged[j][1] <= start:
+            j += 1
+        if j < len(merged) and merged[j][0] < end:
+            covered += 1
+    return covered / len(sentences) if sentences else 0.0
 
 
 def cell_width(text: str) -> int:

@@ -1,0 +1,64 @@
+"""Untrusted text is shown literally: no markup, no control codes, offsets unchanged."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+
+from tests.tui.conftest import Corpus, screen_text
+from tui.app import create_app
+from tui.safe_text import safe_content, safe_text, visible
+
+HOSTILE = [
+    "[@click=app.quit]click me[/]",
+    "[bold]loud[/bold] and [/i] unbalanced",
+    "clear \x1b[2J screen",
+    "title \x1b]0;owned\x07 and clipboard \x1b]52;c;aGVsbG8=\x07",
+    "bidi \u202eevil\u202c and isolate \u2066x\u2069 mark \u200f",
+    "zero\u200bwidth joiner\u200d bom\ufeff c1\x9b31m del\x7f nul\x00",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_visible_keeps_length_and_removes_every_control(text: str) -> None:
+    shown = visible(text)
+    assert len(shown) == len(text)
+    for original, drawn in zip(text, shown, strict=True):
+        assert drawn.isprintable()
+        if original.isprintable() and original.isascii():
+            assert drawn == original
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+
+
+def test_safe_text_does_not_parse_markup() -> None:
+    text = safe_text("[bold]x[/bold] [@click=app.quit]y[/]")
+    assert isinstance(text, Text)
+    assert text.plain == "[bold]x[/bold] [@click=app.quit]y[/]"
+    assert text.spans == []
+    assert safe_content("[/i]").plain == "[/i]"
+
+
+def test_wide_and_combining_characters_are_kept() -> None:
+    text = "中文 😀 café e\u0301"
+    assert visible(text) == text
+
+
+def test_newline_and_tab_become_one_cell_symbols() -> None:
+    assert visible("a\nb\tc") == "a␊b␉c"
+
+
+async def test_markup_and_escapes_in_an_article_are_shown_literally(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.b])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "[bold]not bold[/bold]" in shown
+        assert "[@click=app.quit]click[/]" in shown
+        assert "[/i]" in shown
+        assert "␛[2J cleared?" in shown
+        assert "␛]0;title␇" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        # Clicking on the markup-looking text must not quit the app.
+        await pilot.click("ArticleView", offset=(62, 2))
+        await pilot.pause()
+        assert app.is_running
