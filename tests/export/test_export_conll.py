@@ -1,0 +1,162 @@
+"""CoNLL: the overlap policy, tags re-read as spans, sentences, and the tokenizer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.changelog import user_action
+from store.db import connect, write
+from store.export import export
+from store.export.common import ExportOptions
+from store.export.conll import spans_from_tags
+from store.export.tokens import tokenize
+from store.labels import ensure_default_labels
+from store.spans import create_span
+from tests.conftest import add_document
+
+
+@pytest.fixture
+def plain_db() -> sqlite_utils.Database:
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+    return db
+
+
+def _span(
+    db: sqlite_utils.Database,
+    doc_id: int,
+    text: str,
+    quote: str,
+    label: str,
+    span_id: str,
+    occurrence: int = 0,
+) -> None:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(quote, start + 1)
+    with user_action(db, "alice") as action:
+        create_span(action, doc_id, start, start + len(quote), label, span_id=span_id)
+
+
+def _conll(db: sqlite_utils.Database, tmp_path: Path, **options: object) -> list[list[str]]:
+    export(db, "conll", tmp_path / "o.conll", options=ExportOptions(**options))  # type: ignore[arg-type]
+    blocks = (tmp_path / "o.conll").read_text(encoding="utf-8").split("\n\n")
+    return [block.splitlines() for block in blocks if block.strip()]
+
+
+def test_longest_span_wins_and_the_rest_is_counted(
+    plain_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    text = "Alpha beta gamma delta epsilon."
+    doc = add_document(plain_db, text, "a.txt")
+    _span(plain_db, doc, text, "Alpha beta gamma", "CLAIM", "x1")
+    _span(plain_db, doc, text, "beta", "FIGURE", "x2")
+    _span(plain_db, doc, text, "gamma delta", "EVENT", "x3")
+    _span(plain_db, doc, text, "epsilon", "SOURCE", "x4")
+    stats = export(plain_db, "conll", tmp_path / "o.conll")
+    lines = (tmp_path / "o.conll").read_text(encoding="utf-8").splitlines()
+    assert lines == [
+        "-DOCSTART- -X- O O",
+        "",
+        "Alpha\tB-CLAIM",
+        "beta\tI-CLAIM",
+        "gamma\tI-CLAIM",
+        "delta\tO",
+        "epsilon\tB-SOURCE",
+        ".\tO",
+        "",
+    ]
+    assert stats.spans == 2
+    assert "2 overlapping span(s) left out" in stats.notes[0]
+
+
+def test_ties_go_to_the_label_listed_first(plain_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    text = "Alpha beta."
+    doc = add_document(plain_db, text, "a.txt")
+    _span(plain_db, doc, text, "Alpha beta", "SOURCE", "a-source")
+    _span(plain_db, doc, text, "Alpha beta", "CLAIM", "z-claim")
+    blocks = _conll(plain_db, tmp_path)
+    assert blocks[1][:2] == ["Alpha\tB-CLAIM", "beta\tI-CLAIM"]
+
+
+def test_conll_label_keeps_one_label(plain_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    text = "Alpha beta gamma delta."
+    doc = add_document(plain_db, text, "a.txt")
+    _span(plain_db, doc, text, "Alpha beta gamma", "CLAIM", "x1")
+    _span(plain_db, doc, text, "beta", "FIGURE", "x2")
+    blocks = _conll(plain_db, tmp_path, conll_label="FIGURE")
+    assert blocks[1] == ["Alpha\tO", "beta\tB-FIGURE", "gamma\tO", "delta\tO", ".\tO"]
+
+
+def test_partial_tokens_and_sentence_crossing_spans(
+    plain_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    text = "Prices rose sharply. Officials were surprised."
+    doc = add_document(plain_db, text, "a.txt")
+    _span(plain_db, doc, text, "ose sharply. Officials", "CLAIM", "x1")
+    blocks = _conll(plain_db, tmp_path)
+    assert blocks[1] == ["Prices\tO", "rose\tB-CLAIM", "sharply\tI-CLAIM", ".\tI-CLAIM"]
+    assert blocks[2] == ["Officials\tB-CLAIM", "were\tO", "surprised\tO", ".\tO"]
+
+
+def test_documents_are_separated_by_docstart(
+    plain_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    add_document(plain_db, "One.", "a.txt")
+    add_document(plain_db, "Two.", "b.txt")
+    text = (tmp_path / "x").as_posix()
+    export(plain_db, "conll", text)
+    assert Path(text).read_text(encoding="utf-8") == (
+        "-DOCSTART- -X- O O\n\nOne\tO\n.\tO\n\n-DOCSTART- -X- O O\n\nTwo\tO\n.\tO\n\n"
+    )
+
+
+def test_spans_from_tags_reads_iob2() -> None:
+    tags = ["B-A", "I-A", "O", "I-B", "B-B", "B-B", "I-A"]
+    sentence = [0, 0, 0, 0, 0, 1, 1]
+    assert spans_from_tags(tags, sentence) == {
+        (0, 0, 1, "A"),
+        (0, 3, 3, "B"),
+        (0, 4, 4, "B"),
+        (1, 5, 5, "B"),
+        (1, 6, 6, "A"),
+    }
+
+
+_texts = st.text(st.sampled_from(list("ab1.,  \n😀\u0301\u200d👩é-")), max_size=60)
+
+
+@given(_texts)
+def test_tokens_cover_every_visible_character_once(text: str) -> None:
+    tokens = list(tokenize(text))
+    covered = [False] * len(text)
+    previous_end = 0
+    for token in tokens:
+        assert previous_end <= token.start < token.end
+        assert token.text == text[token.start : token.end]
+        assert not any(char.isspace() for char in token.text)
+        for index in range(token.start, token.end):
+            covered[index] = True
+        previous_end = token.end
+    assert all(covered[i] or text[i].isspace() for i in range(len(text)))
+
+
+def test_tokenizer_keeps_numbers_marks_and_emoji_together() -> None:
+    text = "11.000 Besucher, 1,5 % Cafe\u0301 👩\u200d👩\u200d👧 👍🏽!"
+    assert [t.text for t in tokenize(text)] == [
+        "11.000",
+        "Besucher",
+        ",",
+        "1,5",
+        "%",
+        "Cafe\u0301",
+        "👩\u200d👩\u200d👧",
+        "👍🏽",
+        "!",
+    ]
