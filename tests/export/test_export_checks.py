@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import sqlite_utils
-from conftest import FROZEN
 
 from store import spans as spans_module
 from store.changelog import user_action
@@ -19,6 +18,7 @@ from store.errors import ClaimdeskError, QuoteMismatch
 from store.export import brat, export, jsonl
 from store.export.common import ExportFilter, ExportOptions, normalise_since
 from store.spans import set_span_note
+from tests.export.conftest import FROZEN
 
 
 def _corrupt_span(db: sqlite_utils.Database, span_id: str) -> None:

@@ -8,7 +8,6 @@ import pytest
 import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from validators import validate_brat_folder, validate_doccano, validate_label_studio
 
 from store.changelog import user_action
 from store.db import connect, write
@@ -18,6 +17,7 @@ from store.export.brat import fragments
 from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
 from store.spans import create_span
+from tests.export.validators import validate_brat_folder, validate_doccano, validate_label_studio
 
 
 def test_doccano_shape(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
