@@ -31,11 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from textual.binding import Binding
+
 from store.errors import ClaimdeskError
 from store.paths import keymaps_path
 from tui.actions import ACTIONS, BY_ID
 from tui.config import config_path, load_config, toml_error_position
-from tui.keynames import KeyNameError, canonical_key
+from tui.keynames import KeyNameError, canonical_key, is_typing_key
 
 SHIPPED_KEYMAPS: tuple[str, ...] = ("default", "vim", "emacs")
 
@@ -106,6 +108,7 @@ def resolve_keymap(path: Path) -> dict[str, BoundKeys]:
     """Every action's keys after following ``extends``, checked for clashes."""
     bindings = _read_file(path.resolve(), chain=())
     _check_clashes(bindings)
+    _check_text_boxes(bindings)
     return bindings
 
 
@@ -219,6 +222,46 @@ def _check_clashes(bindings: dict[str, BoundKeys]) -> None:
                     f"key {key!r} is bound to both {first} and {second}"
                     f" ({there.path.name} line {there.line}), which are active together"
                     f" ({contexts} screens)",
+                )
+
+
+def _check_text_boxes(bindings: dict[str, BoundKeys]) -> None:
+    """Keys that a text box would take from an action, or an action from a text box.
+
+    Priority bindings (quit, command palette) fire even while the user types, so a
+    plain character there could never be typed into a note or filter. The label
+    picker keeps its query box focused, so a key that box binds never reaches a
+    picker action (enter excepted: the box submits, and the picker chooses).
+    """
+    from textual.widgets import Input
+
+    from tui.bindings import bindings_for
+
+    priority_ids = {b.id for b in bindings_for("app") if b.priority}
+    input_keys = {
+        key.strip()
+        for binding in Input.BINDINGS
+        if isinstance(binding, Binding)
+        for key in binding.key.split(",")
+    } - {"enter"}
+    for spec in ACTIONS:
+        bound = bindings.get(spec.id)
+        if bound is None:
+            continue
+        for key in bound.keys:
+            if spec.id in priority_ids and is_typing_key(key):
+                raise KeymapError(
+                    bound.path,
+                    bound.line,
+                    f"{spec.id}: {key!r} would be taken from every text box, since this"
+                    " action works even while typing: use ctrl, alt or a function key",
+                )
+            if spec.context == "picker" and key in input_keys:
+                raise KeymapError(
+                    bound.path,
+                    bound.line,
+                    f"{spec.id}: {key!r} is used by the picker's search box, so it would"
+                    " never reach the picker: choose another key",
                 )
 
 

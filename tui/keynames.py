@@ -164,3 +164,8 @@ def _why_not(key: str, modifiers: str, base: str) -> str:
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown key {key!r}{hint}"
+
+
+def is_typing_key(key: str) -> bool:
+    """Whether ``key`` (a canonical name) types a character into a text box."""
+    return len(key) == 1 or key in CHARACTER_KEY_NAMES or key == "space"

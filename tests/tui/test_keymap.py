@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from textual._xterm_parser import XTermParser
+from textual.binding import Binding
 from textual.events import Key
 from textual.keys import _character_to_key
-from xterm_keys import xterm_sequence
 
+from store.segment import split_sentences
+from tests.tui.conftest import ARTICLE_A, Corpus
+from tests.tui.xterm_keys import xterm_sequence
 from tui.actions import ACTIONS, BY_ID
+from tui.app import create_app
 from tui.keymap import (
     ACTIVE_TOGETHER,
     SHIPPED_KEYMAPS,
@@ -20,6 +24,8 @@ from tui.keymap import (
     load_keymap,
 )
 from tui.keynames import KeyNameError, canonical_key, character_key
+from tui.screens.help import HelpScreen
+from tui.screens.reader import ReaderScreen
 
 KEYMAPS = Path(__file__).resolve().parents[2] / "keymaps"
 
@@ -288,6 +294,17 @@ def test_links_clash_with_reader(tmp_path: Path) -> None:
     assert "reader.cursor_up" in message
 
 
+def test_priority_action_on_a_typing_key(tmp_path: Path) -> None:
+    """Quit works even in text boxes, so binding it to 'q' would make 'q' untypable."""
+    message = refused(tmp_path, 'extends = "default"\n[keys]\n"app.quit" = "ctrl+q,q"\n')
+    assert message.startswith("keymap FILE:3: app.quit: 'q' would be taken from every text box")
+
+
+def test_picker_key_taken_by_its_search_box(tmp_path: Path) -> None:
+    message = refused(tmp_path, 'extends = "default"\n[keys]\n"picker.cursor_up" = "ctrl+k"\n')
+    assert message.startswith("keymap FILE:3: picker.cursor_up: 'ctrl+k' is used by the picker's")
+
+
 def test_bad_toml(tmp_path: Path) -> None:
     message = refused(tmp_path, '[keys]\n"app.quit" = "ctrl+q"\n"app.help" = f1\n')
     assert message.startswith("keymap FILE:3: not valid TOML")
@@ -375,3 +392,68 @@ def test_canonical_key_examples() -> None:
     assert canonical_key("ctrl+@") == "ctrl+@"
     with pytest.raises(KeyNameError):
         canonical_key("ctrl+A")
+
+
+# Each shipped keymap drives the real app ------------------------------------------------
+
+
+def first(keymap: dict[str, str], action_id: str) -> str:
+    return keymap[action_id].split(",")[0]
+
+
+@pytest.mark.parametrize("name", SHIPPED_KEYMAPS)
+async def test_keys_from_each_keymap_drive_the_reader(corpus: Corpus, name: str) -> None:
+    keymap = load_keymap(name)
+    sentences = split_sentences(ARTICLE_A)
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b], keymap=keymap)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.view
+
+        await pilot.press(first(keymap, "reader.cursor_down"))
+        assert view.index.line_of(view.cursor) == 1
+        await pilot.press(first(keymap, "reader.doc_start"))
+        assert view.cursor == 0
+        await pilot.press(first(keymap, "reader.word_next"))
+        assert ARTICLE_A[: view.cursor].rstrip() == "The"
+        await pilot.press(first(keymap, "reader.line_end"))
+        assert view.index.line_of(view.cursor) == 0
+        assert view.cursor > 40
+        await pilot.press(first(keymap, "reader.line_start"))
+        assert view.cursor == 0
+        await pilot.press(first(keymap, "reader.sentence_next"))
+        assert view.cursor == sentences[1][0]
+        await pilot.press(first(keymap, "reader.select_sentence"))
+        assert view.selection == sentences[1]
+        await pilot.press(first(keymap, "reader.label_1"))
+        await pilot.pause()
+        with corpus.session() as session:
+            assert [(s.start, s.end) for s in session.spans(corpus.a)] == [sentences[1]]
+
+        await pilot.press(first(keymap, "app.undo"))
+        await pilot.pause()
+        with corpus.session() as session:
+            assert session.spans(corpus.a) == []
+        await pilot.press(first(keymap, "app.redo"))
+        await pilot.pause()
+        with corpus.session() as session:
+            assert len(session.spans(corpus.a)) == 1
+
+        await pilot.press(first(keymap, "reader.select_right"))
+        assert view.mark is not None
+        await pilot.press(first(keymap, "reader.clear_selection"))
+        assert view.mark is None
+
+        await pilot.press(first(keymap, "reader.next_pane"))
+        assert screen.active == 1
+        assert app.focused is screen.view
+
+        await pilot.press(first(keymap, "app.help"))
+        assert isinstance(app.screen, HelpScreen)
+        shown = {row.action_id: row.keys for row in app.screen.rows}
+        assert "reader.select_sentence" in shown
+        assert (
+            app.get_key_display(Binding(first(keymap, "reader.select_sentence"), "x"))
+            in (shown["reader.select_sentence"])
+        )
