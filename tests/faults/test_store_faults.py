@@ -1,0 +1,212 @@
+"""A read-only file, a full disk, a lock held past the timeout: one clear message, nothing lost.
+
+Each test stores some spans, provokes the fault on a write, and checks that the
+error is a one-line :class:`ClaimdeskError`, no transaction is left open, the spans
+already stored are intact, and the same Session writes again once the fault is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import store.db
+from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
+from store.session import Session
+from tests.concurrency.load import TEXT, prepare
+
+
+def _stored(path: Path) -> list[tuple[int, int, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            'SELECT start, "end", label FROM spans WHERE deleted_at IS NULL ORDER BY start'
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def _integrity(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    finally:
+        conn.close()
+
+
+def _assert_one_clear_line(error: ClaimdeskError, *words: str) -> None:
+    message = str(error)
+    assert "\n" not in message
+    assert message.strip() == message and message
+    assert "Traceback" not in message
+    for word in words:
+        assert word in message
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> tuple[Path, int]:
+    path = tmp_path / "faults.db"
+    doc_id = prepare(path)
+    with Session(path, "alice") as session:
+        session.add_span(doc_id, 0, 8, "CLAIM")
+        session.add_span(doc_id, 9, 10, "FIGURE")
+    return path, doc_id
+
+
+BEFORE = [(0, 8, "CLAIM"), (9, 10, "FIGURE")]
+
+
+def test_query_only_database_refuses_clearly_and_recovers(seeded: tuple[Path, int]) -> None:
+    path, doc_id = seeded
+    with Session(path, "alice") as session:
+        session.db.conn.execute("PRAGMA query_only = ON")
+        with pytest.raises(StoreUnwritable) as caught:
+            session.add_span(doc_id, 20, 30, "CLAIM")
+        _assert_one_clear_line(caught.value, "faults.db", "read-only", "nothing was changed")
+        assert not session.db.conn.in_transaction
+        assert len(session.spans(doc_id)) == 2  # reading still works
+        session.db.conn.execute("PRAGMA query_only = OFF")
+        session.add_span(doc_id, 20, 30, "CLAIM")
+    assert _stored(path) == [*BEFORE, (20, 30, "CLAIM")]
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root writes through chmod; query_only test covers it"
+)
+def test_read_only_file_refuses_clearly(seeded: tuple[Path, int]) -> None:
+    path, doc_id = seeded
+    with Session(path, "alice") as session:
+        mode = path.stat().st_mode
+        for file in [path, *path.parent.glob(path.name + "-*")]:
+            file.chmod(stat.S_IRUSR | stat.S_IRGRP)
+        try:
+            with pytest.raises(StoreUnwritable) as caught:
+                session.add_span(doc_id, 20, 30, "CLAIM")
+            _assert_one_clear_line(caught.value, "read-only")
+        finally:
+            for file in [path, *path.parent.glob(path.name + "-*")]:
+                file.chmod(mode)
+        session.add_span(doc_id, 20, 30, "CLAIM")
+    assert _stored(path) == [*BEFORE, (20, 30, "CLAIM")]
+
+
+def _fill_until_full(session: Session, doc_id: int) -> ClaimdeskError:
+    note = "x" * 3000
+    for index in range(10_000):
+        try:
+            session.add_span(doc_id, index % 500, index % 500 + 5, "CLAIM", note=note)
+        except ClaimdeskError as error:
+            return error
+    raise AssertionError("the database never filled up")
+
+
+def test_size_limited_database_gives_a_real_sqlite_full(seeded: tuple[Path, int]) -> None:
+    path, doc_id = seeded
+    with Session(path, "alice") as session:
+        pages = session.db.conn.execute("PRAGMA page_count").fetchone()[0]
+        session.db.conn.execute(f"PRAGMA max_page_count = {pages + 20}")
+        error = _fill_until_full(session, doc_id)
+        assert isinstance(error, StoreUnwritable)
+        _assert_one_clear_line(error, "full", "nothing was changed")
+        assert not session.db.conn.in_transaction
+        stored_when_full = len(session.spans(doc_id))
+        session.db.conn.execute("PRAGMA max_page_count = 1073741823")
+        session.add_span(doc_id, 40, 50, "CLAIM")
+    rows = _stored(path)
+    assert rows[:1] == [(0, 8, "CLAIM")] and (9, 10, "FIGURE") in rows
+    assert len(rows) == stored_when_full + 1
+    assert _integrity(path) == ["ok"]
+
+
+@contextlib.contextmanager
+def _small_tmpfs(folder: Path) -> Iterator[Path]:
+    folder.mkdir()
+    try:
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(folder)],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        pytest.skip("no mount command: the size-limited database test covers SQLITE_FULL")
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: the size-limited database test covers it")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_full_file_system_gives_one_message_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    with _small_tmpfs(tmp_path / "small") as folder:
+        ballast = folder / "ballast"
+        ballast.write_bytes(b"\0" * 200_000)
+        path = folder / "full.db"
+        doc_id = prepare(path)
+        with Session(path, "alice") as session:
+            session.add_span(doc_id, 0, 8, "CLAIM")
+            error = _fill_until_full(session, doc_id)
+            assert isinstance(error, StoreUnwritable)
+            _assert_one_clear_line(error, "full.db", "full", "nothing was changed")
+            assert not session.db.conn.in_transaction
+            kept = len(session.spans(doc_id))
+            assert kept >= 1
+            # Space is freed elsewhere on the disk: the same session writes again.
+            ballast.unlink()
+            session.add_span(doc_id, 40, 50, "FIGURE")
+            assert len(session.spans(doc_id)) == kept + 1
+            session.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert _integrity(path) == ["ok"]
+        rows = _stored(path)
+        assert (0, 8, "CLAIM") in rows and (40, 50, "FIGURE") in rows
+        assert len(rows) == kept + 1
+        conn = sqlite3.connect(path)
+        assert conn.execute("SELECT text FROM documents").fetchone()[0] == TEXT
+        conn.close()
+
+
+def test_lock_held_past_the_timeout_says_so_and_recovers(
+    seeded: tuple[Path, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, doc_id = seeded
+    monkeypatch.setattr(store.db, "WRITE_LOCK_WAIT_S", 0.3)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with Session(path, "alice") as session:
+            with pytest.raises(StoreBusy) as caught:
+                session.add_span(doc_id, 20, 30, "CLAIM")
+            _assert_one_clear_line(caught.value, "faults.db", "locked", "try again")
+            assert not session.db.conn.in_transaction
+            assert len(session.spans(doc_id)) == 2  # WAL readers are not blocked
+            holder.execute("ROLLBACK")
+            session.add_span(doc_id, 20, 30, "CLAIM")
+    finally:
+        holder.close()
+    assert _stored(path) == [*BEFORE, (20, 30, "CLAIM")]
+
+
+def test_a_short_lock_is_waited_out_not_reported(
+    seeded: tuple[Path, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    path, doc_id = seeded
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        with Session(path, "alice") as session:
+            session.add_span(doc_id, 20, 30, "CLAIM")
+    finally:
+        release.join()
+        holder.close()
+    assert _stored(path) == [*BEFORE, (20, 30, "CLAIM")]
