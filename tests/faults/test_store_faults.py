@@ -44,7 +44,8 @@ def _integrity(path: Path) -> list[str]:
 def _assert_one_clear_line(error: ClaimdeskError, *words: str) -> None:
     message = str(error)
     assert "\n" not in message
-    assert message.strip() == message and message
+    assert message.strip() == message
+    assert message
     assert "Traceback" not in message
     for word in words:
         assert word in message
@@ -120,7 +121,8 @@ def test_size_limited_database_gives_a_real_sqlite_full(seeded: tuple[Path, int]
         session.db.conn.execute("PRAGMA max_page_count = 1073741823")
         session.add_span(doc_id, 40, 50, "CLAIM")
     rows = _stored(path)
-    assert rows[:1] == [(0, 8, "CLAIM")] and (9, 10, "FIGURE") in rows
+    assert rows[:1] == [(0, 8, "CLAIM")]
+    assert (9, 10, "FIGURE") in rows
     assert len(rows) == stored_when_full + 1
     assert _integrity(path) == ["ok"]
 
@@ -165,7 +167,8 @@ def test_full_file_system_gives_one_message_and_keeps_what_was_stored(tmp_path: 
             session.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         assert _integrity(path) == ["ok"]
         rows = _stored(path)
-        assert (0, 8, "CLAIM") in rows and (40, 50, "FIGURE") in rows
+        assert (0, 8, "CLAIM") in rows
+        assert (40, 50, "FIGURE") in rows
         assert len(rows) == kept + 1
         conn = sqlite3.connect(path)
         assert conn.execute("SELECT text FROM documents").fetchone()[0] == TEXT
