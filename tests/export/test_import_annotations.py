@@ -1,0 +1,277 @@
+"""import-annotations: the jsonl round trip, doccano files, idempotence and refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store.annotations_import import doccano_span_id, import_annotations
+from store.changelog import undo, user_action
+from store.db import connect, write
+from store.documents import insert_document, text_sha256
+from store.export import export
+from store.formats import ParsedArticle
+from store.labels import ensure_default_labels
+from store.spans import create_span
+from tests.export.conftest import MORNING_POST, QUIET, TAGESBLATT
+
+LABELS = ["CLAIM", "FIGURE", "SOURCE", "QUOTE", "EVENT"]
+
+
+def _fresh(documents: list[tuple[str, str]]) -> sqlite_utils.Database:
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        for name, text in documents:
+            insert_document(db, ParsedArticle(name, text))
+    return db
+
+
+def _live_spans(db: sqlite_utils.Database) -> set[tuple[object, ...]]:
+    return set(
+        db.conn.execute(
+            'SELECT s.id, d.source_name, s.start, s."end", s.label, s.annotator, s.quote, s.note'
+            " FROM spans s JOIN documents d ON d.id = s.doc_id WHERE s.deleted_at IS NULL"
+        )
+    )
+
+
+_alphabet = st.sampled_from(
+    list("aZ äöß é\u0301 \u0308 .,\n\t😀👍🏽👩\u200d👩\u200d👧🇩🇪 中文 \u2028 “”„")
+)
+_document = st.text(_alphabet, min_size=1, max_size=50)
+
+
+@st.composite
+def corpora(
+    draw: st.DrawFn,
+) -> tuple[list[tuple[str, str]], list[tuple[int, int, int, str, str, str | None]]]:
+    texts = draw(st.lists(_document, min_size=1, max_size=3, unique=True))
+    documents = [(f"doc-{i}.txt", text) for i, text in enumerate(texts)]
+    spans = []
+    for _ in range(draw(st.integers(0, 12))):
+        index = draw(st.integers(0, len(texts) - 1))
+        length = len(texts[index])
+        start = draw(st.integers(0, length - 1))
+        end = draw(st.integers(start + 1, length))
+        spans.append(
+            (
+                index,
+                start,
+                end,
+                draw(st.sampled_from(LABELS)),
+                draw(st.sampled_from(["alice", "bob", "model:ner-1"])),
+                draw(st.none() | st.text(_alphabet, min_size=1, max_size=10)),
+            )
+        )
+    return documents, spans
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(corpora())
+def test_jsonl_round_trip_gives_the_same_spans(
+    tmp_path_factory: pytest.TempPathFactory,
+    corpus: tuple[list[tuple[str, str]], list[tuple[int, int, int, str, str, str | None]]],
+) -> None:
+    documents, spans = corpus
+    source = _fresh(documents)
+    with user_action(source, "alice") as action:
+        for index, start, end, label, annotator, note in spans:
+            create_span(action, index + 1, start, end, label, note=note, annotator=annotator)
+    path = tmp_path_factory.mktemp("rt") / "spans.jsonl"
+    export(source, "jsonl", path)
+    target = _fresh(documents)
+    report = import_annotations(target, path, importer="importer")
+    assert report.refused == []
+    assert report.added == len(spans)
+    assert _live_spans(target) == _live_spans(source)
+    again = import_annotations(target, path, importer="importer")
+    assert (again.added, again.present) == (0, len(spans))
+    source.close()
+    target.close()
+
+
+def test_fixed_database_round_trips(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    export(fixed_db, "jsonl", tmp_path / "spans.jsonl")
+    target = _fresh(
+        [
+            ("a-tagesblatt.txt", TAGESBLATT),
+            ("b-morning-post.md", MORNING_POST),
+            ("c-quiet.txt", QUIET),
+        ]
+    )
+    report = import_annotations(target, tmp_path / "spans.jsonl", importer="carol")
+    assert report.ok
+    assert _live_spans(target) == _live_spans(fixed_db)
+
+
+def _write_lines(path: Path, records: list[object]) -> Path:
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    return path
+
+
+def test_doccano_import_with_model_annotator_is_idempotent(tmp_path: Path) -> None:
+    text = "Die Stadt meldet 11.000 Besucher."
+    db = _fresh([("a.txt", text)])
+    path = _write_lines(
+        tmp_path / "d.jsonl",
+        [{"text": text, "label": [[17, 23, "FIGURE"], [0, 33, "CLAIM"]]}],
+    )
+    report = import_annotations(db, path, importer="alice", annotator="model:ner-2")
+    assert (report.added, report.refused) == (2, [])
+    expected_id = doccano_span_id(text_sha256(text), 17, 23, "FIGURE", "model:ner-2")
+    row = db.conn.execute("SELECT annotator, quote FROM spans WHERE id = ?", [expected_id])
+    assert row.fetchone() == ("model:ner-2", "11.000")
+    again = import_annotations(db, path, importer="alice", annotator="model:ner-2")
+    assert (again.added, again.present) == (0, 2)
+
+
+def test_doccano_spans_default_to_the_importer_and_match_by_source(tmp_path: Path) -> None:
+    text = "Alpha beta."
+    db = _fresh([("a.txt", text)])
+    path = _write_lines(
+        tmp_path / "d.jsonl",
+        [
+            {
+                "text": "Alpha beta. (edited in doccano)",
+                "labels": [[0, 5, "CLAIM"]],
+                "meta": {"source": "a.txt"},
+            }
+        ],
+    )
+    report = import_annotations(db, path, importer="alice")
+    assert report.added == 1
+    assert db.conn.execute("SELECT annotator FROM spans").fetchone() == ("alice",)
+
+
+def test_refusals_are_one_line_each_and_the_rest_imports(tmp_path: Path) -> None:
+    text = "Alpha beta gamma."
+    db = _fresh([("a.txt", text)])
+    good = {"id": "ok1", "start": 0, "end": 5, "label": "CLAIM", "text": "Alpha", "annotator": "a"}
+    path = _write_lines(
+        tmp_path / "in.jsonl",
+        [
+            {
+                "text": text,
+                "meta": {"source": "a.txt"},
+                "spans": [
+                    good,
+                    {
+                        "id": "bad1",
+                        "start": 6,
+                        "end": 10,
+                        "label": "CLAIM",
+                        "text": "BETA",
+                        "annotator": "a",
+                    },
+                    {
+                        "id": "bad2",
+                        "start": 0,
+                        "end": 5,
+                        "label": "OPINION",
+                        "text": "Alpha",
+                        "annotator": "a",
+                    },
+                    {"id": "bad3", "start": 5, "end": 99, "label": "CLAIM", "annotator": "a"},
+                ],
+            },
+            {
+                "text": "unknown article",
+                "meta": {"source": "zzz.txt"},
+                "spans": [
+                    {"id": "bad4", "start": 0, "end": 7, "label": "CLAIM", "text": "unknown"},
+                ],
+            },
+        ],
+    )
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    report = import_annotations(db, path, importer="alice")
+    assert report.added == 1
+    assert len(report.refused) == 5
+    joined = "\n".join(report.refused)
+    assert f"{path}:1: span 'CLAIM' at 6:10: text 'BETA' does not match" in joined
+    assert "unknown label OPINION" in joined
+    assert "offsets outside the document" in joined
+    assert f"{path}:2: span 'CLAIM' at 0:7: document zzz.txt is not in the database" in joined
+    assert f"{path}:3: not valid JSON" in joined
+    assert _live_spans(db) == {("ok1", "a.txt", 0, 5, "CLAIM", "a", "Alpha", None)}
+
+
+def test_create_labels_adds_unknown_labels(tmp_path: Path) -> None:
+    db = _fresh([("a.txt", "Alpha beta.")])
+    path = _write_lines(
+        tmp_path / "d.jsonl", [{"text": "Alpha beta.", "label": [[0, 5, "OPINION"]]}]
+    )
+    report = import_annotations(db, path, importer="alice", create_labels=True)
+    assert (report.added, report.labels_created) == (1, ["OPINION"])
+    assert db.conn.execute("SELECT colour FROM labels WHERE name = 'OPINION'").fetchone() == (
+        "#9a9a9a",
+    )
+
+
+def test_documents_match_by_text_hash_when_names_differ(tmp_path: Path) -> None:
+    db = _fresh([("renamed.txt", "Alpha beta.")])
+    path = _write_lines(
+        tmp_path / "in.jsonl",
+        [
+            {
+                "text": "Alpha beta.",
+                "meta": {"source": "original.txt"},
+                "spans": [
+                    {
+                        "id": "x",
+                        "start": 6,
+                        "end": 10,
+                        "label": "CLAIM",
+                        "text": "beta",
+                        "annotator": "bob",
+                    }
+                ],
+            }
+        ],
+    )
+    assert import_annotations(db, path, importer="alice").added == 1
+
+
+def test_an_existing_id_with_other_content_is_refused(tmp_path: Path) -> None:
+    db = _fresh([("a.txt", "Alpha beta.")])
+    with user_action(db, "alice") as action:
+        create_span(action, 1, 0, 5, "CLAIM", span_id="same")
+    path = _write_lines(
+        tmp_path / "in.jsonl",
+        [
+            {
+                "text": "Alpha beta.",
+                "meta": {"source": "a.txt"},
+                "spans": [{"id": "same", "start": 6, "end": 10, "label": "CLAIM", "text": "beta"}],
+            }
+        ],
+    )
+    report = import_annotations(db, path, importer="alice")
+    assert report.added == 0
+    assert "span id same already exists with other offsets or label" in report.refused[0]
+
+
+def test_batches_are_separate_undoable_actions(tmp_path: Path) -> None:
+    text = "a b c d e"
+    db = _fresh([("a.txt", text)])
+    path = _write_lines(
+        tmp_path / "d.jsonl",
+        [{"text": text, "label": [[i, i + 1, "CLAIM"] for i in range(0, 9, 2)]}],
+    )
+    report = import_annotations(db, path, importer="alice", batch_size=2)
+    assert report.added == 5
+    actions = db.conn.execute("SELECT count(DISTINCT action_id) FROM changes").fetchone()[0]
+    assert actions == 3
+    assert undo(db, "alice") == "import 1 annotation(s)"
+    assert len(_live_spans(db)) == 4
