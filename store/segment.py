@@ -11,26 +11,44 @@ from __future__ import annotations
 
 import re
 
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as white-space separated text (easier to read and extend)."""
+    return frozenset(text.split())
+
+
 # Lower-cased, without the final dot. Multi-part ones ("z. B.", "u. a.", "U.S.")
 # end in a single letter and are caught by the initial rule.
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS = _words(
     """
-    dr prof mr mrs ms mme st sr jr nr no abs art bzw ca etc vgl usw evtl ggf inkl
-    bspw sog str tel mio mrd jh jhd hr fr frl dipl ing med phil rer nat geb gest
-    ebd ff hrsg insb max min mind rd vs vol gen lt col capt sgt gov sen rep rev
-    corp inc ltd co jan feb febr mar apr jun jul aug sep sept oct okt nov dec dez
-    mo di mi do sa so mon tue wed thu fri sat sun approx dept est fig univ
-    """.split()
+    dr prof mr mrs ms mme st sr jr nr no abs art bzw ca etc vgl usw evtl ggf inkl bspw
+    sog str tel mio mrd jh jhd hr fr frl dipl ing med phil rer nat geb gest ebd ff hrsg
+    insb max min mind rd vs vol gen lt col capt sgt gov sen rep rev corp inc ltd co jan
+    feb febr mar apr jun jul aug sep sept oct okt nov dec dez mo di mi do sa so mon tue
+    wed thu fri sat sun approx dept est fig univ
+    """
 )
-MONTHS = frozenset(
+MONTHS = _words(
     """
     januar jänner februar märz maerz april mai juni juli august september oktober
     november dezember january february march may june july october december
-    """.split()
+    """
 )
 
-ORDINAL_CUES = frozenset(
-    "am im zum zur vom beim der die das den dem des ab bis seit ein eine einem einer nach".split()
+ORDINAL_CUES = _words(
+    """
+    am im zum zur vom beim der die das den dem des ab bis seit ein eine einem einer nach
+    """
+)
+
+# Function words that begin sentences but never follow an ordinal ("am 3. Tag" is one
+# sentence, "seit 1954. Der Schaden" is two).
+SENTENCE_STARTERS = _words(
+    """
+    der die das den dem des ein eine einer eines einem einen er sie es wir ich ihr man
+    dies diese dieser dieses dabei damit dann doch aber auch und oder zudem nun so the a
+    an it he she they we this that there in on at but and
+    """
 )
 
 _BOUNDARY = re.compile(
@@ -45,7 +63,7 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
     stop = match.group("stop")
     following = match.group("next")
     first = following.lstrip("\"'„“”»«‚‘([")[:1]
-    after = line[match.end():]
+    after = line[match.end() :]
     next_word = re.match(r"[\"'„“”»«‚‘(\[]*([\w\-]+)", after)
     next_token = next_word.group(1).lower() if next_word else ""
     if first.islower():
@@ -61,8 +79,12 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
     if len(word) == 1 and word.isalpha():
         return False
     if word.isdigit():
-        if next_token in MONTHS:
+        if next_token in MONTHS or next_token.isdigit():
+            # "11. März", "am 1. 2. 2024": a date, not the end of a sentence.
             return False
+        if (len(word) == 4 and 1800 <= int(word) <= 2099) or next_token in SENTENCE_STARTERS:
+            # "seit 1954. Der Schaden": a year, or a word no ordinal can precede.
+            return True
         # "am 3. Tag", "der 2. Liga": a number after an article or preposition is an
         # ordinal in German; after anything else a stop behind a number ends the sentence.
         previous = _WORD_BEFORE_SPACE.search(line, 0, before.start())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -15,6 +16,12 @@ from store import changelog, documents, labels, spans
 from store.changelog import user_action
 from store.db import connect, data_version
 from store.model import Document, DocumentInfo, DocumentStatus, Label, Span, Sentence
+
+if TYPE_CHECKING:
+    # Linking pulls in rapidfuzz and the lemmatizer: imported when first used.
+    from store.linking.clusters import Cluster, Disagreement, MergeCheck
+    from store.linking.decisions import Suggestion
+    from store.model import Link, LinkStatus
 
 
 class Session:
@@ -110,6 +117,63 @@ class Session:
     def save_label(self, label: Label) -> None:
         with user_action(self.db, self.annotator, f"edit label {label.name}") as action:
             labels.save_label(action, label)
+
+    # Links between documents (store.linking) ------------------------------------
+    def link_suggestions(
+        self, doc_id: int, start: int, end: int, other_doc_ids: list[int], k: int = 3
+    ) -> list[Suggestion]:
+        """Best matches for the claim at ``start:end`` in each other document, best first."""
+        from store.linking.decisions import suggestions_for
+
+        return suggestions_for(self.db, doc_id, start, end, other_doc_ids, k)
+
+    def accept_link(self, link_id: str, create_span_label: str | None = None) -> Link:
+        from store.linking.decisions import accept_link
+
+        with user_action(self.db, self.annotator, "accept link") as action:
+            return accept_link(action, link_id, create_span_label=create_span_label)
+
+    def reject_link(self, link_id: str, reason: str | None = None) -> Link:
+        from store.linking.decisions import reject_link
+
+        with user_action(self.db, self.annotator, "reject link") as action:
+            return reject_link(action, link_id, reason)
+
+    def link_spans(
+        self,
+        a: tuple[int, int, int],
+        b: tuple[int, int, int],
+        *,
+        status: LinkStatus = "accepted",
+        create_span_label: str | None = None,
+    ) -> Link:
+        """Link two (doc, start, end) claims by hand (or update the link between them)."""
+        from store.linking.decisions import link_spans
+
+        with user_action(self.db, self.annotator, f"{status[:-2]} link") as action:
+            return link_spans(action, a, b, status=status, create_span_label=create_span_label)
+
+    def review_queue(
+        self, *, limit: int = 100, after: tuple[float, str] | None = None
+    ) -> list[Link]:
+        from store.linking.decisions import review_queue
+
+        return review_queue(self.db, limit=limit, after=after)
+
+    def clusters(self) -> list[Cluster]:
+        from store.linking.clusters import clusters
+
+        return clusters(self.db)
+
+    def cluster_disagreements(self, cluster: Cluster) -> list[Disagreement]:
+        from store.linking.clusters import cluster_disagreements
+
+        return cluster_disagreements(cluster.claims)
+
+    def merge_conflicts(self, link_id: str) -> MergeCheck:
+        from store.linking.clusters import merge_conflicts
+
+        return merge_conflicts(self.db, link_id)
 
     def undo(self) -> str | None:
         return changelog.undo(self.db, self.annotator)

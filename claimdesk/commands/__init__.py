@@ -12,6 +12,7 @@ from claimdesk.commands import (
     import_annotations_cmd,
     import_cmd,
     labels_cmd,
+    link_cmd,
     read_cmd,
     stats_cmd,
 )
@@ -25,3 +26,4 @@ class Command(Protocol):
 
 COMMANDS: list[Command] = [import_cmd, stats_cmd, read_cmd, labels_cmd, agree_cmd, backup_cmd]
 COMMANDS += [export_cmd, import_annotations_cmd]
+COMMANDS += [link_cmd]

@@ -1,0 +1,102 @@
+"""``claimdesk link``: suggest links between sentences that report the same fact."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from claimdesk.commands.common import common_parent, open_session
+from claimdesk.progress import progress_bar
+from store.linking.score import DEFAULT_FLOOR, DEFAULT_THRESHOLD
+from store.linking.suggest import DEFAULT_TOP_K, LinkSettings, link_documents
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "link",
+        parents=[common_parent()],
+        help="suggest links between sentences of different articles that report the same fact",
+        description=(
+            "For each sentence, store its best K matches in each other document as"
+            " suggestions with a score. Re-running updates suggestions and never changes"
+            " an accepted or rejected link. Scores of "
+            f"{DEFAULT_THRESHOLD} and above are likely the same fact."
+        ),
+    )
+    parser.add_argument(
+        "--threshold",
+        type=_score,
+        default=DEFAULT_FLOOR,
+        metavar="T",
+        help=f"store only suggestions scoring at least T, 0..1 (default {DEFAULT_FLOOR})",
+    )
+    parser.add_argument(
+        "--top",
+        type=_positive,
+        default=DEFAULT_TOP_K,
+        metavar="K",
+        help=f"best K suggestions per sentence and other document (default {DEFAULT_TOP_K})",
+    )
+    parser.add_argument(
+        "--docs",
+        nargs="+",
+        metavar="NAME",
+        help="link only these documents with each other (source name, id or unique prefix)",
+    )
+    parser.add_argument(
+        "--different-outlets",
+        action="store_true",
+        help="only suggest links between documents of different outlets",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = LinkSettings(
+        top_k=args.top, floor=args.threshold, different_outlets=args.different_outlets
+    )
+    with open_session(args) as session:
+        doc_ids = None
+        if args.docs:
+            doc_ids = sorted({session.find_document(name).id for name in args.docs})
+        with progress_bar("linking", enabled=not args.quiet) as bar:
+
+            def progress(done: int, total: int, stage: str) -> None:
+                if bar is not None:
+                    bar(done, total, Path(stage))
+
+            report = link_documents(
+                session.db, doc_ids=doc_ids, settings=settings, progress=progress
+            )
+    if not args.quiet:
+        print(
+            f"linked {report.sentences} sentence(s) in {report.documents} document(s):"
+            f" {report.candidates} candidate pair(s) scored, {report.suggestions} suggestion(s);"
+            f" {report.inserted} new, {report.updated} updated, {report.unchanged} unchanged,"
+            f" {report.removed} removed; {report.kept_decisions} decided link(s) kept"
+            f" ({report.seconds:.1f} s)"
+        )
+    return 0

@@ -1,0 +1,382 @@
+"""Annotators' decisions on links: accept, reject, link by hand, and what to review next.
+
+Every write takes an :class:`store.changelog.Action`, so each decision is one
+user action in the change log and ``Session.undo()`` reverses it (including a
+span created on acceptance).
+
+| caller       | calls                                                           |
+|--------------|-----------------------------------------------------------------|
+| reader panel | :func:`suggestions_for`, :func:`accept_link`, :func:`reject_link` |
+| manual link  | :func:`link_spans`                                              |
+| review queue | :func:`review_queue`, :func:`accept_link`, :func:`reject_link`  |
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from store import spans
+from store.changelog import Action
+from store.clock import now
+from store.errors import ClaimdeskError, NotFound, QuoteMismatch
+from store.linking.features import DocInput, build_corpus
+from store.linking.normalize import language_of
+from store.linking.score import DEFAULT_WEIGHTS, ScoreWeights, pair_score, round_score
+from store.model import Link, LinkStatus
+
+LINK_COLUMNS = (
+    "id",
+    "a_doc",
+    "a_start",
+    "a_end",
+    "a_quote",
+    "a_span",
+    "b_doc",
+    "b_start",
+    "b_end",
+    "b_quote",
+    "b_span",
+    "status",
+    "score",
+    "method",
+    "reason",
+    "annotator",
+    "created_at",
+    "updated_at",
+)
+_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in LINK_COLUMNS) + " FROM links"
+
+
+def _link(row: Sequence[Any]) -> Link:
+    return Link(*row)
+
+
+def get_link(db: sqlite_utils.Database, link_id: str) -> Link:
+    row = db.conn.execute(_SELECT + " WHERE id = ?", [link_id]).fetchone()
+    if row is None:
+        raise NotFound(f"link {link_id} does not exist")
+    return _link(row)
+
+
+def find_link(
+    db: sqlite_utils.Database, a: tuple[int, int, int], b: tuple[int, int, int]
+) -> Link | None:
+    """The stored link between two (doc, start, end) claims, in either orientation."""
+    for first, second in ((a, b), (b, a)):
+        row = db.conn.execute(
+            _SELECT + " WHERE a_doc = ? AND a_start = ? AND a_end = ?"
+            " AND b_doc = ? AND b_start = ? AND b_end = ?",
+            [*first, *second],
+        ).fetchone()
+        if row is not None:
+            return _link(row)
+    return None
+
+
+def _update(action: Action, link: Link, changes: dict[str, Any]) -> Link:
+    before = {k: getattr(link, k) for k in changes}
+    if before == changes:
+        return link
+    changes = {**changes, "updated_at": now()}
+    before["updated_at"] = link.updated_at
+    sets = ", ".join(f'"{k}" = ?' for k in changes)
+    action.db.execute(f"UPDATE links SET {sets} WHERE id = ?", [*changes.values(), link.id])
+    action.record("links", {"id": link.id}, before, changes)
+    return get_link(action.db, link.id)
+
+
+def _live_span_at(
+    db: sqlite_utils.Database, doc_id: int, start: int, end: int, label: str | None
+) -> str | None:
+    sql = 'SELECT id FROM spans WHERE doc_id = ? AND start = ? AND "end" = ? AND deleted_at IS NULL'
+    params: list[Any] = [doc_id, start, end]
+    if label is not None:
+        sql += " AND label = ?"
+        params.append(label)
+    row = db.conn.execute(sql + " ORDER BY created_at LIMIT 1", params).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _attach_spans(action: Action, link: Link, label: str | None) -> dict[str, Any]:
+    """Span ids for sides that have none: an existing span at the offsets, or a new one."""
+    changes: dict[str, Any] = {}
+    for side in ("a", "b"):
+        if getattr(link, f"{side}_span") is not None:
+            continue
+        doc_id, start, end = (getattr(link, f"{side}_{part}") for part in ("doc", "start", "end"))
+        span_id = _live_span_at(action.db, doc_id, start, end, label)
+        if span_id is None and label is not None:
+            span_id = spans.create_span(action, doc_id, start, end, label).id
+        if span_id is not None:
+            changes[f"{side}_span"] = span_id
+    return changes
+
+
+def accept_link(action: Action, link_id: str, *, create_span_label: str | None = None) -> Link:
+    """Mark the link accepted; with ``create_span_label``, give each side a span of that label.
+
+    A side that already has a live span at exactly its offsets is tied to it; with
+    a label, a side without one gets a new span, so the claim in the other document
+    is marked the same way as the one the annotator started from.
+    """
+    link = get_link(action.db, link_id)
+    changes: dict[str, Any] = {
+        "status": "accepted",
+        "annotator": action.annotator,
+        "reason": None,
+    }
+    changes |= _attach_spans(action, link, create_span_label)
+    return _update(action, link, changes)
+
+
+def reject_link(action: Action, link_id: str, reason: str | None = None) -> Link:
+    """Mark the link rejected: the linker will never suggest this pair again."""
+    link = get_link(action.db, link_id)
+    return _update(
+        action,
+        link,
+        {
+            "status": "rejected",
+            "annotator": action.annotator,
+            "reason": (reason or "").strip() or None,
+        },
+    )
+
+
+def link_spans(
+    action: Action,
+    a: tuple[int, int, int],
+    b: tuple[int, int, int],
+    *,
+    status: LinkStatus = "accepted",
+    reason: str | None = None,
+    create_span_label: str | None = None,
+) -> Link:
+    """Link two (doc, start, end) claims by hand; an existing link between them is updated."""
+    if a[0] == b[0]:
+        raise ClaimdeskError("a link joins claims in two different documents")
+    if status not in ("accepted", "rejected"):
+        raise ClaimdeskError(f"a manual link is accepted or rejected, not {status!r}")
+    existing = find_link(action.db, a, b)
+    if existing is not None:
+        if status == "accepted":
+            return accept_link(action, existing.id, create_span_label=create_span_label)
+        return reject_link(action, existing.id, reason)
+    first, second = (a, b) if a <= b else (b, a)
+    quote_a = _quote(action.db, *first)
+    quote_b = _quote(action.db, *second)
+    stamp = now()
+    values: dict[str, Any] = {
+        "a_doc": first[0],
+        "a_start": first[1],
+        "a_end": first[2],
+        "a_quote": quote_a,
+        "a_span": None,
+        "b_doc": second[0],
+        "b_start": second[1],
+        "b_end": second[2],
+        "b_quote": quote_b,
+        "b_span": None,
+        "status": status,
+        "score": None,
+        "method": "manual",
+        "reason": (reason or "").strip() or None,
+        "annotator": action.annotator,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    link = Link(id=uuid.uuid4().hex, **values)
+    if status == "accepted":
+        values |= _attach_spans(action, link, create_span_label)
+    action.db.execute(
+        "INSERT INTO links ("
+        + ", ".join(f'"{c}"' for c in LINK_COLUMNS)
+        + ") VALUES ("
+        + ", ".join("?" for _ in LINK_COLUMNS)
+        + ")",
+        [link.id, *values.values()],
+    )
+    action.record("links", {"id": link.id}, None, values)
+    return get_link(action.db, link.id)
+
+
+def review_queue(
+    db: sqlite_utils.Database,
+    *,
+    limit: int = 100,
+    min_score: float | None = None,
+    doc_ids: Sequence[int] | None = None,
+    after: tuple[float, str] | None = None,
+) -> list[Link]:
+    """Suggestions still to decide, best first; ``after=(score, id)`` pages on."""
+    sql = _SELECT + " WHERE status = 'suggested'"
+    params: list[Any] = []
+    if min_score is not None:
+        sql += " AND score >= ?"
+        params.append(min_score)
+    if doc_ids is not None:
+        sql += (
+            " AND a_doc IN (SELECT value FROM json_each(?))"
+            " AND b_doc IN (SELECT value FROM json_each(?))"
+        )
+        params += [json.dumps(list(doc_ids))] * 2
+    if after is not None:
+        sql += " AND (coalesce(score, 0) < ? OR (coalesce(score, 0) = ? AND id > ?))"
+        params += [after[0], after[0], after[1]]
+    sql += " ORDER BY coalesce(score, 0) DESC, id LIMIT ?"
+    params.append(limit)
+    return [_link(row) for row in db.conn.execute(sql, params)]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A candidate match for a claim: a sentence in another document, and any decision on it."""
+
+    doc_id: int
+    source_name: str
+    outlet: str | None
+    start: int
+    end: int
+    quote: str
+    score: float
+    status: LinkStatus | None
+    link_id: str | None
+
+
+def suggestions_for(
+    db: sqlite_utils.Database,
+    doc_id: int,
+    start: int,
+    end: int,
+    other_doc_ids: Sequence[int],
+    k: int = 3,
+    *,
+    weights: ScoreWeights = DEFAULT_WEIGHTS,
+) -> list[Suggestion]:
+    """The best ``k`` sentences in each other document for the claim at ``start:end``, best first.
+
+    Scored live against the other documents' sentences (weights computed on the
+    documents involved), so it works before ``claimdesk link`` has run and for spans
+    that are not whole sentences. Decided links touching the claim are included
+    with their status even when they fall outside the top ``k``.
+    """
+    own = _doc_row(db, doc_id)
+    _quote(db, doc_id, start, end)
+    others = [o for o in dict.fromkeys(other_doc_ids) if o != doc_id]
+    inputs = [
+        DocInput(
+            doc_id,
+            own[1],
+            language_of(own[2], own[3][:2000]),
+            own[3],
+            [(None, start, end), *_sentences(db, doc_id, exclude=(start, end))],
+        )
+    ]
+    names: dict[int, tuple[str, str | None]] = {}
+    for other in others:
+        row = _doc_row(db, other)
+        names[other] = (row[0], row[1])
+        inputs.append(
+            DocInput(
+                other, row[1], language_of(row[2], row[3][:2000]), row[3], _sentences(db, other)
+            )
+        )
+    corpus = build_corpus(inputs)
+    decided = _decided_links(db, doc_id, start, end, others)
+    found: list[Suggestion] = []
+    for other in others:
+        scored = sorted(
+            (
+                (round_score(pair_score(corpus, 0, j, weights)), j)
+                for j, ref in enumerate(corpus.refs)
+                if ref.doc_id == other
+            ),
+            key=lambda item: (-item[0], corpus.refs[item[1]].start),
+        )[:k]
+        for score, j in scored:
+            ref = corpus.refs[j]
+            stored = decided.pop((other, ref.start, ref.end), None)
+            found.append(
+                Suggestion(
+                    other,
+                    names[other][0],
+                    names[other][1],
+                    ref.start,
+                    ref.end,
+                    corpus.quotes[j],
+                    score,
+                    None if stored is None else stored[1],
+                    None if stored is None else stored[0],
+                )
+            )
+    for (other, o_start, o_end), (link_id, status, stored_score, quote) in decided.items():
+        found.append(
+            Suggestion(
+                other,
+                names[other][0],
+                names[other][1],
+                o_start,
+                o_end,
+                quote,
+                stored_score or 0.0,
+                status,
+                link_id,
+            )
+        )
+    found.sort(key=lambda s: (-s.score, s.doc_id, s.start))
+    return found
+
+
+def _quote(db: sqlite_utils.Database, doc_id: int, start: int, end: int) -> str:
+    """The document text at ``start:end``; raises when the offsets are outside it."""
+    row = db.conn.execute(
+        "SELECT length(text), substr(text, ?, ?) FROM documents WHERE id = ?",
+        [start + 1, end - start, doc_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"document {doc_id} does not exist")
+    if not 0 <= start < end <= row[0]:
+        raise QuoteMismatch(f"offsets {start}:{end} outside document {doc_id} (length {row[0]})")
+    return str(row[1])
+
+
+def _doc_row(db: sqlite_utils.Database, doc_id: int) -> tuple[str, str | None, str | None, str]:
+    row = db.conn.execute(
+        "SELECT source_name, outlet, language, text FROM documents WHERE id = ?", [doc_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"document {doc_id} does not exist")
+    return row[0], row[1], row[2], row[3]
+
+
+def _sentences(
+    db: sqlite_utils.Database, doc_id: int, exclude: tuple[int, int] | None = None
+) -> list[tuple[int | None, int, int]]:
+    rows = db.conn.execute(
+        'SELECT id, start, "end" FROM sentences WHERE doc_id = ? ORDER BY start', [doc_id]
+    )
+    return [(i, s, e) for i, s, e in rows if (s, e) != exclude]
+
+
+def _decided_links(
+    db: sqlite_utils.Database, doc_id: int, start: int, end: int, others: Sequence[int]
+) -> dict[tuple[int, int, int], tuple[str, LinkStatus, float | None, str]]:
+    """Stored links whose side in ``doc_id`` is exactly ``start:end``, keyed by the other side."""
+    found: dict[tuple[int, int, int], tuple[str, LinkStatus, float | None, str]] = {}
+    other_set = set(others)
+    for side, other in (("a", "b"), ("b", "a")):
+        rows = db.conn.execute(
+            f"SELECT id, status, score, {other}_doc, {other}_start, {other}_end, {other}_quote"
+            f" FROM links WHERE {side}_doc = ? AND {side}_start = ? AND {side}_end = ?",
+            [doc_id, start, end],
+        )
+        for link_id, status, score, o_doc, o_start, o_end, quote in rows:
+            if o_doc in other_set:
+                found[(o_doc, o_start, o_end)] = (link_id, status, score, quote)
+    return found

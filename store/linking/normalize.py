@@ -1,0 +1,253 @@
+"""Matching normalisation: a sentence as comparable tokens, kept apart from the stored text.
+
+Case, umlauts and ß are folded, inflection is reduced to the dictionary lemma
+(simplemma), numbers become their values (see :mod:`store.linking.numbers`), month
+names become month numbers, and function words are dropped. Two outlets' wordings
+of one fact then share tokens even when they spell, inflect or format differently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Literal
+
+import simplemma
+
+from store.linking.numbers import find_numbers, find_ranges, spell_out_digits
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as white-space separated text (easier to read and extend)."""
+    return frozenset(text.split())
+
+
+Stemmer = Literal["lemma", "none"]
+
+NUMBER_PREFIX = "#"
+MONTH_PREFIX = "@m"
+
+_MONTHS = {
+    "januar": 1,
+    "jänner": 1,
+    "january": 1,
+    "jan": 1,
+    "februar": 2,
+    "feber": 2,
+    "february": 2,
+    "feb": 2,
+    "febr": 2,
+    "märz": 3,
+    "maerz": 3,
+    "march": 3,
+    "mär": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "may": 5,
+    "juni": 6,
+    "june": 6,
+    "jun": 6,
+    "juli": 7,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "october": 10,
+    "okt": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "december": 12,
+    "dez": 12,
+    "dec": 12,
+}
+# Ambiguous abbreviations ("mar", "may", "jun" are also words) count as months only
+# next to a number ("11. Mar", "May 3").
+_MONTH_NEEDS_NUMBER = frozenset({"mar", "may", "jun", "jul", "aug", "sep", "dec", "jan"})
+
+# Function words carry no fact; dropping them keeps the fuzzy scores about content.
+# IDF weighting would shrink them anyway, but rapidfuzz's scores do not see weights.
+STOPWORDS = _words(
+    """
+    der die das den dem des ein eine einer eines einem einen und oder aber doch sondern
+    in im ins an am auf aus bei beim mit nach von vom vor zu zum zur über unter um durch
+    für gegen ohne seit bis als wie so auch noch nur schon sehr mehr es er sie wir ihr
+    ich du man sich sein ihre ihr seine dies diese dieser dieses jene welche welcher
+    welches ist sind war waren wird werden wurde wurden hat haben hatte hatten sei seien
+    habe kann können konnte soll sollen muss müssen will wollen dass daß ob wenn weil da
+    dort hier nicht kein keine keinen nun dann denn je etwa laut zufolge demnach jedoch
+    sowie the a an and or but of to in on at by for with from as is are was were be been
+    being has have had it its this that these those there their they them he she his her
+    we our you your i not no also than then so such which who whom whose what when where
+    while will would can could may might shall should must do does did said says say
+    according about around approximately nearly almost some rund knapp fast ungefähr
+    circa ca mindestens
+    """
+)
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\ue000\d+\ue001", re.UNICODE)
+_PLACEHOLDER = re.compile(r"\ue000(\d+)\ue001")
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "œ": "oe"})
+
+_DE_HINTS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "mit",
+        "sich",
+        "auf",
+        "für",
+        "dem",
+        "den",
+        "des",
+        "eine",
+        "wurde",
+    ]
+)
+_EN_HINTS = frozenset(
+    [
+        "the",
+        "and",
+        "is",
+        "are",
+        "was",
+        "with",
+        "that",
+        "for",
+        "from",
+        "this",
+        "have",
+        "been",
+        "were",
+    ]
+)
+
+
+def guess_language(text: str) -> str:
+    """``de`` or ``en`` by counting frequent function words; German when unsure."""
+    words = re.findall(r"[a-zäöüß]+", text.lower())
+    german = sum(w in _DE_HINTS for w in words)
+    english = sum(w in _EN_HINTS for w in words)
+    return "en" if english > german else "de"
+
+
+def language_of(declared: str | None, text: str) -> str:
+    """The matching language for a document: its declared language if known, else a guess."""
+    if declared:
+        code = declared.strip().lower().replace("_", "-").split("-")[0]
+        if code in ("de", "en"):
+            return code
+    return guess_language(text)
+
+
+def fold(word: str) -> str:
+    """Lower case with umlauts, ß and accents folded (``Straße`` → ``strasse``)."""
+    lowered = word.lower().translate(_FOLD)
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(word: str, lang: str) -> str:
+    try:
+        return str(simplemma.lemmatize(word, lang=lang))
+    except ValueError:
+        return word
+
+
+@lru_cache(maxsize=200_000)
+def word_token(word: str, lang: str, stemmer: Stemmer = "lemma") -> str:
+    """The matching token for one word (lemma, then folded)."""
+    base = _lemma(word, lang) if stemmer == "lemma" else word
+    return fold(base)
+
+
+@lru_cache(maxsize=50_000)
+def is_name(word: str, lang: str) -> bool:
+    """A capitalised word the lemma dictionary does not know: most likely a name or place."""
+    return (
+        word[:1].isupper()
+        and not simplemma.is_known(word, lang=lang)
+        and not simplemma.is_known(word.lower(), lang=lang)
+    )
+
+
+@dataclass(slots=True)
+class Normalised:
+    """What matching knows about one sentence."""
+
+    tokens: list[str]
+    numbers: list[Decimal] = field(default_factory=list)
+    ranges: list[tuple[Decimal, Decimal]] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        """The tokens joined by spaces: the string rapidfuzz compares."""
+        return " ".join(self.tokens)
+
+
+def normalise(text: str, lang: str = "de", *, stemmer: Stemmer = "lemma") -> Normalised:
+    """Tokens for matching: lemmas, folded, numbers as ``#value``, months as ``@mN``."""
+    digits = spell_out_digits(text, lang)
+    mentions = find_numbers(digits, lang)
+    ranges = find_ranges(digits, mentions)
+    values = [m.value for m in mentions]
+    # Numbers become placeholders so that the word tokenizer cannot split "11.000".
+    pieces: list[str] = []
+    cursor = 0
+    for index, mention in enumerate(mentions):
+        pieces.append(digits[cursor : mention.start])
+        pieces.append(f" \ue000{index}\ue001 ")
+        cursor = mention.end
+    pieces.append(digits[cursor:])
+    marked = "".join(pieces)
+
+    tokens: list[str] = []
+    months: list[int] = []
+    names: set[str] = set()
+    raw = _TOKEN.findall(marked)
+    for position, word in enumerate(raw):
+        placeholder = _PLACEHOLDER.fullmatch(word)
+        if placeholder:
+            tokens.append(NUMBER_PREFIX + mentions[int(placeholder.group(1))].token)
+            continue
+        lowered = word.lower()
+        month = _MONTHS.get(lowered)
+        if month is not None and (
+            lowered not in _MONTH_NEEDS_NUMBER or _next_to_number(raw, position)
+        ):
+            tokens.append(f"{MONTH_PREFIX}{month}")
+            months.append(month)
+            continue
+        if lowered in STOPWORDS:
+            continue
+        token = word_token(word, lang, stemmer)
+        if token in STOPWORDS or len(token) < 2:
+            continue
+        tokens.append(token)
+        if position > 0 and is_name(word, lang):
+            names.add(token)
+    return Normalised(tokens=tokens, numbers=values, ranges=ranges, months=months, names=names)
+
+
+def _next_to_number(raw: list[str], position: int) -> bool:
+    neighbours = raw[max(0, position - 1) : position] + raw[position + 1 : position + 2]
+    return any(_PLACEHOLDER.fullmatch(word) for word in neighbours)

@@ -1,0 +1,154 @@
+"""Numbers as values: ``11.000`` = ``11 000`` = ``11,000`` = ``elftausend``.
+
+Matching and the cluster view need the value a number stands for, not its
+characters: outlets write thousands and decimals differently, spell small numbers
+out, and scale them with words (``1,5 Millionen`` = ``1.5 million``). Number words
+go through text2num's ``alpha2digit`` for German and English.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from text_to_num import alpha2digit
+
+# Thousands separators seen in news: dot, comma, apostrophe (Swiss), ordinary space,
+# no-break space, narrow no-break space and thin space.
+_GROUP_SEPARATORS = ".,'\u2019 \u00a0\u202f\u2009"
+_NUMBER = re.compile(
+    r"(?<![\w.,])"
+    r"(?P<number>\d{1,3}(?:[.,'\u2019\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d+)?(?![\d])"
+    r"|\d+(?:[.,]\d+)?)"
+    r"(?![\w])"
+    r"(?:[\s\u00a0\u202f\u2009]*(?P<scale>"
+    r"[Mm]illionen|[Mm]illion(?:s)?|[Mm]io\.?|[Mm]illiarden|[Mm]illiarde|[Mm]rd\.?"
+    r"|[Bb]illion(?:en|s)?|bn|[Tt]ausend|[Tt]housand|[Tt]sd\.?|[Hh]undert|[Hh]undred"
+    r")(?![\w]))?"
+)
+_SCALES_COMMON = {
+    "million": 10**6,
+    "millions": 10**6,
+    "millionen": 10**6,
+    "mio": 10**6,
+    "milliarde": 10**9,
+    "milliarden": 10**9,
+    "mrd": 10**9,
+    "bn": 10**9,
+    "tausend": 10**3,
+    "thousand": 10**3,
+    "tsd": 10**3,
+    "hundert": 100,
+    "hundred": 100,
+}
+# A German "Billion" is 10^12, an English "billion" 10^9.
+_BILLION = {"de": 10**12, "en": 10**9}
+# Words that make a range of the numbers on both sides ("10.000 bis 12.000").
+_RANGE = re.compile(r"^\s*(?:bis|to|und|and|-|–|—)\s*$")
+
+# Cheap test for whether a sentence may hold a spelled-out number, so that the
+# (comparatively slow) alpha2digit runs only where it can change something.
+_NUMBER_WORD_HINT = re.compile(
+    r"zwei|drei|vier|f[üu]nf|sechs|sieben|acht|neun|zehn|elf|zw[öo]lf|zig|ßig|hundert|tausend"
+    r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|ty\b|hundred|thousand",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A number found in a text: its value and where it stood (offsets into that text)."""
+
+    value: Decimal
+    start: int
+    end: int
+
+    @property
+    def token(self) -> str:
+        return canonical(self.value)
+
+
+def canonical(value: Decimal) -> str:
+    """The one spelling used for matching: ``1500000``, ``1.5``, ``0.25``."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_number(raw: str) -> Decimal | None:
+    """The value of a number written with any of the usual separators, or None.
+
+    A separator followed by exactly three digits (and only groups of three after
+    it) groups thousands in both German and English news; any other separator is
+    the decimal mark. ``1.500`` and ``1,500`` are therefore 1500, ``1,5`` and
+    ``1.5`` are 1.5, and ``1.234,5`` / ``1,234.5`` are 1234.5.
+    """
+    text = raw.strip()
+    if not text:
+        return None
+    separators = [(i, ch) for i, ch in enumerate(text) if not ch.isdigit()]
+    if not separators:
+        return Decimal(text)
+    integer, fraction = text, ""
+    last_index, last_char = separators[-1]
+    tail = text[last_index + 1 :]
+    kinds = {ch for _, ch in separators}
+    if len(kinds) > 1 and last_char in ".,":
+        # Two kinds of separator: the last one is the decimal mark.
+        integer, fraction = text[:last_index], tail
+    elif last_char in ".," and (
+        len(tail) != 3 or (len(separators) == 1 and len(text[:last_index]) > 3)
+    ):
+        integer, fraction = text[:last_index], tail
+    digits = "".join(ch for ch in integer if ch.isdigit())
+    try:
+        return Decimal(digits + ("." + fraction if fraction else ""))
+    except InvalidOperation:
+        return None
+
+
+def _scale(word: str | None, lang: str) -> int:
+    if not word:
+        return 1
+    key = word.lower().rstrip(".")
+    if key.startswith("billion"):
+        return _BILLION.get(lang, 10**9)
+    return _SCALES_COMMON.get(key, 1)
+
+
+def find_numbers(text: str, lang: str = "de") -> list[NumberMention]:
+    """Every digit-written number in ``text`` with its scale word applied, in order."""
+    found: list[NumberMention] = []
+    for match in _NUMBER.finditer(text):
+        value = parse_number(match.group("number"))
+        if value is None:
+            continue
+        found.append(NumberMention(value * _scale(match.group("scale"), lang), *match.span()))
+    return found
+
+
+def spell_out_digits(text: str, lang: str) -> str:
+    """``text`` with spelled-out numbers turned into digits (``elftausend`` → ``11000``).
+
+    Only for matching: the stored text is never changed. Languages text2num does
+    not know are returned unchanged.
+    """
+    if lang not in ("de", "en") or not _NUMBER_WORD_HINT.search(text):
+        return text
+    try:
+        return str(alpha2digit(text, lang))
+    except (ValueError, IndexError, KeyError):
+        # text2num raises on a few odd inputs; matching then uses the words as they are.
+        return text
+
+
+def find_ranges(text: str, numbers: list[NumberMention]) -> list[tuple[Decimal, Decimal]]:
+    """Pairs of neighbouring numbers joined by ``bis``/``to``/``-`` (``10.000 bis 12.000``)."""
+    ranges = []
+    for left, right in itertools.pairwise(numbers):
+        if left.value < right.value and _RANGE.match(text[left.end : right.start]):
+            ranges.append((left.value, right.value))
+    return ranges

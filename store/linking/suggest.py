@@ -1,0 +1,290 @@
+"""Computing link suggestions for a corpus and storing them, idempotently.
+
+| caller                 | calls                                               |
+|------------------------|-----------------------------------------------------|
+| CLI ``link``           | :func:`link_documents`                              |
+| benchmarks, tests      | :func:`compute_suggestions` on a :class:`LinkCorpus` |
+
+For each sentence, its best ``top_k`` partners in each other document above a
+floor are kept; the stored set is the union over both directions. Re-running
+updates the scores of suggestions, never touches accepted or rejected rows, and
+removes suggestions of the same scope that the run no longer produces. Writes go
+in bounded batches so other annotators on the same database keep working.
+Suggestions are machine output, not user actions: they are not in the undo log.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from store.clock import now
+from store.db import write
+from store.linking.candidates import DEFAULT_MAX_POSTINGS, DEFAULT_MIN_COSINE, candidate_pairs
+from store.linking.features import DocInput, LinkCorpus, build_corpus
+from store.linking.normalize import Stemmer, language_of
+from store.linking.score import (
+    DEFAULT_FLOOR,
+    DEFAULT_WEIGHTS,
+    METHOD,
+    ScoreWeights,
+    pair_score,
+    round_score,
+)
+
+WRITE_BATCH = 2_000
+DEFAULT_TOP_K = 3
+
+# (done, total, stage)
+Progress = Callable[[int, int, str], None]
+Triple = tuple[int, int, int]
+LinkKey = tuple[Triple, Triple]
+
+
+@dataclass(slots=True)
+class LinkReport:
+    """What one ``link`` run did."""
+
+    documents: int = 0
+    sentences: int = 0
+    candidates: int = 0
+    suggestions: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    kept_decisions: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class LinkSettings:
+    top_k: int = DEFAULT_TOP_K
+    floor: float = DEFAULT_FLOOR
+    weights: ScoreWeights = DEFAULT_WEIGHTS
+    min_cosine: float = DEFAULT_MIN_COSINE
+    max_postings: int = DEFAULT_MAX_POSTINGS
+    different_outlets: bool = False
+    stemmer: Stemmer = "lemma"
+
+
+def compute_suggestions(
+    corpus: LinkCorpus,
+    settings: LinkSettings = LinkSettings(),
+    *,
+    progress: Progress | None = None,
+    report: LinkReport | None = None,
+) -> list[tuple[int, int, float]]:
+    """``(i, j, score)`` with ``i < j``: each sentence's best K per other document, unioned."""
+    pairs = candidate_pairs(
+        corpus,
+        min_cosine=settings.min_cosine,
+        max_postings=settings.max_postings,
+        different_outlets=settings.different_outlets,
+    )
+    if report is not None:
+        report.candidates = len(pairs)
+    best: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    documents = [ref.doc_id for ref in corpus.refs]
+    top_k = settings.top_k
+    total = len(pairs)
+    step = max(1, total // 100)
+    for count, (first, second) in enumerate(pairs.tolist()):
+        if progress is not None and count % step == 0:
+            progress(count, total, "scoring")
+        score = pair_score(corpus, first, second, settings.weights)
+        if score < settings.floor:
+            continue
+        for own, other in ((first, second), (second, first)):
+            heap = best.setdefault((own, documents[other]), [])
+            # Ties go to the earlier sentence, so results do not depend on pair order.
+            item = (score, -other)
+            if len(heap) < top_k:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+    if progress is not None:
+        progress(total, total, "scoring")
+    chosen: dict[tuple[int, int], float] = {}
+    for (own, _doc), heap in best.items():
+        for score, negative in heap:
+            other = -negative
+            chosen[(min(own, other), max(own, other))] = score
+    return sorted((i, j, s) for (i, j), s in chosen.items())
+
+
+def load_documents(
+    db: sqlite_utils.Database, doc_ids: Sequence[int] | None = None
+) -> list[DocInput]:
+    """The documents to link (all when ``doc_ids`` is None) with their stored sentences."""
+    sql = "SELECT id, outlet, language, text FROM documents"
+    params: list[object] = []
+    if doc_ids is not None:
+        sql += " WHERE id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(doc_ids)))
+    sql += " ORDER BY id"
+    documents = []
+    for doc_id, outlet, language, text in db.conn.execute(sql, params).fetchall():
+        sentences = db.conn.execute(
+            'SELECT id, start, "end" FROM sentences WHERE doc_id = ? ORDER BY start', [doc_id]
+        ).fetchall()
+        documents.append(
+            DocInput(
+                doc_id=doc_id,
+                outlet=outlet,
+                language=language_of(language, text[:2_000]),
+                text=text,
+                sentences=[(s, a, b) for s, a, b in sentences],
+            )
+        )
+    return documents
+
+
+def _key(first: Triple, second: Triple) -> LinkKey:
+    return (first, second) if first <= second else (second, first)
+
+
+def link_documents(
+    db: sqlite_utils.Database,
+    *,
+    doc_ids: Sequence[int] | None = None,
+    settings: LinkSettings = LinkSettings(),
+    progress: Progress | None = None,
+) -> LinkReport:
+    """Compute suggestions for the corpus (or among ``doc_ids``) and store them."""
+    started = time.perf_counter()
+    report = LinkReport()
+    documents = load_documents(db, doc_ids)
+    report.documents = len(documents)
+    corpus = build_corpus(_with_progress(documents, progress), stemmer=settings.stemmer)
+    report.sentences = len(corpus)
+    selected = compute_suggestions(corpus, settings, progress=progress, report=report)
+    report.suggestions = len(selected)
+    store_suggestions(
+        db,
+        corpus,
+        selected,
+        scope=None if doc_ids is None else list(doc_ids),
+        report=report,
+        progress=progress,
+    )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _with_progress(documents: list[DocInput], progress: Progress | None) -> Iterable[DocInput]:
+    for done, document in enumerate(documents, start=1):
+        yield document
+        if progress is not None:
+            progress(done, len(documents), "normalising")
+
+
+def store_suggestions(
+    db: sqlite_utils.Database,
+    corpus: LinkCorpus,
+    selected: Sequence[tuple[int, int, float]],
+    *,
+    scope: Sequence[int] | None,
+    report: LinkReport,
+    method: str = METHOD,
+    progress: Progress | None = None,
+) -> None:
+    """Insert, update and prune suggested rows for ``scope`` (documents; None: all)."""
+    existing = _existing_links(db, scope)
+    produced: set[LinkKey] = set()
+    inserts: list[list[object]] = []
+    updates: list[list[object]] = []
+    stamp = now()
+    refs, quotes = corpus.refs, corpus.quotes
+    for first, second, raw_score in selected:
+        score = round_score(raw_score)
+        a, b = refs[first], refs[second]
+        ta, tb = (a.doc_id, a.start, a.end), (b.doc_id, b.start, b.end)
+        key = _key(ta, tb)
+        produced.add(key)
+        found = existing.get(key)
+        if found is None:
+            qa, qb = quotes[first], quotes[second]
+            if ta > tb:
+                ta, tb, qa, qb = tb, ta, qb, qa
+            inserts.append(
+                [uuid.uuid4().hex, *ta, qa, *tb, qb, "suggested", score, method, stamp, stamp]
+            )
+        elif found[1] != "suggested":
+            report.kept_decisions += 1
+        elif found[2] != score or found[3] != method:
+            updates.append([score, method, stamp, found[0]])
+        else:
+            report.unchanged += 1
+    stale = [
+        link_id
+        for key, (link_id, status, _score, _method) in existing.items()
+        if status == "suggested" and key not in produced
+    ]
+    total = len(inserts) + len(updates) + len(stale)
+    done = 0
+    for batch in _batches(inserts):
+        with write(db):
+            db.conn.executemany(
+                "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+                " b_quote, status, score, method, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                batch,
+            )
+        done += len(batch)
+        if progress is not None:
+            progress(done, total, "storing")
+    for batch in _batches(updates):
+        with write(db):
+            # The status guard keeps a decision taken meanwhile by an annotator.
+            db.conn.executemany(
+                "UPDATE links SET score = ?, method = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'suggested'",
+                batch,
+            )
+        done += len(batch)
+        if progress is not None:
+            progress(done, total, "storing")
+    for batch in _batches([[link_id] for link_id in stale]):
+        with write(db):
+            db.conn.executemany("DELETE FROM links WHERE id = ? AND status = 'suggested'", batch)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total, "storing")
+    report.inserted = len(inserts)
+    report.updated = len(updates)
+    report.removed = len(stale)
+
+
+def _batches(rows: list[list[object]]) -> Iterable[list[list[object]]]:
+    for begin in range(0, len(rows), WRITE_BATCH):
+        yield rows[begin : begin + WRITE_BATCH]
+
+
+def _existing_links(
+    db: sqlite_utils.Database, scope: Sequence[int] | None
+) -> dict[LinkKey, tuple[str, str, float | None, str]]:
+    sql = (
+        "SELECT id, a_doc, a_start, a_end, b_doc, b_start, b_end, status, score, method FROM links"
+    )
+    params: list[object] = []
+    if scope is not None:
+        sql += (
+            " WHERE a_doc IN (SELECT value FROM json_each(?))"
+            " AND b_doc IN (SELECT value FROM json_each(?))"
+        )
+        params += [json.dumps(list(scope))] * 2
+    found: dict[LinkKey, tuple[str, str, float | None, str]] = {}
+    for link_id, ad, as_, ae, bd, bs, be, status, score, method in db.conn.execute(sql, params):
+        key = _key((ad, as_, ae), (bd, bs, be))
+        previous = found.get(key)
+        # A decision outranks a suggestion for the same pair stored the other way round.
+        if previous is None or previous[1] == "suggested":
+            found[key] = (link_id, status, score, method)
+    return found

@@ -1,0 +1,93 @@
+"""Matching normalisation: number spellings, umlauts, lemmas, months."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from store.linking.normalize import fold, guess_language, normalise
+from store.linking.numbers import find_numbers, parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("11.000 Menschen", "de"),
+        ("11 000 Menschen", "de"),
+        ("11\u00a0000 Menschen", "de"),
+        ("11\u202f000 Menschen", "de"),
+        ("11\u2009000 Menschen", "de"),
+        ("11,000 people", "en"),
+        ("Elftausend Menschen", "de"),
+        ("eleven thousand people", "en"),
+    ],
+)
+def test_thousands_in_every_spelling_are_one_value(text: str, lang: str) -> None:
+    assert normalise(text, lang).numbers == [Decimal(11000)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("1,5", Decimal("1.5")),
+        ("1.5", Decimal("1.5")),
+        ("1.500", Decimal(1500)),
+        ("1,500", Decimal(1500)),
+        ("1.234,5", Decimal("1234.5")),
+        ("1,234.5", Decimal("1234.5")),
+        ("1.500.000", Decimal(1500000)),
+        ("2024", Decimal(2024)),
+        ("0,25", Decimal("0.25")),
+    ],
+)
+def test_decimal_and_thousands_marks(raw: str, value: Decimal) -> None:
+    assert parse_number(raw) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("1,5 Millionen Euro", "de"), ("1.5 million euros", "en"), ("1,5 Mio. Euro", "de")],
+)
+def test_scale_words_multiply(text: str, lang: str) -> None:
+    assert [m.value for m in find_numbers(text, lang)] == [Decimal(1500000)]
+
+
+def test_billion_differs_between_german_and_english() -> None:
+    assert find_numbers("2 Billionen", "de")[0].value == Decimal(2 * 10**12)
+    assert find_numbers("2 billion", "en")[0].value == Decimal(2 * 10**9)
+
+
+def test_ranges_in_both_languages() -> None:
+    german = normalise("10.000 bis 12.000 Haushalte", "de")
+    english = normalise("10,000 to 12,000 households", "en")
+    assert german.ranges == english.ranges == [(Decimal(10000), Decimal(12000))]
+    assert german.tokens[:2] == english.tokens[:2] == ["#10000", "#12000"]
+
+
+def test_umlauts_and_sharp_s_fold() -> None:
+    assert fold("Straße") == "strasse"
+    assert fold("Bürgermeisterin") == fold("Buergermeisterin")
+    assert normalise("Maerz", "de").months == normalise("März", "de").months == [3]
+
+
+def test_lemmas_join_inflected_forms() -> None:
+    first = normalise("Die Häuser wurden evakuiert", "de").tokens
+    second = normalise("Das Haus wird evakuiert", "de").tokens
+    assert set(first) == set(second)
+
+
+def test_months_across_languages_and_ambiguous_abbreviations() -> None:
+    assert normalise("am 11. Juni", "de").months == normalise("on June 11", "en").months == [6]
+    # "may" is a modal verb unless it stands next to a number.
+    assert normalise("It may rain", "en").months == []
+    assert normalise("on May 3", "en").months == [5]
+
+
+def test_function_words_are_dropped() -> None:
+    assert normalise("Die Polizei und die Feuerwehr", "de").tokens == ["polizei", "feuerwehr"]
+
+
+def test_language_guess() -> None:
+    assert guess_language("The police said that the river was rising.") == "en"
+    assert guess_language("Die Polizei sagte, dass der Fluss steigt.") == "de"

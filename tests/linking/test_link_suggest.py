@@ -1,0 +1,146 @@
+"""Suggestions: candidates find what exhaustive scoring finds; re-runs are idempotent."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import sqlite_utils
+
+from store.linking.candidates import candidate_pairs
+from store.linking.features import DocInput, build_corpus
+from store.linking.score import weighted_cosine
+from store.linking.suggest import LinkSettings, compute_suggestions, link_documents
+from tests.conftest import add_document
+from tests.linking.corpus import DUPLICATES, add_flood_corpus, sentence_at
+
+WORDS = ["".join(letters) for letters in itertools.product("bdfgklmnprst", "aeiou", "bdgklmnrst")][
+    :400
+]
+
+
+def _random_corpus(seed: int) -> list[DocInput]:
+    rng = random.Random(seed)
+    documents = []
+    for doc_id in range(1, 13):
+        sentences = [
+            " ".join(rng.choices(WORDS[: 40 + doc_id * 25], k=rng.randint(4, 12)))
+            for _ in range(15)
+        ]
+        text = ". ".join(sentences) + "."
+        offsets, cursor = [], 0
+        for sentence in sentences:
+            offsets.append((None, cursor, cursor + len(sentence)))
+            cursor += len(sentence) + 2
+        documents.append(DocInput(doc_id, f"outlet{doc_id % 4}", "de", text, offsets))
+    return documents
+
+
+def test_candidates_include_every_pair_above_the_cosine_bound() -> None:
+    corpus = build_corpus(_random_corpus(7), boost=False)
+    found = {tuple(p) for p in candidate_pairs(corpus, min_cosine=0.2).tolist()}
+    exhaustive = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(corpus)), 2)
+        if corpus.refs[i].doc_id != corpus.refs[j].doc_id and weighted_cosine(corpus, i, j) >= 0.2
+    }
+    assert exhaustive, "the random corpus should have some similar pairs"
+    assert exhaustive <= found
+    # Pruning must prune: far fewer candidates than all cross-document pairs.
+    assert len(found) < len(corpus) * (len(corpus) - 1) / 2 / 3
+
+
+def test_different_outlets_drops_same_outlet_pairs() -> None:
+    corpus = build_corpus(_random_corpus(3))
+    pairs = candidate_pairs(corpus, min_cosine=0.1, different_outlets=True).tolist()
+    assert pairs
+    assert all(corpus.outlets[i] != corpus.outlets[j] for i, j in pairs)
+
+
+def test_top_k_per_sentence_and_document() -> None:
+    corpus = build_corpus(_random_corpus(11))
+    chosen = compute_suggestions(corpus, LinkSettings(top_k=1, floor=0.0))
+    # Every kept pair is the best of one side in the other side's document.
+    for i, j, score in chosen:
+        best_for_i = max(
+            (
+                s
+                for a, b, s in chosen
+                if i in (a, b) and corpus.refs[b if a == i else a].doc_id == corpus.refs[j].doc_id
+            ),
+        )
+        best_for_j = max(
+            (
+                s
+                for a, b, s in chosen
+                if j in (a, b) and corpus.refs[b if a == j else a].doc_id == corpus.refs[i].doc_id
+            ),
+        )
+        assert score in (best_for_i, best_for_j)
+
+
+def test_flood_duplicates_are_suggested(db: sqlite_utils.Database) -> None:
+    add_flood_corpus(db)
+    report = link_documents(db)
+    assert report.inserted == report.suggestions > 0
+    for first, other, second in DUPLICATES:
+        a = sentence_at(db, "tagesblatt.txt", first)
+        b = sentence_at(db, other, second)
+        row = db.conn.execute(
+            "SELECT status FROM links WHERE (a_doc, a_start, b_doc, b_start) IN"
+            " (VALUES (?, ?, ?, ?), (?, ?, ?, ?))",
+            [a[0], a[1], b[0], b[1], b[0], b[1], a[0], a[1]],
+        ).fetchone()
+        assert row == ("suggested",), f"{first!r} ~ {second!r} not suggested"
+
+
+def test_rerun_is_idempotent_and_keeps_decisions(db: sqlite_utils.Database) -> None:
+    add_flood_corpus(db)
+    link_documents(db)
+    before = db.conn.execute("SELECT id, score, status FROM links ORDER BY id").fetchall()
+    again = link_documents(db)
+    assert again.inserted == again.updated == again.removed == 0
+    assert db.conn.execute("SELECT id, score, status FROM links ORDER BY id").fetchall() == before
+
+    accepted, rejected = before[0][0], before[1][0]
+    db.conn.execute("UPDATE links SET status = 'accepted', score = 0.01 WHERE id = ?", [accepted])
+    db.conn.execute("UPDATE links SET status = 'rejected' WHERE id = ?", [rejected])
+    third = link_documents(db)
+    assert third.kept_decisions == 2
+    rows = dict(db.conn.execute("SELECT id, status FROM links").fetchall())
+    assert rows[accepted] == "accepted"
+    assert rows[rejected] == "rejected"
+    assert db.conn.execute("SELECT score FROM links WHERE id = ?", [accepted]).fetchone() == (0.01,)
+
+
+def test_stale_suggestions_of_the_scope_are_removed(db: sqlite_utils.Database) -> None:
+    ids = add_flood_corpus(db)
+    link_documents(db)
+    total = db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
+    # A stricter floor no longer produces the weak suggestions: they go.
+    strict = link_documents(db, settings=LinkSettings(floor=0.6))
+    assert strict.removed > 0
+    remaining = db.conn.execute("SELECT min(score), count(*) FROM links").fetchone()
+    assert remaining[0] >= 0.6
+    assert remaining[1] == total - strict.removed
+    # Linking two documents leaves links involving the third alone.
+    link_documents(db)
+    with_kurier = db.conn.execute(
+        "SELECT count(*) FROM links WHERE ? IN (a_doc, b_doc)", [ids["kurier.txt"]]
+    ).fetchone()[0]
+    pair = link_documents(
+        db, doc_ids=[ids["tagesblatt.txt"], ids["rundschau.txt"]], settings=LinkSettings(floor=0.9)
+    )
+    assert pair.documents == 2
+    assert (
+        db.conn.execute(
+            "SELECT count(*) FROM links WHERE ? IN (a_doc, b_doc)", [ids["kurier.txt"]]
+        ).fetchone()[0]
+        == with_kurier
+    )
+
+
+def test_one_document_and_empty_corpus(db: sqlite_utils.Database) -> None:
+    assert link_documents(db).suggestions == 0
+    add_document(db, "Nur ein Artikel. Mit zwei Sätzen.", "solo.txt")
+    assert link_documents(db).suggestions == 0

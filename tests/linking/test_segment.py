@@ -1,0 +1,74 @@
+"""Sentence segmentation of German and English news: the cases that trip naive splitters."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.segment import split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Am 11. März kam es zu Protesten. Die Polizei griff ein.",
+            ["Am 11. März kam es zu Protesten.", "Die Polizei griff ein."],
+        ),
+        (
+            "Dr. Müller sagte, u. a. seien z. B. Schulen betroffen. Das ist neu.",
+            ["Dr. Müller sagte, u. a. seien z. B. Schulen betroffen.", "Das ist neu."],
+        ),
+        (
+            "The U.S. government said 11,000 people left. Mr. Smith agreed.",
+            ["The U.S. government said 11,000 people left.", "Mr. Smith agreed."],
+        ),
+        (
+            "Die Zahl stieg auf 11.000. Das sind 1,5 Prozent mehr.",
+            ["Die Zahl stieg auf 11.000.", "Das sind 1,5 Prozent mehr."],
+        ),
+        (
+            "Er sagte: „Wir sind fertig.“ Dann ging er.",
+            ["Er sagte: „Wir sind fertig.“", "Dann ging er."],
+        ),
+        ('He said "No." She agreed.', ['He said "No."', "She agreed."]),
+        (
+            "Hochwasser in Neustadt\nNach dem Regen stieg der Pegel.",
+            ["Hochwasser in Neustadt", "Nach dem Regen stieg der Pegel."],
+        ),
+        (
+            "Die schwerste Flut seit 1954. Der Schaden ist groß.",
+            ["Die schwerste Flut seit 1954.", "Der Schaden ist groß."],
+        ),
+        (
+            "Er wurde am 3. Tag entlassen. Sie blieb.",
+            ["Er wurde am 3. Tag entlassen.", "Sie blieb."],
+        ),
+        (
+            "Das Treffen ist am 1. 2. 2024 geplant. Danach nicht.",
+            ["Das Treffen ist am 1. 2. 2024 geplant.", "Danach nicht."],
+        ),
+        (
+            "Um 14.30 Uhr begann die Sitzung. Sie dauerte bis 18 Uhr.",
+            ["Um 14.30 Uhr begann die Sitzung.", "Sie dauerte bis 18 Uhr."],
+        ),
+        ("Wirklich? Ja! Gut so.", ["Wirklich?", "Ja!", "Gut so."]),
+    ],
+)
+def test_splits_news_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_offsets_are_code_points_and_trimmed() -> None:
+    text = "  Ein Satz mit 😀 Emoji.   Noch einer.  \n\n"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["Ein Satz mit 😀 Emoji.", "Noch einer."]
+    assert all(text[s:e] == text[s:e].strip() for s, e in spans)
+
+
+def test_empty_and_blank_text_have_no_sentences() -> None:
+    assert split_sentences("") == []
+    assert split_sentences(" \n\t\n") == []
