@@ -30,6 +30,8 @@ from store.labels import ensure_default_labels
 from store.segment import split_sentences
 
 BATCH_SIZE = 200
+# A corpus folder's own documentation is not an article; named explicitly, it still imports.
+FOLDER_DOCS = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"})
 Progress = Callable[[int, int, Path], None]
 
 
@@ -82,7 +84,7 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
     for root, dirs, names in os.walk(folder, onerror=refuse):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            if name.startswith("."):
+            if name.startswith(".") or Path(name).stem.upper() in FOLDER_DOCS:
                 continue
             path = Path(root) / name
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
