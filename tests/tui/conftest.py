@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.app import App
 
 from store.db import connect
 from store.session import Session
 from tests.conftest import add_document
-from textual.app import App
 
 ARTICLE_A = (
     "The council approved 300 new flats on Monday. The mayor said the plan was overdue.\n"
@@ -51,8 +50,8 @@ class Corpus:
 
 
 @pytest.fixture
-def corpus(tmp_path: Path) -> Iterator[Corpus]:
-    yield Corpus(tmp_path / "claimdesk.db")
+def corpus(tmp_path: Path) -> Corpus:
+    return Corpus(tmp_path / "claimdesk.db")
 
 
 def screen_lines(app: App[object]) -> list[str]:

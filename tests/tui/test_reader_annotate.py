@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from tests.tui.conftest import ARTICLE_A, Corpus, screen_text
-from tui.app import create_app
+from textual.widgets import Input
+
+from tui.app import ClaimdeskApp, create_app
+from tui.screens.label_editor import LabelEditor
+from tui.screens.label_picker import LabelPicker, rank_labels
+from tui.screens.note_editor import NoteEditor
 from tui.screens.reader import ReaderScreen
 
 
@@ -38,3 +43,193 @@ async def test_undo_then_redo_in_a_new_app_after_restart(corpus: Corpus) -> None
         screen = restarted.screen
         assert isinstance(screen, ReaderScreen)
         assert screen.view.span_ids_at(0) == [spans[0].id]
+
+
+def reader(app: ClaimdeskApp) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+async def test_keys_1_to_5_apply_the_label_set_in_hotkey_order(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        labels = []
+        await pilot.press("s")
+        for key in "12345":
+            # The first key labels the selection; after that there is no selection and
+            # a number key relabels the span under the cursor.
+            await pilot.press(key)
+            with corpus.session() as session:
+                labels.append(session.spans_at(corpus.a, 0)[0].label)
+        assert labels == ["CLAIM", "FIGURE", "SOURCE", "QUOTE", "EVENT"]
+        with corpus.session() as session:
+            assert len(session.spans(corpus.a)) == 1
+        # Selecting exactly the same text again relabels instead of stacking a duplicate.
+        await pilot.press("ctrl+home", "s", "1")
+        with corpus.session() as session:
+            assert [s.label for s in session.spans(corpus.a)] == ["CLAIM"]
+
+
+async def test_label_picker_filters_fuzzily_and_applies(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("full_stop", "s", "l")
+        assert isinstance(app.screen, LabelPicker)
+        await pilot.press(*"quot", "enter")
+        assert isinstance(app.screen, ReaderScreen)
+        with corpus.session() as session:
+            spans = session.spans(corpus.a)
+        assert [(s.label, s.quote) for s in spans] == [
+            ("QUOTE", "The mayor said the plan was overdue.")
+        ]
+        await pilot.press("l", "escape")
+        assert isinstance(app.screen, ReaderScreen)
+        with corpus.session() as session:
+            assert [s.label for s in session.spans(corpus.a)] == ["QUOTE"]
+
+
+def test_rank_labels_prefers_name_matches() -> None:
+    from store.labels import DEFAULT_LABELS
+
+    ranked = rank_labels(list(DEFAULT_LABELS), "fig")
+    assert ranked[0].name == "FIGURE"
+    assert [label.name for label in rank_labels(list(DEFAULT_LABELS), "")] == [
+        "CLAIM",
+        "FIGURE",
+        "SOURCE",
+        "QUOTE",
+        "EVENT",
+    ]
+
+
+async def test_delete_note_and_status_are_written_to_the_store(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "1", "n")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"check [b]vote[/b]", "enter")
+        with corpus.session() as session:
+            (span,) = session.spans(corpus.a)
+        assert span.note == "check [b]vote[/b]"
+        assert "note: check [b]vote[/b]" in screen_text(app)
+        await pilot.press("ctrl+d")
+        with corpus.session() as session:
+            assert session.status(corpus.a) == "in_progress"
+        assert "in progress" in screen_text(app)
+        await pilot.press("ctrl+d")
+        with corpus.session() as session:
+            assert session.status(corpus.a) == "done"
+        await pilot.press("d")
+        with corpus.session() as session:
+            assert session.spans(corpus.a) == []
+        assert "CLAIM · tester" not in screen_text(app)
+        await pilot.press("ctrl+z")
+        with corpus.session() as session:
+            assert [s.id for s in session.spans(corpus.a)] == [span.id]
+        assert "CLAIM · tester" in screen_text(app)
+
+
+async def test_jumps_between_spans_and_to_the_next_unannotated_sentence(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = reader(app).view
+        await pilot.press("s", "1", "escape", "ctrl+down", "s", "2", "ctrl+home")
+        second = ARTICLE_A.index("Opponents")
+        await pilot.press("right_square_bracket")
+        assert view.cursor == second
+        await pilot.press("left_square_bracket")
+        assert view.cursor == 0
+        await pilot.press("u")
+        assert view.selection == (ARTICLE_A.index("The mayor"), ARTICLE_A.index(" overdue") + 9)
+        await pilot.press("u")
+        assert view.selection == (ARTICLE_A.index("A vote"), ARTICLE_A.index("June.") + 5)
+        assert "40% of sentences" in screen_text(app)
+
+
+async def test_annotator_filter_hides_other_peoples_spans(corpus: Corpus) -> None:
+    with corpus.session("bob") as bob:
+        bob.add_span(corpus.a, 0, 3, "SOURCE")
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = reader(app).view
+        assert len(view.span_ids_at(0)) == 1
+        assert "SOURCE · bob" in screen_text(app)
+        await pilot.press("a")
+        assert reader(app).annotator_filter == "mine"
+        assert view.span_ids_at(0) == []
+        await pilot.press("a")
+        assert reader(app).annotator_filter == "others"
+        assert len(view.span_ids_at(0)) == 1
+
+
+async def test_overlapping_spans_stay_visible(corpus: Corpus) -> None:
+    with corpus.session() as session:
+        session.add_span(corpus.a, 0, 45, "CLAIM")
+        session.add_span(corpus.a, 21, 24, "FIGURE")
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = reader(app).view
+        view.set_cursor(60)
+        await pilot.pause()
+        segments = {seg.text: seg.style for seg in view.render_line(0)}
+        inner, outer = segments["300"], segments["The council approved "]
+        assert inner is not None
+        assert outer is not None
+        assert inner.bgcolor != outer.bgcolor
+        # The outer span stays visible under the inner one as an underline.
+        assert inner.underline
+        assert not outer.underline
+
+
+async def test_label_editor_saves_a_new_label_usable_with_its_key(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+e")
+        editor = app.screen
+        assert isinstance(editor, LabelEditor)
+        editor.query_one("#label-name", Input).value = "RUMOUR"
+        editor.query_one("#label-colour", Input).value = "#123456"
+        editor.query_one("#label-hotkey", Input).value = "6"
+        editor.query_one("#label-description", Input).value = "Unconfirmed [talk]"
+        editor.query_one("#label-name", Input).focus()
+        await pilot.press("enter", "escape")
+        with corpus.session() as session:
+            labels = {label.name: label for label in session.labels()}
+        assert labels["RUMOUR"].colour == "#123456"
+        assert labels["RUMOUR"].hotkey == "6"
+        await pilot.press("s", "6")
+        with corpus.session() as session:
+            assert [s.label for s in session.spans(corpus.a)] == ["RUMOUR"]
+
+
+async def test_bad_label_is_refused_with_a_message_and_nothing_saved(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+e")
+        editor = app.screen
+        assert isinstance(editor, LabelEditor)
+        editor.query_one("#label-name", Input).value = "BAD"
+        editor.query_one("#label-colour", Input).value = "red"
+        editor.query_one("#label-name", Input).focus()
+        await pilot.press("enter")
+        assert "must be #rrggbb" in screen_text(app)
+        with corpus.session() as session:
+            assert "BAD" not in {label.name for label in session.labels()}
+
+
+async def test_another_sessions_span_appears_after_a_poll_keeping_the_cursor(
+    corpus: Corpus,
+) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = reader(app).view
+        await pilot.press("full_stop", "right")
+        cursor = view.cursor
+        with corpus.session("bob") as bob:
+            bob.add_span(corpus.a, 46, 55, "SOURCE")
+        app.poll_store()
+        await pilot.pause()
+        assert view.cursor == cursor
+        assert len(view.span_ids_at(cursor)) == 1
+        assert "SOURCE · bob" in screen_text(app)

@@ -126,7 +126,8 @@ async def test_cursor_is_drawn_reversed_and_selection_reversed_without_colour(
         strip = view.render_line(0)
         first = next(iter(strip))
         assert first.text.startswith("T")
-        assert first.style is not None and first.style.reverse
+        assert first.style is not None
+        assert first.style.reverse
         await pilot.press("ctrl+shift+right")
         styles = [(seg.text, seg.style) for seg in view.render_line(0)]
         reversed_text = "".join(t for t, st in styles if st is not None and st.reverse)

@@ -27,7 +27,9 @@ def test_visible_keeps_length_and_removes_every_control(text: str) -> None:
         assert drawn.isprintable()
         if original.isprintable() and original.isascii():
             assert drawn == original
-    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "\x1b" not in shown
+    assert "\x07" not in shown
+    assert "\u202e" not in shown
 
 
 def test_safe_text_does_not_parse_markup() -> None:
@@ -57,7 +59,8 @@ async def test_markup_and_escapes_in_an_article_are_shown_literally(corpus: Corp
         assert "[/i]" in shown
         assert "␛[2J cleared?" in shown
         assert "␛]0;title␇" in shown
-        assert "\x1b" not in shown and "\x07" not in shown
+        assert "\x1b" not in shown
+        assert "\x07" not in shown
         # Clicking on the markup-looking text must not quit the app.
         await pilot.click("ArticleView", offset=(62, 2))
         await pilot.pause()

@@ -7,10 +7,11 @@ always shows the keys the user actually has, never a hand-written list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
@@ -51,7 +52,7 @@ def bindings_in_force(screen: Screen[object]) -> list[KeyHelp]:
 class HelpScreen(ModalScreen[None]):
     """Lists the bindings in force; any of escape, q or the help key closes it."""
 
-    BINDINGS = [Binding("escape,q", "dismiss", "Close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close", show=False)]
 
     def __init__(self, rows: list[KeyHelp]) -> None:
         super().__init__()

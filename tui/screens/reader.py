@@ -204,6 +204,11 @@ class ReaderScreen(Screen[None]):
         selection = view.selection
         if selection is not None:
             start, end = selection
+            same = self._own_span_at(doc_id, start, end)
+            if same is not None:
+                view.set_cursor(end - 1)
+                self._relabel(same, name)
+                return
             span = self.claimdesk.attempt(lambda: session.add_span(doc_id, start, end, name))
             if span is None:
                 return
@@ -215,11 +220,22 @@ class ReaderScreen(Screen[None]):
         if target is None:
             self.notify("Select some text first (s selects the sentence)", markup=False)
             return
+        self._relabel(target, name)
+
+    def _own_span_at(self, doc_id: int, start: int, end: int) -> Span | None:
+        me = self.claimdesk.session.annotator
+        for span in self.spans.get(doc_id, {}).values():
+            if span.start == start and span.end == end and span.annotator == me:
+                return span
+        return None
+
+    def _relabel(self, target: Span, name: str) -> None:
         if target.label == name:
             return
+        session = self.claimdesk.session
         changed = self.claimdesk.attempt(lambda: session.relabel_span(target.id, name))
         if changed is not None:
-            self.refresh_document(doc_id)
+            self.refresh_document(target.doc_id)
 
     def action_pick_label(self) -> None:
         def chosen(name: str | None) -> None:

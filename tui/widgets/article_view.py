@@ -25,7 +25,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from store.model import Span
 from tui.bindings import bindings_for
 from tui.safe_text import visible
 from tui.widgets import navigation as nav
@@ -92,7 +91,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._wrap_timer: Timer | None = None
         self._dragging = False
         self._base_style: Style | None = None
-        self._coverage = None
+        self._coverage: float | None = None
 
     # Data in -------------------------------------------------------------------
     def load(self, text: str, sentences: list[tuple[int, int]], spans: list[SpanMark]) -> None:
@@ -119,7 +118,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
         self._span_starts = [s.start for s in self.spans]
         self._longest_span = max((s.end - s.start for s in self.spans), default=0)
-        self._coverage: float | None = None
+        self._coverage = None
 
     # Geometry --------------------------------------------------------------------
     @property
