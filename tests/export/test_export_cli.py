@@ -1,0 +1,168 @@
+"""``claimdesk export`` and ``claimdesk import-annotations``: output, messages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimdesk.cli import main
+from tests.export.conftest import MORNING_POST, QUIET, TAGESBLATT
+from tests.export.test_export_golden import GOLDEN
+
+
+def test_export_to_stdout_is_the_golden_jsonl(
+    fixed_db_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    assert main(["export", "--db", str(fixed_db_path), "--format", "jsonl"]) == 0
+    captured = capsysbinary.readouterr()
+    assert captured.out == (GOLDEN / "jsonl.jsonl").read_bytes()
+    assert b"exported 3 document(s), 9 span(s)" in captured.err
+
+
+def test_export_to_file_with_filters(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "figures.csv"
+    code = main(
+        [
+            "export",
+            "--db",
+            str(fixed_db_path),
+            "-f",
+            "csv",
+            "--out",
+            str(out),
+            "--label",
+            "FIGURE",
+            "--annotator",
+            "alice",
+            "--skip-empty",
+        ]
+    )
+    assert code == 0
+    rows = out.read_bytes().decode("utf-8").split("\r\n")
+    assert rows[0] == "doc,outlet,start,end,label,annotator,text,note"
+    assert rows[1].startswith("a-tagesblatt.txt,Tagesblatt,17,32,FIGURE,alice,11.000 Besucher,")
+    assert rows[2].startswith("b-morning-post.md,Morning Post,18,33,FIGURE,alice,")
+    assert rows[3:] == [""]
+    assert f"to {out}" in capsys.readouterr().err
+
+
+def test_brat_needs_a_folder(fixed_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--db", str(fixed_db_path), "--format", "brat"]) == 1
+    assert "give --out FOLDER" in capsys.readouterr().err
+
+
+def test_unknown_format_is_a_usage_error(fixed_db_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["export", "--db", str(fixed_db_path), "--format", "xml"])
+    assert exit_info.value.code == 2
+
+
+def test_missing_database_is_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.db"
+    assert main(["export", "--db", str(missing), "--format", "jsonl"]) == 1
+    assert "no such database" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_mismatch_exits_1_naming_the_span_and_writes_nothing(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = sqlite3.connect(fixed_db_path)
+    conn.execute("DROP TRIGGER spans_quote_update")
+    conn.execute("UPDATE spans SET start = start + 1 WHERE id = 's04'")
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out.jsonl"
+    assert main(["export", "--db", str(fixed_db_path), "-f", "jsonl", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("claimdesk: span s04 in a-tagesblatt.txt:")
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_spacy_without_extra_exits_1(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "spacy", None)
+    out = tmp_path / "train.spacy"
+    assert main(["export", "--db", str(fixed_db_path), "-f", "spacy", "-o", str(out)]) == 1
+    assert "pip install 'claimdesk[spacy]'" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def _empty_copy(tmp_path: Path) -> Path:
+    """A database with the fixed documents but no spans."""
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+    from store.labels import ensure_default_labels
+
+    path = tmp_path / "fresh.db"
+    db = connect(path)
+    with write(db):
+        ensure_default_labels(db)
+        for name, text in (
+            ("a-tagesblatt.txt", TAGESBLATT),
+            ("b-morning-post.md", MORNING_POST),
+            ("c-quiet.txt", QUIET),
+        ):
+            insert_document(db, ParsedArticle(name, text))
+    db.close()
+    return path
+
+
+def test_import_annotations_round_trip_through_the_cli(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = tmp_path / "spans.jsonl"
+    assert main(["export", "--db", str(fixed_db_path), "-f", "jsonl", "-o", str(exported)]) == 0
+    fresh = _empty_copy(tmp_path)
+    assert main(["import-annotations", "--db", str(fresh), str(exported)]) == 0
+    assert "imported 9 span(s) from 3 record(s); 0 already present; 0 refused" in (
+        capsys.readouterr().out
+    )
+    assert main(["import-annotations", "--db", str(fresh), str(exported)]) == 0
+    assert "imported 0 span(s) from 3 record(s); 9 already present" in capsys.readouterr().out
+
+
+def test_import_annotations_exit_1_lists_refusals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh = _empty_copy(tmp_path)
+    doccano = tmp_path / "model.jsonl"
+    records = [
+        {"text": QUIET, "label": [[0, 7, "CLAIM"], [8, 10, "CLAIM"]]},
+        {"text": "not stored", "label": [[0, 3, "CLAIM"]]},
+    ]
+    doccano.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    code = main(
+        ["import-annotations", "--db", str(fresh), str(doccano), "--annotator", "model:ner-3"]
+    )
+    assert code == 1
+    captured = capsys.readouterr()
+    refused = captured.err.splitlines()
+    assert len(refused) == 1
+    assert refused[0].startswith(f"claimdesk: refused {doccano}:2: span 'CLAIM' at 0:3")
+    assert "imported 2 span(s)" in captured.out
+    conn = sqlite3.connect(fresh)
+    assert conn.execute("SELECT DISTINCT annotator FROM spans").fetchall() == [("model:ner-3",)]
+    conn.close()
+
+
+def test_import_annotations_unreadable_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh = _empty_copy(tmp_path)
+    assert main(["import-annotations", "--db", str(fresh), str(tmp_path / "none.jsonl")]) == 1
+    assert "none.jsonl: cannot read" in capsys.readouterr().err
