@@ -16,7 +16,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Literal
 
 import sqlite_utils
 
@@ -61,12 +61,11 @@ class ExportFormat:
 def _links_jsonl(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
-    """Adapter to the linking engineer's ``write_links_jsonl(db, out)``."""
-    writer = ExportFormat(
-        "links-jsonl", "text", "store.export.links_jsonl", "", "write_links_jsonl"
-    ).writer()
-    written: Any = writer(db, out)
-    return ExportStats(records=written if isinstance(written, int) else 0)
+    """``links-jsonl`` (the linking issue's contract), limited to ``--doc`` documents."""
+    from store.export.links_jsonl import write_links_jsonl
+
+    written = write_links_jsonl(db, out, doc_ids=flt.doc_ids)
+    return ExportStats(links=written, records=written)
 
 
 FORMATS: dict[str, ExportFormat] = {

@@ -5,7 +5,7 @@ offset check, atomic output, and fact clusters over accepted links.
 |-------------------------|--------------------------------------------------------------|
 | ``claimdesk export``    | :func:`resolve_filter`, ``atomic_*``, a writer from the registry |
 | each writer             | :func:`iter_documents` → (document, its checked spans)        |
-| links / pairs / markdown| :func:`iter_links`, :func:`fact_clusters`                     |
+| links / pairs / markdown| :func:`iter_links`, :func:`fact_clusters` (from store.linking) |
 
 Exports read inside one read transaction, so a database that annotators keep
 writing to still exports as one consistent snapshot. Documents are streamed one at
@@ -309,32 +309,12 @@ def iter_links(
 ClaimKey = tuple[str, int, int]
 
 
-def _find(parent: dict[ClaimKey, ClaimKey], node: ClaimKey) -> ClaimKey:
-    root = node
-    while parent[root] != root:
-        root = parent[root]
-    while parent[node] != root:
-        parent[node], node = root, parent[node]
-    return root
-
-
-def components(edges: Iterator[tuple[ClaimKey, ClaimKey]]) -> dict[ClaimKey, ClaimKey]:
-    """Connected components: each claim mapped to its component's smallest claim."""
-    parent: dict[ClaimKey, ClaimKey] = {}
-    for a, b in edges:
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        ra, rb = _find(parent, a), _find(parent, b)
-        if ra != rb:
-            # The smaller key becomes the root, so the root is the component's minimum.
-            if rb < ra:
-                ra, rb = rb, ra
-            parent[rb] = ra
-    return {node: _find(parent, node) for node in parent}
-
-
 def cluster_id(root: ClaimKey) -> str:
-    """A stable id for the cluster whose smallest claim is ``root``."""
+    """A stable id for the fact cluster whose smallest claim is ``root``.
+
+    Shared by every export and by :mod:`store.linking.clusters`, so a fact has the
+    same id in ``jsonl``, ``links-jsonl``, brat, the report and the reader.
+    """
     digest = hashlib.sha256(f"{root[0]}\x00{root[1]}\x00{root[2]}".encode()).hexdigest()
     return "fact-" + digest[:12]
 
@@ -342,12 +322,17 @@ def cluster_id(root: ClaimKey) -> str:
 def fact_clusters(db: sqlite_utils.Database) -> dict[ClaimKey, str]:
     """Every claim (document name, start, end) in an accepted link → its fact cluster id.
 
-    Facts are the connected components of accepted links; ids derive from each
-    component's smallest claim, so they do not depend on insertion order.
+    The clusters themselves come from :func:`store.linking.clusters.clusters`, the
+    one definition of a fact (connected components of accepted links).
     """
-    names = document_names(db)
-    edges = ((cl.a.key, cl.b.key) for cl in iter_links(db, statuses=("accepted",), names=names))
-    return {node: cluster_id(root) for node, root in components(edges).items()}
+    # Imported here: store.linking.clusters imports cluster_id from this module.
+    from store.linking.clusters import clusters
+
+    return {
+        (claim.source_name, claim.start, claim.end): cluster.id
+        for cluster in clusters(db)
+        for claim in cluster.claims
+    }
 
 
 # Atomic output ---------------------------------------------------------------

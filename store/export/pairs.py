@@ -13,6 +13,7 @@ same split.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import IO
 
 import sqlite_utils
@@ -22,7 +23,6 @@ from store.export.common import (
     ExportOptions,
     ExportStats,
     ResolvedFilter,
-    components,
     document_names,
     dumps,
     iter_links,
@@ -30,6 +30,32 @@ from store.export.common import (
 
 DECIDED = ("accepted", "rejected")
 SPLITS = ((80, "train"), (90, "dev"), (100, "test"))
+
+
+def decision_groups(edges: Iterable[tuple[ClaimKey, ClaimKey]]) -> dict[ClaimKey, ClaimKey]:
+    """Claims joined by any decided link, each mapped to its group's smallest claim.
+
+    Wider than a fact cluster (rejections join too), so that a negative pair never
+    straddles two splits either.
+    """
+    parent: dict[ClaimKey, ClaimKey] = {}
+
+    def find(node: ClaimKey) -> ClaimKey:
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    for a, b in edges:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            # The smaller claim stays root, so a group's name does not depend on order.
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    return {node: find(node) for node in parent}
 
 
 def split_of(root: ClaimKey) -> str:
@@ -43,7 +69,7 @@ def write(
 ) -> ExportStats:
     stats = ExportStats()
     names = document_names(db)
-    groups = components(
+    groups = decision_groups(
         (cl.a.key, cl.b.key)
         for cl in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids, names=names)
     )

@@ -106,3 +106,69 @@ def test_shapes_hold_for_random_unicode(
     validate_label_studio((folder / "ls.json").read_text(encoding="utf-8"))
     validate_brat_folder(folder / "brat")
     db.close()
+
+
+def test_links_jsonl_follows_the_linking_contract(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import json
+
+    texts = dict(fixed_db.conn.execute("SELECT source_name, text FROM documents"))
+    export(fixed_db, "links-jsonl", tmp_path / "links.jsonl")
+    records = [json.loads(line) for line in (tmp_path / "links.jsonl").open(encoding="utf-8")]
+    assert [r["status"] for r in records] == ["accepted", "accepted", "rejected", "suggested"]
+    for record in records:
+        assert set(record) == {"a", "b", "score", "status", "cluster"}
+        for side in (record["a"], record["b"]):
+            assert set(side) == {"doc", "start", "end", "text"}
+            assert texts[side["doc"]][side["start"] : side["end"]] == side["text"]
+        assert (record["cluster"] is not None) == (record["status"] == "accepted")
+    assert records[0]["cluster"] == records[1]["cluster"]
+
+
+def test_pairs_split_keeps_each_group_in_one_split(tmp_path: Path) -> None:
+    import json
+
+    from store.export.pairs import decision_groups, split_of
+
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        for n in range(40):
+            insert_document(db, ParsedArticle(f"d{n:02}.txt", f"Claim {n} here. Other {n}."))
+        # Ten groups of four claims: two accepted pairs kept apart by a rejection.
+        plan = [(0, 1, "accepted"), (0, 2, "rejected"), (2, 3, "accepted")]
+        rows = [
+            (
+                f"l{g}-{i}-{j}",
+                g + i + 1,
+                0,
+                6 + len(str(g + i)),
+                f"Claim {g + i}",
+                g + j + 1,
+                0,
+                6 + len(str(g + j)),
+                f"Claim {g + j}",
+                status,
+            )
+            for g in range(0, 40, 4)
+            for i, j, status in plan
+        ]
+        db.conn.executemany(
+            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+            " b_quote, status, method, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
+            rows,
+        )
+    export(db, "pairs", tmp_path / "pairs.jsonl")
+    records = [json.loads(line) for line in (tmp_path / "pairs.jsonl").open(encoding="utf-8")]
+    assert len(records) == 30
+    assert {r["label"] for r in records} == {0, 1}
+    assert len({r["split"] for r in records}) > 1
+    split_of_claim: dict[str, str] = {}
+    for record in records:
+        for text in (record["a"], record["b"]):
+            assert split_of_claim.setdefault(text, record["split"]) == record["split"]
+    groups = decision_groups([(("x", 0, 1), ("y", 0, 1)), (("y", 0, 1), ("z", 0, 1))])
+    assert set(groups.values()) == {("x", 0, 1)}
+    assert split_of(("x", 0, 1)) in {"train", "dev", "test"}
