@@ -13,6 +13,7 @@ An id is ``CONTEXT.NAME``; the context says where the binding lives:
 | reader   | the reader screen and its article panes     |
 | links    | the match panel, review queue and clusters  |
 | picker   | the label picker                            |
+| curation | the curation screen and its span editor     |
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("reader.annotator_filter", "annotator_filter", "Whose spans", "a"),
     _spec("reader.edit_labels", "edit_labels", "Edit labels", "ctrl+e"),
     _spec("reader.close", "close", "Back", "ctrl+w"),
+    _spec("reader.curate", "curate", "Curate disagreements", "C"),
     # links
     _spec("links.matches", "matches", "Matches", "m", True),
     _spec("links.accept", "accept_link", "Accept link", "plus_sign,y"),
@@ -127,6 +129,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("picker.cancel", "cancel", "Cancel", "escape"),
     _spec("picker.cursor_up", "cursor_up", "Previous choice", "up"),
     _spec("picker.cursor_down", "cursor_down", "Next choice", "down"),
+    # curation
+    _spec("curation.choose", "choose", "Take this version", "enter", True),
+    _spec("curation.reject", "reject", "Reject region", "x", True),
+    _spec("curation.edit", "edit", "Edit", "e", True),
+    _spec("curation.copy_agreed", "copy_agreed", "Copy agreed spans", "a", True),
+    _spec("curation.finish", "finish", "Mark curated", "f", True),
+    _spec("curation.cursor_up", "cursor_up", "Previous row", "up"),
+    _spec("curation.cursor_down", "cursor_down", "Next row", "down"),
+    _spec("curation.close", "close", "Back", "escape", True),
 )
 
 BY_ID: dict[str, ActionSpec] = {spec.id: spec for spec in ACTIONS}

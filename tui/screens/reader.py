@@ -307,5 +307,10 @@ class ReaderScreen(Screen[None]):
 
         self.app.push_screen(LabelEditor(self.claimdesk.session), closed)
 
+    def action_curate(self) -> None:
+        from tui.screens.curation import CurationScreen
+
+        self.app.push_screen(CurationScreen(self.pane.document.id))
+
     def action_close(self) -> None:
         self.app.pop_screen()

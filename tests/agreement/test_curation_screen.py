@@ -1,0 +1,106 @@
+"""The curation screen, driven by keys from the reader: choices land as the gold annotator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store.db import connect
+from store.session import Session
+from tests.conftest import add_document
+from tui.app import create_app
+from tui.screens.curation import CurationScreen, parse_spans
+
+TEXT = "Mayor Ana Ruiz said 300 homes flooded. Rain fell for two days [bold]. Schools reopen."
+
+
+@pytest.fixture
+def disputed(tmp_path: Path) -> tuple[Path, int]:
+    path = tmp_path / "curate.db"
+    database = connect(path)
+    try:
+        doc = add_document(database, TEXT, "flood.txt")
+    finally:
+        database.close()
+    with Session(path, "alice") as alice, Session(path, "bob") as bob:
+        alice.add_span(doc, 6, 14, "SOURCE")
+        bob.add_span(doc, 6, 14, "QUOTE")
+        alice.add_span(doc, 20, 37, "CLAIM")
+        bob.add_span(doc, 20, 37, "CLAIM")
+        alice.add_span(doc, 39, 68, "EVENT")
+    return path, doc
+
+
+def _gold(path: Path, doc: int) -> list[tuple[int, int, str]]:
+    with Session(path, "x") as session:
+        return [(s.start, s.end, s.label) for s in session.spans(doc, annotators=["gold"])]
+
+
+def _screen_text(app: object) -> str:
+    strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+    return "\n".join(strip.text for strip in strips)
+
+
+async def test_choose_reject_copy_and_finish_from_the_keyboard(disputed: tuple[Path, int]) -> None:
+    path, doc = disputed
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, CurationScreen)
+        shown = _screen_text(app)
+        assert "0/2 disagreements settled" in shown
+        assert "[bold]" in shown  # article text shown literally, not as markup
+        # First row: alice's version of the label disagreement.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _gold(path, doc) == [(6, 14, "SOURCE")]
+        # Next region (missing): header row is skipped, alice then bob; reject it.
+        await pilot.press("down", "down", "x")
+        await pilot.pause()
+        assert _gold(path, doc) == [(6, 14, "SOURCE")]
+        await pilot.press("a")
+        await pilot.pause()
+        assert _gold(path, doc) == [(6, 14, "SOURCE"), (20, 37, "CLAIM")]
+        await pilot.press("f")
+        await pilot.pause()
+        assert "2/2 disagreements settled" in _screen_text(app)
+        assert "document marked curated" in _screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CurationScreen)
+    with Session(path, "gold") as gold:
+        assert gold.status(doc) == "done"
+
+
+async def test_edit_writes_typed_spans(disputed: tuple[Path, int]) -> None:
+    path, doc = disputed
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen.query_one("#curation-edit")
+        assert editor.value == "6-14 SOURCE"  # type: ignore[attr-defined]
+        editor.value = "6-9 SOURCE, 10-14 SOURCE"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CurationScreen)
+    assert _gold(path, doc) == [(6, 9, "SOURCE"), (10, 14, "SOURCE")]
+
+
+def test_parse_spans_names_the_bad_entry() -> None:
+    labels = {"CLAIM", "SOURCE"}
+    assert parse_spans("6-14 source; 1–3 CLAIM,", labels, 20) == [
+        (6, 14, "SOURCE"),
+        (1, 3, "CLAIM"),
+    ]
+    assert parse_spans("  ", labels, 20) == []
+    with pytest.raises(Exception, match="'6 14': write START-END LABEL"):
+        parse_spans("6 14", labels, 20)
+    with pytest.raises(Exception, match="unknown label NOPE"):
+        parse_spans("1-2 NOPE", labels, 20)
+    with pytest.raises(Exception, match="outside the document"):
+        parse_spans("5-30 CLAIM", labels, 20)

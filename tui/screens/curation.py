@@ -1,0 +1,301 @@
+"""Curation: go through one document's disagreements and settle each into the gold annotator.
+
+The list shows each region where annotators differ (a header row, with the text),
+then one row per annotator's version. Enter takes the highlighted version, ``x``
+rejects the region (gold keeps nothing there), ``e`` edits a version as
+``START-END LABEL`` entries, ``a`` copies every span all annotators agree on, ``f``
+marks the document curated. All writing goes through :mod:`store.curation`, as
+the gold annotator, so ``claimdesk export --annotator gold`` exports the result.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import curation
+from store.curation import DEFAULT_GOLD, Disagreement, SpanTriple
+from store.errors import ClaimdeskError
+from store.model import Document
+from tui.bindings import bindings_for
+from tui.safe_text import safe_text, visible
+
+if TYPE_CHECKING:
+    from tui.app import ClaimdeskApp
+
+CONTEXT_CHARS = 40
+_ENTRY = re.compile(r"^\s*(\d+)\s*[-–:]\s*(\d+)\s+(\S+)\s*$")
+
+
+def parse_spans(text: str, labels: set[str], length: int) -> list[SpanTriple]:
+    """``"6-14 SOURCE, 63-77 CLAIM"`` as span triples; ClaimdeskError names the bad entry."""
+    spans: list[SpanTriple] = []
+    for entry in re.split(r"[,;]", text):
+        if not entry.strip():
+            continue
+        match = _ENTRY.match(entry)
+        if match is None:
+            raise ClaimdeskError(f"{entry.strip()!r}: write START-END LABEL, e.g. 6-14 CLAIM")
+        start, end, label = int(match[1]), int(match[2]), match[3].upper()
+        if label not in labels:
+            raise ClaimdeskError(f"{entry.strip()!r}: unknown label {label}")
+        if not 0 <= start < end <= length:
+            raise ClaimdeskError(f"{entry.strip()!r}: offsets outside the document (0-{length})")
+        spans.append((start, end, label))
+    return spans
+
+
+def format_spans(spans: list[SpanTriple]) -> str:
+    return ", ".join(f"{s}-{e} {label}" for s, e, label in spans)
+
+
+def region_text(document: Document, item: Disagreement) -> Text:
+    """The region with some context either side, the region itself bold, shown literally."""
+    text = document.text
+    before = text[max(0, item.start - CONTEXT_CHARS) : item.start]
+    after = text[item.end : item.end + CONTEXT_CHARS]
+    line = Text("…")
+    line.append(visible(before.replace("\n", " ")), style="dim")
+    line.append(visible(text[item.start : item.end].replace("\n", " ")), style="bold")
+    line.append(visible(after.replace("\n", " ")), style="dim")
+    line.append("…")
+    return line
+
+
+def version_text(document: Document, annotator: str, spans: list[SpanTriple]) -> Text:
+    line = Text(f"  {visible(annotator)}: ", style="bold")
+    if not spans:
+        line.append("(nothing marked)", style="italic dim")
+    for number, (start, end, label) in enumerate(spans):
+        if number:
+            line.append(" · ")
+        line.append(f"{label} {start}-{end} ")
+        line.append_text(safe_text("«" + document.text[start:end].replace("\n", " ") + "»"))
+    return line
+
+
+class SpanEditor(ModalScreen[list[SpanTriple] | None]):
+    """Type the gold spans for one region as ``START-END LABEL`` entries."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
+        "curation", where=lambda spec: spec.id == "curation.close"
+    )
+
+    def __init__(self, document: Document, item: Disagreement, start_with: str, labels: set[str]):
+        super().__init__()
+        self.document = document
+        self.item = item
+        self.start_with = start_with
+        self.labels = labels
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static(Text("Gold spans: START-END LABEL, separated by commas", style="bold"))
+            yield Static(region_text(self.document, self.item))
+            yield Static(Text(f"region {self.item.start}-{self.item.end}", style="dim"))
+            yield Input(value=self.start_with, id="curation-edit")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            spans = parse_spans(event.value, self.labels, len(self.document.text))
+        except ClaimdeskError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.dismiss(spans)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CurationScreen(Screen[None]):
+    """One document's disagreements; the choices are written as ``gold``."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("curation")  # type: ignore[assignment]
+
+    def __init__(self, doc_id: int, *, gold: str = DEFAULT_GOLD) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.gold = gold
+        self.items: list[Disagreement] = []
+        self.rejected: set[tuple[int, int]] = set()
+
+    @property
+    def claimdesk(self) -> ClaimdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        self.document = self.claimdesk.session.document(self.doc_id)
+        yield Static(id="curation-header")
+        yield OptionList(id="curation-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(OptionList).focus()
+
+    # Store -> screen ----------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the disagreements (after a choice, or another session's change)."""
+        session = self.claimdesk.session
+        options = self.query_one(OptionList)
+        keep = options.highlighted
+        try:
+            self.items = curation.disagreements(session.db, self.doc_id, gold=self.gold)
+            finished = curation.is_finished(session.db, self.doc_id, gold=self.gold)
+        except ClaimdeskError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        rows: list[Option] = []
+        for index, item in enumerate(self.items):
+            rows.append(Option(self._header(item), id=f"{index}", disabled=True))
+            for annotator in item.versions:
+                rows.append(
+                    Option(
+                        version_text(self.document, annotator, item.version(annotator)),
+                        id=f"{index}:{annotator}",
+                    )
+                )
+        options.clear_options()
+        options.add_options(rows)
+        if rows:
+            options.highlighted = min(keep or 1, len(rows) - 1)
+            if options.highlighted is not None and rows[options.highlighted].disabled:
+                options.action_cursor_down()
+        settled = sum(self._settled(item) for item in self.items)
+        header = Text(f"Curating as {visible(self.gold)}: ", style="bold")
+        header.append_text(safe_text(self.document.title or self.document.source_name))
+        header.append(f"\n{settled}/{len(self.items)} disagreements settled")
+        if finished:
+            header.append(" · document marked curated")
+        if not self.items:
+            header.append(" · annotators agree everywhere (a copies their spans to gold)")
+        self.query_one("#curation-header", Static).update(header)
+
+    def _settled(self, item: Disagreement) -> bool:
+        return item.resolved or (item.start, item.end) in self.rejected
+
+    def _header(self, item: Disagreement) -> Text:
+        mark = "✓ " if self._settled(item) else "• "
+        line = Text(mark, style="green" if self._settled(item) else "yellow")
+        line.append(f"{item.kind} {item.start}-{item.end}  ", style="bold")
+        line.append_text(region_text(self.document, item))
+        if item.gold:
+            spans = [(s.start, s.end, s.label) for s in item.gold]
+            line.append(f"\n  gold now: {format_spans(spans)}", style="green")
+        return line
+
+    def highlighted(self) -> tuple[Disagreement, str] | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return None
+        option_id = options.get_option_at_index(options.highlighted).id or ""
+        index, _, annotator = option_id.partition(":")
+        if not annotator:
+            return None
+        return self.items[int(index)], annotator
+
+    # Actions --------------------------------------------------------------------------
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # The list takes enter itself while focused; selecting a row means choosing it.
+        event.stop()
+        self.action_choose()
+
+    def action_choose(self) -> None:
+        target = self.highlighted()
+        if target is None:
+            return
+        item, annotator = target
+        db, curator = self.claimdesk.session.db, self.claimdesk.session.annotator
+        done = self.claimdesk.attempt(
+            lambda: curation.choose(db, item, annotator, curator=curator, gold=self.gold)
+        )
+        if done is not None:
+            self.rejected.discard((item.start, item.end))
+            self.notify(f"Gold takes {annotator}'s version", markup=False)
+            self.reload()
+
+    def action_reject(self) -> None:
+        target = self.highlighted()
+        if target is None:
+            return
+        item, _ = target
+        db, curator = self.claimdesk.session.db, self.claimdesk.session.annotator
+
+        def settle() -> bool:
+            curation.reject(db, item, curator=curator, gold=self.gold)
+            return True
+
+        done = self.claimdesk.attempt(settle)
+        if done is not None:
+            self.rejected.add((item.start, item.end))
+            self.notify("Rejected: gold marks nothing there", markup=False)
+            self.reload()
+
+    def action_edit(self) -> None:
+        target = self.highlighted()
+        if target is None:
+            return
+        item, annotator = target
+        labels = {label.name for label in self.claimdesk.session.labels()}
+        start_with = format_spans(
+            [(s.start, s.end, s.label) for s in item.gold] or item.version(annotator)
+        )
+
+        def edited(spans: list[SpanTriple] | None) -> None:
+            if spans is None:
+                return
+            db, curator = self.claimdesk.session.db, self.claimdesk.session.annotator
+            done = self.claimdesk.attempt(
+                lambda: curation.write_edited(db, item, spans, curator=curator, gold=self.gold)
+            )
+            if done is not None:
+                if not spans:
+                    self.rejected.add((item.start, item.end))
+                self.reload()
+
+        self.app.push_screen(SpanEditor(self.document, item, start_with, labels), edited)
+
+    def action_copy_agreed(self) -> None:
+        db, curator = self.claimdesk.session.db, self.claimdesk.session.annotator
+        added = self.claimdesk.attempt(
+            lambda: curation.copy_agreed(db, self.doc_id, curator=curator, gold=self.gold)
+        )
+        if added is not None:
+            self.notify(f"Copied {added} agreed span(s) to {self.gold}", markup=False)
+            self.reload()
+
+    def action_finish(self) -> None:
+        open_items = [item for item in self.items if not self._settled(item)]
+        if open_items:
+            self.notify(f"{len(open_items)} disagreement(s) not settled yet", markup=False)
+            return
+        db, curator = self.claimdesk.session.db, self.claimdesk.session.annotator
+
+        def finish() -> bool:
+            curation.finish(db, self.doc_id, curator=curator, gold=self.gold)
+            return True
+
+        done = self.claimdesk.attempt(finish)
+        if done is not None:
+            self.notify("Document marked curated", markup=False)
+            self.reload()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
