@@ -17,8 +17,8 @@ File format (see ``keymaps/README.md``)::
     [keys]
     "reader.cursor_down" = "j,down"  # Textual key names, comma-separated
 
-A file without ``extends`` must bind every action; one with ``extends`` binds only
-what it changes.
+A file with ``extends`` binds only what it changes; one without starts from the
+registry's default keys (the shipped files bind every action, which a test checks).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from textual.binding import Binding
 
 from store.errors import ClaimdeskError
 from store.paths import keymaps_path
-from tui.actions import ACTIONS, BY_ID
+from tui import actions as actions_module
+from tui.actions import ACTIONS, BY_ID, CONTEXTS, ActionSpec
 from tui.config import config_path, load_config, toml_error_position
 from tui.keynames import KeyNameError, canonical_key, is_typing_key
 
@@ -45,10 +46,14 @@ SHIPPED_KEYMAPS: tuple[str, ...] = ("default", "vim", "emacs")
 # action across each group. App bindings are live on every screen, and a screen
 # binding on the same key would silently shadow them (e.g. make quit unreachable in
 # the reader), so they clash everywhere. The match panel (links) lives in the reader.
+_SHARED_SCREENS = frozenset({"reader", "links"})
 ACTIVE_TOGETHER: tuple[frozenset[str], ...] = (
-    frozenset({"app", "library"}),
-    frozenset({"app", "reader", "links"}),
-    frozenset({"app", "picker"}),
+    frozenset({"app"} | _SHARED_SCREENS),
+    *(
+        frozenset({"app", context})
+        for context in CONTEXTS
+        if context != "app" and context not in _SHARED_SCREENS
+    ),
 )
 
 _TOP_LEVEL_KEYS = frozenset({"extends", "keys", "description"})
@@ -142,16 +147,8 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
 
     extends = data.get("extends")
     if extends is None:
-        missing = [spec.id for spec in ACTIONS if spec.id not in own]
-        if missing:
-            shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
-            raise KeymapError(
-                path,
-                None,
-                f"{len(missing)} action(s) have no keys ({shown}); bind them, or add"
-                ' extends = "default" to change only some bindings',
-            )
-        return own
+        missing = [spec for spec in ACTIONS if spec.id not in own]
+        return {**_registry_defaults(missing, depth=len(chain) + 1), **own}
     line = _line_of_top_level(text, "extends")
     if not isinstance(extends, str) or not extends.strip():
         raise KeymapError(path, line, "extends must name a keymap (default, vim, emacs or a file)")
@@ -165,6 +162,36 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
         raise KeymapError(path, line, f"extends {extends!r}: no such file {base_path}")
     base = _read_file(base_path, (*chain, path))
     return {**base, **own}
+
+
+def _registry_defaults(specs: list[ActionSpec], *, depth: int) -> dict[str, BoundKeys]:
+    """The registry's own keys for ``specs``: the base under a file without ``extends``."""
+    registry = Path(actions_module.__file__ or "tui/actions.py")
+    try:
+        text = registry.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    bindings: dict[str, BoundKeys] = {}
+    for spec in specs:
+        line = _line_of_registry_entry(text, spec.id)
+        keys: list[str] = []
+        for spelling in spec.keys.split(","):
+            try:
+                key = canonical_key(spelling)
+            except KeyNameError as error:
+                raise KeymapError(registry, line, f"default keys of {spec.id}: {error}") from None
+            if key not in keys:
+                keys.append(key)
+        bindings[spec.id] = BoundKeys(tuple(keys), registry, line or 0, depth)
+    return bindings
+
+
+def _line_of_registry_entry(text: str, action_id: str) -> int | None:
+    pattern = re.compile(rf"[\"']{re.escape(action_id)}[\"']")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return None
 
 
 def _parse_keys(
