@@ -1,0 +1,80 @@
+"""A store failure while tagging: the app shows one message and keeps working."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.app import App
+
+import store.db
+from store.db import connect
+from store.session import Session
+from tests.conftest import add_document
+from tui.app import create_app
+
+TEXT = "The river rose 40 cm on Monday. Schools stay closed until Friday."
+
+
+def _errors_shown(app: App[object]) -> list[str]:
+    """The error notifications the app raised (toasts wrap, so read them, not the screen)."""
+    return [n.message for n in app._notifications if n.severity == "error"]
+
+
+@pytest.fixture
+def doc_path(tmp_path: Path) -> tuple[Path, int]:
+    path = tmp_path / "tui-faults.db"
+    database = connect(path)
+    try:
+        doc = add_document(database, TEXT, "river.txt")
+    finally:
+        database.close()
+    return path, doc
+
+
+async def test_read_only_store_while_tagging_notifies_and_recovers(
+    doc_path: tuple[Path, int],
+) -> None:
+    path, doc = doc_path
+    app = create_app(path, "alice", doc_ids=[doc])
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        app.session.db.conn.execute("PRAGMA query_only = ON")
+        await pilot.press("s", "1")
+        await pilot.pause()
+        (message,) = _errors_shown(app)
+        assert message.endswith("tui-faults.db: database is read-only; nothing was changed")
+        assert "\n" not in message
+        assert app.is_running
+        app.session.db.conn.execute("PRAGMA query_only = OFF")
+        await pilot.press("s", "1")
+        await pilot.pause()
+        assert app.is_running
+    with Session(path, "x") as session:
+        # The refused span left nothing behind; the retried one landed once.
+        assert [s.label for s in session.spans(doc)] == ["CLAIM"]
+
+
+async def test_lock_held_by_another_writer_notifies_and_recovers(
+    doc_path: tuple[Path, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    path, doc = doc_path
+    monkeypatch.setattr(store.db, "WRITE_LOCK_WAIT_S", 0.2)
+    app = create_app(path, "alice", doc_ids=[doc])
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("s", "1")
+            await pilot.pause()
+            (message,) = _errors_shown(app)
+            assert message.endswith("database is locked by another writer; try again")
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        await pilot.press("s", "1")
+        await pilot.pause()
+        assert app.is_running
+    with Session(path, "x") as session:
+        assert len(session.spans(doc)) == 1
