@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import ARTICLE_A, Corpus, screen_text
 from textual.widgets import Input
 
+from tests.tui.conftest import ARTICLE_A, Corpus, screen_text
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker, rank_labels

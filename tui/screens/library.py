@@ -161,6 +161,10 @@ class LibraryScreen(Screen[None]):
         return int(self.shown[table.cursor_row]["id"])
 
     # Events -------------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.rows:
+            self.reload()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refill()
 

@@ -1,0 +1,120 @@
+"""The library: counts, sorting, fuzzy filter, full-text search, marking, opening."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import Corpus, screen_text
+from tui.app import ClaimdeskApp, create_app
+from tui.screens.library import DocumentTable, LibraryScreen, fuzzy_order
+from tui.screens.reader import ReaderScreen
+
+
+def library(app: ClaimdeskApp) -> LibraryScreen:
+    screen = app.screen
+    assert isinstance(screen, LibraryScreen)
+    return screen
+
+
+def shown_names(app: ClaimdeskApp) -> list[str]:
+    return [str(row["source_name"]) for row in library(app).shown]
+
+
+async def test_library_lists_documents_with_counts(corpus: Corpus) -> None:
+    with corpus.session() as session:
+        session.add_span(corpus.a, 0, 3, "CLAIM")
+        session.set_status(corpus.a, "done")
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 24)):
+        text = screen_text(app)
+        assert "2 documents · 1 done · 1 spans" in text
+        assert "Alpha Post" in text
+        assert "Beta Daily" in text
+        assert "tester" in text
+        assert library(app).query_one(DocumentTable).row_count == 2
+
+
+async def test_fuzzy_filter_on_title_and_outlet(corpus: Corpus) -> None:
+    corpus.add("Nothing to do with it.", "weather.txt", "Wetterdienst")
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.press("slash", *"betta daly")
+        assert shown_names(app) == ["council-b.txt"]
+        await pilot.press("escape")
+        assert len(shown_names(app)) == 3
+        await pilot.press("slash", *"wetter")
+        assert shown_names(app) == ["weather.txt"]
+
+
+async def test_full_text_search_over_the_article_text(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.press("ctrl+f", *"budget")
+        assert library(app).text_search
+        assert shown_names(app) == ["council-a.txt"]
+        await pilot.press("escape")
+        assert len(shown_names(app)) == 2
+
+
+def test_fuzzy_order_ranks_the_closest_title_first() -> None:
+    rows = [
+        {"id": 1, "title": "Council approves flats", "outlet": "Alpha", "source_name": "a"},
+        {"id": 2, "title": "Weather tomorrow", "outlet": "Beta", "source_name": "b"},
+    ]
+    assert [r["id"] for r in fuzzy_order(rows, "counsil flats")] == [1]
+
+
+async def test_sort_cycles_columns(corpus: Corpus) -> None:
+    with corpus.session() as session:
+        session.add_span(corpus.b, 0, 3, "CLAIM")
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.press("s")
+        assert "sort: outlet" in screen_text(app)
+        assert shown_names(app) == ["council-a.txt", "council-b.txt"]
+        await pilot.press("s", "s")
+        assert "sort: spans" in screen_text(app)
+        assert shown_names(app) == ["council-b.txt", "council-a.txt"]
+
+
+async def test_mark_two_and_open_them_side_by_side(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("space", "space")
+        assert library(app).marked == [corpus.a, corpus.b]
+        await pilot.press("o")
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        assert [pane.document.id for pane in screen.panes] == [corpus.a, corpus.b]
+        await pilot.press("s", "1", "ctrl+w")
+        assert isinstance(app.screen, LibraryScreen)
+        assert "1 spans" in screen_text(app)
+
+
+async def test_navigation_keys_and_enter_open_one(corpus: Corpus) -> None:
+    corpus.add("Third article.", "c.txt", "Gamma")
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 24)) as pilot:
+        table = library(app).query_one(DocumentTable)
+        await pilot.press("end")
+        assert table.cursor_row == 2
+        await pilot.press("home", "down")
+        assert table.cursor_row == 1
+        await pilot.press("up", "pagedown")
+        assert table.cursor_row == 2
+        await pilot.press("pageup", "enter")
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        assert [pane.document.id for pane in screen.panes] == [library_first_id(corpus)]
+
+
+def library_first_id(corpus: Corpus) -> int:
+    with corpus.session() as session:
+        return int(session.overview()[0]["id"])
+
+
+async def test_markup_in_titles_and_outlets_is_literal(corpus: Corpus) -> None:
+    corpus.add("Body.", "[bold]x[/].txt", "[@click=app.quit]Outlet")
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(140, 24)):
+        text = screen_text(app)
+        assert "[@click=app.quit]Outlet" in text
+        assert "[bold]x[/].txt" in text

@@ -1,0 +1,114 @@
+"""Panes side by side, the narrow-terminal fallback, headers, and app-wide actions."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+
+from tests.tui.conftest import Corpus, screen_text
+from tui.app import ClaimdeskApp, create_app
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+
+
+def reader(app: ClaimdeskApp) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+async def test_two_panes_side_by_side_with_headers_and_tab_switches(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = reader(app)
+        assert not screen.narrow
+        shown = screen_text(app)
+        assert "Alpha Post · todo · 0% of sentences" in shown
+        assert "Beta Daily · todo" in shown
+        assert all(pane.display for pane in screen.panes)
+        assert screen.panes[0].view.has_focus
+        await pilot.press("tab")
+        assert screen.active == 1
+        assert screen.panes[1].view.has_focus
+        await pilot.press("s", "1")
+        with corpus.session() as session:
+            assert [s.quote for s in session.spans(corpus.b)] == [
+                "Six hundred flats will be built, the council decided."
+            ]
+            assert session.spans(corpus.a) == []
+        await pilot.press("shift+tab")
+        assert screen.active == 0
+
+
+async def test_narrow_terminal_shows_one_pane_and_tab_switches_it(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = reader(app)
+        assert screen.narrow
+        assert "Alpha Post" in screen_text(app)
+        assert "Beta Daily" not in screen_text(app)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "Beta Daily" in screen_text(app)
+        assert "Alpha Post" not in screen_text(app)
+        await pilot.resize_terminal(140, 30)
+        await pilot.pause()
+        assert not screen.narrow
+        assert "Alpha Post" in screen_text(app)
+
+
+async def test_help_lists_the_keys_in_force_from_the_keymap(corpus: Corpus) -> None:
+    keymap = {"reader.select_sentence": "z", "app.help": "f2"}
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a], keymap=keymap)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f2")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = {row.action_id: row.keys for row in help_screen.rows}
+        assert rows["reader.select_sentence"] == "z"
+        assert rows["app.help"] == "f2"
+        assert "reader.label_1" in rows
+        await pilot.press("escape")
+        await pilot.press("z", "1")
+        with corpus.session() as session:
+            assert [s.label for s in session.spans(corpus.a)] == ["CLAIM"]
+
+
+async def test_command_palette_lists_and_runs_registry_actions(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"select sentence")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader(app).view.selection == (0, 45)
+
+
+async def test_close_library_theme_and_quit(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        theme = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != theme
+        from tui.config import load_config
+
+        assert load_config().theme == app.theme
+        await pilot.press("ctrl+w")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("ctrl+q")
+        assert not app.is_running
+
+
+async def test_the_saved_theme_is_used_at_the_next_start(corpus: Corpus) -> None:
+    from tui.config import save_theme
+
+    save_theme("nord")
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(100, 30)):
+        assert app.theme == "nord"
