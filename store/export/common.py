@@ -442,10 +442,14 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
 
 # Characters that str.splitlines() and JavaScript line readers treat as line ends,
 # which JSON leaves unescaped; escaped so one record always stays one line.
-_LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_LINE_SEPARATORS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def dumps(value: Any) -> str:
     """JSON as every export writes it: real characters, not ``\\u`` escapes (except
     the Unicode line separators); keys in the order given."""
-    return json.dumps(value, ensure_ascii=False).translate(_LINE_SEPARATORS)
+    text = json.dumps(value, ensure_ascii=False)
+    for separator, escaped in _LINE_SEPARATORS:
+        if separator in text:  # rare; str.translate would cost more than the dump
+            text = text.replace(separator, escaped)
+    return text
