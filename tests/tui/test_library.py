@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import Corpus, screen_text
+from tests.tui.conftest import Corpus, screen_text, settle
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.library import DocumentTable, LibraryScreen, fuzzy_order
 from tui.screens.reader import ReaderScreen
@@ -23,7 +23,8 @@ async def test_library_lists_documents_with_counts(corpus: Corpus) -> None:
         session.add_span(corpus.a, 0, 3, "CLAIM")
         session.set_status(corpus.a, "done")
     app = create_app(corpus.path, "tester")
-    async with app.run_test(size=(120, 24)):
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
         text = screen_text(app)
         assert "2 documents · 1 done · 1 spans" in text
         assert "Alpha Post" in text
@@ -36,6 +37,7 @@ async def test_fuzzy_filter_on_title_and_outlet(corpus: Corpus) -> None:
     corpus.add("Nothing to do with it.", "weather.txt", "Wetterdienst")
     app = create_app(corpus.path, "tester")
     async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("slash", *"betta daly")
         assert shown_names(app) == ["council-b.txt"]
         await pilot.press("escape")
@@ -47,10 +49,13 @@ async def test_fuzzy_filter_on_title_and_outlet(corpus: Corpus) -> None:
 async def test_full_text_search_over_the_article_text(corpus: Corpus) -> None:
     app = create_app(corpus.path, "tester")
     async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("ctrl+f", *"budget")
+        await settle(pilot)
         assert library(app).text_search
         assert shown_names(app) == ["council-a.txt"]
         await pilot.press("escape")
+        await settle(pilot)
         assert len(shown_names(app)) == 2
 
 
@@ -67,6 +72,7 @@ async def test_sort_cycles_columns(corpus: Corpus) -> None:
         session.add_span(corpus.b, 0, 3, "CLAIM")
     app = create_app(corpus.path, "tester")
     async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("s")
         assert "sort: outlet" in screen_text(app)
         assert shown_names(app) == ["council-a.txt", "council-b.txt"]
@@ -78,6 +84,7 @@ async def test_sort_cycles_columns(corpus: Corpus) -> None:
 async def test_mark_two_and_open_them_side_by_side(corpus: Corpus) -> None:
     app = create_app(corpus.path, "tester")
     async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
         await pilot.press("space", "space")
         assert library(app).marked == [corpus.a, corpus.b]
         await pilot.press("o")
@@ -85,6 +92,7 @@ async def test_mark_two_and_open_them_side_by_side(corpus: Corpus) -> None:
         assert isinstance(screen, ReaderScreen)
         assert [pane.document.id for pane in screen.panes] == [corpus.a, corpus.b]
         await pilot.press("s", "1", "ctrl+w")
+        await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
         assert "1 spans" in screen_text(app)
 
@@ -93,6 +101,7 @@ async def test_navigation_keys_and_enter_open_one(corpus: Corpus) -> None:
     corpus.add("Third article.", "c.txt", "Gamma")
     app = create_app(corpus.path, "tester")
     async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
         table = library(app).query_one(DocumentTable)
         await pilot.press("end")
         assert table.cursor_row == 2
@@ -114,7 +123,8 @@ def library_first_id(corpus: Corpus) -> int:
 async def test_markup_in_titles_and_outlets_is_literal(corpus: Corpus) -> None:
     corpus.add("Body.", "[bold]x[/].txt", "[@click=app.quit]Outlet")
     app = create_app(corpus.path, "tester")
-    async with app.run_test(size=(140, 24)):
+    async with app.run_test(size=(140, 24)) as pilot:
+        await settle(pilot)
         text = screen_text(app)
         assert "[@click=app.quit]Outlet" in text
         assert "[bold]x[/].txt" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 
-from tests.tui.conftest import Corpus, screen_text
+from tests.tui.conftest import Corpus, screen_text, settle
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
@@ -45,7 +45,7 @@ async def test_narrow_terminal_shows_one_pane_and_tab_switches_it(corpus: Corpus
     async with app.run_test(size=(80, 24)) as pilot:
         screen = reader(app)
         assert screen.narrow
-        assert "Alpha Post" in screen_text(app)
+        assert "1/2 (tab) · Alpha Post" in screen_text(app)
         assert "Beta Daily" not in screen_text(app)
         await pilot.press("tab")
         await pilot.pause()
@@ -97,6 +97,7 @@ async def test_close_library_theme_and_quit(corpus: Corpus) -> None:
         assert load_config().theme == app.theme
         await pilot.press("ctrl+w")
         assert isinstance(app.screen, LibraryScreen)
+        await settle(pilot)
         await pilot.press("enter")
         assert isinstance(app.screen, ReaderScreen)
         await pilot.press("ctrl+l")

@@ -6,15 +6,20 @@ text search on (ctrl+f by default) it runs the store's full-text search instead.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, process
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
+from store.session import Session
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
 
@@ -76,6 +81,7 @@ class LibraryScreen(Screen[None]):
         self.marked: list[int] = []
         self.sort_index = 0
         self.text_search = False
+        self._search_hits: tuple[str, list[int]] = ("", [])
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-counts")
@@ -87,17 +93,54 @@ class LibraryScreen(Screen[None]):
         table = self.query_one(DocumentTable)
         for label in ("", "Outlet", "Date", "Title", "Lang", "Spans", "Status", "Annotators"):
             table.add_column(Text(label), key=label or "mark")
+        self._update_counts()
         self.reload()
         table.focus()
 
     # Data ---------------------------------------------------------------------------
+    class RowsLoaded(Message):
+        """The overview, read by a worker."""
+
+        def __init__(self, rows: list[dict[str, Any]]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    class SearchDone(Message):
+        """Full-text search results (document ids, best first) for ``query``."""
+
+        def __init__(self, query: str, doc_ids: list[int]) -> None:
+            super().__init__()
+            self.query = query
+            self.doc_ids = doc_ids
+
     def reload(self) -> None:
         """Re-read the overview from the store (after a change here or elsewhere)."""
-        rows = self.app.attempt(self.app.session.overview)  # type: ignore[attr-defined]
-        if rows is None:
-            return
-        self.rows = rows
+        self._load_rows(self.app.db_path, self.app.annotator)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="library-rows")
+    def _load_rows(self, db_path: Path, annotator: str) -> None:
+        # A big corpus makes the overview query slow; its own Session keeps SQLite on this thread.
+        with Session(db_path, annotator) as session:
+            rows = session.overview()
+        self.post_message(self.RowsLoaded(rows))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="library-search")
+    def _search(self, db_path: Path, annotator: str, query: str) -> None:
+        with Session(db_path, annotator) as session:
+            doc_ids = session.search(query)
+        self.post_message(self.SearchDone(query, doc_ids))
+
+    def on_library_screen_rows_loaded(self, message: RowsLoaded) -> None:
+        self.rows = message.rows
         self.refill()
+
+    def on_library_screen_search_done(self, message: SearchDone) -> None:
+        self._search_hits = (message.query, message.doc_ids)
+        self.refill()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(str(event.worker.error), severity="error", markup=False)
 
     def refill(self) -> None:
         """Apply filter and sort to ``rows`` and redraw the table, keeping the cursor's document."""
@@ -106,7 +149,10 @@ class LibraryScreen(Screen[None]):
         query = self.query_one("#library-filter", Input).value.strip()
         rows = self.rows
         if query and self.text_search:
-            hits = self.app.attempt(lambda: self.app.session.search(query)) or []  # type: ignore[attr-defined]
+            searched, hits = self._search_hits
+            if searched != query:
+                self._search(self.app.db_path, self.app.annotator, query)  # type: ignore[attr-defined]
+                return
             by_id = {row["id"]: row for row in rows}
             rows = [by_id[doc_id] for doc_id in hits if doc_id in by_id]
         elif query:
@@ -162,7 +208,7 @@ class LibraryScreen(Screen[None]):
 
     # Events -------------------------------------------------------------------------
     def on_screen_resume(self) -> None:
-        if self.is_mounted and self.rows:
+        if self.is_mounted:
             self.reload()
 
     def on_input_changed(self, event: Input.Changed) -> None:

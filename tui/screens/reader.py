@@ -117,7 +117,12 @@ class ReaderScreen(Screen[None]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width < NARROW_WIDTH and len(self.documents) > 1, "-narrow")
+        narrow = width < NARROW_WIDTH and len(self.documents) > 1
+        self.set_class(narrow, "-narrow")
+        panes = self.panes
+        for number, pane in enumerate(panes):
+            pane.position = f"{number + 1}/{len(panes)} (tab)" if narrow else ""
+            self._show_pane(pane)
 
     @property
     def narrow(self) -> bool:

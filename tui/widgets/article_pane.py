@@ -14,11 +14,17 @@ from tui.widgets.article_view import ArticleView
 STATUS_TEXT: dict[str, str] = {"todo": "todo", "in_progress": "in progress", "done": "done"}
 
 
-def header_text(document: Document, status: DocumentStatus, coverage: float, width: int) -> Text:
-    """Outlet · date · status · progress, then the title, all shown literally."""
+def header_text(
+    document: Document, status: DocumentStatus, coverage: float, width: int, position: str = ""
+) -> Text:
+    """Outlet · date · status · progress, then the title, all shown literally.
+
+    ``position`` ("2/3") is shown on narrow terminals, where only one pane is visible.
+    """
     meta = " · ".join(
         part
         for part in (
+            position,
             visible(document.outlet or ""),
             (document.published or "")[:10],
             STATUS_TEXT.get(status, status),
@@ -62,6 +68,7 @@ class ArticlePane(Vertical):
         super().__init__(id=id, classes="article-pane")
         self.document = document
         self._header_state: tuple[DocumentStatus, float] | None = None
+        self.position = ""
 
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-header")
@@ -75,7 +82,7 @@ class ArticlePane(Vertical):
     def show_header(self, status: DocumentStatus, coverage: float) -> None:
         self._header_state = (status, coverage)
         width = self.query_one(".pane-header", Static).content_region.width or self.size.width
-        text = header_text(self.document, status, coverage, width)
+        text = header_text(self.document, status, coverage, width, self.position)
         self.query_one(".pane-header", Static).update(text)
 
     def on_resize(self) -> None:
