@@ -123,6 +123,15 @@ def _insert_spans(conn: object, rows: list[tuple[object, ...]]) -> None:
     )
 
 
+def high_water_kib() -> int:
+    """This process's peak RSS (VmHWM). Unlike ``ru_maxrss``, which Linux carries over
+    ``exec`` from the forking parent, VmHWM starts afresh in the new program."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def measure(db_path: str, name: str, out: str, trace: bool) -> None:
     """Run in a child process: one export, then print its figures as JSON."""
     import tracemalloc
@@ -131,14 +140,14 @@ def measure(db_path: str, name: str, out: str, trace: bool) -> None:
     from store.export import export
 
     db = connect(db_path, create=False)
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = high_water_kib()
     if trace:
         tracemalloc.start()
     began = time.perf_counter()
     stats = export(db, name, out)
     seconds = time.perf_counter() - began
     traced = tracemalloc.get_traced_memory()[1] if trace else 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = high_water_kib()
     print(
         json.dumps(
             {

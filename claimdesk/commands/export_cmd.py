@@ -65,7 +65,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         dest="annotator_filter",
         action="append",
         default=[],
-        metavar="A",
+        metavar="NAME",
         help="only spans by this annotator (repeatable)",
     )
     parser.add_argument(

@@ -11,6 +11,7 @@ Offsets are code points into the document text, like every offset in claimdesk.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -40,19 +41,26 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+_WORD_RUN = re.compile(r"\w+")
+_SPACE_RUN = re.compile(r"\s+")
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
     """The tokens of ``text[start:end]``, with offsets into ``text``."""
     stop = len(text) if end is None else end
     i = start
     while i < stop:
-        char = text[i]
-        if char.isspace():
-            i += 1
+        space = _SPACE_RUN.match(text, i, stop)
+        if space:
+            i = space.end()
             continue
-        j = i + 1
-        if _is_word(char):
+        word = _WORD_RUN.match(text, i, stop)
+        if word:
+            # re's \w is isalnum() or "_", the same test as _is_word; runs are matched
+            # in C, and only what joins two runs is looked at one character at a time.
+            j = word.end()
             while j < stop:
-                if _is_word(text[j]) or _attaches(text[j]):
+                if _attaches(text[j]):
                     j += 1
                 elif (
                     text[j] in ".,"
@@ -63,7 +71,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
                     j += 2  # 11.000 and 1,5 are one number
                 else:
                     break
+                more = _WORD_RUN.match(text, j, stop)
+                if more:
+                    j = more.end()
         else:
+            j = i + 1
             while j < stop:
                 if _attaches(text[j]):
                     j += 1

@@ -160,3 +160,43 @@ def test_tokenizer_keeps_numbers_marks_and_emoji_together() -> None:
         "👍🏽",
         "!",
     ]
+
+
+def _reference_tokens(text: str) -> list[tuple[int, int]]:
+    """The tokenizer's rules applied one character at a time, as its docstring states."""
+    from store.export.tokens import ZWJ, _attaches, _is_word
+
+    found, i = [], 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        j = i + 1
+        while j < len(text):
+            if _attaches(text[j]) or (_is_word(text[i]) and _is_word(text[j])):
+                j += 1
+            elif (
+                _is_word(text[i])
+                and text[j] in ".,"
+                and j + 1 < len(text)
+                and text[j - 1].isdigit()
+                and text[j + 1].isdigit()
+            ) or (
+                not _is_word(text[i])
+                and text[j] == ZWJ
+                and j + 1 < len(text)
+                and (not text[j + 1].isspace())
+            ):
+                j += 2
+            else:
+                break
+        found.append((i, j))
+        i = j
+    return found
+
+
+@given(
+    st.text(st.sampled_from(list("ab1_.,  \n😀\u0301\u200d👩é-\u00a0\u2028٣\u0903क")), max_size=40)
+)
+def test_fast_tokenizer_matches_the_character_rules(text: str) -> None:
+    assert [(t.start, t.end) for t in tokenize(text)] == _reference_tokens(text)
