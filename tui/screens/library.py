@@ -33,6 +33,18 @@ SORT_KEYS: tuple[tuple[str, str], ...] = (
 )
 STATUS_TEXT = {"todo": "todo", "in_progress": "in progress", "done": "done"}
 FUZZY_CUTOFF = 60.0
+# (key, heading, width, only on wide terminals); width 0 = the title, which gets the rest.
+COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
+    ("mark", "", 1, False),
+    ("outlet", "Outlet", 14, False),
+    ("date", "Date", 10, False),
+    ("title", "Title", 0, False),
+    ("lang", "Lang", 4, True),
+    ("spans", "Spans", 5, False),
+    ("status", "Status", 11, False),
+    ("annotators", "Annotators", 16, True),
+)
+WIDE_LIBRARY = 110
 
 
 class DocumentTable(DataTable[Text]):
@@ -82,6 +94,7 @@ class LibraryScreen(Screen[None]):
         self.sort_index = 0
         self.text_search = False
         self._search_hits: tuple[str, list[int]] = ("", [])
+        self._columns_for = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-counts")
@@ -91,8 +104,6 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DocumentTable)
-        for label in ("", "Outlet", "Date", "Title", "Lang", "Spans", "Status", "Annotators"):
-            table.add_column(Text(label), key=label or "mark")
         self._update_counts()
         self.reload()
         table.focus()
@@ -166,27 +177,43 @@ class LibraryScreen(Screen[None]):
                 ),
             )
         self.shown = rows
-        table.clear()
+        width = self.size.width
+        columns = [c for c in COLUMNS if not c[3] or width >= WIDE_LIBRARY]
+        if width != self._columns_for:
+            # Fixed widths let the title take what is left, so every column fits in 80 cells.
+            table.clear(columns=True)
+            fixed = sum(c[2] for c in columns) + 2 * len(columns) + 2
+            for key, heading, column_width, _wide in columns:
+                table.add_column(
+                    Text(heading), key=key, width=column_width or max(12, width - fixed)
+                )
+            self._columns_for = width
+        else:
+            table.clear()
         for row in rows:
-            table.add_row(*self._cells(row), key=str(row["id"]))
+            cells = self._cells(row)
+            table.add_row(*[cells[c[0]] for c in columns], key=str(row["id"]))
         if current is not None:
             for number, row in enumerate(rows):
                 if row["id"] == current:
                     table.move_cursor(row=number)
         self._update_counts()
 
-    def _cells(self, row: dict[str, Any]) -> list[Text]:
-        mark = "●" if row["id"] in self.marked else " "
-        return [
-            Text(mark),
-            safe_text(str(row.get("outlet") or "")),
-            safe_text(str(row.get("published") or "")[:10]),
-            safe_text(str(row.get("title") or row.get("source_name") or "")),
-            safe_text(str(row.get("language") or "")),
-            Text(str(row.get("spans") or 0), justify="right"),
-            Text(STATUS_TEXT.get(str(row.get("status")), str(row.get("status")))),
-            safe_text(str(row.get("annotators") or "")),
-        ]
+    def _cells(self, row: dict[str, Any]) -> dict[str, Text]:
+        cells = {
+            "mark": Text("●" if row["id"] in self.marked else " "),
+            "outlet": safe_text(str(row.get("outlet") or "")),
+            "date": safe_text(str(row.get("published") or "")[:10]),
+            "title": safe_text(str(row.get("title") or row.get("source_name") or "")),
+            "lang": safe_text(str(row.get("language") or "")),
+            "spans": Text(str(row.get("spans") or 0), justify="right"),
+            "status": Text(STATUS_TEXT.get(str(row.get("status")), str(row.get("status")))),
+            "annotators": safe_text(str(row.get("annotators") or "")),
+        }
+        for cell in cells.values():
+            cell.no_wrap = True
+            cell.overflow = "ellipsis"
+        return cells
 
     def _update_counts(self) -> None:
         done = sum(1 for row in self.rows if row.get("status") == "done")
@@ -207,6 +234,10 @@ class LibraryScreen(Screen[None]):
         return int(self.shown[table.cursor_row]["id"])
 
     # Events -------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        if self.rows:
+            self.refill()
+
     def on_screen_resume(self) -> None:
         if self.is_mounted:
             self.reload()
