@@ -233,3 +233,11 @@ async def test_another_sessions_span_appears_after_a_poll_keeping_the_cursor(
         assert view.cursor == cursor
         assert len(view.span_ids_at(cursor)) == 1
         assert "SOURCE · bob" in screen_text(app)
+
+
+async def test_picker_arrow_keys_move_the_choice(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "l", "down", "down", "up", "enter")
+        with corpus.session() as session:
+            assert [s.label for s in session.spans(corpus.a)] == ["FIGURE"]

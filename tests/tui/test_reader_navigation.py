@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.conftest import ARTICLE_A, Corpus
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.reader import ReaderScreen
@@ -132,3 +134,40 @@ async def test_cursor_is_drawn_reversed_and_selection_reversed_without_colour(
         styles = [(seg.text, seg.style) for seg in view.render_line(0)]
         reversed_text = "".join(t for t, st in styles if st is not None and st.reverse)
         assert reversed_text.startswith("The")
+
+
+async def test_wide_characters_keep_clicks_and_cursor_on_the_right_code_point(
+    corpus: Corpus,
+) -> None:
+    text = "中文报道 😀 says 300 flats.\nSecond line."
+    doc = corpus.add(text, "wide.txt")
+    app = create_app(corpus.path, "tester", doc_ids=[doc])
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = view_of(app)
+        assert view.render_line(0).text.startswith("中文报道 😀 says")
+        # Cells: padding 1, then four 2-cell characters, a space, a 2-cell emoji, a space.
+        await pilot.click(ArticleView, offset=(1 + 8 + 1 + 2 + 1, 0))
+        assert view.cursor == text.index("says")
+        await pilot.click(ArticleView, offset=(1 + 3, 0))
+        assert view.cursor == 1
+        await pilot.press("end")
+        assert view.cursor == text.index("\n")
+        assert view.index.cell_of(view.cursor) == 8 + 1 + 2 + len(" says 300 flats.")
+
+
+async def test_no_color_draws_spans_with_underline_instead_of_colour(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    with corpus.session() as session:
+        session.add_span(corpus.a, 4, 11, "CLAIM")
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.no_color
+        view = view_of(app)
+        view.set_cursor(60)
+        await pilot.pause()
+        styles = {seg.text: seg.style for seg in view.render_line(0)}
+        span_style = styles["council"]
+        assert span_style is not None
+        assert span_style.underline
