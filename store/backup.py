@@ -74,6 +74,14 @@ def _copy(source: Path, temp: Path) -> int:
     except sqlite3.Error as error:
         raise translate_error(error, str(source)) from error
     try:
+        tables = {row[0] for row in src.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as error:
+        src.close()
+        raise translate_error(error, str(source)) from error
+    if "documents" not in tables:
+        src.close()
+        raise ClaimdeskError(f"{source}: not a claimdesk database; nothing copied")
+    try:
         dst = sqlite3.connect(temp)
         try:
             src.backup(dst, pages=PAGES_PER_STEP)
