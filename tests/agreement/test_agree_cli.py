@@ -1,0 +1,75 @@
+"""``claimdesk agree``: the table, the JSON, the filters and the errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimdesk.cli import main
+from store.db import connect
+from store.session import Session
+from tests.conftest import add_document
+
+TEXT = "Alpha beta gamma delta."
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "agree.db"
+    database = connect(path)
+    try:
+        doc = add_document(database, TEXT, "one.txt")
+        add_document(database, "Another text entirely.", "two.txt")
+    finally:
+        database.close()
+    with Session(path, "alice") as alice, Session(path, "bob") as bob:
+        alice.add_span(doc, 0, 10, "CLAIM")
+        bob.add_span(doc, 0, 10, "CLAIM")
+        bob.add_span(doc, 11, 16, "FIGURE")
+    with Session(path, "gold") as gold:
+        gold.add_span(doc, 0, 10, "CLAIM")
+    return path
+
+
+def test_table_is_plain_text_with_every_section(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(db_path), "agree"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out  # no colour codes when not a terminal
+    assert "annotators  alice bob" in out  # gold left out by default
+    for heading in ("Spans per label", "Cohen's kappa", "Krippendorff's alpha", "Link decisions"):
+        assert heading in out
+    claim = next(line for line in out.splitlines() if line.startswith("CLAIM ") and "alice" in line)
+    assert claim.split()[3:8] == ["1", "1", "1.000", "1.000", "1.000"]
+    pair = next(line for line in out.splitlines() if line.startswith("alice") and "0.667" in line)
+    assert pair.split() == ["alice", "bob", "1", "5", "0.800", "0.667"]
+
+
+def test_json_and_filters(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--db", str(db_path), "agree", "--annotators", "alice", "gold", "--label", "CLAIM"]
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["annotators"] == ["alice", "gold"]
+    assert data["labels"] == ["CLAIM"]
+    assert data["pairs"][0]["kappa"] == pytest.approx(1.0)
+    assert data["alpha"] == pytest.approx(1.0)
+    # A document nobody annotated: nothing to compare, so every statistic is null, not 0.
+    assert main(["--db", str(db_path), "agree", "--doc", "two.txt", "--json"]) == 0
+    empty = json.loads(capsys.readouterr().out)
+    assert empty["documents"] == 0
+    assert empty["pairs"][0]["kappa"] is None
+    assert empty["alpha"] is None
+
+
+def test_errors_are_one_line_with_exit_1(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "agree", "--label", "NOPE"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("claimdesk: unknown label 'NOPE'")
+    assert main(["--db", str(db_path), "agree", "--annotators", "alice"]) == 1
+    assert "at least two annotators" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "agree", "--doc", "missing.txt"]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
