@@ -8,6 +8,14 @@ are final. A file that cannot be read raises :class:`store.errors.ImportRefused`
 |-------------------------|-----------------------------|
 | ``store.importer``      | :func:`read_articles`       |
 | ``read_articles``       | one reader per file suffix  |
+
+Modules: ``dispatch`` (suffix → reader, :func:`read_articles`), ``files`` and
+``decode`` (bytes from disk, bytes to text), ``txt``, ``markdown`` (with
+``front_matter``), ``html`` (trafilatura, with ``html_fallback`` and ``html_blocks``)
+and ``jsonl`` (the readers), ``build`` (reader output → :class:`ParsedArticle`),
+``normalize``, ``metadata``, ``dates`` and ``language`` (what ``build`` applies),
+``limits`` (:data:`~store.formats.limits.MAX_ARTICLE_CHARS`) and ``signatures``
+(binary formats refused by magic number).
 """
 
 from __future__ import annotations

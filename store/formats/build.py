@@ -1,0 +1,46 @@
+"""Turning what a reader found into a stored-ready :class:`ParsedArticle`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.errors import ImportRefused
+from store.formats import ParsedArticle
+from store.formats.dates import normalize_date
+from store.formats.fields import ArticleFields
+from store.formats.language import detect_language
+from store.formats.limits import check_length
+from store.formats.metadata import clean_value, language_code
+from store.formats.normalize import normalize_text
+
+NO_TEXT = "no article text found"
+
+
+def build_article(
+    fields: ArticleFields,
+    *,
+    path: Path | str,
+    source_name: str,
+    max_chars: int,
+    external_id: str | None = None,
+) -> ParsedArticle:
+    """Normalise the text, clean the metadata and fill in the language.
+
+    Refuses (as ``path``) an article that is empty after normalisation or longer than
+    ``max_chars``. Metadata language wins over detection.
+    """
+    text = normalize_text(fields.text)
+    if not text:
+        raise ImportRefused(path, NO_TEXT)
+    check_length(text, path, max_chars)
+    published = clean_value(fields.published)
+    return ParsedArticle(
+        source_name=source_name,
+        text=text,
+        title=clean_value(fields.title),
+        outlet=clean_value(fields.outlet),
+        published=normalize_date(published) if published is not None else None,
+        url=clean_value(fields.url),
+        language=language_code(fields.language) or detect_language(text),
+        external_id=external_id,
+    )

@@ -1,0 +1,165 @@
+"""HTML articles: trafilatura finds the article text and metadata; a simpler lxml
+extraction (:mod:`store.formats.html_fallback`) covers pages where it finds nothing."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+from lxml import etree  # type: ignore[import-untyped]
+from lxml import html as lxml_html
+
+from store.errors import ImportRefused
+from store.formats import ParsedArticle
+from store.formats.build import NO_TEXT, build_article
+from store.formats.fields import ArticleFields
+from store.formats.html_blocks import Element, block_paragraphs
+from store.formats.html_fallback import fallback_paragraphs
+from store.formats.limits import MAX_ARTICLE_CHARS, too_long_reason
+from store.formats.normalize import clean_controls
+
+# Their warnings would land on stderr, under the terminal UI; a page they cannot handle
+# is reported through ImportRefused or the fallback instead.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL + 1)
+
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
+"""Only dates the page states in its metadata; a guess from body text is often a wrong date."""
+
+# Vocabulary of trafilatura's XML result (``Document.body``).
+_RESULT_BLOCKS = frozenset(
+    {"p", "head", "item", "quote", "list", "table", "row", "cell", "div", "section", "note"}
+)
+_RESULT_BREAKS = frozenset({"lb"})
+_RESULT_PRESERVE = frozenset({"code"})
+
+_RAW_TEXT_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_RAW_TEXT_CLOSE = {
+    "script": re.compile(r"</script\s*>", re.IGNORECASE),
+    "style": re.compile(r"</style\s*>", re.IGNORECASE),
+}
+_TAG = re.compile(r"<[^<>]*>")  # no "<" inside, so an unclosed "<" costs no rescans
+_EXTRA_WHITESPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+"""Whitespace that collapsing changes; matching lone spaces too would cost a match per word."""
+
+
+def read_html(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
+    """Read the article in one HTML page; ``source_name`` is the file name."""
+    source = clean_controls(text)
+    if len(source) > max_chars:
+        # Refuse a page whose text alone is over the limit before any parsing: trafilatura
+        # takes seconds on tens of megabytes, and libxml2 stops at 10 MB text nodes.
+        estimate = visible_text_length(source)
+        if estimate > max_chars:
+            raise ImportRefused(path, too_long_reason(estimate, max_chars))
+    tree = parse_html(source, path)
+    fields = extract_fields(tree)
+    return build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
+
+
+def parse_html(source: str, path: Path) -> Element:
+    """Parse ``source`` into an ``<html>`` element, refusing what libxml2 cannot take whole.
+
+    libxml2 stops at 256 levels of nesting or at a huge text node; what it built until
+    then is a silently truncated page, so such a page is refused instead.
+    """
+    parser = lxml_html.HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        # Bytes with a declared encoding: a str with an XML declaration is rejected by lxml.
+        tree = lxml_html.document_fromstring(source.encode("utf-8", "replace"), parser=parser)
+    except (etree.LxmlError, ValueError):  # "Document is empty"
+        raise ImportRefused(path, NO_TEXT) from None
+    for entry in parser.error_log:
+        message = str(entry.message)
+        if "XML_PARSE_HUGE" in message or entry.type_name == "ERR_RESOURCE_LIMIT":
+            if "depth" in message.lower():
+                reason = "HTML nested too deeply to read (over 255 levels)"
+            else:
+                reason = "HTML too large for the parser (a text or tag over 10 MB)"
+            raise ImportRefused(path, reason)
+    return tree
+
+
+def extract_fields(tree: Element) -> ArticleFields:
+    """Article text and metadata of a parsed page; trafilatura first, then the fallback."""
+    document = _trafilatura(tree)
+    paragraphs = _result_paragraphs(document) if document is not None else []
+    if not paragraphs:
+        paragraphs = fallback_paragraphs(tree)
+        document = _metadata_only(tree)
+    fields = ArticleFields(text="\n\n".join(paragraphs))
+    if document is not None:
+        fields.title = _string(getattr(document, "title", None))
+        fields.published = _string(getattr(document, "date", None))
+        fields.outlet = _string(getattr(document, "sitename", None))
+        fields.url = _string(getattr(document, "url", None))
+    if fields.title is None:
+        fields.title = _string(tree.findtext(".//title"))
+    fields.language = _string(tree.get("lang") or tree.get("xml:lang"))
+    return fields
+
+
+def _trafilatura(tree: Element) -> Any:
+    try:
+        return trafilatura.bare_extraction(
+            tree,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except Exception:  # heuristics on hostile pages can fail anywhere; the fallback still runs
+        return None
+
+
+def _metadata_only(tree: Element) -> Any:
+    try:
+        return trafilatura.extract_metadata(copy.deepcopy(tree), date_config=_DATE_PARAMS)
+    except Exception:  # as above: metadata is optional, the text is what matters
+        return None
+
+
+def _result_paragraphs(document: Any) -> list[str]:
+    """Paragraphs of trafilatura's result: from its XML body, else its one-per-line text."""
+    body = getattr(document, "body", None)
+    if body is not None:
+        paragraphs = block_paragraphs(
+            body, blocks=_RESULT_BLOCKS, breaks=_RESULT_BREAKS, preserve=_RESULT_PRESERVE
+        )
+        if paragraphs:
+            return paragraphs
+    text = _string(getattr(document, "text", None)) or ""
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def visible_text_length(source: str) -> int:
+    """About how many characters of text an HTML source shows (an upper estimate).
+
+    Tags, scripts and styles are left out and whitespace runs count once; linear time,
+    so it can vet sources too large to parse.
+    """
+    length = 0
+    position = 0
+    while True:
+        opening = _RAW_TEXT_OPEN.search(source, position)
+        end = opening.start() if opening is not None else len(source)
+        chunk = _TAG.sub("", source[position:end])
+        length += len(chunk) - sum(len(run) - 1 for run in _EXTRA_WHITESPACE.findall(chunk))
+        if opening is None:
+            return length
+        closing = _RAW_TEXT_CLOSE[opening.group(1).lower()].search(source, opening.end())
+        position = closing.end() if closing is not None else len(source)

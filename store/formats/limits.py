@@ -1,0 +1,24 @@
+"""Size limits for imported articles, so one huge file cannot stall or exhaust an import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.errors import ImportRefused
+
+MAX_ARTICLE_CHARS = 10_000_000
+"""Longest article text (code points after normalisation) that readers accept."""
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+"""Largest file read into memory at all; far above any article, it only stops accidents."""
+
+
+def check_length(text: str, path: Path | str, max_chars: int) -> None:
+    """Refuse ``text`` when it has more than ``max_chars`` code points."""
+    if len(text) > max_chars:
+        raise ImportRefused(path, too_long_reason(len(text), max_chars))
+
+
+def too_long_reason(length: int, max_chars: int) -> str:
+    """The one-line reason for an article of ``length`` characters over ``max_chars``."""
+    return f"article has {length} characters, over the limit of {max_chars}"

@@ -1,0 +1,100 @@
+"""Markdown articles: front matter for metadata, markdown-it-py's tokens for plain text."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from store.formats import ParsedArticle
+from store.formats.build import build_article
+from store.formats.fields import ArticleFields
+from store.formats.front_matter import split_front_matter
+from store.formats.limits import MAX_ARTICLE_CHARS
+from store.formats.normalize import clean_controls
+
+_CELL_SEPARATOR = " | "
+
+
+def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
+    """Read one markdown article; title from front matter, else the first level-1 heading."""
+    # Only controls go before parsing: trailing spaces are markdown line breaks.
+    source = clean_controls(text).lstrip("\ufeff")
+    pairs, body = split_front_matter(source)
+    plain, first_heading = markdown_to_text(body)
+    fields = ArticleFields(text=plain)
+    fields.set_metadata(pairs)
+    if fields.title is None:
+        fields.title = first_heading
+    return build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark")
+    # A markdown-it-py without the table rule leaves tables as paragraphs.
+    with contextlib.suppress(ValueError):
+        parser.enable("table")
+    return parser
+
+
+def markdown_to_text(source: str) -> tuple[str, str | None]:
+    """Plain text of markdown ``source`` and the text of its first level-1 heading.
+
+    Paragraphs, headings, list items, quoted paragraphs and code blocks each become a
+    paragraph (blank line between); a table becomes one paragraph with a line per row.
+    Inline markup keeps only its text: link text without the URL, image alt text,
+    emphasis and code content. Raw HTML is dropped.
+    """
+    paragraphs: list[str] = []
+    first_heading: str | None = None
+    heading_tag: str | None = None
+    row: list[str] | None = None
+    rows: list[str] = []
+    for token in _parser().parse(source):
+        kind = token.type
+        if kind == "inline":
+            content = inline_text(token.children or [])
+            if row is not None:
+                row.append(content)
+            else:
+                paragraphs.append(content)
+            if heading_tag == "h1" and first_heading is None:
+                first_heading = content
+        elif kind in ("fence", "code_block"):
+            paragraphs.append(token.content)
+        elif kind == "heading_open":
+            heading_tag = token.tag
+        elif kind == "heading_close":
+            heading_tag = None
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and row is not None:
+            rows.append(_CELL_SEPARATOR.join(row))
+            row = None
+        elif kind == "table_close":
+            paragraphs.append("\n".join(rows))
+            rows = []
+    return "\n\n".join(part.strip("\n") for part in paragraphs), first_heading
+
+
+def inline_text(children: Sequence[Token]) -> str:
+    """Text of an inline token's children with all markup left out."""
+    parts: list[str] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "text_special", "code_inline"):
+            parts.append(child.content)
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            parts.append("\n")
+        elif kind == "image":
+            parts.append(inline_text(child.children or []))
+        # link, emphasis and strong tokens only mark up the text around them;
+        # html_inline is raw HTML, which is dropped.
+    return "".join(parts)

@@ -1,0 +1,37 @@
+"""Cleaning of metadata values (titles, outlets, URLs, language tags) for storage."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from store.formats.normalize import ESCAPE_SEQUENCE
+
+_WHITESPACE_CONTROLS = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x85", " "))
+_OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
+
+
+def clean_value(value: str | None) -> str | None:
+    """One-line form of a metadata value: no controls, single spaces, NFC; None if empty."""
+    if value is None:
+        return None
+    if "\x1b" in value:
+        value = ESCAPE_SEQUENCE.sub("", value)
+    # Line breaks and tabs separate words, so they become spaces; other controls go.
+    value = _OTHER_CONTROLS.sub("", value.translate(_WHITESPACE_CONTROLS))
+    value = " ".join(unicodedata.normalize("NFC", value).split())
+    return value or None
+
+
+def language_code(value: str | None) -> str | None:
+    """Primary subtag of a BCP 47 tag in lower case (``de-DE`` → ``de``); other values as given.
+
+    Detection yields bare codes, so metadata is reduced to the same form; a value that is
+    not a tag (``German``) is kept cleaned rather than guessed at.
+    """
+    cleaned = clean_value(value)
+    if cleaned is None:
+        return None
+    match = _LANGUAGE_TAG.fullmatch(cleaned)
+    return match.group(1).lower() if match else cleaned

@@ -1,0 +1,66 @@
+"""Text normalisation applied once on import.
+
+Offsets stored later are code points into :func:`normalize_text`'s output, so the
+function must be a fixed point of itself: normalising stored text again changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: parameter bytes, intermediate bytes, final byte
+    r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC/DCS/SOS/PM/APC strings, ended by BEL or ST
+    r"|\x1b[ -/]+[0-~]"  # nF sequences such as ``ESC ( B`` (character set selection)
+    r"|\x1b[0-Z\\^-~]"  # other two-character sequences; a lone ``ESC [``/``ESC ]`` is not one
+)
+"""Complete terminal escape sequences; incomplete ones lose only their ESC later."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Category Cc (C0, DEL, C1) except newline and tab."""
+
+_LINE_SEPARATORS = ("\r", "\u2028", "\u2029", "\x85")
+_BLANK_LINE_RUN = re.compile(r"\n{3,}")
+
+
+def clean_controls(text: str) -> str:
+    """Unify line ends as ``\\n`` and remove terminal escape sequences and control characters.
+
+    This is the part of normalisation that never touches spaces, so markup readers can
+    apply it before parsing without losing markdown's trailing-space line breaks.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    for separator in _LINE_SEPARATORS:
+        if separator in text:
+            text = text.replace(separator, "\n")
+    if "\x1b" in text:
+        text = ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` in the one canonical form stored for articles.
+
+    Line ends become ``\\n``; terminal escape sequences and control characters other
+    than newline and tab go; the result is NFC; trailing spaces and tabs are stripped
+    from every line; runs of blank lines become a single blank line; leading and trailing
+    blank lines and leading byte order marks go. Everything else (NBSP, zero-width and
+    bidi characters, emoji) is kept for the display layer to deal with.
+    """
+    text = clean_controls(text)
+    # NFC only after the removals: dropping a control between a letter and a combining
+    # mark can create a new composition. The steps below only remove spaces, newlines
+    # and leading BOMs next to newlines or at the start, none of which can compose, so
+    # the result is a fixed point.
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        # One rstrip per line is linear; a ``[ \t]+$`` regex retries at every space.
+        text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    if "\n\n\n" in text:
+        text = _BLANK_LINE_RUN.sub("\n\n", text)
+    # A BOM that becomes leading once blank lines go must go too, or a second pass
+    # would remove it; lines are already right-stripped, so no new blank line appears.
+    return text.strip("\n").lstrip("\ufeff\n")

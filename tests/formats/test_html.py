@@ -1,0 +1,187 @@
+"""HTML reader: the article without page furniture, paragraphs kept, metadata from the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store.errors import ImportRefused
+from store.formats import html as html_reader
+from store.formats.html import read_html, visible_text_length
+from store.formats.html_fallback import fallback_paragraphs
+
+PATH = Path("rundschau") / "deichbruch.html"
+
+PARAGRAPHS = [
+    "Kressbrunn – In der Nacht zum Mittwoch ist der Deich an der Siedlung Auwiesen gebrochen."
+    " Nach Angaben der Feuerwehr gab der Damm gegen 4.30 Uhr auf einer Länge von etwa 40 Metern"
+    " nach, das Wasser strömte innerhalb weniger Minuten in die Straßen der Siedlung.",
+    "„Der Deich hat dem Druck nicht mehr standgehalten“, sagte Kreisbrandmeister Jörg Pfannkuch"
+    " am Morgen bei einer Pressekonferenz im Feuerwehrhaus. Die Siedlung war bereits am"
+    " Dienstagabend geräumt worden.",
+    "Am Mittwochnachmittag erreichte der Pegel an der Kressbrunner Brücke um 14 Uhr seinen"
+    " Höchststand von 6,84 Metern. Das ist so viel wie nie zuvor seit Beginn der Aufzeichnungen.",
+    "Im Einsatz sind inzwischen mehr als 1.200 Einsatzkräfte von Feuerwehr, Polizei und"
+    " Hilfsdiensten aus dem ganzen Landkreis. Mit Booten holte die Feuerwehr 14 Menschen aus"
+    " ihren Häusern.",
+]
+BOILERPLATE = [
+    "STYLEMARKER",
+    "SCRIPTMARKER",
+    "NAVMARKER",
+    "COOKIEMARKER",
+    "HEADERMARKER",
+    "ASIDEMARKER",
+    "FOOTERMARKER",
+    "FORMMARKER",
+]
+PAGE = f"""<!DOCTYPE html>
+<html lang="de-DE">
+<head>
+  <meta charset="utf-8">
+  <title>Deich gebrochen | Ortenfelder Rundschau</title>
+  <meta property="og:site_name" content="Ortenfelder Rundschau">
+  <meta property="og:title" content="Deich bei Auwiesen gebrochen">
+  <meta property="article:published_time" content="2025-03-12T18:40:00+01:00">
+  <link rel="canonical" href="https://ortenfelder-rundschau.example/2025/03/12/deich">
+  <style>.cookie-banner {{ position: fixed; }} /* STYLEMARKER */</style>
+  <script>window.tracker = "SCRIPTMARKER";</script>
+</head>
+<body>
+  <div class="cookie-banner" id="consent">
+    <p>COOKIEMARKER Wir verwenden Cookies, um Ihnen ein besseres Leseerlebnis zu bieten.</p>
+    <button>Alle akzeptieren</button>
+  </div>
+  <header class="site-header"><a href="/">HEADERMARKER Ortenfelder Rundschau</a></header>
+  <nav><ul><li><a href="/">NAVMARKER Startseite</a></li><li><a href="/s">Sport</a></li></ul></nav>
+  <main>
+    <article>
+      <h1>Deich bei Auwiesen gebrochen</h1>
+      <p>{PARAGRAPHS[0]}</p>
+      <p>{PARAGRAPHS[1]}</p>
+      <h2>Rekordstand</h2>
+      <p>{PARAGRAPHS[2]}</p>
+      <p>{PARAGRAPHS[3]}</p>
+    </article>
+    <aside class="related"><h2>Mehr zum Thema</h2>
+      <ul><li><a href="/x">ASIDEMARKER So schützen Sie Ihren Keller vor Wasser</a></li></ul>
+    </aside>
+  </main>
+  <form action="/suche"><label>FORMMARKER Suche</label><input name="q"></form>
+  <footer><p>FOOTERMARKER © 2025 Ortenfelder Rundschau Verlags-GmbH.</p></footer>
+  <script>document.write("SCRIPTMARKER");</script>
+</body>
+</html>
+"""
+
+
+def _assert_article_only(text: str) -> None:
+    for marker in BOILERPLATE:
+        assert marker not in text
+    blocks = text.split("\n\n")
+    for paragraph in PARAGRAPHS:
+        assert paragraph in blocks  # a paragraph of its own, blank lines around it
+    assert blocks.index(PARAGRAPHS[0]) < blocks.index(PARAGRAPHS[3])
+
+
+def test_article_text_without_boilerplate() -> None:
+    article = read_html(PAGE, PATH)
+    _assert_article_only(article.text)
+    assert "Rekordstand" in article.text.split("\n\n")
+
+
+def test_metadata_from_the_page() -> None:
+    article = read_html(PAGE, PATH)
+    assert article.title == "Deich bei Auwiesen gebrochen"
+    assert article.outlet == "Ortenfelder Rundschau"
+    assert article.published == "2025-03-12"
+    assert article.url == "https://ortenfelder-rundschau.example/2025/03/12/deich"
+    assert article.language == "de"
+    assert article.source_name == "deichbruch.html"
+
+
+def test_fallback_when_trafilatura_finds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nothing(*_args: Any, **_kwargs: Any) -> None:
+        return None
+
+    monkeypatch.setattr(html_reader.trafilatura, "bare_extraction", nothing)
+    article = read_html(PAGE, PATH)
+    _assert_article_only(article.text)
+    assert article.text.startswith("Deich bei Auwiesen gebrochen\n\n")
+    assert article.outlet == "Ortenfelder Rundschau"  # metadata still from trafilatura
+    assert article.language == "de"
+
+
+def test_fallback_when_trafilatura_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(html_reader.trafilatura, "bare_extraction", broken)
+    _assert_article_only(read_html(PAGE, PATH).text)
+
+
+def test_fallback_keeps_line_breaks_and_preformatted_text() -> None:
+    page = (
+        "<html><body><main><p>Erste\n   Zeile<br>  zweite Zeile</p><div class='share'>Teilen"
+        "</div><pre>a  b\n  c</pre><p hidden>versteckt</p>Lose <b>Text</b>stück"
+        "</main></body></html>"
+    )
+    tree = html_reader.parse_html(page, PATH)
+    assert fallback_paragraphs(tree) == ["Erste Zeile\nzweite Zeile", "a  b\n  c", "Lose Textstück"]
+
+
+def test_fallback_prefers_the_longest_article() -> None:
+    page = (
+        "<html><body><article><p>Kurzer Teaser.</p></article><main><article>"
+        "<p>Der eigentliche, deutlich längere Artikeltext steht hier.</p></article></main>"
+        "<p>Außerhalb.</p></body></html>"
+    )
+    paragraphs = fallback_paragraphs(html_reader.parse_html(page, PATH))
+    assert paragraphs == ["Der eigentliche, deutlich längere Artikeltext steht hier."]
+
+
+def test_xhtml_with_xml_declaration_and_xml_lang() -> None:
+    page = (
+        '<?xml version="1.0" encoding="iso-8859-1"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="fr"><head><title>Titre</title>'
+        "</head><body><p>Bonjour à tous, ceci est un court article.</p></body></html>"
+    )
+    article = read_html(page, PATH)
+    assert article.text == "Bonjour à tous, ceci est un court article."
+    assert article.language == "fr"
+    assert article.title == "Titre"
+
+
+def test_deeply_nested_html_is_refused_in_one_line() -> None:
+    depth = 100_000
+    page = "<html><body><p>Vorher.</p>" + "<div>" * depth + "Tief." + "</div>" * depth
+    with pytest.raises(ImportRefused) as caught:
+        read_html(page + "</body></html>", PATH)
+    message = str(caught.value)
+    assert message.startswith(f"{PATH}: HTML nested too deeply")
+    assert "\n" not in message
+
+
+def test_moderately_nested_html_is_read() -> None:
+    page = "<html><body>" + "<div>" * 200 + "<p>Tief im Baum steht der Text.</p>" + "</div>" * 200
+    assert read_html(page + "</body></html>", PATH).text == "Tief im Baum steht der Text."
+
+
+def test_page_without_text_is_refused() -> None:
+    with pytest.raises(ImportRefused) as caught:
+        read_html("<html><head><script>var x = 1;</script></head><body> </body></html>", PATH)
+    assert str(caught.value) == f"{PATH}: no article text found"
+
+
+def test_huge_page_is_refused_before_parsing() -> None:
+    page = "<html><body><p>" + "Wort " * 100_000 + "</p></body></html>"
+    with pytest.raises(ImportRefused) as caught:
+        read_html(page, PATH, max_chars=1_000)
+    assert str(caught.value) == f"{PATH}: article has 500000 characters, over the limit of 1000"
+
+
+def test_visible_text_length_ignores_tags_scripts_and_extra_whitespace() -> None:
+    page = "<p>ab  <b>cd</b>\n\n</p><SCRIPT>ignored()</script ><style>x{}</style>e < f"
+    assert visible_text_length(page) == len("ab cd e < f")
