@@ -16,6 +16,7 @@ import hashlib
 import json
 import random
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -68,7 +69,7 @@ def build(path: Path, spans: int, seed: int = 7) -> None:
     conn.execute("BEGIN IMMEDIATE")
     ensure_default_labels(db)
     documents = spans // SPANS_PER_DOCUMENT
-    span_rows = []
+    span_rows: list[tuple[object, ...]] = []
     for doc_id in range(1, documents + 1):
         sentences = [
             " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))) + "." for _ in range(12)
@@ -115,8 +116,8 @@ def build(path: Path, spans: int, seed: int = 7) -> None:
     db.close()
 
 
-def _insert_spans(conn: object, rows: list[tuple[object, ...]]) -> None:
-    conn.executemany(  # type: ignore[attr-defined]
+def _insert_spans(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    conn.executemany(
         'INSERT INTO spans (id, doc_id, start, "end", quote, label, annotator, created_at,'
         " updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
         rows,

@@ -29,7 +29,6 @@ from store.export.common import (
     ExportOptions,
     ExportStats,
     ResolvedFilter,
-    document_names,
     fact_clusters,
     iter_documents,
     iter_links,
@@ -154,7 +153,6 @@ def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, folder: Path, options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
-    names = document_names(db)
     clusters = fact_clusters(db)
     (folder / "annotation.conf").write_text(annotation_conf(db), encoding="utf-8", newline="\n")
     used: set[str] = set()
@@ -166,7 +164,7 @@ def write(
                 " would merge with the next line break and so shift every offset"
             )
         ends: set[tuple[int, int, str | None]] = set()
-        for checked in iter_links(db, statuses=("accepted",), doc_ids=(document.id,), names=names):
+        for checked in iter_links(db, statuses=("accepted",), doc_ids=(document.id,)):
             for end in (checked.a, checked.b):
                 if end.doc_id == document.id:
                     ends.add((end.start, end.end, clusters.get(end.key)))

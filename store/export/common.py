@@ -262,15 +262,15 @@ def iter_links(
 ) -> Iterator[CheckedLink]:
     """Links in a stable order (by the two ends' document names and offsets), each checked.
 
-    The check reads the quoted stretch with ``substr`` in SQL, so a link never needs
-    its documents' whole texts in memory.
+    The check reads the quoted stretch with ``substr`` in SQL and the document names
+    come from the same query, so memory does not grow with the corpus. ``names`` is
+    accepted for callers that pass :func:`document_names` and is not needed.
     """
-    names = document_names(db) if names is None else names
     clause, params = _in("l.status", statuses)
     sql = (
         f"SELECT {', '.join('l.' + c for c in Link.__slots__)},"
-        " substr(da.text, l.a_start + 1, l.a_end - l.a_start), length(da.text),"
-        " substr(dbb.text, l.b_start + 1, l.b_end - l.b_start), length(dbb.text)"
+        " da.source_name, substr(da.text, l.a_start + 1, l.a_end - l.a_start), length(da.text),"
+        " dbb.source_name, substr(dbb.text, l.b_start + 1, l.b_end - l.b_start), length(dbb.text)"
         " FROM links l JOIN documents da ON da.id = l.a_doc JOIN documents dbb ON dbb.id = l.b_doc"
         f" WHERE {clause}"
     )
@@ -283,9 +283,12 @@ def iter_links(
     width = len(Link.__slots__)
     for row in db.conn.execute(sql, params):
         link = Link(*row[:width])
-        a_text, a_len, b_text, b_len = row[width:]
+        a_name, a_text, a_len, b_name, b_text, b_len = row[width:]
         ends = []
-        for side, text, length in (("a", a_text, a_len), ("b", b_text, b_len)):
+        for side, name, text, length in (
+            ("a", a_name, a_text, a_len),
+            ("b", b_name, b_text, b_len),
+        ):
             doc_id, start, end, quote = (
                 getattr(link, f"{side}_doc"),
                 getattr(link, f"{side}_start"),
@@ -295,12 +298,9 @@ def iter_links(
             if not 0 <= start < end <= length or text != quote:
                 raise QuoteMismatch(
                     f"link {link.id}: its {side} text {quote[:40]!r} is not the text of"
-                    f" {names.get(doc_id, doc_id)} at {start}:{end};"
-                    " export stopped, nothing written"
+                    f" {name} at {start}:{end}; export stopped, nothing written"
                 )
-            ends.append(
-                LinkEnd(doc_id, names[doc_id], start, end, quote, getattr(link, f"{side}_span"))
-            )
+            ends.append(LinkEnd(doc_id, name, start, end, quote, getattr(link, f"{side}_span")))
         yield CheckedLink(link, ends[0], ends[1])
 
 

@@ -16,7 +16,6 @@ from store.export.common import (
     ExportOptions,
     ExportStats,
     ResolvedFilter,
-    document_names,
     dumps,
     fact_clusters,
     iter_documents,
@@ -53,11 +52,10 @@ def span_record(span: Span) -> dict[str, Any]:
 def _links_of(
     db: sqlite_utils.Database,
     document: Document,
-    names: dict[int, str],
     clusters: dict[ClaimKey, str],
 ) -> list[dict[str, Any]]:
     records = []
-    for checked in iter_links(db, doc_ids=(document.id,), names=names):
+    for checked in iter_links(db, doc_ids=(document.id,)):
         here, other = (
             (checked.a, checked.b) if checked.a.doc_id == document.id else (checked.b, checked.a)
         )
@@ -85,7 +83,6 @@ def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
-    names = document_names(db)
     clusters = fact_clusters(db)
     for document, spans in iter_documents(db, flt):
         spans_out = [span_record(span) for span in spans]
@@ -107,7 +104,7 @@ def write(
                 entry["token_start"] = bounds[0] if bounds else None
                 entry["token_end"] = bounds[1] if bounds else None
         record["spans"] = spans_out
-        record["links"] = _links_of(db, document, names, clusters)
+        record["links"] = _links_of(db, document, clusters)
         out.write(dumps(record) + "\n")
         stats.documents += 1
         stats.spans += len(spans)

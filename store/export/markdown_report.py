@@ -19,7 +19,6 @@ from store.export.common import (
     ExportOptions,
     ExportStats,
     ResolvedFilter,
-    document_names,
     iter_links,
 )
 
@@ -38,8 +37,7 @@ def write(
     from store.linking.clusters import cluster_disagreements, clusters
 
     stats = ExportStats()
-    names = document_names(db)
-    for _ in iter_links(db, statuses=("accepted",), names=names):
+    for _ in iter_links(db, statuses=("accepted",)):
         stats.links += 1
     published = {
         int(doc_id): date for doc_id, date in db.conn.execute("SELECT id, published FROM documents")

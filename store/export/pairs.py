@@ -23,7 +23,6 @@ from store.export.common import (
     ExportOptions,
     ExportStats,
     ResolvedFilter,
-    document_names,
     dumps,
     iter_links,
 )
@@ -68,12 +67,10 @@ def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
-    names = document_names(db)
     groups = decision_groups(
-        (cl.a.key, cl.b.key)
-        for cl in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids, names=names)
+        (cl.a.key, cl.b.key) for cl in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids)
     )
-    for checked in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids, names=names):
+    for checked in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids):
         record = {
             "a": checked.a.text,
             "b": checked.b.text,
