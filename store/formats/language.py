@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import simplemma
 
 LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pl")
@@ -10,6 +12,64 @@ LANGUAGES = ("de", "en", "fr", "es", "it", "nl", "pl")
 SAMPLE_CHARS = 2_000
 MIN_SCORE = 0.5
 MIN_LEAD = 0.2
+
+
+# The most frequent function words of each candidate. Counting them settles ordinary
+# news text in microseconds; simplemma's dictionaries (10-20 ms an article) are asked
+# only when the count is not clear-cut, e.g. for short or mixed-language text.
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "de": frozenset(
+        "der die das und ist nicht ein eine einen dem den des mit sich auf für von zu im"
+        " auch als wie wurde wurden hat haben sind bei aus nach noch über".split()
+    ),
+    "en": frozenset(
+        "the and of to is was were that with for on are it by from has have this which"
+        " be at as an not said after their been".split()
+    ),
+    "fr": frozenset(
+        "le la les et des est une dans que qui pour pas sur au aux du ce sont par avec"
+        " il elle été ont mais plus".split()
+    ),
+    "es": frozenset(
+        "el los las y del que en por con una para es se no al lo como su más pero fue"
+        " sus han este".split()
+    ),
+    "it": frozenset(
+        "il lo gli e di che per una con non sono della del nel alla le si è anche come"
+        " più ma stato dei".split()
+    ),
+    "nl": frozenset(
+        "de het een en van is dat op te niet met voor zijn er aan ook als bij door naar"
+        " om werd wordt heeft".split()
+    ),
+    "pl": frozenset(
+        "i w na z że do się nie jest to o od po przez jak ale za dla są był była już".split()
+    ),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+MIN_FUNCTION_SHARE = 0.12
+MIN_FUNCTION_WORDS = 8
+
+
+def _by_function_words(sample: str) -> str | None:
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if len(words) < MIN_FUNCTION_WORDS * 3:
+        return None
+    counts = sorted(
+        (
+            (sum(w in vocabulary for w in words), code)
+            for code, vocabulary in FUNCTION_WORDS.items()
+        ),
+        reverse=True,
+    )
+    (best, code), (runner_up, _) = counts[0], counts[1]
+    if (
+        best >= MIN_FUNCTION_WORDS
+        and best >= MIN_FUNCTION_SHARE * len(words)
+        and best >= 2 * runner_up
+    ):
+        return code
+    return None
 
 
 def detect_language(text: str) -> str | None:
@@ -21,6 +81,9 @@ def detect_language(text: str) -> str | None:
     sample = text[:SAMPLE_CHARS]
     if len(text) > SAMPLE_CHARS and " " in sample:
         sample = sample.rsplit(" ", 1)[0]
+    quick = _by_function_words(sample)
+    if quick is not None:
+        return quick
     # low_memory: the streaming dictionaries load in under half the time, same answers.
     scores = [
         (code, score)
