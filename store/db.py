@@ -48,7 +48,9 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise StoreUnwritable(f"{file.parent}: cannot create folder: {error.strerror}") from error
+                raise StoreUnwritable(
+                    f"{file.parent}: cannot create folder: {error.strerror}"
+                ) from error
     try:
         conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
