@@ -83,17 +83,19 @@ def test_query_only_database_refuses_clearly_and_recovers(seeded: tuple[Path, in
 )
 def test_read_only_file_refuses_clearly(seeded: tuple[Path, int]) -> None:
     path, doc_id = seeded
-    with Session(path, "alice") as session:
-        mode = path.stat().st_mode
-        for file in [path, *path.parent.glob(path.name + "-*")]:
-            file.chmod(stat.S_IRUSR | stat.S_IRGRP)
-        try:
+    mode = path.stat().st_mode
+    # A connection opened before the chmod keeps its writable descriptor: open one after.
+    path.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        with Session(path, "alice") as session:
+            assert len(session.spans(doc_id)) == 2
             with pytest.raises(StoreUnwritable) as caught:
                 session.add_span(doc_id, 20, 30, "CLAIM")
             _assert_one_clear_line(caught.value, "read-only")
-        finally:
-            for file in [path, *path.parent.glob(path.name + "-*")]:
-                file.chmod(mode)
+            assert not session.db.conn.in_transaction
+    finally:
+        path.chmod(mode)
+    with Session(path, "alice") as session:
         session.add_span(doc_id, 20, 30, "CLAIM")
     assert _stored(path) == [*BEFORE, (20, 30, "CLAIM")]
 
