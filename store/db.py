@@ -9,6 +9,7 @@ retries a bounded number of times when another annotator holds the lock.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import sqlite3
 import time
@@ -101,8 +102,23 @@ def translate_error(error: sqlite3.Error, where: str = "database") -> ClaimdeskE
     if "not a database" in lowered or "malformed" in lowered:
         return ClaimdeskError(f"{where}: not a usable claimdesk database ({message})")
     if "unable to open" in lowered:
+        if _read_only_place(where):
+            # A WAL database needs its -shm/-wal files beside it even to be read.
+            return StoreUnwritable(
+                f"{where}: database is read-only (its file or folder cannot be written);"
+                " nothing was changed"
+            )
         return StoreUnwritable(f"{where}: cannot open database file")
     return ClaimdeskError(f"{where}: {message}")
+
+
+def _read_only_place(where: str) -> bool:
+    """Whether ``where`` is an existing file that cannot be written, or sits in such a folder."""
+    file = Path(where)
+    try:
+        return file.is_file() and not (os.access(file, os.W_OK) and os.access(file.parent, os.W_OK))
+    except (OSError, ValueError):
+        return False
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

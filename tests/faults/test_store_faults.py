@@ -177,6 +177,27 @@ def test_full_file_system_gives_one_message_and_keeps_what_was_stored(tmp_path: 
         conn.close()
 
 
+def test_read_only_file_system_says_read_only_and_nothing_is_lost(tmp_path: Path) -> None:
+    with _small_tmpfs(tmp_path / "media") as folder:
+        path = folder / "shared.db"
+        doc_id = prepare(path)
+        with Session(path, "alice") as session:
+            session.add_span(doc_id, 0, 8, "CLAIM")
+        remount = subprocess.run(
+            ["mount", "-o", "remount,ro", str(folder)], capture_output=True, check=False
+        )
+        if remount.returncode != 0:
+            pytest.skip("cannot remount read-only here")
+        with pytest.raises(StoreUnwritable) as caught:
+            Session(path, "alice")
+        _assert_one_clear_line(caught.value, "shared.db", "read-only", "nothing was changed")
+        subprocess.run(["mount", "-o", "remount,rw", str(folder)], check=True)
+        with Session(path, "alice") as session:
+            assert [(s.start, s.end) for s in session.spans(doc_id)] == [(0, 8)]
+            session.add_span(doc_id, 9, 10, "FIGURE")
+        assert _integrity(path) == ["ok"]
+
+
 def test_lock_held_past_the_timeout_says_so_and_recovers(
     seeded: tuple[Path, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
