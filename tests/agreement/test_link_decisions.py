@@ -116,3 +116,21 @@ def test_a_deleted_link_keeps_no_decision(db: sqlite_utils.Database, links: list
         db.execute("DELETE FROM links WHERE id = ?", [first])
         action.record("links", {"id": first}, {"status": "accepted"}, None)
     assert link_decisions(db) == {}
+
+
+def test_decisions_made_through_the_linking_api(db: sqlite_utils.Database) -> None:
+    from store.linking.decisions import link_spans, reject_link
+
+    a = add_document(db, A_TEXT, name="a.txt", outlet="one")
+    b = add_document(db, B_TEXT, name="b.txt", outlet="two")
+    with user_action(db, "alice", "link") as action:
+        first = link_spans(action, (a, 0, 44), (b, 0, 41))
+    with user_action(db, "alice", "link") as action:
+        link_spans(action, (a, 45, 65), (b, 42, 64), status="rejected")
+    with user_action(db, "bob", "reject") as action:
+        reject_link(action, first.id)
+    with user_action(db, "bob", "link") as action:
+        # The same pair named the other way round is the same link.
+        link_spans(action, (b, 42, 64), (a, 45, 65), status="rejected")
+    (pair,) = agreement(db, annotators=["alice", "bob"]).links
+    assert (pair.both_decided, pair.agreed) == (2, 1)
