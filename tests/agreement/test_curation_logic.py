@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlite_utils
 
@@ -101,3 +103,27 @@ def test_gold_name_is_configurable(db: sqlite_utils.Database, doc: int) -> None:
         curation.disagreements(db, doc, annotators=["alice", "gold"])
     with pytest.raises(ClaimdeskError, match="no version"):
         curation.choose(db, first, "zed", curator="cur")
+
+
+def test_gold_spans_export_with_annotator_gold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from claimdesk.cli import main
+    from store.db import connect
+
+    path = tmp_path / "curated.db"
+    database = connect(path)
+    try:
+        doc_id = add_document(database, TEXT, name="flood.txt")
+    finally:
+        database.close()
+    with Session(path, "alice") as alice, Session(path, "bob") as bob:
+        alice.add_span(doc_id, 6, 14, "SOURCE")
+        bob.add_span(doc_id, 6, 14, "QUOTE")
+        item = curation.disagreements(alice.db, doc_id)[0]
+        curation.choose(alice.db, item, "bob", curator="carol")
+    assert main(["--db", str(path), "export", "--format", "jsonl", "--annotator", "gold"]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(s["start"], s["end"], s["label"]) for s in record["spans"]] == [(6, 14, "QUOTE")]
