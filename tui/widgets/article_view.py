@@ -32,6 +32,11 @@ from tui.widgets.line_index import LineIndex, text_cells
 
 VIEW_ACTIONS = ("move(", "select(", "select_sentence", "clear_selection", "toggle_snap")
 _WRAP_TICK_CHARS = 60_000
+_PLAIN = Style()
+_SELECTED = Style(reverse=True)
+_CURSOR_FOCUSED = Style(reverse=True, bold=True)
+_CURSOR_UNFOCUSED = Style(underline=True)
+_CURSOR_IN_SELECTION = Style(reverse=False, underline=True, bold=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +96,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._wrap_timer: Timer | None = None
         self._dragging = False
         self._base_style: Style | None = None
+        self._span_styles: dict[tuple[str, bool], Style] = {}
         self._coverage: float | None = None
 
     # Data in -------------------------------------------------------------------
@@ -161,6 +167,7 @@ class ArticleView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._base_style = None
+        self._span_styles.clear()
         self._cache.clear()
 
     @property
@@ -186,20 +193,26 @@ class ArticleView(ScrollView, can_focus=True):
     def _styles(self) -> tuple[Style, Style, Style]:
         """Selection, cursor-in-text and cursor-in-selection styles: attributes, not colour
         alone, so they show in monochrome and with NO_COLOR."""
-        focused = self.has_focus
-        cursor = Style(reverse=True, bold=True) if focused else Style(underline=True)
-        return Style(reverse=True), cursor, Style(reverse=False, underline=True, bold=True)
+        if self.has_focus:
+            return _SELECTED, _CURSOR_FOCUSED, _CURSOR_IN_SELECTION
+        return _SELECTED, _CURSOR_UNFOCUSED, _CURSOR_IN_SELECTION
 
     def _span_style(self, covering: list[SpanMark], base: Style) -> Style:
         if not covering:
-            return Style()
+            return _PLAIN
         inner = min(covering, key=lambda s: (s.end - s.start, s.id))
         nested = len(covering) > 1
-        if self.app.no_color:
-            return Style(underline=True, bold=nested)
-        background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
-        tint = background.blend(Color.parse(inner.colour), 0.45)
-        return Style(bgcolor=tint.rich_color, underline=nested)
+        key = (inner.colour, nested)
+        style = self._span_styles.get(key)
+        if style is None:
+            if self.app.no_color:
+                style = Style(underline=True, bold=nested)
+            else:
+                background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+                tint = background.blend(Color.parse(inner.colour), 0.45)
+                style = Style(bgcolor=tint.rich_color, underline=nested)
+            self._span_styles[key] = style
+        return style
 
     def _build_line(self, line: int, base: Style) -> Strip:
         start, end = self._index.line_range(line)
