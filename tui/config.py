@@ -13,6 +13,7 @@ unless ``$CLAIMDESK_CONFIG`` names another; a missing file means all defaults::
     theme = "textual-dark"
     annotator = "alice"
     label_file = "labels.toml"   # relative to this file
+    gold_name = "gold"           # who curated spans are written as
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Config:
     theme: str | None = None
     annotator: str | None = None
     label_file: Path | None = None
+    gold_name: str | None = None
 
 
 _FIELDS: dict[str, str] = {
@@ -56,6 +58,7 @@ _FIELDS: dict[str, str] = {
     "theme": "a Textual theme name",
     "annotator": "an annotator name",
     "label_file": "a path to a label TOML file",
+    "gold_name": "the annotator name curated spans are written as",
 }
 
 

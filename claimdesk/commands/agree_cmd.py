@@ -9,6 +9,7 @@ from typing import Any
 from claimdesk.commands.common import common_parent, open_session
 from store.agreement import AgreementReport, Scores, agreement
 from store.curation import DEFAULT_GOLD
+from tui.config import load_config
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -46,13 +47,18 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--gold-name",
-        default=DEFAULT_GOLD,
         metavar="NAME",
-        help=f"curated annotator left out by default (default: {DEFAULT_GOLD})",
+        help=f"curated annotator left out by default (default: gold_name in the config"
+        f" file, else {DEFAULT_GOLD})",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
     return parser
+
+
+def configured_gold_name() -> str:
+    """``gold_name`` from the config file, else ``gold``."""
+    return load_config().gold_name or DEFAULT_GOLD
 
 
 def _num(value: float | None) -> str:
@@ -145,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
             annotators=args.annotators,
             labels=args.label,
             documents=args.doc,
-            exclude=[args.gold_name],
+            exclude=[args.gold_name or configured_gold_name()],
         )
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, sort_keys=True))

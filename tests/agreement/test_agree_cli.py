@@ -73,3 +73,18 @@ def test_errors_are_one_line_with_exit_1(db_path: Path, capsys: pytest.CaptureFi
     assert "at least two annotators" in capsys.readouterr().err
     assert main(["--db", str(db_path), "agree", "--doc", "missing.txt"]) == 1
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_gold_name_from_the_config_file_is_left_out(
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('gold_name = "bob"\n', encoding="utf-8")
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(config))
+    assert main(["--db", str(db_path), "agree", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["annotators"] == ["alice", "gold"]
+    assert main(["--db", str(db_path), "agree", "--gold-name", "gold", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["annotators"] == ["alice", "bob"]

@@ -104,3 +104,23 @@ def test_parse_spans_names_the_bad_entry() -> None:
         parse_spans("1-2 NOPE", labels, 20)
     with pytest.raises(Exception, match="outside the document"):
         parse_spans("5-30 CLAIM", labels, 20)
+
+
+async def test_gold_name_comes_from_the_config_file(
+    disputed: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, doc = disputed
+    config = tmp_path / "config.toml"
+    config.write_text('gold_name = "adjudicated"\n', encoding="utf-8")
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(config))
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        assert "Curating as adjudicated" in _screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    with Session(path, "x") as session:
+        assert [(s.start, s.label) for s in session.spans(doc, annotators=["adjudicated"])] == [
+            (6, "SOURCE")
+        ]

@@ -26,6 +26,7 @@ from store.curation import DEFAULT_GOLD, Disagreement, SpanTriple
 from store.errors import ClaimdeskError
 from store.model import Document
 from tui.bindings import bindings_for
+from tui.config import load_config
 from tui.safe_text import safe_text, visible
 
 if TYPE_CHECKING:
@@ -33,6 +34,15 @@ if TYPE_CHECKING:
 
 CONTEXT_CHARS = 40
 _ENTRY = re.compile(r"^\s*(\d+)\s*[-–:]\s*(\d+)\s+(\S+)\s*$")
+
+
+def configured_gold_name() -> str:
+    """``gold_name`` from the config file, else ``gold``; a broken config falls back too
+    (the keymap loader has already reported it)."""
+    try:
+        return load_config().gold_name or DEFAULT_GOLD
+    except ClaimdeskError:
+        return DEFAULT_GOLD
 
 
 def parse_spans(text: str, labels: set[str], length: int) -> list[SpanTriple]:
@@ -123,10 +133,10 @@ class CurationScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("curation")  # type: ignore[assignment]
 
-    def __init__(self, doc_id: int, *, gold: str = DEFAULT_GOLD) -> None:
+    def __init__(self, doc_id: int, *, gold: str | None = None) -> None:
         super().__init__()
         self.doc_id = doc_id
-        self.gold = gold
+        self.gold = gold or configured_gold_name()
         self.items: list[Disagreement] = []
         self.rejected: set[tuple[int, int]] = set()
 
