@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -55,7 +56,7 @@ def corpus(tmp_path: Path) -> Corpus:
     return Corpus(tmp_path / "claimdesk.db")
 
 
-def screen_lines(app: App[object]) -> list[str]:
+def screen_lines(app: App[Any]) -> list[str]:
     """The characters currently on the app's screen, one string per row."""
     # The compositor is what the terminal receives; reading it is the closest a test gets
     # to "what the user sees" without a real terminal.
@@ -63,11 +64,11 @@ def screen_lines(app: App[object]) -> list[str]:
     return [strip.text for strip in strips]
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     return "\n".join(screen_lines(app))
 
 
-async def settle(pilot: Pilot[object]) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Wait until the app's store workers have finished and their messages are handled."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

@@ -117,7 +117,9 @@ async def test_navigation_keys_and_enter_open_one(corpus: Corpus) -> None:
 
 def library_first_id(corpus: Corpus) -> int:
     with corpus.session() as session:
-        return int(session.overview()[0]["id"])
+        first = session.overview()[0]["id"]
+    assert isinstance(first, int)
+    return first
 
 
 async def test_markup_in_titles_and_outlets_is_literal(corpus: Corpus) -> None:

@@ -339,7 +339,10 @@ class ArticleView(ScrollView, can_focus=True):
             if self._goal_cell is None:
                 self._goal_cell = index.cell_of(cursor)
             step = 1 if unit == "line" else max(1, self.scrollable_content_region.height - 1)
-            target = max(0, line + direction * step)
+            target = line + direction * step
+            if target < 0:
+                # Up from the first line goes to the start, as in a text editor.
+                return 0
             if not index.ensure_line(target):
                 return len(text) if direction > 0 else cursor
             if unit == "page":
