@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.conftest import Corpus, screen_text, settle
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.library import DocumentTable, LibraryScreen, fuzzy_order
@@ -130,3 +132,14 @@ async def test_markup_in_titles_and_outlets_is_literal(corpus: Corpus) -> None:
         text = screen_text(app)
         assert "[@click=app.q…" in text
         assert "[bold]x[/].txt" in text
+
+
+async def test_long_lists_are_capped_and_say_so(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.library.MAX_ROWS", 1)
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(140, 24)) as pilot:
+        await settle(pilot)
+        assert len(library(app).shown) == 1
+        assert "showing 1 of 2 (filter to narrow)" in screen_text(app)

@@ -45,6 +45,7 @@ COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("annotators", "Annotators", 16, True),
 )
 WIDE_LIBRARY = 110
+MAX_ROWS = 500
 
 
 class DocumentTable(DataTable[Text]):
@@ -90,6 +91,7 @@ class LibraryScreen(Screen[None]):
         super().__init__()
         self.rows: list[dict[str, Any]] = []
         self.shown: list[dict[str, Any]] = []
+        self.matches = 0
         self.marked: list[int] = []
         self.sort_index = 0
         self.text_search = False
@@ -176,7 +178,10 @@ class LibraryScreen(Screen[None]):
                     str(row.get(column) or "").lower() if column != "spans" else -int(row["spans"])
                 ),
             )
-        self.shown = rows
+        self.matches = len(rows)
+        # A DataTable row costs ~0.2 ms to add; the cap keeps every keystroke in the filter
+        # box fast on a corpus of tens of thousands of articles.
+        self.shown = rows = rows[:MAX_ROWS]
         width = self.size.width
         columns = [c for c in COLUMNS if not c[3] or width >= WIDE_LIBRARY]
         if width != self._columns_for:
@@ -222,7 +227,9 @@ class LibraryScreen(Screen[None]):
         sort_name = SORT_KEYS[self.sort_index][0]
         text = Text(
             f"{len(self.rows)} documents · {done} done · {spans} spans · "
-            f"showing {len(self.shown)} · marked {len(self.marked)} · "
+            f"showing {len(self.shown)}"
+            + (f" of {self.matches} (filter to narrow)" if self.matches > len(self.shown) else "")
+            + f" · marked {len(self.marked)} · "
             f"filter: {mode} · sort: {sort_name}"
         )
         self.query_one("#library-counts", Static).update(text)
