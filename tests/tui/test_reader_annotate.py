@@ -158,6 +158,7 @@ async def test_annotator_filter_hides_other_peoples_spans(corpus: Corpus) -> Non
         await pilot.press("a")
         assert reader(app).annotator_filter == "mine"
         assert view.span_ids_at(0) == []
+        assert "spans: mine" in screen_text(app)
         await pilot.press("a")
         assert reader(app).annotator_filter == "others"
         assert len(view.span_ids_at(0)) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import ARTICLE_A, Corpus
+from tests.tui.conftest import ARTICLE_A, Corpus, screen_text
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_view import ArticleView
@@ -36,6 +36,7 @@ async def test_character_word_sentence_paragraph_and_document_moves(corpus: Corp
         assert view.cursor == len("The ")
         await pilot.press("full_stop")
         assert view.cursor == SECOND_SENTENCE
+        assert "sentence 2/5 · offset 46/187" in screen_text(app)
         await pilot.press("comma")
         assert view.cursor == 0
         await pilot.press("ctrl+down")

@@ -152,6 +152,7 @@ class ReaderScreen(Screen[None]):
         ]
 
     def _show_pane(self, pane: ArticlePane) -> None:
+        pane.shown = "" if self.annotator_filter == "all" else f"spans: {self.annotator_filter}"
         status = self.claimdesk.session.status(pane.document.id)
         pane.show_header(status, pane.view.coverage())
         pane.show_status(

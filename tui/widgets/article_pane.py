@@ -15,7 +15,12 @@ STATUS_TEXT: dict[str, str] = {"todo": "todo", "in_progress": "in progress", "do
 
 
 def header_text(
-    document: Document, status: DocumentStatus, coverage: float, width: int, position: str = ""
+    document: Document,
+    status: DocumentStatus,
+    coverage: float,
+    width: int,
+    position: str = "",
+    shown: str = "",
 ) -> Text:
     """Outlet · date · status · progress, then the title, all shown literally.
 
@@ -29,6 +34,7 @@ def header_text(
             (document.published or "")[:10],
             STATUS_TEXT.get(status, status),
             f"{coverage:.0%} of sentences",
+            shown,
         )
         if part
     )
@@ -58,7 +64,11 @@ def status_text(view: ArticleView, spans: dict[str, Span], snap_words: bool) -> 
     if selection:
         start, end = selection
         return Text(f"selected {start}–{end} ({end - start} chars) · snap {snap}")
-    return Text(f"offset {view.cursor}/{len(view.text)} · snap {snap}", style="dim")
+    where = f"offset {view.cursor}/{len(view.text)}"
+    sentence = view.sentence_number()
+    if sentence is not None:
+        where = f"sentence {sentence}/{len(view.sentences)} · {where}"
+    return Text(f"{where} · snap {snap}", style="dim")
 
 
 class ArticlePane(Vertical):
@@ -69,6 +79,7 @@ class ArticlePane(Vertical):
         self.document = document
         self._header_state: tuple[DocumentStatus, float] | None = None
         self.position = ""
+        self.shown = ""
 
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-header")
@@ -82,7 +93,7 @@ class ArticlePane(Vertical):
     def show_header(self, status: DocumentStatus, coverage: float) -> None:
         self._header_state = (status, coverage)
         width = self.query_one(".pane-header", Static).content_region.width or self.size.width
-        text = header_text(self.document, status, coverage, width, self.position)
+        text = header_text(self.document, status, coverage, width, self.position, self.shown)
         self.query_one(".pane-header", Static).update(text)
 
     def on_resize(self) -> None:

@@ -8,7 +8,7 @@ same length, so offset ``i`` is always the ``i``-th drawn character.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import ClassVar
@@ -84,6 +84,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = ""
         self.display_text = ""
         self.sentences: list[tuple[int, int]] = []
+        self._sentence_starts: list[int] = []
         self.spans: list[SpanMark] = []
         self._span_starts: list[int] = []
         self._longest_span = 0
@@ -105,6 +106,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = text
         self.display_text = visible(text)
         self.sentences = sentences
+        self._sentence_starts = [start for start, _ in sentences]
         self.cursor = 0
         self.mark = None
         self._set_spans(spans)
@@ -401,6 +403,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _covered(self, start: int, end: int) -> bool:
         return any(s.start < end and s.end > start for s in self._spans_between(start, end))
+
+    def sentence_number(self) -> int | None:
+        """1-based number of the sentence holding the cursor (None between sentences)."""
+        index = bisect_right(self._sentence_starts, self.cursor) - 1
+        if index >= 0 and self.cursor < self.sentences[index][1]:
+            return index + 1
+        return None
 
     def next_unannotated_sentence(self) -> tuple[int, int] | None:
         for start, end in self.sentences:
