@@ -103,11 +103,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _summary(name: str, target: str, stats: ExportStats) -> str:
-    parts = [f"{stats.documents} document(s)", f"{stats.spans} span(s)"]
-    if stats.links:
-        parts.append(f"{stats.links} link(s)")
-    if stats.records:
-        parts.append(f"{stats.records} record(s)")
+    counts = [
+        (stats.documents, "document(s)"),
+        (stats.spans, "span(s)"),
+        (stats.links, "link(s)"),
+        (stats.records, "record(s)"),
+    ]
+    parts = [f"{n} {what}" for n, what in counts if n] or ["nothing"]
     where = "stdout" if target == STDOUT else target
     return f"exported {', '.join(parts)} as {name} to {where}"
 

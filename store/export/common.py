@@ -328,6 +328,10 @@ def fact_clusters(db: sqlite_utils.Database) -> dict[ClaimKey, str]:
     # Imported here: store.linking.clusters imports cluster_id from this module.
     from store.linking.clusters import clusters
 
+    if not db.conn.execute("SELECT 1 FROM links WHERE status = 'accepted' LIMIT 1").fetchone():
+        # clusters() reads every document's name; a corpus without facts needs none.
+        return {}
+
     return {
         (claim.source_name, claim.start, claim.end): cluster.id
         for cluster in clusters(db)
