@@ -1,0 +1,357 @@
+"""TUI speed: time to first screen, keystroke-to-screen latency, scrolling a 1 MB article.
+
+    python benchmarks/tui_bench.py                  # headless figures + a real terminal
+    python benchmarks/tui_bench.py --size-mb 1 --repeat 200 --no-terminal
+
+Headless figures run the app from ``tui.app.create_app`` under ``run_test()`` and
+time each frame the app hands to its driver: the benchmark wraps ``App._display``
+(a Textual internal, instrumented here only) and encodes every update to terminal
+bytes as a real terminal driver would, so a "frame" includes that work. Latency is
+from posting the key event to the end of the first frame after it; Textual paces
+frames at 60 per second, so up to one frame period of waiting is part of it.
+
+The real-terminal figure starts the installed ``claimdesk`` in tmux and polls the
+screen until the article title shows: Python start-up and imports included.
+
+Targets (issue 3): on screen within 1 s; a keystroke on screen within one frame
+(≤ 16 ms) on the 1 MB article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rich.console import Console
+from textual._compositor import CompositorUpdate
+from textual.pilot import Pilot
+
+from store.db import connect
+from store.importer import import_paths
+from store.paths import sample_corpus_path
+from store.session import Session
+from tui.app import ClaimdeskApp, create_app
+from tui.keymap import load_keymap
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+
+SIZE = (120, 40)
+KEYMAP = load_keymap("default")
+
+
+def key(action_id: str) -> str:
+    return KEYMAP[action_id].split(",")[0]
+
+
+# A 1 MB article ------------------------------------------------------------------------
+
+SUBJECTS_EN = ["The mayor", "Officials", "The river authority", "Residents", "Police", "Dr. Weber"]
+VERBS_EN = ["said", "warned", "confirmed", "estimated", "reported", "denied"]
+OBJECTS_EN = [
+    "that about {n:,} people had left the lower town",
+    "the levee near the U.S. consulate would hold until Friday",
+    "damage of {n:,} euros, e.g. to roads and bridges",
+    "that the water had risen by {d} metres since Monday",
+    "the evacuation of {n:,} homes on the western bank",
+]
+SUBJECTS_DE = ["Die Bürgermeisterin", "Die Behörden", "Anwohner", "Die Polizei", "Dr. Krause"]
+VERBS_DE = ["sagte", "warnte", "bestätigte", "schätzte", "berichtete", "bestritt"]
+OBJECTS_DE = [
+    "dass rund {n:.0f} Menschen die Unterstadt verlassen hätten",
+    "am {day}. Januar seien z. B. {n:.0f} Sandsäcke verteilt worden",
+    "einen Schaden von {d} Millionen Euro u. a. an Straßen",
+    "„Wir haben so etwas seit {year} nicht erlebt“",
+]
+
+
+def news_sentence(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        obj = rng.choice(OBJECTS_EN).format(
+            n=rng.randint(100, 90_000), d=round(rng.uniform(0.5, 6.5), 1)
+        )
+        return f"{rng.choice(SUBJECTS_EN)} {rng.choice(VERBS_EN)} {obj}."
+    obj = rng.choice(OBJECTS_DE).format(
+        n=rng.randint(100, 90_000),
+        d=str(round(rng.uniform(0.5, 9.5), 1)).replace(".", ","),
+        day=rng.randint(1, 28),
+        year=rng.randint(1950, 2015),
+    )
+    return f"{rng.choice(SUBJECTS_DE)} {rng.choice(VERBS_DE)}, {obj}."
+
+
+def big_article(target_chars: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    paragraphs: list[str] = []
+    size = 0
+    while size < target_chars:
+        paragraph = " ".join(news_sentence(rng) for _ in range(rng.randint(3, 7)))
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 2
+    return "Title: Flood special, every report\nOutlet: Bench Wire\n\n" + "\n\n".join(paragraphs)
+
+
+def make_database(root: Path, size_mb: float) -> tuple[Path, int, list[int]]:
+    """Sample corpus plus one generated article of ``size_mb`` million characters."""
+    article = root / "flood-special.txt"
+    article.write_text(big_article(int(size_mb * 1_000_000)), encoding="utf-8")
+    db_path = root / "bench.db"
+    started = time.perf_counter()
+    database = connect(db_path)
+    try:
+        import_paths(database, [sample_corpus_path(), article])
+    finally:
+        database.close()
+    print(
+        f"setup: imported sample corpus + {size_mb:g} MB article in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    with Session(db_path, "bench") as session:
+        big = session.find_document(article.name)
+        sample = [info.id for info in session.documents() if info.id != big.id][:2]
+        print(
+            f"setup: article has {len(big.text):,} characters, "
+            f"{len(session.sentences(big.id)):,} sentences"
+        )
+    return db_path, big.id, sample
+
+
+# Frame timing ------------------------------------------------------------------------
+
+
+@dataclass
+class Frames:
+    """When each frame finished, and which screen it showed."""
+
+    times: list[float] = field(default_factory=list)
+    screens: list[str] = field(default_factory=list)
+    console: Console = field(default_factory=lambda: Console(force_terminal=True, width=200))
+
+    def attach(self, app: ClaimdeskApp) -> None:
+        original: Callable[..., Any] = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            if isinstance(renderable, CompositorUpdate):
+                renderable.render_segments(self.console)  # the bytes a terminal would get
+            original(screen, renderable)
+            self.times.append(time.perf_counter())
+            self.screens.append(type(screen).__name__)
+
+        app._display = display  # type: ignore[method-assign]
+
+    async def first_after(self, t0: float, timeout: float = 2.0) -> float | None:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            later = [moment for moment in self.times[-8:] if moment > t0]
+            if later:
+                return later[0]
+            await asyncio.sleep(0.0005)
+        return None
+
+
+async def press_timed(pilot: Pilot[Any], frames: Frames, name: str) -> float | None:
+    """Milliseconds from posting ``name`` to the end of the first frame after it."""
+    t0 = time.perf_counter()
+    await pilot.press(name)
+    shown = await frames.first_after(t0)
+    return None if shown is None else (shown - t0) * 1000
+
+
+def summary(label: str, values: list[float] | list[float | None]) -> None:
+    got = sorted(v for v in values if v is not None)
+    missing = len(values) - len(got)
+    if not got:
+        print(f"{label:<44} no frame")
+        return
+    p95 = got[min(len(got) - 1, round(0.95 * (len(got) - 1)))]
+    extra = f" ({missing} without a frame)" if missing else ""
+    print(
+        f"{label:<44} n={len(got):>4}  median {statistics.median(got):7.2f} ms"
+        f"  p95 {p95:7.2f} ms  max {got[-1]:7.2f} ms{extra}"
+    )
+
+
+# Measurements --------------------------------------------------------------------------
+
+
+async def first_screen(db: Path, doc_ids: list[int] | None, expect: type, runs: int) -> list[float]:
+    """From constructing the app to the first frame of the ``expect`` screen."""
+    results: list[float] = []
+    for _ in range(runs):
+        frames = Frames()
+        t0 = time.perf_counter()
+        app = create_app(db, "bench", doc_ids=doc_ids, keymap=KEYMAP)
+        frames.attach(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for moment, screen in zip(frames.times, frames.screens, strict=True):
+                if screen == expect.__name__:
+                    results.append((moment - t0) * 1000)
+                    break
+    return results
+
+
+async def keystrokes(db: Path, big: int, repeat: int) -> None:
+    frames = Frames()
+    app = create_app(db, "bench", doc_ids=[big], keymap=KEYMAP)
+    frames.attach(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.view
+        length = len(view.text)
+
+        for action_id, count in (
+            ("reader.cursor_down", repeat),
+            ("reader.cursor_right", repeat),
+            ("reader.word_next", repeat),
+            ("reader.sentence_next", repeat // 2),
+            ("reader.paragraph_next", repeat // 2),
+            ("reader.select_down", repeat // 2),
+        ):
+            values = [await press_timed(pilot, frames, key(action_id)) for _ in range(count)]
+            summary(f"key {action_id} ({key(action_id)})", values)
+            await pilot.press(key("reader.clear_selection"))
+
+        # Far into the document, then tag sentence after sentence there.
+        await pilot.press(key("reader.doc_end"))
+        await pilot.press(key("reader.doc_start"))
+        for _ in range(200):
+            await pilot.press(key("reader.paragraph_next"))
+        select: list[float | None] = []
+        tag: list[float | None] = []
+        undo: list[float | None] = []
+        for _ in range(max(10, repeat // 10)):
+            await pilot.press(key("reader.sentence_next"))
+            select.append(await press_timed(pilot, frames, key("reader.select_sentence")))
+            tag.append(await press_timed(pilot, frames, key("reader.label_1")))
+        for _ in range(5):
+            undo.append(await press_timed(pilot, frames, key("app.undo")))
+        summary("select sentence (s)", select)
+        summary("tag with label 1 (commit + redraw)", tag)
+        summary("undo (ctrl+z)", undo)
+        print(f"  cursor at {view.cursor:,} of {length:,}")
+
+
+async def scroll_through(db: Path, big: int) -> None:
+    frames = Frames()
+    started = time.perf_counter()
+    app = create_app(db, "bench", doc_ids=[big], keymap=KEYMAP)
+    frames.attach(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        opened = next(
+            t for t, s in zip(frames.times, frames.screens, strict=True) if s == "ReaderScreen"
+        )
+        label = "open the article (construct app → first reader frame)"
+        print(f"{label:<56}{(opened - started) * 1000:8.1f} ms")
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.view
+        length = len(view.text)
+        jump = await press_timed(pilot, frames, key("reader.doc_end"))
+        label = "jump to the end from the start (ctrl+end)"
+        print(f"{label:<56}{jump or float('nan'):8.1f} ms")
+        await pilot.press(key("reader.doc_start"))
+
+        pages: list[float | None] = []
+        t0 = time.perf_counter()
+        while view.cursor < length and len(pages) < 200_000:
+            pages.append(await press_timed(pilot, frames, key("reader.page_down")))
+        total = time.perf_counter() - t0
+        print(f"scroll start → end by page down: {len(pages):,} pages in {total:.1f} s")
+        summary("  per page down", pages)
+
+
+def real_terminal(db: Path, names: list[str], title: str, runs: int) -> list[float]:
+    """Milliseconds from starting the installed command in tmux to the title on screen."""
+    exe = Path(sys.executable).parent / "claimdesk"
+    if not exe.exists() or shutil.which("tmux") is None:
+        print("real terminal: skipped (needs tmux and the installed claimdesk command)")
+        return []
+    results: list[float] = []
+    socket = f"claimdesk-bench-{os.getpid()}"
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "CLAIMDESK_ANNOTATOR": "bench",
+        "CLAIMDESK_CONFIG": str(db.parent / "no-config.toml"),
+    }
+    for run in range(runs):
+        session = f"s{run}"
+        command = [str(exe), "--db", str(db), "read", *names]
+        t0 = time.perf_counter()
+        subprocess.run(
+            ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
+             "-x", str(SIZE[0]), "-y", str(SIZE[1]), *command],
+            check=True, env=env,
+        )  # fmt: skip
+        deadline = t0 + 20
+        while time.perf_counter() < deadline:
+            screen = subprocess.run(
+                ["tmux", "-L", socket, "capture-pane", "-p", "-t", session],
+                capture_output=True, text=True, env=env,
+            ).stdout  # fmt: skip
+            if title in screen:
+                results.append((time.perf_counter() - t0) * 1000)
+                break
+            time.sleep(0.005)
+        subprocess.run(["tmux", "-L", socket, "kill-session", "-t", session], env=env,
+                       capture_output=True)  # fmt: skip
+    subprocess.run(["tmux", "-L", socket, "kill-server"], env=env, capture_output=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size-mb", type=float, default=1.0, help="article size (million chars)")
+    parser.add_argument("--repeat", type=int, default=200, help="key presses per movement kind")
+    parser.add_argument("--runs", type=int, default=5, help="runs for time-to-first-screen")
+    parser.add_argument("--no-terminal", action="store_true", help="skip the tmux measurement")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        db, big, sample = make_database(root, args.size_mb)
+        print(f"\nterminal {SIZE[0]}x{SIZE[1]}, Textual headless, {os.cpu_count()} CPUs\n")
+        summary("first screen: library (headless)",
+                list(asyncio.run(first_screen(db, None, LibraryScreen, args.runs))))  # fmt: skip
+        summary("first screen: reader, 2 sample articles",
+                list(asyncio.run(first_screen(db, sample, ReaderScreen, args.runs))))  # fmt: skip
+        summary(f"first screen: reader, {args.size_mb:g} MB article",
+                list(asyncio.run(first_screen(db, [big], ReaderScreen, args.runs))))  # fmt: skip
+        if not args.no_terminal:
+            with Session(db, "bench") as session:
+                docs = [session.document(doc_id) for doc_id in sample]
+            values = real_terminal(
+                db,
+                [d.source_name for d in docs],
+                (docs[0].title or docs[0].source_name)[:20],
+                args.runs,
+            )
+            summary("first screen in tmux: installed command, 2 articles", list(values))
+            big_doc_name = "flood-special.txt"
+            values = real_terminal(db, [big_doc_name], "Flood special", args.runs)
+            summary(f"first screen in tmux: {args.size_mb:g} MB article", list(values))
+        print(f"\n{args.size_mb:g} MB article, keystroke → frame:")
+        asyncio.run(keystrokes(db, big, args.repeat))
+        print()
+        asyncio.run(scroll_through(db, big))
+
+
+if __name__ == "__main__":
+    main()
