@@ -355,7 +355,7 @@ def test_bad_registry_default_is_reported_at_the_registry(
 ) -> None:
     broken = ActionSpec("app.broken", "bell", "Broken", "ctrl+i")
     monkeypatch.setattr(keymap_module, "ACTIONS", (*ACTIONS, broken))
-    monkeypatch.setitem(keymap_module.BY_ID, broken.id, broken)
+    monkeypatch.setitem(BY_ID, broken.id, broken)
     path = write(tmp_path / "mine.toml", '[keys]\n"links.accept" = "plus"\n"links.reject" = "-"\n')
     with pytest.raises(KeymapError) as caught:
         load_keymap(str(path))
