@@ -17,7 +17,8 @@ from store.export.conll import spans_from_tags
 from store.export.tokens import tokenize
 from store.labels import ensure_default_labels
 from store.spans import create_span
-from tests.conftest import add_document
+from store.documents import insert_document
+from store.formats import ParsedArticle
 
 
 @pytest.fixture
@@ -26,6 +27,20 @@ def plain_db() -> sqlite_utils.Database:
     with write(db):
         ensure_default_labels(db)
     return db
+
+
+def add_document(
+    db: sqlite_utils.Database, text: str, name: str, sentences: list[tuple[int, int]] | None = None
+) -> int:
+    """A document whose sentences are given (the whole text by default), not segmented."""
+    with write(db):
+        doc_id = insert_document(db, ParsedArticle(name, text))
+        assert doc_id is not None
+        db.conn.executemany(
+            'INSERT INTO sentences (doc_id, start, "end") VALUES (?, ?, ?)',
+            [(doc_id, s, e) for s, e in (sentences or [(0, len(text))])],
+        )
+    return doc_id
 
 
 def _span(
@@ -98,7 +113,7 @@ def test_partial_tokens_and_sentence_crossing_spans(
     plain_db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
     text = "Prices rose sharply. Officials were surprised."
-    doc = add_document(plain_db, text, "a.txt")
+    doc = add_document(plain_db, text, "a.txt", [(0, 20), (21, 46)])
     _span(plain_db, doc, text, "ose sharply. Officials", "CLAIM", "x1")
     blocks = _conll(plain_db, tmp_path)
     assert blocks[1] == ["Prices\tO", "rose\tB-CLAIM", "sharply\tI-CLAIM", ".\tI-CLAIM"]
