@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 from store.changelog import user_action
 from store.db import connect, write
+from store.documents import insert_document
 from store.export import export
 from store.export.common import ExportOptions
 from store.export.conll import spans_from_tags
 from store.export.tokens import tokenize
+from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
 from store.spans import create_span
-from store.documents import insert_document
-from store.formats import ParsedArticle
 
 
 @pytest.fixture
