@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import sqlite_utils
@@ -24,17 +25,20 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _source_name_candidates(article: ParsedArticle) -> Iterator[str]:
+    yield article.source_name
+    if article.outlet:
+        yield f"{article.outlet}/{article.source_name}"
+    for number in range(2, 10_000):
+        yield f"{article.source_name}~{number}"
+
+
 def _unique_source_name(db: sqlite_utils.Database, article: ParsedArticle) -> str:
     """The article's file name, or, when another text holds it, a qualified variant."""
-    base = article.source_name
-    candidates = [base]
-    if article.outlet:
-        candidates.append(f"{article.outlet}/{base}")
-    candidates += [f"{base}~{n}" for n in range(2, 10_000)]
-    for name in candidates:
+    for name in _source_name_candidates(article):
         if not db.conn.execute("SELECT 1 FROM documents WHERE source_name = ?", [name]).fetchone():
             return name
-    raise ClaimdeskError(f"{base}: too many documents share this name")
+    raise ClaimdeskError(f"{article.source_name}: too many documents share this name")
 
 
 def insert_document(
@@ -157,7 +161,9 @@ def get_status(db: sqlite_utils.Database, doc_id: int, annotator: str) -> Docume
 
 def set_status(action: Action, doc_id: int, status: DocumentStatus) -> None:
     if status not in DOCUMENT_STATUSES:
-        raise ClaimdeskError(f"unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}")
+        raise ClaimdeskError(
+            f"unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}"
+        )
     db = action.db
     get_document(db, doc_id)
     key = {"doc_id": doc_id, "annotator": action.annotator}
@@ -174,10 +180,13 @@ def set_status(action: Action, doc_id: int, status: DocumentStatus) -> None:
         action.record("document_status", key, None, {"status": status, "updated_at": stamp})
     elif row[0] != status:
         db.execute(
-            "UPDATE document_status SET status = ?, updated_at = ? WHERE doc_id = ? AND annotator = ?",
+            "UPDATE document_status SET status = ?, updated_at = ?"
+            " WHERE doc_id = ? AND annotator = ?",
             [status, stamp, doc_id, action.annotator],
         )
         action.record(
-            "document_status", key, {"status": row[0], "updated_at": row[1]},
+            "document_status",
+            key,
+            {"status": row[0], "updated_at": row[1]},
             {"status": status, "updated_at": stamp},
         )
