@@ -137,6 +137,7 @@ class Frames:
     """When each frame finished, and which screen it showed."""
 
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     screens: list[str] = field(default_factory=list)
     console: Console = field(default_factory=lambda: Console(force_terminal=True, width=200))
 
@@ -148,58 +149,86 @@ class Frames:
                 renderable.render_segments(self.console)  # the bytes a terminal would get
             original(screen, renderable)
             self.times.append(time.perf_counter())
+            self.cpu.append(time.process_time())
             self.screens.append(type(screen).__name__)
 
         app._display = display  # type: ignore[method-assign]
 
-    async def first_after(self, t0: float, timeout: float = 2.0) -> float | None:
+    async def first_after(self, t0: float, timeout: float = 2.0) -> int | None:
+        """Index of the first frame that ended after ``t0``."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
-            later = [moment for moment in self.times[-8:] if moment > t0]
-            if later:
-                return later[0]
+            for index in range(max(0, len(self.times) - 8), len(self.times)):
+                if self.times[index] > t0:
+                    return index
             await asyncio.sleep(0.0005)
         return None
 
 
-async def press_timed(pilot: Pilot[Any], frames: Frames, name: str) -> float | None:
-    """Milliseconds from posting ``name`` to the end of the first frame after it."""
-    t0 = time.perf_counter()
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock milliseconds, and this process's CPU milliseconds over the same span.
+
+    The CPU figure is the app's own work (plus the test pilot's); unlike wall time it
+    barely changes when other processes load the machine.
+    """
+
+    wall: float
+    cpu: float | None = None
+
+
+async def press_timed(pilot: Pilot[Any], frames: Frames, name: str) -> Timing | None:
+    """From posting ``name`` to the end of the first frame after it."""
+    t0, c0 = time.perf_counter(), time.process_time()
     await pilot.press(name)
-    shown = await frames.first_after(t0)
-    return None if shown is None else (shown - t0) * 1000
+    index = await frames.first_after(t0)
+    if index is None:
+        return None
+    return Timing((frames.times[index] - t0) * 1000, (frames.cpu[index] - c0) * 1000)
 
 
-def summary(label: str, values: list[float] | list[float | None]) -> None:
-    got = sorted(v for v in values if v is not None)
+def _stats(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"{statistics.median(ordered):7.1f} {p95:7.1f} {ordered[-1]:7.1f}"
+
+
+def summary(label: str, values: list[Timing | None]) -> None:
+    """One row: wall median/p95/max, then CPU median/p95/max, in milliseconds."""
+    got = [v for v in values if v is not None]
     missing = len(values) - len(got)
     if not got:
-        print(f"{label:<44} no frame")
+        print(f"{label:<46} no frame")
         return
-    p95 = got[min(len(got) - 1, round(0.95 * (len(got) - 1)))]
-    extra = f" ({missing} without a frame)" if missing else ""
-    print(
-        f"{label:<44} n={len(got):>4}  median {statistics.median(got):7.2f} ms"
-        f"  p95 {p95:7.2f} ms  max {got[-1]:7.2f} ms{extra}"
-    )
+    cpu = [v.cpu for v in got if v.cpu is not None]
+    cpu_part = _stats(cpu) if cpu else f"{'-':>7} {'-':>7} {'-':>7}"
+    extra = f"  ({missing} without a frame)" if missing else ""
+    print(f"{label:<46} {len(got):>4}  {_stats([v.wall for v in got])}   {cpu_part}{extra}")
+
+
+def header() -> None:
+    print(f"{'':<46} {'n':>4}  {'wall ms: median  p95    max':<23}   cpu ms: median  p95    max")
 
 
 # Measurements --------------------------------------------------------------------------
 
 
-async def first_screen(db: Path, doc_ids: list[int] | None, expect: type, runs: int) -> list[float]:
+async def first_screen(
+    db: Path, doc_ids: list[int] | None, expect: type, runs: int
+) -> list[Timing | None]:
     """From constructing the app to the first frame of the ``expect`` screen."""
-    results: list[float] = []
+    results: list[Timing | None] = []
     for _ in range(runs):
         frames = Frames()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         app = create_app(db, "bench", doc_ids=doc_ids, keymap=KEYMAP)
         frames.attach(app)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            for moment, screen in zip(frames.times, frames.screens, strict=True):
+            for index, screen in enumerate(frames.screens):
                 if screen == expect.__name__:
-                    results.append((moment - t0) * 1000)
+                    wall = (frames.times[index] - t0) * 1000
+                    results.append(Timing(wall, (frames.cpu[index] - c0) * 1000))
                     break
     return results
 
@@ -232,9 +261,9 @@ async def keystrokes(db: Path, big: int, repeat: int) -> None:
         await pilot.press(key("reader.doc_start"))
         for _ in range(200):
             await pilot.press(key("reader.paragraph_next"))
-        select: list[float | None] = []
-        tag: list[float | None] = []
-        undo: list[float | None] = []
+        select: list[Timing | None] = []
+        tag: list[Timing | None] = []
+        undo: list[Timing | None] = []
         for _ in range(max(10, repeat // 10)):
             await pilot.press(key("reader.sentence_next"))
             select.append(await press_timed(pilot, frames, key("reader.select_sentence")))
@@ -265,10 +294,10 @@ async def scroll_through(db: Path, big: int) -> None:
         length = len(view.text)
         jump = await press_timed(pilot, frames, key("reader.doc_end"))
         label = "jump to the end from the start (ctrl+end)"
-        print(f"{label:<56}{jump or float('nan'):8.1f} ms")
+        print(f"{label:<56}{jump.wall if jump else float('nan'):8.1f} ms")
         await pilot.press(key("reader.doc_start"))
 
-        pages: list[float | None] = []
+        pages: list[Timing | None] = []
         t0 = time.perf_counter()
         while view.cursor < length and len(pages) < 200_000:
             pages.append(await press_timed(pilot, frames, key("reader.page_down")))
@@ -277,13 +306,32 @@ async def scroll_through(db: Path, big: int) -> None:
         summary("  per page down", pages)
 
 
-def real_terminal(db: Path, names: list[str], title: str, runs: int) -> list[float]:
-    """Milliseconds from starting the installed command in tmux to the title on screen."""
+async def profile_keys(db: Path, big: int, action_id: str, count: int) -> None:
+    """cProfile ``count`` presses of ``action_id``; the 20 heaviest calls by cumulative time."""
+    import cProfile
+    import pstats
+
+    app = create_app(db, "bench", doc_ids=[big], keymap=KEYMAP)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(count):
+            await pilot.press(key(action_id))
+        await pilot.pause()
+        profiler.disable()
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats(20)
+    stats.print_stats(r"tui/|screen.py|_arrange|layout|styles_cache.py:99", 30)
+
+
+def real_terminal(db: Path, names: list[str], title: str, runs: int) -> list[Timing | None]:
+    """From starting the installed command in tmux to the title on screen (wall only)."""
     exe = Path(sys.executable).parent / "claimdesk"
     if not exe.exists() or shutil.which("tmux") is None:
         print("real terminal: skipped (needs tmux and the installed claimdesk command)")
         return []
-    results: list[float] = []
+    results: list[Timing | None] = []
     socket = f"claimdesk-bench-{os.getpid()}"
     env = {
         **os.environ,
@@ -307,7 +355,7 @@ def real_terminal(db: Path, names: list[str], title: str, runs: int) -> list[flo
                 capture_output=True, text=True, env=env,
             ).stdout  # fmt: skip
             if title in screen:
-                results.append((time.perf_counter() - t0) * 1000)
+                results.append(Timing((time.perf_counter() - t0) * 1000))
                 break
             time.sleep(0.005)
         subprocess.run(["tmux", "-L", socket, "kill-session", "-t", session], env=env,
@@ -322,18 +370,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200, help="key presses per movement kind")
     parser.add_argument("--runs", type=int, default=5, help="runs for time-to-first-screen")
     parser.add_argument("--no-terminal", action="store_true", help="skip the tmux measurement")
+    parser.add_argument(
+        "--profile", metavar="ACTION_ID", help="only profile presses of this action"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         db, big, sample = make_database(root, args.size_mb)
-        print(f"\nterminal {SIZE[0]}x{SIZE[1]}, Textual headless, {os.cpu_count()} CPUs\n")
+        if args.profile:
+            asyncio.run(profile_keys(db, big, args.profile, args.repeat))
+            return
+        load = os.getloadavg()[0]
+        print(f"\nterminal {SIZE[0]}x{SIZE[1]}, {os.cpu_count()} CPUs, load average {load:.1f}\n")
+        header()
         summary("first screen: library (headless)",
-                list(asyncio.run(first_screen(db, None, LibraryScreen, args.runs))))  # fmt: skip
+                asyncio.run(first_screen(db, None, LibraryScreen, args.runs)))  # fmt: skip
         summary("first screen: reader, 2 sample articles",
-                list(asyncio.run(first_screen(db, sample, ReaderScreen, args.runs))))  # fmt: skip
+                asyncio.run(first_screen(db, sample, ReaderScreen, args.runs)))  # fmt: skip
         summary(f"first screen: reader, {args.size_mb:g} MB article",
-                list(asyncio.run(first_screen(db, [big], ReaderScreen, args.runs))))  # fmt: skip
+                asyncio.run(first_screen(db, [big], ReaderScreen, args.runs)))  # fmt: skip
         if not args.no_terminal:
             with Session(db, "bench") as session:
                 docs = [session.document(doc_id) for doc_id in sample]
@@ -343,11 +399,12 @@ def main() -> None:
                 (docs[0].title or docs[0].source_name)[:20],
                 args.runs,
             )
-            summary("first screen in tmux: installed command, 2 articles", list(values))
+            summary("first screen in tmux: installed command, 2 docs", values)
             big_doc_name = "flood-special.txt"
             values = real_terminal(db, [big_doc_name], "Flood special", args.runs)
-            summary(f"first screen in tmux: {args.size_mb:g} MB article", list(values))
+            summary(f"first screen in tmux: {args.size_mb:g} MB article", values)
         print(f"\n{args.size_mb:g} MB article, keystroke → frame:")
+        header()
         asyncio.run(keystrokes(db, big, args.repeat))
         print()
         asyncio.run(scroll_through(db, big))
