@@ -94,11 +94,11 @@ class ArticlePane(Vertical):
         self._header_state = (status, coverage)
         width = self.query_one(".pane-header", Static).content_region.width or self.size.width
         text = header_text(self.document, status, coverage, width, self.position, self.shown)
-        self.query_one(".pane-header", Static).update(text)
+        self.query_one(".pane-header", Static).update(text, layout=False)
 
     def on_resize(self) -> None:
         if self._header_state is not None:
             self.show_header(*self._header_state)
 
     def show_status(self, text: Text) -> None:
-        self.query_one(".pane-status", Static).update(text)
+        self.query_one(".pane-status", Static).update(text, layout=False)

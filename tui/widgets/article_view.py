@@ -85,6 +85,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.display_text = ""
         self.sentences: list[tuple[int, int]] = []
         self._sentence_starts: list[int] = []
+        self._sentence_ends: list[int] = []
         self.spans: list[SpanMark] = []
         self._span_starts: list[int] = []
         self._longest_span = 0
@@ -107,6 +108,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.display_text = visible(text)
         self.sentences = sentences
         self._sentence_starts = [start for start, _ in sentences]
+        self._sentence_ends = [end for _, end in sentences]
         self.cursor = 0
         self.mark = None
         self._set_spans(spans)
@@ -331,7 +333,9 @@ class ArticleView(ScrollView, can_focus=True):
                 return nav.word_forward(text, cursor)
             return nav.word_backward(text, cursor)
         if unit == "sentence":
-            return nav.sentence_target(self.sentences, cursor, direction, to_end=extending)
+            return nav.sentence_target(
+                self._sentence_starts, self._sentence_ends, cursor, direction, to_end=extending
+            )
         if unit == "paragraph":
             return nav.paragraph_target(
                 index.paragraph_starts, index.paragraph_ends, cursor, direction, to_end=extending
@@ -412,8 +416,9 @@ class ArticleView(ScrollView, can_focus=True):
         return None
 
     def next_unannotated_sentence(self) -> tuple[int, int] | None:
-        for start, end in self.sentences:
-            if start > self.cursor and not self._covered(start, end):
+        first = bisect_right(self._sentence_starts, self.cursor)
+        for start, end in self.sentences[first:]:
+            if not self._covered(start, end):
                 return start, end
         return None
 

@@ -44,8 +44,7 @@ def sentence_at(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int
     """The sentence containing ``offset``, else the next one, else the last one."""
     if not sentences:
         return None
-    starts = [s for s, _ in sentences]
-    index = bisect_right(starts, offset) - 1
+    index = bisect_right(sentences, (offset, 2**63)) - 1
     if index >= 0 and sentences[index][0] <= offset < sentences[index][1]:
         return sentences[index]
     if index + 1 < len(sentences):
@@ -54,20 +53,20 @@ def sentence_at(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int
 
 
 def sentence_target(
-    sentences: list[tuple[int, int]], offset: int, direction: int, *, to_end: bool
+    starts: list[int], ends: list[int], offset: int, direction: int, *, to_end: bool
 ) -> int:
-    """Next sentence start (or, extending, the end of this/next sentence), or previous start."""
-    if not sentences:
+    """Next sentence start (or, extending, the end of this/next sentence), or previous start.
+
+    ``starts`` and ``ends`` are the sentence table's columns, both ascending.
+    """
+    if not starts:
         return offset
     if direction > 0:
         if to_end:
-            ends = [e for _, e in sentences]
             index = bisect_right(ends, offset)
             return ends[index] if index < len(ends) else ends[-1]
-        starts = [s for s, _ in sentences]
         index = bisect_right(starts, offset)
-        return starts[index] if index < len(starts) else sentences[-1][1]
-    starts = [s for s, _ in sentences]
+        return starts[index] if index < len(starts) else ends[-1]
     index = bisect_left(starts, offset) - 1
     return starts[index] if index >= 0 else 0
 
