@@ -54,6 +54,9 @@ class ArticleView(ScrollView, can_focus=True):
     """Shows one article; reports cursor moves with :class:`CursorMoved`."""
 
     inherit_bindings = False
+    # The view draws its own selection (offsets into the stored text); Textual's
+    # screen-wide text selection would paint a second, unrelated one.
+    ALLOW_SELECT = False
     BINDINGS: ClassVar[list[BindingType]] = bindings_for(  # type: ignore[assignment]
         "reader", where=lambda spec: spec.action.startswith(VIEW_ACTIONS)
     )
