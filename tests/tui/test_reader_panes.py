@@ -113,3 +113,15 @@ async def test_the_saved_theme_is_used_at_the_next_start(corpus: Corpus) -> None
     app = create_app(corpus.path, "tester")
     async with app.run_test(size=(100, 30)):
         assert app.theme == "nord"
+
+
+async def test_reveal_selects_a_range_in_the_other_pane(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = reader(app)
+        await pilot.press("full_stop")
+        assert screen.sentence_under_cursor() == (corpus.a, 46, 82)
+        assert screen.reveal(corpus.b, 0, 3)
+        assert screen.panes[1].view.selection == (0, 3)
+        assert screen.active == 0
+        assert not screen.reveal(9999, 0, 1)

@@ -186,6 +186,26 @@ class ReaderScreen(Screen[None]):
                     )
                 )
 
+    # Hooks for panels that point into the open documents (matches, review, curation) --
+    def reveal(self, doc_id: int, start: int, end: int) -> bool:
+        """Select ``[start, end)`` in the pane showing ``doc_id`` and scroll it into view;
+        False when that document is not open here."""
+        for pane in self.panes:
+            if pane.document.id == doc_id:
+                pane.view.select_range(start, end)
+                pane.view.scroll_to_cursor(center=True)
+                return True
+        return False
+
+    def sentence_under_cursor(self) -> tuple[int, int, int] | None:
+        """(document id, start, end) of the sentence holding the active pane's cursor."""
+        view = self.view
+        number = view.sentence_number()
+        if number is None:
+            return None
+        start, end = view.sentences[number - 1]
+        return self.pane.document.id, start, end
+
     # Spans under the cursor ----------------------------------------------------------
     def span_under_cursor(self) -> Span | None:
         """The innermost span at the cursor, the annotator's own first."""
