@@ -119,8 +119,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("reader.curate", "curate", "Curate disagreements", "C"),
     # links
     _spec("links.matches", "matches", "Matches", "m", True),
-    _spec("links.accept", "accept_link", "Accept link", "plus_sign,y"),
-    _spec("links.reject", "reject_link", "Reject link", "minus_sign,x"),
+    _spec("links.accept", "accept_link", "Accept link", "plus,y"),
+    _spec("links.reject", "reject_link", "Reject link", "minus,x"),
     _spec("links.skip", "skip_link", "Skip", "k"),
     _spec("links.review", "review", "Review queue", "r"),
     _spec("links.clusters", "clusters", "Clusters", "c"),

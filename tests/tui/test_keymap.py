@@ -363,11 +363,6 @@ def test_bad_registry_default_is_reported_at_the_registry(
     assert "default keys of app.broken: 'ctrl+i' never arrives" in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/actions.py binds links.accept/reject to plus_sign/minus_sign, names no key"
-    " event carries (Textual calls them plus/minus); the shipped keymaps bind the right ones",
-)
 def test_registry_default_keys_are_sendable() -> None:
     for spec in ACTIONS:
         for key in spec.keys.split(","):
