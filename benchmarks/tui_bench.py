@@ -332,7 +332,6 @@ def real_terminal(db: Path, names: list[str], title: str, runs: int) -> list[Tim
         print("real terminal: skipped (needs tmux and the installed claimdesk command)")
         return []
     results: list[Timing | None] = []
-    socket = f"claimdesk-bench-{os.getpid()}"
     env = {
         **os.environ,
         "TERM": "xterm-256color",
@@ -340,27 +339,26 @@ def real_terminal(db: Path, names: list[str], title: str, runs: int) -> list[Tim
         "CLAIMDESK_CONFIG": str(db.parent / "no-config.toml"),
     }
     for run in range(runs):
-        session = f"s{run}"
+        # A server per run: reusing one races with its shutdown after the last session ends.
+        tmux = ["tmux", "-L", f"claimdesk-bench-{os.getpid()}-{run}", "-f", "/dev/null"]
         command = [str(exe), "--db", str(db), "read", *names]
         t0 = time.perf_counter()
         subprocess.run(
-            ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
-             "-x", str(SIZE[0]), "-y", str(SIZE[1]), *command],
+            [*tmux, "new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]),
+             *command],
             check=True, env=env,
         )  # fmt: skip
         deadline = t0 + 20
         while time.perf_counter() < deadline:
             screen = subprocess.run(
-                ["tmux", "-L", socket, "capture-pane", "-p", "-t", session],
-                capture_output=True, text=True, env=env,
+                [*tmux, "capture-pane", "-p", "-t", "bench"], capture_output=True, text=True,
+                env=env,
             ).stdout  # fmt: skip
             if title in screen:
                 results.append(Timing((time.perf_counter() - t0) * 1000))
                 break
             time.sleep(0.005)
-        subprocess.run(["tmux", "-L", socket, "kill-session", "-t", session], env=env,
-                       capture_output=True)  # fmt: skip
-    subprocess.run(["tmux", "-L", socket, "kill-server"], env=env, capture_output=True)
+        subprocess.run([*tmux, "kill-server"], env=env, capture_output=True)
     return results
 
 
@@ -391,6 +389,13 @@ def main() -> None:
         summary(f"first screen: reader, {args.size_mb:g} MB article",
                 asyncio.run(first_screen(db, [big], ReaderScreen, args.runs)))  # fmt: skip
         if not args.no_terminal:
+            exe = str(Path(sys.executable).parent / "claimdesk")
+            startup: list[Timing | None] = []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                subprocess.run([exe, "--version"], check=True, capture_output=True)
+                startup.append(Timing((time.perf_counter() - t0) * 1000))
+            summary("process start + CLI imports (--version)", startup)
             with Session(db, "bench") as session:
                 docs = [session.document(doc_id) for doc_id in sample]
             values = real_terminal(
