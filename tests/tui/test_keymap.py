@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.events import Key
 from textual.keys import _character_to_key
 
+from claimdesk.cli import main as cli_main
 from store.segment import split_sentences
 from tests.tui.conftest import ARTICLE_A, Corpus
 from tests.tui.xterm_keys import xterm_sequence
@@ -487,3 +488,23 @@ async def test_keys_from_each_keymap_drive_the_reader(corpus: Corpus, name: str)
             app.get_key_display(Binding(first(keymap, "reader.select_sentence"), "x"))
             in (shown["reader.select_sentence"])
         )
+
+
+def test_bad_keymap_stops_the_reader_before_the_screen_opens(
+    corpus: Corpus, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write(tmp_path / "bad.toml", 'extends = "vim"\n[keys]\n"reader.edit_note" = "j"\n')
+    status = cli_main(["--db", str(corpus.path), "read", "--keymap", str(bad), "council-a.txt"])
+    error = capsys.readouterr().err
+    assert status == 1
+    assert error == (
+        f"claimdesk: keymap {bad}:3: key 'j' is bound to both reader.edit_note and"
+        " reader.cursor_down (vim.toml line "
+        + str(_line_in(KEYMAPS / "vim.toml", '"reader.cursor_down"'))
+        + "), which are active together (links/reader screens)\n"
+    )
+
+
+def _line_in(path: Path, prefix: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(prefix))
