@@ -55,25 +55,35 @@ _BOUNDARY = re.compile(
     r"(?P<stop>[.!?…]+|\.\.\.)(?P<close>[\"'”“»«’‘)\]]*)(?P<space>\s+)"
     r"(?=(?P<next>[\"'„“”»«‚‘(\[]*[\w–—-]))"
 )
-_WORD_BEFORE = re.compile(r"([\w\-]+)$")
-_WORD_BEFORE_SPACE = re.compile(r"([\w\-]+)\s+$")
+_NEXT_WORD = re.compile(r"[\"'„“”»«‚‘(\[]*([\w\-]+)")
+
+
+def _word_ending_at(line: str, end: int) -> tuple[int, str] | None:
+    """The word (letters, digits, ``_``, ``-``) that ends at ``end``, with its start.
+
+    A backward scan: a regex anchored at ``$`` over ``line[:end]`` would rescan the
+    line from its start at every full stop, quadratic on long one-line articles.
+    """
+    start = end
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_-"):
+        start -= 1
+    return None if start == end else (start, line[start:end])
 
 
 def _ends_sentence(line: str, match: re.Match[str]) -> bool:
     stop = match.group("stop")
     following = match.group("next")
     first = following.lstrip("\"'„“”»«‚‘([")[:1]
-    after = line[match.end() :]
-    next_word = re.match(r"[\"'„“”»«‚‘(\[]*([\w\-]+)", after)
+    next_word = _NEXT_WORD.match(line, match.end())
     next_token = next_word.group(1).lower() if next_word else ""
     if first.islower():
         return False
     if stop != "." or match.group("close"):
         return True
-    before = _WORD_BEFORE.search(line, 0, match.start())
+    before = _word_ending_at(line, match.start())
     if before is None:
         return True
-    word = before.group(1)
+    before_start, word = before
     if word.lower() in ABBREVIATIONS:
         return False
     if len(word) == 1 and word.isalpha():
@@ -87,8 +97,11 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
             return True
         # "am 3. Tag", "der 2. Liga": a number after an article or preposition is an
         # ordinal in German; after anything else a stop behind a number ends the sentence.
-        previous = _WORD_BEFORE_SPACE.search(line, 0, before.start())
-        if previous is not None and previous.group(1).lower() in ORDINAL_CUES:
+        gap = before_start
+        while gap > 0 and line[gap - 1].isspace():
+            gap -= 1
+        previous = _word_ending_at(line, gap) if gap < before_start else None
+        if previous is not None and previous[1].lower() in ORDINAL_CUES:
             return False
     return True
 

@@ -4,9 +4,12 @@ Prefix filtering (Bayardo, Ma and Srikant, "Scaling up all pairs similarity
 search", WWW 2007): order every sentence's tokens rarest first; a pair whose
 weighted cosine reaches ``t`` must share a token within both sentences' prefixes,
 where a prefix ends once the remaining tokens' weight could no longer reach ``t``.
-Only prefix tokens are indexed, so frequent words, which sit in the suffixes, never
-produce long posting lists. A cap on posting-list length bounds the worst case
-(sentences made only of very common words); it is the one approximation.
+Only prefix tokens are indexed, so frequent words, which sit in the suffixes, rarely
+produce long posting lists. Two bounds keep the work linear in the corpus, and are
+the only approximations: a posting list longer than ``max_postings`` is skipped
+(sentences made only of very common words), and each sentence keeps the
+``per_sentence`` candidates with which it shares the most prefix weight.
+Pairs are generated and counted with numpy, a posting-list length at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import numpy.typing as npt
 from store.linking.features import LinkCorpus
 
 DEFAULT_MIN_COSINE = 0.2
-DEFAULT_MAX_POSTINGS = 2_000
+DEFAULT_MAX_POSTINGS = 500
+DEFAULT_PER_SENTENCE = 50
 
 Pairs = npt.NDArray[np.int64]
 
@@ -46,27 +50,36 @@ def candidate_pairs(
     *,
     min_cosine: float = DEFAULT_MIN_COSINE,
     max_postings: int = DEFAULT_MAX_POSTINGS,
+    per_sentence: int | None = DEFAULT_PER_SENTENCE,
     different_outlets: bool = False,
 ) -> Pairs:
     """Unique index pairs ``(i, j)``, ``i < j``, of sentences in different documents.
 
-    Every pair with weighted cosine >= ``min_cosine`` is included unless one of the
-    tokens it would be found through has a posting list longer than ``max_postings``.
+    Every pair with weighted cosine >= ``min_cosine`` is found unless one of the
+    tokens it would be found through has a posting list longer than
+    ``max_postings``. With ``per_sentence``, each sentence then keeps only that many
+    candidates, those sharing the most prefix weight with it (a pair stays when
+    either side keeps it); this bounds the scoring work per sentence.
     """
     postings: dict[int, list[int]] = defaultdict(list)
     for index in range(len(corpus)):
         for token in prefix_tokens(corpus, index, min_cosine):
             postings[token].append(index)
     by_length: dict[int, list[list[int]]] = defaultdict(list)
-    for members in postings.values():
+    tokens_by_length: dict[int, list[int]] = defaultdict(list)
+    for token, members in postings.items():
         if 2 <= len(members) <= max_postings:
             by_length[len(members)].append(members)
+            tokens_by_length[len(members)].append(token)
     documents = np.fromiter((ref.doc_id for ref in corpus.refs), dtype=np.int64, count=len(corpus))
     outlet_codes = _outlet_codes(corpus) if different_outlets else None
+    weights = np.asarray(corpus.weights, dtype=np.float64) ** 2
     size = np.int64(max(len(corpus), 1))
-    chunks: list[Pairs] = []
+    key_chunks: list[Pairs] = []
+    weight_chunks: list[npt.NDArray[np.float64]] = []
     for length, lists in by_length.items():
         matrix = np.asarray(lists, dtype=np.int64)
+        token_weights = weights[np.asarray(tokens_by_length[length], dtype=np.int64)]
         left_index, right_index = np.triu_indices(length, 1)
         # Bound the temporary arrays: a few million pairs at a time.
         step = max(1, 4_000_000 // len(left_index))
@@ -74,16 +87,38 @@ def candidate_pairs(
             block = matrix[begin : begin + step]
             left = block[:, left_index].ravel()
             right = block[:, right_index].ravel()
+            shared = np.repeat(token_weights[begin : begin + step], len(left_index))
             keep = documents[left] != documents[right]
             if outlet_codes is not None:
                 keep &= (outlet_codes[left] != outlet_codes[right]) | (outlet_codes[left] < 0)
-            left, right = left[keep], right[keep]
+            left, right, shared = left[keep], right[keep], shared[keep]
             low, high = np.minimum(left, right), np.maximum(left, right)
-            chunks.append(np.unique(low * size + high))
-    if not chunks:
+            key_chunks.append(low * size + high)
+            weight_chunks.append(shared)
+    if not key_chunks:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = np.unique(np.concatenate(chunks))
-    return np.stack([keys // size, keys % size], axis=1)
+    keys, inverse = np.unique(np.concatenate(key_chunks), return_inverse=True)
+    overlap = np.bincount(inverse, weights=np.concatenate(weight_chunks)).astype(np.float64)
+    pairs = np.stack([keys // size, keys % size], axis=1)
+    if per_sentence is None:
+        return pairs
+    return _best_per_sentence(pairs, overlap, per_sentence)
+
+
+def _best_per_sentence(pairs: Pairs, overlap: npt.NDArray[np.float64], limit: int) -> Pairs:
+    """The pairs that are among the ``limit`` largest overlaps of either of their sentences."""
+    count = len(pairs)
+    source = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    strength = np.concatenate([overlap, overlap])
+    order = np.lexsort((-strength, source))
+    ordered_source = source[order]
+    starts = np.flatnonzero(np.r_[True, ordered_source[1:] != ordered_source[:-1]])
+    group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    rank = np.arange(len(order)) - group_start
+    kept = np.zeros(count, dtype=bool)
+    chosen = order[rank < limit]
+    kept[chosen % count] = True
+    return pairs[kept]
 
 
 def _outlet_codes(corpus: LinkCorpus) -> npt.NDArray[np.int64]:

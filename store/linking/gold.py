@@ -159,3 +159,123 @@ def locate(db: sqlite_utils.Database, mentions: Iterable[Mention]) -> dict[Menti
                 found[mention] = (doc_id, start, end)
                 break
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    """Ranking and decision measures of one method on one gold set."""
+
+    pairs: int
+    directions: int
+    recall_at_1: float
+    recall_at_3: float
+    mrr: float
+    precision: float
+    recall: float
+    f1: float
+    threshold: float
+    missing_mentions: int
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+
+
+def evaluate(
+    scores: dict[tuple[SentenceKey, SentenceKey], float],
+    sentences_by_doc: dict[int, list[SentenceKey]],
+    positives: list[tuple[SentenceKey, SentenceKey]],
+    negatives: list[tuple[SentenceKey, SentenceKey]],
+    *,
+    threshold: float,
+    suggested: set[tuple[SentenceKey, SentenceKey]] | None = None,
+    missing_mentions: int = 0,
+) -> Quality:
+    """recall@1, recall@3 and MRR over both directions of each gold pair, and P/R/F1.
+
+    ``scores`` holds a score for every pair the method scored (either orientation);
+    a partner the method never scored, or did not store (when ``suggested`` is
+    given), has no rank. The rank of ``y`` for ``x`` is one
+    plus the number of sentences in ``y``'s document that score higher for ``x``.
+    A pair counts as predicted when it is in ``suggested`` (all scored pairs when
+    None) and scores at least ``threshold``; near misses are the negatives.
+    """
+
+    def score(x: SentenceKey, y: SentenceKey) -> float | None:
+        return scores.get((x, y), scores.get((y, x)))
+
+    hits1 = hits3 = 0
+    reciprocal = 0.0
+    directions = 0
+    for first, second in positives:
+        for x, y in ((first, second), (second, first)):
+            directions += 1
+            own = score(x, y)
+            if own is None or (
+                suggested is not None and (x, y) not in suggested and (y, x) not in suggested
+            ):
+                continue
+            better = sum(
+                1
+                for other in sentences_by_doc[y[0]]
+                if other != y and (s := score(x, other)) is not None and s > own
+            )
+            rank = better + 1
+            hits1 += rank == 1
+            hits3 += rank <= 3
+            reciprocal += 1 / rank
+
+    def predicted(x: SentenceKey, y: SentenceKey) -> bool:
+        value = score(x, y)
+        if value is None or value < threshold:
+            return False
+        return suggested is None or (x, y) in suggested or (y, x) in suggested
+
+    true_positive = sum(predicted(x, y) for x, y in positives)
+    false_positive = sum(predicted(x, y) for x, y in negatives)
+    precision = true_positive / (true_positive + false_positive) if true_positive else 0.0
+    recall = true_positive / len(positives) if positives else 0.0
+    return Quality(
+        pairs=len(positives),
+        directions=directions,
+        recall_at_1=hits1 / directions if directions else 0.0,
+        recall_at_3=hits3 / directions if directions else 0.0,
+        mrr=reciprocal / directions if directions else 0.0,
+        precision=precision,
+        recall=recall,
+        f1=_f1(precision, recall),
+        threshold=threshold,
+        missing_mentions=missing_mentions,
+    )
+
+
+def gold_pairs(
+    db: sqlite_utils.Database, gold: GoldSet
+) -> tuple[list[tuple[SentenceKey, SentenceKey]], list[tuple[SentenceKey, SentenceKey]], int]:
+    """Gold positives and negatives as stored-sentence pairs; and how many mentions were lost.
+
+    Negatives are the near misses and every other pair of annotated sentences.
+    """
+    mentions = {m for pair in gold.positives + gold.negatives for m in pair}
+    found = locate(db, mentions)
+    missing = len(mentions - set(found))
+
+    def mapped(pairs: list[tuple[Mention, Mention]]) -> list[tuple[SentenceKey, SentenceKey]]:
+        result = []
+        for a, b in pairs:
+            if a in found and b in found and found[a][0] != found[b][0]:
+                result.append((found[a], found[b]))
+        return sorted(set(result))
+
+    positives = mapped(gold.positives)
+    # Closed world: two annotated sentences that no fact joins report different facts,
+    # so every such pair is a negative, the listed near misses among them.
+    known = set(positives)
+    sentences = sorted(set(found.values()))
+    negatives = {
+        (a, b)
+        for index, a in enumerate(sentences)
+        for b in sentences[index + 1 :]
+        if a[0] != b[0] and (a, b) not in known and (b, a) not in known
+    }
+    return positives, sorted(negatives | set(mapped(gold.negatives))), missing

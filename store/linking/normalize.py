@@ -224,30 +224,56 @@ def normalise(text: str, lang: str = "de", *, stemmer: Stemmer = "lemma") -> Nor
     months: list[int] = []
     names: set[str] = set()
     raw = _TOKEN.findall(marked)
+    cache = _word_cache(lang, stemmer)
     for position, word in enumerate(raw):
-        placeholder = _PLACEHOLDER.fullmatch(word)
-        if placeholder:
-            tokens.append(NUMBER_PREFIX + mentions[int(placeholder.group(1))].token)
+        if word[0] == "\ue000":
+            tokens.append(NUMBER_PREFIX + mentions[int(word[1:-1])].token)
             continue
-        lowered = word.lower()
-        month = _MONTHS.get(lowered)
-        if month is not None and (
-            lowered not in _MONTH_NEEDS_NUMBER or _next_to_number(raw, position)
-        ):
-            tokens.append(f"{MONTH_PREFIX}{month}")
-            months.append(month)
-            continue
-        if lowered in STOPWORDS:
-            continue
-        token = word_token(word, lang, stemmer)
-        if token in STOPWORDS or len(token) < 2:
+        entry = cache.get(word)
+        if entry is None:
+            entry = cache[word] = _word_entry(word, lang, stemmer)
+        token, month, needs_number, name = entry
+        if month is not None:
+            if token is not None and (not needs_number or _next_to_number(raw, position)):
+                tokens.append(token)
+                months.append(month)
+                continue
+            token = None if word.lower() in STOPWORDS else word_token(word, lang, stemmer)
+        if token is None:
             continue
         tokens.append(token)
-        if position > 0 and is_name(word, lang):
+        if name and position > 0:
             names.add(token)
     return Normalised(tokens=tokens, numbers=values, ranges=ranges, months=months, names=names)
 
 
+# (token or None when dropped, month number, month only next to a number, is a name)
+_Entry = tuple[str | None, int | None, bool, bool]
+_WORD_CACHES: dict[tuple[str, str], dict[str, _Entry]] = {}
+_WORD_CACHE_LIMIT = 500_000
+
+
+def _word_cache(lang: str, stemmer: Stemmer) -> dict[str, _Entry]:
+    """Per-language memo of what a word becomes: one dict lookup a word on the hot path."""
+    cache = _WORD_CACHES.setdefault((lang, stemmer), {})
+    if len(cache) > _WORD_CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+def _word_entry(word: str, lang: str, stemmer: Stemmer) -> _Entry:
+    lowered = word.lower()
+    month = _MONTHS.get(lowered)
+    if month is not None:
+        return f"{MONTH_PREFIX}{month}", month, lowered in _MONTH_NEEDS_NUMBER, False
+    if lowered in STOPWORDS:
+        return None, None, False, False
+    token = word_token(word, lang, stemmer)
+    if token in STOPWORDS or len(token) < 2:
+        return None, None, False, False
+    return token, None, False, is_name(word, lang)
+
+
 def _next_to_number(raw: list[str], position: int) -> bool:
     neighbours = raw[max(0, position - 1) : position] + raw[position + 1 : position + 2]
-    return any(_PLACEHOLDER.fullmatch(word) for word in neighbours)
+    return any(word[0] == "\ue000" for word in neighbours)

@@ -15,18 +15,24 @@ Suggestions are machine output, not user actions: they are not in the undo log.
 
 from __future__ import annotations
 
-import heapq
 import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 import sqlite_utils
 
 from store.clock import now
 from store.db import write
-from store.linking.candidates import DEFAULT_MAX_POSTINGS, DEFAULT_MIN_COSINE, candidate_pairs
+from store.linking.candidates import (
+    DEFAULT_MAX_POSTINGS,
+    DEFAULT_MIN_COSINE,
+    DEFAULT_PER_SENTENCE,
+    candidate_pairs,
+)
 from store.linking.features import DocInput, LinkCorpus, build_corpus
 from store.linking.normalize import Stemmer, language_of
 from store.linking.score import (
@@ -34,12 +40,15 @@ from store.linking.score import (
     DEFAULT_WEIGHTS,
     METHOD,
     ScoreWeights,
-    pair_score,
     round_score,
+    score_pairs,
 )
 
 WRITE_BATCH = 2_000
 DEFAULT_TOP_K = 3
+# An annotator reviews a handful of matches per sentence; in a large corpus the
+# top K of every other document would be thousands of mostly weak suggestions.
+DEFAULT_MAX_PER_SENTENCE = 30
 
 # (done, total, stage)
 Progress = Callable[[int, int, str], None]
@@ -61,6 +70,7 @@ class LinkReport:
     removed: int = 0
     kept_decisions: int = 0
     seconds: float = 0.0
+    store_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,8 @@ class LinkSettings:
     weights: ScoreWeights = DEFAULT_WEIGHTS
     min_cosine: float = DEFAULT_MIN_COSINE
     max_postings: int = DEFAULT_MAX_POSTINGS
+    per_sentence: int | None = DEFAULT_PER_SENTENCE
+    max_per_sentence: int | None = DEFAULT_MAX_PER_SENTENCE
     different_outlets: bool = False
     stemmer: Stemmer = "lemma"
 
@@ -82,41 +94,66 @@ def compute_suggestions(
     report: LinkReport | None = None,
 ) -> list[tuple[int, int, float]]:
     """``(i, j, score)`` with ``i < j``: each sentence's best K per other document, unioned."""
+    if progress is not None:
+        progress(0, 1, "finding candidates")
     pairs = candidate_pairs(
         corpus,
         min_cosine=settings.min_cosine,
         max_postings=settings.max_postings,
+        per_sentence=settings.per_sentence,
         different_outlets=settings.different_outlets,
     )
     if report is not None:
         report.candidates = len(pairs)
-    best: dict[tuple[int, int], list[tuple[float, int]]] = {}
-    documents = [ref.doc_id for ref in corpus.refs]
-    top_k = settings.top_k
-    total = len(pairs)
-    step = max(1, total // 100)
-    for count, (first, second) in enumerate(pairs.tolist()):
-        if progress is not None and count % step == 0:
-            progress(count, total, "scoring")
-        score = pair_score(corpus, first, second, settings.weights)
-        if score < settings.floor:
-            continue
-        for own, other in ((first, second), (second, first)):
-            heap = best.setdefault((own, documents[other]), [])
-            # Ties go to the earlier sentence, so results do not depend on pair order.
-            item = (score, -other)
-            if len(heap) < top_k:
-                heapq.heappush(heap, item)
-            elif item > heap[0]:
-                heapq.heapreplace(heap, item)
     if progress is not None:
-        progress(total, total, "scoring")
-    chosen: dict[tuple[int, int], float] = {}
-    for (own, _doc), heap in best.items():
-        for score, negative in heap:
-            other = -negative
-            chosen[(min(own, other), max(own, other))] = score
-    return sorted((i, j, s) for (i, j), s in chosen.items())
+        progress(0, 1, "scoring")
+    scores = score_pairs(corpus, pairs, settings.weights)
+    keep = scores >= settings.floor
+    pairs, scores = pairs[keep], scores[keep]
+    count = len(pairs)
+    if count == 0:
+        return []
+    documents = np.fromiter((r.doc_id for r in corpus.refs), dtype=np.int64, count=len(corpus))
+    own = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    strength = np.concatenate([scores, scores])
+    # Group by (sentence, other document), best first; ties go to the earlier sentence
+    # so that the result does not depend on the order pairs were found in.
+    order = np.lexsort((other, -strength, documents[other], own))
+    group = np.stack([own[order], documents[other][order]], axis=1)
+    new_group = np.r_[True, np.any(group[1:] != group[:-1], axis=1)]
+    starts = np.flatnonzero(new_group)
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    chosen = np.zeros(count, dtype=bool)
+    chosen[order[rank < settings.top_k] % count] = True
+    if settings.max_per_sentence is not None:
+        chosen &= _best_overall(pairs, scores, chosen, settings.max_per_sentence)
+    if progress is not None:
+        progress(1, 1, "scoring")
+    return [
+        (int(i), int(j), float(s))
+        for (i, j), s in zip(pairs[chosen].tolist(), scores[chosen].tolist(), strict=True)
+    ]
+
+
+def _best_overall(
+    pairs: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.float64],
+    chosen: npt.NDArray[np.bool_],
+    limit: int,
+) -> npt.NDArray[np.bool_]:
+    """Pairs among the ``limit`` best chosen ones of either of their sentences."""
+    count = len(pairs)
+    own = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    strength = np.where(np.concatenate([chosen, chosen]), np.concatenate([scores, scores]), -1.0)
+    order = np.lexsort((other, -strength, own))
+    ordered = own[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    keep = np.zeros(count, dtype=bool)
+    keep[order[rank < limit] % count] = True
+    return keep
 
 
 def load_documents(
@@ -166,6 +203,7 @@ def link_documents(
     report.sentences = len(corpus)
     selected = compute_suggestions(corpus, settings, progress=progress, report=report)
     report.suggestions = len(selected)
+    storing = time.perf_counter()
     store_suggestions(
         db,
         corpus,
@@ -174,6 +212,7 @@ def link_documents(
         report=report,
         progress=progress,
     )
+    report.store_seconds = time.perf_counter() - storing
     report.seconds = time.perf_counter() - started
     return report
 

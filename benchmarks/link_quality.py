@@ -1,0 +1,169 @@
+"""Link quality on the gold set: recall@1, recall@3, MRR and P/R/F1, linker vs baseline.
+
+Imports the sample corpus into a temporary database, maps every gold mention to
+its stored sentence, runs the linker's own pipeline (candidates, then scores) and
+ranks, for each gold pair in both directions, the partner among the scored
+sentences of the partner's document. Precision/recall/F1 count a pair as found
+when the default run (top 3 per document, floor) stores it with a score at or
+above the default threshold; negatives are the near-miss pairs and every other
+pair of two annotated sentences (a closed world: sentences of different gold facts
+report different facts). The baseline is
+plain ``fuzz.token_set_ratio`` over the raw sentences, all pairs, at its own best
+threshold (the most favourable setting for it).
+
+    python benchmarks/link_quality.py            # the table
+    python benchmarks/link_quality.py --sweep    # the measurements behind the defaults
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from store.db import connect
+from store.importer import import_paths
+from store.linking.features import build_corpus
+from store.linking.gold import Quality, SentenceKey, evaluate, gold_pairs, read_gold
+from store.linking.score import DEFAULT_THRESHOLD, ScoreWeights
+from store.linking.suggest import LinkSettings, compute_suggestions, load_documents
+from store.paths import sample_corpus_path
+
+Pair = tuple[SentenceKey, SentenceKey]
+THRESHOLDS = [round(0.05 + 0.05 * i, 2) for i in range(18)]
+
+
+def linker_scores(
+    documents: list, settings: LinkSettings
+) -> tuple[dict[Pair, float], set[Pair], dict[int, list[SentenceKey]]]:
+    """All scored pairs (for ranks) and the default run's stored pairs (for P/R/F1)."""
+    corpus = build_corpus(documents, stemmer=settings.stemmer)
+    keys = [(r.doc_id, r.start, r.end) for r in corpus.refs]
+    everything = compute_suggestions(corpus, replace(settings, top_k=10**6, floor=0.0))
+    scores = {(keys[i], keys[j]): s for i, j, s in everything}
+    stored = {(keys[i], keys[j]) for i, j, _s in compute_suggestions(corpus, settings)}
+    by_doc: dict[int, list[SentenceKey]] = {}
+    for key in keys:
+        by_doc.setdefault(key[0], []).append(key)
+    return scores, stored, by_doc
+
+
+def baseline_scores(documents: list) -> dict[Pair, float]:
+    """Plain token_set_ratio on the raw sentence text, every cross-document pair."""
+    sentences = [((d.doc_id, s, e), d.text[s:e]) for d in documents for _id, s, e in d.sentences]
+    scores: dict[Pair, float] = {}
+    for index, (a, text_a) in enumerate(sentences):
+        for b, text_b in sentences[index + 1 :]:
+            if a[0] != b[0]:
+                scores[(a, b)] = fuzz.token_set_ratio(text_a, text_b) / 100
+    return scores
+
+
+def with_floor(settings: LinkSettings, floor: float) -> LinkSettings:
+    return replace(settings, floor=floor)
+
+
+def best_threshold(
+    scores: dict[Pair, float],
+    by_doc: dict[int, list[SentenceKey]],
+    positives: list[Pair],
+    negatives: list[Pair],
+    stored: set[Pair] | None = None,
+) -> Quality:
+    results = [
+        evaluate(scores, by_doc, positives, negatives, threshold=t, suggested=stored)
+        for t in THRESHOLDS
+    ]
+    return max(results, key=lambda q: (q.f1, -q.threshold))
+
+
+def row(name: str, quality: Quality) -> str:
+    return (
+        f"| {name} | {quality.recall_at_1:.3f} | {quality.recall_at_3:.3f} | {quality.mrr:.3f}"
+        f" | {quality.threshold:.2f} | {quality.precision:.3f} | {quality.recall:.3f}"
+        f" | {quality.f1:.3f} |"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", action="store_true", help="also print the parameter sweep")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = connect(Path(folder) / "quality.db")
+        report = import_paths(db, [sample_corpus_path()])
+        gold = read_gold(sample_corpus_path() / "gold_links.json")
+        positives, negatives, missing = gold_pairs(db, gold)
+        documents = load_documents(db)
+        db.close()
+    print(
+        f"sample corpus: {report.added} documents, {sum(len(d.sentences) for d in documents)}"
+        f" sentences; gold: {len(positives)} pairs ({2 * len(positives)} directions),"
+        f" {len(negatives)} negative pairs (near misses and different facts),"
+        f" {missing} mention(s) not found"
+    )
+    settings = LinkSettings()
+    scores, stored, by_doc = linker_scores(documents, settings)
+    ours = evaluate(
+        scores, by_doc, positives, negatives, threshold=DEFAULT_THRESHOLD, suggested=stored
+    )
+    base = baseline_scores(documents)
+    baseline = best_threshold(base, by_doc, positives, negatives)
+    print()
+    print("| method | recall@1 | recall@3 | MRR | threshold | precision | recall | F1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(row("linker-v1 (default threshold)", ours))
+    print(
+        row(
+            "linker-v1 (best threshold)",
+            best_threshold(scores, by_doc, positives, negatives, stored),
+        )
+    )
+    print(row("baseline token_set_ratio, raw (best threshold)", baseline))
+    print()
+    print("floor (stored minimum score) vs ranking of stored suggestions")
+    for floor in (0.15, 0.2, 0.25, 0.3, 0.35):
+        s, st, bd = linker_scores(documents, with_floor(settings, floor))
+        q = evaluate(s, bd, positives, negatives, threshold=floor, suggested=st)
+        print(
+            f"floor {floor:.2f}: recall@1 {q.recall_at_1:.3f} recall@3 {q.recall_at_3:.3f}"
+            f" MRR {q.mrr:.3f}, {len(st)} suggestions"
+        )
+    if args.sweep:
+        print()
+        print("sweep: weights (cosine, fuzzy, numbers), scorer, stemmer; best-F1 threshold")
+        print(
+            "| cosine | fuzzy | numbers | scorer | stemmer | recall@1 | recall@3 | MRR |"
+            " threshold | precision | recall | F1 |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for stemmer in ("lemma", "none"):
+            for scorer in ("token_sort_ratio", "token_set_ratio", "ratio", "WRatio"):
+                for cosine, fuzzy in ((1.0, 0.0), (0.8, 0.2), (0.6, 0.4), (0.4, 0.6), (0.0, 1.0)):
+                    for numbers in (0.0, 0.1):
+                        if fuzzy == 0.0 and scorer != "token_sort_ratio":
+                            continue
+                        variant = replace(
+                            settings,
+                            stemmer=stemmer,  # type: ignore[arg-type]
+                            weights=ScoreWeights(cosine, fuzzy, numbers, scorer),
+                        )
+                        s, st, bd = linker_scores(documents, variant)
+                        q = best_threshold(s, bd, positives, negatives, st)
+                        print(
+                            f"| {cosine} | {fuzzy} | {numbers} | {scorer} | {stemmer} |"
+                            f" {q.recall_at_1:.3f} | {q.recall_at_3:.3f} | {q.mrr:.3f} |"
+                            f" {q.threshold:.2f} | {q.precision:.3f} | {q.recall:.3f} |"
+                            f" {q.f1:.3f} |"
+                        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""Clusters of accepted links, their disagreements, and the conflict check before a merge."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from store.linking.clusters import Claim, cluster_disagreements
+from store.session import Session
+from tests.linking.corpus import add_flood_corpus, sentence_at
+
+
+def _claim(quote: str, name: str = "x.txt") -> Claim:
+    return Claim(1, 0, len(quote), quote, name, None)
+
+
+def test_disagreement_on_numbers_and_months() -> None:
+    found = cluster_disagreements(
+        [_claim("Die Feuerwehr war mit 300 Kräften vor Ort."), _claim("600 firefighters came.")]
+    )
+    assert [d.kind for d in found] == ["number"]
+    assert [values for _claim_, values in found[0].values] == [("300",), ("600",)]
+    months = cluster_disagreements([_claim("am 11. Juni"), _claim("on July 11")])
+    assert [d.kind for d in months] == ["month"]
+
+
+def test_leaving_out_a_value_is_not_a_disagreement() -> None:
+    assert (
+        cluster_disagreements(
+            [
+                _claim("Am 11. März mussten 11.000 Menschen gehen."),
+                _claim("Elftausend Menschen gingen."),
+            ]
+        )
+        == []
+    )
+    assert cluster_disagreements([_claim("am 11. Juni"), _claim("on June 11")]) == []
+
+
+def _accept(session: Session, a: tuple[int, int, int], b: tuple[int, int, int]) -> str:
+    return session.link_spans(a, b).id
+
+
+def test_clusters_are_connected_components(db: sqlite_utils.Database, session: Session) -> None:
+    add_flood_corpus(db)
+    t = sentence_at(db, "tagesblatt.txt", "Rund 11.000 Menschen")
+    r = sentence_at(db, "rundschau.txt", "Elftausend Bewohner")
+    k = sentence_at(db, "kurier.txt", "Wegen des Hochwassers")
+    f1 = sentence_at(db, "tagesblatt.txt", "Die Feuerwehr war")
+    f2 = sentence_at(db, "rundschau.txt", "Die Feuerwehr rückte")
+    _accept(session, t, r)
+    _accept(session, k, r)
+    _accept(session, f1, f2)
+    found = session.clusters()
+    assert [len(c.claims) for c in found] == [3, 2]
+    assert {c.key for c in found[0].claims} == {t, r, k}
+    assert session.cluster_disagreements(found[0]) == []
+    assert [d.kind for d in session.cluster_disagreements(found[1])] == ["number"]
+    assert found[0].id != found[1].id
+    assert found[0].id.startswith("fact-")
+
+
+def test_merge_conflicts_show_rejections_and_new_disagreements(
+    db: sqlite_utils.Database, session: Session
+) -> None:
+    add_flood_corpus(db)
+    t = sentence_at(db, "tagesblatt.txt", "Rund 11.000 Menschen")
+    r = sentence_at(db, "rundschau.txt", "Elftausend Bewohner")
+    k = sentence_at(db, "kurier.txt", "Wegen des Hochwassers")
+    f1 = sentence_at(db, "tagesblatt.txt", "Die Feuerwehr war")
+    f2 = sentence_at(db, "rundschau.txt", "Die Feuerwehr rückte")
+    _accept(session, t, r)
+    _accept(session, f1, f2)
+    session.link_spans(t, f2, status="rejected")
+    # Joining the evacuation fact with the fire-brigade fact contradicts that rejection.
+    bridge = session.link_spans(r, f1, status="rejected").id
+    check = session.merge_conflicts(bridge)
+    assert check.merges
+    assert [
+        {(x.a_doc, x.a_start, x.a_end), (x.b_doc, x.b_start, x.b_end)} for x in check.rejected
+    ] == [{t, f2}]
+    assert not check.ok
+    # The rejected pair's own sides, once not in two clusters, merge nothing.
+    lone = session.link_spans(k, f2, status="rejected").id
+    assert session.merge_conflicts(lone).merges is False
+    # A link inside one cluster merges nothing.
+    inside = _accept(session, k, t)
+    assert session.merge_conflicts(inside).merges is False
+    assert session.merge_conflicts(inside).ok

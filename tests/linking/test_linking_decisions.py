@@ -1,0 +1,138 @@
+"""Accept, reject, manual links and undo; the review queue; live suggestions for a claim."""
+
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+
+from store.errors import ClaimdeskError
+from store.linking.suggest import link_documents
+from store.session import Session
+from tests.linking.corpus import add_flood_corpus, sentence_at
+
+
+@pytest.fixture
+def linked(db: sqlite_utils.Database) -> dict[str, int]:
+    ids = add_flood_corpus(db)
+    link_documents(db)
+    return ids
+
+
+def _link_between(
+    db: sqlite_utils.Database, a: tuple[int, int, int], b: tuple[int, int, int]
+) -> str:
+    row = db.conn.execute(
+        "SELECT id FROM links WHERE (a_doc, a_start, b_doc, b_start)"
+        " IN (VALUES (?,?,?,?), (?,?,?,?))",
+        [a[0], a[1], b[0], b[1], b[0], b[1], a[0], a[1]],
+    ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_accept_then_undo_restores_the_suggestion(session: Session, linked: dict[str, int]) -> None:
+    db = session.db
+    a = sentence_at(db, "tagesblatt.txt", "Der Schaden wird")
+    b = sentence_at(db, "rundschau.txt", "Versicherer rechnen")
+    link_id = _link_between(db, a, b)
+    accepted = session.accept_link(link_id)
+    assert accepted.status == "accepted"
+    assert accepted.annotator == "alice"
+    assert session.undo() == "accept link"
+    row = db.conn.execute("SELECT status, annotator FROM links WHERE id = ?", [link_id]).fetchone()
+    assert row == ("suggested", None)
+    assert session.redo() == "accept link"
+    assert db.conn.execute("SELECT status FROM links WHERE id = ?", [link_id]).fetchone() == (
+        "accepted",
+    )
+
+
+def test_accept_with_label_creates_the_matching_span_and_undo_removes_it(
+    session: Session, linked: dict[str, int]
+) -> None:
+    db = session.db
+    a = sentence_at(db, "tagesblatt.txt", "Der Schaden wird")
+    b = sentence_at(db, "rundschau.txt", "Versicherer rechnen")
+    source = session.add_span(a[0], a[1], a[2], "CLAIM")
+    link = session.accept_link(_link_between(db, a, b), create_span_label="CLAIM")
+    spans_b = session.spans(b[0])
+    assert [(s.start, s.end, s.label) for s in spans_b] == [(b[1], b[2], "CLAIM")]
+    assert {link.a_span, link.b_span} == {source.id, spans_b[0].id}
+    session.undo()
+    assert session.spans(b[0]) == []
+    assert [s.id for s in session.spans(a[0])] == [source.id]
+
+
+def test_reject_keeps_reason_and_survives_relinking(
+    session: Session, linked: dict[str, int]
+) -> None:
+    db = session.db
+    a = sentence_at(db, "tagesblatt.txt", "Die Feuerwehr war")
+    b = sentence_at(db, "rundschau.txt", "Die Feuerwehr rückte")
+    link_id = _link_between(db, a, b)
+    rejected = session.reject_link(link_id, "different numbers ")
+    assert (rejected.status, rejected.reason) == ("rejected", "different numbers")
+    report = link_documents(db)
+    assert report.kept_decisions >= 1
+    assert db.conn.execute("SELECT status FROM links WHERE id = ?", [link_id]).fetchone() == (
+        "rejected",
+    )
+
+
+def test_manual_link_inserts_or_updates(session: Session, linked: dict[str, int]) -> None:
+    db = session.db
+    a = sentence_at(db, "kurier.txt", "Die Polizei sperrte")
+    b = sentence_at(db, "rundschau.txt", "Ein Sprecher der Polizei")
+    before = db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
+    link = session.link_spans(a, b)
+    assert link.status == "accepted"
+    assert link.method in ("manual", "linker-v1")
+    again = session.link_spans(b, a, status="rejected")
+    assert again.id == link.id
+    assert again.status == "rejected"
+    session.undo()
+    session.undo()
+    assert db.conn.execute("SELECT count(*) FROM links").fetchone()[0] == before
+    with pytest.raises(ClaimdeskError):
+        session.link_spans(a, (a[0], 0, 5))
+
+
+def test_review_queue_is_best_first_and_pages(session: Session, linked: dict[str, int]) -> None:
+    queue = session.review_queue(limit=5)
+    scores = [link.score or 0 for link in queue]
+    assert scores == sorted(scores, reverse=True)
+    assert all(link.status == "suggested" for link in queue)
+    last = queue[-1]
+    rest = session.review_queue(limit=100, after=(last.score or 0, last.id))
+    assert not {link.id for link in rest} & {link.id for link in queue}
+    total = session.db.conn.execute(
+        "SELECT count(*) FROM links WHERE status = 'suggested'"
+    ).fetchone()[0]
+    assert len(queue) + len(rest) == total
+    session.accept_link(queue[0].id)
+    assert queue[0].id not in {link.id for link in session.review_queue()}
+
+
+def test_live_suggestions_rank_the_duplicate_first(
+    session: Session, linked: dict[str, int]
+) -> None:
+    db = session.db
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    found = session.link_suggestions(
+        a[0], a[1], a[2], [linked["rundschau.txt"], linked["kurier.txt"]], k=2
+    )
+    best = found[0]
+    assert (best.doc_id, best.start, best.end) == b
+    assert (
+        best.quote
+        == db.conn.execute(
+            "SELECT substr(text, ?, ?) FROM documents WHERE id = ?", [b[1] + 1, b[2] - b[1], b[0]]
+        ).fetchone()[0]
+    )
+    assert best.status == "suggested"
+    assert best.link_id is not None
+    assert len([s for s in found if s.doc_id == linked["kurier.txt"]]) <= 2
+    # A span inside the sentence works too, before or without `claimdesk link`.
+    partial = session.link_suggestions(a[0], a[1], a[1] + 40, [linked["rundschau.txt"]], k=1)
+    assert len(partial) == 1

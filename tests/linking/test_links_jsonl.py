@@ -1,0 +1,135 @@
+"""The links-jsonl export contract, end to end through ``claimdesk link`` and ``export``."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimdesk.cli import main
+from store.db import connect, write
+from store.errors import QuoteMismatch
+from store.export.links_jsonl import write_links_jsonl
+from store.labels import ensure_default_labels
+from store.linking.suggest import LinkSettings, link_documents
+from store.session import Session
+from tests.conftest import add_document
+from tests.linking.corpus import add_flood_corpus, sentence_at
+
+
+def _records(db: sqlite_utils.Database) -> list[dict[str, object]]:
+    out = io.StringIO()
+    count = write_links_jsonl(db, out)
+    lines = out.getvalue().splitlines()
+    assert count == len(lines)
+    return [json.loads(line) for line in lines]
+
+
+def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database) -> None:
+    add_flood_corpus(db)
+    link_documents(db)
+    session = Session.for_db(db, "alice")
+    a = sentence_at(db, "tagesblatt.txt", "Der Schaden wird")
+    b = sentence_at(db, "kurier.txt", "Der Schaden beläuft")
+    accepted = session.link_spans(a, b)
+    records = _records(db)
+    assert len(records) == db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
+    texts = dict(db.conn.execute("SELECT source_name, text FROM documents").fetchall())
+    for record in records:
+        assert set(record) == {"a", "b", "score", "status", "cluster"}
+        for side in ("a", "b"):
+            end = record[side]
+            assert isinstance(end, dict)
+            assert texts[end["doc"]][end["start"] : end["end"]] == end["text"]
+        assert record["status"] in ("suggested", "accepted", "rejected")
+        assert (record["cluster"] is None) == (record["status"] != "accepted")
+    accepted_lines = [r for r in records if r["status"] == "accepted"]
+    assert len(accepted_lines) == 1
+    assert accepted_lines[0]["a"]["doc"] in ("tagesblatt.txt", "kurier.txt")  # type: ignore[index]
+    assert accepted.status == "accepted"
+    # Deterministic: the same database gives the same bytes.
+    assert _records(db) == records
+
+
+def test_a_tampered_quote_stops_the_export_naming_the_link(db: sqlite_utils.Database) -> None:
+    add_flood_corpus(db)
+    link_documents(db)
+    link_id = db.conn.execute("SELECT id FROM links LIMIT 1").fetchone()[0]
+    # Bypass the insert guard the way a damaged file or a foreign writer could.
+    db.conn.execute("UPDATE links SET a_quote = 'falsch' WHERE id = ?", [link_id])
+    with pytest.raises(QuoteMismatch, match=link_id):
+        write_links_jsonl(db, io.StringIO())
+
+
+TEXT = st.text(
+    # Stored text is normalised: no surrogates and no control characters.
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(TEXT, min_size=1, max_size=4), min_size=2, max_size=3))
+def test_exported_text_is_always_the_document_text_at_its_offsets(
+    articles: list[list[str]],
+) -> None:
+    database = connect(":memory:")
+    try:
+        with write(database):
+            ensure_default_labels(database)
+        shared = "Gemeinsam 11.000 Menschen in Kressbrunn evakuiert."
+        for number, sentences in enumerate(articles):
+            text = "\n".join([f"Artikel {number}", *sentences, shared, *reversed(sentences)])
+            add_document(database, text, f"doc{number}.txt", f"outlet{number}")
+        link_documents(database, settings=LinkSettings(floor=0.0))
+        records = _records(database)
+        assert records, "the shared sentence must be suggested"
+        texts = dict(database.conn.execute("SELECT source_name, text FROM documents").fetchall())
+        for record in records:
+            for side in ("a", "b"):
+                end = record[side]
+                assert isinstance(end, dict)
+                assert texts[end["doc"]][end["start"] : end["end"]] == end["text"]
+    finally:
+        database.close()
+
+
+def test_link_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "cli.db"
+    database = connect(path)
+    with write(database):
+        ensure_default_labels(database)
+    add_flood_corpus(database)
+    database.close()
+    assert main(["--db", str(path), "link", "--top", "2", "-q"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(path),
+                "link",
+                "--different-outlets",
+                "--docs",
+                "tagesblatt.txt",
+                "rundschau.txt",
+            ]
+        )
+        == 0
+    )
+    assert "suggestion" in capsys.readouterr().out
+    target = tmp_path / "links.jsonl"
+    assert main(["--db", str(path), "export", "--format", "links-jsonl", "-o", str(target)]) == 0
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines
+    assert all(json.loads(line)["status"] == "suggested" for line in lines)
+    assert main(["--db", str(path), "link", "--docs", "no-such-doc"]) == 1
+    assert "no-such-doc" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["--db", str(path), "link", "--threshold", "2"])
+    assert usage.value.code == 2
