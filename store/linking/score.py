@@ -41,8 +41,9 @@ class ScoreWeights:
     fuzzy: float = 0.4
     numbers: float = 0.1
     scorer: str = "token_sort_ratio"
-    # rapidfuzz gives unrelated sentences of one language ~40/100; the fuzzy term
-    # counts only similarity above this chance level, rescaled to 0..1.
+    # Similarity below this counts as chance and the rest is rescaled to 0..1.
+    # Measured: 0.4 (rapidfuzz's typical score for unrelated sentences) cut noise
+    # but pushed cross-language duplicates under any useful floor, so it stays 0.
     fuzzy_baseline: float = 0.0
 
 

@@ -38,7 +38,7 @@ def _random_corpus(seed: int) -> list[DocInput]:
 
 def test_candidates_include_every_pair_above_the_cosine_bound() -> None:
     corpus = build_corpus(_random_corpus(7), boost=False)
-    found = {tuple(p) for p in candidate_pairs(corpus, min_cosine=0.2).tolist()}
+    found = {tuple(p) for p in candidate_pairs(corpus, min_cosine=0.2, per_sentence=None).tolist()}
     exhaustive = {
         (i, j)
         for i, j in itertools.combinations(range(len(corpus)), 2)
@@ -48,6 +48,18 @@ def test_candidates_include_every_pair_above_the_cosine_bound() -> None:
     assert exhaustive <= found
     # Pruning must prune: far fewer candidates than all cross-document pairs.
     assert len(found) < len(corpus) * (len(corpus) - 1) / 2 / 3
+
+
+def test_per_sentence_bound_keeps_each_sentences_strongest_candidates() -> None:
+    corpus = build_corpus(_random_corpus(5), boost=False)
+    everything = candidate_pairs(corpus, min_cosine=0.1, per_sentence=None).tolist()
+    bounded = candidate_pairs(corpus, min_cosine=0.1, per_sentence=2).tolist()
+    assert 0 < len(bounded) < len(everything)
+    assert {tuple(p) for p in bounded} <= {tuple(p) for p in everything}
+    # No sentence that had candidates is left without one.
+    for index in range(len(corpus)):
+        if any(index in pair for pair in everything):
+            assert any(index in pair for pair in bounded), f"sentence {index} lost every candidate"
 
 
 def test_different_outlets_drops_same_outlet_pairs() -> None:
