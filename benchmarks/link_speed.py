@@ -15,6 +15,7 @@ planted pairs for the big sizes, and its full time is extrapolated from the samp
 Each size runs in its own process so the peak memory (max RSS) is that size's.
 
     python benchmarks/link_speed.py --sizes 1000,10000
+    python benchmarks/link_speed.py --sizes 1000,10000 --threshold 0.3   # a stricter floor
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 from store.db import connect, write  # noqa: E402
 from store.linking.features import build_corpus  # noqa: E402
 from store.linking.normalize import STOPWORDS  # noqa: E402
-from store.linking.suggest import link_documents, load_documents  # noqa: E402
+from store.linking.score import DEFAULT_FLOOR  # noqa: E402
+from store.linking.suggest import LinkSettings, link_documents, load_documents  # noqa: E402
 
 SENTENCES_PER_ARTICLE = 30
 OUTLETS_PER_STORY = 5
@@ -149,7 +151,7 @@ def generate(articles: int, seed: int) -> Generated:
     return result, planted, fact_texts
 
 
-def run_one(size: int, seed: int, sample: int) -> dict[str, float]:
+def run_one(size: int, seed: int, sample: int, floor: float) -> dict[str, float]:
     articles, planted, fact_texts = generate(size, seed)
     with tempfile.TemporaryDirectory() as folder:
         db = connect(Path(folder) / "speed.db")
@@ -167,7 +169,7 @@ def run_one(size: int, seed: int, sample: int) -> dict[str, float]:
                     [(doc_id, s, e) for s, e in split_sentences(text)],
                 )
         started = time.perf_counter()
-        report = link_documents(db)
+        report = link_documents(db, settings=LinkSettings(floor=floor))
         seconds = time.perf_counter() - started
         stored_rows = db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
         documents = load_documents(db)
@@ -233,10 +235,16 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample", type=int, default=400, help="planted pairs checked per size")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_FLOOR,
+        help=f"stored minimum score, as claimdesk link --threshold (default {DEFAULT_FLOOR})",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.seed, args.sample)))
+        print(json.dumps(run_one(args.one, args.seed, args.sample, args.threshold)))
         return 0
     results = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
@@ -250,6 +258,8 @@ def main() -> int:
                 str(args.seed),
                 "--sample",
                 str(args.sample),
+                "--threshold",
+                str(args.threshold),
             ],
             check=True,
             capture_output=True,
