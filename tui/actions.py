@@ -12,6 +12,7 @@ An id is ``CONTEXT.NAME``; the context says where the binding lives:
 | library  | the library screen                          |
 | reader   | the reader screen and its article panes     |
 | links    | the match panel, review queue and clusters  |
+| confirm  | yes/no modals (the merge check)             |
 | picker   | the label picker                            |
 | curation | the curation screen and its span editor     |
 """
@@ -119,11 +120,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("reader.curate", "curate", "Curate disagreements", "C"),
     # links
     _spec("links.matches", "matches", "Matches", "m", True),
-    _spec("links.accept", "accept_link", "Accept link", "plus,y"),
-    _spec("links.reject", "reject_link", "Reject link", "minus,x"),
-    _spec("links.skip", "skip_link", "Skip", "k"),
+    _spec("links.accept", "accept_link", "Accept link", "plus,y", True),
+    _spec("links.reject", "reject_link", "Reject link", "minus,x", True),
+    _spec("links.skip", "skip_link", "Skip", "k", True),
     _spec("links.review", "review", "Review queue", "r"),
     _spec("links.clusters", "clusters", "Clusters", "c"),
+    _spec("links.choose", "choose_match", "Show match", "enter"),
+    # confirm (a yes/no question, e.g. a link that merges conflicting facts)
+    _spec("confirm.yes", "yes", "Yes", "y,enter", True),
+    _spec("confirm.no", "no", "No", "n,escape", True),
     # picker
     _spec("picker.choose", "choose", "Choose", "enter"),
     _spec("picker.cancel", "cancel", "Cancel", "escape"),

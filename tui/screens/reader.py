@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
 
 NARROW_WIDTH = 100
+# Linking keys live on the reader; accept/reject/choose on the match panel itself.
+READER_LINK_ACTIONS = frozenset({"links.matches", "links.review", "links.clusters"})
 ANNOTATOR_FILTERS = ("all", "mine", "others")
 
 
@@ -50,7 +52,7 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
         "reader", where=lambda spec: not spec.action.startswith(VIEW_ACTIONS)
-    )
+    ) + bindings_for("links", where=lambda spec: spec.id in READER_LINK_ACTIONS)
 
     def __init__(self, doc_ids: list[int]) -> None:
         super().__init__()
@@ -171,6 +173,8 @@ class ReaderScreen(Screen[None]):
         self.labels = self.claimdesk.session.labels()
         for pane in self.panes:
             self.refresh_document(pane.document.id)
+        for panel in self.query("#match-panel"):
+            panel.reload()  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         if self.documents:
@@ -178,6 +182,8 @@ class ReaderScreen(Screen[None]):
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        for panel in self.query("#match-panel"):
+            panel.cursor_moved(event.view)  # type: ignore[attr-defined]
         for pane in self.panes:
             if pane.view is event.view:
                 pane.show_status(
@@ -337,6 +343,22 @@ class ReaderScreen(Screen[None]):
         from tui.screens.curation import CurationScreen
 
         self.app.push_screen(CurationScreen(self.pane.document.id))
+
+    # Linking (tui.widgets.match_panel, tui.screens.review, tui.screens.clusters) --------
+    def action_matches(self) -> None:
+        from tui.widgets.match_panel import toggle_match_panel
+
+        toggle_match_panel(self)
+
+    def action_review(self) -> None:
+        from tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
+
+    def action_clusters(self) -> None:
+        from tui.screens.clusters import ClustersScreen
+
+        self.app.push_screen(ClustersScreen())
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,172 @@
+"""The review queue: every undecided suggestion, best first, one key per decision.
+
+Each item shows both claims in context (the sentence before and after, both
+documents' outlet, date and title). Accept runs the merge check; skip only moves
+on for this visit (nothing is stored); ``app.undo`` reverses the last decision and
+brings its suggestion back as the current item.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from store.linking.decisions import get_link
+from store.model import Document, Link, Sentence
+from tui.bindings import bindings_for
+from tui.screens.merge_confirm import accept_checked
+from tui.widgets.link_text import claim_in_context, document_line
+
+if TYPE_CHECKING:
+    from tui.app import ClaimdeskApp
+
+REVIEW_ACTIONS = frozenset({"links.accept", "links.reject", "links.skip", "links.review"})
+PAGE = 200
+# Counting the whole queue reads it page by page; beyond this many it says "N+".
+COUNT_LIMIT = 10_000
+
+
+class ReviewScreen(Screen[None]):
+    """Walks the stored suggestions best first; the review key again goes back."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
+        "links", where=lambda spec: spec.id in REVIEW_ACTIONS
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped: set[str] = set()
+        self.decided: list[str] = []
+        self.current: Link | None = None
+        self.remaining = 0
+        self._documents: dict[int, Document] = {}
+        self._sentences: dict[int, list[Sentence]] = {}
+
+    @property
+    def claimdesk(self) -> ClaimdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-counter")
+        with Vertical(id="review-a", classes="review-side"):
+            yield Static(classes="review-doc")
+            yield Static(classes="review-context")
+        with Vertical(id="review-b", classes="review-side"):
+            yield Static(classes="review-doc")
+            yield Static(classes="review-context")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # Queue ---------------------------------------------------------------------------
+    def _undecided(self, limit: int) -> list[Link]:
+        """The first ``limit`` suggestions not skipped on this visit, best first."""
+        session = self.claimdesk.session
+        found: list[Link] = []
+        after: tuple[float, str] | None = None
+        while len(found) < limit:
+            page = session.review_queue(limit=PAGE, after=after)
+            found += [link for link in page if link.id not in self.skipped]
+            if len(page) < PAGE:
+                break
+            after = (page[-1].score or 0.0, page[-1].id)
+        return found[:limit]
+
+    def reload(self) -> None:
+        """Re-read the queue (after a decision, undo, or another annotator's commit)."""
+        session = self.claimdesk.session
+        returned = None
+        if self.decided:
+            # An undone decision puts its suggestion back: review it again first.
+            last = self.decided[-1]
+            link = self.claimdesk.attempt(lambda: get_link(session.db, last))
+            if link is not None and link.status == "suggested":
+                self.decided.pop()
+                returned = link
+        queue = self._undecided(COUNT_LIMIT + 1)
+        self.remaining = len(queue)
+        if returned is not None:
+            self.current = returned
+        elif self.current is None or self.current.id not in {link.id for link in queue}:
+            self.current = queue[0] if queue else None
+        self._show()
+
+    def _document(self, doc_id: int) -> Document:
+        if doc_id not in self._documents:
+            session = self.claimdesk.session
+            self._documents[doc_id] = session.document(doc_id)
+            self._sentences[doc_id] = session.sentences(doc_id)
+        return self._documents[doc_id]
+
+    def _show(self) -> None:
+        counter = Text("Review queue", style="bold")
+        shown = f"{COUNT_LIMIT}+" if self.remaining > COUNT_LIMIT else str(self.remaining)
+        counter.append(f" · {shown} left")
+        if self.skipped:
+            counter.append(f" · {len(self.skipped)} skipped")
+        link = self.current
+        if link is not None and link.score is not None:
+            counter.append(f" · score {link.score:.2f}")
+        if link is None:
+            counter.append(" · nothing left to review")
+        self.query_one("#review-counter", Static).update(counter)
+        for side in ("a", "b"):
+            box = self.query_one(f"#review-{side}")
+            heading, context = box.query(Static)
+            if link is None:
+                heading.update("")
+                context.update("")
+                continue
+            doc_id = link.a_doc if side == "a" else link.b_doc
+            start = link.a_start if side == "a" else link.b_start
+            end = link.a_end if side == "a" else link.b_end
+            document = self._document(doc_id)
+            heading.update(document_line(document))
+            context.update(claim_in_context(document, self._sentences[doc_id], start, end))
+
+    # Decisions -------------------------------------------------------------------------
+    def action_accept_link(self) -> None:
+        link = self.current
+        if link is None:
+            self.notify("Nothing left to review", markup=False)
+            return
+        session = self.claimdesk.session
+        check = self.claimdesk.attempt(lambda: session.merge_conflicts(link.id))
+        if check is None:
+            return
+        accept_checked(
+            self.claimdesk, check, lambda: session.accept_link(link.id), self._after_decision
+        )
+
+    def action_reject_link(self) -> None:
+        link = self.current
+        if link is None:
+            self.notify("Nothing left to review", markup=False)
+            return
+        session = self.claimdesk.session
+        self._after_decision(self.claimdesk.attempt(lambda: session.reject_link(link.id)))
+
+    def _after_decision(self, link: Link | None) -> None:
+        if link is None:
+            return
+        self.decided.append(link.id)
+        self.current = None
+        self.reload()
+
+    def action_skip_link(self) -> None:
+        if self.current is None:
+            self.notify("Nothing left to review", markup=False)
+            return
+        self.skipped.add(self.current.id)
+        self.current = None
+        self.reload()
+
+    def action_review(self) -> None:
+        self.dismiss()

@@ -1,0 +1,315 @@
+"""The match panel: the claim under the reader's cursor and its best matches elsewhere.
+
+Lives at the bottom of the reader while toggled on. It follows the cursor of the
+focused article pane; highlighting a match selects it in its own pane (scrolled
+into view) and selects the claim in the source pane, so both are marked. Accepting
+runs the merge check first (:mod:`tui.screens.merge_confirm`).
+
+Suggestions are scored live by :meth:`Session.link_suggestions`; stored suggestions
+(which carry a link id the merge check and the review queue use) are computed once
+for the open documents in a worker thread with its own ``Session``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Static
+
+from store.errors import ClaimdeskError
+from store.linking.decisions import Suggestion, review_queue
+from store.linking.suggest import link_documents
+from store.model import Link
+from store.session import Session
+from tui.bindings import bindings_for
+from tui.screens.merge_confirm import accept_checked
+from tui.widgets.article_view import ArticleView
+from tui.widgets.link_text import one_line, pair_merge_check
+
+if TYPE_CHECKING:
+    from tui.app import ClaimdeskApp
+    from tui.screens.reader import ReaderScreen
+
+PANEL_ACTIONS = frozenset({"links.accept", "links.reject", "links.choose"})
+FOLLOW_DELAY = 0.15
+MATCHES_PER_DOCUMENT = 3
+STATUS_SHOWN = {"accepted": "✓ yes", "rejected": "✗ no", "suggested": ""}
+# Document sets whose suggestions this process has stored (keyed by database).
+_LINKED: set[tuple[str, frozenset[int]]] = set()
+
+Claim = tuple[int, int, int]
+
+
+def toggle_match_panel(reader: ReaderScreen) -> None:
+    """Show the panel for the claim under the cursor, or hide it (focus back to the text)."""
+    existing = list(reader.query(MatchPanel))
+    if existing:
+        for panel in existing:
+            panel.remove()
+        reader.view.focus()
+        return
+    reader.mount(MatchPanel(reader), before=reader.query_one(Footer))
+
+
+class MatchPanel(Vertical):
+    """The matches of one claim in the reader's other documents."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
+        "links", where=lambda spec: spec.id in PANEL_ACTIONS
+    )
+
+    def __init__(self, reader: ReaderScreen) -> None:
+        super().__init__(id="match-panel")
+        self.reader = reader
+        self.source: Claim | None = None
+        self.source_label: str | None = None
+        self.suggestions: list[Suggestion] = []
+        self.computing = False
+        self._follow_timer: Timer | None = None
+
+    @property
+    def claimdesk(self) -> ClaimdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="match-title")
+        table: DataTable[Text] = DataTable(id="match-table", cursor_type="row", zebra_stripes=True)
+        yield table
+
+    def on_mount(self) -> None:
+        self.source, self.source_label = self._claim_at_cursor()
+        if self._needs_computing():
+            self._start_computing()
+        else:
+            self.reload()
+        self.table.focus()
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#match-table", DataTable)
+
+    # Which claim, which documents --------------------------------------------------
+    def _claim_at_cursor(self) -> tuple[Claim | None, str | None]:
+        span = self.reader.span_under_cursor()
+        if span is not None:
+            return (span.doc_id, span.start, span.end), span.label
+        return self.reader.sentence_under_cursor(), None
+
+    def other_doc_ids(self) -> list[int]:
+        own = None if self.source is None else self.source[0]
+        return [pane.document.id for pane in self.reader.panes if pane.document.id != own]
+
+    def _open_key(self) -> tuple[str, frozenset[int]]:
+        return (str(self.claimdesk.db_path), frozenset(p.document.id for p in self.reader.panes))
+
+    def _needs_computing(self) -> bool:
+        if len(self.reader.panes) < 2 or self._open_key() in _LINKED:
+            return False
+        session = self.claimdesk.session
+        open_ids = [pane.document.id for pane in self.reader.panes]
+        return not review_queue(session.db, limit=1, doc_ids=open_ids)
+
+    # Computing stored suggestions -----------------------------------------------------
+    def _start_computing(self) -> None:
+        self.computing = True
+        self._show_title()
+        self._compute(self.claimdesk.db_path, self.claimdesk.annotator, sorted(self._open_key()[1]))
+
+    @work(thread=True, exclusive=True, group="match-panel")
+    def _compute(self, db_path: Path, annotator: str, doc_ids: list[int]) -> None:
+        # SQLite connections belong to one thread: the worker opens its own session.
+        try:
+            with Session(db_path, annotator) as session:
+                link_documents(session.db, doc_ids=doc_ids)
+        except ClaimdeskError as error:
+            self.app.call_from_thread(self._computed, str(error))
+            return
+        self.app.call_from_thread(self._computed, None)
+
+    def _computed(self, error: str | None) -> None:
+        self.computing = False
+        if error is not None:
+            self.notify(f"Suggestions not stored: {error}", severity="error", markup=False)
+        else:
+            _LINKED.add(self._open_key())
+        if self.is_attached:
+            self.reload()
+
+    # Showing matches -------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the matches of the current claim (after a decision, undo or a move)."""
+        keep = self.table.cursor_row
+        self.suggestions = []
+        if self.source is not None and self.other_doc_ids():
+            session = self.claimdesk.session
+            found = self.claimdesk.attempt(
+                lambda: (
+                    session.link_suggestions(
+                        *self.source, self.other_doc_ids(), MATCHES_PER_DOCUMENT
+                    )
+                    if self.source is not None
+                    else []
+                )
+            )
+            self.suggestions = found or []
+        self._fill(keep)
+        self._show_title()
+
+    def _fill(self, keep: int) -> None:
+        table = self.table
+        table.clear(columns=True)
+        names = {pane.document.id: pane.document for pane in self.reader.panes}
+        width = max(80, self.size.width or 80)
+        text_width = max(20, width - 6 - 15 - 7 - 8)
+        table.add_column("score", width=5)
+        table.add_column("outlet", width=14)
+        table.add_column("status", width=6)
+        table.add_column("sentence", width=text_width)
+        for suggestion in self.suggestions:
+            document = names.get(suggestion.doc_id)
+            outlet = suggestion.outlet or (document.source_name if document else "")
+            table.add_row(
+                Text(f"{suggestion.score:.2f}"),
+                one_line(outlet, 14),
+                Text(STATUS_SHOWN.get(suggestion.status or "suggested", "")),
+                one_line(suggestion.quote, text_width),
+            )
+        if self.suggestions:
+            table.move_cursor(row=min(max(0, keep), len(self.suggestions) - 1))
+
+    def _show_title(self) -> None:
+        title = Text("Matches", style="bold")
+        if self.computing:
+            title.append(" · computing suggestions for the open documents…", style="italic")
+        elif self.source is None:
+            title.append(" · put the cursor in a sentence or span")
+        elif not self.other_doc_ids():
+            title.append(" · open another document beside this one to see matches")
+        else:
+            doc = next(p.document for p in self.reader.panes if p.document.id == self.source[0])
+            title.append(" for ")
+            title.append_text(one_line(doc.outlet or doc.source_name, 20))
+            if self.source_label:
+                title.append(" · span ")
+                title.append_text(one_line(self.source_label, 20))
+            title.append(f" · {len(self.suggestions)} found · ")
+            title.append_text(one_line(self.reader_quote(), 200))
+        title.truncate(max(20, (self.size.width or 80) - 2), overflow="ellipsis")
+        self.query_one("#match-title", Static).update(title)
+
+    def reader_quote(self) -> str:
+        if self.source is None:
+            return ""
+        for pane in self.reader.panes:
+            if pane.document.id == self.source[0]:
+                return pane.document.text[self.source[1] : self.source[2]]
+        return ""
+
+    @property
+    def current(self) -> Suggestion | None:
+        row = self.table.cursor_row
+        if 0 <= row < len(self.suggestions):
+            return self.suggestions[row]
+        return None
+
+    # Following the cursor --------------------------------------------------------------
+    def cursor_moved(self, view: ArticleView) -> None:
+        """The reader saw a cursor move; follow it only when the annotator moved it."""
+        if not view.has_focus or self.computing:
+            return
+        if self._follow_timer is not None:
+            self._follow_timer.stop()
+        self._follow_timer = self.set_timer(FOLLOW_DELAY, self._follow)
+
+    def _follow(self) -> None:
+        claim, label = self._claim_at_cursor()
+        if claim != self.source:
+            self.source, self.source_label = claim, label
+            self.reload()
+
+    # Choosing and deciding -------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#match-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_current()
+
+    @on(DataTable.RowSelected, "#match-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_choose_match()
+
+    def show_current(self) -> bool:
+        """Mark the claim and the highlighted match in their panes, both scrolled into view."""
+        suggestion = self.current
+        if suggestion is None or self.source is None:
+            return False
+        self.reader.reveal(*self.source)
+        return self.reader.reveal(suggestion.doc_id, suggestion.start, suggestion.end)
+
+    def action_choose_match(self) -> None:
+        if not self.show_current():
+            self.notify("No match to show", markup=False)
+            return
+        if self.reader.narrow:
+            self.notify("The match is selected in the other pane (tab shows it)", markup=False)
+
+    def _partner(self) -> tuple[Suggestion, Claim] | None:
+        suggestion = self.current
+        if suggestion is None or self.source is None:
+            self.notify("No match chosen", markup=False)
+            return None
+        return suggestion, (suggestion.doc_id, suggestion.start, suggestion.end)
+
+    def action_accept_link(self) -> None:
+        chosen = self._partner()
+        if chosen is None or self.source is None:
+            return
+        suggestion, partner = chosen
+        session, source, label = self.claimdesk.session, self.source, self.source_label
+        link_id = suggestion.link_id
+
+        def accept() -> Link:
+            if link_id is not None:
+                return session.accept_link(link_id, create_span_label=label)
+            return session.link_spans(source, partner, create_span_label=label)
+
+        check = self.claimdesk.attempt(
+            lambda: (
+                session.merge_conflicts(link_id)
+                if link_id is not None
+                else pair_merge_check(session, source, partner)
+            )
+        )
+        if check is None:
+            return
+        accept_checked(self.claimdesk, check, accept, self._decided)
+
+    def action_reject_link(self) -> None:
+        chosen = self._partner()
+        if chosen is None or self.source is None:
+            return
+        suggestion, partner = chosen
+        session, source = self.claimdesk.session, self.source
+        link_id = suggestion.link_id
+        self._decided(
+            self.claimdesk.attempt(
+                lambda: (
+                    session.reject_link(link_id)
+                    if link_id is not None
+                    else session.link_spans(source, partner, status="rejected")
+                )
+            )
+        )
+
+    def _decided(self, link: Link | None) -> None:
+        if link is None:
+            return
+        for doc_id in (link.a_doc, link.b_doc):
+            self.reader.refresh_document(doc_id)
+        self.reload()
+        self.notify(f"Link {link.status}", markup=False)
