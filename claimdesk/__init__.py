@@ -1,3 +1,3 @@
-"""claimdesk: read news side by side, mark claims, link facts across outlets, export training data."""
+"""claimdesk: read news side by side, mark claims, link facts, export training data."""
 
 __version__ = "0.1.0"

@@ -11,12 +11,17 @@ import sys
 from collections.abc import Sequence
 
 from claimdesk import __version__
-from claimdesk.commands import COMMANDS
+from claimdesk.commands import COMMANDS, command_in, load_command
 from claimdesk.commands.common import add_common_options, fail
 from store.errors import ClaimdeskError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
+    """The full parser for ``selected`` (or for every command), stubs for the rest.
+
+    A stub carries only its summary for ``claimdesk --help``; parsing never reaches a
+    stub's arguments, because the command named on the line is always built in full.
+    """
     parser = argparse.ArgumentParser(
         prog="claimdesk",
         description=(
@@ -28,14 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"claimdesk {__version__}")
     add_common_options(parser, top_level=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(subparsers)
+    for name, (_module, summary) in COMMANDS.items():
+        if every or name == selected:
+            load_command(name).register(subparsers)
+        else:
+            subparsers.add_parser(name, help=summary, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_in(arguments))
+    args = parser.parse_args(arguments)
     if args.command is None:
         from claimdesk.commands import read_cmd
 

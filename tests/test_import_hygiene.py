@@ -43,3 +43,19 @@ def test_tui_contains_no_sql() -> None:
         )
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["read", "a.txt"], ["stats"]])
+def test_cli_start_loads_only_the_command_it_runs(argv: list[str]) -> None:
+    """The reader's start must not pay for the HTML extractor, the linker or agreement."""
+    code = (
+        "import sys; from claimdesk.cli import build_parser; from claimdesk.commands import"
+        f" command_in; build_parser(command_in({argv!r}));"
+        "heavy = {'trafilatura', 'lxml', 'krippendorff', 'store.linking', 'store.export'};"
+        "print(','.join(sorted(m for m in sys.modules if m in heavy)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

@@ -7,11 +7,13 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
 from store.paths import DB_ENV, default_db_path
-from store.seed import ensure_seeded
-from store.session import Session
+
+if TYPE_CHECKING:
+    from store.session import Session
 
 ANNOTATOR_ENV = "CLAIMDESK_ANNOTATOR"
 
@@ -68,10 +70,21 @@ def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:
 
 
 def open_session(args: argparse.Namespace, *, seed: bool = True) -> Session:
+    from store.session import Session
+
     path, is_default = db_path_of(args)
     if is_default and seed:
-        ensure_seeded(path)
+        seed_default_database(path)
     return Session(path, annotator_of(args))
+
+
+def seed_default_database(path: Path) -> None:
+    """Fill a missing default database from the sample corpus (the importer loads only then)."""
+    if path.exists():
+        return
+    from store.seed import ensure_seeded
+
+    ensure_seeded(path)
 
 
 def fail(message: str) -> int:

@@ -50,9 +50,10 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         print("claimdesk import: give at least one PATH, or --sample", file=sys.stderr)
         return 2
-    with open_session(args, seed=False) as session, progress_bar(
-        "importing", enabled=not args.quiet
-    ) as progress:
+    with (
+        open_session(args, seed=False) as session,
+        progress_bar("importing", enabled=not args.quiet) as progress,
+    ):
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
     for refused in report.refused:
         print(f"claimdesk: refused {refused}", file=sys.stderr)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, common_parent, db_path_of
-from store.seed import ensure_seeded
-from store.session import Session
+from claimdesk.commands.common import annotator_of, common_parent, db_path_of, seed_default_database
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -38,9 +36,11 @@ def add_tui_options(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     path, is_default = db_path_of(args)
     if is_default:
-        ensure_seeded(path)
+        seed_default_database(path)
     annotator = annotator_of(args)
     names: list[str] = list(getattr(args, "documents", []) or [])
+    from store.session import Session
+
     # Resolve names before the screen takes over, so a typo is a plain one-line error.
     with Session(path, annotator) as session:
         doc_ids = [session.find_document(name).id for name in names]
