@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def subcommand_names() -> list[str]:
     parser = build_parser()
-    actions = [a for a in parser._actions if a.dest == "command"]  # noqa: SLF001
+    actions = [a for a in parser._actions if a.dest == "command"]
     return sorted(actions[0].choices)  # type: ignore[arg-type]
 
 
@@ -69,7 +69,11 @@ def test_import_then_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert stats["documents"] == added
     assert len(stats["documents_by_outlet"]) >= 5
     assert stats["sentences"] > stats["documents"] * 5
-    assert {status for status, _ in stats["links_by_status"]} == {"suggested", "accepted", "rejected"}
+    assert {status for status, _ in stats["links_by_status"]} == {
+        "suggested",
+        "accepted",
+        "rejected",
+    }
     # Importing again adds nothing: the same texts are recognised by their hash.
     assert main(["--db", str(db), "import", str(sample_corpus_path())]) == 0
     assert "imported 0 new" in capsys.readouterr().out
@@ -122,7 +126,12 @@ def test_claimdesk_db_environment_variable_and_first_run_seeding(tmp_path: Path)
     env = {**os.environ, "CLAIMDESK_DB": str(db)}
     result = subprocess.run(
         [sys.executable, "-m", "claimdesk", "stats", "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["documents"] >= 14
@@ -140,8 +149,38 @@ def test_labels_load_from_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str
     db = tmp_path / "c.db"
     assert main(["--db", str(db), "labels", "--load", str(labels)]) == 0
     out = capsys.readouterr().out
-    assert "RUMOUR" in out and "CLAIM" in out
+    assert "RUMOUR" in out
+    assert "CLAIM" in out
     labels.write_text('[[label]]\nname = "bad name"\ncolour = "red"\n', encoding="utf-8")
     assert main(["--db", str(db), "labels", "--load", str(labels)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"claimdesk: {labels}: [[label]] #1: label name 'bad name'")
+
+
+def test_config_file_gives_the_annotator_and_the_label_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[label]]\nname = "RUMOUR"\ncolour = "#aa5500"\n', encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f'annotator = "carla"\nlabel_file = "{labels.name}"\n', encoding="utf-8")
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(config))
+    monkeypatch.delenv("CLAIMDESK_ANNOTATOR", raising=False)
+    launched: dict[str, object] = {}
+
+    def fake_run_tui(path: Path, annotator: str, **kwargs: object) -> int:
+        launched.update(path=path, annotator=annotator, **kwargs)
+        return 0
+
+    monkeypatch.setattr("tui.launch.run_tui", fake_run_tui)
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "read"]) == 0
+    assert launched["annotator"] == "carla"
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT colour FROM labels WHERE name = 'RUMOUR'").fetchone() == (
+        "#aa5500",
+    )
+    conn.close()
+    # An explicit --annotator still wins over the config file.
+    assert main(["--db", str(db), "read", "--annotator", "dana"]) == 0
+    assert launched["annotator"] == "dana"

@@ -54,7 +54,12 @@ def common_parent() -> argparse.ArgumentParser:
 
 
 def annotator_of(args: argparse.Namespace) -> str:
-    name = getattr(args, "annotator", None) or os.environ.get(ANNOTATOR_ENV) or login_name()
+    """``--annotator``, else ``$CLAIMDESK_ANNOTATOR``, else the config file's, else the login."""
+    name = getattr(args, "annotator", None) or os.environ.get(ANNOTATOR_ENV)
+    if not name:
+        from tui.config import load_config
+
+        name = load_config().annotator or login_name()
     name = name.strip()
     if not name or not name.isprintable():
         raise ClaimdeskError(f"annotator name {name!r} must be printable and not empty")

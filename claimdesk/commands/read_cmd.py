@@ -39,11 +39,18 @@ def run(args: argparse.Namespace) -> int:
         seed_default_database(path)
     annotator = annotator_of(args)
     names: list[str] = list(getattr(args, "documents", []) or [])
+    from store.labels import load_labels_toml
     from store.session import Session
+    from tui.config import load_config
 
-    # Resolve names before the screen takes over, so a typo is a plain one-line error.
+    label_file = load_config().label_file
+    # Resolve names and the configured label set before the screen takes over, so a typo
+    # in either is a plain one-line error.
     with Session(path, annotator) as session:
         doc_ids = [session.find_document(name).id for name in names]
+        if label_file is not None:
+            for label in load_labels_toml(label_file):
+                session.save_label(label)
     from tui.launch import run_tui
 
     return run_tui(path, annotator, doc_ids=doc_ids, keymap=getattr(args, "keymap", None))
