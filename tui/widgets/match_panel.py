@@ -97,9 +97,18 @@ class MatchPanel(Vertical):
 
     # Which claim, which documents --------------------------------------------------
     def _claim_at_cursor(self) -> tuple[Claim | None, str | None]:
+        """The span under the cursor, else the selection, else the sentence."""
+        selection = self.reader.view.selection
+        if selection is not None:
+            claim = (self.reader.pane.document.id, *selection)
+            # Showing a match selects the claim itself (cursor at its end): same claim.
+            if claim == self.source:
+                return self.source, self.source_label
         span = self.reader.span_under_cursor()
         if span is not None:
             return (span.doc_id, span.start, span.end), span.label
+        if selection is not None:
+            return (self.reader.pane.document.id, *selection), None
         return self.reader.sentence_under_cursor(), None
 
     def other_doc_ids(self) -> list[int]:

@@ -1,0 +1,292 @@
+"""The match panel in the reader: matches of the claim under the cursor, choose, accept, reject.
+
+Runs on the sample corpus (two German day-one reports of the Kressbrunn flood)
+with suggestions computed through ``store`` in the setup, as ``claimdesk link``
+would have stored them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from store.db import connect
+from store.linking.decisions import find_link, get_link, review_queue
+from store.linking.suggest import link_documents
+from store.session import Session
+from tests.conftest import add_document
+from tests.tui.conftest import screen_text, settle
+from tui.app import ClaimdeskApp, create_app
+from tui.keymap import load_keymap
+from tui.screens.merge_confirm import MergeConfirm
+from tui.screens.reader import ReaderScreen
+from tui.widgets.match_panel import MatchPanel
+
+KURIER = "kurier-tag1-evakuierung.txt"
+NWS = "nws-tag1-regen.txt"
+CLAIM = "Die Räumung betrifft"
+PARTNER = "KRESSBRUNN (nws) – Nach tagelangem"
+
+
+@dataclass
+class Linked:
+    path: Path
+    a: int
+    b: int
+    claim: tuple[int, int]
+    partner: tuple[int, int]
+
+
+def sentence_with(session: Session, doc_id: int, words: str) -> tuple[int, int]:
+    text = session.document(doc_id).text
+    offset = text.index(words)
+    for sentence in session.sentences(doc_id):
+        if sentence.start <= offset < sentence.end:
+            return sentence.start, sentence.end
+    raise AssertionError(f"no sentence holds {words!r}")
+
+
+def link_sample(path: Path, compute: bool = True) -> Linked:
+    """The two reports' ids and the claim/partner sentences; suggestions stored if asked."""
+    with Session(path, "tester") as session:
+        a = session.find_document(KURIER).id
+        b = session.find_document(NWS).id
+        if compute:
+            link_documents(session.db, doc_ids=[a, b])
+        return Linked(
+            path, a, b, sentence_with(session, a, CLAIM), sentence_with(session, b, PARTNER)
+        )
+
+
+def make_app(path: Path, doc_ids: list[int]) -> ClaimdeskApp:
+    return create_app(path, "tester", doc_ids=doc_ids, keymap=load_keymap("default"))
+
+
+def reader_of(app: ClaimdeskApp) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+async def open_panel(pilot: Pilot[int], app: ClaimdeskApp, offset: int) -> MatchPanel:
+    reader = reader_of(app)
+    reader.view.set_cursor(offset)
+    await pilot.press("m")
+    await settle(pilot)
+    return reader.query_one(MatchPanel)
+
+
+def row_of(panel: MatchPanel, doc_id: int, start: int) -> int:
+    for row, suggestion in enumerate(panel.suggestions):
+        if suggestion.doc_id == doc_id and suggestion.start == start:
+            return row
+    raise AssertionError(f"no match at {doc_id}:{start} in {panel.suggestions}")
+
+
+async def test_panel_lists_matches_of_the_sentence_under_the_cursor(sample_db_path: Path) -> None:
+    linked = link_sample(sample_db_path)
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        assert panel.source == (linked.a, *linked.claim)
+        assert panel.suggestions, "no matches listed"
+        assert {s.doc_id for s in panel.suggestions} == {linked.b}
+        best = panel.suggestions[0]
+        assert (best.start, best.end) == linked.partner
+        assert best.link_id is not None, "stored suggestion carries its link id"
+        scores = [s.score for s in panel.suggestions]
+        assert scores == sorted(scores, reverse=True)
+        shown = screen_text(app)
+        assert "KRESSBRUNN (nws)" in shown
+        assert f"{best.score:.2f}" in shown
+        # The panel follows the cursor: the next sentence gets its own matches.
+        reader = reader_of(app)
+        reader.view.focus()
+        await pilot.pause()
+        following = next(s for s in reader.view.sentences if s[0] >= linked.claim[1])
+        reader.view.set_cursor(following[0] + 2)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert panel.source == (linked.a, *following)
+        assert panel.suggestions and panel.suggestions[0].quote != best.quote
+
+
+async def test_choosing_a_match_scrolls_the_other_pane_and_marks_both(
+    sample_db_path: Path,
+) -> None:
+    linked = link_sample(sample_db_path)
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(160, 24)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        other = reader_of(app).panes[1].view
+        assert other.scroll_offset.y == 0
+        deepest = max(panel.suggestions, key=lambda s: s.start)
+        panel.table.move_cursor(row=row_of(panel, linked.b, deepest.start))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert other.selection == (deepest.start, deepest.end)
+        assert other.cursor == deepest.end
+        assert other.scroll_offset.y > 0, "the other pane scrolled to the match"
+        assert reader_of(app).panes[0].view.selection == linked.claim
+
+
+async def test_accept_creates_the_link_and_undo_reverses_it(sample_db_path: Path) -> None:
+    linked = link_sample(sample_db_path)
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        panel.table.move_cursor(row=row_of(panel, linked.b, linked.partner[0]))
+        await pilot.press("y")
+        await settle(pilot)
+        with Session(sample_db_path, "checker") as session:
+            link = find_link(session.db, (linked.a, *linked.claim), (linked.b, *linked.partner))
+            assert link is not None and link.status == "accepted"
+            assert link.annotator == "tester"
+            for side in ("a", "b"):
+                doc = getattr(link, f"{side}_doc")
+                start, end = getattr(link, f"{side}_start"), getattr(link, f"{side}_end")
+                assert session.document(doc).text[start:end] == getattr(link, f"{side}_quote")
+            assert {(link.a_doc, link.a_start), (link.b_doc, link.b_start)} == {
+                (linked.a, linked.claim[0]),
+                (linked.b, linked.partner[0]),
+            }
+        assert "✓ yes" in screen_text(app)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        with Session(sample_db_path, "checker") as session:
+            again = get_link(session.db, link.id)
+            assert again.status == "suggested"
+
+
+async def test_accept_in_a_span_marks_the_partner_with_the_same_label(
+    sample_db_path: Path,
+) -> None:
+    linked = link_sample(sample_db_path)
+    with Session(sample_db_path, "tester") as session:
+        label = session.labels()[0].name
+        session.add_span(linked.a, *linked.claim, label)
+        assert session.spans(linked.b) == []
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        assert panel.source_label == label
+        panel.table.move_cursor(row=row_of(panel, linked.b, linked.partner[0]))
+        await pilot.press("y")
+        await settle(pilot)
+        with Session(sample_db_path, "checker") as session:
+            made = session.spans(linked.b)
+            assert [(s.start, s.end, s.label) for s in made] == [(*linked.partner, label)]
+            link = find_link(session.db, (linked.a, *linked.claim), (linked.b, *linked.partner))
+            assert link is not None and link.b_span == made[0].id
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        with Session(sample_db_path, "checker") as session:
+            assert session.spans(linked.b) == []
+
+
+async def test_reject_marks_the_link_rejected(sample_db_path: Path) -> None:
+    linked = link_sample(sample_db_path)
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        second = panel.suggestions[1]
+        panel.table.move_cursor(row=1)
+        await pilot.press("x")
+        await settle(pilot)
+        assert panel.suggestions[1].status == "rejected"
+        with Session(sample_db_path, "checker") as session:
+            assert second.link_id is not None
+            assert get_link(session.db, second.link_id).status == "rejected"
+            first = panel.suggestions[0].link_id
+            assert first is not None and get_link(session.db, first).status == "suggested"
+
+
+async def test_panel_computes_suggestions_when_none_are_stored(sample_db_path: Path) -> None:
+    linked = link_sample(sample_db_path, compute=False)
+    with Session(sample_db_path, "checker") as session:
+        assert review_queue(session.db, limit=1) == []
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not panel.computing
+        assert "computing" not in screen_text(app)
+        assert panel.suggestions[0].link_id is not None
+        with Session(sample_db_path, "checker") as session:
+            assert len(review_queue(session.db, limit=1000, doc_ids=[linked.a, linked.b])) > 10
+
+
+# Merge check --------------------------------------------------------------------------
+
+FACTS = {
+    "alpha.txt": ("Alpha Post", "The council approved 300 new flats on Monday. The mayor agreed."),
+    "beta.txt": ("Beta Daily", "The council approved 600 new flats on Monday. Critics objected."),
+    "gamma.txt": ("Gamma News", "On Monday the council approved 300 new flats. Residents cheered."),
+    "delta.txt": ("Delta Wire", "On Monday the council approved 600 new flats. Traffic worries."),
+}
+
+
+def first_sentence(session: Session, doc_id: int) -> tuple[int, int, int]:
+    sentence = session.sentences(doc_id)[0]
+    return doc_id, sentence.start, sentence.end
+
+
+def two_facts(path: Path) -> dict[str, tuple[int, int, int]]:
+    """Four reports: 300 flats (alpha, gamma) and 600 flats (beta, delta), linked in pairs."""
+    database = connect(path)
+    try:
+        ids = {
+            name: add_document(database, text, name, outlet)
+            for name, (outlet, text) in FACTS.items()
+        }
+    finally:
+        database.close()
+    with Session(path, "tester") as session:
+        claims = {name: first_sentence(session, doc_id) for name, doc_id in ids.items()}
+        session.link_spans(claims["alpha.txt"], claims["gamma.txt"])
+        session.link_spans(claims["beta.txt"], claims["delta.txt"])
+        link_documents(session.db, doc_ids=[ids["alpha.txt"], ids["beta.txt"]])
+    return claims
+
+
+async def test_merge_confirmation_cancel_leaves_the_store_unchanged(sample_db_path: Path) -> None:
+    claims = two_facts(sample_db_path)
+    alpha, beta = claims["alpha.txt"], claims["beta.txt"]
+    app = make_app(sample_db_path, [alpha[0], beta[0]])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, alpha[1] + 3)
+        panel.table.move_cursor(row=row_of(panel, beta[0], beta[1]))
+        with Session(sample_db_path, "checker") as session:
+            before = session.clusters()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, MergeConfirm)
+        shown = screen_text(app)
+        assert "joins two facts" in shown
+        assert "numbers differ" in shown and "300" in shown and "600" in shown
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        with Session(sample_db_path, "checker") as session:
+            assert session.clusters() == before
+            link = find_link(session.db, alpha, beta)
+            assert link is not None and link.status == "suggested"
+        # Confirming makes the link: the two facts become one.
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, MergeConfirm)
+        await pilot.press("y")
+        await settle(pilot)
+        with Session(sample_db_path, "checker") as session:
+            merged = session.clusters()
+            assert len(merged) == 1 and len(merged[0].claims) == 4
