@@ -156,7 +156,7 @@ def get_status(db: sqlite_utils.Database, doc_id: int, annotator: str) -> Docume
         "SELECT status FROM document_status WHERE doc_id = ? AND annotator = ?",
         [doc_id, annotator],
     ).fetchone()
-    return "todo" if row is None else row[0]  # type: ignore[no-any-return]
+    return "todo" if row is None else row[0]
 
 
 def set_status(action: Action, doc_id: int, status: DocumentStatus) -> None:

@@ -71,8 +71,10 @@ def collect_files(paths: Iterable[Path], report: ImportReport) -> list[Path]:
         else:
             supported = " ".join(sorted(SUPPORTED_SUFFIXES))
             report.refused.append(
-                ImportRefused(path, f"unsupported file type {path.suffix or '(none)'!r}"
-                              f" (supported: {supported})")
+                ImportRefused(
+                    path,
+                    f"unsupported file type {path.suffix or '(none)'!r} (supported: {supported})",
+                )
             )
     return files
 

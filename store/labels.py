@@ -63,8 +63,12 @@ def save_label(action: Action, label: Label) -> None:
     row = db.conn.execute(
         "SELECT colour, hotkey, description, position FROM labels WHERE name = ?", [label.name]
     ).fetchone()
-    new = {"colour": label.colour, "hotkey": label.hotkey, "description": label.description,
-           "position": label.position}
+    new = {
+        "colour": label.colour,
+        "hotkey": label.hotkey,
+        "description": label.description,
+        "position": label.position,
+    }
     if row is None:
         db.execute(
             "INSERT INTO labels (name, colour, hotkey, description, position) VALUES (?,?,?,?,?)",

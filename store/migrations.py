@@ -55,7 +55,8 @@ def run_script(db: sqlite_utils.Database, script: str) -> None:
 
 
 def _v1_foundation(db: sqlite_utils.Database) -> None:
-    run_script(db, 
+    run_script(
+        db,
         """
         CREATE TABLE documents (
             id INTEGER PRIMARY KEY,
@@ -138,13 +139,13 @@ def _v1_foundation(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX changes_by_annotator ON changes(annotator, id);
         CREATE INDEX changes_by_action ON changes(action_id);
-        """
+        """,
     )
     run_script(db, _QUOTE_GUARDS)
 
 
 def _v2_search_and_status(db: sqlite_utils.Database) -> None:
-    db["documents"].enable_fts(
+    db.table("documents").enable_fts(
         ["title", "text"],
         fts_version="FTS5",
         create_triggers=True,
@@ -163,7 +164,7 @@ def _v2_search_and_status(db: sqlite_utils.Database) -> None:
             updated_at TEXT NOT NULL,
             PRIMARY KEY (doc_id, annotator)
         );
-        """
+        """,
     )
 
 
@@ -175,9 +176,7 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(
-    db: sqlite_utils.Database, *, write: WriteContext, target: int | None = None
-) -> int:
+def migrate(db: sqlite_utils.Database, *, write: WriteContext, target: int | None = None) -> int:
     """Bring the database forward to ``target`` (default: the newest schema)."""
     goal = SCHEMA_VERSION if target is None else target
     current = schema_version(db)

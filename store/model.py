@@ -133,4 +133,4 @@ class Link:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Link:
-        return cls(**{name: row[name] for name in cls.__slots__})  # type: ignore[attr-defined]
+        return cls(**{name: row[name] for name in cls.__slots__})

@@ -15,7 +15,7 @@ import sqlite_utils
 from store import changelog, documents, labels, spans
 from store.changelog import user_action
 from store.db import connect, data_version
-from store.model import Document, DocumentInfo, DocumentStatus, Label, Span, Sentence
+from store.model import Document, DocumentInfo, DocumentStatus, Label, Sentence, Span
 
 if TYPE_CHECKING:
     # Linking pulls in rapidfuzz and the lemmatizer: imported when first used.
@@ -46,7 +46,10 @@ class Session:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 

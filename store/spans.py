@@ -13,8 +13,17 @@ from store.errors import ClaimdeskError, NotFound, QuoteMismatch
 from store.model import Span
 
 SPAN_COLUMNS = (
-    "id", "doc_id", "start", "end", "quote", "label", "annotator", "note",
-    "created_at", "updated_at", "deleted_at",
+    "id",
+    "doc_id",
+    "start",
+    "end",
+    "quote",
+    "label",
+    "annotator",
+    "note",
+    "created_at",
+    "updated_at",
+    "deleted_at",
 )
 _SELECT = "SELECT " + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + " FROM spans"
 
@@ -88,11 +97,16 @@ def create_span(
     )
     values = [getattr(span, c) for c in SPAN_COLUMNS]
     db.execute(
-        "INSERT INTO spans (" + ", ".join(f'"{c}"' for c in SPAN_COLUMNS) + ") VALUES ("
-        + ", ".join("?" for _ in SPAN_COLUMNS) + ")",
+        "INSERT INTO spans ("
+        + ", ".join(f'"{c}"' for c in SPAN_COLUMNS)
+        + ") VALUES ("
+        + ", ".join("?" for _ in SPAN_COLUMNS)
+        + ")",
         values,
     )
-    action.record("spans", {"id": span.id}, None, dict(zip(SPAN_COLUMNS[1:], values[1:], strict=True)))
+    action.record(
+        "spans", {"id": span.id}, None, dict(zip(SPAN_COLUMNS[1:], values[1:], strict=True))
+    )
     return span
 
 
@@ -165,6 +179,9 @@ def spans_at(
 
 
 def annotators(db: sqlite_utils.Database) -> list[str]:
-    return [r[0] for r in db.conn.execute(
-        "SELECT DISTINCT annotator FROM spans WHERE deleted_at IS NULL ORDER BY annotator"
-    )]
+    return [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT DISTINCT annotator FROM spans WHERE deleted_at IS NULL ORDER BY annotator"
+        )
+    ]

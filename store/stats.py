@@ -20,7 +20,9 @@ class CorpusStats:
 
 
 def corpus_stats(db: sqlite_utils.Database) -> CorpusStats:
-    one = lambda sql: int(db.conn.execute(sql).fetchone()[0])  # noqa: E731
+    def one(sql: str) -> int:
+        return int(db.conn.execute(sql).fetchone()[0])
+
     return CorpusStats(
         documents=one("SELECT count(*) FROM documents"),
         documents_by_outlet=[

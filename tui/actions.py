@@ -86,11 +86,33 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("reader.select_down", "select('line', 1)", "Extend down", "shift+down"),
     _spec("reader.select_word_prev", "select('word', -1)", "Extend word back", "ctrl+shift+left"),
     _spec("reader.select_word_next", "select('word', 1)", "Extend word", "ctrl+shift+right"),
-    _spec("reader.select_sentence_prev", "select('sentence', -1)", "Extend sentence back", "less_than_sign"),
-    _spec("reader.select_sentence_next", "select('sentence', 1)", "Extend sentence", "greater_than_sign"),
-    _spec("reader.select_paragraph_prev", "select('paragraph', -1)", "Extend paragraph back", "ctrl+shift+up"),
-    _spec("reader.select_paragraph_next", "select('paragraph', 1)", "Extend paragraph", "ctrl+shift+down"),
-    _spec("reader.select_line_start", "select('line_edge', -1)", "Extend to line start", "shift+home"),
+    _spec(
+        "reader.select_sentence_prev",
+        "select('sentence', -1)",
+        "Extend sentence back",
+        "less_than_sign",
+    ),
+    _spec(
+        "reader.select_sentence_next",
+        "select('sentence', 1)",
+        "Extend sentence",
+        "greater_than_sign",
+    ),
+    _spec(
+        "reader.select_paragraph_prev",
+        "select('paragraph', -1)",
+        "Extend paragraph back",
+        "ctrl+shift+up",
+    ),
+    _spec(
+        "reader.select_paragraph_next",
+        "select('paragraph', 1)",
+        "Extend paragraph",
+        "ctrl+shift+down",
+    ),
+    _spec(
+        "reader.select_line_start", "select('line_edge', -1)", "Extend to line start", "shift+home"
+    ),
     _spec("reader.select_line_end", "select('line_edge', 1)", "Extend to line end", "shift+end"),
     _spec("reader.select_sentence", "select_sentence", "Select sentence", "s", True),
     _spec("reader.clear_selection", "clear_selection", "Clear selection", "escape"),

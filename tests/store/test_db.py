@@ -39,9 +39,7 @@ def make_schema_1_database(path: Path) -> None:
         "INSERT INTO documents (source_name, outlet, text, sha256, imported_at)"
         " VALUES ('alt.txt', 'Kurier', 'Die Brücke in Talbrück ist gesperrt.', 'x1', 't')"
     )
-    conn.execute(
-        "INSERT INTO labels (name, colour, description) VALUES ('CLAIM', '#ffffff', '')"
-    )
+    conn.execute("INSERT INTO labels (name, colour, description) VALUES ('CLAIM', '#ffffff', '')")
     conn.execute(
         "INSERT INTO spans VALUES ('s1', 1, 4, 10, 'Brücke', 'CLAIM', 'ann', NULL, 't', 't', NULL)"
     )
@@ -92,10 +90,15 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
         connect(path)
 
 
-def test_failed_write_rolls_back_everything(db: sqlite_utils.Database) -> None:
-    with pytest.raises(RuntimeError), write(db):
+def _insert_then_fail(db: sqlite_utils.Database) -> None:
+    with write(db):
         db.execute("INSERT INTO labels (name, colour) VALUES ('TEMP', '#000000')")
         raise RuntimeError("boom")
+
+
+def test_failed_write_rolls_back_everything(db: sqlite_utils.Database) -> None:
+    with pytest.raises(RuntimeError):
+        _insert_then_fail(db)
     assert db.conn.execute("SELECT count(*) FROM labels WHERE name = 'TEMP'").fetchone()[0] == 0
     assert not db.conn.in_transaction
 

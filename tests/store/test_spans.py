@@ -39,7 +39,7 @@ def test_offsets_count_code_points_not_bytes_or_utf16_units(
     assert span.quote == "👩‍👩‍👧"
     # SQLite's own substr() must agree, or the trigger would have refused the row.
     row = db.conn.execute(
-        "SELECT substr(d.text, s.start + 1, s.\"end\" - s.start) FROM spans s"
+        'SELECT substr(d.text, s.start + 1, s."end" - s.start) FROM spans s'
         " JOIN documents d ON d.id = s.doc_id WHERE s.id = ?",
         [span.id],
     ).fetchone()
@@ -63,7 +63,9 @@ def test_offsets_outside_the_document_are_refused(
         session.add_span(doc, start, end, "CLAIM")
 
 
-def test_unknown_label_and_document_are_refused(session: Session, db: sqlite_utils.Database) -> None:
+def test_unknown_label_and_document_are_refused(
+    session: Session, db: sqlite_utils.Database
+) -> None:
     doc = add_document(db, TEXT)
     with pytest.raises(NotFound):
         session.add_span(doc, 0, 2, "NO_SUCH_LABEL")
@@ -94,7 +96,8 @@ def test_spans_at_returns_innermost_first(session: Session, db: sqlite_utils.Dat
 
 
 unicode_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t é👍🏽\u0301\u200d"),
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"))
+    | st.sampled_from("\n\t é👍🏽\u0301\u200d"),
     min_size=1,
     max_size=80,
 )

@@ -103,7 +103,9 @@ def session_label(session: Session, doc: int) -> str:
     return session.spans(doc)[0].label
 
 
-def test_status_changes_are_logged_and_undoable(session: Session, db: sqlite_utils.Database) -> None:
+def test_status_changes_are_logged_and_undoable(
+    session: Session, db: sqlite_utils.Database
+) -> None:
     doc = add_document(db, TEXT)
     assert session.status(doc) == "todo"
     session.set_status(doc, "in_progress")
