@@ -22,7 +22,7 @@ import numpy.typing as npt
 from store.linking.features import LinkCorpus
 
 DEFAULT_MIN_COSINE = 0.2
-DEFAULT_MAX_POSTINGS = 500
+DEFAULT_MAX_POSTINGS = 100
 DEFAULT_PER_SENTENCE = 50
 
 Pairs = npt.NDArray[np.int64]
