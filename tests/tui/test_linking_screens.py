@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Static
 
 from store.db import connect
 from store.linking.decisions import get_link, review_queue
+from store.linking.suggest import link_documents
 from store.session import Session
 from tests.conftest import add_document
 from tests.tui.conftest import screen_text, settle
 from tests.tui.test_linking_panel import first_sentence, link_sample, make_app
+from tui.actions import ACTIONS, ActionSpec
 from tui.screens.clusters import ClustersScreen
+from tui.screens.merge_confirm import MergeConfirm
+from tui.screens.reader import ReaderScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.link_text import DISAGREE_STYLE
+from tui.widgets.match_panel import MatchPanel
 
 
 def queue_ids(path: Path) -> list[str]:
@@ -147,3 +154,66 @@ async def test_clusters_screen_follows_undo(sample_db_path: Path) -> None:
         await settle(pilot)
         assert len(screen.clusters[0].claims) == 2
         assert "1 fact · 1 with disagreements" in screen_text(app)
+
+
+LINK_HOLDERS: dict[str, tuple[type, ...]] = {
+    "links": (ReaderScreen, MatchPanel, ReviewScreen, ClustersScreen),
+    "confirm": (MergeConfirm,),
+}
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [spec for spec in ACTIONS if spec.context in LINK_HOLDERS],
+    ids=lambda spec: spec.id,
+)
+def test_every_linking_action_is_bound_with_a_handler(spec: ActionSpec) -> None:
+    holders = [
+        cls
+        for cls in LINK_HOLDERS[spec.context]
+        if any(isinstance(b, Binding) and b.id == spec.id for b in cls.__dict__["BINDINGS"])
+    ]
+    assert holders, f"{spec.id} is bound nowhere"
+    method = "action_" + spec.action.split("(", 1)[0]
+    for holder in holders:
+        assert callable(getattr(holder, method, None)), f"{holder.__name__} lacks {method}"
+
+
+MARKUP = (
+    "The council approved [bold]300[/bold] flats [@click=app.quit]x[/] \x1b[2J today. "
+    "Critics [i]objected[/i] in July."
+)
+
+
+async def test_markup_and_control_characters_stay_literal(sample_db_path: Path) -> None:
+    database = connect(sample_db_path)
+    try:
+        tricky = add_document(database, MARKUP, "tricky.txt", "[red]Outlet[/red]")
+        plain = add_document(database, COUNCIL["beta.txt"][1], "beta.txt", "Beta Daily")
+    finally:
+        database.close()
+    with Session(sample_db_path, "tester") as session:
+        session.link_spans(first_sentence(session, tricky), first_sentence(session, plain))
+        link_documents(session.db, doc_ids=[tricky, plain])
+    app = make_app(sample_db_path, [tricky, plain])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "[red]Outlet" in shown
+        await pilot.press("c")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "[bold]300[/bold]" in shown
+        assert "[@click=app.quit]x[/]" in shown
+        assert "\x1b" not in shown
+        assert "[red]Outlet[/red]" in shown
+        await pilot.press("c", "r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.current is not None
+        shown = screen_text(app)
+        assert "[i]objected[/i]" in shown
+        assert "\x1b" not in shown
+        assert "[red]Outlet[/red]" in shown

@@ -24,7 +24,7 @@ from store.model import Document, Sentence
 from store.session import Session
 from tui.safe_text import safe_text, visible_line
 
-CONTEXT_CHARS = 240
+CONTEXT_CHARS = 160
 DISAGREE_STYLE = "bold reverse"
 CLAIM_STYLE = "bold underline"
 
@@ -59,6 +59,11 @@ def claim_in_context(
     tail_to = after[0].end if after else end
     lead = text[max(lead_from, start - CONTEXT_CHARS) : start]
     tail = text[end : min(tail_to, end + CONTEXT_CHARS)]
+    # Cut neighbours at a word so a long one never hides the claim on a small screen.
+    if lead_from < start - CONTEXT_CHARS:
+        lead = "…" + lead.split(" ", 1)[-1]
+    if tail_to > end + CONTEXT_CHARS:
+        tail = tail.rsplit(" ", 1)[0] + "…"
     shown = Text()
     shown.append_text(safe_text(" ".join(lead.split()) + (" " if lead.strip() else ""), "dim"))
     shown.append_text(safe_text(" ".join(text[start:end].split()), CLAIM_STYLE))

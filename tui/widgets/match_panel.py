@@ -221,6 +221,12 @@ class MatchPanel(Vertical):
                 return pane.document.text[self.source[1] : self.source[2]]
         return ""
 
+    def on_resize(self) -> None:
+        # Column widths follow the panel's width (set when the rows were filled).
+        if self.suggestions:
+            self._fill(self.table.cursor_row)
+        self._show_title()
+
     @property
     def current(self) -> Suggestion | None:
         row = self.table.cursor_row
