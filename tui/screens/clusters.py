@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from store.linking.clusters import Cluster, Disagreement
 from tui.bindings import bindings_for
+from tui.screens.merge_confirm import key_hint
 from tui.widgets.link_text import disagreement_lines, highlighted_quote, one_line
 
 if TYPE_CHECKING:
@@ -67,8 +68,8 @@ class ClustersScreen(Screen[None]):
         width = max(80, self.size.width or 80)
         table.add_column("claims", width=6)
         table.add_column("outlets", width=7)
-        table.add_column("differ", width=8)
-        table.add_column("first claim", width=max(20, width - 6 - 7 - 8 - 10))
+        table.add_column("differ", width=9)
+        table.add_column("first claim", width=max(20, width - 6 - 7 - 9 - 10))
         for cluster, differ in zip(self.clusters, self.disagreements, strict=True):
             outlets = {c.outlet or c.source_name for c in cluster.claims}
             flags = "/".join("num" if d.kind == "number" else "month" for d in differ)
@@ -76,7 +77,7 @@ class ClustersScreen(Screen[None]):
                 Text(str(len(cluster.claims))),
                 Text(str(len(outlets))),
                 Text(flags, style="bold reverse") if flags else Text(""),
-                one_line(cluster.claims[0].quote, max(20, width - 6 - 7 - 8 - 10)),
+                one_line(cluster.claims[0].quote, max(20, width - 6 - 7 - 9 - 10)),
             )
         if self.clusters:
             table.move_cursor(row=min(max(0, keep), len(self.clusters) - 1))
@@ -86,6 +87,9 @@ class ClustersScreen(Screen[None]):
         counts.append(f" · {len(self.clusters)} {facts} · {flagged} with disagreements")
         if not self.clusters:
             counts.append(" · accept links to build facts")
+        hint = key_hint(self, {"links.clusters": "back"})
+        if hint:
+            counts.append(f" · {hint}", style="dim")
         self.query_one("#clusters-counts", Static).update(counts)
         self._show_detail()
 

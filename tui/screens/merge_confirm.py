@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from store.linking.clusters import MergeCheck
@@ -63,3 +63,14 @@ def accept_checked(
             done(None)
 
     app.push_screen(MergeConfirm(check), answered)
+
+
+def key_hint(screen: Screen[Any], ids: dict[str, str]) -> str:
+    """``r back · ^z undo`` for the keys that action ids are bound to on ``screen`` now
+    (so a keymap's keys are named, not the defaults)."""
+    found: dict[str, str] = {}
+    for active in screen.active_bindings.values():
+        binding_id = active.binding.id
+        if binding_id in ids and binding_id not in found:
+            found[binding_id] = screen.app.get_key_display(active.binding)
+    return " · ".join(f"{found[i]} {word}" for i, word in ids.items() if i in found)

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Static
 from store.linking.decisions import get_link
 from store.model import Document, Link, Sentence
 from tui.bindings import bindings_for
-from tui.screens.merge_confirm import accept_checked
+from tui.screens.merge_confirm import accept_checked, key_hint
 from tui.widgets.link_text import claim_in_context, document_line
 
 if TYPE_CHECKING:
@@ -116,6 +116,9 @@ class ReviewScreen(Screen[None]):
             counter.append(f" · score {link.score:.2f}")
         if link is None:
             counter.append(" · nothing left to review")
+        hint = key_hint(self, {"app.undo": "undo", "links.review": "back"})
+        if hint:
+            counter.append(f" · {hint}", style="dim")
         self.query_one("#review-counter", Static).update(counter)
         for side in ("a", "b"):
             box = self.query_one(f"#review-{side}")
