@@ -111,7 +111,8 @@ async def test_panel_lists_matches_of_the_sentence_under_the_cursor(sample_db_pa
         await pilot.pause(0.3)
         await settle(pilot)
         assert panel.source == (linked.a, *following)
-        assert panel.suggestions and panel.suggestions[0].quote != best.quote
+        assert panel.suggestions
+        assert panel.suggestions[0].quote != best.quote
 
 
 async def test_choosing_a_match_scrolls_the_other_pane_and_marks_both(
@@ -145,7 +146,8 @@ async def test_accept_creates_the_link_and_undo_reverses_it(sample_db_path: Path
         await settle(pilot)
         with Session(sample_db_path, "checker") as session:
             link = find_link(session.db, (linked.a, *linked.claim), (linked.b, *linked.partner))
-            assert link is not None and link.status == "accepted"
+            assert link is not None
+            assert link.status == "accepted"
             assert link.annotator == "tester"
             for side in ("a", "b"):
                 doc = getattr(link, f"{side}_doc")
@@ -183,7 +185,8 @@ async def test_accept_in_a_span_marks_the_partner_with_the_same_label(
             made = session.spans(linked.b)
             assert [(s.start, s.end, s.label) for s in made] == [(*linked.partner, label)]
             link = find_link(session.db, (linked.a, *linked.claim), (linked.b, *linked.partner))
-            assert link is not None and link.b_span == made[0].id
+            assert link is not None
+            assert link.b_span == made[0].id
         await pilot.press("ctrl+z")
         await settle(pilot)
         with Session(sample_db_path, "checker") as session:
@@ -205,7 +208,8 @@ async def test_reject_marks_the_link_rejected(sample_db_path: Path) -> None:
             assert second.link_id is not None
             assert get_link(session.db, second.link_id).status == "rejected"
             first = panel.suggestions[0].link_id
-            assert first is not None and get_link(session.db, first).status == "suggested"
+            assert first is not None
+            assert get_link(session.db, first).status == "suggested"
 
 
 async def test_panel_computes_suggestions_when_none_are_stored(sample_db_path: Path) -> None:
@@ -273,14 +277,17 @@ async def test_merge_confirmation_cancel_leaves_the_store_unchanged(sample_db_pa
         assert isinstance(app.screen, MergeConfirm)
         shown = screen_text(app)
         assert "joins two facts" in shown
-        assert "numbers differ" in shown and "300" in shown and "600" in shown
+        assert "numbers differ" in shown
+        assert "300" in shown
+        assert "600" in shown
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen)
         with Session(sample_db_path, "checker") as session:
             assert session.clusters() == before
             link = find_link(session.db, alpha, beta)
-            assert link is not None and link.status == "suggested"
+            assert link is not None
+            assert link.status == "suggested"
         # Confirming makes the link: the two facts become one.
         await pilot.press("y")
         await settle(pilot)
@@ -289,4 +296,26 @@ async def test_merge_confirmation_cancel_leaves_the_store_unchanged(sample_db_pa
         await settle(pilot)
         with Session(sample_db_path, "checker") as session:
             merged = session.clusters()
-            assert len(merged) == 1 and len(merged[0].claims) == 4
+            assert len(merged) == 1
+            assert len(merged[0].claims) == 4
+
+
+async def test_choosing_at_80_columns_shows_the_match_pane_and_back(sample_db_path: Path) -> None:
+    """One pane shows at a time: choosing shows the match's pane, choosing again the claim's."""
+    linked = link_sample(sample_db_path)
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        reader = reader_of(app)
+        assert reader.narrow
+        panel.table.move_cursor(row=row_of(panel, linked.b, linked.partner[0]))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader.pane.document.id == linked.b
+        assert "nachrichtenwerk-sued" in screen_text(app).split("Matches")[0]
+        assert panel.table.has_focus
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader.pane.document.id == linked.a
+        assert "Ilmenz-Kurier" in screen_text(app).split("Matches")[0]

@@ -270,8 +270,22 @@ class MatchPanel(Vertical):
         if not self.show_current():
             self.notify("No match to show", markup=False)
             return
-        if self.reader.narrow:
-            self.notify("The match is selected in the other pane (tab shows it)", markup=False)
+        suggestion = self.current
+        if self.reader.narrow and suggestion is not None and self.source is not None:
+            # One pane shows at a time: choosing again flips between claim and match.
+            showing = self.reader.pane.document.id
+            self._show_pane_of(
+                self.source[0] if showing == suggestion.doc_id else suggestion.doc_id
+            )
+
+    def _show_pane_of(self, doc_id: int) -> None:
+        """Make ``doc_id``'s pane the visible one without taking focus from the list."""
+        panes = self.reader.panes
+        for number, pane in enumerate(panes):
+            if pane.document.id == doc_id:
+                self.reader.active = number
+        for number, pane in enumerate(panes):
+            pane.set_class(number == self.reader.active, "-active")
 
     def _partner(self) -> tuple[Suggestion, Claim] | None:
         suggestion = self.current
