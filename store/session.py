@@ -18,6 +18,8 @@ from store.db import connect, data_version
 from store.model import Document, DocumentInfo, DocumentStatus, Label, Sentence, Span
 
 if TYPE_CHECKING:
+    from store.annotator_diff import Difference
+
     # Linking pulls in rapidfuzz and the lemmatizer: imported when first used.
     from store.linking.clusters import Cluster, Disagreement, MergeCheck
     from store.linking.decisions import Suggestion
@@ -93,6 +95,12 @@ class Session:
 
     def annotators(self) -> list[str]:
         return spans.annotators(self.db)
+
+    def differences(self, doc_id: int) -> list[Difference]:
+        """Where other annotators' spans in the document differ from this annotator's."""
+        from store.annotator_diff import differences
+
+        return differences(self.db, doc_id, self.annotator)
 
     # Writing: each call is one committed transaction ----------------------------
     def add_span(

@@ -137,6 +137,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("reader.prev_pane", "prev_pane", "Previous pane", "shift+tab"),
     _spec("reader.cycle_status", "cycle_status", "Status todo/in progress/done", "ctrl+d"),
     _spec("reader.annotator_filter", "annotator_filter", "Whose spans", "a"),
+    _spec("reader.pick_annotator", "pick_annotator", "One annotator's spans", "A"),
+    _spec("reader.next_difference", "jump_difference(1)", "Next difference", "right_curly_bracket"),
+    _spec(
+        "reader.prev_difference", "jump_difference(-1)", "Previous difference", "left_curly_bracket"
+    ),
     _spec("reader.edit_labels", "edit_labels", "Edit labels", "ctrl+e"),
     _spec("reader.close", "close", "Back", "ctrl+w"),
     _spec("reader.curate", "curate", "Curate disagreements", "C"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,8 +17,16 @@ from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from store.annotator_diff import Difference
+from store.errors import ClaimdeskError
 from store.model import DOCUMENT_STATUSES, Document, DocumentStatus, Label, Span
 from store.segment import split_sentences
+from tui.annotator_filter import (
+    AnnotatorFilter,
+    difference_status,
+    jump_target,
+    span_marks,
+)
 from tui.bindings import bindings_for
 from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker
@@ -31,7 +40,6 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100
 # Linking keys live on the reader; accept/reject/choose on the match panel itself.
 READER_LINK_ACTIONS = frozenset({"links.matches", "links.review", "links.clusters"})
-ANNOTATOR_FILTERS = ("all", "mine", "others")
 
 
 def label_for_number(labels: list[Label], number: int) -> Label | None:
@@ -60,7 +68,9 @@ class ReaderScreen(Screen[None]):
         self.documents: list[Document] = []
         self.spans: dict[int, dict[str, Span]] = {}
         self.labels: list[Label] = []
-        self.annotator_filter = "all"
+        self.filter = AnnotatorFilter()
+        # Mine vs theirs: each open document's differences, re-read with its spans.
+        self.differences: dict[int, list[Difference]] = {}
         self.active = 0
 
     @property
@@ -68,15 +78,37 @@ class ReaderScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        session = self.claimdesk.session
-        self.documents = [session.document(doc_id) for doc_id in self.doc_ids]
+        self.documents = self._open_documents()
         with Horizontal(id="panes"):
             for number, document in enumerate(self.documents):
                 yield ArticlePane(document, id=f"pane-{number}")
         yield Footer()
 
+    def _open_documents(self) -> list[Document]:
+        """The documents that exist; each one that does not is named in a notification."""
+        session = self.claimdesk.session
+        found: list[Document] = []
+        for doc_id in self.doc_ids:
+            try:
+                found.append(session.document(doc_id))
+            except ClaimdeskError as error:
+                self.app.notify(
+                    f"Skipped document {doc_id}: {error}", severity="warning", markup=False
+                )
+        self.doc_ids = [document.id for document in found]
+        return found
+
+    @property
+    def annotator_filter(self) -> str:
+        """The filter mode: all, mine, others, one (annotator) or versus (mine vs theirs)."""
+        return self.filter.mode
+
     def on_mount(self) -> None:
         session = self.claimdesk.session
+        if not self.documents:
+            self.app.notify("No document to show", severity="warning", markup=False)
+            self.app.call_later(self.app.pop_screen)
+            return
         self.labels = session.labels()
         for pane in self.panes:
             doc_id = pane.document.id
@@ -141,25 +173,32 @@ class ReaderScreen(Screen[None]):
     # Store -> screen --------------------------------------------------------------
     def _marks(self, doc_id: int) -> list[SpanMark]:
         session = self.claimdesk.session
-        spans = session.spans(doc_id)
         me = session.annotator
-        if self.annotator_filter == "mine":
-            spans = [s for s in spans if s.annotator == me]
-        elif self.annotator_filter == "others":
-            spans = [s for s in spans if s.annotator != me]
+        spans = [s for s in session.spans(doc_id) if self.filter.shows(s, me)]
         self.spans[doc_id] = {s.id: s for s in spans}
         colours = {label.name: label.colour for label in self.labels}
-        return [
-            SpanMark(s.id, s.start, s.end, s.label, colours.get(s.label, "#888888")) for s in spans
-        ]
+        if self.filter.mode != "versus":
+            self.differences.pop(doc_id, None)
+            return span_marks(spans, colours)
+        self.differences[doc_id] = session.differences(doc_id)
+        return span_marks(spans, colours, self.differences[doc_id])
+
+    def _status(self, pane: ArticlePane) -> Text:
+        """The pane's status line: the difference under the cursor, else the span or place."""
+        doc_id = pane.document.id
+        described = difference_status(self.differences.get(doc_id, []), pane.view.cursor)
+        if described is not None:
+            return described
+        return status_text(pane.view, self.spans.get(doc_id, {}), pane.view.snap_words)
 
     def _show_pane(self, pane: ArticlePane) -> None:
-        pane.shown = "" if self.annotator_filter == "all" else f"spans: {self.annotator_filter}"
+        pane.shown = "" if self.filter.mode == "all" else self.filter.name
+        if self.filter.mode == "versus":
+            count = len(self.differences.get(pane.document.id, []))
+            pane.shown += f": {count} difference{'' if count == 1 else 's'}"
         status = self.claimdesk.session.status(pane.document.id)
         pane.show_header(status, pane.view.coverage())
-        pane.show_status(
-            status_text(pane.view, self.spans.get(pane.document.id, {}), pane.view.snap_words)
-        )
+        pane.show_status(self._status(pane))
 
     def refresh_document(self, doc_id: int) -> None:
         """Re-read one document's spans and status and redraw what changed."""
@@ -186,11 +225,7 @@ class ReaderScreen(Screen[None]):
             panel.cursor_moved(event.view)  # type: ignore[attr-defined]
         for pane in self.panes:
             if pane.view is event.view:
-                pane.show_status(
-                    status_text(
-                        pane.view, self.spans.get(pane.document.id, {}), pane.view.snap_words
-                    )
-                )
+                pane.show_status(self._status(pane))
 
     # Hooks for panels that point into the open documents (matches, review, curation) --
     def reveal(self, doc_id: int, start: int, end: int) -> bool:
@@ -326,11 +361,38 @@ class ReaderScreen(Screen[None]):
         self._show_pane(self.pane)
 
     def action_annotator_filter(self) -> None:
-        self.annotator_filter = ANNOTATOR_FILTERS[
-            (ANNOTATOR_FILTERS.index(self.annotator_filter) + 1) % len(ANNOTATOR_FILTERS)
-        ]
+        self.set_annotator_filter(self.filter.following())
+
+    def set_annotator_filter(self, chosen: AnnotatorFilter) -> None:
+        """Show the spans ``chosen`` selects in every pane."""
+        self.filter = chosen
         self.reload()
-        self.notify(f"Showing spans: {self.annotator_filter}", markup=False)
+        self.notify(f"Showing {self.filter.name}", markup=False)
+
+    def action_pick_annotator(self) -> None:
+        from tui.screens.annotator_picker import AnnotatorPicker
+
+        session = self.claimdesk.session
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.set_annotator_filter(AnnotatorFilter("one", name))
+
+        self.app.push_screen(AnnotatorPicker(session.annotators(), session.annotator), chosen)
+
+    def action_jump_difference(self, direction: int) -> None:
+        if self.filter.mode != "versus":
+            # Asking for a difference is asking to see them: switch to mine vs theirs.
+            self.set_annotator_filter(AnnotatorFilter("versus"))
+        found = self.differences.get(self.pane.document.id, [])
+        if not found:
+            self.notify("No differences from other annotators here", markup=False)
+            return
+        offset = jump_target(found, self.view.cursor, direction)
+        if offset is None:
+            self.notify("No more differences", markup=False)
+            return
+        self.view.set_cursor(offset)
 
     def action_edit_labels(self) -> None:
         def closed(saved: bool | None) -> None:

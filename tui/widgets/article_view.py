@@ -28,6 +28,7 @@ from textual.timer import Timer
 from tui.bindings import bindings_for
 from tui.safe_text import visible
 from tui.widgets import navigation as nav
+from tui.widgets.difference_marks import difference_style
 from tui.widgets.line_index import LineIndex, text_cells
 
 VIEW_ACTIONS = ("move(", "select(", "select_sentence", "clear_selection", "toggle_snap")
@@ -37,6 +38,7 @@ _SELECTED = Style(reverse=True)
 _CURSOR_FOCUSED = Style(reverse=True, bold=True)
 _CURSOR_UNFOCUSED = Style(underline=True)
 _CURSOR_IN_SELECTION = Style(reverse=False, underline=True, bold=True)
+_UNREVERSE = Style(reverse=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class SpanMark:
     end: int
     label: str
     colour: str
+    # A kind from tui.widgets.difference_marks when the reader compares annotators.
+    diff: str = ""
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -101,7 +105,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._wrap_timer: Timer | None = None
         self._dragging = False
         self._base_style: Style | None = None
-        self._span_styles: dict[tuple[str, bool], Style] = {}
+        self._span_styles: dict[tuple[str, bool, frozenset[str]], Style] = {}
         self._coverage: float | None = None
 
     # Data in -------------------------------------------------------------------
@@ -209,7 +213,8 @@ class ArticleView(ScrollView, can_focus=True):
             return _PLAIN
         inner = min(covering, key=lambda s: (s.end - s.start, s.id))
         nested = len(covering) > 1
-        key = (inner.colour, nested)
+        diffs = frozenset(s.diff for s in covering if s.diff)
+        key = (inner.colour, nested, diffs)
         style = self._span_styles.get(key)
         if style is None:
             if self.app.no_color:
@@ -218,6 +223,9 @@ class ArticleView(ScrollView, can_focus=True):
                 background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
                 tint = background.blend(Color.parse(inner.colour), 0.45)
                 style = Style(bgcolor=tint.rich_color, underline=nested)
+            marked = difference_style(set(diffs))
+            if marked is not None:
+                style += marked
             self._span_styles[key] = style
         return style
 
@@ -244,11 +252,16 @@ class ArticleView(ScrollView, can_focus=True):
             piece = self.display_text[a:b] if a < end else " "
             covering = [s for s in spans if s.start <= a < s.end] if a < end else []
             style = base + self._span_style(covering, base)
+            reversed_mark = bool(style.reverse)
             selected = selection is not None and selection[0] <= a < selection[1]
             if selected:
                 style += select_style
-            if cursor_here and a == self.cursor:
+            at_cursor = cursor_here and a == self.cursor
+            if at_cursor:
                 style += cursor_in_selection if selected else cursor_style
+            if reversed_mark and (selected or at_cursor):
+                # A reverse-drawn difference: the selection and cursor show by undoing it.
+                style += _UNREVERSE
             segments.append(Segment(piece, style))
         return Strip(segments)
 
