@@ -160,16 +160,22 @@ class ReviewScreen(Screen[None]):
         if link is None:
             return
         self.decided.append(link.id)
-        self.current = None
-        self.reload()
+        self._advance()
+
+    def _advance(self) -> None:
+        """On to the best remaining item; counting down instead of re-reading the whole
+        queue keeps a decision fast on a large corpus (a full reload recounts)."""
+        self.remaining = max(0, self.remaining - 1)
+        following = self._undecided(1)
+        self.current = following[0] if following else None
+        self._show()
 
     def action_skip_link(self) -> None:
         if self.current is None:
             self.notify("Nothing left to review", markup=False)
             return
         self.skipped.add(self.current.id)
-        self.current = None
-        self.reload()
+        self._advance()
 
     def action_review(self) -> None:
         self.dismiss()
