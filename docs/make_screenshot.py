@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from store.db import connect  # noqa: E402
-from store.importer import import_paths  # noqa: E402
-from store.paths import sample_corpus_path  # noqa: E402
-from store.session import Session  # noqa: E402
-from tui.app import create_app  # noqa: E402
+from store.db import connect
+from store.importer import import_paths
+from store.paths import sample_corpus_path
+from store.session import Session
+from tui.app import create_app
 
 OUT = Path(__file__).resolve().parent / "screenshot.svg"
 
