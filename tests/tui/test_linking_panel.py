@@ -7,14 +7,17 @@ would have stored them.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from store.db import connect
 from store.linking.decisions import find_link, get_link, review_queue
-from store.linking.suggest import link_documents
+from store.linking.suggest import LinkReport, link_documents
 from store.session import Session
 from tests.conftest import add_document
 from tests.tui.conftest import screen_text, settle
@@ -22,6 +25,7 @@ from tui.app import ClaimdeskApp, create_app
 from tui.keymap import load_keymap
 from tui.screens.merge_confirm import MergeConfirm
 from tui.screens.reader import ReaderScreen
+from tui.widgets import match_panel
 from tui.widgets.match_panel import MatchPanel
 
 KURIER = "kurier-tag1-evakuierung.txt"
@@ -212,14 +216,30 @@ async def test_reject_marks_the_link_rejected(sample_db_path: Path) -> None:
             assert get_link(session.db, first).status == "suggested"
 
 
-async def test_panel_computes_suggestions_when_none_are_stored(sample_db_path: Path) -> None:
+async def test_panel_computes_suggestions_when_none_are_stored(
+    sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     linked = link_sample(sample_db_path, compute=False)
     with Session(sample_db_path, "checker") as session:
         assert review_queue(session.db, limit=1) == []
+    release = threading.Event()
+
+    def held_back(db: Any, **options: Any) -> LinkReport:
+        # The test reads the screen while the worker is still computing.
+        assert release.wait(30)
+        return link_documents(db, **options)
+
+    monkeypatch.setattr(match_panel, "link_documents", held_back)
     app = make_app(sample_db_path, [linked.a, linked.b])
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        reader_of(app).view.set_cursor(linked.claim[0] + 3)
+        await pilot.press("m")
+        await pilot.pause()
+        panel = reader_of(app).query_one(MatchPanel)
+        assert panel.computing
+        assert "computing suggestions" in screen_text(app)
+        release.set()
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert not panel.computing
