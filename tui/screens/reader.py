@@ -193,9 +193,6 @@ class ReaderScreen(Screen[None]):
 
     def _show_pane(self, pane: ArticlePane) -> None:
         pane.shown = "" if self.filter.mode == "all" else self.filter.name
-        if self.filter.mode == "versus":
-            count = len(self.differences.get(pane.document.id, []))
-            pane.shown += f": {count} difference{'' if count == 1 else 's'}"
         status = self.claimdesk.session.status(pane.document.id)
         pane.show_header(status, pane.view.coverage())
         pane.show_status(self._status(pane))
@@ -367,7 +364,11 @@ class ReaderScreen(Screen[None]):
         """Show the spans ``chosen`` selects in every pane."""
         self.filter = chosen
         self.reload()
-        self.notify(f"Showing {self.filter.name}", markup=False)
+        message = f"Showing {self.filter.name}"
+        if chosen.mode == "versus":
+            count = len(self.differences.get(self.pane.document.id, []))
+            message += f": {count} difference{'' if count == 1 else 's'} here"
+        self.notify(message, markup=False)
 
     def action_pick_annotator(self) -> None:
         from tui.screens.annotator_picker import AnnotatorPicker
