@@ -20,6 +20,7 @@ from typing import Literal
 import sqlite_utils
 
 from store.curation import disagreements, document_annotators
+from store.documents import get_document
 from store.model import Span
 
 DifferenceKind = Literal["only_mine", "only_theirs", "label", "extent"]
@@ -59,6 +60,7 @@ def differences(db: sqlite_utils.Database, doc_id: int, me: str) -> list[Differe
 
     Raises ``NotFound`` for a document that does not exist.
     """
+    get_document(db, doc_id)  # NotFound for a wrong id, also when nobody else annotated
     found: list[Difference] = []
     for other in other_annotators(db, doc_id, me):
         for item in disagreements(db, doc_id, annotators=[me, other], gold=_NO_GOLD):
