@@ -44,7 +44,8 @@ def check_offsets(text: str, start: int, end: int, quote: str | None = None) -> 
     return actual
 
 
-def _document_slice(db: sqlite_utils.Database, doc_id: int, start: int, end: int) -> str:
+def document_slice(db: sqlite_utils.Database, doc_id: int, start: int, end: int) -> str:
+    """The document text at ``start:end``; raises when the document or offsets are wrong."""
     row = db.conn.execute(
         "SELECT length(text), substr(text, ?, ?) FROM documents WHERE id = ?",
         [start + 1, end - start, doc_id],
@@ -76,7 +77,7 @@ def create_span(
 ) -> Span:
     """Add a span; ``quote``, when given, must equal the document text at the offsets."""
     db = action.db
-    actual = _document_slice(db, doc_id, start, end)
+    actual = document_slice(db, doc_id, start, end)
     if quote is not None and quote != actual:
         raise QuoteMismatch(
             f"quote {quote[:40]!r} is not the text of document {doc_id} at {start}:{end}"

@@ -24,7 +24,7 @@ import sqlite_utils
 from store import spans
 from store.changelog import Action
 from store.clock import now
-from store.errors import ClaimdeskError, NotFound, QuoteMismatch
+from store.errors import ClaimdeskError, NotFound
 from store.linking.features import DocInput, build_corpus
 from store.linking.normalize import language_of
 from store.linking.score import DEFAULT_WEIGHTS, ScoreWeights, pair_score, round_score
@@ -169,8 +169,8 @@ def link_spans(
             return accept_link(action, existing.id, create_span_label=create_span_label)
         return reject_link(action, existing.id, reason)
     first, second = (a, b) if a <= b else (b, a)
-    quote_a = _quote(action.db, *first)
-    quote_b = _quote(action.db, *second)
+    quote_a = spans.document_slice(action.db, *first)
+    quote_b = spans.document_slice(action.db, *second)
     stamp = now()
     values: dict[str, Any] = {
         "a_doc": first[0],
@@ -267,7 +267,7 @@ def suggestions_for(
     with their status even when they fall outside the top ``k``.
     """
     own = _doc_row(db, doc_id)
-    _quote(db, doc_id, start, end)
+    spans.document_slice(db, doc_id, start, end)
     others = [o for o in dict.fromkeys(other_doc_ids) if o != doc_id]
     inputs = [
         DocInput(
@@ -331,19 +331,6 @@ def suggestions_for(
         )
     found.sort(key=lambda s: (-s.score, s.doc_id, s.start))
     return found
-
-
-def _quote(db: sqlite_utils.Database, doc_id: int, start: int, end: int) -> str:
-    """The document text at ``start:end``; raises when the offsets are outside it."""
-    row = db.conn.execute(
-        "SELECT length(text), substr(text, ?, ?) FROM documents WHERE id = ?",
-        [start + 1, end - start, doc_id],
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"document {doc_id} does not exist")
-    if not 0 <= start < end <= row[0]:
-        raise QuoteMismatch(f"offsets {start}:{end} outside document {doc_id} (length {row[0]})")
-    return str(row[1])
 
 
 def _doc_row(db: sqlite_utils.Database, doc_id: int) -> tuple[str, str | None, str | None, str]:
