@@ -178,32 +178,30 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
     action.record(change.table, change.key, expected, wanted)
 
 
+def _replay(db: sqlite_utils.Database, annotator: str, kind: Literal["undo", "redo"]) -> str | None:
+    """Undo reverses the newest action in effect; redo re-applies the newest undone one."""
+    with write(db):
+        done, undone = _stacks(db, annotator)
+        stack = done if kind == "undo" else undone
+        if not stack:
+            return None
+        target = stack[-1]
+        summary = _summary_of(db, target)
+        action = Action(db=db, annotator=annotator, kind=kind, ref_action=target, summary=summary)
+        changes = _changes_of(db, target)
+        for change in reversed(changes) if kind == "undo" else changes:
+            _apply(action, change, forward=kind == "redo")
+        return summary or "change"
+
+
 def undo(db: sqlite_utils.Database, annotator: str) -> str | None:
     """Reverse the annotator's newest action still in effect; its summary, or None."""
-    with write(db):
-        done, _ = _stacks(db, annotator)
-        if not done:
-            return None
-        target = done[-1]
-        summary = _summary_of(db, target)
-        action = Action(db=db, annotator=annotator, kind="undo", ref_action=target, summary=summary)
-        for change in reversed(_changes_of(db, target)):
-            _apply(action, change, forward=False)
-        return summary or "change"
+    return _replay(db, annotator, "undo")
 
 
 def redo(db: sqlite_utils.Database, annotator: str) -> str | None:
     """Re-apply the annotator's newest undone action; its summary, or None."""
-    with write(db):
-        _, undone = _stacks(db, annotator)
-        if not undone:
-            return None
-        target = undone[-1]
-        summary = _summary_of(db, target)
-        action = Action(db=db, annotator=annotator, kind="redo", ref_action=target, summary=summary)
-        for change in _changes_of(db, target):
-            _apply(action, change, forward=True)
-        return summary or "change"
+    return _replay(db, annotator, "redo")
 
 
 def history(db: sqlite_utils.Database, *, limit: int = 100) -> list[Row]:
