@@ -16,8 +16,8 @@ from claimdesk.commands.common import add_common_options, fail
 from store.errors import ClaimdeskError
 
 
-def build_parser(selected: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
-    """The full parser for ``selected`` (or for every command), stubs for the rest.
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The full parser for the ``selected`` command, stubs for the rest.
 
     A stub carries only its summary for ``claimdesk --help``; parsing never reaches a
     stub's arguments, because the command named on the line is always built in full.
@@ -34,7 +34,7 @@ def build_parser(selected: str | None = None, *, every: bool = False) -> argpars
     add_common_options(parser, top_level=True)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, summary) in COMMANDS.items():
-        if every or name == selected:
+        if name == selected:
             load_command(name).register(subparsers)
         else:
             subparsers.add_parser(name, help=summary, add_help=False)

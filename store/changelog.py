@@ -202,14 +202,3 @@ def undo(db: sqlite_utils.Database, annotator: str) -> str | None:
 def redo(db: sqlite_utils.Database, annotator: str) -> str | None:
     """Re-apply the annotator's newest undone action; its summary, or None."""
     return _replay(db, annotator, "redo")
-
-
-def history(db: sqlite_utils.Database, *, limit: int = 100) -> list[Row]:
-    """The newest change rows, newest first, for audit views."""
-    return list(
-        db.query(
-            "SELECT id, action_id, kind, at, annotator, table_name, row_id, before, after,"
-            " summary FROM changes ORDER BY id DESC LIMIT ?",
-            [limit],
-        )
-    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 DocumentStatus = Literal["todo", "in_progress", "done"]
 LinkStatus = Literal["suggested", "accepted", "rejected"]
@@ -42,21 +42,6 @@ class Document:
     sha256: str
     imported_at: str
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Document:
-        return cls(
-            id=row["id"],
-            source_name=row["source_name"],
-            outlet=row["outlet"],
-            title=row["title"],
-            published=row["published"],
-            url=row["url"],
-            language=row["language"],
-            text=row["text"],
-            sha256=row["sha256"],
-            imported_at=row["imported_at"],
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Label:
@@ -82,22 +67,6 @@ class Span:
     created_at: str
     updated_at: str
     deleted_at: str | None = None
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Span:
-        return cls(
-            id=row["id"],
-            doc_id=row["doc_id"],
-            start=row["start"],
-            end=row["end"],
-            quote=row["quote"],
-            label=row["label"],
-            annotator=row["annotator"],
-            note=row["note"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            deleted_at=row["deleted_at"],
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +99,3 @@ class Link:
     annotator: str | None
     created_at: str
     updated_at: str
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Link:
-        return cls(**{name: row[name] for name in cls.__slots__})

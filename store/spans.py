@@ -32,18 +32,6 @@ def _row(values: tuple[Any, ...]) -> Span:
     return Span(*values)
 
 
-def check_offsets(text: str, start: int, end: int, quote: str | None = None) -> str:
-    """The quote at ``[start:end)``; raises if the offsets or the given quote are wrong."""
-    if not 0 <= start < end <= len(text):
-        raise QuoteMismatch(f"offsets {start}:{end} outside the document (length {len(text)})")
-    actual = text[start:end]
-    if quote is not None and actual != quote:
-        raise QuoteMismatch(
-            f"quote {quote[:40]!r} is not the document text at {start}:{end} ({actual[:40]!r})"
-        )
-    return actual
-
-
 def document_slice(db: sqlite_utils.Database, doc_id: int, start: int, end: int) -> str:
     """The document text at ``start:end``; raises when the document or offsets are wrong."""
     row = db.conn.execute(
