@@ -16,7 +16,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "agree",
         parents=[common_parent()],
-        help="inter-annotator agreement: span F1, Cohen's kappa, Krippendorff's alpha, links",
         description=(
             "Agreement between annotators, per label and pair: exact and overlap span"
             " precision/recall/F1 (the first of a pair is the reference), Cohen's kappa on"

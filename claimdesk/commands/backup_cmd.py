@@ -14,7 +14,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "backup",
         parents=[common_parent()],
-        help="copy the database to PATH while others keep working",
         description=(
             "Copy the database through SQLite's online backup API (safe while annotators"
             " write), check the copy with PRAGMA integrity_check, and move it into place"

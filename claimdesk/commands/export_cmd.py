@@ -22,7 +22,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     listing = "; ".join(f"{fmt.name}: {fmt.summary}" for fmt in FORMATS.values())
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "export",
-        help="export spans and links as training data (jsonl, conll, brat, ...)",
         description=(
             "Write the live spans (and links) in a training-data format. Same database,"
             " same bytes. Every span's and link's text is checked against its document;"

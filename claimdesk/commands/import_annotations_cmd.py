@@ -16,7 +16,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "import-annotations",
         parents=[common_parent()],
-        help="add spans from a claimdesk jsonl or doccano JSONL file",
         description=(
             "Add the spans in FILE (claimdesk's jsonl export, or doccano's JSONL; detected"
             " from the first record) to the documents they belong to, matched by source"

@@ -19,7 +19,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "import",
         parents=[common_parent()],
-        help="import article files and folders",
         description=(
             "Import articles from files and folders (recursively): "
             + ", ".join(sorted(SUPPORTED_SUFFIXES))

@@ -14,7 +14,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "labels",
         parents=[common_parent()],
-        help="list the label set, or load labels from a TOML file",
         description=(
             "Without --load, list the labels. With --load FILE, add or update the labels"
             " defined as [[label]] tables (name, colour, hotkey, description) in FILE."

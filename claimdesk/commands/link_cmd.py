@@ -36,7 +36,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "link",
         parents=[common_parent()],
-        help="suggest links between sentences of different articles that report the same fact",
         description=(
             "For each sentence, store its best K matches in each other document as"
             " suggestions with a score. Re-running updates suggestions and never changes"

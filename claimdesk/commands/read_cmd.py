@@ -12,7 +12,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "read",
         parents=[common_parent()],
-        help="open documents side by side in the reader",
         description=(
             "Open the named documents (source name, unique prefix, or id) side by side in the"
             " reader; with no names, open the library."

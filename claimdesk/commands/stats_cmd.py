@@ -15,7 +15,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "stats",
         parents=[common_parent()],
-        help="documents per outlet, sentences, spans per label and annotator, links by status",
         description="Print counts of what the database holds.",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
