@@ -37,6 +37,22 @@ def test_every_action_is_bound_once_with_a_handler(spec: ActionSpec) -> None:
 READER_KEYS = [spec for spec in ACTIONS if spec.context == "reader"]
 
 
+def stored_state(corpus: Corpus) -> tuple[object, ...]:
+    with corpus.session() as session:
+        return (session.spans(corpus.a), session.status(corpus.a))
+
+
+def reader_state(app: ClaimdeskApp, screen: ReaderScreen, view: ArticleView) -> tuple[object, ...]:
+    return (
+        view.cursor,
+        view.selection,
+        view.snap_words,
+        screen.active,
+        screen.annotator_filter,
+        type(app.screen),
+    )
+
+
 @pytest.mark.parametrize("spec", READER_KEYS, ids=lambda spec: spec.id)
 async def test_each_reader_key_changes_something(corpus: Corpus, spec: ActionSpec) -> None:
     opponents = ARTICLE_A.index("Opponents")
@@ -51,29 +67,13 @@ async def test_each_reader_key_changes_something(corpus: Corpus, spec: ActionSpe
         view = screen.view
         view.set_cursor(opponents + 3)
         await pilot.pause()
-        with corpus.session() as session:
-            before_store = (session.spans(corpus.a), session.status(corpus.a))
-        before = (
-            view.cursor,
-            view.selection,
-            view.snap_words,
-            screen.active,
-            screen.annotator_filter,
-            type(app.screen),
-        )
+        before_store = stored_state(corpus)
+        before = reader_state(app, screen, view)
         key = spec.keys.split(",")[0]
         await pilot.press(key)
         await pilot.pause()
-        with corpus.session() as session:
-            after_store = (session.spans(corpus.a), session.status(corpus.a))
-        after = (
-            view.cursor,
-            view.selection,
-            view.snap_words,
-            screen.active,
-            screen.annotator_filter,
-            type(app.screen),
-        )
+        after_store = stored_state(corpus)
+        after = reader_state(app, screen, view)
         # Escape with nothing selected, keys 6-9 with no label on them, and key 2 on a span
         # that is FIGURE already must leave everything alone.
         unchanged = {
