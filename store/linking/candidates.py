@@ -20,9 +20,10 @@ import numpy as np
 import numpy.typing as npt
 
 from store.linking.features import LinkCorpus
+from store.linking.ranking import ranks_within
 
 DEFAULT_MIN_COSINE = 0.2
-DEFAULT_MAX_POSTINGS = 100
+DEFAULT_MAX_POSTINGS = 50
 DEFAULT_PER_SENTENCE = 50
 
 Pairs = npt.NDArray[np.int64]
@@ -109,15 +110,8 @@ def _best_per_sentence(pairs: Pairs, overlap: npt.NDArray[np.float64], limit: in
     """The pairs that are among the ``limit`` largest overlaps of either of their sentences."""
     count = len(pairs)
     source = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    strength = np.concatenate([overlap, overlap])
-    order = np.lexsort((-strength, source))
-    ordered_source = source[order]
-    starts = np.flatnonzero(np.r_[True, ordered_source[1:] != ordered_source[:-1]])
-    group_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    rank = np.arange(len(order)) - group_start
-    kept = np.zeros(count, dtype=bool)
-    chosen = order[rank < limit]
-    kept[chosen % count] = True
+    rank = ranks_within(source, np.concatenate([overlap, overlap]))
+    kept = (rank[:count] < limit) | (rank[count:] < limit)
     return pairs[kept]
 
 

@@ -1,0 +1,83 @@
+"""The fast paths of linking give the same answers as the plain definitions."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.linking import features
+from store.linking.features import DocInput, build_corpus
+from store.linking.ranking import ranks_within
+from store.linking.score import pair_score, score_pairs
+
+WORDS = ["".join(p) for p in itertools.product("bdfgklmnprst", "aeiou", "rstn")][:160]
+NUMBERS = ["11.000", "300", "600", "1,5", "elftausend", "12. Juni", "Juli"]
+
+
+def _documents(seed: int, count: int = 10) -> list[DocInput]:
+    rng = random.Random(seed)
+    documents = []
+    for doc_id in range(1, count + 1):
+        sentences = []
+        for _ in range(12):
+            words = rng.choices(WORDS[: 30 + doc_id * 10], k=rng.randint(0, 9))
+            if rng.random() < 0.4:
+                words.insert(rng.randint(0, len(words)), rng.choice(NUMBERS))
+            sentences.append(" ".join(["Satz", *words]))
+        text = ". ".join(sentences) + "."
+        offsets, cursor = [], 0
+        for sentence in sentences:
+            offsets.append((None, cursor, cursor + len(sentence)))
+            cursor += len(sentence) + 2
+        documents.append(DocInput(doc_id, f"outlet{doc_id % 3}", "de", text, offsets))
+    return documents
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_score_pairs_equals_pair_score_for_every_pair(seed: int) -> None:
+    corpus = build_corpus(_documents(seed))
+    pairs = np.array(list(itertools.combinations(range(len(corpus)), 2)), dtype=np.int64)
+    fast = score_pairs(corpus, pairs)
+    plain = [pair_score(corpus, i, j) for i, j in pairs.tolist()]
+    assert fast == pytest.approx(plain, abs=1e-9)
+    assert len({round(s, 3) for s in plain}) > 20, "the corpus should produce varied scores"
+
+
+def test_parallel_normalising_builds_the_same_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(features, "PARALLEL_MIN_DOCUMENTS", 2)
+    documents = _documents(4, count=30)
+    done: list[int] = []
+    serial = build_corpus(documents, workers=1)
+    parallel = build_corpus(documents, workers=2, progress=lambda d, _total: done.append(d))
+    assert parallel.token_ids == serial.token_ids
+    assert parallel.texts == serial.texts
+    assert parallel.weights == serial.weights
+    assert parallel.vocabulary == serial.vocabulary
+    assert done == list(range(1, 31))
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.floats(0, 50, allow_nan=False, allow_subnormal=False)),
+        max_size=60,
+    )
+)
+def test_ranks_within_counts_the_stronger_entries_of_the_group(
+    entries: list[tuple[int, float]],
+) -> None:
+    groups = np.array([g for g, _ in entries], dtype=np.int64)
+    strength = np.array([s for _, s in entries], dtype=np.float64)
+    rank = ranks_within(groups, strength).tolist()
+    for index, (group, value) in enumerate(entries):
+        stronger = sum(1 for g, s in entries if g == group and np.float32(s) > np.float32(value))
+        ties = sum(1 for g, s in entries if g == group and np.float32(s) == np.float32(value))
+        assert stronger <= rank[index] < stronger + ties
+    for group in set(groups.tolist()):
+        assert sorted(r for r, g in zip(rank, groups.tolist(), strict=True) if g == group) == list(
+            range(int((groups == group).sum()))
+        )
