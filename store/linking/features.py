@@ -10,13 +10,17 @@ frequency is inflated by exactly the duplicate reports we are looking for.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
 
 NUMBER_BOOST = 1.5
 NAME_BOOST = 1.25
+# Below this many documents a worker pool costs more to start than it saves.
+PARALLEL_MIN_DOCUMENTS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +67,73 @@ class LinkCorpus:
         return {t: weights[t] for t in self.token_ids[index]}
 
 
+# A sentence as matching sees it: its tokens in order, and those that are names.
+Tokens = tuple[list[str], set[str]]
+
+
+def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
+    result = []
+    for _sentence_id, start, end in document.sentences:
+        normalised = normalise(document.text[start:end], document.language, stemmer=stemmer)
+        result.append((normalised.tokens, normalised.names))
+    return result
+
+
+def _normalise_all(
+    documents: Sequence[DocInput], stemmer: Stemmer, workers: int
+) -> Iterator[tuple[DocInput, list[Tokens]]]:
+    """Each document with its sentences normalised, in order; on ``workers`` processes.
+
+    Normalising is pure Python and most of a large run's time, so a big corpus is
+    spread over processes; results come back in document order, which keeps the
+    token ids, and so every score, the same as a single-process run.
+    """
+    if workers <= 1 or len(documents) < PARALLEL_MIN_DOCUMENTS:
+        for document in documents:
+            yield document, _normalise_document(document, stemmer)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(
+            _normalise_document,
+            documents,
+            [stemmer] * len(documents),
+            chunksize=max(1, min(64, len(documents) // (workers * 8))),
+        )
+        yield from zip(documents, results, strict=True)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
 def build_corpus(
-    documents: Iterable[DocInput], *, stemmer: Stemmer = "lemma", boost: bool = True
+    documents: Iterable[DocInput],
+    *,
+    stemmer: Stemmer = "lemma",
+    boost: bool = True,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LinkCorpus:
-    """Normalise every sentence and weight every token by its rarity in this corpus."""
+    """Normalise every sentence and weight every token by its rarity in this corpus.
+
+    ``progress(done, total)`` is called after each document.
+    """
+    documents = list(documents)
     corpus = LinkCorpus()
     vocabulary = corpus.vocabulary
     frequency: list[int] = []
     name_tokens: set[str] = set()
-    for document in documents:
-        for sentence_id, start, end in document.sentences:
-            quote = document.text[start:end]
-            normalised = normalise(quote, document.language, stemmer=stemmer)
+    for done, (document, normalised) in enumerate(
+        _normalise_all(documents, stemmer, workers), start=1
+    ):
+        if progress is not None:
+            progress(done, len(documents))
+        for (sentence_id, start, end), (tokens, names) in zip(
+            document.sentences, normalised, strict=True
+        ):
             ids: list[int] = []
             seen: set[int] = set()
-            for token in normalised.tokens:
+            for token in tokens:
                 token_id = vocabulary.get(token)
                 if token_id is None:
                     token_id = vocabulary[token] = len(frequency)
@@ -86,15 +142,13 @@ def build_corpus(
                     seen.add(token_id)
                     ids.append(token_id)
                     frequency[token_id] += 1
-            name_tokens |= normalised.names
+            name_tokens |= names
             corpus.refs.append(SentenceRef(sentence_id, document.doc_id, start, end))
             corpus.outlets.append(document.outlet)
             corpus.token_ids.append(ids)
-            corpus.texts.append(normalised.text)
-            corpus.quotes.append(quote)
-            corpus.numbers.append(
-                frozenset(t for t in normalised.tokens if t.startswith(NUMBER_PREFIX))
-            )
+            corpus.texts.append(" ".join(tokens))
+            corpus.quotes.append(document.text[start:end])
+            corpus.numbers.append(frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX)))
     corpus.document_frequency = frequency
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
