@@ -227,9 +227,10 @@ def review_queue(
         )
         params += [json.dumps(list(doc_ids))] * 2
     if after is not None:
-        sql += " AND (coalesce(score, 0) < ? OR (coalesce(score, 0) = ? AND id > ?))"
-        params += [after[0], after[0], after[1]]
-    sql += " ORDER BY coalesce(score, 0) DESC, id LIMIT ?"
+        sql += " AND (coalesce(score, 0), id) < (?, ?)"
+        params += [after[0], after[1]]
+    # The same expressions as the links_review index, so pages are read in its order.
+    sql += " ORDER BY coalesce(score, 0) DESC, id DESC LIMIT ?"
     params.append(limit)
     return [_link(row) for row in db.conn.execute(sql, params)]
 

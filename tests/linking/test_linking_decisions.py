@@ -113,6 +113,30 @@ def test_review_queue_is_best_first_and_pages(session: Session, linked: dict[str
     assert queue[0].id not in {link.id for link in session.review_queue()}
 
 
+def test_review_pages_cover_ties_exactly_once_and_read_the_index(
+    session: Session, linked: dict[str, int]
+) -> None:
+    db = session.db
+    # Many suggestions share one score: paging must neither skip nor repeat any.
+    db.conn.execute("UPDATE links SET score = 0.5 WHERE status = 'suggested'")
+    seen: list[str] = []
+    after: tuple[float, str] | None = None
+    while page := session.review_queue(limit=3, after=after):
+        seen += [link.id for link in page]
+        after = (page[-1].score or 0.0, page[-1].id)
+    total = db.conn.execute("SELECT count(*) FROM links WHERE status = 'suggested'").fetchone()[0]
+    assert total > 6
+    assert len(seen) == len(set(seen)) == total
+    plan = " ".join(
+        str(row[3])
+        for row in db.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM links WHERE status = 'suggested'"
+            " ORDER BY coalesce(score, 0) DESC, id DESC LIMIT 5"
+        )
+    )
+    assert "links_review" in plan and "TEMP B-TREE" not in plan
+
+
 def test_live_suggestions_rank_the_duplicate_first(
     session: Session, linked: dict[str, int]
 ) -> None:
