@@ -8,8 +8,15 @@ from typing import Any
 
 from claimdesk.commands.common import common_parent, open_session
 from claimdesk.progress import progress_bar
+from store.linking.candidates import DEFAULT_PER_SENTENCE
+from store.linking.features import default_workers
 from store.linking.score import DEFAULT_FLOOR, DEFAULT_THRESHOLD
-from store.linking.suggest import DEFAULT_TOP_K, LinkSettings, link_documents
+from store.linking.suggest import (
+    DEFAULT_MAX_PER_SENTENCE,
+    DEFAULT_TOP_K,
+    LinkSettings,
+    link_documents,
+)
 
 
 def _score(text: str) -> float:
@@ -68,6 +75,30 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="only suggest links between documents of different outlets",
     )
+    parser.add_argument(
+        "--max-per-sentence",
+        type=_positive,
+        default=DEFAULT_MAX_PER_SENTENCE,
+        metavar="N",
+        help=(
+            "keep at most N suggestions per sentence over all documents"
+            f" (default {DEFAULT_MAX_PER_SENTENCE}; lower it for corpora of thousands of articles)"
+        ),
+    )
+    parser.add_argument(
+        "--candidates",
+        type=_positive,
+        default=DEFAULT_PER_SENTENCE,
+        metavar="N",
+        help=f"score at most N candidate partners per sentence (default {DEFAULT_PER_SENTENCE})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=default_workers(),
+        metavar="N",
+        help="processes for normalising sentences (default: the number of CPUs, at most 8)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(handler=run)
     return parser
@@ -75,7 +106,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     settings = LinkSettings(
-        top_k=args.top, floor=args.threshold, different_outlets=args.different_outlets
+        top_k=args.top,
+        floor=args.threshold,
+        different_outlets=args.different_outlets,
+        max_per_sentence=args.max_per_sentence,
+        per_sentence=args.candidates,
+        workers=args.workers,
     )
     with open_session(args) as session:
         doc_ids = None

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -34,18 +35,20 @@ from store.linking.candidates import (
     DEFAULT_PER_SENTENCE,
     candidate_pairs,
 )
-from store.linking.features import DocInput, LinkCorpus, build_corpus
+from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
 from store.linking.normalize import Stemmer, language_of
+from store.linking.ranking import dense_ids, ranks_within
 from store.linking.score import (
     DEFAULT_FLOOR,
     DEFAULT_WEIGHTS,
     METHOD,
     ScoreWeights,
-    round_score,
     score_pairs,
 )
 
-WRITE_BATCH = 2_000
+# Big enough to amortise index updates, small enough that an annotator's write
+# waiting behind one batch waits a fraction of a second.
+WRITE_BATCH = 10_000
 STORE_CACHE_KIB = 64 * 1024
 DEFAULT_TOP_K = 3
 # An annotator reviews a handful of matches per sentence; in a large corpus the
@@ -86,6 +89,7 @@ class LinkSettings:
     max_per_sentence: int | None = DEFAULT_MAX_PER_SENTENCE
     different_outlets: bool = False
     stemmer: Stemmer = "lemma"
+    workers: int = field(default_factory=default_workers)
 
 
 def compute_suggestions(
@@ -118,16 +122,10 @@ def compute_suggestions(
     documents = np.fromiter((r.doc_id for r in corpus.refs), dtype=np.int64, count=len(corpus))
     own = np.concatenate([pairs[:, 0], pairs[:, 1]])
     other = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    strength = np.concatenate([scores, scores])
-    # Group by (sentence, other document), best first; ties go to the earlier sentence
-    # so that the result does not depend on the order pairs were found in.
-    order = np.lexsort((other, -strength, documents[other], own))
-    group = np.stack([own[order], documents[other][order]], axis=1)
-    new_group = np.r_[True, np.any(group[1:] != group[:-1], axis=1)]
-    starts = np.flatnonzero(new_group)
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    chosen = np.zeros(count, dtype=bool)
-    chosen[order[rank < settings.top_k] % count] = True
+    # Rank each sentence's partners within each other document, best first.
+    group = dense_ids(own * (int(documents.max()) + 1) + documents[other])
+    rank = ranks_within(group, np.concatenate([scores, scores]))
+    chosen = (rank[:count] < settings.top_k) | (rank[count:] < settings.top_k)
     if settings.max_per_sentence is not None:
         chosen &= _best_overall(pairs, scores, chosen, settings.max_per_sentence)
     if progress is not None:
@@ -145,16 +143,14 @@ def _best_overall(
     limit: int,
 ) -> npt.NDArray[np.bool_]:
     """Pairs among the ``limit`` best chosen ones of either of their sentences."""
-    count = len(pairs)
-    own = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    other = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    strength = np.where(np.concatenate([chosen, chosen]), np.concatenate([scores, scores]), -1.0)
-    order = np.lexsort((other, -strength, own))
-    ordered = own[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    keep = np.zeros(count, dtype=bool)
-    keep[order[rank < limit] % count] = True
+    index = np.flatnonzero(chosen)
+    subset, strength = pairs[index], scores[index]
+    count = len(index)
+    rank = ranks_within(
+        np.concatenate([subset[:, 0], subset[:, 1]]), np.concatenate([strength, strength])
+    )
+    keep = np.zeros(len(pairs), dtype=bool)
+    keep[index[(rank[:count] < limit) | (rank[count:] < limit)]] = True
     return keep
 
 
@@ -201,7 +197,14 @@ def link_documents(
     report = LinkReport()
     documents = load_documents(db, doc_ids)
     report.documents = len(documents)
-    corpus = build_corpus(_with_progress(documents, progress), stemmer=settings.stemmer)
+    corpus = build_corpus(
+        documents,
+        stemmer=settings.stemmer,
+        workers=settings.workers,
+        progress=None
+        if progress is None
+        else lambda done, total: progress(done, total, "normalising"),
+    )
     report.sentences = len(corpus)
     selected = compute_suggestions(corpus, settings, progress=progress, report=report)
     report.suggestions = len(selected)
@@ -217,13 +220,6 @@ def link_documents(
     report.store_seconds = time.perf_counter() - storing
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _with_progress(documents: list[DocInput], progress: Progress | None) -> Iterable[DocInput]:
-    for done, document in enumerate(documents, start=1):
-        yield document
-        if progress is not None:
-            progress(done, len(documents), "normalising")
 
 
 def store_suggestions(
@@ -244,17 +240,19 @@ def store_suggestions(
     updates: list[list[object]] = []
     stamp = now()
     refs, quotes = corpus.refs, corpus.quotes
+    # This loop runs once per suggestion (millions in a large corpus): no helper calls.
     for first, second, raw_score in selected:
-        score = round_score(raw_score)
+        score = math.floor(raw_score * 10_000 + 0.5) / 10_000  # round_score, inlined
         a, b = refs[first], refs[second]
         ta, tb = (a.doc_id, a.start, a.end), (b.doc_id, b.start, b.end)
-        key = _key(ta, tb)
-        produced.add(key)
-        found = existing.get(key)
+        qa, qb = quotes[first], quotes[second]
+        if ta > tb:
+            ta, tb, qa, qb = tb, ta, qb, qa
+        key = (ta, tb)
+        found = existing.get(key) if existing else None
         if found is None:
-            qa, qb = quotes[first], quotes[second]
-            if ta > tb:
-                ta, tb, qa, qb = tb, ta, qb, qa
+            if key in produced:
+                continue
             inserts.append([next(ids), *ta, qa, *tb, qb, "suggested", score, method, stamp, stamp])
         elif found[1] != "suggested":
             report.kept_decisions += 1
@@ -262,6 +260,7 @@ def store_suggestions(
             updates.append([score, method, stamp, found[0]])
         else:
             report.unchanged += 1
+        produced.add(key)
     stale = [
         link_id
         for key, (link_id, status, _score, _method) in existing.items()
@@ -287,8 +286,10 @@ def _ordered_ids() -> Iterator[str]:
     ids append to it, which keeps storing hundreds of thousands of suggestions fast.
     """
     start = time.time_ns()
+    # One random tail a run keeps two runs started in the same nanosecond apart.
+    tail = os.urandom(8).hex()
     for offset in itertools.count():
-        yield f"{start + offset:016x}{os.urandom(8).hex()}"
+        yield f"{start + offset:016x}{tail}"
 
 
 def _write_batches(
