@@ -184,7 +184,8 @@ def link_spans(
         "b_quote": quote_b,
         "b_span": None,
         "status": status,
-        "score": None,
+        # Scored like a suggestion, so every link in an export carries a number.
+        "score": claim_score(action.db, first, second),
         "method": "manual",
         "reason": (reason or "").strip() or None,
         "annotator": action.annotator,
@@ -267,18 +268,9 @@ def suggestions_for(
     that are not whole sentences. Decided links touching the claim are included
     with their status even when they fall outside the top ``k``.
     """
-    own = _doc_row(db, doc_id)
     spans.document_slice(db, doc_id, start, end)
     others = [o for o in dict.fromkeys(other_doc_ids) if o != doc_id]
-    inputs = [
-        DocInput(
-            doc_id,
-            own[1],
-            language_of(own[2], own[3][:2000]),
-            own[3],
-            [(None, start, end), *_sentences(db, doc_id, exclude=(start, end))],
-        )
-    ]
+    inputs = [_claim_input(db, (doc_id, start, end))]
     names: dict[int, tuple[str, str | None]] = {}
     for other in others:
         row = _doc_row(db, other)
@@ -332,6 +324,31 @@ def suggestions_for(
         )
     found.sort(key=lambda s: (-s.score, s.doc_id, s.start))
     return found
+
+
+def _claim_input(db: sqlite_utils.Database, claim: tuple[int, int, int]) -> DocInput:
+    """The claim's document with the claim as its first sentence (and not again later)."""
+    doc_id, start, end = claim
+    _name, outlet, language, text = _doc_row(db, doc_id)
+    return DocInput(
+        doc_id,
+        outlet,
+        language_of(language, text[:2000]),
+        text,
+        [(None, start, end), *_sentences(db, doc_id, exclude=(start, end))],
+    )
+
+
+def claim_score(
+    db: sqlite_utils.Database,
+    a: tuple[int, int, int],
+    b: tuple[int, int, int],
+    weights: ScoreWeights = DEFAULT_WEIGHTS,
+) -> float:
+    """The linker's score for two claims, with token weights taken from their two documents."""
+    first, second = _claim_input(db, a), _claim_input(db, b)
+    corpus = build_corpus([first, second])
+    return round_score(pair_score(corpus, 0, len(first.sentences), weights))
 
 
 def _doc_row(db: sqlite_utils.Database, doc_id: int) -> tuple[str, str | None, str | None, str]:

@@ -113,6 +113,24 @@ def test_review_queue_is_best_first_and_pages(session: Session, linked: dict[str
     assert queue[0].id not in {link.id for link in session.review_queue()}
 
 
+def test_a_manual_link_carries_the_linkers_score(session: Session, linked: dict[str, int]) -> None:
+    db = session.db
+    db.conn.execute("DELETE FROM links")  # no suggestion to inherit a score from
+    duplicate = session.link_spans(
+        sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen"),
+        sentence_at(db, "rundschau.txt", "Die Mulde trat"),
+    )
+    unrelated = session.link_spans(
+        sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen"),
+        sentence_at(db, "rundschau.txt", "Ein Sprecher der Polizei"),
+        status="rejected",
+    )
+    assert duplicate.method == unrelated.method == "manual"
+    assert isinstance(duplicate.score, float)
+    assert isinstance(unrelated.score, float)
+    assert 0.0 <= unrelated.score < duplicate.score <= 1.0
+
+
 def test_review_pages_cover_ties_exactly_once_and_read_the_index(
     session: Session, linked: dict[str, int]
 ) -> None:
@@ -134,7 +152,8 @@ def test_review_pages_cover_ties_exactly_once_and_read_the_index(
             " ORDER BY coalesce(score, 0) DESC, id DESC LIMIT 5"
         )
     )
-    assert "links_review" in plan and "TEMP B-TREE" not in plan
+    assert "links_review" in plan
+    assert "TEMP B-TREE" not in plan
 
 
 def test_live_suggestions_rank_the_duplicate_first(

@@ -37,6 +37,13 @@ def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database)
     a = sentence_at(db, "tagesblatt.txt", "Der Schaden wird")
     b = sentence_at(db, "kurier.txt", "Der Schaden beläuft")
     accepted = session.link_spans(a, b)
+    # A link drawn by hand between sentences the linker never paired still has a score.
+    manual = session.link_spans(
+        sentence_at(db, "tagesblatt.txt", "Der Schaden wird"),
+        sentence_at(db, "rundschau.txt", "Die Mulde trat"),
+        status="rejected",
+    )
+    assert manual.method == "manual"
     records = _records(db)
     assert len(records) == db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
     texts = dict(db.conn.execute("SELECT source_name, text FROM documents").fetchall())
@@ -47,6 +54,8 @@ def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database)
             assert isinstance(end, dict)
             assert texts[end["doc"]][end["start"] : end["end"]] == end["text"]
         assert record["status"] in ("suggested", "accepted", "rejected")
+        assert isinstance(record["score"], float)
+        assert 0.0 <= record["score"] <= 1.0
         assert (record["cluster"] is None) == (record["status"] != "accepted")
     accepted_lines = [r for r in records if r["status"] == "accepted"]
     assert len(accepted_lines) == 1
