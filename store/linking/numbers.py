@@ -19,15 +19,22 @@ from text_to_num import alpha2digit
 # no-break space, narrow no-break space and thin space.
 _GROUP_SEPARATORS = ".,'\u2019 \u00a0\u202f\u2009"
 _NUMBER = re.compile(
-    r"(?<![\w.,])"
+    r"(?:(?P<currency>[$€£¥]\s?)|(?<![\w.,]))"
     r"(?P<number>\d{1,3}(?:[.,'\u2019\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d+)?(?![\d])"
     r"|\d+(?:[.,]\d+)?)"
-    r"(?![\w])"
+    # Never read "1.5m" as "1" followed by something else.
+    r"(?![.,]\d+[^\W\d_])"
+    # Scales written onto the number, as British and business news do: £3.2bn, €1.5m.
+    r"(?:(?P<attached>bn|tn|mn|m|k)(?![\w])|(?![\w])"
     r"(?:[\s\u00a0\u202f\u2009]*(?P<scale>"
     r"[Mm]illionen|[Mm]illion(?:s)?|[Mm]io\.?|[Mm]illiarden|[Mm]illiarde|[Mm]rd\.?"
     r"|[Bb]illion(?:en|s)?|bn|[Tt]ausend|[Tt]housand|[Tt]sd\.?|[Hh]undert|[Hh]undred"
-    r")(?![\w]))?"
+    r")(?![\w]))?)"
 )
+# "m" and "k" on a bare number are as often metres or a 5k run; after a currency
+# sign they are million and thousand.
+_ATTACHED = {"bn": 10**9, "tn": 10**12, "mn": 10**6, "m": 10**6, "k": 10**3}
+_ATTACHED_NEEDS_CURRENCY = frozenset({"mn", "m", "k"})
 _DIGIT = re.compile(r"\d")
 _SCALES_COMMON = {
     "million": 10**6,
@@ -164,7 +171,14 @@ def find_numbers(text: str, lang: str = "de") -> list[NumberMention]:
         value = parse_number(match.group("number"))
         if value is None:
             continue
-        found.append(NumberMention(value * _scale(match.group("scale"), lang), *match.span()))
+        attached = match.group("attached")
+        if attached is None:
+            scale = _scale(match.group("scale"), lang)
+        elif attached in _ATTACHED_NEEDS_CURRENCY and not match.group("currency"):
+            scale = 1
+        else:
+            scale = _ATTACHED[attached]
+        found.append(NumberMention(value * scale, *match.span()))
     return found
 
 

@@ -47,10 +47,33 @@ def test_decimal_and_thousands_marks(raw: str, value: Decimal) -> None:
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("1,5 Millionen Euro", "de"), ("1.5 million euros", "en"), ("1,5 Mio. Euro", "de")],
+    [
+        ("1,5 Millionen Euro", "de"),
+        ("1.5 million euros", "en"),
+        ("1,5 Mio. Euro", "de"),
+        ("€1.5m in aid", "en"),
+        ("US$1.5m in aid", "en"),
+        ("£1.5mn in aid", "en"),
+        ("0.0015bn", "en"),
+    ],
 )
 def test_scale_words_multiply(text: str, lang: str) -> None:
     assert [m.value for m in find_numbers(text, lang)] == [Decimal(1500000)]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # Without a currency sign "m" and "k" may be metres or a race: the number stays.
+        ("a 5m wall and a 10k run", [5, 10]),
+        ("$2bn and £3.2bn", [2 * 10**9, 3_200_000_000]),
+        ("$500k", [500_000]),
+        # A number cut short by letters is no number, rather than a wrong one.
+        ("1.5x faster", []),
+    ],
+)
+def test_scales_written_onto_the_number(text: str, values: list[int]) -> None:
+    assert [m.value for m in find_numbers(text, "en")] == [Decimal(v) for v in values]
 
 
 def test_billion_differs_between_german_and_english() -> None:
