@@ -31,6 +31,10 @@ _NUMBER = re.compile(
     r"|[Bb]illion(?:en|s)?|bn|[Tt]ausend|[Tt]housand|[Tt]sd\.?|[Hh]undert|[Hh]undred"
     r")(?![\w]))?)"
 )
+# Plural scale words are a vague amount, not a number ("thousands of people").
+_VAGUE = r"[Hh]undreds|[Tt]housands|[Mm]illions|[Bb]illions|[Dd]ozens"
+_HIDE_FROM_TEXT2NUM = re.compile(rf"(?P<vague>\b(?:{_VAGUE})\b)|{_NUMBER.pattern}")
+_HIDDEN = re.compile("\ue002(.)\ue003")
 # "m" and "k" on a bare number are as often metres or a 5k run; after a currency
 # sign they are million and thousand.
 _ATTACHED = {"bn": 10**9, "tn": 10**12, "mn": 10**6, "m": 10**6, "k": 10**3}
@@ -190,11 +194,23 @@ def spell_out_digits(text: str, lang: str) -> str:
     """
     if lang not in ("de", "en") or not _may_spell_numbers(text):
         return text
+    # text2num would turn the scale of "1.5 million" into a second number and read
+    # "thousands of people" as 1000: such words are hidden from it and put back after.
+    hidden: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        if match.group("scale") is None and match.group("vague") is None:
+            return match.group(0)
+        hidden.append(match.group(0))
+        return f"\ue002{chr(0xE100 + len(hidden) - 1)}\ue003"
+
+    masked = _HIDE_FROM_TEXT2NUM.sub(hide, text) if len(text) < 0x1000 else text
     try:
-        return str(alpha2digit(text, lang))
+        spelled = str(alpha2digit(masked, lang))
     except (ValueError, IndexError, KeyError):
         # text2num raises on a few odd inputs; matching then uses the words as they are.
         return text
+    return _HIDDEN.sub(lambda m: hidden[ord(m.group(1)) - 0xE100], spelled)
 
 
 def find_ranges(text: str, numbers: list[NumberMention]) -> list[tuple[Decimal, Decimal]]:

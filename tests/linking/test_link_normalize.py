@@ -76,6 +76,22 @@ def test_scales_written_onto_the_number(text: str, values: list[int]) -> None:
     assert [m.value for m in find_numbers(text, "en")] == [Decimal(v) for v in values]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "values"),
+    [
+        # A spelled-out number elsewhere in the sentence must not split "1.5 million".
+        ("1.5 million euros for three thousand people", "en", [1_500_000, 3000]),
+        ("1,5 Millionen Euro für dreitausend Menschen", "de", [1_500_000, 3000]),
+        # "thousands of people" is an amount nobody counted, not 1000.
+        ("Thousands of people, hundreds of them children, and 2 million euros", "en", [2 * 10**6]),
+    ],
+)
+def test_spelled_numbers_leave_scales_and_vague_amounts_alone(
+    text: str, lang: str, values: list[int]
+) -> None:
+    assert normalise(text, lang).numbers == [Decimal(v) for v in values]
+
+
 def test_billion_differs_between_german_and_english() -> None:
     assert find_numbers("2 Billionen", "de")[0].value == Decimal(2 * 10**12)
     assert find_numbers("2 billion", "en")[0].value == Decimal(2 * 10**9)
