@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
 
 NUMBER_BOOST = 1.5
@@ -44,6 +47,22 @@ class SentenceRef:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class TokenIndex:
+    """Every (sentence, token) of a corpus as one integer, sorted, for bulk lookups.
+
+    Sentence ``i`` has the tokens ``indices[indptr[i]:indptr[i + 1]]``; ``keys``
+    holds ``sentence * vocabulary + token`` for all of them, sorted.
+    """
+
+    lengths: npt.NDArray[np.int64]
+    indptr: npt.NDArray[np.int64]
+    indices: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.int64]
+    vocabulary: int
+    sentences: int
+
+
 @dataclass(slots=True)
 class LinkCorpus:
     """Sentences with their token ids, weights and normalised text, index-aligned."""
@@ -58,13 +77,28 @@ class LinkCorpus:
     document_frequency: list[int] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
     norms: list[float] = field(default_factory=list)
+    # Per token id: a number, a month or a name, the tokens that identify a fact.
+    anchors: list[bool] = field(default_factory=list)
+    # Built on first use and kept: scoring looks tokens up in several passes.
+    lookup: TokenIndex | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.refs)
 
-    def token_weights(self, index: int) -> dict[int, float]:
-        weights = self.weights
-        return {t: weights[t] for t in self.token_ids[index]}
+    def token_index(self) -> TokenIndex:
+        if self.lookup is None or self.lookup.sentences != len(self):
+            lengths = np.fromiter(
+                (len(ids) for ids in self.token_ids), dtype=np.int64, count=len(self)
+            )
+            indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+            indices = np.fromiter(
+                (t for ids in self.token_ids for t in ids), dtype=np.int64, count=int(indptr[-1])
+            )
+            vocabulary = max(len(self.weights), 1)
+            owners = np.repeat(np.arange(len(self), dtype=np.int64), lengths)
+            keys = np.sort(owners * vocabulary + indices)
+            self.lookup = TokenIndex(lengths, indptr, indices, keys, vocabulary, len(self))
+        return self.lookup
 
 
 # A sentence as matching sees it: its tokens in order, and those that are names.
@@ -152,6 +186,10 @@ def build_corpus(
     corpus.document_frequency = frequency
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
+    corpus.anchors = [
+        token.startswith((NUMBER_PREFIX, MONTH_PREFIX)) or token in name_tokens
+        for token in vocabulary
+    ]
     if boost:
         for token, token_id in vocabulary.items():
             if token.startswith((NUMBER_PREFIX, MONTH_PREFIX)):

@@ -14,21 +14,25 @@ from store.linking import features
 from store.linking.features import DocInput, build_corpus
 from store.linking.ranking import ranks_within
 from store.linking.score import pair_score, score_pairs
+from store.linking.suggest import LinkSettings, compute_suggestions
 
 WORDS = ["".join(p) for p in itertools.product("bdfgklmnprst", "aeiou", "rstn")][:160]
 NUMBERS = ["11.000", "300", "600", "1,5", "elftausend", "12. Juni", "Juli"]
 
 
-def _documents(seed: int, count: int = 10) -> list[DocInput]:
+def _documents(seed: int, count: int = 10, sparse: bool = False) -> list[DocInput]:
     rng = random.Random(seed)
     documents = []
     for doc_id in range(1, count + 1):
         sentences = []
         for _ in range(12):
-            words = rng.choices(WORDS[: 30 + doc_id * 10], k=rng.randint(0, 9))
+            if sparse:  # few words from a wide vocabulary: most overlaps are one word
+                words = rng.choices(WORDS, k=rng.randint(2, 5))
+            else:
+                words = rng.choices(WORDS[: 30 + doc_id * 10], k=rng.randint(0, 9))
             if rng.random() < 0.4:
                 words.insert(rng.randint(0, len(words)), rng.choice(NUMBERS))
-            sentences.append(" ".join(["Satz", *words]))
+            sentences.append(" ".join(words if sparse else ["Satz", *words]))
         text = ". ".join(sentences) + "."
         offsets, cursor = [], 0
         for sentence in sentences:
@@ -81,3 +85,29 @@ def test_ranks_within_counts_the_stronger_entries_of_the_group(
         assert sorted(r for r, g in zip(rank, groups.tolist(), strict=True) if g == group) == list(
             range(int((groups == group).sum()))
         )
+
+
+def test_chance_pairs_are_bounded_per_sentence_and_nothing_else_is_dropped() -> None:
+    corpus = build_corpus(_documents(5, count=12, sparse=True))
+    loose = compute_suggestions(corpus, LinkSettings(chance_per_sentence=None))
+    strict = compute_suggestions(corpus, LinkSettings(chance_per_sentence=1))
+    threshold = LinkSettings().threshold
+
+    def chance(i: int, j: int, score: float) -> bool:
+        shared = set(corpus.token_ids[i]) & set(corpus.token_ids[j])
+        anchored = any(corpus.anchors[t] for t in shared)
+        return score < threshold and not anchored and len(shared) < 2
+
+    kept = {(i, j) for i, j, _ in strict}
+    assert kept <= {(i, j) for i, j, _ in loose}
+    dropped = [(i, j, s) for i, j, s in loose if (i, j) not in kept]
+    assert dropped, "the random corpus should have chance pairs to drop"
+    assert all(chance(i, j, s) for i, j, s in dropped)
+    chance_scores: dict[int, list[float]] = {}
+    for i, j, s in loose:
+        if chance(i, j, s):
+            chance_scores.setdefault(i, []).append(s)
+            chance_scores.setdefault(j, []).append(s)
+    for i, j, s in strict:
+        if chance(i, j, s):
+            assert s >= max(chance_scores[i]) or s >= max(chance_scores[j])
