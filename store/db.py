@@ -19,7 +19,12 @@ from pathlib import Path
 import sqlite_utils
 
 from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
-from store.migrations import migrate, schema_version
+from store.migrations import (
+    CREATE_REVIEW_INDEX,
+    migrate,
+    missing_review_index,
+    schema_version,
+)
 
 BUSY_TIMEOUT_MS = 5_000
 # How long write() keeps trying to take the write lock before giving up with StoreBusy.
@@ -68,6 +73,9 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
             conn.execute("PRAGMA synchronous = FULL")
         fresh = schema_version(db) == 0
         migrate(db, write=lambda: write(db))
+        if missing_review_index(db) and _is_writable(conn):
+            with write(db):
+                db.execute(CREATE_REVIEW_INDEX)
         if fresh:
             from store.labels import ensure_default_labels
 

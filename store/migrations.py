@@ -168,17 +168,27 @@ def _v2_search_and_status(db: sqlite_utils.Database) -> None:
     )
 
 
+# The review queue pages through suggestions best first; with millions of rows an
+# index in exactly that order keeps a page a few milliseconds instead of a sort of
+# every suggestion. A bulk load of suggestions drops and rebuilds it (see
+# store.linking.suggest), so it is also re-created when found missing.
+REVIEW_INDEX = "links_review"
+CREATE_REVIEW_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {REVIEW_INDEX} ON links(status, coalesce(score, 0), id)"
+)
+
+
 def _v3_review_order(db: sqlite_utils.Database) -> None:
-    # The review queue pages through suggestions best first; with millions of rows
-    # an index in exactly that order keeps a page a few milliseconds instead of a
-    # sort of every suggestion.
-    run_script(
-        db,
-        """
-        DROP INDEX links_by_status;
-        CREATE INDEX links_review ON links(status, coalesce(score, 0), id);
-        """,
-    )
+    db.execute("DROP INDEX links_by_status")
+    db.execute(CREATE_REVIEW_INDEX)
+
+
+def missing_review_index(db: sqlite_utils.Database) -> bool:
+    """True when a bulk load was interrupted between dropping and rebuilding the index."""
+    found = db.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [REVIEW_INDEX]
+    ).fetchone()
+    return found is None and schema_version(db) >= 3
 
 
 MIGRATIONS: list[Migration] = [_v1_foundation, _v2_search_and_status, _v3_review_order]

@@ -40,20 +40,26 @@ from store.linking.normalize import Stemmer, language_of
 from store.linking.ranking import dense_ids, ranks_within
 from store.linking.score import (
     DEFAULT_FLOOR,
+    DEFAULT_THRESHOLD,
     DEFAULT_WEIGHTS,
     METHOD,
     ScoreWeights,
     score_pairs,
+    shares_anchor,
 )
+from store.migrations import CREATE_REVIEW_INDEX, REVIEW_INDEX
 
 # Big enough to amortise index updates, small enough that an annotator's write
 # waiting behind one batch waits a fraction of a second.
 WRITE_BATCH = 10_000
 STORE_CACHE_KIB = 64 * 1024
+# From this many new suggestions on, the review index is rebuilt rather than updated.
+BULK_INSERTS = 50_000
 DEFAULT_TOP_K = 3
 # An annotator reviews a handful of matches per sentence; in a large corpus the
 # top K of every other document would be thousands of mostly weak suggestions.
 DEFAULT_MAX_PER_SENTENCE = 30
+DEFAULT_CHANCE_PER_SENTENCE = 3
 
 # (done, total, stage)
 Progress = Callable[[int, int, str], None]
@@ -89,6 +95,8 @@ class LinkSettings:
     max_per_sentence: int | None = DEFAULT_MAX_PER_SENTENCE
     different_outlets: bool = False
     stemmer: Stemmer = "lemma"
+    threshold: float = DEFAULT_THRESHOLD
+    chance_per_sentence: int | None = DEFAULT_CHANCE_PER_SENTENCE
     workers: int = field(default_factory=default_workers)
 
 
@@ -128,6 +136,14 @@ def compute_suggestions(
     chosen = (rank[:count] < settings.top_k) | (rank[count:] < settings.top_k)
     if settings.max_per_sentence is not None:
         chosen &= _best_overall(pairs, scores, chosen, settings.max_per_sentence)
+    if settings.chance_per_sentence is not None:
+        # A pair under the threshold that shares no number, date or name and at most
+        # one word looks like chance; a large corpus has millions of those. Each
+        # sentence keeps only its best few of them.
+        weak = np.flatnonzero(chosen & (scores < settings.threshold))
+        chance = np.zeros(count, dtype=bool)
+        chance[weak] = ~shares_anchor(corpus, pairs[weak, 0], pairs[weak, 1])
+        chosen &= ~chance | _best_overall(pairs, scores, chance, settings.chance_per_sentence)
     if progress is not None:
         progress(1, 1, "scoring")
     return [
@@ -270,9 +286,19 @@ def store_suggestions(
     # A bigger page cache for this bulk write: the link indexes outgrow the default 2 MB.
     previous_cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
     db.conn.execute(f"PRAGMA cache_size = {-STORE_CACHE_KIB}")
+    # Inserting into the review index in score order means a random page per row:
+    # for a large load, building it afresh afterwards (one sort) is much faster.
+    # Meanwhile only the review queue is slower; decisions and lookups are not.
+    rebuild = len(inserts) >= BULK_INSERTS
     try:
+        if rebuild:
+            with write(db):
+                db.execute(f"DROP INDEX IF EXISTS {REVIEW_INDEX}")
         _write_batches(db, inserts, updates, stale, total, progress)
     finally:
+        if rebuild:
+            with write(db):
+                db.execute(CREATE_REVIEW_INDEX)
         db.conn.execute(f"PRAGMA cache_size = {int(previous_cache)}")
     report.inserted = len(inserts)
     report.updated = len(updates)

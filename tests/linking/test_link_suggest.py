@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
+import pytest
 import sqlite_utils
 
+from store.db import connect
+from store.linking import suggest
 from store.linking.candidates import candidate_pairs
+from store.linking.decisions import review_queue
 from store.linking.features import DocInput, build_corpus
 from store.linking.score import weighted_cosine
 from store.linking.suggest import LinkSettings, compute_suggestions, link_documents
+from store.migrations import REVIEW_INDEX
 from tests.conftest import add_document
 from tests.linking.corpus import DUPLICATES, add_flood_corpus, sentence_at
 
@@ -156,3 +162,46 @@ def test_one_document_and_empty_corpus(db: sqlite_utils.Database) -> None:
     assert link_documents(db).suggestions == 0
     add_document(db, "Nur ein Artikel. Mit zwei Sätzen.", "solo.txt")
     assert link_documents(db).suggestions == 0
+
+
+def _has_review_index(db: sqlite_utils.Database) -> bool:
+    return (
+        db.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [REVIEW_INDEX]
+        ).fetchone()
+        is not None
+    )
+
+
+def test_a_bulk_load_rebuilds_the_review_index_even_when_it_fails(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(suggest, "BULK_INSERTS", 1)
+    add_flood_corpus(db)
+    report = link_documents(db)
+    assert report.inserted > 1
+    assert _has_review_index(db)
+    scores = [link.score for link in review_queue(db, limit=1000)]
+    assert len(scores) == report.inserted
+    assert scores == sorted(scores, reverse=True)
+
+    def fail(*_args: object) -> None:
+        raise OSError("disk full")
+
+    db.conn.execute("DELETE FROM links")
+    monkeypatch.setattr(suggest, "_write_batches", fail)
+    with pytest.raises(OSError, match="disk full"):
+        link_documents(db)
+    assert _has_review_index(db)
+
+
+def test_opening_a_database_restores_a_review_index_lost_mid_load(tmp_path: Path) -> None:
+    path = tmp_path / "cut.db"
+    first = connect(path)
+    first.execute(f"DROP INDEX {REVIEW_INDEX}")  # as a kill -9 during a bulk load leaves it
+    first.close()
+    again = connect(path)
+    try:
+        assert _has_review_index(again)
+    finally:
+        again.close()
