@@ -15,7 +15,7 @@ planted pairs for the big sizes, and its full time is extrapolated from the samp
 Each size runs in its own process so the peak memory (max RSS) is that size's.
 
     python benchmarks/link_speed.py --sizes 1000,10000
-    python benchmarks/link_speed.py --sizes 1000,10000 --threshold 0.3   # a stricter floor
+    python benchmarks/link_speed.py --sizes 1000,10000 --max-per-sentence 10 --candidates 20
 """
 
 from __future__ import annotations
@@ -38,10 +38,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from store.db import connect, write  # noqa: E402
+from store.linking.candidates import DEFAULT_PER_SENTENCE  # noqa: E402
 from store.linking.features import build_corpus  # noqa: E402
 from store.linking.normalize import STOPWORDS  # noqa: E402
 from store.linking.score import DEFAULT_FLOOR  # noqa: E402
-from store.linking.suggest import LinkSettings, link_documents, load_documents  # noqa: E402
+from store.linking.suggest import (  # noqa: E402
+    DEFAULT_MAX_PER_SENTENCE,
+    LinkSettings,
+    link_documents,
+    load_documents,
+)
 
 SENTENCES_PER_ARTICLE = 30
 OUTLETS_PER_STORY = 5
@@ -151,7 +157,7 @@ def generate(articles: int, seed: int) -> Generated:
     return result, planted, fact_texts
 
 
-def run_one(size: int, seed: int, sample: int, floor: float) -> dict[str, float]:
+def run_one(size: int, seed: int, sample: int, settings: LinkSettings) -> dict[str, float]:
     articles, planted, fact_texts = generate(size, seed)
     with tempfile.TemporaryDirectory() as folder:
         db = connect(Path(folder) / "speed.db")
@@ -169,12 +175,12 @@ def run_one(size: int, seed: int, sample: int, floor: float) -> dict[str, float]
                     [(doc_id, s, e) for s, e in split_sentences(text)],
                 )
         started = time.perf_counter()
-        report = link_documents(db, settings=LinkSettings(floor=floor))
+        report = link_documents(db, settings=settings)
         seconds = time.perf_counter() - started
         stored_rows = db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
         documents = load_documents(db)
         db.close()
-    corpus = build_corpus(documents)
+    corpus = build_corpus(documents, workers=settings.workers)
     texts = corpus.texts
     doc_of = np.fromiter((r.doc_id for r in corpus.refs), dtype=np.int64)
     position = {(r.doc_id, r.start): i for i, r in enumerate(corpus.refs)}
@@ -241,11 +247,32 @@ def main() -> int:
         default=DEFAULT_FLOOR,
         help=f"stored minimum score, as claimdesk link --threshold (default {DEFAULT_FLOOR})",
     )
+    parser.add_argument(
+        "--max-per-sentence",
+        type=int,
+        default=DEFAULT_MAX_PER_SENTENCE,
+        help=f"as claimdesk link --max-per-sentence (default {DEFAULT_MAX_PER_SENTENCE})",
+    )
+    parser.add_argument(
+        "--candidates",
+        type=int,
+        default=DEFAULT_PER_SENTENCE,
+        help=f"as claimdesk link --candidates (default {DEFAULT_PER_SENTENCE})",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    settings = LinkSettings(
+        floor=args.threshold,
+        max_per_sentence=args.max_per_sentence,
+        per_sentence=args.candidates,
+    )
     if args.one:
-        print(json.dumps(run_one(args.one, args.seed, args.sample, args.threshold)))
+        print(json.dumps(run_one(args.one, args.seed, args.sample, settings)))
         return 0
+    print(
+        f"settings: threshold {args.threshold}, max per sentence {args.max_per_sentence},"
+        f" candidates {args.candidates}, workers {settings.workers}"
+    )
     results = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         output = subprocess.run(
@@ -260,6 +287,10 @@ def main() -> int:
                 str(args.sample),
                 "--threshold",
                 str(args.threshold),
+                "--max-per-sentence",
+                str(args.max_per_sentence),
+                "--candidates",
+                str(args.candidates),
             ],
             check=True,
             capture_output=True,

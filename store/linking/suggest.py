@@ -59,7 +59,7 @@ DEFAULT_TOP_K = 3
 # An annotator reviews a handful of matches per sentence; in a large corpus the
 # top K of every other document would be thousands of mostly weak suggestions.
 DEFAULT_MAX_PER_SENTENCE = 30
-DEFAULT_CHANCE_PER_SENTENCE = 3
+DEFAULT_CHANCE_PER_SENTENCE = 1
 
 # (done, total, stage)
 Progress = Callable[[int, int, str], None]
