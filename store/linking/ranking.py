@@ -44,9 +44,3 @@ def ranks_within(groups: Ints, strength: Floats) -> Ints:
     rank = np.empty(count, dtype=np.int64)
     rank[order] = in_order
     return rank
-
-
-def dense_ids(keys: Ints) -> Ints:
-    """The same grouping as ``keys`` with ids in [0, number of distinct keys)."""
-    _, inverse = np.unique(keys, return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64)

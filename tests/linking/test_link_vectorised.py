@@ -14,7 +14,7 @@ from store.linking import features
 from store.linking.features import DocInput, build_corpus
 from store.linking.ranking import ranks_within
 from store.linking.score import pair_score, score_pairs
-from store.linking.suggest import LinkSettings, compute_suggestions
+from store.linking.suggest import LinkSettings, _top_per_document, compute_suggestions
 
 WORDS = ["".join(p) for p in itertools.product("bdfgklmnprst", "aeiou", "rstn")][:160]
 NUMBERS = ["11.000", "300", "600", "1,5", "elftausend", "12. Juni", "Juli"]
@@ -111,3 +111,40 @@ def test_chance_pairs_are_bounded_per_sentence_and_nothing_else_is_dropped() -> 
     for i, j, s in strict:
         if chance(i, j, s):
             assert s >= max(chance_scores[i]) or s >= max(chance_scores[j])
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 11), st.integers(0, 11), st.integers(0, 20)),
+        max_size=80,
+    ),
+    st.integers(1, 3),
+)
+def test_top_per_document_matches_a_plain_count(
+    raw: list[tuple[int, int, int]], top_k: int
+) -> None:
+    # Twelve sentences in four documents of three; scores are small integers, so ties occur.
+    document = np.repeat(np.arange(4, dtype=np.int64), 3)
+    unique = {(min(a, b), max(a, b)): s / 20 for a, b, s in raw if document[a] != document[b]}
+    pairs = np.array(sorted(unique), dtype=np.int64).reshape(-1, 2)
+    scores = np.array([unique[tuple(p)] for p in pairs.tolist()], dtype=np.float64)
+    chosen = _top_per_document(pairs, scores, document, top_k)
+
+    def better(own: int, other: int, score: float) -> int:
+        return sum(
+            1
+            for (a, b), s in unique.items()
+            if own in (a, b) and document[b if a == own else a] == document[other] and s > score
+        )
+
+    for (a, b), selected in zip(pairs.tolist(), chosen.tolist(), strict=True):
+        score = unique[(a, b)]
+        if better(a, b, score) >= top_k and better(b, a, score) >= top_k:
+            assert not selected  # outranked on both sides
+        ties_a = sum(
+            1
+            for (x, y), s in unique.items()
+            if a in (x, y) and document[y if x == a else x] == document[b] and s == score
+        )
+        if better(a, b, score) + ties_a <= top_k:
+            assert selected  # within the top k of its sentence even if every tie ranks first
