@@ -14,7 +14,14 @@ from store.linking import features
 from store.linking.features import DocInput, build_corpus
 from store.linking.ranking import ranks_within
 from store.linking.score import pair_score, score_pairs
-from store.linking.suggest import LinkSettings, _top_per_document, compute_suggestions
+from store.linking.suggest import (
+    LinkReport,
+    LinkSettings,
+    _changes,
+    _new_rows,
+    _top_per_document,
+    compute_suggestions,
+)
 
 WORDS = ["".join(p) for p in itertools.product("bdfgklmnprst", "aeiou", "rstn")][:160]
 NUMBERS = ["11.000", "300", "600", "1,5", "elftausend", "12. Juni", "Juli"]
@@ -148,3 +155,16 @@ def test_top_per_document_matches_a_plain_count(
         )
         if better(a, b, score) + ties_a <= top_k:
             assert selected  # within the top k of its sentence even if every tie ranks first
+
+
+def test_first_run_rows_equal_the_row_by_row_path() -> None:
+    corpus = build_corpus(_documents(6, count=8))
+    selected = compute_suggestions(corpus, LinkSettings(floor=0.0))
+    # Both orientations and a duplicate: the stored side a is always the smaller end.
+    selected = selected + [(j, i, s) for i, j, s in selected[:5]]
+    fast = _new_rows(corpus, selected, "m", "t")
+    unrelated = {((999, 0, 1), (1000, 0, 1)): ("x", "suggested", 0.5, "m")}
+    slow, updates, stale = _changes(corpus, selected, unrelated, LinkReport(), "m", "t")
+    assert [tuple(row[1:]) for row in fast] == [tuple(row[1:]) for row in slow]
+    assert len({row[0] for row in fast}) == len(fast)
+    assert (updates, stale) == ([], ["x"])
