@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,35 @@ def test_link_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit) as usage:
         main(["--db", str(path), "link", "--threshold", "2"])
     assert usage.value.code == 2
+
+
+def test_link_bounds_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bounds.db"
+    database = connect(path)
+    with write(database):
+        ensure_default_labels(database)
+    add_flood_corpus(database)
+    database.close()
+
+    def stored() -> list[tuple[int, int, int, int]]:
+        with closing(connect(path)) as db:
+            return db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
+
+    assert main(["--db", str(path), "link", "-q"]) == 0
+    wide = stored()
+    args = ["--max-per-sentence", "1", "--candidates", "3", "--workers", "1", "-q"]
+    assert main(["--db", str(path), "link", *args]) == 0
+    narrow = stored()
+    sentences = {
+        (d, s)
+        for a_doc, a_start, b_doc, b_start in narrow
+        for d, s in ((a_doc, a_start), (b_doc, b_start))
+    }
+    assert 0 < len(narrow) < len(wide)
+    # Each kept pair is some sentence's single best: at most one pair per sentence.
+    assert len(narrow) <= len(sentences)
+    with pytest.raises(SystemExit):
+        main(["--db", str(path), "link", "--max-per-sentence", "0"])
+    assert "--max-per-sentence" in capsys.readouterr().err
