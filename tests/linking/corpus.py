@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from store.linking.features import DocInput
 from tests.conftest import add_document
 
 TAGESBLATT = (
@@ -61,3 +62,14 @@ def sentence_at(db: sqlite_utils.Database, name: str, prefix: str) -> tuple[int,
     ).fetchone()
     assert row is not None, f"no sentence {prefix!r} in {name}"
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def sentences_document(doc_id: int, outlet: str, sentences: list[str]) -> DocInput:
+    """A document for the linker made of ``sentences`` joined by ". ", with their offsets."""
+    text = ". ".join(sentences) + "."
+    offsets: list[tuple[int | None, int, int]] = []
+    cursor = 0
+    for sentence in sentences:
+        offsets.append((None, cursor, cursor + len(sentence)))
+        cursor += len(sentence) + 2
+    return DocInput(doc_id, outlet, "de", text, offsets)

@@ -18,7 +18,12 @@ from store.linking.score import weighted_cosine
 from store.linking.suggest import LinkSettings, compute_suggestions, link_documents
 from store.migrations import REVIEW_INDEX
 from tests.conftest import add_document
-from tests.linking.corpus import DUPLICATES, add_flood_corpus, sentence_at
+from tests.linking.corpus import (
+    DUPLICATES,
+    add_flood_corpus,
+    sentence_at,
+    sentences_document,
+)
 
 WORDS = ["".join(letters) for letters in itertools.product("bdfgklmnprst", "aeiou", "bdgklmnrst")][
     :400
@@ -33,12 +38,7 @@ def _random_corpus(seed: int) -> list[DocInput]:
             " ".join(rng.choices(WORDS[: 40 + doc_id * 25], k=rng.randint(4, 12)))
             for _ in range(15)
         ]
-        text = ". ".join(sentences) + "."
-        offsets, cursor = [], 0
-        for sentence in sentences:
-            offsets.append((None, cursor, cursor + len(sentence)))
-            cursor += len(sentence) + 2
-        documents.append(DocInput(doc_id, f"outlet{doc_id % 4}", "de", text, offsets))
+        documents.append(sentences_document(doc_id, f"outlet{doc_id % 4}", sentences))
     return documents
 
 

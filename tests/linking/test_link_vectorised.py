@@ -22,6 +22,7 @@ from store.linking.suggest import (
     _top_per_document,
     compute_suggestions,
 )
+from tests.linking.corpus import sentences_document
 
 WORDS = ["".join(p) for p in itertools.product("bdfgklmnprst", "aeiou", "rstn")][:160]
 NUMBERS = ["11.000", "300", "600", "1,5", "elftausend", "12. Juni", "Juli"]
@@ -40,12 +41,7 @@ def _documents(seed: int, count: int = 10, sparse: bool = False) -> list[DocInpu
             if rng.random() < 0.4:
                 words.insert(rng.randint(0, len(words)), rng.choice(NUMBERS))
             sentences.append(" ".join(words if sparse else ["Satz", *words]))
-        text = ". ".join(sentences) + "."
-        offsets, cursor = [], 0
-        for sentence in sentences:
-            offsets.append((None, cursor, cursor + len(sentence)))
-            cursor += len(sentence) + 2
-        documents.append(DocInput(doc_id, f"outlet{doc_id % 3}", "de", text, offsets))
+        documents.append(sentences_document(doc_id, f"outlet{doc_id % 3}", sentences))
     return documents
 
 

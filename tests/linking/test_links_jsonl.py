@@ -110,13 +110,17 @@ def test_exported_text_is_always_the_document_text_at_its_offsets(
         database.close()
 
 
-def test_link_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "cli.db"
+def _flood_file(path: Path) -> Path:
     database = connect(path)
     with write(database):
         ensure_default_labels(database)
     add_flood_corpus(database)
     database.close()
+    return path
+
+
+def test_link_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _flood_file(tmp_path / "cli.db")
     assert main(["--db", str(path), "link", "--top", "2", "-q"]) == 0
     assert (
         main(
@@ -148,12 +152,7 @@ def test_link_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_link_bounds_from_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "bounds.db"
-    database = connect(path)
-    with write(database):
-        ensure_default_labels(database)
-    add_flood_corpus(database)
-    database.close()
+    path = _flood_file(tmp_path / "bounds.db")
 
     def stored() -> list[tuple[int, int, int, int]]:
         with closing(connect(path)) as db:
