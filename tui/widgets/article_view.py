@@ -54,6 +54,15 @@ class SpanMark:
     diff: str = ""
 
 
+def _innermost_first(span: SpanMark) -> tuple[int, str, str]:
+    """The order in which covering spans claim a character's colour.
+
+    Two annotators' spans over the same text would otherwise be ordered by their
+    random ids, so the colour shown could change from one run to the next.
+    """
+    return (span.end - span.start, span.label, span.id)
+
+
 class ArticleView(ScrollView, can_focus=True):
     """Shows one article; reports cursor moves with :class:`CursorMoved`."""
 
@@ -132,7 +141,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._refresh_range(span.start, span.end)
 
     def _set_spans(self, spans: list[SpanMark]) -> None:
-        self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
+        self.spans = sorted(spans, key=lambda s: (s.start, -s.end, *_innermost_first(s)))
         self._span_starts = [s.start for s in self.spans]
         self._longest_span = max((s.end - s.start for s in self.spans), default=0)
         self._coverage = None
@@ -211,7 +220,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _span_style(self, covering: list[SpanMark], base: Style) -> Style:
         if not covering:
             return _PLAIN
-        inner = min(covering, key=lambda s: (s.end - s.start, s.id))
+        inner = min(covering, key=_innermost_first)
         nested = len(covering) > 1
         diffs = frozenset(s.diff for s in covering if s.diff)
         key = (inner.colour, nested, diffs)
@@ -411,7 +420,7 @@ class ArticleView(ScrollView, can_focus=True):
     def span_ids_at(self, offset: int) -> list[str]:
         """Ids of the drawn spans covering ``offset``, innermost first."""
         covering = [s for s in self._spans_between(offset, offset + 1) if s.start <= offset]
-        covering.sort(key=lambda s: (s.end - s.start, s.id))
+        covering.sort(key=_innermost_first)
         return [s.id for s in covering]
 
     def next_span_start(self, direction: int) -> int | None:
