@@ -13,6 +13,7 @@ import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,14 +127,23 @@ def _normalise_all(
         for document in documents:
             yield document, _normalise_document(document, stemmer)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(
-            _normalise_document,
-            documents,
-            [stemmer] * len(documents),
-            chunksize=max(1, min(64, len(documents) // (workers * 8))),
-        )
-        yield from zip(documents, results, strict=True)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(
+                _normalise_document,
+                documents,
+                [stemmer] * len(documents),
+                chunksize=max(1, min(64, len(documents) // (workers * 8))),
+            )
+            for document, normalised in zip(documents, results, strict=True):
+                yield document, normalised
+                done += 1
+    except (OSError, BrokenProcessPool):
+        # A shared server may refuse new processes (a process limit, no /dev/shm):
+        # the rest is normalised in this process rather than the link failing.
+        for document in documents[done:]:
+            yield document, _normalise_document(document, stemmer)
 
 
 def default_workers() -> int:

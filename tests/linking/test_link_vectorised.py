@@ -68,6 +68,20 @@ def test_parallel_normalising_builds_the_same_corpus(monkeypatch: pytest.MonkeyP
     assert done == list(range(1, 31))
 
 
+def test_normalising_goes_on_in_process_when_no_worker_can_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Refused:
+        def __init__(self, *_args: object, **_kwargs: object) -> None:
+            raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(features, "PARALLEL_MIN_DOCUMENTS", 2)
+    documents = _documents(7, count=6)
+    serial = build_corpus(documents, workers=1)
+    monkeypatch.setattr(features, "ProcessPoolExecutor", Refused)
+    assert build_corpus(documents, workers=2).token_ids == serial.token_ids
+
+
 @given(
     st.lists(
         st.tuples(st.integers(0, 5), st.floats(0, 50, allow_nan=False, allow_subnormal=False)),
