@@ -7,7 +7,8 @@ where a prefix ends once the remaining tokens' weight could no longer reach ``t`
 Only prefix tokens are indexed, so frequent words, which sit in the suffixes, rarely
 produce long posting lists. Two bounds keep the work linear in the corpus, and are
 the only approximations: a posting list longer than ``max_postings`` is skipped
-(sentences made only of very common words), and each sentence keeps the
+(sentences made only of very common words) unless its token is a number, date or
+name, whose list is paired in sorted windows instead; and each sentence keeps the
 ``per_sentence`` candidates with which it shares the most prefix weight.
 Pairs are generated and counted with numpy, a posting-list length at a time.
 """
@@ -25,6 +26,9 @@ from store.linking.ranking import ranks_within
 DEFAULT_MIN_COSINE = 0.2
 DEFAULT_MAX_POSTINGS = 50
 DEFAULT_PER_SENTENCE = 50
+# Partners per sentence from a too-long list of a number, date or name: enough to
+# tie a story's repeated figure together, few enough to stay linear.
+CROWDED_WINDOW = 10
 
 Pairs = npt.NDArray[np.int64]
 
@@ -58,9 +62,11 @@ def candidate_pairs(
 
     Every pair with weighted cosine >= ``min_cosine`` is found unless one of the
     tokens it would be found through has a posting list longer than
-    ``max_postings``. With ``per_sentence``, each sentence then keeps only that many
-    candidates, those sharing the most prefix weight with it (a pair stays when
-    either side keeps it); this bounds the scoring work per sentence.
+    ``max_postings``; such a list is skipped, or for a number, date or name, paired
+    in windows (:func:`_window_pairs`). With ``per_sentence``, each sentence then
+    keeps only that many candidates, those sharing the most prefix weight with it
+    (a pair stays when either side keeps it); this bounds the scoring work per
+    sentence.
     """
     postings: dict[int, list[int]] = defaultdict(list)
     for index in range(len(corpus)):
@@ -68,10 +74,13 @@ def candidate_pairs(
             postings[token].append(index)
     by_length: dict[int, list[list[int]]] = defaultdict(list)
     tokens_by_length: dict[int, list[int]] = defaultdict(list)
+    crowded: list[tuple[int, list[int]]] = []
     for token, members in postings.items():
         if 2 <= len(members) <= max_postings:
             by_length[len(members)].append(members)
             tokens_by_length[len(members)].append(token)
+        elif len(members) > max_postings and corpus.anchors[token]:
+            crowded.append((token, members))
     documents = np.fromiter((ref.doc_id for ref in corpus.refs), dtype=np.int64, count=len(corpus))
     outlet_codes = _outlet_codes(corpus) if different_outlets else None
     weights = np.asarray(corpus.weights, dtype=np.float64) ** 2
@@ -96,6 +105,14 @@ def candidate_pairs(
             low, high = np.minimum(left, right), np.maximum(left, right)
             key_chunks.append(low * size + high)
             weight_chunks.append(shared)
+    for token, members in crowded:
+        left, right = _window_pairs(corpus, token, members, CROWDED_WINDOW)
+        keep = documents[left] != documents[right]
+        if outlet_codes is not None:
+            keep &= (outlet_codes[left] != outlet_codes[right]) | (outlet_codes[left] < 0)
+        left, right = left[keep], right[keep]
+        key_chunks.append(np.minimum(left, right) * size + np.maximum(left, right))
+        weight_chunks.append(np.full(len(left), weights[token]))
     if not key_chunks:
         return np.zeros((0, 2), dtype=np.int64)
     keys, inverse = np.unique(np.concatenate(key_chunks), return_inverse=True)
@@ -104,6 +121,32 @@ def candidate_pairs(
     if per_sentence is None:
         return pairs
     return _best_per_sentence(pairs, overlap, per_sentence)
+
+
+def _window_pairs(
+    corpus: LinkCorpus, token: int, members: list[int], window: int
+) -> tuple[Pairs, Pairs]:
+    """Pairs from a too-long posting list of a number, date or name, in sorted windows.
+
+    A figure that every outlet of a big story repeats can stand in hundreds of
+    sentences; skipping its list would lose exactly those duplicates, and pairing
+    all of them is quadratic. Ordered by each sentence's rarest other token, the
+    sentences that share more than this token sit together, and each is paired
+    with the ``window`` after it (Hernández and Stolfo's sorted neighbourhood).
+    """
+    frequency = corpus.document_frequency
+    token_ids = corpus.token_ids
+
+    def rarest_other(member: int) -> tuple[int, int]:
+        others = [(frequency[t], t) for t in token_ids[member] if t != token]
+        return min(others, default=(len(frequency) + 1, -1))
+
+    ordered = np.asarray(sorted(members, key=lambda m: (*rarest_other(m), m)), dtype=np.int64)
+    lefts, rights = [], []
+    for distance in range(1, min(window, len(ordered) - 1) + 1):
+        lefts.append(ordered[:-distance])
+        rights.append(ordered[distance:])
+    return np.concatenate(lefts), np.concatenate(rights)
 
 
 def _best_per_sentence(pairs: Pairs, overlap: npt.NDArray[np.float64], limit: int) -> Pairs:

@@ -205,3 +205,23 @@ def test_opening_a_database_restores_a_review_index_lost_mid_load(tmp_path: Path
         assert _has_review_index(again)
     finally:
         again.close()
+
+
+def test_a_figure_repeated_past_the_posting_cap_still_yields_candidates() -> None:
+    # Sixty outlets repeat one figure in the same words: every token's list is longer
+    # than the cap, but the figure's is paired in windows rather than skipped.
+    story = "Die Feuerwehr rettete 11.000 Menschen aus dem Wasser"
+    documents = [
+        sentences_document(doc_id, f"outlet{doc_id}", [story, f"Wetter {WORDS[doc_id]}"])
+        for doc_id in range(1, 61)
+    ]
+    corpus = build_corpus(documents)
+    story_sentences = {i for i, ref in enumerate(corpus.refs) if ref.start == 0}
+    pairs = candidate_pairs(corpus, max_postings=50, per_sentence=None).tolist()
+    found = {i for pair in pairs for i in pair if i in story_sentences}
+    assert found == story_sentences
+    # Bounded: about a window's worth of partners each, not all 59.
+    assert len(pairs) <= len(story_sentences) * 50
+    corpus.anchors = [False] * len(corpus.anchors)
+    skipped = candidate_pairs(corpus, max_postings=50, per_sentence=None).tolist()
+    assert not [pair for pair in skipped if set(pair) <= story_sentences]
