@@ -1,4 +1,7 @@
-"""Ranks within groups, strongest first, for millions of entries at once.
+"""Ranks within groups, and the selections built on them, for millions of pairs at once.
+
+The selections: each sentence's best K partners per other document, and its best
+N overall.
 
 Keeping "the best K of each sentence" is a sort by (group, strength). One sort of
 a packed 64-bit key (the group in the high bits, the strength in the low bits) is
@@ -10,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
+from store.linking.features import LinkCorpus
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -44,3 +49,56 @@ def ranks_within(groups: Ints, strength: Floats) -> Ints:
     rank = np.empty(count, dtype=np.int64)
     rank[order] = in_order
     return rank
+
+
+def document_positions(corpus: LinkCorpus) -> Ints:
+    """For each sentence, its document's position in the corpus (documents are contiguous)."""
+    documents = np.fromiter((r.doc_id for r in corpus.refs), dtype=np.int64, count=len(corpus))
+    return np.cumsum(np.r_[False, documents[1:] != documents[:-1]]).astype(np.int64)
+
+
+def top_per_document(
+    pairs: Ints,
+    scores: Floats,
+    document: Ints,
+    top_k: int,
+) -> npt.NDArray[np.bool_]:
+    """Pairs among the ``top_k`` best partners of either sentence in the other's document.
+
+    Ordered by (sentence, partner), a sentence's partners in one document form a
+    run, because a document's sentences are contiguous; only runs longer than
+    ``top_k`` need ranking, and in a large corpus those are few.
+    """
+    chosen = np.zeros(len(pairs), dtype=bool)
+    for own, other in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
+        order = np.lexsort((other, own))
+        sentence, partner_doc = own[order], document[other[order]]
+        starts = np.flatnonzero(
+            np.r_[True, (sentence[1:] != sentence[:-1]) | (partner_doc[1:] != partner_doc[:-1])]
+        )
+        sizes = np.diff(np.r_[starts, len(order)])
+        top = np.repeat(sizes <= top_k, sizes)
+        crowded = np.flatnonzero(~top)
+        if len(crowded):
+            run = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
+            top[crowded] = ranks_within(run[crowded], scores[order][crowded]) < top_k
+        chosen[order[top]] = True
+    return chosen
+
+
+def best_per_sentence(
+    pairs: Ints,
+    scores: Floats,
+    chosen: npt.NDArray[np.bool_],
+    limit: int,
+) -> npt.NDArray[np.bool_]:
+    """Pairs among the ``limit`` best chosen ones of either of their sentences."""
+    index = np.flatnonzero(chosen)
+    subset, strength = pairs[index], scores[index]
+    count = len(index)
+    rank = ranks_within(
+        np.concatenate([subset[:, 0], subset[:, 1]]), np.concatenate([strength, strength])
+    )
+    keep = np.zeros(len(pairs), dtype=bool)
+    keep[index[(rank[:count] < limit) | (rank[count:] < limit)]] = True
+    return keep

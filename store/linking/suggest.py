@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 import sqlite_utils
 
 from store.clock import now
@@ -36,7 +35,7 @@ from store.linking.candidates import (
 )
 from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
 from store.linking.normalize import Stemmer, language_of
-from store.linking.ranking import ranks_within
+from store.linking.ranking import best_per_sentence, document_positions, top_per_document
 from store.linking.score import (
     DEFAULT_FLOOR,
     DEFAULT_THRESHOLD,
@@ -128,9 +127,9 @@ def compute_suggestions(
     count = len(pairs)
     if count == 0:
         return []
-    chosen = _top_per_document(pairs, scores, _document_index(corpus), settings.top_k)
+    chosen = top_per_document(pairs, scores, document_positions(corpus), settings.top_k)
     if settings.max_per_sentence is not None:
-        chosen &= _best_overall(pairs, scores, chosen, settings.max_per_sentence)
+        chosen &= best_per_sentence(pairs, scores, chosen, settings.max_per_sentence)
     if settings.chance_per_sentence is not None:
         # A pair under the threshold that shares no number, date or name and at most
         # one word looks like chance; a large corpus has millions of those. Each
@@ -138,66 +137,13 @@ def compute_suggestions(
         weak = np.flatnonzero(chosen & (scores < settings.threshold))
         chance = np.zeros(count, dtype=bool)
         chance[weak] = ~shares_anchor(corpus, pairs[weak, 0], pairs[weak, 1])
-        chosen &= ~chance | _best_overall(pairs, scores, chance, settings.chance_per_sentence)
+        chosen &= ~chance | best_per_sentence(pairs, scores, chance, settings.chance_per_sentence)
     if progress is not None:
         progress(1, 1, "scoring")
     return [
         (int(i), int(j), float(s))
         for (i, j), s in zip(pairs[chosen].tolist(), scores[chosen].tolist(), strict=True)
     ]
-
-
-def _document_index(corpus: LinkCorpus) -> npt.NDArray[np.int64]:
-    """For each sentence, its document's position in the corpus (documents are contiguous)."""
-    documents = np.fromiter((r.doc_id for r in corpus.refs), dtype=np.int64, count=len(corpus))
-    return np.cumsum(np.r_[False, documents[1:] != documents[:-1]]).astype(np.int64)
-
-
-def _top_per_document(
-    pairs: npt.NDArray[np.int64],
-    scores: npt.NDArray[np.float64],
-    document: npt.NDArray[np.int64],
-    top_k: int,
-) -> npt.NDArray[np.bool_]:
-    """Pairs among the ``top_k`` best partners of either sentence in the other's document.
-
-    Ordered by (sentence, partner), a sentence's partners in one document form a
-    run, because a document's sentences are contiguous; only runs longer than
-    ``top_k`` need ranking, and in a large corpus those are few.
-    """
-    chosen = np.zeros(len(pairs), dtype=bool)
-    for own, other in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
-        order = np.lexsort((other, own))
-        sentence, partner_doc = own[order], document[other[order]]
-        starts = np.flatnonzero(
-            np.r_[True, (sentence[1:] != sentence[:-1]) | (partner_doc[1:] != partner_doc[:-1])]
-        )
-        sizes = np.diff(np.r_[starts, len(order)])
-        top = np.repeat(sizes <= top_k, sizes)
-        crowded = np.flatnonzero(~top)
-        if len(crowded):
-            run = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
-            top[crowded] = ranks_within(run[crowded], scores[order][crowded]) < top_k
-        chosen[order[top]] = True
-    return chosen
-
-
-def _best_overall(
-    pairs: npt.NDArray[np.int64],
-    scores: npt.NDArray[np.float64],
-    chosen: npt.NDArray[np.bool_],
-    limit: int,
-) -> npt.NDArray[np.bool_]:
-    """Pairs among the ``limit`` best chosen ones of either of their sentences."""
-    index = np.flatnonzero(chosen)
-    subset, strength = pairs[index], scores[index]
-    count = len(index)
-    rank = ranks_within(
-        np.concatenate([subset[:, 0], subset[:, 1]]), np.concatenate([strength, strength])
-    )
-    keep = np.zeros(len(pairs), dtype=bool)
-    keep[index[(rank[:count] < limit) | (rank[count:] < limit)]] = True
-    return keep
 
 
 def load_documents(

@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 
 from store.linking import features
 from store.linking.features import DocInput, build_corpus
-from store.linking.ranking import ranks_within
+from store.linking.ranking import ranks_within, top_per_document
 from store.linking.score import pair_score, score_pairs
 from store.linking.suggest import (
     LinkReport,
     LinkSettings,
     _changes,
     _new_rows,
-    _top_per_document,
     compute_suggestions,
 )
 from tests.linking.corpus import sentences_document
@@ -145,7 +144,7 @@ def test_top_per_document_matches_a_plain_count(
     unique = {(min(a, b), max(a, b)): s / 20 for a, b, s in raw if document[a] != document[b]}
     pairs = np.array(sorted(unique), dtype=np.int64).reshape(-1, 2)
     scores = np.array([unique[tuple(p)] for p in pairs.tolist()], dtype=np.float64)
-    chosen = _top_per_document(pairs, scores, document, top_k)
+    chosen = top_per_document(pairs, scores, document, top_k)
 
     def better(own: int, other: int, score: float) -> int:
         return sum(
