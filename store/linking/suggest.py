@@ -233,7 +233,6 @@ def store_suggestions(
         inserts, updates, stale = _changes(corpus, selected, existing, report, method, stamp)
     else:
         inserts = _new_rows(corpus, selected, method, stamp)
-    total = len(inserts) + len(updates) + len(stale)
     # A bigger page cache for this bulk write: the link indexes outgrow the default 2 MB.
     previous = {
         pragma: db.conn.execute(f"PRAGMA {pragma}").fetchone()[0]
@@ -254,7 +253,7 @@ def store_suggestions(
         if rebuild:
             with write(db):
                 db.execute(f"DROP INDEX IF EXISTS {REVIEW_INDEX}")
-        _write_batches(db, inserts, updates, stale, total, progress)
+        _write_batches(db, inserts, updates, stale, progress)
     finally:
         if rebuild:
             with write(db):
@@ -377,38 +376,35 @@ def _write_batches(
     inserts: list[Row],
     updates: list[Row],
     stale: list[str],
-    total: int,
     progress: Progress | None,
 ) -> None:
+    statements: list[tuple[str, Sequence[Row]]] = [
+        (
+            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+            " b_quote, status, score, method, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            inserts,
+        ),
+        # The status guards keep a decision an annotator took meanwhile.
+        (
+            "UPDATE links SET score = ?, method = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'suggested'",
+            updates,
+        ),
+        (
+            "DELETE FROM links WHERE id = ? AND status = 'suggested'",
+            [[link_id] for link_id in stale],
+        ),
+    ]
+    total = sum(len(rows) for _sql, rows in statements)
     done = 0
-    for batch in _batches(inserts):
-        with write(db):
-            db.conn.executemany(
-                "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
-                " b_quote, status, score, method, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                batch,
-            )
-        done += len(batch)
-        if progress is not None:
-            progress(done, total, "storing")
-    for batch in _batches(updates):
-        with write(db):
-            # The status guard keeps a decision taken meanwhile by an annotator.
-            db.conn.executemany(
-                "UPDATE links SET score = ?, method = ?, updated_at = ?"
-                " WHERE id = ? AND status = 'suggested'",
-                batch,
-            )
-        done += len(batch)
-        if progress is not None:
-            progress(done, total, "storing")
-    for batch in _batches([[link_id] for link_id in stale]):
-        with write(db):
-            db.conn.executemany("DELETE FROM links WHERE id = ? AND status = 'suggested'", batch)
-        done += len(batch)
-        if progress is not None:
-            progress(done, total, "storing")
+    for sql, rows in statements:
+        for batch in _batches(rows):
+            with write(db):
+                db.conn.executemany(sql, batch)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total, "storing")
 
 
 def _batches(rows: Sequence[Row]) -> Iterable[Sequence[Row]]:
