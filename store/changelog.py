@@ -77,6 +77,24 @@ class Action:
         )
         self.recorded += 1
 
+    def update(self, table: str, row_id: str, current: Any, changes: dict[str, Any]) -> bool:
+        """Set ``changes`` on the row ``row_id`` of ``table``, whose state is ``current``.
+
+        Stamps ``updated_at`` and logs the change; returns False, touching nothing,
+        when every value is already as asked.
+        """
+        if table not in UNDOABLE_TABLES:
+            raise ValueError(f"{table} is not a logged table")
+        before = {k: getattr(current, k) for k in changes}
+        if before == changes:
+            return False
+        changes = {**changes, "updated_at": now()}
+        before["updated_at"] = current.updated_at
+        sets = ", ".join(f'"{k}" = ?' for k in changes)
+        self.db.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?', [*changes.values(), row_id])
+        self.record(table, {"id": row_id}, before, changes)
+        return True
+
 
 @contextlib.contextmanager
 def user_action(

@@ -110,14 +110,8 @@ def _update(action: Action, span_id: str, changes: dict[str, Any]) -> Span:
     current = get_span(action.db, span_id)
     if current.deleted_at is not None and "deleted_at" not in changes:
         raise ClaimdeskError(f"span {span_id} was deleted")
-    before = {k: getattr(current, k) for k in changes}
-    if before == changes:
+    if not action.update("spans", span_id, current, changes):
         return current
-    changes = {**changes, "updated_at": now()}
-    before["updated_at"] = current.updated_at
-    sets = ", ".join(f'"{k}" = ?' for k in changes)
-    action.db.execute(f"UPDATE spans SET {sets} WHERE id = ?", [*changes.values(), span_id])
-    action.record("spans", {"id": span_id}, before, changes)
     return get_span(action.db, span_id)
 
 

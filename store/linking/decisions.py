@@ -80,14 +80,8 @@ def find_link(
 
 
 def _update(action: Action, link: Link, changes: dict[str, Any]) -> Link:
-    before = {k: getattr(link, k) for k in changes}
-    if before == changes:
+    if not action.update("links", link.id, link, changes):
         return link
-    changes = {**changes, "updated_at": now()}
-    before["updated_at"] = link.updated_at
-    sets = ", ".join(f'"{k}" = ?' for k in changes)
-    action.db.execute(f"UPDATE links SET {sets} WHERE id = ?", [*changes.values(), link.id])
-    action.record("links", {"id": link.id}, before, changes)
     return get_link(action.db, link.id)
 
 
