@@ -174,15 +174,8 @@ def _registry_defaults(specs: list[ActionSpec], *, depth: int) -> dict[str, Boun
     bindings: dict[str, BoundKeys] = {}
     for spec in specs:
         line = _line_of_registry_entry(text, spec.id)
-        keys: list[str] = []
-        for spelling in spec.keys.split(","):
-            try:
-                key = canonical_key(spelling)
-            except KeyNameError as error:
-                raise KeymapError(registry, line, f"default keys of {spec.id}: {error}") from None
-            if key not in keys:
-                keys.append(key)
-        bindings[spec.id] = BoundKeys(tuple(keys), registry, line or 0, depth)
+        keys = _canonical_keys(spec.keys, registry, line, f"default keys of {spec.id}")
+        bindings[spec.id] = BoundKeys(keys, registry, line or 0, depth)
     return bindings
 
 
@@ -204,16 +197,22 @@ def _parse_keys(
             raise KeymapError(path, line, f"unknown action id {action_id!r}{_suggest(action_id)}")
         if not isinstance(value, str):
             raise KeymapError(path, line, f'{action_id}: keys must be a string like "j,down"')
-        keys: list[str] = []
-        for spelling in value.split(","):
-            try:
-                key = canonical_key(spelling)
-            except KeyNameError as error:
-                raise KeymapError(path, line, f"{action_id}: {error}") from None
-            if key not in keys:
-                keys.append(key)
-        bindings[action_id] = BoundKeys(tuple(keys), path, line or 0, depth)
+        keys = _canonical_keys(value, path, line, action_id)
+        bindings[action_id] = BoundKeys(keys, path, line or 0, depth)
     return bindings
+
+
+def _canonical_keys(spellings: str, path: Path, line: int | None, what: str) -> tuple[str, ...]:
+    """``"j,down"`` as canonical key names, first spelling first, each once."""
+    keys: list[str] = []
+    for spelling in spellings.split(","):
+        try:
+            key = canonical_key(spelling)
+        except KeyNameError as error:
+            raise KeymapError(path, line, f"{what}: {error}") from None
+        if key not in keys:
+            keys.append(key)
+    return tuple(keys)
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
