@@ -264,21 +264,27 @@ def first_sentence(session: Session, doc_id: int) -> tuple[int, int, int]:
     return doc_id, sentence.start, sentence.end
 
 
-def two_facts(path: Path) -> dict[str, tuple[int, int, int]]:
-    """Four reports: 300 flats (alpha, gamma) and 600 flats (beta, delta), linked in pairs."""
+def add_reports(path: Path, reports: dict[str, tuple[str, str]]) -> dict[str, tuple[int, int, int]]:
+    """Each report (name → outlet, text) as a document; its first sentence is its claim."""
     database = connect(path)
     try:
         ids = {
             name: add_document(database, text, name, outlet)
-            for name, (outlet, text) in FACTS.items()
+            for name, (outlet, text) in reports.items()
         }
     finally:
         database.close()
     with Session(path, "tester") as session:
-        claims = {name: first_sentence(session, doc_id) for name, doc_id in ids.items()}
+        return {name: first_sentence(session, doc_id) for name, doc_id in ids.items()}
+
+
+def two_facts(path: Path) -> dict[str, tuple[int, int, int]]:
+    """Four reports: 300 flats (alpha, gamma) and 600 flats (beta, delta), linked in pairs."""
+    claims = add_reports(path, FACTS)
+    with Session(path, "tester") as session:
         session.link_spans(claims["alpha.txt"], claims["gamma.txt"])
         session.link_spans(claims["beta.txt"], claims["delta.txt"])
-        link_documents(session.db, doc_ids=[ids["alpha.txt"], ids["beta.txt"]])
+        link_documents(session.db, doc_ids=[claims["alpha.txt"][0], claims["beta.txt"][0]])
     return claims
 
 

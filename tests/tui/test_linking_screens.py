@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
 from textual.binding import Binding
+from textual.pilot import Pilot
 from textual.widgets import Static
 
-from store.db import connect
 from store.linking.decisions import get_link, review_queue
 from store.linking.suggest import link_documents
 from store.session import Session
-from tests.conftest import add_document
 from tests.tui.conftest import screen_text, settle
-from tests.tui.test_linking_panel import first_sentence, link_sample, make_app
+from tests.tui.test_linking_panel import add_reports, link_sample, make_app
 from tui.actions import ACTIONS, ActionSpec
+from tui.app import ClaimdeskApp
 from tui.screens.clusters import ClustersScreen
 from tui.screens.merge_confirm import MergeConfirm
 from tui.screens.reader import ReaderScreen
@@ -97,19 +98,20 @@ COUNCIL = {
 
 def one_fact(path: Path) -> dict[str, tuple[int, int, int]]:
     """Three reports linked into one fact: 300 vs 600 flats, June vs July."""
-    database = connect(path)
-    try:
-        ids = {
-            name: add_document(database, text, name, outlet)
-            for name, (outlet, text) in COUNCIL.items()
-        }
-    finally:
-        database.close()
+    claims = add_reports(path, COUNCIL)
     with Session(path, "tester") as session:
-        claims = {name: first_sentence(session, doc_id) for name, doc_id in ids.items()}
         session.link_spans(claims["alpha.txt"], claims["beta.txt"])
         session.link_spans(claims["alpha.txt"], claims["gamma.txt"])
     return claims
+
+
+async def show_clusters(app: ClaimdeskApp, pilot: Pilot[Any]) -> ClustersScreen:
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ClustersScreen)
+    return screen
 
 
 def styled(text: Text, style: str) -> set[str]:
@@ -120,11 +122,7 @@ async def test_clusters_screen_flags_disagreeing_numbers_and_months(sample_db_pa
     claims = one_fact(sample_db_path)
     app = make_app(sample_db_path, [claims["alpha.txt"][0], claims["beta.txt"][0]])
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ClustersScreen)
+        screen = await show_clusters(app, pilot)
         assert len(screen.clusters) == 1
         shown = screen_text(app)
         assert "1 fact · 1 with disagreements" in shown
@@ -144,11 +142,7 @@ async def test_clusters_screen_follows_undo(sample_db_path: Path) -> None:
     claims = one_fact(sample_db_path)
     app = make_app(sample_db_path, [claims["alpha.txt"][0], claims["beta.txt"][0]])
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ClustersScreen)
+        screen = await show_clusters(app, pilot)
         assert len(screen.clusters[0].claims) == 3
         await pilot.press("ctrl+z")
         await settle(pilot)
@@ -186,14 +180,16 @@ MARKUP = (
 
 
 async def test_markup_and_control_characters_stay_literal(sample_db_path: Path) -> None:
-    database = connect(sample_db_path)
-    try:
-        tricky = add_document(database, MARKUP, "tricky.txt", "[red]Outlet[/red]")
-        plain = add_document(database, COUNCIL["beta.txt"][1], "beta.txt", "Beta Daily")
-    finally:
-        database.close()
+    claims = add_reports(
+        sample_db_path,
+        {
+            "tricky.txt": ("[red]Outlet[/red]", MARKUP),
+            "beta.txt": ("Beta Daily", COUNCIL["beta.txt"][1]),
+        },
+    )
+    tricky, plain = claims["tricky.txt"][0], claims["beta.txt"][0]
     with Session(sample_db_path, "tester") as session:
-        session.link_spans(first_sentence(session, tricky), first_sentence(session, plain))
+        session.link_spans(claims["tricky.txt"], claims["beta.txt"])
         link_documents(session.db, doc_ids=[tricky, plain])
     app = make_app(sample_db_path, [tricky, plain])
     async with app.run_test(size=(100, 30)) as pilot:
