@@ -40,13 +40,23 @@ def _accept(session: Session, a: tuple[int, int, int], b: tuple[int, int, int]) 
     return session.link_spans(a, b).id
 
 
-def test_clusters_are_connected_components(db: sqlite_utils.Database, session: Session) -> None:
+Key = tuple[int, int, int]
+
+
+def _flood_claims(db: sqlite_utils.Database) -> tuple[Key, Key, Key, Key, Key]:
+    """Three reports of the evacuation (t, r, k) and two of the fire brigade (f1, f2)."""
     add_flood_corpus(db)
-    t = sentence_at(db, "tagesblatt.txt", "Rund 11.000 Menschen")
-    r = sentence_at(db, "rundschau.txt", "Elftausend Bewohner")
-    k = sentence_at(db, "kurier.txt", "Wegen des Hochwassers")
-    f1 = sentence_at(db, "tagesblatt.txt", "Die Feuerwehr war")
-    f2 = sentence_at(db, "rundschau.txt", "Die Feuerwehr rückte")
+    return (
+        sentence_at(db, "tagesblatt.txt", "Rund 11.000 Menschen"),
+        sentence_at(db, "rundschau.txt", "Elftausend Bewohner"),
+        sentence_at(db, "kurier.txt", "Wegen des Hochwassers"),
+        sentence_at(db, "tagesblatt.txt", "Die Feuerwehr war"),
+        sentence_at(db, "rundschau.txt", "Die Feuerwehr rückte"),
+    )
+
+
+def test_clusters_are_connected_components(db: sqlite_utils.Database, session: Session) -> None:
+    t, r, k, f1, f2 = _flood_claims(db)
     _accept(session, t, r)
     _accept(session, k, r)
     _accept(session, f1, f2)
@@ -62,12 +72,7 @@ def test_clusters_are_connected_components(db: sqlite_utils.Database, session: S
 def test_merge_conflicts_show_rejections_and_new_disagreements(
     db: sqlite_utils.Database, session: Session
 ) -> None:
-    add_flood_corpus(db)
-    t = sentence_at(db, "tagesblatt.txt", "Rund 11.000 Menschen")
-    r = sentence_at(db, "rundschau.txt", "Elftausend Bewohner")
-    k = sentence_at(db, "kurier.txt", "Wegen des Hochwassers")
-    f1 = sentence_at(db, "tagesblatt.txt", "Die Feuerwehr war")
-    f2 = sentence_at(db, "rundschau.txt", "Die Feuerwehr rückte")
+    t, r, k, f1, f2 = _flood_claims(db)
     _accept(session, t, r)
     _accept(session, f1, f2)
     session.link_spans(t, f2, status="rejected")
