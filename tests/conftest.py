@@ -59,6 +59,17 @@ def add_document(
     return doc_id
 
 
+def add_document_to_file(
+    path: Path, text: str, name: str = "doc.txt", outlet: str = "outlet"
+) -> int:
+    """:func:`add_document` on the database file at ``path``, opened for it and closed."""
+    database = connect(path)
+    try:
+        return add_document(database, text, name, outlet)
+    finally:
+        database.close()
+
+
 @pytest.fixture
 def session(db: sqlite_utils.Database) -> Session:
     return Session.for_db(db, "alice")

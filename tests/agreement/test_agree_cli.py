@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from claimdesk.cli import main
-from store.db import connect
 from store.session import Session
-from tests.conftest import add_document
+from tests.conftest import add_document_to_file
 
 TEXT = "Alpha beta gamma delta."
 
@@ -18,12 +17,8 @@ TEXT = "Alpha beta gamma delta."
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "agree.db"
-    database = connect(path)
-    try:
-        doc = add_document(database, TEXT, "one.txt")
-        add_document(database, "Another text entirely.", "two.txt")
-    finally:
-        database.close()
+    doc = add_document_to_file(path, TEXT, "one.txt")
+    add_document_to_file(path, "Another text entirely.", "two.txt")
     with Session(path, "alice") as alice, Session(path, "bob") as bob:
         alice.add_span(doc, 0, 10, "CLAIM")
         bob.add_span(doc, 0, 10, "CLAIM")

@@ -10,7 +10,7 @@ import sqlite_utils
 from store import changelog, curation
 from store.errors import ClaimdeskError
 from store.session import Session
-from tests.conftest import add_document
+from tests.conftest import add_document, add_document_to_file
 
 TEXT = "Mayor Ana Ruiz said 300 homes flooded. Rain fell for two days. Schools reopen Friday."
 #       0     6   10   15   20  24    30  35 38  42   47  51  55  59 62 63     70     77   84
@@ -111,14 +111,9 @@ def test_gold_spans_export_with_annotator_gold(
     import json
 
     from claimdesk.cli import main
-    from store.db import connect
 
     path = tmp_path / "curated.db"
-    database = connect(path)
-    try:
-        doc_id = add_document(database, TEXT, name="flood.txt")
-    finally:
-        database.close()
+    doc_id = add_document_to_file(path, TEXT, name="flood.txt")
     with Session(path, "alice") as alice, Session(path, "bob") as bob:
         alice.add_span(doc_id, 6, 14, "SOURCE")
         bob.add_span(doc_id, 6, 14, "QUOTE")

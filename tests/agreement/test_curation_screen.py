@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from store.db import connect
 from store.session import Session
-from tests.conftest import add_document
+from tests.conftest import add_document_to_file
 from tui.app import create_app
 from tui.screens.curation import CurationScreen, parse_spans
 
@@ -18,11 +17,7 @@ TEXT = "Mayor Ana Ruiz said 300 homes flooded. Rain fell for two days [bold]. Sc
 @pytest.fixture
 def disputed(tmp_path: Path) -> tuple[Path, int]:
     path = tmp_path / "curate.db"
-    database = connect(path)
-    try:
-        doc = add_document(database, TEXT, "flood.txt")
-    finally:
-        database.close()
+    doc = add_document_to_file(path, TEXT, "flood.txt")
     with Session(path, "alice") as alice, Session(path, "bob") as bob:
         alice.add_span(doc, 6, 14, "SOURCE")
         bob.add_span(doc, 6, 14, "QUOTE")

@@ -8,9 +8,8 @@ import pytest
 from textual.app import App
 
 import store.db
-from store.db import connect
 from store.session import Session
-from tests.conftest import add_document
+from tests.conftest import add_document_to_file
 from tui.app import create_app
 
 TEXT = "The river rose 40 cm on Monday. Schools stay closed until Friday."
@@ -24,12 +23,7 @@ def _errors_shown(app: App[object]) -> list[str]:
 @pytest.fixture
 def doc_path(tmp_path: Path) -> tuple[Path, int]:
     path = tmp_path / "tui-faults.db"
-    database = connect(path)
-    try:
-        doc = add_document(database, TEXT, "river.txt")
-    finally:
-        database.close()
-    return path, doc
+    return path, add_document_to_file(path, TEXT, "river.txt")
 
 
 async def test_read_only_store_while_tagging_notifies_and_recovers(

@@ -9,9 +9,8 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
-from store.db import connect
 from store.session import Session
-from tests.conftest import add_document
+from tests.conftest import add_document_to_file
 
 ARTICLE_A = (
     "The council approved 300 new flats on Monday. The mayor said the plan was overdue.\n"
@@ -33,22 +32,14 @@ class Corpus:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        database = connect(path)
-        try:
-            self.a = add_document(database, ARTICLE_A, "council-a.txt", "Alpha Post")
-            self.b = add_document(database, ARTICLE_B, "council-b.txt", "Beta Daily")
-        finally:
-            database.close()
+        self.a = add_document_to_file(path, ARTICLE_A, "council-a.txt", "Alpha Post")
+        self.b = add_document_to_file(path, ARTICLE_B, "council-b.txt", "Beta Daily")
 
     def session(self, annotator: str = "tester") -> Session:
         return Session(self.path, annotator)
 
     def add(self, text: str, name: str, outlet: str = "Gamma") -> int:
-        database = connect(self.path)
-        try:
-            return add_document(database, text, name, outlet)
-        finally:
-            database.close()
+        return add_document_to_file(self.path, text, name, outlet)
 
 
 @pytest.fixture

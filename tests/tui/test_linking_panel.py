@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from store.db import connect
 from store.linking.decisions import find_link, get_link, review_queue
 from store.linking.suggest import LinkReport, link_documents
 from store.session import Session
-from tests.conftest import add_document
+from tests.conftest import add_document_to_file
 from tests.tui.conftest import screen_text, settle
 from tui.app import ClaimdeskApp, create_app
 from tui.keymap import load_keymap
@@ -266,14 +265,10 @@ def first_sentence(session: Session, doc_id: int) -> tuple[int, int, int]:
 
 def add_reports(path: Path, reports: dict[str, tuple[str, str]]) -> dict[str, tuple[int, int, int]]:
     """Each report (name → outlet, text) as a document; its first sentence is its claim."""
-    database = connect(path)
-    try:
-        ids = {
-            name: add_document(database, text, name, outlet)
-            for name, (outlet, text) in reports.items()
-        }
-    finally:
-        database.close()
+    ids = {
+        name: add_document_to_file(path, text, name, outlet)
+        for name, (outlet, text) in reports.items()
+    }
     with Session(path, "tester") as session:
         return {name: first_sentence(session, doc_id) for name, doc_id in ids.items()}
 
