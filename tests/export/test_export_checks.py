@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
+from store import changelog as changelog_module
 from store import spans as spans_module
 from store.changelog import user_action
 from store.documents import set_status
@@ -158,7 +159,9 @@ def test_since_selects_changed_spans_and_skips_empty_documents(
     fixed_db: sqlite_utils.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     later = "2026-02-01T00:00:00.000Z"
-    monkeypatch.setattr(spans_module, "now", lambda: later)
+    # The edit happens later than the fixture's frozen time, wherever it is stamped.
+    for module in (spans_module, changelog_module):
+        monkeypatch.setattr(module, "now", lambda: later)
     with user_action(fixed_db, "alice") as action:
         set_span_note(action, "s09", "checked")
     ids = _exported_span_ids(fixed_db, tmp_path / "o", ExportFilter(since="2026-01-15"))
