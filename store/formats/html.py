@@ -4,12 +4,13 @@ extraction (:mod:`store.formats.html_fallback`) covers pages where it finds noth
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import re
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-import trafilatura
 from lxml import etree  # type: ignore[import-untyped]
 from lxml import html as lxml_html
 
@@ -109,7 +110,29 @@ def extract_fields(tree: Element) -> ArticleFields:
     return fields
 
 
+@functools.cache
+def _trafilatura_module() -> ModuleType | None:
+    """trafilatura, imported on the first HTML page; None where it cannot be imported.
+
+    It pulls in jusText, courlan and lxml's HTML cleaner (about 0.3 s), which no command
+    but an import needs. A broken install of that tree (lxml_html_clean missing, say)
+    leaves HTML pages to the fallback extractor instead of stopping every import.
+    """
+    try:
+        import trafilatura
+    except ImportError as error:
+        logging.getLogger(__name__).warning(
+            "trafilatura cannot be imported (%s): HTML pages are read with the fallback extractor",
+            error,
+        )
+        return None
+    return trafilatura
+
+
 def _trafilatura(tree: Element) -> Any:
+    trafilatura = _trafilatura_module()
+    if trafilatura is None:
+        return None
     try:
         return trafilatura.bare_extraction(
             tree,
@@ -123,6 +146,9 @@ def _trafilatura(tree: Element) -> Any:
 
 
 def _metadata_only(tree: Element) -> Any:
+    trafilatura = _trafilatura_module()
+    if trafilatura is None:
+        return None
     try:
         return trafilatura.extract_metadata(copy.deepcopy(tree), date_config=_DATE_PARAMS)
     except Exception:  # as above: metadata is optional, the text is what matters

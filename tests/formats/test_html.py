@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -13,6 +15,13 @@ from store.formats.html import read_html, visible_text_length
 from store.formats.html_fallback import fallback_paragraphs
 
 PATH = Path("rundschau") / "deichbruch.html"
+
+
+def _trafilatura() -> ModuleType:
+    module = html_reader._trafilatura_module()
+    assert module is not None
+    return module
+
 
 PARAGRAPHS = [
     "Kressbrunn – In der Nacht zum Mittwoch ist der Deich an der Siedlung Auwiesen gebrochen."
@@ -106,7 +115,7 @@ def test_fallback_when_trafilatura_finds_nothing(monkeypatch: pytest.MonkeyPatch
     def nothing(*_args: Any, **_kwargs: Any) -> None:
         return None
 
-    monkeypatch.setattr(html_reader.trafilatura, "bare_extraction", nothing)
+    monkeypatch.setattr(_trafilatura(), "bare_extraction", nothing)
     article = read_html(PAGE, PATH)
     _assert_article_only(article.text)
     assert article.text.startswith("Deich bei Auwiesen gebrochen\n\n")
@@ -118,8 +127,24 @@ def test_fallback_when_trafilatura_fails(monkeypatch: pytest.MonkeyPatch) -> Non
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(html_reader.trafilatura, "bare_extraction", broken)
+    monkeypatch.setattr(_trafilatura(), "bare_extraction", broken)
     _assert_article_only(read_html(PAGE, PATH).text)
+
+
+def test_fallback_when_trafilatura_cannot_be_imported(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A broken trafilatura install (lxml_html_clean missing, say) must not stop imports."""
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # makes `import trafilatura` fail
+    html_reader._trafilatura_module.cache_clear()
+    try:
+        article = read_html(PAGE, PATH)
+    finally:
+        html_reader._trafilatura_module.cache_clear()
+    _assert_article_only(article.text)
+    assert article.text.startswith("Deich bei Auwiesen gebrochen\n\n")
+    assert article.title is not None
+    assert "fallback extractor" in caplog.text
 
 
 def test_fallback_keeps_line_breaks_and_preformatted_text() -> None:
