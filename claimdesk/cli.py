@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
+
+import platformdirs
 
 from claimdesk import __version__
 from claimdesk.commands import COMMANDS, command_in, load_command
@@ -63,3 +66,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and the like: not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except Exception as error:  # a defect of ours: one line for the user, details in a log
+        return fail(unexpected_error(error))
+
+
+def unexpected_error(error: Exception) -> str:
+    """One line for an error nobody anticipated; the traceback goes to a log file."""
+    summary = f"unexpected error: {type(error).__name__}: {error}"
+    try:
+        log = platformdirs.user_log_path("claimdesk", appauthor=False) / "errors.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as stream:
+            stream.write(f"--- claimdesk {__version__}: {' '.join(sys.argv)}\n")
+            traceback.print_exception(error, file=stream)
+    except OSError:
+        return summary
+    return f"{summary} (the details are in {log}; please report them)"

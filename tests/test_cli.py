@@ -184,3 +184,23 @@ def test_config_file_gives_the_annotator_and_the_label_set(
     # An explicit --annotator still wins over the config file.
     assert main(["--db", str(db), "read", "--annotator", "dana"]) == 0
     assert launched["annotator"] == "dana"
+
+
+def test_an_unexpected_error_is_one_line_and_the_traceback_goes_to_a_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimdesk.commands import stats_cmd
+
+    def broken(_args: object) -> int:
+        raise RuntimeError("the defect")
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr(stats_cmd, "run", broken)
+    assert main(["--db", str(tmp_path / "x.db"), "stats"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert err.startswith("claimdesk: unexpected error: RuntimeError: the defect")
+    log = tmp_path / "state" / "claimdesk" / "log" / "errors.log"
+    assert str(log) in err
+    assert "Traceback" in log.read_text(encoding="utf-8")
