@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,8 +53,15 @@ def fail(message: str, socket: str | None = None) -> None:
 
 
 def first_run() -> None:
-    command = quick_start_commands()[0]
     work = Path(tempfile.mkdtemp(prefix="claimdesk-newcomer-"))
+    try:
+        run_first_command(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_first_command(work: Path) -> None:
+    command = quick_start_commands()[0]
     clone, home = work / "clone", work / "home"
     home.mkdir()
     subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
