@@ -80,10 +80,12 @@ def run_first_command(work: Path) -> None:
     )
     socket = f"claimdesk-newcomer-{os.getpid()}"
     print(f"$ {command}\n  (in a fresh clone, HOME={home}, tmux {WIDTH}x{HEIGHT})", flush=True)
+    config = work / "tmux.conf"
+    config.write_text("set -g remain-on-exit on\nset -g history-limit 0\n", encoding="utf-8")
     started = tmux(
         socket,
         "-f",
-        "/dev/null",
+        str(config),
         "new-session",
         "-d",
         "-s",
