@@ -72,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def unexpected_error(error: Exception) -> str:
     """One line for an error nobody anticipated; the traceback goes to a log file."""
-    summary = f"unexpected error: {type(error).__name__}: {error}"
+    detail = " ".join(str(error).split())  # one line, whatever the exception's text holds
+    summary = f"unexpected error: {type(error).__name__}: {detail}"
     try:
         log = platformdirs.user_log_path("claimdesk", appauthor=False) / "errors.log"
         log.parent.mkdir(parents=True, exist_ok=True)

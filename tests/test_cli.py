@@ -192,7 +192,7 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_goes_to_a_log(
     from claimdesk.commands import stats_cmd
 
     def broken(_args: object) -> int:
-        raise RuntimeError("the defect")
+        raise RuntimeError("the\ndefect")
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setattr(stats_cmd, "run", broken)
