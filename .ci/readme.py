@@ -1,6 +1,7 @@
 """Run the README's quick start as a newcomer would, so that CI fails where they would.
 
-    python3 .ci/readme.py command N    print the N-th shell block of "## Quick start" (1-based)
+    python3 .ci/readme.py command SECTION N
+                                       print the N-th shell block (1-based) of "## SECTION"
     python3 .ci/readme.py first-run    run block 1 in a fresh clone, fresh venv, stock pip and
                                        an empty HOME, in tmux at 80x24; pass when the library
                                        shows the whole sample corpus and ctrl+q exits with 0
@@ -28,13 +29,23 @@ QUIT_SECONDS = 30
 DOCUMENTS_LINE = re.compile(r"(\d+) documents")
 
 
-def quick_start_commands() -> list[str]:
+def section_commands(title: str) -> list[str]:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
+    parts = readme.split(f"\n## {title}\n", 1)
+    if len(parts) != 2:
+        raise SystemExit(f"README.md: no section '## {title}'")
+    section = parts[1].split("\n## ", 1)[0]
     blocks = re.findall(r"^```(?:sh|bash|console)\n(.*?)^```", section, re.MULTILINE | re.DOTALL)
+    if not blocks:
+        raise SystemExit(f"README.md: the section '{title}' has no shell block")
+    return [block.strip() for block in blocks]
+
+
+def quick_start_commands() -> list[str]:
+    blocks = section_commands("Quick start")
     if len(blocks) < 2:
         raise SystemExit("README.md: the Quick start section has fewer than two shell blocks")
-    return [block.strip() for block in blocks]
+    return blocks
 
 
 def tmux(socket: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -139,8 +150,8 @@ def run_first_command(work: Path) -> None:
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["command"] and len(sys.argv) == 3:
-        print(quick_start_commands()[int(sys.argv[2]) - 1])
+    if sys.argv[1:2] == ["command"] and len(sys.argv) == 4:
+        print(section_commands(sys.argv[2])[int(sys.argv[3]) - 1])
     elif sys.argv[1:] == ["first-run"]:
         first_run()
     else:
