@@ -1,7 +1,9 @@
 """``claimdesk export --format F``: labelled spans and links as training data.
 
 The output appears only when the export succeeds (a temporary file in the target
-folder, renamed into place); a failed check leaves no file and exit status 1.
+folder, renamed into place); a failed check leaves no file and exit status 1. An
+existing output is replaced only with ``--force``, and never when it is a database
+(:mod:`store.export.output`).
 """
 
 from __future__ import annotations
@@ -96,6 +98,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="csv: prefix cells starting with = + - @ with ' for spreadsheets",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing file, or a folder an earlier export made (never a database)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     parser.set_defaults(handler=run)
     return parser
@@ -131,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
     with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
-        stats = export(session.db, fmt.name, args.out, wanted, options)
+        stats = export(session.db, fmt.name, args.out, wanted, options, force=args.force)
     if not args.quiet:
         for note in stats.notes:
             print(f"claimdesk: note: {note}", file=sys.stderr)
