@@ -21,11 +21,13 @@ import sqlite_utils
 from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
 from store.migrations import (
     CREATE_REVIEW_INDEX,
+    check_identity,
     migrate,
     missing_review_index,
     schema_version,
 )
 
+SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5_000
 # How long write() keeps trying to take the write lock before giving up with StoreBusy.
 # Long enough to outlast an import batch or a backup checkpoint on a busy server.
@@ -66,6 +68,8 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if target != ":memory:":
+            _refuse_foreign_file(Path(target))
+            check_identity(conn)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal" and _is_writable(conn):
                 raise ClaimdeskError(f"{target}: cannot switch the database to WAL mode ({mode})")
@@ -88,6 +92,17 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
         conn.close()
         raise
     return db
+
+
+def _refuse_foreign_file(file: Path) -> None:
+    """A non-empty file that is not SQLite at all is refused before SQLite touches it."""
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return
+    if head and head != SQLITE_HEADER:
+        raise ClaimdeskError(f"{file}: not an SQLite database file; left unchanged")
 
 
 def _is_writable(conn: sqlite3.Connection) -> bool:

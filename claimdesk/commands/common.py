@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
 from store.paths import DB_ENV, default_db_path
+from store.visible import visible
 
 if TYPE_CHECKING:
     from store.session import Session
@@ -74,13 +75,15 @@ def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:
     return default_db_path(), True
 
 
-def open_session(args: argparse.Namespace, *, seed: bool = True) -> Session:
+def open_session(args: argparse.Namespace, *, seed: bool = True, create: bool = True) -> Session:
+    """The session of the command's database; ``create=False`` for commands that only
+    read, so a mistyped ``--db`` is an error instead of a new empty database."""
     from store.session import Session
 
     path, is_default = db_path_of(args)
     if is_default and seed:
         seed_default_database(path)
-    return Session(path, annotator_of(args))
+    return Session(path, annotator_of(args), create=create)
 
 
 def seed_default_database(path: Path) -> None:
@@ -92,6 +95,35 @@ def seed_default_database(path: Path) -> None:
     ensure_seeded(path)
 
 
+RECOVERY_HINT = (
+    "restore a backup, or save what is readable with: sqlite3 DB '.recover' | sqlite3 NEW.db"
+)
+
+
+def damaged_database_message(args: argparse.Namespace, error: Exception) -> str:
+    """One line for a database that opened but could not be read, naming the file."""
+    path = db_path_of(args)[0]
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if isinstance(error, UnicodeDecodeError) or "decode" in reason.lower():
+        what = "holds text that is not UTF-8"
+    else:
+        what = f"is damaged ({reason})"
+    return f"{path}: database {what}; run claimdesk check --db {path}, then {RECOVERY_HINT}"
+
+
 def fail(message: str) -> int:
-    print(f"claimdesk: {message}", file=sys.stderr)
+    say(f"claimdesk: {message}", err=True)
     return 1
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print a message or report holding stored strings, every control made visible.
+
+    Messages are never data, so they are escaped whether or not the stream is a terminal.
+    """
+    print(visible(text, keep_lines=True), file=sys.stderr if err else sys.stdout)
+
+
+def print_data(text: str) -> None:
+    """Print machine-readable output (JSON): exact into a pipe, made visible on a terminal."""
+    print(visible(text, keep_lines=True) if sys.stdout.isatty() else text)

@@ -9,11 +9,10 @@ existing output is replaced only with ``--force``, and never when it is a databa
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, db_path_of
+from claimdesk.commands.common import annotator_of, db_path_of, say
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
 from store.export.common import STDOUT, ExportFilter, ExportOptions, ExportStats
@@ -141,6 +140,6 @@ def run(args: argparse.Namespace) -> int:
         stats = export(session.db, fmt.name, args.out, wanted, options, force=args.force)
     if not args.quiet:
         for note in stats.notes:
-            print(f"claimdesk: note: {note}", file=sys.stderr)
-        print(_summary(fmt.name, str(args.out), stats), file=sys.stderr)
+            say(f"claimdesk: note: {note}", err=True)
+        say(_summary(fmt.name, str(args.out), stats), err=True)
     return 0

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, common_parent, db_path_of
+from claimdesk.commands.common import annotator_of, common_parent, db_path_of, say
 from store.annotations_import import import_annotations
 from store.session import Session
+from store.visible import visible
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -52,14 +52,14 @@ def run(args: argparse.Namespace) -> int:
             create_labels=args.create_labels,
         )
     for line in report.refused:
-        print(f"claimdesk: refused {line}", file=sys.stderr)
+        say(f"claimdesk: refused {visible(line)}", err=True)
     if not args.quiet:
         created = (
             f"; created label(s) {', '.join(report.labels_created)}"
             if report.labels_created
             else ""
         )
-        print(
+        say(
             f"imported {report.added} span(s) from {report.records} record(s);"
             f" {report.present} already present; {len(report.refused)} refused{created}"
         )

@@ -36,10 +36,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+from store.db import SQLITE_HEADER
 from store.errors import ClaimdeskError
+from store.visible import visible
 
 STDOUT = "-"
-SQLITE_HEADER = b"SQLite format 3\x00"
 MARKER = ".claimdesk-export"
 _MARKER_HEAD = "claimdesk export folder: every file below was written by it\n"
 # SQLite's companions of a database file: all of them hold committed data.
@@ -132,6 +133,14 @@ def _folder_of(path: Path) -> Path:
     return folder
 
 
+class _VisibleText(io.TextIOWrapper):
+    """Text for a terminal: controls in the data are shown as escapes, not sent."""
+
+    def write(self, s: str) -> int:
+        super().write(visible(s, keep_lines=True))
+        return len(s)
+
+
 @contextlib.contextmanager
 def _stdout_binary() -> Iterator[IO[bytes]]:
     stream = sys.stdout.buffer
@@ -146,10 +155,16 @@ def _stdout_binary() -> Iterator[IO[bytes]]:
 
 @contextlib.contextmanager
 def atomic_binary(
-    target: str | Path, *, protected: Sequence[Path] = (), force: bool = False
+    target: str | Path,
+    *,
+    protected: Sequence[Path] = (),
+    force: bool = False,
+    binary: bool = True,
 ) -> Iterator[IO[bytes]]:
     """A binary file that appears at ``target`` only if the block succeeds (``-``: stdout)."""
     if str(target) == STDOUT:
+        if binary and sys.stdout.isatty():
+            raise ClaimdeskError("this format is binary: give --out FILE or redirect stdout")
         with _stdout_binary() as stream:
             yield stream
         return
@@ -187,8 +202,11 @@ def atomic_text(
     target: str | Path, *, protected: Sequence[Path] = (), force: bool = False
 ) -> Iterator[IO[str]]:
     """UTF-8 text with ``\\n`` line ends, written atomically (``-``: stdout)."""
-    with atomic_binary(target, protected=protected, force=force) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
+    # Output into a pipe or file is data and stays exact; on a terminal nobody parses
+    # it, and a note holding ESC[2J or an OSC 52 clipboard write must not act.
+    wrapper = _VisibleText if str(target) == STDOUT and sys.stdout.isatty() else io.TextIOWrapper
+    with atomic_binary(target, protected=protected, force=force, binary=False) as raw:
+        text = wrapper(raw, encoding="utf-8", newline="\n", write_through=False)
         try:
             yield text
             text.flush()
