@@ -59,6 +59,7 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
                 raise StoreUnwritable(
                     f"{file.parent}: cannot create folder: {error.strerror}"
                 ) from error
+            _create_following_umask(file)
     try:
         conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
@@ -92,6 +93,17 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
         conn.close()
         raise
     return db
+
+
+def _create_following_umask(file: Path) -> None:
+    """Create the empty database file with mode 0666 less the umask.
+
+    SQLite would create it 0644 whatever the umask, and gives its -wal and -shm the
+    database's mode, so a team's umask 002 would never make them group-writable.
+    """
+    # Any failure (an existing file, a read-only folder) is left to SQLite to report.
+    with contextlib.suppress(OSError):
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
 
 
 def _refuse_foreign_file(file: Path) -> None:

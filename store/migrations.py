@@ -191,7 +191,18 @@ def missing_review_index(db: sqlite_utils.Database) -> bool:
     return found is None and schema_version(db) >= 3
 
 
-MIGRATIONS: list[Migration] = [_v1_foundation, _v2_search_and_status, _v3_review_order]
+def _v4_change_os_account(db: sqlite_utils.Database) -> None:
+    # The operating-system account beside the annotator name: on a server shared by
+    # several Unix users, the log shows who was logged in, whatever --annotator said.
+    db.execute("ALTER TABLE changes ADD COLUMN os_user TEXT")
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_foundation,
+    _v2_search_and_status,
+    _v3_review_order,
+    _v4_change_os_account,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

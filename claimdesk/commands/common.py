@@ -56,14 +56,23 @@ def common_parent() -> argparse.ArgumentParser:
 
 def annotator_of(args: argparse.Namespace) -> str:
     """``--annotator``, else ``$CLAIMDESK_ANNOTATOR``, else the config file's, else the login."""
+    from store.changelog import os_account
+    from tui.config import config_path, load_config
+
+    config = load_config()
     name = getattr(args, "annotator", None) or os.environ.get(ANNOTATOR_ENV)
     if not name:
-        from tui.config import load_config
-
-        name = load_config().annotator or login_name()
+        name = config.annotator or login_name()
     name = name.strip()
     if not name or not name.isprintable():
         raise ClaimdeskError(f"annotator name {name!r} must be printable and not empty")
+    # The account comes from the process's uid, not from $USER, which anyone can set.
+    account = os_account() or login_name()
+    if config.annotator_must_match_login and name != account:
+        raise ClaimdeskError(
+            f"annotator {name!r} is not your login name {account!r};"
+            f" annotator_must_match_login is set in {config_path()}"
+        )
     return name
 
 
