@@ -78,7 +78,7 @@ def test_a_newer_schema_is_named_and_left_alone(
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     before = path.read_bytes()
-    for command in COMMANDS:
+    for command in [*COMMANDS, ["read"]]:
         assert main(["--db", str(path), *command]) == 1
         err = capsys.readouterr().err
         _one_line_naming(err, path)
@@ -96,7 +96,8 @@ def test_someone_elses_sqlite_file_is_refused_without_a_change(
     conn.commit()
     conn.close()
     before = path.read_bytes()
-    for command in [*COMMANDS, ["import", "--sample"], ["link"], ["backup", str(tmp_path / "b")]]:
+    others = [["import", "--sample"], ["link"], ["read"], ["backup", str(tmp_path / "b")]]
+    for command in [*COMMANDS, *others]:
         assert main(["--db", str(path), *command]) == 1, command
         err = capsys.readouterr().err
         _one_line_naming(err, path)
@@ -113,7 +114,7 @@ def test_a_file_that_is_not_sqlite_is_refused_unchanged(
 ) -> None:
     path = tmp_path / "notes.db"
     path.write_text("my notes, not a database\n" * 50, encoding="utf-8")
-    for command in COMMANDS:
+    for command in [*COMMANDS, ["read"]]:
         assert main(["--db", str(path), *command]) == 1
         _one_line_naming(capsys.readouterr().err, path)
     assert path.read_text(encoding="utf-8") == "my notes, not a database\n" * 50
