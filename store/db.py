@@ -222,6 +222,20 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise translate_error(error, db_label(db)) from error
 
 
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def decode_leniently(db: sqlite_utils.Database) -> None:
+    """Read text that is not UTF-8 with U+FFFD in place of the bad bytes.
+
+    For the reader, which should show a damaged document rather than stop; exports and
+    ``check`` keep the strict default, so damaged text is never written out silently.
+    A Python call per text cell costs little at the reader's few rows per screen.
+    """
+    db.conn.text_factory = _lenient_text
+
+
 def data_version(db: sqlite_utils.Database) -> int:
     """A number that changes whenever another connection commits (cheap to poll)."""
     return int(db.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from textual.app import App
 from textual.binding import Binding
 
+from store.db import decode_leniently
 from store.errors import ClaimdeskError
 from store.session import Session
 from tui.bindings import bindings_for
@@ -58,6 +59,8 @@ class ClaimdeskApp(App[int]):
         self.db_path = db_path
         self.annotator = annotator
         self.session = Session(db_path, annotator)
+        # A damaged text cell shows as U+FFFD here instead of stopping the reader.
+        decode_leniently(self.session.db)
         self.start_doc_ids = list(doc_ids or [])
         self.initial_keymap = dict(keymap or {})
         self._seen_version = self.session.data_version()

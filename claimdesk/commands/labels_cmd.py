@@ -31,6 +31,6 @@ def run(args: argparse.Namespace) -> int:
             for label in load_labels_toml(args.load):
                 session.save_label(label)
         for label in session.labels():
-            fields = (label.hotkey or " ", f"{label.name:<12}", label.colour, label.description)
-            say("  ".join(visible(field) for field in fields))
+            hotkey, name = visible(label.hotkey or " "), visible(label.name)
+            say(f"{hotkey}  {name:<12} {visible(label.colour)}  {visible(label.description)}")
     return 0
