@@ -98,10 +98,19 @@ def guard_target(
                 raise ClaimdeskError(
                     f"{target}: is {part} ({database}); {what} must name another file"
                 )
-    if target.is_file() and is_sqlite_file(target) and not allow_sqlite:
-        raise ClaimdeskError(
-            f"{target}: is an SQLite database; an export never replaces one, give another {what}"
-        )
+    if target.is_file() and is_sqlite_file(target):
+        if not allow_sqlite:
+            raise ClaimdeskError(
+                f"{target}: is an SQLite database; an export never replaces one,"
+                f" give another {what}"
+            )
+        live = [s for s in ("-wal", "-shm") if target.with_name(target.name + s).exists()]
+        if live:
+            # Backups are written in rollback-journal mode, so an old backup has no -wal:
+            # one that does is a database someone has open.
+            raise ClaimdeskError(
+                f"{target}: is a database in use (it has a {live[0]} file); never replaced"
+            )
     if target.exists() and not target.is_dir() and not force:
         raise ClaimdeskError(f"{target}: already exists; use --force to replace it")
 

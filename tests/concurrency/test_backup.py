@@ -154,3 +154,20 @@ def test_backup_follows_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert result.path.stat().st_mode & 0o777 == 0o664
+
+
+def test_backup_never_replaces_a_database_in_use_even_with_force(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    prepare(path)
+    other = tmp_path / "other.db"
+    prepare(other)
+    holder = sqlite3.connect(other)
+    holder.execute("SELECT count(*) FROM documents").fetchone()
+    before = other.read_bytes()
+    with pytest.raises(ClaimdeskError, match="is a database in use"):
+        backup(path, other, force=True)
+    assert other.read_bytes() == before
+    holder.close()
+    old_backup = tmp_path / "old-backup.db"
+    backup(path, old_backup)
+    assert backup(path, old_backup, force=True).path == old_backup
