@@ -25,6 +25,32 @@ from store.errors import ClaimdeskError
 from store.migrations import check_identity
 
 FTS_TABLE = "documents_fts"
+RECOVERY_HINT = (
+    "restore a backup, or save what is readable with: sqlite3 DB '.recover' | sqlite3 NEW.db"
+)
+
+
+class DamagedDatabase(ClaimdeskError):
+    """A database that opened but could not be read: one line naming the file.
+
+    ``__rich__`` makes Textual show this line when the reader stops on it, instead of
+    a traceback.
+    """
+
+    def __init__(self, path: Path | str, error: Exception) -> None:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if isinstance(error, UnicodeDecodeError) or "decode" in reason.lower():
+            what = "holds text that is not UTF-8"
+        else:
+            what = f"is damaged ({reason})"
+        super().__init__(
+            f"{path}: database {what}; run claimdesk check --db {path}, then {RECOVERY_HINT}"
+        )
+
+    def __rich__(self) -> str:
+        return f"claimdesk: {self}"
+
+
 _SPAN_MISMATCH = (
     "SELECT s.id FROM spans s LEFT JOIN documents d ON d.id = s.doc_id"
     ' WHERE substr(d.text, s.start + 1, s."end" - s.start) IS NOT s.quote'

@@ -7,8 +7,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import RECOVERY_HINT, common_parent, db_path_of, say
-from store.check import check_database
+from claimdesk.commands.common import common_parent, db_path_of, say
+from store.check import RECOVERY_HINT, check_database
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:

@@ -104,20 +104,11 @@ def seed_default_database(path: Path) -> None:
     ensure_seeded(path)
 
 
-RECOVERY_HINT = (
-    "restore a backup, or save what is readable with: sqlite3 DB '.recover' | sqlite3 NEW.db"
-)
-
-
 def damaged_database_message(args: argparse.Namespace, error: Exception) -> str:
     """One line for a database that opened but could not be read, naming the file."""
-    path = db_path_of(args)[0]
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if isinstance(error, UnicodeDecodeError) or "decode" in reason.lower():
-        what = "holds text that is not UTF-8"
-    else:
-        what = f"is damaged ({reason})"
-    return f"{path}: database {what}; run claimdesk check --db {path}, then {RECOVERY_HINT}"
+    from store.check import DamagedDatabase
+
+    return str(DamagedDatabase(db_path_of(args)[0], error))
 
 
 def fail(message: str) -> int:
