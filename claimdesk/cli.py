@@ -7,6 +7,7 @@ refused file, 2 for bad usage (argparse's convention), 130 when interrupted.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import traceback
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ import platformdirs
 
 from claimdesk import __version__
 from claimdesk.commands import COMMANDS, command_in, load_command
-from claimdesk.commands.common import add_common_options, fail
+from claimdesk.commands.common import add_common_options, damaged_database_message, fail
 from store.errors import ClaimdeskError
 
 
@@ -62,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimdesk: interrupted", file=sys.stderr)
         return 130
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        # A damaged page or undecodable text met after the database opened cleanly.
+        return fail(damaged_database_message(args, error))
     except BrokenPipeError:
         # Output piped into `head` and the like: not an error worth a traceback.
         sys.stderr.close()

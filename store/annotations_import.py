@@ -9,9 +9,15 @@ malformed spans are refused with one line each. Importing the same file twice
 adds nothing: claimdesk spans keep their ids, and doccano spans get an id derived
 from the document's text hash, offsets, label and annotator.
 
-Writes go through :func:`store.changelog.user_action` in batches of
+A file is imported whole or not at all: the whole file is read and checked first
+(every line UTF-8 and JSON, every span valid), and a single refusal means nothing
+is stored. Each span keeps the annotator the file gives it; ``annotator`` (the
+global ``--annotator``) only fills in spans without one.
+
+Writes then go through :func:`store.changelog.user_action` in batches of
 :data:`BATCH_SIZE` spans, so each batch is one undoable action and the write lock
-is never held for long.
+is never held for long. Should a write fail part-way (a full disk), the error says
+how many spans were stored; importing the file again adds the rest.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ class AnnotationImportReport:
     present: int = 0
     labels_created: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    valid: int = 0
+    first_refused_line: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -79,24 +87,53 @@ def detect_format(record: dict[str, Any]) -> AnnotationFormat:
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(line number, record or the reason it is unreadable), blank lines skipped."""
+    """(line number, record or the reason it is unreadable), blank lines skipped.
+
+    Lines are read as bytes and decoded one by one, so a bad byte is reported at its
+    own line (a text-mode reader decodes ahead and fails lines early).
+    """
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except OSError as error:
         raise ClaimdeskError(f"{path}: cannot read: {error.strerror}") from error
     with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as error:
-                    yield number, f"not valid JSON ({error.msg})"
-                    continue
-                yield number, value if isinstance(value, dict) else "not a JSON object"
-        except UnicodeDecodeError as error:
-            raise ClaimdeskError(f"{path}: not UTF-8 text ({error.reason})") from error
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield number, f"not UTF-8 text ({error.reason} at byte {error.start})"
+                continue
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield number, f"not valid JSON ({error.msg})"
+                continue
+            yield number, value if isinstance(value, dict) else "not a JSON object"
+
+
+_FORMAT_KEYS: dict[str, tuple[str, ...]] = {
+    "jsonl": ("spans",),
+    "doccano": ("label", "labels", "entities"),
+}
+
+
+def _format_mismatch(record: dict[str, Any], fmt: AnnotationFormat) -> str | None:
+    """Why ``record`` is not in the format asked for, or None when it is."""
+    if any(key in record for key in _FORMAT_KEYS[fmt]):
+        return None
+    wanted = " or ".join(f"'{key}'" for key in _FORMAT_KEYS[fmt])
+    try:
+        found = detect_format(record)
+    except ClaimdeskError:
+        found = None
+    seen = {
+        "jsonl": "claimdesk/Prodigy jsonl ('spans')",
+        "doccano": "doccano ('label')",
+        None: "neither format",
+    }[found]
+    return f"--format {fmt} expects {wanted} in each record; this record is {seen}"
 
 
 def _meta(record: dict[str, Any]) -> dict[str, Any]:
@@ -183,15 +220,23 @@ def import_annotations(
     create_labels: bool = False,
     batch_size: int = BATCH_SIZE,
 ) -> AnnotationImportReport:
-    """Add the file's spans; ``annotator`` overrides the file's (doccano's default: importer)."""
+    """Add the file's spans, all or none.
+
+    Each span keeps its annotator from the file; ``annotator`` fills in spans without
+    one, and ``importer`` (who runs the import) fills in the rest.
+    """
     report = AnnotationImportReport()
     documents = _Documents(db)
     labels = {label.name for label in list_labels(db)}
     pending: list[IncomingSpan] = []
     seen: set[str] = set()
 
+    number = 0
+
     def refuse(where: str, reason: str) -> None:
         report.refused.append(f"{where}: {reason}")
+        if report.first_refused_line is None:
+            report.first_refused_line = number
 
     for number, record in _records(path):
         where = f"{path}:{number}"
@@ -199,6 +244,9 @@ def import_annotations(
             refuse(where, record)
             continue
         report.records += 1
+        if fmt is not None and (mismatch := _format_mismatch(record, fmt)):
+            refuse(where, mismatch)
+            continue
         try:
             kind = fmt or detect_format(record)
         except ClaimdeskError as error:
@@ -243,7 +291,8 @@ def import_annotations(
                 except ClaimdeskError as error:
                     refuse(where, f"span {_describe(raw)}: {error}")
                     continue
-            who = annotator or (raw.get("annotator") if kind == "jsonl" else None) or importer
+            from_file = raw.get("annotator") if kind == "jsonl" else None
+            who = from_file or annotator or importer
             if not isinstance(who, str) or not who.strip() or not who.isprintable():
                 refuse(where, f"span {_describe(raw)}: annotator {who!r} is not a printable name")
                 continue
@@ -259,17 +308,30 @@ def import_annotations(
                 report.present += 1
                 continue
             seen.add(span_id)
+            stored_as = db.conn.execute(
+                'SELECT doc_id, start, "end", label FROM spans WHERE id = ?', [span_id]
+            ).fetchone()
+            if stored_as is not None:
+                if tuple(stored_as) != (doc_id, start, end, label):
+                    refuse(where, f"span id {span_id} already exists with other offsets or label")
+                else:
+                    report.present += 1
+                continue
+            report.valid += 1
             pending.append(
                 IncomingSpan(where, span_id, doc_id, doc_sha, start, end, label, who, quote, note)
             )
-            if len(pending) >= batch_size:
-                _store(db, importer, pending, labels, report)
-                pending = []
-                # Later batches find earlier spans in the database, so ids seen so
-                # far need not stay in memory.
-                seen.clear()
-    if pending:
-        _store(db, importer, pending, labels, report)
+    if report.refused:
+        return report
+    for first in range(0, len(pending), batch_size):
+        try:
+            _store(db, importer, pending[first : first + batch_size], labels, report)
+        except ClaimdeskError as error:
+            reason = str(error).replace("; nothing was changed", "")
+            raise ClaimdeskError(
+                f"{reason}; {report.added} span(s) of {path} were imported before it,"
+                " importing the file again adds the rest"
+            ) from error
     return report
 
 
@@ -280,25 +342,20 @@ def _store(
     labels: set[str],
     report: AnnotationImportReport,
 ) -> None:
+    """Write one batch as one undoable action; the report counts it once committed."""
+    added = present = 0
+    created: list[str] = []
     with user_action(db, importer, f"import {len(batch)} annotation(s)") as action:
         for span in batch:
-            row = db.conn.execute(
-                'SELECT doc_id, start, "end", label FROM spans WHERE id = ?', [span.span_id]
-            ).fetchone()
-            if row is not None:
-                if tuple(row) == (span.doc_id, span.start, span.end, span.label):
-                    report.present += 1
-                else:
-                    report.refused.append(
-                        f"{span.where}: span id {span.span_id} already exists with other"
-                        " offsets or label"
-                    )
+            if db.conn.execute("SELECT 1 FROM spans WHERE id = ?", [span.span_id]).fetchone():
+                # Stored by someone else since the file was checked.
+                present += 1
                 continue
             if span.label not in labels:
                 position = len(labels) + 1
                 save_label(action, Label(span.label, NEW_LABEL_COLOUR, None, "", position))
+                created.append(span.label)
                 labels.add(span.label)
-                report.labels_created.append(span.label)
             create_span(
                 action,
                 span.doc_id,
@@ -310,4 +367,7 @@ def _store(
                 span_id=span.span_id,
                 annotator=span.annotator,
             )
-            report.added += 1
+            added += 1
+    report.added += added
+    report.present += present
+    report.labels_created += created

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from store.db import translate_error
 from store.errors import ClaimdeskError, StoreUnwritable
+from store.export.output import file_mode, guard_target
 
 # All pages in one step: in WAL mode that is one read transaction, which never blocks
 # writers. Smaller steps would let another connection's commit restart the copy from
@@ -40,10 +41,11 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
         raise ClaimdeskError(f"{source_path}: no such database")
     if target_path.is_dir():
         raise ClaimdeskError(f"{target_path}: is a folder; give a file name for the backup")
-    if target_path.exists() and not force:
-        raise ClaimdeskError(f"{target_path}: already exists; use --force to replace it")
-    if target_path.resolve() == source_path.resolve():
-        raise ClaimdeskError(f"{target_path}: is the database itself")
+    # An older backup (an SQLite file) may be replaced with --force; the live database
+    # and its -wal/-shm never.
+    guard_target(
+        target_path, protected=[source_path], force=force, allow_sqlite=True, what="the backup"
+    )
     folder = target_path.parent
     if not folder.is_dir():
         raise ClaimdeskError(f"{folder}: no such folder")
@@ -53,6 +55,8 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
         )
     except OSError as error:
         raise StoreUnwritable(f"{folder}: cannot write the backup: {error.strerror}") from error
+    # mkstemp makes the file 0600; a backup follows the umask like any other file.
+    os.fchmod(handle, file_mode())
     os.close(handle)
     temp = Path(temp_name)
     try:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import pwd
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,6 +40,14 @@ UNDOABLE_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
+def os_account() -> str | None:
+    """The operating-system account running this process (its uid's name), for the log."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (KeyError, OSError):
+        return None
+
+
 class UndoConflict(ClaimdeskError):
     """Undo or redo would overwrite a change someone made since."""
 
@@ -54,6 +64,7 @@ class Action:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     at: str = field(default_factory=now)
     recorded: int = 0
+    os_user: str | None = field(default_factory=os_account)
 
     def record(self, table: str, key: Row, before: Row | None, after: Row | None) -> None:
         """Log that ``table``'s row ``key`` went from ``before`` to ``after`` (None: absent)."""
@@ -61,7 +72,7 @@ class Action:
             raise ValueError(f"{table} is not a logged table")
         self.db.execute(
             "INSERT INTO changes (action_id, kind, ref_action, at, annotator, table_name,"
-            " row_id, before, after, summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " row_id, before, after, summary, os_user) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [
                 self.id,
                 self.kind,
@@ -73,6 +84,7 @@ class Action:
                 None if before is None else json.dumps(before, sort_keys=True),
                 None if after is None else json.dumps(after, sort_keys=True),
                 self.summary,
+                self.os_user,
             ],
         )
         self.recorded += 1

@@ -21,11 +21,13 @@ import sqlite_utils
 from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
 from store.migrations import (
     CREATE_REVIEW_INDEX,
+    check_identity,
     migrate,
     missing_review_index,
     schema_version,
 )
 
+SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5_000
 # How long write() keeps trying to take the write lock before giving up with StoreBusy.
 # Long enough to outlast an import batch or a backup checkpoint on a busy server.
@@ -57,6 +59,7 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
                 raise StoreUnwritable(
                     f"{file.parent}: cannot create folder: {error.strerror}"
                 ) from error
+            _create_following_umask(file)
     try:
         conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
@@ -66,6 +69,8 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if target != ":memory:":
+            _refuse_foreign_file(Path(target))
+            check_identity(conn)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal" and _is_writable(conn):
                 raise ClaimdeskError(f"{target}: cannot switch the database to WAL mode ({mode})")
@@ -88,6 +93,28 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
         conn.close()
         raise
     return db
+
+
+def _create_following_umask(file: Path) -> None:
+    """Create the empty database file with mode 0666 less the umask.
+
+    SQLite would create it 0644 whatever the umask, and gives its -wal and -shm the
+    database's mode, so a team's umask 002 would never make them group-writable.
+    """
+    # Any failure (an existing file, a read-only folder) is left to SQLite to report.
+    with contextlib.suppress(OSError):
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+
+
+def _refuse_foreign_file(file: Path) -> None:
+    """A non-empty file that is not SQLite at all is refused before SQLite touches it."""
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return
+    if head and head != SQLITE_HEADER:
+        raise ClaimdeskError(f"{file}: not an SQLite database file; left unchanged")
 
 
 def _is_writable(conn: sqlite3.Connection) -> bool:
@@ -193,6 +220,20 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise translate_error(error, db_label(db)) from error
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def decode_leniently(db: sqlite_utils.Database) -> None:
+    """Read text that is not UTF-8 with U+FFFD in place of the bad bytes.
+
+    For the reader, which should show a damaged document rather than stop; exports and
+    ``check`` keep the strict default, so damaged text is never written out silently.
+    A Python call per text cell costs little at the reader's few rows per screen.
+    """
+    db.conn.text_factory = _lenient_text
 
 
 def data_version(db: sqlite_utils.Database) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from store.changelog import Action
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound
 from store.formats import ParsedArticle
+from store.formats.metadata import clean_value
 from store.model import DOCUMENT_STATUSES, Document, DocumentInfo, DocumentStatus
 
 _INFO_COLUMNS = (
@@ -46,8 +48,17 @@ def insert_document(
 ) -> int | None:
     """Store one parsed article; None when the same text is already stored.
 
-    Runs inside the caller's transaction (the importer batches many).
+    Runs inside the caller's transaction (the importer batches many). Names and
+    metadata pass through the importer's one-line cleaner here, whatever built the
+    article, so no control character (a file name's OSC 52, say) is ever stored.
     """
+    article = dataclasses.replace(
+        article,
+        source_name=clean_value(article.source_name) or "document",
+        title=clean_value(article.title),
+        outlet=clean_value(article.outlet),
+        url=clean_value(article.url),
+    )
     digest = text_sha256(article.text)
     if db.conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", [digest]).fetchone():
         return None

@@ -22,7 +22,7 @@ import sqlite_utils
 
 from store.db import write
 from store.documents import insert_document
-from store.errors import ImportRefused
+from store.errors import ImportRefused, StoreUnwritable
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
 from store.formats.limits import MAX_ARTICLE_CHARS
@@ -139,16 +139,29 @@ def _store_batch(
 ) -> None:
     if not batch:
         return
-    with write(db):
-        for article, path in batch:
-            doc_id = insert_document(db, article, source_path=str(path))
-            if doc_id is None:
-                report.duplicates += 1
-                continue
-            db.conn.executemany(
-                'INSERT INTO sentences (doc_id, start, "end") VALUES (?, ?, ?)',
-                [(doc_id, start, end) for start, end in split_sentences(article.text)],
-            )
-            report.added += 1
-            report.added_ids.append(doc_id)
+    # Counted only once the batch is committed, so a failed commit (a full disk)
+    # is reported with the number of documents that really are stored.
+    added: list[int] = []
+    duplicates = 0
+    try:
+        with write(db):
+            for article, path in batch:
+                doc_id = insert_document(db, article, source_path=str(path))
+                if doc_id is None:
+                    duplicates += 1
+                    continue
+                db.conn.executemany(
+                    'INSERT INTO sentences (doc_id, start, "end") VALUES (?, ?, ?)',
+                    [(doc_id, start, end) for start, end in split_sentences(article.text)],
+                )
+                added.append(doc_id)
+    except StoreUnwritable as error:
+        reason = str(error).replace("; nothing was changed", "")
+        raise StoreUnwritable(
+            f"{reason}; {report.added} document(s) were imported before it,"
+            " importing again adds the rest"
+        ) from error
+    report.added += len(added)
+    report.duplicates += duplicates
+    report.added_ids.extend(added)
     batch.clear()

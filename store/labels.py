@@ -21,8 +21,11 @@ DEFAULT_LABELS: tuple[Label, ...] = (
     Label("EVENT", "#ef6f6c", "5", "Something that happened, with its time or place.", 5),
 )
 
-_NAME = re.compile(r"^[A-Z][A-Z0-9_\-]{0,31}$")
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Matched with fullmatch: ``$`` would also accept a name ending in a line break,
+# which splits a brat line and breaks a CoNLL sentence.
+_NAME = re.compile(r"[A-Z][A-Z0-9_\-]{0,31}")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+MAX_DESCRIPTION_CHARS = 300
 _COLUMNS = ("name", "colour", "hotkey", "description", "position")
 
 
@@ -45,15 +48,21 @@ def ensure_default_labels(db: sqlite_utils.Database) -> None:
 
 
 def validate_label(label: Label, where: str = "label") -> None:
-    if not _NAME.match(label.name):
+    if not _NAME.fullmatch(label.name):
         raise ClaimdeskError(
             f"{where}: label name {label.name!r} must be 1-32 of A-Z, 0-9, _ or -, "
             "starting with a letter"
         )
-    if not _COLOUR.match(label.colour):
+    if not _COLOUR.fullmatch(label.colour):
         raise ClaimdeskError(f"{where}: colour {label.colour!r} of {label.name} must be #rrggbb")
     if label.hotkey is not None and (len(label.hotkey) != 1 or not label.hotkey.isprintable()):
         raise ClaimdeskError(f"{where}: hotkey {label.hotkey!r} of {label.name} must be one key")
+    description = label.description or ""
+    if not description.isprintable() or len(description) > MAX_DESCRIPTION_CHARS:
+        raise ClaimdeskError(
+            f"{where}: description of {label.name} must be one line of printable text,"
+            f" at most {MAX_DESCRIPTION_CHARS} characters"
+        )
 
 
 def save_label(action: Action, label: Label) -> None:

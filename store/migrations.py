@@ -191,7 +191,18 @@ def missing_review_index(db: sqlite_utils.Database) -> bool:
     return found is None and schema_version(db) >= 3
 
 
-MIGRATIONS: list[Migration] = [_v1_foundation, _v2_search_and_status, _v3_review_order]
+def _v4_change_os_account(db: sqlite_utils.Database) -> None:
+    # The operating-system account beside the annotator name: on a server shared by
+    # several Unix users, the log shows who was logged in, whatever --annotator said.
+    db.execute("ALTER TABLE changes ADD COLUMN os_user TEXT")
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_foundation,
+    _v2_search_and_status,
+    _v3_review_order,
+    _v4_change_os_account,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -199,17 +210,35 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _file_of(conn: sqlite3.Connection) -> str:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return str(row[2]) if row and row[2] else ":memory:"
+
+
+def check_identity(conn: sqlite3.Connection, version: int | None = None) -> None:
+    """Refuse a database this claimdesk must not touch, using reads only.
+
+    Runs before any statement that could write (``PRAGMA journal_mode = WAL``,
+    migrations), so someone else's SQLite file is refused exactly as it was found.
+    """
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0]) if version is None else version
+    if current > SCHEMA_VERSION:
+        raise ClaimdeskError(
+            f"{_file_of(conn)}: database schema {current} is newer than this claimdesk knows"
+            f" ({SCHEMA_VERSION}); upgrade claimdesk"
+        )
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if current == 0 and tables and "documents" not in tables:
+        raise ClaimdeskError(
+            f"{_file_of(conn)}: not a claimdesk database (it has other tables); left unchanged"
+        )
+
+
 def migrate(db: sqlite_utils.Database, *, write: WriteContext, target: int | None = None) -> int:
     """Bring the database forward to ``target`` (default: the newest schema)."""
     goal = SCHEMA_VERSION if target is None else target
     current = schema_version(db)
-    if current > SCHEMA_VERSION:
-        raise ClaimdeskError(
-            f"database schema {current} is newer than this claimdesk knows ({SCHEMA_VERSION});"
-            " upgrade claimdesk"
-        )
-    if current == 0 and db.table_names() and "documents" not in db.table_names():
-        raise ClaimdeskError("not a claimdesk database (it has other tables)")
+    check_identity(db.conn, current)
     while current < goal:
         with write():
             # Re-read inside the lock: another process may have migrated meanwhile.

@@ -10,6 +10,8 @@ import sqlite_utils
 from store.changelog import Action
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound, QuoteMismatch
+from store.formats.metadata import clean_value
+from store.formats.normalize import clean_controls
 from store.model import Span
 
 SPAN_COLUMNS = (
@@ -79,8 +81,8 @@ def create_span(
         end=end,
         quote=actual,
         label=label,
-        annotator=annotator or action.annotator,
-        note=note or None,
+        annotator=clean_value(annotator) or action.annotator,
+        note=clean_note(note),
         created_at=stamp,
         updated_at=stamp,
     )
@@ -121,7 +123,12 @@ def relabel_span(action: Action, span_id: str, label: str) -> Span:
 
 
 def set_span_note(action: Action, span_id: str, note: str | None) -> Span:
-    return _update(action, span_id, {"note": (note or "").strip() or None})
+    return _update(action, span_id, {"note": clean_note(note)})
+
+
+def clean_note(note: str | None) -> str | None:
+    """A note as stored: line breaks kept, escape sequences and other controls removed."""
+    return clean_controls(note or "").strip() or None
 
 
 def delete_span(action: Action, span_id: str) -> Span:

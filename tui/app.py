@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
@@ -16,6 +17,8 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from textual.app import App
 from textual.binding import Binding
 
+from store.check import DamagedDatabase
+from store.db import decode_leniently
 from store.errors import ClaimdeskError
 from store.session import Session
 from tui.bindings import bindings_for
@@ -58,6 +61,8 @@ class ClaimdeskApp(App[int]):
         self.db_path = db_path
         self.annotator = annotator
         self.session = Session(db_path, annotator)
+        # A damaged text cell shows as U+FFFD here instead of stopping the reader.
+        decode_leniently(self.session.db)
         self.start_doc_ids = list(doc_ids or [])
         self.initial_keymap = dict(keymap or {})
         self._seen_version = self.session.data_version()
@@ -75,6 +80,14 @@ class ClaimdeskApp(App[int]):
 
     def get_default_screen(self) -> LibraryScreen:
         return LibraryScreen()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual has no public hook for an unhandled error; it prints an exception's
+        # __rich__ instead of a traceback, so a damaged database ends the reader with
+        # the same one line every command gives.
+        if isinstance(error, sqlite3.DatabaseError | UnicodeDecodeError):
+            error = DamagedDatabase(self.db_path, error)
+        super()._handle_exception(error)
 
     def on_unmount(self) -> None:
         self.session.close()

@@ -14,6 +14,7 @@ unless ``$CLAIMDESK_CONFIG`` names another; a missing file means all defaults::
     annotator = "alice"
     label_file = "labels.toml"   # relative to this file
     gold_name = "gold"           # who curated spans are written as
+    annotator_must_match_login = true   # --annotator may only be the login name
 """
 
 from __future__ import annotations
@@ -51,7 +52,13 @@ class Config:
     annotator: str | None = None
     label_file: Path | None = None
     gold_name: str | None = None
+    annotator_must_match_login: bool = False
 
+
+# Settings that are true or false rather than strings.
+_BOOL_FIELDS: dict[str, str] = {
+    "annotator_must_match_login": "true or false: --annotator must be the login name",
+}
 
 _FIELDS: dict[str, str] = {
     "keymap": "a keymap name (default, vim, emacs) or a .toml path",
@@ -83,8 +90,13 @@ def load_config() -> Config:
     values: dict[str, Any] = {}
     for key, value in data.items():
         line = _line_of(text, key)
+        if key in _BOOL_FIELDS:
+            if not isinstance(value, bool):
+                raise ConfigError(path, line, f"{key} must be {_BOOL_FIELDS[key]}")
+            values[key] = value
+            continue
         if key not in _FIELDS:
-            known = ", ".join(_FIELDS)
+            known = ", ".join([*_FIELDS, *_BOOL_FIELDS])
             raise ConfigError(path, line, f"unknown setting {key!r} (known: {known})")
         if not isinstance(value, str) or not value.strip() or not value.isprintable():
             raise ConfigError(path, line, f"{key} must be {_FIELDS[key]} (a non-empty string)")

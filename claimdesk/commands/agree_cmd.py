@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session
+from claimdesk.commands.common import common_parent, open_session, print_data, say
 from store.agreement import AgreementReport, Scores, agreement
 from store.curation import DEFAULT_GOLD
 from tui.config import load_config
@@ -144,7 +144,7 @@ def render(report: AgreementReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, create=False) as session:
         report = agreement(
             session.db,
             annotators=args.annotators,
@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
             exclude=[args.gold_name or configured_gold_name()],
         )
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, sort_keys=True))
+        print_data(json.dumps(report.to_json(), ensure_ascii=False, sort_keys=True))
     else:
-        print(render(report))
+        say(render(report))
     return 0

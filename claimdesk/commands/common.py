@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
 from store.paths import DB_ENV, default_db_path
+from store.visible import visible
 
 if TYPE_CHECKING:
     from store.session import Session
@@ -55,14 +56,23 @@ def common_parent() -> argparse.ArgumentParser:
 
 def annotator_of(args: argparse.Namespace) -> str:
     """``--annotator``, else ``$CLAIMDESK_ANNOTATOR``, else the config file's, else the login."""
+    from store.changelog import os_account
+    from tui.config import config_path, load_config
+
+    config = load_config()
     name = getattr(args, "annotator", None) or os.environ.get(ANNOTATOR_ENV)
     if not name:
-        from tui.config import load_config
-
-        name = load_config().annotator or login_name()
+        name = config.annotator or login_name()
     name = name.strip()
     if not name or not name.isprintable():
         raise ClaimdeskError(f"annotator name {name!r} must be printable and not empty")
+    # The account comes from the process's uid, not from $USER, which anyone can set.
+    account = os_account() or login_name()
+    if config.annotator_must_match_login and name != account:
+        raise ClaimdeskError(
+            f"annotator {name!r} is not your login name {account!r};"
+            f" annotator_must_match_login is set in {config_path()}"
+        )
     return name
 
 
@@ -74,13 +84,15 @@ def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:
     return default_db_path(), True
 
 
-def open_session(args: argparse.Namespace, *, seed: bool = True) -> Session:
+def open_session(args: argparse.Namespace, *, seed: bool = True, create: bool = True) -> Session:
+    """The session of the command's database; ``create=False`` for commands that only
+    read, so a mistyped ``--db`` is an error instead of a new empty database."""
     from store.session import Session
 
     path, is_default = db_path_of(args)
     if is_default and seed:
         seed_default_database(path)
-    return Session(path, annotator_of(args))
+    return Session(path, annotator_of(args), create=create)
 
 
 def seed_default_database(path: Path) -> None:
@@ -92,6 +104,26 @@ def seed_default_database(path: Path) -> None:
     ensure_seeded(path)
 
 
+def damaged_database_message(args: argparse.Namespace, error: Exception) -> str:
+    """One line for a database that opened but could not be read, naming the file."""
+    from store.check import DamagedDatabase
+
+    return str(DamagedDatabase(db_path_of(args)[0], error))
+
+
 def fail(message: str) -> int:
-    print(f"claimdesk: {message}", file=sys.stderr)
+    say(f"claimdesk: {message}", err=True)
     return 1
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print a message or report holding stored strings, every control made visible.
+
+    Messages are never data, so they are escaped whether or not the stream is a terminal.
+    """
+    print(visible(text, keep_lines=True), file=sys.stderr if err else sys.stdout)
+
+
+def print_data(text: str) -> None:
+    """Print machine-readable output (JSON): exact into a pipe, made visible on a terminal."""
+    print(visible(text, keep_lines=True) if sys.stdout.isatty() else text)

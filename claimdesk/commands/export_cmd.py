@@ -1,17 +1,18 @@
 """``claimdesk export --format F``: labelled spans and links as training data.
 
 The output appears only when the export succeeds (a temporary file in the target
-folder, renamed into place); a failed check leaves no file and exit status 1.
+folder, renamed into place); a failed check leaves no file and exit status 1. An
+existing output is replaced only with ``--force``, and never when it is a database
+(:mod:`store.export.output`).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, db_path_of
+from claimdesk.commands.common import annotator_of, db_path_of, say
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
 from store.export.common import STDOUT, ExportFilter, ExportOptions, ExportStats
@@ -96,6 +97,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="csv: prefix cells starting with = + - @ with ' for spreadsheets",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing file, or a folder an earlier export made (never a database)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     parser.set_defaults(handler=run)
     return parser
@@ -131,9 +137,9 @@ def run(args: argparse.Namespace) -> int:
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
     with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
-        stats = export(session.db, fmt.name, args.out, wanted, options)
+        stats = export(session.db, fmt.name, args.out, wanted, options, force=args.force)
     if not args.quiet:
         for note in stats.notes:
-            print(f"claimdesk: note: {note}", file=sys.stderr)
-        print(_summary(fmt.name, str(args.out), stats), file=sys.stderr)
+            say(f"claimdesk: note: {note}", err=True)
+        say(_summary(fmt.name, str(args.out), stats), err=True)
     return 0

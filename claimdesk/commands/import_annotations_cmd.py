@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, common_parent, db_path_of
+from claimdesk.commands.common import annotator_of, common_parent, db_path_of, say
 from store.annotations_import import import_annotations
 from store.session import Session
+from store.visible import visible
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -20,10 +20,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             "Add the spans in FILE (claimdesk's jsonl export, or doccano's JSONL; detected"
             " from the first record) to the documents they belong to, matched by source"
             " name or text hash. Importing twice adds nothing. Spans whose text does not"
-            " match the document, whose document or label is unknown, are listed one per"
-            " line on stderr and make the exit status 1; the others are still imported."
-            " --annotator NAME (e.g. model:ner-v2 for pre-annotations) replaces the"
-            " annotator in the file; doccano spans otherwise get the current annotator."
+            " match the document, whose document or label is unknown, and lines that are"
+            " not UTF-8 JSON are listed one per line on stderr; then nothing is imported"
+            " (a file goes in whole or not at all) and the exit status is 1. Each span"
+            " keeps the annotator the file gives it; --annotator NAME (e.g. model:ner-v2"
+            " for pre-annotations) fills in spans without one (all doccano spans)."
         ),
     )
     parser.add_argument("file", type=Path, metavar="FILE")
@@ -52,14 +53,22 @@ def run(args: argparse.Namespace) -> int:
             create_labels=args.create_labels,
         )
     for line in report.refused:
-        print(f"claimdesk: refused {line}", file=sys.stderr)
+        say(f"claimdesk: refused {visible(line)}", err=True)
+    if report.refused:
+        say(
+            f"claimdesk: nothing imported from {visible(str(args.file))}:"
+            f" {len(report.refused)} problem(s), the first on line {report.first_refused_line};"
+            f" {report.valid} valid span(s) were read; fix the file and import it again",
+            err=True,
+        )
+        return 1
     if not args.quiet:
         created = (
             f"; created label(s) {', '.join(report.labels_created)}"
             if report.labels_created
             else ""
         )
-        print(
+        say(
             f"imported {report.added} span(s) from {report.records} record(s);"
             f" {report.present} already present; {len(report.refused)} refused{created}"
         )

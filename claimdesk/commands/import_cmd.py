@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session
+from claimdesk.commands.common import common_parent, open_session, say
 from claimdesk.progress import progress_bar
 from store.formats.dispatch import SUPPORTED_SUFFIXES
 from store.formats.limits import MAX_ARTICLE_CHARS
 from store.importer import import_paths
 from store.paths import sample_corpus_path
+from store.visible import visible
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     ):
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
     for refused in report.refused:
-        print(f"claimdesk: refused {refused}", file=sys.stderr)
+        say(f"claimdesk: refused {visible(str(refused))}", err=True)
     if not args.quiet:
         print(
             f"imported {report.added} new document(s) from {report.files} file(s);"

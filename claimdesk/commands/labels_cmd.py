@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session
+from claimdesk.commands.common import common_parent, open_session, say
 from store.labels import load_labels_toml
+from store.visible import visible
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -30,5 +31,6 @@ def run(args: argparse.Namespace) -> int:
             for label in load_labels_toml(args.load):
                 session.save_label(label)
         for label in session.labels():
-            print(f"{label.hotkey or ' '}  {label.name:<12} {label.colour}  {label.description}")
+            hotkey, name = visible(label.hotkey or " "), visible(label.name)
+            say(f"{hotkey}  {name:<12} {visible(label.colour)}  {visible(label.description)}")
     return 0

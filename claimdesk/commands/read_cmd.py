@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     label_file = load_config().label_file
     # Resolve names and the configured label set before the screen takes over, so a typo
     # in either is a plain one-line error.
-    with Session(path, annotator) as session:
+    # A new database file may be started here, but never a new folder for it.
+    with Session(path, annotator, create=is_default or path.parent.is_dir()) as session:
         doc_ids = [session.find_document(name).id for name in names]
         if label_file is not None:
             for label in load_labels_toml(label_file):

@@ -7,7 +7,7 @@ import dataclasses
 import json
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session
+from claimdesk.commands.common import common_parent, open_session, print_data, say
 from store.stats import CorpusStats, corpus_stats
 
 
@@ -42,10 +42,10 @@ def render(stats: CorpusStats) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    with open_session(args, create=False) as session:
         stats = corpus_stats(session.db)
     if args.json:
-        print(json.dumps(dataclasses.asdict(stats), ensure_ascii=False, sort_keys=True))
+        print_data(json.dumps(dataclasses.asdict(stats), ensure_ascii=False, sort_keys=True))
     else:
-        print(render(stats))
+        say(render(stats))
     return 0

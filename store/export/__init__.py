@@ -20,6 +20,7 @@ from typing import IO, Literal
 
 import sqlite_utils
 
+from store.db import db_label
 from store.errors import ClaimdeskError
 from store.export.common import (
     STDOUT,
@@ -27,12 +28,10 @@ from store.export.common import (
     ExportOptions,
     ExportStats,
     ResolvedFilter,
-    atomic_binary,
-    atomic_folder,
-    atomic_text,
     read_snapshot,
     resolve_filter,
 )
+from store.export.output import atomic_binary, atomic_folder, atomic_text
 
 Output = Literal["text", "binary", "folder"]
 
@@ -130,11 +129,15 @@ def export(
     target: str | Path = STDOUT,
     wanted: ExportFilter | None = None,
     options: ExportOptions | None = None,
+    *,
+    force: bool = False,
 ) -> ExportStats:
     """Write format ``name`` to ``target`` (a file, a folder for brat, or ``-``).
 
     The output appears only if every check passes; otherwise nothing is left behind
-    and the previous file at ``target`` is untouched.
+    and the previous file at ``target`` is untouched. An existing file or export
+    folder is replaced only with ``force``; the database itself, its companions and
+    any other SQLite file never are (:mod:`store.export.output`).
     """
     fmt = get_format(name)
     writer = fmt.writer()
@@ -143,13 +146,15 @@ def export(
 
         require_spacy()
     options = options or ExportOptions()
+    label = db_label(db)
+    protected = [] if label == ":memory:" else [Path(label)]
     with read_snapshot(db):
         flt = resolve_filter(db, wanted or ExportFilter())
         if fmt.output == "folder":
-            with atomic_folder(target) as folder:
+            with atomic_folder(target, protected=protected, force=force) as folder:
                 return writer(db, flt, folder, options)
         if fmt.output == "binary":
-            with atomic_binary(target) as raw:
+            with atomic_binary(target, protected=protected, force=force) as raw:
                 return writer(db, flt, raw, options)
-        with atomic_text(target) as text:
+        with atomic_text(target, protected=protected, force=force) as text:
             return writer(db, flt, text, options)

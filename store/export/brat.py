@@ -33,6 +33,7 @@ from store.export.common import (
     iter_documents,
     iter_links,
 )
+from store.export.output import short_file_stem
 from store.model import Document, Span
 
 # Every character str.splitlines() breaks at: codecs' readline splits there too.
@@ -77,7 +78,7 @@ def file_base(document: Document, used: set[str]) -> str:
         if "." in document.source_name
         else (document.source_name)
     )
-    base = _UNSAFE_NAME.sub("_", stem).strip("._") or "document"
+    base = short_file_stem(_UNSAFE_NAME.sub("_", stem).strip("._") or "document")
     if base.lower() in used or base.lower() == "annotation":
         base = f"{base}-{document.id}"
     used.add(base.lower())

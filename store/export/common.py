@@ -3,7 +3,7 @@ offset check, atomic output, and fact clusters over accepted links.
 
 | caller                  | calls                                                        |
 |-------------------------|--------------------------------------------------------------|
-| ``claimdesk export``    | :func:`resolve_filter`, ``atomic_*``, a writer from the registry |
+| ``claimdesk export``    | :func:`resolve_filter`, a writer, ``output.atomic_*``        |
 | each writer             | :func:`iter_documents` → (document, its checked spans)        |
 | links / pairs / markdown| :func:`iter_links`, :func:`fact_clusters` (from store.linking) |
 
@@ -16,25 +16,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
-import os
-import shutil
-import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import sqlite_utils
 
 from store.documents import find_document
 from store.errors import ClaimdeskError, NotFound, QuoteMismatch
+from store.export.output import STDOUT as STDOUT
 from store.model import Document, Link, Span
-
-STDOUT = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,111 +330,6 @@ def fact_clusters(db: sqlite_utils.Database) -> dict[ClaimKey, str]:
         for cluster in clusters(db)
         for claim in cluster.claims
     }
-
-
-# Atomic output ---------------------------------------------------------------
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-@contextlib.contextmanager
-def atomic_binary(target: str | Path) -> Iterator[IO[bytes]]:
-    """A binary file that appears at ``target`` only if the block succeeds (``-``: stdout)."""
-    if str(target) == STDOUT:
-        stream = sys.stdout.buffer
-        yield stream
-        stream.flush()
-        return
-    path = Path(target)
-    if path.is_dir():
-        raise ClaimdeskError(f"{path}: is a folder; give a file name for --out")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ClaimdeskError(f"{folder}: no such folder for --out")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise ClaimdeskError(f"{path}: cannot write: {error.strerror}") from error
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-        _fsync_folder(folder)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise
-
-
-@contextlib.contextmanager
-def atomic_text(target: str | Path) -> Iterator[IO[str]]:
-    """UTF-8 text with ``\\n`` line ends, written atomically (``-``: stdout)."""
-    with atomic_binary(target) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
-        try:
-            yield text
-            text.flush()
-        finally:
-            # Detach so closing the wrapper never closes stdout or the temp file early.
-            text.detach()
-
-
-_BRAT_LEFTOVERS = {".txt", ".ann", ".conf"}
-
-
-@contextlib.contextmanager
-def atomic_folder(target: str | Path) -> Iterator[Path]:
-    """A folder filled inside a temporary sibling, renamed into place on success.
-
-    An existing folder at ``target`` is replaced only when it holds nothing but
-    files an earlier export writes (``.txt``, ``.ann``, ``.conf``), so a mistyped
-    ``--out`` cannot delete someone's work.
-    """
-    if str(target) == STDOUT:
-        raise ClaimdeskError("this format writes a folder; give --out FOLDER")
-    path = Path(target)
-    if path.exists() and not path.is_dir():
-        raise ClaimdeskError(f"{path}: exists and is not a folder")
-    if path.is_dir():
-        foreign = [p.name for p in path.iterdir() if p.is_dir() or p.suffix not in _BRAT_LEFTOVERS]
-        if foreign:
-            raise ClaimdeskError(
-                f"{path}: folder holds other files ({', '.join(sorted(foreign)[:3])});"
-                " choose an empty or new folder"
-            )
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise ClaimdeskError(f"{parent}: no such folder for --out")
-    temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
-    try:
-        yield temp
-        for child in temp.iterdir():
-            with child.open("rb") as handle:
-                os.fsync(handle.fileno())
-        _fsync_folder(temp)
-        if path.exists():
-            # A folder cannot be replaced by rename while non-empty: move the old one
-            # aside first; both renames are atomic, so a crash leaves one of the two.
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=parent))
-            os.replace(path, old / "export")
-            os.replace(temp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temp, path)
-        _fsync_folder(parent)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
 
 
 # Characters that str.splitlines() and JavaScript line readers treat as line ends,

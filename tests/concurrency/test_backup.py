@@ -105,7 +105,7 @@ def test_bad_targets_and_sources_get_one_line_each(tmp_path: Path) -> None:
         backup(path, tmp_path / "missing" / "b.db")
     with pytest.raises(ClaimdeskError, match="no such database"):
         backup(tmp_path / "nope.db", tmp_path / "b.db")
-    with pytest.raises(ClaimdeskError, match="is the database itself"):
+    with pytest.raises(ClaimdeskError, match="is the database"):
         backup(path, path, force=True)
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"this is not sqlite" * 100)
@@ -126,3 +126,48 @@ def test_cli_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err.strip()
     assert err == f"claimdesk: {target}: already exists; use --force to replace it"
     assert main(["--db", str(path), "backup", "--force", str(target)]) == 0
+
+
+def test_backup_never_lands_on_the_live_wal_or_shm(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    prepare(path)
+    holder = sqlite3.connect(path)
+    holder.execute("SELECT count(*) FROM documents").fetchone()
+    for suffix in ("-wal", "-shm"):
+        companion = tmp_path / f"live.db{suffix}"
+        companion.touch()
+        before = companion.read_bytes()
+        with pytest.raises(ClaimdeskError, match=f"is the database's {suffix} file"):
+            backup(path, companion, force=True)
+        assert companion.read_bytes() == before
+    holder.close()
+
+
+def test_backup_follows_the_umask(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "live.db"
+    prepare(path)
+    old = os.umask(0o002)
+    try:
+        result = backup(path, tmp_path / "team.db")
+    finally:
+        os.umask(old)
+    assert result.path.stat().st_mode & 0o777 == 0o664
+
+
+def test_backup_never_replaces_a_database_in_use_even_with_force(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    prepare(path)
+    other = tmp_path / "other.db"
+    prepare(other)
+    holder = sqlite3.connect(other)
+    holder.execute("SELECT count(*) FROM documents").fetchone()
+    before = other.read_bytes()
+    with pytest.raises(ClaimdeskError, match="is a database in use"):
+        backup(path, other, force=True)
+    assert other.read_bytes() == before
+    holder.close()
+    old_backup = tmp_path / "old-backup.db"
+    backup(path, old_backup)
+    assert backup(path, old_backup, force=True).path == old_backup

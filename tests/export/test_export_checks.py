@@ -68,7 +68,7 @@ def test_failed_export_keeps_previous_file(
     target.write_text("previous\n", encoding="utf-8")
     monkeypatch.setattr(jsonl, "iter_documents", _fail_after_first(jsonl.iter_documents))
     with pytest.raises(RuntimeError, match="disk gone"):
-        export(fixed_db, "jsonl", target)
+        export(fixed_db, "jsonl", target, force=True)
     assert target.read_text(encoding="utf-8") == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["spans.jsonl"]
 
@@ -82,7 +82,7 @@ def test_failed_brat_export_keeps_previous_folder(
     fixed_db.execute("DELETE FROM spans WHERE id = 's01'")
     monkeypatch.setattr(brat, "iter_documents", _fail_after_first(brat.iter_documents))
     with pytest.raises(RuntimeError, match="disk gone"):
-        export(fixed_db, "brat", target)
+        export(fixed_db, "brat", target, force=True)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["brat"]
 
@@ -93,12 +93,14 @@ def test_brat_replaces_an_earlier_export_but_not_a_foreign_folder(
     target = tmp_path / "brat"
     export(fixed_db, "brat", target)
     fixed_db.execute("DELETE FROM spans WHERE id = 's01'")
-    export(fixed_db, "brat", target)
+    with pytest.raises(ClaimdeskError, match="use --force"):
+        export(fixed_db, "brat", target)
+    export(fixed_db, "brat", target, force=True)
     assert "T1\tCLAIM 0 44" not in (target / "a-tagesblatt.ann").read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["brat"]
     (target / "thesis.docx").write_bytes(b"precious")
-    with pytest.raises(ClaimdeskError, match="holds other files"):
-        export(fixed_db, "brat", target)
+    with pytest.raises(ClaimdeskError, match="holds files claimdesk did not write"):
+        export(fixed_db, "brat", target, force=True)
     assert (target / "thesis.docx").read_bytes() == b"precious"
 
 
@@ -112,7 +114,7 @@ def test_spacy_without_the_extra_names_it(
 
 
 def _exported_span_ids(db: sqlite_utils.Database, path: Path, wanted: ExportFilter) -> list[str]:
-    export(db, "jsonl", path, wanted)
+    export(db, "jsonl", path, wanted, force=True)
     lines = path.read_text(encoding="utf-8").splitlines()
     return [span["id"] for line in lines for span in json.loads(line)["spans"]]
 
@@ -148,10 +150,16 @@ def test_filters_select_spans(
 def test_status_filter_selects_documents(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
     with user_action(fixed_db, "bob") as action:
         set_status(action, 2, "done")
-    export(fixed_db, "jsonl", tmp_path / "o", ExportFilter(status="done"))
+    export(fixed_db, "jsonl", tmp_path / "o", ExportFilter(status="done"), force=True)
     sources = [json.loads(line)["meta"]["source"] for line in (tmp_path / "o").open()]
     assert sources == ["b-morning-post.md"]
-    export(fixed_db, "jsonl", tmp_path / "o", ExportFilter(status="done", annotators=("alice",)))
+    export(
+        fixed_db,
+        "jsonl",
+        tmp_path / "o",
+        ExportFilter(status="done", annotators=("alice",)),
+        force=True,
+    )
     assert (tmp_path / "o").read_text(encoding="utf-8") == ""
 
 
@@ -174,9 +182,9 @@ def test_since_selects_changed_spans_and_skips_empty_documents(
 def test_documents_without_spans_stay_unless_skipped(
     fixed_db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
-    export(fixed_db, "doccano", tmp_path / "o")
+    export(fixed_db, "doccano", tmp_path / "o", force=True)
     assert len((tmp_path / "o").read_text(encoding="utf-8").splitlines()) == 3
-    export(fixed_db, "doccano", tmp_path / "o", ExportFilter(skip_empty=True))
+    export(fixed_db, "doccano", tmp_path / "o", ExportFilter(skip_empty=True), force=True)
     assert len((tmp_path / "o").read_text(encoding="utf-8").splitlines()) == 2
 
 
@@ -193,7 +201,7 @@ def test_bad_filters_are_errors(
     fixed_db: sqlite_utils.Database, tmp_path: Path, wanted: ExportFilter, message: str
 ) -> None:
     with pytest.raises(ClaimdeskError, match=message):
-        export(fixed_db, "jsonl", tmp_path / "o", wanted)
+        export(fixed_db, "jsonl", tmp_path / "o", wanted, force=True)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -206,7 +214,7 @@ def test_since_accepts_dates_times_and_offsets() -> None:
 def test_tokens_option_matches_spans_to_tokens(
     fixed_db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
-    export(fixed_db, "jsonl", tmp_path / "o", options=ExportOptions(tokens=True))
+    export(fixed_db, "jsonl", tmp_path / "o", options=ExportOptions(tokens=True), force=True)
     for line in (tmp_path / "o").open(encoding="utf-8"):
         record = json.loads(line)
         tokens = record["tokens"]

@@ -152,9 +152,17 @@ def test_import_annotations_exit_1_lists_refusals(
     assert code == 1
     captured = capsys.readouterr()
     refused = captured.err.splitlines()
-    assert len(refused) == 1
+    assert len(refused) == 2
     assert refused[0].startswith(f"claimdesk: refused {doccano}:2: span 'CLAIM' at 0:3")
-    assert "imported 2 span(s)" in captured.out
+    assert refused[1].startswith(
+        f"claimdesk: nothing imported from {doccano}: 1 problem(s), the first on line 2;"
+    )
+    conn = sqlite3.connect(fresh)
+    assert conn.execute("SELECT count(*) FROM spans").fetchone() == (0,)
+    conn.close()
+    doccano.write_text(json.dumps(records[0]) + "\n", encoding="utf-8")
+    args = ["import-annotations", "--db", str(fresh), str(doccano), "--annotator", "model:ner-3"]
+    assert main(args) == 0
     conn = sqlite3.connect(fresh)
     assert conn.execute("SELECT DISTINCT annotator FROM spans").fetchall() == [("model:ner-3",)]
     conn.close()

@@ -153,7 +153,7 @@ def test_doccano_spans_default_to_the_importer_and_match_by_source(tmp_path: Pat
     assert db.conn.execute("SELECT annotator FROM spans").fetchone() == ("alice",)
 
 
-def test_refusals_are_one_line_each_and_the_rest_imports(tmp_path: Path) -> None:
+def test_refusals_are_one_line_each_and_nothing_imports(tmp_path: Path) -> None:
     text = "Alpha beta gamma."
     db = _fresh([("a.txt", text)])
     good = {"id": "ok1", "start": 0, "end": 5, "label": "CLAIM", "text": "Alpha", "annotator": "a"}
@@ -196,7 +196,9 @@ def test_refusals_are_one_line_each_and_the_rest_imports(tmp_path: Path) -> None
     with path.open("a", encoding="utf-8") as handle:
         handle.write("{not json\n")
     report = import_annotations(db, path, importer="alice")
-    assert report.added == 1
+    assert report.added == 0
+    assert report.valid == 1
+    assert report.first_refused_line == 1
     assert len(report.refused) == 5
     joined = "\n".join(report.refused)
     assert f"{path}:1: span 'CLAIM' at 6:10: text 'BETA' does not match" in joined
@@ -204,7 +206,7 @@ def test_refusals_are_one_line_each_and_the_rest_imports(tmp_path: Path) -> None
     assert "offsets outside the document" in joined
     assert f"{path}:2: span 'CLAIM' at 0:7: document zzz.txt is not in the database" in joined
     assert f"{path}:3: not valid JSON" in joined
-    assert _live_spans(db) == {("ok1", "a.txt", 0, 5, "CLAIM", "a", "Alpha", None)}
+    assert _live_spans(db) == set()
 
 
 def test_create_labels_adds_unknown_labels(tmp_path: Path) -> None:

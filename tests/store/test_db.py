@@ -86,7 +86,7 @@ def test_a_foreign_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("this is not a database\n" * 100)
-    with pytest.raises(ClaimdeskError, match="not a usable claimdesk database"):
+    with pytest.raises(ClaimdeskError, match="not an SQLite database file"):
         connect(path)
 
 

@@ -1,0 +1,45 @@
+"""``claimdesk check``: integrity, foreign keys, the search index, text encoding and
+the offsets of every span and link, with a non-zero exit when anything is wrong."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from claimdesk.commands.common import common_parent, db_path_of, say
+from store.check import RECOVERY_HINT, check_database
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "check",
+        parents=[common_parent()],
+        description=(
+            "Check the database without changing it: PRAGMA integrity_check, foreign keys,"
+            " the full-text index, that all text is UTF-8, and that every span's and link's"
+            " quote is the document text at its offsets. Exit status 1 when a problem is"
+            " found, with how to recover."
+        ),
+    )
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    path: Path = db_path_of(args)[0]
+    report = check_database(path)
+    for result in report.results:
+        if result.problems:
+            shown = "; ".join(result.examples)
+            say(f"{result.name:<16} {result.problems:,} problem(s): {shown}")
+        else:
+            say(f"{result.name:<16} ok" + (f" ({result.checked})" if result.checked else ""))
+    if report.problems:
+        say(
+            f"claimdesk: {path}: {report.problems:,} problem(s) found; {RECOVERY_HINT}",
+            err=True,
+        )
+        return 1
+    say(f"{path}: no problems found")
+    return 0

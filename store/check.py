@@ -1,0 +1,192 @@
+"""``claimdesk check``: is the database sound, and are its offsets true?
+
+Each check reads only; the full-text check is an FTS5 command spelled as an INSERT,
+so it runs inside a transaction that is rolled back. A check that cannot run because
+the file is damaged is itself reported as a problem, and the rest still run.
+
+| check            | what it finds                                                |
+|------------------|--------------------------------------------------------------|
+| integrity        | ``PRAGMA integrity_check``: damaged pages, broken indexes     |
+| foreign keys     | ``PRAGMA foreign_key_check``: spans of missing documents, ... |
+| full-text index  | FTS5 ``integrity-check``: the search index against the text   |
+| text encoding    | text cells that are not UTF-8 (they stop every reader)        |
+| span offsets     | spans whose quote is not ``text[start:end]``                  |
+| link offsets     | links whose either end's quote is not its document's text     |
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store.errors import ClaimdeskError
+from store.migrations import check_identity
+
+FTS_TABLE = "documents_fts"
+RECOVERY_HINT = (
+    "restore a backup, or save what is readable with: sqlite3 DB '.recover' | sqlite3 NEW.db"
+)
+
+
+class DamagedDatabase(ClaimdeskError):
+    """A database that opened but could not be read: one line naming the file.
+
+    ``__rich__`` makes Textual show this line when the reader stops on it, instead of
+    a traceback.
+    """
+
+    def __init__(self, path: Path | str, error: Exception) -> None:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if isinstance(error, UnicodeDecodeError) or "decode" in reason.lower():
+            what = "holds text that is not UTF-8"
+        else:
+            what = f"is damaged ({reason})"
+        super().__init__(
+            f"{path}: database {what}; run claimdesk check --db {path}, then {RECOVERY_HINT}"
+        )
+
+    def __rich__(self) -> str:
+        return f"claimdesk: {self}"
+
+
+_SPAN_MISMATCH = (
+    "SELECT s.id FROM spans s LEFT JOIN documents d ON d.id = s.doc_id"
+    ' WHERE substr(d.text, s.start + 1, s."end" - s.start) IS NOT s.quote'
+    ' OR s.start < 0 OR s."end" <= s.start OR s."end" > length(d.text)'
+)
+_LINK_MISMATCH = (
+    "SELECT l.id FROM links l LEFT JOIN documents a ON a.id = l.a_doc"
+    " LEFT JOIN documents b ON b.id = l.b_doc"
+    " WHERE substr(a.text, l.a_start + 1, l.a_end - l.a_start) IS NOT l.a_quote"
+    " OR substr(b.text, l.b_start + 1, l.b_end - l.b_start) IS NOT l.b_quote"
+)
+
+
+@dataclass(slots=True)
+class CheckResult:
+    name: str
+    problems: int = 0
+    examples: list[str] = field(default_factory=list)
+    checked: str = ""
+
+
+@dataclass(slots=True)
+class CheckReport:
+    path: Path
+    results: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def problems(self) -> int:
+        return sum(result.problems for result in self.results)
+
+
+def _integrity(conn: sqlite3.Connection) -> CheckResult:
+    rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check(100)")]
+    bad = [row for row in rows if row != "ok"]
+    return CheckResult("integrity", len(bad), bad[:3])
+
+
+def _foreign_keys(conn: sqlite3.Connection) -> CheckResult:
+    rows = conn.execute("PRAGMA foreign_key_check").fetchall()
+    return CheckResult(
+        "foreign keys", len(rows), [f"{r[0]} row {r[1]} → missing {r[2]}" for r in rows[:3]]
+    )
+
+
+def _full_text(conn: sqlite3.Connection) -> CheckResult:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [FTS_TABLE]
+    ).fetchone()
+    if not exists:
+        return CheckResult("full-text index", checked="none in this schema")
+    conn.execute("BEGIN")
+    try:
+        conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('integrity-check')")
+    except sqlite3.DatabaseError as error:
+        return CheckResult("full-text index", 1, [str(error)])
+    finally:
+        conn.execute("ROLLBACK")
+    return CheckResult("full-text index")
+
+
+def _text_encoding(conn: sqlite3.Connection) -> CheckResult:
+    tables = [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE ?",
+            [f"{FTS_TABLE}%"],
+        )
+    ]
+    result = CheckResult("text encoding")
+    cells = 0
+    conn.text_factory = bytes
+    try:
+        for table in tables:
+            cursor = conn.execute(f'SELECT rowid, * FROM "{table}"')
+            columns = [d[0] for d in cursor.description][1:]
+            for row in cursor:
+                for column, value in zip(columns, row[1:], strict=True):
+                    if not isinstance(value, bytes):
+                        continue
+                    cells += 1
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        result.problems += 1
+                        if len(result.examples) < 3:
+                            result.examples.append(f"{table}.{column} of row {row[0]}")
+    finally:
+        conn.text_factory = str
+    result.checked = f"{cells:,} text cells"
+    return result
+
+
+def _offsets(name: str, sql: str, count_sql: str) -> Callable[[sqlite3.Connection], CheckResult]:
+    def run(conn: sqlite3.Connection) -> CheckResult:
+        conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+        try:
+            bad = [str(row[0]) for row in conn.execute(sql)]
+        finally:
+            conn.text_factory = str
+        total = int(conn.execute(count_sql).fetchone()[0])
+        return CheckResult(name, len(bad), [f"id {b}" for b in bad[:3]], f"{total:,} checked")
+
+    return run
+
+
+CHECKS: list[tuple[str, Callable[[sqlite3.Connection], CheckResult]]] = [
+    ("integrity", _integrity),
+    ("foreign keys", _foreign_keys),
+    ("full-text index", _full_text),
+    ("text encoding", _text_encoding),
+    ("span offsets", _offsets("span offsets", _SPAN_MISMATCH, "SELECT count(*) FROM spans")),
+    ("link offsets", _offsets("link offsets", _LINK_MISMATCH, "SELECT count(*) FROM links")),
+]
+
+
+def check_database(path: Path) -> CheckReport:
+    """Run every check on the database at ``path`` without changing it."""
+    if not path.is_file():
+        raise ClaimdeskError(f"{path}: no such database")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=5)
+    except sqlite3.Error as error:
+        raise ClaimdeskError(f"{path}: cannot open ({error})") from error
+    report = CheckReport(path)
+    try:
+        try:
+            check_identity(conn)
+        except sqlite3.DatabaseError as error:
+            report.results.append(CheckResult("integrity", 1, [f"cannot read the schema: {error}"]))
+            return report
+        for name, run in CHECKS:
+            try:
+                report.results.append(run(conn))
+            except sqlite3.DatabaseError as error:
+                report.results.append(CheckResult(name, 1, [f"could not run: {error}"]))
+    finally:
+        conn.close()
+    return report

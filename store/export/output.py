@@ -1,0 +1,328 @@
+"""Where an export's bytes land: the checks before writing, and atomic replacement.
+
+| caller                     | calls                                                  |
+|----------------------------|--------------------------------------------------------|
+| :func:`store.export.export` | :func:`atomic_binary`, :func:`atomic_text`, :func:`atomic_folder` |
+| :mod:`store.backup`        | :func:`guard_target`, :func:`file_mode`                  |
+| per-document file writers  | :func:`short_file_stem`                                  |
+
+Rules, in the order they are checked:
+
+- an output never lands on a database in use (``protected``: the file itself, its
+  ``-wal``, ``-shm`` and ``-journal``, by resolved path and by ``samefile``), nor on
+  any SQLite file (recognised by its header), with or without ``--force``;
+- an existing file, or a non-empty folder, is replaced only with ``force``;
+- a folder is replaced only when a marker file shows that an earlier export made it
+  and every file in it is one that export listed; a folder with anything else is
+  refused even with ``force``, so files claimdesk did not write are never deleted;
+- output is written to a hidden temporary sibling, synced and renamed into place,
+  and the temporary is removed when anything fails; files and folders get the modes
+  the umask allows (0664/0775 under umask 002), as ``open()`` would give them.
+
+A full disk or any other write failure becomes one line naming the target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from store.db import SQLITE_HEADER
+from store.errors import ClaimdeskError
+from store.visible import visible
+
+STDOUT = "-"
+MARKER = ".claimdesk-export"
+_MARKER_HEAD = "claimdesk export folder: every file below was written by it\n"
+# SQLite's companions of a database file: all of them hold committed data.
+DATABASE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+# Bytes left for a suffix (".ann"), a de-duplicating "-12345" and a temporary prefix.
+MAX_STEM_BYTES = 200
+
+
+def current_umask() -> int:
+    """The process umask (read by setting and restoring it: there is no getter)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    return 0o666 & ~current_umask()
+
+
+def folder_mode() -> int:
+    return 0o777 & ~current_umask()
+
+
+def is_sqlite_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except (OSError, RuntimeError):
+        return False
+
+
+def guard_target(
+    target: Path,
+    *,
+    protected: Sequence[Path] = (),
+    force: bool = False,
+    allow_sqlite: bool = False,
+    what: str = "--out",
+) -> None:
+    """Refuse ``target`` if writing it could destroy a database or an existing file."""
+    for database in protected:
+        for suffix in DATABASE_COMPANIONS:
+            companion = database.with_name(database.name + suffix)
+            if _same_file(target, companion):
+                part = "the database" if not suffix else f"the database's {suffix} file"
+                raise ClaimdeskError(
+                    f"{target}: is {part} ({database}); {what} must name another file"
+                )
+    if target.is_file() and is_sqlite_file(target):
+        if not allow_sqlite:
+            raise ClaimdeskError(
+                f"{target}: is an SQLite database; an export never replaces one,"
+                f" give another {what}"
+            )
+        live = [s for s in ("-wal", "-shm") if target.with_name(target.name + s).exists()]
+        if live:
+            # Backups are written in rollback-journal mode, so an old backup has no -wal:
+            # one that does is a database someone has open.
+            raise ClaimdeskError(
+                f"{target}: is a database in use (it has a {live[0]} file); never replaced"
+            )
+    if target.exists() and not target.is_dir() and not force:
+        raise ClaimdeskError(f"{target}: already exists; use --force to replace it")
+
+
+def write_failure(target: Path | str, error: OSError) -> ClaimdeskError:
+    """One line for a write that failed; the previous output is untouched."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = "the disk is full"
+    elif error.errno == errno.ENAMETOOLONG:
+        reason = "a file name is too long for the file system"
+    else:
+        reason = error.strerror or str(error)
+    return ClaimdeskError(f"{target}: cannot write ({reason}); nothing was written")
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _folder_of(path: Path) -> Path:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ClaimdeskError(f"{folder}: no such folder for --out")
+    return folder
+
+
+class _VisibleText(io.TextIOWrapper):
+    """Text for a terminal: controls in the data are shown as escapes, not sent."""
+
+    def write(self, s: str) -> int:
+        super().write(visible(s, keep_lines=True))
+        return len(s)
+
+
+@contextlib.contextmanager
+def _stdout_binary() -> Iterator[IO[bytes]]:
+    stream = sys.stdout.buffer
+    try:
+        yield stream
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise write_failure("stdout", error) from error
+
+
+@contextlib.contextmanager
+def atomic_binary(
+    target: str | Path,
+    *,
+    protected: Sequence[Path] = (),
+    force: bool = False,
+    binary: bool = True,
+) -> Iterator[IO[bytes]]:
+    """A binary file that appears at ``target`` only if the block succeeds (``-``: stdout)."""
+    if str(target) == STDOUT:
+        if binary and sys.stdout.isatty():
+            raise ClaimdeskError("this format is binary: give --out FILE or redirect stdout")
+        with _stdout_binary() as stream:
+            yield stream
+        return
+    path = Path(target)
+    if path.is_dir():
+        raise ClaimdeskError(f"{path}: is a folder; give a file name for --out")
+    guard_target(path, protected=protected, force=force)
+    folder = _folder_of(path)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise write_failure(path, error) from error
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), file_mode())
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Checked again just before the rename: the database may have been moved here
+        # while the export ran.
+        guard_target(path, protected=protected, force=True)
+        os.replace(temp, path)
+        _fsync_folder(folder)
+    except BaseException as error:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+            raise write_failure(path, error) from error
+        raise
+
+
+@contextlib.contextmanager
+def atomic_text(
+    target: str | Path, *, protected: Sequence[Path] = (), force: bool = False
+) -> Iterator[IO[str]]:
+    """UTF-8 text with ``\\n`` line ends, written atomically (``-``: stdout)."""
+    # Output into a pipe or file is data and stays exact; on a terminal nobody parses
+    # it, and a note holding ESC[2J or an OSC 52 clipboard write must not act.
+    wrapper = _VisibleText if str(target) == STDOUT and sys.stdout.isatty() else io.TextIOWrapper
+    with atomic_binary(target, protected=protected, force=force, binary=False) as raw:
+        text = wrapper(raw, encoding="utf-8", newline="\n", write_through=False)
+        try:
+            yield text
+            text.flush()
+        finally:
+            # Detach so closing the wrapper never closes stdout or the temp file early.
+            text.detach()
+
+
+def _marker_names(folder: Path) -> set[str] | None:
+    """The files an earlier export listed in its marker, or None without a marker."""
+    marker = folder / MARKER
+    if not marker.is_file():
+        return None
+    try:
+        lines = marker.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not lines or lines[0] + "\n" != _MARKER_HEAD:
+        return None
+    return set(lines[1:])
+
+
+def check_replaceable_folder(path: Path, *, force: bool) -> None:
+    """Refuse to replace a folder unless it is empty or an earlier export's own."""
+    if path.exists() and not path.is_dir():
+        raise ClaimdeskError(f"{path}: exists and is not a folder")
+    if not path.is_dir():
+        return
+    present = sorted(p.name for p in path.iterdir())
+    if not present:
+        return
+    listed = _marker_names(path)
+    foreign = [
+        name
+        for name in present
+        if name != MARKER and (listed is None or name not in listed or (path / name).is_dir())
+    ]
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise ClaimdeskError(
+            f"{path}: folder holds files claimdesk did not write ({shown}); they are never"
+            " deleted, choose a new or empty folder"
+        )
+    if not force:
+        raise ClaimdeskError(f"{path}: holds an earlier export; use --force to replace it")
+
+
+@contextlib.contextmanager
+def atomic_folder(
+    target: str | Path, *, protected: Sequence[Path] = (), force: bool = False
+) -> Iterator[Path]:
+    """A folder filled inside a temporary sibling, renamed into place on success.
+
+    The folder gets a marker file listing what was written, so a later export with
+    ``force`` can tell its own folder from someone's corpus.
+    """
+    if str(target) == STDOUT:
+        raise ClaimdeskError("this format writes a folder; give --out FOLDER")
+    path = Path(target)
+    for database in protected:
+        if path.exists() and _same_file(path, database):
+            raise ClaimdeskError(f"{path}: is the database; --out must name another folder")
+    check_replaceable_folder(path, force=force)
+    parent = _folder_of(path)
+    try:
+        temp = Path(tempfile.mkdtemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=parent))
+    except OSError as error:
+        raise write_failure(path, error) from error
+    try:
+        os.chmod(temp, folder_mode())
+        yield temp
+        names = sorted(child.name for child in temp.iterdir())
+        (temp / MARKER).write_text(
+            _MARKER_HEAD + "".join(f"{name}\n" for name in names), encoding="utf-8"
+        )
+        for child in temp.iterdir():
+            with child.open("rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_folder(temp)
+        if path.exists():
+            # The folder may have gained files while the export ran.
+            check_replaceable_folder(path, force=True)
+            # A folder cannot be replaced by rename while non-empty: move the old one
+            # aside first; both renames are atomic, so a crash leaves one of the two.
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name[:50]}.", suffix=".old", dir=parent))
+            os.replace(path, old / "export")
+            os.replace(temp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temp, path)
+        _fsync_folder(parent)
+    except BaseException as error:
+        shutil.rmtree(temp, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise write_failure(path, error) from error
+        raise
+
+
+def short_file_stem(stem: str, limit: int = MAX_STEM_BYTES) -> str:
+    """``stem`` if it fits in ``limit`` UTF-8 bytes, else a prefix plus a hash of the whole.
+
+    Deterministic, so the same document gets the same file name in every export, and
+    two long names that share a prefix still differ.
+    """
+    encoded = stem.encode("utf-8")
+    if len(encoded) <= limit:
+        return stem
+    digest = hashlib.sha256(encoded).hexdigest()[:16]
+    prefix = encoded[: limit - len(digest) - 1].decode("utf-8", errors="ignore")
+    return f"{prefix}-{digest}"

@@ -1,0 +1,38 @@
+"""Making stored strings safe to print on a terminal: the one function every CLI
+output of names, notes, labels and messages goes through.
+
+Import strips control characters from what it stores, but a database written by an
+older version, by hand, or by another tool may still hold some, and file names in
+error messages come straight from the file system. A terminal acts on ESC (OSC 52
+writes the clipboard, ``ESC[2J`` clears the screen), C1 controls (``\\x9b`` is CSI on
+some terminals) and reorders text at bidi controls, so each of those is shown as
+an escape (``\\x1b``, ``\\u202e``) instead of being sent.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 and DEL and C1, bidi embeddings/overrides/isolates and marks, and the Unicode
+# line and paragraph separators.
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_INVISIBLE_EXCEPT_LINES = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, keep_lines: bool = False) -> str:
+    """``text`` with every control character shown as an escape instead of sent.
+
+    ``keep_lines`` lets newline, carriage return and tab through, for multi-line
+    reports and data (CSV rows) whose line structure is meant.
+    """
+    pattern = _INVISIBLE_EXCEPT_LINES if keep_lines else _INVISIBLE
+    return pattern.sub(_escape, text)

@@ -1,0 +1,190 @@
+"""Where exports land: never on a database, existing outputs only with --force, folders
+replaced only when an export made them, atomic writes, full disks and long names."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from claimdesk.cli import main
+from store.db import connect, write
+from store.documents import insert_document
+from store.errors import ClaimdeskError
+from store.export import export
+from store.export import output as export_output
+from store.export.output import MARKER, short_file_stem
+from store.formats import ParsedArticle
+
+
+def _hidden_leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_export_never_writes_onto_the_database_or_its_companions(
+    fixed_db_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    # An open connection keeps the -wal and -shm in place, as an annotator's reader would.
+    holder = sqlite3.connect(fixed_db_path)
+    holder.execute("SELECT count(*) FROM documents").fetchone()
+    target = fixed_db_path.with_name(fixed_db_path.name + suffix)
+    target.touch()
+    before = target.read_bytes()
+    for force in ([], ["--force"]):
+        args = ["--db", str(fixed_db_path), "export", "-f", "csv", "--out", str(target), *force]
+        assert main(args) == 1
+        err = capsys.readouterr().err
+        assert "is the database" in err
+        assert err.count("\n") == 1
+    assert target.read_bytes() == before
+    assert holder.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    holder.close()
+
+
+def test_export_refuses_the_database_through_a_symlink_and_a_hard_link(
+    fixed_db_path: Path, tmp_path: Path
+) -> None:
+    db = connect(fixed_db_path)
+    link = tmp_path / "alias.csv"
+    link.symlink_to(fixed_db_path)
+    hard = tmp_path / "hard.csv"
+    os.link(fixed_db_path, hard)
+    for target in (link, hard):
+        with pytest.raises(ClaimdeskError, match="is the database"):
+            export(db, "csv", target, force=True)
+    db.close()
+    assert sqlite3.connect(fixed_db_path).execute("SELECT count(*) FROM documents").fetchone()
+
+
+def test_export_never_replaces_any_sqlite_file(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    other = tmp_path / "someone-else.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    before = other.read_bytes()
+    with pytest.raises(ClaimdeskError, match="is an SQLite database"):
+        export(fixed_db, "jsonl", other, force=True)
+    assert other.read_bytes() == before
+
+
+def test_an_existing_file_is_replaced_only_with_force(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "notes.csv"
+    out.write_text("my own notes\n", encoding="utf-8")
+    base = ["--db", str(fixed_db_path), "export", "-f", "csv", "--out", str(out)]
+    assert main(base) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {out}: already exists; use --force to replace it\n"
+    )
+    assert out.read_text(encoding="utf-8") == "my own notes\n"
+    assert main([*base, "--force"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("doc,outlet,start")
+    assert _hidden_leftovers(tmp_path) == []
+
+
+def test_brat_onto_an_article_folder_deletes_nothing_even_with_force(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt", "annotation.conf"):
+        (corpus / name).write_text(f"article {name}\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    base = ["--db", str(fixed_db_path), "export", "-f", "brat", "--out", str(corpus)]
+    for force in ([], ["--force"]):
+        assert main([*base, *force]) == 1
+        assert "claimdesk did not write" in capsys.readouterr().err
+        assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
+    assert _hidden_leftovers(tmp_path) == []
+
+
+def test_brat_replaces_its_own_folder_with_force_but_not_files_added_to_it(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    target = tmp_path / "brat"
+    export(fixed_db, "brat", target)
+    listed = (target / MARKER).read_text(encoding="utf-8").splitlines()[1:]
+    assert sorted(listed) == sorted(p.name for p in target.iterdir() if p.name != MARKER)
+    export(fixed_db, "brat", target, force=True)
+    (target / "mine.txt").write_text("added by hand", encoding="utf-8")
+    with pytest.raises(ClaimdeskError, match=r"did not write \(mine.txt\)"):
+        export(fixed_db, "brat", target, force=True)
+    assert (target / "mine.txt").read_text(encoding="utf-8") == "added by hand"
+
+
+def test_an_empty_folder_takes_a_brat_export_without_force(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    (tmp_path / "empty").mkdir()
+    export(fixed_db, "brat", tmp_path / "empty")
+    assert (tmp_path / "empty" / "annotation.conf").is_file()
+
+
+def test_a_full_disk_gives_one_line_and_keeps_the_previous_file(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "spans.jsonl"
+    out.write_text("previous\n", encoding="utf-8")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(export_output.os, "fsync", full)
+    args = ["--db", str(fixed_db_path), "export", "-f", "jsonl", "--out", str(out), "--force"]
+    assert main(args) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {out}: cannot write (the disk is full); nothing was written\n"
+    )
+    assert out.read_text(encoding="utf-8") == "previous\n"
+    assert _hidden_leftovers(tmp_path) == []
+    brat = ["--db", str(fixed_db_path), "export", "-f", "brat", "--out", str(tmp_path / "b")]
+    assert main(brat) == 1
+    assert "cannot write (the disk is full)" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()
+    assert _hidden_leftovers(tmp_path) == []
+
+
+def test_exports_follow_the_umask(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    old = os.umask(0o002)
+    try:
+        export(fixed_db, "jsonl", tmp_path / "a.jsonl")
+        export(fixed_db, "brat", tmp_path / "brat")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.jsonl").stat().st_mode & 0o777 == 0o664
+    assert (tmp_path / "brat").stat().st_mode & 0o777 == 0o775
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "brat").iterdir()} == {0o664}
+
+
+def test_very_long_source_names_get_short_stable_file_names(tmp_path: Path) -> None:
+    db = connect(":memory:")
+    long_names = ["ä" * 5000 + ".txt", "ä" * 5000 + "b.txt"]
+    with write(db):
+        for number, name in enumerate(long_names):
+            insert_document(db, ParsedArticle(name, f"Text number {number}.", outlet="o"))
+    export(db, "brat", tmp_path / "brat")
+    names = sorted(p.name for p in (tmp_path / "brat").iterdir())
+    assert len(names) == 6  # two .txt, two .ann, annotation.conf, the marker
+    assert all(len(name.encode("utf-8")) <= 255 for name in names)
+    export(db, "brat", tmp_path / "again")
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == names
+    db.close()
+
+
+def test_short_file_stem_is_deterministic_and_bounded() -> None:
+    assert short_file_stem("plain") == "plain"
+    long = "€" * 300
+    assert short_file_stem(long) == short_file_stem(long)
+    assert short_file_stem(long) != short_file_stem(long + "x")
+    assert len(short_file_stem(long).encode("utf-8")) <= 200

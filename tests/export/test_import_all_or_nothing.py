@@ -1,0 +1,152 @@
+"""import-annotations keeps who did what, takes a file whole or not at all, says when a
+--format does not fit, and tells the truth about what a full disk let through."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from claimdesk.cli import main
+from store.annotations_import import import_annotations
+from store.db import connect, write
+from store.documents import insert_document
+from store.errors import ClaimdeskError
+from store.formats import ParsedArticle
+from store.importer import import_paths
+from store.labels import ensure_default_labels
+
+TEXT = " ".join(f"w{n:03d}" for n in range(700))
+
+
+def _db(path: Path | str = ":memory:") -> sqlite_utils.Database:
+    db = connect(path)
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("a.txt", TEXT))
+    return db
+
+
+def _span(number: int, annotator: str | None) -> dict[str, object]:
+    start = number * 5
+    span: dict[str, object] = {
+        "id": f"s{number}",
+        "start": start,
+        "end": start + 4,
+        "label": "CLAIM",
+        "text": TEXT[start : start + 4],
+    }
+    if annotator is not None:
+        span["annotator"] = annotator
+    return span
+
+
+def _jsonl(path: Path, spans: list[dict[str, object]], per_line: int = 1) -> Path:
+    lines = [
+        json.dumps({"text": TEXT, "meta": {"source": "a.txt"}, "spans": spans[i : i + per_line]})
+        for i in range(0, len(spans), per_line)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _annotators(db: sqlite_utils.Database) -> dict[str, str]:
+    return dict(db.conn.execute("SELECT id, annotator FROM spans").fetchall())
+
+
+def test_each_span_keeps_its_annotator_and_annotator_only_fills_gaps(tmp_path: Path) -> None:
+    db_path = tmp_path / "t.db"
+    _db(db_path).close()
+    path = _jsonl(tmp_path / "people.jsonl", [_span(0, "ana"), _span(1, "ben"), _span(2, None)])
+    args = ["--db", str(db_path), "--annotator", "me", "import-annotations", str(path)]
+    assert main(args) == 0
+    db = connect(db_path)
+    assert _annotators(db) == {"s0": "ana", "s1": "ben", "s2": "me"}
+    db.close()
+
+
+def test_a_bad_byte_after_500_spans_imports_nothing_and_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "t.db"
+    _db(db_path).close()
+    path = _jsonl(tmp_path / "big.jsonl", [_span(n, "ana") for n in range(600)])
+    lines = path.read_bytes().split(b"\n")
+    lines[500] = lines[500].replace(b"w", b"\xff", 1)
+    path.write_bytes(b"\n".join(lines))
+    assert main(["--db", str(db_path), "import-annotations", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:501: not UTF-8 text" in err
+    assert "nothing imported from" in err
+    assert "the first on line 501; 599 valid span(s) were read" in err
+    db = connect(db_path)
+    assert _annotators(db) == {}
+    db.close()
+
+
+def test_a_bad_line_after_500_spans_imports_nothing(tmp_path: Path) -> None:
+    db = _db()
+    path = _jsonl(tmp_path / "big.jsonl", [_span(n, "ana") for n in range(600)])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{broken\n")
+    report = import_annotations(db, path, importer="me", batch_size=100)
+    assert (report.added, report.valid, report.first_refused_line) == (0, 600, 601)
+    assert _annotators(db) == {}
+    db.close()
+
+
+def test_a_jsonl_file_read_as_doccano_is_an_error_naming_what_was_expected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "t.db"
+    _db(db_path).close()
+    path = _jsonl(tmp_path / "prodigy.jsonl", [_span(0, "ana")])
+    args = ["--db", str(db_path), "import-annotations", "--format", "doccano", str(path)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert (
+        "--format doccano expects 'label' or 'labels' or 'entities' in each record;"
+        " this record is claimdesk/Prodigy jsonl ('spans')"
+    ) in err
+
+
+def test_a_full_disk_part_way_says_how_many_spans_are_stored(tmp_path: Path) -> None:
+    db = _db(tmp_path / "t.db")
+    path = _jsonl(tmp_path / "big.jsonl", [_span(n, "ana") for n in range(600)], per_line=50)
+    pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+    db.conn.execute(f"PRAGMA max_page_count = {pages + 12}")
+    with pytest.raises(ClaimdeskError) as caught:
+        import_annotations(db, path, importer="me", batch_size=50)
+    stored = db.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+    assert 0 < stored < 600
+    message = str(caught.value)
+    assert "full" in message
+    assert f"{stored} span(s) of {path} were imported before it" in message
+    assert "\n" not in message
+    db.conn.execute("PRAGMA max_page_count = 1073741823")
+    import_annotations(db, path, importer="me")
+    assert db.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 600
+    db.close()
+
+
+def test_a_full_disk_during_article_import_says_how_many_documents_are_stored(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(300):
+        (corpus / f"a{number:03d}.txt").write_text(
+            f"Artikel {number}. " + "Die Stadt meldet viele Besucher. " * 20, encoding="utf-8"
+        )
+    db = connect(tmp_path / "t.db")
+    pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+    db.conn.execute(f"PRAGMA max_page_count = {pages + 60}")
+    with pytest.raises(ClaimdeskError) as caught:
+        import_paths(db, [corpus], batch_size=20)
+    stored = db.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert 0 < stored < 300
+    assert f"{stored} document(s) were imported before it" in str(caught.value)
+    assert "nothing was changed" not in str(caught.value)
+    db.close()

@@ -1,0 +1,157 @@
+"""Damaged, foreign, newer and missing databases: one line naming the file from every
+command, never a traceback, nothing created or modified; ``claimdesk check`` finds them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from claimdesk.cli import main
+from store.migrations import SCHEMA_VERSION
+from tests.conftest import add_document_to_file
+
+PAGE = 4096
+COMMANDS = [["stats"], ["export", "-f", "jsonl"], ["agree"], ["check"], ["labels"]]
+
+
+def _database(path: Path, documents: int = 30) -> Path:
+    for number in range(documents):
+        add_document_to_file(path, f"Satz {number} mit Inhalt. " * 300, name=f"d{number}.txt")
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return path
+
+
+def _one_line_naming(err: str, path: Path) -> None:
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"claimdesk: {path}")
+    assert "Traceback" not in err
+
+
+def test_damaged_pages_give_one_line_from_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _database(tmp_path / "d.db")
+    data = bytearray(path.read_bytes())
+    for page in range(3, 8):
+        data[(page - 1) * PAGE : (page - 1) * PAGE + 100] = b"\xff" * 100
+    path.write_bytes(bytes(data))
+    for command in COMMANDS:
+        code = main(["--db", str(path), *command])
+        err = capsys.readouterr().err
+        assert code == 1, command
+        _one_line_naming(err, path)
+        assert ".recover" in err
+    assert main(["--db", str(path), "check"]) == 1
+    assert "integrity" in capsys.readouterr().out
+
+
+def test_text_that_is_not_utf8_gives_one_line_and_check_finds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _database(tmp_path / "u.db", documents=2)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE documents SET title = CAST(X'41ff42' AS TEXT) WHERE id = 1")
+    conn.execute("UPDATE documents SET outlet = CAST(X'ff' AS TEXT) WHERE id = 2")
+    conn.commit()
+    conn.close()
+    for command in (["stats"], ["export", "-f", "jsonl"]):
+        assert main(["--db", str(path), *command]) == 1
+        err = capsys.readouterr().err
+        _one_line_naming(err, path)
+        assert "not UTF-8" in err
+    assert main(["--db", str(path), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "text encoding    2 problem(s): documents.outlet of row 2" in out or (
+        "text encoding    2 problem(s): documents.title of row 1" in out
+    )
+
+
+def test_a_newer_schema_is_named_and_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _database(tmp_path / "new.db", documents=1)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    for command in [*COMMANDS, ["read"]]:
+        assert main(["--db", str(path), *command]) == 1
+        err = capsys.readouterr().err
+        _one_line_naming(err, path)
+        assert "is newer than this claimdesk knows" in err
+    assert path.read_bytes() == before
+
+
+def test_someone_elses_sqlite_file_is_refused_without_a_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT)")
+    conn.execute("INSERT INTO accounts (owner) VALUES ('x')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    others = [["import", "--sample"], ["link"], ["read"], ["backup", str(tmp_path / "b")]]
+    for command in [*COMMANDS, *others]:
+        assert main(["--db", str(path), *command]) == 1, command
+        err = capsys.readouterr().err
+        _one_line_naming(err, path)
+        assert "not a claimdesk database" in err
+    assert path.read_bytes() == before
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]
+
+
+def test_a_file_that_is_not_sqlite_is_refused_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("my notes, not a database\n" * 50, encoding="utf-8")
+    for command in [*COMMANDS, ["read"]]:
+        assert main(["--db", str(path), *command]) == 1
+        _one_line_naming(capsys.readouterr().err, path)
+    assert path.read_text(encoding="utf-8") == "my notes, not a database\n" * 50
+
+
+@pytest.mark.parametrize("command", [*COMMANDS[:4], ["read"]])
+def test_read_only_commands_never_create_a_folder_or_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    path = tmp_path / "missing" / "dir" / "x.db"
+    assert main(["--db", str(path), *command]) == 1
+    _one_line_naming(capsys.readouterr().err, path)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_check_passes_a_sound_database_and_finds_broken_offsets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.db"
+    add_document_to_file(path, "Die Stadt meldet 11.000 Besucher.")
+    assert main(["--db", str(path), "--annotator", "alice", "export", "-f", "jsonl"]) == 0
+    conn = sqlite3.connect(path)
+    conn.execute(
+        'INSERT INTO spans (id, doc_id, start, "end", quote, label, annotator, created_at,'
+        " updated_at) VALUES ('s1', 1, 4, 9, 'Stadt', 'CLAIM', 'alice', 'now', 'now')"
+    )
+    conn.commit()
+    capsys.readouterr()
+    assert main(["--db", str(path), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "span offsets     ok (1 checked)" in out
+    assert out.endswith(f"{path}: no problems found\n")
+    # The text changes under the span (as a hand edit or a bad tool would do it).
+    conn.execute("UPDATE documents SET text = 'Das Land meldet 11.000 Besucher.'")
+    conn.commit()
+    conn.close()
+    assert main(["--db", str(path), "check"]) == 1
+    out, err = capsys.readouterr()
+    assert "span offsets     1 problem(s): id s1" in out
+    assert "sqlite3 DB '.recover'" in err
