@@ -68,6 +68,11 @@ class ExportOptions:
     tokens: bool = False
     conll_label: str | None = None
     csv_safe: bool = False
+    excel: bool = False
+    ls_users: Path | None = None
+    with_meta: bool = False
+    align: str = "expand"
+    no_overlap: bool = False
 
 
 @dataclass(slots=True)

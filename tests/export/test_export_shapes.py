@@ -40,7 +40,13 @@ def test_label_studio_puts_model_spans_in_predictions(
     tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     predictions = [p for t in tasks for p in t.get("predictions", [])]
     assert {p["model_version"] for p in predictions} == {"ner"}
-    people = {a["completed_by"] for t in tasks for a in t["annotations"]}
+    people = {
+        r["meta"]["annotator"]
+        for t in tasks
+        for a in t["annotations"]
+        for r in a["result"]
+        if r["type"] == "labels"
+    }
     assert people == {"alice", "bob"}
 
 

@@ -35,6 +35,12 @@ def validate_doccano(lines: list[str]) -> int:
 
 
 def _validate_ls_result(result: list[dict[str, Any]], text: str) -> int:
+    ids = {region["id"] for region in result if region["type"] != "relation"}
+    relations = [region for region in result if region["type"] == "relation"]
+    for relation in relations:
+        assert {relation["from_id"], relation["to_id"]} <= ids, relation
+        assert relation["direction"] in ("left", "right", "bi")
+    result = [region for region in result if region["type"] != "relation"]
     for region in result:
         assert set(region) <= {"id", "from_name", "to_name", "type", "value", "meta"}, region
         assert isinstance(region["id"], str)
@@ -57,7 +63,8 @@ def validate_label_studio(content: str) -> int:
     assert isinstance(tasks, list)
     count = 0
     for task in tasks:
-        assert set(task) <= {"data", "annotations", "predictions"}, task.keys()
+        assert set(task) <= {"id", "data", "annotations", "predictions"}, task.keys()
+        assert isinstance(task["id"], int)
         text = task["data"]["text"]
         assert isinstance(text, str)
         for annotation in task["annotations"]:

@@ -1,0 +1,67 @@
+"""``claimdesk export --format label-studio --label-config FILE`` writes the config beside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimdesk.cli import main
+
+
+def test_label_config_is_written_with_the_export(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.xml"
+    code = main(
+        [
+            "export",
+            "--db",
+            str(fixed_db_path),
+            "--format",
+            "label-studio",
+            "--out",
+            str(tmp_path / "ls.json"),
+            "--label-config",
+            str(config),
+        ]
+    )
+    assert code == 0
+    text = config.read_text(encoding="utf-8")
+    assert '<Labels name="label" toName="text">' in text
+    assert '<Label value="CLAIM"' in text
+    assert "meta.annotator" in capsys.readouterr().err
+
+
+def test_label_config_needs_label_studio(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["export", "--db", str(fixed_db_path), "--format", "csv", "--label-config", "x.xml"]
+    )
+    assert code == 1
+    assert "--label-config goes with --format label-studio" in capsys.readouterr().err
+
+
+def test_bad_users_file_is_one_line(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = tmp_path / "users.json"
+    users.write_text("[1, 2]", encoding="utf-8")
+    out = tmp_path / "ls.json"
+    code = main(
+        [
+            "export",
+            "--db",
+            str(fixed_db_path),
+            "-f",
+            "label-studio",
+            "-o",
+            str(out),
+            "--ls-users",
+            str(users),
+        ]
+    )
+    assert code == 1
+    assert "must be a JSON object" in capsys.readouterr().err
+    assert not out.exists()
