@@ -100,7 +100,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--excel",
         action="store_true",
-        help="csv: for Excel: UTF-8 with a byte-order mark, formula-safe cells (implies --csv-safe)",
+        help="csv: for Excel: UTF-8 with a byte-order mark, formula-safe (implies --csv-safe)",
     )
     parser.add_argument(
         "--ls-users",
