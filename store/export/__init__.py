@@ -101,9 +101,9 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             "pairs",
-            "text",
+            "folder",
             "store.export.pairs",
-            "sentence pairs from decided links, split by cluster",
+            "sentence pairs (train/dev/test.jsonl) from decided links, split by cluster",
         ),
         ExportFormat(
             "markdown", "text", "store.export.markdown_report", "readable report per fact cluster"

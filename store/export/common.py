@@ -401,7 +401,7 @@ def atomic_text(target: str | Path) -> Iterator[IO[str]]:
             text.detach()
 
 
-_BRAT_LEFTOVERS = {".txt", ".ann", ".conf"}
+_BRAT_LEFTOVERS = {".txt", ".ann", ".conf", ".tsv", ".xmi", ".xml", ".jsonl"}
 
 
 @contextlib.contextmanager
@@ -409,7 +409,7 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
     """A folder filled inside a temporary sibling, renamed into place on success.
 
     An existing folder at ``target`` is replaced only when it holds nothing but
-    files an earlier export writes (``.txt``, ``.ann``, ``.conf``), so a mistyped
+    files an earlier export writes (brat, xmi or pairs files), so a mistyped
     ``--out`` cannot delete someone's work.
     """
     if str(target) == STDOUT:

@@ -29,7 +29,6 @@ CASES = [
     ("csv.csv", "csv", ExportOptions()),
     ("csv-safe.csv", "csv", ExportOptions(csv_safe=True)),
     ("links.jsonl", "links-jsonl", ExportOptions()),
-    ("pairs.jsonl", "pairs", ExportOptions()),
     ("markdown.md", "markdown", ExportOptions()),
 ]
 
@@ -55,19 +54,35 @@ def test_format_matches_golden(
     _compare(target, GOLDEN / golden)
 
 
-def test_brat_matches_golden(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
-    target = tmp_path / "brat"
-    export(fixed_db, "brat", target)
-    produced = sorted(p.name for p in target.iterdir())
-    if UPDATE:
-        shutil.rmtree(GOLDEN / "brat", ignore_errors=True)
-    for name in produced:
-        _compare(target / name, GOLDEN / "brat" / name)
-    assert produced == sorted(p.name for p in (GOLDEN / "brat").iterdir())
+FOLDER_CASES = [
+    ("brat", "brat", ExportOptions()),
+    ("pairs", "pairs", ExportOptions()),
+    ("pairs-meta", "pairs", ExportOptions(with_meta=True)),
+]
 
 
 @pytest.mark.parametrize(
-    "name", ["jsonl", "doccano", "conll", "label-studio", "w3c", "csv", "pairs", "markdown"]
+    ("golden", "name", "options"), FOLDER_CASES, ids=[c[0] for c in FOLDER_CASES]
+)
+def test_folder_format_matches_golden(
+    fixed_db: sqlite_utils.Database,
+    tmp_path: Path,
+    golden: str,
+    name: str,
+    options: ExportOptions,
+) -> None:
+    target = tmp_path / golden
+    export(fixed_db, name, target, ExportFilter(), options)
+    produced = sorted(p.name for p in target.iterdir())
+    if UPDATE:
+        shutil.rmtree(GOLDEN / golden, ignore_errors=True)
+    for file_name in produced:
+        _compare(target / file_name, GOLDEN / golden / file_name)
+    assert produced == sorted(p.name for p in (GOLDEN / golden).iterdir())
+
+
+@pytest.mark.parametrize(
+    "name", ["jsonl", "doccano", "conll", "label-studio", "w3c", "csv", "markdown"]
 )
 def test_same_database_gives_same_bytes(
     fixed_db: sqlite_utils.Database, tmp_path: Path, name: str

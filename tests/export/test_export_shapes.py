@@ -14,6 +14,7 @@ from store.db import connect, write
 from store.documents import insert_document
 from store.export import export
 from store.export.brat import fragments
+from store.export.common import ExportOptions
 from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
 from store.spans import create_span
@@ -166,14 +167,18 @@ def test_pairs_split_keeps_each_group_in_one_split(tmp_path: Path) -> None:
             " VALUES (?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
             rows,
         )
-    export(db, "pairs", tmp_path / "pairs.jsonl")
-    records = [json.loads(line) for line in (tmp_path / "pairs.jsonl").open(encoding="utf-8")]
+    export(db, "pairs", tmp_path / "pairs", options=ExportOptions(with_meta=True))
+    records = [
+        {**json.loads(line), "split": split}
+        for split in ("train", "dev", "test")
+        for line in (tmp_path / "pairs" / f"{split}.jsonl").open(encoding="utf-8")
+    ]
     assert len(records) == 30
     assert {r["label"] for r in records} == {0, 1}
     assert len({r["split"] for r in records}) > 1
     split_of_claim: dict[str, str] = {}
     for record in records:
-        for text in (record["a"], record["b"]):
+        for text in (record["sentence1"], record["sentence2"]):
             assert split_of_claim.setdefault(text, record["split"]) == record["split"]
     groups = decision_groups([(("x", 0, 1), ("y", 0, 1)), (("y", 0, 1), ("z", 0, 1))])
     assert set(groups.values()) == {("x", 0, 1)}
