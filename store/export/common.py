@@ -404,6 +404,13 @@ def atomic_text(target: str | Path) -> Iterator[IO[str]]:
 _BRAT_LEFTOVERS = {".txt", ".ann", ".conf", ".tsv", ".xmi", ".xml", ".jsonl"}
 
 
+def _export_leftover(path: Path) -> bool:
+    """A file an earlier folder export wrote, or a folder (brat's per annotator) of them."""
+    if path.is_dir():
+        return all(child.is_file() and child.suffix in _BRAT_LEFTOVERS for child in path.iterdir())
+    return path.suffix in _BRAT_LEFTOVERS
+
+
 @contextlib.contextmanager
 def atomic_folder(target: str | Path) -> Iterator[Path]:
     """A folder filled inside a temporary sibling, renamed into place on success.
@@ -418,7 +425,7 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
     if path.exists() and not path.is_dir():
         raise ClaimdeskError(f"{path}: exists and is not a folder")
     if path.is_dir():
-        foreign = [p.name for p in path.iterdir() if p.is_dir() or p.suffix not in _BRAT_LEFTOVERS]
+        foreign = [p.name for p in path.iterdir() if not _export_leftover(p)]
         if foreign:
             raise ClaimdeskError(
                 f"{path}: folder holds other files ({', '.join(sorted(foreign)[:3])});"
@@ -430,9 +437,10 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
     temp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
     try:
         yield temp
-        for child in temp.iterdir():
-            with child.open("rb") as handle:
-                os.fsync(handle.fileno())
+        for child in temp.rglob("*"):
+            if child.is_file():
+                with child.open("rb") as handle:
+                    os.fsync(handle.fileno())
         _fsync_folder(temp)
         if path.exists():
             # A folder cannot be replaced by rename while non-empty: move the old one

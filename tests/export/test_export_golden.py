@@ -73,30 +73,12 @@ def test_folder_format_matches_golden(
 ) -> None:
     target = tmp_path / golden
     export(fixed_db, name, target, ExportFilter(), options)
-    produced = sorted(p.name for p in target.iterdir())
+    produced = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
     if UPDATE:
         shutil.rmtree(GOLDEN / golden, ignore_errors=True)
     for file_name in produced:
         _compare(target / file_name, GOLDEN / golden / file_name)
-    assert produced == sorted(p.name for p in (GOLDEN / golden).iterdir())
-
-
-@pytest.mark.parametrize(
-    "name", ["jsonl", "doccano", "conll", "label-studio", "w3c", "csv", "markdown"]
-)
-def test_same_database_gives_same_bytes(
-    fixed_db: sqlite_utils.Database, tmp_path: Path, name: str
-) -> None:
-    first, second = tmp_path / "one", tmp_path / "two"
-    export(fixed_db, name, first)
-    export(fixed_db, name, second)
-    assert first.read_bytes() == second.read_bytes()
-    assert b"\r\n" not in first.read_bytes() or name == "csv"
-
-
-def test_brat_twice_gives_same_files(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
-    export(fixed_db, "brat", tmp_path / "one")
-    export(fixed_db, "brat", tmp_path / "two")
-    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
-    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
-    assert one == two
+    expected = GOLDEN / golden
+    assert produced == sorted(
+        str(p.relative_to(expected)) for p in expected.rglob("*") if p.is_file()
+    )

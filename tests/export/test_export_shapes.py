@@ -56,10 +56,28 @@ def test_brat_shape_and_multiline_fragments(
 ) -> None:
     export(fixed_db, "brat", tmp_path / "brat")
     assert validate_brat_folder(tmp_path / "brat") == 9
-    ann = (tmp_path / "brat" / "a-tagesblatt.ann").read_text(encoding="utf-8")
-    assert "T4\tEVENT 36 44;45 62\t3. Juni. Der Bürgermeister\n" in ann
-    assert "#1\tAnnotatorNotes T3\t=1+1 looks odd second line\n" in ann
-    assert "*\tSAME_FACT T1 T3\n" in ann
+    assert sorted(p.name for p in (tmp_path / "brat").iterdir()) == [
+        "alice",
+        "annotation.conf",
+        "bob",
+        "links.tsv",
+        "model_ner",
+    ]
+    alice = (tmp_path / "brat" / "alice" / "a-tagesblatt.ann").read_text(encoding="utf-8")
+    bob = (tmp_path / "brat" / "bob" / "a-tagesblatt.ann").read_text(encoding="utf-8")
+    assert "T1\tEVENT 36 44;45 62\t3. Juni. Der Bürgermeister\n" in bob
+    assert "#1\tAnnotatorNotes T2\t=1+1 looks odd second line\n" in alice
+    assert "R1\tSAME_FACT Arg1:T1 Arg2:T2\n" in alice
+    assert "*" not in alice + bob
+    links = (tmp_path / "brat" / "links.tsv").read_text(encoding="utf-8").splitlines()
+    assert links[1].split("\t")[:5] == [
+        "l1",
+        "accepted",
+        links[2].split("\t")[2],
+        "a-tagesblatt.txt",
+        "a-tagesblatt",
+    ]
+    assert len(links) == 5
 
 
 def test_fragments_split_at_every_line_break() -> None:

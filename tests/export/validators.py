@@ -85,8 +85,8 @@ def validate_brat_folder(folder: Path) -> int:
     ``.txt`` beside it as brat reads it (UTF-8, universal newlines, code points)."""
     entities = _conf_entities((folder / "annotation.conf").read_text(encoding="utf-8"))
     count = 0
-    for ann in sorted(folder.glob("*.ann")):
-        with (folder / (ann.stem + ".txt")).open(encoding="utf-8", newline=None) as handle:
+    for ann in sorted(folder.rglob("*.ann")):
+        with ann.with_suffix(".txt").open(encoding="utf-8", newline=None) as handle:
             text = handle.read()
         ids: set[str] = set()
         for line in ann.read_text(encoding="utf-8").split("\n")[:-1]:
