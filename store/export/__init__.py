@@ -88,6 +88,12 @@ FORMATS: dict[str, ExportFormat] = {
             "brat", "folder", "store.export.brat", "brat standoff folder: NAME.txt + NAME.ann"
         ),
         ExportFormat(
+            "xmi",
+            "folder",
+            "store.export.xmi",
+            "UIMA CAS XMI folder for INCEpTION: NAME.xmi + TypeSystem.xml (needs claimdesk[xmi])",
+        ),
+        ExportFormat(
             "label-studio", "text", "store.export.label_studio", "Label Studio JSON task list"
         ),
         ExportFormat("w3c", "text", "store.export.w3c", "W3C Web Annotation JSON-LD collection"),
@@ -142,6 +148,10 @@ def export(
         from store.export.spacy_docbin import require_spacy
 
         require_spacy()
+    if fmt.name == "xmi":
+        from store.export.xmi import require_cassis
+
+        require_cassis()
     options = options or ExportOptions()
     with read_snapshot(db):
         flt = resolve_filter(db, wanted or ExportFilter())

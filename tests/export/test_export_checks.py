@@ -112,6 +112,15 @@ def test_spacy_without_the_extra_names_it(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_xmi_without_the_extra_names_it(
+    fixed_db: sqlite_utils.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "cassis", None)
+    with pytest.raises(ClaimdeskError, match=r"claimdesk\[xmi\]"):
+        export(fixed_db, "xmi", tmp_path / "xmi")
+    assert list(tmp_path.iterdir()) == []
+
+
 def _exported_span_ids(db: sqlite_utils.Database, path: Path, wanted: ExportFilter) -> list[str]:
     export(db, "jsonl", path, wanted)
     lines = path.read_text(encoding="utf-8").splitlines()
