@@ -126,6 +126,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="spacy: spans off token bounds are dropped (strict), widened or narrowed",
     )
     parser.add_argument(
+        "--gold",
+        default="gold",
+        metavar="NAME",
+        help="spacy: the annotator whose spans form the 'sc' group and doc.ents (default gold)",
+    )
+    parser.add_argument(
         "--no-overlap",
         action="store_true",
         help="doccano: keep the longest of overlapping spans (earlier, then label order, on ties)",
@@ -167,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
         ls_users=args.ls_users,
         with_meta=args.with_meta,
         align=args.align,
+        gold=args.gold,
         no_overlap=args.no_overlap,
     )
     if args.label_config is not None and fmt.name != "label-studio":

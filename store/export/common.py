@@ -72,6 +72,7 @@ class ExportOptions:
     ls_users: Path | None = None
     with_meta: bool = False
     align: str = "expand"
+    gold: str = "gold"
     no_overlap: bool = False
 
 
