@@ -156,7 +156,7 @@ def _in(column: str, values: tuple[Any, ...]) -> tuple[str, list[Any]]:
     return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
 
 
-def _document_query(flt: ResolvedFilter) -> tuple[str, list[Any]]:
+def document_query(flt: ResolvedFilter) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if flt.doc_ids is not None:
@@ -210,7 +210,7 @@ def iter_documents(
     db: sqlite_utils.Database, flt: ResolvedFilter
 ) -> Iterator[tuple[Document, list[Span]]]:
     """Each selected document with its selected live spans, checked, in a stable order."""
-    doc_sql, doc_params = _document_query(flt)
+    doc_sql, doc_params = document_query(flt)
     span_sql, span_params = _span_query(flt)
     # A separate cursor per query: the document cursor stays open while spans are read.
     for row in db.conn.execute(doc_sql, doc_params):
@@ -224,7 +224,7 @@ def iter_documents(
 
 
 def count_documents(db: sqlite_utils.Database, flt: ResolvedFilter) -> int:
-    sql, params = _document_query(flt)
+    sql, params = document_query(flt)
     return int(db.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
 
 

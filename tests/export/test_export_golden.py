@@ -28,6 +28,7 @@ CASES = [
     ("w3c.jsonld", "w3c", ExportOptions()),
     ("csv.csv", "csv", ExportOptions()),
     ("csv-safe.csv", "csv", ExportOptions(csv_safe=True)),
+    ("csv-excel.csv", "csv", ExportOptions(excel=True)),
     ("links.jsonl", "links-jsonl", ExportOptions()),
     ("markdown.md", "markdown", ExportOptions()),
 ]

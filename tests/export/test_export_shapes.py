@@ -143,12 +143,24 @@ def test_links_jsonl_follows_the_linking_contract(
     records = [json.loads(line) for line in (tmp_path / "links.jsonl").open(encoding="utf-8")]
     assert [r["status"] for r in records] == ["accepted", "accepted", "rejected", "suggested"]
     for record in records:
-        assert set(record) == {"a", "b", "score", "status", "cluster"}
+        assert set(record) == {
+            "id",
+            "a",
+            "b",
+            "score",
+            "status",
+            "method",
+            "annotator",
+            "reason",
+            "cluster",
+        }
         for side in (record["a"], record["b"]):
-            assert set(side) == {"doc", "start", "end", "text"}
+            assert set(side) == {"doc", "start", "end", "text", "span"}
             assert texts[side["doc"]][side["start"] : side["end"]] == side["text"]
         assert (record["cluster"] is not None) == (record["status"] == "accepted")
     assert records[0]["cluster"] == records[1]["cluster"]
+    assert [r["id"] for r in records] == ["l1", "l2", "l3", "l4"]
+    assert records[2]["reason"] == "near-miss"
 
 
 def test_pairs_split_keeps_each_group_in_one_split(tmp_path: Path) -> None:
@@ -201,3 +213,20 @@ def test_pairs_split_keeps_each_group_in_one_split(tmp_path: Path) -> None:
     groups = decision_groups([(("x", 0, 1), ("y", 0, 1)), (("y", 0, 1), ("z", 0, 1))])
     assert set(groups.values()) == {("x", 0, 1)}
     assert split_of(("x", 0, 1)) in {"train", "dev", "test"}
+
+
+def test_excel_csv_has_a_bom_and_safe_cells(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import csv
+
+    export(fixed_db, "csv", tmp_path / "x.csv", options=ExportOptions(excel=True))
+    raw = (tmp_path / "x.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with (tmp_path / "x.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "doc"
+    assert "Bürgermeister" in raw.decode("utf-8-sig")
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    assert "'=1+1 looks odd\nsecond line" in cells
