@@ -230,3 +230,25 @@ def test_excel_csv_has_a_bom_and_safe_cells(
     cells = [cell for row in rows[1:] for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
     assert "'=1+1 looks odd\nsecond line" in cells
+
+
+def test_doccano_counts_overlaps_and_no_overlap_keeps_the_longest(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import json
+
+    stats = export(fixed_db, "doccano", tmp_path / "d.jsonl")
+    # s01, s02, s05 and s03 in the first document; s06 and s07 in the second.
+    assert "6 span(s) overlap another" in " ".join(stats.notes)
+    assert "Allow overlapping spans" in " ".join(stats.notes)
+    stats = export(
+        fixed_db, "doccano", tmp_path / "n.jsonl", options=ExportOptions(no_overlap=True)
+    )
+    assert "--no-overlap: 4 overlapping span(s) left out" in " ".join(stats.notes)
+    records = [json.loads(line) for line in (tmp_path / "n.jsonl").open(encoding="utf-8")]
+    for record in records:
+        spans = sorted(record["label"])
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+        assert len(record["meta"]["annotators"]) == len(record["label"])
+    assert [s[2] for s in records[0]["label"]] == ["CLAIM", "QUOTE"]
+    assert records[0]["meta"]["span_ids"] == ["s01", "s04"]
