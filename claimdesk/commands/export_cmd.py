@@ -136,6 +136,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="doccano: keep the longest of overlapping spans (earlier, then label order, on ties)",
     )
+    parser.add_argument(
+        "--relations",
+        action="store_true",
+        help="doccano: entities + relations shape, SAME_FACT between claims of one fact",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     parser.set_defaults(handler=run)
     return parser
@@ -175,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
         align=args.align,
         gold=args.gold,
         no_overlap=args.no_overlap,
+        relations=args.relations,
     )
     if args.label_config is not None and fmt.name != "label-studio":
         raise ClaimdeskError("--label-config goes with --format label-studio")

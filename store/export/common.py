@@ -74,6 +74,7 @@ class ExportOptions:
     align: str = "expand"
     gold: str = "gold"
     no_overlap: bool = False
+    relations: bool = False
 
 
 @dataclass(slots=True)

@@ -8,6 +8,12 @@ example's metadata, so ``meta.source`` travels to doccano and back, which lets
 place for them on a span, so they travel as metadata). Offsets are code points,
 as doccano's Python backend slices the text.
 
+``--relations`` writes doccano's relation-extraction shape instead, for a project of
+that type: ``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}],
+"relations": [{"id", "from_id", "to_id", "type"}]}``, with a ``SAME_FACT`` relation
+between two claims of one fact cluster in the document (links between documents
+cannot be held by a record of one document; see ``links-jsonl``).
+
 Overlaps: a doccano project drops overlapping spans on import, without a word,
 unless "Allow overlapping spans" is switched on in its settings. The export counts
 the spans that overlap another one and says so; ``--no-overlap`` keeps, in each
@@ -18,15 +24,17 @@ what it left out.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 import sqlite_utils
 
 from store.export.common import (
+    ClaimKey,
     ExportOptions,
     ExportStats,
     ResolvedFilter,
     dumps,
+    fact_clusters,
     iter_documents,
 )
 from store.model import Span
@@ -63,6 +71,31 @@ def without_overlaps(spans: list[Span], label_rank: dict[str, int]) -> list[Span
     return sorted(kept, key=lambda s: (s.start, s.end, s.label, s.id))
 
 
+SAME_FACT = "SAME_FACT"
+
+
+def relation_record(
+    source: str, spans: list[Span], clusters: dict[ClaimKey, str]
+) -> dict[str, Any]:
+    """``entities`` numbered from 1 in the record, and a relation from each fact's first claim."""
+    entities = [
+        {"id": number, "label": span.label, "start_offset": span.start, "end_offset": span.end}
+        for number, span in enumerate(spans, 1)
+    ]
+    relations: list[dict[str, Any]] = []
+    first_of: dict[str, int] = {}
+    for number, span in enumerate(spans, 1):
+        fact = clusters.get((source, span.start, span.end))
+        if fact is None:
+            continue
+        first = first_of.setdefault(fact, number)
+        if first != number:
+            relations.append(
+                {"id": len(relations) + 1, "from_id": first, "to_id": number, "type": SAME_FACT}
+            )
+    return {"entities": entities, "relations": relations}
+
+
 def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
@@ -70,15 +103,21 @@ def write(
     ordered = db.conn.execute("SELECT name FROM labels ORDER BY position, name")
     label_rank = {str(name): rank for rank, (name,) in enumerate(ordered)}
     overlaps = left_out = 0
+    clusters = fact_clusters(db) if options.relations else {}
     for document, spans in iter_documents(db, flt):
         overlaps += overlapping(spans)
         if options.no_overlap:
             kept = without_overlaps(spans, label_rank)
             left_out += len(spans) - len(kept)
             spans = kept
+        shape: dict[str, Any] = (
+            relation_record(document.source_name, spans, clusters)
+            if options.relations
+            else {"label": [[span.start, span.end, span.label] for span in spans]}
+        )
         record = {
             "text": document.text,
-            "label": [[span.start, span.end, span.label] for span in spans],
+            **shape,
             "meta": {
                 "source": document.source_name,
                 "sha256": document.sha256,

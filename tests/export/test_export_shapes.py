@@ -253,3 +253,35 @@ def test_doccano_counts_overlaps_and_no_overlap_keeps_the_longest(
         assert len(record["meta"]["annotators"]) == len(record["label"])
     assert [s[2] for s in records[0]["label"]] == ["CLAIM", "QUOTE"]
     assert records[0]["meta"]["span_ids"] == ["s01", "s04"]
+
+
+def test_doccano_relations_shape_joins_claims_of_one_fact(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import json
+
+    from store.annotations_import import import_annotations
+    from tests.export.conftest import build_fixed_db
+
+    export(fixed_db, "doccano", tmp_path / "r.jsonl", options=ExportOptions(relations=True))
+    records = [json.loads(line) for line in (tmp_path / "r.jsonl").open(encoding="utf-8")]
+    first = records[0]
+    assert "label" not in first
+    by_id = {e["id"]: e for e in first["entities"]}
+    assert len(by_id) == 5
+    for entity in first["entities"]:
+        assert set(entity) == {"id", "label", "start_offset", "end_offset"}
+    (relation,) = first["relations"]
+    ends = {
+        (by_id[relation[k]]["start_offset"], by_id[relation[k]]["end_offset"])
+        for k in ("from_id", "to_id")
+    }
+    assert ends == {(0, 44), (17, 32)}
+    assert relation["type"] == "SAME_FACT"
+    # The same file reads back through import-annotations' doccano reader.
+    other = connect(":memory:")
+    build_fixed_db(other)
+    other.execute("DELETE FROM spans")
+    report = import_annotations(other, tmp_path / "r.jsonl", importer="carol")
+    assert (report.added, report.refused) == (9, [])
+    other.close()
