@@ -1,4 +1,5 @@
-"""``claimdesk export --format label-studio --label-config FILE`` writes the config beside."""
+"""The options this change adds, through the CLI: --label-config and --ls-users for
+label-studio, and the pairs folder."""
 
 from __future__ import annotations
 
@@ -65,3 +66,17 @@ def test_bad_users_file_is_one_line(
     assert code == 1
     assert "must be a JSON object" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_pairs_writes_three_split_files_from_the_cli(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pairs"
+    args = ["export", "--db", str(fixed_db_path), "-f", "pairs", "-o", str(out)]
+    assert main(args) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["dev.jsonl", "test.jsonl", "train.jsonl"]
+    assert "3 record(s)" in capsys.readouterr().err
+    # Exporting again replaces the earlier export's folder.
+    assert main(args) == 0
+    assert main(["export", "--db", str(fixed_db_path), "-f", "pairs"]) == 1
+    assert "writes a folder" in capsys.readouterr().err
