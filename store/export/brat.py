@@ -215,7 +215,7 @@ def write(
         (folder / name).mkdir()
     used: set[str] = set()
     files: dict[int, str] = {}
-    skipped = same_offsets = 0
+    skipped = same_offsets = unwritten = 0
     for document, spans in iter_documents(db, flt):
         if "\r" in document.text:
             raise ClaimdeskError(
@@ -235,7 +235,10 @@ def write(
             stats.spans += len(mine) - ann.skipped
             skipped += ann.skipped
             same_offsets += ann.same_offsets
-        stats.documents += 1
+        if folders:
+            stats.documents += 1
+        else:
+            unwritten += 1
     rows = ["\t".join(LINKS_HEADER)]
     for checked in iter_links(db, doc_ids=flt.doc_ids):
         link = checked.link
@@ -248,6 +251,10 @@ def write(
     (folder / "links.tsv").write_text(
         "".join(row + "\n" for row in rows), encoding="utf-8", newline="\n"
     )
+    if unwritten:
+        stats.notes.append(
+            f"no spans selected, so no annotator folder: {unwritten} document(s) not written"
+        )
     if skipped:
         stats.notes.append(f"{skipped} span(s) holding only line breaks could not be written")
     if same_offsets:

@@ -69,3 +69,24 @@ def test_bratly_reads_every_line(fixed_db: sqlite_utils.Database, tmp_path: Path
             else:
                 bratly.NoteAnnotation.from_line(line, entities)
     assert count == 9
+
+
+def test_documents_without_any_span_are_reported_not_lost_silently(tmp_path: Path) -> None:
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+    from store.labels import ensure_default_labels
+
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("a.txt", "Nothing marked."))
+    stats = export(db, "brat", tmp_path / "brat")
+    assert stats.documents == 0
+    assert "1 document(s) not written" in " ".join(stats.notes)
+    assert sorted(p.name for p in (tmp_path / "brat").iterdir()) == [
+        "annotation.conf",
+        "links.tsv",
+    ]
+    assert pybrat.BratParser(error="raise").parse(str(tmp_path / "brat")) == []
+    db.close()
