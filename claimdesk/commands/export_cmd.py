@@ -137,6 +137,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help="doccano: keep the longest of overlapping spans (earlier, then label order, on ties)",
     )
     parser.add_argument(
+        "--per-annotator",
+        action="store_true",
+        help="jsonl: a record per document and annotator (Prodigy's _annotator_id with --tokens)",
+    )
+    parser.add_argument(
         "--relations",
         action="store_true",
         help="doccano: entities + relations shape, SAME_FACT between claims of one fact",
@@ -181,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
         gold=args.gold,
         no_overlap=args.no_overlap,
         relations=args.relations,
+        per_annotator=args.per_annotator,
     )
     if args.label_config is not None and fmt.name != "label-studio":
         raise ClaimdeskError("--label-config goes with --format label-studio")

@@ -75,6 +75,7 @@ class ExportOptions:
     gold: str = "gold"
     no_overlap: bool = False
     relations: bool = False
+    per_annotator: bool = False
 
 
 @dataclass(slots=True)

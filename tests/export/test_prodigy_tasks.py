@@ -75,3 +75,32 @@ def test_prodigy_output_imports_with_ids_made_and_rejects_skipped(tmp_path: Path
     again = import_annotations(db, path, importer="alice")
     assert (again.added, again.present) == (0, 1)
     db.close()
+
+
+def test_per_annotator_tasks_round_trip(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    from store.annotations_import import import_annotations
+    from tests.export.conftest import build_fixed_db
+
+    options = ExportOptions(tokens=True, per_annotator=True)
+    stats = export(fixed_db, "jsonl", tmp_path / "t.jsonl", options=options)
+    tasks = [json.loads(line) for line in (tmp_path / "t.jsonl").open(encoding="utf-8")]
+    # a-tagesblatt: alice, bob, model:ner; b-morning-post: alice, bob, model:ner; c-quiet: one.
+    assert [t.get("_annotator_id") for t in tasks] == [
+        "alice",
+        "bob",
+        "model:ner",
+        "alice",
+        "bob",
+        "model:ner",
+        None,
+    ]
+    assert stats.records == 7
+    assert len({t["_task_hash"] for t in tasks}) == 7
+    for task in tasks:
+        assert {s["annotator"] for s in task["spans"]} <= {task.get("_annotator_id")}
+    other = connect(":memory:")
+    build_fixed_db(other)
+    other.execute("DELETE FROM spans")
+    report = import_annotations(other, tmp_path / "t.jsonl", importer="carol")
+    assert (report.added, report.refused) == (9, [])
+    other.close()
