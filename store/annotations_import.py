@@ -52,6 +52,8 @@ class AnnotationImportReport:
     refused: list[str] = field(default_factory=list)
     valid: int = 0
     first_refused_line: int | None = None
+    # Prodigy tasks answered "reject" or "ignore": not annotations, so skipped.
+    not_accepted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -252,6 +254,9 @@ def import_annotations(
         except ClaimdeskError as error:
             refuse(where, str(error))
             continue
+        if record.get("answer") in ("reject", "ignore"):
+            report.not_accepted += 1
+            continue
         found = documents.find(record)
         file_text = record.get("text") if isinstance(record.get("text"), str) else None
         for raw in _raw_spans(record, kind):
@@ -298,6 +303,10 @@ def import_annotations(
                 continue
             if kind == "jsonl":
                 span_id = raw.get("id")
+                if span_id is None:
+                    # Prodigy's output has no span ids: one derived from the span, so a
+                    # second import finds it present.
+                    span_id = doccano_span_id(doc_sha, start, end, label, who)
                 if not isinstance(span_id, str) or not span_id:
                     refuse(where, f"span {_describe(raw)}: needs a string id")
                     continue

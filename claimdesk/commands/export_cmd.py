@@ -16,6 +16,7 @@ from claimdesk.commands.common import annotator_of, db_path_of, say
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
 from store.export.common import STDOUT, ExportFilter, ExportOptions, ExportStats
+from store.export.label_studio import write_label_config
 from store.session import Session
 
 
@@ -42,7 +43,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "-o",
         default=STDOUT,
         metavar="PATH",
-        help="output file (a folder for brat); - for stdout (default)",
+        help="output file (a folder for brat, xmi and pairs); - for stdout (default)",
     )
     parser.add_argument(
         "--label",
@@ -102,6 +103,55 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="replace an existing file, or a folder an earlier export made (never a database)",
     )
+    parser.add_argument(
+        "--excel",
+        action="store_true",
+        help="csv: for Excel: UTF-8 with a byte-order mark, formula-safe (implies --csv-safe)",
+    )
+    parser.add_argument(
+        "--ls-users",
+        type=Path,
+        metavar="FILE",
+        help="label-studio: JSON object mapping annotator names to Label Studio user ids",
+    )
+    parser.add_argument(
+        "--label-config",
+        type=Path,
+        metavar="FILE",
+        help="label-studio: also write the labelling config for the label set to FILE",
+    )
+    parser.add_argument(
+        "--with-meta",
+        action="store_true",
+        help="pairs: add documents, offsets, status and reason to each pair",
+    )
+    parser.add_argument(
+        "--align",
+        choices=["strict", "expand", "contract"],
+        default="expand",
+        help="spacy: spans off token bounds are dropped (strict), widened or narrowed",
+    )
+    parser.add_argument(
+        "--gold",
+        default="gold",
+        metavar="NAME",
+        help="spacy: the annotator whose spans form the 'sc' group and doc.ents (default gold)",
+    )
+    parser.add_argument(
+        "--no-overlap",
+        action="store_true",
+        help="doccano: keep the longest of overlapping spans (earlier, then label order, on ties)",
+    )
+    parser.add_argument(
+        "--per-annotator",
+        action="store_true",
+        help="jsonl: a record per document and annotator (Prodigy's _annotator_id with --tokens)",
+    )
+    parser.add_argument(
+        "--relations",
+        action="store_true",
+        help="doccano: entities + relations shape, SAME_FACT between claims of one fact",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     parser.set_defaults(handler=run)
     return parser
@@ -132,12 +182,29 @@ def run(args: argparse.Namespace) -> int:
         skip_empty=args.skip_empty,
     )
     options = ExportOptions(
-        tokens=args.tokens, conll_label=args.conll_label, csv_safe=args.csv_safe
+        tokens=args.tokens,
+        conll_label=args.conll_label,
+        csv_safe=args.csv_safe or args.excel,
+        excel=args.excel,
+        ls_users=args.ls_users,
+        with_meta=args.with_meta,
+        align=args.align,
+        gold=args.gold,
+        no_overlap=args.no_overlap,
+        relations=args.relations,
+        per_annotator=args.per_annotator,
     )
+    if args.label_config is not None and fmt.name != "label-studio":
+        raise ClaimdeskError("--label-config goes with --format label-studio")
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
-    with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
+    database = db_path_of(args)[0]
+    with Session(database, annotator_of(args), create=False) as session:
         stats = export(session.db, fmt.name, args.out, wanted, options, force=args.force)
+        if args.label_config is not None:
+            write_label_config(
+                session.db, args.label_config, protected=[database], force=args.force
+            )
     if not args.quiet:
         for note in stats.notes:
             say(f"claimdesk: note: {note}", err=True)

@@ -71,5 +71,10 @@ def run(args: argparse.Namespace) -> int:
         say(
             f"imported {report.added} span(s) from {report.records} record(s);"
             f" {report.present} already present; {len(report.refused)} refused{created}"
+            + (
+                f"; {report.not_accepted} Prodigy task(s) answered reject/ignore skipped"
+                if report.not_accepted
+                else ""
+            )
         )
     return 0 if report.ok else 1

@@ -87,6 +87,12 @@ FORMATS: dict[str, ExportFormat] = {
             "brat", "folder", "store.export.brat", "brat standoff folder: NAME.txt + NAME.ann"
         ),
         ExportFormat(
+            "xmi",
+            "folder",
+            "store.export.xmi",
+            "UIMA CAS XMI folder for INCEpTION: NAME.xmi + TypeSystem.xml (needs claimdesk[xmi])",
+        ),
+        ExportFormat(
             "label-studio", "text", "store.export.label_studio", "Label Studio JSON task list"
         ),
         ExportFormat("w3c", "text", "store.export.w3c", "W3C Web Annotation JSON-LD collection"),
@@ -100,9 +106,9 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             "pairs",
-            "text",
+            "folder",
             "store.export.pairs",
-            "sentence pairs from decided links, split by cluster",
+            "sentence pairs (train/dev/test.jsonl) from decided links, split by cluster",
         ),
         ExportFormat(
             "markdown", "text", "store.export.markdown_report", "readable report per fact cluster"
@@ -145,6 +151,10 @@ def export(
         from store.export.spacy_docbin import require_spacy
 
         require_spacy()
+    if fmt.name == "xmi":
+        from store.export.xmi import require_cassis
+
+        require_cassis()
     options = options or ExportOptions()
     label = db_label(db)
     protected = [] if label == ":memory:" else [Path(label)]

@@ -1,31 +1,44 @@
-"""brat standoff: a folder with ``NAME.txt`` and ``NAME.ann`` per document, and an
-``annotation.conf`` declaring the labels, so the folder opens as a brat collection.
+"""brat standoff: a folder per annotator, each a brat collection of the exported
+documents (``ANNOTATOR/NAME.txt`` + ``ANNOTATOR/NAME.ann``), with one
+``annotation.conf`` above them (brat looks for it in parent folders) and
+``links.tsv`` for the links between documents.
 
-``.ann`` lines: ``T1<TAB>LABEL START END<TAB>TEXT`` per span, ``#1<TAB>AnnotatorNotes
-T1<TAB>NOTE`` per span note, and ``*<TAB>SAME_FACT T1 T3`` when two claims of one
-fact cluster (accepted links) lie in the same document; an accepted link's end that is
-no span gets a ``LINKED`` text-bound annotation so it can take part. ``R`` lines would hold
-links inside one document, which the store does not allow today.
+| file                    | lines                                                        |
+|-------------------------|--------------------------------------------------------------|
+| ``ANNOTATOR/NAME.ann``  | ``T1<TAB>LABEL START END<TAB>TEXT`` per span of that annotator;|
+|                         | ``#1<TAB>AnnotatorNotes T1<TAB>NOTE`` per note;              |
+|                         | ``R1<TAB>SAME_FACT Arg1:T1 Arg2:T3`` for two of its claims of |
+|                         | one fact cluster in the document                             |
+| ``links.tsv``           | every link: id, status, fact, and per end the document's      |
+|                         | source name, brat file name, offsets and span id              |
+
+A folder per annotator (``model:ner`` becomes ``model_ner``) because brat has no
+annotator field and because brat readers such as pybrat refuse two text-bound
+annotations on the same offsets, which two annotators marking the same words
+would give. There are no ``*`` equivalence lines: pybrat accepts only ``Equiv``
+there and INCEpTION rejects the file, and brat cannot point into another document.
 
 Offsets: brat's server opens the ``.txt`` with Python's codecs reader (UTF-8,
 universal newlines) and slices the resulting string, so offsets are code points,
-the same as claimdesk's (on a UCS-4 Python, which every Linux build and Python 3
-is; old "narrow" Python 2 builds counted non-BMP characters twice). Universal
-newlines would turn ``\\r\\n`` into one character, so a text with ``\\r`` is refused.
-The ``.ann`` file is read line by line, so a span's text may hold no line break:
-such a span is written as fragments ``START END;START END`` around the breaks,
-with the fragments' texts joined by a space, as brat expects.
+the same as claimdesk's. Universal newlines would turn ``\\r\\n`` into one
+character, so a text with ``\\r`` is refused. The ``.ann`` file is read line by
+line, so a span's text may hold no line break: such a span is written as fragments
+``START END;START END`` around the breaks, with the fragments' texts joined by a
+space, as brat expects. INCEpTION counts offsets in UTF-16 units, so for it use the
+``xmi`` format, which converts.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
 from store.errors import ClaimdeskError, QuoteMismatch
 from store.export.common import (
+    ClaimKey,
     ExportOptions,
     ExportStats,
     ResolvedFilter,
@@ -40,7 +53,6 @@ from store.model import Document, Span
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _BREAK_RUN = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
-LINKED = "LINKED"
 SAME_FACT = "SAME_FACT"
 DISCONTINUOUS_SEPARATOR = " "
 
@@ -89,9 +101,9 @@ def annotation_conf(db: sqlite_utils.Database) -> str:
     labels = [row[0] for row in db.conn.execute("SELECT name FROM labels ORDER BY position, name")]
     return (
         "[entities]\n"
-        + "".join(f"{name}\n" for name in [*labels, LINKED])
+        + "".join(f"{name}\n" for name in labels)
         + "\n[relations]\n"
-        + f"{SAME_FACT}\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive\n"
+        + f"{SAME_FACT}\tArg1:<ENTITY>, Arg2:<ENTITY>\n"
         + "\n[events]\n\n[attributes]\n"
     )
 
@@ -113,41 +125,82 @@ def check_against_text(txt_path: Path, lines: list[str]) -> None:
             )
 
 
-def document_lines(
-    document: Document, spans: list[Span], link_ends: list[tuple[int, int, str | None]]
-) -> tuple[list[str], int]:
-    """The ``.ann`` lines of one document, and how many spans could not be written."""
+@dataclass(slots=True)
+class AnnFile:
+    """One annotator's ``.ann`` lines for one document, and what could not be written."""
+
+    lines: list[str]
+    skipped: int = 0
+    same_offsets: int = 0
+
+
+def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKey, str]) -> AnnFile:
+    """The ``.ann`` lines of one annotator's spans on one document."""
     lines: list[str] = []
     notes: list[str] = []
-    by_offsets: dict[tuple[int, int], str] = {}
-    skipped = 0
+    relations: list[str] = []
+    first_of_fact: dict[str, str] = {}
+    seen_offsets: set[tuple[int, ...]] = set()
+    result = AnnFile(lines)
     number = 0
     for span in spans:
         line = textbound_line(f"T{number + 1}", span.label, document.text, span.start, span.end)
         if line is None:
-            skipped += 1
+            result.skipped += 1
             continue
         number += 1
+        ann_id = f"T{number}"
         lines.append(line)
-        by_offsets.setdefault((span.start, span.end), f"T{number}")
+        offsets = tuple(
+            n for piece in fragments(document.text, span.start, span.end) for n in piece
+        )
+        if offsets in seen_offsets:
+            result.same_offsets += 1
+        seen_offsets.add(offsets)
         if span.note:
-            notes.append(f"#{len(notes) + 1}\tAnnotatorNotes T{number}\t{_one_line(span.note)}")
-    members: dict[str, list[str]] = {}
-    for start, end, cluster in link_ends:
-        ann_id = by_offsets.get((start, end))
-        if ann_id is None:
-            line = textbound_line(f"T{number + 1}", LINKED, document.text, start, end)
-            if line is None:
-                continue
-            number += 1
-            lines.append(line)
-            ann_id = by_offsets[(start, end)] = f"T{number}"
-        if cluster is not None and ann_id not in members.setdefault(cluster, []):
-            members[cluster].append(ann_id)
-    equivalences = [
-        f"*\t{SAME_FACT} " + " ".join(ids) for _, ids in sorted(members.items()) if len(ids) > 1
-    ]
-    return lines + notes + equivalences, skipped
+            notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {ann_id}\t{_one_line(span.note)}")
+        fact = clusters.get((document.source_name, span.start, span.end))
+        if fact is not None:
+            first = first_of_fact.setdefault(fact, ann_id)
+            if first != ann_id:
+                relations.append(f"R{len(relations) + 1}\t{SAME_FACT} Arg1:{first} Arg2:{ann_id}")
+    lines += notes + relations
+    return result
+
+
+def folder_names(annotators: list[str]) -> dict[str, str]:
+    """A safe, distinct folder name per annotator (``model:ner`` → ``model_ner``)."""
+    names: dict[str, str] = {}
+    used = {"annotation.conf", "links.tsv"}
+    for annotator in annotators:
+        base = _UNSAFE_NAME.sub("_", annotator).strip("._") or "annotator"
+        name, suffix = base, 2
+        while name.lower() in used:
+            name, suffix = f"{base}-{suffix}", suffix + 1
+        used.add(name.lower())
+        names[annotator] = name
+    return names
+
+
+LINKS_HEADER = (
+    "link",
+    "status",
+    "fact",
+    "a_source",
+    "a_file",
+    "a_start",
+    "a_end",
+    "a_span",
+    "b_source",
+    "b_file",
+    "b_start",
+    "b_end",
+    "b_span",
+)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else _one_line(str(value))
 
 
 def write(
@@ -156,32 +209,58 @@ def write(
     stats = ExportStats()
     clusters = fact_clusters(db)
     (folder / "annotation.conf").write_text(annotation_conf(db), encoding="utf-8", newline="\n")
+    # First pass: who annotated, so that each annotator's folder holds every document.
+    annotators = sorted({span.annotator for _, spans in iter_documents(db, flt) for span in spans})
+    folders = folder_names(annotators)
+    for name in folders.values():
+        (folder / name).mkdir()
     used: set[str] = set()
-    skipped = 0
+    files: dict[int, str] = {}
+    skipped = same_offsets = unwritten = 0
     for document, spans in iter_documents(db, flt):
         if "\r" in document.text:
             raise ClaimdeskError(
                 f"{document.source_name}: text holds a carriage return, which brat's reader"
                 " would merge with the next line break and so shift every offset"
             )
-        ends: set[tuple[int, int, str | None]] = set()
-        for checked in iter_links(db, statuses=("accepted",), doc_ids=(document.id,)):
-            for end in (checked.a, checked.b):
-                if end.doc_id == document.id:
-                    ends.add((end.start, end.end, clusters.get(end.key)))
-        lines, not_written = document_lines(
-            document, spans, sorted(ends, key=lambda e: (e[0], e[1], e[2] or ""))
+        base = files[document.id] = file_base(document, used)
+        for annotator, name in folders.items():
+            mine = [span for span in spans if span.annotator == annotator]
+            ann = document_lines(document, mine, clusters)
+            txt_path = folder / name / f"{base}.txt"
+            txt_path.write_text(document.text, encoding="utf-8", newline="")
+            (folder / name / f"{base}.ann").write_text(
+                "".join(line + "\n" for line in ann.lines), encoding="utf-8", newline="\n"
+            )
+            check_against_text(txt_path, ann.lines)
+            stats.spans += len(mine) - ann.skipped
+            skipped += ann.skipped
+            same_offsets += ann.same_offsets
+        if folders:
+            stats.documents += 1
+        else:
+            unwritten += 1
+    rows = ["\t".join(LINKS_HEADER)]
+    for checked in iter_links(db, doc_ids=flt.doc_ids):
+        link = checked.link
+        fact = clusters.get(checked.a.key) if link.status == "accepted" else None
+        cells: list[object] = [link.id, link.status, fact]
+        for end in (checked.a, checked.b):
+            cells += [end.doc, files.get(end.doc_id), end.start, end.end, end.span_id]
+        rows.append("\t".join(_cell(c) for c in cells))
+        stats.links += 1
+    (folder / "links.tsv").write_text(
+        "".join(row + "\n" for row in rows), encoding="utf-8", newline="\n"
+    )
+    if unwritten:
+        stats.notes.append(
+            f"no spans selected, so no annotator folder: {unwritten} document(s) not written"
         )
-        base = file_base(document, used)
-        txt_path = folder / f"{base}.txt"
-        txt_path.write_text(document.text, encoding="utf-8", newline="")
-        (folder / f"{base}.ann").write_text(
-            "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
-        )
-        check_against_text(txt_path, lines)
-        stats.documents += 1
-        stats.spans += len(spans) - not_written
-        skipped += not_written
     if skipped:
         stats.notes.append(f"{skipped} span(s) holding only line breaks could not be written")
+    if same_offsets:
+        stats.notes.append(
+            f"{same_offsets} span(s) share their offsets with another span of the same"
+            " annotator (another label); brat shows both, pybrat refuses such a file"
+        )
     return stats

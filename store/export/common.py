@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -61,6 +62,14 @@ class ExportOptions:
     tokens: bool = False
     conll_label: str | None = None
     csv_safe: bool = False
+    excel: bool = False
+    ls_users: Path | None = None
+    with_meta: bool = False
+    align: str = "expand"
+    gold: str = "gold"
+    no_overlap: bool = False
+    relations: bool = False
+    per_annotator: bool = False
 
 
 @dataclass(slots=True)
@@ -143,7 +152,7 @@ def _in(column: str, values: tuple[Any, ...]) -> tuple[str, list[Any]]:
     return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
 
 
-def _document_query(flt: ResolvedFilter) -> tuple[str, list[Any]]:
+def document_query(flt: ResolvedFilter) -> tuple[str, list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if flt.doc_ids is not None:
@@ -197,7 +206,7 @@ def iter_documents(
     db: sqlite_utils.Database, flt: ResolvedFilter
 ) -> Iterator[tuple[Document, list[Span]]]:
     """Each selected document with its selected live spans, checked, in a stable order."""
-    doc_sql, doc_params = _document_query(flt)
+    doc_sql, doc_params = document_query(flt)
     span_sql, span_params = _span_query(flt)
     # A separate cursor per query: the document cursor stays open while spans are read.
     for row in db.conn.execute(doc_sql, doc_params):
@@ -211,7 +220,7 @@ def iter_documents(
 
 
 def count_documents(db: sqlite_utils.Database, flt: ResolvedFilter) -> int:
-    sql, params = _document_query(flt)
+    sql, params = document_query(flt)
     return int(db.conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0])
 
 

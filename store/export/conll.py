@@ -150,7 +150,7 @@ def write(
     label_rank = {str(name): rank for rank, (name,) in enumerate(ordered)}
     if options.conll_label is not None and options.conll_label not in label_rank:
         raise ClaimdeskError(f"--conll-label {options.conll_label}: no such label")
-    dropped_total = 0
+    no_tokens = overlapped = widened = split = extra_pieces = 0
     for document, spans in iter_documents(db, flt):
         if options.conll_label is not None:
             spans = [span for span in spans if span.label == options.conll_label]
@@ -175,10 +175,32 @@ def write(
             out.write("\n")
         stats.documents += 1
         stats.spans += len(chosen)
-        dropped_total += len(dropped)
-    if dropped_total:
+        empty = [span for span in dropped if token_bounds(tokens, span.start, span.end) is None]
+        no_tokens += len(empty)
+        overlapped += len(dropped) - len(empty)
+        for span, first, last in chosen:
+            if tokens[first].start != span.start or tokens[last].end != span.end:
+                widened += 1
+            breaks = sum(
+                1 for i in range(first + 1, last + 1) if sentence_of[i] != sentence_of[i - 1]
+            )
+            if breaks:
+                split += 1
+                extra_pieces += breaks
+    if overlapped:
         stats.notes.append(
-            f"{dropped_total} overlapping span(s) left out (longest span wins);"
+            f"{overlapped} overlapping span(s) left out (longest span wins);"
             " use --conll-label LABEL for one label at a time"
+        )
+    if no_tokens:
+        stats.notes.append(f"{no_tokens} span(s) covering no token left out")
+    if widened:
+        stats.notes.append(
+            f"{widened} span(s) start or end inside a token and were widened to whole tokens"
+        )
+    if split:
+        stats.notes.append(
+            f"{split} span(s) cross a sentence end and were split into"
+            f" {split + extra_pieces} entities (B- again after the blank line)"
         )
     return stats

@@ -6,7 +6,9 @@ says). Spreadsheet formula injection: a cell starting with ``=``, ``+``, ``-``,
 LibreOffice, and article text can start that way (``-5 %``, ``@handle``). Cells
 are written exactly by default, because the file is training data and a prefix
 would break ``text == document[start:end]``; ``--csv-safe`` prefixes such cells
-with ``'`` for files meant to be opened in a spreadsheet.
+with ``'`` for files meant to be opened in a spreadsheet. ``--excel`` adds a UTF-8
+byte-order mark (without it Excel reads the file as the system code page and
+garbles umlauts) and implies ``--csv-safe``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sqlite_utils
 from store.export.common import ExportOptions, ExportStats, ResolvedFilter, iter_documents
 
 HEADER = ("doc", "outlet", "start", "end", "label", "annotator", "text", "note")
+BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,6 +34,9 @@ def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
+    if options.excel:
+        out.write(BOM)
+    safe = options.csv_safe or options.excel
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for document, spans in iter_documents(db, flt):
@@ -45,7 +51,7 @@ def write(
                 span.quote,
                 span.note or "",
             ]
-            if options.csv_safe:
+            if safe:
                 cells = [defuse(cell) for cell in cells]
             writer.writerow(cells)
             stats.spans += 1

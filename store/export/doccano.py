@@ -3,36 +3,140 @@
 doccano imports this shape as a "JSONL" dataset of a Sequence Labeling project
 (its column names default to ``text`` and ``label``); any other key becomes the
 example's metadata, so ``meta.source`` travels to doccano and back, which lets
-``import-annotations`` match the document again. Offsets are code points, as
-doccano's Python backend slices the text.
+``import-annotations`` match the document again. ``meta.annotators``,
+``meta.span_ids`` and ``meta.notes`` run parallel to ``label`` (doccano has no
+place for them on a span, so they travel as metadata). Offsets are code points,
+as doccano's Python backend slices the text.
+
+``--relations`` writes doccano's relation-extraction shape instead, for a project of
+that type: ``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}],
+"relations": [{"id", "from_id", "to_id", "type"}]}``, with a ``SAME_FACT`` relation
+between two claims of one fact cluster in the document (links between documents
+cannot be held by a record of one document; see ``links-jsonl``).
+
+Overlaps: a doccano project drops overlapping spans on import, without a word,
+unless "Allow overlapping spans" is switched on in its settings. The export counts
+the spans that overlap another one and says so; ``--no-overlap`` keeps, in each
+document, the longest span of every overlapping set (ties: the earlier start, then
+the label listed first in the label set, then the smaller span id) and counts
+what it left out.
 """
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 import sqlite_utils
 
 from store.export.common import (
+    ClaimKey,
     ExportOptions,
     ExportStats,
     ResolvedFilter,
     dumps,
+    fact_clusters,
     iter_documents,
 )
+from store.model import Span
+
+
+def overlapping(spans: list[Span]) -> int:
+    """How many spans share at least one character with another span."""
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    hit = [False] * len(ordered)
+    reach, owner = -1, -1
+    for index, span in enumerate(ordered):
+        if span.start < reach:
+            hit[index] = hit[owner] = True
+        if span.end > reach:
+            reach, owner = span.end, index
+    return sum(hit)
+
+
+def without_overlaps(spans: list[Span], label_rank: dict[str, int]) -> list[Span]:
+    """The spans kept by the ``--no-overlap`` rule, in offset order."""
+    ranked = sorted(
+        spans,
+        key=lambda s: (
+            -(s.end - s.start),
+            s.start,
+            label_rank.get(s.label, len(label_rank)),
+            s.id,
+        ),
+    )
+    kept: list[Span] = []
+    for span in ranked:
+        if all(span.end <= other.start or other.end <= span.start for other in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: (s.start, s.end, s.label, s.id))
+
+
+SAME_FACT = "SAME_FACT"
+
+
+def relation_record(
+    source: str, spans: list[Span], clusters: dict[ClaimKey, str]
+) -> dict[str, Any]:
+    """``entities`` numbered from 1 in the record, and a relation from each fact's first claim."""
+    entities = [
+        {"id": number, "label": span.label, "start_offset": span.start, "end_offset": span.end}
+        for number, span in enumerate(spans, 1)
+    ]
+    relations: list[dict[str, Any]] = []
+    first_of: dict[str, int] = {}
+    for number, span in enumerate(spans, 1):
+        fact = clusters.get((source, span.start, span.end))
+        if fact is None:
+            continue
+        first = first_of.setdefault(fact, number)
+        if first != number:
+            relations.append(
+                {"id": len(relations) + 1, "from_id": first, "to_id": number, "type": SAME_FACT}
+            )
+    return {"entities": entities, "relations": relations}
 
 
 def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
+    ordered = db.conn.execute("SELECT name FROM labels ORDER BY position, name")
+    label_rank = {str(name): rank for rank, (name,) in enumerate(ordered)}
+    overlaps = left_out = 0
+    clusters = fact_clusters(db) if options.relations else {}
     for document, spans in iter_documents(db, flt):
+        overlaps += overlapping(spans)
+        if options.no_overlap:
+            kept = without_overlaps(spans, label_rank)
+            left_out += len(spans) - len(kept)
+            spans = kept
+        shape: dict[str, Any] = (
+            relation_record(document.source_name, spans, clusters)
+            if options.relations
+            else {"label": [[span.start, span.end, span.label] for span in spans]}
+        )
         record = {
             "text": document.text,
-            "label": [[span.start, span.end, span.label] for span in spans],
-            "meta": {"source": document.source_name, "sha256": document.sha256},
+            **shape,
+            "meta": {
+                "source": document.source_name,
+                "sha256": document.sha256,
+                "annotators": [span.annotator for span in spans],
+                "span_ids": [span.id for span in spans],
+                "notes": [span.note for span in spans],
+            },
         }
         out.write(dumps(record) + "\n")
         stats.documents += 1
         stats.spans += len(spans)
+    if options.no_overlap and left_out:
+        stats.notes.append(
+            f"--no-overlap: {left_out} overlapping span(s) left out (longest span kept)"
+        )
+    elif overlaps:
+        stats.notes.append(
+            f"{overlaps} span(s) overlap another; doccano drops them on import unless"
+            " 'Allow overlapping spans' is on in the project settings (or export with"
+            " --no-overlap to choose the longest yourself)"
+        )
     return stats

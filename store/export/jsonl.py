@@ -2,11 +2,20 @@
 
 ``{"text", "meta": {...}, "spans": [...], "links": [...]}`` with ``--tokens``
 adding Prodigy's ``tokens`` list and ``token_start``/``token_end`` (both
-inclusive token indexes) on each span. ``import-annotations`` reads it back.
+inclusive token indexes) on each span, and the task keys Prodigy expects:
+``_input_hash`` (of the text), ``_task_hash`` (of the text and spans) and
+``answer: accept``. A span's ``start``/``end`` stay its exact offsets; one that
+starts or ends inside a token names the tokens it touches, and the message counts
+such spans per label (Prodigy's manual interfaces select whole tokens).
+``--per-annotator`` writes a record per document and annotator (with ``--tokens``,
+Prodigy's ``_annotator_id`` names who), the shape of a multi-user Prodigy session.
+``import-annotations`` reads it back, and reads Prodigy's own output too.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from typing import IO, Any
 
 import sqlite_utils
@@ -79,34 +88,77 @@ def _links_of(
     return records
 
 
+def prodigy_hash(*parts: str) -> int:
+    """A stable signed 32-bit hash, the kind Prodigy stores in ``_input_hash``/``_task_hash``."""
+    digest = hashlib.sha256("\x00".join(parts).encode()).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+def _groups(spans: list[Span], per_annotator: bool) -> list[tuple[str | None, list[Span]]]:
+    """The document's records: all spans in one, or one per annotator (``--per-annotator``)."""
+    if not per_annotator or not spans:
+        return [(None, spans)]
+    by_annotator: dict[str, list[Span]] = {}
+    for span in spans:
+        by_annotator.setdefault(span.annotator, []).append(span)
+    return sorted(by_annotator.items())
+
+
 def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
     clusters = fact_clusters(db)
-    for document, spans in iter_documents(db, flt):
-        spans_out = [span_record(span) for span in spans]
-        record: dict[str, Any] = {"text": document.text, "meta": document_meta(document)}
-        if options.tokens:
-            tokens = list(tokenize(document.text))
-            record["tokens"] = [
-                {
-                    "text": t.text,
-                    "start": t.start,
-                    "end": t.end,
-                    "id": i,
-                    "ws": t.end < len(document.text) and document.text[t.end].isspace(),
-                }
-                for i, t in enumerate(tokens)
-            ]
-            for entry, span in zip(spans_out, spans, strict=True):
-                bounds = token_bounds(tokens, span.start, span.end)
-                entry["token_start"] = bounds[0] if bounds else None
-                entry["token_end"] = bounds[1] if bounds else None
-        record["spans"] = spans_out
-        record["links"] = _links_of(db, document, clusters)
-        out.write(dumps(record) + "\n")
+    off_bounds: Counter[str] = Counter()
+    for document, all_spans in iter_documents(db, flt):
+        tokens = list(tokenize(document.text)) if options.tokens else []
+        links = _links_of(db, document, clusters)
+        for annotator, spans in _groups(all_spans, options.per_annotator):
+            spans_out = [span_record(span) for span in spans]
+            record: dict[str, Any] = {"text": document.text, "meta": document_meta(document)}
+            if options.tokens:
+                record["tokens"] = [
+                    {
+                        "text": t.text,
+                        "start": t.start,
+                        "end": t.end,
+                        "id": i,
+                        "ws": t.end < len(document.text) and document.text[t.end].isspace(),
+                    }
+                    for i, t in enumerate(tokens)
+                ]
+                for entry, span in zip(spans_out, spans, strict=True):
+                    bounds = token_bounds(tokens, span.start, span.end)
+                    entry["token_start"] = bounds[0] if bounds else None
+                    entry["token_end"] = bounds[1] if bounds else None
+                    if bounds is None or (
+                        tokens[bounds[0]].start != span.start or tokens[bounds[1]].end != span.end
+                    ):
+                        off_bounds[span.label] += 1
+                input_hash = prodigy_hash(document.text)
+                record["_input_hash"] = input_hash
+                record["_task_hash"] = prodigy_hash(
+                    str(input_hash),
+                    annotator or "",
+                    *(f"{s.start}:{s.end}:{s.label}" for s in spans),
+                )
+                record["answer"] = "accept"
+                if annotator is not None:
+                    # Prodigy's key for who answered a task in a multi-user session.
+                    record["_annotator_id"] = annotator
+            record["spans"] = spans_out
+            record["links"] = links
+            out.write(dumps(record) + "\n")
+            stats.records += 1
+            stats.spans += len(spans)
         stats.documents += 1
-        stats.spans += len(spans)
-        stats.links += len(record["links"])
+        stats.links += len(links)
+    if not options.per_annotator:
+        stats.records = 0  # one record per document: the document count says it
+    if off_bounds:
+        counted = ", ".join(f"{label} {n}" for label, n in sorted(off_bounds.items()))
+        stats.notes.append(
+            f"{sum(off_bounds.values())} span(s) not on token bounds ({counted}): exact"
+            " start/end kept, token_start/token_end name the tokens they touch"
+        )
     return stats

@@ -1,66 +1,164 @@
-"""Label Studio's JSON task list, with each annotator's spans as one annotation.
+"""Label Studio's JSON task list: one task per document, one annotation per annotator.
 
-``[{"data": {"text", ...}, "annotations": [{"result": [{"id", "from_name": "label",
-"to_name": "text", "type": "labels", "value": {"start", "end", "text",
-"labels"}}]}], "predictions": [...]}]``. Spans by ``model:NAME`` annotators go to
-``predictions`` (Label Studio's pre-annotations, ``model_version`` = NAME), the
-rest to ``annotations``. The project's labeling config must name the tags
-``label`` and ``text`` (see :data:`LABELING_CONFIG_TEMPLATE`). Label Studio counts
-``start``/``end`` in code points since its fix for emoji offsets (label-studio
-issue 1008, frontend PR 308), as claimdesk does.
+Checked against Label Studio's import format (its task serializer and the SDK's
+``LabelInterface`` validation and ``Converter``):
+
+| Label Studio field                  | claimdesk                                              |
+|-------------------------------------|--------------------------------------------------------|
+| ``id``                              | the document's database id (the SDK's converter needs it) |
+| ``data.text/source/outlet``         | the document                                           |
+| ``annotations[]``                   | one per human annotator, spans sorted by offsets       |
+| ``annotations[].completed_by``      | only with ``--ls-users FILE`` (name → user id or email); |
+|                                     | the server refuses names, and without it every         |
+|                                     | annotation belongs to the importing user               |
+| ``predictions[]``                   | one per ``model:NAME`` annotator, ``model_version`` NAME |
+| ``result[].meta``                   | ``annotator`` (always: survives the import), ``text`` = |
+|                                     | [note] (Label Studio's region note), ``fact`` = cluster |
+| ``result[]`` of type ``relation``   | two claims of one fact cluster in the same annotation  |
+
+The store keeps no confidence for a model's span, so predictions carry no
+``score`` rather than a made-up one. The project's labelling config must name the
+tags ``label`` and ``text``: ``--label-config FILE`` writes one for the label set
+(:func:`labeling_config`). Label Studio counts ``start``/``end`` in code points
+since its fix for emoji offsets (label-studio issue 1008, frontend PR 308), as
+claimdesk does.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from itertools import groupby
+from pathlib import Path
 from typing import IO, Any
+from xml.sax.saxutils import quoteattr
 
 import sqlite_utils
 
-from store.export.common import ExportOptions, ExportStats, ResolvedFilter, dumps, iter_documents
-from store.model import Span
+from store.errors import ClaimdeskError
+from store.export.common import (
+    ClaimKey,
+    ExportOptions,
+    ExportStats,
+    ResolvedFilter,
+    dumps,
+    fact_clusters,
+    iter_documents,
+)
+from store.export.output import atomic_text
+from store.model import Document, Span
 
 MODEL_PREFIX = "model:"
+SAME_FACT = "SAME_FACT"
 LABELING_CONFIG_TEMPLATE = (
-    '<View>\n  <Labels name="label" toName="text">\n{labels}  </Labels>\n'
-    '  <Text name="text" value="$text"/>\n</View>\n'
+    "<View>\n"
+    '  <Labels name="label" toName="text">\n{labels}  </Labels>\n'
+    '  <Relations>\n    <Relation value="{same_fact}"/>\n  </Relations>\n'
+    '  <Text name="text" value="$text"/>\n'
+    "</View>\n"
 )
+
+UserIds = dict[str, int | str]
 
 
 def labeling_config(db: sqlite_utils.Database) -> str:
-    """A labeling config for Label Studio that matches the exported tag names."""
+    """A labelling config for Label Studio that matches the exported tag names."""
     rows = db.conn.execute("SELECT name, colour FROM labels ORDER BY position, name")
     labels = "".join(
-        f'    <Label value="{name}" background="{colour}"/>\n' for name, colour in rows
+        f"    <Label value={quoteattr(name)} background={quoteattr(colour)}/>\n"
+        for name, colour in rows
     )
-    return LABELING_CONFIG_TEMPLATE.format(labels=labels)
+    return LABELING_CONFIG_TEMPLATE.format(labels=labels, same_fact=SAME_FACT)
 
 
-def region(span: Span) -> dict[str, Any]:
-    item: dict[str, Any] = {
+def read_user_ids(path: Path) -> UserIds:
+    """``--ls-users FILE``: a JSON object mapping annotator names to Label Studio user
+    ids (numbers) or e-mail addresses, the two forms its server accepts."""
+    try:
+        mapping = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ClaimdeskError(f"{path}: cannot read --ls-users file: {error.strerror}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ClaimdeskError(f"{path}: --ls-users file is not JSON: {error}") from error
+    if not isinstance(mapping, dict):
+        raise ClaimdeskError(f"{path}: --ls-users file must be a JSON object {{name: user id}}")
+    for name, user in mapping.items():
+        if isinstance(user, bool) or not isinstance(user, int | str) or user == "":
+            raise ClaimdeskError(
+                f"{path}: --ls-users entry {name!r} must be a user id number or an e-mail address"
+            )
+    return mapping
+
+
+def region(span: Span, fact: str | None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"annotator": span.annotator}
+    if span.note:
+        meta["text"] = [span.note]
+    if fact is not None:
+        meta["fact"] = fact
+    return {
         "id": span.id,
         "from_name": "label",
         "to_name": "text",
         "type": "labels",
         "value": {"start": span.start, "end": span.end, "text": span.quote, "labels": [span.label]},
+        "meta": meta,
     }
-    if span.note:
-        item["meta"] = {"text": [span.note]}
-    return item
 
 
-def task(document_text: str, source: str, outlet: str | None, spans: list[Span]) -> dict[str, Any]:
+def relations(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Claims of one fact inside one annotation, each tied to the fact's first claim."""
+    first_of: dict[str, str] = {}
+    tied: list[dict[str, Any]] = []
+    for item in regions:
+        fact = item["meta"].get("fact")
+        if fact is None:
+            continue
+        if fact not in first_of:
+            first_of[fact] = item["id"]
+            continue
+        tied.append(
+            {
+                "from_id": first_of[fact],
+                "to_id": item["id"],
+                "type": "relation",
+                "direction": "bi",
+                "labels": [SAME_FACT],
+            }
+        )
+    return tied
+
+
+def task(
+    document: Document,
+    spans: list[Span],
+    clusters: dict[ClaimKey, str],
+    user_ids: UserIds | None = None,
+) -> dict[str, Any]:
     by_annotator = sorted(spans, key=lambda s: (s.annotator, s.start, s.end, s.label, s.id))
     annotations: list[dict[str, Any]] = []
     predictions: list[dict[str, Any]] = []
     for annotator, group in groupby(by_annotator, key=lambda s: s.annotator):
-        result = [region(span) for span in group]
+        result = [
+            region(span, clusters.get((document.source_name, span.start, span.end)))
+            for span in group
+        ]
+        result += relations(result)
         if annotator.startswith(MODEL_PREFIX):
             predictions.append({"model_version": annotator[len(MODEL_PREFIX) :], "result": result})
-        else:
-            annotations.append({"completed_by": annotator, "result": result})
+            continue
+        annotation: dict[str, Any] = {"result": result}
+        if user_ids is not None:
+            if annotator not in user_ids:
+                raise ClaimdeskError(
+                    f"--ls-users: no Label Studio user for annotator {annotator!r}"
+                    " (add it to the file, or leave --ls-users out)"
+                )
+            annotation["completed_by"] = user_ids[annotator]
+        annotations.append(annotation)
     record: dict[str, Any] = {
-        "data": {"text": document_text, "source": source, "outlet": outlet},
+        "id": document.id,
+        "data": {"text": document.text, "source": document.source_name, "outlet": document.outlet},
         "annotations": annotations,
     }
     if predictions:
@@ -72,11 +170,30 @@ def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
+    clusters = fact_clusters(db)
+    user_ids = read_user_ids(options.ls_users) if options.ls_users is not None else None
     out.write("[")
     for document, spans in iter_documents(db, flt):
         out.write("\n" if stats.documents == 0 else ",\n")
-        out.write(dumps(task(document.text, document.source_name, document.outlet, spans)))
+        out.write(dumps(task(document, spans, clusters, user_ids)))
         stats.documents += 1
         stats.spans += len(spans)
     out.write("\n]\n")
+    if user_ids is None:
+        stats.notes.append(
+            "annotators are named in each region's meta.annotator; Label Studio assigns"
+            " every annotation to the importing user unless --ls-users maps names to user ids"
+        )
     return stats
+
+
+def write_label_config(
+    db: sqlite_utils.Database,
+    target: str | Path,
+    *,
+    protected: Sequence[Path] = (),
+    force: bool = False,
+) -> None:
+    """``--label-config FILE``: the labelling config, written as safely as an export."""
+    with atomic_text(target, protected=protected, force=force) as out:
+        out.write(labeling_config(db))

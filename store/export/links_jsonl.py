@@ -1,12 +1,15 @@
 """The links-jsonl export contract: every link suggestion and decision, one JSON object a line.
 
-``{"a": {"doc", "start", "end", "text"}, "b": {...}, "score", "status", "cluster"}``
+``{"id", "a": {"doc", "start", "end", "text", "span"}, "b": {...}, "score", "status",
+"method", "annotator", "reason", "cluster"}``
 where ``doc`` is the document's source name as imported and
 ``text == document_text[start:end]``, checked for every line while writing (a
 mismatch stops the export with the offending link id). Lines come in a fixed
 order (document names, then offsets) and are streamed, so memory does not grow
 with the number of links. ``cluster`` is the fact cluster of an accepted link
-(the id every export uses) and null for suggestions and rejections.
+(the id every export uses) and null for suggestions and rejections; ``method`` is how
+the link was made (``fuzzy``, ``manual``, ...), ``annotator`` who decided or made it
+and ``reason`` why it was rejected (``near-miss``, ...), each null when not recorded.
 """
 
 from __future__ import annotations
@@ -22,7 +25,13 @@ STATUSES = ("suggested", "accepted", "rejected")
 
 
 def _end(end: LinkEnd) -> dict[str, Any]:
-    return {"doc": end.doc, "start": end.start, "end": end.end, "text": end.text}
+    return {
+        "doc": end.doc,
+        "start": end.start,
+        "end": end.end,
+        "text": end.text,
+        "span": end.span_id,
+    }
 
 
 def write_links_jsonl(
@@ -47,10 +56,14 @@ def write_links_jsonl(
         if min_score is not None and link.status == "suggested" and (link.score or 0) < min_score:
             continue
         record = {
+            "id": link.id,
             "a": _end(checked.a),
             "b": _end(checked.b),
             "score": link.score,
             "status": link.status,
+            "method": link.method,
+            "annotator": link.annotator,
+            "reason": link.reason,
             "cluster": clusters.get(checked.a.key) if link.status == "accepted" else None,
         }
         out.write(dumps(record) + "\n")

@@ -238,20 +238,35 @@ def _marker_names(folder: Path) -> set[str] | None:
     return set(lines[1:])
 
 
+def _files_below(folder: Path) -> list[str]:
+    """Every entry below ``folder`` that is not a real folder, as a relative POSIX path."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(root)
+        # A link to a folder is listed as an entry of its own, never walked into.
+        found.extend((base / name).relative_to(folder).as_posix() for name in files)
+        found.extend(
+            (base / name).relative_to(folder).as_posix()
+            for name in dirs
+            if (base / name).is_symlink()
+        )
+    return sorted(found)
+
+
 def check_replaceable_folder(path: Path, *, force: bool) -> None:
     """Refuse to replace a folder unless it is empty or an earlier export's own."""
     if path.exists() and not path.is_dir():
         raise ClaimdeskError(f"{path}: exists and is not a folder")
     if not path.is_dir():
         return
-    present = sorted(p.name for p in path.iterdir())
-    if not present:
+    present = _files_below(path)
+    if not present and not any(path.iterdir()):
         return
     listed = _marker_names(path)
     foreign = [
         name
         for name in present
-        if name != MARKER and (listed is None or name not in listed or (path / name).is_dir())
+        if name != MARKER and (listed is None or name not in listed or (path / name).is_symlink())
     ]
     if foreign:
         shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
@@ -287,13 +302,15 @@ def atomic_folder(
     try:
         os.chmod(temp, folder_mode())
         yield temp
-        names = sorted(child.name for child in temp.iterdir())
+        names = _files_below(temp)
         (temp / MARKER).write_text(
             _MARKER_HEAD + "".join(f"{name}\n" for name in names), encoding="utf-8"
         )
-        for child in temp.iterdir():
-            with child.open("rb") as handle:
+        for name in [*names, MARKER]:
+            with (temp / name).open("rb") as handle:
                 os.fsync(handle.fileno())
+        for folder in {(temp / name).parent for name in names}:
+            _fsync_folder(folder)
         _fsync_folder(temp)
         if path.exists():
             # The folder may have gained files while the export ran.

@@ -1,20 +1,34 @@
-"""Sentence pairs for training claim matchers: ``{"a", "b", "label", "a_doc", "b_doc",
-"split", "status", "reason"}`` a line.
+"""Sentence pairs for training claim matchers: a folder with ``train.jsonl``,
+``dev.jsonl`` and ``test.jsonl``, a pair a line as ``{"sentence1", "sentence2",
+"label"}`` — the columns ``datasets.load_dataset("json", data_files=...)`` and
+sentence-transformers' trainers take with no converter (a trainer feeds every
+column to the model, so nothing else is written unless asked for).
 
-Accepted links are positives (``label`` 1); rejected links, whether rejected
-suggestions or pairs marked as near misses, are negatives (``label`` 0).
-Suggestions nobody decided are left out. The split is by connected group of
-decided links (accepted and rejected together), hashed with SHA-256 into
-train 80 % / dev 10 % / test 10 %: every fact cluster lies inside one group, so no
-fact, and no claim, appears in two splits, and the same database always gives the
-same split.
+| pair                                         | label | ``status`` (``--with-meta``) |
+|----------------------------------------------|-------|------------------------------|
+| an accepted link                             | 1     | ``accepted``                 |
+| two claims of one fact cluster, in different | 1     | ``implied``                  |
+| documents, that no link joins directly       |       |                              |
+| a rejected link (hard negative; a near miss  | 0     | ``rejected`` (+ ``reason``)  |
+| is a rejection with reason ``near-miss``)    |       |                              |
+
+Suggestions nobody decided are left out. ``--with-meta`` adds both ends'
+documents and offsets, the link id, status, reason and fact cluster.
+
+The split is by connected group of decided links (accepted and rejected
+together), hashed with SHA-256 into train 80 % / dev 10 % / test 10 %: every fact
+cluster lies inside one group, so no fact, and no claim, appears in two splits,
+and the same database always gives the same split. All three files are always
+written, an empty one when its split has no group.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import IO
+from itertools import combinations
+from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -22,7 +36,9 @@ from store.export.common import (
     ClaimKey,
     ExportOptions,
     ExportStats,
+    LinkEnd,
     ResolvedFilter,
+    cluster_id,
     dumps,
     iter_links,
 )
@@ -63,25 +79,72 @@ def split_of(root: ClaimKey) -> str:
     return next(name for limit, name in SPLITS if bucket < limit)
 
 
+def _pair(
+    a: LinkEnd, b: LinkEnd, label: int, meta: dict[str, Any], with_meta: bool
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"sentence1": a.text, "sentence2": b.text, "label": label}
+    if with_meta:
+        record |= {
+            "a_doc": a.doc,
+            "a_start": a.start,
+            "a_end": a.end,
+            "b_doc": b.doc,
+            "b_start": b.start,
+            "b_end": b.end,
+            **meta,
+        }
+    return record
+
+
 def write(
-    db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
+    db: sqlite_utils.Database, flt: ResolvedFilter, folder: Path, options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
-    groups = decision_groups(
-        (cl.a.key, cl.b.key) for cl in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids)
-    )
-    for checked in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids):
-        record = {
-            "a": checked.a.text,
-            "b": checked.b.text,
-            "label": 1 if checked.link.status == "accepted" else 0,
-            "a_doc": checked.a.doc,
-            "b_doc": checked.b.doc,
-            "split": split_of(groups[checked.a.key]),
-            "status": checked.link.status,
-            "reason": checked.link.reason,
+    decided = list(iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids))
+    groups = decision_groups((cl.a.key, cl.b.key) for cl in decided)
+    accepted = [cl for cl in decided if cl.link.status == "accepted"]
+    facts = decision_groups((cl.a.key, cl.b.key) for cl in accepted)
+    ends: dict[ClaimKey, LinkEnd] = {}
+    linked: set[frozenset[ClaimKey]] = set()
+    for checked in accepted:
+        ends.setdefault(checked.a.key, checked.a)
+        ends.setdefault(checked.b.key, checked.b)
+        linked.add(frozenset((checked.a.key, checked.b.key)))
+
+    rows: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {n: [] for _, n in SPLITS}
+
+    def add(a: LinkEnd, b: LinkEnd, label: int, meta: dict[str, Any]) -> None:
+        order = (a.doc, a.start, a.end, b.doc, b.start, b.end, meta.get("link") or "")
+        rows[split_of(groups[a.key])].append((order, _pair(a, b, label, meta, options.with_meta)))
+
+    for checked in decided:
+        link = checked.link
+        is_positive = link.status == "accepted"
+        meta = {
+            "link": link.id,
+            "status": link.status,
+            "reason": link.reason,
+            "fact": cluster_id(facts[checked.a.key]) if is_positive else None,
         }
-        out.write(dumps(record) + "\n")
-        stats.records += 1
-        stats.links += 1
+        add(checked.a, checked.b, 1 if is_positive else 0, meta)
+
+    members: dict[ClaimKey, list[ClaimKey]] = {}
+    for key, root in facts.items():
+        members.setdefault(root, []).append(key)
+    implied = 0
+    for root, claims in members.items():
+        for one, other in combinations(sorted(claims), 2):
+            if one[0] == other[0] or frozenset((one, other)) in linked:
+                continue
+            meta = {"link": None, "status": "implied", "reason": None, "fact": cluster_id(root)}
+            add(ends[one], ends[other], 1, meta)
+            implied += 1
+
+    for _, name in SPLITS:
+        lines = [dumps(record) + "\n" for _, record in sorted(rows[name], key=lambda r: r[0])]
+        (folder / f"{name}.jsonl").write_text("".join(lines), encoding="utf-8", newline="\n")
+        stats.records += len(lines)
+    stats.links = len(decided)
+    if implied:
+        stats.notes.append(f"{implied} positive pair(s) implied by fact clusters added")
     return stats

@@ -1,25 +1,46 @@
-"""A spaCy ``DocBin`` (``.spacy``): each document as a blank-pipeline ``Doc`` with all
-spans in ``doc.spans["sc"]`` and the non-overlapping longest ones in ``doc.ents``.
+"""A spaCy ``DocBin`` (``.spacy``): each document tokenised by a blank pipeline of its
+own language (``xx``, spaCy's multi-language tokenizer, when the language is unknown
+or has no spaCy tokenizer).
 
-Needs the optional extra ``claimdesk[spacy]``; without it the export stops with a
-message naming the extra. Spans are aligned to spaCy's tokens by expanding to the
-tokens they touch. A DocBin is serialised in one piece, so this format, unlike the
-others, holds the exported documents in memory.
+| in the ``Doc``                 | holds                                                  |
+|--------------------------------|--------------------------------------------------------|
+| ``doc.spans[ANNOTATOR]``       | one group per annotator (``model:NAME`` too)           |
+| ``doc.spans["sc"]``            | the gold group: the ``--gold`` annotator's spans       |
+|                                | (``gold``, what curation writes); when nobody in the   |
+|                                | export is that annotator, every person's spans, each   |
+|                                | extent and label once (models left out)                |
+| ``doc.ents``                   | the longest non-overlapping spans of ``sc``            |
+| ``span.id_``                   | claimdesk's span id                                    |
+| ``doc.user_data["claimdesk"]`` | source, sha256, language, and per span its id, exact   |
+|                                | offsets, label, annotator and note                     |
+
+spaCy spans are whole tokens. A span whose start or end falls inside a token
+(``78`` in ``78-Jährige``) is handled by ``--align``: ``expand`` (default) widens it
+to the tokens it touches, ``contract`` narrows it to the tokens inside it (dropped
+when none is), ``strict`` drops it. The export's message counts such spans per
+label and says what was done; ``user_data`` keeps the exact offsets of every span.
+Needs the optional extra ``claimdesk[spacy]``. A DocBin is serialised in one piece,
+so this format, unlike the others, holds the exported documents in memory.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import IO, Any
 
 import sqlite_utils
 
 from store.errors import ClaimdeskError
 from store.export.common import ExportOptions, ExportStats, ResolvedFilter, iter_documents
+from store.model import Span
 
 EXTRA_MESSAGE = (
     "the spacy format needs spaCy, which is not installed; install the extra:"
     " pip install 'claimdesk[spacy]'"
 )
+ALIGN_MODES = ("strict", "expand", "contract")
+MODEL_PREFIX = "model:"
+GOLD_GROUP = "sc"
 
 
 def require_spacy() -> Any:
@@ -30,6 +51,25 @@ def require_spacy() -> Any:
     return spacy
 
 
+def gold_spans(spans: list[Span], gold: str, gold_in_export: bool) -> list[Span]:
+    """The spans of the ``sc`` group for one document (see the module table)."""
+    if gold_in_export:
+        return [span for span in spans if span.annotator == gold]
+    seen: set[tuple[int, int, str]] = set()
+    chosen = []
+    for span in spans:
+        key = (span.start, span.end, span.label)
+        if span.annotator.startswith(MODEL_PREFIX) or key in seen:
+            continue
+        seen.add(key)
+        chosen.append(span)
+    return chosen
+
+
+def _counted(counter: Counter[str]) -> str:
+    return ", ".join(f"{label} {n}" for label, n in sorted(counter.items()))
+
+
 def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[bytes], options: ExportOptions
 ) -> ExportStats:
@@ -37,28 +77,91 @@ def write(
     from spacy.tokens import DocBin
     from spacy.util import filter_spans
 
+    if options.align not in ALIGN_MODES:
+        raise ClaimdeskError(f"--align {options.align}: use one of {', '.join(ALIGN_MODES)}")
     stats = ExportStats()
     pipelines: dict[str, Any] = {}
+    fallback_languages: Counter[str] = Counter()
+    off_bounds: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
+    documents = list(iter_documents(db, flt))
+    gold_in_export = any(s.annotator == options.gold for _, spans in documents for s in spans)
     docbin = DocBin(store_user_data=True)
-    for document, spans in iter_documents(db, flt):
+    for document, spans in documents:
         language = (document.language or "xx").split("-")[0].lower()
         if language not in pipelines:
             try:
                 pipelines[language] = spacy.blank(language)
             except (ImportError, KeyError, ValueError):
                 pipelines[language] = spacy.blank("xx")
+        if pipelines[language].lang == "xx" and language != "xx":
+            fallback_languages[language] += 1
         doc = pipelines[language].make_doc(document.text)
-        doc.user_data["source"] = document.source_name
-        doc.user_data["sha256"] = document.sha256
-        aligned = []
+        aligned: dict[str, Any] = {}
         for span in spans:
-            piece = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
-            if piece is not None:
-                aligned.append(piece)
-        doc.spans["sc"] = aligned
-        doc.ents = filter_spans(aligned)
+            exact = doc.char_span(span.start, span.end, label=span.label, span_id=span.id)
+            piece = exact
+            if exact is None:
+                off_bounds[span.label] += 1
+                if options.align != "strict":
+                    piece = doc.char_span(
+                        span.start,
+                        span.end,
+                        label=span.label,
+                        alignment_mode=options.align,
+                        span_id=span.id,
+                    )
+            if piece is None:
+                dropped[span.label] += 1
+                continue
+            aligned[span.id] = piece
+        groups: dict[str, list[Any]] = {}
+        for span in spans:
+            if span.id in aligned:
+                groups.setdefault(span.annotator, []).append(aligned[span.id])
+        for annotator, group in groups.items():
+            doc.spans[annotator] = group
+        gold = [
+            aligned[s.id]
+            for s in gold_spans(spans, options.gold, gold_in_export)
+            if s.id in aligned
+        ]
+        doc.spans[GOLD_GROUP] = gold
+        doc.ents = filter_spans(gold)
+        doc.user_data["claimdesk"] = {
+            "source": document.source_name,
+            "sha256": document.sha256,
+            "language": document.language,
+            "spans": [[s.id, s.start, s.end, s.label, s.annotator, s.note] for s in spans],
+        }
         docbin.add(doc)
         stats.documents += 1
         stats.spans += len(aligned)
     out.write(docbin.to_bytes())
+    if off_bounds:
+        done = {
+            "expand": "widened to the tokens they touch",
+            "contract": "narrowed to the tokens inside them",
+            "strict": "left out",
+        }[options.align]
+        stats.notes.append(
+            f"{sum(off_bounds.values())} span(s) not on token bounds ({_counted(off_bounds)}):"
+            f" {done} (--align {options.align}); exact offsets are in user_data"
+        )
+    if dropped:
+        stats.notes.append(
+            f"{sum(dropped.values())} span(s) left out for want of whole tokens"
+            f" ({_counted(dropped)})"
+        )
+    source = (
+        f"the {options.gold!r} annotator's spans"
+        if gold_in_export
+        else (f"every person's spans (no {options.gold!r} annotator in the export)")
+    )
+    stats.notes.append(f"span group 'sc' and doc.ents hold {source}")
+    if fallback_languages:
+        stats.notes.append(
+            f"no spaCy tokenizer for {', '.join(sorted(fallback_languages))}:"
+            " tokenised with the multi-language 'xx' tokenizer"
+        )
     return stats

@@ -5,15 +5,31 @@ start and end, as the model defines positions).
 
 The target ``source`` is the article's URL when known, else ``urn:sha256:`` of the
 stored text, which names that exact text wherever it is stored.
+
+Ids (the model says an Annotation, a Collection and a Page MUST have an IRI):
+an annotation is ``urn:claimdesk:span:ID`` with the span id percent-encoded (ids
+from imported files may hold spaces or ``#``); the collection is
+``urn:claimdesk:collection:HASH``, where HASH digests the selection (the filter and
+the exported documents' hashes), so the same export gets the same id; its one page
+is the collection id with ``:page1``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import IO, Any
+from urllib.parse import quote
 
 import sqlite_utils
 
-from store.export.common import ExportOptions, ExportStats, ResolvedFilter, dumps, iter_documents
+from store.export.common import (
+    ExportOptions,
+    ExportStats,
+    ResolvedFilter,
+    document_query,
+    dumps,
+    iter_documents,
+)
 from store.model import Document, Span
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -22,6 +38,19 @@ CONTEXT_CHARS = 32
 
 def source_of(document: Document) -> str:
     return document.url or f"urn:sha256:{document.sha256}"
+
+
+def span_iri(span_id: str) -> str:
+    """A valid IRI for any span id: everything outside unreserved characters is escaped."""
+    return "urn:claimdesk:span:" + quote(span_id, safe="")
+
+
+def collection_iri(db: sqlite_utils.Database, flt: ResolvedFilter) -> str:
+    digest = hashlib.sha256(repr(flt).encode())
+    sql, params = document_query(flt)
+    for (sha,) in db.conn.execute(f"SELECT sha256 FROM ({sql})", params):
+        digest.update(sha.encode())
+    return f"urn:claimdesk:collection:{digest.hexdigest()[:16]}"
 
 
 def annotation(document: Document, span: Span) -> dict[str, Any]:
@@ -33,7 +62,7 @@ def annotation(document: Document, span: Span) -> dict[str, Any]:
     software = span.annotator.startswith("model:")
     return {
         "@context": CONTEXT,
-        "id": f"urn:claimdesk:span:{span.id}",
+        "id": span_iri(span.id),
         "type": "Annotation",
         "motivation": "tagging",
         "creator": {"type": "Software" if software else "Person", "name": span.annotator},
@@ -59,12 +88,15 @@ def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
+    collection = collection_iri(db, flt)
     out.write(
         "{\n"
         f'"@context": {dumps(CONTEXT)},\n'
+        f'"id": {dumps(collection)},\n'
         '"type": "AnnotationCollection",\n'
         '"label": "claimdesk spans",\n'
-        '"first": {"type": "AnnotationPage", "items": ['
+        f'"first": {{"id": {dumps(collection + ":page1")}, "type": "AnnotationPage",'
+        f' "partOf": {dumps(collection)}, "startIndex": 0, "items": ['
     )
     for document, spans in iter_documents(db, flt):
         for span in spans:

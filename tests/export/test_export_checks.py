@@ -78,12 +78,12 @@ def test_failed_brat_export_keeps_previous_folder(
 ) -> None:
     target = tmp_path / "brat"
     export(fixed_db, "brat", target)
-    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    before = {str(p): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     fixed_db.execute("DELETE FROM spans WHERE id = 's01'")
     monkeypatch.setattr(brat, "iter_documents", _fail_after_first(brat.iter_documents))
     with pytest.raises(RuntimeError, match="disk gone"):
         export(fixed_db, "brat", target, force=True)
-    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert {str(p): p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["brat"]
 
 
@@ -96,7 +96,8 @@ def test_brat_replaces_an_earlier_export_but_not_a_foreign_folder(
     with pytest.raises(ClaimdeskError, match="use --force"):
         export(fixed_db, "brat", target)
     export(fixed_db, "brat", target, force=True)
-    assert "T1\tCLAIM 0 44" not in (target / "a-tagesblatt.ann").read_text(encoding="utf-8")
+    alice = (target / "alice" / "a-tagesblatt.ann").read_text(encoding="utf-8")
+    assert "T1\tCLAIM 0 44" not in alice
     assert [p.name for p in tmp_path.iterdir()] == ["brat"]
     (target / "thesis.docx").write_bytes(b"precious")
     with pytest.raises(ClaimdeskError, match="holds files claimdesk did not write"):
@@ -110,6 +111,15 @@ def test_spacy_without_the_extra_names_it(
     monkeypatch.setitem(sys.modules, "spacy", None)
     with pytest.raises(ClaimdeskError, match=r"claimdesk\[spacy\]"):
         export(fixed_db, "spacy", tmp_path / "out.spacy")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_xmi_without_the_extra_names_it(
+    fixed_db: sqlite_utils.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "cassis", None)
+    with pytest.raises(ClaimdeskError, match=r"claimdesk\[xmi\]"):
+        export(fixed_db, "xmi", tmp_path / "xmi")
     assert list(tmp_path.iterdir()) == []
 
 

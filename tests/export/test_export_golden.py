@@ -29,8 +29,8 @@ CASES = [
     ("w3c.jsonld", "w3c", ExportOptions()),
     ("csv.csv", "csv", ExportOptions()),
     ("csv-safe.csv", "csv", ExportOptions(csv_safe=True)),
+    ("csv-excel.csv", "csv", ExportOptions(excel=True)),
     ("links.jsonl", "links-jsonl", ExportOptions()),
-    ("pairs.jsonl", "pairs", ExportOptions()),
     ("markdown.md", "markdown", ExportOptions()),
 ]
 
@@ -56,33 +56,33 @@ def test_format_matches_golden(
     _compare(target, GOLDEN / golden)
 
 
-def test_brat_matches_golden(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
-    target = tmp_path / "brat"
-    export(fixed_db, "brat", target)
-    produced = sorted(p.name for p in target.iterdir() if p.name != MARKER)
-    if UPDATE:
-        shutil.rmtree(GOLDEN / "brat", ignore_errors=True)
-    for name in produced:
-        _compare(target / name, GOLDEN / "brat" / name)
-    assert produced == sorted(p.name for p in (GOLDEN / "brat").iterdir())
+FOLDER_CASES = [
+    ("brat", "brat", ExportOptions()),
+    ("pairs", "pairs", ExportOptions()),
+    ("pairs-meta", "pairs", ExportOptions(with_meta=True)),
+]
 
 
 @pytest.mark.parametrize(
-    "name", ["jsonl", "doccano", "conll", "label-studio", "w3c", "csv", "pairs", "markdown"]
+    ("golden", "name", "options"), FOLDER_CASES, ids=[c[0] for c in FOLDER_CASES]
 )
-def test_same_database_gives_same_bytes(
-    fixed_db: sqlite_utils.Database, tmp_path: Path, name: str
+def test_folder_format_matches_golden(
+    fixed_db: sqlite_utils.Database,
+    tmp_path: Path,
+    golden: str,
+    name: str,
+    options: ExportOptions,
 ) -> None:
-    first, second = tmp_path / "one", tmp_path / "two"
-    export(fixed_db, name, first)
-    export(fixed_db, name, second)
-    assert first.read_bytes() == second.read_bytes()
-    assert b"\r\n" not in first.read_bytes() or name == "csv"
-
-
-def test_brat_twice_gives_same_files(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
-    export(fixed_db, "brat", tmp_path / "one")
-    export(fixed_db, "brat", tmp_path / "two")
-    one = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
-    two = {p.name: p.read_bytes() for p in (tmp_path / "two").iterdir()}
-    assert one == two
+    target = tmp_path / golden
+    export(fixed_db, name, target, ExportFilter(), options)
+    produced = sorted(
+        str(p.relative_to(target)) for p in target.rglob("*") if p.is_file() and p.name != MARKER
+    )
+    if UPDATE:
+        shutil.rmtree(GOLDEN / golden, ignore_errors=True)
+    for file_name in produced:
+        _compare(target / file_name, GOLDEN / golden / file_name)
+    expected = GOLDEN / golden
+    assert produced == sorted(
+        str(p.relative_to(expected)) for p in expected.rglob("*") if p.is_file()
+    )

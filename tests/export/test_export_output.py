@@ -12,6 +12,7 @@ import pytest
 import sqlite_utils
 
 from claimdesk.cli import main
+from store.changelog import user_action
 from store.db import connect, write
 from store.documents import insert_document
 from store.errors import ClaimdeskError
@@ -19,6 +20,7 @@ from store.export import export
 from store.export import output as export_output
 from store.export.output import MARKER, short_file_stem
 from store.formats import ParsedArticle
+from store.spans import create_span
 
 
 def _hidden_leftovers(folder: Path) -> list[str]:
@@ -112,7 +114,9 @@ def test_brat_replaces_its_own_folder_with_force_but_not_files_added_to_it(
     target = tmp_path / "brat"
     export(fixed_db, "brat", target)
     listed = (target / MARKER).read_text(encoding="utf-8").splitlines()[1:]
-    assert sorted(listed) == sorted(p.name for p in target.iterdir() if p.name != MARKER)
+    written = [p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()]
+    assert sorted(listed) == sorted(name for name in written if name != MARKER)
+    assert any("/" in name for name in listed)  # the per-annotator folders' files
     export(fixed_db, "brat", target, force=True)
     (target / "mine.txt").write_text("added by hand", encoding="utf-8")
     with pytest.raises(ClaimdeskError, match=r"did not write \(mine.txt\)"):
@@ -164,21 +168,29 @@ def test_exports_follow_the_umask(fixed_db: sqlite_utils.Database, tmp_path: Pat
         os.umask(old)
     assert (tmp_path / "a.jsonl").stat().st_mode & 0o777 == 0o664
     assert (tmp_path / "brat").stat().st_mode & 0o777 == 0o775
-    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "brat").iterdir()} == {0o664}
+    below = list((tmp_path / "brat").rglob("*"))
+    assert {p.stat().st_mode & 0o777 for p in below if p.is_file()} == {0o664}
+    assert {p.stat().st_mode & 0o777 for p in below if p.is_dir()} == {0o775}
 
 
 def test_very_long_source_names_get_short_stable_file_names(tmp_path: Path) -> None:
     db = connect(":memory:")
     long_names = ["ä" * 5000 + ".txt", "ä" * 5000 + "b.txt"]
     with write(db):
-        for number, name in enumerate(long_names):
+        docs = [
             insert_document(db, ParsedArticle(name, f"Text number {number}.", outlet="o"))
+            for number, name in enumerate(long_names)
+        ]
+    with user_action(db, "alice", "long names") as action:
+        for doc in docs:
+            assert doc is not None
+            create_span(action, doc, 0, 4, "CLAIM", annotator="alice")
     export(db, "brat", tmp_path / "brat")
-    names = sorted(p.name for p in (tmp_path / "brat").iterdir())
-    assert len(names) == 6  # two .txt, two .ann, annotation.conf, the marker
+    names = sorted(p.name for p in (tmp_path / "brat" / "alice").iterdir())
+    assert len(names) == 4  # two .txt, two .ann
     assert all(len(name.encode("utf-8")) <= 255 for name in names)
     export(db, "brat", tmp_path / "again")
-    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == names
+    assert sorted(p.name for p in (tmp_path / "again" / "alice").iterdir()) == names
     db.close()
 
 

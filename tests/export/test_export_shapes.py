@@ -14,6 +14,8 @@ from store.db import connect, write
 from store.documents import insert_document
 from store.export import export
 from store.export.brat import fragments
+from store.export.common import ExportOptions
+from store.export.output import MARKER
 from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
 from store.spans import create_span
@@ -40,7 +42,13 @@ def test_label_studio_puts_model_spans_in_predictions(
     tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     predictions = [p for t in tasks for p in t.get("predictions", [])]
     assert {p["model_version"] for p in predictions} == {"ner"}
-    people = {a["completed_by"] for t in tasks for a in t["annotations"]}
+    people = {
+        r["meta"]["annotator"]
+        for t in tasks
+        for a in t["annotations"]
+        for r in a["result"]
+        if r["type"] == "labels"
+    }
     assert people == {"alice", "bob"}
 
 
@@ -49,10 +57,28 @@ def test_brat_shape_and_multiline_fragments(
 ) -> None:
     export(fixed_db, "brat", tmp_path / "brat")
     assert validate_brat_folder(tmp_path / "brat") == 9
-    ann = (tmp_path / "brat" / "a-tagesblatt.ann").read_text(encoding="utf-8")
-    assert "T4\tEVENT 36 44;45 62\t3. Juni. Der Bürgermeister\n" in ann
-    assert "#1\tAnnotatorNotes T3\t=1+1 looks odd second line\n" in ann
-    assert "*\tSAME_FACT T1 T3\n" in ann
+    assert sorted(p.name for p in (tmp_path / "brat").iterdir() if p.name != MARKER) == [
+        "alice",
+        "annotation.conf",
+        "bob",
+        "links.tsv",
+        "model_ner",
+    ]
+    alice = (tmp_path / "brat" / "alice" / "a-tagesblatt.ann").read_text(encoding="utf-8")
+    bob = (tmp_path / "brat" / "bob" / "a-tagesblatt.ann").read_text(encoding="utf-8")
+    assert "T1\tEVENT 36 44;45 62\t3. Juni. Der Bürgermeister\n" in bob
+    assert "#1\tAnnotatorNotes T2\t=1+1 looks odd second line\n" in alice
+    assert "R1\tSAME_FACT Arg1:T1 Arg2:T2\n" in alice
+    assert "*" not in alice + bob
+    links = (tmp_path / "brat" / "links.tsv").read_text(encoding="utf-8").splitlines()
+    assert links[1].split("\t")[:5] == [
+        "l1",
+        "accepted",
+        links[2].split("\t")[2],
+        "a-tagesblatt.txt",
+        "a-tagesblatt",
+    ]
+    assert len(links) == 5
 
 
 def test_fragments_split_at_every_line_break() -> None:
@@ -118,12 +144,24 @@ def test_links_jsonl_follows_the_linking_contract(
     records = [json.loads(line) for line in (tmp_path / "links.jsonl").open(encoding="utf-8")]
     assert [r["status"] for r in records] == ["accepted", "accepted", "rejected", "suggested"]
     for record in records:
-        assert set(record) == {"a", "b", "score", "status", "cluster"}
+        assert set(record) == {
+            "id",
+            "a",
+            "b",
+            "score",
+            "status",
+            "method",
+            "annotator",
+            "reason",
+            "cluster",
+        }
         for side in (record["a"], record["b"]):
-            assert set(side) == {"doc", "start", "end", "text"}
+            assert set(side) == {"doc", "start", "end", "text", "span"}
             assert texts[side["doc"]][side["start"] : side["end"]] == side["text"]
         assert (record["cluster"] is not None) == (record["status"] == "accepted")
     assert records[0]["cluster"] == records[1]["cluster"]
+    assert [r["id"] for r in records] == ["l1", "l2", "l3", "l4"]
+    assert records[2]["reason"] == "near-miss"
 
 
 def test_pairs_split_keeps_each_group_in_one_split(tmp_path: Path) -> None:
@@ -160,15 +198,91 @@ def test_pairs_split_keeps_each_group_in_one_split(tmp_path: Path) -> None:
             " VALUES (?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
             rows,
         )
-    export(db, "pairs", tmp_path / "pairs.jsonl")
-    records = [json.loads(line) for line in (tmp_path / "pairs.jsonl").open(encoding="utf-8")]
+    export(db, "pairs", tmp_path / "pairs", options=ExportOptions(with_meta=True))
+    records = [
+        {**json.loads(line), "split": split}
+        for split in ("train", "dev", "test")
+        for line in (tmp_path / "pairs" / f"{split}.jsonl").open(encoding="utf-8")
+    ]
     assert len(records) == 30
     assert {r["label"] for r in records} == {0, 1}
     assert len({r["split"] for r in records}) > 1
     split_of_claim: dict[str, str] = {}
     for record in records:
-        for text in (record["a"], record["b"]):
+        for text in (record["sentence1"], record["sentence2"]):
             assert split_of_claim.setdefault(text, record["split"]) == record["split"]
     groups = decision_groups([(("x", 0, 1), ("y", 0, 1)), (("y", 0, 1), ("z", 0, 1))])
     assert set(groups.values()) == {("x", 0, 1)}
     assert split_of(("x", 0, 1)) in {"train", "dev", "test"}
+
+
+def test_excel_csv_has_a_bom_and_safe_cells(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import csv
+
+    export(fixed_db, "csv", tmp_path / "x.csv", options=ExportOptions(excel=True))
+    raw = (tmp_path / "x.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with (tmp_path / "x.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "doc"
+    assert "Bürgermeister" in raw.decode("utf-8-sig")
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    assert "'=1+1 looks odd\nsecond line" in cells
+
+
+def test_doccano_counts_overlaps_and_no_overlap_keeps_the_longest(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import itertools
+    import json
+
+    stats = export(fixed_db, "doccano", tmp_path / "d.jsonl")
+    # s01, s02, s05 and s03 in the first document; s06 and s07 in the second.
+    assert "6 span(s) overlap another" in " ".join(stats.notes)
+    assert "Allow overlapping spans" in " ".join(stats.notes)
+    stats = export(
+        fixed_db, "doccano", tmp_path / "n.jsonl", options=ExportOptions(no_overlap=True)
+    )
+    assert "--no-overlap: 4 overlapping span(s) left out" in " ".join(stats.notes)
+    records = [json.loads(line) for line in (tmp_path / "n.jsonl").open(encoding="utf-8")]
+    for record in records:
+        spans = sorted(record["label"])
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+        assert len(record["meta"]["annotators"]) == len(record["label"])
+    assert [s[2] for s in records[0]["label"]] == ["CLAIM", "QUOTE"]
+    assert records[0]["meta"]["span_ids"] == ["s01", "s04"]
+
+
+def test_doccano_relations_shape_joins_claims_of_one_fact(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    import json
+
+    from store.annotations_import import import_annotations
+    from tests.export.conftest import build_fixed_db
+
+    export(fixed_db, "doccano", tmp_path / "r.jsonl", options=ExportOptions(relations=True))
+    records = [json.loads(line) for line in (tmp_path / "r.jsonl").open(encoding="utf-8")]
+    first = records[0]
+    assert "label" not in first
+    by_id = {e["id"]: e for e in first["entities"]}
+    assert len(by_id) == 5
+    for entity in first["entities"]:
+        assert set(entity) == {"id", "label", "start_offset", "end_offset"}
+    (relation,) = first["relations"]
+    ends = {
+        (by_id[relation[k]]["start_offset"], by_id[relation[k]]["end_offset"])
+        for k in ("from_id", "to_id")
+    }
+    assert ends == {(0, 44), (17, 32)}
+    assert relation["type"] == "SAME_FACT"
+    # The same file reads back through import-annotations' doccano reader.
+    other = connect(":memory:")
+    build_fixed_db(other)
+    other.execute("DELETE FROM spans")
+    report = import_annotations(other, tmp_path / "r.jsonl", importer="carol")
+    assert (report.added, report.refused) == (9, [])
+    other.close()

@@ -35,6 +35,12 @@ def validate_doccano(lines: list[str]) -> int:
 
 
 def _validate_ls_result(result: list[dict[str, Any]], text: str) -> int:
+    ids = {region["id"] for region in result if region["type"] != "relation"}
+    relations = [region for region in result if region["type"] == "relation"]
+    for relation in relations:
+        assert {relation["from_id"], relation["to_id"]} <= ids, relation
+        assert relation["direction"] in ("left", "right", "bi")
+    result = [region for region in result if region["type"] != "relation"]
     for region in result:
         assert set(region) <= {"id", "from_name", "to_name", "type", "value", "meta"}, region
         assert isinstance(region["id"], str)
@@ -57,7 +63,8 @@ def validate_label_studio(content: str) -> int:
     assert isinstance(tasks, list)
     count = 0
     for task in tasks:
-        assert set(task) <= {"data", "annotations", "predictions"}, task.keys()
+        assert set(task) <= {"id", "data", "annotations", "predictions"}, task.keys()
+        assert isinstance(task["id"], int)
         text = task["data"]["text"]
         assert isinstance(text, str)
         for annotation in task["annotations"]:
@@ -78,8 +85,8 @@ def validate_brat_folder(folder: Path) -> int:
     ``.txt`` beside it as brat reads it (UTF-8, universal newlines, code points)."""
     entities = _conf_entities((folder / "annotation.conf").read_text(encoding="utf-8"))
     count = 0
-    for ann in sorted(folder.glob("*.ann")):
-        with (folder / (ann.stem + ".txt")).open(encoding="utf-8", newline=None) as handle:
+    for ann in sorted(folder.rglob("*.ann")):
+        with ann.with_suffix(".txt").open(encoding="utf-8", newline=None) as handle:
             text = handle.read()
         ids: set[str] = set()
         for line in ann.read_text(encoding="utf-8").split("\n")[:-1]:

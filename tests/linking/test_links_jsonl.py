@@ -49,7 +49,17 @@ def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database)
     assert len(records) == db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
     texts = dict(db.conn.execute("SELECT source_name, text FROM documents").fetchall())
     for record in records:
-        assert set(record) == {"a", "b", "score", "status", "cluster"}
+        assert set(record) == {
+            "id",
+            "a",
+            "b",
+            "score",
+            "status",
+            "method",
+            "annotator",
+            "reason",
+            "cluster",
+        }
         for side in ("a", "b"):
             end = record[side]
             assert isinstance(end, dict)
@@ -62,6 +72,8 @@ def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database)
     assert len(accepted_lines) == 1
     assert accepted_lines[0]["a"]["doc"] in ("tagesblatt.txt", "kurier.txt")  # type: ignore[index]
     assert accepted.status == "accepted"
+    (manual_line,) = [r for r in records if r["id"] == manual.id]
+    assert (manual_line["method"], manual_line["annotator"]) == ("manual", "alice")
     # Deterministic: the same database gives the same bytes.
     assert _records(db) == records
 

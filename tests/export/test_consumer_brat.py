@@ -1,0 +1,92 @@
+"""The brat export read by pybrat and bratly (``claimdesk[consumers]``): every folder
+parses, spans keep their offsets and labels, two annotators marking the same words
+do not break the reader, and relations between claims of one fact survive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from store.changelog import user_action
+from store.export import export
+from store.spans import create_span
+from tests.export.conftest import MORNING_POST
+
+pybrat = pytest.importorskip("pybrat.parser")
+bratly = pytest.importorskip("bratly.annotation_types")
+
+
+def _same_words_by_carol(db: sqlite_utils.Database) -> None:
+    """carol marks exactly alice's first sentence: the duplicate that broke pybrat."""
+    with user_action(db, "carol", "duplicate") as action:
+        create_span(action, 1, 0, 44, "CLAIM", span_id="c01", annotator="carol")
+
+
+def test_pybrat_parses_every_annotator_folder(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    _same_words_by_carol(fixed_db)
+    export(fixed_db, "brat", tmp_path / "brat")
+    examples = pybrat.BratParser(error="raise").parse(str(tmp_path / "brat"))
+    texts = dict(fixed_db.conn.execute("SELECT source_name, text FROM documents"))
+    by_id = {example.id: example for example in examples}
+    # Four annotators (alice, bob, carol, model:ner) × three documents.
+    assert len(examples) == 12
+    found = set()
+    for key, example in by_id.items():
+        annotator, base = key.split("/")
+        source = next(name for name in texts if name.rsplit(".", 1)[0] == base)
+        for entity in example.entities:
+            pieces = [texts[source][s.start : s.end] for s in entity.spans]
+            assert " ".join(pieces) == entity.mention
+            found.add((annotator, source, entity.spans[0].start, entity.spans[-1].end, entity.type))
+    assert ("carol", "a-tagesblatt.txt", 0, 44, "CLAIM") in found
+    assert ("alice", "a-tagesblatt.txt", 0, 44, "CLAIM") in found
+    s08 = MORNING_POST.index("Cafe\u0301 owners")
+    s08_end = s08 + len("Cafe\u0301 owners 👩\u200d👩\u200d👧")
+    assert ("model_ner", "b-morning-post.md", s08, s08_end, "SOURCE") in found
+    assert len(found) == 10
+    relations = by_id["alice/a-tagesblatt"].relations
+    assert [(r.type, r.arg1.mention, r.arg2.mention) for r in relations] == [
+        ("SAME_FACT", "Die Stadt meldet 11.000 Besucher am 3. Juni.", "11.000 Besucher")
+    ]
+
+
+def test_bratly_reads_every_line(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    export(fixed_db, "brat", tmp_path / "brat")
+    count = 0
+    for ann in sorted((tmp_path / "brat").rglob("*.ann")):
+        entities: dict[str, object] = {}
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            if line.startswith("T"):
+                entity = bratly.EntityAnnotation.from_line(line)
+                entities[entity.id] = entity
+                count += 1
+            elif line.startswith("R"):
+                bratly.RelationAnnotation.from_line(line, entities)
+            else:
+                bratly.NoteAnnotation.from_line(line, entities)
+    assert count == 9
+
+
+def test_documents_without_any_span_are_reported_not_lost_silently(tmp_path: Path) -> None:
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+    from store.labels import ensure_default_labels
+
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("a.txt", "Nothing marked."))
+    stats = export(db, "brat", tmp_path / "brat")
+    assert stats.documents == 0
+    assert "1 document(s) not written" in " ".join(stats.notes)
+    assert sorted(p.name for p in (tmp_path / "brat").iterdir()) == [
+        "annotation.conf",
+        "links.tsv",
+    ]
+    assert pybrat.BratParser(error="raise").parse(str(tmp_path / "brat")) == []
+    db.close()

@@ -1,0 +1,117 @@
+"""The pairs export loaded by Hugging Face ``datasets`` as its users load it
+(``claimdesk[consumers]``): three splits, the three columns sentence-transformers'
+trainers take, positives implied by fact clusters, no claim in two splits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from store.db import connect, write
+from store.documents import insert_document
+from store.export import export
+from store.export.common import ExportOptions
+from store.formats import ParsedArticle
+from store.labels import ensure_default_labels
+
+datasets = pytest.importorskip("datasets")
+
+GROUPS = 30
+
+
+def _chains_db() -> sqlite_utils.Database:
+    """Thirty facts, each reported by three outlets: a–b and b–c accepted (so a–c is
+    implied), and a rejected near miss from c to a fourth outlet."""
+    db = connect(":memory:")
+    rows = []
+    with write(db):
+        ensure_default_labels(db)
+        for group in range(GROUPS):
+            for outlet in "abcd":
+                insert_document(
+                    db,
+                    ParsedArticle(f"g{group:02}-{outlet}.txt", f"Fact {group} told by {outlet}."),
+                )
+        for group in range(GROUPS):
+            first = group * 4 + 1
+            for offset_a, offset_b, status in (
+                (0, 1, "accepted"),
+                (1, 2, "accepted"),
+                (2, 3, "rejected"),
+            ):
+                a_doc, b_doc = first + offset_a, first + offset_b
+                a_text = f"Fact {group} told by {'abcd'[offset_a]}."
+                b_text = f"Fact {group} told by {'abcd'[offset_b]}."
+                rows.append(
+                    (
+                        f"l{group}-{offset_a}",
+                        a_doc,
+                        0,
+                        len(a_text),
+                        a_text,
+                        b_doc,
+                        0,
+                        len(b_text),
+                        b_text,
+                        status,
+                        "near-miss" if status == "rejected" else None,
+                    )
+                )
+        db.conn.executemany(
+            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+            " b_quote, status, reason, method, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
+            rows,
+        )
+    return db
+
+
+def _load(folder: Path) -> dict[str, object]:
+    files = {
+        split: str(folder / f"{split}.jsonl")
+        for split in ("train", "dev", "test")
+        if (folder / f"{split}.jsonl").stat().st_size
+    }
+    return dict(datasets.load_dataset("json", data_files=files, cache_dir=str(folder.parent / "c")))
+
+
+def test_pairs_load_as_a_dataset_with_three_columns(tmp_path: Path) -> None:
+    db = _chains_db()
+    stats = export(db, "pairs", tmp_path / "pairs")
+    loaded = _load(tmp_path / "pairs")
+    assert len(loaded) >= 2
+    rows = []
+    for split, data in loaded.items():
+        assert data.column_names == ["sentence1", "sentence2", "label"]  # type: ignore[attr-defined]
+        rows += [(split, row) for row in data]  # type: ignore[attr-defined]
+    # Per fact: two accepted, one implied (a–c), one rejected.
+    assert len(rows) == GROUPS * 4 == stats.records
+    assert sum(row["label"] for _, row in rows) == GROUPS * 3
+    implied = {(f"Fact {g} told by a.", f"Fact {g} told by c.") for g in range(GROUPS)}
+    assert implied <= {(row["sentence1"], row["sentence2"]) for _, row in rows}
+    seen: dict[str, str] = {}
+    for split, row in rows:
+        for text in (row["sentence1"], row["sentence2"]):
+            assert seen.setdefault(text, split) == split, f"{text} in two splits"
+    assert "implied by fact clusters" in " ".join(stats.notes)
+    db.close()
+
+
+def test_with_meta_adds_the_rest(tmp_path: Path) -> None:
+    db = _chains_db()
+    export(db, "pairs", tmp_path / "pairs", options=ExportOptions(with_meta=True))
+    loaded = _load(tmp_path / "pairs")
+    data = next(iter(loaded.values()))
+    assert data.column_names[:3] == ["sentence1", "sentence2", "label"]  # type: ignore[attr-defined]
+    statuses = {row["status"] for split in loaded.values() for row in split}  # type: ignore[attr-defined]
+    assert statuses == {"accepted", "implied", "rejected"}
+    rejected = [
+        row
+        for split in loaded.values()
+        for row in split
+        if row["status"] == "rejected"  # type: ignore[attr-defined]
+    ]
+    assert {row["reason"] for row in rejected} == {"near-miss"}
+    db.close()

@@ -1,0 +1,92 @@
+"""The spacy export loaded by spaCy itself (``claimdesk[consumers]``): span groups per
+annotator plus the gold group, span ids and notes kept, each document in its own
+language, and every span off token bounds counted per label in the message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from store.changelog import user_action
+from store.db import write
+from store.documents import insert_document
+from store.export import export
+from store.export.common import ExportOptions, ExportStats
+from store.formats import ParsedArticle
+from store.spans import create_span
+
+spacy = pytest.importorskip("spacy")
+from spacy.tokens import DocBin  # noqa: E402
+
+AGED = "Die 78-Jährige sagte es."
+
+
+def _with_off_bounds_span(db: sqlite_utils.Database) -> None:
+    """``78`` inside the token ``78-Jährige``, and ``Die`` by the curator ``gold``."""
+    with write(db):
+        doc_id = insert_document(db, ParsedArticle("d-aged.txt", AGED, language="de"))
+    assert doc_id is not None
+    with user_action(db, "alice", "aged") as action:
+        create_span(action, doc_id, 4, 6, "FIGURE", quote="78", span_id="x1", annotator="alice")
+        create_span(action, doc_id, 0, 3, "SOURCE", quote="Die", span_id="x2", annotator="gold")
+
+
+def _docs(
+    db: sqlite_utils.Database, path: Path, options: ExportOptions
+) -> tuple[list, ExportStats]:
+    stats = export(db, "spacy", path, options=options)
+    docbin = DocBin().from_bytes(path.read_bytes())
+    return list(docbin.get_docs(spacy.blank("xx").vocab)), stats
+
+
+def test_groups_ids_and_languages(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    docs, stats = _docs(fixed_db, tmp_path / "out.spacy", ExportOptions())
+    by_source = {doc.user_data["claimdesk"]["source"]: doc for doc in docs}
+    tagesblatt = by_source["a-tagesblatt.txt"]
+    assert set(tagesblatt.spans) == {"alice", "bob", "model:ner", "sc"}
+    assert [s.id_ for s in tagesblatt.spans["alice"]] == ["s01", "s02"]
+    assert [s.id_ for s in tagesblatt.spans["model:ner"]] == ["s05"]
+    # No "gold" annotator here: sc holds every person's spans, not the model's.
+    assert sorted(s.id_ for s in tagesblatt.spans["sc"]) == ["s01", "s02", "s03", "s04"]
+    assert "every person's spans" in " ".join(stats.notes)
+    spans = {row[0]: row for row in tagesblatt.user_data["claimdesk"]["spans"]}
+    assert list(spans["s02"][4:]) == ["alice", "=1+1 looks odd\nsecond line"]
+    post = by_source["b-morning-post.md"]
+    assert post.user_data["claimdesk"]["language"] == "en"
+    assert [t.text for t in post] == [t.text for t in spacy.blank("en")(post.text)]
+    assert stats.spans == 9
+
+
+@pytest.mark.parametrize(
+    ("align", "kept", "note"),
+    [
+        ("expand", "78-Jährige", "1 span(s) not on token bounds (FIGURE 1): widened"),
+        ("contract", None, "1 span(s) left out for want of whole tokens (FIGURE 1)"),
+        ("strict", None, "1 span(s) not on token bounds (FIGURE 1): left out"),
+    ],
+)
+def test_off_bounds_spans_are_counted_and_aligned(
+    fixed_db: sqlite_utils.Database, tmp_path: Path, align: str, kept: str | None, note: str
+) -> None:
+    _with_off_bounds_span(fixed_db)
+    docs, stats = _docs(fixed_db, tmp_path / "out.spacy", ExportOptions(align=align))
+    aged = next(d for d in docs if d.user_data["claimdesk"]["source"] == "d-aged.txt")
+    alice = [s.text for s in aged.spans.get("alice", [])]
+    assert alice == ([kept] if kept else [])
+    assert note in " ".join(stats.notes)
+    # The exact offsets stay in user_data whatever was done to the spaCy span.
+    exact = [list(row) for row in aged.user_data["claimdesk"]["spans"]]
+    assert ["x1", 4, 6, "FIGURE", "alice", None] in exact
+
+
+def test_gold_annotator_fills_sc_and_ents(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    _with_off_bounds_span(fixed_db)
+    docs, stats = _docs(fixed_db, tmp_path / "out.spacy", ExportOptions())
+    aged = next(d for d in docs if d.user_data["claimdesk"]["source"] == "d-aged.txt")
+    assert [s.text for s in aged.spans["sc"]] == ["Die"]
+    assert [(e.text, e.label_) for e in aged.ents] == [("Die", "SOURCE")]
+    tagesblatt = next(d for d in docs if d.user_data["claimdesk"]["source"] == "a-tagesblatt.txt")
+    assert list(tagesblatt.spans["sc"]) == []
+    assert "'gold' annotator's spans" in " ".join(stats.notes)

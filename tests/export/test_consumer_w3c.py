@@ -1,0 +1,71 @@
+"""The w3c export read by pyld, the JSON-LD processor (``claimdesk[consumers]``): it
+expands with the W3C context (vendored in ``data/``, no network), the collection,
+its page and every annotation have an IRI, and ``to_rdf`` takes ids from imported
+files that hold spaces and ``#``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from store.changelog import user_action
+from store.export import export
+from store.spans import create_span
+
+jsonld = pytest.importorskip("pyld.jsonld")
+
+CONTEXT_FILE = Path(__file__).parent / "data" / "anno.jsonld"
+CONTEXT_URL = "http://www.w3.org/ns/anno.jsonld"
+OA = "http://www.w3.org/ns/oa#"
+AS = "http://www.w3.org/ns/activitystreams#"
+
+
+def _offline_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    assert url == CONTEXT_URL, f"the test may not fetch {url}"
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": json.loads(CONTEXT_FILE.read_text(encoding="utf-8")),
+    }
+
+
+def _rdf(db: sqlite_utils.Database, tmp_path: Path) -> tuple[dict[str, Any], str]:
+    export(db, "w3c", tmp_path / "w3c.jsonld")
+    data = json.loads((tmp_path / "w3c.jsonld").read_text(encoding="utf-8"))
+    options = {"documentLoader": _offline_loader, "format": "application/n-quads"}
+    return data, jsonld.to_rdf(data, options)
+
+
+def test_collection_page_and_annotations_have_iris(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    data, quads = _rdf(fixed_db, tmp_path)
+    expanded = jsonld.expand(data, {"documentLoader": _offline_loader})
+    (collection,) = expanded
+    assert collection["@id"].startswith("urn:claimdesk:collection:")
+    assert collection["@type"] == [AS + "OrderedCollection"]
+    (page,) = collection[AS + "first"]
+    assert page["@id"] == collection["@id"] + ":page1"
+    items = page[AS + "items"][0]["@list"]
+    assert len(items) == 9
+    assert all(item["@id"].startswith("urn:claimdesk:span:") for item in items)
+    assert f"<{collection['@id']}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" in quads
+    assert quads.count(f"<{OA}Annotation>") == 9
+
+
+def test_span_ids_with_spaces_and_hashes_become_valid_iris(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    with user_action(fixed_db, "alice", "odd id") as action:
+        create_span(action, 1, 4, 9, "CLAIM", span_id="my span #1", annotator="alice")
+    _, quads = _rdf(fixed_db, tmp_path)
+    assert "<urn:claimdesk:span:my%20span%20%231>" in quads
+    # Every subject and object IRI is free of spaces and '#'-less urn fragments.
+    for line in quads.splitlines():
+        subject = line.split(" ", 1)[0]
+        assert " " not in subject

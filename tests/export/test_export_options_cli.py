@@ -1,0 +1,89 @@
+"""The options this change adds, through the CLI: --label-config and --ls-users for
+label-studio, and the pairs folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimdesk.cli import main
+from store.export.output import MARKER
+
+
+def test_label_config_is_written_with_the_export(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.xml"
+    code = main(
+        [
+            "export",
+            "--db",
+            str(fixed_db_path),
+            "--format",
+            "label-studio",
+            "--out",
+            str(tmp_path / "ls.json"),
+            "--label-config",
+            str(config),
+        ]
+    )
+    assert code == 0
+    text = config.read_text(encoding="utf-8")
+    assert '<Labels name="label" toName="text">' in text
+    assert '<Label value="CLAIM"' in text
+    assert "meta.annotator" in capsys.readouterr().err
+
+
+def test_label_config_needs_label_studio(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["export", "--db", str(fixed_db_path), "--format", "csv", "--label-config", "x.xml"]
+    )
+    assert code == 1
+    assert "--label-config goes with --format label-studio" in capsys.readouterr().err
+
+
+def test_bad_users_file_is_one_line(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = tmp_path / "users.json"
+    users.write_text("[1, 2]", encoding="utf-8")
+    out = tmp_path / "ls.json"
+    code = main(
+        [
+            "export",
+            "--db",
+            str(fixed_db_path),
+            "-f",
+            "label-studio",
+            "-o",
+            str(out),
+            "--ls-users",
+            str(users),
+        ]
+    )
+    assert code == 1
+    assert "must be a JSON object" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_pairs_writes_three_split_files_from_the_cli(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pairs"
+    args = ["export", "--db", str(fixed_db_path), "-f", "pairs", "-o", str(out)]
+    assert main(args) == 0
+    assert sorted(p.name for p in out.iterdir() if p.name != MARKER) == [
+        "dev.jsonl",
+        "test.jsonl",
+        "train.jsonl",
+    ]
+    assert "3 record(s)" in capsys.readouterr().err
+    # Exporting again replaces the earlier export's folder, with --force only.
+    assert main(args) == 1
+    assert "use --force" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0
+    assert main(["export", "--db", str(fixed_db_path), "-f", "pairs"]) == 1
+    assert "writes a folder" in capsys.readouterr().err

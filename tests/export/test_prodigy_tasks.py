@@ -1,0 +1,106 @@
+"""jsonl --tokens as Prodigy tasks, and Prodigy's own output read back by
+import-annotations: spans without ids get derived ones, rejected tasks are skipped
+and counted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlite_utils
+
+from store.annotations_import import import_annotations
+from store.db import connect, write
+from store.documents import insert_document
+from store.export import export
+from store.export.common import ExportOptions
+from store.formats import ParsedArticle
+from store.labels import ensure_default_labels
+
+TEXT = "Die 78-Jährige kam am Montag."
+
+
+def _fresh() -> sqlite_utils.Database:
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("aged.txt", TEXT))
+    return db
+
+
+def test_tokens_export_carries_prodigy_task_keys(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    stats = export(fixed_db, "jsonl", tmp_path / "t.jsonl", options=ExportOptions(tokens=True))
+    tasks = [json.loads(line) for line in (tmp_path / "t.jsonl").open(encoding="utf-8")]
+    for task in tasks:
+        assert isinstance(task["_input_hash"], int)
+        assert isinstance(task["_task_hash"], int)
+        assert -(2**31) <= task["_task_hash"] < 2**31
+        assert task["answer"] == "accept"
+    assert len({t["_input_hash"] for t in tasks}) == len(tasks)
+    # The fixture's s04 ends after "😀" and s08 spans a ZWJ family: both on bounds,
+    # so nothing is reported as off bounds unless a span really is.
+    for task in tasks:
+        tokens = task["tokens"]
+        for span in task["spans"]:
+            first, last = tokens[span["token_start"]], tokens[span["token_end"]]
+            on_bounds = (first["start"], last["end"]) == (span["start"], span["end"])
+            assert on_bounds or "not on token bounds" in " ".join(stats.notes)
+
+
+def test_prodigy_output_imports_with_ids_made_and_rejects_skipped(tmp_path: Path) -> None:
+    db = _fresh()
+    accepted = {
+        "text": TEXT,
+        "meta": {"source": "aged.txt"},
+        "_input_hash": 1,
+        "_task_hash": 2,
+        "spans": [{"start": 22, "end": 28, "label": "EVENT", "token_start": 5, "token_end": 5}],
+        "answer": "accept",
+    }
+    rejected = {
+        **accepted,
+        "_task_hash": 3,
+        "answer": "reject",
+        "spans": [{"start": 4, "end": 6, "label": "FIGURE"}],
+    }
+    path = tmp_path / "prodigy.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (accepted, rejected)), encoding="utf-8")
+    report = import_annotations(db, path, importer="alice")
+    assert (report.added, report.not_accepted, report.refused) == (1, 1, [])
+    rows = list(db.conn.execute('SELECT id, start, "end", label FROM spans'))
+    assert [tuple(r[1:]) for r in rows] == [(22, 28, "EVENT")]
+    assert rows[0][0]
+    again = import_annotations(db, path, importer="alice")
+    assert (again.added, again.present) == (0, 1)
+    db.close()
+
+
+def test_per_annotator_tasks_round_trip(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
+    from store.annotations_import import import_annotations
+    from tests.export.conftest import build_fixed_db
+
+    options = ExportOptions(tokens=True, per_annotator=True)
+    stats = export(fixed_db, "jsonl", tmp_path / "t.jsonl", options=options)
+    tasks = [json.loads(line) for line in (tmp_path / "t.jsonl").open(encoding="utf-8")]
+    # a-tagesblatt: alice, bob, model:ner; b-morning-post: alice, bob, model:ner; c-quiet: one.
+    assert [t.get("_annotator_id") for t in tasks] == [
+        "alice",
+        "bob",
+        "model:ner",
+        "alice",
+        "bob",
+        "model:ner",
+        None,
+    ]
+    assert stats.records == 7
+    assert len({t["_task_hash"] for t in tasks}) == 7
+    for task in tasks:
+        assert {s["annotator"] for s in task["spans"]} <= {task.get("_annotator_id")}
+    other = connect(":memory:")
+    build_fixed_db(other)
+    other.execute("DELETE FROM spans")
+    report = import_annotations(other, tmp_path / "t.jsonl", importer="carol")
+    assert (report.added, report.refused) == (9, [])
+    other.close()
