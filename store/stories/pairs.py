@@ -1,0 +1,125 @@
+"""Which documents could share a story, and how strongly: text, sentence links, dates.
+
+Cosine similarity is computed only through terms that at most ``max_df`` documents
+share: a term in hundreds of articles ("Regierung", "Polizei") names a topic, not a
+story, and its posting list would cost the square of its length. The pair
+score is
+
+    score = cosine + LINK_WEIGHT * link_share,   halved when the dates lie too far apart
+
+where ``link_share`` is the share of the shorter document's sentences that have a
+likely or accepted link into the other one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from store.stories.vectors import DocumentVectors
+
+DEFAULT_MAX_DF = 60
+DEFAULT_NEIGHBOURS = 12
+# Pairs below this score cannot help an average reach the threshold; dropping them
+# keeps the graph sparse.
+DEFAULT_FLOOR = 0.08
+LINK_WEIGHT = 0.5
+# Gap in days beyond which two dated reports are unlikely to follow one event (measured
+# on the sample gold: see benchmarks/stories_quality.py), and the factor applied then.
+DATE_WINDOW_DAYS = 7
+DATE_DECAY = 0.5
+
+Edges = dict[tuple[int, int], float]
+
+
+@dataclass(frozen=True, slots=True)
+class PairSettings:
+    max_df: int = DEFAULT_MAX_DF
+    neighbours: int = DEFAULT_NEIGHBOURS
+    floor: float = DEFAULT_FLOOR
+    link_weight: float = LINK_WEIGHT
+    date_window_days: int | None = DATE_WINDOW_DAYS
+    date_decay: float = DATE_DECAY
+
+
+def cosine_pairs(
+    vectors: DocumentVectors, *, max_df: int = DEFAULT_MAX_DF
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """(i, j, cosine) with i < j for every pair sharing a term of document frequency ≤ max_df."""
+    n = len(vectors)
+    postings_docs: dict[int, list[int]] = {}
+    postings_weights: dict[int, list[float]] = {}
+    frequency = vectors.document_frequency
+    for doc, (terms, weights) in enumerate(zip(vectors.terms, vectors.weights, strict=True)):
+        for term, weight in zip(terms.tolist(), weights.tolist(), strict=True):
+            if 2 <= frequency[term] <= max_df:
+                postings_docs.setdefault(term, []).append(doc)
+                postings_weights.setdefault(term, []).append(weight)
+    keys: list[npt.NDArray[np.int64]] = []
+    values: list[npt.NDArray[np.float64]] = []
+    # Posting lists of one length are paired together in one numpy operation.
+    by_length: dict[int, list[int]] = {}
+    for term, docs in postings_docs.items():
+        by_length.setdefault(len(docs), []).append(term)
+    for length, terms in by_length.items():
+        docs = np.asarray([postings_docs[t] for t in terms], dtype=np.int64)
+        weights = np.asarray([postings_weights[t] for t in terms], dtype=np.float64)
+        first, second = np.triu_indices(length, k=1)
+        a = docs[:, first].ravel()
+        b = docs[:, second].ravel()
+        keys.append(np.minimum(a, b) * n + np.maximum(a, b))
+        values.append((weights[:, first] * weights[:, second]).ravel())
+    if not keys:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64)
+    all_keys = np.concatenate(keys)
+    unique, inverse = np.unique(all_keys, return_inverse=True)
+    sums = np.bincount(inverse, weights=np.concatenate(values))
+    return unique // n, unique % n, sums
+
+
+def _days_apart(a: str | None, b: str | None) -> int | None:
+    if not a or not b:
+        return None
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return None
+
+
+def story_edges(
+    vectors: DocumentVectors,
+    dates: Sequence[str | None],
+    link_share: Mapping[tuple[int, int], float],
+    settings: PairSettings = PairSettings(),
+) -> Edges:
+    """Combined scores of the pairs worth clustering: each document's best neighbours."""
+    first, second, cosines = cosine_pairs(vectors, max_df=settings.max_df)
+    scores: Edges = {}
+    for i, j, value in zip(first.tolist(), second.tolist(), cosines.tolist(), strict=True):
+        scores[(i, j)] = value
+    for pair, share in link_share.items():
+        i, j = min(pair), max(pair)
+        scores[(i, j)] = scores.get((i, j), 0.0) + settings.link_weight * min(share, 1.0)
+    if settings.date_window_days is not None:
+        for (i, j), value in scores.items():
+            gap = _days_apart(dates[i], dates[j])
+            if gap is not None and gap > settings.date_window_days:
+                scores[(i, j)] = value * settings.date_decay
+    # Keep each document's strongest pairs: a pair stays when either end keeps it.
+    best: dict[int, list[tuple[float, int, int]]] = {}
+    for (i, j), value in scores.items():
+        if value < settings.floor:
+            continue
+        best.setdefault(i, []).append((value, i, j))
+        best.setdefault(j, []).append((value, i, j))
+    kept: Edges = {}
+    for entries in best.values():
+        entries.sort(reverse=True)
+        for value, i, j in entries[: settings.neighbours]:
+            kept[(i, j)] = value
+    return kept
