@@ -41,8 +41,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from store.db import connect  # noqa: E402
 from store.importer import import_paths  # noqa: E402
 from store.linking.suggest import link_documents  # noqa: E402
-from store.stories.cluster import DEFAULT_THRESHOLD, average_linkage  # noqa: E402
-from store.stories.detect import StoryInput, detect_stories  # noqa: E402
+from store.stories.cluster import DEFAULT_THRESHOLD, centroid_linkage  # noqa: E402
+from store.stories.detect import Detection, StoryInput, detect_stories  # noqa: E402
+from store.stories.pairs import LINK_WEIGHT  # noqa: E402
 from store.stories.storage import _link_share  # noqa: E402
 
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
@@ -87,7 +88,7 @@ def read_gold(path: Path) -> Clusters:
 
 
 def _inputs(db_rows: Sequence[tuple[object, ...]]) -> list[StoryInput]:
-    return [StoryInput(*map(lambda v: None if v is None else str(v), r[1:7])) for r in db_rows]  # type: ignore[arg-type]
+    return [StoryInput(*(None if v is None else str(v) for v in r[1:7])) for r in db_rows]  # type: ignore[arg-type]
 
 
 def sample_database(link: bool):  # type: ignore[no-untyped-def]
@@ -107,6 +108,18 @@ def _rows(db) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
     )
 
 
+def groups_at(
+    detection: Detection,
+    inputs: Sequence[StoryInput],
+    threshold: float,
+    share: dict[tuple[int, int], float] | None = None,
+) -> list[int]:
+    """The grouping ``detect_stories`` would give at another threshold (pairs reused)."""
+    bonus = {pair: LINK_WEIGHT * min(value, 1.0) for pair, value in (share or {}).items()}
+    dates = [doc.published for doc in inputs]
+    return centroid_linkage(detection.vectors, detection.edges, bonus, dates, threshold)
+
+
 def _found(names: list[str], groups: list[int]) -> Clusters:
     return {name: names[g] for name, g in zip(names, groups, strict=True)}
 
@@ -120,16 +133,15 @@ def gold_section(gold: Clusters) -> dict[float, float]:
         names = [str(r[1]) for r in rows]
         index = {int(str(r[0])): i for i, r in enumerate(rows)}
         share = _link_share(db, index) if link else {}
-        detection = detect_stories(_inputs(rows), share)
+        inputs = _inputs(rows)
+        detection = detect_stories(inputs, share)
         print(f"-- {'with' if link else 'without'} sentence links ({len(names)} articles) --")
         print("threshold  pair-P  pair-R  pair-F1   B3-P   B3-R  B3-F1  stories>1")
         for threshold in THRESHOLDS:
-            found = _found(names, average_linkage(len(names), detection.edges, threshold))
+            found = _found(names, groups_at(detection, inputs, threshold, share))
             pp, pr, pf = pairwise(found, gold)
             bp, br, bf = bcubed(found, gold)
-            multi = sum(
-                1 for key in set(found.values()) if list(found.values()).count(key) > 1
-            )
+            multi = sum(1 for key in set(found.values()) if list(found.values()).count(key) > 1)
             mark = " <- default" if threshold == DEFAULT_THRESHOLD else ""
             print(
                 f"{threshold:9.2f}  {pp:6.3f}  {pr:6.3f}  {pf:7.3f}  {bp:5.3f}  {br:5.3f}"
@@ -146,9 +158,10 @@ def stability_section(gold: Clusters, rounds: int = 200) -> None:
     db = sample_database(False)
     rows = _rows(db)
     names = [str(r[1]) for r in rows]
-    detection = detect_stories(_inputs(rows))
+    inputs = _inputs(rows)
+    detection = detect_stories(inputs)
     db.close()
-    found_by = {t: _found(names, average_linkage(len(names), detection.edges, t)) for t in THRESHOLDS}
+    found_by = {t: _found(names, groups_at(detection, inputs, t)) for t in THRESHOLDS}
     stories = sorted(set(gold.values()))
     rng = random.Random(7)
     chosen: list[float] = []
@@ -182,11 +195,17 @@ def date_section(gold: Clusters) -> None:
         if day
     }
     db.close()
-    same = [abs((dated[a] - dated[b]).days) for a, b in itertools.combinations(sorted(dated), 2)
-            if a in gold and b in gold and gold[a] == gold[b]]
+    same = [
+        abs((dated[a] - dated[b]).days)
+        for a, b in itertools.combinations(sorted(dated), 2)
+        if a in gold and b in gold and gold[a] == gold[b]
+    ]
     widest = max(same)
-    other = [abs((dated[a] - dated[b]).days) for a, b in itertools.combinations(sorted(dated), 2)
-             if a in gold and b in gold and gold[a] != gold[b]]
+    other = [
+        abs((dated[a] - dated[b]).days)
+        for a, b in itertools.combinations(sorted(dated), 2)
+        if a in gold and b in gold and gold[a] != gold[b]
+    ]
     within = sum(1 for gap in other if gap <= widest)
     print("== date window ==")
     print(
@@ -198,7 +217,9 @@ def date_section(gold: Clusters) -> None:
 def real_section(corpus: Path, gold: Clusters) -> None:
     records = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line]
     inputs = [
-        StoryInput(r["id"], r.get("outlet"), r.get("title"), r.get("date"), r.get("language"), r["text"])
+        StoryInput(
+            r["id"], r.get("outlet"), r.get("title"), r.get("date"), r.get("language"), r["text"]
+        )
         for r in records
     ]
     started = time.perf_counter()
@@ -208,7 +229,7 @@ def real_section(corpus: Path, gold: Clusters) -> None:
     print("threshold  stories>1  articles in them  mixing categories  share  largest")
     for threshold in THRESHOLDS:
         groups: dict[int, list[int]] = defaultdict(list)
-        for i, g in enumerate(average_linkage(len(inputs), detection.edges, threshold)):
+        for i, g in enumerate(groups_at(detection, inputs, threshold)):
             groups[g].append(i)
         multi = [m for m in groups.values() if len(m) > 1]
         mixed = [m for m in multi if len({records[i]["category"] for i in m}) > 1]
@@ -226,10 +247,10 @@ def real_section(corpus: Path, gold: Clusters) -> None:
     names = [str(r[1]) for r in rows] + [r["id"] for r in records]
     groups_all = detect_stories(together).groups
     found = _found(names, groups_all)
-    pp, pr, pf = pairwise(found, gold)
+    pp, pr, _pf = pairwise(found, gold)
     bp, br, bf = bcubed(found, gold)
     gold_keys = {found[n] for n in gold}
-    intruders = sum(1 for n in names[len(rows):] if found[n] in gold_keys)
+    intruders = sum(1 for n in names[len(rows) :] if found[n] in gold_keys)
     print(
         f"sample corpus + real corpus ({len(names)} articles), threshold {DEFAULT_THRESHOLD}:"
         f" gold pair-P {pp:.3f} R {pr:.3f}; B3-P {bp:.3f} R {br:.3f} F1 {bf:.3f};"
@@ -242,7 +263,9 @@ def speed_section(sizes: Sequence[int]) -> None:
 
     for size in sizes:
         articles, _planted, _texts = generate(size, seed=1)
-        inputs = [StoryInput(name, outlet, None, None, "de", text) for name, outlet, text in articles]
+        inputs = [
+            StoryInput(name, outlet, None, None, "de", text) for name, outlet, text in articles
+        ]
         started = time.perf_counter()
         detection = detect_stories(inputs)
         seconds = time.perf_counter() - started

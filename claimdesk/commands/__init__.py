@@ -41,6 +41,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "inter-annotator agreement: span F1, Cohen's kappa, Krippendorff's alpha, links",
     ),
     "backup": ("backup_cmd", "copy the database to PATH while others keep working"),
+    "stories": (
+        "stories_cmd",
+        "reports of one unfolding news event grouped across outlets; correct them",
+    ),
 }
 
 

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,6 +91,35 @@ def seed_default_database(path: Path) -> None:
     from store.seed import ensure_seeded
 
     ensure_seeded(path)
+
+
+# Characters a terminal acts on or hides: controls, format characters (bidi
+# overrides, zero-width), unassigned and private use, line and paragraph separators.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` for printing: newlines kept, every other unsafe character as ``\\uXXXX``.
+
+    Inside JSON string values the escape is itself valid JSON, so the same function
+    serves plain and ``--json`` output; stored strings never move the cursor, set a
+    window title or write the clipboard.
+    """
+    if text.isascii() and all(c == "\n" or " " <= c < "\x7f" for c in text):
+        return text
+    return "".join(
+        c if c == "\n" or unicodedata.category(c) not in _UNSAFE_CATEGORIES else _escaped(c)
+        for c in text
+    )
+
+
+def _escaped(char: str) -> str:
+    """JSON's escape of one character (a surrogate pair beyond the first plane)."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def fail(message: str) -> int:

@@ -13,6 +13,7 @@ from store.formats.dispatch import SUPPORTED_SUFFIXES
 from store.formats.limits import MAX_ARTICLE_CHARS
 from store.importer import import_paths
 from store.paths import sample_corpus_path
+from store.stories.storage import refresh_stories, story_summary
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         progress_bar("importing", enabled=not args.quiet) as progress,
     ):
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
+        stories = refresh_stories(session.db) if report.added else None
     for refused in report.refused:
         print(f"claimdesk: refused {refused}", file=sys.stderr)
     if not args.quiet:
@@ -62,4 +64,6 @@ def run(args: argparse.Namespace) -> int:
             f" {report.duplicates} already present; {len(report.refused)} refused"
             + (f"; {len(report.skipped)} unsupported file(s) skipped" if report.skipped else "")
         )
+        if stories is not None:
+            print(story_summary(stories))
     return 0 if report.ok else 1

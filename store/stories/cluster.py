@@ -57,6 +57,7 @@ def average_linkage(count: int, edges: Edges, threshold: float = DEFAULT_THRESHO
             mean = value / (size[keep] * size[other])
             if mean >= threshold:
                 heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
+
     def root(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
@@ -108,9 +109,13 @@ def centroid_linkage(
     norm = [1.0] * count
 
     def score(a: int, b: int) -> float:
-        small, large = (centroid[a], centroid[b]) if len(centroid[a]) < len(centroid[b]) else (
-            centroid[b],
-            centroid[a],
+        small, large = (
+            (centroid[a], centroid[b])
+            if len(centroid[a]) < len(centroid[b])
+            else (
+                centroid[b],
+                centroid[a],
+            )
         )
         dot = sum(value * large.get(term, 0.0) for term, value in small.items())
         text = dot / (norm[a] * norm[b])

@@ -21,6 +21,7 @@ from store.stories.vectors import DocumentVectors, build_vectors, document_terms
 # Verfügung"), not a story: on the real corpus it alone chained 9 unrelated articles.
 BOILERPLATE_MIN_DOCS = 3
 _SPACE = re.compile(r"\s+")
+DEFAULT_SETTINGS = PairSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ def detect_stories(
     link_share: Mapping[tuple[int, int], float] | None = None,
     *,
     threshold: float = DEFAULT_THRESHOLD,
-    settings: PairSettings = PairSettings(),
+    settings: PairSettings = DEFAULT_SETTINGS,
 ) -> Detection:
     """Group ``documents`` into stories; ``link_share`` is keyed by index pairs."""
     texts = strip_boilerplate(documents)

@@ -19,7 +19,8 @@ def _title_words(title: str | None) -> dict[str, str]:
     for match in _TITLE_WORD.finditer(title or ""):
         raw = match.group()
         lowered = raw.lower()
-        if len(lowered) < 3 or lowered in STOPWORDS:
+        # Figures say little without their noun; a label names actors and places.
+        if len(lowered) < 3 or lowered in STOPWORDS or raw[0].isdigit():
             continue
         words.setdefault(fold(lowered), raw)
     return words
@@ -37,12 +38,12 @@ def story_label(
     titles: Sequence[str | None], frequency: Mapping[str, int], total: int, fallback: str
 ) -> str:
     """Up to :data:`LABEL_WORDS` title words, ranked by (titles of the story using it) × IDF."""
-    score: Counter[str] = Counter()
+    score: dict[str, float] = {}
     surface: dict[str, Counter[str]] = {}
     for title in titles:
         for token, raw in _title_words(title).items():
             idf = math.log((total + 1) / (frequency.get(token, 0) + 1)) + 1.0
-            score[token] += idf
+            score[token] = score.get(token, 0.0) + idf
             surface.setdefault(token, Counter())[raw] += 1
     if not score:
         return fallback

@@ -65,20 +65,20 @@ def cosine_pairs(
     by_length: dict[int, list[int]] = {}
     for term, docs in postings_docs.items():
         by_length.setdefault(len(docs), []).append(term)
-    for length, terms in by_length.items():
-        docs = np.asarray([postings_docs[t] for t in terms], dtype=np.int64)
-        weights = np.asarray([postings_weights[t] for t in terms], dtype=np.float64)
+    for length, same_length in by_length.items():
+        members = np.asarray([postings_docs[t] for t in same_length], dtype=np.int64)
+        shares = np.asarray([postings_weights[t] for t in same_length], dtype=np.float64)
         first, second = np.triu_indices(length, k=1)
-        a = docs[:, first].ravel()
-        b = docs[:, second].ravel()
+        a = members[:, first].ravel()
+        b = members[:, second].ravel()
         keys.append(np.minimum(a, b) * n + np.maximum(a, b))
-        values.append((weights[:, first] * weights[:, second]).ravel())
+        values.append((shares[:, first] * shares[:, second]).ravel())
     if not keys:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float64)
     all_keys = np.concatenate(keys)
     unique, inverse = np.unique(all_keys, return_inverse=True)
-    sums = np.bincount(inverse, weights=np.concatenate(values))
+    sums = np.bincount(inverse, weights=np.concatenate(values)).astype(np.float64)
     return unique // n, unique % n, sums
 
 

@@ -1,10 +1,11 @@
 """Stories in the database: recomputation, annotators' corrections, and reading.
 
-| table              | holds                                                              |
-|--------------------|--------------------------------------------------------------------|
-| ``document_stories`` | per document: the group the algorithm found (``computed``) and the story in effect (``story_id``) |
-| ``story_pins``     | annotators' decisions: this document belongs to this story (undoable) |
-| ``stories``        | each story in effect with its label                                 |
+| table                | holds                                                         |
+|----------------------|---------------------------------------------------------------|
+| ``document_stories`` | per document: the algorithm's group (``computed``) and the    |
+|                      | story in effect (``story_id``)                                |
+| ``story_pins``       | annotators' decisions: this document is in this story         |
+| ``stories``          | each story in effect with its label                           |
 
 | caller                                  | calls                                      |
 |-----------------------------------------|--------------------------------------------|
@@ -40,30 +41,6 @@ LINK_EVIDENCE_SCORE = 0.35
 def story_id_for(source_name: str) -> str:
     """A stable id for the story whose first document (by source name) is ``source_name``."""
     return "story-" + hashlib.sha256(source_name.encode("utf-8")).hexdigest()[:10]
-
-
-@dataclass(frozen=True, slots=True)
-class StoryDocument:
-    doc_id: int
-    source_name: str
-    outlet: str | None
-    title: str | None
-    published: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Story:
-    id: str
-    label: str
-    documents: list[StoryDocument]
-
-    @property
-    def outlets(self) -> list[str]:
-        return sorted({d.outlet for d in self.documents if d.outlet})
-
-    @property
-    def dates(self) -> list[str]:
-        return sorted({d.published[:10] for d in self.documents if d.published})
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,48 +164,10 @@ def _write_labels(db: sqlite_utils.Database) -> None:
     )
 
 
-def list_stories(db: sqlite_utils.Database, *, include_single: bool = False) -> list[Story]:
-    """Stories in effect, largest first, each with its documents by date and outlet."""
-    rows = db.conn.execute(
-        "SELECT ds.story_id, s.label, d.id, d.source_name, d.outlet, d.title, d.published"
-        " FROM document_stories ds JOIN documents d ON d.id = ds.doc_id"
-        " LEFT JOIN stories s ON s.id = ds.story_id"
-        " ORDER BY d.published, d.outlet, d.source_name"
-    ).fetchall()
-    labels: dict[str, str] = {}
-    members: dict[str, list[StoryDocument]] = {}
-    for story, label, *doc in rows:
-        labels[story] = label or story
-        members.setdefault(story, []).append(StoryDocument(*doc))
-    stories = [
-        Story(story, labels[story], docs)
-        for story, docs in members.items()
-        if include_single or len(docs) > 1
-    ]
-    stories.sort(key=lambda s: (-len(s.documents), s.label, s.id))
-    return stories
-
-
-def story_of(db: sqlite_utils.Database, doc_id: int) -> Story | None:
-    """The story in effect for one document, with all its documents; None before any refresh."""
-    row = db.conn.execute(
-        "SELECT story_id FROM document_stories WHERE doc_id = ?", [doc_id]
-    ).fetchone()
-    if row is None:
-        return None
-    docs = db.conn.execute(
-        "SELECT d.id, d.source_name, d.outlet, d.title, d.published FROM document_stories ds"
-        " JOIN documents d ON d.id = ds.doc_id WHERE ds.story_id = ?"
-        " ORDER BY d.published, d.outlet, d.source_name",
-        [row[0]],
-    ).fetchall()
-    label = db.conn.execute("SELECT label FROM stories WHERE id = ?", [row[0]]).fetchone()
-    return Story(row[0], label[0] if label else row[0], [StoryDocument(*d) for d in docs])
-
-
-def story_ids(db: sqlite_utils.Database) -> dict[int, str]:
-    """Every document's story id in effect (documents not yet grouped are absent)."""
-    return {
-        int(doc): str(story)
-        for doc, story in db.conn.execute("SELECT doc_id, story_id FROM document_stories")
-    }
+def story_summary(report: RefreshReport) -> str:
+    """The one line ``import`` and ``link`` print after recomputing the stories."""
+    return (
+        f"stories: {report.multi_document} of two or more documents among"
+        f" {report.documents} document(s); {report.changed} document(s) regrouped"
+        f" ({report.seconds:.1f} s)"
+    )

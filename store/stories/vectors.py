@@ -79,7 +79,7 @@ def document_terms(title: str | None, text: str, language: str | None) -> Counte
     for token, count in counts.items():
         boost = NAME_BOOST if token in names else NUMBER_BOOST if token in numbers else 1.0
         # Sublinear term frequency: a name repeated ten times is not ten times the story.
-        boosted[token] = int(round(100 * boost * (1.0 + math.log(count))))
+        boosted[token] = round(100 * boost * (1.0 + math.log(count)))
     return boosted
 
 
