@@ -199,6 +199,12 @@ class Session:
 
         return story_of(self.db, doc_id)
 
+    def story_columns(self) -> dict[int, tuple[str, str, int]]:
+        """Each grouped document's (story id, label, number of documents) for the library."""
+        from store.stories.queries import story_columns
+
+        return story_columns(self.db)
+
     def move_to_story(self, doc_id: int, story_id: str) -> str:
         from store.stories.corrections import move_document
 

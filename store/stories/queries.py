@@ -80,3 +80,13 @@ def story_ids(db: sqlite_utils.Database) -> dict[int, str]:
         int(doc): str(story)
         for doc, story in db.conn.execute("SELECT doc_id, story_id FROM document_stories")
     }
+
+
+def story_columns(db: sqlite_utils.Database) -> dict[int, tuple[str, str, int]]:
+    """Document id → (story id, label, number of documents in the story)."""
+    rows = db.conn.execute(
+        "SELECT ds.doc_id, ds.story_id, coalesce(s.label, ds.story_id),"
+        " count(*) OVER (PARTITION BY ds.story_id)"
+        " FROM document_stories ds LEFT JOIN stories s ON s.id = ds.story_id"
+    )
+    return {int(doc): (str(story), str(label), int(size)) for doc, story, label, size in rows}

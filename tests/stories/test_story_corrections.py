@@ -170,3 +170,20 @@ def test_control_characters_in_stored_strings_never_reach_the_terminal(
         assert "evil.txt" in out
         assert not any(c in out for c in "\x1b\x07\x9b\u202e")
     json.loads(out)
+
+
+def test_every_exported_document_carries_its_story_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _sample_db(tmp_path)
+    out = tmp_path / "out.jsonl"
+    assert main(["export", "--db", str(path), "--format", "jsonl", "--out", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    with Session(path, "tester") as session:
+        expected = {
+            session.document(doc).source_name: story for doc, story in story_ids(session.db).items()
+        }
+    assert len(records) == 23
+    assert {r["meta"]["source"]: r["meta"]["story"] for r in records} == expected
+    by_story = {r["meta"]["story"] for r in records if "velthausen" in r["meta"]["source"]}
+    assert len(by_story) == 1
