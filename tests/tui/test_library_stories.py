@@ -7,7 +7,7 @@ from pathlib import Path
 from store.session import Session
 from tests.tui.conftest import screen_text, settle
 from tui.app import ClaimdeskApp, create_app
-from tui.screens.library import LibraryScreen, SORT_KEYS
+from tui.screens.library import SORT_KEYS, LibraryScreen
 from tui.screens.reader import ReaderScreen
 
 SARN = ("nws-velthausen-sarn.txt", "meridian-velthausen-old-town.txt")

@@ -208,10 +208,13 @@ class LibraryScreen(Screen[None]):
         if width != self._columns_for:
             # Fixed widths let the title take what is left, so every column fits in 80 cells.
             table.clear(columns=True)
-            fixed = sum(c[2] for c in columns) + 2 * len(columns) + 2
-            for key, heading, column_width, _wide in columns:
-                if key == "story" and width >= WIDE_LIBRARY:
-                    column_width = STORY_WIDE
+            widths = {
+                c[0]: STORY_WIDE if c[0] == "story" and width >= WIDE_LIBRARY else c[2]
+                for c in columns
+            }
+            fixed = sum(widths.values()) + 2 * len(columns) + 2
+            for key, heading, _width, _wide in columns:
+                column_width = widths[key]
                 table.add_column(
                     Text(heading), key=key, width=column_width or max(12, width - fixed)
                 )
