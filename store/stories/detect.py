@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from store.segment import split_sentences
 from store.stories.cluster import DEFAULT_THRESHOLD, centroid_linkage
 from store.stories.pairs import Edges, PairSettings, story_edges
 from store.stories.vectors import DocumentVectors, build_vectors, document_terms
@@ -45,8 +44,13 @@ class Detection:
     vectors: DocumentVectors
 
 
+# Boilerplate is found by exact repetition, so a rough split at end punctuation does:
+# the store's segmenter (abbreviations, quotes) costs ten times as much here.
+_ROUGH_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
 def _sentences(text: str) -> list[str]:
-    return [_SPACE.sub(" ", text[start:end]).strip() for start, end in split_sentences(text)]
+    return [_SPACE.sub(" ", part).strip() for part in _ROUGH_SENTENCE_END.split(text) if part]
 
 
 def strip_boilerplate(documents: Sequence[StoryInput]) -> list[str]:

@@ -82,44 +82,55 @@ def cosine_pairs(
     return unique // n, unique % n, sums
 
 
-def _days_apart(a: str | None, b: str | None) -> int | None:
-    if not a or not b:
-        return None
-    try:
-        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
-    except ValueError:
-        return None
+def _ordinals(dates: Sequence[str | None]) -> npt.NDArray[np.float64]:
+    """Each date as a day number; NaN where unknown or unreadable."""
+    days = np.full(len(dates), np.nan)
+    for index, value in enumerate(dates):
+        if value:
+            try:
+                days[index] = date.fromisoformat(value[:10]).toordinal()
+            except ValueError:
+                pass
+    return days
 
 
 def story_edges(
     vectors: DocumentVectors,
     dates: Sequence[str | None],
     link_share: Mapping[tuple[int, int], float],
-    settings: PairSettings = PairSettings(),
+    settings: PairSettings,
 ) -> Edges:
     """Combined scores of the pairs worth clustering: each document's best neighbours."""
-    first, second, cosines = cosine_pairs(vectors, max_df=settings.max_df)
-    scores: Edges = {}
-    for i, j, value in zip(first.tolist(), second.tolist(), cosines.tolist(), strict=True):
-        scores[(i, j)] = value
-    for pair, share in link_share.items():
-        i, j = min(pair), max(pair)
-        scores[(i, j)] = scores.get((i, j), 0.0) + settings.link_weight * min(share, 1.0)
-    if settings.date_window_days is not None:
-        for (i, j), value in scores.items():
-            gap = _days_apart(dates[i], dates[j])
-            if gap is not None and gap > settings.date_window_days:
-                scores[(i, j)] = value * settings.date_decay
-    # Keep each document's strongest pairs: a pair stays when either end keeps it.
-    best: dict[int, list[tuple[float, int, int]]] = {}
-    for (i, j), value in scores.items():
-        if value < settings.floor:
-            continue
-        best.setdefault(i, []).append((value, i, j))
-        best.setdefault(j, []).append((value, i, j))
-    kept: Edges = {}
-    for entries in best.values():
-        entries.sort(reverse=True)
-        for value, i, j in entries[: settings.neighbours]:
-            kept[(i, j)] = value
-    return kept
+    first, second, scores = cosine_pairs(vectors, max_df=settings.max_df)
+    if link_share:
+        n = max(len(vectors), 1)
+        linked = np.asarray([min(p) * n + max(p) for p in link_share], dtype=np.int64)
+        bonus = settings.link_weight * np.minimum(
+            np.asarray(list(link_share.values()), dtype=np.float64), 1.0
+        )
+        keys = np.concatenate([first * n + second, linked])
+        unique, inverse = np.unique(keys, return_inverse=True)
+        scores = np.bincount(inverse, weights=np.concatenate([scores, bonus])).astype(np.float64)
+        first, second = unique // n, unique % n
+    if settings.date_window_days is not None and len(first):
+        days = _ordinals(dates)
+        gap = np.abs(days[first] - days[second])
+        # NaN (an undated side) compares False: no decay without two dates.
+        scores = np.where(gap > settings.date_window_days, scores * settings.date_decay, scores)
+    keep = scores >= settings.floor
+    first, second, scores = first[keep], second[keep], scores[keep]
+    # A pair stays when it is among the best ``neighbours`` of either of its documents.
+    ends = np.concatenate([first, second])
+    values = np.concatenate([scores, scores])
+    pair_index = np.concatenate([np.arange(len(scores)), np.arange(len(scores))])
+    order = np.lexsort((-values, ends))
+    sorted_ends = ends[order]
+    starts = np.searchsorted(sorted_ends, sorted_ends, side="left")
+    rank = np.arange(len(order)) - starts
+    chosen = np.unique(pair_index[order[rank < settings.neighbours]])
+    return {
+        (int(i), int(j)): float(v)
+        for i, j, v in zip(
+            first[chosen].tolist(), second[chosen].tolist(), scores[chosen].tolist(), strict=True
+        )
+    }

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -53,34 +54,39 @@ def _number_token(raw: str) -> str:
 def document_terms(title: str | None, text: str, language: str | None) -> Counter[str]:
     """Weighted term counts of one document (before IDF)."""
     lang = "en" if (language or "").startswith("en") else "de"
+    raw_counts: Counter[str] = Counter(_WORD.findall(text))
+    for _ in range(TITLE_REPEAT):
+        raw_counts.update(_WORD.findall(title or ""))
     counts: Counter[str] = Counter()
     names: set[str] = set()
     numbers: set[str] = set()
-    pieces = [text] + [title or ""] * TITLE_REPEAT
-    for piece in pieces:
-        for match in _WORD.finditer(piece):
-            raw = match.group().strip()
-            if raw[0].isdigit():
-                if len(raw) < 2:
-                    continue
-                token = _number_token(raw)
-                numbers.add(token)
-            else:
-                lowered = raw.lower()
-                if len(lowered) < MIN_WORD_CHARS or lowered in STOPWORDS:
-                    continue
-                if lowered in _EXTRA_STOPWORDS:
-                    continue
-                token = fold(lowered)
-                if token not in names and is_name(raw, lang):
-                    names.add(token)
-            counts[token] += 1
+    # Each distinct spelling is looked at once: most words repeat within an article.
+    for raw, count in raw_counts.items():
+        token = _token(raw.strip())
+        if token is None:
+            continue
+        if token.startswith("#"):
+            numbers.add(token)
+        elif token not in names and is_name(raw, lang):
+            names.add(token)
+        counts[token] += count
     boosted: Counter[str] = Counter()
     for token, count in counts.items():
         boost = NAME_BOOST if token in names else NUMBER_BOOST if token in numbers else 1.0
         # Sublinear term frequency: a name repeated ten times is not ten times the story.
         boosted[token] = round(100 * boost * (1.0 + math.log(count)))
     return boosted
+
+
+@lru_cache(maxsize=200_000)
+def _token(raw: str) -> str | None:
+    """The term of one spelling, or None for function words, short words and single digits."""
+    if raw[0].isdigit():
+        return _number_token(raw) if len(raw) >= 2 else None
+    lowered = raw.lower()
+    if len(lowered) < MIN_WORD_CHARS or lowered in STOPWORDS or lowered in _EXTRA_STOPWORDS:
+        return None
+    return fold(lowered)
 
 
 @dataclass(slots=True)
