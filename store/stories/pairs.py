@@ -13,6 +13,7 @@ likely or accepted link into the other one.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -87,10 +88,8 @@ def _ordinals(dates: Sequence[str | None]) -> npt.NDArray[np.float64]:
     days = np.full(len(dates), np.nan)
     for index, value in enumerate(dates):
         if value:
-            try:
+            with contextlib.suppress(ValueError):
                 days[index] = date.fromisoformat(value[:10]).toordinal()
-            except ValueError:
-                pass
     return days
 
 
