@@ -26,6 +26,8 @@ def flood_story() -> frozenset[str]:
     data = json.loads(STORY_GOLD.read_text(encoding="utf-8"))
     (flood,) = [s for s in data["stories"] if s["id"] == "kressbrunn-flood"]
     return frozenset(flood["documents"])
+
+
 CP1252_FILE = "kurier-tag5-rueckkehr-cp1252.txt"
 ESCAPE_FILE = "herald-website-defaced.txt"
 LABELS = {"CLAIM", "FIGURE", "SOURCE", "QUOTE", "EVENT"}

@@ -151,9 +151,8 @@ class LibraryScreen(Screen[None]):
             rows = session.overview()
             stories = session.story_columns()
         for row in rows:
-            row["story"], row["story_label"], row["story_size"] = stories.get(
-                int(row["id"]), (None, "", 1)
-            )
+            story = stories.get(int(str(row["id"])))
+            row["story"], row["story_label"], row["story_size"] = story or (None, "", 1)
         self.post_message(self.RowsLoaded(rows))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-search")
