@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from store.linking.normalize import STOPWORDS, fold
+from store.stories.vectors import EXTRA_STOPWORDS
 
 LABEL_WORDS = 3
 _TITLE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+(?:[.,]\d+)*")
@@ -20,7 +21,12 @@ def _title_words(title: str | None) -> dict[str, str]:
         raw = match.group()
         lowered = raw.lower()
         # Figures say little without their noun; a label names actors and places.
-        if len(lowered) < 3 or lowered in STOPWORDS or raw[0].isdigit():
+        if (
+            len(lowered) < 3
+            or lowered in STOPWORDS
+            or lowered in EXTRA_STOPWORDS
+            or raw[0].isdigit()
+        ):
             continue
         words.setdefault(fold(lowered), raw)
     return words

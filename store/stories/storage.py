@@ -142,7 +142,9 @@ def apply_pins(db: sqlite_utils.Database) -> None:
 
 def _write_labels(db: sqlite_utils.Database) -> None:
     rows = db.conn.execute(
-        "SELECT ds.story_id, d.title, d.source_name FROM document_stories ds"
+        # Untitled articles (some corpora store none) are labelled from their opening words.
+        "SELECT ds.story_id, coalesce(d.title, substr(d.text, 1, 160)), d.source_name"
+        " FROM document_stories ds"
         " JOIN documents d ON d.id = ds.doc_id ORDER BY d.source_name"
     ).fetchall()
     frequency = title_frequency([r[1] for r in rows])

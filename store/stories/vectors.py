@@ -32,7 +32,7 @@ MIN_WORD_CHARS = 3
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+(?:[.,\s]\d+)*")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$")
-_EXTRA_STOPWORDS = frozenset(
+EXTRA_STOPWORDS = frozenset(
     """
     sagt sagte sagten erklärte heißt hieß gibt gab geht ging kommt kam immer bereits
     wieder allerdings jetzt heute gestern morgen dabei damit darauf daher dazu einem
@@ -84,7 +84,7 @@ def _token(raw: str) -> str | None:
     if raw[0].isdigit():
         return _number_token(raw) if len(raw) >= 2 else None
     lowered = raw.lower()
-    if len(lowered) < MIN_WORD_CHARS or lowered in STOPWORDS or lowered in _EXTRA_STOPWORDS:
+    if len(lowered) < MIN_WORD_CHARS or lowered in STOPWORDS or lowered in EXTRA_STOPWORDS:
         return None
     return fold(lowered)
 

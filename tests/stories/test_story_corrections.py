@@ -187,3 +187,22 @@ def test_every_exported_document_carries_its_story_id(
     assert {r["meta"]["source"]: r["meta"]["story"] for r in records} == expected
     by_story = {r["meta"]["story"] for r in records if "velthausen" in r["meta"]["source"]}
     assert len(by_story) == 1
+
+
+def test_link_recomputes_the_stories_with_sentence_links_as_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _sample_db(tmp_path)
+    hospital = ["herald-hospital-ransomware.txt", "nws-klinik-notbetrieb.txt"]
+    hospital.append("rundschau-klinik-cyberangriff.txt")
+    with Session(path, "tester") as session:
+        before = {_story(session, name) for name in hospital}
+    # The English report shares names but few words with the German ones.
+    assert len(before) == 2
+    capsys.readouterr()
+    assert main(["link", "--db", str(path), "--docs", *hospital]) == 0
+    assert "stories: 4 of two or more documents" in capsys.readouterr().out
+    with Session(path, "tester") as session:
+        assert len({_story(session, name) for name in hospital}) == 1
+    assert main(["link", "--db", str(path), "--docs", *hospital]) == 0
+    assert "stories: unchanged" in capsys.readouterr().out
