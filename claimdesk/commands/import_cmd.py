@@ -38,6 +38,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         metavar="N",
         help=f"refuse articles longer than N characters (default {MAX_ARTICLE_CHARS:,})",
     )
+    parser.add_argument(
+        "--no-stories",
+        action="store_true",
+        help="do not recompute the stories (for batches; `claimdesk stories --refresh` later)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(handler=run)
     return parser
@@ -55,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
         progress_bar("importing", enabled=not args.quiet) as progress,
     ):
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
-        stories = refresh_stories(session.db) if report.added else None
+        wanted = report.added and not args.no_stories
+        stories = refresh_stories(session.db) if wanted else None
     for refused in report.refused:
         print(f"claimdesk: refused {refused}", file=sys.stderr)
     if not args.quiet:

@@ -206,3 +206,17 @@ def test_link_recomputes_the_stories_with_sentence_links_as_evidence(
         assert len({_story(session, name) for name in hospital}) == 1
     assert main(["link", "--db", str(path), "--docs", *hospital]) == 0
     assert "stories: unchanged" in capsys.readouterr().out
+
+
+def test_import_without_stories_leaves_them_to_the_stories_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.db"
+    assert main(["--db", str(path), "import", "--no-stories", str(sample_corpus_path())]) == 0
+    assert "stories:" not in capsys.readouterr().out
+    with Session(path, "tester") as session:
+        assert story_ids(session.db) == {}
+    assert main(["stories", "--db", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)
+    with Session(path, "tester") as session:
+        assert len(story_ids(session.db)) == 23
