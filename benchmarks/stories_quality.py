@@ -226,7 +226,10 @@ def real_section(corpus: Path, gold: Clusters) -> None:
     detection = detect_stories(inputs)
     seconds = time.perf_counter() - started
     print(f"== real corpus: {corpus.name} ({len(records)} articles, {seconds:.1f} s) ==")
-    print("threshold  stories>1  articles in them  mixing categories  share  largest")
+    print(
+        "threshold  stories>1  articles in them  mixing categories  share  (90% bootstrap)  largest"
+    )
+    rng = random.Random(11)
     for threshold in THRESHOLDS:
         groups: dict[int, list[int]] = defaultdict(list)
         for i, g in enumerate(groups_at(detection, inputs, threshold)):
@@ -234,10 +237,18 @@ def real_section(corpus: Path, gold: Clusters) -> None:
         multi = [m for m in groups.values() if len(m) > 1]
         mixed = [m for m in multi if len({records[i]["category"] for i in m}) > 1]
         share = len(mixed) / len(multi) if multi else 0.0
+        # Resampling the stories shows how far the share could move on another sample.
+        flags = [len({records[i]["category"] for i in m}) > 1 for m in multi]
+        shares = (
+            sorted(sum(rng.choice(flags) for _ in flags) / len(flags) for _ in range(1000))
+            if flags
+            else [0.0]
+        )
+        low, high = shares[int(0.05 * (len(shares) - 1))], shares[int(0.95 * (len(shares) - 1))]
         mark = " <- default" if threshold == DEFAULT_THRESHOLD else ""
         print(
             f"{threshold:9.2f}  {len(multi):9d}  {sum(map(len, multi)):16d}  {len(mixed):17d}"
-            f"  {share:5.1%}  {max(map(len, multi), default=0):7d}{mark}"
+            f"  {share:5.1%}  ({low:5.1%}-{high:5.1%})  {max(map(len, multi), default=0):7d}{mark}"
         )
     # The sample corpus among the real articles: do the gold stories stay whole and pure?
     db = sample_database(False)
