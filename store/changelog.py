@@ -37,6 +37,7 @@ UNDOABLE_TABLES: dict[str, tuple[str, ...]] = {
     "links": ("id",),
     "labels": ("name",),
     "document_status": ("doc_id", "annotator"),
+    "story_pins": ("doc_id",),
 }
 
 

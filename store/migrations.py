@@ -197,11 +197,38 @@ def _v4_change_os_account(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE changes ADD COLUMN os_user TEXT")
 
 
+def _v5_stories(db: sqlite_utils.Database) -> None:
+    # See store.stories.storage: computed groups, the annotators' pins, story labels.
+    run_script(
+        db,
+        """
+        CREATE TABLE document_stories (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            computed TEXT NOT NULL,
+            story_id TEXT NOT NULL
+        );
+        CREATE INDEX document_stories_by_story ON document_stories(story_id);
+        CREATE TABLE story_pins (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            computed_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_search_and_status,
     _v3_review_order,
     _v4_change_os_account,
+    _v5_stories,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -41,6 +41,8 @@ class Document:
     text: str
     sha256: str
     imported_at: str
+    # The story in effect (store.stories), where the reader of the row asked for it.
+    story: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from store.db import connect
 from store.importer import ImportReport, import_paths
 from store.paths import sample_corpus_path
+from store.stories.storage import refresh_stories
 
 
 def ensure_seeded(path: Path) -> ImportReport | None:
@@ -27,6 +28,7 @@ def ensure_seeded(path: Path) -> ImportReport | None:
     db = connect(staging)
     try:
         report = import_paths(db, [sample_corpus_path()])
+        refresh_stories(db)
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()

@@ -6,6 +6,7 @@ background workers open their own Session on the same path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from store.linking.clusters import Cluster, Disagreement, MergeCheck
     from store.linking.decisions import Suggestion
     from store.model import Link, LinkStatus
+    from store.stories.queries import Story
 
 
 class Session:
@@ -186,8 +188,58 @@ class Session:
 
         return merge_conflicts(self.db, link_id)
 
+    # Stories (store.stories) ------------------------------------------------------
+    def stories(self, *, include_single: bool = False) -> list[Story]:
+        from store.stories.queries import list_stories
+
+        return list_stories(self.db, include_single=include_single)
+
+    def story_of(self, doc_id: int) -> Story | None:
+        from store.stories.queries import story_of
+
+        return story_of(self.db, doc_id)
+
+    def story_columns(self) -> dict[int, tuple[str, str, int]]:
+        """Each grouped document's (story id, label, number of documents) for the library."""
+        from store.stories.queries import story_columns
+
+        return story_columns(self.db)
+
+    def move_to_story(self, doc_id: int, story_id: str) -> str:
+        from store.stories.corrections import move_document
+
+        with user_action(self.db, self.annotator, "move document to story") as action:
+            return move_document(action, doc_id, story_id)
+
+    def split_story(self, doc_ids: list[int]) -> str:
+        from store.stories.corrections import split_story
+
+        with user_action(self.db, self.annotator, "split story") as action:
+            return split_story(action, doc_ids)
+
+    def merge_stories(self, keep: str, other: str) -> str:
+        from store.stories.corrections import merge_stories
+
+        with user_action(self.db, self.annotator, "merge stories") as action:
+            return merge_stories(action, keep, other)
+
     def undo(self) -> str | None:
-        return changelog.undo(self.db, self.annotator)
+        return self._replayed(changelog.undo)
 
     def redo(self) -> str | None:
-        return changelog.redo(self.db, self.annotator)
+        return self._replayed(changelog.redo)
+
+    def _replayed(self, replay: Callable[[sqlite_utils.Database, str], str | None]) -> str | None:
+        """Undo or redo; when it moved a story pin, bring the stories in effect up to date."""
+        last = self.db.conn.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
+        summary = replay(self.db, self.annotator)
+        touched = self.db.conn.execute(
+            "SELECT 1 FROM changes WHERE id > ? AND table_name = 'story_pins' LIMIT 1", [last]
+        ).fetchone()
+        if touched:
+            from store.db import write
+            from store.stories.storage import apply_pins
+
+            with write(self.db):
+                apply_pins(self.db)
+        return summary

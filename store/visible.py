@@ -36,3 +36,17 @@ def visible(text: str, *, keep_lines: bool = False) -> str:
     """
     pattern = _INVISIBLE_EXCEPT_LINES if keep_lines else _INVISIBLE
     return pattern.sub(_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def visible_json(text: str) -> str:
+    """JSON text with every control character inside its strings written as ``\\uXXXX``.
+
+    ``json.dumps`` escapes C0 controls itself but sends DEL, C1 and bidi controls raw.
+    Their ``\\u`` escapes decode to the same strings, so the output stays exact data for
+    a pipe and is harmless on a terminal. Line breaks outside strings are layout.
+    """
+    return _INVISIBLE_EXCEPT_LINES.sub(_json_escape, text)

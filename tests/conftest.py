@@ -79,11 +79,13 @@ def session(db: sqlite_utils.Database) -> Session:
 def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample corpus imported once per test run into a file database."""
     from store.importer import import_paths
+    from store.stories.storage import refresh_stories
 
     path = tmp_path_factory.mktemp("sample") / "sample.db"
     database = connect(path)
     try:
         import_paths(database, [sample_corpus_path()])
+        refresh_stories(database)
         database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         database.close()

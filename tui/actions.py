@@ -62,6 +62,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("library.search_text", "search_text", "Search text", "ctrl+f"),
     _spec("library.sort", "sort", "Sort", "s"),
     _spec("library.clear_filter", "clear_filter", "Clear filter", "escape"),
+    _spec("library.open_story", "open_story", "Open story", "O", True),
     # reader: moving
     _spec("reader.cursor_left", "move('char', -1)", "Left", "left"),
     _spec("reader.cursor_right", "move('char', 1)", "Right", "right"),

@@ -45,6 +45,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "check_cmd",
         "check integrity, the search index, text encoding and every span's offsets",
     ),
+    "stories": (
+        "stories_cmd",
+        "reports of one unfolding news event grouped across outlets; correct them",
+    ),
 }
 
 

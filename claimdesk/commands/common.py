@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
 from store.paths import DB_ENV, default_db_path
-from store.visible import visible
+from store.visible import visible, visible_json
 
 if TYPE_CHECKING:
     from store.session import Session
@@ -125,5 +125,5 @@ def say(text: str, *, err: bool = False) -> None:
 
 
 def print_data(text: str) -> None:
-    """Print machine-readable output (JSON): exact into a pipe, made visible on a terminal."""
-    print(visible(text, keep_lines=True) if sys.stdout.isatty() else text)
+    """Print JSON output: its controls as ``\\u`` escapes, the same data, safe anywhere."""
+    print(visible_json(text))

@@ -13,6 +13,7 @@ from store.formats.dispatch import SUPPORTED_SUFFIXES
 from store.formats.limits import MAX_ARTICLE_CHARS
 from store.importer import import_paths
 from store.paths import sample_corpus_path
+from store.stories.storage import refresh_stories, story_summary
 from store.visible import visible
 
 
@@ -38,6 +39,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         metavar="N",
         help=f"refuse articles longer than N characters (default {MAX_ARTICLE_CHARS:,})",
     )
+    parser.add_argument(
+        "--no-stories",
+        action="store_true",
+        help="do not recompute the stories (for batches; `claimdesk stories --refresh` later)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(handler=run)
     return parser
@@ -55,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         progress_bar("importing", enabled=not args.quiet) as progress,
     ):
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
+        wanted = report.added and not args.no_stories
+        stories = refresh_stories(session.db) if wanted else None
     for refused in report.refused:
         say(f"claimdesk: refused {visible(str(refused))}", err=True)
     if not args.quiet:
@@ -63,4 +71,6 @@ def run(args: argparse.Namespace) -> int:
             f" {report.duplicates} already present; {len(report.refused)} refused"
             + (f"; {len(report.skipped)} unsupported file(s) skipped" if report.skipped else "")
         )
+        if stories is not None:
+            print(story_summary(stories))
     return 0 if report.ok else 1

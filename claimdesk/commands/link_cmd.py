@@ -17,6 +17,7 @@ from store.linking.suggest import (
     LinkSettings,
     link_documents,
 )
+from store.stories.storage import refresh_stories, story_summary
 
 
 def _score(text: str) -> float:
@@ -126,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
             report = link_documents(
                 session.db, doc_ids=doc_ids, settings=settings, progress=progress
             )
+        # Sentence links are evidence that two reports follow one story; when no link
+        # changed, neither did the stories.
+        changed = report.inserted + report.updated + report.removed
+        stories = refresh_stories(session.db) if changed else None
     if not args.quiet:
         print(
             f"linked {report.sentences} sentence(s) in {report.documents} document(s):"
@@ -134,4 +139,5 @@ def run(args: argparse.Namespace) -> int:
             f" {report.removed} removed; {report.kept_decisions} decided link(s) kept"
             f" ({report.seconds:.1f} s)"
         )
+        print(story_summary(stories) if stories else "stories: unchanged (no link changed)")
     return 0

@@ -167,7 +167,10 @@ def document_query(flt: ResolvedFilter) -> tuple[str, list[Any]]:
             clause += " AND " + sub
             params += values
         where.append(clause + ")")
-    sql = f"SELECT {', '.join('d.' + c.strip() for c in _DOC_COLUMNS.split(','))} FROM documents d"
+    columns = ", ".join("d." + c.strip() for c in _DOC_COLUMNS.split(","))
+    # Every export carries each document's story id (store.stories) with its metadata.
+    story = "(SELECT ds.story_id FROM document_stories ds WHERE ds.doc_id = d.id)"
+    sql = f"SELECT {columns}, {story} FROM documents d"
     if where:
         sql += " WHERE " + " AND ".join(where)
     # source_name is UNIQUE, so this order is total and served by its index.

@@ -43,6 +43,7 @@ def document_meta(document: Document) -> dict[str, Any]:
         "url": document.url,
         "language": document.language,
         "sha256": document.sha256,
+        "story": document.story,
     }
 
 

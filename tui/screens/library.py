@@ -30,6 +30,7 @@ SORT_KEYS: tuple[tuple[str, str], ...] = (
     ("title", "title"),
     ("spans", "spans"),
     ("status", "status"),
+    ("story", "story"),
 )
 STATUS_TEXT = {"todo": "todo", "in_progress": "in progress", "done": "done"}
 FUZZY_CUTOFF = 60.0
@@ -42,9 +43,11 @@ COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("lang", "Lang", 4, True),
     ("spans", "Spans", 5, False),
     ("status", "Status", 11, False),
+    ("story", "Story", 10, False),
     ("annotators", "Annotators", 16, True),
 )
 WIDE_LIBRARY = 110
+STORY_WIDE = 24
 MAX_ROWS = 500
 
 
@@ -78,6 +81,17 @@ def fuzzy_order(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
         score_cutoff=FUZZY_CUTOFF,
     )
     return [rows[index] for _choice, _score, index in matches]
+
+
+def story_order(row: dict[str, Any]) -> tuple[int, str, str, str]:
+    """Stories of several documents first (largest first), each together, by date within."""
+    size = int(row.get("story_size") or 1)
+    return (
+        -size if size > 1 else 0,
+        str(row.get("story_label") or "").lower() if size > 1 else "",
+        str(row.get("story") or "") if size > 1 else "",
+        str(row.get("published") or "") + str(row.get("source_name") or ""),
+    )
 
 
 class LibraryScreen(Screen[None]):
@@ -135,6 +149,10 @@ class LibraryScreen(Screen[None]):
         # A big corpus makes the overview query slow; its own Session keeps SQLite on this thread.
         with Session(db_path, annotator) as session:
             rows = session.overview()
+            stories = session.story_columns()
+        for row in rows:
+            story = stories.get(int(str(row["id"])))
+            row["story"], row["story_label"], row["story_size"] = story or (None, "", 1)
         self.post_message(self.RowsLoaded(rows))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-search")
@@ -170,6 +188,8 @@ class LibraryScreen(Screen[None]):
             rows = [by_id[doc_id] for doc_id in hits if doc_id in by_id]
         elif query:
             rows = fuzzy_order(rows, query)
+        elif SORT_KEYS[self.sort_index][1] == "story":
+            rows = sorted(rows, key=story_order)
         else:
             _name, column = SORT_KEYS[self.sort_index]
             rows = sorted(
@@ -187,8 +207,13 @@ class LibraryScreen(Screen[None]):
         if width != self._columns_for:
             # Fixed widths let the title take what is left, so every column fits in 80 cells.
             table.clear(columns=True)
-            fixed = sum(c[2] for c in columns) + 2 * len(columns) + 2
-            for key, heading, column_width, _wide in columns:
+            widths = {
+                c[0]: STORY_WIDE if c[0] == "story" and width >= WIDE_LIBRARY else c[2]
+                for c in columns
+            }
+            fixed = sum(widths.values()) + 2 * len(columns) + 2
+            for key, heading, _width, _wide in columns:
+                column_width = widths[key]
                 table.add_column(
                     Text(heading), key=key, width=column_width or max(12, width - fixed)
                 )
@@ -214,6 +239,11 @@ class LibraryScreen(Screen[None]):
             "spans": Text(str(row.get("spans") or 0), justify="right"),
             "status": Text(STATUS_TEXT.get(str(row.get("status")), str(row.get("status")))),
             "annotators": safe_text(str(row.get("annotators") or "")),
+            "story": safe_text(
+                f"{row['story_size']} {row['story_label']}"
+                if int(row.get("story_size") or 1) > 1
+                else ""
+            ),
         }
         for cell in cells.values():
             cell.no_wrap = True
@@ -271,6 +301,22 @@ class LibraryScreen(Screen[None]):
             ids = [current] if current is not None else []
         if ids:
             self._open(ids)
+
+    def action_open_story(self) -> None:
+        """Open every document of the story under the cursor side by side, oldest first."""
+        doc_id = self.current_doc_id()
+        if doc_id is None:
+            return
+        by_id = {row["id"]: row for row in self.rows}
+        story = by_id[doc_id].get("story")
+        if story is None:
+            self.notify("No story yet: run `claimdesk stories --refresh`", markup=False)
+            return
+        members = sorted(
+            (row for row in self.rows if row.get("story") == story),
+            key=lambda row: (str(row.get("published") or ""), str(row.get("source_name"))),
+        )
+        self._open([int(row["id"]) for row in members])
 
     def _open(self, doc_ids: list[int]) -> None:
         from tui.screens.reader import ReaderScreen

@@ -193,6 +193,9 @@ class ReaderScreen(Screen[None]):
 
     def _show_pane(self, pane: ArticlePane) -> None:
         pane.shown = "" if self.filter.mode == "all" else self.filter.name
+        story = self.claimdesk.session.story_of(pane.document.id)
+        alone = story is None or len(story.documents) < 2
+        pane.story = "" if alone or story is None else f"{story.label} ({len(story.documents)})"
         status = self.claimdesk.session.status(pane.document.id)
         pane.show_header(status, pane.view.coverage())
         pane.show_status(self._status(pane))

@@ -21,8 +21,9 @@ def header_text(
     width: int,
     position: str = "",
     shown: str = "",
+    story: str = "",
 ) -> Text:
-    """Outlet · date · status · progress, then the title, all shown literally.
+    """Story · outlet · date · status · progress, then the title, all shown literally.
 
     ``position`` ("2/3") is shown on narrow terminals, where only one pane is visible.
     """
@@ -30,6 +31,8 @@ def header_text(
         part
         for part in (
             position,
+            # Before the outlet: on a narrow pane the line is cut from the right.
+            f"story: {visible(story)}" if story else "",
             visible(document.outlet or ""),
             (document.published or "")[:10],
             STATUS_TEXT.get(status, status),
@@ -80,6 +83,7 @@ class ArticlePane(Vertical):
         self._header_state: tuple[DocumentStatus, float] | None = None
         self.position = ""
         self.shown = ""
+        self.story = ""
 
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-header")
@@ -93,7 +97,9 @@ class ArticlePane(Vertical):
     def show_header(self, status: DocumentStatus, coverage: float) -> None:
         self._header_state = (status, coverage)
         width = self.query_one(".pane-header", Static).content_region.width or self.size.width
-        text = header_text(self.document, status, coverage, width, self.position, self.shown)
+        text = header_text(
+            self.document, status, coverage, width, self.position, self.shown, self.story
+        )
         self.query_one(".pane-header", Static).update(text, layout=False)
 
     def on_resize(self) -> None:

@@ -1,0 +1,106 @@
+"""``claimdesk stories``: the reports of one unfolding event, grouped across outlets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from claimdesk.commands.common import common_parent, open_session, print_data, say
+from store.errors import ClaimdeskError
+from store.stories.queries import Story
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "stories",
+        parents=[common_parent()],
+        description=(
+            "List the stories of two or more documents: their documents, outlets, dates"
+            " and a label of their most informative title words. Stories are recomputed"
+            " after `import` and `link`; corrections (--move, --split, --merge) are kept"
+            " across recomputation and undone with the reader's undo."
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON list")
+    parser.add_argument("--all", action="store_true", help="also list single documents")
+    parser.add_argument(
+        "--refresh", action="store_true", help="recompute the stories before listing them"
+    )
+    parser.add_argument(
+        "--move",
+        nargs=2,
+        metavar=("DOC", "TARGET"),
+        help="move document DOC into the story of TARGET (a document name or a story id)",
+    )
+    parser.add_argument(
+        "--split",
+        nargs="+",
+        metavar="DOC",
+        help="take these documents (all of one story) out into a story of their own",
+    )
+    parser.add_argument(
+        "--merge",
+        nargs=2,
+        metavar=("A", "B"),
+        help="merge the story of B into the story of A (document names or story ids)",
+    )
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def _story_json(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "label": story.label,
+        "documents": [d.source_name for d in story.documents],
+        "outlets": story.outlets,
+    }
+
+
+def render(stories: list[Story]) -> str:
+    lines: list[str] = []
+    for story in stories:
+        dates = story.dates
+        span = f"{dates[0]} – {dates[-1]}" if len(dates) > 1 else (dates[0] if dates else "undated")
+        lines.append(
+            f"{story.id}  {story.label}  ({len(story.documents)} document(s),"
+            f" {len(story.outlets)} outlet(s), {span})"
+        )
+        for doc in story.documents:
+            lines.append(
+                f"  {(doc.published or '')[:10]:<10}  {(doc.outlet or '-')[:24]:<24}"
+                f"  {doc.source_name}  {doc.title or ''}".rstrip()
+            )
+    return "\n".join(lines) if lines else "no stories of two or more documents"
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        db = session.db
+
+        def story_named(name: str) -> str:
+            if name.startswith("story-"):
+                return name
+            story = session.story_of(session.find_document(name).id)
+            if story is None:
+                raise ClaimdeskError(f"{name}: no story yet; run `claimdesk stories --refresh`")
+            return story.id
+
+        if args.refresh or not db.conn.execute("SELECT 1 FROM document_stories LIMIT 1").fetchone():
+            from store.stories.storage import refresh_stories
+
+            refresh_stories(db)
+        if args.move:
+            doc = session.find_document(args.move[0])
+            session.move_to_story(doc.id, story_named(args.move[1]))
+        if args.split:
+            session.split_story([session.find_document(name).id for name in args.split])
+        if args.merge:
+            session.merge_stories(story_named(args.merge[0]), story_named(args.merge[1]))
+        stories = session.stories(include_single=args.all)
+    if args.json:
+        print_data(json.dumps([_story_json(s) for s in stories], ensure_ascii=False))
+    else:
+        say(render(stories))
+    return 0

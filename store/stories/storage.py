@@ -1,0 +1,175 @@
+"""Stories in the database: recomputation, annotators' corrections, and reading.
+
+| table                | holds                                                         |
+|----------------------|---------------------------------------------------------------|
+| ``document_stories`` | per document: the algorithm's group (``computed``) and the    |
+|                      | story in effect (``story_id``)                                |
+| ``story_pins``       | annotators' decisions: this document is in this story         |
+| ``stories``          | each story in effect with its label                           |
+
+| caller                                  | calls                                      |
+|-----------------------------------------|--------------------------------------------|
+| ``claimdesk import`` / ``claimdesk link`` | :func:`refresh_stories` (text, links, dates) |
+| ``Session.move_to_story`` and friends   | :mod:`store.stories.corrections`           |
+| every write above, undo and redo        | :func:`apply_pins` (no text work: cheap)    |
+
+Corrections win: a pinned document stays in its pinned story whatever the
+algorithm says, and an unpinned document that the algorithm groups with pinned ones
+joins the story most of them are pinned to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from store.clock import now
+from store.db import write
+from store.stories.cluster import DEFAULT_THRESHOLD
+from store.stories.detect import StoryInput, detect_stories
+from store.stories.label import story_label, title_frequency
+
+# A suggested link counts as evidence from this score on (the linker's "likely the
+# same fact" threshold, store.linking.score.DEFAULT_THRESHOLD).
+LINK_EVIDENCE_SCORE = 0.35
+
+
+def story_id_for(source_name: str) -> str:
+    """A stable id for the story whose first document (by source name) is ``source_name``."""
+    return "story-" + hashlib.sha256(source_name.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReport:
+    documents: int
+    stories: int
+    multi_document: int
+    changed: int
+    seconds: float
+
+
+def _link_share(db: sqlite_utils.Database, index: dict[int, int]) -> dict[tuple[int, int], float]:
+    """Share of the shorter document's sentences with a likely or accepted link to the other."""
+    sentences = dict(
+        db.conn.execute("SELECT doc_id, count(*) FROM sentences GROUP BY doc_id").fetchall()
+    )
+    rows = db.conn.execute(
+        "SELECT a_doc, b_doc, count(DISTINCT a_start), count(DISTINCT b_start) FROM links"
+        " WHERE status = 'accepted' OR (status = 'suggested' AND score >= ?)"
+        " GROUP BY a_doc, b_doc",
+        [LINK_EVIDENCE_SCORE],
+    )
+    share: dict[tuple[int, int], float] = {}
+    for a, b, a_linked, b_linked in rows:
+        if a not in index or b not in index:
+            continue
+        shorter = min(sentences.get(a, 1), sentences.get(b, 1)) or 1
+        key = (min(index[a], index[b]), max(index[a], index[b]))
+        share[key] = max(share.get(key, 0.0), min(a_linked, b_linked) / shorter)
+    return share
+
+
+def refresh_stories(
+    db: sqlite_utils.Database, *, threshold: float = DEFAULT_THRESHOLD
+) -> RefreshReport:
+    """Recompute the stories of every document, then apply the annotators' pins.
+
+    Reads happen outside the write lock; only rows whose group changed are written.
+    """
+    started = time.perf_counter()
+    rows = db.conn.execute(
+        "SELECT id, source_name, outlet, title, published, language, text FROM documents"
+        " ORDER BY source_name"
+    ).fetchall()
+    ids = [int(r[0]) for r in rows]
+    inputs = [StoryInput(r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+    index = {doc_id: i for i, doc_id in enumerate(ids)}
+    detection = detect_stories(inputs, _link_share(db, index), threshold=threshold)
+    # Documents are in source-name order, so a group's number is its first name's index.
+    computed = {ids[i]: story_id_for(inputs[g].source_name) for i, g in enumerate(detection.groups)}
+    with write(db):
+        before = dict(db.conn.execute("SELECT doc_id, computed FROM document_stories").fetchall())
+        changed = [(doc, group) for doc, group in computed.items() if before.get(doc) != group]
+        db.conn.executemany(
+            "INSERT INTO document_stories (doc_id, computed, story_id) VALUES (?, ?, ?)"
+            " ON CONFLICT(doc_id) DO UPDATE SET computed = excluded.computed",
+            [(doc, group, group) for doc, group in changed],
+        )
+        apply_pins(db)
+        counts = Counter(
+            r[0] for r in db.conn.execute("SELECT story_id FROM document_stories").fetchall()
+        )
+    return RefreshReport(
+        documents=len(ids),
+        stories=len(counts),
+        multi_document=sum(1 for n in counts.values() if n > 1),
+        changed=len(changed),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def apply_pins(db: sqlite_utils.Database) -> None:
+    """Set every document's story in effect from the computed groups and the pins.
+
+    Runs inside the caller's write transaction; touches only rows that change.
+    """
+    rows = db.conn.execute(
+        "SELECT ds.doc_id, ds.computed, ds.story_id, p.story_id FROM document_stories ds"
+        " LEFT JOIN story_pins p ON p.doc_id = ds.doc_id"
+    ).fetchall()
+    pinned_in_group: dict[str, Counter[str]] = {}
+    for _doc, group, _current, pin in rows:
+        if pin is not None:
+            pinned_in_group.setdefault(group, Counter())[pin] += 1
+    updates = []
+    for doc, group, current, pin in rows:
+        if pin is not None:
+            wanted = pin
+        elif group in pinned_in_group:
+            # Join the story most of the group's pinned documents are in.
+            wanted = min(pinned_in_group[group].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        else:
+            wanted = group
+        if wanted != current:
+            updates.append((wanted, doc))
+    db.conn.executemany("UPDATE document_stories SET story_id = ? WHERE doc_id = ?", updates)
+    _write_labels(db)
+
+
+def _write_labels(db: sqlite_utils.Database) -> None:
+    rows = db.conn.execute(
+        # Untitled articles (some corpora store none) are labelled from their opening words.
+        "SELECT ds.story_id, coalesce(d.title, substr(d.text, 1, 160)), d.source_name"
+        " FROM document_stories ds"
+        " JOIN documents d ON d.id = ds.doc_id ORDER BY d.source_name"
+    ).fetchall()
+    frequency = title_frequency([r[1] for r in rows])
+    members: dict[str, list[tuple[str | None, str]]] = {}
+    for story, title, name in rows:
+        members.setdefault(story, []).append((title, name))
+    old = dict(db.conn.execute("SELECT id, label FROM stories").fetchall())
+    labels = {
+        story: story_label([t for t, _ in docs], frequency, len(rows), docs[0][1])
+        for story, docs in members.items()
+    }
+    gone = [(story,) for story in old if story not in labels]
+    db.conn.executemany("DELETE FROM stories WHERE id = ?", gone)
+    stamp = now()
+    db.conn.executemany(
+        "INSERT INTO stories (id, label, computed_at) VALUES (?, ?, ?) ON CONFLICT(id)"
+        " DO UPDATE SET label = excluded.label, computed_at = excluded.computed_at",
+        [(story, label, stamp) for story, label in labels.items() if old.get(story) != label],
+    )
+
+
+def story_summary(report: RefreshReport) -> str:
+    """The one line ``import`` and ``link`` print after recomputing the stories."""
+    return (
+        f"stories: {report.multi_document} of two or more documents among"
+        f" {report.documents} document(s); {report.changed} document(s) regrouped"
+        f" ({report.seconds:.1f} s)"
+    )

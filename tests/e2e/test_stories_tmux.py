@@ -1,0 +1,65 @@
+"""The installed ``claimdesk`` in tmux: one key in the library opens a whole story."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.keys import first_key, tmux_key
+from tests.e2e.tmux import TmuxTerminal
+from tests.e2e.tools import sqlite
+from tui.keymap import SHIPPED_KEYMAPS, load_keymap
+
+pytestmark = pytest.mark.e2e
+
+GERMAN_TITLE = "Sarn tritt über die Ufer"
+ENGLISH_TITLE = "River Sarn floods Velthausen"
+
+
+def _wait_until_still(terminal: TmuxTerminal, quiet: float = 1.0) -> None:
+    """Wait until the screen has not changed for ``quiet`` seconds (first layouts done)."""
+    before = terminal.screen()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = terminal.screen()
+        if now == before:
+            return
+        before = now
+
+
+@pytest.mark.parametrize("keymap_name", SHIPPED_KEYMAPS)
+def test_one_key_opens_every_report_of_the_story_side_by_side(
+    claimdesk_exe: Path, sample_db: Path, terminal: TmuxTerminal, keymap_name: str
+) -> None:
+    # `claimdesk import` computed the stories; the two Velthausen reports share one.
+    (stories,) = sqlite(
+        sample_db,
+        "SELECT count(DISTINCT ds.story_id) FROM document_stories ds JOIN documents d"
+        " ON d.id = ds.doc_id WHERE d.source_name LIKE '%velthausen%'",
+    )
+    assert stories == ["1"]
+    keymap = load_keymap(keymap_name)
+    terminal.start([str(claimdesk_exe), "--db", str(sample_db), "read", "--keymap", keymap_name])
+    terminal.wait_for("23 documents")
+    _wait_until_still(terminal)
+    # Filter the library down to the two Velthausen reports: whichever the cursor is on,
+    # its story is theirs.
+    terminal.press(tmux_key(first_key(keymap["library.filter"])))
+    terminal.wait_until(lambda screen: "showing 23" in screen, "the filter box")
+    terminal.type("Velthausen")
+    terminal.wait_for("showing 2 ")
+    _wait_until_still(terminal)
+    terminal.press("Enter")
+    _wait_until_still(terminal)
+    terminal.press(tmux_key(first_key(keymap["library.open_story"])))
+    screen = terminal.wait_until(
+        lambda screen: screen.count("story: Sarn Velthausen") == 2, "two story panes"
+    )
+    assert GERMAN_TITLE in screen
+    assert ENGLISH_TITLE in screen
+    assert "documents ·" not in screen  # the reader, not the library
+    terminal.press(tmux_key(first_key(keymap["app.quit"])))
+    assert terminal.wait_for_exit() == 0
