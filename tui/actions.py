@@ -117,6 +117,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("reader.select_sentence", "select_sentence", "Select sentence", "s", True),
     _spec("reader.clear_selection", "clear_selection", "Clear selection", "escape"),
     _spec("reader.toggle_snap", "toggle_snap", "Word snap on/off", "w"),
+    _spec("reader.toggle_tags", "toggle_tags", "Label tags on/off", "number_sign"),
     # reader: annotating
     _spec("reader.label_1", "apply_label(1)", "Label 1", "1"),
     _spec("reader.label_2", "apply_label(2)", "Label 2", "2"),

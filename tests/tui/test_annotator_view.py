@@ -17,7 +17,7 @@ from tui.keymap import load_keymap
 from tui.screens.annotator_picker import AnnotatorPicker, rank_annotators
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import GUTTER_CELLS, ArticleView
 
 KEYS = load_keymap("default")
 
@@ -45,7 +45,7 @@ def drawn_style(view: ArticleView, offset: int) -> Style:
     """The style of the character at ``offset`` in the strip the view renders for its row."""
     y = view.index.line_of(offset) - view.scroll_offset.y
     assert 0 <= y < view.size.height, "offset is not on screen"
-    cell = view.index.cell_of(offset)
+    cell = view.index.cell_of(offset) + GUTTER_CELLS
     seen = 0
     for segment in view.render_line(y):
         if seen <= cell < seen + segment.cell_length:

@@ -28,11 +28,13 @@ from tui.annotator_filter import (
     span_marks,
 )
 from tui.bindings import bindings_for
+from tui.label_looks import LabelLook, label_looks
 from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker
 from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
+from tui.widgets.label_legend import LabelLegend
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -82,6 +84,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="panes"):
             for number, document in enumerate(self.documents):
                 yield ArticlePane(document, id=f"pane-{number}")
+        yield LabelLegend(id="label-legend")
         yield Footer()
 
     def _open_documents(self) -> list[Document]:
@@ -110,6 +113,7 @@ class ReaderScreen(Screen[None]):
             self.app.call_later(self.app.pop_screen)
             return
         self.labels = session.labels()
+        self._show_looks()
         for pane in self.panes:
             doc_id = pane.document.id
             sentences = [(s.start, s.end) for s in session.sentences(doc_id)]
@@ -170,6 +174,33 @@ class ReaderScreen(Screen[None]):
         self._set_active(self.active - 1)
         self._show_pane(self.pane)
 
+    # Label looks: colours per colour system, marks without colour, tags, legend ------
+    def _looks(self) -> dict[str, LabelLook]:
+        keys: dict[str, str] = {}
+        for number in range(1, 10):
+            label = label_for_number(self.labels, number)
+            if label is not None:
+                keys.setdefault(label.name, str(number))
+        return label_looks(self.labels, [keys.get(label.name, "") for label in self.labels])
+
+    def _show_looks(self) -> None:
+        looks = self._looks()
+        for pane in self.panes:
+            pane.view.set_looks(looks)
+        self._show_legend(looks)
+
+    def _show_legend(self, looks: dict[str, LabelLook] | None = None) -> None:
+        shown = looks if looks is not None else self._looks()
+        show_tags = self.view.show_tags if self.panes else True
+        self.query_one(LabelLegend).show(list(shown.values()), show_tags)
+
+    def action_toggle_tags(self) -> None:
+        show = not self.view.show_tags
+        for pane in self.panes:
+            if pane.view.show_tags != show:
+                pane.view.toggle_tags()
+        self._show_legend()
+
     # Store -> screen --------------------------------------------------------------
     def _marks(self, doc_id: int) -> list[SpanMark]:
         session = self.claimdesk.session
@@ -206,7 +237,10 @@ class ReaderScreen(Screen[None]):
 
     def reload(self) -> None:
         """Another session (or undo) changed the store: refresh every pane, keep cursors."""
-        self.labels = self.claimdesk.session.labels()
+        labels = self.claimdesk.session.labels()
+        if labels != self.labels:
+            self.labels = labels
+            self._show_looks()
         for pane in self.panes:
             self.refresh_document(pane.document.id)
         for panel in self.query("#match-panel"):
