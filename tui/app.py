@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -62,6 +63,8 @@ class ClaimdeskApp(App[int]):
         self.initial_keymap = dict(keymap or {})
         self._seen_version = self.session.data_version()
         self.sub_title = f"{annotator} · {db_path.name}"
+        # Set by the start-up worker once the linker is loaded (see _warm_linking).
+        self.linking_ready = False
 
     def on_mount(self) -> None:
         if self.initial_keymap:
@@ -72,6 +75,25 @@ class ClaimdeskApp(App[int]):
         if self.start_doc_ids:
             self.push_screen(ReaderScreen(self.start_doc_ids))
         self.set_interval(POLL_SECONDS, self.poll_store)
+        self._warm_linking()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
+    def _warm_linking(self) -> None:
+        """Load the linker off the UI thread, so the first match panel never freezes keys."""
+        try:
+            from store.linking.warmup import warm_linking
+            from tui.widgets import match_panel  # noqa: F401  (imported to have it ready)
+
+            warm_linking()
+        finally:
+            # Even a failed warm-up lets the panel try (and show the error) itself.
+            self.call_from_thread(self._linking_warmed)
+
+    def _linking_warmed(self) -> None:
+        self.linking_ready = True
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen) and screen.query("#match-pending"):
+                screen.open_match_panel()
 
     def get_default_screen(self) -> LibraryScreen:
         return LibraryScreen()

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from store.annotator_diff import Difference
 from store.errors import ClaimdeskError
@@ -443,6 +443,24 @@ class ReaderScreen(Screen[None]):
 
     # Linking (tui.widgets.match_panel, tui.screens.review, tui.screens.clusters) --------
     def action_matches(self) -> None:
+        pending = list(self.query("#match-pending"))
+        if pending:
+            for placeholder in pending:
+                placeholder.remove()
+            return
+        if not self.claimdesk.linking_ready:
+            # Importing the linker here would block every key until it is loaded; a
+            # placeholder holds the place and the app opens the panel once it is ready.
+            title = Text("Matches", style="bold")
+            title.append(" · loading the matcher…", style="italic")
+            self.mount(Static(title, id="match-pending"), before=self.query_one(Footer))
+            return
+        self.open_match_panel()
+
+    def open_match_panel(self) -> None:
+        """Toggle the match panel (called by the app for a waiting placeholder too)."""
+        for placeholder in self.query("#match-pending"):
+            placeholder.remove()
         from tui.widgets.match_panel import toggle_match_panel
 
         toggle_match_panel(self)

@@ -156,6 +156,11 @@ class MatchPanel(Vertical):
         """Re-read the matches of the current claim (after a decision, undo or a move)."""
         keep = self.table.cursor_row
         self.suggestions = []
+        if not self.claimdesk.linking_ready:
+            # The start-up worker is still loading the linker: say so, keys stay live,
+            # and the app reloads this panel when it is ready.
+            self._show_title()
+            return
         if self.source is not None and self.other_doc_ids():
             session = self.claimdesk.session
             found = self.claimdesk.attempt(
@@ -195,7 +200,9 @@ class MatchPanel(Vertical):
 
     def _show_title(self) -> None:
         title = Text("Matches", style="bold")
-        if self.computing:
+        if not self.claimdesk.linking_ready:
+            title.append(" · loading the matcher…", style="italic")
+        elif self.computing:
             title.append(" · computing suggestions for the open documents…", style="italic")
         elif self.source is None:
             title.append(" · put the cursor in a sentence or span")
