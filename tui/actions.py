@@ -12,6 +12,7 @@ An id is ``CONTEXT.NAME``; the context says where the binding lives:
 | library  | the library screen                          |
 | reader   | the reader screen and its article panes     |
 | links    | the match panel, review queue and clusters  |
+| panel    | the match panel's list while it has focus   |
 | confirm  | yes/no modals (the merge check)             |
 | picker   | the label picker                            |
 | curation | the curation screen and its span editor     |
@@ -115,6 +116,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     _spec("reader.select_line_end", "select('line_edge', 1)", "Extend to line end", "shift+end"),
     _spec("reader.select_sentence", "select_sentence", "Select sentence", "s", True),
+    _spec("reader.select_word", "select_word", "Select word or number", "e"),
+    _spec("reader.select_number", "select_number", "Select next number", "f"),
+    _spec("reader.set_mark", "set_mark", "Set mark (moves extend)", "ctrl+@"),
     _spec("reader.clear_selection", "clear_selection", "Clear selection", "escape"),
     _spec("reader.toggle_snap", "toggle_snap", "Word snap on/off", "w"),
     _spec("reader.toggle_tags", "toggle_tags", "Label tags on/off", "number_sign"),
@@ -154,6 +158,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("links.review", "review", "Review queue", "r"),
     _spec("links.clusters", "clusters", "Clusters", "c"),
     _spec("links.choose", "choose_match", "Show match", "enter"),
+    # panel: the match panel's list, only while it has the focus (so j/k can move it)
+    _spec("panel.cursor_up", "cursor_up", "Previous match", "up"),
+    _spec("panel.cursor_down", "cursor_down", "Next match", "down"),
     # confirm (a yes/no question, e.g. a link that merges conflicting facts)
     _spec("confirm.yes", "yes", "Yes", "y,enter", True),
     _spec("confirm.no", "no", "No", "n,escape", True),

@@ -61,6 +61,11 @@ class ClaimdeskApp(App[int]):
         self.session = Session(db_path, annotator)
         self.start_doc_ids = list(doc_ids or [])
         self.initial_keymap = dict(keymap or {})
+        # The footer's right-hand hint shows whatever is bound to this key: make it the
+        # keymap's palette key (emacs binds ctrl+p to "Up", which the footer showed).
+        palette_keys = self.initial_keymap.get("app.command_palette", "")
+        if palette_keys:
+            setattr(self, "COMMAND_PALETTE_BINDING", palette_keys.split(",")[0])  # noqa: B010
         self._seen_version = self.session.data_version()
         self.sub_title = f"{annotator} · {db_path.name}"
         # Set by the start-up worker once the linker is loaded (see _warm_linking).

@@ -32,7 +32,16 @@ from tui.widgets import navigation as nav
 from tui.widgets.difference_marks import difference_style
 from tui.widgets.line_index import LineIndex, text_cells
 
-VIEW_ACTIONS = ("move(", "select(", "select_sentence", "clear_selection", "toggle_snap")
+VIEW_ACTIONS = (
+    "move(",
+    "select(",
+    "select_sentence",
+    "select_word",
+    "select_number",
+    "set_mark",
+    "clear_selection",
+    "toggle_snap",
+)
 _WRAP_TICK_CHARS = 60_000
 _PLAIN = Style()
 _SELECTED = Style(reverse=True)
@@ -121,6 +130,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._span_styles: dict[tuple[str, str, bool, frozenset[str]], Style] = {}
         self._coverage: float | None = None
         self.looks: dict[str, LabelLook] = {}
+        # Emacs transient mark (C-SPC): plain moves extend the selection while it is set.
+        self.mark_active = False
         self.show_tags = True
 
     # Data in -------------------------------------------------------------------
@@ -386,6 +397,7 @@ class ArticleView(ScrollView, can_focus=True):
                 self.mark = self.cursor
         else:
             self.mark = None
+            self.mark_active = False
         self.cursor = offset
         if not keep_goal:
             self._goal_cell = None
@@ -461,7 +473,41 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_move(self, unit: str, direction: int) -> None:
         vertical = unit in ("line", "page")
+        if self.mark_active:
+            self.set_cursor(self._target(unit, direction, True), extend=True, keep_goal=vertical)
+            return
         self.set_cursor(self._target(unit, direction, False), keep_goal=vertical)
+
+    def action_set_mark(self) -> None:
+        """Set the mark at the cursor: moves now extend the selection until it is cleared."""
+        self.set_cursor(self.cursor)
+        self.mark = self.cursor
+        self.mark_active = True
+        self.post_message(self.CursorMoved(self))
+
+    def action_select_word(self) -> None:
+        """Select the word or whole number at the cursor (else the next one)."""
+        start, end = nav.word_at(self.text, self.cursor)
+        if end - start <= 1 and not nav.is_word_char(self.text[start : start + 1] or " "):
+            start = nav.word_backward(self.text, nav.word_forward(self.text, self.cursor))
+            start, end = nav.word_at(self.text, start)
+        if end > start:
+            self.select_range(start, end)
+
+    def action_select_number(self) -> None:
+        """Select the next whole number after the cursor (4.700 stays one), wrapping to
+        the start of the sentence when none is left in it; a FIGURE is then one label key."""
+        sentence = nav.sentence_at(self.sentences, self.cursor)
+        limit = sentence[1] if sentence else None
+        found = nav.next_number(self.text, self.cursor, limit)
+        if found is None and sentence is not None:
+            found = nav.next_number(self.text, sentence[0], sentence[1])
+        if found is None:
+            found = nav.next_number(self.text, self.cursor)
+        if found is None:
+            self.notify("No number after the cursor", markup=False)
+            return
+        self.select_range(*found)
 
     def action_select(self, unit: str, direction: int) -> None:
         vertical = unit in ("line", "page")

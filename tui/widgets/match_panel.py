@@ -63,7 +63,7 @@ class MatchPanel(Vertical):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
         "links", where=lambda spec: spec.id in PANEL_ACTIONS
-    )
+    ) + bindings_for("panel")
 
     def __init__(self, reader: ReaderScreen) -> None:
         super().__init__(id="match-panel")
@@ -240,6 +240,13 @@ class MatchPanel(Vertical):
         if 0 <= row < len(self.suggestions):
             return self.suggestions[row]
         return None
+
+    # Moving in the list (vim j/k, emacs ctrl+n/p: keys the table itself does not know) ----
+    def action_cursor_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self.table.action_cursor_down()
 
     # Following the cursor --------------------------------------------------------------
     def cursor_moved(self, view: ArticleView) -> None:
