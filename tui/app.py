@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from textual import work
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 
 from store.errors import ClaimdeskError
@@ -36,6 +37,10 @@ class StoreView(Protocol):
     """A screen that can re-read what it shows from the store."""
 
     def reload(self) -> None: ...
+
+
+# Seconds after start-up before the linker loads in a worker (the first screen comes first).
+WARM_UP_DELAY = 0.5
 
 
 class ClaimdeskApp(App[int]):
@@ -70,6 +75,7 @@ class ClaimdeskApp(App[int]):
         self.sub_title = f"{annotator} · {db_path.name}"
         # Set by the start-up worker once the linker is loaded (see _warm_linking).
         self.linking_ready = False
+        self._warm_up_started = False
 
     def on_mount(self) -> None:
         if self.initial_keymap:
@@ -80,7 +86,14 @@ class ClaimdeskApp(App[int]):
         if self.start_doc_ids:
             self.push_screen(ReaderScreen(self.start_doc_ids))
         self.set_interval(POLL_SECONDS, self.poll_store)
-        self._warm_linking()
+        # After the first screen is drawn: loading the linker competes for the CPU.
+        self.set_timer(WARM_UP_DELAY, self.warm_up_linking)
+
+    def warm_up_linking(self) -> None:
+        """Start loading the linker unless that has begun (the timer, or ``m`` pressed early)."""
+        if not self._warm_up_started:
+            self._warm_up_started = True
+            self._warm_linking()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def _warm_linking(self) -> None:
@@ -105,6 +118,23 @@ class ClaimdeskApp(App[int]):
 
     def on_unmount(self) -> None:
         self.session.close()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Short confirmations in the reader go to its message line, never over the text;
+        warnings, errors and other screens keep Textual's toasts."""
+        screen = self.screen
+        if severity == "information" and not title and isinstance(screen, ReaderScreen):
+            screen.show_message(message, markup=markup)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # Store access -------------------------------------------------------------------
     def attempt(self, change: Callable[[], T]) -> T | None:

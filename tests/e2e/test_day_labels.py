@@ -49,3 +49,28 @@ def test_no_color_tags_marks_and_legend(
         assert terminal.wait_for_exit() == 0
     finally:
         terminal.kill()
+
+
+def test_undo_confirmation_sits_on_the_legend_line(
+    claimdesk_exe: Path, sample_db: Path, terminal: TmuxTerminal
+) -> None:
+    (name,) = sqlite(sample_db, "SELECT source_name FROM documents ORDER BY id LIMIT 1")[0]
+    terminal.start([str(claimdesk_exe), "--db", str(sample_db), "read", name])
+    before = terminal.wait_for("tags on")
+    terminal.press("s", "1")
+    terminal.wait_for(f"· {ANNOTATOR}")
+    terminal.press("C-z")
+    screen = terminal.wait_for("» Undid")
+    rows = screen.splitlines()
+    (message_row,) = [n for n, row in enumerate(rows) if "» Undid" in row]
+    legend_row = next(n for n, row in enumerate(before.splitlines()) if "tags on" in row)
+    assert message_row == legend_row
+    # Every other row is as it was before tagging, but for the status line (the cursor
+    # moved to the span's end): nothing covers the text or the status line.
+    changed = [n for n, (a, b) in enumerate(zip(before.splitlines(), rows)) if a != b]
+    status_row = legend_row - 1
+    assert set(changed) <= {status_row, legend_row}
+    assert "offset" in rows[status_row]
+    assert sqlite(sample_db, "SELECT count(*) FROM spans WHERE deleted_at IS NULL") == [["0"]]
+    terminal.press("C-q")
+    assert terminal.wait_for_exit() == 0

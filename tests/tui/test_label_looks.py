@@ -122,3 +122,22 @@ async def test_256_colour_spans_use_distinct_slot_colours(
         backgrounds = [s.bgcolor for s in styles_at(view, [start + 1 for start, _ in words])]
         numbers = [c.downgrade(ColorSystem.EIGHT_BIT).number for c in backgrounds if c]
         assert len(set(numbers)) == 5, numbers
+
+
+async def test_confirmations_go_to_the_legend_line_not_over_the_text(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "1")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        legend = screen.query_one("#label-legend")
+        assert "Undid" in legend.message  # type: ignore[attr-defined]
+        assert not app._notifications  # no toast over the text, status line or panel
+        rows = screen_text(app).splitlines()
+        assert any(row.lstrip().startswith("» Undid") for row in rows)
+        # Warnings still use a toast (they must not be missed).
+        app.notify("careful", severity="warning")
+        await pilot.pause()
+        assert len(app._notifications) == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.errors import MarkupError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -32,6 +33,7 @@ from tui.label_looks import LabelLook, label_looks
 from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker
 from tui.screens.note_editor import NoteEditor
+from tui.safe_text import safe_text
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
 from tui.widgets.label_legend import LabelLegend
@@ -193,6 +195,16 @@ class ReaderScreen(Screen[None]):
         shown = looks if looks is not None else self._looks()
         show_tags = self.view.show_tags if self.panes else True
         self.query_one(LabelLegend).show(list(shown.values()), show_tags)
+
+    def show_message(self, message: str, *, markup: bool) -> None:
+        """A confirmation on the legend line (``markup`` only for the app's own messages)."""
+        try:
+            shown = Text.from_markup(message) if markup else safe_text(message)
+        except MarkupError:
+            shown = safe_text(message)
+        legends = list(self.query(LabelLegend))
+        if legends:
+            legends[0].show_message(shown)
 
     def action_toggle_tags(self) -> None:
         show = not self.view.show_tags
@@ -449,6 +461,7 @@ class ReaderScreen(Screen[None]):
                 placeholder.remove()
             return
         if not self.claimdesk.linking_ready:
+            self.claimdesk.warm_up_linking()
             # Importing the linker here would block every key until it is loaded; a
             # placeholder holds the place and the app opens the panel once it is ready.
             title = Text("Matches", style="bold")
