@@ -15,8 +15,8 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from textual import work
 from textual.app import App
-from textual.notifications import SeverityLevel
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from store.errors import ClaimdeskError
 from store.session import Session

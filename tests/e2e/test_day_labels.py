@@ -67,7 +67,7 @@ def test_undo_confirmation_sits_on_the_legend_line(
     assert message_row == legend_row
     # Every other row is as it was before tagging, but for the status line (the cursor
     # moved to the span's end): nothing covers the text or the status line.
-    changed = [n for n, (a, b) in enumerate(zip(before.splitlines(), rows)) if a != b]
+    changed = [n for n, (a, b) in enumerate(zip(before.splitlines(), rows, strict=True)) if a != b]
     status_row = legend_row - 1
     assert set(changed) <= {status_row, legend_row}
     assert "offset" in rows[status_row]

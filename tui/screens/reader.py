@@ -30,10 +30,10 @@ from tui.annotator_filter import (
 )
 from tui.bindings import bindings_for
 from tui.label_looks import LabelLook, label_looks
+from tui.safe_text import safe_text
 from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker
 from tui.screens.note_editor import NoteEditor
-from tui.safe_text import safe_text
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
 from tui.widgets.label_legend import LabelLegend

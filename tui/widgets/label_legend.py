@@ -10,7 +10,6 @@ from textual.widgets import Static
 from tui.label_looks import LabelLook
 from tui.safe_text import visible
 
-
 # How long a confirmation stays on the legend line.
 MESSAGE_SECONDS = 4.0
 
