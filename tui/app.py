@@ -26,6 +26,7 @@ from tui.config import load_config, save_theme
 from tui.screens.help import HelpScreen, bindings_in_force
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.session_state import ReaderState, load_state, save_state
 
 T = TypeVar("T")
 
@@ -83,11 +84,25 @@ class ClaimdeskApp(App[int]):
         theme = _saved_theme()
         if theme and theme in self.available_themes:
             self.theme = theme
+        saved = load_state(self.db_path, self.annotator)
         if self.start_doc_ids:
-            self.push_screen(ReaderScreen(self.start_doc_ids))
+            self.push_screen(ReaderScreen(self.start_doc_ids, restore=saved))
+        elif saved is not None and saved.panes:
+            # Plain `claimdesk`: reopen the reader where this annotator left it.
+            self.push_screen(ReaderScreen(saved.doc_ids, restore=saved))
         self.set_interval(POLL_SECONDS, self.poll_store)
         # After the first screen is drawn: loading the linker competes for the CPU.
         self.set_timer(WARM_UP_DELAY, self.warm_up_linking)
+
+    async def action_quit(self) -> None:
+        self.save_reader_state()
+        await super().action_quit()
+
+    def save_reader_state(self) -> None:
+        """Remember the open reader (documents, panes, cursors, panel) for the next start."""
+        readers = [screen for screen in self.screen_stack if isinstance(screen, ReaderScreen)]
+        state = readers[-1].reader_state() if readers else ReaderState()
+        save_state(self.db_path, self.annotator, state)
 
     def warm_up_linking(self) -> None:
         """Start loading the linker unless that has begun (the timer, or ``m`` pressed early)."""

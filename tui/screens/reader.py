@@ -34,6 +34,7 @@ from tui.safe_text import safe_text
 from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker
 from tui.screens.note_editor import NoteEditor
+from tui.session_state import PanePlace, ReaderState
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
 from tui.widgets.label_legend import LabelLegend
@@ -66,9 +67,11 @@ class ReaderScreen(Screen[None]):
         "reader", where=lambda spec: not spec.action.startswith(VIEW_ACTIONS)
     ) + bindings_for("links", where=lambda spec: spec.id in READER_LINK_ACTIONS)
 
-    def __init__(self, doc_ids: list[int]) -> None:
+    def __init__(self, doc_ids: list[int], *, restore: ReaderState | None = None) -> None:
         super().__init__()
         self.doc_ids = list(dict.fromkeys(doc_ids))
+        # Where this annotator left these documents last time (tui.session_state).
+        self.restore = restore
         self.documents: list[Document] = []
         self.spans: dict[int, dict[str, Span]] = {}
         self.labels: list[Label] = []
@@ -125,6 +128,32 @@ class ReaderScreen(Screen[None]):
             self._show_pane(pane)
         self._set_active(0)
         self._apply_width(self.size.width)
+        if self.restore is not None:
+            self.call_after_refresh(self._restore_places, self.restore)
+
+    def _restore_places(self, state: ReaderState) -> None:
+        places = {place.doc_id: place for place in state.panes}
+        for pane in self.panes:
+            place = places.get(pane.document.id)
+            if place is not None:
+                pane.view.set_cursor(place.cursor)
+                pane.view.scroll_to(y=place.scroll, animate=False, immediate=True)
+        if state.doc_ids == self.doc_ids:
+            self._set_active(state.active)
+            self._show_pane(self.pane)
+            if state.panel:
+                self.action_matches()
+
+    def reader_state(self) -> ReaderState:
+        """The open documents, active pane, cursors, scroll rows and panel, to save."""
+        return ReaderState(
+            panes=[
+                PanePlace(pane.document.id, pane.view.cursor, int(pane.view.scroll_offset.y))
+                for pane in self.panes
+            ],
+            active=self.active,
+            panel=bool(self.query("#match-panel") or self.query("#match-pending")),
+        )
 
     # Panes --------------------------------------------------------------------------
     @property
