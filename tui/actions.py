@@ -13,6 +13,7 @@ An id is ``CONTEXT.NAME``; the context says where the binding lives:
 | reader   | the reader screen and its article panes     |
 | links    | the match panel, review queue and clusters  |
 | panel    | the match panel's list while it has focus   |
+| review   | the review queue screen only                |
 | confirm  | yes/no modals (the merge check)             |
 | picker   | the label picker                            |
 | curation | the curation screen and its span editor     |
@@ -158,6 +159,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("links.review", "review", "Review queue", "r"),
     _spec("links.clusters", "clusters", "Clusters", "c"),
     _spec("links.choose", "choose_match", "Show match", "enter"),
+    # review: the review queue only (so its keys may reuse the reader's)
+    _spec("review.reject_near_miss", "reject_because('near-miss')", "No: near miss", "1", True),
+    _spec(
+        "review.reject_other_figure",
+        "reject_because('different-figure')",
+        "No: other figure",
+        "2",
+        True,
+    ),
+    _spec(
+        "review.reject_other_event",
+        "reject_because('different-event')",
+        "No: other event",
+        "3",
+        True,
+    ),
+    _spec("review.scope", "cycle_scope", "Scope", "o", True),
+    _spec("review.same_outlet", "toggle_same_outlet", "Same-outlet pairs", "O"),
     # panel: the match panel's list, only while it has the focus (so j/k can move it)
     _spec("panel.cursor_up", "cursor_up", "Previous match", "up"),
     _spec("panel.cursor_down", "cursor_down", "Next match", "down"),

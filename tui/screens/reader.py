@@ -510,7 +510,8 @@ class ReaderScreen(Screen[None]):
     def action_review(self) -> None:
         from tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen())
+        open_ids = [pane.document.id for pane in self.panes]
+        self.app.push_screen(ReviewScreen(open_ids, self.pane.document.id))
 
     def action_clusters(self) -> None:
         from tui.screens.clusters import ClustersScreen

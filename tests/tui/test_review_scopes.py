@@ -1,0 +1,79 @@
+"""Review queue scopes, same-outlet pairs out by default, rejecting with a reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from claimdesk.cli import main
+from store.linking.suggest import link_documents
+from store.session import Session
+from tests.conftest import add_document_to_file
+from tests.tui.conftest import screen_text, settle
+from tui.app import create_app
+from tui.screens.review import ReviewScreen
+
+ARTICLES = [
+    ("alpha.txt", "Kurier", "The council approved 300 new flats in June. The mayor agreed."),
+    ("beta.txt", "Kurier", "The council approved 300 new flats in June. Critics objected."),
+    ("gamma.txt", "Post", "In June the council approved 600 new flats. Residents cheered."),
+    ("delta.txt", "Wire", "The council approved 300 new flats in June, the agency said."),
+]
+
+
+def linked(path: Path) -> dict[str, int]:
+    ids = {name: add_document_to_file(path, text, name, outlet) for name, outlet, text in ARTICLES}
+    with Session(path, "tester") as session:
+        link_documents(session.db)
+    return ids
+
+
+async def test_scopes_outlets_and_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    outlet_of = {ids[name]: outlet for name, outlet, _ in ARTICLES}
+    app = create_app(path, "tester", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+
+        def shown_pairs() -> list[tuple[int, int]]:
+            return [(link.a_doc, link.b_doc) for link in review._undecided(1000)]
+
+        # Open documents, other outlets only: every pair touches alpha or gamma, none
+        # pairs two Kurier articles.
+        pairs = shown_pairs()
+        assert pairs
+        assert all({ids["alpha.txt"], ids["gamma.txt"]} & {a, b} for a, b in pairs)
+        assert all(outlet_of[a] != outlet_of[b] for a, b in pairs)
+        assert "open docs · other outlets" in screen_text(app)
+
+        await pilot.press("O")  # same-outlet pairs back in
+        await settle(pilot)
+        assert any(outlet_of[a] == outlet_of[b] for a, b in shown_pairs())
+        await pilot.press("O")
+
+        await pilot.press("o")  # all documents
+        await settle(pilot)
+        assert "all docs" in screen_text(app)
+        assert any({ids["beta.txt"], ids["delta.txt"]} == {a, b} for a, b in shown_pairs())
+        await pilot.press("o")  # this document (the reader's active one: alpha)
+        await settle(pilot)
+        assert all(ids["alpha.txt"] in (a, b) for a, b in shown_pairs())
+
+        rejected = review.current
+        assert rejected is not None
+        await pilot.press("2")
+        await settle(pilot)
+    with Session(path, "tester") as session:
+        row = session.db.conn.execute(
+            "SELECT status, reason FROM links WHERE id = ?", [rejected.id]
+        ).fetchone()
+    assert row == ("rejected", "different-figure")
+    out = tmp_path / "pairs.jsonl"
+    assert main(["--db", str(path), "export", "--format", "pairs", "-o", str(out)]) == 0
+    reasons = [json.loads(line).get("reason") for line in out.read_text().splitlines()]
+    assert "different-figure" in reasons
