@@ -114,3 +114,36 @@ async def test_vim_j_and_k_move_in_the_match_panel(sample_db_path: Path) -> None
         assert panel.table.cursor_row == 1
         await pilot.press("k")
         assert panel.table.cursor_row == 0
+
+
+async def test_match_panel_shows_the_chosen_match_in_full_and_its_document(
+    sample_db_path: Path,
+) -> None:
+    with Session(sample_db_path, "tester") as session:
+        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+        titles = {doc_id: session.document(doc_id).title for doc_id in doc_ids}
+    app = create_app(sample_db_path, "tester", doc_ids=doc_ids)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        panel = app.screen.query_one(MatchPanel)
+        current = panel.current
+        assert current is not None
+        full = str(panel.query_one("#match-full").render())
+        assert " ".join(full.split()) == " ".join(current.quote.split())
+        labels = [str(column.label) for column in panel.table.columns.values()]
+        assert "document" in labels
+        title = titles[current.doc_id]
+        assert title is not None
+        assert title[:8] in screen_text(app)
+
+
+def test_document_name_falls_back_to_the_first_line() -> None:
+    from store.model import Document
+    from tui.widgets.match_panel import document_name
+
+    untitled = Document(
+        1, "a.txt", "Kurier", None, None, None, "de", "\nErste Zeile.\nMehr.", "", ""
+    )
+    assert document_name(untitled) == "Erste Zeile."
