@@ -77,3 +77,46 @@ async def test_scopes_outlets_and_reasons(tmp_path: Path) -> None:
     assert main(["--db", str(path), "export", "--format", "pairs", "-o", str(out)]) == 0
     reasons = [json.loads(line).get("reason") for line in out.read_text().splitlines()]
     assert "different-figure" in reasons
+
+
+async def test_enter_in_clusters_opens_the_claim_in_the_reader(tmp_path: Path) -> None:
+    from store.linking.decisions import review_queue
+    from tui.screens.clusters import ClustersScreen
+    from tui.screens.reader import ReaderScreen
+
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    with Session(path, "tester") as session:
+        best = review_queue(session.db, limit=1)[0]
+        session.accept_link(best.id)
+    app = create_app(path, "tester", doc_ids=[ids["alpha.txt"]])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ClustersScreen)
+        assert "enter opens the claim" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert sorted(reader.doc_ids) == sorted({best.a_doc, best.b_doc})
+        selected = (reader.pane.document.id, *(reader.view.selection or (0, 0)))
+        assert selected in {
+            (best.a_doc, best.a_start, best.a_end),
+            (best.b_doc, best.b_start, best.b_end),
+        }
+
+
+def test_merge_check_names_only_what_is_at_stake() -> None:
+    from store.linking.clusters import Claim, Disagreement, MergeCheck
+    from tui.widgets.link_text import merge_description
+
+    a = Claim(1, 0, 10, "300 flats", "a.txt", "Alpha")
+    b = Claim(2, 0, 10, "600 flats", "b.txt", "Beta")
+    numbers = Disagreement("number", ((a, ("300",)), (b, ("600",))))
+    only_numbers = merge_description(MergeCheck(merges=False, disagreements=(numbers,))).plain
+    assert only_numbers.startswith("This link connects claims whose numbers differ.")
+    assert "kept apart" not in only_numbers
+    joined = merge_description(MergeCheck(merges=True)).plain
+    assert joined.startswith("This link joins two facts (clusters) into one.")

@@ -67,11 +67,19 @@ class ReaderScreen(Screen[None]):
         "reader", where=lambda spec: not spec.action.startswith(VIEW_ACTIONS)
     ) + bindings_for("links", where=lambda spec: spec.id in READER_LINK_ACTIONS)
 
-    def __init__(self, doc_ids: list[int], *, restore: ReaderState | None = None) -> None:
+    def __init__(
+        self,
+        doc_ids: list[int],
+        *,
+        restore: ReaderState | None = None,
+        reveal: tuple[int, int, int] | None = None,
+    ) -> None:
         super().__init__()
         self.doc_ids = list(dict.fromkeys(doc_ids))
         # Where this annotator left these documents last time (tui.session_state).
         self.restore = restore
+        # A claim to select once the panes are laid out (the clusters screen's enter).
+        self.reveal_on_mount = reveal
         self.documents: list[Document] = []
         self.spans: dict[int, dict[str, Span]] = {}
         self.labels: list[Label] = []
@@ -130,6 +138,15 @@ class ReaderScreen(Screen[None]):
         self._apply_width(self.size.width)
         if self.restore is not None:
             self.call_after_refresh(self._restore_places, self.restore)
+        if self.reveal_on_mount is not None:
+            self.call_after_refresh(self._reveal_claim, *self.reveal_on_mount)
+
+    def _reveal_claim(self, doc_id: int, start: int, end: int) -> None:
+        for number, pane in enumerate(self.panes):
+            if pane.document.id == doc_id:
+                self._set_active(number)
+                self._show_pane(pane)
+        self.reveal(doc_id, start, end)
 
     def _restore_places(self, state: ReaderState) -> None:
         places = {place.doc_id: place for place in state.panes}
