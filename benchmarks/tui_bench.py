@@ -371,7 +371,17 @@ def main() -> None:
     parser.add_argument(
         "--profile", metavar="ACTION_ID", help="only profile presses of this action"
     )
+    parser.add_argument(
+        "--versus-bare",
+        action="store_true",
+        help="only compare with a bare Textual app in the same tmux (benchmarks/versus_bare.py)",
+    )
     args = parser.parse_args()
+    if args.versus_bare:
+        from benchmarks import versus_bare
+
+        versus_bare.main_with(runs=args.runs, keys=min(args.repeat, 30))
+        return
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

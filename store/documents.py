@@ -89,28 +89,10 @@ def get_document(db: sqlite_utils.Database, doc_id: int) -> Document:
 
 
 def find_document(db: sqlite_utils.Database, name: str) -> Document:
-    """A document by source name, numeric id, or unique prefix of its source name."""
-    if name.isdigit():
-        row = db.conn.execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [int(name)]
-        ).fetchone()
-        if row:
-            return Document(*row)
-    row = db.conn.execute(
-        f"SELECT {_DOC_COLUMNS} FROM documents WHERE source_name = ?", [name]
-    ).fetchone()
-    if row:
-        return Document(*row)
-    like = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = db.conn.execute(
-        f"SELECT {_DOC_COLUMNS} FROM documents WHERE source_name LIKE ? ESCAPE '\\' LIMIT 2",
-        [like],
-    ).fetchall()
-    if len(rows) == 1:
-        return Document(*rows[0])
-    if rows:
-        raise NotFound(f"document name {name!r} is ambiguous")
-    raise NotFound(f"no document named {name!r}")
+    """The document a typed name picks: ``#ID``/``id:ID``, exact source name, unique prefix."""
+    from store.document_names import resolve_document_id
+
+    return get_document(db, resolve_document_id(db, name))
 
 
 def list_documents(db: sqlite_utils.Database) -> list[DocumentInfo]:

@@ -12,6 +12,8 @@ An id is ``CONTEXT.NAME``; the context says where the binding lives:
 | library  | the library screen                          |
 | reader   | the reader screen and its article panes     |
 | links    | the match panel, review queue and clusters  |
+| panel    | the match panel's list while it has focus   |
+| review   | the review queue screen only                |
 | confirm  | yes/no modals (the merge check)             |
 | picker   | the label picker                            |
 | curation | the curation screen and its span editor     |
@@ -116,8 +118,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     _spec("reader.select_line_end", "select('line_edge', 1)", "Extend to line end", "shift+end"),
     _spec("reader.select_sentence", "select_sentence", "Select sentence", "s", True),
+    _spec("reader.select_word", "select_word", "Select word or number", "e"),
+    _spec("reader.select_number", "select_number", "Select next number", "f"),
+    _spec("reader.set_mark", "set_mark", "Set mark (moves extend)", "ctrl+@"),
     _spec("reader.clear_selection", "clear_selection", "Clear selection", "escape"),
     _spec("reader.toggle_snap", "toggle_snap", "Word snap on/off", "w"),
+    _spec("reader.toggle_tags", "toggle_tags", "Label tags on/off", "number_sign"),
     # reader: annotating
     _spec("reader.label_1", "apply_label(1)", "Label 1", "1"),
     _spec("reader.label_2", "apply_label(2)", "Label 2", "2"),
@@ -154,6 +160,27 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("links.review", "review", "Review queue", "r"),
     _spec("links.clusters", "clusters", "Clusters", "c"),
     _spec("links.choose", "choose_match", "Show match", "enter"),
+    # review: the review queue only (so its keys may reuse the reader's)
+    _spec("review.reject_near_miss", "reject_because('near-miss')", "No: near miss", "1", True),
+    _spec(
+        "review.reject_other_figure",
+        "reject_because('different-figure')",
+        "No: other figure",
+        "2",
+        True,
+    ),
+    _spec(
+        "review.reject_other_event",
+        "reject_because('different-event')",
+        "No: other event",
+        "3",
+        True,
+    ),
+    _spec("review.scope", "cycle_scope", "Scope", "o", True),
+    _spec("review.same_outlet", "toggle_same_outlet", "Same-outlet pairs", "O"),
+    # panel: the match panel's list, only while it has the focus (so j/k can move it)
+    _spec("panel.cursor_up", "cursor_up", "Previous match", "up"),
+    _spec("panel.cursor_down", "cursor_down", "Next match", "down"),
     # confirm (a yes/no question, e.g. a link that merges conflicting facts)
     _spec("confirm.yes", "yes", "Yes", "y,enter", True),
     _spec("confirm.no", "no", "No", "n,escape", True),

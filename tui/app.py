@@ -14,8 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from store.check import DamagedDatabase
 from store.db import decode_leniently
@@ -27,6 +29,7 @@ from tui.config import load_config, save_theme
 from tui.screens.help import HelpScreen, bindings_in_force
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.session_state import ReaderState, load_state, save_state
 
 T = TypeVar("T")
 
@@ -38,6 +41,10 @@ class StoreView(Protocol):
     """A screen that can re-read what it shows from the store."""
 
     def reload(self) -> None: ...
+
+
+# Seconds after start-up before the linker loads in a worker (the first screen comes first).
+WARM_UP_DELAY = 0.5
 
 
 class ClaimdeskApp(App[int]):
@@ -65,8 +72,16 @@ class ClaimdeskApp(App[int]):
         decode_leniently(self.session.db)
         self.start_doc_ids = list(doc_ids or [])
         self.initial_keymap = dict(keymap or {})
+        # The footer's right-hand hint shows whatever is bound to this key: make it the
+        # keymap's palette key (emacs binds ctrl+p to "Up", which the footer showed).
+        palette_keys = self.initial_keymap.get("app.command_palette", "")
+        if palette_keys:
+            setattr(self, "COMMAND_PALETTE_BINDING", palette_keys.split(",")[0])  # noqa: B010
         self._seen_version = self.session.data_version()
         self.sub_title = f"{annotator} · {db_path.name}"
+        # Set by the start-up worker once the linker is loaded (see _warm_linking).
+        self.linking_ready = False
+        self._warm_up_started = False
 
     def on_mount(self) -> None:
         if self.initial_keymap:
@@ -74,9 +89,49 @@ class ClaimdeskApp(App[int]):
         theme = _saved_theme()
         if theme and theme in self.available_themes:
             self.theme = theme
+        saved = load_state(self.db_path, self.annotator)
         if self.start_doc_ids:
-            self.push_screen(ReaderScreen(self.start_doc_ids))
+            self.push_screen(ReaderScreen(self.start_doc_ids, restore=saved))
+        elif saved is not None and saved.panes:
+            # Plain `claimdesk`: reopen the reader where this annotator left it.
+            self.push_screen(ReaderScreen(saved.doc_ids, restore=saved))
         self.set_interval(POLL_SECONDS, self.poll_store)
+        # After the first screen is drawn: loading the linker competes for the CPU.
+        self.set_timer(WARM_UP_DELAY, self.warm_up_linking)
+
+    async def action_quit(self) -> None:
+        self.save_reader_state()
+        await super().action_quit()
+
+    def save_reader_state(self) -> None:
+        """Remember the open reader (documents, panes, cursors, panel) for the next start."""
+        readers = [screen for screen in self.screen_stack if isinstance(screen, ReaderScreen)]
+        state = readers[-1].reader_state() if readers else ReaderState()
+        save_state(self.db_path, self.annotator, state)
+
+    def warm_up_linking(self) -> None:
+        """Start loading the linker unless that has begun (the timer, or ``m`` pressed early)."""
+        if not self._warm_up_started:
+            self._warm_up_started = True
+            self._warm_linking()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
+    def _warm_linking(self) -> None:
+        """Load the linker off the UI thread, so the first match panel never freezes keys."""
+        try:
+            from store.linking.warmup import warm_linking
+            from tui.widgets import match_panel  # noqa: F401  (imported to have it ready)
+
+            warm_linking()
+        finally:
+            # Even a failed warm-up lets the panel try (and show the error) itself.
+            self.call_from_thread(self._linking_warmed)
+
+    def _linking_warmed(self) -> None:
+        self.linking_ready = True
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen) and screen.query("#match-pending"):
+                screen.open_match_panel()
 
     def get_default_screen(self) -> LibraryScreen:
         return LibraryScreen()
@@ -91,6 +146,23 @@ class ClaimdeskApp(App[int]):
 
     def on_unmount(self) -> None:
         self.session.close()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Short confirmations in the reader go to its message line, never over the text;
+        warnings, errors and other screens keep Textual's toasts."""
+        screen = self.screen
+        if severity == "information" and not title and isinstance(screen, ReaderScreen):
+            screen.show_message(message, markup=markup)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # Store access -------------------------------------------------------------------
     def attempt(self, change: Callable[[], T]) -> T | None:

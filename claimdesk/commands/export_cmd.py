@@ -79,7 +79,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this document (source name, id or unique prefix; repeatable)",
+        help="only this document (source name, unique prefix, or #ID; repeatable)",
     )
     parser.add_argument(
         "--since", metavar="ISO", help="only spans created or changed at or after this UTC time"

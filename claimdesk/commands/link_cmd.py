@@ -69,7 +69,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--docs",
         nargs="+",
         metavar="NAME",
-        help="link only these documents with each other (source name, id or unique prefix)",
+        help="link only these documents with each other (source name, unique prefix, or #ID)",
     )
     parser.add_argument(
         "--different-outlets",

@@ -13,7 +13,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "read",
         parents=[common_parent()],
         description=(
-            "Open the named documents (source name, unique prefix, or id) side by side in the"
+            "Open the named documents (source name, unique prefix, or #ID) side by side in the"
             " reader; with no names, open the library."
         ),
     )

@@ -17,7 +17,8 @@ from tui.keymap import load_keymap
 from tui.screens.annotator_picker import AnnotatorPicker, rank_annotators
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import GUTTER_CELLS, ArticleView
+from tui.widgets.label_legend import LabelLegend
 
 KEYS = load_keymap("default")
 
@@ -45,7 +46,7 @@ def drawn_style(view: ArticleView, offset: int) -> Style:
     """The style of the character at ``offset`` in the strip the view renders for its row."""
     y = view.index.line_of(offset) - view.scroll_offset.y
     assert 0 <= y < view.size.height, "offset is not on screen"
-    cell = view.index.cell_of(offset)
+    cell = view.index.cell_of(offset) + GUTTER_CELLS
     seen = 0
     for segment in view.render_line(y):
         if seen <= cell < seen + segment.cell_length:
@@ -53,6 +54,11 @@ def drawn_style(view: ArticleView, offset: int) -> Style:
             return segment.style
         seen += segment.cell_length
     raise AssertionError(f"no cell {cell} in row {y}")
+
+
+def legend_message(screen: ReaderScreen) -> str:
+    """The confirmation the reader shows on its legend line."""
+    return str(screen.query_one(LabelLegend).message)
 
 
 def shown_ids(view: ArticleView) -> set[str]:
@@ -123,8 +129,8 @@ async def test_mine_vs_theirs_marks_each_kind_distinctly(two: TwoAnnotators) -> 
         await pilot.press(*[key("reader.annotator_filter")] * 3)
         assert screen.annotator_filter == "versus"
         assert "mine vs theirs" in header(screen)
-        messages = [str(n.message) for n in app._notifications]
-        assert "Showing mine vs theirs: 4 differences here" in messages
+        # Confirmations show on the reader's legend line (tui.widgets.label_legend).
+        assert legend_message(screen) == "Showing mine vs theirs: 4 differences here"
         view = screen.view
         marks = {mark.id: mark.diff for mark in view.spans}
         assert marks[two.mine["agreed"]] == marks[two.theirs["agreed"]] == ""
@@ -226,7 +232,7 @@ async def test_jump_without_differences_says_so(sample_db_path: Path) -> None:
         await pilot.press(key("reader.next_difference"))
         assert screen.annotator_filter == "versus"
         assert screen.view.cursor == 0
-        assert any("No differences" in str(n.message) for n in app._notifications)
+        assert "No differences" in legend_message(screen)
 
 
 # The annotator picker ------------------------------------------------------------------

@@ -47,6 +47,8 @@ def reader_state(app: ClaimdeskApp, screen: ReaderScreen, view: ArticleView) -> 
         view.cursor,
         view.selection,
         view.snap_words,
+        view.mark_active,
+        view.show_tags,
         screen.active,
         screen.annotator_filter,
         type(app.screen),
@@ -74,10 +76,12 @@ async def test_each_reader_key_changes_something(corpus: Corpus, spec: ActionSpe
         await pilot.pause()
         after_store = stored_state(corpus)
         after = reader_state(app, screen, view)
-        # Escape with nothing selected, keys 6-9 with no label on them, and key 2 on a span
-        # that is FIGURE already must leave everything alone.
+        # Escape with nothing selected, keys 6-9 with no label on them, key 2 on a span
+        # that is FIGURE already, and "next number" with no number left must leave
+        # everything alone.
         unchanged = {
             "reader.clear_selection",
+            "reader.select_number",
             "reader.label_2",
             "reader.label_6",
             "reader.label_7",

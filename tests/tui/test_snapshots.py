@@ -164,3 +164,20 @@ def test_help(snap_compare: SnapCompare, annotated_db: tuple[Path, int, int], si
     help_key = load_keymap("default")["app.help"].split(",")[0]
     app = make_app(db, [english, german])
     assert snap_compare(app, terminal_size=SIZES[size], run_before=settle(help_key))
+
+
+def test_reader_no_color_80x24(
+    snap_compare: SnapCompare,
+    annotated_db: tuple[Path, int, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without colour: each label its own attribute, a tag at each span, the legend line,
+    and two adjacent CLAIM sentences that stay apart."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    db, english, _ = annotated_db
+    with Session(db, "tester") as session:
+        sentences = [(s.start, s.end) for s in session.sentences(english)]
+        session.add_span(english, *sentences[1], session.labels()[0].name)
+        session.add_span(english, *sentences[3], session.labels()[4].name)
+    app = make_app(db, [english])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle())

@@ -25,7 +25,8 @@ from tui.widgets.link_text import disagreement_lines, highlighted_quote, one_lin
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
 
-CLUSTER_ACTIONS = frozenset({"links.clusters"})
+# enter is bound here too (the table handles it first) so the footer names it.
+CLUSTER_ACTIONS = frozenset({"links.clusters", "links.choose"})
 
 
 class ClustersScreen(Screen[None]):
@@ -67,17 +68,21 @@ class ClustersScreen(Screen[None]):
         table.clear(columns=True)
         width = max(80, self.size.width or 80)
         table.add_column("claims", width=6)
+        table.add_column("docs", width=4)
         table.add_column("outlets", width=7)
         table.add_column("differ", width=9)
-        table.add_column("first claim", width=max(20, width - 6 - 7 - 9 - 10))
+        quote_width = max(20, width - 6 - 5 - 7 - 9 - 10)
+        table.add_column("first claim", width=quote_width)
         for cluster, differ in zip(self.clusters, self.disagreements, strict=True):
             outlets = {c.outlet or c.source_name for c in cluster.claims}
+            documents = {c.doc_id for c in cluster.claims}
             flags = "/".join("num" if d.kind == "number" else "month" for d in differ)
             table.add_row(
                 Text(str(len(cluster.claims))),
+                Text(str(len(documents))),
                 Text(str(len(outlets))),
                 Text(flags, style="bold reverse") if flags else Text(""),
-                one_line(cluster.claims[0].quote, max(20, width - 6 - 7 - 9 - 10)),
+                one_line(cluster.claims[0].quote, quote_width),
             )
         if self.clusters:
             table.move_cursor(row=min(max(0, keep), len(self.clusters) - 1))
@@ -88,6 +93,8 @@ class ClustersScreen(Screen[None]):
         if not self.clusters:
             counts.append(" · accept links to build facts")
         hint = key_hint(self, {"links.clusters": "back"})
+        if self.clusters:
+            counts.append(" · enter opens the claim", style="dim")
         if hint:
             counts.append(f" · {hint}", style="dim")
         self.query_one("#clusters-counts", Static).update(counts)
@@ -122,6 +129,24 @@ class ClustersScreen(Screen[None]):
             shown.append_text(highlighted_quote(claim, differ))
             shown.append("\n")
         detail.update(shown)
+
+    @on(DataTable.RowSelected, "#clusters-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.open_claim()
+
+    def open_claim(self) -> None:
+        """Open the highlighted fact's documents in a reader, its first claim selected."""
+        row = self.query_one("#clusters-table", DataTable).cursor_row
+        if not 0 <= row < len(self.clusters):
+            return
+        from tui.screens.reader import ReaderScreen
+
+        claims = self.clusters[row].claims
+        doc_ids = list(dict.fromkeys(claim.doc_id for claim in claims))
+        self.app.push_screen(ReaderScreen(doc_ids, reveal=claims[0].key))
+
+    def action_choose_match(self) -> None:
+        self.open_claim()
 
     def action_clusters(self) -> None:
         self.dismiss()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.errors import MarkupError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from store.annotator_diff import Difference
 from store.errors import ClaimdeskError
@@ -28,11 +29,15 @@ from tui.annotator_filter import (
     span_marks,
 )
 from tui.bindings import bindings_for
+from tui.label_looks import LabelLook, label_looks
+from tui.safe_text import safe_text
 from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker
 from tui.screens.note_editor import NoteEditor
+from tui.session_state import PanePlace, ReaderState
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
+from tui.widgets.label_legend import LabelLegend
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -62,9 +67,19 @@ class ReaderScreen(Screen[None]):
         "reader", where=lambda spec: not spec.action.startswith(VIEW_ACTIONS)
     ) + bindings_for("links", where=lambda spec: spec.id in READER_LINK_ACTIONS)
 
-    def __init__(self, doc_ids: list[int]) -> None:
+    def __init__(
+        self,
+        doc_ids: list[int],
+        *,
+        restore: ReaderState | None = None,
+        reveal: tuple[int, int, int] | None = None,
+    ) -> None:
         super().__init__()
         self.doc_ids = list(dict.fromkeys(doc_ids))
+        # Where this annotator left these documents last time (tui.session_state).
+        self.restore = restore
+        # A claim to select once the panes are laid out (the clusters screen's enter).
+        self.reveal_on_mount = reveal
         self.documents: list[Document] = []
         self.spans: dict[int, dict[str, Span]] = {}
         self.labels: list[Label] = []
@@ -82,6 +97,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="panes"):
             for number, document in enumerate(self.documents):
                 yield ArticlePane(document, id=f"pane-{number}")
+        yield LabelLegend(id="label-legend")
         yield Footer()
 
     def _open_documents(self) -> list[Document]:
@@ -110,6 +126,7 @@ class ReaderScreen(Screen[None]):
             self.app.call_later(self.app.pop_screen)
             return
         self.labels = session.labels()
+        self._show_looks()
         for pane in self.panes:
             doc_id = pane.document.id
             sentences = [(s.start, s.end) for s in session.sentences(doc_id)]
@@ -119,6 +136,41 @@ class ReaderScreen(Screen[None]):
             self._show_pane(pane)
         self._set_active(0)
         self._apply_width(self.size.width)
+        if self.restore is not None:
+            self.call_after_refresh(self._restore_places, self.restore)
+        if self.reveal_on_mount is not None:
+            self.call_after_refresh(self._reveal_claim, *self.reveal_on_mount)
+
+    def _reveal_claim(self, doc_id: int, start: int, end: int) -> None:
+        for number, pane in enumerate(self.panes):
+            if pane.document.id == doc_id:
+                self._set_active(number)
+                self._show_pane(pane)
+        self.reveal(doc_id, start, end)
+
+    def _restore_places(self, state: ReaderState) -> None:
+        places = {place.doc_id: place for place in state.panes}
+        for pane in self.panes:
+            place = places.get(pane.document.id)
+            if place is not None:
+                pane.view.set_cursor(place.cursor)
+                pane.view.scroll_to(y=place.scroll, animate=False, immediate=True)
+        if state.doc_ids == self.doc_ids:
+            self._set_active(state.active)
+            self._show_pane(self.pane)
+            if state.panel:
+                self.action_matches()
+
+    def reader_state(self) -> ReaderState:
+        """The open documents, active pane, cursors, scroll rows and panel, to save."""
+        return ReaderState(
+            panes=[
+                PanePlace(pane.document.id, pane.view.cursor, int(pane.view.scroll_offset.y))
+                for pane in self.panes
+            ],
+            active=self.active,
+            panel=bool(self.query("#match-panel") or self.query("#match-pending")),
+        )
 
     # Panes --------------------------------------------------------------------------
     @property
@@ -170,6 +222,43 @@ class ReaderScreen(Screen[None]):
         self._set_active(self.active - 1)
         self._show_pane(self.pane)
 
+    # Label looks: colours per colour system, marks without colour, tags, legend ------
+    def _looks(self) -> dict[str, LabelLook]:
+        keys: dict[str, str] = {}
+        for number in range(1, 10):
+            label = label_for_number(self.labels, number)
+            if label is not None:
+                keys.setdefault(label.name, str(number))
+        return label_looks(self.labels, [keys.get(label.name, "") for label in self.labels])
+
+    def _show_looks(self) -> None:
+        looks = self._looks()
+        for pane in self.panes:
+            pane.view.set_looks(looks)
+        self._show_legend(looks)
+
+    def _show_legend(self, looks: dict[str, LabelLook] | None = None) -> None:
+        shown = looks if looks is not None else self._looks()
+        show_tags = self.view.show_tags if self.panes else True
+        self.query_one(LabelLegend).show(list(shown.values()), show_tags)
+
+    def show_message(self, message: str, *, markup: bool) -> None:
+        """A confirmation on the legend line (``markup`` only for the app's own messages)."""
+        try:
+            shown = Text.from_markup(message) if markup else safe_text(message)
+        except MarkupError:
+            shown = safe_text(message)
+        legends = list(self.query(LabelLegend))
+        if legends:
+            legends[0].show_message(shown)
+
+    def action_toggle_tags(self) -> None:
+        show = not self.view.show_tags
+        for pane in self.panes:
+            if pane.view.show_tags != show:
+                pane.view.toggle_tags()
+        self._show_legend()
+
     # Store -> screen --------------------------------------------------------------
     def _marks(self, doc_id: int) -> list[SpanMark]:
         session = self.claimdesk.session
@@ -209,7 +298,10 @@ class ReaderScreen(Screen[None]):
 
     def reload(self) -> None:
         """Another session (or undo) changed the store: refresh every pane, keep cursors."""
-        self.labels = self.claimdesk.session.labels()
+        labels = self.claimdesk.session.labels()
+        if labels != self.labels:
+            self.labels = labels
+            self._show_looks()
         for pane in self.panes:
             self.refresh_document(pane.document.id)
         for panel in self.query("#match-panel"):
@@ -412,6 +504,25 @@ class ReaderScreen(Screen[None]):
 
     # Linking (tui.widgets.match_panel, tui.screens.review, tui.screens.clusters) --------
     def action_matches(self) -> None:
+        pending = list(self.query("#match-pending"))
+        if pending:
+            for placeholder in pending:
+                placeholder.remove()
+            return
+        if not self.claimdesk.linking_ready:
+            self.claimdesk.warm_up_linking()
+            # Importing the linker here would block every key until it is loaded; a
+            # placeholder holds the place and the app opens the panel once it is ready.
+            title = Text("Matches", style="bold")
+            title.append(" · loading the matcher…", style="italic")
+            self.mount(Static(title, id="match-pending"), before=self.query_one(Footer))
+            return
+        self.open_match_panel()
+
+    def open_match_panel(self) -> None:
+        """Toggle the match panel (called by the app for a waiting placeholder too)."""
+        for placeholder in self.query("#match-pending"):
+            placeholder.remove()
         from tui.widgets.match_panel import toggle_match_panel
 
         toggle_match_panel(self)
@@ -419,7 +530,8 @@ class ReaderScreen(Screen[None]):
     def action_review(self) -> None:
         from tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen())
+        open_ids = [pane.document.id for pane in self.panes]
+        self.app.push_screen(ReviewScreen(open_ids, self.pane.document.id))
 
     def action_clusters(self) -> None:
         from tui.screens.clusters import ClustersScreen

@@ -37,10 +37,21 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
         "links", where=lambda spec: spec.id in REVIEW_ACTIONS
-    )
+    ) + bindings_for("review")
 
-    def __init__(self) -> None:
+    def __init__(
+        self, open_doc_ids: list[int] | None = None, current_doc: int | None = None
+    ) -> None:
         super().__init__()
+        # Scopes: the whole corpus, the reader's open documents, the reader's active one.
+        self.scopes: list[tuple[str, list[int] | None]] = [("all docs", None)]
+        if open_doc_ids:
+            self.scopes.insert(0, ("open docs", list(open_doc_ids)))
+        if current_doc is not None:
+            self.scopes.append(("this doc", [current_doc]))
+        self.scope = 0
+        # Pairs from one outlet (datelines, boilerplate) are left out unless asked for.
+        self.same_outlet = False
         self.skipped: set[str] = set()
         self.decided: list[str] = []
         self.current: Link | None = None
@@ -73,11 +84,38 @@ class ReviewScreen(Screen[None]):
         after: tuple[float, str] | None = None
         while len(found) < limit:
             page = session.review_queue(limit=PAGE, after=after)
-            found += [link for link in page if link.id not in self.skipped]
+            found += [link for link in page if link.id not in self.skipped and self._in_scope(link)]
             if len(page) < PAGE:
                 break
             after = (page[-1].score or 0.0, page[-1].id)
         return found[:limit]
+
+    def _in_scope(self, link: Link) -> bool:
+        wanted = self.scopes[self.scope][1]
+        if wanted is not None and link.a_doc not in wanted and link.b_doc not in wanted:
+            return False
+        if self.same_outlet:
+            return True
+        a, b = self._document(link.a_doc), self._document(link.b_doc)
+        return (a.outlet or a.source_name) != (b.outlet or b.source_name)
+
+    def action_cycle_scope(self) -> None:
+        self.scope = (self.scope + 1) % len(self.scopes)
+        self.current = None
+        self.reload()
+
+    def action_toggle_same_outlet(self) -> None:
+        self.same_outlet = not self.same_outlet
+        self.current = None
+        self.reload()
+
+    def action_reject_because(self, reason: str) -> None:
+        link = self.current
+        if link is None:
+            self.notify("Nothing left to review", markup=False)
+            return
+        session = self.claimdesk.session
+        self._after_decision(self.claimdesk.attempt(lambda: session.reject_link(link.id, reason)))
 
     def reload(self) -> None:
         """Re-read the queue (after a decision, undo, or another annotator's commit)."""
@@ -111,6 +149,9 @@ class ReviewScreen(Screen[None]):
         counter.append(f" · {shown} left")
         if self.skipped:
             counter.append(f" · {len(self.skipped)} skipped")
+        counter.append(f" · {self.scopes[self.scope][0]}")
+        if not self.same_outlet:
+            counter.append(" · other outlets")
         link = self.current
         if link is not None and link.score is not None:
             counter.append(f" · score {link.score:.2f}")

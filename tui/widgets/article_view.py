@@ -26,12 +26,22 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from tui.bindings import bindings_for
+from tui.label_looks import LabelLook
 from tui.safe_text import visible
 from tui.widgets import navigation as nav
 from tui.widgets.difference_marks import difference_style
 from tui.widgets.line_index import LineIndex, text_cells
 
-VIEW_ACTIONS = ("move(", "select(", "select_sentence", "clear_selection", "toggle_snap")
+VIEW_ACTIONS = (
+    "move(",
+    "select(",
+    "select_sentence",
+    "select_word",
+    "select_number",
+    "set_mark",
+    "clear_selection",
+    "toggle_snap",
+)
 _WRAP_TICK_CHARS = 60_000
 _PLAIN = Style()
 _SELECTED = Style(reverse=True)
@@ -39,6 +49,9 @@ _CURSOR_FOCUSED = Style(reverse=True, bold=True)
 _CURSOR_UNFOCUSED = Style(underline=True)
 _CURSOR_IN_SELECTION = Style(reverse=False, underline=True, bold=True)
 _UNREVERSE = Style(reverse=False)
+_BLANKS = frozenset(" \u00a0\t")
+# One cell left of the text: the tag of a span that starts a visual line.
+GUTTER_CELLS = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +93,7 @@ class ArticleView(ScrollView, can_focus=True):
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
         height: 1fr;
-        padding: 0 0 0 1;
+        padding: 0;
     }
     """
 
@@ -114,8 +127,12 @@ class ArticleView(ScrollView, can_focus=True):
         self._wrap_timer: Timer | None = None
         self._dragging = False
         self._base_style: Style | None = None
-        self._span_styles: dict[tuple[str, bool, frozenset[str]], Style] = {}
+        self._span_styles: dict[tuple[str, str, bool, frozenset[str]], Style] = {}
         self._coverage: float | None = None
+        self.looks: dict[str, LabelLook] = {}
+        # Emacs transient mark (C-SPC): plain moves extend the selection while it is set.
+        self.mark_active = False
+        self.show_tags = True
 
     # Data in -------------------------------------------------------------------
     def load(self, text: str, sentences: list[tuple[int, int]], spans: list[SpanMark]) -> None:
@@ -140,6 +157,18 @@ class ArticleView(ScrollView, can_focus=True):
         for span in changed:
             self._refresh_range(span.start, span.end)
 
+    def set_looks(self, looks: dict[str, LabelLook]) -> None:
+        """How labels are drawn (colours, marks, tags); redraws everything."""
+        self.looks = looks
+        self._span_styles.clear()
+        self._cache.clear()
+        self.refresh()
+
+    def toggle_tags(self) -> None:
+        self.show_tags = not self.show_tags
+        self._cache.clear()
+        self.refresh()
+
     def _set_spans(self, spans: list[SpanMark]) -> None:
         self.spans = sorted(spans, key=lambda s: (s.start, -s.end, *_innermost_first(s)))
         self._span_starts = [s.start for s in self.spans]
@@ -149,7 +178,8 @@ class ArticleView(ScrollView, can_focus=True):
     # Geometry --------------------------------------------------------------------
     @property
     def wrap_width(self) -> int:
-        return max(8, self.scrollable_content_region.width - 1)
+        # One cell for the gutter, one for the cursor after a line's last character.
+        return max(8, self.scrollable_content_region.width - GUTTER_CELLS - 1)
 
     @property
     def index(self) -> LineIndex:
@@ -223,10 +253,16 @@ class ArticleView(ScrollView, can_focus=True):
         inner = min(covering, key=_innermost_first)
         nested = len(covering) > 1
         diffs = frozenset(s.diff for s in covering if s.diff)
-        key = (inner.colour, nested, diffs)
+        key = (inner.label, inner.colour, nested, diffs)
         style = self._span_styles.get(key)
         if style is None:
-            if self.app.no_color:
+            look = self.looks.get(inner.label)
+            if look is not None:
+                under = base.bgcolor.get_truecolor().hex if base.bgcolor else None
+                style = look.span_style(self.app.console.color_system, self.app.no_color, under)
+                if nested:
+                    style += Style(bold=True) if self.app.no_color else Style(underline=True)
+            elif self.app.no_color:
                 style = Style(underline=True, bold=nested)
             else:
                 background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
@@ -252,15 +288,23 @@ class ArticleView(ScrollView, can_focus=True):
             cuts.update((min(max(selection[0], start), stop), min(max(selection[1], start), stop)))
         if cursor_here:
             cuts.update((self.cursor, min(self.cursor + 1, stop)))
+        gutter, tags, edges = self._tags_on_line(start, end, spans)
+        for offset in (*tags, *edges):
+            cuts.update((offset, offset + 1))
         select_style, cursor_style, cursor_in_selection = self._styles()
         points = sorted(c for c in cuts if start <= c <= stop)
-        segments: list[Segment] = []
+        segments = [Segment(gutter[0], base + gutter[1]) if gutter else Segment(" ", base)]
         for a, b in pairwise(points):
             if a >= b:
                 continue
             piece = self.display_text[a:b] if a < end else " "
             covering = [s for s in spans if s.start <= a < s.end] if a < end else []
             style = base + self._span_style(covering, base)
+            if a in tags:
+                piece, tag_style = tags[a]
+                style = base + tag_style
+            elif a in edges:
+                style += edges[a]
             reversed_mark = bool(style.reverse)
             selected = selection is not None and selection[0] <= a < selection[1]
             if selected:
@@ -273,6 +317,39 @@ class ArticleView(ScrollView, can_focus=True):
                 style += _UNREVERSE
             segments.append(Segment(piece, style))
         return Strip(segments)
+
+    def _tag_style(self, span: SpanMark) -> tuple[str, Style] | None:
+        look = self.looks.get(span.label)
+        if look is None:
+            return None
+        return look.tag, look.tag_style(self.app.console.color_system, self.app.no_color)
+
+    def _tags_on_line(
+        self, start: int, end: int, spans: list[SpanMark]
+    ) -> tuple[tuple[str, Style] | None, dict[int, tuple[str, Style]], dict[int, Style]]:
+        """Where this line shows label tags: the gutter cell (a span starting the line),
+        the blank cell before a span, or, with no blank to spare, the span's first
+        character drawn in the tag's colours (so adjacent spans never merge)."""
+        gutter: tuple[str, Style] | None = None
+        tags: dict[int, tuple[str, Style]] = {}
+        edges: dict[int, Style] = {}
+        text = self.display_text
+        for span in sorted(spans, key=_innermost_first, reverse=True):
+            if not start <= span.start < max(end, start + 1):
+                continue
+            tag = self._tag_style(span)
+            if tag is None:
+                continue
+            before = span.start - 1
+            if span.start == start:
+                if self.show_tags:
+                    gutter = tag
+            elif text[before] in _BLANKS:
+                if self.show_tags:
+                    tags[before] = tag
+            else:
+                edges[span.start] = tag[1]
+        return gutter, tags, edges
 
     def _spans_between(self, start: int, end: int) -> list[SpanMark]:
         low = bisect_left(self._span_starts, start - self._longest_span)
@@ -320,6 +397,7 @@ class ArticleView(ScrollView, can_focus=True):
                 self.mark = self.cursor
         else:
             self.mark = None
+            self.mark_active = False
         self.cursor = offset
         if not keep_goal:
             self._goal_cell = None
@@ -395,7 +473,41 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_move(self, unit: str, direction: int) -> None:
         vertical = unit in ("line", "page")
+        if self.mark_active:
+            self.set_cursor(self._target(unit, direction, True), extend=True, keep_goal=vertical)
+            return
         self.set_cursor(self._target(unit, direction, False), keep_goal=vertical)
+
+    def action_set_mark(self) -> None:
+        """Set the mark at the cursor: moves now extend the selection until it is cleared."""
+        self.set_cursor(self.cursor)
+        self.mark = self.cursor
+        self.mark_active = True
+        self.post_message(self.CursorMoved(self))
+
+    def action_select_word(self) -> None:
+        """Select the word or whole number at the cursor (else the next one)."""
+        start, end = nav.word_at(self.text, self.cursor)
+        if end - start <= 1 and not nav.is_word_char(self.text[start : start + 1] or " "):
+            start = nav.word_backward(self.text, nav.word_forward(self.text, self.cursor))
+            start, end = nav.word_at(self.text, start)
+        if end > start:
+            self.select_range(start, end)
+
+    def action_select_number(self) -> None:
+        """Select the next whole number after the cursor (4.700 stays one), wrapping to
+        the start of the sentence when none is left in it; a FIGURE is then one label key."""
+        sentence = nav.sentence_at(self.sentences, self.cursor)
+        limit = sentence[1] if sentence else None
+        found = nav.next_number(self.text, self.cursor, limit)
+        if found is None and sentence is not None:
+            found = nav.next_number(self.text, sentence[0], sentence[1])
+        if found is None:
+            found = nav.next_number(self.text, self.cursor)
+        if found is None:
+            self.notify("No number after the cursor", markup=False)
+            return
+        self.select_range(*found)
 
     def action_select(self, unit: str, direction: int) -> None:
         vertical = unit in ("line", "page")
@@ -468,7 +580,7 @@ class ArticleView(ScrollView, can_focus=True):
         if position is None:
             return None
         line = self.scroll_offset.y + position.y
-        cell = self.scroll_offset.x + position.x
+        cell = self.scroll_offset.x + position.x - GUTTER_CELLS
         return self._index.offset_at(line, max(0, cell))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:

@@ -161,10 +161,18 @@ def pair_merge_check(session: Session, first: ClaimKey, second: ClaimKey) -> Mer
 def merge_description(check: MergeCheck) -> Text:
     """What the merge check found, for the confirmation modal."""
     shown = Text()
+    stakes = []
     if check.merges:
-        shown.append("This link joins two facts (clusters) into one.\n", style="bold")
-    else:
-        shown.append("This link brings together claims annotators kept apart.\n", style="bold")
+        stakes.append("joins two facts (clusters) into one")
+    if check.rejected:
+        count = len(check.rejected)
+        stakes.append(f"contradicts {count} rejected link{'' if count == 1 else 's'}")
+    if check.disagreements:
+        kinds = sorted({"numbers" if d.kind == "number" else "months" for d in check.disagreements})
+        stakes.append(f"connects claims whose {' and '.join(kinds)} differ")
+    # Say only what is actually at stake, e.g. just a number disagreement.
+    summary = "; ".join(stakes) or "needs a second look"
+    shown.append(f"This link {summary}.\n", style="bold")
     for link in check.rejected:
         shown.append("\nRejected earlier")
         if link.annotator:

@@ -26,9 +26,10 @@ from textual.widgets import DataTable, Footer, Static
 from store.errors import ClaimdeskError
 from store.linking.decisions import Suggestion, review_queue
 from store.linking.suggest import link_documents
-from store.model import Link
+from store.model import Document, Link
 from store.session import Session
 from tui.bindings import bindings_for
+from tui.safe_text import safe_text
 from tui.screens.merge_confirm import accept_checked
 from tui.widgets.article_view import ArticleView
 from tui.widgets.link_text import one_line, pair_merge_check
@@ -47,6 +48,14 @@ _LINKED: set[tuple[str, frozenset[int]]] = set()
 Claim = tuple[int, int, int]
 
 
+def document_name(document: Document) -> str:
+    """A document's title, else its first line (sources without a title), else its name."""
+    if document.title:
+        return document.title
+    first = next((line.strip() for line in document.text.splitlines() if line.strip()), "")
+    return first or document.source_name
+
+
 def toggle_match_panel(reader: ReaderScreen) -> None:
     """Show the panel for the claim under the cursor, or hide it (focus back to the text)."""
     existing = list(reader.query(MatchPanel))
@@ -63,7 +72,7 @@ class MatchPanel(Vertical):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
         "links", where=lambda spec: spec.id in PANEL_ACTIONS
-    )
+    ) + bindings_for("panel")
 
     def __init__(self, reader: ReaderScreen) -> None:
         super().__init__(id="match-panel")
@@ -82,6 +91,7 @@ class MatchPanel(Vertical):
         yield Static(id="match-title")
         table: DataTable[Text] = DataTable(id="match-table", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static(id="match-full")
 
     def on_mount(self) -> None:
         self.source, self.source_label = self._claim_at_cursor()
@@ -156,6 +166,11 @@ class MatchPanel(Vertical):
         """Re-read the matches of the current claim (after a decision, undo or a move)."""
         keep = self.table.cursor_row
         self.suggestions = []
+        if not self.claimdesk.linking_ready:
+            # The start-up worker is still loading the linker: say so, keys stay live,
+            # and the app reloads this panel when it is ready.
+            self._show_title()
+            return
         if self.source is not None and self.other_doc_ids():
             session = self.claimdesk.session
             found = self.claimdesk.attempt(
@@ -176,9 +191,12 @@ class MatchPanel(Vertical):
         table.clear(columns=True)
         names = {pane.document.id: pane.document for pane in self.reader.panes}
         width = max(80, self.size.width or 80)
-        text_width = max(20, width - 6 - 15 - 7 - 8)
+        outlet_width = 10 if width < 120 else 18
+        doc_width = 14 if width < 120 else 28
+        text_width = max(20, width - 6 - (outlet_width + 1) - (doc_width + 1) - 7 - 8)
         table.add_column("score", width=5)
-        table.add_column("outlet", width=14)
+        table.add_column("outlet", width=outlet_width)
+        table.add_column("document", width=doc_width)
         table.add_column("status", width=6)
         table.add_column("sentence", width=text_width)
         for suggestion in self.suggestions:
@@ -186,16 +204,26 @@ class MatchPanel(Vertical):
             outlet = suggestion.outlet or (document.source_name if document else "")
             table.add_row(
                 Text(f"{suggestion.score:.2f}"),
-                one_line(outlet, 14),
+                one_line(outlet, outlet_width),
+                one_line(document_name(document) if document else "", doc_width),
                 Text(STATUS_SHOWN.get(suggestion.status or "suggested", "")),
                 one_line(suggestion.quote, text_width),
             )
         if self.suggestions:
             table.move_cursor(row=min(max(0, keep), len(self.suggestions) - 1))
+        self._show_full()
+
+    def _show_full(self) -> None:
+        """The highlighted match in full, wrapped (the table cuts it at the column width)."""
+        suggestion = self.current
+        shown = safe_text(" ".join(suggestion.quote.split())) if suggestion else Text("")
+        self.query_one("#match-full", Static).update(shown)
 
     def _show_title(self) -> None:
         title = Text("Matches", style="bold")
-        if self.computing:
+        if not self.claimdesk.linking_ready:
+            title.append(" · loading the matcher…", style="italic")
+        elif self.computing:
             title.append(" · computing suggestions for the open documents…", style="italic")
         elif self.source is None:
             title.append(" · put the cursor in a sentence or span")
@@ -234,6 +262,13 @@ class MatchPanel(Vertical):
             return self.suggestions[row]
         return None
 
+    # Moving in the list (vim j/k, emacs ctrl+n/p: keys the table itself does not know) ----
+    def action_cursor_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self.table.action_cursor_down()
+
     # Following the cursor --------------------------------------------------------------
     def cursor_moved(self, view: ArticleView) -> None:
         """The reader saw a cursor move; follow it only when the annotator moved it."""
@@ -252,6 +287,7 @@ class MatchPanel(Vertical):
     # Choosing and deciding -------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#match-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_full()
         self.show_current()
 
     @on(DataTable.RowSelected, "#match-table")

@@ -9,12 +9,39 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-_WORD = re.compile(r"\w+")
+# A number with thousands or decimal separators (4.700, 12.000, 10,000, 3.5, 1.400km) is
+# one word, as the export tokenizer keeps it; everything else splits at non-word characters.
+_WORD = re.compile(r"\d+(?:[.,]\d+)+\w*|\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LOOK_BACK = 4_000
 
 
 def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+def _joined(text: str, index: int) -> bool:
+    """Whether ``text[index - 1]`` and ``text[index]`` belong to one word or one number."""
+    before, after = text[index - 1], text[index]
+    if is_word_char(before) and is_word_char(after):
+        return True
+    if before in ".," and after.isdigit():
+        return index >= 2 and text[index - 2].isdigit()
+    if after in ".," and before.isdigit():
+        return index + 1 < len(text) and text[index + 1].isdigit()
+    return False
+
+
+def next_number(text: str, offset: int, limit: int | None = None) -> tuple[int, int] | None:
+    """The first whole number starting at or after ``offset`` (and before ``limit``)."""
+    start = offset
+    # Not the tail of a number the cursor is already inside.
+    while 0 < start < len(text) and _joined(text, start) and text[start - 1].isdigit():
+        start += 1
+    match = _NUMBER.search(text, start, len(text) if limit is None else limit)
+    if match is None:
+        return None
+    return match.start(), match.end()
 
 
 def word_forward(text: str, offset: int) -> int:
@@ -96,9 +123,9 @@ def paragraph_target(
 def snap_to_words(text: str, start: int, end: int, *, snap: bool) -> tuple[int, int]:
     """Widen ``[start, end)`` to whole words (when ``snap``) and trim surrounding whitespace."""
     if snap:
-        while 0 < start < len(text) and is_word_char(text[start - 1]) and is_word_char(text[start]):
+        while 0 < start < len(text) and _joined(text, start):
             start -= 1
-        while 0 < end < len(text) and is_word_char(text[end - 1]) and is_word_char(text[end]):
+        while 0 < end < len(text) and _joined(text, end):
             end += 1
     while start < end and text[start].isspace():
         start += 1
@@ -112,5 +139,7 @@ def word_at(text: str, offset: int) -> tuple[int, int]:
     if offset >= len(text):
         return len(text), len(text)
     if not is_word_char(text[offset]):
+        if text[offset] in ".," and offset > 0 and _joined(text, offset):
+            return snap_to_words(text, offset, offset + 1, snap=True)
         return offset, offset + 1
     return snap_to_words(text, offset, offset + 1, snap=True)

@@ -1,0 +1,194 @@
+"""claimdesk against a bare Textual app in the same tmux: first screen and keys, wall time.
+
+    python benchmarks/versus_bare.py --runs 7 --keys 30
+    python benchmarks/tui_bench.py --versus-bare      # the same, from the main benchmark
+
+Both programs run in a detached tmux pane of 120×40 on a private server. "First screen"
+is from starting the command to the pane showing the final layout (polled with
+``capture-pane`` every 5 ms, so figures carry up to ~10 ms of polling). A key is timed from
+``send-keys`` to the first captured screen that differs from the one before it. The bare
+app (below) has a header, a footer and a line of text that a key rewrites, so its figures
+are the floor this terminal, tmux and Textual set for any app.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+SIZE = (120, 40)
+POLL = 0.005
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+class Bare(App[None]):
+    BINDINGS = [("down", "step", "Step"), ("ctrl+q", "quit", "Quit")]
+    count = 0
+
+    def compose(self):
+        yield Header()
+        yield Static("bare ready 0", id="line")
+        yield Footer()
+
+    def action_step(self) -> None:
+        self.count += 1
+        self.query_one("#line", Static).update(f"bare ready {self.count}")
+
+Bare().run()
+"""
+
+
+class Pane:
+    """One command in one tmux server; ``screen()`` reads it, ``press()`` types into it."""
+
+    def __init__(self, name: str, env: dict[str, str]) -> None:
+        self.tmux = ["tmux", "-L", f"{name}-{os.getpid()}", "-f", "/dev/null"]
+        self.env = env
+
+    def start(self, command: Sequence[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(
+            [*self.tmux, "new-session", "-d", "-s", "b", "-x", str(SIZE[0]), "-y", str(SIZE[1]),
+             *command],
+            check=True, env=self.env,
+        )  # fmt: skip
+        return started
+
+    def screen(self) -> str:
+        return subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True,
+            env=self.env,
+        ).stdout  # fmt: skip
+
+    def wait(self, ready: Callable[[str], bool], timeout: float = 30) -> str:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            shown = self.screen()
+            if ready(shown):
+                return shown
+            time.sleep(POLL)
+        raise TimeoutError(f"the pane never got ready:\n{self.screen()}")
+
+    def press(self, *keys: str) -> None:
+        subprocess.run([*self.tmux, "send-keys", "-t", "b", *keys], check=True, env=self.env)
+
+    def timed_key(self, key: str, ready: Callable[[str], bool] | None = None) -> float:
+        """Milliseconds from sending ``key`` to the screen changing (or ``ready`` holding)."""
+        before = self.screen()
+        started = time.perf_counter()
+        self.press(key)
+        self.wait(ready or (lambda shown: shown != before))
+        return (time.perf_counter() - started) * 1000
+
+    def kill(self) -> None:
+        subprocess.run([*self.tmux, "kill-server"], env=self.env, capture_output=True)
+
+
+def stats(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"{statistics.median(ordered):8.0f} ms {p95:8.0f} ms"
+
+
+def settle(pane: Pane) -> None:
+    """Wait until two captures 50 ms apart agree (no redraw still under way)."""
+    last = pane.screen()
+    while True:
+        time.sleep(0.05)
+        shown = pane.screen()
+        if shown == last:
+            return
+        last = shown
+
+
+def measure(db: Path, names: list[str], runs: int, keys: int) -> dict[str, list[float]]:
+    exe = Path(sys.executable).parent / "claimdesk"
+    env = {**os.environ, "TERM": "xterm-256color", "CLAIMDESK_ANNOTATOR": "bench"}
+    found: dict[str, list[float]] = {name: [] for name in (
+        "bare: first screen", "claimdesk: first screen", "bare: key", "claimdesk: cursor key",
+        "claimdesk: tag (label key)", "claimdesk: undo",
+    )}  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "bare.py"
+        script.write_text(BARE_APP, encoding="utf-8")
+        for run in range(runs):
+            bare = Pane(f"bare{run}", env)
+            started = bare.start([sys.executable, str(script)])
+            bare.wait(lambda shown: "bare ready 0" in shown and "Quit" in shown)
+            found["bare: first screen"].append((time.perf_counter() - started) * 1000)
+            settle(bare)
+            for _ in range(keys if run == 0 else 0):
+                found["bare: key"].append(bare.timed_key("Down"))
+            bare.kill()
+
+            app = Pane(f"claimdesk{run}", env)
+            started = app.start([str(exe), "--db", str(db), "read", *names])
+            app.wait(lambda shown: "tags on" in shown and "sentence 1/" in shown)
+            found["claimdesk: first screen"].append((time.perf_counter() - started) * 1000)
+            settle(app)
+            if run == 0:
+                for _ in range(keys):
+                    found["claimdesk: cursor key"].append(app.timed_key("."))
+                for _ in range(keys):
+                    app.press("s")
+                    app.wait(lambda shown: "selected " in shown)
+                    found["claimdesk: tag (label key)"].append(
+                        app.timed_key("1", lambda shown: "CLAIM · bench" in shown)
+                    )
+                    found["claimdesk: undo"].append(
+                        app.timed_key("C-z", lambda shown: "CLAIM · bench" not in shown)
+                    )
+                    app.press(".")
+            app.kill()
+    return found
+
+
+def report(found: dict[str, list[float]]) -> None:
+    print(f"tmux {SIZE[0]}x{SIZE[1]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"{'measure':<32}{'median':>11}{'p95':>12}{'n':>5}")
+    for name, values in found.items():
+        if values:
+            print(f"{name:<32}{stats(values)}{len(values):5d}")
+    bare, ours = found["bare: first screen"], found["claimdesk: first screen"]
+    if bare and ours:
+        ratio = statistics.median(ours) / statistics.median(bare)
+        print(f"first screen, claimdesk / bare: {ratio:.2f}x (median)")
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="starts of each program")
+    parser.add_argument("--keys", type=int, default=30, help="timed presses of each key")
+    args = parser.parse_args()
+    main_with(runs=args.runs, keys=args.keys)
+
+
+def main_with(*, runs: int, keys: int) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from store.db import connect
+    from store.importer import import_paths
+    from store.paths import sample_corpus_path
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.db"
+        handle = connect(db)
+        try:
+            import_paths(handle, [sample_corpus_path()])
+        finally:
+            handle.close()
+        names = ["kurier-tag1-evakuierung.txt", "cw-20250311-kressbrunn-evacuation"]
+        report(measure(db, names, runs, keys))
+
+
+if __name__ == "__main__":
+    main()

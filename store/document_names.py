@@ -1,0 +1,75 @@
+"""How a name typed on the command line picks a stored document.
+
+Every command that takes document names (``read``, ``export --doc``, ``link --docs``,
+``agree``) goes through :func:`resolve_document`, in this order:
+
+| typed            | means                                                      |
+|------------------|------------------------------------------------------------|
+| ``#4``, ``id:4`` | the document with id 4                                     |
+| ``004_x.txt``    | the document whose source name is exactly that             |
+| ``004``          | the one document whose source name starts with ``004``     |
+
+Bare numbers are names, never ids: numbered file names (``004_...``) are common and an
+id taken by surprise opens the wrong article silently. An ambiguous prefix is an error
+that lists the candidates, so the user can type a longer one.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlite_utils
+
+from store.errors import NotFound
+
+_ID_FORM = re.compile(r"(?:#|id:)\s*(\d+)", re.IGNORECASE)
+# How many candidates an ambiguity message names before it says "and N more".
+_SHOWN_CANDIDATES = 5
+
+
+class AmbiguousName(NotFound):
+    """A prefix that matches several source names; ``candidates`` holds them, sorted."""
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        self.name = name
+        self.candidates = candidates
+        shown = ", ".join(candidates[:_SHOWN_CANDIDATES])
+        more = len(candidates) - _SHOWN_CANDIDATES
+        tail = f" and {more} more" if more > 0 else ""
+        super().__init__(
+            f"document name {name!r} is ambiguous: {len(candidates)} documents start with it"
+            f" ({shown}{tail}); type more of the name, or #ID"
+        )
+
+
+def document_id_of(name: str) -> int | None:
+    """The id when ``name`` is written as ``#4`` or ``id:4``, else None."""
+    match = _ID_FORM.fullmatch(name.strip())
+    return int(match.group(1)) if match else None
+
+
+def resolve_document_id(db: sqlite_utils.Database, name: str) -> int:
+    """The id of the document ``name`` picks (see the module table); NotFound otherwise."""
+    wanted_id = document_id_of(name)
+    if wanted_id is not None:
+        row = db.conn.execute("SELECT id FROM documents WHERE id = ?", [wanted_id]).fetchone()
+        if row is None:
+            raise NotFound(f"no document with id {wanted_id}")
+        return int(row[0])
+    row = db.conn.execute("SELECT id FROM documents WHERE source_name = ?", [name]).fetchone()
+    if row is not None:
+        return int(row[0])
+    if not name:
+        raise NotFound("an empty document name picks nothing")
+    # substr() compares case-sensitively, unlike LIKE, and needs no escaping of % and _.
+    rows = db.conn.execute(
+        "SELECT id, source_name FROM documents WHERE substr(source_name, 1, ?) = ?"
+        " ORDER BY source_name",
+        [len(name), name],
+    ).fetchall()
+    if len(rows) == 1:
+        return int(rows[0][0])
+    if rows:
+        raise AmbiguousName(name, [str(r[1]) for r in rows])
+    hint = f" (an id is written #{name})" if name.isdigit() else ""
+    raise NotFound(f"no document named {name!r}{hint}")

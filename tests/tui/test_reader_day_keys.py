@@ -1,0 +1,149 @@
+"""Keys for a day's work: whole numbers, a FIGURE in two keys, vim/emacs keys in every screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store.session import Session
+from tests.tui.conftest import Corpus, screen_text, settle
+from tui.app import create_app
+from tui.keymap import load_keymap
+from tui.screens.reader import ReaderScreen
+from tui.widgets import navigation as nav
+from tui.widgets.match_panel import MatchPanel
+
+NUMBERS = "Die Stadt meldet 4.700 Gäste, 12.000 Euro und 10,000 Dollar; 3.5 Prozent. Ende.2025 war"
+ENGLISH = "cw-20250311-kressbrunn-evacuation"
+GERMAN = "kurier-tag1-evakuierung.txt"
+
+
+@pytest.mark.parametrize("number", ["4.700", "12.000", "10,000", "3.5"])
+def test_word_motion_keeps_numbers_whole(number: str) -> None:
+    start = NUMBERS.index(number)
+    assert nav.word_forward(NUMBERS, start) == start + len(number)
+    assert nav.word_backward(NUMBERS, start + len(number)) == start
+    assert nav.word_at(NUMBERS, start + 2) == (start, start + len(number))
+    # A selection that starts inside the number snaps to all of it.
+    assert nav.snap_to_words(NUMBERS, start + 2, start + 3, snap=True) == (
+        start,
+        start + len(number),
+    )
+
+
+def test_sentence_dots_and_commas_still_split_words() -> None:
+    gaeste = NUMBERS.index("Gäste")
+    assert nav.word_forward(NUMBERS, gaeste) == gaeste + len("Gäste")
+    ende = NUMBERS.index("Ende")
+    assert nav.word_forward(NUMBERS, ende) == ende + len("Ende")
+    assert nav.next_number(NUMBERS, 0) == (NUMBERS.index("4.700"), NUMBERS.index("4.700") + 5)
+
+
+async def test_a_figure_takes_two_keys_from_the_sentence(corpus: Corpus) -> None:
+    doc = corpus.add(NUMBERS, "zahlen.txt")
+    app = create_app(corpus.path, "tester", doc_ids=[doc])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("f", "2")  # next number, FIGURE
+        await pilot.press("f", "f", "2")  # the one after the next
+        await pilot.pause()
+    with corpus.session() as session:
+        spans = session.spans(doc)
+    assert sorted((s.quote, s.label) for s in spans) == [("10,000", "FIGURE"), ("4.700", "FIGURE")]
+
+
+async def test_select_word_takes_the_whole_number(corpus: Corpus) -> None:
+    doc = corpus.add(NUMBERS, "zahlen.txt")
+    app = create_app(corpus.path, "tester", doc_ids=[doc])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.view.set_cursor(NUMBERS.index("12.000") + 3)
+        await pilot.press("e")
+        start = NUMBERS.index("12.000")
+        assert screen.view.selection == (start, start + len("12.000"))
+
+
+async def test_a_label_key_relabels_my_span_on_the_sentence_and_undo_restores_it(
+    corpus: Corpus,
+) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "1")
+        await pilot.press("s", "2")
+        await pilot.pause()
+        with corpus.session() as session:
+            assert [s.label for s in session.spans(corpus.a)] == ["FIGURE"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        with corpus.session() as session:
+            assert [s.label for s in session.spans(corpus.a)] == ["CLAIM"]
+
+
+async def test_emacs_mark_then_word_moves_select(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a], keymap=load_keymap("emacs"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        # ctrl+space arrives as ctrl+@; alt+f as ctrl+right.
+        await pilot.press("ctrl+@", "ctrl+right", "ctrl+right")
+        assert screen.view.selection == (0, len("The council"))
+        await pilot.press("ctrl+g")
+        assert screen.view.selection is None
+        await pilot.press("ctrl+right")
+        assert screen.view.selection is None
+        # The footer's right-hand hint is the palette on alt+x, not ctrl+p ("Up" in emacs).
+        text = screen_text(app)
+        assert "^p Up" not in text
+        assert "Commands" in text
+
+
+async def test_vim_j_and_k_move_in_the_match_panel(sample_db_path: Path) -> None:
+    with Session(sample_db_path, "tester") as session:
+        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+    app = create_app(sample_db_path, "tester", doc_ids=doc_ids, keymap=load_keymap("vim"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        panel = app.screen.query_one(MatchPanel)
+        assert len(panel.suggestions) >= 2
+        assert panel.table.cursor_row == 0
+        await pilot.press("j")
+        assert panel.table.cursor_row == 1
+        await pilot.press("k")
+        assert panel.table.cursor_row == 0
+
+
+async def test_match_panel_shows_the_chosen_match_in_full_and_its_document(
+    sample_db_path: Path,
+) -> None:
+    with Session(sample_db_path, "tester") as session:
+        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+        titles = {doc_id: session.document(doc_id).title for doc_id in doc_ids}
+    app = create_app(sample_db_path, "tester", doc_ids=doc_ids)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        panel = app.screen.query_one(MatchPanel)
+        current = panel.current
+        assert current is not None
+        full = str(panel.query_one("#match-full").render())
+        assert " ".join(full.split()) == " ".join(current.quote.split())
+        labels = [str(column.label) for column in panel.table.columns.values()]
+        assert "document" in labels
+        title = titles[current.doc_id]
+        assert title is not None
+        assert title[:8] in screen_text(app)
+
+
+def test_document_name_falls_back_to_the_first_line() -> None:
+    from store.model import Document
+    from tui.widgets.match_panel import document_name
+
+    untitled = Document(
+        1, "a.txt", "Kurier", None, None, None, "de", "\nErste Zeile.\nMehr.", "", ""
+    )
+    assert document_name(untitled) == "Erste Zeile."
