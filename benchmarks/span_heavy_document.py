@@ -36,7 +36,7 @@ from tui.screens.reader import ReaderScreen
 
 KEYMAP = load_keymap("default")
 ME, OTHER = "bench", "other"
-STEPS = ("delete", "undo", "redo", "dialog", "whose spans")
+STEPS = ("delete", "undo", "redo", "dialog", "whose spans: all/mine/others", "mine vs theirs")
 
 
 def key(action_id: str) -> str:
@@ -125,7 +125,9 @@ async def measure(path: Path, doc_id: int, repeat: int, profile: str | None) -> 
             await timed("dialog", "escape")
         for _ in range(repeat):
             for _mode in range(5):  # all → mine → others → versus → all (one is not cycled)
-                await timed("whose spans", key("reader.annotator_filter"))
+                following = screen.filter.following().mode
+                step = "mine vs theirs" if following == "versus" else STEPS[4]
+                await timed(step, key("reader.annotator_filter"))
         for step in STEPS:
             summary(step, results[step])
         if profile:

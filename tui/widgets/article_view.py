@@ -33,6 +33,7 @@ from tui.widgets.line_index import LineIndex, text_cells
 
 VIEW_ACTIONS = ("move(", "select(", "select_sentence", "clear_selection", "toggle_snap")
 _WRAP_TICK_CHARS = 60_000
+_MANY_CHANGES = 500
 _PLAIN = Style()
 _SELECTED = Style(reverse=True)
 _CURSOR_FOCUSED = Style(reverse=True, bold=True)
@@ -146,6 +147,11 @@ class ArticleView(ScrollView, can_focus=True):
         changed = [s for k, s in old.items() if new.get(k) != s]
         changed += [s for k, s in new.items() if old.get(k) != s]
         self._set_spans(spans)
+        if len(changed) > _MANY_CHANGES:
+            # Cheaper to redraw the visible rows than to locate every changed span's rows.
+            self._cache.clear()
+            self.refresh()
+            return
         for span in changed:
             self._refresh_range(span.start, span.end)
 
