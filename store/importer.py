@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from store.bulk import Checkpointer
 from store.db import write
 from store.documents import insert_document
 from store.errors import ImportRefused, StoreUnwritable
@@ -113,6 +114,9 @@ def import_paths(
     with write(db):
         ensure_default_labels(db)
     batch: list[tuple[ParsedArticle, Path]] = []
+    # After each batch the import copies the log into the database itself, so that an
+    # annotator's commit does not pay for copying the import's pages (store.bulk).
+    checkpoint = Checkpointer(db)
     for done, path in enumerate(files, start=1):
         try:
             for item in read_articles(path, max_chars=max_chars):
@@ -124,6 +128,7 @@ def import_paths(
                 batch.append((item, path))
                 if len(batch) >= batch_size:
                     _store_batch(db, batch, report)
+                    checkpoint()
         except ImportRefused as refused:
             report.refused.append(refused)
         except (OSError, ValueError, RecursionError, MemoryError) as error:

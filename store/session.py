@@ -98,6 +98,17 @@ class Session:
     def annotators(self) -> list[str]:
         return spans.annotators(self.db)
 
+    def latest_change(self) -> int:
+        from store.span_changes import latest_change
+
+        return latest_change(self.db)
+
+    def spans_changed_since(self, doc_id: int, change_id: int) -> tuple[list[Span], set[str], int]:
+        """Live spans touched since ``change_id``, ids no longer live, the newest change id."""
+        from store.span_changes import spans_changed_since
+
+        return spans_changed_since(self.db, doc_id, change_id)
+
     def differences(self, doc_id: int) -> list[Difference]:
         """Where other annotators' spans in the document differ from this annotator's."""
         from store.annotator_diff import differences

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
+from store.linking.workers import parent_death_pool
 
 NUMBER_BOOST = 1.5
 NAME_BOOST = 1.25
@@ -129,7 +129,8 @@ def _normalise_all(
         return
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Workers end with this process, even when it is killed with kill -9.
+        with parent_death_pool(workers) as pool:
             results = pool.map(
                 _normalise_document,
                 documents,

@@ -19,14 +19,14 @@ import itertools
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import sqlite_utils
 
+from store.bulk import write_in_batches
 from store.clock import now
-from store.db import write
 from store.linking.candidates import (
     DEFAULT_MAX_POSTINGS,
     DEFAULT_MIN_COSINE,
@@ -46,15 +46,8 @@ from store.linking.score import (
     score_pairs,
     shares_anchor,
 )
-from store.migrations import CREATE_REVIEW_INDEX, REVIEW_INDEX
 
-# Big enough to amortise index updates, small enough that an annotator's write
-# waiting behind one batch waits a fraction of a second.
-WRITE_BATCH = 10_000
 STORE_CACHE_KIB = 64 * 1024
-# From this many new suggestions on, the review index is rebuilt rather than updated.
-BULK_INSERTS = 50_000
-BULK_CHECKPOINT_PAGES = 10_000
 DEFAULT_TOP_K = 3
 # An annotator reviews a handful of matches per sentence; in a large corpus the
 # top K of every other document would be thousands of mostly weak suggestions.
@@ -242,22 +235,13 @@ def store_suggestions(
     # Suggestions are machine output that a re-run restores, so this connection does
     # not wait for the disk at every batch: in WAL mode a crash still leaves the
     # database consistent, only the last batches may be lost on a power cut.
-    # Annotators' connections keep synchronous=FULL. Checkpoints come less often.
+    # Annotators' connections keep synchronous=FULL. store.bulk checkpoints between
+    # batches itself (PASSIVE), so no commit here also copies the log.
     db.conn.execute("PRAGMA synchronous = NORMAL")
-    db.conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
-    # Inserting into the review index in score order means a random page per row:
-    # for a large load, building it afresh afterwards (one sort) is much faster.
-    # Meanwhile only the review queue is slower; decisions and lookups are not.
-    rebuild = len(inserts) >= BULK_INSERTS
+    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
     try:
-        if rebuild:
-            with write(db):
-                db.execute(f"DROP INDEX IF EXISTS {REVIEW_INDEX}")
         _write_batches(db, inserts, updates, stale, progress)
     finally:
-        if rebuild:
-            with write(db):
-                db.execute(CREATE_REVIEW_INDEX)
         for pragma, value in previous.items():
             db.conn.execute(f"PRAGMA {pragma} = {int(value)}")
     report.inserted = len(inserts)
@@ -397,19 +381,16 @@ def _write_batches(
         ),
     ]
     total = sum(len(rows) for _sql, rows in statements)
-    done = 0
+    written = 0
+
+    def done(count: int) -> None:
+        nonlocal written
+        written += count
+        if progress is not None:
+            progress(written, total, "storing")
+
     for sql, rows in statements:
-        for batch in _batches(rows):
-            with write(db):
-                db.conn.executemany(sql, batch)
-            done += len(batch)
-            if progress is not None:
-                progress(done, total, "storing")
-
-
-def _batches(rows: Sequence[Row]) -> Iterable[Sequence[Row]]:
-    for begin in range(0, len(rows), WRITE_BATCH):
-        yield rows[begin : begin + WRITE_BATCH]
+        write_in_batches(db, sql, rows, done=done)
 
 
 def _existing_links(

@@ -77,7 +77,7 @@ def test_normalising_goes_on_in_process_when_no_worker_can_start(
     monkeypatch.setattr(features, "PARALLEL_MIN_DOCUMENTS", 2)
     documents = _documents(7, count=6)
     serial = build_corpus(documents, workers=1)
-    monkeypatch.setattr(features, "ProcessPoolExecutor", Refused)
+    monkeypatch.setattr(features, "parent_death_pool", Refused)
     assert build_corpus(documents, workers=2).token_ids == serial.token_ids
 
 

@@ -2,10 +2,17 @@
 
 The filter box matches title, outlet and file name fuzzily (rapidfuzz); with
 text search on (ctrl+f by default) it runs the store's full-text search instead.
+
+Matching 100,000 documents takes longer than a frame, so typing only restarts a
+short timer; when typing pauses, a thread worker scores the rows in chunks,
+checking between chunks whether a newer query has cancelled it, and posts the
+order back. The query is cut to :data:`FUZZY_QUERY_CHARS` characters for scoring:
+a pasted page of text would otherwise cost seconds per row chunk.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,8 +23,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.session import Session
 from tui.bindings import bindings_for
@@ -34,6 +42,12 @@ SORT_KEYS: tuple[tuple[str, str], ...] = (
 )
 STATUS_TEXT = {"todo": "todo", "in_progress": "in progress", "done": "done"}
 FUZZY_CUTOFF = 60.0
+# Titles and outlets are short; a longer query only makes scoring slower, not better.
+FUZZY_QUERY_CHARS = 80
+# Rows scored between two checks for cancellation (a few milliseconds of work).
+FUZZY_CHUNK_ROWS = 1_000
+# Typing faster than this restarts the wait instead of filtering after every key.
+FILTER_DEBOUNCE_S = 0.15
 # (key, heading, width, only on wide terminals); width 0 = the title, which gets the rest.
 COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("mark", "", 1, False),
@@ -66,21 +80,46 @@ class DocumentTable(DataTable[Text]):
         self.move_cursor(row=max(0, self.row_count - 1))
 
 
-def fuzzy_order(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
-    """Rows whose title/outlet/file name fuzzily match ``query``, best first."""
-    choices = {
-        index: " ".join(str(row.get(k) or "") for k in ("title", "outlet", "source_name"))
-        for index, row in enumerate(rows)
-    }
-    matches = process.extract(
-        query,
-        choices,
-        scorer=fuzz.WRatio,
-        processor=str.lower,
-        limit=None,
-        score_cutoff=FUZZY_CUTOFF,
-    )
-    return [rows[index] for _choice, _score, index in matches]
+def fuzzy_choices(rows: list[dict[str, Any]]) -> list[str]:
+    """What the fuzzy filter compares for each row: title, outlet and file name, lower case."""
+    return [
+        " ".join(str(row.get(k) or "") for k in ("title", "outlet", "source_name")).lower()
+        for row in rows
+    ]
+
+
+def fuzzy_key(query: str) -> str:
+    """The part of a typed query that fuzzy matching uses."""
+    return query.strip()[:FUZZY_QUERY_CHARS].lower()
+
+
+def fuzzy_order(
+    rows: list[dict[str, Any]],
+    query: str,
+    choices: list[str] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> list[dict[str, Any]] | None:
+    """Rows whose title/outlet/file name fuzzily match ``query``, best first.
+
+    None when ``cancelled()`` turned true between two chunks of rows.
+    """
+    key = fuzzy_key(query)
+    if choices is None:
+        choices = fuzzy_choices(rows)
+    scored: list[tuple[float, int]] = []
+    for begin in range(0, len(choices), FUZZY_CHUNK_ROWS):
+        if cancelled():
+            return None
+        matches = process.extract(
+            key,
+            choices[begin : begin + FUZZY_CHUNK_ROWS],
+            scorer=fuzz.WRatio,
+            limit=None,
+            score_cutoff=FUZZY_CUTOFF,
+        )
+        scored.extend((score, begin + index) for _choice, score, index in matches)
+    scored.sort(key=lambda hit: (-hit[0], hit[1]))
+    return [rows[index] for _score, index in scored]
 
 
 def story_order(row: dict[str, Any]) -> tuple[int, str, str, str]:
@@ -110,6 +149,10 @@ class LibraryScreen(Screen[None]):
         self.sort_index = 0
         self.text_search = False
         self._search_hits: tuple[str, list[int]] = ("", [])
+        self._choices: list[str] = []
+        # (fuzzy key, the rows it was computed on, the matching rows in order)
+        self._fuzzy_hits: tuple[str, list[dict[str, Any]], list[dict[str, Any]]] = ("", [], [])
+        self._filter_timer: Timer | None = None
         self._columns_for = 0
 
     def compose(self) -> ComposeResult:
@@ -131,6 +174,17 @@ class LibraryScreen(Screen[None]):
         def __init__(self, rows: list[dict[str, Any]]) -> None:
             super().__init__()
             self.rows = rows
+
+    class FuzzyDone(Message):
+        """The fuzzy filter's matches for ``key`` among ``rows``, best first."""
+
+        def __init__(
+            self, key: str, rows: list[dict[str, Any]], matches: list[dict[str, Any]]
+        ) -> None:
+            super().__init__()
+            self.key = key
+            self.rows = rows
+            self.matches = matches
 
     class SearchDone(Message):
         """Full-text search results (document ids, best first) for ``query``."""
@@ -161,8 +215,22 @@ class LibraryScreen(Screen[None]):
             doc_ids = session.search(query)
         self.post_message(self.SearchDone(query, doc_ids))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="library-filter")
+    def _fuzzy(self, rows: list[dict[str, Any]], choices: list[str], key: str) -> None:
+        worker = get_current_worker()
+        matches = fuzzy_order(rows, key, choices, cancelled=lambda: worker.is_cancelled)
+        if matches is not None:
+            self.post_message(self.FuzzyDone(key, rows, matches))
+
     def on_library_screen_rows_loaded(self, message: RowsLoaded) -> None:
         self.rows = message.rows
+        self._choices = fuzzy_choices(self.rows)
+        self.refill()
+
+    def on_library_screen_fuzzy_done(self, message: FuzzyDone) -> None:
+        if message.rows is not self.rows:
+            return  # the overview was re-read meanwhile; a newer filter is on its way
+        self._fuzzy_hits = (message.key, message.rows, message.matches)
         self.refill()
 
     def on_library_screen_search_done(self, message: SearchDone) -> None:
@@ -187,7 +255,11 @@ class LibraryScreen(Screen[None]):
             by_id = {row["id"]: row for row in rows}
             rows = [by_id[doc_id] for doc_id in hits if doc_id in by_id]
         elif query:
-            rows = fuzzy_order(rows, query)
+            key, computed_on, matches = self._fuzzy_hits
+            if key != fuzzy_key(query) or computed_on is not rows:
+                self._fuzzy(rows, self._choices, fuzzy_key(query))
+                return
+            rows = matches
         elif SORT_KEYS[self.sort_index][1] == "story":
             rows = sorted(rows, key=story_order)
         else:
@@ -280,6 +352,14 @@ class LibraryScreen(Screen[None]):
             self.reload()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        # Each key only restarts the wait; the filter runs once typing pauses.
+        self.workers.cancel_group(self, "library-filter")
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DEBOUNCE_S, self._typing_paused)
+
+    def _typing_paused(self) -> None:
+        self._filter_timer = None
         self.refill()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

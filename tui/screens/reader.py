@@ -81,7 +81,12 @@ class ReaderScreen(Screen[None]):
         # A claim to select once the panes are laid out (the clusters screen's enter).
         self.reveal_on_mount = reveal
         self.documents: list[Document] = []
+        # What each pane draws (the filter applied), and every live span of each
+        # open document with the change-log id it is current to: a change re-reads
+        # only the spans the log names (store.span_changes).
         self.spans: dict[int, dict[str, Span]] = {}
+        self._all_spans: dict[int, dict[str, Span]] = {}
+        self._current_to: dict[int, int] = {}
         self.labels: list[Label] = []
         self.filter = AnnotatorFilter()
         # Mine vs theirs: each open document's differences, re-read with its spans.
@@ -132,6 +137,7 @@ class ReaderScreen(Screen[None]):
             sentences = [(s.start, s.end) for s in session.sentences(doc_id)]
             if not sentences:
                 sentences = split_sentences(pane.document.text)
+            self._read_all(doc_id)
             pane.view.load(pane.document.text, sentences, self._marks(doc_id))
             self._show_pane(pane)
         self._set_active(0)
@@ -260,10 +266,34 @@ class ReaderScreen(Screen[None]):
         self._show_legend()
 
     # Store -> screen --------------------------------------------------------------
+    def _read_all(self, doc_id: int) -> None:
+        session = self.claimdesk.session
+        # The log position first: a change landing in between is then read again, harmlessly.
+        self._current_to[doc_id] = session.latest_change()
+        self._all_spans[doc_id] = {s.id: s for s in session.spans(doc_id)}
+
+    def _catch_up(self, doc_id: int) -> set[str] | None:
+        """Apply the logged span changes since the last read; the changed ids (None: all)."""
+        if doc_id not in self._all_spans:
+            self._read_all(doc_id)
+            return None
+        live, gone, newest = self.claimdesk.session.spans_changed_since(
+            doc_id, self._current_to[doc_id]
+        )
+        self._current_to[doc_id] = newest
+        cached = self._all_spans[doc_id]
+        for span_id in gone:
+            cached.pop(span_id, None)
+        for span in live:
+            cached[span.id] = span
+        return gone | {span.id for span in live}
+
     def _marks(self, doc_id: int) -> list[SpanMark]:
+        """Every span the filter shows in ``doc_id``, as drawn (re-reading differences)."""
         session = self.claimdesk.session
         me = session.annotator
-        spans = [s for s in session.spans(doc_id) if self.filter.shows(s, me)]
+        spans = [s for s in self._all_spans[doc_id].values() if self.filter.shows(s, me)]
+        spans.sort(key=lambda s: (s.start, -s.end, s.id))
         self.spans[doc_id] = {s.id: s for s in spans}
         colours = {label.name: label.colour for label in self.labels}
         if self.filter.mode != "versus":
@@ -271,6 +301,24 @@ class ReaderScreen(Screen[None]):
             return span_marks(spans, colours)
         self.differences[doc_id] = session.differences(doc_id)
         return span_marks(spans, colours, self.differences[doc_id])
+
+    def _update_marks(self, pane: ArticlePane, changed: set[str]) -> None:
+        """Redraw only the ``changed`` span ids in ``pane``."""
+        doc_id = pane.document.id
+        me = self.claimdesk.session.annotator
+        colours = {label.name: label.colour for label in self.labels}
+        shown = self.spans.setdefault(doc_id, {})
+        cached = self._all_spans[doc_id]
+        upserts: list[Span] = []
+        removed: set[str] = set()
+        for span_id in changed:
+            span = cached.get(span_id)
+            if span is not None and self.filter.shows(span, me):
+                shown[span_id] = span
+                upserts.append(span)
+            elif shown.pop(span_id, None) is not None:
+                removed.add(span_id)
+        pane.view.update_spans(span_marks(upserts, colours), removed)
 
     def _status(self, pane: ArticlePane) -> Text:
         """The pane's status line: the difference under the cursor, else the span or place."""
@@ -289,21 +337,31 @@ class ReaderScreen(Screen[None]):
         pane.show_header(status, pane.view.coverage())
         pane.show_status(self._status(pane))
 
-    def refresh_document(self, doc_id: int) -> None:
-        """Re-read one document's spans and status and redraw what changed."""
-        for pane in self.panes:
-            if pane.document.id == doc_id:
-                pane.view.set_spans(self._marks(doc_id))
-                self._show_pane(pane)
+    def refresh_document(self, doc_id: int, *, everything: bool = False) -> None:
+        """Catch up with one document's span changes and status; redraw what changed.
 
-    def reload(self) -> None:
+        Comparing annotators recomputes the differences, so that view redraws all.
+        """
+        if everything:
+            self._all_spans.pop(doc_id, None)
+        changed = self._catch_up(doc_id)
+        for pane in self.panes:
+            if pane.document.id != doc_id:
+                continue
+            if changed is None or self.filter.mode == "versus":
+                pane.view.set_spans(self._marks(doc_id))
+            elif changed:
+                self._update_marks(pane, changed)
+            self._show_pane(pane)
+
+    def reload(self, *, everything: bool = False) -> None:
         """Another session (or undo) changed the store: refresh every pane, keep cursors."""
         labels = self.claimdesk.session.labels()
         if labels != self.labels:
             self.labels = labels
             self._show_looks()
         for pane in self.panes:
-            self.refresh_document(pane.document.id)
+            self.refresh_document(pane.document.id, everything=everything)
         for panel in self.query("#match-panel"):
             panel.reload()  # type: ignore[attr-defined]
 
@@ -458,12 +516,20 @@ class ReaderScreen(Screen[None]):
     def set_annotator_filter(self, chosen: AnnotatorFilter) -> None:
         """Show the spans ``chosen`` selects in every pane."""
         self.filter = chosen
-        self.reload()
+        self._show_filtered()
         message = f"Showing {self.filter.name}"
         if chosen.mode == "versus":
             count = len(self.differences.get(self.pane.document.id, []))
             message += f": {count} difference{'' if count == 1 else 's'} here"
         self.notify(message, markup=False)
+
+    def _show_filtered(self) -> None:
+        """Draw each pane's spans under the current filter, from the spans already read."""
+        for pane in self.panes:
+            doc_id = pane.document.id
+            self._catch_up(doc_id)
+            pane.view.set_spans(self._marks(doc_id))
+            self._show_pane(pane)
 
     def action_pick_annotator(self) -> None:
         from tui.screens.annotator_picker import AnnotatorPicker
@@ -493,7 +559,8 @@ class ReaderScreen(Screen[None]):
     def action_edit_labels(self) -> None:
         def closed(saved: bool | None) -> None:
             if saved:
-                self.reload()
+                # A renamed label rewrites spans through a cascade the change log misses.
+                self.reload(everything=True)
 
         self.app.push_screen(LabelEditor(self.claimdesk.session), closed)
 

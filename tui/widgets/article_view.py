@@ -43,6 +43,7 @@ VIEW_ACTIONS = (
     "toggle_snap",
 )
 _WRAP_TICK_CHARS = 60_000
+_MANY_CHANGES = 500
 _PLAIN = Style()
 _SELECTED = Style(reverse=True)
 _CURSOR_FOCUSED = Style(reverse=True, bold=True)
@@ -74,6 +75,11 @@ def _innermost_first(span: SpanMark) -> tuple[int, str, str]:
     random ids, so the colour shown could change from one run to the next.
     """
     return (span.end - span.start, span.label, span.id)
+
+
+def _order(span: SpanMark) -> tuple[int, int, int, str, str]:
+    """The drawing order of spans: by start, longest first, then innermost first."""
+    return (span.start, -span.end, *_innermost_first(span))
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -116,6 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._sentence_starts: list[int] = []
         self._sentence_ends: list[int] = []
         self.spans: list[SpanMark] = []
+        self._by_id: dict[str, SpanMark] = {}
         self._span_starts: list[int] = []
         self._longest_span = 0
         self.cursor = 0
@@ -128,7 +135,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._dragging = False
         self._base_style: Style | None = None
         self._span_styles: dict[tuple[str, str, bool, frozenset[str]], Style] = {}
-        self._coverage: float | None = None
+        # Per sentence, how many drawn spans overlap it (built on first use), and how
+        # many sentences have at least one: coverage without a pass over every span.
+        self._cover_counts: list[int] | None = None
+        self._covered_sentences = 0
         self.looks: dict[str, LabelLook] = {}
         # Emacs transient mark (C-SPC): plain moves extend the selection while it is set.
         self.mark_active = False
@@ -149,11 +159,45 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_spans(self, spans: list[SpanMark]) -> None:
         """Replace the spans, redrawing only rows where something changed."""
-        old = {s.id: s for s in self.spans}
+        old = self._by_id
         new = {s.id: s for s in spans}
         changed = [s for k, s in old.items() if new.get(k) != s]
         changed += [s for k, s in new.items() if old.get(k) != s]
         self._set_spans(spans)
+        if len(changed) > _MANY_CHANGES:
+            # Cheaper to redraw the visible rows than to locate every changed span's rows.
+            self._cache.clear()
+            self.refresh()
+            return
+        for span in changed:
+            self._refresh_range(span.start, span.end)
+
+    def update_spans(self, upserts: list[SpanMark], removed: set[str]) -> None:
+        """Add or replace ``upserts`` and drop ``removed`` ids, touching only their rows.
+
+        With 100,000 spans, :meth:`set_spans` (compare all, sort all) costs far more
+        than a frame; this keeps the sorted list by bisection instead.
+        """
+        gone = removed | {mark.id for mark in upserts}
+        changed: list[SpanMark] = []
+        for span_id in gone:
+            old = self._by_id.pop(span_id, None)
+            if old is not None:
+                index = bisect_left(self.spans, _order(old), key=_order)
+                del self.spans[index]
+                del self._span_starts[index]
+                changed.append(old)
+        for mark in upserts:
+            index = bisect_left(self.spans, _order(mark), key=_order)
+            self.spans.insert(index, mark)
+            self._span_starts.insert(index, mark.start)
+            self._by_id[mark.id] = mark
+            # Only ever grows: it bounds how far back a span lookup searches.
+            self._longest_span = max(self._longest_span, mark.end - mark.start)
+            changed.append(mark)
+        if self._cover_counts is not None:
+            for span in changed:
+                self._count_cover(span, 1 if self._by_id.get(span.id) is span else -1)
         for span in changed:
             self._refresh_range(span.start, span.end)
 
@@ -170,10 +214,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def _set_spans(self, spans: list[SpanMark]) -> None:
-        self.spans = sorted(spans, key=lambda s: (s.start, -s.end, *_innermost_first(s)))
+        self.spans = sorted(spans, key=_order)
+        self._by_id = {s.id: s for s in self.spans}
         self._span_starts = [s.start for s in self.spans]
         self._longest_span = max((s.end - s.start for s in self.spans), default=0)
-        self._coverage = None
+        self._cover_counts = None
 
     # Geometry --------------------------------------------------------------------
     @property
@@ -560,13 +605,28 @@ class ArticleView(ScrollView, can_focus=True):
         return None
 
     def coverage(self) -> float:
-        """Share of sentences that overlap at least one drawn span (cached until spans change)."""
-        if self._coverage is None:
-            if not self.sentences or not self.spans:
-                self._coverage = 0.0
-            else:
-                self._coverage = covered_share(self.sentences, self.spans)
-        return self._coverage
+        """Share of sentences that overlap at least one drawn span."""
+        if not self.sentences:
+            return 0.0
+        if self._cover_counts is None:
+            self._cover_counts = [0] * len(self.sentences)
+            self._covered_sentences = 0
+            for span in self.spans:
+                self._count_cover(span, 1)
+        return self._covered_sentences / len(self.sentences)
+
+    def _count_cover(self, span: SpanMark, step: int) -> None:
+        counts = self._cover_counts
+        assert counts is not None
+        first = bisect_right(self._sentence_ends, span.start)
+        last = bisect_left(self._sentence_starts, span.end)
+        for number in range(first, last):
+            before = counts[number]
+            counts[number] = before + step
+            if before == 0 and step > 0:
+                self._covered_sentences += 1
+            elif before + step == 0 and step < 0:
+                self._covered_sentences -= 1
 
     # Focus and mouse ---------------------------------------------------------------
     def on_focus(self) -> None:
