@@ -31,7 +31,7 @@ from store.db import connect
 from store.importer import import_paths
 from store.linking.features import build_corpus
 from store.linking.gold import Quality, SentenceKey, evaluate, gold_pairs, read_gold
-from store.linking.score import DEFAULT_THRESHOLD, ScoreWeights
+from store.linking.score import DEFAULT_THRESHOLD, METHOD, ScoreWeights
 from store.linking.suggest import LinkSettings, compute_suggestions, load_documents
 from store.paths import sample_corpus_path
 
@@ -118,17 +118,17 @@ def main() -> int:
     print()
     print("| method | recall@1 | recall@3 | MRR | threshold | precision | recall | F1 |")
     print("|---|---|---|---|---|---|---|---|")
-    print(row("linker-v1 (default threshold)", ours))
+    print(row(f"{METHOD} (default threshold)", ours))
     print(
         row(
-            "linker-v1 (best threshold)",
+            f"{METHOD} (best threshold)",
             best_threshold(scores, by_doc, positives, negatives, stored),
         )
     )
     print(row("baseline token_set_ratio, raw (best threshold)", baseline))
     print()
     print("floor (stored minimum score) vs ranking of stored suggestions")
-    for floor in (0.15, 0.2, 0.25, 0.3, 0.35):
+    for floor in (0.02, 0.05, 0.1, 0.15, 0.2):
         s, st, bd = linker_scores(documents, with_floor(settings, floor))
         q = evaluate(s, bd, positives, negatives, threshold=floor, suggested=st)
         print(

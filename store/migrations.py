@@ -191,7 +191,21 @@ def missing_review_index(db: sqlite_utils.Database) -> bool:
     return found is None and schema_version(db) >= 3
 
 
-MIGRATIONS: list[Migration] = [_v1_foundation, _v2_search_and_status, _v3_review_order]
+def _v4_boilerplate(db: sqlite_utils.Database) -> None:
+    # Sentences that are not article prose (credits, stamps, repeated disclaimers):
+    # kept in the text, never suggested for linking. Flagged by store.boilerplate.
+    db.execute("ALTER TABLE sentences ADD COLUMN boilerplate INTEGER NOT NULL DEFAULT 0")
+    from store.boilerplate import flag_all  # store.boilerplate imports store.db, which imports us
+
+    flag_all(db)
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_foundation,
+    _v2_search_and_status,
+    _v3_review_order,
+    _v4_boilerplate,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -22,6 +22,8 @@ import numpy.typing as npt
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
 
 NUMBER_BOOST = 1.5
+# Character n-gram lengths: 3-5 catch compound parts and inflection endings.
+GRAM_SIZES = (3, 4, 5)
 NAME_BOOST = 1.25
 # Below this many documents a worker pool costs more to start than it saves.
 PARALLEL_MIN_DOCUMENTS = 400
@@ -80,11 +82,27 @@ class LinkCorpus:
     norms: list[float] = field(default_factory=list)
     # Per token id: a number, a month or a name, the tokens that identify a fact.
     anchors: list[bool] = field(default_factory=list)
+    # Per sentence: its number values and ``low..high`` ranges, for soft agreement.
+    values: list[tuple[float, ...]] = field(default_factory=list)
+    ranges: list[tuple[tuple[float, float], ...]] = field(default_factory=list)
+    # The same sentences as sets of character n-grams of their tokens (see build_grams).
+    grams: LinkCorpus | None = field(default=None, repr=False, compare=False)
     # Built on first use and kept: scoring looks tokens up in several passes.
     lookup: TokenIndex | None = field(default=None, repr=False, compare=False)
+    sorted_lookup: npt.NDArray[np.object_] | None = field(default=None, repr=False, compare=False)
+    # The median sentence information, computed once (see score.evidence_scale).
+    evidence: float | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.refs)
+
+    def sorted_texts(self) -> npt.NDArray[np.object_]:
+        """Each sentence's normalised tokens sorted and joined (token_sort_ratio's input)."""
+        if self.sorted_lookup is None or len(self.sorted_lookup) != len(self):
+            self.sorted_lookup = np.asarray(
+                [" ".join(sorted(t.split())) for t in self.texts], dtype=object
+            )
+        return self.sorted_lookup
 
     def token_index(self) -> TokenIndex:
         if self.lookup is None or self.lookup.sentences != len(self):
@@ -102,15 +120,23 @@ class LinkCorpus:
         return self.lookup
 
 
-# A sentence as matching sees it: its tokens in order, and those that are names.
-Tokens = tuple[list[str], set[str]]
+# A sentence as matching sees it: its tokens in order, those that are names, its
+# number values and its ranges.
+Tokens = tuple[list[str], set[str], tuple[float, ...], tuple[tuple[float, float], ...]]
 
 
 def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
     result = []
     for _sentence_id, start, end in document.sentences:
         normalised = normalise(document.text[start:end], document.language, stemmer=stemmer)
-        result.append((normalised.tokens, normalised.names))
+        result.append(
+            (
+                normalised.tokens,
+                normalised.names,
+                tuple(float(v) for v in normalised.numbers),
+                tuple((float(a), float(b)) for a, b in normalised.ranges),
+            )
+        )
     return result
 
 
@@ -172,7 +198,7 @@ def build_corpus(
     ):
         if progress is not None:
             progress(done, len(documents))
-        for (sentence_id, start, end), (tokens, names) in zip(
+        for (sentence_id, start, end), (tokens, names, values, ranges) in zip(
             document.sentences, normalised, strict=True
         ):
             ids: list[int] = []
@@ -193,6 +219,8 @@ def build_corpus(
             corpus.texts.append(" ".join(tokens))
             corpus.quotes.append(document.text[start:end])
             corpus.numbers.append(frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX)))
+            corpus.values.append(values)
+            corpus.ranges.append(ranges)
     corpus.document_frequency = frequency
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
@@ -208,4 +236,57 @@ def build_corpus(
                 weights[token_id] *= NAME_BOOST
     corpus.weights = weights
     corpus.norms = [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in corpus.token_ids]
+    corpus.grams = build_grams(corpus)
     return corpus
+
+
+def word_grams(token: str) -> list[str]:
+    """The character n-grams (GRAM_SIZES) of one token, padded so that its ends count."""
+    if token.startswith((NUMBER_PREFIX, MONTH_PREFIX)):
+        return [token]
+    padded = f"<{token}>"
+    return [
+        padded[begin : begin + size]
+        for size in GRAM_SIZES
+        for begin in range(max(1, len(padded) - size + 1))
+    ]
+
+
+def build_grams(corpus: LinkCorpus) -> LinkCorpus:
+    """The corpus's sentences as IDF-weighted sets of character n-grams of their tokens.
+
+    Over the matching-normalised tokens (lemmas, folded, numbers canonical), so
+    ``Hochwasserschutzplan`` and ``Schutzplan ... Hochwasser`` share most of their
+    grams with no compound dictionary. Shares ``refs`` with ``corpus`` and reuses
+    its token machinery (:meth:`LinkCorpus.token_index`).
+    """
+    grams = LinkCorpus(refs=corpus.refs)
+    vocabulary: dict[str, int] = {}
+    frequency: list[int] = []
+    per_token: dict[int, list[int]] = {}
+    words = list(corpus.vocabulary)
+    for ids in corpus.token_ids:
+        seen: set[int] = set()
+        for token_id in ids:
+            gram_ids = per_token.get(token_id)
+            if gram_ids is None:
+                gram_ids = []
+                for gram in word_grams(words[token_id]):
+                    gram_id = vocabulary.get(gram)
+                    if gram_id is None:
+                        gram_id = vocabulary[gram] = len(frequency)
+                        frequency.append(0)
+                    gram_ids.append(gram_id)
+                per_token[token_id] = gram_ids
+            seen.update(gram_ids)
+        ordered = sorted(seen)
+        for gram_id in ordered:
+            frequency[gram_id] += 1
+        grams.token_ids.append(ordered)
+    total = len(corpus.refs)
+    weights = [math.log((total + 1) / (df + 1)) for df in frequency]
+    grams.vocabulary = vocabulary
+    grams.document_frequency = frequency
+    grams.weights = weights
+    grams.norms = [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in grams.token_ids]
+    return grams

@@ -1,4 +1,19 @@
-"""How alike two sentences are: weighted token overlap, rapidfuzz, and number agreement.
+"""How alike two sentences are: words, character n-grams, rapidfuzz, figures, and evidence.
+
+The fused score (the default, ``linker-v2``)::
+
+    similarity = mean(word cosine, char 3-5-gram cosine, token_sort_ratio) + 0.1·soft numbers
+    score      = clip(similarity, 0, 1) · (1 - exp(-shared / E))
+
+``shared`` is the summed IDF weight of the words both sentences have and ``E`` the
+corpus's median sentence weight (:func:`evidence_scale`): a pair of two short
+generic sentences ("Das ist absurd.") is alike but rests on little evidence, so it
+no longer outranks two informative reports of one fact. The three similarities
+are averaged with equal weights, not weights fitted to our own sample; the
+scale ``E`` is a property of each corpus. The rest of this docstring describes
+the linear v1 combination, still available with ``ScoreWeights(fused=False)``.
+
+v1: weighted token overlap, rapidfuzz, and number agreement.
 
 ``score = COSINE·cosine + FUZZY·token_sort_ratio/100 + NUMBERS·agreement``, clipped
 to [0, 1]. The weighted cosine carries the informative-token weighting (a shared
@@ -22,7 +37,7 @@ from rapidfuzz import fuzz, process
 
 from store.linking.features import LinkCorpus
 
-METHOD = "linker-v1"
+METHOD = "linker-v2"
 
 Scorer = Callable[..., float]
 SCORERS: dict[str, Scorer] = {
@@ -45,11 +60,14 @@ class ScoreWeights:
     # Measured: 0.4 (rapidfuzz's typical score for unrelated sentences) cut noise
     # but pushed cross-language duplicates under any useful floor, so it stays 0.
     fuzzy_baseline: float = 0.0
+    # True: the fused score (see ``fused_scores``); False: the linear v1 combination
+    # of ``cosine``, ``fuzzy`` and ``numbers`` above, kept for comparison.
+    fused: bool = True
 
 
 DEFAULT_WEIGHTS = ScoreWeights()
 # Below this nothing is stored: suggestions exist to be ranked, so the floor is low.
-DEFAULT_FLOOR = 0.15
+DEFAULT_FLOOR = 0.05
 # The measured line between "same fact" and "not": best F1 on the gold set, rounded.
 DEFAULT_THRESHOLD = 0.35
 
@@ -88,6 +106,8 @@ def pair_score(
     corpus: LinkCorpus, i: int, j: int, weights: ScoreWeights = DEFAULT_WEIGHTS
 ) -> float:
     """The combined score of sentences ``i`` and ``j`` of ``corpus``."""
+    if weights.fused:
+        return float(score_pairs(corpus, np.asarray([[i, j]], dtype=np.int64), weights)[0])
     cosine = weighted_cosine(corpus, i, j)
     fuzzy = _above_chance(
         SCORERS[weights.scorer](corpus.texts[i], corpus.texts[j]) / 100.0, weights
@@ -102,6 +122,8 @@ def score_pairs(
     """:func:`pair_score` for many pairs at once (rapidfuzz's ``cpdist`` on all cores)."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=np.float64)
+    if weights.fused:
+        return fused_scores(components(corpus, pairs), evidence_scale(corpus))
     firsts, seconds = pairs[:, 0], pairs[:, 1]
     cosine = _cosines(corpus, firsts, seconds)
     scorer = SCORERS[weights.scorer]
@@ -129,8 +151,8 @@ def score_pairs(
     return np.clip(combined, 0.0, 1.0)
 
 
-# Pairs whose shared tokens are looked up at a time: bounds the temporary arrays.
-_COSINE_CHUNK = 1_000_000
+# Tokens looked up at a time: bounds the temporary arrays (about 100 MB).
+_COSINE_CHUNK = 2_000_000
 
 
 def _cosines(
@@ -167,11 +189,19 @@ def shared_weight(
     index = corpus.token_index()
     lengths, indptr, indices, keys = index.lengths, index.indptr, index.indices, index.keys
     result = np.zeros(len(firsts), dtype=np.float64)
-    if len(keys) == 0:
+    if len(keys) == 0 or len(firsts) == 0:
         return result
-    for begin in range(0, len(firsts), _COSINE_CHUNK):
-        a = firsts[begin : begin + _COSINE_CHUNK]
-        b = seconds[begin : begin + _COSINE_CHUNK]
+    # Chunks hold about _COSINE_CHUNK looked-up tokens, not pairs: a character n-gram
+    # set is a hundred entries where a word set is ten.
+    walked = np.cumsum(np.minimum(lengths[firsts], lengths[seconds]))
+    bounds = np.searchsorted(
+        walked, np.arange(1, int(walked[-1]) // _COSINE_CHUNK + 1) * _COSINE_CHUNK
+    )
+    for begin, stop in zip(np.r_[0, bounds], np.r_[bounds, len(firsts)], strict=True):
+        if stop <= begin:
+            continue
+        a = firsts[begin:stop]
+        b = seconds[begin:stop]
         shorter = lengths[a] <= lengths[b]
         walk, probe = np.where(shorter, a, b), np.where(shorter, b, a)
         count = lengths[walk]
@@ -182,10 +212,114 @@ def shared_weight(
         wanted = probe[pair_of] * index.vocabulary + tokens
         found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         shared = np.where(keys[found] == wanted, token_values[tokens], 0.0)
-        result[begin : begin + len(a)] = np.bincount(pair_of, weights=shared, minlength=len(walk))
+        result[begin:stop] = np.bincount(pair_of, weights=shared, minlength=len(walk))
     return result
 
 
 def round_score(value: float) -> float:
     """Scores are stored with 4 decimals so that re-runs compare equal."""
     return math.floor(value * 10_000 + 0.5) / 10_000
+
+
+# --- components for the fused score ----------------------------------------------------
+
+COMPONENTS = ("words", "chars", "fuzzy", "numbers")
+# Two figures this close (relative) are the same quantity reported approximately.
+APPROXIMATE = 0.25
+# Figures further apart than this factor clearly disagree.
+CLEARLY_DIFFERENT = 1.5
+
+
+def _supported(
+    value: float, values: tuple[float, ...], ranges: tuple[tuple[float, float], ...]
+) -> bool:
+    for other in values:
+        if abs(value - other) <= APPROXIMATE * max(abs(value), abs(other)):
+            return True
+    return any(low * (1 - APPROXIMATE) <= value <= high * (1 + APPROXIMATE) for low, high in ranges)
+
+
+def _clearly_apart(value: float, values: tuple[float, ...]) -> bool:
+    return all(
+        max(abs(value), abs(other)) > CLEARLY_DIFFERENT * max(min(abs(value), abs(other)), 1e-9)
+        for other in values
+    )
+
+
+def soft_numbers(
+    first: tuple[float, ...],
+    second: tuple[float, ...],
+    first_ranges: tuple[tuple[float, float], ...] = (),
+    second_ranges: tuple[tuple[float, float], ...] = (),
+) -> float:
+    """Share of figures the other side reports too, approximately; negative only when all differ.
+
+    ``etwa 4.000`` and ``rund 4.500`` and ``4.000 bis 5.000`` support each other.
+    When both state figures and none is within reach of the other's, and every
+    pair differs by more than :data:`CLEARLY_DIFFERENT`, the value is -0.5.
+    """
+    if not first or not second:
+        return 0.0
+    supported = sum(_supported(v, second, second_ranges) for v in first) + sum(
+        _supported(v, first, first_ranges) for v in second
+    )
+    if supported:
+        return supported / (len(first) + len(second))
+    if all(_clearly_apart(v, second) for v in first):
+        return -0.5
+    return 0.0
+
+
+def components(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """One row per pair, one column per :data:`COMPONENTS` entry, plus the shared word mass.
+
+    The last column is the summed IDF weight of the words both sentences have: how
+    much evidence the similarity rests on (not a similarity itself).
+    """
+    result = np.zeros((len(pairs), len(COMPONENTS) + 1), dtype=np.float64)
+    if len(pairs) == 0:
+        return result
+    firsts, seconds = pairs[:, 0], pairs[:, 1]
+    result[:, 0] = _cosines(corpus, firsts, seconds)
+    grams = corpus.grams
+    if grams is not None:
+        result[:, 1] = _cosines(grams, firsts, seconds)
+    texts = corpus.sorted_texts()
+    result[:, 2] = (
+        process.cpdist(
+            texts[firsts], texts[seconds], scorer=fuzz.ratio, workers=-1, dtype=np.float64
+        )
+        / 100.0
+    )
+    values, ranges = corpus.values, corpus.ranges
+    has = np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+    both = np.flatnonzero(has[firsts] & has[seconds])
+    result[both, 3] = [
+        soft_numbers(values[i], values[j], ranges[i], ranges[j])
+        for i, j in zip(firsts[both].tolist(), seconds[both].tolist(), strict=True)
+    ]
+    result[:, 4] = shared_weight(corpus, firsts, seconds, np.asarray(corpus.weights))
+    return result
+
+
+# The numbers term's share of the fused similarity: figures corroborate, they do not decide.
+NUMBERS_SHARE = 0.1
+# Sharing this fraction of a median sentence's information gives 63% confidence.
+EVIDENCE_SHARE = 0.25
+
+
+def evidence_scale(corpus: LinkCorpus) -> float:
+    """A quarter of the corpus's median sentence information (summed IDF of its words)."""
+    if corpus.evidence is None:
+        weights = np.asarray(corpus.weights, dtype=np.float64)
+        totals = [float(weights[ids].sum()) if ids else 0.0 for ids in corpus.token_ids]
+        corpus.evidence = max(1.0, EVIDENCE_SHARE * float(np.median(totals))) if totals else 1.0
+    return corpus.evidence
+
+
+def fused_scores(parts: npt.NDArray[np.float64], scale: float) -> npt.NDArray[np.float64]:
+    """The fused score of each row of :func:`components` (see the module docstring)."""
+    similarity = parts[:, 0:3].mean(axis=1) + NUMBERS_SHARE * parts[:, 3]
+    evidence = 1.0 - np.exp(-parts[:, 4] / scale)
+    fused: npt.NDArray[np.float64] = np.clip(np.clip(similarity, 0.0, 1.0) * evidence, 0.0, 1.0)
+    return fused

@@ -42,6 +42,9 @@ from store.linking.score import (
     DEFAULT_WEIGHTS,
     METHOD,
     ScoreWeights,
+    components,
+    evidence_scale,
+    fused_scores,
     round_score,
     score_pairs,
     shares_anchor,
@@ -60,6 +63,8 @@ DEFAULT_TOP_K = 3
 # top K of every other document would be thousands of mostly weak suggestions.
 DEFAULT_MAX_PER_SENTENCE = 30
 DEFAULT_CHANCE_PER_SENTENCE = 1
+# Character n-gram cosine from which a pair is never treated as chance.
+CHAR_SUPPORT = 0.3
 
 # (done, total, stage)
 Progress = Callable[[int, int, str], None]
@@ -121,9 +126,15 @@ def compute_suggestions(
         report.candidates = len(pairs)
     if progress is not None:
         progress(0, 1, "scoring")
-    scores = score_pairs(corpus, pairs, settings.weights)
+    if settings.weights.fused:
+        parts = components(corpus, pairs)
+        scores = fused_scores(parts, evidence_scale(corpus))
+        char_cosine = parts[:, 1]
+    else:
+        scores = score_pairs(corpus, pairs, settings.weights)
+        char_cosine = np.zeros(len(pairs), dtype=np.float64)
     keep = scores >= settings.floor
-    pairs, scores = pairs[keep], scores[keep]
+    pairs, scores, char_cosine = pairs[keep], scores[keep], char_cosine[keep]
     count = len(pairs)
     if count == 0:
         return []
@@ -133,8 +144,9 @@ def compute_suggestions(
     if settings.chance_per_sentence is not None:
         # A pair under the threshold that shares no number, date or name and at most
         # one word looks like chance; a large corpus has millions of those. Each
-        # sentence keeps only its best few of them.
-        weak = np.flatnonzero(chosen & (scores < settings.threshold))
+        # sentence keeps only its best few of them. A pair the character n-grams
+        # support (a shared compound part) is not chance, whatever its words.
+        weak = np.flatnonzero(chosen & (scores < settings.threshold) & (char_cosine < CHAR_SUPPORT))
         chance = np.zeros(count, dtype=bool)
         chance[weak] = ~shares_anchor(corpus, pairs[weak, 0], pairs[weak, 1])
         chosen &= ~chance | best_per_sentence(pairs, scores, chance, settings.chance_per_sentence)
@@ -149,7 +161,10 @@ def compute_suggestions(
 def load_documents(
     db: sqlite_utils.Database, doc_ids: Sequence[int] | None = None
 ) -> list[DocInput]:
-    """The documents to link (all when ``doc_ids`` is None) with their stored sentences."""
+    """The documents to link (all when ``doc_ids`` is None) with their prose sentences.
+
+    Boilerplate sentences (see :mod:`store.boilerplate`) are left out: never suggested.
+    """
     sql = "SELECT id, outlet, language, text FROM documents"
     params: list[object] = []
     if doc_ids is not None:
@@ -159,7 +174,9 @@ def load_documents(
     documents = []
     for doc_id, outlet, language, text in db.conn.execute(sql, params).fetchall():
         sentences = db.conn.execute(
-            'SELECT id, start, "end" FROM sentences WHERE doc_id = ? ORDER BY start', [doc_id]
+            'SELECT id, start, "end" FROM sentences WHERE doc_id = ? AND boilerplate = 0'
+            " ORDER BY start",
+            [doc_id],
         ).fetchall()
         documents.append(
             DocInput(
