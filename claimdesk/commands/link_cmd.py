@@ -55,7 +55,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         type=_score,
         default=DEFAULT_FLOOR,
         metavar="T",
-        help=f"store only suggestions scoring at least T, 0..1 (default {DEFAULT_FLOOR})",
+        help=(
+            "store only suggestions whose sentences are at least T alike, 0..1, before the"
+            f" document factor (default {DEFAULT_FLOOR})"
+        ),
     )
     parser.add_argument(
         "--top",

@@ -90,11 +90,35 @@ class LinkCorpus:
     # Built on first use and kept: scoring looks tokens up in several passes.
     lookup: TokenIndex | None = field(default=None, repr=False, compare=False)
     sorted_lookup: npt.NDArray[np.object_] | None = field(default=None, repr=False, compare=False)
+    by_document: LinkCorpus | None = field(default=None, repr=False, compare=False)
     # The median sentence information, computed once (see score.evidence_scale).
     evidence: float | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.refs)
+
+    def documents_view(self) -> LinkCorpus:
+        """The corpus's documents as word sets, IDF over documents (built once, kept)."""
+        if self.by_document is None:
+            owners = [ref.doc_id for ref in self.refs]
+            grouped: list[set[int]] = []
+            for index, ids in enumerate(self.token_ids):
+                if index == 0 or owners[index] != owners[index - 1]:
+                    grouped.append(set())
+                grouped[-1].update(ids)
+            view = LinkCorpus(refs=[SentenceRef(None, i, 0, 0) for i in range(len(grouped))])
+            frequency = [0] * len(self.weights)
+            for ids in grouped:
+                for token in ids:
+                    frequency[token] += 1
+            total = len(grouped)
+            view.weights = [math.log((total + 1) / (df + 1)) for df in frequency]
+            view.token_ids = [sorted(ids) for ids in grouped]
+            view.norms = [
+                math.sqrt(sum(view.weights[t] ** 2 for t in ids)) for ids in view.token_ids
+            ]
+            self.by_document = view
+        return self.by_document
 
     def sorted_texts(self) -> npt.NDArray[np.object_]:
         """Each sentence's normalised tokens sorted and joined (token_sort_ratio's input)."""

@@ -3,12 +3,17 @@
 The fused score (the default, ``linker-v2``)::
 
     similarity = mean(word cosine, char 3-5-gram cosine, token_sort_ratio) + 0.1·soft numbers
-    score      = clip(similarity, 0, 1) · (1 - exp(-shared / E))
+    score      = clip(similarity, 0, 1) · (1 - exp(-shared / E)) · sqrt(document cosine)
 
 ``shared`` is the summed IDF weight of the words both sentences have and ``E`` the
 corpus's median sentence weight (:func:`evidence_scale`): a pair of two short
 generic sentences ("Das ist absurd.") is alike but rests on little evidence, so it
-no longer outranks two informative reports of one fact. The three similarities
+no longer outranks two informative reports of one fact. The document cosine (IDF
+over documents) says whether the two articles tell the same story: alike
+sentences in unrelated articles (the same politician in a domestic and a foreign
+story) fall behind. It is one factor per document pair, so it never changes which
+sentence of a document ranks first for a claim, only the order across documents
+(the review queue) and what passes the threshold. The three similarities
 are averaged with equal weights, not weights fitted to our own sample; the
 scale ``E`` is a property of each corpus. The rest of this docstring describes
 the linear v1 combination, still available with ``ScoreWeights(fused=False)``.
@@ -36,6 +41,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from store.linking.features import LinkCorpus
+from store.linking.ranking import document_positions
 
 METHOD = "linker-v2"
 
@@ -67,9 +73,11 @@ class ScoreWeights:
 
 DEFAULT_WEIGHTS = ScoreWeights()
 # Below this nothing is stored: suggestions exist to be ranked, so the floor is low.
+# The fused score applies it to the sentences' likeness before the document factor.
 DEFAULT_FLOOR = 0.05
-# The measured line between "same fact" and "not": best F1 on the gold set, rounded.
-DEFAULT_THRESHOLD = 0.35
+# The line between "same fact" and "not": the best-F1 threshold chosen on each of
+# five folds of the gold facts (benchmarks/link_quality.py; every fold chose 0.12).
+DEFAULT_THRESHOLD = 0.12
 
 
 def weighted_cosine(corpus: LinkCorpus, i: int, j: int) -> float:
@@ -271,12 +279,13 @@ def soft_numbers(
 
 
 def components(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """One row per pair, one column per :data:`COMPONENTS` entry, plus the shared word mass.
+    """One row per pair, one column per :data:`COMPONENTS` entry, then two more.
 
-    The last column is the summed IDF weight of the words both sentences have: how
-    much evidence the similarity rests on (not a similarity itself).
+    Column 4 is the summed IDF weight of the words both sentences have: how much
+    evidence the similarity rests on. Column 5 is the cosine of the two whole
+    documents (:func:`document_cosines`): whether the articles tell one story.
     """
-    result = np.zeros((len(pairs), len(COMPONENTS) + 1), dtype=np.float64)
+    result = np.zeros((len(pairs), len(COMPONENTS) + 2), dtype=np.float64)
     if len(pairs) == 0:
         return result
     firsts, seconds = pairs[:, 0], pairs[:, 1]
@@ -299,9 +308,12 @@ def components(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.NDArray[
         for i, j in zip(firsts[both].tolist(), seconds[both].tolist(), strict=True)
     ]
     result[:, 4] = shared_weight(corpus, firsts, seconds, np.asarray(corpus.weights))
+    result[:, 5] = document_cosines(corpus, pairs)
     return result
 
 
+# Below this many documents the document factor is left out (it is 1).
+STORY_MIN_DOCUMENTS = 5
 # The numbers term's share of the fused similarity: figures corroborate, they do not decide.
 NUMBERS_SHARE = 0.1
 # Sharing this fraction of a median sentence's information gives 63% confidence.
@@ -317,9 +329,39 @@ def evidence_scale(corpus: LinkCorpus) -> float:
     return corpus.evidence
 
 
-def fused_scores(parts: npt.NDArray[np.float64], scale: float) -> npt.NDArray[np.float64]:
-    """The fused score of each row of :func:`components` (see the module docstring)."""
+def fused_scores(
+    parts: npt.NDArray[np.float64], scale: float, *, story: bool = True
+) -> npt.NDArray[np.float64]:
+    """The fused score of each row of :func:`components` (see the module docstring).
+
+    With ``story=False``, without the document factor: the sentences' own
+    likeness, which the storing floor is applied to.
+    """
     similarity = parts[:, 0:3].mean(axis=1) + NUMBERS_SHARE * parts[:, 3]
     evidence = 1.0 - np.exp(-parts[:, 4] / scale)
-    fused: npt.NDArray[np.float64] = np.clip(np.clip(similarity, 0.0, 1.0) * evidence, 0.0, 1.0)
-    return fused
+    fused: npt.NDArray[np.float64] = np.clip(similarity, 0.0, 1.0) * evidence
+    if story:
+        fused = fused * np.sqrt(np.clip(parts[:, 5], 0.0, 1.0))
+    return np.clip(fused, 0.0, 1.0)
+
+
+def document_cosines(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """For each sentence pair, the IDF-weighted cosine of the two whole documents' word sets.
+
+    Two reports of one event share much of their vocabulary; two unrelated articles
+    that happen to hold alike sentences ("Das ist absurd.") do not.
+    """
+    result = np.zeros(len(pairs), dtype=np.float64)
+    if len(pairs) == 0:
+        return result
+    documents = corpus.documents_view()
+    if len(documents) < STORY_MIN_DOCUMENTS:
+        # Document frequencies over a handful of articles say nothing: no factor.
+        result[:] = 1.0
+        return result
+    positions = document_positions(corpus)
+    firsts, seconds = positions[pairs[:, 0]], positions[pairs[:, 1]]
+    keys, inverse = np.unique(firsts * len(documents) + seconds, return_inverse=True)
+    unique_cosines = _cosines(documents, keys // len(documents), keys % len(documents))
+    result[:] = unique_cosines[inverse]
+    return result

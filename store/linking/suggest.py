@@ -129,11 +129,12 @@ def compute_suggestions(
     if settings.weights.fused:
         parts = components(corpus, pairs)
         scores = fused_scores(parts, evidence_scale(corpus))
+        likeness = fused_scores(parts, evidence_scale(corpus), story=False)
         char_cosine = parts[:, 1]
     else:
-        scores = score_pairs(corpus, pairs, settings.weights)
+        scores = likeness = score_pairs(corpus, pairs, settings.weights)
         char_cosine = np.zeros(len(pairs), dtype=np.float64)
-    keep = scores >= settings.floor
+    keep = likeness >= settings.floor
     pairs, scores, char_cosine = pairs[keep], scores[keep], char_cosine[keep]
     count = len(pairs)
     if count == 0:
