@@ -108,12 +108,12 @@ class LinkCorpus:
                 grouped[-1].update(ids)
             view = LinkCorpus(refs=[SentenceRef(None, i, 0, 0) for i in range(len(grouped))])
             frequency = [0] * len(self.weights)
-            for ids in grouped:
-                for token in ids:
+            for words in grouped:
+                for token in words:
                     frequency[token] += 1
             total = len(grouped)
             view.weights = [math.log((total + 1) / (df + 1)) for df in frequency]
-            view.token_ids = [sorted(ids) for ids in grouped]
+            view.token_ids = [sorted(words) for words in grouped]
             view.norms = [
                 math.sqrt(sum(view.weights[t] ** 2 for t in ids)) for ids in view.token_ids
             ]
