@@ -69,6 +69,9 @@ class ScoreWeights:
     # True: the fused score (see ``fused_scores``); False: the linear v1 combination
     # of ``cosine``, ``fuzzy`` and ``numbers`` above, kept for comparison.
     fused: bool = True
+    # The fused similarity's weights for (words, chars, fuzzy, numbers): equal thirds
+    # and a tenth untrained; ``claimdesk link`` may learn them from decisions.
+    mix: tuple[float, float, float, float] = (1 / 3, 1 / 3, 1 / 3, 0.1)
 
 
 DEFAULT_WEIGHTS = ScoreWeights()
@@ -131,7 +134,7 @@ def score_pairs(
     if len(pairs) == 0:
         return np.zeros(0, dtype=np.float64)
     if weights.fused:
-        return fused_scores(components(corpus, pairs), evidence_scale(corpus))
+        return fused_scores(components(corpus, pairs), evidence_scale(corpus), mix=weights.mix)
     firsts, seconds = pairs[:, 0], pairs[:, 1]
     cosine = _cosines(corpus, firsts, seconds)
     scorer = SCORERS[weights.scorer]
@@ -329,19 +332,30 @@ def evidence_scale(corpus: LinkCorpus) -> float:
     return corpus.evidence
 
 
-def fused_scores(
+def factors(
     parts: npt.NDArray[np.float64], scale: float, *, story: bool = True
+) -> npt.NDArray[np.float64]:
+    """The multiplier of each pair's similarity: evidence, and the document factor."""
+    result: npt.NDArray[np.float64] = 1.0 - np.exp(-parts[:, 4] / scale)
+    if story:
+        result = result * np.sqrt(np.clip(parts[:, 5], 0.0, 1.0))
+    return result
+
+
+def fused_scores(
+    parts: npt.NDArray[np.float64],
+    scale: float,
+    *,
+    story: bool = True,
+    mix: tuple[float, float, float, float] = DEFAULT_WEIGHTS.mix,
 ) -> npt.NDArray[np.float64]:
     """The fused score of each row of :func:`components` (see the module docstring).
 
     With ``story=False``, without the document factor: the sentences' own
     likeness, which the storing floor is applied to.
     """
-    similarity = parts[:, 0:3].mean(axis=1) + NUMBERS_SHARE * parts[:, 3]
-    evidence = 1.0 - np.exp(-parts[:, 4] / scale)
-    fused: npt.NDArray[np.float64] = np.clip(similarity, 0.0, 1.0) * evidence
-    if story:
-        fused = fused * np.sqrt(np.clip(parts[:, 5], 0.0, 1.0))
+    similarity = parts[:, 0:4] @ np.asarray(mix, dtype=np.float64)
+    fused = np.clip(similarity, 0.0, 1.0) * factors(parts, scale, story=story)
     return np.clip(fused, 0.0, 1.0)
 
 

@@ -20,7 +20,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sqlite_utils
@@ -34,6 +34,7 @@ from store.linking.candidates import (
     candidate_pairs,
 )
 from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
+from store.linking.learning import Learned, learn_mix
 from store.linking.normalize import Stemmer, language_of
 from store.linking.ranking import best_per_sentence, document_positions, top_per_document
 from store.linking.score import (
@@ -87,6 +88,8 @@ class LinkReport:
     kept_decisions: int = 0
     seconds: float = 0.0
     store_seconds: float = 0.0
+    # What learning from decisions did (None: off, or too few decisions).
+    learned: Learned | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,8 @@ class LinkSettings:
     threshold: float = DEFAULT_THRESHOLD
     chance_per_sentence: int | None = DEFAULT_CHANCE_PER_SENTENCE
     workers: int = field(default_factory=default_workers)
+    # Fit the fused score's mix to the accepted and rejected links (store.linking.learning).
+    learn: bool = True
 
 
 def compute_suggestions(
@@ -128,8 +133,9 @@ def compute_suggestions(
         progress(0, 1, "scoring")
     if settings.weights.fused:
         parts = components(corpus, pairs)
-        scores = fused_scores(parts, evidence_scale(corpus))
-        likeness = fused_scores(parts, evidence_scale(corpus), story=False)
+        mix = settings.weights.mix
+        scores = fused_scores(parts, evidence_scale(corpus), mix=mix)
+        likeness = fused_scores(parts, evidence_scale(corpus), story=False, mix=mix)
         char_cosine = parts[:, 1]
     else:
         scores = likeness = score_pairs(corpus, pairs, settings.weights)
@@ -216,6 +222,11 @@ def link_documents(
         else lambda done, total: progress(done, total, "normalising"),
     )
     report.sentences = len(corpus)
+    if settings.learn and settings.weights.fused:
+        report.learned = learn_mix(db, corpus)
+        if report.learned is not None:
+            weights = replace(settings.weights, mix=report.learned.after)
+            settings = replace(settings, weights=weights)
     selected = compute_suggestions(corpus, settings, progress=progress, report=report)
     report.suggestions = len(selected)
     storing = time.perf_counter()
