@@ -286,31 +286,48 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
     """
     grams = LinkCorpus(refs=corpus.refs)
     vocabulary: dict[str, int] = {}
-    frequency: list[int] = []
-    per_token: dict[int, list[int]] = {}
-    words = list(corpus.vocabulary)
-    for ids in corpus.token_ids:
-        seen: set[int] = set()
-        for token_id in ids:
-            gram_ids = per_token.get(token_id)
-            if gram_ids is None:
-                gram_ids = []
-                for gram in word_grams(words[token_id]):
-                    gram_id = vocabulary.get(gram)
-                    if gram_id is None:
-                        gram_id = vocabulary[gram] = len(frequency)
-                        frequency.append(0)
-                    gram_ids.append(gram_id)
-                per_token[token_id] = gram_ids
-            seen.update(gram_ids)
-        ordered = sorted(seen)
-        for gram_id in ordered:
-            frequency[gram_id] += 1
-        grams.token_ids.append(ordered)
-    total = len(corpus.refs)
-    weights = [math.log((total + 1) / (df + 1)) for df in frequency]
+    # Each word's gram ids, as one flat array with offsets (CSR): built once per word.
+    starts = [0]
+    flat: list[int] = []
+    for word in corpus.vocabulary:
+        for gram in dict.fromkeys(word_grams(word)):
+            flat.append(vocabulary.setdefault(gram, len(vocabulary)))
+        starts.append(len(flat))
+    word_start = np.asarray(starts, dtype=np.int64)
+    word_grams_flat = np.asarray(flat, dtype=np.int64)
+    size = max(len(vocabulary), 1)
+    words = corpus.token_index()
+    key_chunks: list[npt.NDArray[np.int64]] = []
+    # A block of sentences at a time bounds the expanded (sentence, gram) array.
+    block = 20_000
+    for first in range(0, len(corpus), block):
+        last = min(first + block, len(corpus))
+        entries = words.indices[words.indptr[first] : words.indptr[last]]
+        owners = np.repeat(
+            np.arange(first, last, dtype=np.int64), words.lengths[first:last]
+        )
+        counts = word_start[entries + 1] - word_start[entries]
+        total = int(counts.sum())
+        offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
+        gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
+        key_chunks.append(np.unique(np.repeat(owners, counts) * size + gram_ids))
+    keys = np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+    indices = keys % size
+    lengths = np.bincount(keys // size, minlength=len(corpus)).astype(np.int64)
+    indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    frequency = np.bincount(indices, minlength=len(vocabulary))
+    sentences = max(len(corpus), 1)
+    weights = np.log((sentences + 1) / (frequency + 1.0))
+    squared = np.bincount(
+        np.repeat(np.arange(len(corpus), dtype=np.int64), lengths),
+        weights=weights[indices] ** 2,
+        minlength=len(corpus),
+    )
     grams.vocabulary = vocabulary
-    grams.document_frequency = frequency
-    grams.weights = weights
-    grams.norms = [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in grams.token_ids]
+    grams.document_frequency = frequency.tolist()
+    grams.weights = weights.tolist()
+    grams.norms = np.sqrt(squared).tolist()
+    # The sets live only in the index (no per-sentence lists): a sentence has a
+    # hundred or more grams, and Python lists of them would cost gigabytes.
+    grams.lookup = TokenIndex(lengths, indptr, indices, keys, size, len(corpus))
     return grams
