@@ -11,6 +11,7 @@ from store.boilerplate import boilerplate_sentences, is_boilerplate, is_shape_bo
 from store.importer import import_paths
 from store.linking.decisions import review_queue
 from store.linking.suggest import LinkSettings, link_documents, load_documents
+from store.session import Session
 
 
 @pytest.mark.parametrize(
@@ -87,6 +88,7 @@ def test_repeated_lines_are_flagged_and_never_linked(
     flagged = boilerplate_sentences(db, doc_id)
     assert [text[s:e] for s, e in flagged] == [disclaimer, "(APA, 1.9.2015)"]
     assert is_boilerplate(db, doc_id, *flagged[0])
+    assert Session.for_db(db, "alice").boilerplate(doc_id) == flagged
     linked = {(s, e) for d in load_documents(db) if d.doc_id == doc_id for _i, s, e in d.sentences}
     assert linked
     assert not linked & set(flagged)
