@@ -52,6 +52,16 @@ def peak_mib() -> float:
     return max(own, children) / 1024
 
 
+def cpu_seconds() -> float:
+    """User + system time of this process and its finished workers (a busy machine's
+    wall-clock time says little)."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
@@ -67,7 +77,9 @@ def main() -> int:
         started = time.perf_counter()
         imported = import_paths(db, [args.corpus])
         import_seconds = time.perf_counter() - started
+        cpu_before = cpu_seconds()
         report = link_documents(db, settings=LinkSettings())
+        cpu = cpu_seconds() - cpu_before
         names = dict(db.conn.execute("SELECT id, source_name FROM documents").fetchall())
         sentences = db.conn.execute("SELECT count(*) FROM sentences").fetchone()[0]
         boilerplate = db.conn.execute(
@@ -95,7 +107,7 @@ def main() -> int:
         f" {above}; {report.candidates} candidate pairs scored"
     )
     print(f"of the {len(best)} best-scored, {len(wrong)} join different categories ({share:.1%})")
-    print(f"link time {report.seconds:.1f} s; peak RSS {peak_mib():.0f} MiB")
+    print(f"link time {report.seconds:.1f} s wall, {cpu:.1f} s CPU; peak RSS {peak_mib():.0f} MiB")
     for a_doc, b_doc, score, qa, qb in wrong[: args.show]:
         print(f"  {score:.3f} [{category[names[a_doc]]}] {qa[:90]!r}")
         print(f"        [{category[names[b_doc]]}] {qb[:90]!r}")
