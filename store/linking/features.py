@@ -303,9 +303,7 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
     for first in range(0, len(corpus), block):
         last = min(first + block, len(corpus))
         entries = words.indices[words.indptr[first] : words.indptr[last]]
-        owners = np.repeat(
-            np.arange(first, last, dtype=np.int64), words.lengths[first:last]
-        )
+        owners = np.repeat(np.arange(first, last, dtype=np.int64), words.lengths[first:last])
         counts = word_start[entries + 1] - word_start[entries]
         total = int(counts.sum())
         offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
