@@ -281,12 +281,15 @@ def soft_numbers(
     return 0.0
 
 
-def components(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+def components(
+    corpus: LinkCorpus, pairs: npt.NDArray[np.int64], *, documents: bool = True
+) -> npt.NDArray[np.float64]:
     """One row per pair, one column per :data:`COMPONENTS` entry, then two more.
 
     Column 4 is the summed IDF weight of the words both sentences have: how much
     evidence the similarity rests on. Column 5 is the cosine of the two whole
-    documents (:func:`document_cosines`): whether the articles tell one story.
+    documents (:func:`document_cosines`): whether the articles tell one story
+    (left 0 with ``documents=False``, for a caller that fills it in later).
     """
     result = np.zeros((len(pairs), len(COMPONENTS) + 2), dtype=np.float64)
     if len(pairs) == 0:
@@ -311,7 +314,8 @@ def components(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.NDArray[
         for i, j in zip(firsts[both].tolist(), seconds[both].tolist(), strict=True)
     ]
     result[:, 4] = shared_weight(corpus, firsts, seconds, np.asarray(corpus.weights))
-    result[:, 5] = document_cosines(corpus, pairs)
+    if documents:
+        result[:, 5] = document_cosines(corpus, pairs)
     return result
 
 

@@ -44,6 +44,7 @@ from store.linking.score import (
     METHOD,
     ScoreWeights,
     components,
+    document_cosines,
     evidence_scale,
     fused_scores,
     round_score,
@@ -132,16 +133,22 @@ def compute_suggestions(
     if progress is not None:
         progress(0, 1, "scoring")
     if settings.weights.fused:
-        parts = components(corpus, pairs)
+        # The floor needs only the sentences' likeness; the document factor (the
+        # costliest part) is computed for the pairs that pass it.
+        parts = components(corpus, pairs, documents=False)
         mix = settings.weights.mix
-        scores = fused_scores(parts, evidence_scale(corpus), mix=mix)
         likeness = fused_scores(parts, evidence_scale(corpus), story=False, mix=mix)
+        keep = likeness >= settings.floor
+        pairs, parts = pairs[keep], parts[keep]
+        parts[:, 5] = document_cosines(corpus, pairs)
+        scores = fused_scores(parts, evidence_scale(corpus), mix=mix)
         char_cosine = parts[:, 1]
+        del parts
     else:
-        scores = likeness = score_pairs(corpus, pairs, settings.weights)
+        scores = score_pairs(corpus, pairs, settings.weights)
+        keep = scores >= settings.floor
+        pairs, scores = pairs[keep], scores[keep]
         char_cosine = np.zeros(len(pairs), dtype=np.float64)
-    keep = likeness >= settings.floor
-    pairs, scores, char_cosine = pairs[keep], scores[keep], char_cosine[keep]
     count = len(pairs)
     if count == 0:
         return []
