@@ -31,12 +31,15 @@ from store.db import connect
 from store.importer import import_paths
 from store.linking.features import build_corpus
 from store.linking.gold import Quality, SentenceKey, evaluate, gold_pairs, read_gold
-from store.linking.score import DEFAULT_THRESHOLD, ScoreWeights
+from store.linking.score import DEFAULT_THRESHOLD, METHOD, ScoreWeights
 from store.linking.suggest import LinkSettings, compute_suggestions, load_documents
 from store.paths import sample_corpus_path
 
 Pair = tuple[SentenceKey, SentenceKey]
-THRESHOLDS = [round(0.05 + 0.05 * i, 2) for i in range(18)]
+THRESHOLDS = [round(0.01 * i, 2) for i in range(1, 20)] + [
+    round(0.2 + 0.05 * i, 2) for i in range(1, 15)
+]
+FOLDS = 5
 
 
 def linker_scores(
@@ -83,6 +86,60 @@ def best_threshold(
     return max(results, key=lambda q: (q.f1, -q.threshold))
 
 
+def facts_of(positives: list[Pair]) -> list[set[SentenceKey]]:
+    """The gold facts as groups of sentences (connected components of the positive pairs)."""
+    parent: dict[SentenceKey, SentenceKey] = {}
+
+    def root(key: SentenceKey) -> SentenceKey:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for a, b in positives:
+        parent[root(a)] = root(b)
+    groups: dict[SentenceKey, set[SentenceKey]] = {}
+    for key in list(parent):
+        groups.setdefault(root(key), set()).add(key)
+    return sorted(groups.values(), key=min)
+
+
+def cross_validate(
+    scores: dict[Pair, float],
+    by_doc: dict[int, list[SentenceKey]],
+    positives: list[Pair],
+    negatives: list[Pair],
+    stored: set[Pair],
+) -> list[tuple[float, Quality]]:
+    """Per fold of facts: the best-F1 threshold on the other folds, and the held-out quality."""
+    facts = facts_of(positives)
+    results = []
+    for fold in range(FOLDS):
+        held = set().union(*(f for i, f in enumerate(facts) if i % FOLDS == fold))
+
+        def split(pairs: list[Pair], inside: bool, held: set[SentenceKey] = held) -> list[Pair]:
+            return [p for p in pairs if (p[0] in held or p[1] in held) == inside]
+
+        train = best_threshold(
+            scores, by_doc, split(positives, False), split(negatives, False), stored
+        )
+        test = evaluate(
+            scores,
+            by_doc,
+            split(positives, True),
+            split(negatives, True),
+            threshold=train.threshold,
+            suggested=stored,
+        )
+        results.append((train.threshold, test))
+    return results
+
+
+def spread(values: list[float]) -> str:
+    mean = sum(values) / len(values)
+    deviation = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    return f"{mean:.3f} ± {deviation:.3f} (min {min(values):.3f}, max {max(values):.3f})"
+
+
 def row(name: str, quality: Quality) -> str:
     return (
         f"| {name} | {quality.recall_at_1:.3f} | {quality.recall_at_3:.3f} | {quality.mrr:.3f}"
@@ -118,17 +175,35 @@ def main() -> int:
     print()
     print("| method | recall@1 | recall@3 | MRR | threshold | precision | recall | F1 |")
     print("|---|---|---|---|---|---|---|---|")
-    print(row("linker-v1 (default threshold)", ours))
+    print(row(f"{METHOD} (default threshold)", ours))
     print(
         row(
-            "linker-v1 (best threshold)",
+            f"{METHOD} (best threshold)",
             best_threshold(scores, by_doc, positives, negatives, stored),
         )
     )
     print(row("baseline token_set_ratio, raw (best threshold)", baseline))
+    language = {d.doc_id: d.language for d in documents}
+    for name, subset in (
+        ("same-language pairs", [p for p in positives if language[p[0][0]] == language[p[1][0]]]),
+        ("cross-language pairs", [p for p in positives if language[p[0][0]] != language[p[1][0]]]),
+    ):
+        part = evaluate(
+            scores, by_doc, subset, negatives, threshold=DEFAULT_THRESHOLD, suggested=stored
+        )
+        print(row(f"{METHOD}, {name} ({len(subset)})", part))
+    print()
+    folds = cross_validate(scores, by_doc, positives, negatives, stored)
+    facts = len(facts_of(positives))
+    print(f"threshold cross-validated by fact ({FOLDS} folds of the {facts} facts):")
+    print(f"  chosen threshold   {spread([t for t, _q in folds])}")
+    print(f"  held-out F1        {spread([q.f1 for _t, q in folds])}")
+    print(f"  held-out precision {spread([q.precision for _t, q in folds])}")
+    print(f"  held-out recall    {spread([q.recall for _t, q in folds])}")
+    print(f"  held-out recall@3  {spread([q.recall_at_3 for _t, q in folds])}")
     print()
     print("floor (stored minimum score) vs ranking of stored suggestions")
-    for floor in (0.15, 0.2, 0.25, 0.3, 0.35):
+    for floor in (0.02, 0.05, 0.1, 0.15, 0.2):
         s, st, bd = linker_scores(documents, with_floor(settings, floor))
         q = evaluate(s, bd, positives, negatives, threshold=floor, suggested=st)
         print(

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from store.boilerplate import mark_repeated, shape_flags
 from store.bulk import Checkpointer
 from store.db import write
 from store.documents import insert_document
@@ -136,6 +137,7 @@ def import_paths(
         if progress is not None:
             progress(done, len(files), path)
     _store_batch(db, batch, report)
+    mark_repeated(db, report.added_ids)
     return report
 
 
@@ -155,9 +157,15 @@ def _store_batch(
                 if doc_id is None:
                     duplicates += 1
                     continue
+                sentences = split_sentences(article.text)
                 db.conn.executemany(
-                    'INSERT INTO sentences (doc_id, start, "end") VALUES (?, ?, ?)',
-                    [(doc_id, start, end) for start, end in split_sentences(article.text)],
+                    'INSERT INTO sentences (doc_id, start, "end", boilerplate) VALUES (?, ?, ?, ?)',
+                    [
+                        (doc_id, start, end, flag)
+                        for (start, end), flag in zip(
+                            sentences, shape_flags(article.text, sentences), strict=True
+                        )
+                    ],
                 )
                 added.append(doc_id)
     except StoreUnwritable as error:

@@ -223,12 +223,22 @@ def _v5_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v6_boilerplate(db: sqlite_utils.Database) -> None:
+    # Sentences that are not article prose (credits, stamps, repeated disclaimers):
+    # kept in the text, never suggested for linking. Flagged by store.boilerplate.
+    db.execute("ALTER TABLE sentences ADD COLUMN boilerplate INTEGER NOT NULL DEFAULT 0")
+    from store.boilerplate import flag_all  # store.boilerplate imports store.db, which imports us
+
+    flag_all(db)
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_search_and_status,
     _v3_review_order,
     _v4_change_os_account,
     _v5_stories,
+    _v6_boilerplate,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

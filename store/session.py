@@ -92,6 +92,12 @@ class Session:
         )
         return [Sentence(*row) for row in rows]
 
+    def boilerplate(self, doc_id: int) -> list[tuple[int, int]]:
+        """(start, end) of the document's sentences that are not article prose (to dim, skip)."""
+        from store.boilerplate import boilerplate_sentences
+
+        return boilerplate_sentences(self.db, doc_id)
+
     def status(self, doc_id: int) -> DocumentStatus:
         return documents.get_status(self.db, doc_id, self.annotator)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,25 @@ from store.labels import ensure_default_labels
 from store.paths import sample_corpus_path
 from store.segment import split_sentences
 from store.session import Session
+
+REQUIRE_CONSUMERS = "CLAIMDESK_REQUIRE_CONSUMERS"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """With $CLAIMDESK_REQUIRE_CONSUMERS set (CI sets it), a consumer library that cannot be
+    imported fails the export tests that need it instead of skipping them unseen."""
+    report = yield
+    if (
+        os.environ.get(REQUIRE_CONSUMERS)
+        and report.skipped
+        and "could not import" in str(report.longrepr)
+    ):
+        report.outcome = "failed"
+    return report
+
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import_annotations_cmd",
         "add spans from a claimdesk jsonl or doccano JSONL file",
     ),
+    "import-links": (
+        "import_links_cmd",
+        "load accepted and rejected links from a links-jsonl file",
+    ),
     "agree": (
         "agree_cmd",
         "inter-annotator agreement: span F1, Cohen's kappa, Krippendorff's alpha, links",

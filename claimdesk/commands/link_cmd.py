@@ -10,6 +10,7 @@ from claimdesk.commands.common import common_parent, open_session
 from claimdesk.progress import progress_bar
 from store.linking.candidates import DEFAULT_PER_SENTENCE
 from store.linking.features import default_workers
+from store.linking.learning import MIN_DECISIONS
 from store.linking.score import DEFAULT_FLOOR, DEFAULT_THRESHOLD
 from store.linking.suggest import (
     DEFAULT_MAX_PER_SENTENCE,
@@ -56,7 +57,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         type=_score,
         default=DEFAULT_FLOOR,
         metavar="T",
-        help=f"store only suggestions scoring at least T, 0..1 (default {DEFAULT_FLOOR})",
+        help=(
+            "store only suggestions whose sentences are at least T alike, 0..1, before the"
+            f" document factor (default {DEFAULT_FLOOR})"
+        ),
     )
     parser.add_argument(
         "--top",
@@ -100,6 +104,14 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         metavar="N",
         help="processes for normalising sentences (default: the number of CPUs, at most 8)",
     )
+    parser.add_argument(
+        "--no-learn",
+        action="store_true",
+        help=(
+            "keep the untrained score instead of fitting it to the accepted and rejected"
+            " links (fitted from 20 decisions on)"
+        ),
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.set_defaults(handler=run)
     return parser
@@ -113,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         max_per_sentence=args.max_per_sentence,
         per_sentence=args.candidates,
         workers=args.workers,
+        learn=not args.no_learn,
     )
     with open_session(args) as session:
         doc_ids = None
@@ -132,6 +145,10 @@ def run(args: argparse.Namespace) -> int:
         changed = report.inserted + report.updated + report.removed
         stories = refresh_stories(session.db) if changed else None
     if not args.quiet:
+        if report.learned is not None:
+            print(report.learned.describe())
+        elif not args.no_learn:
+            print(f"not learning: fewer than {MIN_DECISIONS} decided links between sentences")
         print(
             f"linked {report.sentences} sentence(s) in {report.documents} document(s):"
             f" {report.candidates} candidate pair(s) scored, {report.suggestions} suggestion(s);"

@@ -210,7 +210,12 @@ def review_queue(
     after: tuple[float, str] | None = None,
 ) -> list[Link]:
     """Suggestions still to decide, best first; ``after=(score, id)`` pages on."""
-    sql = _SELECT + " WHERE status = 'suggested'"
+    # A side that became boilerplate after the suggestion was stored is never offered.
+    sql = (
+        _SELECT + " WHERE status = 'suggested'"
+        " AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.boilerplate = 1 AND"
+        " ((s.doc_id = a_doc AND s.start = a_start) OR (s.doc_id = b_doc AND s.start = b_start)))"
+    )
     params: list[Any] = []
     if min_score is not None:
         sql += " AND score >= ?"
@@ -303,6 +308,10 @@ def suggestions_for(
                 )
             )
     for (other, o_start, o_end), (link_id, status, stored_score, quote) in decided.items():
+        # Outside the live top k only decisions are added: a stored suggestion that
+        # live scoring no longer ranks among the best is not worth a row.
+        if status == "suggested":
+            continue
         found.append(
             Suggestion(
                 other,
@@ -358,7 +367,9 @@ def _sentences(
     db: sqlite_utils.Database, doc_id: int, exclude: tuple[int, int] | None = None
 ) -> list[tuple[int | None, int, int]]:
     rows = db.conn.execute(
-        'SELECT id, start, "end" FROM sentences WHERE doc_id = ? ORDER BY start', [doc_id]
+        'SELECT id, start, "end" FROM sentences WHERE doc_id = ? AND boilerplate = 0'
+        " ORDER BY start",
+        [doc_id],
     )
     return [(i, s, e) for i, s, e in rows if (s, e) != exclude]
 

@@ -22,6 +22,8 @@ from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normal
 from store.linking.workers import parent_death_pool
 
 NUMBER_BOOST = 1.5
+# Character n-gram lengths: 3-5 catch compound parts and inflection endings.
+GRAM_SIZES = (3, 4, 5)
 NAME_BOOST = 1.25
 # Below this many documents a worker pool costs more to start than it saves.
 PARALLEL_MIN_DOCUMENTS = 400
@@ -80,11 +82,51 @@ class LinkCorpus:
     norms: list[float] = field(default_factory=list)
     # Per token id: a number, a month or a name, the tokens that identify a fact.
     anchors: list[bool] = field(default_factory=list)
+    # Per sentence: its number values and ``low..high`` ranges, for soft agreement.
+    values: list[tuple[float, ...]] = field(default_factory=list)
+    ranges: list[tuple[tuple[float, float], ...]] = field(default_factory=list)
+    # The same sentences as sets of character n-grams of their tokens (see build_grams).
+    grams: LinkCorpus | None = field(default=None, repr=False, compare=False)
     # Built on first use and kept: scoring looks tokens up in several passes.
     lookup: TokenIndex | None = field(default=None, repr=False, compare=False)
+    sorted_lookup: npt.NDArray[np.object_] | None = field(default=None, repr=False, compare=False)
+    by_document: LinkCorpus | None = field(default=None, repr=False, compare=False)
+    # The median sentence information, computed once (see score.evidence_scale).
+    evidence: float | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.refs)
+
+    def documents_view(self) -> LinkCorpus:
+        """The corpus's documents as word sets, IDF over documents (built once, kept)."""
+        if self.by_document is None:
+            owners = [ref.doc_id for ref in self.refs]
+            grouped: list[set[int]] = []
+            for index, ids in enumerate(self.token_ids):
+                if index == 0 or owners[index] != owners[index - 1]:
+                    grouped.append(set())
+                grouped[-1].update(ids)
+            view = LinkCorpus(refs=[SentenceRef(None, i, 0, 0) for i in range(len(grouped))])
+            frequency = [0] * len(self.weights)
+            for words in grouped:
+                for token in words:
+                    frequency[token] += 1
+            total = len(grouped)
+            view.weights = [math.log((total + 1) / (df + 1)) for df in frequency]
+            view.token_ids = [sorted(words) for words in grouped]
+            view.norms = [
+                math.sqrt(sum(view.weights[t] ** 2 for t in ids)) for ids in view.token_ids
+            ]
+            self.by_document = view
+        return self.by_document
+
+    def sorted_texts(self) -> npt.NDArray[np.object_]:
+        """Each sentence's normalised tokens sorted and joined (token_sort_ratio's input)."""
+        if self.sorted_lookup is None or len(self.sorted_lookup) != len(self):
+            self.sorted_lookup = np.asarray(
+                [" ".join(sorted(t.split())) for t in self.texts], dtype=object
+            )
+        return self.sorted_lookup
 
     def token_index(self) -> TokenIndex:
         if self.lookup is None or self.lookup.sentences != len(self):
@@ -102,15 +144,23 @@ class LinkCorpus:
         return self.lookup
 
 
-# A sentence as matching sees it: its tokens in order, and those that are names.
-Tokens = tuple[list[str], set[str]]
+# A sentence as matching sees it: its tokens in order, those that are names, its
+# number values and its ranges.
+Tokens = tuple[list[str], set[str], tuple[float, ...], tuple[tuple[float, float], ...]]
 
 
 def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
     result = []
     for _sentence_id, start, end in document.sentences:
         normalised = normalise(document.text[start:end], document.language, stemmer=stemmer)
-        result.append((normalised.tokens, normalised.names))
+        result.append(
+            (
+                normalised.tokens,
+                normalised.names,
+                tuple(float(v) for v in normalised.numbers),
+                tuple((float(a), float(b)) for a, b in normalised.ranges),
+            )
+        )
     return result
 
 
@@ -173,7 +223,7 @@ def build_corpus(
     ):
         if progress is not None:
             progress(done, len(documents))
-        for (sentence_id, start, end), (tokens, names) in zip(
+        for (sentence_id, start, end), (tokens, names, values, ranges) in zip(
             document.sentences, normalised, strict=True
         ):
             ids: list[int] = []
@@ -194,6 +244,8 @@ def build_corpus(
             corpus.texts.append(" ".join(tokens))
             corpus.quotes.append(document.text[start:end])
             corpus.numbers.append(frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX)))
+            corpus.values.append(values)
+            corpus.ranges.append(ranges)
     corpus.document_frequency = frequency
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
@@ -209,4 +261,72 @@ def build_corpus(
                 weights[token_id] *= NAME_BOOST
     corpus.weights = weights
     corpus.norms = [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in corpus.token_ids]
+    corpus.grams = build_grams(corpus)
     return corpus
+
+
+def word_grams(token: str) -> list[str]:
+    """The character n-grams (GRAM_SIZES) of one token, padded so that its ends count."""
+    if token.startswith((NUMBER_PREFIX, MONTH_PREFIX)):
+        return [token]
+    padded = f"<{token}>"
+    return [
+        padded[begin : begin + size]
+        for size in GRAM_SIZES
+        for begin in range(max(1, len(padded) - size + 1))
+    ]
+
+
+def build_grams(corpus: LinkCorpus) -> LinkCorpus:
+    """The corpus's sentences as IDF-weighted sets of character n-grams of their tokens.
+
+    Over the matching-normalised tokens (lemmas, folded, numbers canonical), so
+    ``Hochwasserschutzplan`` and ``Schutzplan ... Hochwasser`` share most of their
+    grams with no compound dictionary. Shares ``refs`` with ``corpus`` and reuses
+    its token machinery (:meth:`LinkCorpus.token_index`).
+    """
+    grams = LinkCorpus(refs=corpus.refs)
+    vocabulary: dict[str, int] = {}
+    # Each word's gram ids, as one flat array with offsets (CSR): built once per word.
+    starts = [0]
+    flat: list[int] = []
+    for word in corpus.vocabulary:
+        for gram in dict.fromkeys(word_grams(word)):
+            flat.append(vocabulary.setdefault(gram, len(vocabulary)))
+        starts.append(len(flat))
+    word_start = np.asarray(starts, dtype=np.int64)
+    word_grams_flat = np.asarray(flat, dtype=np.int64)
+    size = max(len(vocabulary), 1)
+    words = corpus.token_index()
+    key_chunks: list[npt.NDArray[np.int64]] = []
+    # A block of sentences at a time bounds the expanded (sentence, gram) array.
+    block = 20_000
+    for first in range(0, len(corpus), block):
+        last = min(first + block, len(corpus))
+        entries = words.indices[words.indptr[first] : words.indptr[last]]
+        owners = np.repeat(np.arange(first, last, dtype=np.int64), words.lengths[first:last])
+        counts = word_start[entries + 1] - word_start[entries]
+        total = int(counts.sum())
+        offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
+        gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
+        key_chunks.append(np.unique(np.repeat(owners, counts) * size + gram_ids))
+    keys = np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+    indices = keys % size
+    lengths = np.bincount(keys // size, minlength=len(corpus)).astype(np.int64)
+    indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    frequency = np.bincount(indices, minlength=len(vocabulary))
+    sentences = max(len(corpus), 1)
+    weights = np.log((sentences + 1) / (frequency + 1.0))
+    squared = np.bincount(
+        np.repeat(np.arange(len(corpus), dtype=np.int64), lengths),
+        weights=weights[indices] ** 2,
+        minlength=len(corpus),
+    )
+    grams.vocabulary = vocabulary
+    grams.document_frequency = frequency.tolist()
+    grams.weights = weights.tolist()
+    grams.norms = np.sqrt(squared).tolist()
+    # The sets live only in the index (no per-sentence lists): a sentence has a
+    # hundred or more grams, and Python lists of them would cost gigabytes.
+    grams.lookup = TokenIndex(lengths, indptr, indices, keys, size, len(corpus))
+    return grams

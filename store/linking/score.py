@@ -1,4 +1,24 @@
-"""How alike two sentences are: weighted token overlap, rapidfuzz, and number agreement.
+"""How alike two sentences are: words, character n-grams, rapidfuzz, figures, and evidence.
+
+The fused score (the default, ``linker-v2``)::
+
+    similarity = mean(word cosine, char 3-5-gram cosine, token_sort_ratio) + 0.1·soft numbers
+    score      = clip(similarity, 0, 1) · (1 - exp(-shared / E)) · sqrt(document cosine)
+
+``shared`` is the summed IDF weight of the words both sentences have and ``E`` the
+corpus's median sentence weight (:func:`evidence_scale`): a pair of two short
+generic sentences ("Das ist absurd.") is alike but rests on little evidence, so it
+no longer outranks two informative reports of one fact. The document cosine (IDF
+over documents) says whether the two articles tell the same story: alike
+sentences in unrelated articles (the same politician in a domestic and a foreign
+story) fall behind. It is one factor per document pair, so it never changes which
+sentence of a document ranks first for a claim, only the order across documents
+(the review queue) and what passes the threshold. The three similarities
+are averaged with equal weights, not weights fitted to our own sample; the
+scale ``E`` is a property of each corpus. The rest of this docstring describes
+the linear v1 combination, still available with ``ScoreWeights(fused=False)``.
+
+v1: weighted token overlap, rapidfuzz, and number agreement.
 
 ``score = COSINE·cosine + FUZZY·token_sort_ratio/100 + NUMBERS·agreement``, clipped
 to [0, 1]. The weighted cosine carries the informative-token weighting (a shared
@@ -21,8 +41,9 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from store.linking.features import LinkCorpus
+from store.linking.ranking import document_positions
 
-METHOD = "linker-v1"
+METHOD = "linker-v2"
 
 Scorer = Callable[..., float]
 SCORERS: dict[str, Scorer] = {
@@ -45,13 +66,21 @@ class ScoreWeights:
     # Measured: 0.4 (rapidfuzz's typical score for unrelated sentences) cut noise
     # but pushed cross-language duplicates under any useful floor, so it stays 0.
     fuzzy_baseline: float = 0.0
+    # True: the fused score (see ``fused_scores``); False: the linear v1 combination
+    # of ``cosine``, ``fuzzy`` and ``numbers`` above, kept for comparison.
+    fused: bool = True
+    # The fused similarity's weights for (words, chars, fuzzy, numbers): equal thirds
+    # and a tenth untrained; ``claimdesk link`` may learn them from decisions.
+    mix: tuple[float, float, float, float] = (1 / 3, 1 / 3, 1 / 3, 0.1)
 
 
 DEFAULT_WEIGHTS = ScoreWeights()
 # Below this nothing is stored: suggestions exist to be ranked, so the floor is low.
-DEFAULT_FLOOR = 0.15
-# The measured line between "same fact" and "not": best F1 on the gold set, rounded.
-DEFAULT_THRESHOLD = 0.35
+# The fused score applies it to the sentences' likeness before the document factor.
+DEFAULT_FLOOR = 0.05
+# The line between "same fact" and "not": the best-F1 threshold chosen on each of
+# five folds of the gold facts (benchmarks/link_quality.py; every fold chose 0.12).
+DEFAULT_THRESHOLD = 0.12
 
 
 def weighted_cosine(corpus: LinkCorpus, i: int, j: int) -> float:
@@ -88,6 +117,8 @@ def pair_score(
     corpus: LinkCorpus, i: int, j: int, weights: ScoreWeights = DEFAULT_WEIGHTS
 ) -> float:
     """The combined score of sentences ``i`` and ``j`` of ``corpus``."""
+    if weights.fused:
+        return float(score_pairs(corpus, np.asarray([[i, j]], dtype=np.int64), weights)[0])
     cosine = weighted_cosine(corpus, i, j)
     fuzzy = _above_chance(
         SCORERS[weights.scorer](corpus.texts[i], corpus.texts[j]) / 100.0, weights
@@ -102,6 +133,8 @@ def score_pairs(
     """:func:`pair_score` for many pairs at once (rapidfuzz's ``cpdist`` on all cores)."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=np.float64)
+    if weights.fused:
+        return fused_scores(components(corpus, pairs), evidence_scale(corpus), mix=weights.mix)
     firsts, seconds = pairs[:, 0], pairs[:, 1]
     cosine = _cosines(corpus, firsts, seconds)
     scorer = SCORERS[weights.scorer]
@@ -129,8 +162,8 @@ def score_pairs(
     return np.clip(combined, 0.0, 1.0)
 
 
-# Pairs whose shared tokens are looked up at a time: bounds the temporary arrays.
-_COSINE_CHUNK = 1_000_000
+# Tokens looked up at a time: bounds the temporary arrays (about 100 MB).
+_COSINE_CHUNK = 2_000_000
 
 
 def _cosines(
@@ -167,11 +200,19 @@ def shared_weight(
     index = corpus.token_index()
     lengths, indptr, indices, keys = index.lengths, index.indptr, index.indices, index.keys
     result = np.zeros(len(firsts), dtype=np.float64)
-    if len(keys) == 0:
+    if len(keys) == 0 or len(firsts) == 0:
         return result
-    for begin in range(0, len(firsts), _COSINE_CHUNK):
-        a = firsts[begin : begin + _COSINE_CHUNK]
-        b = seconds[begin : begin + _COSINE_CHUNK]
+    # Chunks hold about _COSINE_CHUNK looked-up tokens, not pairs: a character n-gram
+    # set is a hundred entries where a word set is ten.
+    walked = np.cumsum(np.minimum(lengths[firsts], lengths[seconds]))
+    bounds = np.searchsorted(
+        walked, np.arange(1, int(walked[-1]) // _COSINE_CHUNK + 1) * _COSINE_CHUNK
+    )
+    for begin, stop in zip(np.r_[0, bounds], np.r_[bounds, len(firsts)], strict=True):
+        if stop <= begin:
+            continue
+        a = firsts[begin:stop]
+        b = seconds[begin:stop]
         shorter = lengths[a] <= lengths[b]
         walk, probe = np.where(shorter, a, b), np.where(shorter, b, a)
         count = lengths[walk]
@@ -182,10 +223,163 @@ def shared_weight(
         wanted = probe[pair_of] * index.vocabulary + tokens
         found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         shared = np.where(keys[found] == wanted, token_values[tokens], 0.0)
-        result[begin : begin + len(a)] = np.bincount(pair_of, weights=shared, minlength=len(walk))
+        result[begin:stop] = np.bincount(pair_of, weights=shared, minlength=len(walk))
     return result
 
 
 def round_score(value: float) -> float:
     """Scores are stored with 4 decimals so that re-runs compare equal."""
     return math.floor(value * 10_000 + 0.5) / 10_000
+
+
+# --- components for the fused score ----------------------------------------------------
+
+COMPONENTS = ("words", "chars", "fuzzy", "numbers")
+# Two figures this close (relative) are the same quantity reported approximately.
+APPROXIMATE = 0.25
+# Figures further apart than this factor clearly disagree.
+CLEARLY_DIFFERENT = 1.5
+
+
+def _supported(
+    value: float, values: tuple[float, ...], ranges: tuple[tuple[float, float], ...]
+) -> bool:
+    for other in values:
+        if abs(value - other) <= APPROXIMATE * max(abs(value), abs(other)):
+            return True
+    return any(low * (1 - APPROXIMATE) <= value <= high * (1 + APPROXIMATE) for low, high in ranges)
+
+
+def _clearly_apart(value: float, values: tuple[float, ...]) -> bool:
+    return all(
+        max(abs(value), abs(other)) > CLEARLY_DIFFERENT * max(min(abs(value), abs(other)), 1e-9)
+        for other in values
+    )
+
+
+def soft_numbers(
+    first: tuple[float, ...],
+    second: tuple[float, ...],
+    first_ranges: tuple[tuple[float, float], ...] = (),
+    second_ranges: tuple[tuple[float, float], ...] = (),
+) -> float:
+    """Share of figures the other side reports too, approximately; negative only when all differ.
+
+    ``etwa 4.000`` and ``rund 4.500`` and ``4.000 bis 5.000`` support each other.
+    When both state figures and none is within reach of the other's, and every
+    pair differs by more than :data:`CLEARLY_DIFFERENT`, the value is -0.5.
+    """
+    if not first or not second:
+        return 0.0
+    supported = sum(_supported(v, second, second_ranges) for v in first) + sum(
+        _supported(v, first, first_ranges) for v in second
+    )
+    if supported:
+        return supported / (len(first) + len(second))
+    if all(_clearly_apart(v, second) for v in first):
+        return -0.5
+    return 0.0
+
+
+def components(
+    corpus: LinkCorpus, pairs: npt.NDArray[np.int64], *, documents: bool = True
+) -> npt.NDArray[np.float64]:
+    """One row per pair, one column per :data:`COMPONENTS` entry, then two more.
+
+    Column 4 is the summed IDF weight of the words both sentences have: how much
+    evidence the similarity rests on. Column 5 is the cosine of the two whole
+    documents (:func:`document_cosines`): whether the articles tell one story
+    (left 0 with ``documents=False``, for a caller that fills it in later).
+    """
+    result = np.zeros((len(pairs), len(COMPONENTS) + 2), dtype=np.float64)
+    if len(pairs) == 0:
+        return result
+    firsts, seconds = pairs[:, 0], pairs[:, 1]
+    result[:, 0] = _cosines(corpus, firsts, seconds)
+    grams = corpus.grams
+    if grams is not None:
+        result[:, 1] = _cosines(grams, firsts, seconds)
+    texts = corpus.sorted_texts()
+    result[:, 2] = (
+        process.cpdist(
+            texts[firsts], texts[seconds], scorer=fuzz.ratio, workers=-1, dtype=np.float64
+        )
+        / 100.0
+    )
+    values, ranges = corpus.values, corpus.ranges
+    has = np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+    both = np.flatnonzero(has[firsts] & has[seconds])
+    result[both, 3] = [
+        soft_numbers(values[i], values[j], ranges[i], ranges[j])
+        for i, j in zip(firsts[both].tolist(), seconds[both].tolist(), strict=True)
+    ]
+    result[:, 4] = shared_weight(corpus, firsts, seconds, np.asarray(corpus.weights))
+    if documents:
+        result[:, 5] = document_cosines(corpus, pairs)
+    return result
+
+
+# Below this many documents the document factor is left out (it is 1).
+STORY_MIN_DOCUMENTS = 5
+# The numbers term's share of the fused similarity: figures corroborate, they do not decide.
+NUMBERS_SHARE = 0.1
+# Sharing this fraction of a median sentence's information gives 63% confidence.
+EVIDENCE_SHARE = 0.25
+
+
+def evidence_scale(corpus: LinkCorpus) -> float:
+    """A quarter of the corpus's median sentence information (summed IDF of its words)."""
+    if corpus.evidence is None:
+        weights = np.asarray(corpus.weights, dtype=np.float64)
+        totals = [float(weights[ids].sum()) if ids else 0.0 for ids in corpus.token_ids]
+        corpus.evidence = max(1.0, EVIDENCE_SHARE * float(np.median(totals))) if totals else 1.0
+    return corpus.evidence
+
+
+def factors(
+    parts: npt.NDArray[np.float64], scale: float, *, story: bool = True
+) -> npt.NDArray[np.float64]:
+    """The multiplier of each pair's similarity: evidence, and the document factor."""
+    result: npt.NDArray[np.float64] = 1.0 - np.exp(-parts[:, 4] / scale)
+    if story:
+        result = result * np.sqrt(np.clip(parts[:, 5], 0.0, 1.0))
+    return result
+
+
+def fused_scores(
+    parts: npt.NDArray[np.float64],
+    scale: float,
+    *,
+    story: bool = True,
+    mix: tuple[float, float, float, float] = DEFAULT_WEIGHTS.mix,
+) -> npt.NDArray[np.float64]:
+    """The fused score of each row of :func:`components` (see the module docstring).
+
+    With ``story=False``, without the document factor: the sentences' own
+    likeness, which the storing floor is applied to.
+    """
+    similarity = parts[:, 0:4] @ np.asarray(mix, dtype=np.float64)
+    fused = np.clip(similarity, 0.0, 1.0) * factors(parts, scale, story=story)
+    return np.clip(fused, 0.0, 1.0)
+
+
+def document_cosines(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """For each sentence pair, the IDF-weighted cosine of the two whole documents' word sets.
+
+    Two reports of one event share much of their vocabulary; two unrelated articles
+    that happen to hold alike sentences ("Das ist absurd.") do not.
+    """
+    result = np.zeros(len(pairs), dtype=np.float64)
+    if len(pairs) == 0:
+        return result
+    documents = corpus.documents_view()
+    if len(documents) < STORY_MIN_DOCUMENTS:
+        # Document frequencies over a handful of articles say nothing: no factor.
+        result[:] = 1.0
+        return result
+    positions = document_positions(corpus)
+    firsts, seconds = positions[pairs[:, 0]], positions[pairs[:, 1]]
+    keys, inverse = np.unique(firsts * len(documents) + seconds, return_inverse=True)
+    unique_cosines = _cosines(documents, keys // len(documents), keys % len(documents))
+    result[:] = unique_cosines[inverse]
+    return result

@@ -20,7 +20,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sqlite_utils
@@ -34,6 +34,7 @@ from store.linking.candidates import (
     candidate_pairs,
 )
 from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
+from store.linking.learning import Learned, learn_mix
 from store.linking.normalize import Stemmer, language_of
 from store.linking.ranking import best_per_sentence, document_positions, top_per_document
 from store.linking.score import (
@@ -42,6 +43,10 @@ from store.linking.score import (
     DEFAULT_WEIGHTS,
     METHOD,
     ScoreWeights,
+    components,
+    document_cosines,
+    evidence_scale,
+    fused_scores,
     round_score,
     score_pairs,
     shares_anchor,
@@ -53,6 +58,8 @@ DEFAULT_TOP_K = 3
 # top K of every other document would be thousands of mostly weak suggestions.
 DEFAULT_MAX_PER_SENTENCE = 30
 DEFAULT_CHANCE_PER_SENTENCE = 1
+# Character n-gram cosine from which a pair is never treated as chance.
+CHAR_SUPPORT = 0.3
 
 # (done, total, stage)
 Progress = Callable[[int, int, str], None]
@@ -75,6 +82,8 @@ class LinkReport:
     kept_decisions: int = 0
     seconds: float = 0.0
     store_seconds: float = 0.0
+    # What learning from decisions did (None: off, or too few decisions).
+    learned: Learned | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,8 @@ class LinkSettings:
     threshold: float = DEFAULT_THRESHOLD
     chance_per_sentence: int | None = DEFAULT_CHANCE_PER_SENTENCE
     workers: int = field(default_factory=default_workers)
+    # Fit the fused score's mix to the accepted and rejected links (store.linking.learning).
+    learn: bool = True
 
 
 def compute_suggestions(
@@ -114,9 +125,23 @@ def compute_suggestions(
         report.candidates = len(pairs)
     if progress is not None:
         progress(0, 1, "scoring")
-    scores = score_pairs(corpus, pairs, settings.weights)
-    keep = scores >= settings.floor
-    pairs, scores = pairs[keep], scores[keep]
+    if settings.weights.fused:
+        # The floor needs only the sentences' likeness; the document factor (the
+        # costliest part) is computed for the pairs that pass it.
+        parts = components(corpus, pairs, documents=False)
+        mix = settings.weights.mix
+        likeness = fused_scores(parts, evidence_scale(corpus), story=False, mix=mix)
+        keep = likeness >= settings.floor
+        pairs, parts = pairs[keep], parts[keep]
+        parts[:, 5] = document_cosines(corpus, pairs)
+        scores = fused_scores(parts, evidence_scale(corpus), mix=mix)
+        char_cosine = parts[:, 1]
+        del parts
+    else:
+        scores = score_pairs(corpus, pairs, settings.weights)
+        keep = scores >= settings.floor
+        pairs, scores = pairs[keep], scores[keep]
+        char_cosine = np.zeros(len(pairs), dtype=np.float64)
     count = len(pairs)
     if count == 0:
         return []
@@ -126,8 +151,9 @@ def compute_suggestions(
     if settings.chance_per_sentence is not None:
         # A pair under the threshold that shares no number, date or name and at most
         # one word looks like chance; a large corpus has millions of those. Each
-        # sentence keeps only its best few of them.
-        weak = np.flatnonzero(chosen & (scores < settings.threshold))
+        # sentence keeps only its best few of them. A pair the character n-grams
+        # support (a shared compound part) is not chance, whatever its words.
+        weak = np.flatnonzero(chosen & (scores < settings.threshold) & (char_cosine < CHAR_SUPPORT))
         chance = np.zeros(count, dtype=bool)
         chance[weak] = ~shares_anchor(corpus, pairs[weak, 0], pairs[weak, 1])
         chosen &= ~chance | best_per_sentence(pairs, scores, chance, settings.chance_per_sentence)
@@ -142,7 +168,10 @@ def compute_suggestions(
 def load_documents(
     db: sqlite_utils.Database, doc_ids: Sequence[int] | None = None
 ) -> list[DocInput]:
-    """The documents to link (all when ``doc_ids`` is None) with their stored sentences."""
+    """The documents to link (all when ``doc_ids`` is None) with their prose sentences.
+
+    Boilerplate sentences (see :mod:`store.boilerplate`) are left out: never suggested.
+    """
     sql = "SELECT id, outlet, language, text FROM documents"
     params: list[object] = []
     if doc_ids is not None:
@@ -152,7 +181,9 @@ def load_documents(
     documents = []
     for doc_id, outlet, language, text in db.conn.execute(sql, params).fetchall():
         sentences = db.conn.execute(
-            'SELECT id, start, "end" FROM sentences WHERE doc_id = ? ORDER BY start', [doc_id]
+            'SELECT id, start, "end" FROM sentences WHERE doc_id = ? AND boilerplate = 0'
+            " ORDER BY start",
+            [doc_id],
         ).fetchall()
         documents.append(
             DocInput(
@@ -191,6 +222,11 @@ def link_documents(
         else lambda done, total: progress(done, total, "normalising"),
     )
     report.sentences = len(corpus)
+    if settings.learn and settings.weights.fused:
+        report.learned = learn_mix(db, corpus)
+        if report.learned is not None:
+            weights = replace(settings.weights, mix=report.learned.after)
+            settings = replace(settings, weights=weights)
     selected = compute_suggestions(corpus, settings, progress=progress, report=report)
     report.suggestions = len(selected)
     storing = time.perf_counter()

@@ -29,13 +29,13 @@ import sqlite_utils
 
 from store.clock import now
 from store.db import write
+from store.linking.score import DEFAULT_THRESHOLD as DEFAULT_LINK_THRESHOLD
 from store.stories.cluster import DEFAULT_THRESHOLD
 from store.stories.detect import StoryInput, detect_stories
 from store.stories.label import story_label, title_frequency
 
-# A suggested link counts as evidence from this score on (the linker's "likely the
-# same fact" threshold, store.linking.score.DEFAULT_THRESHOLD).
-LINK_EVIDENCE_SCORE = 0.35
+# A suggested link counts as evidence from the linker's "likely the same fact" threshold on.
+LINK_EVIDENCE_SCORE = DEFAULT_LINK_THRESHOLD
 
 
 def story_id_for(source_name: str) -> str:

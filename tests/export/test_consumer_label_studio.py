@@ -20,7 +20,7 @@ converter = pytest.importorskip("label_studio_sdk.converter")
 
 
 def _tasks(db: sqlite_utils.Database, tmp_path: Path, options: ExportOptions | None = None) -> list:
-    export(db, "label-studio", tmp_path / "ls.json", options=options)
+    export(db, "label-studio", tmp_path / "ls.json", options=options, force=True)
     tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     assert isinstance(tasks, list)
     return tasks

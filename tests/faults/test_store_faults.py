@@ -134,7 +134,7 @@ def _small_tmpfs(folder: Path) -> Iterator[Path]:
     folder.mkdir()
     try:
         done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(folder)],
+            ["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(folder)],
             capture_output=True,
             check=False,
         )

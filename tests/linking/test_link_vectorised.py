@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from store.linking import features
 from store.linking.features import DocInput, build_corpus
 from store.linking.ranking import ranks_within, top_per_document
-from store.linking.score import pair_score, score_pairs
+from store.linking.score import components, pair_score, score_pairs
 from store.linking.suggest import (
+    CHAR_SUPPORT,
     LinkReport,
     LinkSettings,
     _changes,
@@ -112,7 +113,8 @@ def test_chance_pairs_are_bounded_per_sentence_and_nothing_else_is_dropped() -> 
     def chance(i: int, j: int, score: float) -> bool:
         shared = set(corpus.token_ids[i]) & set(corpus.token_ids[j])
         anchored = any(corpus.anchors[t] for t in shared)
-        return score < threshold and not anchored and len(shared) < 2
+        chars = components(corpus, np.asarray([[i, j]], dtype=np.int64))[0, 1]
+        return score < threshold and not anchored and len(shared) < 2 and chars < CHAR_SUPPORT
 
     kept = {(i, j) for i, j, _ in strict}
     assert kept <= {(i, j) for i, j, _ in loose}

@@ -6,6 +6,7 @@ import pytest
 import sqlite_utils
 
 from store.errors import ClaimdeskError
+from store.linking.score import METHOD
 from store.linking.suggest import link_documents
 from store.session import Session
 from tests.linking.corpus import add_flood_corpus, sentence_at
@@ -86,7 +87,7 @@ def test_manual_link_inserts_or_updates(session: Session, linked: dict[str, int]
     before = db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
     link = session.link_spans(a, b)
     assert link.status == "accepted"
-    assert link.method in ("manual", "linker-v1")
+    assert link.method in ("manual", METHOD)
     again = session.link_spans(b, a, status="rejected")
     assert again.id == link.id
     assert again.status == "rejected"
@@ -179,3 +180,34 @@ def test_live_suggestions_rank_the_duplicate_first(
     # A span inside the sentence works too, before or without `claimdesk link`.
     partial = session.link_suggestions(a[0], a[1], a[1] + 40, [linked["rundschau.txt"]], k=1)
     assert len(partial) == 1
+
+
+def test_live_suggestions_add_only_decided_links_outside_the_top_k(
+    session: Session, linked: dict[str, int]
+) -> None:
+    db = session.db
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    others = [linked["rundschau.txt"], linked["kurier.txt"]]
+    stored = (
+        db.conn.execute(
+            "SELECT count(*) FROM links WHERE status = 'suggested' AND a_doc = ? AND a_start = ?",
+            [a[0], a[1]],
+        ).fetchone()[0]
+        + db.conn.execute(
+            "SELECT count(*) FROM links WHERE status = 'suggested' AND b_doc = ? AND b_start = ?",
+            [a[0], a[1]],
+        ).fetchone()[0]
+    )
+    found = session.link_suggestions(a[0], a[1], a[2], others, k=1)
+    assert stored > len(others), "the claim should have more stored suggestions than shown"
+    assert len(found) == len(others)
+    worst = db.conn.execute(
+        "SELECT id FROM links WHERE (a_doc = ? AND a_start = ?) OR (b_doc = ? AND b_start = ?)"
+        " ORDER BY score LIMIT 1",
+        [a[0], a[1], a[0], a[1]],
+    ).fetchone()[0]
+    if worst not in {s.link_id for s in found}:
+        session.reject_link(worst)
+        again = session.link_suggestions(a[0], a[1], a[2], others, k=1)
+        assert len(again) == len(others) + 1
+        assert any(s.link_id == worst and s.status == "rejected" for s in again)

@@ -1,0 +1,45 @@
+"""``claimdesk import-links FILE``: load accepted and rejected links from links-jsonl."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from claimdesk.commands.common import annotator_of, common_parent, db_path_of
+from store.linking.links_import import import_links
+from store.session import Session
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "import-links",
+        parents=[common_parent()],
+        description=(
+            "Load link decisions from FILE in the links-jsonl shape (a, b with doc, start,"
+            " end, text; status accepted or rejected). A side is placed at its offsets when"
+            " the text matches there, else at the text's only occurrence in the document."
+            " Sides that cannot be placed are named on stderr, their lines skipped, and the"
+            " exit status is 1. Importing twice changes nothing; `undo` in the reader takes"
+            " the whole import back."
+        ),
+    )
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only refusals")
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
+        report = import_links(session.db, args.file, annotator=annotator_of(args))
+    for line in report.refused:
+        print(f"claimdesk: refused {line}", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"imported {report.added} link(s) from {report.records} record(s);"
+            f" {report.changed} changed, {report.present} already decided so,"
+            f" {len(report.refused)} refused"
+        )
+    return 0 if report.ok else 1

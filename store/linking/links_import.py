@@ -1,0 +1,130 @@
+"""Loading link decisions from a links-jsonl file: ``claimdesk import-links FILE``.
+
+One JSON object a line, the shape ``claimdesk export --format links-jsonl``
+writes: ``a`` and ``b`` with ``doc`` (source name), ``start``, ``end``, ``text``;
+``status`` accepted or rejected; other fields are ignored. A side is placed at
+its offsets when the document's text there is ``text``, else at the text's only
+occurrence in that document; a side that cannot be placed (unknown document,
+text absent or ambiguous) is named and its line skipped. A pair already decided
+the same way is left alone, so importing twice changes nothing. The whole file
+is one user action: one ``undo`` takes it back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from store.changelog import user_action
+from store.errors import ClaimdeskError
+from store.linking.decisions import find_link, link_spans
+from store.model import LinkStatus
+
+DECISIONS = ("accepted", "rejected")
+Claim = tuple[int, int, int]
+
+
+@dataclass(slots=True)
+class LinksImportReport:
+    """What one import did; ``refused`` holds one line per skipped record."""
+
+    records: int = 0
+    added: int = 0
+    changed: int = 0
+    present: int = 0
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def _documents(db: sqlite_utils.Database) -> dict[str, tuple[int, str]]:
+    return {
+        name: (doc_id, text)
+        for doc_id, name, text in db.conn.execute("SELECT id, source_name, text FROM documents")
+    }
+
+
+def place(
+    documents: dict[str, tuple[int, str]], side: Any, label: str
+) -> tuple[Claim | None, str | None]:
+    """The (doc, start, end) of one side, or None and the reason it cannot be placed."""
+    if not isinstance(side, dict):
+        return None, f"side {label} is not an object"
+    name, text = side.get("doc"), side.get("text")
+    if not isinstance(name, str) or not isinstance(text, str) or not text:
+        return None, f"side {label} needs a document name and a text"
+    found = documents.get(name)
+    if found is None:
+        return None, f"side {label}: no document named {name!r}"
+    doc_id, document = found
+    start, end = side.get("start"), side.get("end")
+    if (
+        isinstance(start, int)
+        and isinstance(end, int)
+        and 0 <= start < end <= len(document)
+        and document[start:end] == text
+    ):
+        return (doc_id, start, end), None
+    first = document.find(text)
+    if first < 0:
+        return None, f"side {label}: text not found in {name!r}"
+    if document.find(text, first + 1) >= 0:
+        return None, f"side {label}: text occurs more than once in {name!r} and not at its offsets"
+    return (doc_id, first, first + len(text)), None
+
+
+def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> LinksImportReport:
+    """Store the decisions of ``path`` as one undoable action; never raises for bad records."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ClaimdeskError(f"{path}: cannot read links: {error}") from error
+    report = LinksImportReport()
+    documents = _documents(db)
+    wanted: list[tuple[Claim, Claim, LinkStatus]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        report.records += 1
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except ValueError as error:
+            report.refused.append(f"{where}: not JSON ({error})")
+            continue
+        if not isinstance(record, dict):
+            report.refused.append(f"{where}: expected a JSON object")
+            continue
+        status = record.get("status")
+        if status == "accepted" or status == "rejected":
+            decision: LinkStatus = status
+        else:
+            report.refused.append(f"{where}: status must be accepted or rejected, not {status!r}")
+            continue
+        a, reason_a = place(documents, record.get("a"), "a")
+        b, reason_b = place(documents, record.get("b"), "b")
+        if a is None or b is None:
+            report.refused.append(f"{where}: {reason_a or reason_b}")
+            continue
+        if a[0] == b[0]:
+            report.refused.append(f"{where}: both sides are in the same document")
+            continue
+        wanted.append((a, b, decision))
+    with user_action(db, annotator, "import links") as action:
+        for a, b, status in wanted:
+            existing = find_link(db, a, b)
+            if existing is not None and existing.status == status:
+                report.present += 1
+                continue
+            link_spans(action, a, b, status=status)
+            if existing is None:
+                report.added += 1
+            else:
+                report.changed += 1
+    return report

@@ -1,0 +1,101 @@
+"""``claimdesk import-links``: decisions placed by offsets or unique text, idempotent, undoable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from claimdesk.cli import main
+from store.db import connect
+from store.linking.links_import import import_links
+from store.session import Session
+from tests.linking.corpus import add_flood_corpus, sentence_at
+
+
+def _side(
+    db: sqlite_utils.Database, claim: tuple[int, int, int], *, shift: int = 0
+) -> dict[str, object]:
+    doc, start, end = claim
+    name, text = db.conn.execute(
+        "SELECT source_name, text FROM documents WHERE id = ?", [doc]
+    ).fetchone()
+    return {"doc": name, "start": start + shift, "end": end + shift, "text": text[start:end]}
+
+
+def _write(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _decided(db: sqlite_utils.Database) -> list[tuple[int, int, int, int, int, int, str]]:
+    return db.conn.execute(
+        "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, status FROM links"
+        " WHERE status != 'suggested' ORDER BY 1, 2, 4, 5"
+    ).fetchall()
+
+
+def test_import_places_by_offsets_or_unique_text_and_is_idempotent_and_undoable(
+    session: Session, tmp_path: Path
+) -> None:
+    db = session.db
+    add_flood_corpus(db)
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    c = sentence_at(db, "kurier.txt", "Die Polizei sperrte")
+    path = _write(
+        tmp_path / "links.jsonl",
+        [
+            {"a": _side(db, a), "b": _side(db, b), "status": "accepted", "score": 0.9},
+            # Offsets off by five: placed by the text's only occurrence instead.
+            {"a": _side(db, a, shift=5), "b": _side(db, c), "status": "rejected"},
+            {
+                "a": _side(db, b),
+                "b": {"doc": "kurier.txt", "start": 0, "end": 4, "text": "nowhere to be found"},
+                "status": "accepted",
+            },
+            {"a": {"doc": "missing.txt", "text": "x"}, "b": _side(db, c), "status": "accepted"},
+            {"a": _side(db, b), "b": _side(db, c), "status": "suggested"},
+        ],
+    )
+    report = import_links(db, path, annotator="alice")
+    assert (report.records, report.added, report.present) == (5, 2, 0)
+    assert len(report.refused) == 3
+    assert "side b: text not found in 'kurier.txt'" in report.refused[0]
+    assert "missing.txt" in report.refused[1]
+    first = _decided(db)
+    assert sorted((row[0], row[3], row[6]) for row in first) == sorted(
+        [
+            (min(a[0], b[0]), max(a[0], b[0]), "accepted"),
+            (min(a[0], c[0]), max(a[0], c[0]), "rejected"),
+        ]
+    )
+    again = import_links(db, path, annotator="alice")
+    assert (again.added, again.changed, again.present) == (0, 0, 2)
+    assert _decided(db) == first
+    assert session.undo() == "import links"
+    assert _decided(db) == []
+
+
+def test_cli_names_unplaceable_sides_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "claims.db"
+    db = connect(path)
+    add_flood_corpus(db)
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    good = {"a": _side(db, a), "b": _side(db, b), "status": "accepted"}
+    db.close()
+    links = _write(
+        tmp_path / "l.jsonl",
+        [good, {"a": {"doc": "nope.txt", "text": "x"}, "b": good["b"], "status": "accepted"}],
+    )
+    assert main(["--db", str(path), "import-links", str(links)]) == 1
+    captured = capsys.readouterr()
+    assert "l.jsonl:2: side a: no document named 'nope.txt'" in captured.err
+    assert "imported 1 link(s)" in captured.out
+    assert main(["--db", str(path), "import-links", str(_write(links, [good]))]) == 0
+    assert "1 already decided so" in capsys.readouterr().out
