@@ -9,6 +9,8 @@ documents (``ANNOTATOR/NAME.txt`` + ``ANNOTATOR/NAME.ann``), with one
 |                         | ``#1<TAB>AnnotatorNotes T1<TAB>NOTE`` per note;              |
 |                         | ``R1<TAB>SAME_FACT Arg1:T1 Arg2:T3`` for two of its claims of |
 |                         | one fact cluster in the document                             |
+| ``documents.tsv``       | a row per document: file name, source, outlet, date, language |
+|                         | and story id                                                  |
 | ``links.tsv``           | every link: id, status, fact, and per end the document's      |
 |                         | source name, brat file name, offsets and span id              |
 
@@ -171,7 +173,7 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
 def folder_names(annotators: list[str]) -> dict[str, str]:
     """A safe, distinct folder name per annotator (``model:ner`` → ``model_ner``)."""
     names: dict[str, str] = {}
-    used = {"annotation.conf", "links.tsv"}
+    used = {"annotation.conf", "links.tsv", "documents.tsv"}
     for annotator in annotators:
         base = _UNSAFE_NAME.sub("_", annotator).strip("._") or "annotator"
         name, suffix = base, 2
@@ -181,6 +183,9 @@ def folder_names(annotators: list[str]) -> dict[str, str]:
         names[annotator] = name
     return names
 
+
+DOCUMENTS_HEADER = ("file", "source", "outlet", "date", "language", "story")
+"""``documents.tsv``: what brat's own files have no place for, a row per document."""
 
 LINKS_HEADER = (
     "link",
@@ -216,6 +221,7 @@ def write(
         (folder / name).mkdir()
     used: set[str] = set()
     files: dict[int, str] = {}
+    documents = ["\t".join(DOCUMENTS_HEADER)]
     skipped = same_offsets = unwritten = 0
     for document, spans in iter_documents(db, flt):
         if "\r" in document.text:
@@ -224,6 +230,19 @@ def write(
                 " would merge with the next line break and so shift every offset"
             )
         base = files[document.id] = file_base(document, used)
+        documents.append(
+            "\t".join(
+                _cell(value)
+                for value in (
+                    base,
+                    document.source_name,
+                    document.outlet,
+                    document.published,
+                    document.language,
+                    document.story,
+                )
+            )
+        )
         for annotator, name in folders.items():
             mine = [span for span in spans if span.annotator == annotator]
             ann = document_lines(document, mine, clusters)
@@ -251,6 +270,9 @@ def write(
         stats.links += 1
     (folder / "links.tsv").write_text(
         "".join(row + "\n" for row in rows), encoding="utf-8", newline="\n"
+    )
+    (folder / "documents.tsv").write_text(
+        "".join(row + "\n" for row in documents), encoding="utf-8", newline="\n"
     )
     if unwritten:
         stats.notes.append(

@@ -20,7 +20,7 @@ import sqlite_utils
 
 from store.export.common import ExportOptions, ExportStats, ResolvedFilter, iter_documents
 
-HEADER = ("doc", "outlet", "start", "end", "label", "annotator", "text", "note")
+HEADER = ("doc", "outlet", "start", "end", "label", "annotator", "text", "note", "story")
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,6 +50,7 @@ def write(
                 span.annotator,
                 span.quote,
                 span.note or "",
+                document.story or "",
             ]
             if safe:
                 cells = [defuse(cell) for cell in cells]

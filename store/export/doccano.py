@@ -121,6 +121,7 @@ def write(
             "meta": {
                 "source": document.source_name,
                 "sha256": document.sha256,
+                "story": document.story,
                 "annotators": [span.annotator for span in spans],
                 "span_ids": [span.id for span in spans],
                 "notes": [span.note for span in spans],

@@ -158,7 +158,12 @@ def task(
         annotations.append(annotation)
     record: dict[str, Any] = {
         "id": document.id,
-        "data": {"text": document.text, "source": document.source_name, "outlet": document.outlet},
+        "data": {
+            "text": document.text,
+            "source": document.source_name,
+            "outlet": document.outlet,
+            "story": document.story,
+        },
         "annotations": annotations,
     }
     if predictions:

@@ -132,6 +132,7 @@ def write(
             "source": document.source_name,
             "sha256": document.sha256,
             "language": document.language,
+            "story": document.story,
             "spans": [[s.id, s.start, s.end, s.label, s.annotator, s.note] for s in spans],
         }
         docbin.add(doc)

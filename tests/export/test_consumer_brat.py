@@ -87,6 +87,7 @@ def test_documents_without_any_span_are_reported_not_lost_silently(tmp_path: Pat
     assert "1 document(s) not written" in " ".join(stats.notes)
     assert sorted(p.name for p in (tmp_path / "brat").iterdir() if p.name != MARKER) == [
         "annotation.conf",
+        "documents.tsv",
         "links.tsv",
     ]
     assert pybrat.BratParser(error="raise").parse(str(tmp_path / "brat")) == []

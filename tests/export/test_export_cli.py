@@ -45,7 +45,7 @@ def test_export_to_file_with_filters(
     )
     assert code == 0
     rows = out.read_bytes().decode("utf-8").split("\r\n")
-    assert rows[0] == "doc,outlet,start,end,label,annotator,text,note"
+    assert rows[0] == "doc,outlet,start,end,label,annotator,text,note,story"
     assert rows[1].startswith("a-tagesblatt.txt,Tagesblatt,17,32,FIGURE,alice,11.000 Besucher,")
     assert rows[2].startswith("b-morning-post.md,Morning Post,18,33,FIGURE,alice,")
     assert rows[3:] == [""]

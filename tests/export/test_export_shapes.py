@@ -61,6 +61,7 @@ def test_brat_shape_and_multiline_fragments(
         "alice",
         "annotation.conf",
         "bob",
+        "documents.tsv",
         "links.tsv",
         "model_ner",
     ]

@@ -189,6 +189,25 @@ def test_every_exported_document_carries_its_story_id(
     assert len(by_story) == 1
 
 
+def test_doccano_label_studio_and_brat_carry_the_story_id_too(tmp_path: Path) -> None:
+    path = _sample_db(tmp_path)
+    with Session(path, "tester") as session:
+        expected = {
+            session.document(doc).source_name: story for doc, story in story_ids(session.db).items()
+        }
+    base = ["export", "--db", str(path), "--out"]
+    assert main([*base, str(tmp_path / "d.jsonl"), "--format", "doccano"]) == 0
+    doccano = [json.loads(line) for line in (tmp_path / "d.jsonl").read_text().splitlines()]
+    assert {r["meta"]["source"]: r["meta"]["story"] for r in doccano} == expected
+    assert main([*base, str(tmp_path / "ls.json"), "--format", "label-studio"]) == 0
+    tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    assert {t["data"]["source"]: t["data"]["story"] for t in tasks} == expected
+    assert main([*base, str(tmp_path / "brat"), "--format", "brat"]) == 0
+    header, *rows = (tmp_path / "brat" / "documents.tsv").read_text().splitlines()
+    assert header.split("\t") == ["file", "source", "outlet", "date", "language", "story"]
+    assert {row.split("\t")[1]: row.split("\t")[5] for row in rows} == expected
+
+
 def test_link_recomputes_the_stories_with_sentence_links_as_evidence(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
