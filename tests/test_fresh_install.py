@@ -10,17 +10,15 @@ extras), and one file of every supported format is imported from outside the che
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import venv
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from tests.wheel import build_wheel, outside_env, run
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
 
 ARTICLES = {
     "plain.txt": "title: Ein Text\n\nDie Stadt meldet 11.000 Besucher am Wochenende.\n",
@@ -41,30 +39,14 @@ ARTICLES = {
 }
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Path]:
     root = tmp_path_factory.mktemp("fresh-install")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
-    }
+    env = outside_env()
     env["HOME"] = str(root / "home")
     for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "CLAIMDESK_DB"):
         env.pop(variable, None)
-    wheels = root / "wheels"
-    run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
-        root,
-        env,
-    )
-    (wheel,) = wheels.glob("claimdesk-*.whl")
+    wheel = build_wheel(root, env)
     target = root / "venv"
     venv.EnvBuilder(with_pip=True, clear=True).create(target)  # the pip ensurepip bundles
     run([str(target / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], root, env)

@@ -8,10 +8,7 @@ console-script entry point.
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import subprocess
-import sys
 import sysconfig
 import venv
 from pathlib import Path
@@ -23,10 +20,10 @@ from claimdesk import __version__
 from store.db import connect
 from store.importer import import_paths
 from store.paths import sample_corpus_path
+from tests.wheel import REPO, build_wheel, outside_env, run
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parent.parent
 SHIPPED_KEYMAPS = ("default.toml", "vim.toml", "emacs.toml")
 
 
@@ -41,12 +38,6 @@ class Installed(NamedTuple):
         return str(self.venv / "bin" / name)
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """A venv holding only the freshly built wheel; dependencies come from the test venv.
@@ -57,18 +48,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     editable install of the checkout there stays invisible to the new venv.
     """
     root = tmp_path_factory.mktemp("packaging")
-    wheels = root / "wheels"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
-    }
-    run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
-        root,
-        env,
-    )
-    (wheel,) = wheels.glob("claimdesk-*.whl")
+    env = outside_env()
+    wheel = build_wheel(root, env)
 
     target = root / "venv"
     venv.EnvBuilder(with_pip=True, clear=True).create(target)

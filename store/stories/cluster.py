@@ -58,17 +58,7 @@ def average_linkage(count: int, edges: Edges, threshold: float = DEFAULT_THRESHO
             if mean >= threshold:
                 heapq.heappush(heap, (-mean, min(keep, other), max(keep, other)))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    roots = [root(i) for i in range(count)]
-    first: dict[int, int] = {}
-    for i, r in enumerate(roots):
-        first.setdefault(r, i)
-    return [first[r] for r in roots]
+    return _labels(parent)
 
 
 def centroid_linkage(
@@ -168,17 +158,7 @@ def centroid_linkage(
                 x, y = (keep, other) if keep < other else (other, keep)
                 heapq.heappush(stamped, (-value, x, y, version[x], version[y]))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    roots = [root(i) for i in range(count)]
-    first: dict[int, int] = {}
-    for i, r in enumerate(roots):
-        first.setdefault(r, i)
-    return [first[r] for r in roots]
+    return _labels(parent)
 
 
 def _day(value: str | None) -> int | None:
@@ -188,3 +168,19 @@ def _day(value: str | None) -> int | None:
         return date.fromisoformat(value[:10]).toordinal()
     except ValueError:
         return None
+
+
+def _labels(parent: list[int]) -> list[int]:
+    """Each item's group, named by the group's first item, from a union-find parent list."""
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    roots = [root(i) for i in range(len(parent))]
+    first: dict[int, int] = {}
+    for i, r in enumerate(roots):
+        first.setdefault(r, i)
+    return [first[r] for r in roots]
