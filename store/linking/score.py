@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from store.linking.features import LinkCorpus
+from store.linking.features import LinkCorpus, TokenIndex
 from store.linking.ranking import document_positions
 
 METHOD = "linker-v2"
@@ -167,11 +167,15 @@ _COSINE_CHUNK = 2_000_000
 
 
 def _cosines(
-    corpus: LinkCorpus, firsts: npt.NDArray[np.int64], seconds: npt.NDArray[np.int64]
+    corpus: LinkCorpus,
+    firsts: npt.NDArray[np.int64],
+    seconds: npt.NDArray[np.int64],
+    *,
+    by_probe: bool = False,
 ) -> npt.NDArray[np.float64]:
     """:func:`weighted_cosine` of every pair."""
     squared = np.asarray(corpus.weights, dtype=np.float64) ** 2
-    dot = shared_weight(corpus, firsts, seconds, squared)
+    dot = shared_weight(corpus, firsts, seconds, squared, by_probe=by_probe)
     norms = np.asarray(corpus.norms, dtype=np.float64)
     denominator = norms[firsts] * norms[seconds]
     return np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
@@ -191,6 +195,8 @@ def shared_weight(
     firsts: npt.NDArray[np.int64],
     seconds: npt.NDArray[np.int64],
     token_values: npt.NDArray[np.float64],
+    *,
+    by_probe: bool = False,
 ) -> npt.NDArray[np.float64]:
     """For every pair, the sum of ``token_values`` over the tokens both sentences have.
 
@@ -202,6 +208,8 @@ def shared_weight(
     result = np.zeros(len(firsts), dtype=np.float64)
     if len(keys) == 0 or len(firsts) == 0:
         return result
+    if by_probe:
+        return _shared_by_probe(index, firsts, seconds, token_values)
     # Chunks hold about _COSINE_CHUNK looked-up tokens, not pairs: a character n-gram
     # set is a hundred entries where a word set is ten.
     walked = np.cumsum(np.minimum(lengths[firsts], lengths[seconds]))
@@ -215,6 +223,11 @@ def shared_weight(
         b = seconds[begin:stop]
         shorter = lengths[a] <= lengths[b]
         walk, probe = np.where(shorter, a, b), np.where(shorter, b, a)
+        # Looked up in the order of the probed sentence, the wanted keys come nearly
+        # sorted: searchsorted then walks the index in memory order instead of
+        # jumping across it for every token (several times faster, same sums).
+        order = np.argsort(probe, kind="stable")
+        walk, probe = walk[order], probe[order]
         count = lengths[walk]
         total = int(count.sum())
         pair_of = np.repeat(np.arange(len(walk), dtype=np.int64), count)
@@ -223,7 +236,45 @@ def shared_weight(
         wanted = probe[pair_of] * index.vocabulary + tokens
         found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         shared = np.where(keys[found] == wanted, token_values[tokens], 0.0)
-        result[begin:stop] = np.bincount(pair_of, weights=shared, minlength=len(walk))
+        result[begin + order] = np.bincount(pair_of, weights=shared, minlength=len(walk))
+    return result
+
+
+def _shared_by_probe(
+    index: TokenIndex,
+    firsts: npt.NDArray[np.int64],
+    seconds: npt.NDArray[np.int64],
+    token_values: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """:func:`shared_weight` grouped by the probed side: one dense token mark per group.
+
+    For document pairs (hundreds of partners per document, hundreds of words each)
+    marking a document's words once beats a binary search in the whole index per word.
+
+    The same sums in the same order as the binary-search path, so the same floats.
+    """
+    lengths, indptr, indices = index.lengths, index.indptr, index.indices
+    result = np.zeros(len(firsts), dtype=np.float64)
+    shorter = lengths[firsts] <= lengths[seconds]
+    walk, probe = np.where(shorter, firsts, seconds), np.where(shorter, seconds, firsts)
+    order = np.argsort(probe, kind="stable")
+    ordered = probe[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    mark = np.zeros(index.vocabulary, dtype=bool)
+    for begin, stop in zip(starts.tolist(), np.r_[starts[1:], len(order)].tolist(), strict=True):
+        own = int(ordered[begin])
+        own_tokens = indices[indptr[own] : indptr[own + 1]]
+        mark[own_tokens] = True
+        rows = order[begin:stop]
+        group = walk[rows]
+        count = lengths[group]
+        total = int(count.sum())
+        pair_of = np.repeat(np.arange(len(group), dtype=np.int64), count)
+        first_position = np.repeat(indptr[group] - (np.cumsum(count) - count), count)
+        tokens = indices[first_position + np.arange(total, dtype=np.int64)]
+        shared = np.where(mark[tokens], token_values[tokens], 0.0)
+        result[rows] = np.bincount(pair_of, weights=shared, minlength=len(group))
+        mark[own_tokens] = False
     return result
 
 
@@ -380,6 +431,8 @@ def document_cosines(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.ND
     positions = document_positions(corpus)
     firsts, seconds = positions[pairs[:, 0]], positions[pairs[:, 1]]
     keys, inverse = np.unique(firsts * len(documents) + seconds, return_inverse=True)
-    unique_cosines = _cosines(documents, keys // len(documents), keys % len(documents))
+    unique_cosines = _cosines(
+        documents, keys // len(documents), keys % len(documents), by_probe=True
+    )
     result[:] = unique_cosines[inverse]
     return result

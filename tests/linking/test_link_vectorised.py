@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from store.linking import features
 from store.linking.features import DocInput, build_corpus
 from store.linking.ranking import ranks_within, top_per_document
-from store.linking.score import components, pair_score, score_pairs
+from store.linking.score import components, pair_score, score_pairs, shared_weight
 from store.linking.suggest import (
     CHAR_SUPPORT,
     LinkReport,
@@ -179,3 +179,23 @@ def test_first_run_rows_equal_the_row_by_row_path() -> None:
     assert [tuple(row[1:]) for row in fast] == [tuple(row[1:]) for row in slow]
     assert len({row[0] for row in fast}) == len(fast)
     assert (updates, stale) == ([], ["x"])
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_grouped_lookup_sums_exactly_what_the_index_search_sums(seed: int) -> None:
+    corpus = build_corpus(_documents(seed, count=12))
+    rng = np.random.default_rng(seed)
+    pairs = rng.integers(0, len(corpus), size=(400, 2))
+    values = rng.random(len(corpus.weights))
+    firsts, seconds = pairs[:, 0], pairs[:, 1]
+    searched = shared_weight(corpus, firsts, seconds, values)
+    grouped = shared_weight(corpus, firsts, seconds, values, by_probe=True)
+    plain = [
+        sum(values[t] for t in corpus.token_ids[i] if t in set(corpus.token_ids[j]))
+        if len(corpus.token_ids[i]) <= len(corpus.token_ids[j])
+        else sum(values[t] for t in corpus.token_ids[j] if t in set(corpus.token_ids[i]))
+        for i, j in pairs.tolist()
+    ]
+    assert np.count_nonzero(searched) > 50
+    assert np.array_equal(grouped, searched)
+    assert np.allclose(searched, plain)
