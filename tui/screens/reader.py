@@ -635,7 +635,7 @@ class ReaderScreen(Screen[None]):
             return
         view = self.view
         self._search_origin = (view.cursor, view.mark)
-        box.open()
+        box.open(self._search_closed)
 
     def action_search_next(self, direction: int) -> None:
         """The next (or previous) match of the last query after (before) the cursor."""
@@ -658,13 +658,13 @@ class ReaderScreen(Screen[None]):
     @on(SearchBox.Changed, "#search-box")
     def _search_typed(self, event: SearchBox.Changed) -> None:
         event.stop()
-        box = self.search_box
-        if not box.is_open:
-            return
-        query = event.value
+        if self.search_box.is_open:
+            self._search_from_origin(event.value)
+
+    def _search_from_origin(self, query: str) -> None:
         cursor, mark = self._search_origin
         found = bool(query) and self._show_match(query, cursor, 1)
-        box.set_class(bool(query) and not found, "-no-match")
+        self.search_box.set_class(bool(query) and not found, "-no-match")
         if query:
             self.search_query = query
         if not found:
@@ -676,10 +676,12 @@ class ReaderScreen(Screen[None]):
         else:
             self.view.select_range(mark, cursor)
 
-    @on(SearchBox.Closed)
-    def _search_closed(self, event: SearchBox.Closed) -> None:
-        event.stop()
-        self.search_box.close()
-        if not event.keep:
+    def _search_closed(self, keep: bool) -> None:
+        box = self.search_box
+        if keep:
+            # The box's text now, not the last Changed handled: those may still be queued.
+            self._search_from_origin(box.value)
+        else:
             self._return_to(*self._search_origin)
-        self.view.focus()
+        box.close()
+        self.set_focus(self.view)
