@@ -12,8 +12,10 @@ from textual.binding import Binding
 
 from tui.actions import ActionSpec, specs_for
 
-# Keys that must work even while a text box has focus.
-_PRIORITY = frozenset({"app.quit", "app.command_palette"})
+# Keys that must work even while a text box has focus. The reader's search key too,
+# and for a second reason: a priority key acts before the keys typed after it are
+# handed on, so a fast `/traffic` lands in the search box, not on one-letter keys.
+_PRIORITY = frozenset({"app.quit", "app.command_palette", "reader.search"})
 
 
 def binding_of(spec: ActionSpec) -> Binding:

@@ -12,6 +12,7 @@ from tui.screens.label_picker import LabelPicker
 from tui.screens.library import DocumentTable, LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_view import ArticleView
+from tui.widgets.search_box import SearchBox
 
 HOLDERS: dict[str, tuple[type, ...]] = {
     "app": (ClaimdeskApp,),
@@ -51,6 +52,7 @@ def reader_state(app: ClaimdeskApp, screen: ReaderScreen, view: ArticleView) -> 
         view.show_tags,
         screen.active,
         screen.annotator_filter,
+        any(box.is_open for box in screen.query(SearchBox)),
         type(app.screen),
     )
 
@@ -87,6 +89,9 @@ async def test_each_reader_key_changes_something(corpus: Corpus, spec: ActionSpe
             "reader.label_7",
             "reader.label_8",
             "reader.label_9",
+            # Next/previous match before anything was searched: a notice only.
+            "reader.search_next",
+            "reader.search_prev",
         }
         if spec.id in unchanged:
             assert after == before

@@ -35,9 +35,11 @@ from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker
 from tui.screens.note_editor import NoteEditor
 from tui.session_state import PanePlace, ReaderState
+from tui.text_search import find_match, fold
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
 from tui.widgets.label_legend import LabelLegend
+from tui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -92,6 +94,11 @@ class ReaderScreen(Screen[None]):
         # Mine vs theirs: each open document's differences, re-read with its spans.
         self.differences: dict[int, list[Difference]] = {}
         self.active = 0
+        # Incremental search: the last query (n/N repeat it after the box closes), the
+        # cursor and mark to return to on escape, and the active text folded once.
+        self.search_query = ""
+        self._search_origin: tuple[int, int | None] = (0, None)
+        self._folded: tuple[str, str] = ("", "")
 
     @property
     def claimdesk(self) -> ClaimdeskApp:
@@ -103,6 +110,7 @@ class ReaderScreen(Screen[None]):
             for number, document in enumerate(self.documents):
                 yield ArticlePane(document, id=f"pane-{number}")
         yield LabelLegend(id="label-legend")
+        yield SearchBox(id="search-box")
         yield Footer()
 
     def _open_documents(self) -> list[Document]:
@@ -607,3 +615,73 @@ class ReaderScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    # Searching -----------------------------------------------------------------------
+    @property
+    def search_box(self) -> SearchBox:
+        return self.query_one(SearchBox)
+
+    def _folded_text(self) -> str:
+        text = self.view.text
+        if self._folded[0] is not text:
+            self._folded = (text, fold(text))
+        return self._folded[1]
+
+    def action_search(self) -> None:
+        """Open the search box; pressed again while it is open, go to the next match."""
+        box = self.search_box
+        if box.is_open:
+            self.action_search_next(1)
+            return
+        view = self.view
+        self._search_origin = (view.cursor, view.mark)
+        box.open(self._search_closed)
+
+    def action_search_next(self, direction: int) -> None:
+        """The next (or previous) match of the last query after (before) the cursor."""
+        if not self.search_query:
+            self.notify("Nothing searched yet (/ searches)", markup=False)
+            return
+        view = self.view
+        start = view.cursor + 1 if direction > 0 else view.cursor
+        if not self._show_match(self.search_query, start, direction):
+            self.notify(f"Not found: {self.search_query}", markup=False)
+
+    def _show_match(self, query: str, start: int, direction: int) -> bool:
+        found = find_match(self._folded_text(), query, start, direction)
+        if found is None:
+            return False
+        # Cursor on the match's first character, the whole match selected for a label key.
+        self.view.select_range(found[1], found[0])
+        return True
+
+    @on(SearchBox.Changed, "#search-box")
+    def _search_typed(self, event: SearchBox.Changed) -> None:
+        event.stop()
+        if self.search_box.is_open:
+            self._search_from_origin(event.value)
+
+    def _search_from_origin(self, query: str) -> None:
+        cursor, mark = self._search_origin
+        found = bool(query) and self._show_match(query, cursor, 1)
+        self.search_box.set_class(bool(query) and not found, "-no-match")
+        if query:
+            self.search_query = query
+        if not found:
+            self._return_to(cursor, mark)
+
+    def _return_to(self, cursor: int, mark: int | None) -> None:
+        if mark is None:
+            self.view.set_cursor(cursor)
+        else:
+            self.view.select_range(mark, cursor)
+
+    def _search_closed(self, keep: bool) -> None:
+        box = self.search_box
+        if keep:
+            # The box's text now, not the last Changed handled: those may still be queued.
+            self._search_from_origin(box.value)
+        else:
+            self._return_to(*self._search_origin)
+        box.close()
+        self.set_focus(self.view)

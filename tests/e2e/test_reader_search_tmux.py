@@ -1,0 +1,41 @@
+"""Incremental search in a real terminal: `/`, a figure, enter, then a label key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.tmux import TmuxTerminal
+from tests.e2e.tools import ANNOTATOR, sqlite
+
+pytestmark = pytest.mark.e2e
+
+FIGURE = "35.000"
+
+
+def test_search_a_figure_then_tag_it(
+    claimdesk_exe: Path, sample_db: Path, terminal: TmuxTerminal
+) -> None:
+    # instr counts characters from 1, the stored offsets count code points from 0.
+    name, doc_id, found = sqlite(
+        sample_db,
+        f"SELECT source_name, id, instr(text, '{FIGURE}') FROM documents"
+        f" WHERE instr(text, '{FIGURE}') > 0",
+    )[0]
+    start = int(found) - 1
+    terminal.start([str(claimdesk_exe), "--db", str(sample_db), "read", name])
+    terminal.wait_for("tags on")
+    # All at typing speed, no waiting: each key must still land where it was meant.
+    terminal.press("/")
+    terminal.type(FIGURE)
+    terminal.press("Enter", "2")
+    terminal.wait_for(f"FIGURE · {ANNOTATOR}")
+    rows = sqlite(
+        sample_db,
+        f"SELECT label, start, quote FROM spans WHERE doc_id = {int(doc_id)}"
+        " AND deleted_at IS NULL",
+    )
+    assert rows == [["FIGURE", str(start), FIGURE]]
+    terminal.press("C-q")
+    assert terminal.wait_for_exit() == 0

@@ -1,0 +1,128 @@
+"""Incremental search in the reader: `/` and typing select the match, enter keeps it
+for a label key, escape returns, next/previous wrap round the document."""
+
+from __future__ import annotations
+
+from tests.tui.conftest import ARTICLE_A, ARTICLE_B, Corpus
+from tui.app import ClaimdeskApp, create_app
+from tui.keymap import load_keymap
+from tui.screens.reader import ReaderScreen
+from tui.text_search import find_match, fold
+from tui.widgets.search_box import SearchBox
+
+
+def reader(app: ClaimdeskApp) -> ReaderScreen:
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def test_fold_keeps_offsets_and_ignores_case_and_umlauts() -> None:
+    text = "Der Müller sagt: MÜLLER, Straße."
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert find_match(folded, "muller", 0) == (4, 10)
+    assert find_match(folded, "MULLER", 5) == (17, 23)
+    assert find_match(folded, "muller", 18) == (4, 10)  # wraps round
+    assert find_match(folded, "muller", 17, -1) == (4, 10)
+    assert find_match(folded, "muller", 4, -1) == (17, 23)  # wraps back
+    assert find_match(folded, "straße", 0) == (25, 31)
+    assert text[25:31] == "Straße"
+    assert find_match(folded, "nowhere", 0) is None
+
+
+async def test_typing_moves_to_the_match_and_selects_it(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", "t", "r", "a")
+        await pilot.pause()
+        screen = reader(app)
+        start = ARTICLE_A.index("traffic")
+        # Cursor at the match's start, the match itself marked (a label key widens a
+        # part word to the whole word while word snap is on, like every selection).
+        assert (screen.view.cursor, screen.view.mark) == (start, start + 3)
+        assert isinstance(app.focused, SearchBox)
+        # More letters refine the match from where the search began, not from it.
+        await pilot.press("f", "f", "i", "c")
+        await pilot.pause()
+        assert screen.view.selection == (start, start + len("traffic"))
+
+
+async def test_escape_returns_the_cursor_to_where_it_was(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("full_stop")  # next sentence
+        await pilot.pause()
+        screen = reader(app)
+        before = screen.view.cursor
+        assert before > 0
+        await pilot.press("slash", *"june")
+        await pilot.pause()
+        assert screen.view.cursor == ARTICLE_A.index("June")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.view.cursor == before
+        assert screen.view.selection is None
+        assert not screen.search_box.is_open
+        assert app.focused is screen.view
+
+
+async def test_next_and_previous_match_wrap_round(corpus: Corpus) -> None:
+    keymap = load_keymap("default")
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a], keymap=keymap)
+    the = [i for i in range(len(ARTICLE_A)) if ARTICLE_A[i : i + 3].lower() == "the"]
+    assert len(the) >= 3
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", "t", "h", "e", "enter")
+        await pilot.pause()
+        screen = reader(app)
+        assert screen.view.cursor == the[0]
+        for expected in the[1:] + the[:1]:
+            await pilot.press(keymap["reader.search_next"].split(",")[0])
+            await pilot.pause()
+            assert screen.view.cursor == expected
+        await pilot.press(keymap["reader.search_prev"].split(",")[0])
+        await pilot.pause()
+        assert screen.view.cursor == the[-1]
+
+
+async def test_vim_n_and_shift_n_repeat_the_search(corpus: Corpus) -> None:
+    keymap = load_keymap("vim")
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a], keymap=keymap)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"on", "enter")
+        await pilot.pause()
+        screen = reader(app)
+        first = ARTICLE_A.lower().index("on")
+        assert screen.view.cursor == first
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.view.cursor == ARTICLE_A.lower().index("on", first + 1)
+        await pilot.press("N", "N")
+        await pilot.pause()
+        assert screen.view.cursor == ARTICLE_A.lower().rindex("on")
+
+
+async def test_enter_then_label_key_tags_exactly_the_match(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"300", "enter", "2")
+        await pilot.pause()
+        with corpus.session() as session:
+            spans = session.spans(corpus.a)
+        assert [(s.label, s.quote) for s in spans] == [("FIGURE", "300")]
+        assert ARTICLE_A[spans[0].start : spans[0].end] == "300"
+
+
+async def test_no_match_keeps_the_cursor_and_markup_stays_text(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.b])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"zzz")
+        await pilot.pause()
+        screen = reader(app)
+        assert screen.view.cursor == 0
+        assert screen.search_box.has_class("-no-match")
+        await pilot.press("escape", "slash", *"[bold]")
+        await pilot.pause()
+        start = ARTICLE_B.index("[bold]")
+        assert screen.view.selection == (start, start + len("[bold]"))
