@@ -20,9 +20,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from store.check import DamagedDatabase
-from store.db import decode_leniently
 from store.errors import ClaimdeskError
-from store.session import Session
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
@@ -30,6 +28,7 @@ from tui.screens.help import HelpScreen, bindings_in_force
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.session_state import ReaderState, load_state, save_state
+from tui.sessions import reader_session
 
 T = TypeVar("T")
 
@@ -67,9 +66,7 @@ class ClaimdeskApp(App[int]):
         super().__init__()
         self.db_path = db_path
         self.annotator = annotator
-        self.session = Session(db_path, annotator)
-        # A damaged text cell shows as U+FFFD here instead of stopping the reader.
-        decode_leniently(self.session.db)
+        self.session = reader_session(db_path, annotator)
         self.start_doc_ids = list(doc_ids or [])
         self.initial_keymap = dict(keymap or {})
         # The footer's right-hand hint shows whatever is bound to this key: make it the

@@ -32,6 +32,24 @@ async def test_reader_opens_a_document_with_bytes_that_are_not_utf8(corpus: Corp
         assert app.is_running
 
 
+async def test_library_workers_read_a_title_that_is_not_utf8(corpus: Corpus) -> None:
+    """The library's rows come from a worker's own session, which must be lenient too."""
+    conn = sqlite3.connect(corpus.path)
+    conn.execute(
+        "UPDATE documents SET title = CAST(X'4b61ff7075747420' AS TEXT) WHERE id = ?", [corpus.a]
+    )
+    conn.commit()
+    conn.close()
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)  # waits for the workers, and raises if one failed
+        assert "Ka\ufffdputt" in screen_text(app)
+        await pilot.press("slash", "K", "a")
+        await settle(pilot)
+        assert "Ka\ufffdputt" in screen_text(app)
+        assert app.is_running
+
+
 async def test_damaged_pages_stop_the_reader_with_one_line(tmp_path: Path) -> None:
     path = tmp_path / "d.db"
     for number in range(30):

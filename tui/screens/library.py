@@ -27,9 +27,9 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from store.session import Session
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
+from tui.sessions import reader_session
 
 _TABLE_ACTIONS = ("cursor_up", "cursor_down", "page_up", "page_down", "first", "last")
 SORT_KEYS: tuple[tuple[str, str], ...] = (
@@ -201,7 +201,7 @@ class LibraryScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-rows")
     def _load_rows(self, db_path: Path, annotator: str) -> None:
         # A big corpus makes the overview query slow; its own Session keeps SQLite on this thread.
-        with Session(db_path, annotator) as session:
+        with reader_session(db_path, annotator) as session:
             rows = session.overview()
             stories = session.story_columns()
         for row in rows:
@@ -211,7 +211,7 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-search")
     def _search(self, db_path: Path, annotator: str, query: str) -> None:
-        with Session(db_path, annotator) as session:
+        with reader_session(db_path, annotator) as session:
             doc_ids = session.search(query)
         self.post_message(self.SearchDone(query, doc_ids))
 

@@ -27,10 +27,10 @@ from store.errors import ClaimdeskError
 from store.linking.decisions import Suggestion, review_queue
 from store.linking.suggest import link_documents
 from store.model import Document, Link
-from store.session import Session
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
 from tui.screens.merge_confirm import accept_checked
+from tui.sessions import reader_session
 from tui.widgets.article_view import ArticleView
 from tui.widgets.link_text import one_line, pair_merge_check
 
@@ -145,7 +145,7 @@ class MatchPanel(Vertical):
     def _compute(self, db_path: Path, annotator: str, doc_ids: list[int]) -> None:
         # SQLite connections belong to one thread: the worker opens its own session.
         try:
-            with Session(db_path, annotator) as session:
+            with reader_session(db_path, annotator) as session:
                 link_documents(session.db, doc_ids=doc_ids)
         except ClaimdeskError as error:
             self.app.call_from_thread(self._computed, str(error))
