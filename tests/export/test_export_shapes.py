@@ -20,6 +20,7 @@ from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
 from store.spans import create_span
 from tests.export.validators import validate_brat_folder, validate_doccano, validate_label_studio
+from tests.links_contract import END_FIELDS, RECORD_FIELDS
 
 
 def test_doccano_shape(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
@@ -145,19 +146,9 @@ def test_links_jsonl_follows_the_linking_contract(
     records = [json.loads(line) for line in (tmp_path / "links.jsonl").open(encoding="utf-8")]
     assert [r["status"] for r in records] == ["accepted", "accepted", "rejected", "suggested"]
     for record in records:
-        assert set(record) == {
-            "id",
-            "a",
-            "b",
-            "score",
-            "status",
-            "method",
-            "annotator",
-            "reason",
-            "cluster",
-        }
+        assert set(record) == RECORD_FIELDS
         for side in (record["a"], record["b"]):
-            assert set(side) == {"doc", "start", "end", "text", "span"}
+            assert set(side) == END_FIELDS
             assert texts[side["doc"]][side["start"] : side["end"]] == side["text"]
         assert (record["cluster"] is not None) == (record["status"] == "accepted")
     assert records[0]["cluster"] == records[1]["cluster"]

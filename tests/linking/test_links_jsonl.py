@@ -21,6 +21,7 @@ from store.linking.suggest import LinkSettings, link_documents
 from store.session import Session
 from tests.conftest import add_document
 from tests.linking.corpus import add_flood_corpus, sentence_at
+from tests.links_contract import END_FIELDS, RECORD_FIELDS
 
 
 def _records(db: sqlite_utils.Database) -> list[dict[str, object]]:
@@ -49,20 +50,11 @@ def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database)
     assert len(records) == db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
     texts = dict(db.conn.execute("SELECT source_name, text FROM documents").fetchall())
     for record in records:
-        assert set(record) == {
-            "id",
-            "a",
-            "b",
-            "score",
-            "status",
-            "method",
-            "annotator",
-            "reason",
-            "cluster",
-        }
+        assert set(record) == RECORD_FIELDS
         for side in ("a", "b"):
             end = record[side]
             assert isinstance(end, dict)
+            assert set(end) == END_FIELDS
             assert texts[end["doc"]][end["start"] : end["end"]] == end["text"]
         assert record["status"] in ("suggested", "accepted", "rejected")
         assert isinstance(record["score"], float)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from store.session import Session
 from tests.tui.conftest import screen_text, settle
@@ -25,19 +29,29 @@ async def _cursor_to(pilot: object, app: ClaimdeskApp, name: str) -> None:
     library.query_one("#library-table").move_cursor(row=row)  # type: ignore[attr-defined]
 
 
+@asynccontextmanager
+async def _story_opened(
+    db_path: Path, size: tuple[int, int], name: str
+) -> AsyncIterator[tuple[Pilot[int], ReaderScreen]]:
+    """The app with ``O`` pressed on the library row of ``name``."""
+    app = create_app(db_path, "tester")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await _cursor_to(pilot, app, name)
+        await pilot.press("O")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        yield pilot, screen
+
+
 async def test_one_key_opens_every_document_of_the_story_side_by_side(
     sample_db_path: Path,
 ) -> None:
     with Session(sample_db_path, "tester") as session:
         ids = {name: session.find_document(name).id for name in SARN}
-    app = create_app(sample_db_path, "tester")
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
-        await _cursor_to(pilot, app, SARN[1])
-        await pilot.press("O")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
+    async with _story_opened(sample_db_path, (160, 40), SARN[1]) as (pilot, screen):
+        app = pilot.app
         # Oldest report first: the German one is dated a day earlier.
         assert screen.doc_ids == [ids[SARN[0]], ids[SARN[1]]]
         assert all(pane.display for pane in screen.panes)
@@ -48,14 +62,8 @@ async def test_one_key_opens_every_document_of_the_story_side_by_side(
 async def test_at_80_columns_the_story_opens_as_panes_switched_with_tab(
     sample_db_path: Path,
 ) -> None:
-    app = create_app(sample_db_path, "tester")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await _cursor_to(pilot, app, SARN[0])
-        await pilot.press("O")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
+    async with _story_opened(sample_db_path, (80, 24), SARN[0]) as (pilot, screen):
+        app = pilot.app
         assert len(screen.doc_ids) == 2
         assert [pane.display for pane in screen.panes] == [True, False]
         await pilot.press("tab")
@@ -89,12 +97,8 @@ async def test_sorting_by_story_puts_each_story_together(sample_db_path: Path) -
 async def test_a_document_alone_has_an_empty_story_cell_and_still_opens(
     sample_db_path: Path,
 ) -> None:
-    app = create_app(sample_db_path, "tester")
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await _cursor_to(pilot, app, "kurier-haushalt-2026.txt")
-        await pilot.press("O")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReaderScreen)
+    async with _story_opened(sample_db_path, (120, 30), "kurier-haushalt-2026.txt") as (
+        _pilot,
+        screen,
+    ):
         assert len(screen.doc_ids) == 1
