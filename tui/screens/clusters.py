@@ -32,6 +32,9 @@ CLUSTER_ACTIONS = frozenset({"links.clusters", "links.choose"})
 class ClustersScreen(Screen[None]):
     """Every cluster; the clusters key again goes back."""
 
+    # Saved with the session, so a restart reopens this screen (tui.session_state).
+    session_screen = "clusters"
+
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
         "links", where=lambda spec: spec.id in CLUSTER_ACTIONS
     )
