@@ -135,6 +135,7 @@ async def test_merge_dialog_names_an_overridden_rejection(sample_db_path: Path) 
         assert "overrides 1 rejected link: claims annotators kept apart" in shown
         assert "numbers differ (300 vs 600)" in shown
         assert "Rejected earlier by tester" in shown
+        assert "Rejected earlier by tester" in screen_text(app)  # on screen, not only held
         assert rejected.status == "rejected"
         await pilot.press("n")
         await settle(pilot)

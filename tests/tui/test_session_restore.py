@@ -15,8 +15,10 @@ from store.session import Session
 from tests.tui.conftest import Corpus, settle
 from tui import session_state
 from tui.app import STATE_SECONDS, ClaimdeskApp, create_app
+from tui.screens.clusters import ClustersScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.screens.review import ReviewScreen
 from tui.session_state import PanePlace, ReaderState, StateWriter, load_state, state_path
 
 ENGLISH = "cw-20250311-kressbrunn-evacuation"
@@ -163,20 +165,33 @@ async def test_screens_and_the_panel_are_saved_at_once(
     again = create_app(sample_db_path, "tester", doc_ids=None)
     async with again.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        assert type(again.screen).__name__ == "ClustersScreen"
+        assert isinstance(again.screen, ClustersScreen)
         await pilot.press("c")
         await settle(pilot)
         reader = again.screen
         assert isinstance(reader, ReaderScreen)
         assert reader.doc_ids == doc_ids
-        # Closing the reader is saved too: the next start shows the library.
-        await pilot.press("ctrl+w")
+        await pilot.press("r")
         await settle(pilot)
-        await _wait_for_saved(again, lambda s: not s.panes)
+        await _wait_for_saved(again, lambda s: s.screen == "review")
+    # The review queue comes back over the reader, scoped to its open documents.
     third = create_app(sample_db_path, "tester", doc_ids=None)
     async with third.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        assert isinstance(third.screen, LibraryScreen)
+        review = third.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.scopes[0] == ("open docs", doc_ids)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(third.screen, ReaderScreen)
+        # Closing the reader is saved too: the next start shows the library.
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        await _wait_for_saved(third, lambda s: not s.panes)
+    fourth = create_app(sample_db_path, "tester", doc_ids=None)
+    async with fourth.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(fourth.screen, LibraryScreen)
 
 
 def test_writer_keeps_the_ui_thread_off_the_disk_and_writes_the_newest(

@@ -214,9 +214,7 @@ class ClustersScreen(Screen[None]):
         heading.truncate(max(1, width), overflow="ellipsis")
         return heading
 
-    def _stacked(
-        self, lines: Text, groups: list[list[Claim]], differ: list[Disagreement]
-    ) -> Text:
+    def _stacked(self, lines: Text, groups: list[list[Claim]], differ: list[Disagreement]) -> Text:
         shown = lines
         width = max(20, self.size.width - 4)
         for number, claims in enumerate(groups):
