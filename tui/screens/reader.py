@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -188,10 +189,16 @@ class ReaderScreen(Screen[None]):
                 active=self.restore.active if self.restore.doc_ids == self.doc_ids else 0,
                 panel=self.restore.panel and self.restore.doc_ids == self.doc_ids,
             )
+        # Asked every second (tui.app): the panes container's children, not a DOM query.
+        try:
+            children = self.get_child_by_id("panes").children
+        except NoMatches:
+            children = []
         return ReaderState(
             panes=[
                 PanePlace(pane.document.id, pane.view.cursor, int(pane.view.scroll_offset.y))
-                for pane in self.panes
+                for pane in children
+                if isinstance(pane, ArticlePane)
             ],
             active=self.active,
             panel=self.panel_open,
