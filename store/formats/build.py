@@ -15,6 +15,7 @@ from store.formats.normalize import normalize_text
 from store.formats.titles import (
     MAX_OUTLET_CHARS,
     MAX_TITLE_CHARS,
+    SOCIAL_HOSTS,
     bounded,
     first_line_title,
     url_host,
@@ -55,6 +56,11 @@ def build_article(
 
 
 def _outlet(value: str | None) -> str | None:
-    """The cleaned outlet; one given as a web address (``site: https://www.x.de``) is its host."""
+    """The cleaned outlet; one given as a web address (``site: https://www.x.de``) is its
+    host, except a social network's page (``article:publisher`` is often the paper's
+    Facebook page), which names no outlet."""
     cleaned = clean_value(value)
-    return bounded(url_host(cleaned) or cleaned, MAX_OUTLET_CHARS)
+    host = url_host(cleaned)
+    if host is not None and host.removeprefix("www.") in SOCIAL_HOSTS:
+        return None
+    return bounded(host or cleaned, MAX_OUTLET_CHARS)

@@ -29,6 +29,10 @@ FIRST_LINE_TITLE_CHARS = 120
 TITLE_LINES_LOOKED_AT = 6
 
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobil.", "mobile.")
+# Hosts whose pages belong to everyone: a link there names no outlet.
+SOCIAL_HOSTS = frozenset(
+    {"facebook.com", "twitter.com", "x.com", "instagram.com", "linkedin.com", "youtube.com"}
+)
 _TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 

@@ -144,6 +144,12 @@ def test_html_og_site_name_and_json_ld_publisher_name_the_outlet() -> None:
     assert _html(script, _paragraphs()).outlet == "Kurier Online"
 
 
+def test_a_facebook_page_as_publisher_names_no_outlet() -> None:
+    head = '<meta property="article:publisher" content="https://www.facebook.com/derbote">'
+    assert _html(head, _paragraphs()).outlet is None
+    assert _jsonl(publisher="https://facebook.com/derbote").outlet is None
+
+
 @pytest.mark.parametrize(
     ("folder", "url", "outlet"),
     [
