@@ -28,6 +28,7 @@ from store.errors import ImportRefused, StoreUnwritable
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
 from store.formats.limits import MAX_ARTICLE_CHARS
+from store.formats.titles import fallback_outlet
 from store.labels import ensure_default_labels
 from store.segment import split_sentences
 
@@ -125,7 +126,7 @@ def import_paths(
                     report.refused.append(item)
                     continue
                 if item.outlet is None:
-                    item = replace(item, outlet=path.parent.name or None)
+                    item = replace(item, outlet=fallback_outlet(path.parent.name, item.url))
                 batch.append((item, path))
                 if len(batch) >= batch_size:
                     _store_batch(db, batch, report)

@@ -7,6 +7,7 @@ between two versions. Never edit a released migration: append a new one.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -232,6 +233,24 @@ def _v6_boilerplate(db: sqlite_utils.Database) -> None:
     flag_all(db)
 
 
+def _v7_first_line_titles(db: sqlite_utils.Database) -> None:
+    # Documents imported without a title get the one an import now gives them: the
+    # first headline-like line (store.formats.titles), in batches to bound memory.
+    from store.formats.titles import first_line_title
+
+    ids = [row[0] for row in db.conn.execute("SELECT id FROM documents WHERE title IS NULL")]
+    for first in range(0, len(ids), 500):
+        batch = ids[first : first + 500]
+        rows = db.conn.execute(
+            "SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(batch)],
+        ).fetchall()
+        db.conn.executemany(
+            "UPDATE documents SET title = ? WHERE id = ?",
+            [(first_line_title(text), doc_id) for doc_id, text in rows],
+        )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_search_and_status,
@@ -239,6 +258,7 @@ MIGRATIONS: list[Migration] = [
     _v4_change_os_account,
     _v5_stories,
     _v6_boilerplate,
+    _v7_first_line_titles,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

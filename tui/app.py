@@ -27,12 +27,14 @@ from tui.config import load_config, save_theme
 from tui.screens.help import HelpScreen, bindings_in_force
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.session_state import ReaderState, load_state, save_state
+from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
 from tui.sessions import reader_session
 
 T = TypeVar("T")
 
 POLL_SECONDS = 1.0
+# Cursor and scroll moves reach the saved session at most this often (tui.session_state).
+STATE_SECONDS = 1.0
 
 
 @runtime_checkable
@@ -79,6 +81,7 @@ class ClaimdeskApp(App[int]):
         # Set by the start-up worker once the linker is loaded (see _warm_linking).
         self.linking_ready = False
         self._warm_up_started = False
+        self.state_writer = StateWriter(db_path, annotator)
 
     def on_mount(self) -> None:
         if self.initial_keymap:
@@ -92,19 +95,49 @@ class ClaimdeskApp(App[int]):
         elif saved is not None and saved.panes:
             # Plain `claimdesk`: reopen the reader where this annotator left it.
             self.push_screen(ReaderScreen(saved.doc_ids, restore=saved))
+            self._restore_top_screen(saved)
         self.set_interval(POLL_SECONDS, self.poll_store)
+        # Saved as the annotator works: screens at once, cursor and scroll each second.
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        self.set_interval(STATE_SECONDS, self.save_reader_state)
         # After the first screen is drawn: loading the linker competes for the CPU.
         self.set_timer(WARM_UP_DELAY, self.warm_up_linking)
 
     async def action_quit(self) -> None:
         self.save_reader_state()
+        self.state_writer.close()
         await super().action_quit()
 
+    def _restore_top_screen(self, saved: ReaderState) -> None:
+        if saved.screen == "clusters":
+            from tui.screens.clusters import ClustersScreen
+
+            self.push_screen(ClustersScreen())
+        elif saved.screen == "review":
+            from tui.screens.review import ReviewScreen
+
+            active = saved.doc_ids[min(saved.active, len(saved.doc_ids) - 1)]
+            self.push_screen(ReviewScreen(saved.doc_ids, active))
+
+    def _screen_changed(self, _screen: object) -> None:
+        # After the refresh, so a reader just pushed has its panes and restored places.
+        self.call_after_refresh(self.save_reader_state)
+
+    def reader_state(self) -> ReaderState:
+        """The top reader's documents, panes, cursors and panel, and the linking screen
+        (clusters, review) over it; no panes when the library shows."""
+        state = ReaderState()
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                state = screen.reader_state()
+            elif state.panes and getattr(screen, "session_screen", None) in TOP_SCREENS:
+                state.screen = screen.session_screen  # type: ignore[attr-defined]
+        return state
+
     def save_reader_state(self) -> None:
-        """Remember the open reader (documents, panes, cursors, panel) for the next start."""
-        readers = [screen for screen in self.screen_stack if isinstance(screen, ReaderScreen)]
-        state = readers[-1].reader_state() if readers else ReaderState()
-        save_state(self.db_path, self.annotator, state)
+        """Hand the reader's state to the writer thread when it changed (never blocks)."""
+        if self.screen_stack:
+            self.state_writer.submit(self.reader_state())
 
     def warm_up_linking(self) -> None:
         """Start loading the linker unless that has begun (the timer, or ``m`` pressed early)."""
@@ -142,6 +175,7 @@ class ClaimdeskApp(App[int]):
         super()._handle_exception(error)
 
     def on_unmount(self) -> None:
+        self.state_writer.close()
         self.session.close()
 
     def notify(

@@ -1,29 +1,43 @@
 """Where each annotator left the reader, so ``claimdesk`` reopens it there.
 
 One JSON file in the user state folder, ``{database path: {annotator: state}}``:
-the open documents, the active pane, each pane's cursor and scroll row, and whether
-the match panel was open. Written when the app quits or the reader closes; read when
-``claimdesk`` starts without document names. A missing or unreadable file means
-"nothing to restore", never an error: this is a convenience, not data.
+the open documents, the active pane, each pane's cursor and scroll row, whether
+the match panel was open and which linking screen (clusters, review) was on top.
+A missing or unreadable file means "nothing to restore", never an error: this is
+a convenience, not data.
 
-| who                   | calls                                   |
-|-----------------------|-----------------------------------------|
-| ``tui.app`` (quit)     | :func:`save_state` with the reader's    |
-| ``tui.app`` (start)    | :func:`load_state`                      |
+The state is written as the annotator works, not only on quit, so a reader that is
+killed (an SSH drop, ``kill -9``) reopens where it was: the app hands every changed
+state to a :class:`StateWriter`, whose thread writes the newest one (a temporary file
+renamed over the old one), so no key ever waits on the disk.
+
+| who                                   | calls                                      |
+|---------------------------------------|--------------------------------------------|
+| ``tui.app`` (screen change, panel)    | :meth:`StateWriter.submit` at once          |
+| ``tui.app`` (every second)            | :meth:`StateWriter.submit` (cursor, scroll) |
+| ``tui.app`` (quit)                    | :meth:`StateWriter.submit`, ``close``       |
+| ``tui.app`` (start)                   | :func:`load_state`                          |
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 
 STATE_FILE = "sessions.json"
+LOCK_FILE = ".sessions.lock"
+# The screens restored above the reader; anything else reopens the reader itself.
+TopScreen = Literal["reader", "clusters", "review"]
+TOP_SCREENS: tuple[TopScreen, ...] = ("reader", "clusters", "review")
 
 
 @dataclass
@@ -40,6 +54,7 @@ class ReaderState:
     panes: list[PanePlace] = field(default_factory=list)
     active: int = 0
     panel: bool = False
+    screen: TopScreen = "reader"
 
     @property
     def doc_ids(self) -> list[int]:
@@ -64,28 +79,135 @@ def _read_all() -> dict[str, Any]:
 
 def load_state(db_path: Path, annotator: str) -> ReaderState | None:
     """The saved state of ``annotator`` on ``db_path``, or None (also for a damaged file)."""
-    raw = _read_all().get(_key(db_path), {}).get(annotator)
+    raw = _read_all().get(_key(db_path), {})
+    raw = raw.get(annotator) if isinstance(raw, dict) else None
     if not isinstance(raw, dict):
         return None
     try:
         panes = [
             PanePlace(int(p["doc_id"]), int(p["cursor"]), int(p["scroll"])) for p in raw["panes"]
         ]
-        return ReaderState(panes, int(raw.get("active", 0)), bool(raw.get("panel", False)))
+        screen = raw.get("screen", "reader")
+        return ReaderState(
+            panes,
+            int(raw.get("active", 0)),
+            bool(raw.get("panel", False)),
+            screen if screen in TOP_SCREENS else "reader",
+        )
     except (KeyError, TypeError, ValueError):
         return None
 
 
+@contextlib.contextmanager
+def _file_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder's lock file: two claimdesk processes (two
+    annotators of one Unix user) each rewrite the whole file, and neither may drop the
+    other's entry. Where ``fcntl`` is missing, writes go unlocked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(folder / LOCK_FILE, "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def save_state(db_path: Path, annotator: str, state: ReaderState) -> None:
     """Store ``state`` (atomically: a crash leaves the old file whole); errors are ignored."""
-    everything = _read_all()
-    everything.setdefault(_key(db_path), {})[annotator] = asdict(state)
     path = state_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sessions-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(everything, out, indent=1)
-        os.replace(temporary, path)
+        with _file_lock(path.parent):
+            everything = _read_all()
+            databases = everything.get(_key(db_path))
+            if not isinstance(databases, dict):
+                databases = everything[_key(db_path)] = {}
+            databases[annotator] = asdict(state)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sessions-")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(everything, out, indent=1)
+                    out.flush()
+                    # On disk before the rename, so a power cut leaves old or new, not empty.
+                    os.fsync(out.fileno())
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
     except OSError:
         return
+
+
+class StateWriter:
+    """Writes states of one annotator on one database from its own thread.
+
+    :meth:`submit` only hands the state over (an unchanged state is dropped), so the
+    UI thread never waits on the disk; when states arrive faster than they are written,
+    only the newest is written. :meth:`close` writes what is pending and stops.
+    """
+
+    def __init__(self, db_path: Path, annotator: str) -> None:
+        self.db_path = db_path
+        self.annotator = annotator
+        self.written = 0
+        self._condition = threading.Condition()
+        self._pending: ReaderState | None = None
+        self._last: ReaderState | None = None
+        self._busy = False
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def submit(self, state: ReaderState) -> bool:
+        """Queue ``state`` for writing; False when it equals the last one submitted."""
+        with self._condition:
+            if self._closed or state == self._last:
+                return False
+            self._last = state
+            self._pending = state
+            if self._thread is None:
+                # A daemon: a state not yet written when the process ends is only a
+                # convenience lost, and must never hold the app open.
+                self._thread = threading.Thread(
+                    target=self._run, name="claimdesk-session-state", daemon=True
+                )
+                self._thread.start()
+            self._condition.notify_all()
+        return True
+
+    def flush(self, timeout: float = 2.0) -> bool:
+        """Wait until every submitted state is written; False on timeout."""
+        with self._condition:
+            return self._condition.wait_for(
+                lambda: self._pending is None and not self._busy, timeout=timeout
+            )
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Write what is pending, then stop the thread."""
+        self.flush(timeout)
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._pending is not None or self._closed)
+                state = self._pending
+                if state is None:
+                    return
+                self._pending = None
+                self._busy = True
+            # One failed write must not stop the later ones (nor leave flush waiting).
+            with contextlib.suppress(Exception):
+                save_state(self.db_path, self.annotator, state)
+            with self._condition:
+                self._busy = False
+                self.written += 1
+                self._condition.notify_all()

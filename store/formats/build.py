@@ -12,6 +12,14 @@ from store.formats.language import detect_language
 from store.formats.limits import check_length
 from store.formats.metadata import clean_value, language_code
 from store.formats.normalize import normalize_text
+from store.formats.titles import (
+    MAX_OUTLET_CHARS,
+    MAX_TITLE_CHARS,
+    SOCIAL_HOSTS,
+    bounded,
+    first_line_title,
+    url_host,
+)
 
 NO_TEXT = "no article text found"
 
@@ -24,10 +32,11 @@ def build_article(
     max_chars: int,
     external_id: str | None = None,
 ) -> ParsedArticle:
-    """Normalise the text, clean the metadata and fill in the language.
+    """Normalise the text, clean the metadata and fill in the title and language.
 
     Refuses (as ``path``) an article that is empty after normalisation or longer than
-    ``max_chars``. Metadata language wins over detection.
+    ``max_chars``. Metadata language wins over detection; without a title the text's
+    first headline-like line is the title. Titles and outlets are bounded in length.
     """
     text = normalize_text(fields.text)
     if not text:
@@ -37,10 +46,21 @@ def build_article(
     return ParsedArticle(
         source_name=source_name,
         text=text,
-        title=clean_value(fields.title),
-        outlet=clean_value(fields.outlet),
+        title=bounded(clean_value(fields.title), MAX_TITLE_CHARS) or first_line_title(text),
+        outlet=_outlet(fields.outlet),
         published=normalize_date(published) if published is not None else None,
         url=clean_value(fields.url),
         language=language_code(fields.language) or detect_language(text),
         external_id=external_id,
     )
+
+
+def _outlet(value: str | None) -> str | None:
+    """The cleaned outlet; one given as a web address (``site: https://www.x.de``) is its
+    host, except a social network's page (``article:publisher`` is often the paper's
+    Facebook page), which names no outlet."""
+    cleaned = clean_value(value)
+    host = url_host(cleaned)
+    if host is not None and host.removeprefix("www.") in SOCIAL_HOSTS:
+        return None
+    return bounded(host or cleaned, MAX_OUTLET_CHARS)

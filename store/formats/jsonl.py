@@ -16,7 +16,7 @@ from typing import BinaryIO
 from store.errors import ImportRefused
 from store.formats import ParsedArticle
 from store.formats.build import build_article
-from store.formats.fields import ArticleFields
+from store.formats.fields import JSONL_OUTLET_ALIASES, ArticleFields
 from store.formats.files import cannot_read
 from store.formats.limits import MAX_ARTICLE_CHARS, MAX_FILE_BYTES
 from store.formats.metadata import clean_value
@@ -85,7 +85,7 @@ def parse_line(line: str, where: str, *, default_name: str, max_chars: int) -> P
     fields = ArticleFields(
         text=text,
         title=values["title"],
-        outlet=values["outlet"],
+        outlet=values["outlet"] or _outlet_alias(record),
         published=values["date"] or values["published"],
         url=values["url"],
         language=values["language"] or values["lang"],
@@ -97,6 +97,19 @@ def parse_line(line: str, where: str, *, default_name: str, max_chars: int) -> P
         max_chars=max_chars,
         external_id=external_id,
     )
+
+
+def _outlet_alias(record: dict[str, object]) -> str | None:
+    """The outlet under another common name (``publisher``, ``source``…): a string, or an
+    object with a string ``name`` (schema.org style). Other shapes are ignored, not
+    refused: these keys mean other things in some exports."""
+    for key in JSONL_OUTLET_ALIASES:
+        value = record.get(key)
+        if isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
 
 
 def _identifier(value: object, where: str) -> str | None:

@@ -89,7 +89,7 @@ def test_setext_heading_counts_as_level_one() -> None:
 
 def test_without_front_matter_or_heading() -> None:
     article = read_markdown("Just a paragraph\nover two lines.", PATH)
-    assert article.title is None
+    assert article.title == "Just a paragraph over two lines."  # the first line
     assert article.outlet is None
     assert article.text == "Just a paragraph over two lines."
 

@@ -39,13 +39,13 @@ def test_with_metadata() -> None:
 def test_published_is_an_alias_of_date() -> None:
     article = read_txt("published: 2025-03-12T18:40:00+01:00\n\n" + BODY, PATH)
     assert article.published == "2025-03-12"
-    assert article.title is None
+    assert article.title == BODY.split("\n")[0]  # no title given: the first line
 
 
 def test_without_metadata() -> None:
     article = read_txt(BODY, PATH)
     assert article.text == BODY
-    assert article.title is None
+    assert article.title == BODY.split("\n")[0]  # no title given: the first line
     assert article.outlet is None
     assert article.published is None
     assert article.language == "de"  # detected
@@ -55,7 +55,7 @@ def test_place_name_line_stays_text() -> None:
     text = "Berlin: Die Polizei hat am Montag einen Mann festgenommen.\n\nMehr folgt."
     article = read_txt(text, PATH)
     assert article.text == text
-    assert article.title is None
+    assert article.title == "Berlin: Die Polizei hat am Montag einen Mann festgenommen."
 
 
 def test_one_unknown_key_makes_the_block_text() -> None:

@@ -1,4 +1,5 @@
-"""Snapshots of the linking screens at 80×24: review queue, clusters, match panel, merge check.
+"""Snapshots of the linking screens at 80×24 (clusters at 160×48 too): review queue,
+clusters, match panel, merge check.
 
 Deterministic like ``test_snapshots.py``: fixed annotator, frozen store clock, no
 cursor blink, default theme and keymap; suggestions computed in the setup.
@@ -38,6 +39,14 @@ def test_clusters(snap_compare: SnapCompare, sample_db_path: Path, frozen_clock:
     claims = one_fact(sample_db_path)
     app = make_app(sample_db_path, [claims["alpha.txt"][0], claims["beta.txt"][0]])
     assert snap_compare(app, terminal_size=SIZE, run_before=settle("c"))
+
+
+def test_clusters_side_by_side_160x48(
+    snap_compare: SnapCompare, sample_db_path: Path, frozen_clock: str
+) -> None:
+    claims = one_fact(sample_db_path)
+    app = make_app(sample_db_path, [claims["alpha.txt"][0], claims["beta.txt"][0]])
+    assert snap_compare(app, terminal_size=(160, 48), run_before=settle("c"))
 
 
 def test_match_panel(snap_compare: SnapCompare, sample_db_path: Path, frozen_clock: str) -> None:

@@ -100,7 +100,7 @@ async def test_enter_in_clusters_opens_the_claim_in_the_reader(tmp_path: Path) -
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, ClustersScreen)
-        assert "enter opens the claim" in screen_text(app)
+        assert "⏎ opens the claim" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
         reader = app.screen
@@ -115,13 +115,13 @@ async def test_enter_in_clusters_opens_the_claim_in_the_reader(tmp_path: Path) -
 
 def test_merge_check_names_only_what_is_at_stake() -> None:
     from store.linking.clusters import Claim, Disagreement, MergeCheck
-    from tui.widgets.link_text import merge_description
+    from tui.screens.merge_confirm import merge_description
 
     a = Claim(1, 0, 10, "300 flats", "a.txt", "Alpha")
     b = Claim(2, 0, 10, "600 flats", "b.txt", "Beta")
     numbers = Disagreement("number", ((a, ("300",)), (b, ("600",))))
     only_numbers = merge_description(MergeCheck(merges=False, disagreements=(numbers,))).plain
-    assert only_numbers.startswith("This link connects claims whose numbers differ.")
+    assert only_numbers.startswith("This link puts claims whose numbers differ (300 vs 600)")
     assert "kept apart" not in only_numbers
     joined = merge_description(MergeCheck(merges=True)).plain
     assert joined.startswith("This link joins two facts (clusters) into one.")

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+import tui.app
 from store.session import Session
 from tests.tui.conftest import Corpus, settle
-from tui.app import create_app
+from tui import session_state
+from tui.app import STATE_SECONDS, ClaimdeskApp, create_app
+from tui.screens.clusters import ClustersScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.session_state import load_state, state_path
+from tui.screens.review import ReviewScreen
+from tui.session_state import PanePlace, ReaderState, StateWriter, load_state, state_path
 
 ENGLISH = "cw-20250311-kressbrunn-evacuation"
 GERMAN = "kurier-tag1-evakuierung.txt"
@@ -73,3 +83,164 @@ async def test_a_damaged_state_file_is_ignored(corpus: Corpus) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+# Saved as the annotator works, not only on quit ---------------------------------------
+
+
+async def _wait_for_saved(
+    app: ClaimdeskApp, check: Callable[[ReaderState], bool], *, seconds: float = 10.0
+) -> ReaderState:
+    """Poll the state file (through the writer's flush) until ``check`` holds."""
+    waited = 0.0
+    while True:
+        app.state_writer.flush()
+        saved = load_state(app.db_path, app.annotator)
+        if saved is not None and check(saved):
+            return saved
+        assert waited < seconds, f"state never matched; last saved: {saved}"
+        await asyncio.sleep(0.05)
+        waited += 0.05
+
+
+async def test_cursor_moves_are_saved_within_a_second_without_quitting(
+    sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Session(sample_db_path, "tester") as session:
+        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+    app = create_app(sample_db_path, "tester", doc_ids=doc_ids)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "full_stop", "full_stop", "full_stop")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        cursor = reader.view.cursor
+        assert cursor > 0
+        saved = await _wait_for_saved(app, lambda s: s.panes[1].cursor == cursor)
+        assert saved.doc_ids == doc_ids
+        assert saved.active == 1
+        # Nothing changes: nothing is written again.
+        written = app.state_writer.written
+        await pilot.pause(2 * STATE_SECONDS + 0.2)
+        app.state_writer.flush()
+        assert app.state_writer.written == written
+        # The app is never quit; a new one (a restart after kill -9) finds the place.
+        app.state_writer.flush()
+        again = create_app(sample_db_path, "tester", doc_ids=None)
+        async with again.run_test(size=(160, 40)) as second:
+            await settle(second)
+            restored = again.screen
+            assert isinstance(restored, ReaderScreen)
+            assert restored.doc_ids == doc_ids
+            assert restored.active == 1
+            assert restored.view.cursor == cursor
+
+
+async def test_screens_and_the_panel_are_saved_at_once(
+    sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No periodic save during this test: only the changes themselves may write.
+    monkeypatch.setattr(tui.app, "STATE_SECONDS", 3600.0)
+    with Session(sample_db_path, "tester") as session:
+        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+    app = create_app(sample_db_path, "tester", doc_ids=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        app.push_screen(ReaderScreen(doc_ids))
+        await settle(pilot)
+        saved = await _wait_for_saved(app, lambda s: s.doc_ids == doc_ids)
+        assert saved.screen == "reader"
+        assert not saved.panel
+        await pilot.press("m")
+        await settle(pilot)
+        await _wait_for_saved(app, lambda s: s.panel)
+        await pilot.press("m")
+        await settle(pilot)
+        await _wait_for_saved(app, lambda s: not s.panel)
+        await pilot.press("c")
+        await settle(pilot)
+        await _wait_for_saved(app, lambda s: s.screen == "clusters" and s.doc_ids == doc_ids)
+    # Reopened with the clusters screen over the reader, as left.
+    again = create_app(sample_db_path, "tester", doc_ids=None)
+    async with again.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, ClustersScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        reader = again.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.doc_ids == doc_ids
+        await pilot.press("r")
+        await settle(pilot)
+        await _wait_for_saved(again, lambda s: s.screen == "review")
+    # The review queue comes back over the reader, scoped to its open documents.
+    third = create_app(sample_db_path, "tester", doc_ids=None)
+    async with third.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        review = third.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.scopes[0] == ("open docs", doc_ids)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(third.screen, ReaderScreen)
+        # Closing the reader is saved too: the next start shows the library.
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        await _wait_for_saved(third, lambda s: not s.panes)
+    fourth = create_app(sample_db_path, "tester", doc_ids=None)
+    async with fourth.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(fourth.screen, LibraryScreen)
+
+
+def test_writer_keeps_the_ui_thread_off_the_disk_and_writes_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_save = session_state.save_state
+    release, entered = threading.Event(), threading.Event()
+    written: list[ReaderState] = []
+
+    def slow_save(db_path: Path, annotator: str, state: ReaderState) -> None:
+        entered.set()
+        release.wait(5)
+        written.append(state)
+        real_save(db_path, annotator, state)
+
+    monkeypatch.setattr(session_state, "save_state", slow_save)
+    writer = StateWriter(tmp_path / "a.db", "ann")
+    states = [ReaderState([PanePlace(1, cursor)]) for cursor in range(5)]
+    started = time.perf_counter()
+    assert writer.submit(states[0])
+    assert entered.wait(5)
+    for state in states[1:]:
+        assert writer.submit(state)
+    assert not writer.submit(ReaderState([PanePlace(1, 4)]))  # unchanged: dropped
+    # The disk is stuck, yet handing states over took no time.
+    assert time.perf_counter() - started < 1.0
+    release.set()
+    assert writer.flush()
+    writer.close()
+    # The first write was under way; of the four queued behind it only the newest is written.
+    assert [s.panes[0].cursor for s in written] == [0, 4]
+    saved = load_state(tmp_path / "a.db", "ann")
+    assert saved is not None
+    assert saved.panes == [PanePlace(1, 4)]
+    # The temporary file was renamed over the state file, none is left behind.
+    assert sorted(p.name for p in state_path().parent.iterdir()) == [
+        ".sessions.lock",
+        "sessions.json",
+    ]
+
+
+def test_two_annotators_writing_at_once_keep_both_states(tmp_path: Path) -> None:
+    writers = [StateWriter(tmp_path / "a.db", name) for name in ("ann", "bea", "cem")]
+    for round_ in range(30):
+        for number, writer in enumerate(writers):
+            writer.submit(ReaderState([PanePlace(number + 1, round_)]))
+    for writer in writers:
+        writer.close()
+    for number, name in enumerate(("ann", "bea", "cem")):
+        saved = load_state(tmp_path / "a.db", name)
+        assert saved is not None
+        assert saved.panes == [PanePlace(number + 1, 29)]

@@ -1,4 +1,9 @@
-"""The merge check: a yes/no question before a link joins facts annotators kept apart."""
+"""The merge check: a yes/no question before accepting a link that needs a second look.
+
+What is at stake differs, and the dialog says which: a link that overrides a rejected
+link brings together claims annotators kept apart; one that only joins claims whose
+numbers or months differ says so, with the values (``300 vs 600``).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
-from store.linking.clusters import MergeCheck
+from store.linking.clusters import Disagreement, MergeCheck
 from store.model import Link
 from tui.bindings import bindings_for
-from tui.widgets.link_text import merge_description
+from tui.safe_text import safe_text, visible_line
+from tui.widgets.link_text import disagreement_lines, one_line
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -74,3 +80,66 @@ def key_hint(screen: Screen[Any], ids: dict[str, str]) -> str:
         if binding_id in ids and binding_id not in found:
             found[binding_id] = screen.app.get_key_display(active.binding)
     return " · ".join(f"{found[i]} {word}" for i, word in ids.items() if i in found)
+
+
+def _kind_words(disagreement: Disagreement) -> str:
+    return "numbers" if disagreement.kind == "number" else "months"
+
+
+def values_at_stake(disagreement: Disagreement) -> str:
+    """``300 vs 600``: the distinct values the claims state, in their order."""
+    stated = dict.fromkeys(", ".join(values) for _claim, values in disagreement.values)
+    return " vs ".join(stated)
+
+
+def merge_description(check: MergeCheck) -> Text:
+    """What the merge check found, saying only what is actually at stake."""
+    stakes: list[Text] = []
+    if check.rejected:
+        count = len(check.rejected)
+        stakes.append(
+            Text(
+                f"overrides {count} rejected link{'' if count == 1 else 's'}: claims"
+                " annotators kept apart would become one fact"
+            )
+        )
+    if check.disagreements:
+        differ = Text("joins two facts whose " if check.merges else "puts claims whose ")
+        for number, disagreement in enumerate(check.disagreements):
+            if number:
+                differ.append(" and ")
+            differ.append(f"{_kind_words(disagreement)} differ (")
+            differ.append_text(safe_text(visible_line(values_at_stake(disagreement))))
+            differ.append(")")
+        if not check.merges:
+            differ.append(" in one fact")
+        stakes.append(differ)
+    elif check.merges and not check.rejected:
+        stakes.append(Text("joins two facts (clusters) into one"))
+    shown = Text("This link ", style="bold")
+    for number, stake in enumerate(stakes or [Text("needs a second look")]):
+        if number:
+            shown.append("; and it ")
+        stake.stylize("bold")
+        shown.append_text(stake)
+    shown.append(".\n")
+    for link in check.rejected:
+        shown.append("\nRejected earlier")
+        if link.annotator:
+            shown.append(" by ")
+            shown.append_text(safe_text(visible_line(link.annotator)))
+        if link.reason:
+            shown.append(" as ")
+            shown.append_text(safe_text(visible_line(link.reason)))
+        shown.append(":\n  ")
+        shown.append_text(one_line(link.a_quote, 60))
+        shown.append("\n  ↔ ")
+        shown.append_text(one_line(link.b_quote, 60))
+        shown.append("\n")
+    if check.disagreements:
+        shown.append("\nWho states what:\n")
+        for line in disagreement_lines(check.disagreements):
+            shown.append("  ")
+            shown.append_text(line)
+            shown.append("\n")
+    return shown

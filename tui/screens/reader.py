@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -99,6 +100,8 @@ class ReaderScreen(Screen[None]):
         self.search_query = ""
         self._search_origin: tuple[int, int | None] = (0, None)
         self._folded: tuple[str, str] = ("", "")
+        # Whether the match panel is (being) shown: saved with the session.
+        self.panel_open = False
 
     @property
     def claimdesk(self) -> ClaimdeskApp:
@@ -169,6 +172,7 @@ class ReaderScreen(Screen[None]):
             if place is not None:
                 pane.view.set_cursor(place.cursor)
                 pane.view.scroll_to(y=place.scroll, animate=False, immediate=True)
+        self.restore = None
         if state.doc_ids == self.doc_ids:
             self._set_active(state.active)
             self._show_pane(self.pane)
@@ -177,13 +181,27 @@ class ReaderScreen(Screen[None]):
 
     def reader_state(self) -> ReaderState:
         """The open documents, active pane, cursors, scroll rows and panel, to save."""
+        if self.restore is not None:
+            # Not yet put back: saving now must not overwrite the places still to restore.
+            places = {place.doc_id: place for place in self.restore.panes}
+            return ReaderState(
+                panes=[places.get(doc_id, PanePlace(doc_id)) for doc_id in self.doc_ids],
+                active=self.restore.active if self.restore.doc_ids == self.doc_ids else 0,
+                panel=self.restore.panel and self.restore.doc_ids == self.doc_ids,
+            )
+        # Asked every second (tui.app): the panes container's children, not a DOM query.
+        try:
+            children = self.get_child_by_id("panes").children
+        except NoMatches:
+            children = []
         return ReaderState(
             panes=[
                 PanePlace(pane.document.id, pane.view.cursor, int(pane.view.scroll_offset.y))
-                for pane in self.panes
+                for pane in children
+                if isinstance(pane, ArticlePane)
             ],
             active=self.active,
-            panel=bool(self.query("#match-panel") or self.query("#match-pending")),
+            panel=self.panel_open,
         )
 
     # Panes --------------------------------------------------------------------------
@@ -579,6 +597,10 @@ class ReaderScreen(Screen[None]):
 
     # Linking (tui.widgets.match_panel, tui.screens.review, tui.screens.clusters) --------
     def action_matches(self) -> None:
+        # The panel is part of the saved session (a removed panel lingers in the DOM
+        # for a moment, so the intent is kept rather than queried).
+        self.panel_open = not (self.query("#match-panel") or self.query("#match-pending"))
+        self.call_after_refresh(self.claimdesk.save_reader_state)
         pending = list(self.query("#match-pending"))
         if pending:
             for placeholder in pending:

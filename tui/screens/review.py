@@ -35,6 +35,9 @@ COUNT_LIMIT = 10_000
 class ReviewScreen(Screen[None]):
     """Walks the stored suggestions best first; the review key again goes back."""
 
+    # Saved with the session, so a restart reopens this screen (tui.session_state).
+    session_screen = "review"
+
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
         "links", where=lambda spec: spec.id in REVIEW_ACTIONS
     ) + bindings_for("review")

@@ -156,37 +156,3 @@ def pair_merge_check(session: Session, first: ClaimKey, second: ClaimKey) -> Mer
     merged = {c.key: c for c in [*a, *b]}
     new = tuple(d for d in cluster_disagreements(list(merged.values())) if d.kind not in before)
     return MergeCheck(merges=True, disagreements=new)
-
-
-def merge_description(check: MergeCheck) -> Text:
-    """What the merge check found, for the confirmation modal."""
-    shown = Text()
-    stakes = []
-    if check.merges:
-        stakes.append("joins two facts (clusters) into one")
-    if check.rejected:
-        count = len(check.rejected)
-        stakes.append(f"contradicts {count} rejected link{'' if count == 1 else 's'}")
-    if check.disagreements:
-        kinds = sorted({"numbers" if d.kind == "number" else "months" for d in check.disagreements})
-        stakes.append(f"connects claims whose {' and '.join(kinds)} differ")
-    # Say only what is actually at stake, e.g. just a number disagreement.
-    summary = "; ".join(stakes) or "needs a second look"
-    shown.append(f"This link {summary}.\n", style="bold")
-    for link in check.rejected:
-        shown.append("\nRejected earlier")
-        if link.annotator:
-            shown.append(" by ")
-            shown.append_text(safe_text(visible_line(link.annotator)))
-        shown.append(":\n  ")
-        shown.append_text(one_line(link.a_quote, 60))
-        shown.append("\n  ↔ ")
-        shown.append_text(one_line(link.b_quote, 60))
-        shown.append("\n")
-    if check.disagreements:
-        shown.append("\nThe merged fact would disagree:\n")
-        for line in disagreement_lines(check.disagreements):
-            shown.append("  ")
-            shown.append_text(line)
-            shown.append("\n")
-    return shown
