@@ -22,7 +22,7 @@ taking part is drawn) equal :func:`store.annotator_diff.differences` and
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
@@ -53,15 +53,15 @@ class DifferenceTracker:
         self.me = me
         self._finished = frozenset(finished)
         self._by_id: dict[str, Span] = {}
-        self._keys: list[tuple[int, int, str]] = []
         self._spans: list[Span] = []
         self._longest = 0
         self._per_annotator: Counter[str] = Counter()
         # Per other annotator: its differences from me (disjoint, by start) and their starts.
         self._pairs: dict[str, list[Difference]] = {}
         self._starts: dict[str, list[int]] = {}
-        # Span id -> the differences it takes part in, and the kind it is drawn as.
-        self._member_of: dict[str, list[Difference]] = {}
+        # Span id -> the kind it is drawn as, for spans taking part in a difference. A span
+        # lies in one region per pair, so its differences are found by bisection when
+        # needed rather than remembered per span (that cost 15 MB at 100,000 spans).
         self.kinds: dict[str, DifferenceKind] = {}
         self._reindex(spans)
         self._sync_pairs()
@@ -69,15 +69,12 @@ class DifferenceTracker:
     # Spans in reading order ---------------------------------------------------------
     def _reindex(self, spans: Iterable[Span]) -> None:
         self._by_id.update((s.id, s) for s in spans)
-        self._keys = sorted((s.start, -s.end, s.id) for s in self._by_id.values())
-        self._spans = [self._by_id[key[2]] for key in self._keys]
+        self._spans = sorted(self._by_id.values(), key=reading_order)
         self._longest = max((s.end - s.start for s in self._spans), default=0)
         self._per_annotator = Counter(s.annotator for s in self._spans)
 
     def _insert(self, span: Span) -> None:
-        key = reading_order(span)
-        index = bisect_left(self._keys, key)
-        self._keys.insert(index, key)
+        index = bisect_left(self._spans, reading_order(span), key=reading_order)
         self._spans.insert(index, span)
         self._by_id[span.id] = span
         self._per_annotator[span.annotator] += 1
@@ -85,16 +82,15 @@ class DifferenceTracker:
         self._longest = max(self._longest, span.end - span.start)
 
     def _remove(self, span: Span) -> None:
-        index = bisect_left(self._keys, reading_order(span))
-        del self._keys[index]
+        index = bisect_left(self._spans, reading_order(span), key=reading_order)
         del self._spans[index]
         del self._by_id[span.id]
         self._per_annotator[span.annotator] -= 1
 
     def _overlapping(self, low: int, high: int, pair: tuple[str, str]) -> list[Span]:
         """The pair's spans overlapping ``[low, high)``, in reading order."""
-        first = bisect_left(self._keys, (low - self._longest,))
-        last = bisect_left(self._keys, (high,))
+        first = bisect_left(self._spans, low - self._longest, key=_start)
+        last = bisect_left(self._spans, high, key=_start)
         return [s for s in self._spans[first:last] if s.end > low and s.annotator in pair]
 
     # Pairs: me and each other annotator ---------------------------------------------
@@ -109,10 +105,11 @@ class DifferenceTracker:
         wanted = self.others
         gone = [other for other in self._pairs if other not in wanted]
         new = [other for other in wanted if other not in self._pairs]
+        dropped: set[str] = set()
         for other in gone:
-            for difference in self._pairs.pop(other):
-                self._unmark(difference)
+            dropped.update(i for d in self._pairs.pop(other) for i in d.span_ids)
             del self._starts[other]
+        self._rekind(dropped)
         for other in new:
             self._compare_all(other)
         return bool(gone or new)
@@ -120,7 +117,6 @@ class DifferenceTracker:
     def _compare_everything(self) -> None:
         self._pairs.clear()
         self._starts.clear()
-        self._member_of.clear()
         self.kinds.clear()  # cleared in place: a view may hold this very dict
         self._sync_pairs()
 
@@ -128,33 +124,37 @@ class DifferenceTracker:
         found = compare_pair(self.doc_id, self.me, other, self._spans)
         self._pairs[other] = found
         self._starts[other] = [d.start for d in found]
+        # A new pair can only add kinds, so the strongest so far is kept without a search.
+        kinds = self.kinds
         for difference in found:
-            self._mark(difference)
+            kind, rank = difference.kind, _KIND_RANK[difference.kind]
+            for span in (*difference.mine, *difference.theirs):
+                current = kinds.get(span.id)
+                if current is None or rank < _KIND_RANK[current]:
+                    kinds[span.id] = kind
 
-    def _mark(self, difference: Difference) -> None:
-        for span in (*difference.mine, *difference.theirs):
-            member_of = self._member_of.get(span.id)
-            if member_of is None:  # the common case, kept cheap for the first comparison
-                self._member_of[span.id] = [difference]
-                self.kinds[span.id] = difference.kind
+    def _kind_of(self, span: Span) -> DifferenceKind | None:
+        """The strongest kind of the differences ``span`` takes part in (None: none)."""
+        best: DifferenceKind | None = None
+        for other, found in self._pairs.items():
+            if span.annotator != self.me and span.annotator != other:
+                continue
+            # Regions of a pair are disjoint: one holding the span's start is the span's.
+            index = bisect_right(self._starts[other], span.start) - 1
+            if index >= 0 and found[index].end > span.start:
+                kind = found[index].kind
+                if best is None or _KIND_RANK[kind] < _KIND_RANK[best]:
+                    best = kind
+        return best
+
+    def _rekind(self, span_ids: Iterable[str]) -> None:
+        for span_id in span_ids:
+            span = self._by_id.get(span_id)
+            kind = self._kind_of(span) if span is not None else None
+            if kind is None:
+                self.kinds.pop(span_id, None)
             else:
-                member_of.append(difference)
-                self._set_kind(span.id)
-
-    def _unmark(self, difference: Difference) -> None:
-        for span_id in difference.span_ids:
-            member_of = self._member_of[span_id]
-            member_of.pop(next(i for i, d in enumerate(member_of) if d is difference))
-            if not member_of:
-                del self._member_of[span_id]
-            self._set_kind(span_id)
-
-    def _set_kind(self, span_id: str) -> None:
-        member_of = self._member_of.get(span_id)
-        if not member_of:
-            self.kinds.pop(span_id, None)
-            return
-        self.kinds[span_id] = min((d.kind for d in member_of), key=_KIND_RANK.__getitem__)
+                self.kinds[span_id] = kind
 
     # Changes ------------------------------------------------------------------------
     def update(self, upserts: Iterable[Span], removed: Iterable[str]) -> list[Window] | None:
@@ -181,9 +181,12 @@ class DifferenceTracker:
             return None
         touched = [*olds, *live]
         windows: list[Window] = []
+        rekind: set[str] = {s.id for s in touched}
         for other in self._pairs:
             extents = [(s.start, s.end) for s in touched if s.annotator in (self.me, other)]
-            windows += self._recompare(other, extents)
+            windows += self._recompare(other, extents, rekind)
+        # After every pair is current: a span of mine takes its kind from all of them.
+        self._rekind(rekind)
         return windows
 
     def set_finished(self, finished: Iterable[str]) -> bool:
@@ -191,8 +194,9 @@ class DifferenceTracker:
         self._finished = frozenset(finished)
         return self._sync_pairs()
 
-    def _recompare(self, other: str, extents: list[Window]) -> list[Window]:
-        """Re-compare me and ``other`` in whole regions around ``extents``."""
+    def _recompare(self, other: str, extents: list[Window], rekind: set[str]) -> list[Window]:
+        """Re-compare me and ``other`` in whole regions around ``extents``; the ids of
+        spans in differences that went or came are added to ``rekind``."""
         pair = (self.me, other)
         windows = _merged(extents)
         while True:
@@ -204,13 +208,11 @@ class DifferenceTracker:
         starts = self._starts[other]
         for low, high in reversed(windows):
             first, last = self._differences_within(other, low, high)
-            for difference in found[first:last]:
-                self._unmark(difference)
             fresh = compare_pair(self.doc_id, self.me, other, self._overlapping(low, high, pair))
+            for difference in (*found[first:last], *fresh):
+                rekind.update(difference.span_ids)
             found[first:last] = fresh
             starts[first:last] = [d.start for d in fresh]
-            for difference in fresh:
-                self._mark(difference)
         return windows
 
     def _grow(self, pair: tuple[str, str], low: int, high: int) -> Window:
@@ -281,6 +283,10 @@ class DifferenceTracker:
         if not candidates:
             return None
         return min(candidates) if direction > 0 else max(candidates)
+
+
+def _start(span: Span) -> int:
+    return span.start
 
 
 def _merged(windows: list[Window]) -> list[Window]:
