@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import os
 import pstats
 import random
@@ -110,19 +111,45 @@ def make_database(path: Path, spans: int, seed: int = 11) -> int:
         db.close()
 
 
+class FullCollections:
+    """Full (generation 2) garbage collections while installed: how many, the longest."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.longest = 0.0
+        self._began = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+            return
+        self.count += 1
+        self.longest = max(self.longest, (time.perf_counter() - self._began) * 1000)
+
+
 async def measure(path: Path, doc_id: int, repeat: int, profile: str | None) -> None:
     frames = Frames()
+    started = time.perf_counter()
     app = create_app(path, ME, doc_ids=[doc_id], keymap=KEYMAP)
     frames.attach(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        opened = time.perf_counter()
         screen = app.screen
         assert isinstance(screen, ReaderScreen)
         while doc_id not in screen.trackers:
             await asyncio.sleep(0.01)
-        ready = (time.perf_counter() - opened) * 1000
-        print(f"mine vs theirs ready {ready:,.0f} ms after the first frame (made in a thread)")
+        ready = (time.perf_counter() - started) * 1000
+        reader_frames = zip(frames.times, frames.screens, strict=True)
+        shown = next((t for t, name in reader_frames if name == "ReaderScreen"), None)
+        if shown is not None:
+            print(f"document shown {(shown - started) * 1000:,.0f} ms after starting the app")
+        print(f"mine vs theirs ready {ready:,.0f} ms after starting the app (made in a thread)")
+        # The linker's warm-up thread (tui.app) would otherwise compete with the steps.
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        collections = FullCollections()
+        gc.callbacks.append(collections)
         results: dict[str, list[Timing | None]] = {step: [] for step in STEPS}
         profiler = cProfile.Profile()
 
@@ -160,8 +187,13 @@ async def measure(path: Path, doc_id: int, repeat: int, profile: str | None) -> 
             await timed(f"undo, in {VERSUS}", key("app.undo"))
             await timed(f"redo, in {VERSUS}", key("app.redo"))
             await timed(f"next difference, in {VERSUS}", key("reader.next_difference"))
+        gc.callbacks.remove(collections)
         for step in STEPS:
             summary(step, results[step])
+        print(
+            f"full garbage collections during the steps: {collections.count},"
+            f" longest {collections.longest:.0f} ms"
+        )
         if profile:
             stats = pstats.Stats(profiler).sort_stats("cumulative")
             stats.print_stats(r"tui/|store/", 25)
