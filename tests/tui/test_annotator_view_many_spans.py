@@ -14,6 +14,7 @@ import pytest
 from rich.style import Style
 from textual.pilot import Pilot
 
+from store import difference_tracker
 from store.annotator_diff import differences, span_kinds
 from store.changelog import user_action
 from store.model import Span
@@ -26,6 +27,7 @@ from tui.annotator_filter import AnnotatorFilter
 from tui.app import ClaimdeskApp, create_app
 from tui.screens import reader as reader_module
 from tui.screens.reader import ReaderScreen
+from tui.widgets import article_view
 from tui.widgets.difference_marks import DIFFERENCE_PRIORITY
 
 SENTENCE = "Report {n} says {m} homes flooded near the river on day {n}, the mayor said."
@@ -168,3 +170,25 @@ async def test_a_change_redraws_marks_of_spans_on_other_rows(corpus: Corpus) -> 
         await pilot.pause()
         assert expected_attributes(drawn_style(view, 5), "only_mine")
         check_drawn(app, corpus.a)
+
+
+async def test_many_changes_at_once_take_the_bulk_paths(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past a few changes at once the view re-sorts and the comparison starts over."""
+    monkeypatch.setattr(article_view, "_MANY_CHANGES", 5)
+    monkeypatch.setattr(difference_tracker, "BULK_CHANGES", 5)
+    doc_id = fill(corpus)
+    app = create_app(corpus.path, "tester", doc_ids=[doc_id])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a", "a", "a")
+        await pilot.pause()
+        check_drawn(app, doc_id)
+        with corpus.session("bob") as bob:
+            for span in [s for s in bob.spans(doc_id) if s.annotator == "bob"][:30]:
+                bob.delete_span(span.id)
+            bob.add_span(doc_id, 0, 6, "FIGURE")
+        app.poll_store()
+        await pilot.pause()
+        check_drawn(app, doc_id)
+        await press(pilot, app, doc_id, "a")
