@@ -121,6 +121,12 @@ class Session:
 
         return differences(self.db, doc_id, self.annotator)
 
+    def finished_annotators(self, doc_id: int) -> set[str]:
+        """Who marked the document done (compared in mine vs theirs even without a span)."""
+        from store.annotator_diff import finished_annotators
+
+        return finished_annotators(self.db, doc_id)
+
     # Writing: each call is one committed transaction ----------------------------
     def add_span(
         self, doc_id: int, start: int, end: int, label: str, note: str | None = None

@@ -2,7 +2,8 @@
 
 Kept apart from the screen so the filtering, the marks and the words on the status
 line can be read (and tested) without a running app. The differences themselves
-come from the store (:mod:`store.annotator_diff`, via ``Session.differences``).
+come from the store (:mod:`store.annotator_diff`), kept current as spans change by a
+:class:`store.difference_tracker.DifferenceTracker` per open document.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Literal
 from rich.text import Text
 
 from store.annotator_diff import Difference, span_kinds
+from store.difference_tracker import DifferenceTracker
 from store.model import Span
 from tui.safe_text import visible
 from tui.widgets.article_view import SpanMark
@@ -46,12 +48,16 @@ class AnnotatorFilter:
         return f"spans: {self.mode}"
 
     def shows(self, span: Span, me: str) -> bool:
+        return self.shows_annotator(span.annotator, me)
+
+    def shows_annotator(self, annotator: str, me: str) -> bool:
+        """Whether this mode shows ``annotator``'s spans to ``me``."""
         if self.mode == "mine":
-            return span.annotator == me
+            return annotator == me
         if self.mode == "others":
-            return span.annotator != me
+            return annotator != me
         if self.mode == "one":
-            return span.annotator == self.annotator
+            return annotator == self.annotator
         return True
 
 
@@ -62,15 +68,16 @@ def span_marks(
     kinds: dict[str, str] = dict(span_kinds(differences)) if differences else {}
     return [
         SpanMark(
-            s.id, s.start, s.end, s.label, colours.get(s.label, DEFAULT_COLOUR), kinds.get(s.id, "")
+            s.id,
+            s.start,
+            s.end,
+            s.label,
+            colours.get(s.label, DEFAULT_COLOUR),
+            kinds.get(s.id, ""),
+            s.annotator,
         )
         for s in spans
     ]
-
-
-def differences_at(differences: list[Difference], offset: int) -> list[Difference]:
-    """The differences whose region holds ``offset``."""
-    return [d for d in differences if d.start <= offset < d.end]
 
 
 def _versions(spans: tuple[Span, ...], with_extent: bool) -> str:
@@ -97,23 +104,12 @@ def describe(difference: Difference) -> str:
     return f"extent differs: you {mine}, {other} {_versions(difference.theirs, True)}"
 
 
-def difference_status(differences: list[Difference], offset: int) -> Text | None:
+def difference_status(differences: DifferenceTracker, offset: int) -> Text | None:
     """The status line for the differences under ``offset``; None when there are none."""
-    here = differences_at(differences, offset)
+    here = differences.at(offset)
     if not here:
         return None
-    number = differences.index(here[0]) + 1
+    number = differences.number_of(here[0])
     line = Text(f"difference {number}/{len(differences)} · ", style="dim")
     line.append(" · ".join(describe(d) for d in here), style="bold")
     return line
-
-
-def jump_target(differences: list[Difference], cursor: int, direction: int) -> int | None:
-    """Start of the next (direction 1) or previous (-1) difference from ``cursor``."""
-    starts = sorted({d.start for d in differences})
-    if direction > 0:
-        later = [s for s in starts if s > cursor]
-        return later[0] if later else None
-    # Backwards from inside a region goes to that region's start first.
-    earlier = [s for s in starts if s < cursor]
-    return earlier[-1] if earlier else None

@@ -10,25 +10,21 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.errors import MarkupError
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.events import DescendantFocus, Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from store.annotator_diff import Difference
+from store.difference_tracker import DifferenceTracker
 from store.errors import ClaimdeskError
 from store.model import DOCUMENT_STATUSES, Document, DocumentStatus, Label, Span
 from store.segment import split_sentences
-from tui.annotator_filter import (
-    AnnotatorFilter,
-    difference_status,
-    jump_target,
-    span_marks,
-)
+from tui.annotator_filter import AnnotatorFilter, difference_status, span_marks
 from tui.bindings import bindings_for
 from tui.label_looks import LabelLook, label_looks
 from tui.safe_text import safe_text
@@ -48,6 +44,9 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100
 # Linking keys live on the reader; accept/reject/choose on the match panel itself.
 READER_LINK_ACTIONS = frozenset({"links.matches", "links.review", "links.clusters"})
+# From this many spans a document's mine-vs-theirs comparison (half a second at 100,000)
+# is made in a thread as soon as it is open, so switching to it later costs no wait.
+COMPARE_AHEAD_SPANS = 2_000
 
 
 def label_for_number(labels: list[Label], number: int) -> Label | None:
@@ -84,16 +83,17 @@ class ReaderScreen(Screen[None]):
         # A claim to select once the panes are laid out (the clusters screen's enter).
         self.reveal_on_mount = reveal
         self.documents: list[Document] = []
-        # What each pane draws (the filter applied), and every live span of each
-        # open document with the change-log id it is current to: a change re-reads
-        # only the spans the log names (store.span_changes).
-        self.spans: dict[int, dict[str, Span]] = {}
+        # Every live span of each open document with the change-log id it is current
+        # to: a change re-reads only the spans the log names (store.span_changes). The
+        # views hold all of them too and draw what the filter shows.
         self._all_spans: dict[int, dict[str, Span]] = {}
         self._current_to: dict[int, int] = {}
         self.labels: list[Label] = []
         self.filter = AnnotatorFilter()
-        # Mine vs theirs: each open document's differences, re-read with its spans.
-        self.differences: dict[int, list[Difference]] = {}
+        # Mine vs theirs per open document, kept current with its spans once made; and,
+        # while a thread makes one, the span ids changed since its snapshot.
+        self.trackers: dict[int, DifferenceTracker] = {}
+        self._comparing: dict[int, set[str]] = {}
         self.active = 0
         # Incremental search: the last query (n/N repeat it after the box closes), the
         # cursor and mark to return to on escape, and the active text folded once.
@@ -151,6 +151,7 @@ class ReaderScreen(Screen[None]):
             self._read_all(doc_id)
             pane.view.load(pane.document.text, sentences, self._marks(doc_id))
             self._show_pane(pane)
+        self._compare_ahead()
         self._set_active(0)
         self._apply_width(self.size.width)
         if self.restore is not None:
@@ -298,61 +299,124 @@ class ReaderScreen(Screen[None]):
         self._current_to[doc_id] = session.latest_change()
         self._all_spans[doc_id] = {s.id: s for s in session.spans(doc_id)}
 
-    def _catch_up(self, doc_id: int) -> set[str] | None:
-        """Apply the logged span changes since the last read; the changed ids (None: all)."""
+    def _catch_up(self, doc_id: int) -> tuple[set[str] | None, bool]:
+        """Apply the logged span changes since the last read to the spans and the
+        comparison: the changed ids (None: all re-read), and whether the marks of
+        differences changed beyond them (then they are redrawn in versus mode)."""
         if doc_id not in self._all_spans:
             self._read_all(doc_id)
-            return None
-        live, gone, newest = self.claimdesk.session.spans_changed_since(
-            doc_id, self._current_to[doc_id]
-        )
+            self.trackers.pop(doc_id, None)
+            self._comparing.pop(doc_id, None)
+            return None, True
+        session = self.claimdesk.session
+        live, gone, newest = session.spans_changed_since(doc_id, self._current_to[doc_id])
         self._current_to[doc_id] = newest
         cached = self._all_spans[doc_id]
         for span_id in gone:
             cached.pop(span_id, None)
         for span in live:
             cached[span.id] = span
-        return gone | {span.id for span in live}
+        changed = gone | {span.id for span in live}
+        if doc_id in self._comparing:
+            self._comparing[doc_id] |= changed
+        tracker = self.trackers.get(doc_id)
+        if tracker is None:
+            return changed, False
+        windows = tracker.update(live, gone) if changed else []
+        came_or_went = tracker.set_finished(session.finished_annotators(doc_id))
+        if windows is None or came_or_went:
+            return changed, True
+        for pane in self.panes:
+            if pane.document.id == doc_id and self.filter.mode == "versus":
+                for start, end in windows:
+                    pane.view.redraw_range(start, end)
+        return changed, False
 
     def _marks(self, doc_id: int) -> list[SpanMark]:
-        """Every span the filter shows in ``doc_id``, as drawn (re-reading differences)."""
-        session = self.claimdesk.session
-        me = session.annotator
-        spans = [s for s in self._all_spans[doc_id].values() if self.filter.shows(s, me)]
-        spans.sort(key=lambda s: (s.start, -s.end, s.id))
-        self.spans[doc_id] = {s.id: s for s in spans}
+        """Every live span of ``doc_id`` as the views draw it (they filter it themselves)."""
         colours = {label.name: label.colour for label in self.labels}
-        if self.filter.mode != "versus":
-            self.differences.pop(doc_id, None)
-            return span_marks(spans, colours)
-        self.differences[doc_id] = session.differences(doc_id)
-        return span_marks(spans, colours, self.differences[doc_id])
+        return span_marks(list(self._all_spans[doc_id].values()), colours)
+
+    def _tracker(self, doc_id: int) -> DifferenceTracker:
+        """Mine vs theirs for ``doc_id``: made now unless it is made already."""
+        tracker = self.trackers.get(doc_id)
+        if tracker is None:
+            session = self.claimdesk.session
+            spans = self._all_spans[doc_id].values()
+            finished = session.finished_annotators(doc_id)
+            tracker = DifferenceTracker(doc_id, session.annotator, spans, finished)
+            self.trackers[doc_id] = tracker
+            self._comparing.pop(doc_id, None)  # a thread's answer would now come too late
+        return tracker
+
+    class Compared(Message):
+        """A thread made a document's comparison from a snapshot of its spans."""
+
+        def __init__(self, tracker: DifferenceTracker, since: set[str]) -> None:
+            super().__init__()
+            self.tracker = tracker
+            self.since = since
+
+    def _compare_ahead(self) -> None:
+        """Start comparing each open document with many spans in a thread."""
+        session = self.claimdesk.session
+        for doc_id, spans in self._all_spans.items():
+            if len(spans) < COMPARE_AHEAD_SPANS or doc_id in self.trackers:
+                continue
+            if doc_id in self._comparing:
+                continue
+            since: set[str] = set()
+            self._comparing[doc_id] = since
+            finished = session.finished_annotators(doc_id)
+            self._compare(doc_id, session.annotator, list(spans.values()), finished, since)
+
+    @work(thread=True, exit_on_error=False, group="reader-compare")
+    def _compare(
+        self, doc_id: int, me: str, spans: list[Span], finished: set[str], since: set[str]
+    ) -> None:
+        # Spans are immutable and the snapshot is this thread's own; no widget is touched.
+        self.post_message(self.Compared(DifferenceTracker(doc_id, me, spans, finished), since))
+
+    def on_reader_screen_compared(self, message: Compared) -> None:
+        tracker = message.tracker
+        doc_id = tracker.doc_id
+        if self._comparing.get(doc_id) is not message.since or doc_id in self.trackers:
+            return  # made meanwhile, or the spans were re-read: this snapshot is stale
+        del self._comparing[doc_id]
+        cached = self._all_spans[doc_id]
+        tracker.update(
+            [cached[i] for i in message.since if i in cached],
+            {i for i in message.since if i not in cached},
+        )
+        tracker.set_finished(self.claimdesk.session.finished_annotators(doc_id))
+        self.trackers[doc_id] = tracker
+
+    def _apply_filter(self, pane: ArticlePane) -> None:
+        """Tell ``pane``'s view whose spans to draw and, in versus mode, how they differ."""
+        chosen, me = self.filter, self.claimdesk.session.annotator
+        if chosen.mode in ("all", "versus"):
+            shows = None
+        else:
+            shows = lambda annotator: chosen.shows_annotator(annotator, me)  # noqa: E731
+        kinds = self._tracker(pane.document.id).kinds if chosen.mode == "versus" else None
+        pane.view.show_only(shows, kinds)
 
     def _update_marks(self, pane: ArticlePane, changed: set[str]) -> None:
         """Redraw only the ``changed`` span ids in ``pane``."""
-        doc_id = pane.document.id
-        me = self.claimdesk.session.annotator
         colours = {label.name: label.colour for label in self.labels}
-        shown = self.spans.setdefault(doc_id, {})
-        cached = self._all_spans[doc_id]
-        upserts: list[Span] = []
-        removed: set[str] = set()
-        for span_id in changed:
-            span = cached.get(span_id)
-            if span is not None and self.filter.shows(span, me):
-                shown[span_id] = span
-                upserts.append(span)
-            elif shown.pop(span_id, None) is not None:
-                removed.add(span_id)
+        cached = self._all_spans[pane.document.id]
+        upserts = [cached[span_id] for span_id in changed if span_id in cached]
+        removed = {span_id for span_id in changed if span_id not in cached}
         pane.view.update_spans(span_marks(upserts, colours), removed)
 
     def _status(self, pane: ArticlePane) -> Text:
         """The pane's status line: the difference under the cursor, else the span or place."""
         doc_id = pane.document.id
-        described = difference_status(self.differences.get(doc_id, []), pane.view.cursor)
-        if described is not None:
-            return described
-        return status_text(pane.view, self.spans.get(doc_id, {}), pane.view.snap_words)
+        if self.filter.mode == "versus":
+            described = difference_status(self._tracker(doc_id), pane.view.cursor)
+            if described is not None:
+                return described
+        return status_text(pane.view, self._all_spans.get(doc_id, {}), pane.view.snap_words)
 
     def _show_pane(self, pane: ArticlePane) -> None:
         pane.shown = "" if self.filter.mode == "all" else self.filter.name
@@ -364,21 +428,24 @@ class ReaderScreen(Screen[None]):
         pane.show_status(self._status(pane))
 
     def refresh_document(self, doc_id: int, *, everything: bool = False) -> None:
-        """Catch up with one document's span changes and status; redraw what changed.
-
-        Comparing annotators recomputes the differences, so that view redraws all.
-        """
+        """Catch up with one document's span changes and status; redraw what changed."""
         if everything:
             self._all_spans.pop(doc_id, None)
-        changed = self._catch_up(doc_id)
+        changed, marks_moved = self._catch_up(doc_id)
         for pane in self.panes:
             if pane.document.id != doc_id:
                 continue
-            if changed is None or self.filter.mode == "versus":
+            if changed is None:
                 pane.view.set_spans(self._marks(doc_id))
-            elif changed:
-                self._update_marks(pane, changed)
+                self._apply_filter(pane)
+            else:
+                if changed:
+                    self._update_marks(pane, changed)
+                if marks_moved and self.filter.mode == "versus":
+                    pane.view.redraw_all()
             self._show_pane(pane)
+        if changed is None:
+            self._compare_ahead()
 
     def reload(self, *, everything: bool = False) -> None:
         """Another session (or undo) changed the store: refresh every pane, keep cursors."""
@@ -426,7 +493,7 @@ class ReaderScreen(Screen[None]):
     # Spans under the cursor ----------------------------------------------------------
     def span_under_cursor(self) -> Span | None:
         """The innermost span at the cursor, the annotator's own first."""
-        doc_spans = self.spans.get(self.pane.document.id, {})
+        doc_spans = self._all_spans.get(self.pane.document.id, {})
         covering = [doc_spans[i] for i in self.view.span_ids_at(self.view.cursor) if i in doc_spans]
         if not covering:
             return None
@@ -466,9 +533,12 @@ class ReaderScreen(Screen[None]):
         self._relabel(target, name)
 
     def _own_span_at(self, doc_id: int, start: int, end: int) -> Span | None:
+        """My drawn span over exactly ``[start, end)``, if there is one."""
         me = self.claimdesk.session.annotator
-        for span in self.spans.get(doc_id, {}).values():
-            if span.start == start and span.end == end and span.annotator == me:
+        doc_spans = self._all_spans.get(doc_id, {})
+        for span_id in self.view.span_ids_at(start):
+            span = doc_spans.get(span_id)
+            if span is not None and (span.start, span.end, span.annotator) == (start, end, me):
                 return span
         return None
 
@@ -545,17 +615,17 @@ class ReaderScreen(Screen[None]):
         self._show_filtered()
         message = f"Showing {self.filter.name}"
         if chosen.mode == "versus":
-            count = len(self.differences.get(self.pane.document.id, []))
+            count = len(self._tracker(self.pane.document.id))
             message += f": {count} difference{'' if count == 1 else 's'} here"
         self.notify(message, markup=False)
 
     def _show_filtered(self) -> None:
-        """Draw each pane's spans under the current filter, from the spans already read."""
+        """Draw each pane's spans under the current filter: the views already hold every
+        span (and the comparison its differences), so nothing is re-read or rebuilt."""
         for pane in self.panes:
-            doc_id = pane.document.id
-            self._catch_up(doc_id)
-            pane.view.set_spans(self._marks(doc_id))
-            self._show_pane(pane)
+            self._apply_filter(pane)
+        for doc_id in dict.fromkeys(pane.document.id for pane in self.panes):
+            self.refresh_document(doc_id)  # changes since the last read, and the headers
 
     def action_pick_annotator(self) -> None:
         from tui.screens.annotator_picker import AnnotatorPicker
@@ -572,11 +642,12 @@ class ReaderScreen(Screen[None]):
         if self.filter.mode != "versus":
             # Asking for a difference is asking to see them: switch to mine vs theirs.
             self.set_annotator_filter(AnnotatorFilter("versus"))
-        found = self.differences.get(self.pane.document.id, [])
-        if not found:
+        found = self._tracker(self.pane.document.id)
+        if not len(found):
             self.notify("No differences from other annotators here", markup=False)
             return
-        offset = jump_target(found, self.view.cursor, direction)
+        # Backwards from inside a region goes to that region's start first.
+        offset = found.next_start(self.view.cursor, direction)
         if offset is None:
             self.notify("No more differences", markup=False)
             return

@@ -9,7 +9,8 @@ same length, so offset ``i`` is always the ``i``-th drawn character.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import ClassVar
 
@@ -66,6 +67,8 @@ class SpanMark:
     colour: str
     # A kind from tui.widgets.difference_marks when the reader compares annotators.
     diff: str = ""
+    # Whose span it is: the view can show some annotators' spans and hide the rest.
+    annotator: str = ""
 
 
 def _innermost_first(span: SpanMark) -> tuple[int, str, str]:
@@ -121,8 +124,13 @@ class ArticleView(ScrollView, can_focus=True):
         self.sentences: list[tuple[int, int]] = []
         self._sentence_starts: list[int] = []
         self._sentence_ends: list[int] = []
-        self.spans: list[SpanMark] = []
+        # Every span, drawn or not, in drawing order; which are drawn, and how differences
+        # are marked, is the filter's business (show_only), so changing it touches no span.
+        self._marks: list[SpanMark] = []
         self._by_id: dict[str, SpanMark] = {}
+        self._shows: Callable[[str], bool] | None = None
+        self._shown_annotators: dict[str, bool] = {}
+        self._kinds: Mapping[str, str] = {}
         self._span_starts: list[int] = []
         self._longest_span = 0
         self.cursor = 0
@@ -135,10 +143,12 @@ class ArticleView(ScrollView, can_focus=True):
         self._dragging = False
         self._base_style: Style | None = None
         self._span_styles: dict[tuple[str, str, bool, frozenset[str]], Style] = {}
-        # Per sentence, how many drawn spans overlap it (built on first use), and how
-        # many sentences have at least one: coverage without a pass over every span.
-        self._cover_counts: list[int] | None = None
-        self._covered_sentences = 0
+        # Per annotator and in total, how many spans overlap each sentence (built on first
+        # use), and how many sentences the drawn spans cover (None: count again). A filter
+        # change then counts sentences, not spans.
+        self._cover_counts: dict[str, list[int]] | None = None
+        self._cover_total: list[int] = []
+        self._covered_sentences: int | None = None
         self.looks: dict[str, LabelLook] = {}
         # Emacs transient mark (C-SPC): plain moves extend the selection while it is set.
         self.mark_active = False
@@ -179,17 +189,22 @@ class ArticleView(ScrollView, can_focus=True):
         than a frame; this keeps the sorted list by bisection instead.
         """
         gone = removed | {mark.id for mark in upserts}
+        if len(gone) > _MANY_CHANGES:
+            # Many single inserts into a long list cost more than one sort.
+            kept = {k: mark for k, mark in self._by_id.items() if k not in gone}
+            self.set_spans([*kept.values(), *upserts])
+            return
         changed: list[SpanMark] = []
         for span_id in gone:
             old = self._by_id.pop(span_id, None)
             if old is not None:
-                index = bisect_left(self.spans, _order(old), key=_order)
-                del self.spans[index]
+                index = bisect_left(self._marks, _order(old), key=_order)
+                del self._marks[index]
                 del self._span_starts[index]
                 changed.append(old)
         for mark in upserts:
-            index = bisect_left(self.spans, _order(mark), key=_order)
-            self.spans.insert(index, mark)
+            index = bisect_left(self._marks, _order(mark), key=_order)
+            self._marks.insert(index, mark)
             self._span_starts.insert(index, mark.start)
             self._by_id[mark.id] = mark
             # Only ever grows: it bounds how far back a span lookup searches.
@@ -200,6 +215,46 @@ class ArticleView(ScrollView, can_focus=True):
                 self._count_cover(span, 1 if self._by_id.get(span.id) is span else -1)
         for span in changed:
             self._refresh_range(span.start, span.end)
+
+    def show_only(
+        self, shows: Callable[[str], bool] | None, kinds: Mapping[str, str] | None = None
+    ) -> None:
+        """Draw only the spans of annotators ``shows`` accepts (None: every span), marking
+        differences by span id from ``kinds``. ``kinds`` is read as drawn, so whoever
+        changes it afterwards calls :meth:`redraw_range` (or :meth:`redraw_all`)."""
+        self._shows = shows
+        self._shown_annotators = {}
+        self._kinds = kinds if kinds is not None else {}
+        self._covered_sentences = None
+        self.redraw_all()
+
+    def redraw_range(self, start: int, end: int) -> None:
+        """Draw ``[start, end)`` again (its spans' marks changed)."""
+        self._refresh_range(start, end)
+
+    def redraw_all(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def _shown(self, annotator: str) -> bool:
+        shown = self._shown_annotators.get(annotator)
+        if shown is None:
+            assert self._shows is not None
+            shown = self._shown_annotators[annotator] = self._shows(annotator)
+        return shown
+
+    @property
+    def spans(self) -> list[SpanMark]:
+        """The drawn spans in drawing order, each with the difference it is marked as.
+
+        Built on every call, for tests and tools; drawing reads the spans it needs directly.
+        """
+        kinds = self._kinds
+        return [
+            replace(s, diff=kinds[s.id]) if s.id in kinds else s
+            for s in self._marks
+            if self._shows is None or self._shown(s.annotator)
+        ]
 
     def set_looks(self, looks: dict[str, LabelLook]) -> None:
         """How labels are drawn (colours, marks, tags); redraws everything."""
@@ -214,11 +269,12 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def _set_spans(self, spans: list[SpanMark]) -> None:
-        self.spans = sorted(spans, key=_order)
-        self._by_id = {s.id: s for s in self.spans}
-        self._span_starts = [s.start for s in self.spans]
-        self._longest_span = max((s.end - s.start for s in self.spans), default=0)
+        self._marks = sorted(spans, key=_order)
+        self._by_id = {s.id: s for s in self._marks}
+        self._span_starts = [s.start for s in self._marks]
+        self._longest_span = max((s.end - s.start for s in self._marks), default=0)
         self._cover_counts = None
+        self._covered_sentences = None
 
     # Geometry --------------------------------------------------------------------
     @property
@@ -297,7 +353,8 @@ class ArticleView(ScrollView, can_focus=True):
             return _PLAIN
         inner = min(covering, key=_innermost_first)
         nested = len(covering) > 1
-        diffs = frozenset(s.diff for s in covering if s.diff)
+        kinds = self._kinds
+        diffs = frozenset(kind for s in covering if (kind := kinds.get(s.id, s.diff)))
         key = (inner.label, inner.colour, nested, diffs)
         style = self._span_styles.get(key)
         if style is None:
@@ -399,7 +456,10 @@ class ArticleView(ScrollView, can_focus=True):
     def _spans_between(self, start: int, end: int) -> list[SpanMark]:
         low = bisect_left(self._span_starts, start - self._longest_span)
         high = bisect_left(self._span_starts, max(end, start + 1))
-        return [s for s in self.spans[low:high] if s.end > start]
+        if self._shows is None:
+            return [s for s in self._marks[low:high] if s.end > start]
+        shown = self._shown
+        return [s for s in self._marks[low:high] if s.end > start and shown(s.annotator)]
 
     def _refresh_range(self, start: int, end: int) -> None:
         first = self._index.line_of(start)
@@ -581,11 +641,16 @@ class ArticleView(ScrollView, can_focus=True):
         return [s.id for s in covering]
 
     def next_span_start(self, direction: int) -> int | None:
+        """Start of the nearest drawn span after (direction 1) or before (-1) the cursor."""
+        marks = self._marks
         if direction > 0:
-            later = [s.start for s in self.spans if s.start > self.cursor]
-            return min(later) if later else None
-        earlier = [s.start for s in self.spans if s.start < self.cursor]
-        return max(earlier) if earlier else None
+            indexes = range(bisect_right(self._span_starts, self.cursor), len(marks))
+        else:
+            indexes = range(bisect_left(self._span_starts, self.cursor) - 1, -1, -1)
+        for index in indexes:
+            if self._shows is None or self._shown(marks[index].annotator):
+                return marks[index].start
+        return None
 
     def _covered(self, start: int, end: int) -> bool:
         return any(s.start < end and s.end > start for s in self._spans_between(start, end))
@@ -609,24 +674,36 @@ class ArticleView(ScrollView, can_focus=True):
         if not self.sentences:
             return 0.0
         if self._cover_counts is None:
-            self._cover_counts = [0] * len(self.sentences)
-            self._covered_sentences = 0
-            for span in self.spans:
+            self._cover_counts = {}
+            self._cover_total = [0] * len(self.sentences)
+            for span in self._marks:
                 self._count_cover(span, 1)
+        if self._covered_sentences is None:
+            self._covered_sentences = self._count_covered(self._cover_counts)
         return self._covered_sentences / len(self.sentences)
+
+    def _count_covered(self, counts: dict[str, list[int]]) -> int:
+        """Sentences a drawn span overlaps, from the per-annotator counts."""
+        if self._shows is None:
+            return len(self._cover_total) - self._cover_total.count(0)
+        drawn = [per_sentence for name, per_sentence in counts.items() if self._shown(name)]
+        if len(drawn) == 1:
+            return len(drawn[0]) - drawn[0].count(0)
+        return sum(1 for overlaps in zip(*drawn, strict=True) if any(overlaps))
 
     def _count_cover(self, span: SpanMark, step: int) -> None:
         counts = self._cover_counts
         assert counts is not None
+        own = counts.get(span.annotator)
+        if own is None:
+            own = counts[span.annotator] = [0] * len(self.sentences)
+        total = self._cover_total
         first = bisect_right(self._sentence_ends, span.start)
         last = bisect_left(self._sentence_starts, span.end)
         for number in range(first, last):
-            before = counts[number]
-            counts[number] = before + step
-            if before == 0 and step > 0:
-                self._covered_sentences += 1
-            elif before + step == 0 and step < 0:
-                self._covered_sentences -= 1
+            own[number] += step
+            total[number] += step
+        self._covered_sentences = None
 
     # Focus and mouse ---------------------------------------------------------------
     def on_focus(self) -> None:
