@@ -49,8 +49,7 @@ def measured(sample_db_template: Path) -> Measured:
     db = connect(sample_db_template)
     try:
         parts = {
-            name: gold_pairs(db, parse_gold(_gold(name == "easy")))
-            for name in ("easy", "whole")
+            name: gold_pairs(db, parse_gold(_gold(name == "easy"))) for name in ("easy", "whole")
         }
         documents = load_documents(db)
     finally:
