@@ -47,8 +47,9 @@ from store.linking.score import DEFAULT_WEIGHTS, components, evidence_scale, fac
 MIN_DECISIONS = 20
 # Strength of the pull towards the untrained mix (L2, per weight) when not cross-validated.
 PRIOR_STRENGTH = 1.0
-# The strengths cross-validation chooses among (a decade apart: the choice is coarse).
-STRENGTHS = (0.1, 1.0, 10.0, 100.0)
+# The strengths cross-validation chooses among (a decade apart: the choice is coarse). The
+# pull per decision is strength / decisions, so thousands of decisions need the upper end.
+STRENGTHS = (0.1, 1.0, 10.0, 100.0, 1_000.0, 10_000.0)
 # Folds of decision groups for choosing the strength; fewer groups, fewer folds.
 FOLDS = 3
 _STEPS = 3_000
