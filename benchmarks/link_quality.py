@@ -18,11 +18,13 @@ threshold cross-validation by fact gives each held-out fold's measures the same 
 
     python benchmarks/link_quality.py            # the table
     python benchmarks/link_quality.py --sweep    # the measurements behind the defaults
+    python benchmarks/link_quality.py --facts 55-96   # the hard part of the gold only
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
 import sys
@@ -39,7 +41,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from store.db import connect
 from store.importer import import_paths
 from store.linking.features import build_corpus
-from store.linking.gold import Quality, SentenceKey, evaluate, gold_pairs, read_gold
+from store.linking.gold import (
+    Quality,
+    SentenceKey,
+    evaluate,
+    gold_pairs,
+    parse_gold,
+    read_gold,
+)
 from store.linking.score import DEFAULT_THRESHOLD, METHOD, ScoreWeights
 from store.linking.suggest import LinkSettings, compute_suggestions, load_documents
 from store.paths import sample_corpus_path
@@ -229,11 +238,23 @@ def row(name: str, quality: Quality) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", action="store_true", help="also print the parameter sweep")
+    parser.add_argument(
+        "--facts",
+        metavar="FIRST-LAST",
+        help="only the gold facts numbered FIRST to LAST (e.g. 55-96: the hard part)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = connect(Path(folder) / "quality.db")
         report = import_paths(db, [sample_corpus_path()])
         gold = read_gold(sample_corpus_path() / "gold_links.json")
+        if args.facts:
+            first, _, last = args.facts.partition("-")
+            data = json.loads((sample_corpus_path() / "gold_links.json").read_text("utf-8"))
+            data["facts"] = [
+                f for f in data["facts"] if int(first) <= int(f["id"][1:]) <= int(last or first)
+            ]
+            gold = parse_gold(data)
         positives, negatives, missing = gold_pairs(db, gold)
         documents = load_documents(db)
         db.close()
