@@ -1,22 +1,43 @@
 """Learning from decisions, simulated: decisions on half the gold facts, ranking of the other half.
 
-Imports ``sample_corpus/``, maps the gold facts to stored sentences and splits the
-facts into two halves (alternately, in a fixed order). For the facts of one half
-an annotator is simulated: every gold pair is accepted, and for every sentence of
-those facts its three best-scored wrong partners in each other document (under the
-untrained score) are rejected. The mix is fitted to those decisions exactly as
-``claimdesk link`` does (:func:`store.linking.learning.fit_mix`), and recall@1,
-recall@3 and MRR of the *other* half's gold pairs are measured with the untrained
-and the learned mix (each sentence's partner ranked among all sentences of the
-partner's document). Then the halves swap.
+Imports ``sample_corpus/``, maps the gold facts to stored sentences (a fact is a
+connected group of gold sentences, so two facts sharing a multi-fact sentence are
+one group) and splits the groups at random into two halves, ``--splits`` times
+with different seeds. For the facts of one half an annotator is simulated: every
+gold pair is accepted, and for every sentence of those facts its three
+best-scored wrong partners in each other document (under the untrained score) are
+rejected, with the reason an annotator would give: *different event* when the
+partner's article is another story (``gold_stories.json``), *different figure*
+when both state figures and every one clearly differs, else *near miss*. The
+mix is fitted to those decisions as ``claimdesk link`` does
+(:mod:`store.linking.learning`), and recall@1, recall@3 and MRR of the *other*
+half's gold pairs are measured with the untrained and the learned mix (each
+sentence's partner ranked among all sentences of the partner's document).
 
-    python benchmarks/link_learning.py
+Learners compared (the held-out half is never seen by any choice):
+
+- ``v1``: the learner before issue 11's item 7 work (every decision weighs 1,
+  prior strength 1);
+- ``balanced+cv``: classes balanced, prior strength chosen by cross-validation
+  over groups of the training decisions;
+- ``balanced+cv+reasons``: the same with the rejections' reasons weighing them
+  (what ``claimdesk link`` does);
+- ``in-sample bound``: the last learner fitted on the held-out half's own
+  simulated decisions — how far any mix of these components can go, not a result.
+
+``--grid`` adds, for each split, the best held-out recall@3 over a grid of mixes scored
+on the held-out half itself: an upper bound of any mix, slow (392 mixes a split).
+
+    python benchmarks/link_learning.py [--splits 10] [--grid]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +49,14 @@ from benchmarks.link_quality import facts_of
 from store.db import connect
 from store.importer import import_paths
 from store.linking.features import build_corpus
-from store.linking.gold import SentenceKey, gold_pairs, read_gold
-from store.linking.learning import fit_mix
+from store.linking.gold import SentenceKey, gold_pairs, locate, read_gold
+from store.linking.learning import (
+    PRIOR_STRENGTH,
+    choose_strength,
+    decision_groups,
+    decision_weights,
+    fit_mix,
+)
 from store.linking.score import (
     DEFAULT_WEIGHTS,
     components,
@@ -41,104 +68,241 @@ from store.linking.suggest import load_documents
 from store.paths import sample_corpus_path
 
 Mix = tuple[float, float, float, float]
+Decisions = list[tuple[int, int, bool, str | None]]
 
 
-def ranks(
-    scores: npt.NDArray[np.float64],
-    index: dict[tuple[int, int], int],
-    by_doc: dict[int, list[int]],
-    doc_of: list[int],
-    positives: list[tuple[int, int]],
-) -> tuple[float, float, float]:
-    hits1 = hits3 = 0
-    reciprocal = 0.0
-    directions = 0
-    for first, second in positives:
-        for x, y in ((first, second), (second, first)):
-            own = scores[index[(x, y)]]
-            better = sum(1 for o in by_doc[doc_of[y]] if o != y and scores[index[(x, o)]] > own)
-            directions += 1
-            hits1 += better == 0
-            hits3 += better < 3
-            reciprocal += 1 / (better + 1)
-    return hits1 / directions, hits3 / directions, reciprocal / directions
+class Ranker:
+    """Ranks of gold partners among all sentences of the partner's document."""
+
+    def __init__(self, pairs: npt.NDArray[np.int64], doc_of: npt.NDArray[np.int64]) -> None:
+        self.pairs = pairs
+        self.doc_of = doc_of
+        self.members = {int(d): np.flatnonzero(doc_of == d) for d in np.unique(doc_of)}
+
+    def measure(
+        self, scores: npt.NDArray[np.float64], held: list[tuple[int, int]]
+    ) -> tuple[float, float, float]:
+        """recall@1, recall@3 and MRR over both directions of ``held``."""
+        size = len(self.doc_of)
+        matrix = np.full((size, size), -np.inf)
+        matrix[self.pairs[:, 0], self.pairs[:, 1]] = scores
+        better = np.asarray(
+            [
+                int((matrix[x, self.members[int(self.doc_of[y])]] > matrix[x, y]).sum())
+                for a, b in held
+                for x, y in ((a, b), (b, a))
+            ]
+        )
+        if len(better) == 0:
+            return 0.0, 0.0, 0.0
+        return (
+            float((better == 0).mean()),
+            float((better < 3).mean()),
+            float((1.0 / (better + 1)).mean()),
+        )
+
+
+def spread(values: list[float]) -> str:
+    array = np.asarray(values)
+    return (
+        f"{array.mean():+.3f} ± {array.std():.3f} (min {array.min():+.3f}, max {array.max():+.3f})"
+    )
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--splits", type=int, default=10, help="random half-splits (seeds 0..)")
+    parser.add_argument(
+        "--grid", action="store_true", help="also the best mix of a grid on the held-out half"
+    )
+    args = parser.parse_args()
+    gold = read_gold(sample_corpus_path() / "gold_links.json")
+    stories = json.loads((sample_corpus_path() / "gold_stories.json").read_text("utf-8"))
+    story_of_name = {doc: s["id"] for s in stories["stories"] for doc in s["documents"]}
     with tempfile.TemporaryDirectory() as folder:
         db = connect(Path(folder) / "learning.db")
         import_paths(db, [sample_corpus_path()])
-        positives, _negatives, _missing = gold_pairs(
-            db, read_gold(sample_corpus_path() / "gold_links.json")
-        )
+        positives, _negatives, _missing = gold_pairs(db, gold)
+        near = locate(db, {m for pair in gold.negatives for m in pair})
+        story_of_doc = {
+            doc_id: story_of_name.get(name, name)
+            for doc_id, name in db.conn.execute("SELECT id, source_name FROM documents")
+        }
         documents = load_documents(db)
         db.close()
     corpus = build_corpus(documents)
     keys: list[SentenceKey] = [(r.doc_id, r.start, r.end) for r in corpus.refs]
     where = {key: i for i, key in enumerate(keys)}
-    doc_of = [key[0] for key in keys]
+    doc_of = np.asarray([key[0] for key in keys], dtype=np.int64)
+    language = {d.doc_id: d.language for d in documents}
     count = len(keys)
-    pairs = np.asarray(
-        [(i, j) for i in range(count) for j in range(count) if doc_of[i] != doc_of[j]],
-        dtype=np.int64,
-    )
-    index = {(int(i), int(j)): n for n, (i, j) in enumerate(pairs.tolist())}
+    first, second = np.meshgrid(np.arange(count), np.arange(count), indexing="ij")
+    cross_doc = doc_of[first] != doc_of[second]
+    pairs = np.stack([first[cross_doc], second[cross_doc]], axis=1).astype(np.int64)
+    index = np.full((count, count), -1, dtype=np.int64)
+    index[pairs[:, 0], pairs[:, 1]] = np.arange(len(pairs))
     parts = components(corpus, pairs)
-    multiplier = factors(parts, evidence_scale(corpus))
-    untrained = fused_scores(parts, evidence_scale(corpus))
-    by_doc: dict[int, list[int]] = {}
-    for i, doc in enumerate(doc_of):
-        by_doc.setdefault(doc, []).append(i)
+    scale = evidence_scale(corpus)
+    multiplier = factors(parts, scale)
+    untrained = fused_scores(parts, scale)
+    ranker = Ranker(pairs, doc_of)
     facts = [sorted(where[k] for k in fact) for fact in facts_of(positives)]
-    gold = {(where[a], where[b]) for a, b in positives} | {
-        (where[b], where[a]) for a, b in positives
+    gold_set = {(where[a], where[b]) for a, b in positives}
+    gold_set |= {(b, a) for a, b in gold_set}
+    near_set = {
+        (where[near[a]], where[near[b]])
+        for a, b in gold.negatives
+        if a in near and b in near and near[a] in where and near[b] in where
     }
-    print(f"gold: {len(facts)} facts, {len(positives)} pairs; {count} sentences")
-    print(
-        "| decisions on | decisions (accepted) | learned mix (words, chars, fuzzy, numbers) |"
-        " held-out recall@1 | recall@3 | MRR |"
-    )
-    print("|---|---|---|---|---|---|")
-    gains = []
-    for half in (0, 1):
-        train = [f for n, f in enumerate(facts) if n % 2 == half]
-        test = [f for n, f in enumerate(facts) if n % 2 != half]
-        decided: list[tuple[int, int, bool]] = []
-        for fact in train:
+    near_set |= {(b, a) for a, b in near_set}
+
+    def reason(x: int, o: int) -> str:
+        if (x, o) in near_set:
+            return "near-miss"
+        if story_of_doc[int(doc_of[x])] != story_of_doc[int(doc_of[o])]:
+            return "different-event"
+        if parts[index[x, o], 3] < 0:
+            return "different-figure"
+        return "near-miss"
+
+    def simulate(half: list[list[int]]) -> Decisions:
+        decided: Decisions = []
+        for fact in half:
             members = set(fact)
             for x in fact:
-                for y in fact:
-                    if x < y and doc_of[x] != doc_of[y]:
-                        decided.append((x, y, True))
-                for doc, sentences in by_doc.items():
+                decided += [(x, y, True, None) for y in fact if x < y and doc_of[x] != doc_of[y]]
+                for doc, sentences in ranker.members.items():
                     if doc == doc_of[x]:
                         continue
                     wrong = sorted(
-                        (o for o in sentences if o not in members and (x, o) not in gold),
-                        key=lambda o: -untrained[index[(x, o)]],
+                        (
+                            int(o)
+                            for o in sentences
+                            if int(o) not in members and (x, int(o)) not in gold_set
+                        ),
+                        key=lambda o: -untrained[index[x, o]],
                     )[:3]
-                    decided += [(x, o, False) for o in wrong]
-        rows = np.asarray([index[(x, y)] for x, y, _ok in decided], dtype=np.int64)
-        accepted = np.asarray([ok for _x, _y, ok in decided], dtype=bool)
-        mix = fit_mix(parts[rows], multiplier[rows], accepted)
-        learned = fused_scores(parts, evidence_scale(corpus), mix=mix)
-        held = [
-            (a, b) for fact in test for a in fact for b in fact if a < b and doc_of[a] != doc_of[b]
+                    decided += [(x, o, False, reason(x, o)) for o in wrong]
+        return decided
+
+    def held_pairs(half: list[list[int]]) -> list[tuple[int, int]]:
+        return [
+            (a, b) for fact in half for a in fact for b in fact if a < b and doc_of[a] != doc_of[b]
         ]
-        before = ranks(untrained, index, by_doc, doc_of, held)
-        after = ranks(learned, index, by_doc, doc_of, held)
-        gains.append(after[1] - before[1])
-        label = f"half {half + 1} ({len(train)} facts)"
+
+    Learner = Callable[[Decisions], tuple[Mix, float]]
+
+    def learner(balanced: bool, reasons: bool) -> Learner:
+        def learn(decided: Decisions) -> tuple[Mix, float]:
+            rows = np.asarray([index[x, y] for x, y, _ok, _r in decided], dtype=np.int64)
+            accepted = np.asarray([ok for _x, _y, ok, _r in decided], dtype=bool)
+            if not balanced:
+                weights = np.ones(len(rows))
+                return fit_mix(parts[rows], multiplier[rows], accepted, weights=weights), (
+                    PRIOR_STRENGTH
+                )
+            weights = decision_weights(
+                accepted, [r for _x, _y, _ok, r in decided] if reasons else None
+            )
+            decided_pairs = np.asarray([(x, y) for x, y, _ok, _r in decided], dtype=np.int64)
+            groups = decision_groups(decided_pairs, accepted)
+            strength = choose_strength(
+                parts[rows], multiplier[rows], accepted, groups, weights=weights
+            )
+            mix = fit_mix(
+                parts[rows], multiplier[rows], accepted, strength=strength, weights=weights
+            )
+            return mix, strength
+
+        return learn
+
+    learners: dict[str, Learner] = {
+        "v1": learner(False, False),
+        "balanced+cv": learner(True, False),
+        "balanced+cv+reasons": learner(True, True),
+    }
+    print(
+        f"gold: {len(facts)} fact groups, {len(positives)} pairs; {count} sentences;"
+        f" {args.splits} random half-splits"
+    )
+    print()
+    print(
+        "| split | learner | decisions (accepted) | strength | mix (words, chars, fuzzy,"
+        " numbers) | held-out recall@1 | recall@3 | MRR | recall@3 same-lang | cross-lang |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    kinds = ("recall@1", "recall@3", "MRR", "recall@3 same-language", "recall@3 cross-language")
+    gains: dict[str, dict[str, list[float]]] = {
+        name: {k: [] for k in kinds} for name in [*learners, "in-sample bound"]
+    }
+
+    def measured(scores: npt.NDArray[np.float64], held: list[tuple[int, int]]) -> list[float]:
+        same = [p for p in held if language[int(doc_of[p[0]])] == language[int(doc_of[p[1]])]]
+        cross = [p for p in held if p not in set(same)]
+        whole = ranker.measure(scores, held)
+        return [*whole, ranker.measure(scores, same)[1], ranker.measure(scores, cross)[1]]
+
+    def show(
+        split: str,
+        name: str,
+        decided: Decisions | None,
+        mix: Mix,
+        strength: float,
+        values: list[float],
+    ) -> None:
+        told = "—" if decided is None else f"{len(decided)} ({sum(ok for *_p, ok, _r in decided)})"
         print(
-            f"| {label}, untrained | — | {', '.join(f'{w:.3f}' for w in DEFAULT_WEIGHTS.mix)} |"
-            f" {before[0]:.3f} | {before[1]:.3f} | {before[2]:.3f} |"
+            f"| {split} | {name} | {told} | {strength:g} | {', '.join(f'{w:.3f}' for w in mix)}"
+            f" | {' | '.join(f'{v:.3f}' for v in values)} |"
         )
-        print(
-            f"| {label}, learned | {len(decided)} ({int(accepted.sum())}) |"
-            f" {', '.join(f'{w:.3f}' for w in mix)} | {after[0]:.3f} | {after[1]:.3f} |"
-            f" {after[2]:.3f} |"
-        )
-    print(f"held-out recall@3 gain: {', '.join(f'{g:+.3f}' for g in gains)}")
+
+    for seed in range(args.splits):
+        order = np.random.default_rng(seed).permutation(len(facts))
+        train = [facts[i] for i in order[: len(facts) // 2]]
+        test = [facts[i] for i in order[len(facts) // 2 :]]
+        held = held_pairs(test)
+        decided = simulate(train)
+        before = measured(untrained, held)
+        show(str(seed), "untrained", None, DEFAULT_WEIGHTS.mix, 0, before)
+        for name, learn in learners.items():
+            mix, strength = learn(decided)
+            after = measured(fused_scores(parts, scale, mix=mix), held)
+            show(str(seed), name, decided, mix, strength, after)
+            for kind, old, new in zip(kinds, before, after, strict=True):
+                gains[name][kind].append(new - old)
+        if args.grid:
+            steps = (0.0, 0.1, 0.2, 1 / 3, 0.5, 0.7, 1.0)
+            best, best_mix = -1.0, DEFAULT_WEIGHTS.mix
+            for words in steps:
+                for chars in steps:
+                    for fuzzy in steps:
+                        for numbers in (0.0, 0.1, 0.2, 0.4):
+                            if words + chars + fuzzy == 0:
+                                continue
+                            mix = (words, chars, fuzzy, numbers)
+                            value = ranker.measure(fused_scores(parts, scale, mix=mix), held)[1]
+                            if value > best:
+                                best, best_mix = value, mix
+            print(
+                f"| {seed} | grid bound (on held-out) | — | — |"
+                f" {', '.join(f'{w:.3f}' for w in best_mix)} | | {best:.3f} | | | |"
+            )
+            gains.setdefault("grid bound", {k: [] for k in kinds})["recall@3"].append(
+                best - before[1]
+            )
+        own = simulate(test)
+        mix, strength = learners["balanced+cv+reasons"](own)
+        after = measured(fused_scores(parts, scale, mix=mix), held)
+        show(str(seed), "in-sample bound", own, mix, strength, after)
+        for kind, old, new in zip(kinds, before, after, strict=True):
+            gains["in-sample bound"][kind].append(new - old)
+    print()
+    print(f"held-out gain over the untrained mix, mean ± sd over {args.splits} splits:")
+    for name, by_kind in gains.items():
+        for kind in kinds:
+            if not by_kind[kind]:
+                continue
+            print(f"  {name:<20} {kind:<24} {spread(by_kind[kind])}")
     return 0
 
 

@@ -3,20 +3,37 @@
 ``claimdesk link`` reads the accepted and rejected links whose two sides are
 sentences of the corpus, computes their score components, and fits a logistic
 regression ``P(accepted) = sigmoid(a · (mix · parts) · factors + b)`` over the
-four similarity weights (words, chars, fuzzy, numbers). The penalty pulls the
+similarity weights (words, chars, fuzzy, numbers). The penalty pulls the
 weights towards the untrained mix (the prior), so a few decisions move them a
 little and many decisions more. The learned mix is rescaled to the untrained
 mix's sum, so scores keep their range and the threshold keeps its meaning.
 Decisions are only read: learning never changes one.
 
+Three choices make the fit fit decisions as annotators take them:
+
+- **Balanced classes.** A review session rejects many more suggestions than it
+  accepts; each class carries half the weight, so the fit separates them instead
+  of learning that "no" is the usual answer.
+- **Reasons.** A rejection's reason (the review queue's keys, stored in
+  ``links.reason``) says how strong a negative it is: :data:`REASON_WEIGHTS`.
+  A *near miss* or a *different figure* is two sentences that are alike on
+  purpose — the same story, a neighbouring fact — so as a full negative it would
+  teach the fit to distrust the very overlap true duplicates have; it counts half.
+  A *different event* (or no reason) counts fully.
+- **Prior strength by cross-validation.** The pull towards the untrained mix is
+  chosen among :data:`STRENGTHS` by the weighted log-loss on held-out groups of
+  decisions (:func:`choose_strength`): a group is a set of sentences the accepted
+  links join (one fact), so no fact's decisions are on both sides of a split.
+
 | caller            | calls                                                    |
 |-------------------|----------------------------------------------------------|
 | ``link_documents`` | :func:`learn_mix` before computing suggestions          |
-| benchmarks        | :func:`fit_mix` on simulated decisions                  |
+| benchmarks        | :func:`fit_mix`, :func:`choose_strength`, :func:`decision_weights` |
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,10 +45,21 @@ from store.linking.score import DEFAULT_WEIGHTS, components, evidence_scale, fac
 
 # Fewer decisions than this say too little about a corpus: the untrained mix stays.
 MIN_DECISIONS = 20
-# Strength of the pull towards the untrained mix (L2, per weight).
+# Strength of the pull towards the untrained mix (L2, per weight) when not cross-validated.
 PRIOR_STRENGTH = 1.0
+# The strengths cross-validation chooses among (a decade apart: the choice is coarse). The
+# pull per decision is strength / decisions, so thousands of decisions need the upper end.
+STRENGTHS = (0.1, 1.0, 10.0, 100.0, 1_000.0, 10_000.0)
+# Folds of decision groups for choosing the strength; fewer groups, fewer folds.
+FOLDS = 3
 _STEPS = 3_000
 _RATE = 0.1
+
+# How much a rejection counts, by its reason (normalised: lower case, '-' for spaces).
+# Not fitted: a near miss or a different figure is a weaker "no" than another event.
+REASON_WEIGHTS = {"near-miss": 0.5, "different-figure": 0.5, "different-event": 1.0}
+# A rejection with no reason, or one the table does not know, counts fully.
+DEFAULT_REASON_WEIGHT = 1.0
 
 Mix = tuple[float, float, float, float]
 
@@ -44,14 +72,89 @@ class Learned:
     accepted: int
     before: Mix
     after: Mix
+    # The prior strength cross-validation chose, and how many rejections had a reason.
+    strength: float = PRIOR_STRENGTH
+    with_reason: int = 0
 
     def describe(self) -> str:
         names = ("words", "chars", "fuzzy", "numbers")
         changes = ", ".join(
             f"{name} {old:.3f}→{new:.3f}"
-            for name, old, new in zip(names, self.before, self.after, strict=True)
+            for name, old, new in zip(names, self.before, self.after, strict=False)
         )
-        return f"learned from {self.decisions} decision(s) ({self.accepted} accepted): {changes}"
+        reasons = f", {self.with_reason} rejection(s) with a reason" if self.with_reason else ""
+        return (
+            f"learned from {self.decisions} decision(s) ({self.accepted} accepted{reasons};"
+            f" prior strength {self.strength:g}): {changes}"
+        )
+
+
+def reason_weight(reason: str | None) -> float:
+    """How much a rejection with this reason counts (see :data:`REASON_WEIGHTS`)."""
+    if not reason:
+        return DEFAULT_REASON_WEIGHT
+    key = "-".join(reason.strip().lower().replace("_", " ").split())
+    return REASON_WEIGHTS.get(key, DEFAULT_REASON_WEIGHT)
+
+
+def decision_weights(
+    accepted: npt.NDArray[np.bool_], reasons: Sequence[str | None] | None = None
+) -> npt.NDArray[np.float64]:
+    """Per decision: its reason's weight, then classes balanced to half the total each."""
+    weights = np.ones(len(accepted), dtype=np.float64)
+    if reasons is not None:
+        weights = np.asarray(
+            [1.0 if ok else reason_weight(r) for ok, r in zip(accepted, reasons, strict=True)],
+            dtype=np.float64,
+        )
+    for cls in (True, False):
+        members = accepted == cls
+        total = float(weights[members].sum())
+        if total > 0:
+            weights[members] *= len(accepted) / (2 * total)
+    return weights
+
+
+def _prepared(
+    parts: npt.NDArray[np.float64], multiplier: npt.NDArray[np.float64], prior: Mix
+) -> tuple[npt.NDArray[np.float64], float]:
+    raw = parts[:, : len(prior)] * multiplier[:, None]
+    # Features in units of the untrained score's spread: the prior mix then gives
+    # logits of unit spread, and one learning rate suits every corpus.
+    spread = float((raw @ np.asarray(prior, dtype=np.float64)).std()) or 1.0
+    return raw / spread, spread
+
+
+def _fit(
+    features: npt.NDArray[np.float64],
+    target: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float64],
+    centre: npt.NDArray[np.float64],
+    strength: float,
+) -> tuple[npt.NDArray[np.float64], float]:
+    """Weighted logistic regression by gradient steps, pulled towards ``centre``."""
+    coefficients = centre.copy()
+    bias = -float((features @ centre).mean())
+    total = float(weights.sum()) or 1.0
+    for _ in range(_STEPS):
+        logits = np.clip(features @ coefficients + bias, -30.0, 30.0)
+        error = (1.0 / (1.0 + np.exp(-logits)) - target) * weights
+        # A proximal step for the pull towards the prior: stable however strong it is.
+        pull = _RATE * strength / total
+        coefficients = (coefficients - _RATE * (features.T @ error / total) + pull * centre) / (
+            1 + pull
+        )
+        bias -= _RATE * float(error.sum() / total)
+    return coefficients, bias
+
+
+def _as_mix(coefficients: npt.NDArray[np.float64], prior: Mix) -> Mix:
+    clipped = np.maximum(coefficients, 0.0)
+    total = float(clipped.sum())
+    if total <= 0:
+        return prior
+    scaled = clipped * (sum(prior) / total)
+    return (float(scaled[0]), float(scaled[1]), float(scaled[2]), float(scaled[3]))
 
 
 def fit_mix(
@@ -60,61 +163,143 @@ def fit_mix(
     accepted: npt.NDArray[np.bool_],
     prior: Mix = DEFAULT_WEIGHTS.mix,
     strength: float = PRIOR_STRENGTH,
+    weights: npt.NDArray[np.float64] | None = None,
 ) -> Mix:
     """The mix that best separates accepted from rejected pairs, near ``prior``.
 
-    ``parts`` holds the four similarity components per pair, ``multiplier`` the
-    pair's evidence and document factor. The regression's features are the
-    components times the multiplier, so the prior mix reproduces the untrained score.
+    ``parts`` holds the similarity components per pair (the first ``len(prior)``
+    columns are used), ``multiplier`` the pair's evidence and document factor. The
+    regression's features are the components times the multiplier, so the prior
+    mix reproduces the untrained score. ``weights`` (per decision; default
+    :func:`decision_weights` without reasons) weigh the decisions.
     """
+    if weights is None:
+        weights = decision_weights(accepted)
+    features, _spread = _prepared(parts, multiplier, prior)
+    centre = np.asarray(prior, dtype=np.float64)
+    coefficients, _bias = _fit(features, accepted.astype(np.float64), weights, centre, strength)
+    return _as_mix(coefficients, prior)
+
+
+def decision_groups(pairs: npt.NDArray[np.int64], accepted: npt.NDArray[np.bool_]) -> list[int]:
+    """Per decision, its group: sentences joined by accepted links are one group (one fact).
+
+    A rejected pair belongs to the group of its first sentence, so a fact's
+    accepted and rejected decisions fall on the same side of a split.
+    """
+    parent: dict[int, int] = {}
+
+    def root(key: int) -> int:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for (first, second), ok in zip(pairs.tolist(), accepted.tolist(), strict=True):
+        root(first)
+        if ok:
+            parent[root(first)] = root(second)
+    return [root(first) for first, _second in pairs.tolist()]
+
+
+def _log_loss(
+    features: npt.NDArray[np.float64],
+    target: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float64],
+    coefficients: npt.NDArray[np.float64],
+    bias: float,
+) -> float:
+    logits = np.clip(features @ coefficients + bias, -30.0, 30.0)
+    # log(1 + exp(-y·z)) for y in {-1, +1}, computed stably.
+    signed = np.where(target > 0.5, logits, -logits)
+    return float((np.logaddexp(0.0, -signed) * weights).sum() / (weights.sum() or 1.0))
+
+
+def choose_strength(
+    parts: npt.NDArray[np.float64],
+    multiplier: npt.NDArray[np.float64],
+    accepted: npt.NDArray[np.bool_],
+    groups: Sequence[int],
+    weights: npt.NDArray[np.float64] | None = None,
+    prior: Mix = DEFAULT_WEIGHTS.mix,
+    strengths: Sequence[float] = STRENGTHS,
+) -> float:
+    """The prior strength with the lowest held-out log-loss over folds of decision groups.
+
+    With fewer than two groups holding an accepted decision there is nothing to
+    hold out and :data:`PRIOR_STRENGTH` is kept.
+    """
+    if weights is None:
+        weights = decision_weights(accepted)
+    labels = sorted(set(groups))
+    with_accepted = {g for g, ok in zip(groups, accepted.tolist(), strict=True) if ok}
+    folds = min(FOLDS, len(with_accepted))
+    if folds < 2:
+        return PRIOR_STRENGTH
+    # Groups with an accepted decision are spread over the folds first, so every
+    # fold has positives; the rest follow in turn.
+    ordered = sorted(labels, key=lambda g: (g not in with_accepted, g))
+    fold_of = {g: i % folds for i, g in enumerate(ordered)}
+    fold = np.asarray([fold_of[g] for g in groups], dtype=np.int64)
+    features, _spread = _prepared(parts, multiplier, prior)
     target = accepted.astype(np.float64)
     centre = np.asarray(prior, dtype=np.float64)
-    raw = parts[:, :4] * multiplier[:, None]
-    # Features in units of the untrained score's spread: the prior mix then gives
-    # logits of unit spread, and one learning rate suits every corpus.
-    spread = float((raw @ centre).std()) or 1.0
-    features = raw / spread
-    weights = centre.copy()
-    bias = -float((features @ centre).mean())
-    count = len(target)
-    for _ in range(_STEPS):
-        logits = np.clip(features @ weights + bias, -30.0, 30.0)
-        error = 1.0 / (1.0 + np.exp(-logits)) - target
-        # A proximal step for the pull towards the prior: stable however strong it is.
-        pull = _RATE * strength / count
-        weights = (weights - _RATE * (features.T @ error / count) + pull * centre) / (1 + pull)
-        bias -= _RATE * float(error.mean())
-    weights = np.maximum(weights, 0.0)
-    total = float(weights.sum())
-    if total <= 0:
-        return prior
-    scaled = weights * (sum(prior) / total)
-    return (float(scaled[0]), float(scaled[1]), float(scaled[2]), float(scaled[3]))
+    losses = []
+    for strength in strengths:
+        loss = 0.0
+        for held in range(folds):
+            train, test = fold != held, fold == held
+            if not accepted[train].any() or accepted[train].all():
+                continue
+            coefficients, bias = _fit(
+                features[train], target[train], weights[train], centre, strength
+            )
+            loss += _log_loss(features[test], target[test], weights[test], coefficients, bias)
+        losses.append(loss)
+    return float(strengths[int(np.argmin(losses))])
 
 
 def decided_pairs(
     db: sqlite_utils.Database, corpus: LinkCorpus
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """Corpus index pairs of the accepted and rejected links, and which were accepted."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], list[str | None]]:
+    """Corpus index pairs of the accepted and rejected links, which were accepted, and reasons."""
     where = {(r.doc_id, r.start, r.end): index for index, r in enumerate(corpus.refs)}
     pairs: list[tuple[int, int]] = []
     accepted: list[bool] = []
+    reasons: list[str | None] = []
     for row in db.conn.execute(
-        "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, status FROM links"
-        " WHERE status IN ('accepted', 'rejected')"
+        "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, status, reason FROM links"
+        " WHERE status IN ('accepted', 'rejected') ORDER BY id"
     ):
         first, second = where.get(tuple(row[0:3])), where.get(tuple(row[3:6]))
         if first is not None and second is not None:
             pairs.append((first, second))
             accepted.append(row[6] == "accepted")
-    return np.asarray(pairs, dtype=np.int64).reshape(-1, 2), np.asarray(accepted, dtype=bool)
+            reasons.append(row[7] if row[6] == "rejected" else None)
+    return (
+        np.asarray(pairs, dtype=np.int64).reshape(-1, 2),
+        np.asarray(accepted, dtype=bool),
+        reasons,
+    )
 
 
 def learn_mix(db: sqlite_utils.Database, corpus: LinkCorpus) -> Learned | None:
     """The mix fitted to the database's decisions, or None with fewer than MIN_DECISIONS."""
-    pairs, accepted = decided_pairs(db, corpus)
+    pairs, accepted, reasons = decided_pairs(db, corpus)
     if len(pairs) < MIN_DECISIONS or accepted.all() or not accepted.any():
         return None
     parts = components(corpus, pairs)
-    after = fit_mix(parts, factors(parts, evidence_scale(corpus)), accepted)
-    return Learned(len(pairs), int(accepted.sum()), DEFAULT_WEIGHTS.mix, after)
+    multiplier = factors(parts, evidence_scale(corpus))
+    weights = decision_weights(accepted, reasons)
+    strength = choose_strength(
+        parts, multiplier, accepted, decision_groups(pairs, accepted), weights
+    )
+    after = fit_mix(parts, multiplier, accepted, strength=strength, weights=weights)
+    return Learned(
+        len(pairs),
+        int(accepted.sum()),
+        DEFAULT_WEIGHTS.mix,
+        after,
+        strength=strength,
+        with_reason=sum(1 for r in reasons if r),
+    )

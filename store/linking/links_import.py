@@ -87,7 +87,7 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
         raise ClaimdeskError(f"{path}: cannot read links: {error}") from error
     report = LinksImportReport()
     documents = _documents(db)
-    wanted: list[tuple[Claim, Claim, LinkStatus]] = []
+    wanted: list[tuple[Claim, Claim, LinkStatus, str | None]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -115,14 +115,16 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
         if a[0] == b[0]:
             report.refused.append(f"{where}: both sides are in the same document")
             continue
-        wanted.append((a, b, decision))
+        # A rejection's reason (an export's ``reason``) comes along: learning reads it.
+        why = record.get("reason") if decision == "rejected" else None
+        wanted.append((a, b, decision, why if isinstance(why, str) else None))
     with user_action(db, annotator, "import links") as action:
-        for a, b, status in wanted:
+        for a, b, status, why in wanted:
             existing = find_link(db, a, b)
             if existing is not None and existing.status == status:
                 report.present += 1
                 continue
-            link_spans(action, a, b, status=status)
+            link_spans(action, a, b, status=status, reason=why)
             if existing is None:
                 report.added += 1
             else:

@@ -48,7 +48,7 @@ def test_one_key_opens_every_report_of_the_story_side_by_side(
     assert stories == ["1"]
     keymap = load_keymap(keymap_name)
     terminal.start([str(claimdesk_exe), "--db", str(sample_db), "read", "--keymap", keymap_name])
-    terminal.wait_for("23 documents")
+    terminal.wait_for("33 documents")
     _wait_until_still(terminal)
     # Filter the library down to the two Velthausen reports: whichever the cursor is on,
     # its story is theirs.

@@ -14,6 +14,7 @@ LANGUAGES = {
     "ilmenz-kurier": "de",
     "nachrichtenwerk-sued": "de",
     "ortenfelder-rundschau": "de",
+    "radio-ortenfeld": "de",
     "continental-wire": "en",
     "meridian-post": "en",
     "northgate-herald": "en",
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="sample corpus not p
 
 def test_every_article_reads_with_its_language() -> None:
     articles = _articles()
-    assert sum(len(items) for items in articles.values()) == 23
+    assert sum(len(items) for items in articles.values()) == 33
     for path, items in articles.items():
         for article in items:
             assert article.language == LANGUAGES[path.parent.name], path

@@ -1,37 +1,59 @@
-"""Quality on the sample corpus's gold links: the linker must rank true partners near the top."""
+"""Quality on the sample corpus's gold links: the linker must rank true partners near the top.
+
+The gold has two parts: the first 54 facts (the Kressbrunn flood, easy: the same
+words come back) and the facts after them (two later stories written to be as
+hard as real news: paraphrase, multi-fact sentences, anaphora, approximate
+figures). On the easy part the linker must stay near the ceiling and ahead of a
+plain ``token_set_ratio``; on the whole gold the floors only guard against a
+regression (benchmarks/link_quality.py has the full table).
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rapidfuzz import fuzz
 
 from store.db import connect
 from store.linking.features import build_corpus
-from store.linking.gold import Quality, SentenceKey, evaluate, gold_pairs, read_gold
+from store.linking.gold import Quality, SentenceKey, evaluate, gold_pairs, parse_gold
 from store.linking.score import DEFAULT_THRESHOLD
 from store.linking.suggest import LinkSettings, compute_suggestions, load_documents
 from store.paths import sample_corpus_path
 
-# Measured 0.903 / 0.866 (benchmarks/link_quality.py); the floors leave room for
-# harmless changes, not for a regression.
-RECALL_AT_3_FLOOR = 0.85
-MRR_FLOOR = 0.8
+# The easy part (facts F01-F54): measured 0.883 / 0.854 (benchmarks/link_quality.py
+# before the harder facts were added); the floors leave room for harmless changes.
+EASY_FACTS = 54
+EASY_RECALL_AT_3_FLOOR = 0.85
+EASY_MRR_FLOOR = 0.8
+# The whole gold: measured 0.644 / 0.612 with linker-v2 (README, "Quality on the gold set").
+RECALL_AT_3_FLOOR = 0.6
+MRR_FLOOR = 0.57
+
+Measured = dict[str, tuple[Quality, Quality]]
+
+
+def _gold(easy_only: bool) -> Any:
+    data = json.loads((sample_corpus_path() / "gold_links.json").read_text(encoding="utf-8"))
+    if easy_only:
+        data["facts"] = [f for f in data["facts"] if int(f["id"][1:]) <= EASY_FACTS]
+    return data
 
 
 @pytest.fixture(scope="module")
-def measured(sample_db_template: Path) -> tuple[Quality, Quality]:
+def measured(sample_db_template: Path) -> Measured:
     db = connect(sample_db_template)
     try:
-        positives, negatives, missing = gold_pairs(
-            db, read_gold(sample_corpus_path() / "gold_links.json")
-        )
+        parts = {
+            name: gold_pairs(db, parse_gold(_gold(name == "easy"))) for name in ("easy", "whole")
+        }
         documents = load_documents(db)
     finally:
         db.close()
-    assert missing == 0
     corpus = build_corpus(documents)
     keys: list[SentenceKey] = [(r.doc_id, r.start, r.end) for r in corpus.refs]
     settings = LinkSettings()
@@ -41,9 +63,6 @@ def measured(sample_db_template: Path) -> tuple[Quality, Quality]:
     by_doc: dict[int, list[SentenceKey]] = {}
     for key in keys:
         by_doc.setdefault(key[0], []).append(key)
-    ours = evaluate(
-        scores, by_doc, positives, negatives, threshold=DEFAULT_THRESHOLD, suggested=stored
-    )
     texts = {key: d.text[key[1] : key[2]] for d in documents for key in keys if key[0] == d.doc_id}
     baseline_scores = {
         (a, b): fuzz.token_set_ratio(texts[a], texts[b]) / 100
@@ -51,20 +70,39 @@ def measured(sample_db_template: Path) -> tuple[Quality, Quality]:
         for b in keys
         if a[0] < b[0]
     }
-    baseline = evaluate(baseline_scores, by_doc, positives, negatives, threshold=0.55)
-    return ours, baseline
+    result: Measured = {}
+    for name, (positives, negatives, missing) in parts.items():
+        assert missing == 0
+        ours = evaluate(
+            scores, by_doc, positives, negatives, threshold=DEFAULT_THRESHOLD, suggested=stored
+        )
+        baseline = evaluate(baseline_scores, by_doc, positives, negatives, threshold=0.55)
+        result[name] = (ours, baseline)
+    return result
 
 
-def test_recall_at_3_and_mrr_on_gold(measured: tuple[Quality, Quality]) -> None:
-    ours, _baseline = measured
+def test_recall_at_3_and_mrr_on_the_easy_part(measured: Measured) -> None:
+    ours, _baseline = measured["easy"]
     assert ours.directions == 2 * ours.pairs > 0
-    assert ours.recall_at_3 >= RECALL_AT_3_FLOOR
-    assert ours.mrr >= MRR_FLOOR
+    assert ours.recall_at_3 >= EASY_RECALL_AT_3_FLOOR
+    assert ours.mrr >= EASY_MRR_FLOOR
     assert ours.recall_at_1 <= ours.recall_at_3
 
 
-def test_linker_beats_plain_token_set_ratio(measured: tuple[Quality, Quality]) -> None:
-    ours, baseline = measured
+def test_recall_at_3_and_mrr_on_the_whole_gold(measured: Measured) -> None:
+    ours, _baseline = measured["whole"]
+    easy, _ = measured["easy"]
+    assert ours.pairs > 2 * easy.pairs
+    assert ours.recall_at_3 >= RECALL_AT_3_FLOOR
+    assert ours.mrr >= MRR_FLOOR
+
+
+def test_linker_beats_plain_token_set_ratio(measured: Measured) -> None:
+    ours, baseline = measured["easy"]
     assert ours.recall_at_3 > baseline.recall_at_3
     assert ours.mrr > baseline.mrr
+    # On the whole gold the linker ranks below the baseline (issue 11's open problem)
+    # but decides better: its precision and F1 at the default threshold stay ahead.
+    ours, baseline = measured["whole"]
     assert ours.f1 > baseline.f1
+    assert ours.precision > baseline.precision

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import sqlite_utils
 
-from store.linking.learning import MIN_DECISIONS, fit_mix
+from store.linking.learning import (
+    DEFAULT_REASON_WEIGHT,
+    MIN_DECISIONS,
+    PRIOR_STRENGTH,
+    STRENGTHS,
+    choose_strength,
+    decision_groups,
+    decision_weights,
+    fit_mix,
+    reason_weight,
+)
 from store.linking.score import DEFAULT_WEIGHTS
 from store.linking.suggest import LinkSettings, link_documents
 from tests.linking.corpus import add_flood_corpus
@@ -61,3 +72,76 @@ def test_link_learns_from_enough_decisions_and_keeps_them(db: sqlite_utils.Datab
         ).fetchall()
     )
     assert link_documents(db, settings=LinkSettings(workers=1, learn=False)).learned is None
+
+
+def test_reason_weights_read_the_review_keys_and_free_text() -> None:
+    assert reason_weight("near-miss") == reason_weight("Near miss") == 0.5
+    assert reason_weight("different_figure") == 0.5
+    assert reason_weight("different-event") == 1.0
+    assert reason_weight(None) == reason_weight("") == DEFAULT_REASON_WEIGHT
+    assert reason_weight("the annotator's own words") == DEFAULT_REASON_WEIGHT
+
+
+def test_decision_weights_balance_the_classes_and_halve_near_misses() -> None:
+    accepted = np.asarray([True, False, False, False, False])
+    reasons = [None, "near-miss", "different-event", None, "different-figure"]
+    weights = decision_weights(accepted, reasons)
+    assert weights[accepted].sum() == pytest.approx(weights[~accepted].sum())
+    assert weights.sum() == pytest.approx(len(accepted))
+    assert weights[1] == pytest.approx(weights[2] / 2)
+    assert weights[4] == pytest.approx(weights[3] / 2)
+
+
+def test_near_miss_rejections_teach_less_distrust_of_word_overlap() -> None:
+    rng = np.random.default_rng(5)
+    count = 300
+    kind = rng.integers(0, 3, count)  # 0 accepted, 1 near miss, 2 different event
+    accepted = kind == 0
+    parts = rng.random((count, 6)) * 0.2
+    # Accepted pairs and near misses share words alike; the figures, noisily, tell them apart.
+    parts[:, 0] = np.where(kind < 2, 0.7, 0.1) + rng.normal(0, 0.1, count)
+    parts[:, 3] = np.where(accepted, 0.3, 0.0) + rng.normal(0, 0.3, count)
+    reasons = [None if k == 0 else ("near-miss" if k == 1 else "different-event") for k in kind]
+    plain = fit_mix(parts, np.ones(count), accepted, weights=decision_weights(accepted))
+    weighed = fit_mix(parts, np.ones(count), accepted, weights=decision_weights(accepted, reasons))
+    assert weighed[0] > plain[0]
+
+
+def test_prior_strength_chosen_by_held_out_groups() -> None:
+    rng = np.random.default_rng(7)
+    count = 240
+    groups = [i // 6 for i in range(count)]
+    accepted = np.asarray([i % 6 == 0 for i in range(count)])
+    signal = rng.random((count, 6)) * 0.3
+    signal[:, 1] = np.where(accepted, 0.9, 0.1) + rng.normal(0, 0.05, count)
+    assert choose_strength(signal, np.ones(count), accepted, groups) <= 1.0
+    noise = rng.random((count, 6))
+    assert choose_strength(noise, np.ones(count), accepted, groups) >= 10.0
+    # One group holding every accepted decision: nothing to hold out.
+    assert choose_strength(noise, np.ones(count), accepted, [0] * count) == PRIOR_STRENGTH
+
+
+def test_decision_groups_follow_accepted_links() -> None:
+    pairs = np.asarray([[0, 1], [1, 2], [0, 5], [3, 4], [3, 0]], dtype=np.int64)
+    accepted = np.asarray([True, True, False, True, False])
+    groups = decision_groups(pairs, accepted)
+    assert groups[0] == groups[1] == groups[2]  # 0-1-2 joined; the rejection follows 0
+    assert groups[3] == groups[4] != groups[0]  # 3-4 joined; rejecting 3-0 keeps them apart
+
+
+def test_link_reads_the_rejection_reasons(db: sqlite_utils.Database) -> None:
+    add_flood_corpus(db)
+    link_documents(db, settings=LinkSettings(workers=1))
+    _decide(db, 6, MIN_DECISIONS - 6)
+    rejected = [
+        row[0]
+        for row in db.conn.execute("SELECT id FROM links WHERE status = 'rejected' ORDER BY id")
+    ]
+    for link_id in rejected[:5]:
+        db.execute("UPDATE links SET reason = 'near-miss' WHERE id = ?", [link_id])
+    db.conn.commit()
+    report = link_documents(db, settings=LinkSettings(workers=1))
+    assert report.learned is not None
+    assert report.learned.with_reason == 5
+    assert report.learned.strength in STRENGTHS
+    assert "5 rejection(s) with a reason" in report.learned.describe()

@@ -99,3 +99,22 @@ def test_cli_names_unplaceable_sides_and_exits_1(
     assert "imported 1 link(s)" in captured.out
     assert main(["--db", str(path), "import-links", str(_write(links, [good]))]) == 0
     assert "1 already decided so" in capsys.readouterr().out
+
+
+def test_import_keeps_a_rejections_reason_for_learning(session: Session, tmp_path: Path) -> None:
+    db = session.db
+    add_flood_corpus(db)
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    c = sentence_at(db, "kurier.txt", "Die Polizei sperrte")
+    path = _write(
+        tmp_path / "links.jsonl",
+        [
+            {"a": _side(db, a), "b": _side(db, b), "status": "accepted", "reason": "ignored"},
+            {"a": _side(db, a), "b": _side(db, c), "status": "rejected", "reason": "near-miss"},
+        ],
+    )
+    report = import_links(db, path, annotator="tester")
+    assert report.added == 2
+    reasons = dict(db.conn.execute("SELECT status, reason FROM links").fetchall())
+    assert reasons == {"accepted": None, "rejected": "near-miss"}

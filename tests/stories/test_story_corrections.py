@@ -119,7 +119,7 @@ def test_cli_json_lists_stories_with_documents_and_outlets(
     assert velthausen[0]["outlets"] == ["Meridian Post", "nachrichtenwerk-sued"]
     assert main(["stories", "--db", str(path), "--json", "--all"]) == 0
     everything = json.loads(capsys.readouterr().out)
-    assert sum(len(s["documents"]) for s in everything) == 23
+    assert sum(len(s["documents"]) for s in everything) == 33
 
 
 def test_cli_move_and_text_listing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -183,7 +183,7 @@ def test_every_exported_document_carries_its_story_id(
         expected = {
             session.document(doc).source_name: story for doc, story in story_ids(session.db).items()
         }
-    assert len(records) == 23
+    assert len(records) == 33
     assert {r["meta"]["source"]: r["meta"]["story"] for r in records} == expected
     by_story = {r["meta"]["story"] for r in records if "velthausen" in r["meta"]["source"]}
     assert len(by_story) == 1
@@ -220,7 +220,7 @@ def test_link_recomputes_the_stories_with_sentence_links_as_evidence(
     assert len(before) == 2
     capsys.readouterr()
     assert main(["link", "--db", str(path), "--docs", *hospital]) == 0
-    assert "stories: 4 of two or more documents" in capsys.readouterr().out
+    assert "stories: 6 of two or more documents" in capsys.readouterr().out
     with Session(path, "tester") as session:
         assert len({_story(session, name) for name in hospital}) == 1
     assert main(["link", "--db", str(path), "--docs", *hospital]) == 0
@@ -238,4 +238,4 @@ def test_import_without_stories_leaves_them_to_the_stories_command(
     assert main(["stories", "--db", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)
     with Session(path, "tester") as session:
-        assert len(story_ids(session.db)) == 23
+        assert len(story_ids(session.db)) == 33
