@@ -9,6 +9,7 @@ from typing import Any
 from claimdesk.commands.common import common_parent, open_session
 from claimdesk.progress import progress_bar
 from store.linking.candidates import DEFAULT_PER_SENTENCE
+from store.linking.document_pairs import DEFAULT_PER_DOCUMENT
 from store.linking.features import default_workers
 from store.linking.learning import MIN_DECISIONS
 from store.linking.score import DEFAULT_FLOOR, DEFAULT_THRESHOLD
@@ -38,6 +39,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} must be at least 1")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be 0 or more")
     return value
 
 
@@ -98,6 +109,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         help=f"score at most N candidate partners per sentence (default {DEFAULT_PER_SENTENCE})",
     )
     parser.add_argument(
+        "--document-partners",
+        type=_non_negative,
+        default=DEFAULT_PER_DOCUMENT,
+        metavar="N",
+        help=(
+            "pair every sentence of each document with every sentence of its N most related"
+            " documents per language, so paraphrases are found (default"
+            f" {DEFAULT_PER_DOCUMENT}; 0: only sentences that share words)"
+        ),
+    )
+    parser.add_argument(
         "--workers",
         type=_positive,
         default=default_workers(),
@@ -124,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
         different_outlets=args.different_outlets,
         max_per_sentence=args.max_per_sentence,
         per_sentence=args.candidates,
+        document_partners=args.document_partners,
         workers=args.workers,
         learn=not args.no_learn,
     )

@@ -72,6 +72,7 @@ class LinkCorpus:
 
     refs: list[SentenceRef] = field(default_factory=list)
     outlets: list[str | None] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
     token_ids: list[list[int]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
@@ -240,6 +241,7 @@ def build_corpus(
             name_tokens |= names
             corpus.refs.append(SentenceRef(sentence_id, document.doc_id, start, end))
             corpus.outlets.append(document.outlet)
+            corpus.languages.append(document.language)
             corpus.token_ids.append(ids)
             corpus.texts.append(" ".join(tokens))
             corpus.quotes.append(document.text[start:end])

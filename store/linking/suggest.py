@@ -33,6 +33,11 @@ from store.linking.candidates import (
     DEFAULT_PER_SENTENCE,
     candidate_pairs,
 )
+from store.linking.document_pairs import (
+    DEFAULT_PER_DOCUMENT,
+    document_pair_candidates,
+    union_pairs,
+)
 from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
 from store.linking.learning import Learned, learn_mix
 from store.linking.normalize import Stemmer, language_of
@@ -100,6 +105,8 @@ class LinkSettings:
     threshold: float = DEFAULT_THRESHOLD
     chance_per_sentence: int | None = DEFAULT_CHANCE_PER_SENTENCE
     workers: int = field(default_factory=default_workers)
+    # Related documents whose every sentence pair is a candidate (0: words alone).
+    document_partners: int = DEFAULT_PER_DOCUMENT
     # Fit the fused score's mix to the accepted and rejected links (store.linking.learning).
     learn: bool = True
 
@@ -121,6 +128,12 @@ def compute_suggestions(
         per_sentence=settings.per_sentence,
         different_outlets=settings.different_outlets,
     )
+    stories = document_pair_candidates(
+        corpus,
+        per_document=settings.document_partners,
+        different_outlets=settings.different_outlets,
+    )
+    pairs = union_pairs(pairs, stories.pairs, len(corpus))
     if report is not None:
         report.candidates = len(pairs)
     if progress is not None:
@@ -131,7 +144,9 @@ def compute_suggestions(
         parts = components(corpus, pairs, documents=False)
         mix = settings.weights.mix
         likeness = fused_scores(parts, evidence_scale(corpus), story=False, mix=mix)
-        keep = likeness >= settings.floor
+        # Two reports of one story keep every pair: the annotator's match is among
+        # them even when a paraphrase or a second language leaves its likeness low.
+        keep = (likeness >= settings.floor) | stories.of(corpus, pairs)
         pairs, parts = pairs[keep], parts[keep]
         parts[:, 5] = document_cosines(corpus, pairs)
         scores = fused_scores(parts, evidence_scale(corpus), mix=mix)
@@ -146,14 +161,19 @@ def compute_suggestions(
     if count == 0:
         return []
     chosen = top_per_document(pairs, scores, document_positions(corpus), settings.top_k)
+    # Pairs of two reports of one story are never crowded out or taken for chance:
+    # they are what the annotator links, and a paraphrase scores low.
+    related = stories.of(corpus, pairs)
     if settings.max_per_sentence is not None:
-        chosen &= best_per_sentence(pairs, scores, chosen, settings.max_per_sentence)
+        chosen &= best_per_sentence(pairs, scores, chosen, settings.max_per_sentence) | related
     if settings.chance_per_sentence is not None:
         # A pair under the threshold that shares no number, date or name and at most
         # one word looks like chance; a large corpus has millions of those. Each
         # sentence keeps only its best few of them. A pair the character n-grams
         # support (a shared compound part) is not chance, whatever its words.
-        weak = np.flatnonzero(chosen & (scores < settings.threshold) & (char_cosine < CHAR_SUPPORT))
+        weak = np.flatnonzero(
+            chosen & (scores < settings.threshold) & (char_cosine < CHAR_SUPPORT) & ~related
+        )
         chance = np.zeros(count, dtype=bool)
         chance[weak] = ~shares_anchor(corpus, pairs[weak, 0], pairs[weak, 1])
         chosen &= ~chance | best_per_sentence(pairs, scores, chance, settings.chance_per_sentence)

@@ -154,7 +154,7 @@ def test_stale_suggestions_of_the_scope_are_removed(db: sqlite_utils.Database) -
     link_documents(db)
     total = db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
     # A stricter floor no longer produces the weak suggestions: they go.
-    strict = link_documents(db, settings=LinkSettings(floor=0.6))
+    strict = link_documents(db, settings=LinkSettings(floor=0.6, document_partners=0))
     assert strict.removed > 0
     remaining = db.conn.execute("SELECT count(*) FROM links").fetchone()
     # The floor applies to the sentences' likeness; the stored score may also carry

@@ -34,7 +34,8 @@ def _records(db: sqlite_utils.Database) -> list[dict[str, object]]:
 
 def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database) -> None:
     add_flood_corpus(db)
-    link_documents(db)
+    # Without story partners, so that one pair below is one the linker never paired.
+    link_documents(db, settings=LinkSettings(document_partners=0))
     session = Session.for_db(db, "alice")
     a = sentence_at(db, "tagesblatt.txt", "Der Schaden wird")
     b = sentence_at(db, "kurier.txt", "Der Schaden beläuft")
@@ -162,9 +163,10 @@ def test_link_bounds_from_the_command_line(
         with closing(connect(path)) as db:
             return db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
 
-    assert main(["--db", str(path), "link", "-q"]) == 0
+    assert main(["--db", str(path), "link", "--document-partners", "0", "-q"]) == 0
     wide = stored()
     args = ["--max-per-sentence", "1", "--candidates", "3", "--workers", "1", "-q"]
+    args += ["--document-partners", "0"]
     assert main(["--db", str(path), "link", *args]) == 0
     narrow = stored()
     sentences = {
