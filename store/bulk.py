@@ -2,7 +2,7 @@
 
 | caller                  | uses                                            |
 |-------------------------|-------------------------------------------------|
-| ``store.linking.suggest`` | :func:`write_in_batches` for suggestion rows   |
+| ``store.linking.storing`` | :func:`write_in_batches` for suggestion rows   |
 | ``store.importer``        | :class:`Checkpointer` between article batches  |
 
 Two things make an annotator's write wait while a long job runs on the same
