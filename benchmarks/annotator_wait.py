@@ -12,15 +12,19 @@ file) into a database that holds only the annotators' document. Meanwhile each o
 ``--pause`` seconds and again, until the job ends. A write's wait is the time
 ``Session.add_span`` takes: taking the write lock, writing, logging, committing.
 
-Prints one table row per job: writes, p50, p99 and max wait, when in the job the
-longest wait happened, the job's own time, and errors. Exits 1 on any error or a
-failed job.
+Prints one table row per job: the job's own time (wall, and CPU: user + system of
+the job and its worker processes), the load average before and after it, writes, p50,
+p99 and max wait, when in the job the longest wait happened, and errors. Wall-clock
+figures on a shared machine grow with its load; CPU time does not. Exits 1 on any
+error or a failed job.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -97,6 +101,9 @@ def _store_link_corpus(path: Path, articles: int) -> None:
 class JobResult:
     job: str
     seconds: float
+    cpu_seconds: float
+    load_before: float
+    load_after: float
     returncode: int
     stderr: str
     waits: Waits
@@ -127,6 +134,8 @@ def run_job(
         for writer in writers:
             writer.start()
         go.wait(timeout=120)
+        load_before = os.getloadavg()[0]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         if job == "none":
             time.sleep(idle)
@@ -138,6 +147,10 @@ def run_job(
             check=False,
         )
         seconds = time.perf_counter() - started
+        # The annotators are still running: only the finished job (and its workers) count.
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = used.ru_utime + used.ru_stime - children.ru_utime - children.ru_stime
+        load_after = os.getloadavg()[0]
         stop.set()
         waits = Waits()
         for _ in writers:
@@ -146,7 +159,16 @@ def run_job(
             waits.errors += part.errors
         for writer in writers:
             writer.join(timeout=60)
-    return JobResult(job, seconds, finished.returncode, finished.stderr.strip(), waits)
+    return JobResult(
+        job,
+        seconds,
+        cpu,
+        load_before,
+        load_after,
+        finished.returncode,
+        finished.stderr.strip(),
+        waits,
+    )
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -174,17 +196,18 @@ def main() -> int:
         f" + its wait; {args.articles:,} articles"
     )
     print(
-        "| job | job time (s) | writes | p50 wait (ms) | p99 wait (ms) | max wait (ms)"
-        " | max at (s into job) | errors |"
+        "| job | job time (s) | job CPU (s) | load avg before, after | writes | p50 wait (ms)"
+        " | p99 wait (ms) | max wait (ms) | max at (s into job) | errors |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     failed = False
     for job in [j.strip() for j in args.jobs.split(",") if j.strip()]:
         result = run_job(job, args.articles, args.annotators, args.pause)
         waits = sorted(wait for _at, wait in result.waits.writes)
         at, longest = max(result.waits.writes, key=lambda w: w[1])
         print(
-            f"| {job} | {result.seconds:.1f} | {len(waits):,} |"
+            f"| {job} | {result.seconds:.1f} | {result.cpu_seconds:.1f} |"
+            f" {result.load_before:.1f}, {result.load_after:.1f} | {len(waits):,} |"
             f" {_percentile(waits, 0.50) * 1000:.1f} | {_percentile(waits, 0.99) * 1000:.1f} |"
             f" {longest * 1000:.0f} | {at:.1f} | {len(result.waits.errors)} |",
             flush=True,
