@@ -25,10 +25,12 @@ import argparse
 import multiprocessing
 import os
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +99,33 @@ def _store_link_corpus(path: Path, articles: int) -> None:
         db.close()
 
 
+class StoringWatch(threading.Thread):
+    """When in the job suggestions were stored: links' highest rowid, polled twice a second."""
+
+    def __init__(self, database: Path, started: float) -> None:
+        super().__init__(daemon=True)
+        self.database, self.started = database, started
+        self.first: float | None = None
+        self.last: float | None = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        conn = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=5)
+        seen = None
+        try:
+            while not self.done.wait(0.5):
+                try:
+                    (top,) = conn.execute("SELECT max(rowid) FROM links").fetchone()
+                except sqlite3.Error:
+                    continue
+                if top is not None and top != seen:
+                    at = time.perf_counter() - self.started
+                    self.first = at if self.first is None else self.first
+                    self.last, seen = at, top
+        finally:
+            conn.close()
+
+
 @dataclass(slots=True)
 class JobResult:
     job: str
@@ -104,6 +133,7 @@ class JobResult:
     cpu_seconds: float
     load_before: float
     load_after: float
+    storing: tuple[float, float] | None
     returncode: int
     stderr: str
     waits: Waits
@@ -137,6 +167,9 @@ def run_job(
         load_before = os.getloadavg()[0]
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
+        watch = StoringWatch(database, started)
+        if job == "link":
+            watch.start()
         if job == "none":
             time.sleep(idle)
         finished = subprocess.run(
@@ -151,6 +184,10 @@ def run_job(
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = used.ru_utime + used.ru_stime - children.ru_utime - children.ru_stime
         load_after = os.getloadavg()[0]
+        watch.done.set()
+        storing = None
+        if watch.first is not None and watch.last is not None:
+            storing = (watch.first, watch.last)
         stop.set()
         waits = Waits()
         for _ in writers:
@@ -165,6 +202,7 @@ def run_job(
         cpu,
         load_before,
         load_after,
+        storing,
         finished.returncode,
         finished.stderr.strip(),
         waits,
@@ -212,6 +250,11 @@ def main() -> int:
             f" {longest * 1000:.0f} | {at:.1f} | {len(result.waits.errors)} |",
             flush=True,
         )
+        if result.storing is not None:
+            print(
+                f"  rows appeared in links from {result.storing[0]:.1f} s"
+                f" to {result.storing[1]:.1f} s into the job"
+            )
         if args.slowest:
             slowest = sorted(result.waits.writes, key=lambda w: -w[1])[: args.slowest]
             print(
