@@ -10,7 +10,6 @@ import pytest
 import sqlite_utils
 
 import store.db
-
 from store import bulk
 from store.db import connect, write
 
