@@ -12,19 +12,25 @@ file) into a database that holds only the annotators' document. Meanwhile each o
 ``--pause`` seconds and again, until the job ends. A write's wait is the time
 ``Session.add_span`` takes: taking the write lock, writing, logging, committing.
 
-Prints one table row per job: writes, p50, p99 and max wait, when in the job the
-longest wait happened, the job's own time, and errors. Exits 1 on any error or a
-failed job.
+Prints one table row per job: the job's own time (wall, and CPU: user + system of
+the job and its worker processes), the load average before and after it, writes, p50,
+p99 and max wait, when in the job the longest wait happened, and errors. Wall-clock
+figures on a shared machine grow with its load; CPU time does not. Exits 1 on any
+error or a failed job.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,10 +99,41 @@ def _store_link_corpus(path: Path, articles: int) -> None:
         db.close()
 
 
+class StoringWatch(threading.Thread):
+    """When in the job suggestions were stored: links' highest rowid, polled twice a second."""
+
+    def __init__(self, database: Path, started: float) -> None:
+        super().__init__(daemon=True)
+        self.database, self.started = database, started
+        self.first: float | None = None
+        self.last: float | None = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        conn = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=5)
+        seen = None
+        try:
+            while not self.done.wait(0.5):
+                try:
+                    (top,) = conn.execute("SELECT max(rowid) FROM links").fetchone()
+                except sqlite3.Error:
+                    continue
+                if top is not None and top != seen:
+                    at = time.perf_counter() - self.started
+                    self.first = at if self.first is None else self.first
+                    self.last, seen = at, top
+        finally:
+            conn.close()
+
+
 @dataclass(slots=True)
 class JobResult:
     job: str
     seconds: float
+    cpu_seconds: float
+    load_before: float
+    load_after: float
+    storing: tuple[float, float] | None
     returncode: int
     stderr: str
     waits: Waits
@@ -127,7 +164,12 @@ def run_job(
         for writer in writers:
             writer.start()
         go.wait(timeout=120)
+        load_before = os.getloadavg()[0]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
+        watch = StoringWatch(database, started)
+        if job == "link":
+            watch.start()
         if job == "none":
             time.sleep(idle)
         finished = subprocess.run(
@@ -138,6 +180,14 @@ def run_job(
             check=False,
         )
         seconds = time.perf_counter() - started
+        # The annotators are still running: only the finished job (and its workers) count.
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = used.ru_utime + used.ru_stime - children.ru_utime - children.ru_stime
+        load_after = os.getloadavg()[0]
+        watch.done.set()
+        storing = None
+        if watch.first is not None and watch.last is not None:
+            storing = (watch.first, watch.last)
         stop.set()
         waits = Waits()
         for _ in writers:
@@ -146,7 +196,17 @@ def run_job(
             waits.errors += part.errors
         for writer in writers:
             writer.join(timeout=60)
-    return JobResult(job, seconds, finished.returncode, finished.stderr.strip(), waits)
+    return JobResult(
+        job,
+        seconds,
+        cpu,
+        load_before,
+        load_after,
+        storing,
+        finished.returncode,
+        finished.stderr.strip(),
+        waits,
+    )
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -174,21 +234,27 @@ def main() -> int:
         f" + its wait; {args.articles:,} articles"
     )
     print(
-        "| job | job time (s) | writes | p50 wait (ms) | p99 wait (ms) | max wait (ms)"
-        " | max at (s into job) | errors |"
+        "| job | job time (s) | job CPU (s) | load avg before, after | writes | p50 wait (ms)"
+        " | p99 wait (ms) | max wait (ms) | max at (s into job) | errors |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     failed = False
     for job in [j.strip() for j in args.jobs.split(",") if j.strip()]:
         result = run_job(job, args.articles, args.annotators, args.pause)
         waits = sorted(wait for _at, wait in result.waits.writes)
         at, longest = max(result.waits.writes, key=lambda w: w[1])
         print(
-            f"| {job} | {result.seconds:.1f} | {len(waits):,} |"
+            f"| {job} | {result.seconds:.1f} | {result.cpu_seconds:.1f} |"
+            f" {result.load_before:.1f}, {result.load_after:.1f} | {len(waits):,} |"
             f" {_percentile(waits, 0.50) * 1000:.1f} | {_percentile(waits, 0.99) * 1000:.1f} |"
             f" {longest * 1000:.0f} | {at:.1f} | {len(result.waits.errors)} |",
             flush=True,
         )
+        if result.storing is not None:
+            print(
+                f"  rows appeared in links from {result.storing[0]:.1f} s"
+                f" to {result.storing[1]:.1f} s into the job"
+            )
         if args.slowest:
             slowest = sorted(result.waits.writes, key=lambda w: -w[1])[: args.slowest]
             print(

@@ -2,7 +2,7 @@
 
 | caller                  | uses                                            |
 |-------------------------|-------------------------------------------------|
-| ``store.linking.suggest`` | :func:`write_in_batches` for suggestion rows   |
+| ``store.linking.storing`` | :func:`write_in_batches` for suggestion rows   |
 | ``store.importer``        | :class:`Checkpointer` between article batches  |
 
 Two things make an annotator's write wait while a long job runs on the same
@@ -23,17 +23,27 @@ from collections.abc import Callable, Sequence
 
 import sqlite_utils
 
-from store.db import write
+from store.db import data_version, write
 
-# An annotator's write waits for at most one of these (plus its own commit).
-TARGET_TRANSACTION_S = 0.1
-MIN_BATCH_ROWS = 50
-MAX_BATCH_ROWS = 20_000
-FIRST_BATCH_ROWS = 1_000
-# A pause after each batch: annotators waiting for the lock poll every 0.5-15 ms, and a
-# job that takes the lock again at once won it batch after batch (measured: single
-# writes waited 1.3-1.7 s behind a run of 0.1-0.4 s batches).
+# An annotator's write waits for at most one of these (plus its own commit). A
+# transaction ends as soon as it has held the lock this long; its rows go in chunks
+# that each take about a tenth of it, so a machine that suddenly gets slower (a
+# loaded CPU, a busy disk) overruns the deadline by one short chunk, never by a batch.
+TARGET_TRANSACTION_S = 0.05
+CHUNKS_PER_TRANSACTION = 10
+MIN_CHUNK_ROWS = 1
+MAX_CHUNK_ROWS = 2_000
+FIRST_CHUNK_ROWS = 10
+# After each batch the job steps aside until the annotators who queued behind it are
+# through: it sleeps in steps of YIELD_S (longer than a waiting annotator's longest
+# poll, store.db._POLL_MAX_S x 1.5) until a step passes with no commit by anyone else.
+# A fixed 20 ms pause let one or two waiting annotators in per batch; the rest lost the
+# lock to the job again, batch after batch (measured: waits of 0.8-1.2 s made of five
+# to eight 0.1 s batches).
 YIELD_S = 0.02
+# The pause lasts at most this many times as long as the job held the lock, so that the
+# job keeps a share of the lock however busy the annotators are.
+MAX_YIELD_SHARE = 3.0
 
 Row = Sequence[object]
 
@@ -63,36 +73,63 @@ def write_in_batches(
     rows: Sequence[Row],
     *,
     done: Callable[[int], None] | None = None,
-    target_seconds: float = TARGET_TRANSACTION_S,
+    target_seconds: float | None = None,
 ) -> None:
-    """``executemany(sql, rows)`` in committed transactions of about ``target_seconds`` each.
+    """``executemany(sql, rows)`` in committed transactions that hold the lock ~``target_seconds``.
 
-    The batch size follows the measured time of the previous batch, so a loaded
-    machine or a slow disk gets smaller transactions rather than longer waits.
-    ``done(rows)`` is called after each commit with the number of rows it wrote.
+    Each transaction runs chunks of rows until it has held the write lock for
+    ``target_seconds``, commits, checkpoints (PASSIVE) and steps aside for waiting
+    writers (:func:`yield_to_writers`). ``done(rows)`` is called after each commit
+    with the number of rows it wrote.
     """
+    target = TARGET_TRANSACTION_S if target_seconds is None else target_seconds
     checkpoint = Checkpointer(db)
-    size = FIRST_BATCH_ROWS
+    chunk = FIRST_CHUNK_ROWS
     begin = 0
     while begin < len(rows):
-        batch = rows[begin : begin + size]
+        end = begin
         with write(db):
             # Timed from inside the transaction: the lock is held from here to the commit.
             started = time.perf_counter()
-            db.conn.executemany(sql, batch)
-        held = time.perf_counter() - started
-        begin += len(batch)
+            while end < len(rows):
+                part = rows[end : end + chunk]
+                before = time.perf_counter()
+                db.conn.executemany(sql, part)
+                after = time.perf_counter()
+                end += len(part)
+                chunk = next_chunk_rows(len(part), after - before, target)
+                held = after - started
+                if held >= target:
+                    break
+        written = end - begin
+        begin = end
         checkpoint()
         if done is not None:
-            done(len(batch))
+            done(written)
         if begin < len(rows):
-            time.sleep(YIELD_S)
-        size = next_batch_size(size, held, target_seconds)
+            step_aside(db, held)
 
 
-def next_batch_size(size: int, held: float, target_seconds: float) -> int:
-    """The row count that should hold the lock about ``target_seconds``, changing by ≤ 2×."""
-    if held <= 0:
-        return min(MAX_BATCH_ROWS, size * 2)
-    scaled = size * target_seconds / held
-    return int(max(MIN_BATCH_ROWS, min(MAX_BATCH_ROWS, size * 2, max(size / 2, scaled))))
+def step_aside(db: sqlite_utils.Database, held: float) -> None:
+    """After a transaction that held the lock ``held`` seconds, let waiting writers go first."""
+    yield_to_writers(db, most=YIELD_S + MAX_YIELD_SHARE * held)
+
+
+def yield_to_writers(db: sqlite_utils.Database, *, most: float, step: float | None = None) -> None:
+    """Sleep until ``step`` seconds pass with no commit from another connection (≤ ``most``)."""
+    step = YIELD_S if step is None else step
+    deadline = time.monotonic() + most
+    seen = data_version(db)
+    while True:
+        time.sleep(step)
+        current = data_version(db)
+        if current == seen or time.monotonic() >= deadline:
+            return
+        seen = current
+
+
+def next_chunk_rows(rows: int, seconds: float, target_seconds: float) -> int:
+    """The row count that should take about a tenth of ``target_seconds``, changing by ≤ 2×."""
+    wanted = target_seconds / CHUNKS_PER_TRANSACTION
+    scaled = rows * 2 if seconds <= 0 else rows * wanted / seconds
+    return int(max(MIN_CHUNK_ROWS, min(MAX_CHUNK_ROWS, rows * 2, max(rows / 2, scaled))))

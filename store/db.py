@@ -37,7 +37,7 @@ WRITE_LOCK_WAIT_S = 30.0
 # the lock to writers that arrive fresh (measured: single writes starved for 5 s and
 # hit the busy timeout with 8 processes writing).
 _POLL_MIN_S = 0.0005
-_POLL_MAX_S = 0.01
+_POLL_MAX_S = 0.005
 
 
 def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:

@@ -14,6 +14,7 @@ A refused file or record never stops the rest of the batch.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import sqlite_utils
 
 from store.boilerplate import mark_repeated, shape_flags
-from store.bulk import Checkpointer
+from store.bulk import TARGET_TRANSACTION_S, Checkpointer, step_aside
 from store.db import write
 from store.documents import insert_document
 from store.errors import ImportRefused, StoreUnwritable
@@ -129,31 +130,51 @@ def import_paths(
                     item = replace(item, outlet=fallback_outlet(path.parent.name, item.url))
                 batch.append((item, path))
                 if len(batch) >= batch_size:
-                    _store_batch(db, batch, report)
-                    checkpoint()
+                    _store_batch(db, batch, report, checkpoint)
         except ImportRefused as refused:
             report.refused.append(refused)
         except (OSError, ValueError, RecursionError, MemoryError) as error:
             report.refused.append(ImportRefused(path, f"cannot read: {error}".splitlines()[0]))
         if progress is not None:
             progress(done, len(files), path)
-    _store_batch(db, batch, report)
+    _store_batch(db, batch, report, checkpoint)
     mark_repeated(db, report.added_ids)
     return report
 
 
 def _store_batch(
-    db: sqlite_utils.Database, batch: list[tuple[ParsedArticle, Path]], report: ImportReport
+    db: sqlite_utils.Database,
+    batch: list[tuple[ParsedArticle, Path]],
+    report: ImportReport,
+    checkpoint: Checkpointer,
 ) -> None:
-    if not batch:
-        return
-    # Counted only once the batch is committed, so a failed commit (a full disk)
+    """Store the batch's articles in transactions that hold the lock ~``TARGET_TRANSACTION_S``.
+
+    After each, the log is checkpointed and waiting annotators go first (store.bulk).
+    """
+    while batch:
+        held = _store_some(db, batch, report)
+        checkpoint()
+        step_aside(db, held)
+
+
+def _store_some(
+    db: sqlite_utils.Database, batch: list[tuple[ParsedArticle, Path]], report: ImportReport
+) -> float:
+    """Store articles from the front of ``batch`` until the lock was held long enough.
+
+    Stored articles leave ``batch``; returns the seconds the write lock was held.
+    """
+    # Counted only once the transaction is committed, so a failed commit (a full disk)
     # is reported with the number of documents that really are stored.
     added: list[int] = []
     duplicates = 0
+    stored = 0
     try:
         with write(db):
+            started = time.perf_counter()
             for article, path in batch:
+                stored += 1
                 doc_id = insert_document(db, article, source_path=str(path))
                 if doc_id is None:
                     duplicates += 1
@@ -169,6 +190,8 @@ def _store_batch(
                     ],
                 )
                 added.append(doc_id)
+                if time.perf_counter() - started >= TARGET_TRANSACTION_S:
+                    break
     except StoreUnwritable as error:
         reason = str(error).replace("; nothing was changed", "")
         raise StoreUnwritable(
@@ -178,4 +201,5 @@ def _store_batch(
     report.added += len(added)
     report.duplicates += duplicates
     report.added_ids.extend(added)
-    batch.clear()
+    del batch[:stored]
+    return time.perf_counter() - started

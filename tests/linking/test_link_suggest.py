@@ -200,9 +200,10 @@ def test_a_bulk_load_keeps_the_review_index_and_commits_in_short_transactions(
     db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Rebuilding the index after a load held the write lock for seconds; it stays.
-    monkeypatch.setattr(bulk, "FIRST_BATCH_ROWS", 2)
-    monkeypatch.setattr(bulk, "MAX_BATCH_ROWS", 2)
-    monkeypatch.setattr(bulk, "MIN_BATCH_ROWS", 1)
+    monkeypatch.setattr(bulk, "TARGET_TRANSACTION_S", 0.0)  # one chunk per transaction
+    monkeypatch.setattr(bulk, "FIRST_CHUNK_ROWS", 2)
+    monkeypatch.setattr(bulk, "MAX_CHUNK_ROWS", 2)
+    monkeypatch.setattr(bulk, "YIELD_S", 0.0)
     statements: list[str] = []
     db.conn.set_trace_callback(statements.append)
     add_flood_corpus(db)
