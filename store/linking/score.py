@@ -222,8 +222,11 @@ def shared_sums(
     index = corpus.token_index()
     lengths, indptr, indices, keys = index.lengths, index.indptr, index.indices, index.keys
     results = [np.zeros(len(firsts), dtype=np.float64) for _ in token_values]
-    if len(keys) == 0 or len(firsts) == 0:
+    if len(firsts) == 0 or len(indices) == 0:
         return results
+    if len(keys) == 0:
+        # An index kept without its keys (the character n-grams'): the same sums by merging.
+        return [shared_by_merge(index, firsts, seconds, values) for values in token_values]
     if by_probe:
         return [_shared_by_probe(index, firsts, seconds, values) for values in token_values]
     # Chunks hold about _COSINE_CHUNK looked-up tokens, not pairs: a character n-gram
@@ -336,7 +339,7 @@ def shared_by_merge(
         total = int(count.sum())
         position = np.repeat(indptr[sides] - (np.cumsum(count) - count), count)
         position += np.arange(total, dtype=np.int64)
-        keys = indices[position].astype(np.int32)
+        keys = indices[position].astype(np.int32, copy=False)
         del position
         pair_base = np.arange(stop - begin, dtype=np.int32) * np.int32(vocabulary)
         keys += np.repeat(pair_base, per_pair[begin:stop])

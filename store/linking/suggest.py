@@ -36,7 +36,12 @@ from store.linking.candidates import (
 from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
 from store.linking.learning import Learned, learn_mix
 from store.linking.normalize import Stemmer, language_of
-from store.linking.ranking import best_per_sentence, document_positions, top_per_document
+from store.linking.ranking import (
+    best_of_either,
+    best_per_sentence,
+    document_positions,
+    top_per_document,
+)
 from store.linking.score import (
     DEFAULT_FLOOR,
     DEFAULT_THRESHOLD,
@@ -140,9 +145,8 @@ def compute_suggestions(
         words = word_overlap(corpus, pairs)
         if settings.scored_per_sentence is not None:
             strength = words[0] * (1.0 - np.exp(-words[1] / evidence_scale(corpus)))
-            every = np.ones(len(pairs), dtype=bool)
-            best = best_per_sentence(pairs, strength, every, settings.scored_per_sentence)
-            del strength, every
+            best = best_of_either(pairs, strength, settings.scored_per_sentence)
+            del strength
             pairs, words = pairs[best], (words[0][best], words[1][best])
         if report is not None:
             report.scored = len(pairs)

@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from store.linking import score
+from store.linking import candidates, ranking, score
 from store.linking.candidates import candidate_pairs
 from store.linking.features import DocInput, build_corpus
 from store.linking.score import evidence_scale, shared_by_merge, shared_weight, word_overlap
@@ -121,3 +121,33 @@ def test_merge_lookup_sums_exactly_what_the_index_search_sums(
         assert np.count_nonzero(merged) > 50
         assert merged == pytest.approx(plain, rel=1e-12)
         assert merged == pytest.approx(shared_weight(view, firsts, seconds, values), rel=1e-12)
+
+
+def test_ranking_by_ranges_of_groups_is_the_same_ranking(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    groups = rng.integers(0, 300, size=5_000)
+    # Few distinct strengths: ties inside a group must still get distinct ranks.
+    strength = rng.integers(0, 50, size=5_000) / 50
+    monkeypatch.setattr(ranking, "_RANK_CHUNK", 700)
+    by_ranges = ranking.ranks_within(groups, strength)
+    values = strength.astype(np.float32)
+    for group in range(300):
+        members = np.flatnonzero(groups == group)
+        assert sorted(by_ranges[members].tolist()) == list(range(len(members)))
+        for member in members.tolist():
+            stronger = int(np.count_nonzero(values[members] > values[member]))
+            tied = int(np.count_nonzero(values[members] == values[member]))
+            assert stronger <= by_ranges[member] < stronger + tied
+
+
+def test_candidates_summed_by_key_ranges_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = build_corpus(_documents(6, count=12))
+    monkeypatch.setattr(candidates, "_UNIQUE_CHUNK", 10**9)
+    whole = candidate_pairs(corpus, per_sentence=None)
+    # The summed overlaps decide which candidates a sentence keeps.
+    whole_best = candidate_pairs(corpus, per_sentence=3)
+    monkeypatch.setattr(candidates, "_UNIQUE_CHUNK", 50)
+    assert len(whole) > 200
+    assert len(whole_best) < len(whole)
+    assert np.array_equal(candidate_pairs(corpus, per_sentence=None), whole)
+    assert np.array_equal(candidate_pairs(corpus, per_sentence=3), whole_best)
