@@ -32,6 +32,7 @@ weights and the default threshold were chosen by measurement (see
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -463,8 +464,10 @@ def components(
     values, ranges = corpus.values, corpus.ranges
     has = np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
     both = np.flatnonzero(has[firsts] & has[seconds])
+    # The same figures recur across the reports of a story: each combination once.
+    agreement = functools.lru_cache(maxsize=1 << 16)(soft_numbers)
     result[both, 3] = [
-        soft_numbers(values[i], values[j], ranges[i], ranges[j])
+        agreement(values[i], values[j], ranges[i], ranges[j])
         for i, j in zip(firsts[both].tolist(), seconds[both].tolist(), strict=True)
     ]
     if documents:
