@@ -302,9 +302,12 @@ def _shared_by_probe(
     return result
 
 
-# Looked-up (pair, token) keys per chunk of the merge path: with 32-bit keys, a chunk
-# also stays below 2**31 / vocabulary pairs.
-_MERGE_CHUNK = 8_000_000
+# Looked-up (pair, token) keys per chunk of the merge path (about 32 bytes of
+# temporaries each, per thread); with 32-bit keys, a chunk also stays below
+# 2**31 / vocabulary pairs.
+_MERGE_CHUNK = 2_000_000
+# Threads for the merge path: two cores' worth; more only adds temporaries.
+_MERGE_THREADS = 2
 
 
 def shared_by_merge(
@@ -370,7 +373,7 @@ def shared_by_merge(
 
 
 def _merge_threads(chunks: int) -> int:
-    return max(1, min(chunks, os.cpu_count() or 1, 4))
+    return max(1, min(chunks, os.cpu_count() or 1, _MERGE_THREADS))
 
 
 def round_score(value: float) -> float:
