@@ -125,7 +125,11 @@ def compute_suggestions(
     progress: Progress | None = None,
     report: LinkReport | None = None,
 ) -> list[tuple[int, int, float]]:
-    """``(i, j, score)`` with ``i < j``: each sentence's best K per other document, unioned."""
+    """``(i, j, score)`` with ``i < j``: each sentence's best K per other document, unioned.
+
+    Only the candidates among a sentence's ``scored_per_sentence`` best by word
+    overlap get the full score; the others are not suggested.
+    """
     if progress is not None:
         progress(0, 1, "finding candidates")
     pairs = candidate_pairs(
