@@ -16,6 +16,7 @@ Each size runs in its own process so the peak memory (max RSS) is that size's.
 
     python benchmarks/link_speed.py --sizes 1000,10000
     python benchmarks/link_speed.py --sizes 1000,10000 --max-per-sentence 10 --candidates 20
+    python benchmarks/link_speed.py --sizes 2000 --scored 0    # full score for every candidate
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import resource
 import subprocess
@@ -44,6 +46,7 @@ from store.linking.normalize import STOPWORDS  # noqa: E402
 from store.linking.score import DEFAULT_FLOOR  # noqa: E402
 from store.linking.suggest import (  # noqa: E402
     DEFAULT_MAX_PER_SENTENCE,
+    DEFAULT_SCORED_PER_SENTENCE,
     LinkSettings,
     link_documents,
     load_documents,
@@ -157,6 +160,16 @@ def generate(articles: int, seed: int) -> Generated:
     return result, planted, fact_texts
 
 
+def _cpu_seconds() -> float:
+    """User + system time of this process and its finished worker processes: on a
+    shared machine the wall-clock time says little without it."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 def run_one(size: int, seed: int, sample: int, settings: LinkSettings) -> dict[str, float]:
     articles, planted, fact_texts = generate(size, seed)
     with tempfile.TemporaryDirectory() as folder:
@@ -175,8 +188,11 @@ def run_one(size: int, seed: int, sample: int, settings: LinkSettings) -> dict[s
                     [(doc_id, s, e) for s, e in split_sentences(text)],
                 )
         started = time.perf_counter()
+        cpu_started = _cpu_seconds()
         report = link_documents(db, settings=settings)
         seconds = time.perf_counter() - started
+        cpu_seconds = _cpu_seconds() - cpu_started
+        load = os.getloadavg()[0]
         stored_rows = db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
         documents = load_documents(db)
         db.close()
@@ -223,8 +239,11 @@ def run_one(size: int, seed: int, sample: int, settings: LinkSettings) -> dict[s
         "articles": size,
         "sentences": report.sentences,
         "candidates": report.candidates,
+        "scored": report.scored,
         "suggestions": report.suggestions,
         "link_seconds": seconds,
+        "link_cpu_seconds": cpu_seconds,
+        "load_average": load,
         "store_seconds": report.store_seconds,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "checked_pairs": len(checks),
@@ -259,19 +278,28 @@ def main() -> int:
         default=DEFAULT_PER_SENTENCE,
         help=f"as claimdesk link --candidates (default {DEFAULT_PER_SENTENCE})",
     )
+    parser.add_argument(
+        "--scored",
+        type=int,
+        default=DEFAULT_SCORED_PER_SENTENCE,
+        help="candidates per sentence given the full score, best by word overlap; 0: all"
+        f" (default {DEFAULT_SCORED_PER_SENTENCE})",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings = LinkSettings(
         floor=args.threshold,
         max_per_sentence=args.max_per_sentence,
         per_sentence=args.candidates,
+        scored_per_sentence=args.scored or None,
     )
     if args.one:
         print(json.dumps(run_one(args.one, args.seed, args.sample, settings)))
         return 0
     print(
         f"settings: threshold {args.threshold}, max per sentence {args.max_per_sentence},"
-        f" candidates {args.candidates}, workers {settings.workers}"
+        f" candidates {args.candidates}, fully scored {args.scored or 'all'},"
+        f" workers {settings.workers}"
     )
     results = []
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
@@ -291,6 +319,8 @@ def main() -> int:
                 str(args.max_per_sentence),
                 "--candidates",
                 str(args.candidates),
+                "--scored",
+                str(args.scored),
             ],
             check=True,
             capture_output=True,
@@ -300,16 +330,18 @@ def main() -> int:
         results.append(result)
         print(json.dumps(result), file=sys.stderr)
     print(
-        "| articles | sentences | candidates | suggestions | link time (s) | of which storing (s)"
+        "| articles | sentences | candidates | fully scored | suggestions | link time (s)"
+        " | CPU (s) | load average | of which storing (s)"
         " | peak RSS (MB) | planted recall linker | exhaustive | ratio"
         " | exhaustive time est. (s) | speed-up |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         ratio = r["recall_linker"] / r["recall_exhaustive"] if r["recall_exhaustive"] else 0.0
         print(
             f"| {r['articles']:,} | {r['sentences']:,} | {r['candidates']:,} |"
-            f" {r['suggestions']:,} | {r['link_seconds']:.1f} | {r['store_seconds']:.1f} |"
+            f" {r['scored']:,} | {r['suggestions']:,} | {r['link_seconds']:.1f} |"
+            f" {r['link_cpu_seconds']:.1f} | {r['load_average']:.1f} | {r['store_seconds']:.1f} |"
             f" {r['peak_mb']:.0f} | {r['recall_linker']:.3f} |"
             f" {r['recall_exhaustive']:.3f} | {ratio:.3f} | {r['exhaustive_seconds_estimate']:.0f}"
             f" | {r['exhaustive_seconds_estimate'] / r['link_seconds']:.0f}x |"

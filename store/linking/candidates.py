@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from store.linking.features import LinkCorpus
-from store.linking.ranking import ranks_within
+from store.linking.ranking import best_of_either
 
 DEFAULT_MIN_COSINE = 0.2
 DEFAULT_MAX_POSTINGS = 50
@@ -115,12 +115,49 @@ def candidate_pairs(
         weight_chunks.append(np.full(len(left), weights[token]))
     if not key_chunks:
         return np.zeros((0, 2), dtype=np.int64)
-    keys, inverse = np.unique(np.concatenate(key_chunks), return_inverse=True)
-    overlap = np.bincount(inverse, weights=np.concatenate(weight_chunks)).astype(np.float64)
+    keys, overlap = _summed_by_key(key_chunks, weight_chunks, int(size) * int(size))
+    del key_chunks, weight_chunks
     pairs = np.stack([keys // size, keys % size], axis=1)
+    del keys
     if per_sentence is None:
         return pairs
     return _best_per_sentence(pairs, overlap, per_sentence)
+
+
+# Raw pair keys summed at a time: bounds np.unique's temporaries (six arrays as
+# long as its input) to a few hundred MB however many pairs a corpus generates.
+_UNIQUE_CHUNK = 4_000_000
+
+
+def _summed_by_key(
+    key_chunks: list[Pairs], weight_chunks: list[npt.NDArray[np.float64]], key_limit: int
+) -> tuple[Pairs, npt.NDArray[np.float64]]:
+    """The distinct keys, sorted, and each one's summed weight.
+
+    Done over key ranges, so that only one range's entries are sorted at a time; the
+    sums add a key's entries in the order given, as one ``np.unique`` over all would.
+    """
+    total = sum(len(chunk) for chunk in key_chunks)
+    parts = max(1, -(-total // _UNIQUE_CHUNK))
+    width = -(-key_limit // parts)
+    keys_out: list[Pairs] = []
+    sums_out: list[npt.NDArray[np.float64]] = []
+    for low in range(0, key_limit, width):
+        high = low + width
+        picked = [(k >= low) & (k < high) for k in key_chunks] if parts > 1 else None
+        if picked is None:
+            keys_in, weights_in = np.concatenate(key_chunks), np.concatenate(weight_chunks)
+        else:
+            keys_in = np.concatenate([k[m] for k, m in zip(key_chunks, picked, strict=True)])
+            weights_in = np.concatenate([w[m] for w, m in zip(weight_chunks, picked, strict=True)])
+        del picked
+        keys, inverse = np.unique(keys_in, return_inverse=True)
+        del keys_in
+        keys_out.append(keys)
+        summed = np.bincount(inverse, weights=weights_in, minlength=len(keys))
+        sums_out.append(summed.astype(np.float64, copy=False))
+        del inverse, weights_in
+    return np.concatenate(keys_out), np.concatenate(sums_out)
 
 
 def _window_pairs(
@@ -151,11 +188,7 @@ def _window_pairs(
 
 def _best_per_sentence(pairs: Pairs, overlap: npt.NDArray[np.float64], limit: int) -> Pairs:
     """The pairs that are among the ``limit`` largest overlaps of either of their sentences."""
-    count = len(pairs)
-    source = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    rank = ranks_within(source, np.concatenate([overlap, overlap]))
-    kept = (rank[:count] < limit) | (rank[count:] < limit)
-    return pairs[kept]
+    return pairs[best_of_either(pairs, overlap, limit)]
 
 
 def _outlet_codes(corpus: LinkCorpus) -> npt.NDArray[np.int64]:

@@ -55,12 +55,13 @@ class TokenIndex:
     """Every (sentence, token) of a corpus as one integer, sorted, for bulk lookups.
 
     Sentence ``i`` has the tokens ``indices[indptr[i]:indptr[i + 1]]``; ``keys``
-    holds ``sentence * vocabulary + token`` for all of them, sorted.
+    holds ``sentence * vocabulary + token`` for all of them, sorted, or is empty
+    (the character n-gram index, too big to double: looked up by merging).
     """
 
     lengths: npt.NDArray[np.int64]
     indptr: npt.NDArray[np.int64]
-    indices: npt.NDArray[np.int64]
+    indices: npt.NDArray[np.int64] | npt.NDArray[np.int32]
     keys: npt.NDArray[np.int64]
     vocabulary: int
     sentences: int
@@ -300,21 +301,27 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
     word_grams_flat = np.asarray(flat, dtype=np.int64)
     size = max(len(vocabulary), 1)
     words = corpus.token_index()
-    key_chunks: list[npt.NDArray[np.int64]] = []
-    # A block of sentences at a time bounds the expanded (sentence, gram) array.
+    index_chunks: list[npt.NDArray[np.int32]] = []
+    length_chunks: list[npt.NDArray[np.int64]] = []
+    # A block of sentences at a time bounds the expanded (sentence, gram) array; only
+    # the 32-bit gram ids are kept (a sentence has a hundred or more).
     block = 20_000
     for first in range(0, len(corpus), block):
         last = min(first + block, len(corpus))
         entries = words.indices[words.indptr[first] : words.indptr[last]]
-        owners = np.repeat(np.arange(first, last, dtype=np.int64), words.lengths[first:last])
+        owners = np.repeat(np.arange(last - first, dtype=np.int64), words.lengths[first:last])
         counts = word_start[entries + 1] - word_start[entries]
         total = int(counts.sum())
         offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
         gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
-        key_chunks.append(np.unique(np.repeat(owners, counts) * size + gram_ids))
-    keys = np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
-    indices = keys % size
-    lengths = np.bincount(keys // size, minlength=len(corpus)).astype(np.int64)
+        keys = np.unique(np.repeat(owners, counts) * size + gram_ids)
+        index_chunks.append((keys % size).astype(np.int32))
+        length_chunks.append(np.bincount(keys // size, minlength=last - first).astype(np.int64))
+    indices = np.concatenate(index_chunks) if index_chunks else np.zeros(0, dtype=np.int32)
+    del index_chunks
+    lengths = (
+        np.concatenate(length_chunks) if length_chunks else np.zeros(len(corpus), dtype=np.int64)
+    )
     indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
     frequency = np.bincount(indices, minlength=len(vocabulary))
     sentences = max(len(corpus), 1)
@@ -329,6 +336,8 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
     grams.weights = weights.tolist()
     grams.norms = np.sqrt(squared).tolist()
     # The sets live only in the index (no per-sentence lists): a sentence has a
-    # hundred or more grams, and Python lists of them would cost gigabytes.
-    grams.lookup = TokenIndex(lengths, indptr, indices, keys, size, len(corpus))
+    # hundred or more grams, and Python lists of them would cost gigabytes. Without
+    # the (sentence, gram) keys, which would double it: looked up by merging.
+    empty = np.zeros(0, dtype=np.int64)
+    grams.lookup = TokenIndex(lengths, indptr, indices, empty, size, len(corpus))
     return grams

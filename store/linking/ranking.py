@@ -30,6 +30,11 @@ def strength_code(strength: Floats) -> Ints:
     return clipped.view(np.int32).astype(np.int64)
 
 
+# Entries ranked at a time: above this, ranks_within works through ranges of groups,
+# which bounds its temporaries (six arrays as long as its input) for tens of millions.
+_RANK_CHUNK = 4_000_000
+
+
 def ranks_within(groups: Ints, strength: Floats) -> Ints:
     """For each entry, how many entries of its group are stronger (0 = the strongest).
 
@@ -41,14 +46,41 @@ def ranks_within(groups: Ints, strength: Floats) -> Ints:
         return np.zeros(0, dtype=np.int64)
     if int(groups.max()) >= 1 << (63 - STRENGTH_BITS) or int(groups.min()) < 0:
         raise ValueError("group ids must be in [0, 2**32)")
+    if count <= _RANK_CHUNK:
+        return _ranks(groups, strength)
+    # A group never spans two ranges, so ranking range by range is the same ranking.
+    parts = -(-count // _RANK_CHUNK)
+    width = -(-(int(groups.max()) + 1) // parts)
+    rank = np.empty(count, dtype=np.int64)
+    for low in range(0, int(groups.max()) + 1, width):
+        members = np.flatnonzero((groups >= low) & (groups < low + width))
+        rank[members] = _ranks(groups[members], strength[members])
+    return rank
+
+
+def _ranks(groups: Ints, strength: Floats) -> Ints:
+    count = len(groups)
+    if count == 0:
+        return np.zeros(0, dtype=np.int64)
     key = (groups << STRENGTH_BITS) | (_STRENGTH_MAX - strength_code(strength))
     order = np.argsort(key)
+    del key
     ordered = groups[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    del ordered
     in_order = np.arange(count) - np.repeat(starts, np.diff(np.r_[starts, count]))
     rank = np.empty(count, dtype=np.int64)
     rank[order] = in_order
     return rank
+
+
+def best_of_either(pairs: Ints, strength: Floats, limit: int) -> npt.NDArray[np.bool_]:
+    """Pairs among the ``limit`` strongest of either of their sentences."""
+    count = len(pairs)
+    rank = ranks_within(
+        np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([strength, strength])
+    )
+    return (rank[:count] < limit) | (rank[count:] < limit)
 
 
 def document_positions(corpus: LinkCorpus) -> Ints:
@@ -94,11 +126,6 @@ def best_per_sentence(
 ) -> npt.NDArray[np.bool_]:
     """Pairs among the ``limit`` best chosen ones of either of their sentences."""
     index = np.flatnonzero(chosen)
-    subset, strength = pairs[index], scores[index]
-    count = len(index)
-    rank = ranks_within(
-        np.concatenate([subset[:, 0], subset[:, 1]]), np.concatenate([strength, strength])
-    )
     keep = np.zeros(len(pairs), dtype=bool)
-    keep[index[(rank[:count] < limit) | (rank[count:] < limit)]] = True
+    keep[index[best_of_either(pairs[index], scores[index], limit)]] = True
     return keep

@@ -32,8 +32,11 @@ weights and the default threshold were chosen by measurement (see
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,10 +175,14 @@ def _cosines(
     seconds: npt.NDArray[np.int64],
     *,
     by_probe: bool = False,
+    by_merge: bool = False,
 ) -> npt.NDArray[np.float64]:
     """:func:`weighted_cosine` of every pair."""
     squared = np.asarray(corpus.weights, dtype=np.float64) ** 2
-    dot = shared_weight(corpus, firsts, seconds, squared, by_probe=by_probe)
+    if by_merge:
+        dot = shared_by_merge(corpus.token_index(), firsts, seconds, squared)
+    else:
+        dot = shared_weight(corpus, firsts, seconds, squared, by_probe=by_probe)
     norms = np.asarray(corpus.norms, dtype=np.float64)
     denominator = norms[firsts] * norms[seconds]
     return np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
@@ -218,8 +225,11 @@ def shared_sums(
     index = corpus.token_index()
     lengths, indptr, indices, keys = index.lengths, index.indptr, index.indices, index.keys
     results = [np.zeros(len(firsts), dtype=np.float64) for _ in token_values]
-    if len(keys) == 0 or len(firsts) == 0:
+    if len(firsts) == 0 or len(indices) == 0:
         return results
+    if len(keys) == 0:
+        # An index kept without its keys (the character n-grams'): the same sums by merging.
+        return [shared_by_merge(index, firsts, seconds, values) for values in token_values]
     if by_probe:
         return [_shared_by_probe(index, firsts, seconds, values) for values in token_values]
     # Chunks hold about _COSINE_CHUNK looked-up tokens, not pairs: a character n-gram
@@ -292,6 +302,80 @@ def _shared_by_probe(
     return result
 
 
+# Looked-up (pair, token) keys per chunk of the merge path (about 32 bytes of
+# temporaries each, per thread); with 32-bit keys, a chunk also stays below
+# 2**31 / vocabulary pairs.
+_MERGE_CHUNK = 2_000_000
+# Threads for the merge path: two cores' worth; more only adds temporaries.
+_MERGE_THREADS = 2
+
+
+def shared_by_merge(
+    index: TokenIndex,
+    firsts: npt.NDArray[np.int64],
+    seconds: npt.NDArray[np.int64],
+    token_values: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """:func:`shared_weight` by sorting both sides' tokens per pair: no ``keys`` index needed.
+
+    Each pair's two token lists (sorted) are laid side by side as ``pair · vocabulary
+    + token``; after one stable sort a shared token is a key seen twice in a row.
+    The concatenation is already sorted but for one seam per pair, which timsort
+    merges in near-linear time: for character n-gram sets (a hundred entries per
+    sentence) this beats a binary search in the whole corpus's index per entry.
+    The sums run in token order, as the binary-search path's do over sorted sets.
+    """
+    lengths, indptr, indices = index.lengths, index.indptr, index.indices
+    result = np.zeros(len(firsts), dtype=np.float64)
+    if len(firsts) == 0 or len(indices) == 0:
+        return result
+    vocabulary = max(index.vocabulary, 1)
+    per_pair = lengths[firsts] + lengths[seconds]
+    limit = max(1, (2**31 - 1) // vocabulary - 1)
+    walked = np.cumsum(per_pair)
+    chunks: list[tuple[int, int]] = []
+    begin = 0
+    while begin < len(firsts):
+        # Up to _MERGE_CHUNK entries, and few enough pairs that the keys fit 32 bits.
+        done = int(walked[begin - 1]) if begin else 0
+        stop = int(np.searchsorted(walked, done + _MERGE_CHUNK, side="right"))
+        stop = min(max(stop, begin + 1), begin + limit, len(firsts))
+        chunks.append((begin, stop))
+        begin = stop
+
+    def merge(chunk: tuple[int, int]) -> None:
+        begin, stop = chunk
+        sides = np.empty(2 * (stop - begin), dtype=np.int64)
+        sides[0::2], sides[1::2] = firsts[begin:stop], seconds[begin:stop]
+        count = lengths[sides]
+        total = int(count.sum())
+        position = np.repeat(indptr[sides] - (np.cumsum(count) - count), count)
+        position += np.arange(total, dtype=np.int64)
+        keys = indices[position].astype(np.int32, copy=False)
+        del position
+        pair_base = np.arange(stop - begin, dtype=np.int32) * np.int32(vocabulary)
+        keys += np.repeat(pair_base, per_pair[begin:stop])
+        keys.sort(kind="stable")
+        shared = keys[np.flatnonzero(keys[1:] == keys[:-1])]
+        del keys
+        result[begin:stop] = np.bincount(
+            shared // vocabulary,
+            weights=token_values[shared % vocabulary],
+            minlength=stop - begin,
+        )
+
+    # numpy releases the GIL in these array operations: chunks run side by side on
+    # threads (each writes its own rows), as rapidfuzz's cpdist does on all cores.
+    with ThreadPoolExecutor(max_workers=_merge_threads(len(chunks))) as pool:
+        for _ in pool.map(merge, chunks):
+            pass
+    return result
+
+
+def _merge_threads(chunks: int) -> int:
+    return max(1, min(chunks, os.cpu_count() or 1, _MERGE_THREADS))
+
+
 def round_score(value: float) -> float:
     """Scores are stored with 4 decimals so that re-runs compare equal."""
     return math.floor(value * 10_000 + 0.5) / 10_000
@@ -346,8 +430,31 @@ def soft_numbers(
     return 0.0
 
 
+def word_overlap(
+    corpus: LinkCorpus, pairs: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Each pair's word cosine and summed IDF of shared words (columns 0 and 4), in one lookup.
+
+    The cheapest components: a caller can rank candidates by them and compute the
+    rest (:func:`components` with ``words=``) only for the pairs worth it.
+    """
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.float64)
+    firsts, seconds = pairs[:, 0], pairs[:, 1]
+    weights = np.asarray(corpus.weights, dtype=np.float64)
+    dot, shared = shared_sums(corpus, firsts, seconds, [weights**2, weights])
+    norms = np.asarray(corpus.norms, dtype=np.float64)
+    denominator = norms[firsts] * norms[seconds]
+    cosine = np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
+    return cosine, shared
+
+
 def components(
-    corpus: LinkCorpus, pairs: npt.NDArray[np.int64], *, documents: bool = True
+    corpus: LinkCorpus,
+    pairs: npt.NDArray[np.int64],
+    *,
+    documents: bool = True,
+    words: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
 ) -> npt.NDArray[np.float64]:
     """One row per pair, one column per :data:`COMPONENTS` entry, then two more.
 
@@ -355,20 +462,18 @@ def components(
     evidence the similarity rests on. Column 5 is the cosine of the two whole
     documents (:func:`document_cosines`): whether the articles tell one story
     (left 0 with ``documents=False``, for a caller that fills it in later).
+    ``words`` is :func:`word_overlap` of these pairs when the caller has it already.
     """
     result = np.zeros((len(pairs), len(COMPONENTS) + 2), dtype=np.float64)
     if len(pairs) == 0:
         return result
     firsts, seconds = pairs[:, 0], pairs[:, 1]
-    # The word cosine's dot product and the evidence (column 4) in one lookup.
-    weights = np.asarray(corpus.weights, dtype=np.float64)
-    dot, result[:, 4] = shared_sums(corpus, firsts, seconds, [weights**2, weights])
-    norms = np.asarray(corpus.norms, dtype=np.float64)
-    denominator = norms[firsts] * norms[seconds]
-    result[:, 0] = np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
+    result[:, 0], result[:, 4] = word_overlap(corpus, pairs) if words is None else words
     grams = corpus.grams
     if grams is not None:
-        result[:, 1] = _cosines(grams, firsts, seconds)
+        # Sorting both n-gram sets per pair beats a binary search per gram (see
+        # shared_by_merge) and needs no (sentence, gram) key index.
+        result[:, 1] = _cosines(grams, firsts, seconds, by_merge=True)
     texts = corpus.sorted_texts()
     result[:, 2] = (
         process.cpdist(
@@ -379,8 +484,10 @@ def components(
     values, ranges = corpus.values, corpus.ranges
     has = np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
     both = np.flatnonzero(has[firsts] & has[seconds])
+    # The same figures recur across the reports of a story: each combination once.
+    agreement = functools.lru_cache(maxsize=1 << 16)(soft_numbers)
     result[both, 3] = [
-        soft_numbers(values[i], values[j], ranges[i], ranges[j])
+        agreement(values[i], values[j], ranges[i], ranges[j])
         for i, j in zip(firsts[both].tolist(), seconds[both].tolist(), strict=True)
     ]
     if documents:

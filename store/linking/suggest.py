@@ -37,7 +37,12 @@ from store.linking.document_pairs import (
 from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
 from store.linking.learning import Learned, learn_mix
 from store.linking.normalize import Stemmer, language_of
-from store.linking.ranking import best_per_sentence, document_positions, top_per_document
+from store.linking.ranking import (
+    best_of_either,
+    best_per_sentence,
+    document_positions,
+    top_per_document,
+)
 from store.linking.score import (
     DEFAULT_FLOOR,
     DEFAULT_THRESHOLD,
@@ -49,6 +54,7 @@ from store.linking.score import (
     fused_scores,
     score_pairs,
     shares_anchor,
+    word_overlap,
 )
 from store.linking.storing import _changes as _changes
 from store.linking.storing import _new_rows as _new_rows
@@ -59,6 +65,10 @@ DEFAULT_TOP_K = 3
 # top K of every other document would be thousands of mostly weak suggestions.
 DEFAULT_MAX_PER_SENTENCE = 30
 DEFAULT_CHANCE_PER_SENTENCE = 1
+# Candidates per sentence that get the full score (the best by word overlap and
+# evidence; a pair counts when either sentence ranks it this high). The rest
+# would mostly fall below the top K per document or the floor anyway.
+DEFAULT_SCORED_PER_SENTENCE = 20
 # Character n-gram cosine from which a pair is never treated as chance.
 CHAR_SUPPORT = 0.3
 
@@ -73,6 +83,8 @@ class LinkReport:
     documents: int = 0
     sentences: int = 0
     candidates: int = 0
+    # Candidates given the full score (see LinkSettings.scored_per_sentence).
+    scored: int = 0
     suggestions: int = 0
     inserted: int = 0
     updated: int = 0
@@ -93,6 +105,8 @@ class LinkSettings:
     min_cosine: float = DEFAULT_MIN_COSINE
     max_postings: int = DEFAULT_MAX_POSTINGS
     per_sentence: int | None = DEFAULT_PER_SENTENCE
+    # Each sentence's candidates fully scored, best by word overlap (None: all).
+    scored_per_sentence: int | None = DEFAULT_SCORED_PER_SENTENCE
     max_per_sentence: int | None = DEFAULT_MAX_PER_SENTENCE
     different_outlets: bool = False
     stemmer: Stemmer = "lemma"
@@ -112,7 +126,11 @@ def compute_suggestions(
     progress: Progress | None = None,
     report: LinkReport | None = None,
 ) -> list[tuple[int, int, float]]:
-    """``(i, j, score)`` with ``i < j``: each sentence's best K per other document, unioned."""
+    """``(i, j, score)`` with ``i < j``: each sentence's best K per other document, unioned.
+
+    Only the candidates among a sentence's ``scored_per_sentence`` best by word
+    overlap get the full score; the others are not suggested.
+    """
     if progress is not None:
         progress(0, 1, "finding candidates")
     pairs = candidate_pairs(
@@ -133,9 +151,20 @@ def compute_suggestions(
     if progress is not None:
         progress(0, 1, "scoring")
     if settings.weights.fused:
+        # The word overlap is cheap; the character n-grams, rapidfuzz and figures
+        # are computed only for each sentence's best few candidates by it.
+        words = word_overlap(corpus, pairs)
+        if settings.scored_per_sentence is not None:
+            strength = words[0] * (1.0 - np.exp(-words[1] / evidence_scale(corpus)))
+            best = best_of_either(pairs, strength, settings.scored_per_sentence)
+            del strength
+            pairs, words = pairs[best], (words[0][best], words[1][best])
+        if report is not None:
+            report.scored = len(pairs)
         # The floor needs only the sentences' likeness; the document factor (the
         # costliest part) is computed for the pairs that pass it.
-        parts = components(corpus, pairs, documents=False)
+        parts = components(corpus, pairs, documents=False, words=words)
+        del words
         mix = settings.weights.mix
         likeness = fused_scores(parts, evidence_scale(corpus), story=False, mix=mix)
         # Two reports of one story keep every pair: the annotator's match is among
