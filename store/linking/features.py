@@ -14,10 +14,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
+from store.linking.clauses import clause_spans
+from store.linking.context import borrowed_tokens, opens_with_anaphor, previous_sentences
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
 from store.linking.workers import parent_death_pool
 
@@ -48,6 +51,20 @@ class SentenceRef:
     doc_id: int
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause of a sentence that divides into several (see :mod:`store.linking.clauses`)."""
+
+    # Code points into the document text: text[start:end] is the clause.
+    start: int
+    end: int
+    token_ids: tuple[int, ...]
+    # The normalised tokens joined (rapidfuzz's input), number values and ranges.
+    text: str
+    values: tuple[float, ...]
+    ranges: tuple[tuple[float, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +104,14 @@ class LinkCorpus:
     ranges: list[tuple[tuple[float, float], ...]] = field(default_factory=list)
     # The same sentences as sets of character n-grams of their tokens (see build_grams).
     grams: LinkCorpus | None = field(default=None, repr=False, compare=False)
+    # Per sentence that divides, its clauses; per sentence that opens with an
+    # anaphor, the previous sentence's informative tokens it lacks (store.linking.units).
+    clauses: dict[int, tuple[Clause, ...]] = field(default_factory=dict)
+    borrowed: dict[int, list[int]] = field(default_factory=dict)
+    # On a gram corpus: each word's gram ids (CSR by word id), to build gram sets of
+    # other token sets (clauses, context) with the same gram ids and weights.
+    gram_starts: npt.NDArray[np.int64] | None = field(default=None, repr=False, compare=False)
+    gram_ids: npt.NDArray[np.int64] | None = field(default=None, repr=False, compare=False)
     # Built on first use and kept: scoring looks tokens up in several passes.
     lookup: TokenIndex | None = field(default=None, repr=False, compare=False)
     sorted_lookup: npt.NDArray[np.object_] | None = field(default=None, repr=False, compare=False)
@@ -144,24 +169,43 @@ class LinkCorpus:
         return self.lookup
 
 
+Values = tuple[float, ...]
+Ranges = tuple[tuple[float, float], ...]
+# A clause as matching sees it: its offsets, tokens in order, number values, ranges.
+ClauseTokens = tuple[int, int, list[str], Values, Ranges]
 # A sentence as matching sees it: its tokens in order, those that are names, its
-# number values and its ranges.
-Tokens = tuple[list[str], set[str], tuple[float, ...], tuple[tuple[float, float], ...]]
+# number values and its ranges, its clauses (none unless it divides), and whether
+# it opens with an anaphor.
+Tokens = tuple[list[str], set[str], Values, Ranges, list[ClauseTokens], bool]
 
 
 def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
-    result = []
+    result: list[Tokens] = []
+    text, language = document.text, document.language
     for _sentence_id, start, end in document.sentences:
-        normalised = normalise(document.text[start:end], document.language, stemmer=stemmer)
+        normalised = normalise(text[start:end], language, stemmer=stemmer)
+        clauses: list[ClauseTokens] = []
+        for clause_start, clause_end in clause_spans(text, start, end):
+            part = normalise(text[clause_start:clause_end], language, stemmer=stemmer)
+            clauses.append(
+                (clause_start, clause_end, part.tokens, *_figures(part.numbers, part.ranges))
+            )
         result.append(
             (
                 normalised.tokens,
                 normalised.names,
-                tuple(float(v) for v in normalised.numbers),
-                tuple((float(a), float(b)) for a, b in normalised.ranges),
+                *_figures(normalised.numbers, normalised.ranges),
+                clauses,
+                opens_with_anaphor(text[start:end], language),
             )
         )
     return result
+
+
+def _figures(
+    numbers: Sequence[Decimal], ranges: Sequence[tuple[Decimal, Decimal]]
+) -> tuple[Values, Ranges]:
+    return tuple(float(v) for v in numbers), tuple((float(a), float(b)) for a, b in ranges)
 
 
 def _normalise_all(
@@ -208,22 +252,30 @@ def build_corpus(
     boost: bool = True,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    clauses: bool = True,
+    context: bool = True,
 ) -> LinkCorpus:
     """Normalise every sentence and weight every token by its rarity in this corpus.
 
-    ``progress(done, total)`` is called after each document.
+    ``progress(done, total)`` is called after each document. ``clauses`` and
+    ``context`` keep the clauses of dividing sentences and the context of
+    anaphoric ones (see :mod:`store.linking.units`); off, for comparison, the
+    linker scores whole sentences only.
     """
     documents = list(documents)
     corpus = LinkCorpus()
     vocabulary = corpus.vocabulary
     frequency: list[int] = []
     name_tokens: set[str] = set()
+    # (anaphoric sentence, the sentence before it): context is borrowed once weights exist.
+    anaphoric: list[tuple[int, int]] = []
     for done, (document, normalised) in enumerate(
         _normalise_all(documents, stemmer, workers), start=1
     ):
         if progress is not None:
             progress(done, len(documents))
-        for (sentence_id, start, end), (tokens, names, values, ranges) in zip(
+        first = len(corpus.refs)
+        for (sentence_id, start, end), (tokens, names, values, ranges, pieces, _anaphor) in zip(
             document.sentences, normalised, strict=True
         ):
             ids: list[int] = []
@@ -246,6 +298,21 @@ def build_corpus(
             corpus.numbers.append(frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX)))
             corpus.values.append(values)
             corpus.ranges.append(ranges)
+            if pieces and clauses:
+                corpus.clauses[len(corpus.refs) - 1] = tuple(
+                    Clause(
+                        a,
+                        b,
+                        tuple(dict.fromkeys(vocabulary[t] for t in words if t in vocabulary)),
+                        " ".join(words),
+                        clause_values,
+                        clause_ranges,
+                    )
+                    for a, b, words, clause_values, clause_ranges in pieces
+                )
+        anaphoric += previous_sentences(
+            corpus.refs, first, [entry[5] for entry in normalised]
+        )
     corpus.document_frequency = frequency
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
@@ -261,6 +328,8 @@ def build_corpus(
                 weights[token_id] *= NAME_BOOST
     corpus.weights = weights
     corpus.norms = [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in corpus.token_ids]
+    if context:
+        corpus.borrowed = borrowed_tokens(corpus, anaphoric)
     corpus.grams = build_grams(corpus)
     return corpus
 
@@ -294,23 +363,10 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
         for gram in dict.fromkeys(word_grams(word)):
             flat.append(vocabulary.setdefault(gram, len(vocabulary)))
         starts.append(len(flat))
-    word_start = np.asarray(starts, dtype=np.int64)
-    word_grams_flat = np.asarray(flat, dtype=np.int64)
+    grams.gram_starts = np.asarray(starts, dtype=np.int64)
+    grams.gram_ids = np.asarray(flat, dtype=np.int64)
     size = max(len(vocabulary), 1)
-    words = corpus.token_index()
-    key_chunks: list[npt.NDArray[np.int64]] = []
-    # A block of sentences at a time bounds the expanded (sentence, gram) array.
-    block = 20_000
-    for first in range(0, len(corpus), block):
-        last = min(first + block, len(corpus))
-        entries = words.indices[words.indptr[first] : words.indptr[last]]
-        owners = np.repeat(np.arange(first, last, dtype=np.int64), words.lengths[first:last])
-        counts = word_start[entries + 1] - word_start[entries]
-        total = int(counts.sum())
-        offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
-        gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
-        key_chunks.append(np.unique(np.repeat(owners, counts) * size + gram_ids))
-    keys = np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+    keys = _gram_keys(grams, corpus.token_index(), size)
     indices = keys % size
     lengths = np.bincount(keys // size, minlength=len(corpus)).astype(np.int64)
     indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
@@ -330,3 +386,73 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
     # hundred or more grams, and Python lists of them would cost gigabytes.
     grams.lookup = TokenIndex(lengths, indptr, indices, keys, size, len(corpus))
     return grams
+
+
+def _gram_keys(grams: LinkCorpus, words: TokenIndex, size: int) -> npt.NDArray[np.int64]:
+    """``row * size + gram`` for every gram of every row of ``words``, sorted and unique."""
+    assert grams.gram_starts is not None and grams.gram_ids is not None
+    word_start, word_grams_flat = grams.gram_starts, grams.gram_ids
+    key_chunks: list[npt.NDArray[np.int64]] = []
+    # A block of sentences at a time bounds the expanded (sentence, gram) array.
+    block = 20_000
+    for first in range(0, words.sentences, block):
+        last = min(first + block, words.sentences)
+        entries = words.indices[words.indptr[first] : words.indptr[last]]
+        owners = np.repeat(np.arange(first, last, dtype=np.int64), words.lengths[first:last])
+        counts = word_start[entries + 1] - word_start[entries]
+        total = int(counts.sum())
+        offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
+        gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
+        key_chunks.append(np.unique(np.repeat(owners, counts) * size + gram_ids))
+    return np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+
+
+def view_corpus(
+    corpus: LinkCorpus,
+    token_rows: Sequence[Sequence[int]],
+    texts: Sequence[str] | None = None,
+    values: Sequence[Values] | None = None,
+    ranges: Sequence[Ranges] | None = None,
+) -> LinkCorpus:
+    """Other token sets (clauses, sentences with their context) weighed as in ``corpus``.
+
+    Row ``k`` holds ``token_rows[k]`` (token ids of ``corpus``); its words and its
+    character n-grams get ``corpus``'s weights, so cosines and evidence between rows
+    of the view compare with those between sentences of the corpus.
+    """
+    count = len(token_rows)
+    view = LinkCorpus(refs=[SentenceRef(None, -1, 0, 0)] * count)
+    view.token_ids = [list(row) for row in token_rows]
+    view.texts = list(texts) if texts is not None else [""] * count
+    view.values = list(values) if values is not None else [()] * count
+    view.ranges = list(ranges) if ranges is not None else [()] * count
+    view.weights = corpus.weights
+    view.anchors = corpus.anchors
+    weights = np.asarray(corpus.weights, dtype=np.float64)
+    words = view.token_index()
+    squared = np.bincount(
+        np.repeat(np.arange(count, dtype=np.int64), words.lengths),
+        weights=weights[words.indices] ** 2,
+        minlength=count,
+    )
+    view.norms = np.sqrt(squared).tolist()
+    source = corpus.grams
+    if source is not None and source.gram_starts is not None:
+        size = max(len(source.weights), 1)
+        keys = _gram_keys(source, words, size)
+        indices = keys % size
+        lengths = np.bincount(keys // size, minlength=count).astype(np.int64)
+        indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+        gram_weights = np.asarray(source.weights, dtype=np.float64)
+        grams = LinkCorpus(refs=view.refs)
+        grams.weights = source.weights
+        grams.norms = np.sqrt(
+            np.bincount(
+                np.repeat(np.arange(count, dtype=np.int64), lengths),
+                weights=gram_weights[indices] ** 2,
+                minlength=count,
+            )
+        ).tolist()
+        grams.lookup = TokenIndex(lengths, indptr, indices, keys, size, count)
+        view.grams = grams
+    return view

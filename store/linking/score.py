@@ -42,6 +42,7 @@ from rapidfuzz import fuzz, process
 
 from store.linking.features import LinkCorpus, TokenIndex
 from store.linking.ranking import document_positions
+from store.linking.units import refine
 
 METHOD = "linker-v2"
 
@@ -383,6 +384,8 @@ def components(
         soft_numbers(values[i], values[j], ranges[i], ranges[j])
         for i, j in zip(firsts[both].tolist(), seconds[both].tolist(), strict=True)
     ]
+    # Anaphoric sentences with their context, dividing ones by their best clause.
+    refine(corpus, pairs, result)
     if documents:
         result[:, 5] = document_cosines(corpus, pairs)
     return result
