@@ -83,6 +83,28 @@ class TokenIndex:
     sentences: int
 
 
+@dataclass(frozen=True, slots=True)
+class UnitIndex:
+    """Clause rows and borrowed-context rows of a corpus, weighed as its sentences.
+
+    Sentence ``s`` has the clause rows ``first_clause[s]`` onwards (``clause_count[s]``
+    of them, 0 when it does not divide) and the borrowed row ``borrowed_row[s]``
+    (-1 when it borrows nothing). Token and gram ids are the corpus's own.
+    """
+
+    words: TokenIndex
+    grams: TokenIndex
+    word_norms: npt.NDArray[np.float64]
+    gram_norms: npt.NDArray[np.float64]
+    # Per clause row: its tokens sorted and joined (rapidfuzz's input), figures.
+    texts: npt.NDArray[np.object_]
+    values: list[tuple[float, ...]]
+    ranges: list[tuple[tuple[float, float], ...]]
+    first_clause: npt.NDArray[np.int64]
+    clause_count: npt.NDArray[np.int64]
+    borrowed_row: npt.NDArray[np.int64]
+
+
 @dataclass(slots=True)
 class LinkCorpus:
     """Sentences with their token ids, weights and normalised text, index-aligned."""
@@ -108,6 +130,7 @@ class LinkCorpus:
     # anaphor, the previous sentence's informative tokens it lacks (store.linking.units).
     clauses: dict[int, tuple[Clause, ...]] = field(default_factory=dict)
     borrowed: dict[int, list[int]] = field(default_factory=dict)
+    units: UnitIndex | None = field(default=None, repr=False, compare=False)
     # On a gram corpus: each word's gram ids (CSR by word id), to build gram sets of
     # other token sets (clauses, context) with the same gram ids and weights.
     gram_starts: npt.NDArray[np.int64] | None = field(default=None, repr=False, compare=False)
@@ -331,6 +354,8 @@ def build_corpus(
     if context:
         corpus.borrowed = borrowed_tokens(corpus, anaphoric)
     corpus.grams = build_grams(corpus)
+    if corpus.clauses or corpus.borrowed:
+        corpus.units = build_units(corpus)
     return corpus
 
 
@@ -403,56 +428,87 @@ def _gram_keys(grams: LinkCorpus, words: TokenIndex, size: int) -> npt.NDArray[n
         total = int(counts.sum())
         offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
         gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
-        key_chunks.append(np.unique(np.repeat(owners, counts) * size + gram_ids))
+        # Sorted, then duplicates dropped: numpy's hash-based unique is slower here.
+        keys = np.sort(np.repeat(owners, counts) * size + gram_ids)
+        key_chunks.append(keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys)
     return np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
 
 
-def view_corpus(
-    corpus: LinkCorpus,
-    token_rows: Sequence[Sequence[int]],
-    texts: Sequence[str] | None = None,
-    values: Sequence[Values] | None = None,
-    ranges: Sequence[Ranges] | None = None,
-) -> LinkCorpus:
-    """Other token sets (clauses, sentences with their context) weighed as in ``corpus``.
+def build_units(corpus: LinkCorpus) -> UnitIndex:
+    """The clauses of dividing sentences and the borrowed context of anaphoric ones, indexed.
 
-    Row ``k`` holds ``token_rows[k]`` (token ids of ``corpus``); its words and its
-    character n-grams get ``corpus``'s weights, so cosines and evidence between rows
-    of the view compare with those between sentences of the corpus.
+    Needs ``corpus.clauses``, ``corpus.borrowed`` and ``corpus.grams``. A borrowed
+    row's n-grams are those of the borrowed words that the sentence's own words
+    lack, so a sentence's own and borrowed grams never overlap.
     """
-    count = len(token_rows)
-    view = LinkCorpus(refs=[SentenceRef(None, -1, 0, 0)] * count)
-    view.token_ids = [list(row) for row in token_rows]
-    view.texts = list(texts) if texts is not None else [""] * count
-    view.values = list(values) if values is not None else [()] * count
-    view.ranges = list(ranges) if ranges is not None else [()] * count
-    view.weights = corpus.weights
-    view.anchors = corpus.anchors
+    assert corpus.grams is not None
+    count = len(corpus)
+    first_clause = np.zeros(count, dtype=np.int64)
+    clause_count = np.zeros(count, dtype=np.int64)
+    borrowed_row = np.full(count, -1, dtype=np.int64)
+    rows: list[list[int]] = []
+    texts: list[str] = []
+    values: list[Values] = []
+    ranges: list[Ranges] = []
+    for sentence, clauses in corpus.clauses.items():
+        first_clause[sentence] = len(rows)
+        clause_count[sentence] = len(clauses)
+        for clause in clauses:
+            rows.append(list(clause.token_ids))
+            texts.append(" ".join(sorted(clause.text.split())))
+            values.append(clause.values)
+            ranges.append(clause.ranges)
+    owners = []
+    for sentence, tokens in corpus.borrowed.items():
+        borrowed_row[sentence] = len(rows)
+        owners.append(sentence)
+        rows.append(tokens)
+    total = len(rows)
+    holder = LinkCorpus(refs=[SentenceRef(None, -1, 0, 0)] * total, token_ids=rows)
+    holder.weights = corpus.weights
+    words = holder.token_index()
     weights = np.asarray(corpus.weights, dtype=np.float64)
-    words = view.token_index()
-    squared = np.bincount(
-        np.repeat(np.arange(count, dtype=np.int64), words.lengths),
-        weights=weights[words.indices] ** 2,
-        minlength=count,
+    grams = corpus.grams
+    size = max(len(grams.weights), 1)
+    keys = _gram_keys(grams, words, size)
+    if owners:
+        # Borrowed rows keep only the grams their sentence does not already have.
+        row_of = keys // size
+        borrowed_keys = row_of >= total - len(owners)
+        sentence_of = np.asarray(owners, dtype=np.int64)[
+            np.maximum(row_of - (total - len(owners)), 0)
+        ]
+        main = grams.token_index().keys
+        if len(main):
+            wanted = sentence_of * size + keys % size
+            found = np.minimum(np.searchsorted(main, wanted), len(main) - 1)
+            keys = keys[~(borrowed_keys & (main[found] == wanted))]
+    gram_lengths = np.bincount(keys // size, minlength=total).astype(np.int64)
+    gram_index = TokenIndex(
+        gram_lengths,
+        np.r_[0, np.cumsum(gram_lengths)].astype(np.int64),
+        keys % size,
+        keys,
+        size,
+        total,
     )
-    view.norms = np.sqrt(squared).tolist()
-    source = corpus.grams
-    if source is not None and source.gram_starts is not None:
-        size = max(len(source.weights), 1)
-        keys = _gram_keys(source, words, size)
-        indices = keys % size
-        lengths = np.bincount(keys // size, minlength=count).astype(np.int64)
-        indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
-        gram_weights = np.asarray(source.weights, dtype=np.float64)
-        grams = LinkCorpus(refs=view.refs)
-        grams.weights = source.weights
-        grams.norms = np.sqrt(
-            np.bincount(
-                np.repeat(np.arange(count, dtype=np.int64), lengths),
-                weights=gram_weights[indices] ** 2,
-                minlength=count,
-            )
-        ).tolist()
-        grams.lookup = TokenIndex(lengths, indptr, indices, keys, size, count)
-        view.grams = grams
-    return view
+    return UnitIndex(
+        words=words,
+        grams=gram_index,
+        word_norms=_row_norms(words, weights, total),
+        gram_norms=_row_norms(gram_index, np.asarray(grams.weights, dtype=np.float64), total),
+        texts=np.asarray(texts, dtype=object),
+        values=values,
+        ranges=ranges,
+        first_clause=first_clause,
+        clause_count=clause_count,
+        borrowed_row=borrowed_row,
+    )
+
+
+def _row_norms(
+    index: TokenIndex, weights: npt.NDArray[np.float64], rows: int
+) -> npt.NDArray[np.float64]:
+    owners = np.repeat(np.arange(rows, dtype=np.int64), index.lengths)
+    squared = np.bincount(owners, weights=weights[index.indices] ** 2, minlength=rows)
+    return np.sqrt(squared)
