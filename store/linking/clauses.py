@@ -19,18 +19,22 @@ from __future__ import annotations
 
 import re
 
-from store.linking.normalize import STOPWORDS
+from store.linking.normalize import STOPWORDS, is_name
 
-# A clause needs this many content words (not function words, not single letters).
+# A clause needs this many content words (not function words, names or figures):
+# "Landrat Olaf Brenninger" before a relative clause names someone, it reports nothing.
 MIN_CLAUSE_WORDS = 3
 # More clauses than this are joined pairwise (smallest first): comparing clauses is
 # quadratic in their number, and a sentence with five facts is rare.
 MAX_CLAUSES = 4
 
 _CONJUNCTIONS = "und|aber|sondern|denn|doch|jedoch|and|but|while|whereas|yet"
+# der/die/das/dem/den after a comma are also articles ("..., die Anordnung ernst zu
+# nehmen"); as relative pronouns they are followed by a lower-case word, as German
+# nouns are capitalised ("..., die seit Montag Deiche sichern").
+_ARTICLE_RELATIVES = r"(?:der|die|das|dem|den)\s+(?=[^\W\d_A-ZÄÖÜ])"
 _RELATIVES = (
-    "der|die|das|dem|den|deren|dessen|denen|welche|welcher|welches|welchem|welchen"
-    "|which|who|whom|whose|that|where|wo"
+    "deren|dessen|denen|welche|welcher|welches|welchem|welchen|which|who|whom|whose|that|where|wo"
 )
 # A split point is the separator; the next clause starts after it. Conjunctions
 # and relative pronouns stay in the clause they open (they are dropped as
@@ -39,19 +43,21 @@ _SPLIT = re.compile(
     r"\s*;\s+"
     r"|\s*:\s+"
     r"|(?<![\d\s])\s+(?:--|[-–—])\s+(?!\d)"
-    rf"|\s*,\s+(?=(?:{_CONJUNCTIONS}|{_RELATIVES})\b)"
+    rf"|\s*,\s+(?=(?:{_CONJUNCTIONS}|{_RELATIVES})\b|{_ARTICLE_RELATIVES})"
     r"|\s+(?=(?:und|and|but|while|whereas)\s)"
 )
-_WORD = re.compile(r"[^\W\d_]{2,}|\d+", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _TRIM = " \t\n\r,;:-–—"
 
 
-def content_words(text: str) -> int:
-    """How many words of ``text`` carry content (not function words)."""
-    return sum(1 for w in _WORD.findall(text) if w.lower() not in STOPWORDS)
+def content_words(text: str, language: str = "de") -> int:
+    """How many words of ``text`` carry content (not function words, names or figures)."""
+    return sum(
+        1 for w in _WORD.findall(text) if w.lower() not in STOPWORDS and not is_name(w, language)
+    )
 
 
-def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def clause_spans(text: str, start: int, end: int, language: str = "de") -> list[tuple[int, int]]:
     """The clauses of the sentence ``text[start:end]``, as ``(start, end)`` into ``text``.
 
     Empty when the sentence does not divide into at least two clauses of
@@ -69,7 +75,7 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts.append(len(sentence))
     pieces = [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]
     pieces = [p for p in pieces if p[1] > p[0]]
-    words = [content_words(sentence[a:b]) for a, b in pieces]
+    words = [content_words(sentence[a:b], language) for a, b in pieces]
     pieces, words = _join_short(pieces, words)
     while len(pieces) > MAX_CLAUSES:
         smallest = min(range(len(pieces)), key=lambda k: words[k])

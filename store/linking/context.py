@@ -30,9 +30,7 @@ _ANAPHORS = {
         """dabei sie er es das dies diese dieser dieses damit daher dort darauf dazu
         deshalb deswegen dagegen danach davor demnach dafür hierbei hier""".split()
     ),
-    "en": frozenset(
-        """this that these those it he she they there such its their then""".split()
-    ),
+    "en": frozenset("""this that these those it he she they there such its their then""".split()),
 }
 _FIRST_WORD = re.compile(r"[\W\d_]*([^\W\d_]+)", re.UNICODE)
 
@@ -69,7 +67,9 @@ def previous_sentences(
     return pairs
 
 
-def borrowed_tokens(corpus: LinkCorpus, anaphoric: Sequence[tuple[int, int]]) -> dict[int, list[int]]:
+def borrowed_tokens(
+    corpus: LinkCorpus, anaphoric: Sequence[tuple[int, int]]
+) -> dict[int, list[int]]:
     """For each anaphoric sentence, the informative tokens of the previous one it lacks.
 
     Informative: a number, date or name (``corpus.anchors``), or a word in at most

@@ -208,7 +208,7 @@ def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
     for _sentence_id, start, end in document.sentences:
         normalised = normalise(text[start:end], language, stemmer=stemmer)
         clauses: list[ClauseTokens] = []
-        for clause_start, clause_end in clause_spans(text, start, end):
+        for clause_start, clause_end in clause_spans(text, start, end, language):
             part = normalise(text[clause_start:clause_end], language, stemmer=stemmer)
             clauses.append(
                 (clause_start, clause_end, part.tokens, *_figures(part.numbers, part.ranges))
@@ -333,9 +333,7 @@ def build_corpus(
                     )
                     for a, b, words, clause_values, clause_ranges in pieces
                 )
-        anaphoric += previous_sentences(
-            corpus.refs, first, [entry[5] for entry in normalised]
-        )
+        anaphoric += previous_sentences(corpus.refs, first, [entry[5] for entry in normalised])
     corpus.document_frequency = frequency
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
@@ -415,7 +413,8 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
 
 def _gram_keys(grams: LinkCorpus, words: TokenIndex, size: int) -> npt.NDArray[np.int64]:
     """``row * size + gram`` for every gram of every row of ``words``, sorted and unique."""
-    assert grams.gram_starts is not None and grams.gram_ids is not None
+    assert grams.gram_starts is not None
+    assert grams.gram_ids is not None
     word_start, word_grams_flat = grams.gram_starts, grams.gram_ids
     key_chunks: list[npt.NDArray[np.int64]] = []
     # A block of sentences at a time bounds the expanded (sentence, gram) array.

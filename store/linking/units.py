@@ -130,9 +130,7 @@ def _with_context(corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Par
         for total, part in zip(sums, found, strict=True):
             total[both] += alpha**2 * part
         extra_a = np.where(borrowed[first] >= 0, extra_norms[np.maximum(borrowed[first], 0)], 0.0)
-        extra_b = np.where(
-            borrowed[second] >= 0, extra_norms[np.maximum(borrowed[second], 0)], 0.0
-        )
+        extra_b = np.where(borrowed[second] >= 0, extra_norms[np.maximum(borrowed[second], 0)], 0.0)
         denominator = np.sqrt(norm_a**2 + alpha**2 * extra_a**2) * np.sqrt(
             norm_b**2 + alpha**2 * extra_b**2
         )
