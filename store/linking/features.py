@@ -326,7 +326,12 @@ def build_corpus(
                     Clause(
                         a,
                         b,
-                        tuple(dict.fromkeys(vocabulary[t] for t in words if t in vocabulary)),
+                        # Only the sentence's own tokens: a clause is part of it.
+                        tuple(
+                            dict.fromkeys(
+                                vocabulary[t] for t in words if vocabulary.get(t, -1) in seen
+                            )
+                        ),
                         " ".join(words),
                         clause_values,
                         clause_ranges,

@@ -25,6 +25,8 @@ index built with the corpus (:class:`~store.linking.features.UnitIndex`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
@@ -72,7 +74,10 @@ def cross_sums(
     for begin, stop in zip(np.r_[0, bounds], np.r_[bounds, len(walk_rows)], strict=True):
         if stop <= begin:
             continue
-        rows, others, count = walk_rows[begin:stop], probe_rows[begin:stop], lengths[begin:stop]
+        # In the probed rows' order the wanted keys come nearly sorted, and the binary
+        # searches walk the probed index in memory order (as score.shared_sums does).
+        order = begin + np.argsort(probe_rows[begin:stop], kind="stable")
+        rows, others, count = walk_rows[order], probe_rows[order], lengths[order]
         total = int(count.sum())
         pair_of = np.repeat(np.arange(len(rows), dtype=np.int64), count)
         first = np.repeat(walk.indptr[rows] - (np.cumsum(count) - count), count)
@@ -82,7 +87,7 @@ def cross_sums(
         hit = probe.keys[found] == wanted
         for result, value in zip(results, values, strict=True):
             shared = np.where(hit, value[tokens], 0.0)
-            result[begin:stop] = np.bincount(pair_of, weights=shared, minlength=len(rows))
+            result[order] = np.bincount(pair_of, weights=shared, minlength=len(rows))
     return results
 
 
@@ -142,13 +147,19 @@ def _with_context(corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Par
 
 
 def _best_clauses(corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Parts) -> None:
-    """Each pair with a dividing side takes the components of its best unit pair."""
-    from store.linking.score import evidence_scale, fused_scores, soft_numbers
+    """Each pair with a dividing side takes the components of its best unit pair.
+
+    The n-gram cosine, the costly part, is computed only for unit pairs that could
+    beat the whole pair: a clause's grams are a subset of its sentence's, so the
+    whole pair's gram overlap bounds every clause pair's (:func:`_gram_bounds`).
+    """
+    from store.linking.score import evidence_scale, fused_scores
 
     counts = units.clause_count
     rows = np.flatnonzero((counts[pairs[:, 0]] > 0) | (counts[pairs[:, 1]] > 0))
     if len(rows) == 0:
         return
+    scale = evidence_scale(corpus)
     first, second = pairs[rows, 0], pairs[rows, 1]
     # Unit k of a sentence: 0 the whole sentence, k >= 1 its clause k - 1.
     units_a, units_b = counts[first] + 1, counts[second] + 1
@@ -161,81 +172,171 @@ def _best_clauses(corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Par
     owner, local = owner[keep], local[keep]
     unit_a = local // units_b[owner]
     unit_b = local % units_b[owner]
+    del local, keep
     # Clause rows in the unit index, -1 for a whole sentence.
-    clause_a = np.where(unit_a > 0, units.first_clause[first[owner]] + unit_a - 1, -1)
-    clause_b = np.where(unit_b > 0, units.first_clause[second[owner]] + unit_b - 1, -1)
-    sentence_a, sentence_b = first[owner], second[owner]
+    sides = _Sides(
+        units.first_clause[first[owner]] + unit_a - 1,
+        units.first_clause[second[owner]] + unit_b - 1,
+        first[owner],
+        second[owner],
+        unit_a > 0,
+        unit_b > 0,
+    )
+    del unit_a, unit_b
     unit_parts = np.zeros((len(owner), 5), dtype=np.float64)
     weights = np.asarray(corpus.weights, dtype=np.float64)
+    unit_parts[:, 0], unit_parts[:, 4] = _unit_cosine(
+        sides,
+        corpus.token_index(),
+        np.asarray(corpus.norms, dtype=np.float64),
+        units.words,
+        units.word_norms,
+        [weights**2, weights],
+    )
+    unit_parts[:, 2] = _unit_fuzzy(corpus, units, sides)
+    unit_parts[:, 3] = _unit_numbers(corpus, units, sides, parts[rows[owner], 3])
+    current = fused_scores(parts[rows], scale, story=False)
+    likeness = np.full(len(owner), -1.0)
     grams = corpus.grams
-    layers: list[tuple[int, TokenIndex, Floats, list[Floats], TokenIndex, Floats]] = [
-        (
-            0,
-            corpus.token_index(),
-            np.asarray(corpus.norms, dtype=np.float64),
-            [weights**2, weights],
-            units.words,
-            units.word_norms,
-        )
-    ]
-    if grams is not None:
+    if grams is None:
+        likeness = fused_scores(unit_parts, scale, story=False)
+    else:
+        gram_norms = np.asarray(grams.norms, dtype=np.float64)
+        bound = unit_parts.copy()
+        bound[:, 1] = _gram_bounds(corpus, units, sides, parts[rows[owner], 1], gram_norms)
+        hopeful = np.flatnonzero(fused_scores(bound, scale, story=False) > current[owner])
+        del bound
         gram_weights = np.asarray(grams.weights, dtype=np.float64)
-        layers.append(
-            (
-                1,
-                grams.token_index(),
-                np.asarray(grams.norms, dtype=np.float64),
-                [gram_weights**2],
-                units.grams,
-                units.gram_norms,
-            )
+        (unit_parts[hopeful, 1],) = _unit_cosine(
+            sides.subset(hopeful),
+            grams.token_index(),
+            gram_norms,
+            units.grams,
+            units.gram_norms,
+            [gram_weights**2],
         )
-    a_clause, b_clause = clause_a >= 0, clause_b >= 0
-    cases = (
-        (np.flatnonzero(a_clause & ~b_clause), clause_a, "whole", sentence_b),
-        (np.flatnonzero(~a_clause & b_clause), clause_b, "whole", sentence_a),
-        (np.flatnonzero(a_clause & b_clause), clause_a, "clause", clause_b),
-    )
-    for column, whole, whole_norms, values, extra, extra_norms in layers:
-        norm_a = np.where(a_clause, extra_norms[np.maximum(clause_a, 0)], whole_norms[sentence_a])
-        norm_b = np.where(b_clause, extra_norms[np.maximum(clause_b, 0)], whole_norms[sentence_b])
-        dot = np.zeros(len(owner), dtype=np.float64)
-        evidence = np.zeros(len(owner), dtype=np.float64)
-        for selected, walk_rows, kind, probe_rows in cases:
-            probe = whole if kind == "whole" else extra
-            found = cross_sums(extra, walk_rows[selected], probe, probe_rows[selected], values)
-            dot[selected] = found[0]
-            if column == 0:
-                evidence[selected] = found[1]
-        denominator = norm_a * norm_b
-        unit_parts[:, column] = np.divide(
-            dot, denominator, out=np.zeros_like(dot), where=denominator > 0
-        )
-        if column == 0:
-            unit_parts[:, 4] = evidence
-    sorted_texts = corpus.sorted_texts()
-    text_a = np.where(a_clause, units.texts[np.maximum(clause_a, 0)], sorted_texts[sentence_a])
-    text_b = np.where(b_clause, units.texts[np.maximum(clause_b, 0)], sorted_texts[sentence_b])
-    unit_parts[:, 2] = (
-        process.cpdist(text_a, text_b, scorer=fuzz.ratio, workers=-1, dtype=np.float64) / 100.0
-    )
-    has_whole = np.fromiter((bool(v) for v in corpus.values), dtype=bool, count=len(corpus))
-    has_clause = np.fromiter((bool(v) for v in units.values), dtype=bool, count=len(units.values))
-    has_a = np.where(a_clause, has_clause[np.maximum(clause_a, 0)], has_whole[sentence_a])
-    has_b = np.where(b_clause, has_clause[np.maximum(clause_b, 0)], has_whole[sentence_b])
-    for k in np.flatnonzero(has_a & has_b).tolist():
-        va, ra = _figures(corpus, units, int(sentence_a[k]), int(clause_a[k]))
-        vb, rb = _figures(corpus, units, int(sentence_b[k]), int(clause_b[k]))
-        unit_parts[k, 3] = soft_numbers(va, vb, ra, rb)
-    scale = evidence_scale(corpus)
-    likeness = fused_scores(unit_parts, scale, story=False)
+        likeness[hopeful] = fused_scores(unit_parts[hopeful], scale, story=False)
     # The best unit pair of each refined pair: sorted by owner, best first.
     order = np.lexsort((-likeness, owner))
     heads = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
-    best_rows = rows[owner[heads]]
-    current = fused_scores(parts[best_rows], scale, story=False)
-    better = likeness[heads] > current
-    parts[best_rows[better], :5] = unit_parts[heads[better], :5]
+    better = likeness[heads] > current[owner[heads]]
+    parts[rows[owner[heads[better]]], :5] = unit_parts[heads[better], :5]
+
+
+@dataclass(frozen=True, slots=True)
+class _Sides:
+    """Both sides of each unit pair: clause rows (where ``*_clause``) and their sentences."""
+
+    clause_a: Pairs
+    clause_b: Pairs
+    sentence_a: Pairs
+    sentence_b: Pairs
+    a_clause: npt.NDArray[np.bool_]
+    b_clause: npt.NDArray[np.bool_]
+
+    def subset(self, selected: Pairs) -> _Sides:
+        return _Sides(
+            self.clause_a[selected],
+            self.clause_b[selected],
+            self.sentence_a[selected],
+            self.sentence_b[selected],
+            self.a_clause[selected],
+            self.b_clause[selected],
+        )
+
+    def norms(self, whole: Floats, clause: Floats) -> tuple[Floats, Floats]:
+        return (
+            np.where(self.a_clause, clause[np.maximum(self.clause_a, 0)], whole[self.sentence_a]),
+            np.where(self.b_clause, clause[np.maximum(self.clause_b, 0)], whole[self.sentence_b]),
+        )
+
+
+def _unit_cosine(
+    sides: _Sides,
+    whole: TokenIndex,
+    whole_norms: Floats,
+    clauses: TokenIndex,
+    clause_norms: Floats,
+    values: list[Floats],
+) -> list[Floats]:
+    """The cosine (first of ``values``) and further overlap sums of each unit pair."""
+    sums = [np.zeros(len(sides.clause_a), dtype=np.float64) for _ in values]
+    a, b = sides.a_clause, sides.b_clause
+    for selected, walk_rows, probe, probe_rows in (
+        (np.flatnonzero(a & ~b), sides.clause_a, whole, sides.sentence_b),
+        (np.flatnonzero(~a & b), sides.clause_b, whole, sides.sentence_a),
+        (np.flatnonzero(a & b), sides.clause_a, clauses, sides.clause_b),
+    ):
+        found = cross_sums(clauses, walk_rows[selected], probe, probe_rows[selected], values)
+        for total, part in zip(sums, found, strict=True):
+            total[selected] = part
+    norm_a, norm_b = sides.norms(whole_norms, clause_norms)
+    denominator = norm_a * norm_b
+    sums[0] = np.divide(sums[0], denominator, out=np.zeros_like(sums[0]), where=denominator > 0)
+    return sums
+
+
+def _gram_bounds(
+    corpus: LinkCorpus, units: UnitIndex, sides: _Sides, whole_cosine: Floats, gram_norms: Floats
+) -> Floats:
+    """An upper bound of each unit pair's n-gram cosine, from its whole pair's.
+
+    A clause's grams are among its sentence's, so the grams two units share are
+    among those the two sentences share: their overlap is at most the whole pair's
+    (cosine times norms). With borrowed context the whole cosine is not the plain
+    one, and the bound is 1.
+    """
+    norm_a, norm_b = sides.norms(gram_norms, units.gram_norms)
+    overlap = whole_cosine * gram_norms[sides.sentence_a] * gram_norms[sides.sentence_b]
+    denominator = norm_a * norm_b
+    bound = np.divide(overlap, denominator, out=np.ones_like(overlap), where=denominator > 0)
+    borrowed = units.borrowed_row
+    context = (borrowed[sides.sentence_a] >= 0) | (borrowed[sides.sentence_b] >= 0)
+    # Float round-off must never cut a unit pair the bound should keep, hence the slack.
+    return np.where(context, 1.0, np.minimum(bound * (1 + 1e-9), 1.0))
+
+
+def _unit_fuzzy(corpus: LinkCorpus, units: UnitIndex, sides: _Sides) -> Floats:
+    sorted_texts = corpus.sorted_texts()
+    text_a = np.where(
+        sides.a_clause, units.texts[np.maximum(sides.clause_a, 0)], sorted_texts[sides.sentence_a]
+    )
+    text_b = np.where(
+        sides.b_clause, units.texts[np.maximum(sides.clause_b, 0)], sorted_texts[sides.sentence_b]
+    )
+    fuzzy: Floats = (
+        process.cpdist(text_a, text_b, scorer=fuzz.ratio, workers=-1, dtype=np.float64) / 100.0
+    )
+    return fuzzy
+
+
+def _unit_numbers(corpus: LinkCorpus, units: UnitIndex, sides: _Sides, whole: Floats) -> Floats:
+    """Soft number agreement of each unit pair; the whole pair's where both keep all figures."""
+    from store.linking.score import soft_numbers
+
+    same = np.zeros(len(units.values), dtype=bool)
+    has_clause = np.zeros(len(units.values), dtype=bool)
+    for sentence in np.flatnonzero(units.clause_count).tolist():
+        begin = int(units.first_clause[sentence])
+        for row in range(begin, begin + int(units.clause_count[sentence])):
+            has_clause[row] = bool(units.values[row])
+            same[row] = (units.values[row], units.ranges[row]) == (
+                corpus.values[sentence],
+                corpus.ranges[sentence],
+            )
+    has_whole = np.fromiter((bool(v) for v in corpus.values), dtype=bool, count=len(corpus))
+    clause_a, clause_b = np.maximum(sides.clause_a, 0), np.maximum(sides.clause_b, 0)
+    keeps = np.where(sides.a_clause, same[clause_a], True) & np.where(
+        sides.b_clause, same[clause_b], True
+    )
+    result = np.where(keeps, whole, 0.0)
+    has_a = np.where(sides.a_clause, has_clause[clause_a], has_whole[sides.sentence_a])
+    has_b = np.where(sides.b_clause, has_clause[clause_b], has_whole[sides.sentence_b])
+    for k in np.flatnonzero(~keeps & has_a & has_b).tolist():
+        va, ra = _figures(corpus, units, int(sides.sentence_a[k]), int(sides.clause_a[k]))
+        vb, rb = _figures(corpus, units, int(sides.sentence_b[k]), int(sides.clause_b[k]))
+        result[k] = soft_numbers(va, vb, ra, rb)
+    return result
 
 
 def _figures(

@@ -189,3 +189,42 @@ def test_borrowed_tokens_count_at_the_context_weight() -> None:
     plain = build_corpus(_documents([*FLOOD, CELLARS], [PASSAU]), clauses=False, context=False)
     plain_parts = components(plain, np.asarray([[1, 2]], dtype=np.int64))
     assert parts[0, 1] > plain_parts[0, 1], "the n-gram cosine borrows too"
+
+
+def test_the_gram_bound_skips_only_clause_pairs_that_cannot_win(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from store.linking import units
+
+    documents = _documents(
+        [SANDBAGS, *FLOOD, CELLARS, TWO_FACTS],
+        [TWO_FACTS.replace("Helfer", "Soldaten"), METERS, PASSAU, REGENSBURG],
+        [f"{METERS}, die seit Montag in Grimma verteilt werden", CELLARS],
+    )
+    corpus = build_corpus(documents)
+    count = len(corpus)
+    pairs = np.asarray(
+        [
+            (i, j)
+            for i in range(count)
+            for j in range(i + 1, count)
+            if corpus.refs[i].doc_id != corpus.refs[j].doc_id
+        ],
+        dtype=np.int64,
+    )
+    sizes: list[int] = []
+    measured = units._unit_cosine
+
+    def spy(sides: units._Sides, *args: object) -> list[np.ndarray]:
+        sizes.append(len(sides.clause_a))
+        return measured(sides, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(units, "_unit_cosine", spy)
+    pruned = components(corpus, pairs)
+    # Words for every unit pair, n-grams for fewer: the bound did skip some.
+    assert len(sizes) == 2
+    assert sizes[1] < sizes[0]
+    monkeypatch.setattr(units, "_gram_bounds", lambda *args: np.ones(len(args[2].clause_a)))
+    exhaustive = components(corpus, pairs)
+    assert len(corpus.clauses) >= 2
+    np.testing.assert_array_equal(pruned, exhaustive)
