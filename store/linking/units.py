@@ -149,9 +149,10 @@ def _with_context(corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Par
 def _best_clauses(corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Parts) -> None:
     """Each pair with a dividing side takes the components of its best unit pair.
 
-    The n-gram cosine, the costly part, is computed only for unit pairs that could
-    beat the whole pair: a clause's grams are a subset of its sentence's, so the
-    whole pair's gram overlap bounds every clause pair's (:func:`_gram_bounds`).
+    The n-gram cosine and the figures, the costly parts, are computed only for unit
+    pairs that could beat the whole pair: a clause's grams are a subset of its
+    sentence's, so the whole pair's gram overlap bounds every clause pair's
+    (:func:`_gram_bounds`), and the figures' term is at most 1.
     """
     from store.linking.score import evidence_scale, fused_scores
 
@@ -194,28 +195,31 @@ def _best_clauses(corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Par
         [weights**2, weights],
     )
     unit_parts[:, 2] = _unit_fuzzy(corpus, units, sides)
-    unit_parts[:, 3] = _unit_numbers(corpus, units, sides, parts[rows[owner], 3])
     current = fused_scores(parts[rows], scale, story=False)
-    likeness = np.full(len(owner), -1.0)
+    # Upper bounds of the costly parts first (n-grams, figures); computed exactly only
+    # for the unit pairs whose bound beats their whole pair.
     grams = corpus.grams
-    if grams is None:
-        likeness = fused_scores(unit_parts, scale, story=False)
-    else:
-        gram_norms = np.asarray(grams.norms, dtype=np.float64)
-        bound = unit_parts.copy()
+    gram_norms = np.asarray(grams.norms if grams is not None else [], dtype=np.float64)
+    bound = unit_parts.copy()
+    if grams is not None:
         bound[:, 1] = _gram_bounds(corpus, units, sides, parts[rows[owner], 1], gram_norms)
-        hopeful = np.flatnonzero(fused_scores(bound, scale, story=False) > current[owner])
-        del bound
+    bound[:, 3] = 1.0
+    hopeful = np.flatnonzero(fused_scores(bound, scale, story=False) > current[owner])
+    del bound
+    likely = sides.subset(hopeful)
+    unit_parts[hopeful, 3] = _unit_numbers(corpus, units, likely, parts[rows[owner[hopeful]], 3])
+    if grams is not None:
         gram_weights = np.asarray(grams.weights, dtype=np.float64)
         (unit_parts[hopeful, 1],) = _unit_cosine(
-            sides.subset(hopeful),
+            likely,
             grams.token_index(),
             gram_norms,
             units.grams,
             units.gram_norms,
             [gram_weights**2],
         )
-        likeness[hopeful] = fused_scores(unit_parts[hopeful], scale, story=False)
+    likeness = np.full(len(owner), -1.0)
+    likeness[hopeful] = fused_scores(unit_parts[hopeful], scale, story=False)
     # The best unit pair of each refined pair: sorted by owner, best first.
     order = np.lexsort((-likeness, owner))
     heads = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
@@ -283,11 +287,13 @@ def _gram_bounds(
 
     A clause's grams are among its sentence's, so the grams two units share are
     among those the two sentences share: their overlap is at most the whole pair's
-    (cosine times norms). With borrowed context the whole cosine is not the plain
-    one, and the bound is 1.
+    (cosine times norms), and at most the smaller unit's own. With borrowed context
+    the whole cosine is not the plain one, and the bound is 1.
     """
     norm_a, norm_b = sides.norms(gram_norms, units.gram_norms)
     overlap = whole_cosine * gram_norms[sides.sentence_a] * gram_norms[sides.sentence_b]
+    # Nor can two sets share more than the smaller one holds.
+    overlap = np.minimum(overlap, np.minimum(norm_a, norm_b) ** 2)
     denominator = norm_a * norm_b
     bound = np.divide(overlap, denominator, out=np.ones_like(overlap), where=denominator > 0)
     borrowed = units.borrowed_row
