@@ -39,6 +39,8 @@ Parts = npt.NDArray[np.float64]
 Floats = npt.NDArray[np.float64]
 # Looked-up tokens at a time: bounds the temporary arrays.
 _CHUNK = 2_000_000
+# Pairs with a dividing side refined at a time.
+_CLAUSE_BLOCK = 100_000
 
 
 def refine(corpus: LinkCorpus, pairs: Pairs, parts: Parts) -> None:
@@ -154,12 +156,20 @@ def _best_clauses(corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Par
     sentence's, so the whole pair's gram overlap bounds every clause pair's
     (:func:`_gram_bounds`), and the figures' term is at most 1.
     """
+    counts = units.clause_count
+    dividing = np.flatnonzero((counts[pairs[:, 0]] > 0) | (counts[pairs[:, 1]] > 0))
+    # A block of pairs at a time bounds the unit-pair arrays (a few per pair).
+    for begin in range(0, len(dividing), _CLAUSE_BLOCK):
+        _best_clauses_of(corpus, units, pairs, parts, dividing[begin : begin + _CLAUSE_BLOCK])
+
+
+def _best_clauses_of(
+    corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Parts, rows: Pairs
+) -> None:
+    """:func:`_best_clauses` for the pairs ``rows``."""
     from store.linking.score import evidence_scale, fused_scores
 
     counts = units.clause_count
-    rows = np.flatnonzero((counts[pairs[:, 0]] > 0) | (counts[pairs[:, 1]] > 0))
-    if len(rows) == 0:
-        return
     scale = evidence_scale(corpus)
     first, second = pairs[rows, 0], pairs[rows, 1]
     # Unit k of a sentence: 0 the whole sentence, k >= 1 its clause k - 1.

@@ -191,7 +191,7 @@ def test_borrowed_tokens_count_at_the_context_weight() -> None:
     assert parts[0, 1] > plain_parts[0, 1], "the n-gram cosine borrows too"
 
 
-def test_the_gram_bound_skips_only_clause_pairs_that_cannot_win(
+def test_the_gram_bound_and_blocks_skip_only_clause_pairs_that_cannot_win(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from store.linking import units
@@ -225,6 +225,8 @@ def test_the_gram_bound_skips_only_clause_pairs_that_cannot_win(
     assert len(sizes) == 2
     assert sizes[1] < sizes[0]
     monkeypatch.setattr(units, "_gram_bounds", lambda *args: np.ones(len(args[2].clause_a)))
+    # Refined a few pairs at a time, too: blocks change nothing.
+    monkeypatch.setattr(units, "_CLAUSE_BLOCK", 3)
     exhaustive = components(corpus, pairs)
     assert len(corpus.clauses) >= 2
     np.testing.assert_array_equal(pruned, exhaustive)
