@@ -115,15 +115,20 @@ def test_a_clause_matching_another_report_ranks_its_sentence_first() -> None:
 
 
 def test_a_claim_span_inside_a_sentence_is_matched_as_itself(session: Session) -> None:
+    bridge = "Die Brücke über die Mulde ist bis Freitag für den Verkehr gesperrt"
     text_a = f"{TWO_FACTS}. Der Landrat eröffnete am Freitag die neue Kreisstraße."
-    text_b = f"{METERS}. {SANDBAGS}. Im Stadion gewann die Heimmannschaft knapp."
+    text_b = f"{METERS}. {SANDBAGS}. {bridge}. Im Stadion gewann die Heimmannschaft knapp."
     a = add_document(session.db, text_a, "a.txt", "a")
     b = add_document(session.db, text_b, "b.txt", "b")
-    claim = "in Grimma verteilen Helfer 2.000 Sandsäcke an die Anwohner"
-    start = text_a.index(claim)
-    found = session.link_suggestions(a, start, start + len(claim), [b], k=1)
-    assert [text_b[s.start : s.end] for s in found] == [f"{SANDBAGS}."]
-    assert found[0].quote == f"{SANDBAGS}."
+    # Each half of the two-fact sentence, tagged as a claim, finds its own fact.
+    for claim, expected in (
+        ("in Grimma verteilen Helfer 2.000 Sandsäcke an die Anwohner", SANDBAGS),
+        ("Die Brücke über die Mulde bleibt nach dem Hochwasser bis Freitag", bridge),
+    ):
+        start = text_a.index(claim)
+        found = session.link_suggestions(a, start, start + len(claim), [b], k=1)
+        assert [text_b[s.start : s.end] for s in found] == [f"{expected}."]
+        assert found[0].quote == f"{expected}."
 
 
 @pytest.mark.parametrize(
