@@ -7,6 +7,9 @@
 | ``features``    | the corpus as weighted token sets (IDF on the linked corpus)       |
 | ``candidates``  | prefix-filtered candidate pairs, without all-pairs comparison      |
 | ``score``       | the combined score (weighted cosine, rapidfuzz, number agreement)  |
+| ``clauses``     | where a multi-fact sentence divides into clauses                   |
+| ``context``     | anaphoric sentences and the tokens they borrow from the one before |
+| ``units``       | scoring pairs through clauses and borrowed context                 |
 | ``suggest``     | ``claimdesk link``: compute and store suggestions idempotently     |
 | ``decisions``   | accept / reject / manual links, review queue, live suggestions     |
 | ``clusters``    | facts as connected components, disagreements, merge conflicts      |

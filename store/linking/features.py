@@ -14,10 +14,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
+from store.linking.clauses import clause_spans
+from store.linking.context import borrowed_tokens, opens_with_anaphor, previous_sentences
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
 from store.linking.workers import parent_death_pool
 
@@ -51,6 +54,20 @@ class SentenceRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause of a sentence that divides into several (see :mod:`store.linking.clauses`)."""
+
+    # Code points into the document text: text[start:end] is the clause.
+    start: int
+    end: int
+    token_ids: tuple[int, ...]
+    # The normalised tokens joined (rapidfuzz's input), number values and ranges.
+    text: str
+    values: tuple[float, ...]
+    ranges: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TokenIndex:
     """Every (sentence, token) of a corpus as one integer, sorted, for bulk lookups.
 
@@ -65,6 +82,28 @@ class TokenIndex:
     keys: npt.NDArray[np.int64]
     vocabulary: int
     sentences: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnitIndex:
+    """Clause rows and borrowed-context rows of a corpus, weighed as its sentences.
+
+    Sentence ``s`` has the clause rows ``first_clause[s]`` onwards (``clause_count[s]``
+    of them, 0 when it does not divide) and the borrowed row ``borrowed_row[s]``
+    (-1 when it borrows nothing). Token and gram ids are the corpus's own.
+    """
+
+    words: TokenIndex
+    grams: TokenIndex
+    word_norms: npt.NDArray[np.float64]
+    gram_norms: npt.NDArray[np.float64]
+    # Per clause row: its tokens sorted and joined (rapidfuzz's input), figures.
+    texts: npt.NDArray[np.object_]
+    values: list[tuple[float, ...]]
+    ranges: list[tuple[tuple[float, float], ...]]
+    first_clause: npt.NDArray[np.int64]
+    clause_count: npt.NDArray[np.int64]
+    borrowed_row: npt.NDArray[np.int64]
 
 
 @dataclass(slots=True)
@@ -89,6 +128,15 @@ class LinkCorpus:
     ranges: list[tuple[tuple[float, float], ...]] = field(default_factory=list)
     # The same sentences as sets of character n-grams of their tokens (see build_grams).
     grams: LinkCorpus | None = field(default=None, repr=False, compare=False)
+    # Per sentence that divides, its clauses; per sentence that opens with an
+    # anaphor, the previous sentence's informative tokens it lacks (store.linking.units).
+    clauses: dict[int, tuple[Clause, ...]] = field(default_factory=dict)
+    borrowed: dict[int, list[int]] = field(default_factory=dict)
+    units: UnitIndex | None = field(default=None, repr=False, compare=False)
+    # On a gram corpus: each word's gram ids (CSR by word id), to build gram sets of
+    # other token sets (clauses, context) with the same gram ids and weights.
+    gram_starts: npt.NDArray[np.int64] | None = field(default=None, repr=False, compare=False)
+    gram_ids: npt.NDArray[np.int64] | None = field(default=None, repr=False, compare=False)
     # Built on first use and kept: scoring looks tokens up in several passes.
     lookup: TokenIndex | None = field(default=None, repr=False, compare=False)
     sorted_lookup: npt.NDArray[np.object_] | None = field(default=None, repr=False, compare=False)
@@ -146,24 +194,43 @@ class LinkCorpus:
         return self.lookup
 
 
+Values = tuple[float, ...]
+Ranges = tuple[tuple[float, float], ...]
+# A clause as matching sees it: its offsets, tokens in order, number values, ranges.
+ClauseTokens = tuple[int, int, list[str], Values, Ranges]
 # A sentence as matching sees it: its tokens in order, those that are names, its
-# number values and its ranges.
-Tokens = tuple[list[str], set[str], tuple[float, ...], tuple[tuple[float, float], ...]]
+# number values and its ranges, its clauses (none unless it divides), and whether
+# it opens with an anaphor.
+Tokens = tuple[list[str], set[str], Values, Ranges, list[ClauseTokens], bool]
 
 
 def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
-    result = []
+    result: list[Tokens] = []
+    text, language = document.text, document.language
     for _sentence_id, start, end in document.sentences:
-        normalised = normalise(document.text[start:end], document.language, stemmer=stemmer)
+        normalised = normalise(text[start:end], language, stemmer=stemmer)
+        clauses: list[ClauseTokens] = []
+        for clause_start, clause_end in clause_spans(text, start, end, language):
+            part = normalise(text[clause_start:clause_end], language, stemmer=stemmer)
+            clauses.append(
+                (clause_start, clause_end, part.tokens, *_figures(part.numbers, part.ranges))
+            )
         result.append(
             (
                 normalised.tokens,
                 normalised.names,
-                tuple(float(v) for v in normalised.numbers),
-                tuple((float(a), float(b)) for a, b in normalised.ranges),
+                *_figures(normalised.numbers, normalised.ranges),
+                clauses,
+                opens_with_anaphor(text[start:end], language),
             )
         )
     return result
+
+
+def _figures(
+    numbers: Sequence[Decimal], ranges: Sequence[tuple[Decimal, Decimal]]
+) -> tuple[Values, Ranges]:
+    return tuple(float(v) for v in numbers), tuple((float(a), float(b)) for a, b in ranges)
 
 
 def _normalise_all(
@@ -210,22 +277,30 @@ def build_corpus(
     boost: bool = True,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    clauses: bool = True,
+    context: bool = True,
 ) -> LinkCorpus:
     """Normalise every sentence and weight every token by its rarity in this corpus.
 
-    ``progress(done, total)`` is called after each document.
+    ``progress(done, total)`` is called after each document. ``clauses`` and
+    ``context`` keep the clauses of dividing sentences and the context of
+    anaphoric ones (see :mod:`store.linking.units`); off, for comparison, the
+    linker scores whole sentences only.
     """
     documents = list(documents)
     corpus = LinkCorpus()
     vocabulary = corpus.vocabulary
     frequency: list[int] = []
     name_tokens: set[str] = set()
+    # (anaphoric sentence, the sentence before it): context is borrowed once weights exist.
+    anaphoric: list[tuple[int, int]] = []
     for done, (document, normalised) in enumerate(
         _normalise_all(documents, stemmer, workers), start=1
     ):
         if progress is not None:
             progress(done, len(documents))
-        for (sentence_id, start, end), (tokens, names, values, ranges) in zip(
+        first = len(corpus.refs)
+        for (sentence_id, start, end), (tokens, names, values, ranges, pieces, _anaphor) in zip(
             document.sentences, normalised, strict=True
         ):
             ids: list[int] = []
@@ -249,6 +324,24 @@ def build_corpus(
             corpus.numbers.append(frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX)))
             corpus.values.append(values)
             corpus.ranges.append(ranges)
+            if pieces and clauses:
+                corpus.clauses[len(corpus.refs) - 1] = tuple(
+                    Clause(
+                        a,
+                        b,
+                        # Only the sentence's own tokens: a clause is part of it.
+                        tuple(
+                            dict.fromkeys(
+                                vocabulary[t] for t in words if vocabulary.get(t, -1) in seen
+                            )
+                        ),
+                        " ".join(words),
+                        clause_values,
+                        clause_ranges,
+                    )
+                    for a, b, words, clause_values, clause_ranges in pieces
+                )
+        anaphoric += previous_sentences(corpus.refs, first, [entry[5] for entry in normalised])
     corpus.document_frequency = frequency
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
@@ -264,7 +357,11 @@ def build_corpus(
                 weights[token_id] *= NAME_BOOST
     corpus.weights = weights
     corpus.norms = [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in corpus.token_ids]
+    if context:
+        corpus.borrowed = borrowed_tokens(corpus, anaphoric)
     corpus.grams = build_grams(corpus)
+    if corpus.clauses or corpus.borrowed:
+        corpus.units = build_units(corpus)
     return corpus
 
 
@@ -278,6 +375,22 @@ def word_grams(token: str) -> list[str]:
         for size in GRAM_SIZES
         for begin in range(max(1, len(padded) - size + 1))
     ]
+
+
+def keyed(index: TokenIndex) -> TokenIndex:
+    """``index`` with its sorted ``sentence * vocabulary + token`` keys.
+
+    The n-gram index is kept without them (they would double its size); the few
+    callers that look grams up by key build them for as long as they need them.
+    """
+    if len(index.keys) or not len(index.indices):
+        return index
+    owners = np.repeat(np.arange(index.sentences, dtype=np.int64), index.lengths)
+    # Each row's ids are sorted and unique, so the keys come out sorted.
+    keys = owners * index.vocabulary + index.indices.astype(np.int64)
+    return TokenIndex(
+        index.lengths, index.indptr, index.indices, keys, index.vocabulary, index.sentences
+    )
 
 
 def build_grams(corpus: LinkCorpus) -> LinkCorpus:
@@ -297,31 +410,14 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
         for gram in dict.fromkeys(word_grams(word)):
             flat.append(vocabulary.setdefault(gram, len(vocabulary)))
         starts.append(len(flat))
-    word_start = np.asarray(starts, dtype=np.int64)
-    word_grams_flat = np.asarray(flat, dtype=np.int64)
+    grams.gram_starts = np.asarray(starts, dtype=np.int64)
+    grams.gram_ids = np.asarray(flat, dtype=np.int64)
     size = max(len(vocabulary), 1)
-    words = corpus.token_index()
-    index_chunks: list[npt.NDArray[np.int32]] = []
-    length_chunks: list[npt.NDArray[np.int64]] = []
-    # A block of sentences at a time bounds the expanded (sentence, gram) array; only
-    # the 32-bit gram ids are kept (a sentence has a hundred or more).
-    block = 20_000
-    for first in range(0, len(corpus), block):
-        last = min(first + block, len(corpus))
-        entries = words.indices[words.indptr[first] : words.indptr[last]]
-        owners = np.repeat(np.arange(last - first, dtype=np.int64), words.lengths[first:last])
-        counts = word_start[entries + 1] - word_start[entries]
-        total = int(counts.sum())
-        offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
-        gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
-        keys = np.unique(np.repeat(owners, counts) * size + gram_ids)
-        index_chunks.append((keys % size).astype(np.int32))
-        length_chunks.append(np.bincount(keys // size, minlength=last - first).astype(np.int64))
-    indices = np.concatenate(index_chunks) if index_chunks else np.zeros(0, dtype=np.int32)
-    del index_chunks
-    lengths = (
-        np.concatenate(length_chunks) if length_chunks else np.zeros(len(corpus), dtype=np.int64)
-    )
+    keys = _gram_keys(grams, corpus.token_index(), size)
+    # Only the 32-bit gram ids are kept (a sentence has a hundred or more).
+    indices = (keys % size).astype(np.int32)
+    lengths = np.bincount(keys // size, minlength=len(corpus)).astype(np.int64)
+    del keys
     indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
     frequency = np.bincount(indices, minlength=len(vocabulary))
     sentences = max(len(corpus), 1)
@@ -341,3 +437,105 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
     empty = np.zeros(0, dtype=np.int64)
     grams.lookup = TokenIndex(lengths, indptr, indices, empty, size, len(corpus))
     return grams
+
+
+def _gram_keys(grams: LinkCorpus, words: TokenIndex, size: int) -> npt.NDArray[np.int64]:
+    """``row * size + gram`` for every gram of every row of ``words``, sorted and unique."""
+    assert grams.gram_starts is not None
+    assert grams.gram_ids is not None
+    word_start, word_grams_flat = grams.gram_starts, grams.gram_ids
+    key_chunks: list[npt.NDArray[np.int64]] = []
+    # A block of sentences at a time bounds the expanded (sentence, gram) array.
+    block = 20_000
+    for first in range(0, words.sentences, block):
+        last = min(first + block, words.sentences)
+        entries = words.indices[words.indptr[first] : words.indptr[last]]
+        owners = np.repeat(np.arange(first, last, dtype=np.int64), words.lengths[first:last])
+        counts = word_start[entries + 1] - word_start[entries]
+        total = int(counts.sum())
+        offsets = np.repeat(word_start[entries] - (np.cumsum(counts) - counts), counts)
+        gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
+        # Sorted, then duplicates dropped: numpy's hash-based unique is slower here.
+        keys = np.sort(np.repeat(owners, counts) * size + gram_ids)
+        key_chunks.append(keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys)
+    return np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+
+
+def build_units(corpus: LinkCorpus) -> UnitIndex:
+    """The clauses of dividing sentences and the borrowed context of anaphoric ones, indexed.
+
+    Needs ``corpus.clauses``, ``corpus.borrowed`` and ``corpus.grams``. A borrowed
+    row's n-grams are those of the borrowed words that the sentence's own words
+    lack, so a sentence's own and borrowed grams never overlap.
+    """
+    assert corpus.grams is not None
+    count = len(corpus)
+    first_clause = np.zeros(count, dtype=np.int64)
+    clause_count = np.zeros(count, dtype=np.int64)
+    borrowed_row = np.full(count, -1, dtype=np.int64)
+    rows: list[list[int]] = []
+    texts: list[str] = []
+    values: list[Values] = []
+    ranges: list[Ranges] = []
+    for sentence, clauses in corpus.clauses.items():
+        first_clause[sentence] = len(rows)
+        clause_count[sentence] = len(clauses)
+        for clause in clauses:
+            rows.append(list(clause.token_ids))
+            texts.append(" ".join(sorted(clause.text.split())))
+            values.append(clause.values)
+            ranges.append(clause.ranges)
+    owners = []
+    for sentence, tokens in corpus.borrowed.items():
+        borrowed_row[sentence] = len(rows)
+        owners.append(sentence)
+        rows.append(tokens)
+    total = len(rows)
+    holder = LinkCorpus(refs=[SentenceRef(None, -1, 0, 0)] * total, token_ids=rows)
+    holder.weights = corpus.weights
+    words = holder.token_index()
+    weights = np.asarray(corpus.weights, dtype=np.float64)
+    grams = corpus.grams
+    size = max(len(grams.weights), 1)
+    keys = _gram_keys(grams, words, size)
+    if owners:
+        # Borrowed rows keep only the grams their sentence does not already have.
+        row_of = keys // size
+        borrowed_keys = row_of >= total - len(owners)
+        sentence_of = np.asarray(owners, dtype=np.int64)[
+            np.maximum(row_of - (total - len(owners)), 0)
+        ]
+        main = keyed(grams.token_index()).keys
+        if len(main):
+            wanted = sentence_of * size + keys % size
+            found = np.minimum(np.searchsorted(main, wanted), len(main) - 1)
+            keys = keys[~(borrowed_keys & (main[found] == wanted))]
+    gram_lengths = np.bincount(keys // size, minlength=total).astype(np.int64)
+    gram_index = TokenIndex(
+        gram_lengths,
+        np.r_[0, np.cumsum(gram_lengths)].astype(np.int64),
+        keys % size,
+        keys,
+        size,
+        total,
+    )
+    return UnitIndex(
+        words=words,
+        grams=gram_index,
+        word_norms=_row_norms(words, weights, total),
+        gram_norms=_row_norms(gram_index, np.asarray(grams.weights, dtype=np.float64), total),
+        texts=np.asarray(texts, dtype=object),
+        values=values,
+        ranges=ranges,
+        first_clause=first_clause,
+        clause_count=clause_count,
+        borrowed_row=borrowed_row,
+    )
+
+
+def _row_norms(
+    index: TokenIndex, weights: npt.NDArray[np.float64], rows: int
+) -> npt.NDArray[np.float64]:
+    owners = np.repeat(np.arange(rows, dtype=np.int64), index.lengths)
+    squared = np.bincount(owners, weights=weights[index.indices] ** 2, minlength=rows)
+    return np.sqrt(squared)

@@ -45,6 +45,7 @@ from rapidfuzz import fuzz, process
 
 from store.linking.features import LinkCorpus, TokenIndex
 from store.linking.ranking import document_positions
+from store.linking.units import refine
 
 METHOD = "linker-v2"
 
@@ -490,6 +491,8 @@ def components(
         agreement(values[i], values[j], ranges[i], ranges[j])
         for i, j in zip(firsts[both].tolist(), seconds[both].tolist(), strict=True)
     ]
+    # Anaphoric sentences with their context, dividing ones by their best clause.
+    refine(corpus, pairs, result)
     if documents:
         result[:, 5] = document_cosines(corpus, pairs)
     return result

@@ -157,6 +157,9 @@ def compute_suggestions(
         if settings.scored_per_sentence is not None:
             strength = words[0] * (1.0 - np.exp(-words[1] / evidence_scale(corpus)))
             best = best_of_either(pairs, strength, settings.scored_per_sentence)
+            # A story partner's pair shares few words by nature; there are at most
+            # MAX_PAIRS of them (store.linking.document_pairs).
+            best |= stories.of(corpus, pairs)
             del strength
             pairs, words = pairs[best], (words[0][best], words[1][best])
         if report is not None:

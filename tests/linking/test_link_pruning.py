@@ -67,9 +67,13 @@ def test_pruning_keeps_the_pairs_in_a_sentences_top_m_by_word_overlap() -> None:
 
     report = LinkReport()
     pruned = compute_suggestions(
-        corpus, LinkSettings(floor=0.0, scored_per_sentence=limit), report=report
+        corpus,
+        LinkSettings(floor=0.0, scored_per_sentence=limit, document_partners=0),
+        report=report,
     )
-    exact = compute_suggestions(corpus, LinkSettings(floor=0.0, scored_per_sentence=None))
+    exact = compute_suggestions(
+        corpus, LinkSettings(floor=0.0, scored_per_sentence=None, document_partners=0)
+    )
     assert len(surely) <= report.scored <= len(possibly)
     pruned_scores = {(i, j): s for i, j, s in pruned}
     exact_scores = {(i, j): s for i, j, s in exact}
@@ -89,11 +93,15 @@ def test_pruning_changes_nothing_when_m_exceeds_every_sentences_candidates(seed:
     corpus = build_corpus(_documents(seed, count=6))
     pairs = candidate_pairs(corpus)
     most = int(np.bincount(pairs.ravel()).max())
-    exact = compute_suggestions(corpus, LinkSettings(scored_per_sentence=None))
-    pruned = compute_suggestions(corpus, LinkSettings(scored_per_sentence=most))
+    exact = compute_suggestions(corpus, LinkSettings(scored_per_sentence=None, document_partners=0))
+    pruned = compute_suggestions(
+        corpus, LinkSettings(scored_per_sentence=most, document_partners=0)
+    )
     assert len(exact) > 20
     assert pruned == exact
-    fewer = compute_suggestions(corpus, LinkSettings(scored_per_sentence=max(1, most // 4)))
+    fewer = compute_suggestions(
+        corpus, LinkSettings(scored_per_sentence=max(1, most // 4), document_partners=0)
+    )
     assert fewer != exact
 
 
