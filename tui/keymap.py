@@ -28,6 +28,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -305,8 +306,26 @@ def _line_of_top_level(text: str, key: str) -> int | None:
     return None
 
 
+_QUOTED_KEY = re.compile(r"""^\s*(?:"([^"\\]+)"|'([^']+)')\s*=""")
+
+
+@lru_cache(maxsize=8)
+def _quoted_key_lines(text: str) -> dict[str, int]:
+    """Each quoted key (``"reader.up" = ...``, how the shipped files write every id) and
+    the line it is on, in one pass: a scan per action made loading a keymap ~50 ms."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        found = _QUOTED_KEY.match(line)
+        if found:
+            lines.setdefault(found.group(1) or found.group(2), number)
+    return lines
+
+
 def _line_of_action(text: str, action_id: str) -> int | None:
     """The line where ``action_id`` is written, in any of TOML's spellings of it."""
+    quoted_line = _quoted_key_lines(text).get(action_id)
+    if quoted_line is not None:
+        return quoted_line  # TOML refuses a second spelling of the same key
     parts = action_id.split(".")
     quoted = "|".join(rf"{q}{re.escape(action_id)}{q}" for q in ('"', "'"))
     dotted = r"\s*\.\s*".join(

@@ -164,7 +164,8 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DocumentTable)
         self._update_counts()
-        self.reload()
+        # After the app's own mount: a reader opened at start has covered the library by then.
+        self.call_after_refresh(self.reload)
         table.focus()
 
     # Data ---------------------------------------------------------------------------
@@ -195,7 +196,14 @@ class LibraryScreen(Screen[None]):
             self.doc_ids = doc_ids
 
     def reload(self) -> None:
-        """Re-read the overview from the store (after a change here or elsewhere)."""
+        """Re-read the overview from the store (after a change here or elsewhere).
+
+        Hidden under the reader (``claimdesk read``, undo, another annotator's commit), the
+        library reads nothing: that query and its table would compete with the reader's
+        first screen and keys. It reads when shown again (:meth:`on_screen_resume`).
+        """
+        if not self.is_active:
+            return
         self._load_rows(self.app.db_path, self.app.annotator)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-rows")
