@@ -110,6 +110,29 @@ def load_keymap(name_or_path: str | Path | None) -> dict[str, str]:
     return {action_id: ",".join(bound.keys) for action_id, bound in bindings.items()}
 
 
+def keymap_to_apply(keymap: dict[str, str]) -> dict[str, str]:
+    """What to hand ``App.set_keymap``: nothing when ``keymap`` binds every action to the
+    registry's own keys (the default keymap), else all of it.
+
+    Textual re-applies the keymap to every binding of every node in the focus chain on
+    each key press, at a cost that grows with the square of the bindings (about half of
+    a cursor move's CPU with every action listed). Leaving out only the unchanged entries
+    would also reorder the footer (Textual appends the rebound ones), so it is all or none.
+    """
+    for action_id, keys in keymap.items():
+        spec = BY_ID.get(action_id)
+        if spec is None or _keys_of(keys) != _keys_of(spec.keys):
+            return dict(keymap)
+    return {}
+
+
+def _keys_of(spellings: str) -> tuple[str, ...]:
+    try:
+        return tuple(dict.fromkeys(canonical_key(key) for key in spellings.split(",")))
+    except KeyNameError:
+        return (spellings,)
+
+
 def resolve_keymap(path: Path) -> dict[str, BoundKeys]:
     """Every action's keys after following ``extends``, checked for clashes."""
     bindings = _read_file(path.resolve(), chain=())

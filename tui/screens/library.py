@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rapidfuzz import fuzz, process
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -103,6 +102,9 @@ def fuzzy_order(
 
     None when ``cancelled()`` turned true between two chunks of rows.
     """
+    # Here, not at the top: the reader's first screen never needs rapidfuzz (~15 ms).
+    from rapidfuzz import fuzz, process
+
     key = fuzzy_key(query)
     if choices is None:
         choices = fuzzy_choices(rows)
