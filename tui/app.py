@@ -26,7 +26,6 @@ from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
 from tui.keymap import keymap_to_apply
-from tui.screens.help import HelpScreen, bindings_in_force
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.session_state import ReaderState, load_state, save_state
@@ -210,6 +209,8 @@ class ClaimdeskApp(App[int]):
 
     # Actions --------------------------------------------------------------------------
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, bindings_in_force  # not needed to start
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return

@@ -36,6 +36,7 @@ from tui.text_search import find_match, fold
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
 from tui.widgets.label_legend import LabelLegend
+from tui.widgets.reader_footer import ReaderFooter
 from tui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class ReaderScreen(Screen[None]):
                 yield ArticlePane(document, id=f"pane-{number}")
         yield LabelLegend(id="label-legend")
         yield SearchBox(id="search-box")
-        yield Footer()
+        yield ReaderFooter()
 
     def _open_documents(self) -> list[Document]:
         """The documents that exist; each one that does not is named in a notification."""
