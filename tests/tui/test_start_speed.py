@@ -81,26 +81,27 @@ async def test_the_first_reader_frame_wraps_at_the_panes_width(corpus: Corpus) -
 async def test_the_linker_loads_only_in_a_pause_between_keys(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[float] = []
-    monkeypatch.setattr(
-        store.linking.warmup, "warm_linking", lambda: started.append(time.monotonic()) or 0.0
-    )
-    monkeypatch.setattr(tui.app, "WARM_UP_IDLE", 1.5)
+    monkeypatch.setattr(store.linking.warmup, "warm_linking", lambda: 0.0)
+    monkeypatch.setattr(tui.app, "WARM_UP_IDLE", 0.5)
     app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    # How long no key had come when the app decided to load the linker.
+    quiet_for: list[float] = []
+    decide = app.warm_up_linking
+
+    def recorded() -> None:
+        quiet_for.append(time.monotonic() - app._last_input)
+        decide()
+
+    monkeypatch.setattr(app, "warm_up_linking", recorded)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        last_key = time.monotonic()
-        longest_gap = 0.0
-        typing_until = last_key + 2.0
+        typing_until = time.monotonic() + 1.0
         while time.monotonic() < typing_until:
             await pilot.press("full_stop")
-            now = time.monotonic()
-            longest_gap, last_key = max(longest_gap, now - last_key), now
             await pilot.pause(0.05)
-        if longest_gap < 1.0:  # a pilot stalled by a loaded machine proves nothing
-            assert not started
-        await pilot.pause(2.5)
+        await pilot.pause(1.5)
         await app.workers.wait_for_complete()
-        assert started
-        assert started[0] - last_key >= 1.4
+        await pilot.pause()
+        assert quiet_for, "the linker never loaded"
+        assert quiet_for[0] >= 0.5
         assert app.linking_ready
