@@ -1,4 +1,4 @@
-"""claimdesk against a bare Textual app in the same tmux: first screen and keys, wall time.
+"""claimdesk against a bare Textual app in the same tmux: first screen and keys, wall and CPU.
 
     python benchmarks/versus_bare.py --runs 7 --keys 30
     python benchmarks/tui_bench.py --versus-bare      # the same, from the main benchmark
@@ -8,7 +8,9 @@ is from starting the command to the pane showing the final layout (polled with
 ``capture-pane`` every 5 ms, so figures carry up to ~10 ms of polling). A key is timed from
 ``send-keys`` to the first captured screen that differs from the one before it. The bare
 app (below) has a header, a footer and a line of text that a key rewrites, so its figures
-are the floor this terminal, tmux and Textual set for any app.
+are the floor this terminal, tmux and Textual set for any app. Beside each wall figure the
+program's own CPU time (user + system, from ``/proc``) is printed: on a machine shared with
+other work the wall figures grow several-fold, the CPU figures hardly at all.
 """
 
 from __future__ import annotations
@@ -88,6 +90,22 @@ class Pane:
         self.wait(ready or (lambda shown: shown != before))
         return (time.perf_counter() - started) * 1000
 
+    def cpu_ms(self) -> float:
+        """User + system CPU the pane's program has used so far (Linux /proc; 0 elsewhere).
+
+        Unlike wall time this hardly changes when other processes load the machine, so
+        it is the figure to compare on a shared one (resolution: one clock tick, 10 ms).
+        """
+        pid = subprocess.run(
+            [*self.tmux, "list-panes", "-t", "b", "-F", "#{pane_pid}"], capture_output=True,
+            text=True, env=self.env,
+        ).stdout.strip()  # fmt: skip
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
     def kill(self) -> None:
         subprocess.run([*self.tmux, "kill-server"], env=self.env, capture_output=True)
 
@@ -109,12 +127,16 @@ def settle(pane: Pane) -> None:
         last = shown
 
 
-def measure(db: Path, names: list[str], runs: int, keys: int) -> dict[str, list[float]]:
-    exe = Path(sys.executable).parent / "claimdesk"
+def measure(
+    db: Path, names: list[str], runs: int, keys: int, exe: Path | None = None
+) -> dict[str, list[float]]:
+    exe = exe or Path(sys.executable).parent / "claimdesk"
     env = {**os.environ, "TERM": "xterm-256color", "CLAIMDESK_ANNOTATOR": "bench"}
     found: dict[str, list[float]] = {name: [] for name in (
         "bare: first screen", "claimdesk: first screen", "bare: key", "claimdesk: cursor key",
         "claimdesk: tag (label key)", "claimdesk: undo",
+        "bare: first screen CPU", "claimdesk: first screen CPU", "bare: key CPU",
+        "claimdesk: cursor key CPU", "claimdesk: select+tag+undo CPU",
     )}  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "bare.py"
@@ -124,19 +146,29 @@ def measure(db: Path, names: list[str], runs: int, keys: int) -> dict[str, list[
             started = bare.start([sys.executable, str(script)])
             bare.wait(lambda shown: "bare ready 0" in shown and "Quit" in shown)
             found["bare: first screen"].append((time.perf_counter() - started) * 1000)
+            found["bare: first screen CPU"].append(bare.cpu_ms())
             settle(bare)
-            for _ in range(keys if run == 0 else 0):
-                found["bare: key"].append(bare.timed_key("Down"))
+            if run == 0:
+                cpu = bare.cpu_ms()
+                for _ in range(keys):
+                    found["bare: key"].append(bare.timed_key("Down"))
+                settle(bare)
+                found["bare: key CPU"].append((bare.cpu_ms() - cpu) / keys)
             bare.kill()
 
             app = Pane(f"claimdesk{run}", env)
             started = app.start([str(exe), "--db", str(db), "read", *names])
             app.wait(lambda shown: "tags on" in shown and "sentence 1/" in shown)
             found["claimdesk: first screen"].append((time.perf_counter() - started) * 1000)
+            found["claimdesk: first screen CPU"].append(app.cpu_ms())
             settle(app)
             if run == 0:
+                cpu = app.cpu_ms()
                 for _ in range(keys):
                     found["claimdesk: cursor key"].append(app.timed_key("."))
+                settle(app)
+                found["claimdesk: cursor key CPU"].append((app.cpu_ms() - cpu) / keys)
+                cpu = app.cpu_ms()
                 for _ in range(keys):
                     app.press("s")
                     app.wait(lambda shown: "selected " in shown)
@@ -147,6 +179,8 @@ def measure(db: Path, names: list[str], runs: int, keys: int) -> dict[str, list[
                         app.timed_key("C-z", lambda shown: "CLAIM · bench" not in shown)
                     )
                     app.press(".")
+                settle(app)
+                found["claimdesk: select+tag+undo CPU"].append((app.cpu_ms() - cpu) / keys)
             app.kill()
     return found
 
@@ -157,10 +191,12 @@ def report(found: dict[str, list[float]]) -> None:
     for name, values in found.items():
         if values:
             print(f"{name:<32}{stats(values)}{len(values):5d}")
-    bare, ours = found["bare: first screen"], found["claimdesk: first screen"]
-    if bare and ours:
-        ratio = statistics.median(ours) / statistics.median(bare)
-        print(f"first screen, claimdesk / bare: {ratio:.2f}x (median)")
+    for unit in ("", " CPU"):
+        bare, ours = found[f"bare: first screen{unit}"], found[f"claimdesk: first screen{unit}"]
+        if bare and ours and statistics.median(bare):
+            ratio = statistics.median(ours) / statistics.median(bare)
+            print(f"first screen{unit}, claimdesk / bare: {ratio:.2f}x (median)")
+    print("(CPU: the program's user+system time from /proc; per key: mean over the keys)")
 
 
 def main() -> None:
@@ -169,11 +205,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="starts of each program")
     parser.add_argument("--keys", type=int, default=30, help="timed presses of each key")
+    parser.add_argument(
+        "--exe",
+        type=Path,
+        help="the claimdesk command to measure (default: the one beside this Python),"
+        " e.g. a script that runs an older checkout, to compare versions",
+    )
     args = parser.parse_args()
-    main_with(runs=args.runs, keys=args.keys)
+    main_with(runs=args.runs, keys=args.keys, exe=args.exe)
 
 
-def main_with(*, runs: int, keys: int) -> None:
+def main_with(*, runs: int, keys: int, exe: Path | None = None) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from store.db import connect
     from store.importer import import_paths
@@ -187,7 +229,7 @@ def main_with(*, runs: int, keys: int) -> None:
         finally:
             handle.close()
         names = ["kurier-tag1-evakuierung.txt", "cw-20250311-kressbrunn-evacuation"]
-        report(measure(db, names, runs, keys))
+        report(measure(db, names, runs, keys, exe))
 
 
 if __name__ == "__main__":

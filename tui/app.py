@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -24,7 +25,7 @@ from store.errors import ClaimdeskError
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
-from tui.screens.help import HelpScreen, bindings_in_force
+from tui.keymap import keymap_to_apply
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
@@ -44,8 +45,11 @@ class StoreView(Protocol):
     def reload(self) -> None: ...
 
 
-# Seconds after start-up before the linker loads in a worker (the first screen comes first).
-WARM_UP_DELAY = 0.5
+# The linker loads in a worker once no key has come for this long (and never before the
+# first screen is up): loading it takes seconds of CPU and holds the GIL in turns with the
+# UI thread, which would double the time of every key pressed meanwhile. ``m`` pressed
+# before then starts it at once.
+WARM_UP_IDLE = 1.0
 
 
 class ClaimdeskApp(App[int]):
@@ -82,10 +86,12 @@ class ClaimdeskApp(App[int]):
         self.linking_ready = False
         self._warm_up_started = False
         self.state_writer = StateWriter(db_path, annotator)
+        self._last_input = time.monotonic()
 
     def on_mount(self) -> None:
-        if self.initial_keymap:
-            self.set_keymap(self.initial_keymap)
+        keymap = keymap_to_apply(self.initial_keymap)
+        if keymap:
+            self.set_keymap(keymap)
         theme = _saved_theme()
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -100,8 +106,24 @@ class ClaimdeskApp(App[int]):
         # Saved as the annotator works: screens at once, cursor and scroll each second.
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self.set_interval(STATE_SECONDS, self.save_reader_state)
-        # After the first screen is drawn: loading the linker competes for the CPU.
-        self.set_timer(WARM_UP_DELAY, self.warm_up_linking)
+        self.call_after_refresh(self._watch_for_idle)
+
+    def _watch_for_idle(self) -> None:
+        """From the first frame on, wait for a pause in the keys to load the linker."""
+        self._last_input = time.monotonic()
+        self._warm_up_timer = self.set_interval(WARM_UP_IDLE / 4, self._warm_up_when_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _warm_up_when_idle(self) -> None:
+        if self._warm_up_started:
+            self._warm_up_timer.stop()
+        elif time.monotonic() - self._last_input >= WARM_UP_IDLE:
+            self._warm_up_timer.stop()
+            self.warm_up_linking()
 
     async def action_quit(self) -> None:
         self.save_reader_state()
@@ -221,6 +243,8 @@ class ClaimdeskApp(App[int]):
 
     # Actions --------------------------------------------------------------------------
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, bindings_in_force  # not needed to start
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return

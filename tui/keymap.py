@@ -28,6 +28,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,29 @@ def load_keymap(name_or_path: str | Path | None) -> dict[str, str]:
         relative_to = config_path().parent
     bindings = resolve_keymap(keymap_file(name_or_path, relative_to=relative_to))
     return {action_id: ",".join(bound.keys) for action_id, bound in bindings.items()}
+
+
+def keymap_to_apply(keymap: dict[str, str]) -> dict[str, str]:
+    """What to hand ``App.set_keymap``: nothing when ``keymap`` binds every action to the
+    registry's own keys (the default keymap), else all of it.
+
+    Textual re-applies the keymap to every binding of every node in the focus chain on
+    each key press, at a cost that grows with the square of the bindings (about half of
+    a cursor move's CPU with every action listed). Leaving out only the unchanged entries
+    would also reorder the footer (Textual appends the rebound ones), so it is all or none.
+    """
+    for action_id, keys in keymap.items():
+        spec = BY_ID.get(action_id)
+        if spec is None or _keys_of(keys) != _keys_of(spec.keys):
+            return dict(keymap)
+    return {}
+
+
+def _keys_of(spellings: str) -> tuple[str, ...]:
+    try:
+        return tuple(dict.fromkeys(canonical_key(key) for key in spellings.split(",")))
+    except KeyNameError:
+        return (spellings,)
 
 
 def resolve_keymap(path: Path) -> dict[str, BoundKeys]:
@@ -305,8 +329,26 @@ def _line_of_top_level(text: str, key: str) -> int | None:
     return None
 
 
+_QUOTED_KEY = re.compile(r"""^\s*(?:"([^"\\]+)"|'([^']+)')\s*=""")
+
+
+@lru_cache(maxsize=8)
+def _quoted_key_lines(text: str) -> dict[str, int]:
+    """Each quoted key (``"reader.up" = ...``, how the shipped files write every id) and
+    the line it is on, in one pass: a scan per action made loading a keymap ~50 ms."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        found = _QUOTED_KEY.match(line)
+        if found:
+            lines.setdefault(found.group(1) or found.group(2), number)
+    return lines
+
+
 def _line_of_action(text: str, action_id: str) -> int | None:
     """The line where ``action_id`` is written, in any of TOML's spellings of it."""
+    quoted_line = _quoted_key_lines(text).get(action_id)
+    if quoted_line is not None:
+        return quoted_line  # TOML refuses a second spelling of the same key
     parts = action_id.split(".")
     quoted = "|".join(rf"{q}{re.escape(action_id)}{q}" for q in ('"', "'"))
     dotted = r"\s*\.\s*".join(

@@ -52,7 +52,9 @@ def _placeholder(code: int) -> str | None:
 def _table() -> dict[int, str]:
     """A translation table for the Basic Multilingual Plane and the format blocks above it."""
     table: dict[int, str] = {}
-    for code in range(0x10000):
+    # Every code point that gets a placeholder is one Python calls unprintable (categories
+    # C* and Z* but the space), so the C-level test skips the other ~55,000 quickly.
+    for code in [code for code in range(0x10000) if not chr(code).isprintable()]:
         replacement = _placeholder(code)
         if replacement is not None:
             table[code] = replacement
@@ -92,7 +94,7 @@ def visible(text: str) -> str:
     A regular expression finds the few unsafe characters, which is much faster on
     long articles than translating every character.
     """
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # nothing a placeholder is for (see _table): most text, at once
         return text
     return _pattern().sub(_swap, text)
 

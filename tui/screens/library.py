@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from rapidfuzz import fuzz, process
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -103,6 +102,9 @@ def fuzzy_order(
 
     None when ``cancelled()`` turned true between two chunks of rows.
     """
+    # Here, not at the top: the reader's first screen never needs rapidfuzz (~15 ms).
+    from rapidfuzz import fuzz, process
+
     key = fuzzy_key(query)
     if choices is None:
         choices = fuzzy_choices(rows)
@@ -164,7 +166,8 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DocumentTable)
         self._update_counts()
-        self.reload()
+        # After the app's own mount: a reader opened at start has covered the library by then.
+        self.call_after_refresh(self.reload)
         table.focus()
 
     # Data ---------------------------------------------------------------------------
@@ -195,7 +198,14 @@ class LibraryScreen(Screen[None]):
             self.doc_ids = doc_ids
 
     def reload(self) -> None:
-        """Re-read the overview from the store (after a change here or elsewhere)."""
+        """Re-read the overview from the store (after a change here or elsewhere).
+
+        Hidden under the reader (``claimdesk read``, undo, another annotator's commit), the
+        library reads nothing: that query and its table would compete with the reader's
+        first screen and keys. It reads when shown again (:meth:`on_screen_resume`).
+        """
+        if not self.is_active:
+            return
         self._load_rows(self.app.db_path, self.app.annotator)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-rows")

@@ -28,14 +28,12 @@ from tui.annotator_filter import AnnotatorFilter, difference_status, span_marks
 from tui.bindings import bindings_for
 from tui.label_looks import LabelLook, label_looks
 from tui.safe_text import safe_text
-from tui.screens.label_editor import LabelEditor
-from tui.screens.label_picker import LabelPicker
-from tui.screens.note_editor import NoteEditor
 from tui.session_state import PanePlace, ReaderState
 from tui.text_search import find_match, fold
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
 from tui.widgets.label_legend import LabelLegend
+from tui.widgets.reader_footer import ReaderFooter
 from tui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -95,6 +93,8 @@ class ReaderScreen(Screen[None]):
         self.trackers: dict[int, DifferenceTracker] = {}
         self._comparing: dict[int, set[str]] = {}
         self.active = 0
+        self._panes: list[ArticlePane] = []
+        self._narrow_applied: bool | None = None
         # Incremental search: the last query (n/N repeat it after the box closes), the
         # cursor and mark to return to on escape, and the active text folded once.
         self.search_query = ""
@@ -114,7 +114,7 @@ class ReaderScreen(Screen[None]):
                 yield ArticlePane(document, id=f"pane-{number}")
         yield LabelLegend(id="label-legend")
         yield SearchBox(id="search-box")
-        yield Footer()
+        yield ReaderFooter()
 
     def _open_documents(self) -> list[Document]:
         """The documents that exist; each one that does not is named in a notification."""
@@ -143,6 +143,7 @@ class ReaderScreen(Screen[None]):
             return
         self.labels = session.labels()
         self._show_looks()
+        self._apply_width(self.size.width, show=False)  # each pane is shown once, below
         for pane in self.panes:
             doc_id = pane.document.id
             sentences = [(s.start, s.end) for s in session.sentences(doc_id)]
@@ -153,7 +154,6 @@ class ReaderScreen(Screen[None]):
             self._show_pane(pane)
         self._compare_ahead()
         self._set_active(0)
-        self._apply_width(self.size.width)
         if self.restore is not None:
             self.call_after_refresh(self._restore_places, self.restore)
         if self.reveal_on_mount is not None:
@@ -208,7 +208,11 @@ class ReaderScreen(Screen[None]):
     # Panes --------------------------------------------------------------------------
     @property
     def panes(self) -> list[ArticlePane]:
-        return list(self.query(ArticlePane))
+        # The panes are composed once and never change; a DOM query per call cost about a
+        # millisecond of each key (the active pane and view are asked for several times).
+        if not self._panes:
+            self._panes = list(self.query(ArticlePane))
+        return list(self._panes)
 
     @property
     def pane(self) -> ArticlePane:
@@ -235,13 +239,22 @@ class ReaderScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
-    def _apply_width(self, width: int) -> None:
+    def _apply_width(self, width: int, *, show: bool = True) -> None:
+        """One pane at a time below :data:`NARROW_WIDTH`, with its position in the header.
+
+        Only a switch between narrow and wide re-shows the panes (a store read each):
+        a pane's header follows its own width in :meth:`ArticlePane.on_resize`.
+        """
         narrow = width < NARROW_WIDTH and len(self.documents) > 1
+        if narrow == self._narrow_applied:
+            return
+        self._narrow_applied = narrow
         self.set_class(narrow, "-narrow")
         panes = self.panes
         for number, pane in enumerate(panes):
             pane.position = f"{number + 1}/{len(panes)} (tab)" if narrow else ""
-            self._show_pane(pane)
+            if show:
+                self._show_pane(pane)
 
     @property
     def narrow(self) -> bool:
@@ -555,6 +568,8 @@ class ReaderScreen(Screen[None]):
             if name:
                 self.apply_label_named(name)
 
+        from tui.screens.label_picker import LabelPicker  # dialogs load when first opened
+
         self.app.push_screen(LabelPicker(self.labels), chosen)
 
     def action_delete_span(self) -> None:
@@ -580,6 +595,8 @@ class ReaderScreen(Screen[None]):
             changed = self.claimdesk.attempt(lambda: session.set_note(target.id, note))
             if changed is not None:
                 self.refresh_document(target.doc_id)
+
+        from tui.screens.note_editor import NoteEditor
 
         self.app.push_screen(NoteEditor(target.note, target.quote), edited)
 
@@ -658,6 +675,8 @@ class ReaderScreen(Screen[None]):
             if saved:
                 # A renamed label rewrites spans through a cascade the change log misses.
                 self.reload(everything=True)
+
+        from tui.screens.label_editor import LabelEditor
 
         self.app.push_screen(LabelEditor(self.claimdesk.session), closed)
 

@@ -140,6 +140,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._index = LineIndex("", "", 80)
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._wrap_timer: Timer | None = None
+        self._wrapped_in_render = False
         self._dragging = False
         self._base_style: Style | None = None
         self._span_styles: dict[tuple[str, str, bool, frozenset[str]], Style] = {}
@@ -288,6 +289,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _rewrap(self) -> None:
         self._index = LineIndex(self.text, self.display_text, self.wrap_width)
+        if not self.scrollable_content_region.width:
+            # Not laid out yet: wrapping at the 8-cell minimum would be drawn for a frame
+            # and then thrown away; the first render_line wraps at the real width.
+            return
         self._index.ensure_line(max(self.size.height, 1) * 2)
         self._cache.clear()
         self._update_virtual_size()
@@ -313,6 +318,9 @@ class ArticleView(ScrollView, can_focus=True):
         if self._index.width != self.wrap_width:
             self._rewrap()
             self.scroll_to_cursor(center=True)
+        elif self._wrapped_in_render:
+            self.scroll_to_cursor(center=True)
+        self._wrapped_in_render = False
 
     # Drawing ---------------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -329,6 +337,12 @@ class ArticleView(ScrollView, can_focus=True):
         return self._base_style
 
     def render_line(self, y: int) -> Strip:
+        if self._index.width != self.wrap_width:
+            # Laid out (or resized) since the last wrap, and the Resize event still queued:
+            # wrap now, so this very frame shows the text at its width (on_resize then
+            # brings the cursor back into view).
+            self._rewrap()
+            self._wrapped_in_render = True
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width

@@ -1,0 +1,107 @@
+"""What keeps the first screen and every key cheap: each item here once cost measurable CPU."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import store.linking.warmup
+import tui.app
+from tests.tui.conftest import Corpus
+from tui.app import create_app
+from tui.keymap import keymap_to_apply, load_keymap
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_default_keymap_is_not_handed_to_textual() -> None:
+    # Textual re-applies a keymap on every key; the default one changes nothing.
+    assert keymap_to_apply(load_keymap("default")) == {}
+    vim = load_keymap("vim")
+    assert keymap_to_apply(vim) == vim
+    changed = {**load_keymap("default"), "reader.cursor_down": "j,down"}
+    assert keymap_to_apply(changed) == changed
+
+
+def test_opening_a_database_loads_no_numpy_and_version_loads_no_sqlite_utils() -> None:
+    script = (
+        "import sys\n"
+        "import claimdesk.cli\n"
+        "assert 'sqlite_utils' not in sys.modules, 'cli imports sqlite_utils'\n"
+        "from store.db import connect\n"
+        "connect(':memory:').close()\n"
+        "assert 'numpy' not in sys.modules, 'numpy imported'\n"
+        "import sqlite_utils.db\n"
+        "assert sqlite_utils.db.np is None\n"
+        "import numpy\n"  # still importable afterwards, for the linker
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+async def test_library_under_the_reader_reads_nothing_until_shown(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        library = app.screen_stack[0]
+        assert isinstance(library, LibraryScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert library.rows == []
+        app.action_library()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {row["id"] for row in library.rows} == {corpus.a, corpus.b}
+
+
+async def test_the_first_reader_frame_wraps_at_the_panes_width(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        for pane in screen.panes:
+            view = pane.view
+            # Not the 8-cell minimum used before layout.
+            assert view.index.width == view.wrap_width > 40
+
+
+async def test_the_linker_loads_only_in_a_pause_between_keys(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store.linking.warmup, "warm_linking", lambda: 0.0)
+    monkeypatch.setattr(tui.app, "WARM_UP_IDLE", 0.5)
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    # How long no key had come when the app decided to load the linker.
+    quiet_for: list[float] = []
+    decide = app.warm_up_linking
+
+    def recorded() -> None:
+        quiet_for.append(time.monotonic() - app._last_input)
+        decide()
+
+    monkeypatch.setattr(app, "warm_up_linking", recorded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        typing_until = time.monotonic() + 1.0
+        while time.monotonic() < typing_until:
+            await pilot.press("full_stop")
+            await pilot.pause(0.05)
+        await pilot.pause(1.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert quiet_for, "the linker never loaded"
+        assert quiet_for[0] >= 0.5
+        assert app.linking_ready
