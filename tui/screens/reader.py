@@ -37,6 +37,7 @@ from tui.screens.label_picker import LabelPicker
 from tui.screens.note_editor import NoteEditor
 from tui.session_state import PanePlace, ReaderState
 from tui.text_search import find_match, fold
+from tui.widgets.key_footer import READER_HINTS, PriorityFooter
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
 from tui.widgets.label_legend import LabelLegend
@@ -114,7 +115,7 @@ class ReaderScreen(Screen[None]):
                 yield ArticlePane(document, id=f"pane-{number}")
         yield LabelLegend(id="label-legend")
         yield SearchBox(id="search-box")
-        yield Footer()
+        yield PriorityFooter(READER_HINTS)
 
     def _open_documents(self) -> list[Document]:
         """The documents that exist; each one that does not is named in a notification."""
