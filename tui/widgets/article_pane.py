@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,6 +13,45 @@ from tui.safe_text import safe_text, visible
 from tui.widgets.article_view import ArticleView
 
 STATUS_TEXT: dict[str, str] = {"todo": "todo", "in_progress": "in progress", "done": "done"}
+
+
+SEPARATOR = " · "
+# A story label shorter than this says nothing: drop it rather than show "story: …".
+MIN_STORY_CELLS = 12
+
+
+def _joined(parts: list[str]) -> str:
+    return SEPARATOR.join(part for part in parts if part)
+
+
+def _shortened(part: str, cells: int) -> str:
+    """``part`` cut to ``cells`` cells, ending in an ellipsis if it was cut."""
+    text = Text(part)
+    text.truncate(cells, overflow="ellipsis")
+    return text.plain
+
+
+def fit_meta(
+    position: str, story: str, outlet: str, date: str, fixed: list[str], width: int
+) -> str:
+    """The header's first line within ``width`` cells, giving up the least needed first.
+
+    ``position`` and ``fixed`` (status, coverage, whose spans) are never shortened.
+    """
+    line = _joined([position, story, outlet, date, *fixed])
+    if cell_len(line) <= width:
+        return line
+    # The room the story has is what remains beside the others and one separator.
+    room = width - cell_len(_joined([position, outlet, date, *fixed])) - len(SEPARATOR)
+    if story and room >= MIN_STORY_CELLS:
+        return _joined([position, _shortened(story, room), outlet, date, *fixed])
+    for kept in ([position, outlet, date, *fixed], [position, outlet, *fixed]):
+        if cell_len(_joined(kept)) <= width:
+            return _joined(kept)
+    room = width - cell_len(_joined([position, *fixed])) - len(SEPARATOR)
+    if outlet and room >= 4:
+        return _joined([position, _shortened(outlet, room), *fixed])
+    return _joined([position, *fixed])
 
 
 def header_text(
@@ -26,22 +66,20 @@ def header_text(
     """Story · outlet · date · status · progress, then the title, all shown literally.
 
     ``position`` ("2/3") is shown on narrow terminals, where only one pane is visible.
+    Status and coverage always show: when the line is too long the story label is
+    shortened first (with an ellipsis), then dropped, then the date, then the outlet.
     """
-    meta = " · ".join(
-        part
-        for part in (
+    first = Text(
+        fit_meta(
             position,
-            # Before the outlet: on a narrow pane the line is cut from the right.
             f"story: {visible(story)}" if story else "",
             visible(document.outlet or ""),
             (document.published or "")[:10],
-            STATUS_TEXT.get(status, status),
-            f"{coverage:.0%} of sentences",
-            shown,
-        )
-        if part
+            [STATUS_TEXT.get(status, status), f"{coverage:.0%} of sentences", shown],
+            max(10, width),
+        ),
+        style="bold",
     )
-    first = Text(meta, style="bold")
     first.truncate(max(10, width), overflow="ellipsis")
     title = safe_text(document.title or document.source_name)
     title.truncate(max(10, width), overflow="ellipsis")
