@@ -30,7 +30,8 @@ def test_the_story_is_shortened_with_an_ellipsis_first() -> None:
     cut = fit_meta("", STORY, "Kurier", "2026-03-11", FIXED, 70)
     assert cell_len(cut) == 70
     story_part = cut.split(" · ")[0]
-    assert story_part.endswith("…") and STORY.startswith(story_part[:-1])
+    assert story_part.endswith("…")
+    assert STORY.startswith(story_part[:-1])
     # Outlet and date stay while the story still has room.
     assert " · Kurier · 2026-03-11 · in progress" in cut
 

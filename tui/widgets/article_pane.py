@@ -17,7 +17,7 @@ STATUS_TEXT: dict[str, str] = {"todo": "todo", "in_progress": "in progress", "do
 
 SEPARATOR = " · "
 # A story label shorter than this says nothing: drop it rather than show "story: …".
-MIN_STORY_CELLS = 12
+MIN_STORY_CELLS = 14
 
 
 def _joined(parts: list[str]) -> str:
@@ -41,10 +41,11 @@ def fit_meta(
     line = _joined([position, story, outlet, date, *fixed])
     if cell_len(line) <= width:
         return line
-    # The room the story has is what remains beside the others and one separator.
-    room = width - cell_len(_joined([position, outlet, date, *fixed])) - len(SEPARATOR)
-    if story and room >= MIN_STORY_CELLS:
-        return _joined([position, _shortened(story, room), outlet, date, *fixed])
+    # The story shortened beside everything else, then beside all but the date.
+    for others in ([outlet, date], [outlet]):
+        room = width - cell_len(_joined([position, *others, *fixed])) - len(SEPARATOR)
+        if story and room >= MIN_STORY_CELLS:
+            return _joined([position, _shortened(story, room), *others, *fixed])
     for kept in ([position, outlet, date, *fixed], [position, outlet, *fixed]):
         if cell_len(_joined(kept)) <= width:
             return _joined(kept)
@@ -67,7 +68,8 @@ def header_text(
 
     ``position`` ("2/3") is shown on narrow terminals, where only one pane is visible.
     Status and coverage always show: when the line is too long the story label is
-    shortened first (with an ellipsis), then dropped, then the date, then the outlet.
+    shortened (with an ellipsis), then the date goes, then the story, then the outlet
+    is shortened.
     """
     first = Text(
         fit_meta(
