@@ -57,9 +57,9 @@ async def test_footer_at_80_columns_shows_matches_review_clusters(
         assert all(hint.key_display for hint in shown)
         # Help lists every reader action the footer had to leave out.
         in_help = {row.action_id for row in bindings_in_force(app.screen)}
-        left_out = {hint.action_id for hint in footer.active_hints()} - set(
+        left_out = {hint.action_id for hint in footer.active_hints()} - {
             hint.action_id for hint in shown
-        )
+        }
         assert left_out, "at 80 columns some hints should drop"
         assert left_out <= in_help
 

@@ -37,9 +37,9 @@ from tui.screens.label_picker import LabelPicker
 from tui.screens.note_editor import NoteEditor
 from tui.session_state import PanePlace, ReaderState
 from tui.text_search import find_match, fold
-from tui.widgets.key_footer import READER_HINTS, PriorityFooter
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
+from tui.widgets.key_footer import READER_HINTS, PriorityFooter
 from tui.widgets.label_legend import LabelLegend
 from tui.widgets.search_box import SearchBox
 
