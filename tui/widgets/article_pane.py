@@ -6,6 +6,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from store.model import Document, DocumentStatus, Span
@@ -136,11 +137,16 @@ class ArticlePane(Vertical):
 
     def show_header(self, status: DocumentStatus, coverage: float) -> None:
         self._header_state = (status, coverage)
-        width = self.query_one(".pane-header", Static).content_region.width or self.size.width
+        try:
+            header = self.query_one(".pane-header", Static)
+        except NoMatches:
+            # A store poll can reach a pane still being mounted; its first resize draws it.
+            return
+        width = header.content_region.width or self.size.width
         text = header_text(
             self.document, status, coverage, width, self.position, self.shown, self.story
         )
-        self.query_one(".pane-header", Static).update(text, layout=False)
+        header.update(text, layout=False)
 
     def on_resize(self) -> None:
         if self._header_state is not None:
