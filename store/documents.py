@@ -152,6 +152,16 @@ def get_status(db: sqlite_utils.Database, doc_id: int, annotator: str) -> Docume
     return "todo" if row is None else row[0]
 
 
+def mark_started(action: Action, doc_id: int) -> None:
+    """A document the acting annotator makes a span on is in progress, unless it is done.
+
+    Part of the span's action, so undoing the span undoes this too; "done" (what
+    agreement, stats, curation and ``export --status done`` read) is never changed.
+    """
+    if get_status(action.db, doc_id, action.annotator) == "todo":
+        set_status(action, doc_id, "in_progress")
+
+
 def set_status(action: Action, doc_id: int, status: DocumentStatus) -> None:
     if status not in DOCUMENT_STATUSES:
         raise ClaimdeskError(

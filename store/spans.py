@@ -9,6 +9,7 @@ import sqlite_utils
 
 from store.changelog import Action
 from store.clock import now
+from store.documents import mark_started
 from store.errors import ClaimdeskError, NotFound, QuoteMismatch
 from store.formats.metadata import clean_value
 from store.formats.normalize import clean_controls
@@ -98,6 +99,10 @@ def create_span(
     action.record(
         "spans", {"id": span.id}, None, dict(zip(SPAN_COLUMNS[1:], values[1:], strict=True))
     )
+    if span.annotator == action.annotator:
+        # Another annotator's span (curation's gold, an import for someone else) says
+        # nothing about how far the acting annotator has got.
+        mark_started(action, doc_id)
     return span
 
 

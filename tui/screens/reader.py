@@ -195,15 +195,19 @@ class ReaderScreen(Screen[None]):
             children = self.get_child_by_id("panes").children
         except NoMatches:
             children = []
-        return ReaderState(
-            panes=[
-                PanePlace(pane.document.id, pane.view.cursor, int(pane.view.scroll_offset.y))
-                for pane in children
-                if isinstance(pane, ArticlePane)
-            ],
-            active=self.active,
-            panel=self.panel_open,
-        )
+        places: list[PanePlace] = []
+        for pane in children:
+            if not isinstance(pane, ArticlePane):
+                continue
+            try:
+                view = pane.view
+            except NoMatches:
+                # A pane still being mounted (the save timer can come first): its
+                # document is kept, at its start, until its view exists.
+                places.append(PanePlace(pane.document.id))
+                continue
+            places.append(PanePlace(pane.document.id, view.cursor, int(view.scroll_offset.y)))
+        return ReaderState(panes=places, active=self.active, panel=self.panel_open)
 
     # Panes --------------------------------------------------------------------------
     @property

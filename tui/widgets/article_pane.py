@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from store.model import Document, DocumentStatus, Span
@@ -12,6 +14,46 @@ from tui.safe_text import safe_text, visible
 from tui.widgets.article_view import ArticleView
 
 STATUS_TEXT: dict[str, str] = {"todo": "todo", "in_progress": "in progress", "done": "done"}
+
+
+SEPARATOR = " · "
+# A story label shorter than this says nothing: drop it rather than show "story: …".
+MIN_STORY_CELLS = 14
+
+
+def _joined(parts: list[str]) -> str:
+    return SEPARATOR.join(part for part in parts if part)
+
+
+def _shortened(part: str, cells: int) -> str:
+    """``part`` cut to ``cells`` cells, ending in an ellipsis if it was cut."""
+    text = Text(part)
+    text.truncate(cells, overflow="ellipsis")
+    return text.plain
+
+
+def fit_meta(
+    position: str, story: str, outlet: str, date: str, fixed: list[str], width: int
+) -> str:
+    """The header's first line within ``width`` cells, giving up the least needed first.
+
+    ``position`` and ``fixed`` (status, coverage, whose spans) are never shortened.
+    """
+    line = _joined([position, story, outlet, date, *fixed])
+    if cell_len(line) <= width:
+        return line
+    # The story shortened beside everything else, then beside all but the date.
+    for others in ([outlet, date], [outlet]):
+        room = width - cell_len(_joined([position, *others, *fixed])) - len(SEPARATOR)
+        if story and room >= MIN_STORY_CELLS:
+            return _joined([position, _shortened(story, room), *others, *fixed])
+    for kept in ([position, outlet, date, *fixed], [position, outlet, *fixed]):
+        if cell_len(_joined(kept)) <= width:
+            return _joined(kept)
+    room = width - cell_len(_joined([position, *fixed])) - len(SEPARATOR)
+    if outlet and room >= 4:
+        return _joined([position, _shortened(outlet, room), *fixed])
+    return _joined([position, *fixed])
 
 
 def header_text(
@@ -26,22 +68,21 @@ def header_text(
     """Story · outlet · date · status · progress, then the title, all shown literally.
 
     ``position`` ("2/3") is shown on narrow terminals, where only one pane is visible.
+    Status and coverage always show: when the line is too long the story label is
+    shortened (with an ellipsis), then the date goes, then the story, then the outlet
+    is shortened.
     """
-    meta = " · ".join(
-        part
-        for part in (
+    first = Text(
+        fit_meta(
             position,
-            # Before the outlet: on a narrow pane the line is cut from the right.
             f"story: {visible(story)}" if story else "",
             visible(document.outlet or ""),
             (document.published or "")[:10],
-            STATUS_TEXT.get(status, status),
-            f"{coverage:.0%} of sentences",
-            shown,
-        )
-        if part
+            [STATUS_TEXT.get(status, status), f"{coverage:.0%} of sentences", shown],
+            max(10, width),
+        ),
+        style="bold",
     )
-    first = Text(meta, style="bold")
     first.truncate(max(10, width), overflow="ellipsis")
     title = safe_text(document.title or document.source_name)
     title.truncate(max(10, width), overflow="ellipsis")
@@ -96,11 +137,16 @@ class ArticlePane(Vertical):
 
     def show_header(self, status: DocumentStatus, coverage: float) -> None:
         self._header_state = (status, coverage)
-        width = self.query_one(".pane-header", Static).content_region.width or self.size.width
+        try:
+            header = self.query_one(".pane-header", Static)
+        except NoMatches:
+            # A store poll can reach a pane still being mounted; its first resize draws it.
+            return
+        width = header.content_region.width or self.size.width
         text = header_text(
             self.document, status, coverage, width, self.position, self.shown, self.story
         )
-        self.query_one(".pane-header", Static).update(text, layout=False)
+        header.update(text, layout=False)
 
     def on_resize(self) -> None:
         if self._header_state is not None:

@@ -1,4 +1,5 @@
-"""The reader's footer: Textual's, rebuilt at most twice for a burst of binding changes.
+"""The reader's footer: its keys in priority order, rebuilt at most twice for a burst of
+binding changes.
 
 Textual's ``Footer`` recomposes (new key widgets, each restyled) once per binding change
 it is told of. Opening the reader tells it five times within one refresh (focus moves,
@@ -8,10 +9,11 @@ the screen stack changes), which cost more CPU than drawing the first screen's t
 from __future__ import annotations
 
 from textual.screen import Screen
-from textual.widgets import Footer
+
+from tui.widgets.key_footer import READER_HINTS, PriorityFooter
 
 
-class ReaderFooter(Footer):
+class ReaderFooter(PriorityFooter):
     """A ``Footer`` whose rebuilds do not queue up behind each other.
 
     The first change rebuilds as Textual does (so the first frame has its keys); changes
@@ -20,7 +22,7 @@ class ReaderFooter(Footer):
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(READER_HINTS)
         self._rebuild_waiting = False
         self._changed_meanwhile = False
 

@@ -1,0 +1,110 @@
+"""A footer that shows the keys a screen needs most, whole, in priority order.
+
+Textual's ``Footer`` lists every ``show=True`` binding in binding order and lets the
+row run off the right edge, so at 80 columns the reader lost `m`, `r` and `c` and a
+hint could be cut mid-word. :class:`PriorityFooter` instead walks a list of action ids
+(most important first), takes whatever key the keymap in force binds to each, and
+keeps a hint only if all of it fits; the rest drop whole. `?` (help) lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """One footer entry: the action's id, the word shown, the key shown."""
+
+    action_id: str
+    word: str
+    key: str
+    key_display: str
+    action: str
+    enabled: bool
+
+
+# The reader's hints, most needed first, with the short word the footer shows (the
+# registry's longer description stays in help and the command palette).
+READER_HINTS: tuple[tuple[str, str], ...] = (
+    ("app.help", "Keys"),
+    ("reader.select_sentence", "Sentence"),
+    ("reader.pick_label", "Label"),
+    ("links.matches", "Matches"),
+    ("links.accept", "Accept"),
+    ("links.reject", "Reject"),
+    ("links.review", "Review"),
+    ("links.clusters", "Clusters"),
+    ("reader.search", "Search"),
+    ("reader.delete_span", "Delete"),
+    ("reader.edit_note", "Note"),
+    ("reader.next_pane", "Pane"),
+    ("app.undo", "Undo"),
+    ("app.quit", "Quit"),
+    ("app.command_palette", "Commands"),
+)
+
+
+def hint_width(hint: Hint) -> int:
+    """Cells a hint takes in the compact footer: key, blank, word, one cell of margin."""
+    return len(hint.key_display) + 1 + len(hint.word) + 1
+
+
+def hints_that_fit(hints: Iterable[Hint], width: int) -> list[Hint]:
+    """The hints in priority order, skipping any that would not fit whole."""
+    chosen: list[Hint] = []
+    used = 0
+    for hint in hints:
+        # The last hint's margin may fall off the edge.
+        if used + hint_width(hint) - 1 <= width:
+            chosen.append(hint)
+            used += hint_width(hint)
+    return chosen
+
+
+class PriorityFooter(Footer):
+    """A compact footer of ``hints`` (action id, word), as many as fit, most needed first."""
+
+    def __init__(self, hints: tuple[tuple[str, str], ...], *, id: str | None = None) -> None:
+        super().__init__(id=id, show_command_palette=False, compact=True)
+        self.hints = hints
+
+    def active_hints(self) -> list[Hint]:
+        """Each wanted action that has a key on this screen now, with its shortest key."""
+        by_id: dict[str, list[tuple[Binding, bool]]] = {}
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.id:
+                by_id.setdefault(binding.id, []).append((binding, enabled))
+        found: list[Hint] = []
+        for action_id, word in self.hints:
+            bound = by_id.get(action_id)
+            if not bound:
+                continue
+            # The shortest key keeps the row short: `?` rather than `f1`, `d` not `delete`.
+            displays = [(self.app.get_key_display(b), b, enabled) for b, enabled in bound]
+            display, binding, enabled = min(displays, key=lambda item: len(item[0]))
+            found.append(Hint(action_id, word, binding.key, display, binding.action, enabled))
+        return found
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        width = self.size.width or self.app.size.width
+        for hint in hints_that_fit(self.active_hints(), width):
+            yield FooterKey(
+                hint.key,
+                hint.key_display,
+                hint.word,
+                hint.action,
+                disabled=not hint.enabled,
+            ).data_bind(compact=Footer.compact)
+
+    def on_resize(self) -> None:
+        # Which hints fit depends on the width.
+        self.call_after_refresh(self.recompose)
