@@ -195,7 +195,7 @@ class ReaderScreen(Screen[None]):
             children = self.get_child_by_id("panes").children
         except NoMatches:
             children = []
-        places: list[PanePlace] = []
+        shown: list[PanePlace] = []
         for pane in children:
             if not isinstance(pane, ArticlePane):
                 continue
@@ -204,10 +204,10 @@ class ReaderScreen(Screen[None]):
             except NoMatches:
                 # A pane still being mounted (the save timer can come first): its
                 # document is kept, at its start, until its view exists.
-                places.append(PanePlace(pane.document.id))
+                shown.append(PanePlace(pane.document.id))
                 continue
-            places.append(PanePlace(pane.document.id, view.cursor, int(view.scroll_offset.y)))
-        return ReaderState(panes=places, active=self.active, panel=self.panel_open)
+            shown.append(PanePlace(pane.document.id, view.cursor, int(view.scroll_offset.y)))
+        return ReaderState(panes=shown, active=self.active, panel=self.panel_open)
 
     # Panes --------------------------------------------------------------------------
     @property
