@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from store.linking.candidates import Pairs, candidate_pairs
 from store.linking.features import LinkCorpus
-from store.linking.score import weighted_cosine
+from store.linking.score import shared_by_merge
 
 DEFAULT_PER_DOCUMENT = 3
 DEFAULT_BUDGET_PER_SENTENCE = 60
@@ -39,7 +39,7 @@ MAX_PAIRS = 500_000
 # Documents compared exactly per document, before the choice per language.
 SHORTLIST = 40
 # A posting list longer than this is a word most documents have, not evidence.
-MAX_DOCUMENT_POSTINGS = 200
+MAX_DOCUMENT_POSTINGS = 40
 
 
 def document_bounds(corpus: LinkCorpus) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -87,8 +87,12 @@ def related_documents(
         max_postings=MAX_DOCUMENT_POSTINGS,
         per_sentence=SHORTLIST,
     )
-    scored = [(weighted_cosine(view, int(a), int(b)), int(a), int(b)) for a, b in pairs.tolist()]
-    scored = [item for item in scored if item[0] >= MIN_DOCUMENT_COSINE]
+    cosines = _cosines(view, pairs)
+    scored = [
+        (cosine, a, b)
+        for cosine, (a, b) in zip(cosines.tolist(), pairs.tolist(), strict=True)
+        if cosine >= MIN_DOCUMENT_COSINE
+    ]
     # Ties broken by position so a run is reproducible.
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     # A document's partners are chosen per language of the partner: the reports of
@@ -124,6 +128,17 @@ class DocumentPairs:
         first, second = position[pairs[:, 0]], position[pairs[:, 1]]
         keys = np.minimum(first, second) * self.documents + np.maximum(first, second)
         return np.isin(keys, self.related)
+
+
+def _cosines(view: LinkCorpus, pairs: Pairs) -> npt.NDArray[np.float64]:
+    """The weighted cosine of each pair of the documents view, in bulk."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=np.float64)
+    weights = np.asarray(view.weights, dtype=np.float64)
+    norms = np.asarray(view.norms, dtype=np.float64)
+    shared = shared_by_merge(view.token_index(), pairs[:, 0], pairs[:, 1], weights**2)
+    denominator = norms[pairs[:, 0]] * norms[pairs[:, 1]]
+    return np.divide(shared, denominator, out=np.zeros(len(pairs)), where=denominator > 0)
 
 
 def document_pair_candidates(
