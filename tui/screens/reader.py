@@ -231,7 +231,10 @@ class ReaderScreen(Screen[None]):
         self.active = number % len(panes)
         for n, pane in enumerate(panes):
             pane.set_class(n == self.active, "-active")
-        panes[self.active].view.focus()
+        # At once, not through Widget.focus (which queues the change behind keys already
+        # waiting): `tab . . .` typed fast must move the cursor in the pane tab chose. On
+        # this screen, not the app's: another screen may be on top (a restored session).
+        self.set_focus(panes[self.active].view)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         for number, pane in enumerate(self.panes):

@@ -153,4 +153,9 @@ class ArticlePane(Vertical):
             self.show_header(*self._header_state)
 
     def show_status(self, text: Text) -> None:
-        self.query_one(".pane-status", Static).update(text, layout=False)
+        try:
+            status = self.query_one(".pane-status", Static)
+        except NoMatches:
+            # A key can reach a pane still being mounted; its first status draw follows.
+            return
+        status.update(text, layout=False)
