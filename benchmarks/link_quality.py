@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from store.db import connect
 from store.importer import import_paths
-from store.linking.features import build_corpus
+from store.linking.features import LinkCorpus, build_corpus
 from store.linking.gold import (
     Quality,
     SentenceKey,
@@ -64,7 +64,13 @@ def linker_scores(
     documents: list, settings: LinkSettings
 ) -> tuple[dict[Pair, float], set[Pair], dict[int, list[SentenceKey]]]:
     """All scored pairs (for ranks) and the default run's stored pairs (for P/R/F1)."""
-    corpus = build_corpus(documents, stemmer=settings.stemmer)
+    return corpus_scores(build_corpus(documents, stemmer=settings.stemmer), settings)
+
+
+def corpus_scores(
+    corpus: LinkCorpus, settings: LinkSettings
+) -> tuple[dict[Pair, float], set[Pair], dict[int, list[SentenceKey]]]:
+    """:func:`linker_scores` on a corpus built already (with its own switches)."""
     keys = [(r.doc_id, r.start, r.end) for r in corpus.refs]
     everything = compute_suggestions(corpus, replace(settings, top_k=10**6, floor=0.0))
     scores = {(keys[i], keys[j]): s for i, j, s in everything}

@@ -16,13 +16,20 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from link_quality import FOLDS, Pair, best_threshold, cross_validate, facts_of, spread
+from link_quality import (
+    FOLDS,
+    Pair,
+    best_threshold,
+    corpus_scores,
+    cross_validate,
+    facts_of,
+    spread,
+)
 
 from store.db import connect
 from store.importer import import_paths
@@ -30,7 +37,7 @@ from store.linking import units
 from store.linking.features import DocInput, build_corpus
 from store.linking.gold import Quality, SentenceKey, evaluate, gold_pairs, read_gold
 from store.linking.score import DEFAULT_THRESHOLD
-from store.linking.suggest import LinkSettings, compute_suggestions, load_documents
+from store.linking.suggest import LinkSettings, load_documents
 from store.paths import sample_corpus_path
 
 Run = tuple[dict[Pair, float], set[Pair], dict[int, list[SentenceKey]]]
@@ -38,16 +45,8 @@ Run = tuple[dict[Pair, float], set[Pair], dict[int, list[SentenceKey]]]
 
 def scored(documents: list[DocInput], *, clauses: bool, context: bool) -> Run:
     """link_quality.linker_scores with clauses and context switched."""
-    settings = LinkSettings()
     corpus = build_corpus(documents, clauses=clauses, context=context)
-    keys = [(r.doc_id, r.start, r.end) for r in corpus.refs]
-    everything = compute_suggestions(corpus, replace(settings, top_k=10**6, floor=0.0))
-    scores = {(keys[i], keys[j]): s for i, j, s in everything}
-    stored = {(keys[i], keys[j]) for i, j, _s in compute_suggestions(corpus, settings)}
-    by_doc: dict[int, list[SentenceKey]] = {}
-    for key in keys:
-        by_doc.setdefault(key[0], []).append(key)
-    return scores, stored, by_doc
+    return corpus_scores(corpus, LinkSettings())
 
 
 def main() -> int:

@@ -68,13 +68,8 @@ def related_documents(
         corpus.languages[int(start)] if len(corpus.languages) == len(corpus) else ""
         for start in starts
     ]
-    frequency = [0] * len(view.weights)
-    for ids in view.token_ids:
-        for token in ids:
-            frequency[token] += 1
     searchable = dataclasses.replace(
         view,
-        document_frequency=frequency,
         anchors=[False] * len(view.weights),
         lookup=None,
         sorted_lookup=None,
@@ -118,14 +113,14 @@ class DocumentPairs:
     # ``a * documents + b`` (a < b, document positions) of each related pair used, sorted.
     related: npt.NDArray[np.int64]
     documents: int
+    # Each sentence's document position.
+    position: npt.NDArray[np.int64]
 
-    def of(self, corpus: LinkCorpus, pairs: Pairs) -> npt.NDArray[np.bool_]:
+    def of(self, pairs: Pairs) -> npt.NDArray[np.bool_]:
         """For each sentence pair, whether its two documents are a related pair."""
         if len(self.related) == 0 or len(pairs) == 0:
             return np.zeros(len(pairs), dtype=bool)
-        starts, ends = document_bounds(corpus)
-        position = np.repeat(np.arange(len(starts), dtype=np.int64), ends - starts)
-        first, second = position[pairs[:, 0]], position[pairs[:, 1]]
+        first, second = self.position[pairs[:, 0]], self.position[pairs[:, 1]]
         keys = np.minimum(first, second) * self.documents + np.maximum(first, second)
         return np.isin(keys, self.related)
 
@@ -149,10 +144,12 @@ def document_pair_candidates(
     different_outlets: bool = False,
 ) -> DocumentPairs:
     """Every sentence pair ``(i, j)``, ``i < j``, of each related document pair, within budget."""
-    none = DocumentPairs(np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64), 0)
+    starts, ends = document_bounds(corpus)
+    position = np.repeat(np.arange(len(starts), dtype=np.int64), ends - starts)
+    empty = np.zeros(0, dtype=np.int64)
+    none = DocumentPairs(empty.reshape(0, 2), empty, len(starts), position)
     if len(corpus) == 0 or per_document <= 0:
         return none
-    starts, ends = document_bounds(corpus)
     budget = min(budget_per_sentence * len(corpus), MAX_PAIRS)
     chunks: list[Pairs] = []
     related: list[int] = []
@@ -173,7 +170,10 @@ def document_pair_candidates(
     if not chunks:
         return none
     return DocumentPairs(
-        np.concatenate(chunks), np.unique(np.asarray(related, dtype=np.int64)), documents
+        np.concatenate(chunks),
+        np.unique(np.asarray(related, dtype=np.int64)),
+        documents,
+        position,
     )
 
 

@@ -162,6 +162,7 @@ class LinkCorpus:
                 for token in words:
                     frequency[token] += 1
             total = len(grouped)
+            view.document_frequency = frequency
             view.weights = [math.log((total + 1) / (df + 1)) for df in frequency]
             view.token_ids = [sorted(words) for words in grouped]
             view.norms = [

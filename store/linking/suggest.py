@@ -159,7 +159,7 @@ def compute_suggestions(
             best = best_of_either(pairs, strength, settings.scored_per_sentence)
             # A story partner's pair shares few words by nature; there are at most
             # MAX_PAIRS of them (store.linking.document_pairs).
-            best |= stories.of(corpus, pairs)
+            best |= stories.of(pairs)
             del strength
             pairs, words = pairs[best], (words[0][best], words[1][best])
         if report is not None:
@@ -172,7 +172,7 @@ def compute_suggestions(
         likeness = fused_scores(parts, evidence_scale(corpus), story=False, mix=mix)
         # Two reports of one story keep every pair: the annotator's match is among
         # them even when a paraphrase or a second language leaves its likeness low.
-        keep = (likeness >= settings.floor) | stories.of(corpus, pairs)
+        keep = (likeness >= settings.floor) | stories.of(pairs)
         pairs, parts = pairs[keep], parts[keep]
         parts[:, 5] = document_cosines(corpus, pairs)
         scores = fused_scores(parts, evidence_scale(corpus), mix=mix)
@@ -189,7 +189,7 @@ def compute_suggestions(
     chosen = top_per_document(pairs, scores, document_positions(corpus), settings.top_k)
     # Pairs of two reports of one story are never crowded out or taken for chance:
     # they are what the annotator links, and a paraphrase scores low.
-    related = stories.of(corpus, pairs)
+    related = stories.of(pairs)
     if settings.max_per_sentence is not None:
         chosen &= best_per_sentence(pairs, scores, chosen, settings.max_per_sentence) | related
     if settings.chance_per_sentence is not None:
