@@ -18,7 +18,8 @@ import json
 import os
 import pwd
 import uuid
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -126,26 +127,72 @@ class _Change:
     after: Row | None
 
 
+@dataclass(slots=True)
+class _Stacks:
+    """One annotator's undo and redo stacks, as of change ``seen`` in the log."""
+
+    seen: int = 0
+    done: list[str] = field(default_factory=list)
+    undone: list[str] = field(default_factory=list)
+
+    def replay(self, rows: Iterable[tuple[str, str, str | None, int]]) -> None:
+        previous = None
+        for action_id, kind, ref, last in rows:
+            self.seen = max(self.seen, last)
+            if action_id == previous:
+                continue
+            previous = action_id
+            if kind == "do":
+                self.done.append(action_id)
+                self.undone.clear()
+            elif kind == "undo" and ref is not None and _take(self.done, ref):
+                self.undone.append(ref)
+            elif kind == "redo" and ref is not None and _take(self.undone, ref):
+                self.done.append(ref)
+
+
+def _take(stack: list[str], item: str) -> bool:
+    """Remove ``item`` from ``stack``; undo and redo nearly always take the top."""
+    if stack and stack[-1] == item:
+        stack.pop()
+        return True
+    try:
+        stack.remove(item)
+    except ValueError:
+        return False
+    return True
+
+
+# Replaying a long log on every undo made undo grow with the annotator's history
+# (40 ms of CPU after 4,000 actions); each connection keeps the stacks it built and
+# reads only the log rows added since. The log is append-only with AUTOINCREMENT ids,
+# so rows above ``seen`` are exactly the ones not replayed yet.
+_STACKS: weakref.WeakKeyDictionary[sqlite_utils.Database, dict[str, _Stacks]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _stacks(db: sqlite_utils.Database, annotator: str) -> tuple[list[str], list[str]]:
-    """Replay the annotator's log into (undoable, redoable) action ids, newest last."""
-    done: list[str] = []
-    undone: list[str] = []
+    """The annotator's (undoable, redoable) action ids, newest last.
+
+    Call inside a write transaction, so no other writer adds to the log meanwhile.
+    """
+    known = _STACKS.setdefault(db, {})
+    stacks = known.get(annotator)
+    newest = db.conn.execute("SELECT max(id) FROM changes").fetchone()[0] or 0
+    if stacks is None or newest < stacks.seen:
+        # Never built here, or the log shrank (a database restored under this connection).
+        stacks = known[annotator] = _Stacks()
+    # One action's rows are written in one transaction, so they follow each other in
+    # the log: the first row of each run stands for the action (a GROUP BY sorted
+    # the whole history in a temporary b-tree).
     rows = db.conn.execute(
-        "SELECT action_id, kind, ref_action FROM changes WHERE annotator = ?"
-        " GROUP BY action_id ORDER BY min(id)",
-        [annotator],
+        "SELECT action_id, kind, ref_action, id FROM changes"
+        " WHERE annotator = ? AND id > ? ORDER BY id",
+        [annotator, stacks.seen],
     )
-    for action_id, kind, ref in rows:
-        if kind == "do":
-            done.append(action_id)
-            undone.clear()
-        elif kind == "undo" and ref in done:
-            done.remove(ref)
-            undone.append(ref)
-        elif kind == "redo" and ref in undone:
-            undone.remove(ref)
-            done.append(ref)
-    return done, undone
+    stacks.replay(rows)
+    return list(stacks.done), list(stacks.undone)
 
 
 def _changes_of(db: sqlite_utils.Database, action_id: str) -> list[_Change]:

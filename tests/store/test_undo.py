@@ -115,3 +115,50 @@ def test_status_changes_are_logged_and_undoable(
     assert session.status(doc) == "in_progress"
     session.undo()
     assert session.status(doc) == "todo"
+
+
+def _fresh_stacks(path: Path, annotator: str) -> tuple[list[str], list[str]]:
+    """Stacks replayed from the whole log by a connection that never built any."""
+    from store.changelog import _stacks
+
+    other = connect(path)
+    try:
+        return _stacks(other, annotator)
+    finally:
+        other.conn.close()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kept_undo_stacks_match_a_replay_of_the_whole_log(tmp_path: Path, seed: int) -> None:
+    """Two terminals of one annotator (two connections) interleave actions, undos, redos.
+
+    Each connection keeps its stacks and reads only the log rows added since; after
+    every step both must agree with a connection replaying the whole log.
+    """
+    import random
+
+    from store.changelog import _stacks
+
+    path = tmp_path / "c.db"
+    rng = random.Random(seed)
+    first, second = Session(path, "ann"), Session(path, "ann")
+    doc = add_document(first.db, TEXT)
+    for _step in range(60):
+        session = rng.choice([first, second])
+        move = rng.random()
+        if move < 0.5:
+            start = rng.randrange(0, len(TEXT) - 4)
+            session.add_span(doc, start, start + 3, rng.choice(["CLAIM", "EVENT"]))
+        elif move < 0.8:
+            session.undo()
+        else:
+            session.redo()
+        expected = _fresh_stacks(path, "ann")
+        for each in (first, second):
+            each.db.conn.execute("BEGIN")
+            try:
+                assert _stacks(each.db, "ann") == expected
+            finally:
+                each.db.conn.execute("ROLLBACK")
+    first.close()
+    second.close()
