@@ -6,13 +6,15 @@ disclaimer the outlet prints under every agency story. They stay in the text
 (offsets never change) but are flagged on their sentence, so the linker never
 suggests them and the review queue and "next unannotated sentence" skip them.
 
-Two kinds of evidence, neither a list of one site's strings:
+Three kinds of evidence, none a list of one site's strings:
 
 | rule         | recognises                                                             |
 |--------------|------------------------------------------------------------------------|
 | shape        | fewer than three words and no verb-like one (a lone dateline, "Tore: 1:0"); |
 |              | a bracketed stamp of source and date; a short credit, navigation or    |
 |              | update line (generic words in de/en); code (braces, ``function(``)      |
+| position     | headline-shaped units listed under a navigation heading ("Mehr zum     |
+|              | Thema", "Related"), up to the first unit that ends as a sentence        |
 | repetition   | the same line (digits folded) in :data:`REPEATED_MIN_DOCS` or more      |
 |              | documents of one outlet                                                 |
 
@@ -40,8 +42,14 @@ from store.db import write
 REPEATED_MIN_DOCS = 3
 # Lines longer than this are prose even when they match a shape rule by accident.
 SHAPE_MAX_CHARS = 100
+# A navigation phrase heading a list of links is a few words, not a sentence.
+LIST_HEADING_MAX_CHARS = 40
+# Headlines listed under such a heading: a line, not a paragraph.
+HEADLINE_MAX_CHARS = 160
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# A unit that ends as a sentence does: final punctuation, maybe inside closing quotes.
+_SENTENCE_END = re.compile(r"[.!?…:;][\s\"'“”„«»‘’)\]]*$")
 _DIGIT = re.compile(r"\d")
 # "(APA, 12.9.2015)", "(dpa/AFP, 3.4.)", "(red, 12:30)", "(2.1.2016)": a bracketed
 # stamp of at most a few short words and a date or time, alone on its unit.
@@ -57,7 +65,8 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _NAVIGATION = re.compile(
-    r"^\s*(?:mehr zum thema|lesen sie (?:auch|mehr)|weiterlesen|weiter lesen|zum artikel|"
+    r"^\s*(?:mehr zum thema|(?:lesen|hören|sehen|hoeren) sie (?:dazu |hier )?(?:auch|mehr)|"
+    r"weiterlesen|weiter lesen|zum artikel|"
     r"zum inhalt|zur startseite|springe? zum|read more|continue reading|skip to|"
     r"related:|see also|more news|mehr news|more:|mehr:|share (?:this|on)|teilen (?:sie|auf)|"
     r"zur(?:ück)? (?:übersicht|startseite)|back to top|nach oben|advertisement|"
@@ -103,9 +112,37 @@ def repetition_key(text: str) -> str:
     return _DIGIT.sub("0", " ".join(text.casefold().split()))
 
 
+def is_link_list_heading(text: str) -> bool:
+    """A navigation phrase alone on its unit ("Mehr zum Thema", "Read more:")."""
+    stripped = text.strip()
+    return len(stripped) <= LIST_HEADING_MAX_CHARS and bool(_NAVIGATION.match(stripped))
+
+
+def is_headline_shaped(text: str) -> bool:
+    """A short unit that does not end as a sentence ends: a headline or a link's text."""
+    stripped = text.strip()
+    return 0 < len(stripped) <= HEADLINE_MAX_CHARS and not _SENTENCE_END.search(stripped)
+
+
 def shape_flags(text: str, sentences: Sequence[tuple[int, int]]) -> list[int]:
-    """1 for each sentence whose shape says boilerplate, else 0 (the column's values)."""
-    return [int(is_shape_boilerplate(text[start:end])) for start, end in sentences]
+    """1 for each sentence whose shape says boilerplate, else 0 (the column's values).
+
+    Beside each unit's own shape, one rule of position: under a heading such as
+    "Mehr zum Thema" a page lists other articles' headlines, each a unit of prose
+    shape. The run of headline-shaped units after such a heading is flagged; the
+    first unit that ends as a sentence ends it.
+    """
+    units = [text[start:end] for start, end in sentences]
+    flags = [int(is_shape_boilerplate(unit)) for unit in units]
+    in_list = False
+    for index, unit in enumerate(units):
+        if is_link_list_heading(unit):
+            in_list = True
+        elif in_list and is_headline_shaped(unit):
+            flags[index] = 1
+        else:
+            in_list = False
+    return flags
 
 
 def mark_repeated(db: sqlite_utils.Database, doc_ids: Iterable[int]) -> int:
@@ -141,14 +178,13 @@ def mark_repeated(db: sqlite_utils.Database, doc_ids: Iterable[int]) -> int:
 
 def flag_all(db: sqlite_utils.Database) -> None:
     """Flag every stored sentence by both rules, inside the caller's transaction (migration)."""
-    flagged = {
-        sentence_id
-        for sentence_id, text in db.conn.execute(
-            'SELECT s.id, substr(d.text, s.start + 1, s."end" - s.start) FROM sentences s'
-            " JOIN documents d ON d.id = s.doc_id"
-        )
-        if is_shape_boilerplate(text)
-    }
+    flagged: set[int] = set()
+    for doc_id, text in db.conn.execute("SELECT id, text FROM documents").fetchall():
+        rows = db.conn.execute(
+            'SELECT id, start, "end" FROM sentences WHERE doc_id = ? ORDER BY start', [doc_id]
+        ).fetchall()
+        flags = shape_flags(text, [(start, end) for _id, start, end in rows])
+        flagged |= {row[0] for row, flag in zip(rows, flags, strict=True) if flag}
     for (outlet,) in db.conn.execute("SELECT DISTINCT outlet FROM documents").fetchall():
         flagged |= _repeated(db, outlet)
     db.conn.executemany(

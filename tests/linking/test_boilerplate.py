@@ -25,6 +25,7 @@ from store.session import Session
         "– 3.",
         "Foto: Reuters/Leonhard Foeger",
         "Mehr zum Thema Hochwasser",
+        "Hören Sie dazu auch den Beitrag unserer Reporterin um 12 Uhr.",
         "Read more about the flood",
         "Aktualisiert am 12.03.2025, 14:20",
         "var x = function() { track(); }",
@@ -47,6 +48,38 @@ def test_shape_rules_recognise_non_prose(text: str) -> None:
 )
 def test_shape_rules_keep_prose(text: str) -> None:
     assert not is_shape_boilerplate(text)
+
+
+LINK_LIST_PAGE = (
+    "Flut im Ilmenztal: Deich hält\n\n"
+    "Der Pegel stieg am Dienstag auf 7,40 Meter.\n\n"
+    "Die Stadt rief den Katastrophenfall aus.\n\n"
+    "Mehr zum Thema\n\n"
+    "Kreisklinik: Notaufnahme nach Cyberangriff wieder am Netz\n\n"
+    "Gewerbegebiet Nord: Stadtrat billigt Erweiterung um zwölf Hektar\n\n"
+    "„Wir bleiben“: Warum Anwohner nicht gehen wollen\n\n"
+    "Am Abend sank der Pegel wieder unter sechs Meter.\n\n"
+    "Schäden an der Brücke\n"
+)
+
+
+def test_headlines_listed_under_a_navigation_heading_are_flagged() -> None:
+    from store.boilerplate import shape_flags
+    from store.segment import split_sentences
+
+    sentences = split_sentences(LINK_LIST_PAGE)
+    flags = shape_flags(LINK_LIST_PAGE, sentences)
+    flagged = {
+        LINK_LIST_PAGE[start:end].strip()
+        for (start, end), flag in zip(sentences, flags, strict=True)
+        if flag
+    }
+    assert flagged == {
+        "Mehr zum Thema",
+        "Kreisklinik: Notaufnahme nach Cyberangriff wieder am Netz",
+        "Gewerbegebiet Nord: Stadtrat billigt Erweiterung um zwölf Hektar",
+        "„Wir bleiben“: Warum Anwohner nicht gehen wollen",
+    }, "the title, the prose after the list and a later subheading stay prose"
 
 
 def _corpus(folder: Path, count: int, disclaimer: str) -> None:
