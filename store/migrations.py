@@ -10,6 +10,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 import sqlite_utils
@@ -251,6 +252,37 @@ def _v7_first_line_titles(db: sqlite_utils.Database) -> None:
         )
 
 
+def _v8_derived_again(db: sqlite_utils.Database) -> None:
+    # What an import or a first span now derives, derived for documents stored before:
+    # link-list headlines flagged as boilerplate, the URL's host as the outlet where
+    # the folder's name stood in for one and says nothing about the site, and "in
+    # progress" for a document an annotator has spans in but never set a status on.
+    # Only adds flags and statuses; outlets change only where the folder was the source.
+    from store.boilerplate import flag_all
+    from store.clock import now
+    from store.formats.titles import MAX_OUTLET_CHARS, bounded, fallback_outlet
+
+    flag_all(db)
+    rows = db.conn.execute(
+        "SELECT id, source_path, outlet, url FROM documents"
+        " WHERE url IS NOT NULL AND source_path IS NOT NULL"
+    ).fetchall()
+    changed = []
+    for doc_id, source_path, outlet, url in rows:
+        folder = PurePath(source_path).parent.name
+        if outlet == (bounded(folder, MAX_OUTLET_CHARS) or None):
+            derived = fallback_outlet(folder, url)
+            if derived != outlet:
+                changed.append((derived, doc_id))
+    db.conn.executemany("UPDATE documents SET outlet = ? WHERE id = ?", changed)
+    db.execute(
+        "INSERT INTO document_status (doc_id, annotator, status, updated_at)"
+        " SELECT DISTINCT doc_id, annotator, 'in_progress', ? FROM spans"
+        " WHERE deleted_at IS NULL ON CONFLICT (doc_id, annotator) DO NOTHING",
+        [now()],
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_search_and_status,
@@ -259,6 +291,7 @@ MIGRATIONS: list[Migration] = [
     _v5_stories,
     _v6_boilerplate,
     _v7_first_line_titles,
+    _v8_derived_again,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
