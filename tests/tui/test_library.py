@@ -153,7 +153,7 @@ async def test_markup_in_titles_and_outlets_is_literal(corpus: Corpus) -> None:
     async with app.run_test(size=(140, 24)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert "[@click=app.q…" in text
+        assert "[@click=app.quit]…" in text
         assert "[bold]x[/].txt" in text
 
 

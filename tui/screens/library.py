@@ -40,6 +40,8 @@ SORT_KEYS: tuple[tuple[str, str], ...] = (
     ("story", "story"),
 )
 STATUS_TEXT = {"todo": "todo", "in_progress": "in progress", "done": "done"}
+# Below WIDE_LIBRARY every cell the other columns keep is a cell the title loses.
+STATUS_SHORT = {"todo": "todo", "in_progress": "doing", "done": "done"}
 FUZZY_CUTOFF = 60.0
 # Titles and outlets are short; a longer query only makes scoring slower, not better.
 FUZZY_QUERY_CHARS = 80
@@ -47,20 +49,20 @@ FUZZY_QUERY_CHARS = 80
 FUZZY_CHUNK_ROWS = 1_000
 # Typing faster than this restarts the wait instead of filtering after every key.
 FILTER_DEBOUNCE_S = 0.15
-# (key, heading, width, only on wide terminals); width 0 = the title, which gets the rest.
-COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
-    ("mark", "", 1, False),
-    ("outlet", "Outlet", 14, False),
-    ("date", "Date", 10, False),
-    ("title", "Title", 0, False),
-    ("lang", "Lang", 4, True),
-    ("spans", "Spans", 5, False),
-    ("status", "Status", 11, False),
-    ("story", "Story", 10, False),
-    ("annotators", "Annotators", 16, True),
+# (key, heading, width below WIDE_LIBRARY, width from it, only on wide terminals);
+# width 0 = the title, which gets the rest: at 80 columns 24 cells, at 160 columns 51.
+COLUMNS: tuple[tuple[str, str, int, int, bool], ...] = (
+    ("mark", "", 1, 1, False),
+    ("outlet", "Outlet", 10, 18, False),
+    ("date", "Date", 10, 10, False),
+    ("title", "Title", 0, 0, False),
+    ("lang", "Lang", 4, 4, True),
+    ("spans", "Spans", 5, 5, False),
+    ("status", "Status", 6, 11, False),
+    ("story", "Story", 8, 24, False),
+    ("annotators", "Annotators", 16, 16, True),
 )
 WIDE_LIBRARY = 110
-STORY_WIDE = 24
 MAX_ROWS = 500
 
 
@@ -285,16 +287,14 @@ class LibraryScreen(Screen[None]):
         # box fast on a corpus of tens of thousands of articles.
         self.shown = rows = rows[:MAX_ROWS]
         width = self.size.width
-        columns = [c for c in COLUMNS if not c[3] or width >= WIDE_LIBRARY]
+        wide = width >= WIDE_LIBRARY
+        columns = [c for c in COLUMNS if not c[4] or wide]
         if width != self._columns_for:
             # Fixed widths let the title take what is left, so every column fits in 80 cells.
             table.clear(columns=True)
-            widths = {
-                c[0]: STORY_WIDE if c[0] == "story" and width >= WIDE_LIBRARY else c[2]
-                for c in columns
-            }
+            widths = {c[0]: c[3] if wide else c[2] for c in columns}
             fixed = sum(widths.values()) + 2 * len(columns) + 2
-            for key, heading, _width, _wide in columns:
+            for key, heading, *_widths in columns:
                 column_width = widths[key]
                 table.add_column(
                     Text(heading), key=key, width=column_width or max(12, width - fixed)
@@ -312,6 +312,7 @@ class LibraryScreen(Screen[None]):
         self._update_counts()
 
     def _cells(self, row: dict[str, Any]) -> dict[str, Text]:
+        status_names = STATUS_TEXT if self.size.width >= WIDE_LIBRARY else STATUS_SHORT
         cells = {
             "mark": Text("●" if row["id"] in self.marked else " "),
             "outlet": safe_text(str(row.get("outlet") or "")),
@@ -319,7 +320,7 @@ class LibraryScreen(Screen[None]):
             "title": safe_text(str(row.get("title") or row.get("source_name") or "")),
             "lang": safe_text(str(row.get("language") or "")),
             "spans": Text(str(row.get("spans") or 0), justify="right"),
-            "status": Text(STATUS_TEXT.get(str(row.get("status")), str(row.get("status")))),
+            "status": Text(status_names.get(str(row.get("status")), str(row.get("status")))),
             "annotators": safe_text(str(row.get("annotators") or "")),
             "story": safe_text(
                 f"{row['story_size']} {row['story_label']}"
