@@ -21,6 +21,7 @@ from tui.screens.library import (
     LibraryScreen,
     fuzzy_key,
     fuzzy_order,
+    library_layout,
 )
 from tui.screens.reader import ReaderScreen
 
@@ -46,7 +47,7 @@ async def test_library_lists_documents_with_counts(corpus: Corpus) -> None:
         session.add_span(corpus.a, 0, 3, "CLAIM")
         session.set_status(corpus.a, "done")
     app = create_app(corpus.path, "tester")
-    async with app.run_test(size=(120, 24)) as pilot:
+    async with app.run_test(size=(160, 24)) as pilot:
         await settle(pilot)
         text = screen_text(app)
         assert "2 documents · 1 done · 1 spans" in text
@@ -153,7 +154,7 @@ async def test_markup_in_titles_and_outlets_is_literal(corpus: Corpus) -> None:
     async with app.run_test(size=(140, 24)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert "[@click=app.quit]…" in text
+        assert "[@click=app.q…" in text
         assert "[bold]x[/].txt" in text
 
 
@@ -231,3 +232,20 @@ def test_a_long_query_is_cut_before_matching_and_matching_can_be_cancelled() -> 
 
     assert fuzzy_order(rows, "council", cancelled=cancel_after_first_chunk) is None
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 110, 120, 140, 150, 160, 220])
+def test_the_title_keeps_most_of_the_row(width: int) -> None:
+    columns, title = library_layout(width)
+    fixed = sum(column_width for _key, _heading, column_width in columns)
+    # From 80 cells on every column fits in the row and the title is the widest of them
+    # (narrower terminals scroll the table sideways).
+    if width >= 80:
+        assert fixed + title + 2 * len(columns) + 2 <= width
+        assert title >= 24
+        assert title > max(column_width for _key, _heading, column_width in columns)
+    if width >= 100:
+        assert title >= 40
+    keys = [key for key, _heading, _width in columns]
+    assert {"title", "outlet", "spans", "status"} <= set(keys)
+    assert ("annotators" in keys) == (width >= 150)

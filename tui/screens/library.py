@@ -40,8 +40,6 @@ SORT_KEYS: tuple[tuple[str, str], ...] = (
     ("story", "story"),
 )
 STATUS_TEXT = {"todo": "todo", "in_progress": "in progress", "done": "done"}
-# Below WIDE_LIBRARY every cell the other columns keep is a cell the title loses.
-STATUS_SHORT = {"todo": "todo", "in_progress": "doing", "done": "done"}
 FUZZY_CUTOFF = 60.0
 # Titles and outlets are short; a longer query only makes scoring slower, not better.
 FUZZY_QUERY_CHARS = 80
@@ -49,20 +47,59 @@ FUZZY_QUERY_CHARS = 80
 FUZZY_CHUNK_ROWS = 1_000
 # Typing faster than this restarts the wait instead of filtering after every key.
 FILTER_DEBOUNCE_S = 0.15
-# (key, heading, width below WIDE_LIBRARY, width from it, only on wide terminals);
-# width 0 = the title, which gets the rest: at 80 columns 24 cells, at 160 columns 51.
-COLUMNS: tuple[tuple[str, str, int, int, bool], ...] = (
-    ("mark", "", 1, 1, False),
-    ("outlet", "Outlet", 10, 18, False),
-    ("date", "Date", 10, 10, False),
-    ("title", "Title", 0, 0, False),
-    ("lang", "Lang", 4, 4, True),
-    ("spans", "Spans", 5, 5, False),
-    ("status", "Status", 6, 11, False),
-    ("story", "Story", 8, 24, False),
-    ("annotators", "Annotators", 16, 16, True),
+# The narrow layout says it in a word: every cell the other columns keep, the title loses.
+STATUS_SHORT = {"todo": "todo", "in_progress": "doing", "done": "done"}
+# Column layouts from the richest to the narrowest, as (key, heading, width); width 0 is
+# the title, which gets the rest. The richest layout that leaves the title TITLE_ROOM
+# cells is used: 160 columns show all of them (title 51), 120 drop the annotators
+# (title 41), 80 the language too and shorten the rest (title 24).
+Layout = tuple[tuple[str, str, int], ...]
+LAYOUTS: tuple[Layout, ...] = (
+    (
+        ("mark", "", 1),
+        ("outlet", "Outlet", 18),
+        ("date", "Date", 10),
+        ("title", "Title", 0),
+        ("lang", "Lang", 4),
+        ("spans", "Spans", 5),
+        ("status", "Status", 11),
+        ("story", "Story", 24),
+        ("annotators", "Annotators", 16),
+    ),
+    (
+        ("mark", "", 1),
+        ("outlet", "Outlet", 14),
+        ("date", "Date", 10),
+        ("title", "Title", 0),
+        ("lang", "Lang", 4),
+        ("spans", "Spans", 5),
+        ("status", "Status", 11),
+        ("story", "Story", 16),
+    ),
+    (
+        ("mark", "", 1),
+        ("outlet", "Outlet", 10),
+        ("date", "Date", 10),
+        ("title", "Title", 0),
+        ("spans", "Spans", 5),
+        ("status", "Status", 6),
+        ("story", "Story", 8),
+    ),
 )
-WIDE_LIBRARY = 110
+TITLE_ROOM = 40
+TITLE_MIN = 12
+
+
+def library_layout(width: int) -> tuple[Layout, int]:
+    """The columns for a table ``width`` cells wide, and the title's width."""
+    for layout in LAYOUTS:
+        # Two cells of padding per column and two for the table's edge.
+        title = width - sum(w for _k, _h, w in layout) - 2 * len(layout) - 2
+        if title >= TITLE_ROOM:
+            return layout, title
+    return LAYOUTS[-1], max(TITLE_MIN, title)
+
+
 MAX_ROWS = 500
 
 
@@ -287,23 +324,18 @@ class LibraryScreen(Screen[None]):
         # box fast on a corpus of tens of thousands of articles.
         self.shown = rows = rows[:MAX_ROWS]
         width = self.size.width
-        wide = width >= WIDE_LIBRARY
-        columns = [c for c in COLUMNS if not c[4] or wide]
+        columns, title_width = library_layout(width)
         if width != self._columns_for:
             # Fixed widths let the title take what is left, so every column fits in 80 cells.
             table.clear(columns=True)
-            widths = {c[0]: c[3] if wide else c[2] for c in columns}
-            fixed = sum(widths.values()) + 2 * len(columns) + 2
-            for key, heading, *_widths in columns:
-                column_width = widths[key]
-                table.add_column(
-                    Text(heading), key=key, width=column_width or max(12, width - fixed)
-                )
+            for key, heading, column_width in columns:
+                table.add_column(Text(heading), key=key, width=column_width or title_width)
             self._columns_for = width
         else:
             table.clear()
+        short = columns is LAYOUTS[-1]
         for row in rows:
-            cells = self._cells(row)
+            cells = self._cells(row, short_status=short)
             table.add_row(*[cells[c[0]] for c in columns], key=str(row["id"]))
         if current is not None:
             for number, row in enumerate(rows):
@@ -311,8 +343,8 @@ class LibraryScreen(Screen[None]):
                     table.move_cursor(row=number)
         self._update_counts()
 
-    def _cells(self, row: dict[str, Any]) -> dict[str, Text]:
-        status_names = STATUS_TEXT if self.size.width >= WIDE_LIBRARY else STATUS_SHORT
+    def _cells(self, row: dict[str, Any], *, short_status: bool = False) -> dict[str, Text]:
+        status_names = STATUS_SHORT if short_status else STATUS_TEXT
         cells = {
             "mark": Text("●" if row["id"] in self.marked else " "),
             "outlet": safe_text(str(row.get("outlet") or "")),
