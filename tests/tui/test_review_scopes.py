@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from claimdesk.cli import main
+from store.linking.review import ReviewScope, count_review, review_items
 from store.linking.suggest import link_documents
+from store.model import Link
 from store.session import Session
 from tests.conftest import add_document_to_file
 from tests.tui.conftest import screen_text, settle
@@ -125,3 +131,68 @@ def test_merge_check_names_only_what_is_at_stake() -> None:
     assert "kept apart" not in only_numbers
     joined = merge_description(MergeCheck(merges=True)).plain
     assert joined.startswith("This link joins two facts (clusters) into one.")
+
+
+async def test_the_queue_is_read_off_the_screen_and_keys_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a large corpus the scoped query can take seconds (1,028 real articles of one
+    outlet: every row read to find no pair across outlets). The screen must show at
+    once and keep taking keys while its worker reads."""
+    import tui.screens.review as review_module
+
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    release = threading.Event()
+    reads: list[bool] = []
+    real_items = review_items
+
+    def slow_items(db: Any, scope: ReviewScope, limit: int) -> list[Link]:
+        on_worker = threading.current_thread() is not threading.main_thread()
+        reads.append(on_worker)
+        if on_worker:
+            assert release.wait(30)
+        return real_items(db, scope, limit)
+
+    monkeypatch.setattr(review_module, "review_items", slow_items)
+    app = create_app(path, "tester", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert "reading the queue…" in screen_text(app)
+        await pilot.press("o")  # a key while the read waits: the scope moves on
+        await pilot.pause()
+        assert "all docs" in screen_text(app)
+        release.set()
+        await settle(pilot)
+        assert reads
+        assert all(reads), "every read of the queue ran on a worker thread"
+        assert review.current is not None
+        text = screen_text(app)
+        assert "reading the queue…" not in text
+        assert "all docs" in text
+        assert " left" in text
+        # A decision takes the next item from those already read.
+        first = review.current
+        await pilot.press("k")
+        await pilot.pause()
+        assert review.current is not None
+        assert review.current.id != first.id
+
+
+def test_count_stops_at_its_cap(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    linked(path)
+    with Session(path, "tester") as session:
+        everything = ReviewScope(other_outlets=False)
+        total = count_review(session.db, everything, 1_000)
+        assert total == len(review_items(session.db, everything, 1_000)) > 2
+        assert count_review(session.db, everything, 2) == 2
+        skipped = {link.id for link in review_items(session.db, everything, 1)}
+        assert (
+            count_review(session.db, ReviewScope(other_outlets=False, skipped=skipped), 1_000)
+            == total - 1
+        )

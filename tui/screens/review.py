@@ -8,32 +8,52 @@ brings its suggestion back as the current item.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from store.linking.decisions import get_link
+from store.linking.review import ReviewScope, count_review, review_items
 from store.model import Document, Link, Sentence
 from tui.bindings import bindings_for
 from tui.screens.merge_confirm import accept_checked, key_hint
+from tui.sessions import reader_session
 from tui.widgets.link_text import claim_in_context, document_line
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
 
 REVIEW_ACTIONS = frozenset({"links.accept", "links.reject", "links.skip", "links.review"})
-PAGE = 200
-# Counting the whole queue reads it page by page; beyond this many it says "N+".
+# The best items read at once; decisions take the next from them without a query, and
+# fewer than REFILL left read more in the background.
+BUFFER = 50
+REFILL = 10
+# Counting stops here; beyond this many the counter says "N+".
 COUNT_LIMIT = 10_000
 
 
 class ReviewScreen(Screen[None]):
-    """Walks the stored suggestions best first; the review key again goes back."""
+    """Walks the stored suggestions best first; the review key again goes back.
+
+    The queue is read in a worker thread (its query can take seconds on a large corpus
+    whose pairs the scope mostly leaves out): the screen shows at once, says it is
+    reading, and every decision takes the next item from the items already read.
+    """
+
+    class QueueRead(Message):
+        def __init__(self, generation: int, items: list[Link], count: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.items = items
+            self.count = count
 
     # Saved with the session, so a restart reopens this screen (tui.session_state).
     session_screen = "review"
@@ -59,6 +79,11 @@ class ReviewScreen(Screen[None]):
         self.decided: list[str] = []
         self.current: Link | None = None
         self.remaining = 0
+        # Items read and not yet shown, best first; a newer read makes older ones stale.
+        self.buffer: list[Link] = []
+        self.reading = False
+        self._generation = 0
+        self._decided_while_reading = 0
         self._documents: dict[int, Document] = {}
         self._sentences: dict[int, list[Sentence]] = {}
 
@@ -80,27 +105,45 @@ class ReviewScreen(Screen[None]):
         self.reload()
 
     # Queue ---------------------------------------------------------------------------
-    def _undecided(self, limit: int) -> list[Link]:
-        """The first ``limit`` suggestions not skipped on this visit, best first."""
-        session = self.claimdesk.session
-        found: list[Link] = []
-        after: tuple[float, str] | None = None
-        while len(found) < limit:
-            page = session.review_queue(limit=PAGE, after=after)
-            found += [link for link in page if link.id not in self.skipped and self._in_scope(link)]
-            if len(page) < PAGE:
-                break
-            after = (page[-1].score or 0.0, page[-1].id)
-        return found[:limit]
+    def scope_now(self) -> ReviewScope:
+        return ReviewScope(
+            touching=self.scopes[self.scope][1],
+            other_outlets=not self.same_outlet,
+            skipped=frozenset(self.skipped),
+        )
 
-    def _in_scope(self, link: Link) -> bool:
-        wanted = self.scopes[self.scope][1]
-        if wanted is not None and link.a_doc not in wanted and link.b_doc not in wanted:
-            return False
-        if self.same_outlet:
-            return True
-        a, b = self._document(link.a_doc), self._document(link.b_doc)
-        return (a.outlet or a.source_name) != (b.outlet or b.source_name)
+    def _undecided(self, limit: int) -> list[Link]:
+        """The first ``limit`` suggestions of the scope, read here (tests, small queues)."""
+        return review_items(self.claimdesk.session.db, self.scope_now(), limit)
+
+    def _read_queue(self) -> None:
+        self._generation += 1
+        self._decided_while_reading = 0
+        self.reading = True
+        self._read(
+            self.claimdesk.db_path, self.claimdesk.annotator, self.scope_now(), self._generation
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-queue")
+    def _read(self, db_path: Path, annotator: str, scope: ReviewScope, generation: int) -> None:
+        with reader_session(db_path, annotator) as session:
+            items = review_items(session.db, scope, BUFFER)
+            count = count_review(session.db, scope, COUNT_LIMIT + 1)
+        self.post_message(self.QueueRead(generation, items, count))
+
+    def on_review_screen_queue_read(self, message: QueueRead) -> None:
+        if message.generation != self._generation:
+            return
+        self.reading = False
+        gone = set(self.decided) | self.skipped
+        self.buffer = [link for link in message.items if link.id not in gone]
+        self.remaining = max(0, message.count - self._decided_while_reading)
+        if self.current is not None and self.current.id not in {link.id for link in self.buffer}:
+            # Decided by someone else meanwhile, or out of this scope.
+            self.current = None
+        if self.current is None and self.buffer:
+            self.current = self.buffer[0]
+        self._show()
 
     def action_cycle_scope(self) -> None:
         self.scope = (self.scope + 1) % len(self.scopes)
@@ -123,20 +166,15 @@ class ReviewScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read the queue (after a decision, undo, or another annotator's commit)."""
         session = self.claimdesk.session
-        returned = None
         if self.decided:
             # An undone decision puts its suggestion back: review it again first.
             last = self.decided[-1]
             link = self.claimdesk.attempt(lambda: get_link(session.db, last))
             if link is not None and link.status == "suggested":
                 self.decided.pop()
-                returned = link
-        queue = self._undecided(COUNT_LIMIT + 1)
-        self.remaining = len(queue)
-        if returned is not None:
-            self.current = returned
-        elif self.current is None or self.current.id not in {link.id for link in queue}:
-            self.current = queue[0] if queue else None
+                self.current = link
+                self.remaining += 1
+        self._read_queue()
         self._show()
 
     def _document(self, doc_id: int) -> Document:
@@ -148,8 +186,11 @@ class ReviewScreen(Screen[None]):
 
     def _show(self) -> None:
         counter = Text("Review queue", style="bold")
-        shown = f"{COUNT_LIMIT}+" if self.remaining > COUNT_LIMIT else str(self.remaining)
-        counter.append(f" · {shown} left")
+        if self.reading and self.current is None:
+            counter.append(" · reading the queue…")
+        else:
+            shown = f"{COUNT_LIMIT}+" if self.remaining > COUNT_LIMIT else str(self.remaining)
+            counter.append(f" · {shown} left")
         if self.skipped:
             counter.append(f" · {len(self.skipped)} skipped")
         counter.append(f" · {self.scopes[self.scope][0]}")
@@ -158,7 +199,7 @@ class ReviewScreen(Screen[None]):
         link = self.current
         if link is not None and link.score is not None:
             counter.append(f" · score {link.score:.2f}")
-        if link is None:
+        if link is None and not self.reading:
             counter.append(" · nothing left to review")
         hint = key_hint(self, {"app.undo": "undo", "links.review": "back"})
         if hint:
@@ -207,11 +248,16 @@ class ReviewScreen(Screen[None]):
         self._advance()
 
     def _advance(self) -> None:
-        """On to the best remaining item; counting down instead of re-reading the whole
-        queue keeps a decision fast on a large corpus (a full reload recounts)."""
+        """On to the best remaining item, from the items already read; counting down
+        instead of re-reading keeps a decision fast on a large corpus."""
         self.remaining = max(0, self.remaining - 1)
-        following = self._undecided(1)
-        self.current = following[0] if following else None
+        if self.reading:
+            self._decided_while_reading += 1
+        gone = set(self.decided) | self.skipped
+        self.buffer = [link for link in self.buffer if link.id not in gone]
+        self.current = self.buffer[0] if self.buffer else None
+        if len(self.buffer) < REFILL and not self.reading and self.remaining > len(self.buffer):
+            self._read_queue()
         self._show()
 
     def action_skip_link(self) -> None:
