@@ -196,3 +196,42 @@ def test_count_stops_at_its_cap(tmp_path: Path) -> None:
             count_review(session.db, ReviewScope(other_outlets=False, skipped=skipped), 1_000)
             == total - 1
         )
+
+
+async def test_clusters_are_worked_out_off_the_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of accepted links make clusters and their disagreements take seconds;
+    the clusters screen shows at once and fills in when its worker is done."""
+    from store.linking.decisions import review_queue
+    from tui.screens.clusters import ClustersScreen
+
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    with Session(path, "tester") as session:
+        session.accept_link(review_queue(session.db, limit=1)[0].id)
+    release = threading.Event()
+    threads: list[bool] = []
+    real_clusters = Session.clusters
+
+    def slow_clusters(self: Session) -> Any:
+        on_worker = threading.current_thread() is not threading.main_thread()
+        threads.append(on_worker)
+        if on_worker:
+            assert release.wait(30)
+        return real_clusters(self)
+
+    monkeypatch.setattr(Session, "clusters", slow_clusters)
+    app = create_app(path, "tester", doc_ids=[ids["alpha.txt"]])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClustersScreen)
+        assert "reading the accepted links…" in screen_text(app)
+        release.set()
+        await settle(pilot)
+        assert threads == [True]
+        text = screen_text(app)
+        assert "1 fact" in text
+        assert "reading" not in text

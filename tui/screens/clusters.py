@@ -10,25 +10,29 @@ months they disagree on (:meth:`Session.cluster_disagreements`) shown reversed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
 
 from store.errors import ClaimdeskError
 from store.linking.clusters import Claim, Cluster, Disagreement
 from tui.actions import specs_for
 from tui.bindings import binding_of
 from tui.screens.merge_confirm import key_hint
+from tui.sessions import reader_session, report_failed_worker
 from tui.widgets.link_text import disagreement_lines, highlighted_quote, one_line
 
 if TYPE_CHECKING:
@@ -81,7 +85,21 @@ def by_document(claims: Sequence[Claim]) -> list[list[Claim]]:
 
 
 class ClustersScreen(Screen[None]):
-    """Every cluster; the clusters key again goes back."""
+    """Every cluster; the clusters key again goes back.
+
+    Clusters and their disagreements are worked out in a worker thread: with thousands
+    of accepted links that takes seconds (union of every accepted link, then the
+    numbers and months of every claim), and the screen shows at once meanwhile.
+    """
+
+    class ClustersRead(Message):
+        def __init__(
+            self, generation: int, clusters: list[Cluster], disagreements: list[list[Disagreement]]
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.clusters = clusters
+            self.disagreements = disagreements
 
     # Saved with the session, so a restart reopens this screen (tui.session_state).
     session_screen = "clusters"
@@ -92,6 +110,8 @@ class ClustersScreen(Screen[None]):
         super().__init__()
         self.clusters: list[Cluster] = []
         self.disagreements: list[list[Disagreement]] = []
+        self.reading = False
+        self._generation = 0
         # Document titles for the version headings, read once per document.
         self._titles: dict[int, str] = {}
 
@@ -116,10 +136,35 @@ class ClustersScreen(Screen[None]):
 
     def reload(self) -> None:
         """Re-read the clusters (after undo or another annotator's commit)."""
-        session = self.claimdesk.session
-        found = self.claimdesk.attempt(session.clusters)
-        self.clusters = found or []
-        self.disagreements = [session.cluster_disagreements(c) for c in self.clusters]
+        self._generation += 1
+        self.reading = True
+        if not self.clusters:
+            self.query_one("#clusters-counts", Static).update(
+                Text.assemble(("Clusters", "bold"), " · reading the accepted links…")
+            )
+        self._read(self.claimdesk.db_path, self.claimdesk.annotator, self._generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="clusters")
+    def _read(self, db_path: Path, annotator: str, generation: int) -> None:
+        with reader_session(db_path, annotator) as session:
+            found = session.clusters()
+            differ = [session.cluster_disagreements(c) for c in found]
+        self.post_message(self.ClustersRead(generation, found, differ))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.reading = False
+            self.query_one("#clusters-counts", Static).update(
+                Text.assemble(("Clusters", "bold"), " · could not read the accepted links")
+            )
+        report_failed_worker(self, event)
+
+    def on_clusters_screen_clusters_read(self, message: ClustersRead) -> None:
+        if message.generation != self._generation:
+            return
+        self.reading = False
+        self.clusters = message.clusters
+        self.disagreements = message.disagreements
         self._titles.clear()
         table = self.query_one("#clusters-table", DataTable)
         keep = table.cursor_row

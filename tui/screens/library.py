@@ -24,11 +24,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
-from tui.sessions import reader_session
+from tui.sessions import reader_session, report_failed_worker
 
 _TABLE_ACTIONS = ("cursor_up", "cursor_down", "page_up", "page_down", "first", "last")
 SORT_KEYS: tuple[tuple[str, str], ...] = (
@@ -287,8 +287,7 @@ class LibraryScreen(Screen[None]):
         self.refill()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(str(event.worker.error), severity="error", markup=False)
+        report_failed_worker(self, event)
 
     def refill(self) -> None:
         """Apply filter and sort to ``rows`` and redraw the table, keeping the cursor's document."""

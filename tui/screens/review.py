@@ -19,13 +19,14 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from store.linking.decisions import get_link
 from store.linking.review import ReviewScope, count_review, review_items
 from store.model import Document, Link, Sentence
 from tui.bindings import bindings_for
 from tui.screens.merge_confirm import accept_checked, key_hint
-from tui.sessions import reader_session
+from tui.sessions import reader_session, report_failed_worker
 from tui.widgets.link_text import claim_in_context, document_line
 
 if TYPE_CHECKING:
@@ -130,6 +131,12 @@ class ReviewScreen(Screen[None]):
             items = review_items(session.db, scope, BUFFER)
             count = count_review(session.db, scope, COUNT_LIMIT + 1)
         self.post_message(self.QueueRead(generation, items, count))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.reading = False
+            self._show()
+        report_failed_worker(self, event)
 
     def on_review_screen_queue_read(self, message: QueueRead) -> None:
         if message.generation != self._generation:
