@@ -91,3 +91,35 @@ def test_merge_conflicts_show_rejections_and_new_disagreements(
     inside = _accept(session, k, t)
     assert session.merge_conflicts(inside).merges is False
     assert session.merge_conflicts(inside).ok
+
+
+def test_a_claims_cluster_walked_from_it_is_its_connected_component(
+    db: sqlite_utils.Database, session: Session
+) -> None:
+    """The merge check walks out from the two claims; what it finds must be exactly the
+    component that the union of every accepted link gives, whatever the link graph."""
+    import random
+
+    from store.linking.clusters import _cluster_of
+
+    add_flood_corpus(db)
+    claims = [
+        (int(doc), int(start), int(end))
+        for doc, start, end in db.conn.execute(
+            'SELECT doc_id, start, "end" FROM sentences ORDER BY doc_id, start'
+        )
+    ]
+    rng = random.Random(7)
+    for _ in range(25):
+        first, second = rng.sample(claims, 2)
+        if first[0] != second[0]:
+            session.link_spans(first, second, status=rng.choice(["accepted", "rejected"]))
+    components = {
+        claim.key: {c.key for c in cluster.claims}
+        for cluster in session.clusters()
+        for claim in cluster.claims
+    }
+    for claim in claims:
+        links, found = _cluster_of(db, claim, exclude="")
+        assert found == components.get(claim, {claim})
+        assert all(link.status == "accepted" for link in links)
