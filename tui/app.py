@@ -95,7 +95,7 @@ class ClaimdeskApp(App[int]):
         theme = _saved_theme()
         if theme and theme in self.available_themes:
             self.theme = theme
-        saved = load_state(self.db_path, self.annotator)
+        saved = self._saved_state()
         if self.start_doc_ids:
             self.push_screen(ReaderScreen(self.start_doc_ids, restore=saved))
         elif saved is not None and saved.panes:
@@ -185,8 +185,18 @@ class ClaimdeskApp(App[int]):
             if isinstance(screen, ReaderScreen) and screen.query("#match-pending"):
                 screen.open_match_panel()
 
+    def _saved_state(self) -> ReaderState | None:
+        """This annotator's saved session, read once (the default screen asks first)."""
+        if not hasattr(self, "_saved"):
+            self._saved = load_state(self.db_path, self.annotator)
+        return self._saved
+
     def get_default_screen(self) -> LibraryScreen:
-        return LibraryScreen()
+        # Under a reader opened at start the library builds its widgets when first shown:
+        # composing and styling them would delay the reader's first frame for nothing.
+        saved = self._saved_state()
+        covered = bool(self.start_doc_ids) or (saved is not None and bool(saved.panes))
+        return LibraryScreen(deferred=covered)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual has no public hook for an unhandled error; it prints an exception's
