@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.text import Span as StyleSpan
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -125,6 +126,9 @@ class ArticlePane(Vertical):
         self.position = ""
         self.shown = ""
         self.story = ""
+        # The status line (found once: it is asked for on every key) and what it shows.
+        self._status_line: Static | None = None
+        self._status_shown: tuple[str, str, list[StyleSpan]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-header")
@@ -153,9 +157,16 @@ class ArticlePane(Vertical):
             self.show_header(*self._header_state)
 
     def show_status(self, text: Text) -> None:
-        try:
-            status = self.query_one(".pane-status", Static)
-        except NoMatches:
-            # A key can reach a pane still being mounted; its first status draw follows.
-            return
-        status.update(text, layout=False)
+        status = self._status_line
+        if status is None:
+            try:
+                status = self._status_line = self.query_one(".pane-status", Static)
+            except NoMatches:
+                # A key can reach a pane still being mounted; its first status draw follows.
+                return
+        # Unchanged text is not drawn again: each update costs a repaint of the line.
+        # (Rich's Text equality ignores the base style, so it is compared too.)
+        shown = (text.plain, str(text.style), list(text.spans))
+        if shown != self._status_shown:
+            self._status_shown = shown
+            status.update(text, layout=False)
