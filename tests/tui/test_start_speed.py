@@ -105,3 +105,81 @@ async def test_the_linker_loads_only_in_a_pause_between_keys(
         assert quiet_for, "the linker never loaded"
         assert quiet_for[0] >= 0.5
         assert app.linking_ready
+
+
+async def test_a_library_under_the_reader_builds_its_widgets_only_when_shown(
+    corpus: Corpus,
+) -> None:
+    from textual.widgets import DataTable
+
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        library = app.screen_stack[0]
+        assert isinstance(library, LibraryScreen)
+        # Composing and styling a table, a filter box and a footer nobody sees cost the
+        # reader's first frame about as much as its own text.
+        assert not library.children
+        app.action_library()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is library
+        assert library.query_one(DataTable).row_count == 2
+        assert "Filter by title" in "\n".join(
+            strip.text for strip in library._compositor.render_strips()
+        )
+
+
+async def test_the_library_started_on_is_built_at_once(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert len(app.screen.shown) == 2
+
+
+async def test_the_reader_footer_is_built_once_and_only_rebuilt_for_a_new_row(
+    corpus: Corpus,
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from tui.widgets.key_footer import PriorityFooter
+
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(PriorityFooter)
+        keys = list(footer.query(FooterKey))
+        assert [key.description for key in keys][:3] == ["Keys", "Sentence", "Label"]
+        # Binding refreshes and focus moves that leave the row as it was rebuild nothing.
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.action_next_pane()
+        screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert list(footer.query(FooterKey)) == keys
+        # A narrower terminal leaves fewer hints room: that row is built anew.
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        narrower = list(footer.query(FooterKey))
+        assert narrower != keys
+        assert len(narrower) < len(keys)
+
+
+async def test_a_cursor_key_redraws_the_status_line_in_its_own_handler(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        status = screen.pane.query_one(".pane-status")
+        assert "sentence 1/" in str(status.render())
+        # No pause: the line must already say where the cursor went, before any message
+        # is handled, so the cursor and the line reach the terminal in one frame.
+        screen.view.action_move("sentence", 1)
+        assert "sentence 2/" in str(status.render())
