@@ -142,11 +142,8 @@ class LibraryScreen(Screen[None]):
         "library", where=lambda spec: spec.action not in _TABLE_ACTIONS
     )
 
-    def __init__(self, *, deferred: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        # Deferred: composed when first shown, not while a reader opened at start covers it.
-        self._deferred = deferred
-        self._suspended = False
         self.rows: list[dict[str, Any]] = []
         self.shown: list[dict[str, Any]] = []
         self.matches = 0
@@ -161,18 +158,12 @@ class LibraryScreen(Screen[None]):
         self._columns_for = 0
 
     def compose(self) -> ComposeResult:
-        if self._deferred:
-            return
         yield Static(id="library-counts")
         yield Input(placeholder="Filter by title or outlet (fuzzy)", id="library-filter")
         yield DocumentTable(id="library-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        if not self._deferred:
-            self._set_up()
-
-    def _set_up(self) -> None:
         table = self.query_one(DocumentTable)
         self._update_counts()
         # After the app's own mount: a reader opened at start has covered the library by then.
@@ -213,7 +204,7 @@ class LibraryScreen(Screen[None]):
         library reads nothing: that query and its table would compete with the reader's
         first screen and keys. It reads when shown again (:meth:`on_screen_resume`).
         """
-        if not self.is_active or self._deferred:
+        if not self.is_active:
             return
         self._load_rows(self.app.db_path, self.app.annotator)  # type: ignore[attr-defined]
 
@@ -366,20 +357,7 @@ class LibraryScreen(Screen[None]):
         if self.rows:
             self.refill()
 
-    def on_screen_suspend(self) -> None:
-        self._suspended = True
-
-    async def on_screen_resume(self) -> None:
-        if self._deferred:
-            # The resume Textual sends as it installs this screen comes before the
-            # reader covers it; only a resume after a suspend means it is shown.
-            if not self._suspended:
-                return
-            self._deferred = False
-            with self.app.batch_update():  # no frame of an empty library
-                await self.recompose()
-                self._set_up()
-            return
+    def on_screen_resume(self) -> None:
         if self.is_mounted:
             self.reload()
 

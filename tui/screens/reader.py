@@ -139,7 +139,7 @@ class ReaderScreen(Screen[None]):
         session = self.claimdesk.session
         if not self.documents:
             self.app.notify("No document to show", severity="warning", markup=False)
-            self.app.call_later(self.app.pop_screen)
+            self.app.call_later(self.claimdesk.close_screen)
             return
         self.labels = session.labels()
         self._show_looks()
@@ -738,7 +738,7 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(ClustersScreen())
 
     def action_close(self) -> None:
-        self.app.pop_screen()
+        self.claimdesk.close_screen()
 
     # Searching -----------------------------------------------------------------------
     @property
