@@ -180,3 +180,22 @@ async def test_a_cursor_key_redraws_the_status_line_in_its_own_handler(corpus: C
         # is handled, so the cursor and the line reach the terminal in one frame.
         screen.view.action_move("sentence", 1)
         assert "sentence 2/" in str(status.render())
+
+
+def test_sqlite_utils_loads_without_dateutils_parser_until_it_is_used() -> None:
+    script = (
+        "import sys\n"
+        "from store.db import connect\n"
+        "connect(':memory:').close()\n"
+        "assert 'dateutil.parser._parser' not in sys.modules, 'dateutil parser loaded'\n"
+        "from sqlite_utils.recipes import parsedate\n"
+        "assert parsedate('3 March 2024') == '2024-03-03'\n"  # loads it on use
+        "from dateutil.parser import ParserError, parse\n"
+        "assert parse('2024-01-02').year == 2024 and issubclass(ParserError, ValueError)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
