@@ -116,6 +116,12 @@ def stats(values: list[float]) -> str:
     return f"{statistics.median(ordered):8.0f} ms {p95:8.0f} ms"
 
 
+def claimdesk_ready(shown: str) -> bool:
+    """The reader's final layout: headers fitted to the panes, status lines, the legend
+    and the footer (an earlier frame may lack some of them)."""
+    return all(part in shown for part in ("of sentences", "sentence 1/", "tags on", "Quit"))
+
+
 def settle(pane: Pane) -> None:
     """Wait until two captures 50 ms apart agree (no redraw still under way)."""
     last = pane.screen()
@@ -158,7 +164,7 @@ def measure(
 
             app = Pane(f"claimdesk{run}", env)
             started = app.start([str(exe), "--db", str(db), "read", *names])
-            app.wait(lambda shown: "tags on" in shown and "sentence 1/" in shown and "Quit" in shown)
+            app.wait(claimdesk_ready)
             found["claimdesk: first screen"].append((time.perf_counter() - started) * 1000)
             found["claimdesk: first screen CPU"].append(app.cpu_ms())
             settle(app)
@@ -237,9 +243,7 @@ def compile_packages(root: Path) -> None:
         compileall.compile_dir(root / package, quiet=1)
 
 
-def main_with(
-    *, runs: int, keys: int, exe: Path | None = None, compiled: bool = True
-) -> None:
+def main_with(*, runs: int, keys: int, exe: Path | None = None, compiled: bool = True) -> None:
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root))
     if compiled:
