@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
+
+
+class _ImportedOnUse(ModuleType):
+    """A stand-in for a module that sqlite-utils imports as it loads but uses only inside
+    functions claimdesk does not call: the real module is imported on the first
+    attribute asked of it (dateutil's parser, ~15 ms, serves sqlite-utils' date recipes)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 class _SqliteUtilsWithoutNumpy:
@@ -22,6 +34,7 @@ class _SqliteUtilsWithoutNumpy:
     """
 
     hidden = ("numpy", "pandas")
+    on_use = ("dateutil.parser",)
 
     def __init__(self) -> None:
         self._loader: Any = None
@@ -49,6 +62,8 @@ class _SqliteUtilsWithoutNumpy:
         blocked = [name for name in self.hidden if name not in sys.modules]
         for name in blocked:
             sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+        for name in self.on_use:
+            sys.modules.setdefault(name, _ImportedOnUse(name))
         try:
             self._loader.exec_module(module)
         finally:

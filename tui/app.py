@@ -19,6 +19,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from store.check import DamagedDatabase
 from store.errors import ClaimdeskError
@@ -50,6 +51,8 @@ class StoreView(Protocol):
 # UI thread, which would double the time of every key pressed meanwhile. ``m`` pressed
 # before then starts it at once.
 WARM_UP_IDLE = 1.0
+# The screen stack the library opens in when the app started on a reader.
+LIBRARY_MODE = "library"
 
 
 class ClaimdeskApp(App[int]):
@@ -87,6 +90,7 @@ class ClaimdeskApp(App[int]):
         self._warm_up_started = False
         self.state_writer = StateWriter(db_path, annotator)
         self._last_input = time.monotonic()
+        self._library_mode_added = False
 
     def on_mount(self) -> None:
         keymap = keymap_to_apply(self.initial_keymap)
@@ -95,12 +99,10 @@ class ClaimdeskApp(App[int]):
         theme = _saved_theme()
         if theme and theme in self.available_themes:
             self.theme = theme
-        saved = load_state(self.db_path, self.annotator)
-        if self.start_doc_ids:
-            self.push_screen(ReaderScreen(self.start_doc_ids, restore=saved))
-        elif saved is not None and saved.panes:
-            # Plain `claimdesk`: reopen the reader where this annotator left it.
-            self.push_screen(ReaderScreen(saved.doc_ids, restore=saved))
+        saved = self._saved_state()
+        if not self.start_doc_ids and saved is not None and saved.panes:
+            # Plain `claimdesk` reopened the reader where this annotator left it (the
+            # default screen); put back the linking screen that was over it.
             self._restore_top_screen(saved)
         self.set_interval(POLL_SECONDS, self.poll_store)
         # Saved as the annotator works: screens at once, cursor and scroll each second.
@@ -185,8 +187,44 @@ class ClaimdeskApp(App[int]):
             if isinstance(screen, ReaderScreen) and screen.query("#match-pending"):
                 screen.open_match_panel()
 
-    def get_default_screen(self) -> LibraryScreen:
+    def _saved_state(self) -> ReaderState | None:
+        """This annotator's saved session, read once (the default screen asks first)."""
+        if not hasattr(self, "_saved"):
+            self._saved = load_state(self.db_path, self.annotator)
+        return self._saved
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The reader on the documents asked for (or those of the saved session), else
+        the library.
+
+        A reader opened at start is the first screen itself, not pushed over a library:
+        the library beneath was composed, styled and laid out for nobody, its layouts
+        repainted the whole reader twice more, and pushing restyled every node; that
+        was a third of the CPU between the terminal's setup and the reader's first
+        frame. The library takes over from such a reader when asked for (:meth:`close_screen`).
+        """
+        saved = self._saved_state()
+        if self.start_doc_ids:
+            return ReaderScreen(self.start_doc_ids, restore=saved)
+        if saved is not None and saved.panes:
+            return ReaderScreen(saved.doc_ids, restore=saved)
         return LibraryScreen()
+
+    def close_screen(self) -> None:
+        """Close the top screen; the reader the app started on gives way to the library."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        else:
+            self._show_library()
+
+    def _show_library(self) -> None:
+        """The library, in a screen stack of its own (Textual cannot switch away from the
+        first screen: it has no result callback to drop). The reader the app started on
+        stays behind in its stack, out of sight and out of ``screen_stack``."""
+        if not self._library_mode_added:
+            self._library_mode_added = True
+            self.add_mode(LIBRARY_MODE, LibraryScreen)
+        self.switch_mode(LIBRARY_MODE)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual has no public hook for an unhandled error; it prints an exception's
@@ -284,6 +322,8 @@ class ClaimdeskApp(App[int]):
     def action_library(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        if not isinstance(self.screen_stack[0], LibraryScreen):
+            self._show_library()
 
 
 def _saved_theme() -> str | None:

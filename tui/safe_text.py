@@ -22,6 +22,7 @@ from textual.content import Content
 _CONTROL_PICTURE_BASE = 0x2400
 _OTHER_PLACEHOLDER = "·"
 _REPLACEMENT = "\ufffd"
+_NEWLINE_PICTURE = chr(_CONTROL_PICTURE_BASE + ord("\n"))
 
 # Bidi embeddings, overrides and isolates, marks, and Arabic letter mark.
 _BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C}
@@ -96,6 +97,10 @@ def visible(text: str) -> str:
     """
     if text.isprintable():  # nothing a placeholder is for (see _table): most text, at once
         return text
+    if "\n" in text and text.replace("\n", " ").isprintable():
+        # An article whose only unprintable characters are its line breaks: swapping
+        # those needs neither the table nor the pattern (~50 ms to build).
+        return text.replace("\n", _NEWLINE_PICTURE)
     return _pattern().sub(_swap, text)
 
 

@@ -65,3 +65,16 @@ async def test_markup_and_escapes_in_an_article_are_shown_literally(corpus: Corp
         await pilot.click("ArticleView", offset=(62, 2))
         await pilot.pause()
         assert app.is_running
+
+
+def test_line_breaks_alone_are_swapped_without_building_the_table() -> None:
+    import tui.safe_text as safe
+
+    article = "Erste Zeile mit Umlauten: äöü.\n\nZweite Zeile – 4.700 €.\n"
+    before = safe._table.cache_info()
+    assert visible(article) == article.replace("\n", "␊")
+    # The fast path gives what the general one would, and never built the table for it.
+    assert safe._table.cache_info() == before
+    assert safe._pattern().sub(safe._swap, article) == visible(article)
+    # Any other unprintable character still goes through the pattern.
+    assert visible("a\nb\u200bc") == "a␊b·c"

@@ -49,21 +49,42 @@ def test_opening_a_database_loads_no_numpy_and_version_loads_no_sqlite_utils() -
     assert done.stdout.strip() == "ok"
 
 
-async def test_library_under_the_reader_reads_nothing_until_shown(corpus: Corpus) -> None:
-    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+async def test_a_reader_opened_at_start_has_no_library_under_it(corpus: Corpus) -> None:
+    from textual.widgets import DataTable
+
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, ReaderScreen)
-        library = app.screen_stack[0]
-        assert isinstance(library, LibraryScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert library.rows == []
+        # A library beneath was composed, styled and laid out for nobody, and each of
+        # its layouts repainted the whole reader: the reader is the first screen itself.
+        assert [type(screen) for screen in app.screen_stack] == [ReaderScreen]
         app.action_library()
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        assert app.screen_stack == [library]
         assert {row["id"] for row in library.rows} == {corpus.a, corpus.b}
+        assert library.query_one(DataTable).row_count == 2
+
+
+async def test_closing_the_reader_the_app_started_on_shows_the_library(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.action_close()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert len(app.screen.shown) == 2
+        # The library opens the reader over itself, as before.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [type(s) for s in app.screen_stack] == [LibraryScreen, ReaderScreen]
 
 
 async def test_the_first_reader_frame_wraps_at_the_panes_width(corpus: Corpus) -> None:
@@ -105,3 +126,76 @@ async def test_the_linker_loads_only_in_a_pause_between_keys(
         assert quiet_for, "the linker never loaded"
         assert quiet_for[0] >= 0.5
         assert app.linking_ready
+
+
+async def test_the_library_started_on_is_built_at_once(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert len(app.screen.shown) == 2
+
+
+async def test_the_reader_footer_is_built_once_and_only_rebuilt_for_a_new_row(
+    corpus: Corpus,
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from tui.widgets.key_footer import PriorityFooter
+
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(PriorityFooter)
+        keys = list(footer.query(FooterKey))
+        assert [key.description for key in keys][:3] == ["Keys", "Sentence", "Label"]
+        # Binding refreshes and focus moves that leave the row as it was rebuild nothing.
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.action_next_pane()
+        screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert list(footer.query(FooterKey)) == keys
+        # A narrower terminal leaves fewer hints room: that row is built anew.
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        narrower = list(footer.query(FooterKey))
+        assert narrower != keys
+        assert len(narrower) < len(keys)
+
+
+async def test_a_cursor_key_redraws_the_status_line_in_its_own_handler(corpus: Corpus) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        status = screen.pane.query_one(".pane-status")
+        assert "sentence 1/" in str(status.render())
+        # No pause: the line must already say where the cursor went, before any message
+        # is handled, so the cursor and the line reach the terminal in one frame.
+        screen.view.action_move("sentence", 1)
+        assert "sentence 2/" in str(status.render())
+
+
+def test_sqlite_utils_loads_without_dateutils_parser_until_it_is_used() -> None:
+    script = (
+        "import sys\n"
+        "from store.db import connect\n"
+        "connect(':memory:').close()\n"
+        "assert 'dateutil.parser._parser' not in sys.modules, 'dateutil parser loaded'\n"
+        "from sqlite_utils.recipes import parsedate\n"
+        "assert parsedate('3 March 2024') == '2024-03-03'\n"  # loads it on use
+        "from dateutil.parser import ParserError, parse\n"
+        "assert parse('2024-01-02').year == 2024 and issubclass(ParserError, ValueError)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

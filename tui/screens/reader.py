@@ -139,7 +139,7 @@ class ReaderScreen(Screen[None]):
         session = self.claimdesk.session
         if not self.documents:
             self.app.notify("No document to show", severity="warning", markup=False)
-            self.app.call_later(self.app.pop_screen)
+            self.app.call_later(self.claimdesk.close_screen)
             return
         self.labels = session.labels()
         self._show_looks()
@@ -150,6 +150,7 @@ class ReaderScreen(Screen[None]):
             if not sentences:
                 sentences = split_sentences(pane.document.text)
             self._read_all(doc_id)
+            pane.view.cursor_listener = self._show_status_now
             pane.view.load(pane.document.text, sentences, self._marks(doc_id))
             self._show_pane(pane)
         self._compare_ahead()
@@ -484,10 +485,14 @@ class ReaderScreen(Screen[None]):
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        # The status line is already redrawn (_show_status_now); the panel follows later.
         for panel in self.query("#match-panel"):
             panel.cursor_moved(event.view)  # type: ignore[attr-defined]
+
+    def _show_status_now(self, view: ArticleView) -> None:
+        """The status line of ``view``'s pane, redrawn in the same frame as its cursor."""
         for pane in self.panes:
-            if pane.view is event.view:
+            if pane.view is view:
                 pane.show_status(self._status(pane))
 
     # Hooks for panels that point into the open documents (matches, review, curation) --
@@ -733,7 +738,7 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(ClustersScreen())
 
     def action_close(self) -> None:
-        self.app.pop_screen()
+        self.claimdesk.close_screen()
 
     # Searching -----------------------------------------------------------------------
     @property

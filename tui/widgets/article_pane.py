@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.text import Span as StyleSpan
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.css.query import NoMatches
+from textual.widget import Widget
 from textual.widgets import Static
 
 from store.model import Document, DocumentStatus, Span
@@ -115,6 +117,22 @@ def status_text(view: ArticleView, spans: dict[str, Span], snap_words: bool) -> 
     return Text(f"{where} · snap {snap}", style="dim")
 
 
+class PaneHeader(Widget):
+    """The pane's two header lines, fitted to the width they are drawn at.
+
+    Fitted when drawn rather than when the status changes: before the first layout the
+    width is unknown, and a header fitted then went out cut to ten cells in the first
+    frame, to be fitted again on the resize that followed.
+    """
+
+    def __init__(self, pane: ArticlePane) -> None:
+        super().__init__(classes="pane-header")
+        self.pane = pane
+
+    def render(self) -> Text:
+        return self.pane.header_for(self.content_region.width)
+
+
 class ArticlePane(Vertical):
     """A document's column in the reader; the screen fills its parts."""
 
@@ -125,9 +143,12 @@ class ArticlePane(Vertical):
         self.position = ""
         self.shown = ""
         self.story = ""
+        # The status line (found once: it is asked for on every key) and what it shows.
+        self._status_line: Static | None = None
+        self._status_shown: tuple[str, str, list[StyleSpan]] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="pane-header")
+        yield PaneHeader(self)
         yield ArticleView()
         yield Static(classes="pane-status")
 
@@ -138,24 +159,32 @@ class ArticlePane(Vertical):
     def show_header(self, status: DocumentStatus, coverage: float) -> None:
         self._header_state = (status, coverage)
         try:
-            header = self.query_one(".pane-header", Static)
+            header = self.query_one(PaneHeader)
         except NoMatches:
-            # A store poll can reach a pane still being mounted; its first resize draws it.
+            # A store poll can reach a pane still being mounted; it draws once mounted.
             return
-        width = header.content_region.width or self.size.width
-        text = header_text(
+        header.refresh()
+
+    def header_for(self, width: int) -> Text:
+        """The header at ``width`` cells (empty until the screen has shown the status)."""
+        if self._header_state is None:
+            return Text()
+        status, coverage = self._header_state
+        return header_text(
             self.document, status, coverage, width, self.position, self.shown, self.story
         )
-        header.update(text, layout=False)
-
-    def on_resize(self) -> None:
-        if self._header_state is not None:
-            self.show_header(*self._header_state)
 
     def show_status(self, text: Text) -> None:
-        try:
-            status = self.query_one(".pane-status", Static)
-        except NoMatches:
-            # A key can reach a pane still being mounted; its first status draw follows.
-            return
-        status.update(text, layout=False)
+        status = self._status_line
+        if status is None:
+            try:
+                status = self._status_line = self.query_one(".pane-status", Static)
+            except NoMatches:
+                # A key can reach a pane still being mounted; its first status draw follows.
+                return
+        # Unchanged text is not drawn again: each update costs a repaint of the line.
+        # (Rich's Text equality ignores the base style, so it is compared too.)
+        shown = (text.plain, str(text.style), list(text.spans))
+        if shown != self._status_shown:
+            self._status_shown = shown
+            status.update(text, layout=False)

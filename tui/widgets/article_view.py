@@ -154,6 +154,10 @@ class ArticleView(ScrollView, can_focus=True):
         # Emacs transient mark (C-SPC): plain moves extend the selection while it is set.
         self.mark_active = False
         self.show_tags = True
+        # Called at once on every cursor or selection change, before CursorMoved is
+        # posted: the reader redraws the status line in the same frame as the cursor
+        # (through the message it came a frame later, so every key cost two frames).
+        self.cursor_listener: Callable[[ArticleView], None] | None = None
 
     # Data in -------------------------------------------------------------------
     def load(self, text: str, sentences: list[tuple[int, int]], spans: list[SpanMark]) -> None:
@@ -524,6 +528,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._refresh_range(*before)
         self._refresh_range(*after)
         self.scroll_to_cursor()
+        self._report_move()
+
+    def _report_move(self) -> None:
+        if self.cursor_listener is not None:
+            self.cursor_listener(self)
         self.post_message(self.CursorMoved(self))
 
     def select_range(self, start: int, end: int) -> None:
@@ -532,7 +541,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._refresh_range(*before)
         self._refresh_range(start, end)
         self.scroll_to_cursor()
-        self.post_message(self.CursorMoved(self))
+        self._report_move()
 
     def scroll_to_cursor(self, *, center: bool = False) -> None:
         line = self._index.line_of(self.cursor)
@@ -602,7 +611,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.set_cursor(self.cursor)
         self.mark = self.cursor
         self.mark_active = True
-        self.post_message(self.CursorMoved(self))
+        self._report_move()
 
     def action_select_word(self) -> None:
         """Select the word or whole number at the cursor (else the next one)."""
@@ -645,7 +654,7 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = self._affected()
         self._refresh_range(max(0, start - 100), min(len(self.text), end + 100))
         self.notify("Selections snap to words" if self.snap_words else "Character precision")
-        self.post_message(self.CursorMoved(self))
+        self._report_move()
 
     # Spans under the cursor ------------------------------------------------------
     def span_ids_at(self, offset: int) -> list[str]:

@@ -74,6 +74,8 @@ class PriorityFooter(Footer):
     def __init__(self, hints: tuple[tuple[str, str], ...], *, id: str | None = None) -> None:
         super().__init__(id=id, show_command_palette=False, compact=True)
         self.hints = hints
+        # What the keys now mounted show: a rebuild that would show the same is skipped.
+        self._shown: list[Hint] | None = None
 
     def active_hints(self) -> list[Hint]:
         """Each wanted action that has a key on this screen now, with its shortest key."""
@@ -92,18 +94,32 @@ class PriorityFooter(Footer):
             found.append(Hint(action_id, word, binding.key, display, binding.action, enabled))
         return found
 
-    def compose(self) -> ComposeResult:
+    def hints_to_show(self) -> list[Hint]:
+        """The hints that fit the footer's width now (none before the bindings are known)."""
         if not self._bindings_ready:
-            return
-        width = self.size.width or self.app.size.width
-        for hint in hints_that_fit(self.active_hints(), width):
+            return []
+        return hints_that_fit(self.active_hints(), self.size.width or self.app.size.width)
+
+    def compose(self) -> ComposeResult:
+        self._shown = self.hints_to_show()
+        for hint in self._shown:
+            # Built compact (the footer always is) rather than bound to the footer's
+            # reactive: binding restyles each key once more as it mounts.
             yield FooterKey(
                 hint.key,
                 hint.key_display,
                 hint.word,
                 hint.action,
                 disabled=not hint.enabled,
-            ).data_bind(compact=Footer.compact)
+                classes="-compact",
+            )
+
+    async def recompose(self) -> None:
+        # Textual asks for a rebuild on every focus change, binding refresh and resize;
+        # each one mounts and styles every key anew, though the row mostly stays the same.
+        if self._shown is not None and self.hints_to_show() == self._shown:
+            return
+        await super().recompose()
 
     def on_resize(self) -> None:
         # Which hints fit depends on the width.

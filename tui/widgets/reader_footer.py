@@ -1,9 +1,10 @@
-"""The reader's footer: its keys in priority order, rebuilt at most twice for a burst of
-binding changes.
+"""The reader's footer: its keys in priority order, built before the first frame and
+rebuilt only when what it shows changes.
 
-Textual's ``Footer`` recomposes (new key widgets, each restyled) once per binding change
-it is told of. Opening the reader tells it five times within one refresh (focus moves,
-the screen stack changes), which cost more CPU than drawing the first screen's text.
+Textual's ``Footer`` recomposes (new key widgets, each restyled) after the next refresh
+for every binding change it is told of. Opening the reader tells it several times
+(focus moves, the screen stack changes), and the first frame went out without keys:
+rebuilding the row each time cost more CPU than drawing the first screen's text.
 """
 
 from __future__ import annotations
@@ -14,28 +15,18 @@ from tui.widgets.key_footer import READER_HINTS, PriorityFooter
 
 
 class ReaderFooter(PriorityFooter):
-    """A ``Footer`` whose rebuilds do not queue up behind each other.
+    """A ``Footer`` that rebuilds at once, and only when its row would change.
 
-    The first change rebuilds as Textual does (so the first frame has its keys); changes
-    that come while that rebuild waits or runs are folded into one more rebuild after it,
-    so the footer never misses the last change.
+    The rebuild is queued, not run after the next refresh, so the keys are in the
+    screen's first frame (the reader focuses its view while mounting, before that
+    frame); :meth:`PriorityFooter.recompose` skips the rebuilds that would show the
+    same row, which is most of them.
     """
 
     def __init__(self) -> None:
         super().__init__(READER_HINTS)
-        self._rebuild_waiting = False
-        self._changed_meanwhile = False
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if self._rebuild_waiting:
-            self._changed_meanwhile = True
-            return
-        self._rebuild_waiting = True
-        super().bindings_changed(screen)  # recomposes after the next refresh
-        self.call_after_refresh(self._rebuilt, screen)  # runs after that recompose
-
-    def _rebuilt(self, screen: Screen[object]) -> None:
-        self._rebuild_waiting = False
-        if self._changed_meanwhile:
-            self._changed_meanwhile = False
-            self.bindings_changed(screen)
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_later(self.recompose)
