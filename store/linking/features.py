@@ -378,20 +378,21 @@ def word_grams(token: str) -> list[str]:
     ]
 
 
-def keyed(index: TokenIndex) -> TokenIndex:
-    """``index`` with its sorted ``sentence * vocabulary + token`` keys.
+def _row_keys(index: TokenIndex, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Sorted ``row * vocabulary + token`` keys of the given ``rows`` (ascending) only.
 
-    The n-gram index is kept without them (they would double its size); the few
-    callers that look grams up by key build them for as long as they need them.
+    The n-gram index is kept without keys (they would double its size); a caller
+    that looks grams up in a few rows builds the keys of those rows only.
     """
-    if len(index.keys) or not len(index.indices):
-        return index
-    owners = np.repeat(np.arange(index.sentences, dtype=np.int64), index.lengths)
-    # Each row's ids are sorted and unique, so the keys come out sorted.
-    keys = owners * index.vocabulary + index.indices.astype(np.int64)
-    return TokenIndex(
-        index.lengths, index.indptr, index.indices, keys, index.vocabulary, index.sentences
-    )
+    count = index.lengths[rows]
+    total = int(count.sum())
+    position = np.repeat(index.indptr[rows] - (np.cumsum(count) - count), count)
+    position += np.arange(total, dtype=np.int64)
+    # Each row's ids are sorted and unique and the rows ascend: the keys come out sorted.
+    keys: npt.NDArray[np.int64] = np.repeat(rows, count) * index.vocabulary + index.indices[
+        position
+    ].astype(np.int64)
+    return keys
 
 
 def build_grams(corpus: LinkCorpus) -> LinkCorpus:
@@ -506,7 +507,7 @@ def build_units(corpus: LinkCorpus) -> UnitIndex:
         sentence_of = np.asarray(owners, dtype=np.int64)[
             np.maximum(row_of - (total - len(owners)), 0)
         ]
-        main = keyed(grams.token_index()).keys
+        main = _row_keys(grams.token_index(), np.unique(np.asarray(owners, dtype=np.int64)))
         if len(main):
             wanted = sentence_of * size + keys % size
             found = np.minimum(np.searchsorted(main, wanted), len(main) - 1)
