@@ -267,6 +267,9 @@ def _normalise_all(
             yield document, _normalise_document(document, stemmer)
 
 
+_NO_NUMBERS: frozenset[str] = frozenset()
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -322,7 +325,9 @@ def build_corpus(
             corpus.token_ids.append(ids)
             corpus.texts.append(" ".join(tokens))
             corpus.quotes.append(document.text[start:end])
-            corpus.numbers.append(frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX)))
+            numbers = frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX))
+            # Most sentences state no figure: one shared empty set, not 200 bytes each.
+            corpus.numbers.append(numbers if numbers else _NO_NUMBERS)
             corpus.values.append(values)
             corpus.ranges.append(ranges)
             if pieces and clauses:
@@ -415,20 +420,33 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
     grams.gram_starts = np.asarray(starts, dtype=np.int64)
     grams.gram_ids = np.asarray(flat, dtype=np.int64)
     size = max(len(vocabulary), 1)
-    keys = _gram_keys(grams, corpus.token_index(), size)
-    # Only the 32-bit gram ids are kept (a sentence has a hundred or more).
-    indices = (keys % size).astype(np.int32)
-    lengths = np.bincount(keys // size, minlength=len(corpus)).astype(np.int64)
-    del keys
+    # Only the 32-bit gram ids are kept (a sentence has a hundred or more), taken
+    # from the keys a block of sentences at a time: all keys at once would be 64-bit
+    # twice over (the blocks and their concatenation).
+    index_chunks: list[npt.NDArray[np.int32]] = []
+    lengths = np.zeros(len(corpus), dtype=np.int64)
+    words = corpus.token_index()
+    for first, last, keys in _gram_key_blocks(grams, words, size):
+        index_chunks.append((keys % size).astype(np.int32))
+        lengths[first:last] = np.bincount(keys // size - first, minlength=last - first)
+        del keys
+    indices = np.concatenate(index_chunks) if index_chunks else np.zeros(0, dtype=np.int32)
+    del index_chunks
     indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
     frequency = np.bincount(indices, minlength=len(vocabulary))
     sentences = max(len(corpus), 1)
     weights = np.log((sentences + 1) / (frequency + 1.0))
-    squared = np.bincount(
-        np.repeat(np.arange(len(corpus), dtype=np.int64), lengths),
-        weights=weights[indices] ** 2,
-        minlength=len(corpus),
-    )
+    squared = np.zeros(len(corpus), dtype=np.float64)
+    # A block of sentences at a time: the same sums (each sentence's grams in order)
+    # without three arrays as long as the whole index.
+    block = 20_000
+    for first in range(0, len(corpus), block):
+        last = min(first + block, len(corpus))
+        squared[first:last] = np.bincount(
+            np.repeat(np.arange(last - first, dtype=np.int64), lengths[first:last]),
+            weights=weights[indices[indptr[first] : indptr[last]]] ** 2,
+            minlength=last - first,
+        )
     grams.vocabulary = vocabulary
     grams.document_frequency = frequency.tolist()
     grams.weights = weights.tolist()
@@ -443,10 +461,17 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
 
 def _gram_keys(grams: LinkCorpus, words: TokenIndex, size: int) -> npt.NDArray[np.int64]:
     """``row * size + gram`` for every gram of every row of ``words``, sorted and unique."""
+    key_chunks = [keys for _first, _last, keys in _gram_key_blocks(grams, words, size)]
+    return np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+
+
+def _gram_key_blocks(
+    grams: LinkCorpus, words: TokenIndex, size: int
+) -> Iterator[tuple[int, int, npt.NDArray[np.int64]]]:
+    """:func:`_gram_keys` a block of rows at a time: ``(first row, last row + 1, keys)``."""
     assert grams.gram_starts is not None
     assert grams.gram_ids is not None
     word_start, word_grams_flat = grams.gram_starts, grams.gram_ids
-    key_chunks: list[npt.NDArray[np.int64]] = []
     # A block of sentences at a time bounds the expanded (sentence, gram) array.
     block = 20_000
     for first in range(0, words.sentences, block):
@@ -459,8 +484,7 @@ def _gram_keys(grams: LinkCorpus, words: TokenIndex, size: int) -> npt.NDArray[n
         gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
         # Sorted, then duplicates dropped: numpy's hash-based unique is slower here.
         keys = np.sort(np.repeat(owners, counts) * size + gram_ids)
-        key_chunks.append(keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys)
-    return np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+        yield first, last, keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 def build_units(corpus: LinkCorpus) -> UnitIndex:
