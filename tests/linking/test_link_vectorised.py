@@ -200,3 +200,18 @@ def test_grouped_lookup_sums_exactly_what_the_index_search_sums(seed: int) -> No
     assert np.count_nonzero(searched) > 50
     assert np.array_equal(grouped, searched)
     assert np.allclose(searched, plain)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("min_cosine", [0.01, 0.2, 0.5])
+def test_prefix_entries_are_each_sentences_prefix_tokens(seed: int, min_cosine: float) -> None:
+    from store.linking.candidates import prefix_entries, prefix_tokens
+
+    corpus = build_corpus(_documents(seed, count=12, sparse=seed == 2))
+    for view in (corpus, corpus.documents_view()):
+        sentences, tokens = prefix_entries(view, min_cosine)
+        expected = [(i, t) for i in range(len(view)) for t in prefix_tokens(view, i, min_cosine)]
+        assert list(zip(sentences.tolist(), tokens.tolist(), strict=True)) == expected
+        assert expected
+        if min_cosine == 0.5:  # a real prefix: some tokens are left out
+            assert len(expected) < sum(len(ids) for ids in view.token_ids)
