@@ -69,7 +69,8 @@ def prefix_entries(corpus: LinkCorpus, min_cosine: float) -> tuple[Pairs, Pairs]
     rank[np.lexsort((np.arange(vocabulary, dtype=np.int64), frequency))] = np.arange(vocabulary)
     lengths, indptr = index.lengths, index.indptr
     owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
-    ordered = index.indices[np.argsort(owners * vocabulary + rank[index.indices])]
+    ids = index.indices.astype(np.int64, copy=False)
+    ordered = ids[np.argsort(owners * vocabulary + rank[ids])]
     del owners
     squares = np.asarray([w**2 for w in corpus.weights], dtype=np.float64)
     start = np.asarray([n**2 for n in corpus.norms], dtype=np.float64)
