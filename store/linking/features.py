@@ -150,24 +150,28 @@ class LinkCorpus:
     def documents_view(self) -> LinkCorpus:
         """The corpus's documents as word sets, IDF over documents (built once, kept)."""
         if self.by_document is None:
-            owners = [ref.doc_id for ref in self.refs]
-            grouped: list[set[int]] = []
-            for index, ids in enumerate(self.token_ids):
-                if index == 0 or owners[index] != owners[index - 1]:
-                    grouped.append(set())
-                grouped[-1].update(ids)
-            view = LinkCorpus(refs=[SentenceRef(None, i, 0, 0) for i in range(len(grouped))])
-            frequency = [0] * len(self.weights)
-            for words in grouped:
-                for token in words:
-                    frequency[token] += 1
-            total = len(grouped)
+            # Each document's distinct words, sorted: the sentences' (document, word)
+            # keys sorted once, duplicates dropped.
+            owners = np.fromiter((ref.doc_id for ref in self.refs), np.int64, count=len(self))
+            position = np.cumsum(np.r_[False, owners[1:] != owners[:-1]]).astype(np.int64)
+            position = position[: len(owners)]  # none for an empty corpus
+            documents = int(position[-1]) + 1 if len(position) else 0
+            index = self.token_index()
+            vocabulary = max(len(self.weights), 1)
+            keys = np.repeat(position, index.lengths) * vocabulary + index.indices
+            keys.sort()
+            keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+            tokens = keys % vocabulary
+            lengths = np.bincount(keys // vocabulary, minlength=documents).astype(np.int64)
+            del keys
+            view = LinkCorpus(refs=[SentenceRef(None, i, 0, 0) for i in range(documents)])
+            frequency = np.bincount(tokens, minlength=len(self.weights)).tolist()
+            total = documents
             view.document_frequency = frequency
             view.weights = [math.log((total + 1) / (df + 1)) for df in frequency]
-            view.token_ids = [sorted(words) for words in grouped]
-            view.norms = [
-                math.sqrt(sum(view.weights[t] ** 2 for t in ids)) for ids in view.token_ids
-            ]
+            pieces = np.split(tokens, np.cumsum(lengths)[:-1]) if documents else []
+            view.token_ids = [ids.tolist() for ids in pieces]
+            view.norms = _sequential_norms(view.weights, tokens, lengths)
             self.by_document = view
         return self.by_document
 
@@ -193,6 +197,26 @@ class LinkCorpus:
             keys = np.sort(owners * vocabulary + indices)
             self.lookup = TokenIndex(lengths, indptr, indices, keys, vocabulary, len(self))
         return self.lookup
+
+
+def _sequential_norms(
+    weights: Sequence[float], tokens: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+) -> list[float]:
+    """``sqrt(sum(weights[t] ** 2 for t in row))`` of each row, with the same floats.
+
+    Squares are taken in Python and added left to right (``np.cumsum`` along the
+    rows of one length), as the built-in ``sum`` adds them.
+    """
+    squares = np.asarray([w**2 for w in weights], dtype=np.float64)
+    totals = np.zeros(len(lengths), dtype=np.float64)
+    starts = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
+    for length in np.unique(lengths).tolist():
+        if length == 0:
+            continue
+        rows = np.flatnonzero(lengths == length)
+        matrix = squares[tokens[starts[rows][:, None] + np.arange(length)]]
+        totals[rows] = np.cumsum(matrix, axis=1)[:, -1]
+    return np.sqrt(totals).tolist()
 
 
 Values = tuple[float, ...]

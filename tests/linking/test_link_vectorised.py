@@ -215,3 +215,30 @@ def test_prefix_entries_are_each_sentences_prefix_tokens(seed: int, min_cosine: 
         assert expected
         if min_cosine == 0.5:  # a real prefix: some tokens are left out
             assert len(expected) < sum(len(ids) for ids in view.token_ids)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_documents_view_is_each_documents_word_set(seed: int) -> None:
+    import math
+
+    corpus = build_corpus(_documents(seed, count=12, sparse=seed == 2))
+    view = corpus.documents_view()
+    grouped: dict[int, set[int]] = {}
+    for ref, ids in zip(corpus.refs, corpus.token_ids, strict=True):
+        grouped.setdefault(ref.doc_id, set()).update(ids)
+    words = [sorted(ids) for ids in grouped.values()]
+    frequency = [sum(t in ids for ids in grouped.values()) for t in range(len(corpus.weights))]
+    weights = [math.log((len(words) + 1) / (df + 1)) for df in frequency]
+    assert view.token_ids == words
+    assert view.document_frequency == frequency
+    assert view.weights == weights
+    # The same floats, not nearly: document cosines and story partners use them.
+    assert view.norms == [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in words]
+    assert len(view) == len(words) == 12
+
+
+def test_documents_view_of_an_empty_corpus() -> None:
+    view = build_corpus([]).documents_view()
+    assert len(view) == 0
+    assert view.token_ids == []
+    assert view.norms == []
