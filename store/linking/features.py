@@ -216,7 +216,8 @@ def _sequential_norms(
         rows = np.flatnonzero(lengths == length)
         matrix = squares[tokens[starts[rows][:, None] + np.arange(length)]]
         totals[rows] = np.cumsum(matrix, axis=1)[:, -1]
-    return np.sqrt(totals).tolist()
+    norms: list[float] = np.sqrt(totals).tolist()
+    return norms
 
 
 Values = tuple[float, ...]
