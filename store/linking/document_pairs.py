@@ -71,7 +71,7 @@ def related_documents(
     searchable = dataclasses.replace(
         view,
         anchors=[False] * len(view.weights),
-        lookup=None,
+        # The token index stays: it depends only on the word lists, which are the same.
         sorted_lookup=None,
         by_document=None,
         grams=None,
@@ -83,13 +83,18 @@ def related_documents(
         per_sentence=SHORTLIST,
     )
     cosines = _cosines(view, pairs)
-    scored = [
-        (cosine, a, b)
-        for cosine, (a, b) in zip(cosines.tolist(), pairs.tolist(), strict=True)
-        if cosine >= MIN_DOCUMENT_COSINE
-    ]
-    # Ties broken by position so a run is reproducible.
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    kept = cosines >= MIN_DOCUMENT_COSINE
+    cosines, pairs = cosines[kept], pairs[kept]
+    # Most related first; ties broken by position so a run is reproducible.
+    order = np.lexsort((pairs[:, 1], pairs[:, 0], -cosines))
+    scored = list(
+        zip(
+            cosines[order].tolist(),
+            pairs[order, 0].tolist(),
+            pairs[order, 1].tolist(),
+            strict=True,
+        )
+    )
     # A document's partners are chosen per language of the partner: the reports of
     # one story in another language share only names and figures, so they would
     # never outrank the same-language reports.

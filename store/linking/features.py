@@ -163,8 +163,10 @@ class LinkCorpus:
             keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
             tokens = keys % vocabulary
             lengths = np.bincount(keys // vocabulary, minlength=documents).astype(np.int64)
-            del keys
             view = LinkCorpus(refs=[SentenceRef(None, i, 0, 0) for i in range(documents)])
+            # The view's token index is these keys already (what token_index() builds).
+            indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+            view.lookup = TokenIndex(lengths, indptr, tokens, keys, vocabulary, documents)
             frequency = np.bincount(tokens, minlength=len(self.weights)).tolist()
             total = documents
             view.document_frequency = frequency

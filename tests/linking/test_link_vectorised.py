@@ -235,6 +235,17 @@ def test_documents_view_is_each_documents_word_set(seed: int) -> None:
     # The same floats, not nearly: document cosines and story partners use them.
     assert view.norms == [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in words]
     assert len(view) == len(words) == 12
+    # The index the view comes with is the one its word lists would build.
+    rebuilt = features.LinkCorpus(
+        refs=view.refs, token_ids=view.token_ids, weights=view.weights
+    ).token_index()
+    given_index = view.token_index()
+    for name in ("lengths", "indptr", "indices", "keys"):
+        assert np.array_equal(getattr(given_index, name), getattr(rebuilt, name)), name
+    assert (given_index.vocabulary, given_index.sentences) == (
+        rebuilt.vocabulary,
+        rebuilt.sentences,
+    )
 
 
 def test_documents_view_of_an_empty_corpus() -> None:
