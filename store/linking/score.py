@@ -259,9 +259,12 @@ def shared_sums(
         wanted = probe[pair_of] * index.vocabulary + tokens
         found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         hit = keys[found] == wanted
+        # Only the shared tokens are summed (in the same order; the others added 0.0).
+        pair_hit, token_hit = pair_of[hit], tokens[hit]
         for result, values in zip(results, token_values, strict=True):
-            shared = np.where(hit, values[tokens], 0.0)
-            result[begin + order] = np.bincount(pair_of, weights=shared, minlength=len(walk))
+            result[begin + order] = np.bincount(
+                pair_hit, weights=values[token_hit], minlength=len(walk)
+            )
     return results
 
 
@@ -297,8 +300,11 @@ def _shared_by_probe(
         pair_of = np.repeat(np.arange(len(group), dtype=np.int64), count)
         first_position = np.repeat(indptr[group] - (np.cumsum(count) - count), count)
         tokens = indices[first_position + np.arange(total, dtype=np.int64)]
-        shared = np.where(mark[tokens], token_values[tokens], 0.0)
-        result[rows] = np.bincount(pair_of, weights=shared, minlength=len(group))
+        # Only the shared tokens are summed (in the same order; the others added 0.0).
+        hit = mark[tokens]
+        result[rows] = np.bincount(
+            pair_of[hit], weights=token_values[tokens[hit]], minlength=len(group)
+        )
         mark[own_tokens] = False
     return result
 

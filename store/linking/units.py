@@ -97,9 +97,10 @@ def cross_sums(
         wanted = others[pair_of] * probe.vocabulary + tokens
         found = np.minimum(np.searchsorted(probe.keys, wanted), len(probe.keys) - 1)
         hit = probe.keys[found] == wanted
+        # Only the shared tokens are summed (in the same order; the others added 0.0).
+        pair_hit, token_hit = pair_of[hit], tokens[hit]
         for result, value in zip(results, values, strict=True):
-            shared = np.where(hit, value[tokens], 0.0)
-            result[order] = np.bincount(pair_of, weights=shared, minlength=len(rows))
+            result[order] = np.bincount(pair_hit, weights=value[token_hit], minlength=len(rows))
     return results
 
 
