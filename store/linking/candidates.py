@@ -15,7 +15,7 @@ Pairs are generated and counted with numpy, a posting-list length at a time.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +50,77 @@ def prefix_tokens(corpus: LinkCorpus, index: int, min_cosine: float) -> list[int
     return prefix
 
 
+def prefix_entries(corpus: LinkCorpus, min_cosine: float) -> tuple[Pairs, Pairs]:
+    """:func:`prefix_tokens` of every sentence at once: ``(sentence, token)`` arrays.
+
+    Sentences ascend, each one's tokens in its prefix order. The same floats as
+    the loop: squares taken in Python, then subtracted one token at a time
+    (``np.subtract.accumulate`` along each row of the sentences of one length).
+    """
+    index = corpus.token_index()
+    count = len(corpus)
+    vocabulary = len(corpus.weights)
+    empty = np.zeros(0, dtype=np.int64)
+    if count == 0 or vocabulary == 0 or len(index.indices) == 0:
+        return empty, empty
+    frequency = np.asarray(corpus.document_frequency, dtype=np.int64)
+    # Rarest first, ties by token id: each token's place in that order.
+    rank = np.empty(vocabulary, dtype=np.int64)
+    rank[np.lexsort((np.arange(vocabulary, dtype=np.int64), frequency))] = np.arange(vocabulary)
+    lengths, indptr = index.lengths, index.indptr
+    owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
+    ids = index.indices.astype(np.int64, copy=False)
+    ordered = ids[np.argsort(owners * vocabulary + rank[ids])]
+    del owners
+    squares = np.asarray([w**2 for w in corpus.weights], dtype=np.float64)
+    start = np.asarray([n**2 for n in corpus.norms], dtype=np.float64)
+    needed = np.asarray([(min_cosine * n) ** 2 for n in corpus.norms], dtype=np.float64)
+    keep = np.zeros(len(ordered), dtype=bool)
+    for length in np.unique(lengths).tolist():
+        if length == 0:
+            continue
+        rows = np.flatnonzero(lengths == length)
+        positions = indptr[rows][:, None] + np.arange(length)
+        steps = np.empty((len(rows), length), dtype=np.float64)
+        steps[:, 0] = start[rows]
+        steps[:, 1:] = squares[ordered[positions[:, :-1]]]
+        # What remains before each token, subtracted in order as the loop does.
+        remaining = np.subtract.accumulate(steps, axis=1)
+        # Float round-off must never drop a token the bound needs, hence the slack.
+        fails = (remaining < (needed[rows] * (1 - 1e-9))[:, None]) | (remaining <= 0)
+        keep[positions] = ~np.logical_or.accumulate(fails, axis=1)
+    owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
+    return owners[keep], ordered[keep]
+
+
+@dataclass(frozen=True, slots=True)
+class _Postings:
+    """Each prefix token's sentences, ascending: ``members[starts[k]:][:lengths[k]]``.
+
+    Tokens in the order a sentence-by-sentence walk meets them first.
+    """
+
+    tokens: Pairs
+    starts: Pairs
+    lengths: Pairs
+    members: Pairs
+
+
+def _postings(corpus: LinkCorpus, min_cosine: float) -> _Postings:
+    sentences, tokens = prefix_entries(corpus, min_cosine)
+    if len(tokens) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Postings(empty, empty, empty, empty)
+    # Stable: each token's sentences stay in walk order, which ascends.
+    by_token = np.argsort(tokens, kind="stable")
+    grouped = tokens[by_token]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    lengths = np.diff(np.r_[starts, len(grouped)])
+    # A group's first entry is where the walk first met its token.
+    met = np.argsort(by_token[starts], kind="stable")
+    return _Postings(grouped[starts][met], starts[met], lengths[met], sentences[by_token])
+
+
 def candidate_pairs(
     corpus: LinkCorpus,
     *,
@@ -68,28 +139,34 @@ def candidate_pairs(
     (a pair stays when either side keeps it); this bounds the scoring work per
     sentence.
     """
-    postings: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(corpus)):
-        for token in prefix_tokens(corpus, index, min_cosine):
-            postings[token].append(index)
-    by_length: dict[int, list[list[int]]] = defaultdict(list)
-    tokens_by_length: dict[int, list[int]] = defaultdict(list)
+    postings = _postings(corpus, min_cosine)
+    by_length: dict[int, Pairs] = {}
+    tokens_by_length: dict[int, Pairs] = {}
     crowded: list[tuple[int, list[int]]] = []
-    for token, members in postings.items():
-        if 2 <= len(members) <= max_postings:
-            by_length[len(members)].append(members)
-            tokens_by_length[len(members)].append(token)
-        elif len(members) > max_postings and corpus.anchors[token]:
-            crowded.append((token, members))
+    short = (postings.lengths >= 2) & (postings.lengths <= max_postings)
+    # Lists of one length form one matrix; lengths in the order their first token
+    # was met, as the loop over a dict of posting lists had them (the overlap sums
+    # add a pair's shared weights in that order).
+    listed = np.flatnonzero(short)
+    sizes = postings.lengths[listed]
+    met, first_met = np.unique(sizes, return_index=True)
+    for length in met[np.argsort(first_met, kind="stable")].tolist():
+        tokens_of = listed[sizes == length]
+        starts = postings.starts[tokens_of]
+        by_length[length] = postings.members[starts[:, None] + np.arange(length)]
+        tokens_by_length[length] = postings.tokens[tokens_of]
+    anchors = np.asarray(corpus.anchors, dtype=bool)
+    for k in np.flatnonzero((postings.lengths > max_postings) & anchors[postings.tokens]).tolist():
+        start, length = int(postings.starts[k]), int(postings.lengths[k])
+        crowded.append((int(postings.tokens[k]), postings.members[start : start + length].tolist()))
     documents = np.fromiter((ref.doc_id for ref in corpus.refs), dtype=np.int64, count=len(corpus))
     outlet_codes = _outlet_codes(corpus) if different_outlets else None
     weights = np.asarray(corpus.weights, dtype=np.float64) ** 2
     size = np.int64(max(len(corpus), 1))
     key_chunks: list[Pairs] = []
     weight_chunks: list[npt.NDArray[np.float64]] = []
-    for length, lists in by_length.items():
-        matrix = np.asarray(lists, dtype=np.int64)
-        token_weights = weights[np.asarray(tokens_by_length[length], dtype=np.int64)]
+    for length, matrix in by_length.items():
+        token_weights = weights[tokens_by_length[length]]
         left_index, right_index = np.triu_indices(length, 1)
         # Bound the temporary arrays: a few million pairs at a time.
         step = max(1, 4_000_000 // len(left_index))

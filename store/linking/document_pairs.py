@@ -71,7 +71,7 @@ def related_documents(
     searchable = dataclasses.replace(
         view,
         anchors=[False] * len(view.weights),
-        lookup=None,
+        # The token index stays: it depends only on the word lists, which are the same.
         sorted_lookup=None,
         by_document=None,
         grams=None,
@@ -83,13 +83,18 @@ def related_documents(
         per_sentence=SHORTLIST,
     )
     cosines = _cosines(view, pairs)
-    scored = [
-        (cosine, a, b)
-        for cosine, (a, b) in zip(cosines.tolist(), pairs.tolist(), strict=True)
-        if cosine >= MIN_DOCUMENT_COSINE
-    ]
-    # Ties broken by position so a run is reproducible.
-    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    kept = cosines >= MIN_DOCUMENT_COSINE
+    cosines, pairs = cosines[kept], pairs[kept]
+    # Most related first; ties broken by position so a run is reproducible.
+    order = np.lexsort((pairs[:, 1], pairs[:, 0], -cosines))
+    scored = list(
+        zip(
+            cosines[order].tolist(),
+            pairs[order, 0].tolist(),
+            pairs[order, 1].tolist(),
+            strict=True,
+        )
+    )
     # A document's partners are chosen per language of the partner: the reports of
     # one story in another language share only names and figures, so they would
     # never outrank the same-language reports.
@@ -187,5 +192,9 @@ def union_pairs(first: Pairs, second: Pairs, size: int) -> Pairs:
     if len(second) == 0:
         return first
     width = np.int64(max(size, 1))
-    keys = np.unique(np.r_[first[:, 0] * width + first[:, 1], second[:, 0] * width + second[:, 1]])
+    keys = np.r_[first[:, 0] * width + first[:, 1], second[:, 0] * width + second[:, 1]]
+    # Sorted, then duplicates dropped: numpy's hash-based unique is several times
+    # slower on these keys (measured 8.8 s against ~1 s for 6.8 million pairs).
+    keys.sort()
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
     return np.stack([keys // width, keys % width], axis=1)

@@ -150,24 +150,30 @@ class LinkCorpus:
     def documents_view(self) -> LinkCorpus:
         """The corpus's documents as word sets, IDF over documents (built once, kept)."""
         if self.by_document is None:
-            owners = [ref.doc_id for ref in self.refs]
-            grouped: list[set[int]] = []
-            for index, ids in enumerate(self.token_ids):
-                if index == 0 or owners[index] != owners[index - 1]:
-                    grouped.append(set())
-                grouped[-1].update(ids)
-            view = LinkCorpus(refs=[SentenceRef(None, i, 0, 0) for i in range(len(grouped))])
-            frequency = [0] * len(self.weights)
-            for words in grouped:
-                for token in words:
-                    frequency[token] += 1
-            total = len(grouped)
+            # Each document's distinct words, sorted: the sentences' (document, word)
+            # keys sorted once, duplicates dropped.
+            owners = np.fromiter((ref.doc_id for ref in self.refs), np.int64, count=len(self))
+            position = np.cumsum(np.r_[False, owners[1:] != owners[:-1]]).astype(np.int64)
+            position = position[: len(owners)]  # none for an empty corpus
+            documents = int(position[-1]) + 1 if len(position) else 0
+            index = self.token_index()
+            vocabulary = max(len(self.weights), 1)
+            keys = np.repeat(position, index.lengths) * vocabulary + index.indices
+            keys.sort()
+            keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+            tokens = keys % vocabulary
+            lengths = np.bincount(keys // vocabulary, minlength=documents).astype(np.int64)
+            view = LinkCorpus(refs=[SentenceRef(None, i, 0, 0) for i in range(documents)])
+            # The view's token index is these keys already (what token_index() builds).
+            indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+            view.lookup = TokenIndex(lengths, indptr, tokens, keys, vocabulary, documents)
+            frequency = np.bincount(tokens, minlength=len(self.weights)).tolist()
+            total = documents
             view.document_frequency = frequency
             view.weights = [math.log((total + 1) / (df + 1)) for df in frequency]
-            view.token_ids = [sorted(words) for words in grouped]
-            view.norms = [
-                math.sqrt(sum(view.weights[t] ** 2 for t in ids)) for ids in view.token_ids
-            ]
+            pieces = np.split(tokens, np.cumsum(lengths)[:-1]) if documents else []
+            view.token_ids = [ids.tolist() for ids in pieces]
+            view.norms = _sequential_norms(view.weights, tokens, lengths)
             self.by_document = view
         return self.by_document
 
@@ -193,6 +199,27 @@ class LinkCorpus:
             keys = np.sort(owners * vocabulary + indices)
             self.lookup = TokenIndex(lengths, indptr, indices, keys, vocabulary, len(self))
         return self.lookup
+
+
+def _sequential_norms(
+    weights: Sequence[float], tokens: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+) -> list[float]:
+    """``sqrt(sum(weights[t] ** 2 for t in row))`` of each row, with the same floats.
+
+    Squares are taken in Python and added left to right (``np.cumsum`` along the
+    rows of one length), as the built-in ``sum`` adds them.
+    """
+    squares = np.asarray([w**2 for w in weights], dtype=np.float64)
+    totals = np.zeros(len(lengths), dtype=np.float64)
+    starts = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
+    for length in np.unique(lengths).tolist():
+        if length == 0:
+            continue
+        rows = np.flatnonzero(lengths == length)
+        matrix = squares[tokens[starts[rows][:, None] + np.arange(length)]]
+        totals[rows] = np.cumsum(matrix, axis=1)[:, -1]
+    norms: list[float] = np.sqrt(totals).tolist()
+    return norms
 
 
 Values = tuple[float, ...]
@@ -267,6 +294,9 @@ def _normalise_all(
             yield document, _normalise_document(document, stemmer)
 
 
+_NO_NUMBERS: frozenset[str] = frozenset()
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -322,7 +352,9 @@ def build_corpus(
             corpus.token_ids.append(ids)
             corpus.texts.append(" ".join(tokens))
             corpus.quotes.append(document.text[start:end])
-            corpus.numbers.append(frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX)))
+            numbers = frozenset(t for t in tokens if t.startswith(NUMBER_PREFIX))
+            # Most sentences state no figure: one shared empty set, not 200 bytes each.
+            corpus.numbers.append(numbers if numbers else _NO_NUMBERS)
             corpus.values.append(values)
             corpus.ranges.append(ranges)
             if pieces and clauses:
@@ -378,20 +410,21 @@ def word_grams(token: str) -> list[str]:
     ]
 
 
-def keyed(index: TokenIndex) -> TokenIndex:
-    """``index`` with its sorted ``sentence * vocabulary + token`` keys.
+def _row_keys(index: TokenIndex, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Sorted ``row * vocabulary + token`` keys of the given ``rows`` (ascending) only.
 
-    The n-gram index is kept without them (they would double its size); the few
-    callers that look grams up by key build them for as long as they need them.
+    The n-gram index is kept without keys (they would double its size); a caller
+    that looks grams up in a few rows builds the keys of those rows only.
     """
-    if len(index.keys) or not len(index.indices):
-        return index
-    owners = np.repeat(np.arange(index.sentences, dtype=np.int64), index.lengths)
-    # Each row's ids are sorted and unique, so the keys come out sorted.
-    keys = owners * index.vocabulary + index.indices.astype(np.int64)
-    return TokenIndex(
-        index.lengths, index.indptr, index.indices, keys, index.vocabulary, index.sentences
-    )
+    count = index.lengths[rows]
+    total = int(count.sum())
+    position = np.repeat(index.indptr[rows] - (np.cumsum(count) - count), count)
+    position += np.arange(total, dtype=np.int64)
+    # Each row's ids are sorted and unique and the rows ascend: the keys come out sorted.
+    keys: npt.NDArray[np.int64] = np.repeat(rows, count) * index.vocabulary + index.indices[
+        position
+    ].astype(np.int64)
+    return keys
 
 
 def build_grams(corpus: LinkCorpus) -> LinkCorpus:
@@ -414,20 +447,33 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
     grams.gram_starts = np.asarray(starts, dtype=np.int64)
     grams.gram_ids = np.asarray(flat, dtype=np.int64)
     size = max(len(vocabulary), 1)
-    keys = _gram_keys(grams, corpus.token_index(), size)
-    # Only the 32-bit gram ids are kept (a sentence has a hundred or more).
-    indices = (keys % size).astype(np.int32)
-    lengths = np.bincount(keys // size, minlength=len(corpus)).astype(np.int64)
-    del keys
+    # Only the 32-bit gram ids are kept (a sentence has a hundred or more), taken
+    # from the keys a block of sentences at a time: all keys at once would be 64-bit
+    # twice over (the blocks and their concatenation).
+    index_chunks: list[npt.NDArray[np.int32]] = []
+    lengths = np.zeros(len(corpus), dtype=np.int64)
+    words = corpus.token_index()
+    for first, last, keys in _gram_key_blocks(grams, words, size):
+        index_chunks.append((keys % size).astype(np.int32))
+        lengths[first:last] = np.bincount(keys // size - first, minlength=last - first)
+        del keys
+    indices = np.concatenate(index_chunks) if index_chunks else np.zeros(0, dtype=np.int32)
+    del index_chunks
     indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
     frequency = np.bincount(indices, minlength=len(vocabulary))
     sentences = max(len(corpus), 1)
     weights = np.log((sentences + 1) / (frequency + 1.0))
-    squared = np.bincount(
-        np.repeat(np.arange(len(corpus), dtype=np.int64), lengths),
-        weights=weights[indices] ** 2,
-        minlength=len(corpus),
-    )
+    squared = np.zeros(len(corpus), dtype=np.float64)
+    # A block of sentences at a time: the same sums (each sentence's grams in order)
+    # without three arrays as long as the whole index.
+    block = 20_000
+    for first in range(0, len(corpus), block):
+        last = min(first + block, len(corpus))
+        squared[first:last] = np.bincount(
+            np.repeat(np.arange(last - first, dtype=np.int64), lengths[first:last]),
+            weights=weights[indices[indptr[first] : indptr[last]]] ** 2,
+            minlength=last - first,
+        )
     grams.vocabulary = vocabulary
     grams.document_frequency = frequency.tolist()
     grams.weights = weights.tolist()
@@ -442,10 +488,17 @@ def build_grams(corpus: LinkCorpus) -> LinkCorpus:
 
 def _gram_keys(grams: LinkCorpus, words: TokenIndex, size: int) -> npt.NDArray[np.int64]:
     """``row * size + gram`` for every gram of every row of ``words``, sorted and unique."""
+    key_chunks = [keys for _first, _last, keys in _gram_key_blocks(grams, words, size)]
+    return np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+
+
+def _gram_key_blocks(
+    grams: LinkCorpus, words: TokenIndex, size: int
+) -> Iterator[tuple[int, int, npt.NDArray[np.int64]]]:
+    """:func:`_gram_keys` a block of rows at a time: ``(first row, last row + 1, keys)``."""
     assert grams.gram_starts is not None
     assert grams.gram_ids is not None
     word_start, word_grams_flat = grams.gram_starts, grams.gram_ids
-    key_chunks: list[npt.NDArray[np.int64]] = []
     # A block of sentences at a time bounds the expanded (sentence, gram) array.
     block = 20_000
     for first in range(0, words.sentences, block):
@@ -458,8 +511,7 @@ def _gram_keys(grams: LinkCorpus, words: TokenIndex, size: int) -> npt.NDArray[n
         gram_ids = word_grams_flat[offsets + np.arange(total, dtype=np.int64)]
         # Sorted, then duplicates dropped: numpy's hash-based unique is slower here.
         keys = np.sort(np.repeat(owners, counts) * size + gram_ids)
-        key_chunks.append(keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys)
-    return np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.int64)
+        yield first, last, keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
 
 
 def build_units(corpus: LinkCorpus) -> UnitIndex:
@@ -506,7 +558,7 @@ def build_units(corpus: LinkCorpus) -> UnitIndex:
         sentence_of = np.asarray(owners, dtype=np.int64)[
             np.maximum(row_of - (total - len(owners)), 0)
         ]
-        main = keyed(grams.token_index()).keys
+        main = _row_keys(grams.token_index(), np.unique(np.asarray(owners, dtype=np.int64)))
         if len(main):
             wanted = sentence_of * size + keys % size
             found = np.minimum(np.searchsorted(main, wanted), len(main) - 1)

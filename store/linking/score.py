@@ -259,9 +259,12 @@ def shared_sums(
         wanted = probe[pair_of] * index.vocabulary + tokens
         found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         hit = keys[found] == wanted
+        # Only the shared tokens are summed (in the same order; the others added 0.0).
+        pair_hit, token_hit = pair_of[hit], tokens[hit]
         for result, values in zip(results, token_values, strict=True):
-            shared = np.where(hit, values[tokens], 0.0)
-            result[begin + order] = np.bincount(pair_of, weights=shared, minlength=len(walk))
+            result[begin + order] = np.bincount(
+                pair_hit, weights=values[token_hit], minlength=len(walk)
+            )
     return results
 
 
@@ -297,8 +300,11 @@ def _shared_by_probe(
         pair_of = np.repeat(np.arange(len(group), dtype=np.int64), count)
         first_position = np.repeat(indptr[group] - (np.cumsum(count) - count), count)
         tokens = indices[first_position + np.arange(total, dtype=np.int64)]
-        shared = np.where(mark[tokens], token_values[tokens], 0.0)
-        result[rows] = np.bincount(pair_of, weights=shared, minlength=len(group))
+        # Only the shared tokens are summed (in the same order; the others added 0.0).
+        hit = mark[tokens]
+        result[rows] = np.bincount(
+            pair_of[hit], weights=token_values[tokens[hit]], minlength=len(group)
+        )
         mark[own_tokens] = False
     return result
 
@@ -316,6 +322,7 @@ def shared_by_merge(
     firsts: npt.NDArray[np.int64],
     seconds: npt.NDArray[np.int64],
     token_values: npt.NDArray[np.float64],
+    second_index: TokenIndex | None = None,
 ) -> npt.NDArray[np.float64]:
     """:func:`shared_weight` by sorting both sides' tokens per pair: no ``keys`` index needed.
 
@@ -325,7 +332,12 @@ def shared_by_merge(
     merges in near-linear time: for character n-gram sets (a hundred entries per
     sentence) this beats a binary search in the whole corpus's index per entry.
     The sums run in token order, as the binary-search path's do over sorted sets.
+
+    With ``second_index``, ``seconds`` are rows of that index (over the same
+    vocabulary, rows sorted too): a clause or borrowed row against whole sentences.
     """
+    if second_index is not None:
+        return _shared_across(index, firsts, second_index, seconds, token_values)
     lengths, indptr, indices = index.lengths, index.indptr, index.indices
     result = np.zeros(len(firsts), dtype=np.float64)
     if len(firsts) == 0 or len(indices) == 0:
@@ -370,6 +382,52 @@ def shared_by_merge(
     with ThreadPoolExecutor(max_workers=_merge_threads(len(chunks))) as pool:
         for _ in pool.map(merge, chunks):
             pass
+    return result
+
+
+def _shared_across(
+    first_index: TokenIndex,
+    firsts: npt.NDArray[np.int64],
+    second_index: TokenIndex,
+    seconds: npt.NDArray[np.int64],
+    token_values: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """:func:`shared_by_merge` with each side's rows in its own index.
+
+    The first sides' keys, then the second sides', each block sorted: one stable
+    sort merges the two runs, and a shared token is again a key seen twice.
+    """
+    result = np.zeros(len(firsts), dtype=np.float64)
+    if len(firsts) == 0 or len(first_index.indices) == 0 or len(second_index.indices) == 0:
+        return result
+    vocabulary = max(first_index.vocabulary, second_index.vocabulary, 1)
+    per_pair = first_index.lengths[firsts] + second_index.lengths[seconds]
+    limit = max(1, (2**31 - 1) // vocabulary - 1)
+    walked = np.cumsum(per_pair)
+    begin = 0
+    while begin < len(firsts):
+        done = int(walked[begin - 1]) if begin else 0
+        stop = int(np.searchsorted(walked, done + _MERGE_CHUNK, side="right"))
+        stop = min(max(stop, begin + 1), begin + limit, len(firsts))
+        blocks = []
+        for index, rows in ((first_index, firsts[begin:stop]), (second_index, seconds[begin:stop])):
+            count = index.lengths[rows]
+            total = int(count.sum())
+            position = np.repeat(index.indptr[rows] - (np.cumsum(count) - count), count)
+            position += np.arange(total, dtype=np.int64)
+            keys = index.indices[position].astype(np.int32)
+            keys += np.repeat(np.arange(len(rows), dtype=np.int32) * np.int32(vocabulary), count)
+            blocks.append(keys)
+        keys = np.concatenate(blocks)
+        del blocks
+        keys.sort(kind="stable")
+        shared = keys[np.flatnonzero(keys[1:] == keys[:-1])]
+        result[begin:stop] = np.bincount(
+            shared // vocabulary,
+            weights=token_values[shared % vocabulary],
+            minlength=stop - begin,
+        )
+        begin = stop
     return result
 
 

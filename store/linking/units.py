@@ -32,7 +32,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from store.linking.context import CONTEXT_WEIGHT
-from store.linking.features import LinkCorpus, TokenIndex, UnitIndex, keyed
+from store.linking.features import LinkCorpus, TokenIndex, UnitIndex
 
 Pairs = npt.NDArray[np.int64]
 Parts = npt.NDArray[np.float64]
@@ -68,11 +68,18 @@ def cross_sums(
     probed index. Walk the shorter side (a clause, a borrowed row).
     """
     results = [np.zeros(len(walk_rows), dtype=np.float64) for _ in values]
-    if len(walk_rows) == 0:
+    if len(walk_rows) == 0 or len(probe.indices) == 0:
         return results
-    probe = keyed(probe)
     if len(probe.keys) == 0:
-        return results
+        # An index kept without its keys (the sentences' n-grams, whose keys would
+        # take as much memory again): merge each pair's two sorted rows instead.
+        # The sums run in token order, as the lookup's do over sorted rows.
+        from store.linking.score import shared_by_merge
+
+        return [
+            shared_by_merge(walk, walk_rows, probe_rows, value, second_index=probe)
+            for value in values
+        ]
     lengths = walk.lengths[walk_rows]
     walked = np.cumsum(lengths)
     bounds = np.searchsorted(walked, np.arange(1, int(walked[-1]) // _CHUNK + 1) * _CHUNK)
@@ -90,9 +97,10 @@ def cross_sums(
         wanted = others[pair_of] * probe.vocabulary + tokens
         found = np.minimum(np.searchsorted(probe.keys, wanted), len(probe.keys) - 1)
         hit = probe.keys[found] == wanted
+        # Only the shared tokens are summed (in the same order; the others added 0.0).
+        pair_hit, token_hit = pair_of[hit], tokens[hit]
         for result, value in zip(results, values, strict=True):
-            shared = np.where(hit, value[tokens], 0.0)
-            result[order] = np.bincount(pair_of, weights=shared, minlength=len(rows))
+            result[order] = np.bincount(pair_hit, weights=value[token_hit], minlength=len(rows))
     return results
 
 

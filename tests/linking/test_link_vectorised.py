@@ -200,3 +200,56 @@ def test_grouped_lookup_sums_exactly_what_the_index_search_sums(seed: int) -> No
     assert np.count_nonzero(searched) > 50
     assert np.array_equal(grouped, searched)
     assert np.allclose(searched, plain)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("min_cosine", [0.01, 0.2, 0.5])
+def test_prefix_entries_are_each_sentences_prefix_tokens(seed: int, min_cosine: float) -> None:
+    from store.linking.candidates import prefix_entries, prefix_tokens
+
+    corpus = build_corpus(_documents(seed, count=12, sparse=seed == 2))
+    for view in (corpus, corpus.documents_view()):
+        sentences, tokens = prefix_entries(view, min_cosine)
+        expected = [(i, t) for i in range(len(view)) for t in prefix_tokens(view, i, min_cosine)]
+        assert list(zip(sentences.tolist(), tokens.tolist(), strict=True)) == expected
+        assert expected
+        if min_cosine == 0.5:  # a real prefix: some tokens are left out
+            assert len(expected) < sum(len(ids) for ids in view.token_ids)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_documents_view_is_each_documents_word_set(seed: int) -> None:
+    import math
+
+    corpus = build_corpus(_documents(seed, count=12, sparse=seed == 2))
+    view = corpus.documents_view()
+    grouped: dict[int, set[int]] = {}
+    for ref, ids in zip(corpus.refs, corpus.token_ids, strict=True):
+        grouped.setdefault(ref.doc_id, set()).update(ids)
+    words = [sorted(ids) for ids in grouped.values()]
+    frequency = [sum(t in ids for ids in grouped.values()) for t in range(len(corpus.weights))]
+    weights = [math.log((len(words) + 1) / (df + 1)) for df in frequency]
+    assert view.token_ids == words
+    assert view.document_frequency == frequency
+    assert view.weights == weights
+    # The same floats, not nearly: document cosines and story partners use them.
+    assert view.norms == [math.sqrt(sum(weights[t] ** 2 for t in ids)) for ids in words]
+    assert len(view) == len(words) == 12
+    # The index the view comes with is the one its word lists would build.
+    rebuilt = features.LinkCorpus(
+        refs=view.refs, token_ids=view.token_ids, weights=view.weights
+    ).token_index()
+    given_index = view.token_index()
+    for name in ("lengths", "indptr", "indices", "keys"):
+        assert np.array_equal(getattr(given_index, name), getattr(rebuilt, name)), name
+    assert (given_index.vocabulary, given_index.sentences) == (
+        rebuilt.vocabulary,
+        rebuilt.sentences,
+    )
+
+
+def test_documents_view_of_an_empty_corpus() -> None:
+    view = build_corpus([]).documents_view()
+    assert len(view) == 0
+    assert view.token_ids == []
+    assert view.norms == []
