@@ -30,13 +30,15 @@ from store.db import data_version, write
 # that each take about a tenth of it, so a machine that suddenly gets slower (a
 # loaded CPU, a busy disk) overruns the deadline by one short chunk, never by a batch.
 TARGET_TRANSACTION_S = 0.05
-# While nobody else writes, transactions grow (doubling) up to this: each commit
-# rewrites every index page its rows touched, and 50 ms transactions of suggestions
-# wrote each page of the two unordered link indexes again for nearly every row
-# (7x the log of one transaction). An annotator who starts writing meanwhile waits
-# for at most one such transaction; once anyone else has committed, the next
-# transaction is short again.
-IDLE_TRANSACTION_S = 0.25
+# Once nobody else has committed for QUIET_S, transactions grow (doubling) up to
+# IDLE_TRANSACTION_S: each commit rewrites every index page its rows touched, and
+# 50 ms transactions of suggestions wrote each page of the two unordered link indexes
+# again for nearly every row (7x the log of one transaction). An annotator who starts
+# writing after a quiet spell waits for at most one such transaction; once anyone
+# else has committed, transactions are short again. A single quiet step aside is not
+# enough: annotators writing every 100 ms leave one now and then.
+QUIET_S = 1.0
+IDLE_TRANSACTION_S = 0.3
 CHUNKS_PER_TRANSACTION = 10
 MIN_CHUNK_ROWS = 1
 MAX_CHUNK_ROWS = 2_000
@@ -86,13 +88,14 @@ def write_in_batches(
 
     Each transaction runs chunks of rows until it has held the write lock for
     ``target_seconds`` (default: ``TARGET_TRANSACTION_S``, growing to
-    ``IDLE_TRANSACTION_S`` while nobody else writes), commits, checkpoints (PASSIVE)
-    and steps aside for waiting writers (:func:`yield_to_writers`). ``done(rows)`` is
-    called after each commit with the number of rows it wrote.
+    ``IDLE_TRANSACTION_S`` once nobody else has written for ``QUIET_S``), commits,
+    checkpoints (PASSIVE) and steps aside for waiting writers (:func:`yield_to_writers`).
+    ``done(rows)`` is called after each commit with the number of rows it wrote.
     """
     base = TARGET_TRANSACTION_S if target_seconds is None else target_seconds
     idle = max(base, IDLE_TRANSACTION_S if target_seconds is None else target_seconds)
     target = base
+    last_other_commit = time.monotonic()
     checkpoint = Checkpointer(db)
     chunk = FIRST_CHUNK_ROWS
     begin = 0
@@ -120,10 +123,12 @@ def write_in_batches(
         if done is not None:
             done(written)
         if begin < len(rows):
-            others_wrote = step_aside(db, held, since=version)
-            # Anyone waiting for the lock commits while the job steps aside, so a quiet
-            # step means nobody is waiting now.
-            target = base if others_wrote else min(idle, target * 2)
+            # Anyone waiting for the lock commits while the job steps aside.
+            if step_aside(db, held, since=version):
+                last_other_commit = time.monotonic()
+                target = base
+            elif time.monotonic() - last_other_commit >= QUIET_S:
+                target = min(idle, target * 2)
 
 
 def step_aside(db: sqlite_utils.Database, held: float, *, since: int | None = None) -> bool:

@@ -30,7 +30,7 @@ from store.linking.score import METHOD, round_score
 if TYPE_CHECKING:
     from store.linking.suggest import LinkReport, Progress
 
-STORE_CACHE_KIB = 64 * 1024
+STORE_CACHE_KIB = 128 * 1024
 Triple = tuple[int, int, int]
 LinkKey = tuple[Triple, Triple]
 
@@ -59,7 +59,9 @@ def store_suggestions(
         inserts, updates, stale = _changes(corpus, selected, existing, report, method, stamp)
     else:
         inserts = _new_rows(corpus, selected, method, stamp)
-    # A bigger page cache for this bulk write: the link indexes outgrow the default 2 MB.
+    # A bigger page cache for this bulk write: the link indexes outgrow the default 2 MB
+    # (storing 10,000 articles' suggestions: 128 MB took ~15% less CPU than 64 MB;
+    # 256 MB no less than 128 MB).
     previous = {
         pragma: db.conn.execute(f"PRAGMA {pragma}").fetchone()[0]
         for pragma in ("cache_size", "synchronous", "wal_autocheckpoint")

@@ -159,9 +159,10 @@ def test_transactions_grow_while_nobody_writes_and_shrink_once_someone_does(
 ) -> None:
     # Rows of >= 2 ms: 20 ms transactions hold ~10 rows, 200 ms ones ~100. At row 200 an
     # annotator starts waiting for the lock; it commits while the job steps aside, and
-    # the job's next transaction is short again.
+    # the job's next transactions are short again (for at least QUIET_S).
     monkeypatch.setattr(bulk, "TARGET_TRANSACTION_S", 0.02)
     monkeypatch.setattr(bulk, "IDLE_TRANSACTION_S", 0.2)
+    monkeypatch.setattr(bulk, "QUIET_S", 0.05)
     path = tmp_path / "grow.db"
     job = connect(path)
     try:
@@ -201,5 +202,6 @@ def test_transactions_grow_while_nobody_writes_and_shrink_once_someone_does(
         assert written[0] <= 30
         assert max(written[:after]) >= 40  # grew while nobody else wrote
         assert written[after] <= 30  # short again once someone did
+        assert written[after + 1] <= 30  # and stays short for QUIET_S
     finally:
         job.close()
