@@ -7,6 +7,8 @@
 Re-running updates the scores of suggestions, never touches accepted or rejected
 rows, and removes suggestions of the same scope that the run no longer produces.
 Writes go in bounded batches so other annotators on the same database keep working.
+Each suggested sentence's quote is checked against the stored text before anything is
+written: the database checks only a suggestion's quote length (schema 8).
 """
 
 from __future__ import annotations
