@@ -36,9 +36,11 @@ TARGET_TRANSACTION_S = 0.05
 # again for nearly every row (7x the log of one transaction). An annotator who starts
 # writing after a quiet spell waits for at most one such transaction; once anyone
 # else has committed, transactions are short again. A single quiet step aside is not
-# enough: annotators writing every 100 ms leave one now and then.
+# enough: annotators writing every 100 ms leave one now and then. 0.3 s made two
+# annotators writing every 2 s wait up to 0.67 s (their commit behind a long
+# transaction and its checkpoint's disk writes); 0.15 s, 76 ms.
 QUIET_S = 1.0
-IDLE_TRANSACTION_S = 0.3
+IDLE_TRANSACTION_S = 0.15
 CHUNKS_PER_TRANSACTION = 10
 MIN_CHUNK_ROWS = 1
 MAX_CHUNK_ROWS = 2_000
