@@ -81,7 +81,7 @@ def _annotate(
     out.put(waits)
 
 
-def _store_link_corpus(path: Path, articles: int) -> None:
+def store_link_corpus(path: Path, articles: int) -> None:
     generated, _planted, _facts = generate(articles, seed=1)
     db = connect(path)
     try:
@@ -146,7 +146,7 @@ def run_job(
         database = Path(folder) / "shared.db"
         doc_id = prepare(database)
         if job == "link":
-            _store_link_corpus(database, articles)
+            store_link_corpus(database, articles)
             command = ["link", "-q"]
         elif job == "none":
             # The floor: the same annotators with no job, for as long as a short job.
@@ -251,10 +251,15 @@ def main() -> int:
             flush=True,
         )
         if result.storing is not None:
-            print(
-                f"  rows appeared in links from {result.storing[0]:.1f} s"
-                f" to {result.storing[1]:.1f} s into the job"
-            )
+            first, last = result.storing
+            print(f"  rows appeared in links from {first:.1f} s to {last:.1f} s into the job")
+            during = sorted(wait for at, wait in result.waits.writes if first <= at <= last)
+            if during:
+                print(
+                    f"  writes while storing: {len(during):,}, p50"
+                    f" {_percentile(during, 0.50) * 1000:.1f} ms, p99"
+                    f" {_percentile(during, 0.99) * 1000:.1f} ms, max {during[-1] * 1000:.0f} ms"
+                )
         if args.slowest:
             slowest = sorted(result.waits.writes, key=lambda w: -w[1])[: args.slowest]
             print(

@@ -30,6 +30,17 @@ from store.db import data_version, write
 # that each take about a tenth of it, so a machine that suddenly gets slower (a
 # loaded CPU, a busy disk) overruns the deadline by one short chunk, never by a batch.
 TARGET_TRANSACTION_S = 0.05
+# Once nobody else has committed for QUIET_S, transactions grow (doubling) up to
+# IDLE_TRANSACTION_S: each commit rewrites every index page its rows touched, and
+# 50 ms transactions of suggestions wrote each page of the two unordered link indexes
+# again for nearly every row (7x the log of one transaction). An annotator who starts
+# writing after a quiet spell waits for at most one such transaction; once anyone
+# else has committed, transactions are short again. A single quiet step aside is not
+# enough: annotators writing every 100 ms leave one now and then. 0.3 s made two
+# annotators writing every 2 s wait up to 0.67 s (their commit behind a long
+# transaction and its checkpoint's disk writes); 0.15 s, 76 ms.
+QUIET_S = 1.0
+IDLE_TRANSACTION_S = 0.15
 CHUNKS_PER_TRANSACTION = 10
 MIN_CHUNK_ROWS = 1
 MAX_CHUNK_ROWS = 2_000
@@ -78,11 +89,15 @@ def write_in_batches(
     """``executemany(sql, rows)`` in committed transactions that hold the lock ~``target_seconds``.
 
     Each transaction runs chunks of rows until it has held the write lock for
-    ``target_seconds``, commits, checkpoints (PASSIVE) and steps aside for waiting
-    writers (:func:`yield_to_writers`). ``done(rows)`` is called after each commit
-    with the number of rows it wrote.
+    ``target_seconds`` (default: ``TARGET_TRANSACTION_S``, growing to
+    ``IDLE_TRANSACTION_S`` once nobody else has written for ``QUIET_S``), commits,
+    checkpoints (PASSIVE) and steps aside for waiting writers (:func:`yield_to_writers`).
+    ``done(rows)`` is called after each commit with the number of rows it wrote.
     """
-    target = TARGET_TRANSACTION_S if target_seconds is None else target_seconds
+    base = TARGET_TRANSACTION_S if target_seconds is None else target_seconds
+    idle = max(base, IDLE_TRANSACTION_S if target_seconds is None else target_seconds)
+    target = base
+    last_other_commit = time.monotonic()
     checkpoint = Checkpointer(db)
     chunk = FIRST_CHUNK_ROWS
     begin = 0
@@ -101,30 +116,53 @@ def write_in_batches(
                 held = after - started
                 if held >= target:
                     break
+            # Nobody else can commit while this connection holds the lock, so commits
+            # counted from here on are other writers' (some land before step_aside).
+            version = data_version(db)
         written = end - begin
         begin = end
         checkpoint()
         if done is not None:
             done(written)
         if begin < len(rows):
-            step_aside(db, held)
+            # Anyone waiting for the lock commits while the job steps aside.
+            if step_aside(db, held, since=version):
+                last_other_commit = time.monotonic()
+                target = base
+            elif time.monotonic() - last_other_commit >= QUIET_S:
+                target = min(idle, target * 2)
 
 
-def step_aside(db: sqlite_utils.Database, held: float) -> None:
-    """After a transaction that held the lock ``held`` seconds, let waiting writers go first."""
-    yield_to_writers(db, most=YIELD_S + MAX_YIELD_SHARE * held)
+def step_aside(db: sqlite_utils.Database, held: float, *, since: int | None = None) -> bool:
+    """After a transaction that held the lock ``held`` seconds, let waiting writers go first.
+
+    True when another connection committed since ``data_version`` was ``since``
+    (default: since this call).
+    """
+    return yield_to_writers(db, most=YIELD_S + MAX_YIELD_SHARE * held, since=since)
 
 
-def yield_to_writers(db: sqlite_utils.Database, *, most: float, step: float | None = None) -> None:
-    """Sleep until ``step`` seconds pass with no commit from another connection (≤ ``most``)."""
+def yield_to_writers(
+    db: sqlite_utils.Database,
+    *,
+    most: float,
+    step: float | None = None,
+    since: int | None = None,
+) -> bool:
+    """Sleep until ``step`` seconds pass with no commit from another connection (≤ ``most``).
+
+    True when another connection committed since ``data_version`` was ``since``
+    (default: since this call).
+    """
     step = YIELD_S if step is None else step
     deadline = time.monotonic() + most
     seen = data_version(db)
+    first = seen if since is None else since
     while True:
         time.sleep(step)
         current = data_version(db)
         if current == seen or time.monotonic() >= deadline:
-            return
+            return current != first
         seen = current
 
 

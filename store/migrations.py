@@ -252,7 +252,44 @@ def _v7_first_line_titles(db: sqlite_utils.Database) -> None:
         )
 
 
-def _v8_derived_again(db: sqlite_utils.Database) -> None:
+_LINK_QUOTE_MISMATCH = """
+(SELECT substr(text, NEW.a_start + 1, NEW.a_end - NEW.a_start) FROM documents
+ WHERE id = NEW.a_doc) IS NOT NEW.a_quote
+OR (SELECT substr(text, NEW.b_start + 1, NEW.b_end - NEW.b_start) FROM documents
+    WHERE id = NEW.b_doc) IS NOT NEW.b_quote
+"""
+_LINK_QUOTE_MESSAGE = "'link quote does not match the document text at its offsets'"
+_LINK_LENGTH_MISMATCH = """
+length(NEW.a_quote) IS NOT NEW.a_end - NEW.a_start
+OR length(NEW.b_quote) IS NOT NEW.b_end - NEW.b_start
+"""
+
+
+def _v8_suggestion_quote_guard(db: sqlite_utils.Database) -> None:
+    # The insert guard read both documents' text for every row: about half of storing
+    # a million suggestions. The linker checks each suggested sentence against the
+    # stored text itself (store.linking.storing), so a suggested row is only checked
+    # for its quote's length here; a decided row (by hand, imported, undone) gets the
+    # full check, and so does a suggestion when it is accepted or rejected, so no
+    # decision ever rests on a quote that was not checked against the text.
+    run_script(
+        db,
+        f"""
+        DROP TRIGGER links_quote_insert;
+        CREATE TRIGGER links_quote_insert BEFORE INSERT ON links
+        WHEN CASE WHEN NEW.status = 'suggested' THEN {_LINK_LENGTH_MISMATCH}
+                  ELSE {_LINK_QUOTE_MISMATCH} END
+        BEGIN SELECT RAISE(ABORT, {_LINK_QUOTE_MESSAGE}); END;
+        CREATE TRIGGER links_quote_update BEFORE UPDATE OF
+            status, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end, b_quote ON links
+        WHEN CASE WHEN NEW.status = 'suggested' THEN {_LINK_LENGTH_MISMATCH}
+                  ELSE {_LINK_QUOTE_MISMATCH} END
+        BEGIN SELECT RAISE(ABORT, {_LINK_QUOTE_MESSAGE}); END;
+        """,
+    )
+
+
+def _v9_derived_again(db: sqlite_utils.Database) -> None:
     # What an import or a first span now derives, derived for documents stored before:
     # link-list headlines flagged as boilerplate, the URL's host as the outlet where
     # the folder's name stood in for one and says nothing about the site, and "in
@@ -291,7 +328,8 @@ MIGRATIONS: list[Migration] = [
     _v5_stories,
     _v6_boilerplate,
     _v7_first_line_titles,
-    _v8_derived_again,
+    _v8_suggestion_quote_guard,
+    _v9_derived_again,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

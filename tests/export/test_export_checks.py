@@ -45,6 +45,7 @@ def test_span_mismatch_stops_export_naming_the_span(
 def test_link_mismatch_stops_export_naming_the_link(
     fixed_db: sqlite_utils.Database, tmp_path: Path, name: str
 ) -> None:
+    fixed_db.execute("DROP TRIGGER links_quote_update")  # as a tool writing SQL directly
     fixed_db.execute("UPDATE links SET b_quote = 'other words' WHERE id = 'l2'")
     with pytest.raises(QuoteMismatch, match="link l2: its b text"):
         export(fixed_db, name, tmp_path / "out")

@@ -201,6 +201,7 @@ def test_a_bulk_load_keeps_the_review_index_and_commits_in_short_transactions(
 ) -> None:
     # Rebuilding the index after a load held the write lock for seconds; it stays.
     monkeypatch.setattr(bulk, "TARGET_TRANSACTION_S", 0.0)  # one chunk per transaction
+    monkeypatch.setattr(bulk, "IDLE_TRANSACTION_S", 0.0)
     monkeypatch.setattr(bulk, "FIRST_CHUNK_ROWS", 2)
     monkeypatch.setattr(bulk, "MAX_CHUNK_ROWS", 2)
     monkeypatch.setattr(bulk, "YIELD_S", 0.0)

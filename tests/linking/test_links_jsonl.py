@@ -75,7 +75,8 @@ def test_a_tampered_quote_stops_the_export_naming_the_link(db: sqlite_utils.Data
     add_flood_corpus(db)
     link_documents(db)
     link_id = db.conn.execute("SELECT id FROM links LIMIT 1").fetchone()[0]
-    # Bypass the insert guard the way a damaged file or a foreign writer could.
+    # Bypass the guards the way a damaged file or a foreign writer could.
+    db.conn.execute("DROP TRIGGER links_quote_update")
     db.conn.execute("UPDATE links SET a_quote = 'falsch' WHERE id = ?", [link_id])
     with pytest.raises(QuoteMismatch, match=link_id):
         write_links_jsonl(db, io.StringIO())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -149,5 +150,58 @@ def test_a_writer_waiting_for_the_lock_gets_it_between_two_batches(
         assert job.conn.execute("SELECT rows_of_the_job_seen FROM other").fetchall() == [
             (written[0],)
         ]
+    finally:
+        job.close()
+
+
+def test_transactions_grow_while_nobody_writes_and_shrink_once_someone_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows of >= 2 ms: 20 ms transactions hold ~10 rows, 200 ms ones ~100. At row 200 an
+    # annotator starts waiting for the lock; it commits while the job steps aside, and
+    # the job's next transactions are short again (for at least QUIET_S).
+    monkeypatch.setattr(bulk, "TARGET_TRANSACTION_S", 0.02)
+    monkeypatch.setattr(bulk, "IDLE_TRANSACTION_S", 0.2)
+    monkeypatch.setattr(bulk, "QUIET_S", 0.05)
+    path = tmp_path / "grow.db"
+    job = connect(path)
+    try:
+        _slow_rows_table(job)
+        job.execute("CREATE TABLE other (rows_of_the_job_seen INTEGER)")
+
+        def annotate() -> None:
+            annotator = connect(path, create=False)
+            try:
+                with write(annotator):
+                    annotator.execute("INSERT INTO other SELECT count(*) FROM t")
+            finally:
+                annotator.close()
+
+        competitor = threading.Thread(target=annotate)
+
+        def start_competitor_at_200(value: int) -> int:
+            if value == 200:
+                competitor.start()
+            return value
+
+        job.conn.create_function("at200", 1, start_competitor_at_200)
+        written: list[int] = []
+        bulk.write_in_batches(
+            job,
+            "INSERT INTO t VALUES (slow(at200(?)))",
+            [(n,) for n in range(400)],
+            done=written.append,
+        )
+        competitor.join(10)
+        (seen,) = job.conn.execute("SELECT rows_of_the_job_seen FROM other").fetchone()
+        ends = list(itertools.accumulate(written))
+        # The annotator wrote right after the transaction holding row 200.
+        assert seen in ends
+        assert seen > 200
+        after = ends.index(seen) + 1
+        assert written[0] <= 30
+        assert max(written[:after]) >= 40  # grew while nobody else wrote
+        assert written[after] <= 30  # short again once someone did
+        assert written[after + 1] <= 30  # and stays short for QUIET_S
     finally:
         job.close()

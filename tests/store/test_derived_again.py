@@ -7,7 +7,7 @@ from pathlib import Path
 
 from store.db import connect
 from store.importer import import_paths
-from store.migrations import MIGRATIONS, _v8_derived_again
+from store.migrations import MIGRATIONS, _v9_derived_again
 from store.session import Session
 
 PAGE = (
@@ -38,7 +38,7 @@ def test_headlines_outlets_and_statuses_are_derived_for_stored_documents(tmp_pat
 
     # The database as an older claimdesk left it: the headline not flagged, the folder
     # as outlet, no status for the annotator's document.
-    step = MIGRATIONS.index(_v8_derived_again)
+    step = MIGRATIONS.index(_v9_derived_again)
     conn = sqlite3.connect(path)
     conn.execute("UPDATE sentences SET boilerplate = 0")
     conn.execute("UPDATE documents SET outlet = 'seeds'")
