@@ -197,7 +197,9 @@ def _best_clauses_of(
         unit_b > 0,
     )
     del unit_a, unit_b
-    unit_parts = np.zeros((len(owner), 5), dtype=np.float64)
+    unit_parts = np.zeros((len(owner), parts.shape[1]), dtype=np.float64)
+    # The evidence is the sentences' (INFORMATION column): a clause is judged by its likeness.
+    unit_parts[:, 6] = parts[rows[owner], 6]
     weights = np.asarray(corpus.weights, dtype=np.float64)
     unit_parts[:, 0], unit_parts[:, 4] = _unit_cosine(
         sides,
