@@ -181,7 +181,7 @@ def _f1(precision: float, recall: float) -> float:
     return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
 
 
-def _expected_rank_measures(better: int, tied: int) -> tuple[float, float, float]:
+def expected_rank_measures(better: int, tied: int) -> tuple[float, float, float]:
     """Expected hit@1, hit@3 and reciprocal rank when ``tied`` rivals share the partner's score.
 
     The partner's rank is uniform over ``better + 1 .. better + tied + 1``.
@@ -238,7 +238,7 @@ def evaluate(
                 if other != y and (s := score(x, other)) is not None and s >= own
             ]
             better = sum(1 for s in rivals if s > own)
-            hit1, hit3, rr = _expected_rank_measures(better, len(rivals) - better)
+            hit1, hit3, rr = expected_rank_measures(better, len(rivals) - better)
             hits1 += hit1
             hits3 += hit3
             reciprocal += rr

@@ -567,6 +567,22 @@ def fused_scores(
     return np.clip(fused, 0.0, 1.0)
 
 
+def shared_likeness(
+    parts: npt.NDArray[np.float64], scale: float, mix: tuple[float, float, float, float]
+) -> npt.NDArray[np.float64]:
+    """The similarity times the evidence of the words the two sentences share.
+
+    What the storing floor is applied to (before the document factor, the costly
+    part): a pair sharing no word at all (0 here) is kept only as a pair of two
+    related documents (:mod:`store.linking.document_pairs`), as before the score's
+    evidence became the sentences' own information. That bounds the work at scale
+    (almost any pair of sentences has a rapidfuzz likeness over the floor) without
+    changing the score of a pair that is kept.
+    """
+    similarity = np.clip(parts[:, 0:4] @ np.asarray(mix, dtype=np.float64), 0.0, 1.0)
+    return similarity * (1.0 - np.exp(-parts[:, 4] / scale))
+
+
 def document_cosines(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     """For each sentence pair, the IDF-weighted cosine of the two whole documents' word sets.
 
