@@ -533,10 +533,13 @@ def information(corpus: LinkCorpus) -> npt.NDArray[np.float64]:
         weights = np.asarray(corpus.weights, dtype=np.float64)
         index = corpus.token_index()
         owners = np.repeat(np.arange(len(corpus), dtype=np.int64), index.lengths)
-        totals = np.bincount(owners, weights=weights[index.indices], minlength=len(corpus))
+        totals: npt.NDArray[np.float64] = np.bincount(
+            owners, weights=weights[index.indices], minlength=len(corpus)
+        ).astype(np.float64)
         for sentence, tokens in corpus.borrowed.items():
             totals[sentence] += CONTEXT_WEIGHT * float(weights[tokens].sum())
         corpus.information = totals
+        return totals
     return corpus.information
 
 
