@@ -4,7 +4,8 @@ Imports ``sample_corpus/``, maps the gold facts to stored sentences (a fact is a
 connected group of gold sentences, so two facts sharing a multi-fact sentence are
 one group) and splits the groups at random into two halves, ``--splits`` times
 with different seeds. For the facts of one half an annotator is simulated: every
-gold pair is accepted, and for every sentence of those facts its three
+gold pair is accepted (a group's other pairs, of two facts sharing a sentence, are
+neither accepted nor measured), and for every sentence of those facts its three
 best-scored wrong partners in each other document (under the untrained score) are
 rejected, with the reason an annotator would give: *different event* when the
 partner's article is another story (``gold_stories.json``), *different figure*
@@ -21,6 +22,9 @@ Learners compared (the held-out half is never seen by any choice):
 - ``balanced+cv``: classes balanced, prior strength chosen by cross-validation
   over groups of the training decisions;
 - ``balanced+cv+reasons``: the same with the rejections' reasons weighing them
+  (what ``claimdesk link`` did before it learned to rank);
+- ``ranking+cv``: a pairwise fit: each accepted partner against the rejected
+  rivals of its sentence in its document, prior strength by cross-validation
   (what ``claimdesk link`` does);
 - ``in-sample bound``: the last learner fitted on the held-out half's own
   simulated decisions — how far any mix of these components can go, not a result.
@@ -49,13 +53,16 @@ from benchmarks.link_quality import facts_of
 from store.db import connect
 from store.importer import import_paths
 from store.linking.features import build_corpus
-from store.linking.gold import SentenceKey, gold_pairs, locate, read_gold
+from store.linking.gold import SentenceKey, expected_rank_measures, gold_pairs, locate, read_gold
 from store.linking.learning import (
     PRIOR_STRENGTH,
+    choose_ranking_strength,
     choose_strength,
+    comparisons,
     decision_groups,
     decision_weights,
     fit_mix,
+    fit_ranking_mix,
 )
 from store.linking.score import (
     DEFAULT_WEIGHTS,
@@ -72,7 +79,11 @@ Decisions = list[tuple[int, int, bool, str | None]]
 
 
 class Ranker:
-    """Ranks of gold partners among all sentences of the partner's document."""
+    """Ranks of gold partners among all sentences of the partner's document.
+
+    Rivals scoring exactly as much as the partner share its place (expected measures
+    under a random order of ties, as :func:`store.linking.gold.evaluate`).
+    """
 
     def __init__(self, pairs: npt.NDArray[np.int64], doc_of: npt.NDArray[np.int64]) -> None:
         self.pairs = pairs
@@ -86,20 +97,16 @@ class Ranker:
         size = len(self.doc_of)
         matrix = np.full((size, size), -np.inf)
         matrix[self.pairs[:, 0], self.pairs[:, 1]] = scores
-        better = np.asarray(
-            [
-                int((matrix[x, self.members[int(self.doc_of[y])]] > matrix[x, y]).sum())
-                for a, b in held
-                for x, y in ((a, b), (b, a))
-            ]
-        )
-        if len(better) == 0:
+        measures = [
+            expected_rank_measures(int((row > own).sum()), int((row == own).sum()) - 1)
+            for a, b in held
+            for x, y in ((a, b), (b, a))
+            for row, own in ((matrix[x, self.members[int(self.doc_of[y])]], matrix[x, y]),)
+        ]
+        if not measures:
             return 0.0, 0.0, 0.0
-        return (
-            float((better == 0).mean()),
-            float((better < 3).mean()),
-            float((1.0 / (better + 1)).mean()),
-        )
+        first, third, reciprocal = np.asarray(measures).mean(axis=0).tolist()
+        return first, third, reciprocal
 
 
 def spread(values: list[float]) -> str:
@@ -170,7 +177,7 @@ def main() -> int:
         for fact in half:
             members = set(fact)
             for x in fact:
-                decided += [(x, y, True, None) for y in fact if x < y and doc_of[x] != doc_of[y]]
+                decided += [(x, y, True, None) for y in fact if x < y and (x, y) in gold_set]
                 for doc, sentences in ranker.members.items():
                     if doc == doc_of[x]:
                         continue
@@ -186,9 +193,9 @@ def main() -> int:
         return decided
 
     def held_pairs(half: list[list[int]]) -> list[tuple[int, int]]:
-        return [
-            (a, b) for fact in half for a in fact for b in fact if a < b and doc_of[a] != doc_of[b]
-        ]
+        # Gold pairs only: two facts sharing a multi-fact sentence are one group, but
+        # their other sentences are not partners.
+        return [(a, b) for fact in half for a in fact for b in fact if a < b and (a, b) in gold_set]
 
     Learner = Callable[[Decisions], tuple[Mix, float]]
 
@@ -216,10 +223,21 @@ def main() -> int:
 
         return learn
 
+    def ranking(decided: Decisions) -> tuple[Mix, float]:
+        rows = np.asarray([index[x, y] for x, y, _ok, _r in decided], dtype=np.int64)
+        accepted = np.asarray([ok for _x, _y, ok, _r in decided], dtype=bool)
+        decided_pairs = np.asarray([(x, y) for x, y, _ok, _r in decided], dtype=np.int64)
+        winners, losers = comparisons(decided_pairs, accepted, doc_of)
+        groups = decision_groups(decided_pairs, accepted)
+        strength = choose_ranking_strength(parts[rows], multiplier[rows], winners, losers, groups)
+        mix = fit_ranking_mix(parts[rows], multiplier[rows], winners, losers, strength=strength)
+        return mix, strength
+
     learners: dict[str, Learner] = {
         "v1": learner(False, False),
         "balanced+cv": learner(True, False),
         "balanced+cv+reasons": learner(True, True),
+        "ranking+cv": ranking,
     }
     print(
         f"gold: {len(facts)} fact groups, {len(positives)} pairs; {count} sentences;"
@@ -291,7 +309,7 @@ def main() -> int:
                 best - before[1]
             )
         own = simulate(test)
-        mix, strength = learners["balanced+cv+reasons"](own)
+        mix, strength = learners["ranking+cv"](own)
         after = measured(fused_scores(parts, scale, mix=mix), held)
         show(str(seed), "in-sample bound", own, mix, strength, after)
         for kind, old, new in zip(kinds, before, after, strict=True):

@@ -5,7 +5,8 @@ Imports a real corpus of one outlet whose records carry a topic ``category``
 temporary database, runs ``claimdesk link``'s pipeline with the default settings,
 and reports: suggestions stored, suggestions at or above the default threshold,
 the share of the N best-scored suggestions that join articles of different
-categories (almost all wrong on a corpus of unrelated topics), boilerplate
+categories (almost all wrong on a corpus of unrelated topics), the review queue's
+volume and that share at a few thresholds, boilerplate
 sentences recognised on import, link time and peak memory (max RSS of this
 process and its worker processes). The category is read here, for measuring
 only; the linker never sees it.
@@ -33,6 +34,8 @@ from store.linking.score import DEFAULT_THRESHOLD  # noqa: E402
 from store.linking.suggest import LinkSettings, link_documents  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "gnad10k-test.jsonl"
+# Thresholds whose review-queue volume is printed beside the default's.
+QUEUE_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3)
 
 
 def categories(path: Path) -> dict[str, str]:
@@ -89,6 +92,9 @@ def main() -> int:
             "SELECT count(*) FROM links WHERE status = 'suggested' AND score >= ?",
             [DEFAULT_THRESHOLD],
         ).fetchone()[0]
+        scored = db.conn.execute(
+            "SELECT a_doc, b_doc, score FROM links WHERE status = 'suggested'"
+        ).fetchall()
         best = db.conn.execute(
             "SELECT a_doc, b_doc, score, a_quote, b_quote FROM links"
             " WHERE status = 'suggested' ORDER BY score DESC, id DESC LIMIT ?",
@@ -107,6 +113,17 @@ def main() -> int:
         f" {above}; {report.candidates} candidate pairs scored"
     )
     print(f"of the {len(best)} best-scored, {len(wrong)} join different categories ({share:.1%})")
+    print(
+        "review queue by threshold (suggestions at or above it, share joining different"
+        " categories):"
+    )
+    for threshold in sorted({DEFAULT_THRESHOLD, *QUEUE_THRESHOLDS}):
+        queue = [(a, b) for a, b, score in scored if score >= threshold]
+        across = sum(category[names[a]] != category[names[b]] for a, b in queue)
+        print(
+            f"  >= {threshold:.2f}: {len(queue):>7}, {across / max(len(queue), 1):.1%}"
+            " different categories"
+        )
     print(f"link time {report.seconds:.1f} s wall, {cpu:.1f} s CPU; peak RSS {peak_mib():.0f} MiB")
     for a_doc, b_doc, score, qa, qb in wrong[: args.show]:
         print(f"  {score:.3f} [{category[names[a_doc]]}] {qa[:90]!r}")

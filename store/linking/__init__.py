@@ -7,6 +7,8 @@
 | ``features``    | the corpus as weighted token sets (IDF on the linked corpus)       |
 | ``candidates``  | prefix-filtered candidate pairs, without all-pairs comparison      |
 | ``score``       | the combined score (weighted cosine, rapidfuzz, number agreement)  |
+| ``languages``   | cross-language document cosines on the same-language scale         |
+| ``learning``    | fitting the score's mix to accepted and rejected links (to rank)   |
 | ``clauses``     | where a multi-fact sentence divides into clauses                   |
 | ``context``     | anaphoric sentences and the tokens they borrow from the one before |
 | ``units``       | scoring pairs through clauses and borrowed context                 |

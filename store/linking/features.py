@@ -143,6 +143,12 @@ class LinkCorpus:
     by_document: LinkCorpus | None = field(default=None, repr=False, compare=False)
     # The median sentence information, computed once (see score.evidence_scale).
     evidence: float | None = field(default=None, repr=False, compare=False)
+    # Per sentence, its information (summed word IDF), computed once (score.information).
+    information: npt.NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
+    # Per pair of languages, the factor of its document cosines (store.linking.languages).
+    language_scales: dict[tuple[str, str], float] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return len(self.refs)

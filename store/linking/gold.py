@@ -181,6 +181,20 @@ def _f1(precision: float, recall: float) -> float:
     return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
 
 
+def expected_rank_measures(better: int, tied: int) -> tuple[float, float, float]:
+    """Expected hit@1, hit@3 and reciprocal rank when ``tied`` rivals share the partner's score.
+
+    The partner's rank is uniform over ``better + 1 .. better + tied + 1``.
+    """
+    ranks = range(better + 1, better + tied + 2)
+    places = tied + 1
+    return (
+        sum(1 for r in ranks if r <= 1) / places,
+        sum(1 for r in ranks if r <= 3) / places,
+        sum(1 / r for r in ranks) / places,
+    )
+
+
 def evaluate(
     scores: dict[tuple[SentenceKey, SentenceKey], float],
     sentences_by_doc: dict[int, list[SentenceKey]],
@@ -197,6 +211,9 @@ def evaluate(
     a partner the method never scored, or did not store (when ``suggested`` is
     given), has no rank. The rank of ``y`` for ``x`` is one
     plus the number of sentences in ``y``'s document that score higher for ``x``.
+    Partners scoring exactly as much as ``y`` share its place: the measures are
+    their expected values when ties are broken at random (a score that puts many
+    sentences at 0 must not rank a partner first among them).
     A pair counts as predicted when it is in ``suggested`` (all scored pairs when
     None) and scores at least ``threshold``; near misses are the negatives.
     """
@@ -204,7 +221,7 @@ def evaluate(
     def score(x: SentenceKey, y: SentenceKey) -> float | None:
         return scores.get((x, y), scores.get((y, x)))
 
-    hits1 = hits3 = 0
+    hits1 = hits3 = 0.0
     reciprocal = 0.0
     directions = 0
     for first, second in positives:
@@ -215,15 +232,16 @@ def evaluate(
                 suggested is not None and (x, y) not in suggested and (y, x) not in suggested
             ):
                 continue
-            better = sum(
-                1
+            rivals = [
+                s
                 for other in sentences_by_doc[y[0]]
-                if other != y and (s := score(x, other)) is not None and s > own
-            )
-            rank = better + 1
-            hits1 += rank == 1
-            hits3 += rank <= 3
-            reciprocal += 1 / rank
+                if other != y and (s := score(x, other)) is not None and s >= own
+            ]
+            better = sum(1 for s in rivals if s > own)
+            hit1, hit3, rr = expected_rank_measures(better, len(rivals) - better)
+            hits1 += hit1
+            hits3 += hit3
+            reciprocal += rr
 
     def predicted(x: SentenceKey, y: SentenceKey) -> bool:
         value = score(x, y)

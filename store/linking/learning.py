@@ -75,6 +75,8 @@ class Learned:
     # The prior strength cross-validation chose, and how many rejections had a reason.
     strength: float = PRIOR_STRENGTH
     with_reason: int = 0
+    # Accepted partners compared with rejected rivals of their sentence (0: not fitted to rank).
+    comparisons: int = 0
 
     def describe(self) -> str:
         names = ("words", "chars", "fuzzy", "numbers")
@@ -83,8 +85,9 @@ class Learned:
             for name, old, new in zip(names, self.before, self.after, strict=False)
         )
         reasons = f", {self.with_reason} rejection(s) with a reason" if self.with_reason else ""
+        ranked = f", {self.comparisons} ranking comparison(s)" if self.comparisons else ""
         return (
-            f"learned from {self.decisions} decision(s) ({self.accepted} accepted{reasons};"
+            f"learned from {self.decisions} decision(s) ({self.accepted} accepted{reasons}{ranked};"
             f" prior strength {self.strength:g}): {changes}"
         )
 
@@ -284,17 +287,29 @@ def decided_pairs(
 
 
 def learn_mix(db: sqlite_utils.Database, corpus: LinkCorpus) -> Learned | None:
-    """The mix fitted to the database's decisions, or None with fewer than MIN_DECISIONS."""
+    """The mix fitted to the database's decisions, or None with fewer than MIN_DECISIONS.
+
+    When some rejected pair shares a sentence with an accepted one and its rejected
+    partner sits in the accepted partner's document, the mix is fitted to rank
+    (:func:`fit_ranking_mix`): the choice the suggestions make. Otherwise to
+    separate accepted from rejected pairs (:func:`fit_mix`).
+    """
+    from store.linking.ranking import document_positions
+
     pairs, accepted, reasons = decided_pairs(db, corpus)
     if len(pairs) < MIN_DECISIONS or accepted.all() or not accepted.any():
         return None
     parts = components(corpus, pairs)
     multiplier = factors(parts, evidence_scale(corpus))
-    weights = decision_weights(accepted, reasons)
-    strength = choose_strength(
-        parts, multiplier, accepted, decision_groups(pairs, accepted), weights
-    )
-    after = fit_mix(parts, multiplier, accepted, strength=strength, weights=weights)
+    groups = decision_groups(pairs, accepted)
+    winners, losers = comparisons(pairs, accepted, document_positions(corpus))
+    if len(winners):
+        strength = choose_ranking_strength(parts, multiplier, winners, losers, groups)
+        after = fit_ranking_mix(parts, multiplier, winners, losers, strength=strength)
+    else:
+        weights = decision_weights(accepted, reasons)
+        strength = choose_strength(parts, multiplier, accepted, groups, weights)
+        after = fit_mix(parts, multiplier, accepted, strength=strength, weights=weights)
     return Learned(
         len(pairs),
         int(accepted.sum()),
@@ -302,4 +317,123 @@ def learn_mix(db: sqlite_utils.Database, corpus: LinkCorpus) -> Learned | None:
         after,
         strength=strength,
         with_reason=sum(1 for r in reasons if r),
+        comparisons=len(winners),
     )
+
+
+# --- learning to rank: accepted partners against rejected rivals --------------------
+
+
+def comparisons(
+    pairs: npt.NDArray[np.int64],
+    accepted: npt.NDArray[np.bool_],
+    document: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Decision rows ``(winner, loser)``: an accepted pair against a rejected one it outranks.
+
+    An annotator who accepts ``x``–``y`` and rejects ``x``–``o``, ``o`` in ``y``'s
+    document, says that for ``x`` the partner ``y`` ranks above ``o`` — the choice the
+    ranking makes. ``document`` gives each sentence's document.
+    """
+    rejected: dict[tuple[int, int], list[int]] = {}
+    for row, ((first, second), ok) in enumerate(
+        zip(pairs.tolist(), accepted.tolist(), strict=True)
+    ):
+        if not ok:
+            rejected.setdefault((first, int(document[second])), []).append(row)
+            rejected.setdefault((second, int(document[first])), []).append(row)
+    winners: list[int] = []
+    losers: list[int] = []
+    for row, ((first, second), ok) in enumerate(
+        zip(pairs.tolist(), accepted.tolist(), strict=True)
+    ):
+        if ok:
+            for own, other in ((first, second), (second, first)):
+                for loser in rejected.get((own, int(document[other])), []):
+                    winners.append(row)
+                    losers.append(loser)
+    return np.asarray(winners, dtype=np.int64), np.asarray(losers, dtype=np.int64)
+
+
+def _ranking_features(
+    parts: npt.NDArray[np.float64],
+    multiplier: npt.NDArray[np.float64],
+    winners: npt.NDArray[np.int64],
+    losers: npt.NDArray[np.int64],
+    prior: Mix,
+) -> npt.NDArray[np.float64]:
+    raw = parts[:, : len(prior)] * multiplier[:, None]
+    difference = raw[winners] - raw[losers]
+    # In units of the untrained score differences' spread, as _prepared does.
+    spread = float((difference @ np.asarray(prior, dtype=np.float64)).std()) or 1.0
+    return difference / spread
+
+
+def _fit_ranking(
+    features: npt.NDArray[np.float64], centre: npt.NDArray[np.float64], strength: float
+) -> npt.NDArray[np.float64]:
+    coefficients = centre.copy()
+    total = float(len(features)) or 1.0
+    for _ in range(_STEPS):
+        logits = np.clip(features @ coefficients, -30.0, 30.0)
+        error = 1.0 / (1.0 + np.exp(-logits)) - 1.0
+        pull = _RATE * strength / total
+        coefficients = (coefficients - _RATE * (features.T @ error / total) + pull * centre) / (
+            1 + pull
+        )
+    return coefficients
+
+
+def fit_ranking_mix(
+    parts: npt.NDArray[np.float64],
+    multiplier: npt.NDArray[np.float64],
+    winners: npt.NDArray[np.int64],
+    losers: npt.NDArray[np.int64],
+    prior: Mix = DEFAULT_WEIGHTS.mix,
+    strength: float = PRIOR_STRENGTH,
+) -> Mix:
+    """The mix under which accepted partners outrank the rejected rivals of their sentence.
+
+    A pairwise logistic regression (no bias: only the order of two partners of one
+    sentence counts) on the difference of the two pairs' score features, pulled
+    towards ``prior``. The document factor, the same for both partners, cancels.
+    """
+    if len(winners) == 0:
+        return prior
+    features = _ranking_features(parts, multiplier, winners, losers, prior)
+    centre = np.asarray(prior, dtype=np.float64)
+    return _as_mix(_fit_ranking(features, centre, strength), prior)
+
+
+def choose_ranking_strength(
+    parts: npt.NDArray[np.float64],
+    multiplier: npt.NDArray[np.float64],
+    winners: npt.NDArray[np.int64],
+    losers: npt.NDArray[np.int64],
+    groups: Sequence[int],
+    prior: Mix = DEFAULT_WEIGHTS.mix,
+    strengths: Sequence[float] = STRENGTHS,
+) -> float:
+    """The prior strength whose fit orders held-out groups' comparisons best (log-loss).
+
+    ``groups`` is each decision's group (:func:`decision_groups`); a comparison
+    belongs to its accepted pair's group, so no fact is on both sides of a split.
+    """
+    labels = sorted({groups[int(w)] for w in winners})
+    folds = min(FOLDS, len(labels))
+    if folds < 2:
+        return PRIOR_STRENGTH
+    fold_of = {g: i % folds for i, g in enumerate(labels)}
+    fold = np.asarray([fold_of[groups[int(w)]] for w in winners], dtype=np.int64)
+    features = _ranking_features(parts, multiplier, winners, losers, prior)
+    centre = np.asarray(prior, dtype=np.float64)
+    losses = []
+    for strength in strengths:
+        loss = 0.0
+        for held in range(folds):
+            train, test = fold != held, fold == held
+            coefficients = _fit_ranking(features[train], centre, strength)
+            logits = np.clip(features[test] @ coefficients, -30.0, 30.0)
+            loss += float(np.logaddexp(0.0, -logits).sum())
+        losses.append(loss)
+    return float(strengths[int(np.argmin(losses))])

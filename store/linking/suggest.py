@@ -53,6 +53,7 @@ from store.linking.score import (
     evidence_scale,
     fused_scores,
     score_pairs,
+    shared_likeness,
     shares_anchor,
     word_overlap,
 )
@@ -169,7 +170,7 @@ def compute_suggestions(
         parts = components(corpus, pairs, documents=False, words=words)
         del words
         mix = settings.weights.mix
-        likeness = fused_scores(parts, evidence_scale(corpus), story=False, mix=mix)
+        likeness = shared_likeness(parts, evidence_scale(corpus), mix)
         # Two reports of one story keep every pair: the annotator's match is among
         # them even when a paraphrase or a second language leaves its likeness low.
         keep = (likeness >= settings.floor) | stories.of(pairs)

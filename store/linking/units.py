@@ -178,7 +178,7 @@ def _best_clauses_of(
     corpus: LinkCorpus, units: UnitIndex, pairs: Pairs, parts: Parts, rows: Pairs
 ) -> None:
     """:func:`_best_clauses` for the pairs ``rows``."""
-    from store.linking.score import evidence_scale, fused_scores
+    from store.linking.score import INFORMATION, evidence_scale, fused_scores
 
     counts = units.clause_count
     scale = evidence_scale(corpus)
@@ -205,7 +205,10 @@ def _best_clauses_of(
         unit_b > 0,
     )
     del unit_a, unit_b
-    unit_parts = np.zeros((len(owner), 5), dtype=np.float64)
+    unit_parts = np.zeros((len(owner), parts.shape[1]), dtype=np.float64)
+    # The evidence (INFORMATION column): what the less informative unit carries; a
+    # clause carries less than its sentence.
+    unit_parts[:, INFORMATION] = _unit_information(corpus, units, sides)
     weights = np.asarray(corpus.weights, dtype=np.float64)
     unit_parts[:, 0], unit_parts[:, 4] = _unit_cosine(
         sides,
@@ -224,7 +227,7 @@ def _best_clauses_of(
     bound = unit_parts.copy()
     if grams is not None:
         bound[:, 1] = _gram_bounds(corpus, units, sides, parts[rows[owner], 1], gram_norms)
-    bound[:, 3] = 1.0
+    bound[:, 3] = _numbers_bound(corpus, units, sides, parts[rows[owner], 3])
     hopeful = np.flatnonzero(fused_scores(bound, scale, story=False) > current[owner])
     del bound
     likely = sides.subset(hopeful)
@@ -323,6 +326,21 @@ def _gram_bounds(
     return np.where(context, 1.0, np.minimum(bound * (1 + 1e-9), 1.0))
 
 
+def _unit_information(corpus: LinkCorpus, units: UnitIndex, sides: _Sides) -> Floats:
+    """The information of the less informative side of each unit pair (see score.information)."""
+    from store.linking.score import information
+
+    weights = np.asarray(corpus.weights, dtype=np.float64)
+    rows = len(units.words.lengths)
+    owners = np.repeat(np.arange(rows, dtype=np.int64), units.words.lengths)
+    own = np.bincount(owners, weights=weights[units.words.indices], minlength=rows)
+    whole = information(corpus)
+    first = np.where(sides.a_clause, own[np.maximum(sides.clause_a, 0)], whole[sides.sentence_a])
+    second = np.where(sides.b_clause, own[np.maximum(sides.clause_b, 0)], whole[sides.sentence_b])
+    result: Floats = np.minimum(first, second)
+    return result
+
+
 def _unit_fuzzy(corpus: LinkCorpus, units: UnitIndex, sides: _Sides) -> Floats:
     sorted_texts = corpus.sorted_texts()
     text_a = np.where(
@@ -337,10 +355,20 @@ def _unit_fuzzy(corpus: LinkCorpus, units: UnitIndex, sides: _Sides) -> Floats:
     return fuzzy
 
 
-def _unit_numbers(corpus: LinkCorpus, units: UnitIndex, sides: _Sides, whole: Floats) -> Floats:
-    """Soft number agreement of each unit pair; the whole pair's where both keep all figures."""
-    from store.linking.score import soft_numbers
+def _numbers_bound(corpus: LinkCorpus, units: UnitIndex, sides: _Sides, whole: Floats) -> Floats:
+    """An upper bound of each unit pair's number term (:func:`_unit_numbers`), cheaply.
 
+    Exact where both units keep their sentences' figures (the whole pair's term) or
+    one states none (0); otherwise the term's maximum, 1.
+    """
+    keeps, has_a, has_b = _figure_sides(corpus, units, sides)
+    return np.where(keeps, whole, np.where(has_a & has_b, 1.0, 0.0))
+
+
+def _figure_sides(
+    corpus: LinkCorpus, units: UnitIndex, sides: _Sides
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per unit pair: both units keep all their sentences' figures; each side states some."""
     same = np.zeros(len(units.values), dtype=bool)
     has_clause = np.zeros(len(units.values), dtype=bool)
     for sentence in np.flatnonzero(units.clause_count).tolist():
@@ -356,9 +384,17 @@ def _unit_numbers(corpus: LinkCorpus, units: UnitIndex, sides: _Sides, whole: Fl
     keeps = np.where(sides.a_clause, same[clause_a], True) & np.where(
         sides.b_clause, same[clause_b], True
     )
-    result = np.where(keeps, whole, 0.0)
     has_a = np.where(sides.a_clause, has_clause[clause_a], has_whole[sides.sentence_a])
     has_b = np.where(sides.b_clause, has_clause[clause_b], has_whole[sides.sentence_b])
+    return keeps, has_a, has_b
+
+
+def _unit_numbers(corpus: LinkCorpus, units: UnitIndex, sides: _Sides, whole: Floats) -> Floats:
+    """Soft number agreement of each unit pair; the whole pair's where both keep all figures."""
+    from store.linking.score import soft_numbers
+
+    keeps, has_a, has_b = _figure_sides(corpus, units, sides)
+    result = np.where(keeps, whole, 0.0)
     for k in np.flatnonzero(~keeps & has_a & has_b).tolist():
         va, ra = _figures(corpus, units, int(sides.sentence_a[k]), int(sides.clause_a[k]))
         vb, rb = _figures(corpus, units, int(sides.sentence_b[k]), int(sides.clause_b[k]))

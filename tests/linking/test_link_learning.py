@@ -11,10 +11,13 @@ from store.linking.learning import (
     MIN_DECISIONS,
     PRIOR_STRENGTH,
     STRENGTHS,
+    choose_ranking_strength,
     choose_strength,
+    comparisons,
     decision_groups,
     decision_weights,
     fit_mix,
+    fit_ranking_mix,
     reason_weight,
 )
 from store.linking.score import DEFAULT_WEIGHTS
@@ -145,3 +148,33 @@ def test_link_reads_the_rejection_reasons(db: sqlite_utils.Database) -> None:
     assert report.learned.with_reason == 5
     assert report.learned.strength in STRENGTHS
     assert "5 rejection(s) with a reason" in report.learned.describe()
+
+
+def test_comparisons_pair_an_accepted_partner_with_rejected_rivals_of_its_document() -> None:
+    # Sentences 0-1 in document 0, 2-4 in document 1, 5 in document 2.
+    document = np.asarray([0, 0, 1, 1, 1, 2], dtype=np.int64)
+    pairs = np.asarray([[0, 2], [0, 3], [4, 0], [0, 5], [1, 3]], dtype=np.int64)
+    accepted = np.asarray([True, False, False, False, False])
+    winners, losers = comparisons(pairs, accepted, document)
+    # 0-2 beats 0-3 and 4-0 (rivals of 2 for sentence 0); not 0-5 (another document)
+    # nor 1-3 (another sentence).
+    assert sorted(zip(winners.tolist(), losers.tolist(), strict=True)) == [(0, 1), (0, 2)]
+
+
+def test_ranking_fit_moves_weight_to_the_component_that_orders_partners() -> None:
+    rng = np.random.default_rng(5)
+    count = 300
+    parts = rng.random((count, 7)) * 0.5
+    winners = np.arange(0, count, 2, dtype=np.int64)
+    losers = winners + 1
+    # Only the fuzzy column puts each accepted partner above its rival.
+    parts[winners, 2] += 0.4
+    mix = fit_ranking_mix(parts, np.ones(count), winners, losers)
+    assert mix[2] > DEFAULT_WEIGHTS.mix[2] + 0.1
+    assert abs(sum(mix) - sum(DEFAULT_WEIGHTS.mix)) < 1e-9
+    groups = list(range(count))
+    strength = choose_ranking_strength(parts, np.ones(count), winners, losers, groups)
+    assert strength in STRENGTHS
+    # A strong pull keeps the untrained mix.
+    unmoved = fit_ranking_mix(parts, np.ones(count), winners, losers, strength=1e7)
+    assert np.allclose(unmoved, DEFAULT_WEIGHTS.mix, atol=0.02)

@@ -14,7 +14,13 @@ from store.db import connect
 from store.linking.candidates import candidate_pairs
 from store.linking.decisions import review_queue
 from store.linking.features import DocInput, build_corpus
-from store.linking.score import components, evidence_scale, fused_scores, weighted_cosine
+from store.linking.score import (
+    DEFAULT_WEIGHTS,
+    components,
+    evidence_scale,
+    shared_likeness,
+    weighted_cosine,
+)
 from store.linking.suggest import (
     LinkSettings,
     compute_suggestions,
@@ -137,10 +143,10 @@ def test_rerun_is_idempotent_and_keeps_decisions(db: sqlite_utils.Database) -> N
 
 
 def _likeness(db: sqlite_utils.Database) -> dict[tuple[int, int, int, int], float]:
-    """Every candidate pair's likeness (the fused score without the document factor)."""
+    """Every candidate pair's likeness as the storing floor sees it (no document factor)."""
     corpus = build_corpus(load_documents(db))
     pairs = candidate_pairs(corpus)
-    values = fused_scores(components(corpus, pairs), evidence_scale(corpus), story=False)
+    values = shared_likeness(components(corpus, pairs), evidence_scale(corpus), DEFAULT_WEIGHTS.mix)
     found: dict[tuple[int, int, int, int], float] = {}
     for (i, j), value in zip(pairs.tolist(), values.tolist(), strict=True):
         a, b = corpus.refs[i], corpus.refs[j]
