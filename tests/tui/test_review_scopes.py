@@ -235,3 +235,32 @@ async def test_clusters_are_worked_out_off_the_screen(
         text = screen_text(app)
         assert "1 fact" in text
         assert "reading" not in text
+
+
+async def test_a_one_outlet_corpus_says_what_the_outlet_filter_hides(tmp_path: Path) -> None:
+    """A newspaper's archive has no pair across outlets: the empty queue names how many
+    pairs within one outlet it hides and the key that shows them."""
+    path = tmp_path / "c.db"
+    ids = {
+        name: add_document_to_file(path, text, name, "Kurier") for name, _outlet, text in ARTICLES
+    }
+    with Session(path, "tester") as session:
+        link_documents(session.db)
+        within = count_review(session.db, ReviewScope(other_outlets=False), 1_000)
+    assert within > 0
+    app = create_app(path, "tester", doc_ids=[ids["alpha.txt"]])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.current is None
+        await pilot.press("o")  # all documents: every pair of the corpus
+        await settle(pilot)
+        text = screen_text(app)
+        assert f"0 left · {within} pairs within one outlet: O shows them · all docs" in text
+        await pilot.press("O")
+        await settle(pilot)
+        assert review.current is not None
+        assert "within one outlet" not in screen_text(app)

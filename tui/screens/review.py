@@ -8,6 +8,7 @@ brings its suggestion back as the current item.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -50,11 +51,14 @@ class ReviewScreen(Screen[None]):
     """
 
     class QueueRead(Message):
-        def __init__(self, generation: int, items: list[Link], count: int) -> None:
+        def __init__(
+            self, generation: int, items: list[Link], count: int, hidden_same_outlet: int
+        ) -> None:
             super().__init__()
             self.generation = generation
             self.items = items
             self.count = count
+            self.hidden_same_outlet = hidden_same_outlet
 
     # Saved with the session, so a restart reopens this screen (tui.session_state).
     session_screen = "review"
@@ -83,6 +87,7 @@ class ReviewScreen(Screen[None]):
         # Items read and not yet shown, best first; a newer read makes older ones stale.
         self.buffer: list[Link] = []
         self.reading = False
+        self.hidden_same_outlet = 0
         self._generation = 0
         self._decided_while_reading = 0
         self._documents: dict[int, Document] = {}
@@ -130,7 +135,13 @@ class ReviewScreen(Screen[None]):
         with reader_session(db_path, annotator) as session:
             items = review_items(session.db, scope, BUFFER)
             count = count_review(session.db, scope, COUNT_LIMIT + 1)
-        self.post_message(self.QueueRead(generation, items, count))
+            hidden = 0
+            if not items and scope.other_outlets:
+                # A corpus of one outlet (a newspaper's archive) has no pair across
+                # outlets: say what the filter hides instead of "nothing to review".
+                everything = replace(scope, other_outlets=False)
+                hidden = count_review(session.db, everything, COUNT_LIMIT + 1)
+        self.post_message(self.QueueRead(generation, items, count, hidden))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
@@ -142,6 +153,7 @@ class ReviewScreen(Screen[None]):
         if message.generation != self._generation:
             return
         self.reading = False
+        self.hidden_same_outlet = message.hidden_same_outlet
         gone = set(self.decided) | self.skipped
         self.buffer = [link for link in message.items if link.id not in gone]
         self.remaining = max(0, message.count - self._decided_while_reading)
@@ -198,15 +210,23 @@ class ReviewScreen(Screen[None]):
         else:
             shown = f"{COUNT_LIMIT}+" if self.remaining > COUNT_LIMIT else str(self.remaining)
             counter.append(f" · {shown} left")
+        link = self.current
+        hidden = self.hidden_same_outlet if link is None and not self.same_outlet else 0
+        if hidden and not self.reading:
+            # Said first: the counter is one line, and at 80 columns its end is cut.
+            shown_hidden = f"{COUNT_LIMIT}+" if hidden > COUNT_LIMIT else str(hidden)
+            pairs = "pair" if hidden == 1 else "pairs"
+            counter.append(f" · {shown_hidden} {pairs} within one outlet")
+            more = key_hint(self, {"review.same_outlet": "shows them"})
+            counter.append(f": {more}" if more else " hidden")
         if self.skipped:
             counter.append(f" · {len(self.skipped)} skipped")
         counter.append(f" · {self.scopes[self.scope][0]}")
         if not self.same_outlet:
             counter.append(" · other outlets")
-        link = self.current
         if link is not None and link.score is not None:
             counter.append(f" · score {link.score:.2f}")
-        if link is None and not self.reading:
+        if link is None and not self.reading and not hidden:
             counter.append(" · nothing left to review")
         hint = key_hint(self, {"app.undo": "undo", "links.review": "back"})
         if hint:
