@@ -118,14 +118,24 @@ def decision_weights(
     return weights
 
 
-def _prepared(
+def _score_features(
     parts: npt.NDArray[np.float64], multiplier: npt.NDArray[np.float64], prior: Mix
-) -> tuple[npt.NDArray[np.float64], float]:
-    raw = parts[:, : len(prior)] * multiplier[:, None]
+) -> npt.NDArray[np.float64]:
+    """Per pair, the components the mix weighs, times the pair's multiplier."""
+    return parts[:, : len(prior)] * multiplier[:, None]
+
+
+def _in_prior_units(features: npt.NDArray[np.float64], prior: Mix) -> npt.NDArray[np.float64]:
     # Features in units of the untrained score's spread: the prior mix then gives
     # logits of unit spread, and one learning rate suits every corpus.
-    spread = float((raw @ np.asarray(prior, dtype=np.float64)).std()) or 1.0
-    return raw / spread, spread
+    spread = float((features @ np.asarray(prior, dtype=np.float64)).std()) or 1.0
+    return features / spread
+
+
+def _prepared(
+    parts: npt.NDArray[np.float64], multiplier: npt.NDArray[np.float64], prior: Mix
+) -> npt.NDArray[np.float64]:
+    return _in_prior_units(_score_features(parts, multiplier, prior), prior)
 
 
 def _fit(
@@ -134,10 +144,15 @@ def _fit(
     weights: npt.NDArray[np.float64],
     centre: npt.NDArray[np.float64],
     strength: float,
+    *,
+    fit_bias: bool = True,
 ) -> tuple[npt.NDArray[np.float64], float]:
-    """Weighted logistic regression by gradient steps, pulled towards ``centre``."""
+    """Weighted logistic regression by gradient steps, pulled towards ``centre``.
+
+    Without ``fit_bias`` the bias stays 0 (a pairwise ranking: only the order counts).
+    """
     coefficients = centre.copy()
-    bias = -float((features @ centre).mean())
+    bias = -float((features @ centre).mean()) if fit_bias else 0.0
     total = float(weights.sum()) or 1.0
     for _ in range(_STEPS):
         logits = np.clip(features @ coefficients + bias, -30.0, 30.0)
@@ -147,7 +162,8 @@ def _fit(
         coefficients = (coefficients - _RATE * (features.T @ error / total) + pull * centre) / (
             1 + pull
         )
-        bias -= _RATE * float(error.sum() / total)
+        if fit_bias:
+            bias -= _RATE * float(error.sum() / total)
     return coefficients, bias
 
 
@@ -178,7 +194,7 @@ def fit_mix(
     """
     if weights is None:
         weights = decision_weights(accepted)
-    features, _spread = _prepared(parts, multiplier, prior)
+    features = _prepared(parts, multiplier, prior)
     centre = np.asarray(prior, dtype=np.float64)
     coefficients, _bias = _fit(features, accepted.astype(np.float64), weights, centre, strength)
     return _as_mix(coefficients, prior)
@@ -244,7 +260,7 @@ def choose_strength(
     ordered = sorted(labels, key=lambda g: (g not in with_accepted, g))
     fold_of = {g: i % folds for i, g in enumerate(ordered)}
     fold = np.asarray([fold_of[g] for g in groups], dtype=np.int64)
-    features, _spread = _prepared(parts, multiplier, prior)
+    features = _prepared(parts, multiplier, prior)
     target = accepted.astype(np.float64)
     centre = np.asarray(prior, dtype=np.float64)
     losses = []
@@ -362,25 +378,16 @@ def _ranking_features(
     losers: npt.NDArray[np.int64],
     prior: Mix,
 ) -> npt.NDArray[np.float64]:
-    raw = parts[:, : len(prior)] * multiplier[:, None]
-    difference = raw[winners] - raw[losers]
-    # In units of the untrained score differences' spread, as _prepared does.
-    spread = float((difference @ np.asarray(prior, dtype=np.float64)).std()) or 1.0
-    return difference / spread
+    raw = _score_features(parts, multiplier, prior)
+    return _in_prior_units(raw[winners] - raw[losers], prior)
 
 
 def _fit_ranking(
     features: npt.NDArray[np.float64], centre: npt.NDArray[np.float64], strength: float
 ) -> npt.NDArray[np.float64]:
-    coefficients = centre.copy()
-    total = float(len(features)) or 1.0
-    for _ in range(_STEPS):
-        logits = np.clip(features @ coefficients, -30.0, 30.0)
-        error = 1.0 / (1.0 + np.exp(-logits)) - 1.0
-        pull = _RATE * strength / total
-        coefficients = (coefficients - _RATE * (features.T @ error / total) + pull * centre) / (
-            1 + pull
-        )
+    """Every comparison's winner should outrank its loser: target 1, no bias."""
+    ones = np.ones(len(features), dtype=np.float64)
+    coefficients, _bias = _fit(features, ones, ones, centre, strength, fit_bias=False)
     return coefficients
 
 
