@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.link_speed import cpu_seconds  # noqa: E402
 from store.db import connect  # noqa: E402
 from store.importer import import_paths  # noqa: E402
 from store.linking.score import DEFAULT_THRESHOLD  # noqa: E402
@@ -53,16 +54,6 @@ def peak_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
-
-
-def cpu_seconds() -> float:
-    """User + system time of this process and its finished workers (a busy machine's
-    wall-clock time says little)."""
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
 
 
 def main() -> int:

@@ -63,14 +63,6 @@ PHASES = [
 ]
 
 
-def cpu_seconds() -> float:
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
-
-
 def rss_mb() -> float:
     with open("/proc/self/status") as status:
         for line in status:
@@ -103,14 +95,14 @@ class Phases:
         @functools.wraps(function)
         def timed(*args: Any, **kwargs: Any) -> Any:
             self.depth.setdefault(name, len(self.stack) - 1)
-            cpu, wall = cpu_seconds(), time.perf_counter()
+            cpu, wall = link_speed.cpu_seconds(), time.perf_counter()
             self.stack.append(name)
             try:
                 return function(*args, **kwargs)
             finally:
                 self.stack.pop()
                 totals = self.seconds.setdefault(name, [0.0, 0.0, 0.0])
-                totals[0] += cpu_seconds() - cpu
+                totals[0] += link_speed.cpu_seconds() - cpu
                 totals[1] += time.perf_counter() - wall
                 totals[2] += 1
 
@@ -134,12 +126,12 @@ def main() -> int:
     ]
     del articles
     settings = suggest.LinkSettings()
-    cpu, wall = cpu_seconds(), time.perf_counter()
+    cpu, wall = link_speed.cpu_seconds(), time.perf_counter()
     corpus = suggest.build_corpus(documents, workers=settings.workers)
     built = rss_mb()
     report = suggest.LinkReport()
     found = suggest.compute_suggestions(corpus, settings, report=report)
-    cpu, wall = cpu_seconds() - cpu, time.perf_counter() - wall
+    cpu, wall = link_speed.cpu_seconds() - cpu, time.perf_counter() - wall
     print(
         f"{args.size:,} articles, {len(corpus):,} sentences, {report.candidates:,} candidates,"
         f" {report.scored:,} fully scored, {len(found):,} suggestions"

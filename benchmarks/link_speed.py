@@ -160,7 +160,7 @@ def generate(articles: int, seed: int) -> Generated:
     return result, planted, fact_texts
 
 
-def _cpu_seconds() -> float:
+def cpu_seconds() -> float:
     """User + system time of this process and its finished worker processes: on a
     shared machine the wall-clock time says little without it."""
     total = 0.0
@@ -188,10 +188,10 @@ def run_one(size: int, seed: int, sample: int, settings: LinkSettings) -> dict[s
                     [(doc_id, s, e) for s, e in split_sentences(text)],
                 )
         started = time.perf_counter()
-        cpu_started = _cpu_seconds()
+        cpu_started = cpu_seconds()
         report = link_documents(db, settings=settings)
         seconds = time.perf_counter() - started
-        cpu_seconds = _cpu_seconds() - cpu_started
+        link_cpu = cpu_seconds() - cpu_started
         load = os.getloadavg()[0]
         stored_rows = db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
         documents = load_documents(db)
@@ -242,7 +242,7 @@ def run_one(size: int, seed: int, sample: int, settings: LinkSettings) -> dict[s
         "scored": report.scored,
         "suggestions": report.suggestions,
         "link_seconds": seconds,
-        "link_cpu_seconds": cpu_seconds,
+        "link_cpu_seconds": link_cpu,
         "load_average": load,
         "store_seconds": report.store_seconds,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
