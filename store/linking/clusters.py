@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from store.export.common import cluster_id
-from store.linking.decisions import LINK_COLUMNS, get_link
+from store.linking.decisions import SELECT_LINKS, get_link
 from store.linking.normalize import guess_language, normalise
 from store.linking.numbers import canonical, find_numbers, spell_out_digits
 from store.model import Link
@@ -92,23 +92,19 @@ class _UnionFind:
             self.parent[max(a, b)] = min(a, b)
 
 
-def _accepted(db: sqlite_utils.Database, exclude: str | None = None) -> list[Link]:
-    rows = db.conn.execute(
-        "SELECT "
-        + ", ".join(f'"{c}"' for c in LINK_COLUMNS)
-        + " FROM links WHERE status = 'accepted' ORDER BY id"
-    )
-    return [Link(*row) for row in rows if row[0] != exclude]
+def _accepted(db: sqlite_utils.Database) -> list[Link]:
+    rows = db.conn.execute(f"{SELECT_LINKS} WHERE l.status = 'accepted' ORDER BY l.id")
+    return [Link(*row) for row in rows]
 
 
-def _components(links: Iterable[Link]) -> tuple[_UnionFind, dict[ClaimKey, list[Link]]]:
+def _components(links: Iterable[Link]) -> dict[ClaimKey, list[Link]]:
     forest = _UnionFind()
     for link in links:
         forest.union((link.a_doc, link.a_start, link.a_end), (link.b_doc, link.b_start, link.b_end))
     members: dict[ClaimKey, list[Link]] = defaultdict(list)
     for link in links:
         members[forest.find((link.a_doc, link.a_start, link.a_end))].append(link)
-    return forest, members
+    return members
 
 
 def _names(
@@ -123,11 +119,11 @@ def _names(
 
 
 _SIDE_LINKS = (
-    "SELECT {columns} FROM links WHERE status = 'accepted'"
-    " AND a_doc = ? AND a_start = ? AND a_end = ?"
-    " UNION ALL SELECT {columns} FROM links WHERE status = 'accepted'"
-    " AND b_doc = ? AND b_start = ? AND b_end = ?"
-).format(columns=", ".join(f'"{c}"' for c in LINK_COLUMNS))
+    f"{SELECT_LINKS} WHERE l.status = 'accepted'"
+    " AND l.a_doc = ? AND l.a_start = ? AND l.a_end = ?"
+    f" UNION ALL {SELECT_LINKS} WHERE l.status = 'accepted'"
+    " AND l.b_doc = ? AND l.b_start = ? AND l.b_end = ?"
+)
 
 
 def _cluster_of(
@@ -180,7 +176,7 @@ def _build(links: list[Link], names: dict[int, tuple[str, str | None]]) -> Clust
 def clusters(db: sqlite_utils.Database) -> list[Cluster]:
     """All clusters of accepted links, largest first."""
     links = _accepted(db)
-    _forest, members = _components(links)
+    members = _components(links)
     names = _names(db)
     found = [_build(group, names) for group in members.values()]
     found.sort(key=lambda c: (-len(c.claims), c.id))
@@ -261,10 +257,7 @@ def merge_conflicts(db: sqlite_utils.Database, link_id: str) -> MergeCheck:
     keys_a = {c.key for c in side_a} | {a_key}
     keys_b = {c.key for c in side_b} | {b_key}
     rejected = []
-    for row in db.conn.execute(
-        "SELECT " + ", ".join(f'"{c}"' for c in LINK_COLUMNS) + " FROM links"
-        " WHERE status = 'rejected' ORDER BY id"
-    ):
+    for row in db.conn.execute(f"{SELECT_LINKS} WHERE l.status = 'rejected' ORDER BY l.id"):
         other = Link(*row)
         if other.id == link_id:
             continue

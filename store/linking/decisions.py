@@ -50,7 +50,15 @@ LINK_COLUMNS = (
     "created_at",
     "updated_at",
 )
-_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in LINK_COLUMNS) + " FROM links"
+# Every column of a link, from ``links`` under the name ``l``.
+SELECT_LINKS = "SELECT " + ", ".join(f'l."{c}"' for c in LINK_COLUMNS) + " FROM links l"
+# The suggestions a review offers, for ``links l``: undecided, and neither side
+# boilerplate (a side can become boilerplate after the suggestion was stored).
+OFFERED = (
+    "l.status = 'suggested' AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.boilerplate = 1"
+    " AND ((s.doc_id = l.a_doc AND s.start = l.a_start)"
+    " OR (s.doc_id = l.b_doc AND s.start = l.b_start)))"
+)
 
 
 def _link(row: Sequence[Any]) -> Link:
@@ -58,7 +66,7 @@ def _link(row: Sequence[Any]) -> Link:
 
 
 def get_link(db: sqlite_utils.Database, link_id: str) -> Link:
-    row = db.conn.execute(_SELECT + " WHERE id = ?", [link_id]).fetchone()
+    row = db.conn.execute(SELECT_LINKS + " WHERE id = ?", [link_id]).fetchone()
     if row is None:
         raise NotFound(f"link {link_id} does not exist")
     return _link(row)
@@ -70,7 +78,7 @@ def find_link(
     """The stored link between two (doc, start, end) claims, in either orientation."""
     for first, second in ((a, b), (b, a)):
         row = db.conn.execute(
-            _SELECT + " WHERE a_doc = ? AND a_start = ? AND a_end = ?"
+            SELECT_LINKS + " WHERE a_doc = ? AND a_start = ? AND a_end = ?"
             " AND b_doc = ? AND b_start = ? AND b_end = ?",
             [*first, *second],
         ).fetchone()
@@ -210,12 +218,7 @@ def review_queue(
     after: tuple[float, str] | None = None,
 ) -> list[Link]:
     """Suggestions still to decide, best first; ``after=(score, id)`` pages on."""
-    # A side that became boilerplate after the suggestion was stored is never offered.
-    sql = (
-        _SELECT + " WHERE status = 'suggested'"
-        " AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.boilerplate = 1 AND"
-        " ((s.doc_id = a_doc AND s.start = a_start) OR (s.doc_id = b_doc AND s.start = b_start)))"
-    )
+    sql = f"{SELECT_LINKS} WHERE {OFFERED}"
     params: list[Any] = []
     if min_score is not None:
         sql += " AND score >= ?"

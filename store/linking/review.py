@@ -22,10 +22,9 @@ from typing import Any
 
 import sqlite_utils
 
-from store.linking.decisions import LINK_COLUMNS
+from store.linking.decisions import OFFERED, SELECT_LINKS
 from store.model import Link
 
-_COLUMNS = ", ".join(f'l."{c}"' for c in LINK_COLUMNS)
 # A document's outlet as the screen names it: the source name stands in for none.
 _OUTLET = "(SELECT coalesce(nullif(outlet, ''), source_name) FROM documents WHERE id = l.{side})"
 
@@ -43,13 +42,7 @@ class ReviewScope:
 
 
 def _where(scope: ReviewScope) -> tuple[str, list[Any]]:
-    # A side that became boilerplate after the suggestion was stored is never offered.
-    sql = (
-        " WHERE l.status = 'suggested'"
-        " AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.boilerplate = 1 AND"
-        " ((s.doc_id = l.a_doc AND s.start = l.a_start)"
-        " OR (s.doc_id = l.b_doc AND s.start = l.b_start)))"
-    )
+    sql = f" WHERE {OFFERED}"
     params: list[Any] = []
     if scope.touching is not None:
         sql += (
@@ -69,10 +62,7 @@ def review_items(db: sqlite_utils.Database, scope: ReviewScope, limit: int) -> l
     """The best ``limit`` undecided suggestions in ``scope``, best first."""
     where, params = _where(scope)
     # The ordering of the links_review index, so the corpus-wide queue reads it in order.
-    sql = (
-        f"SELECT {_COLUMNS} FROM links l{where}"
-        " ORDER BY coalesce(l.score, 0) DESC, l.id DESC LIMIT ?"
-    )
+    sql = f"{SELECT_LINKS}{where} ORDER BY coalesce(l.score, 0) DESC, l.id DESC LIMIT ?"
     return [Link(*row) for row in db.conn.execute(sql, [*params, limit])]
 
 
