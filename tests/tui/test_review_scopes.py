@@ -47,7 +47,8 @@ async def test_scopes_outlets_and_reasons(tmp_path: Path) -> None:
         assert isinstance(review, ReviewScreen)
 
         def shown_pairs() -> list[tuple[int, int]]:
-            return [(link.a_doc, link.b_doc) for link in review._undecided(1000)]
+            links = review_items(app.session.db, review.scope_now(), 1000)
+            return [(link.a_doc, link.b_doc) for link in links]
 
         # Open documents, other outlets only: every pair touches alpha or gamma, none
         # pairs two Kurier articles.

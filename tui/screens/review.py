@@ -118,10 +118,6 @@ class ReviewScreen(Screen[None]):
             skipped=frozenset(self.skipped),
         )
 
-    def _undecided(self, limit: int) -> list[Link]:
-        """The first ``limit`` suggestions of the scope, read here (tests, small queues)."""
-        return review_items(self.claimdesk.session.db, self.scope_now(), limit)
-
     def _read_queue(self) -> None:
         self._generation += 1
         self._decided_while_reading = 0
