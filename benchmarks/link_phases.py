@@ -59,7 +59,7 @@ PHASES = [
     (suggest, "document_cosines"),
     (suggest, "top_per_document"),
     (suggest, "best_per_sentence"),
-    (suggest, "shares_anchor"),
+    (score, "shares_anchor"),
 ]
 
 

@@ -19,15 +19,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import sqlite_utils
 
 from store import spans
 from store.changelog import Action
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound
-from store.linking.features import DocInput, build_corpus
+from store.linking.features import DocInput, LinkCorpus, build_corpus
 from store.linking.normalize import language_of
-from store.linking.score import DEFAULT_WEIGHTS, ScoreWeights, pair_score, round_score
+from store.linking.score import (
+    DEFAULT_WEIGHTS,
+    ScoreWeights,
+    components,
+    evidence_scale,
+    fused_scores,
+    looks_like_chance,
+    pair_score,
+    round_score,
+    score_pairs,
+)
 from store.model import Link, LinkStatus
 
 LINK_COLUMNS = (
@@ -253,6 +265,20 @@ class Suggestion:
     link_id: str | None
 
 
+def _live_scores(
+    corpus: LinkCorpus, weights: ScoreWeights
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """The score of the claim (sentence 0) with every other sentence, and which look like chance."""
+    others = np.arange(1, len(corpus), dtype=np.int64)
+    pairs = np.stack([np.zeros_like(others), others], axis=1)
+    if not weights.fused:
+        scores = score_pairs(corpus, pairs, weights)
+        return scores, np.zeros(len(pairs), dtype=bool)
+    parts = components(corpus, pairs)
+    scores = fused_scores(parts, evidence_scale(corpus), mix=weights.mix)
+    return scores, looks_like_chance(corpus, pairs, scores, parts[:, 1])
+
+
 def suggestions_for(
     db: sqlite_utils.Database,
     doc_id: int,
@@ -268,7 +294,8 @@ def suggestions_for(
     Scored live against the other documents' sentences (weights computed on the
     documents involved), so it works before ``claimdesk link`` has run and for spans
     that are not whole sentences. Decided links touching the claim are included
-    with their status even when they fall outside the top ``k``.
+    with their status even when they fall outside the top ``k``. A sentence that
+    shares nothing with the claim (score 0) is not offered.
     """
     spans.document_slice(db, doc_id, start, end)
     others = [o for o in dict.fromkeys(other_doc_ids) if o != doc_id]
@@ -284,11 +311,12 @@ def suggestions_for(
         )
     corpus = build_corpus(inputs)
     decided = _decided_links(db, doc_id, start, end, others)
+    scores, chance = _live_scores(corpus, weights)
     found: list[Suggestion] = []
     for other in others:
         scored = sorted(
             (
-                (round_score(pair_score(corpus, 0, j, weights)), j)
+                (round_score(float(scores[j - 1])), j)
                 for j, ref in enumerate(corpus.refs)
                 if ref.doc_id == other
             ),
@@ -297,6 +325,12 @@ def suggestions_for(
         for score, j in scored:
             ref = corpus.refs[j]
             stored = decided.pop((other, ref.start, ref.end), None)
+            if stored is None and (score <= 0.0 or chance[j - 1]):
+                # Nothing in common but some likeness of letters: ranked, such rows
+                # read as the linker's opinion although they are noise, as
+                # `claimdesk link` treats them. The document stays open beside the
+                # claim for linking by hand.
+                continue
             found.append(
                 Suggestion(
                     other,

@@ -203,6 +203,30 @@ def shares_anchor(
     return shared_weight(corpus, firsts, seconds, value) >= 2
 
 
+# Character n-gram cosine from which a pair is never treated as chance.
+CHAR_SUPPORT = 0.3
+
+
+def looks_like_chance(
+    corpus: LinkCorpus,
+    pairs: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.float64],
+    char_cosine: npt.NDArray[np.float64],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> npt.NDArray[np.bool_]:
+    """Pairs under ``threshold`` that share no number, date or name and at most one word.
+
+    Any two sentences of one language have some rapidfuzz likeness, so a pair with
+    nothing in common still scores a little; such a score ranks noise. A pair the
+    character n-grams support (a shared compound part) is not chance, whatever its words.
+    """
+    weak = np.flatnonzero((scores < threshold) & (char_cosine < CHAR_SUPPORT))
+    chance = np.zeros(len(pairs), dtype=bool)
+    if len(weak):
+        chance[weak] = ~shares_anchor(corpus, pairs[weak, 0], pairs[weak, 1])
+    return chance
+
+
 def shared_weight(
     corpus: LinkCorpus,
     firsts: npt.NDArray[np.int64],

@@ -52,9 +52,9 @@ from store.linking.score import (
     document_cosines,
     evidence_scale,
     fused_scores,
+    looks_like_chance,
     score_pairs,
     shared_likeness,
-    shares_anchor,
     word_overlap,
 )
 from store.linking.storing import _changes as _changes
@@ -70,8 +70,6 @@ DEFAULT_CHANCE_PER_SENTENCE = 1
 # evidence; a pair counts when either sentence ranks it this high). The rest
 # would mostly fall below the top K per document or the floor anyway.
 DEFAULT_SCORED_PER_SENTENCE = 20
-# Character n-gram cosine from which a pair is never treated as chance.
-CHAR_SUPPORT = 0.3
 
 # (done, total, stage)
 Progress = Callable[[int, int, str], None]
@@ -198,11 +196,15 @@ def compute_suggestions(
         # one word looks like chance; a large corpus has millions of those. Each
         # sentence keeps only its best few of them. A pair the character n-grams
         # support (a shared compound part) is not chance, whatever its words.
-        weak = np.flatnonzero(
-            chosen & (scores < settings.threshold) & (char_cosine < CHAR_SUPPORT) & ~related
-        )
+        candidates = np.flatnonzero(chosen & ~related)
         chance = np.zeros(count, dtype=bool)
-        chance[weak] = ~shares_anchor(corpus, pairs[weak, 0], pairs[weak, 1])
+        chance[candidates] = looks_like_chance(
+            corpus,
+            pairs[candidates],
+            scores[candidates],
+            char_cosine[candidates],
+            settings.threshold,
+        )
         chosen &= ~chance | best_per_sentence(pairs, scores, chance, settings.chance_per_sentence)
     if progress is not None:
         progress(1, 1, "scoring")

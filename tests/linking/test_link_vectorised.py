@@ -13,9 +13,14 @@ from hypothesis import strategies as st
 from store.linking import features
 from store.linking.features import DocInput, build_corpus
 from store.linking.ranking import ranks_within, top_per_document
-from store.linking.score import components, pair_score, score_pairs, shared_weight
-from store.linking.suggest import (
+from store.linking.score import (
     CHAR_SUPPORT,
+    components,
+    pair_score,
+    score_pairs,
+    shared_weight,
+)
+from store.linking.suggest import (
     LinkReport,
     LinkSettings,
     _changes,

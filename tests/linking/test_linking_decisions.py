@@ -9,6 +9,7 @@ from store.errors import ClaimdeskError
 from store.linking.score import METHOD
 from store.linking.suggest import link_documents
 from store.session import Session
+from tests.conftest import add_document
 from tests.linking.corpus import add_flood_corpus, sentence_at
 
 
@@ -211,3 +212,20 @@ def test_live_suggestions_add_only_decided_links_outside_the_top_k(
         again = session.link_suggestions(a[0], a[1], a[2], others, k=1)
         assert len(again) == len(others) + 1
         assert any(s.link_id == worst and s.status == "rejected" for s in again)
+
+
+def test_a_document_sharing_nothing_with_the_claim_offers_no_match(
+    session: Session, linked: dict[str, int]
+) -> None:
+    db = session.db
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    unrelated = add_document(
+        db,
+        "Quarzuhren ticken leise. Zebras grasen gemächlich. Violinen klingen hell.",
+        "fremd.txt",
+        "Andere Zeitung",
+    )
+    found = session.link_suggestions(a[0], a[1], a[2], [unrelated, linked["rundschau.txt"]], k=3)
+    assert found, "the related document still offers its matches"
+    assert all(s.doc_id == linked["rundschau.txt"] for s in found)
+    assert all(s.score > 0 for s in found)
