@@ -9,6 +9,7 @@ from typing import Any
 
 from claimdesk.commands.common import common_parent, open_session
 from claimdesk.progress import progress_bar
+from store.linking.alignment import BETWEEN, TAKEN
 from store.linking.candidates import DEFAULT_PER_SENTENCE
 from store.linking.document_pairs import DEFAULT_PER_DOCUMENT
 from store.linking.features import default_workers
@@ -130,7 +131,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help=(
             "keep the untrained score instead of fitting it to the accepted and rejected"
-            " links (fitted from 20 decisions on)"
+            " links (fitted from 20 decisions on) and of re-weighting the pairs of documents"
+            " that accepted links join"
         ),
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
@@ -171,6 +173,12 @@ def run(args: argparse.Namespace) -> int:
             print(report.learned.describe())
         elif not args.no_learn:
             print(f"not learning: fewer than {MIN_DECISIONS} decided links between sentences")
+        if report.aligned:
+            print(
+                f"placed by {report.aligned} accepted link(s): a partner taken by another"
+                f" sentence of the same document scores ×{TAKEN:g}, one between the partners"
+                f" of the accepted links around a sentence ×{BETWEEN:g}"
+            )
         print(
             f"linked {report.sentences} sentence(s) in {report.documents} document(s):"
             f" {report.candidates} candidate pair(s) scored, {report.suggestions} suggestion(s);"

@@ -27,6 +27,7 @@ from store import spans
 from store.changelog import Action
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound
+from store.linking.alignment import decision_factors
 from store.linking.features import DocInput, LinkCorpus, build_corpus
 from store.linking.normalize import language_of
 from store.linking.score import (
@@ -279,6 +280,36 @@ def _live_scores(
     return scores, looks_like_chance(corpus, pairs, scores, parts[:, 1])
 
 
+def _placed_by_decisions(
+    db: sqlite_utils.Database, corpus: LinkCorpus, claim: tuple[int, int, int]
+) -> npt.NDArray[np.float64]:
+    """:func:`store.linking.alignment.decision_factors` of the claim with every other sentence.
+
+    The claim's document is not in ``corpus`` beyond the claim: its accepted links
+    with the other documents place the claim among them by their offsets.
+    """
+    others = {ref.doc_id for ref in corpus.refs[1:]}
+    links = [
+        ((a_doc, a_start, a_end), (b_doc, b_start, b_end))
+        for a_doc, a_start, a_end, b_doc, b_start, b_end in db.conn.execute(
+            "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end FROM links"
+            " WHERE status = 'accepted' AND (a_doc = ? OR b_doc = ?)",
+            [claim[0], claim[0]],
+        )
+        if (b_doc if a_doc == claim[0] else a_doc) in others and a_doc != b_doc
+    ]
+    if not links:
+        return np.ones(len(corpus) - 1, dtype=np.float64)
+    candidates = [(ref.doc_id, ref.start, ref.end) for ref in corpus.refs[1:]]
+    # One index space in text order per document, as decision_factors expects.
+    keys = sorted({claim, *candidates, *(side for link in links for side in link)})
+    index = {key: position for position, key in enumerate(keys)}
+    document = np.asarray([key[0] for key in keys], dtype=np.int64)
+    accepted = [(index[a], index[b]) for a, b in links]
+    pairs = np.asarray([(index[claim], index[key]) for key in candidates], dtype=np.int64)
+    return decision_factors(document, accepted, pairs.reshape(-1, 2))
+
+
 def suggestions_for(
     db: sqlite_utils.Database,
     doc_id: int,
@@ -312,6 +343,8 @@ def suggestions_for(
     corpus = build_corpus(inputs)
     decided = _decided_links(db, doc_id, start, end, others)
     scores, chance = _live_scores(corpus, weights)
+    # Where the annotator has matched already places the claim (store.linking.alignment).
+    scores = np.clip(scores * _placed_by_decisions(db, corpus, (doc_id, start, end)), 0.0, 1.0)
     found: list[Suggestion] = []
     for other in others:
         scored = sorted(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import sqlite_utils
 
+from store.linking.alignment import decision_factors
 from store.linking.candidates import (
     DEFAULT_MAX_POSTINGS,
     DEFAULT_MIN_COSINE,
@@ -35,7 +36,7 @@ from store.linking.document_pairs import (
     union_pairs,
 )
 from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
-from store.linking.learning import Learned, learn_mix
+from store.linking.learning import Learned, decided_pairs, learn_mix
 from store.linking.normalize import Stemmer, language_of
 from store.linking.ranking import (
     best_of_either,
@@ -94,6 +95,8 @@ class LinkReport:
     store_seconds: float = 0.0
     # What learning from decisions did (None: off, or too few decisions).
     learned: Learned | None = None
+    # Accepted links whose documents' other pairs were re-weighted (store.linking.alignment).
+    aligned: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +127,14 @@ def compute_suggestions(
     *,
     progress: Progress | None = None,
     report: LinkReport | None = None,
+    accepted: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int, float]]:
     """``(i, j, score)`` with ``i < j``: each sentence's best K per other document, unioned.
 
     Only the candidates among a sentence's ``scored_per_sentence`` best by word
-    overlap get the full score; the others are not suggested.
+    overlap get the full score; the others are not suggested. ``accepted`` (index
+    pairs of accepted links) re-weights the other pairs of their two documents
+    (:mod:`store.linking.alignment`).
     """
     if progress is not None:
         progress(0, 1, "finding candidates")
@@ -185,6 +191,9 @@ def compute_suggestions(
     count = len(pairs)
     if count == 0:
         return []
+    if accepted:
+        factors = decision_factors(document_positions(corpus), accepted, pairs)
+        scores = np.clip(scores * factors, 0.0, 1.0)
     chosen = top_per_document(pairs, scores, document_positions(corpus), settings.top_k)
     # Pairs of two reports of one story are never crowded out or taken for chance:
     # they are what the annotator links, and a paraphrase scores low.
@@ -272,7 +281,14 @@ def link_documents(
         if report.learned is not None:
             weights = replace(settings.weights, mix=report.learned.after)
             settings = replace(settings, weights=weights)
-    selected = compute_suggestions(corpus, settings, progress=progress, report=report)
+    accepted: list[tuple[int, int]] = []
+    if settings.learn:
+        decided, was_accepted, _reasons = decided_pairs(db, corpus)
+        accepted = [(int(i), int(j)) for i, j in decided[was_accepted].tolist()]
+        report.aligned = len(accepted)
+    selected = compute_suggestions(
+        corpus, settings, progress=progress, report=report, accepted=accepted
+    )
     report.suggestions = len(selected)
     storing = time.perf_counter()
     store_suggestions(
