@@ -48,7 +48,11 @@ def corpus_stats(db: sqlite_utils.Database) -> CorpusStats:
         links_by_status=[
             (status, n)
             for status, n in db.conn.execute(
-                "SELECT s.status, count(l.id) FROM (SELECT 'suggested' AS status UNION ALL"
+                # Undecided suggestions are counted in their own table (schema 10):
+                # the count never reads a quote.
+                "SELECT s.status, count(l.id) + CASE s.status WHEN 'suggested' THEN"
+                " (SELECT count(*) FROM suggested_links) ELSE 0 END"
+                " FROM (SELECT 'suggested' AS status UNION ALL"
                 " SELECT 'accepted' UNION ALL SELECT 'rejected') s"
                 " LEFT JOIN links l ON l.status = s.status GROUP BY s.status"
                 " ORDER BY CASE s.status WHEN 'suggested' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END"
