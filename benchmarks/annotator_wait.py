@@ -115,7 +115,7 @@ class StoringWatch(threading.Thread):
         try:
             while not self.done.wait(0.5):
                 try:
-                    (top,) = conn.execute("SELECT max(rowid) FROM links").fetchone()
+                    (top,) = conn.execute("SELECT count(*) FROM suggestions").fetchone()
                 except sqlite3.Error:
                     continue
                 if top is not None and top != seen:

@@ -368,7 +368,6 @@ def _v10_compact_suggestions(db: sqlite_utils.Database) -> None:
             ORDER BY a_doc, a_start, a_end, b_doc, b_start, b_end
             ON CONFLICT DO NOTHING;
         DELETE FROM links WHERE status = 'suggested';
-        CREATE INDEX suggestions_by_b ON suggestions(b_doc, b_start);
         CREATE INDEX suggestions_review ON suggestions(score);
         CREATE VIEW suggested_links AS
             SELECT '{SUGGESTION_ID_PREFIX}' || s.a_doc || ':' || s.a_start || ':' || s.a_end

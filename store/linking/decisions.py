@@ -13,7 +13,6 @@ span created on acceptance).
 
 from __future__ import annotations
 
-import itertools
 import json
 import uuid
 from collections.abc import Sequence
@@ -372,6 +371,8 @@ def suggestions_for(
         for score, j in scored:
             ref = corpus.refs[j]
             stored = decided.pop((other, ref.start, ref.end), None)
+            if stored is None:
+                stored = _stored_suggestion(db, (doc_id, start, end), (other, ref.start, ref.end))
             found.append(
                 Suggestion(
                     other,
@@ -405,6 +406,21 @@ def suggestions_for(
         )
     found.sort(key=lambda s: (-s.score, s.doc_id, s.start))
     return found
+
+
+def _stored_suggestion(
+    db: sqlite_utils.Database, claim: tuple[int, int, int], other: tuple[int, int, int]
+) -> tuple[str, LinkStatus, float | None, str] | None:
+    """The stored, undecided suggestion for the pair, looked up by its key.
+
+    By key, not by side: the suggestions table has no index by its side b (one
+    more B-tree in random order made storing a million suggestions much dearer).
+    """
+    first, second = (claim, other) if claim <= other else (other, claim)
+    row = db.conn.execute(
+        f"SELECT id, score FROM suggested_links l WHERE {_PAIR}", [*first, *second]
+    ).fetchone()
+    return None if row is None else (str(row[0]), "suggested", row[1], "")
 
 
 def _claim_input(db: sqlite_utils.Database, claim: tuple[int, int, int]) -> DocInput:
@@ -458,13 +474,10 @@ def _decided_links(
     """Stored links whose side in ``doc_id`` is exactly ``start:end``, keyed by the other side."""
     found: dict[tuple[int, int, int], tuple[str, LinkStatus, float | None, str]] = {}
     other_set = set(others)
-    for table, (side, other) in itertools.product(
-        ("suggested_links", "links"), (("a", "b"), ("b", "a"))
-    ):
-        # Decisions are read last: one outranks a suggestion for the same pair.
+    for side, other in (("a", "b"), ("b", "a")):
         rows = db.conn.execute(
             f"SELECT id, status, score, {other}_doc, {other}_start, {other}_end, {other}_quote"
-            f" FROM {table} WHERE {side}_doc = ? AND {side}_start = ? AND {side}_end = ?",
+            f" FROM links WHERE {side}_doc = ? AND {side}_start = ? AND {side}_end = ?",
             [doc_id, start, end],
         )
         for link_id, status, score, o_doc, o_start, o_end, quote in rows:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -32,8 +33,12 @@ if TYPE_CHECKING:
     from store.linking.suggest import LinkReport, Progress
 
 STORE_CACHE_KIB = 128 * 1024
+# About the rows one idle transaction of store.bulk writes (see _write_order).
+ROWS_PER_CELL = 20_000
 # (a_doc, a_start, a_end, b_doc, b_start, b_end), side a the smaller (doc, start, end).
 PairKey = tuple[int, int, int, int, int, int]
+# (first sentence index, second sentence index, score) per pair, as a list or an array.
+Selected = Sequence[tuple[int, int, float]] | np.ndarray
 
 
 def store_suggestions(
@@ -47,15 +52,17 @@ def store_suggestions(
     progress: Progress | None = None,
 ) -> None:
     """Insert, update and prune the suggestions for ``scope`` (documents; None: all)."""
+    # One array for every step: converting a million tuples costs ~0.5 s each time.
+    table = _as_table(selected)
     existing = _existing_suggestions(db, scope)
     decided = _decided_pairs(db, scope)
-    _check_quotes(db, corpus, selected)
+    _check_quotes(db, corpus, table)
     updates: list[Row] = []
     stale: list[Row] = []
     if existing or decided:
-        inserts, updates, stale = _changes(corpus, selected, existing, decided, report, method)
+        inserts, updates, stale = _changes(corpus, table, existing, decided, report, method)
     else:
-        inserts = _new_rows(corpus, selected, method)
+        inserts = _new_rows(corpus, table, method)
     # A bigger page cache for this bulk write: the two indexes in score and side-b
     # order take rows in no particular order and outgrow the default 2 MB.
     previous = {
@@ -85,9 +92,7 @@ Row = Sequence[object]
 _TEXT_BATCH = 500
 
 
-def _check_quotes(
-    db: sqlite_utils.Database, corpus: LinkCorpus, selected: Sequence[tuple[int, int, float]]
-) -> None:
+def _check_quotes(db: sqlite_utils.Database, corpus: LinkCorpus, selected: Selected) -> None:
     """Refuse to store unless each suggested sentence's quote is the stored text at its offsets.
 
     The database checks a suggested row's quote only for its length (migration 8):
@@ -95,9 +100,10 @@ def _check_quotes(
     storing. Here each sentence is checked once, against the text as stored now, so
     ``text[start:end] == quote`` holds for every suggestion as for every other row.
     """
-    if not selected:
+    table = _as_table(selected)
+    if not len(table):
         return
-    used = np.unique(np.asarray(selected, dtype=np.float64)[:, :2].astype(np.int64))
+    used = np.unique(table[:, :2].astype(np.int64))
     refs, quotes = corpus.refs, corpus.quotes
     by_document: dict[int, list[int]] = {}
     for index in used.tolist():
@@ -123,7 +129,12 @@ def _check_quotes(
                     )
 
 
-def _pair_rows(corpus: LinkCorpus, selected: Sequence[tuple[int, int, float]]) -> np.ndarray:
+def _as_table(selected: Selected) -> np.ndarray:
+    """``selected`` as a (n, 3) float array: first index, second index, score."""
+    return np.asarray(selected, dtype=np.float64).reshape(-1, 3)
+
+
+def _pair_rows(corpus: LinkCorpus, selected: Selected) -> np.ndarray:
     """One row per pair: (a_doc, a_start, a_end, b_doc, b_start, b_end), in key order.
 
     Each pair is stored with its smaller (doc, start, end) as side a; rows come out
@@ -131,9 +142,9 @@ def _pair_rows(corpus: LinkCorpus, selected: Sequence[tuple[int, int, float]]) -
     Built column-wise: a Python loop over a million pairs would cost seconds.
     Returns an int64 array of 7 columns, the last being the pair's index in ``selected``.
     """
-    if not selected:
+    table = _as_table(selected)
+    if not len(table):
         return np.zeros((0, 7), dtype=np.int64)
-    table = np.asarray(selected, dtype=np.float64)
     first, second = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
     position = np.array([(r.doc_id, r.start, r.end) for r in corpus.refs], dtype=np.int64).reshape(
         -1, 3
@@ -154,26 +165,44 @@ def _pair_rows(corpus: LinkCorpus, selected: Sequence[tuple[int, int, float]]) -
     return rows[keep]
 
 
-def _new_rows(
-    corpus: LinkCorpus, selected: Sequence[tuple[int, int, float]], method: str
-) -> list[Row]:
+def _new_rows(corpus: LinkCorpus, selected: Selected, method: str) -> list[Row]:
     """Insert rows for a scope with no stored suggestions or decisions yet, in key order."""
     pairs = _pair_rows(corpus, selected)
-    raw = np.asarray([s for _i, _j, s in selected], dtype=np.float64)[pairs[:, 6]]
+    raw = _as_table(selected)[pairs[:, 6], 2]
     scores = np.floor(raw * 10_000 + 0.5) / 10_000  # round_score, column-wise
+    order = _write_order(scores)
     return list(
         zip(
-            *pairs[:, :6].T.tolist(),
-            scores.tolist(),
+            *pairs[order, :6].T.tolist(),
+            scores[order].tolist(),
             itertools.repeat(method),
             strict=False,
         )
     )
 
 
+def _write_order(scores: np.ndarray) -> np.ndarray:
+    """An insert order that keeps each transaction's writes to few pages of both B-trees.
+
+    Rows arrive in key order, which appends to the table, but their scores are
+    random, so every short transaction (store.bulk) dirtied nearly every page of the
+    index in score order, and each commit wrote all of them to the log again. Cut
+    into ``bands`` key ranges and ``bands`` score ranges, a run of rows from one cell
+    touches about 1/bands of each tree; cells go band by band in key order.
+    """
+    count = len(scores)
+    bands = max(1, round(math.sqrt(count / ROWS_PER_CELL)))
+    if bands == 1:
+        return np.arange(count)
+    key_band = np.arange(count) * bands // count
+    cuts = np.quantile(scores, np.linspace(0, 1, bands + 1)[1:-1])
+    score_band = np.searchsorted(cuts, scores, side="right")
+    return np.lexsort((np.arange(count), key_band, score_band))
+
+
 def _changes(
     corpus: LinkCorpus,
-    selected: Sequence[tuple[int, int, float]],
+    selected: Selected,
     existing: dict[PairKey, tuple[float, str]],
     decided: set[PairKey],
     report: LinkReport,
