@@ -95,10 +95,9 @@ _TEXT_BATCH = 500
 def _check_quotes(db: sqlite_utils.Database, corpus: LinkCorpus, selected: Selected) -> None:
     """Refuse to store unless each suggested sentence's quote is the stored text at its offsets.
 
-    The database checks a suggested row's quote only for its length (migration 8):
-    reading both documents' text for every one of a million rows was half of
-    storing. Here each sentence is checked once, against the text as stored now, so
-    ``text[start:end] == quote`` holds for every suggestion as for every other row.
+    Readers take a suggestion's quotes from the text at its offsets (schema 10), so
+    offsets computed on a text that changed while linking would quote the wrong
+    words. Each sentence is checked once, against the text as stored now.
     """
     table = _as_table(selected)
     if not len(table):
