@@ -16,6 +16,7 @@ from store.db import connect, write
 from store.linking.decisions import get_link, review_queue, suggestion_id
 from store.migrations import MIGRATIONS, _v10_compact_suggestions
 from store.session import Session
+from store.stats import corpus_stats
 from tests.conftest import add_document
 from tests.store.before_schema_10 import SCHEMA_10_UNDONE
 
@@ -126,6 +127,12 @@ def test_deciding_a_suggestion_hides_it_and_undo_offers_it_again(tmp_path: Path)
         assert (decided.id, decided.status, decided.annotator) == (best.id, "accepted", "alice")
         assert decided.a_quote == best.a_quote
         assert best.id not in {link.id for link in session.review_queue()}
+        # stats counts a decided suggestion once, as a decision (d1 was decided before).
+        assert corpus_stats(session.db).links_by_status == [
+            ("suggested", 1),
+            ("accepted", 2),
+            ("rejected", 0),
+        ]
         # Decided once: the pair is not listed twice.
         assert session.db.conn.execute(
             "SELECT count(*) FROM all_links WHERE a_doc = ? AND a_start = ?",
