@@ -340,6 +340,14 @@ OR EXISTS (SELECT 1 FROM links d WHERE d.b_doc = s.a_doc AND d.b_start = s.a_sta
         AND d.a_end = s.b_end)
 """
 SUGGESTION_ID_PREFIX = "s:"
+# A links row's two sides as a suggestion's key columns, the smaller (doc, start, end) first.
+_SMALLER_SIDE_FIRST = ", ".join(
+    f"CASE WHEN ({{row}}.a_doc, {{row}}.a_start, {{row}}.a_end)"
+    f" <= ({{row}}.b_doc, {{row}}.b_start, {{row}}.b_end)"
+    f" THEN {{row}}.{first}_{part} ELSE {{row}}.{second}_{part} END"
+    for first, second in (("a", "b"), ("b", "a"))
+    for part in ("doc", "start", "end")
+)
 _LINKS_COLUMNS = (
     "id, a_doc, a_start, a_end, a_quote, a_span, b_doc, b_start, b_end, b_quote, b_span,"
     " status, score, method, reason, annotator, created_at, updated_at"
@@ -363,11 +371,21 @@ def _v10_compact_suggestions(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (a_doc, a_start, a_end, b_doc, b_start, b_end)
         ) WITHOUT ROWID;
         INSERT INTO suggestions
-            SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, coalesce(score, 0), method
-            FROM links WHERE status = 'suggested'
-            ORDER BY a_doc, a_start, a_end, b_doc, b_start, b_end
+            SELECT {_SMALLER_SIDE_FIRST.format(row="l")}, coalesce(l.score, 0), l.method
+            FROM links l WHERE l.status = 'suggested'
+            ORDER BY 1, 2, 3, 4, 5, 6
             ON CONFLICT DO NOTHING;
         DELETE FROM links WHERE status = 'suggested';
+        -- Undoing an accept or reject recorded before schema 10 sets a links row back
+        -- to suggested: it becomes a suggestion again, so links keeps decisions only.
+        CREATE TRIGGER links_undecided AFTER UPDATE OF status ON links
+        WHEN NEW.status = 'suggested'
+        BEGIN
+            INSERT INTO suggestions
+                SELECT {_SMALLER_SIDE_FIRST.format(row="NEW")}, coalesce(NEW.score, 0), NEW.method
+                WHERE true ON CONFLICT DO NOTHING;
+            DELETE FROM links WHERE id = NEW.id;
+        END;
         CREATE INDEX suggestions_review ON suggestions(score);
         CREATE VIEW suggested_links AS
             SELECT '{SUGGESTION_ID_PREFIX}' || s.a_doc || ':' || s.a_start || ':' || s.a_end

@@ -163,3 +163,19 @@ def test_check_names_a_suggestion_past_its_documents_end(tmp_path: Path) -> None
     report = check_database(path)
     failed = {r.name: r.examples for r in report.results if r.problems}
     assert failed == {"suggestion offsets": [f"document {doc}"]}
+
+
+def test_a_decision_set_back_to_suggested_becomes_a_suggestion_again(tmp_path: Path) -> None:
+    # As undoing an accept recorded before schema 10 does: an update of the links row.
+    path = tmp_path / "old.db"
+    sides = _schema_9_database(path)
+    db = connect(path)
+    try:
+        with write(db):
+            db.execute("UPDATE links SET status = 'suggested' WHERE id = 'd1'")
+        assert db.conn.execute("SELECT count(*) FROM links").fetchone() == (0,)
+        key = (*sides["houses_a"], *sides["houses_b"])
+        assert [link.id for link in review_queue(db)][1] == suggestion_id(key)
+        assert get_link(db, suggestion_id(key)).b_quote == "Hundert Häuser mussten geräumt werden."
+    finally:
+        db.close()
