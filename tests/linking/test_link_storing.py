@@ -24,6 +24,7 @@ import sqlite_utils
 from store.clock import now
 from store.db import connect, write
 from store.errors import ClaimdeskError
+from store.linking.decisions import find_link, suggestion_id
 from store.linking.features import build_corpus
 from store.linking.storing import store_suggestions
 from store.linking.suggest import (
@@ -128,7 +129,12 @@ def test_deciding_a_right_suggestion_passes_the_full_check(
     session = Session.for_db(db, "alice")
     assert session.accept_link(first).status == "accepted"
     assert session.undo() is not None  # back to suggested: an update the guard allows
-    assert session.reject_link(first).status == "rejected"
+    # ...after which the row is a suggestion again (schema 10), under its pair's id.
+    again = find_link(db, a, b)
+    assert again is not None
+    assert (again.id, again.status) == (suggestion_id((*a, *b)), "suggested")
+    assert db.conn.execute("SELECT count(*) FROM links").fetchone() == (0,)
+    assert session.reject_link(again.id).status == "rejected"
 
 
 def test_the_linker_stores_nothing_when_a_quote_is_not_the_stored_text(
