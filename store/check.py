@@ -193,7 +193,7 @@ CHECKS: list[tuple[str, Callable[[sqlite3.Connection], CheckResult]]] = [
     ("text encoding", _text_encoding),
     ("span offsets", _offsets("span offsets", _SPAN_MISMATCH, "SELECT count(*) FROM spans")),
     ("link offsets", _offsets("link offsets", _LINK_MISMATCH, "SELECT count(*) FROM links")),
-    ("suggestion offsets", lambda conn: _suggestion_offsets(conn)),
+    ("suggestion offsets", _suggestion_offsets),
 ]
 
 
