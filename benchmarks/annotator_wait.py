@@ -100,7 +100,7 @@ def store_link_corpus(path: Path, articles: int) -> None:
 
 
 class StoringWatch(threading.Thread):
-    """When in the job suggestions were stored: links' highest rowid, polled twice a second."""
+    """When in the job suggestions were stored: their count, polled twice a second."""
 
     def __init__(self, database: Path, started: float) -> None:
         super().__init__(daemon=True)
@@ -115,7 +115,7 @@ class StoringWatch(threading.Thread):
         try:
             while not self.done.wait(0.5):
                 try:
-                    (top,) = conn.execute("SELECT max(rowid) FROM links").fetchone()
+                    (top,) = conn.execute("SELECT nullif(count(*), 0) FROM suggestions").fetchone()
                 except sqlite3.Error:
                     continue
                 if top is not None and top != seen:
@@ -252,7 +252,7 @@ def main() -> int:
         )
         if result.storing is not None:
             first, last = result.storing
-            print(f"  rows appeared in links from {first:.1f} s to {last:.1f} s into the job")
+            print(f"  rows appeared in suggestions from {first:.1f} s to {last:.1f} s into the job")
             during = sorted(wait for at, wait in result.waits.writes if first <= at <= last)
             if during:
                 print(

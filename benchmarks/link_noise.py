@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.link_speed import cpu_seconds  # noqa: E402
 from store.db import connect  # noqa: E402
 from store.importer import import_paths  # noqa: E402
+from store.linking.decisions import REVIEW_ORDER  # noqa: E402
 from store.linking.score import DEFAULT_THRESHOLD  # noqa: E402
 from store.linking.suggest import LinkSettings, link_documents  # noqa: E402
 
@@ -80,15 +81,13 @@ def main() -> int:
             "SELECT count(*) FROM sentences WHERE boilerplate = 1"
         ).fetchone()[0]
         above = db.conn.execute(
-            "SELECT count(*) FROM links WHERE status = 'suggested' AND score >= ?",
+            "SELECT count(*) FROM suggested_links WHERE score >= ?",
             [DEFAULT_THRESHOLD],
         ).fetchone()[0]
-        scored = db.conn.execute(
-            "SELECT a_doc, b_doc, score FROM links WHERE status = 'suggested'"
-        ).fetchall()
+        scored = db.conn.execute("SELECT a_doc, b_doc, score FROM suggested_links").fetchall()
         best = db.conn.execute(
-            "SELECT a_doc, b_doc, score, a_quote, b_quote FROM links"
-            " WHERE status = 'suggested' ORDER BY score DESC, id DESC LIMIT ?",
+            "SELECT a_doc, b_doc, score, a_quote, b_quote FROM suggested_links l"
+            f"{REVIEW_ORDER} LIMIT ?",
             [args.top],
         ).fetchall()
         db.close()

@@ -193,7 +193,9 @@ def run_one(size: int, seed: int, sample: int, settings: LinkSettings) -> dict[s
         seconds = time.perf_counter() - started
         link_cpu = cpu_seconds() - cpu_started
         load = os.getloadavg()[0]
-        stored_rows = db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
+        stored_rows = db.conn.execute(
+            "SELECT a_doc, a_start, b_doc, b_start FROM all_links"
+        ).fetchall()
         documents = load_documents(db)
         db.close()
     corpus = build_corpus(documents, workers=settings.workers)

@@ -63,6 +63,17 @@ _LINK_MISMATCH = (
     " OR substr(b.text, l.b_start + 1, l.b_end - l.b_start) IS NOT l.b_quote"
 )
 
+# A suggestion's quotes are read from the text (schema 10), so they always match it;
+# what can be wrong is a document missing or shorter than a suggestion's offsets.
+# Checked per document (its furthest end), not per row: a million rows would read
+# each document's text thousands of times.
+_SUGGESTION_MISMATCH = (
+    "SELECT 'document ' || m.doc FROM (SELECT a_doc AS doc, max(a_end) AS reach"
+    " FROM suggestions GROUP BY a_doc UNION ALL SELECT b_doc, max(b_end) FROM suggestions"
+    " GROUP BY b_doc) m LEFT JOIN documents d ON d.id = m.doc"
+    " WHERE d.id IS NULL OR m.reach > length(d.text)"
+)
+
 
 @dataclass(slots=True)
 class CheckResult:
@@ -125,7 +136,9 @@ def _text_encoding(conn: sqlite3.Connection) -> CheckResult:
     conn.text_factory = bytes
     try:
         for table in tables:
-            cursor = conn.execute(f'SELECT rowid, * FROM "{table}"')
+            # A WITHOUT ROWID table (suggestions) names its rows by position.
+            key = "rowid" if _has_rowid(conn, table) else "NULL"
+            cursor = conn.execute(f'SELECT {key}, * FROM "{table}"')
             columns = [d[0] for d in cursor.description][1:]
             for row in cursor:
                 for column, value in zip(columns, row[1:], strict=True):
@@ -144,6 +157,21 @@ def _text_encoding(conn: sqlite3.Connection) -> CheckResult:
     return result
 
 
+def _suggestion_offsets(conn: sqlite3.Connection) -> CheckResult:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'suggestions'"
+    ).fetchone()
+    if not exists:
+        return CheckResult("suggestion offsets", checked="none in this schema")
+    run = _offsets("suggestion offsets", _SUGGESTION_MISMATCH, "SELECT count(*) FROM suggestions")
+    return run(conn)
+
+
+def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    row = conn.execute("SELECT wr FROM pragma_table_list WHERE name = ?", [table]).fetchone()
+    return row is None or not row[0]
+
+
 def _offsets(name: str, sql: str, count_sql: str) -> Callable[[sqlite3.Connection], CheckResult]:
     def run(conn: sqlite3.Connection) -> CheckResult:
         conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
@@ -152,7 +180,8 @@ def _offsets(name: str, sql: str, count_sql: str) -> Callable[[sqlite3.Connectio
         finally:
             conn.text_factory = str
         total = int(conn.execute(count_sql).fetchone()[0])
-        return CheckResult(name, len(bad), [f"id {b}" for b in bad[:3]], f"{total:,} checked")
+        shown = [b if b.startswith("document ") else f"id {b}" for b in bad[:3]]
+        return CheckResult(name, len(bad), shown, f"{total:,} checked")
 
     return run
 
@@ -164,6 +193,7 @@ CHECKS: list[tuple[str, Callable[[sqlite3.Connection], CheckResult]]] = [
     ("text encoding", _text_encoding),
     ("span offsets", _offsets("span offsets", _SPAN_MISMATCH, "SELECT count(*) FROM spans")),
     ("link offsets", _offsets("link offsets", _LINK_MISMATCH, "SELECT count(*) FROM links")),
+    ("suggestion offsets", _suggestion_offsets),
 ]
 
 

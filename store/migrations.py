@@ -320,6 +320,92 @@ def _v9_derived_again(db: sqlite_utils.Database) -> None:
     )
 
 
+# Suggestions apart from decisions (schema 10): a million machine suggestions stored as
+# rows of ``links`` (text ids, both quotes, timestamps, five indexes) took ~45 s and
+# ~5 GB of disk writes to store for 10,000 articles. Here a suggestion is its two
+# sentences' offsets, a score and the method, keyed by the pair; its quotes are read
+# from the documents' text, so ``text[start:end] == quote`` holds by construction.
+# ``links`` holds decisions (accepted, rejected, by hand or imported); accepting a
+# suggestion inserts its decision there and leaves the suggestion row alone, and
+# readers hide a suggestion whose pair has a row in ``links`` (either orientation).
+# No foreign keys: checking both documents for every row cost a quarter of storing,
+# documents are never deleted, and the readers join the documents anyway (a row
+# whose document is missing is shown nowhere; ``claimdesk check`` names it).
+_PAIR_IN_LINKS = """
+EXISTS (SELECT 1 FROM links d WHERE d.a_doc = s.a_doc AND d.a_start = s.a_start
+        AND d.a_end = s.a_end AND d.b_doc = s.b_doc AND d.b_start = s.b_start
+        AND d.b_end = s.b_end)
+OR EXISTS (SELECT 1 FROM links d WHERE d.b_doc = s.a_doc AND d.b_start = s.a_start
+        AND d.b_end = s.a_end AND d.a_doc = s.b_doc AND d.a_start = s.b_start
+        AND d.a_end = s.b_end)
+"""
+SUGGESTION_ID_PREFIX = "s:"
+# A links row's two sides as a suggestion's key columns, the smaller (doc, start, end) first.
+_SMALLER_SIDE_FIRST = ", ".join(
+    f"CASE WHEN ({{row}}.a_doc, {{row}}.a_start, {{row}}.a_end)"
+    f" <= ({{row}}.b_doc, {{row}}.b_start, {{row}}.b_end)"
+    f" THEN {{row}}.{first}_{part} ELSE {{row}}.{second}_{part} END"
+    for first, second in (("a", "b"), ("b", "a"))
+    for part in ("doc", "start", "end")
+)
+_LINKS_COLUMNS = (
+    "id, a_doc, a_start, a_end, a_quote, a_span, b_doc, b_start, b_end, b_quote, b_span,"
+    " status, score, method, reason, annotator, created_at, updated_at"
+)
+
+
+def _v10_compact_suggestions(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        f"""
+        CREATE TABLE suggestions (
+            a_doc INTEGER NOT NULL,
+            a_start INTEGER NOT NULL CHECK (a_start >= 0),
+            a_end INTEGER NOT NULL CHECK (a_end > a_start),
+            b_doc INTEGER NOT NULL,
+            b_start INTEGER NOT NULL CHECK (b_start >= 0),
+            b_end INTEGER NOT NULL CHECK (b_end > b_start),
+            score REAL NOT NULL,
+            method TEXT NOT NULL,
+            CHECK (a_doc <> b_doc),
+            PRIMARY KEY (a_doc, a_start, a_end, b_doc, b_start, b_end)
+        ) WITHOUT ROWID;
+        INSERT INTO suggestions
+            SELECT {_SMALLER_SIDE_FIRST.format(row="l")}, coalesce(l.score, 0), l.method
+            FROM links l WHERE l.status = 'suggested'
+            ORDER BY 1, 2, 3, 4, 5, 6
+            ON CONFLICT DO NOTHING;
+        DELETE FROM links WHERE status = 'suggested';
+        -- Undoing an accept or reject recorded before schema 10 sets a links row back
+        -- to suggested: it becomes a suggestion again, so links keeps decisions only.
+        CREATE TRIGGER links_undecided AFTER UPDATE OF status ON links
+        WHEN NEW.status = 'suggested'
+        BEGIN
+            INSERT INTO suggestions
+                SELECT {_SMALLER_SIDE_FIRST.format(row="NEW")}, coalesce(NEW.score, 0), NEW.method
+                WHERE true ON CONFLICT DO NOTHING;
+            DELETE FROM links WHERE id = NEW.id;
+        END;
+        CREATE INDEX suggestions_review ON suggestions(score);
+        CREATE VIEW suggested_links AS
+            SELECT '{SUGGESTION_ID_PREFIX}' || s.a_doc || ':' || s.a_start || ':' || s.a_end
+                   || ':' || s.b_doc || ':' || s.b_start || ':' || s.b_end AS id,
+                s.a_doc AS a_doc, s.a_start AS a_start, s.a_end AS a_end,
+                substr(da.text, s.a_start + 1, s.a_end - s.a_start) AS a_quote, NULL AS a_span,
+                s.b_doc AS b_doc, s.b_start AS b_start, s.b_end AS b_end,
+                substr(dbb.text, s.b_start + 1, s.b_end - s.b_start) AS b_quote, NULL AS b_span,
+                'suggested' AS status, s.score AS score, s.method AS method, NULL AS reason,
+                NULL AS annotator, '' AS created_at, '' AS updated_at
+            FROM suggestions s JOIN documents da ON da.id = s.a_doc
+                JOIN documents dbb ON dbb.id = s.b_doc
+            WHERE NOT ({_PAIR_IN_LINKS});
+        CREATE VIEW all_links AS
+            SELECT {_LINKS_COLUMNS} FROM links
+            UNION ALL SELECT {_LINKS_COLUMNS} FROM suggested_links;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_search_and_status,
@@ -330,6 +416,7 @@ MIGRATIONS: list[Migration] = [
     _v7_first_line_titles,
     _v8_suggestion_quote_guard,
     _v9_derived_again,
+    _v10_compact_suggestions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

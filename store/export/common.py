@@ -276,7 +276,9 @@ def iter_links(
         f"SELECT {', '.join('l.' + c for c in Link.__slots__)},"
         " da.source_name, substr(da.text, l.a_start + 1, l.a_end - l.a_start), length(da.text),"
         " dbb.source_name, substr(dbb.text, l.b_start + 1, l.b_end - l.b_start), length(dbb.text)"
-        " FROM links l JOIN documents da ON da.id = l.a_doc JOIN documents dbb ON dbb.id = l.b_doc"
+        # all_links: decisions (links) and undecided suggestions (schema 10).
+        " FROM all_links l JOIN documents da ON da.id = l.a_doc"
+        " JOIN documents dbb ON dbb.id = l.b_doc"
         f" WHERE {clause}"
     )
     if doc_ids is not None:

@@ -41,6 +41,7 @@ from store.linking.score import (
     round_score,
     score_pairs,
 )
+from store.migrations import SUGGESTION_ID_PREFIX
 from store.model import Link, LinkStatus
 
 LINK_COLUMNS = (
@@ -65,30 +66,72 @@ LINK_COLUMNS = (
 )
 # Every column of a link, from ``links`` under the name ``l``.
 SELECT_LINKS = "SELECT " + ", ".join(f'l."{c}"' for c in LINK_COLUMNS) + " FROM links l"
-# The suggestions a review offers, for ``links l``: undecided, and neither side
-# boilerplate (a side can become boilerplate after the suggestion was stored).
+# The same columns for the undecided suggestions (the ``suggested_links`` view over the
+# compact ``suggestions`` table, schema 10: quotes read from the documents' text).
+SELECT_SUGGESTED = (
+    "SELECT " + ", ".join(f'l."{c}"' for c in LINK_COLUMNS) + " FROM suggested_links l"
+)
+# The suggestions a review offers, for ``suggested_links l``: undecided, and neither
+# side boilerplate (a side can become boilerplate after the suggestion was stored).
 OFFERED = (
     "l.status = 'suggested' AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.boilerplate = 1"
     " AND ((s.doc_id = l.a_doc AND s.start = l.a_start)"
     " OR (s.doc_id = l.b_doc AND s.start = l.b_start)))"
 )
+# Best first, in the order of the suggestions_review index (score, then the pair).
+REVIEW_ORDER = (
+    " ORDER BY l.score DESC, l.a_doc DESC, l.a_start DESC, l.a_end DESC,"
+    " l.b_doc DESC, l.b_start DESC, l.b_end DESC"
+)
+_PAIR = (
+    "l.a_doc = ? AND l.a_start = ? AND l.a_end = ?"
+    " AND l.b_doc = ? AND l.b_start = ? AND l.b_end = ?"
+)
+PairKey = tuple[int, int, int, int, int, int]
+
+
+def suggestion_id(key: PairKey) -> str:
+    """The id a suggestion goes by (and its decision keeps): its pair, spelled out."""
+    return SUGGESTION_ID_PREFIX + ":".join(str(part) for part in key)
+
+
+def suggestion_key(link_id: str) -> PairKey | None:
+    """The pair a suggestion id names, or None for the id of a link stored in ``links``."""
+    if not link_id.startswith(SUGGESTION_ID_PREFIX):
+        return None
+    parts = link_id[len(SUGGESTION_ID_PREFIX) :].split(":")
+    if len(parts) != 6 or not all(part.isdigit() for part in parts):
+        return None
+    a_doc, a_start, a_end, b_doc, b_start, b_end = (int(part) for part in parts)
+    return (a_doc, a_start, a_end, b_doc, b_start, b_end)
 
 
 def _link(row: Sequence[Any]) -> Link:
     return Link(*row)
 
 
-def get_link(db: sqlite_utils.Database, link_id: str) -> Link:
+def _stored_link(db: sqlite_utils.Database, link_id: str) -> tuple[Link, bool]:
+    """The link ``link_id`` and whether it is a row of ``links`` (else an undecided suggestion)."""
     row = db.conn.execute(SELECT_LINKS + " WHERE id = ?", [link_id]).fetchone()
-    if row is None:
-        raise NotFound(f"link {link_id} does not exist")
-    return _link(row)
+    if row is not None:
+        return _link(row), True
+    key = suggestion_key(link_id)
+    if key is not None:
+        row = db.conn.execute(f"{SELECT_SUGGESTED} WHERE {_PAIR}", key).fetchone()
+        if row is not None:
+            return _link(row), False
+    raise NotFound(f"link {link_id} does not exist")
+
+
+def get_link(db: sqlite_utils.Database, link_id: str) -> Link:
+    """A decided link, or an undecided suggestion (its id names its pair)."""
+    return _stored_link(db, link_id)[0]
 
 
 def find_link(
     db: sqlite_utils.Database, a: tuple[int, int, int], b: tuple[int, int, int]
 ) -> Link | None:
-    """The stored link between two (doc, start, end) claims, in either orientation."""
+    """The stored link or suggestion between two (doc, start, end) claims, either orientation."""
     for first, second in ((a, b), (b, a)):
         row = db.conn.execute(
             SELECT_LINKS + " WHERE a_doc = ? AND a_start = ? AND a_end = ?"
@@ -97,13 +140,44 @@ def find_link(
         ).fetchone()
         if row is not None:
             return _link(row)
-    return None
+    first, second = (a, b) if a <= b else (b, a)
+    row = db.conn.execute(f"{SELECT_SUGGESTED} WHERE {_PAIR}", [*first, *second]).fetchone()
+    return None if row is None else _link(row)
 
 
 def _update(action: Action, link: Link, changes: dict[str, Any]) -> Link:
     if not action.update("links", link.id, link, changes):
         return link
     return get_link(action.db, link.id)
+
+
+def _decide(action: Action, link: Link, stored: bool, changes: dict[str, Any]) -> Link:
+    """Apply a decision: to the row in ``links``, or as a new row for a suggestion.
+
+    A suggestion's decision is inserted under the suggestion's id and its row in
+    ``suggestions`` is left alone (hidden while the decision exists), so undo,
+    which deletes the decision, offers the suggestion again.
+    """
+    if stored:
+        return _update(action, link, changes)
+    stamp = now()
+    values = {column: getattr(link, column) for column in LINK_COLUMNS if column != "id"} | changes
+    values |= {"created_at": stamp, "updated_at": stamp}
+    _insert_link(action, link.id, values)
+    return get_link(action.db, link.id)
+
+
+def _insert_link(action: Action, link_id: str, values: dict[str, Any]) -> None:
+    columns = ["id", *values]
+    action.db.execute(
+        "INSERT INTO links ("
+        + ", ".join(f'"{c}"' for c in columns)
+        + ") VALUES ("
+        + ", ".join("?" for _ in columns)
+        + ")",
+        [link_id, *values.values()],
+    )
+    action.record("links", {"id": link_id}, None, values)
 
 
 def _live_span_at(
@@ -140,22 +214,23 @@ def accept_link(action: Action, link_id: str, *, create_span_label: str | None =
     a label, a side without one gets a new span, so the claim in the other document
     is marked the same way as the one the annotator started from.
     """
-    link = get_link(action.db, link_id)
+    link, stored = _stored_link(action.db, link_id)
     changes: dict[str, Any] = {
         "status": "accepted",
         "annotator": action.annotator,
         "reason": None,
     }
     changes |= _attach_spans(action, link, create_span_label)
-    return _update(action, link, changes)
+    return _decide(action, link, stored, changes)
 
 
 def reject_link(action: Action, link_id: str, reason: str | None = None) -> Link:
     """Mark the link rejected: the linker will never suggest this pair again."""
-    link = get_link(action.db, link_id)
-    return _update(
+    link, stored = _stored_link(action.db, link_id)
+    return _decide(
         action,
         link,
+        stored,
         {
             "status": "rejected",
             "annotator": action.annotator,
@@ -210,15 +285,7 @@ def link_spans(
     link = Link(id=uuid.uuid4().hex, **values)
     if status == "accepted":
         values |= _attach_spans(action, link, create_span_label)
-    action.db.execute(
-        "INSERT INTO links ("
-        + ", ".join(f'"{c}"' for c in LINK_COLUMNS)
-        + ") VALUES ("
-        + ", ".join("?" for _ in LINK_COLUMNS)
-        + ")",
-        [link.id, *values.values()],
-    )
-    action.record("links", {"id": link.id}, None, values)
+    _insert_link(action, link.id, values)
     return get_link(action.db, link.id)
 
 
@@ -231,22 +298,29 @@ def review_queue(
     after: tuple[float, str] | None = None,
 ) -> list[Link]:
     """Suggestions still to decide, best first; ``after=(score, id)`` pages on."""
-    sql = f"{SELECT_LINKS} WHERE {OFFERED}"
+    sql = f"{SELECT_SUGGESTED} WHERE {OFFERED}"
     params: list[Any] = []
     if min_score is not None:
-        sql += " AND score >= ?"
+        sql += " AND l.score >= ?"
         params.append(min_score)
     if doc_ids is not None:
         sql += (
-            " AND a_doc IN (SELECT value FROM json_each(?))"
-            " AND b_doc IN (SELECT value FROM json_each(?))"
+            " AND l.a_doc IN (SELECT value FROM json_each(?))"
+            " AND l.b_doc IN (SELECT value FROM json_each(?))"
         )
         params += [json.dumps(list(doc_ids))] * 2
     if after is not None:
-        sql += " AND (coalesce(score, 0), id) < (?, ?)"
-        params += [after[0], after[1]]
-    # The same expressions as the links_review index, so pages are read in its order.
-    sql += " ORDER BY coalesce(score, 0) DESC, id DESC LIMIT ?"
+        key = suggestion_key(after[1])
+        if key is None:
+            sql += " AND l.score < ?"
+            params.append(after[0])
+        else:
+            sql += (
+                " AND (l.score, l.a_doc, l.a_start, l.a_end, l.b_doc, l.b_start, l.b_end)"
+                " < (?, ?, ?, ?, ?, ?, ?)"
+            )
+            params += [after[0], *key]
+    sql += REVIEW_ORDER + " LIMIT ?"
     params.append(limit)
     return [_link(row) for row in db.conn.execute(sql, params)]
 
@@ -358,6 +432,8 @@ def suggestions_for(
         for score, j in scored:
             ref = corpus.refs[j]
             stored = decided.pop((other, ref.start, ref.end), None)
+            if stored is None:
+                stored = _stored_suggestion(db, (doc_id, start, end), (other, ref.start, ref.end))
             if stored is None and (score <= 0.0 or chance[j - 1]):
                 # Nothing in common but some likeness of letters: ranked, such rows
                 # read as the linker's opinion although they are noise, as
@@ -397,6 +473,21 @@ def suggestions_for(
         )
     found.sort(key=lambda s: (-s.score, s.doc_id, s.start))
     return found
+
+
+def _stored_suggestion(
+    db: sqlite_utils.Database, claim: tuple[int, int, int], other: tuple[int, int, int]
+) -> tuple[str, LinkStatus, float | None, str] | None:
+    """The stored, undecided suggestion for the pair, looked up by its key.
+
+    By key, not by side: the suggestions table has no index by its side b (one
+    more B-tree in random order made storing a million suggestions much dearer).
+    """
+    first, second = (claim, other) if claim <= other else (other, claim)
+    row = db.conn.execute(
+        f"SELECT id, score FROM suggested_links l WHERE {_PAIR}", [*first, *second]
+    ).fetchone()
+    return None if row is None else (str(row[0]), "suggested", row[1], "")
 
 
 def _claim_input(db: sqlite_utils.Database, claim: tuple[int, int, int]) -> DocInput:

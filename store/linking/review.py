@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.linking.decisions import OFFERED, SELECT_LINKS
+from store.linking.decisions import OFFERED, REVIEW_ORDER, SELECT_SUGGESTED
 from store.model import Link
 
 # A document's outlet as the screen names it: the source name stands in for none.
@@ -61,13 +61,13 @@ def _where(scope: ReviewScope) -> tuple[str, list[Any]]:
 def review_items(db: sqlite_utils.Database, scope: ReviewScope, limit: int) -> list[Link]:
     """The best ``limit`` undecided suggestions in ``scope``, best first."""
     where, params = _where(scope)
-    # The ordering of the links_review index, so the corpus-wide queue reads it in order.
-    sql = f"{SELECT_LINKS}{where} ORDER BY coalesce(l.score, 0) DESC, l.id DESC LIMIT ?"
+    # The ordering of the suggestions_review index, so the corpus-wide queue reads it in order.
+    sql = f"{SELECT_SUGGESTED}{where}{REVIEW_ORDER} LIMIT ?"
     return [Link(*row) for row in db.conn.execute(sql, [*params, limit])]
 
 
 def count_review(db: sqlite_utils.Database, scope: ReviewScope, cap: int) -> int:
     """How many suggestions ``scope`` holds, counting no further than ``cap``."""
     where, params = _where(scope)
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM links l{where} LIMIT ?)"
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM suggested_links l{where} LIMIT ?)"
     return int(db.conn.execute(sql, [*params, cap]).fetchone()[0])

@@ -4,41 +4,41 @@
 |----------------------------------------------|---------------------------|
 | :func:`store.linking.suggest.link_documents` | :func:`store_suggestions` |
 
-Re-running updates the scores of suggestions, never touches accepted or rejected
-rows, and removes suggestions of the same scope that the run no longer produces.
-Writes go in bounded batches so other annotators on the same database keep working.
-Each suggested sentence's quote is checked against the stored text before anything is
-written: the database checks only a suggestion's quote length (schema 8).
+Suggestions live in the compact ``suggestions`` table (schema 10): a pair's offsets,
+score and method, keyed by the pair; decisions live in ``links``. Re-running updates
+the scores of suggestions, removes suggestions of the same scope that the run no
+longer produces, and never writes to ``links``: a decided pair gets no suggestion
+row. Writes go in bounded batches so other annotators on the same database keep
+working. Each suggested sentence is checked against the stored text before anything
+is written, so the offsets stored are those of the text the quotes are read from.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
-import time
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import sqlite_utils
 
 from store.bulk import write_in_batches
-from store.clock import now
 from store.errors import ClaimdeskError
 from store.linking.features import LinkCorpus
-from store.linking.score import METHOD, round_score
+from store.linking.score import METHOD
 
 if TYPE_CHECKING:
     from store.linking.suggest import LinkReport, Progress
 
 STORE_CACHE_KIB = 128 * 1024
-Triple = tuple[int, int, int]
-LinkKey = tuple[Triple, Triple]
-
-
-def _key(first: Triple, second: Triple) -> LinkKey:
-    return (first, second) if first <= second else (second, first)
+# About the rows one idle transaction of store.bulk writes (see _write_order).
+ROWS_PER_CELL = 20_000
+# (a_doc, a_start, a_end, b_doc, b_start, b_end), side a the smaller (doc, start, end).
+PairKey = tuple[int, int, int, int, int, int]
+# (first sentence index, second sentence index, score) per pair, as a list or an array.
+Selected = Sequence[tuple[int, int, float]] | np.ndarray
 
 
 def store_suggestions(
@@ -51,19 +51,20 @@ def store_suggestions(
     method: str = METHOD,
     progress: Progress | None = None,
 ) -> None:
-    """Insert, update and prune suggested rows for ``scope`` (documents; None: all)."""
-    existing = _existing_links(db, scope)
-    _check_quotes(db, corpus, selected)
-    stamp = now()
+    """Insert, update and prune the suggestions for ``scope`` (documents; None: all)."""
+    # One array for every step: converting a million tuples costs ~0.5 s each time.
+    table = _as_table(selected)
+    existing = _existing_suggestions(db, scope)
+    decided = _decided_pairs(db, scope)
+    _check_quotes(db, corpus, table)
     updates: list[Row] = []
-    stale: list[str] = []
-    if existing:
-        inserts, updates, stale = _changes(corpus, selected, existing, report, method, stamp)
+    stale: list[Row] = []
+    if existing or decided:
+        inserts, updates, stale = _changes(corpus, table, existing, decided, report, method)
     else:
-        inserts = _new_rows(corpus, selected, method, stamp)
-    # A bigger page cache for this bulk write: the link indexes outgrow the default 2 MB
-    # (storing 10,000 articles' suggestions: 128 MB took ~15% less CPU than 64 MB;
-    # 256 MB no less than 128 MB).
+        inserts = _new_rows(corpus, table, method)
+    # A bigger page cache for this bulk write: the two indexes in score and side-b
+    # order take rows in no particular order and outgrow the default 2 MB.
     previous = {
         pragma: db.conn.execute(f"PRAGMA {pragma}").fetchone()[0]
         for pragma in ("cache_size", "synchronous", "wal_autocheckpoint")
@@ -91,19 +92,17 @@ Row = Sequence[object]
 _TEXT_BATCH = 500
 
 
-def _check_quotes(
-    db: sqlite_utils.Database, corpus: LinkCorpus, selected: Sequence[tuple[int, int, float]]
-) -> None:
+def _check_quotes(db: sqlite_utils.Database, corpus: LinkCorpus, selected: Selected) -> None:
     """Refuse to store unless each suggested sentence's quote is the stored text at its offsets.
 
-    The database checks a suggested row's quote only for its length (migration 8):
-    reading both documents' text for every one of a million rows was half of
-    storing. Here each sentence is checked once, against the text as stored now, so
-    ``text[start:end] == quote`` holds for every suggestion as for every other row.
+    Readers take a suggestion's quotes from the text at its offsets (schema 10), so
+    offsets computed on a text that changed while linking would quote the wrong
+    words. Each sentence is checked once, against the text as stored now.
     """
-    if not selected:
+    table = _as_table(selected)
+    if not len(table):
         return
-    used = np.unique(np.asarray(selected, dtype=np.float64)[:, :2].astype(np.int64))
+    used = np.unique(table[:, :2].astype(np.int64))
     refs, quotes = corpus.refs, corpus.quotes
     by_document: dict[int, list[int]] = {}
     for index in used.tolist():
@@ -129,133 +128,125 @@ def _check_quotes(
                     )
 
 
-def _new_rows(
-    corpus: LinkCorpus, selected: Sequence[tuple[int, int, float]], method: str, stamp: str
-) -> list[Row]:
-    """Insert rows for a scope with no stored links yet, built column-wise.
+def _as_table(selected: Selected) -> np.ndarray:
+    """``selected`` as a (n, 3) float array: first index, second index, score."""
+    return np.asarray(selected, dtype=np.float64).reshape(-1, 3)
 
-    The first run on a large corpus stores hundreds of thousands of rows; numpy
-    columns zipped into tuples cost a fraction of a Python loop over them.
+
+def _pair_rows(corpus: LinkCorpus, selected: Selected) -> np.ndarray:
+    """One row per pair: (a_doc, a_start, a_end, b_doc, b_start, b_end), in key order.
+
+    Each pair is stored with its smaller (doc, start, end) as side a; rows come out
+    sorted, so a first run appends to the primary key instead of scattering into it.
+    Built column-wise: a Python loop over a million pairs would cost seconds.
+    Returns an int64 array of 7 columns, the last being the pair's index in ``selected``.
     """
-    if not selected:
-        return []
-    table = np.asarray(selected, dtype=np.float64)
+    table = _as_table(selected)
+    if not len(table):
+        return np.zeros((0, 7), dtype=np.int64)
     first, second = table[:, 0].astype(np.int64), table[:, 1].astype(np.int64)
-    count = len(corpus)
-    _, unique = np.unique(
-        np.minimum(first, second) * count + np.maximum(first, second), return_index=True
+    position = np.array([(r.doc_id, r.start, r.end) for r in corpus.refs], dtype=np.int64).reshape(
+        -1, 3
     )
-    unique.sort()
-    first, second, raw = first[unique], second[unique], table[unique, 2]
-    refs = corpus.refs
-    position = np.array([(r.doc_id, r.start, r.end) for r in refs], dtype=np.int64).reshape(-1, 3)
     pa, pb = position[first], position[second]
-    # Each link is stored with its smaller (doc, start, end) as side a.
     swap = (pa[:, 0] > pb[:, 0]) | (
         (pa[:, 0] == pb[:, 0])
         & ((pa[:, 1] > pb[:, 1]) | ((pa[:, 1] == pb[:, 1]) & (pa[:, 2] > pb[:, 2])))
     )
-    a = np.where(swap, second, first)
-    b = np.where(swap, first, second)
-    quotes = np.asarray(corpus.quotes, dtype=object)
+    a = np.where(swap[:, None], pb, pa)
+    b = np.where(swap[:, None], pa, pb)
+    rows = np.concatenate([a, b, np.arange(len(table), dtype=np.int64)[:, None]], axis=1)
+    order = np.lexsort(rows[:, 5::-1].T)
+    rows = rows[order]
+    # The same pair twice (both orientations, or twice in ``selected``): keep its first.
+    keep = np.ones(len(rows), dtype=bool)
+    keep[1:] = np.any(rows[1:, :6] != rows[:-1, :6], axis=1)
+    return rows[keep]
+
+
+def _new_rows(corpus: LinkCorpus, selected: Selected, method: str) -> list[Row]:
+    """Insert rows for a scope with no stored suggestions or decisions yet, in key order."""
+    pairs = _pair_rows(corpus, selected)
+    raw = _as_table(selected)[pairs[:, 6], 2]
     scores = np.floor(raw * 10_000 + 0.5) / 10_000  # round_score, column-wise
-    ids = _ordered_ids()
+    order = _write_order(scores)
     return list(
         zip(
-            [next(ids) for _ in range(len(a))],
-            *position[a].T.tolist(),
-            quotes[a].tolist(),
-            *position[b].T.tolist(),
-            quotes[b].tolist(),
-            itertools.repeat("suggested"),
-            scores.tolist(),
+            *pairs[order, :6].T.tolist(),
+            scores[order].tolist(),
             itertools.repeat(method),
-            itertools.repeat(stamp),
-            itertools.repeat(stamp),
             strict=False,
         )
     )
 
 
+def _write_order(scores: np.ndarray) -> np.ndarray:
+    """An insert order that keeps each transaction's writes to few pages of both B-trees.
+
+    Rows arrive in key order, which appends to the table, but their scores are
+    random, so every short transaction (store.bulk) dirtied nearly every page of the
+    index in score order, and each commit wrote all of them to the log again. Cut
+    into ``bands`` key ranges and ``bands`` score ranges, a run of rows from one cell
+    touches about 1/bands of each tree; cells go band by band in key order.
+    """
+    count = len(scores)
+    bands = max(1, round(math.sqrt(count / ROWS_PER_CELL)))
+    if bands == 1:
+        return np.arange(count)
+    key_band = np.arange(count) * bands // count
+    cuts = np.quantile(scores, np.linspace(0, 1, bands + 1)[1:-1])
+    score_band = np.searchsorted(cuts, scores, side="right")
+    return np.lexsort((np.arange(count), key_band, score_band))
+
+
 def _changes(
     corpus: LinkCorpus,
-    selected: Sequence[tuple[int, int, float]],
-    existing: dict[LinkKey, tuple[str, str, float | None, str]],
+    selected: Selected,
+    existing: dict[PairKey, tuple[float, str]],
+    decided: set[PairKey],
     report: LinkReport,
     method: str,
-    stamp: str,
-) -> tuple[list[Row], list[Row], list[str]]:
-    """Inserts, score updates and stale suggestion ids against the stored links."""
-    ids = _ordered_ids()
-    produced: set[LinkKey] = set()
+) -> tuple[list[Row], list[Row], list[Row]]:
+    """Inserts, score updates and stale suggestion keys against what is stored.
+
+    A pair with a decision in ``links`` gets no suggestion row: the decision stands.
+    """
     inserts: list[Row] = []
     updates: list[Row] = []
-    refs, quotes = corpus.refs, corpus.quotes
-    for first, second, raw_score in selected:
-        score = round_score(raw_score)
-        a, b = refs[first], refs[second]
-        ta, tb = (a.doc_id, a.start, a.end), (b.doc_id, b.start, b.end)
-        qa, qb = quotes[first], quotes[second]
-        if ta > tb:
-            ta, tb, qa, qb = tb, ta, qb, qa
-        key = (ta, tb)
-        if key in produced:
-            continue
-        produced.add(key)
-        found = existing.get(key)
-        if found is None:
-            inserts.append([next(ids), *ta, qa, *tb, qb, "suggested", score, method, stamp, stamp])
-        elif found[1] != "suggested":
+    rows = _new_rows(corpus, selected, method)
+    keys: list[PairKey] = [row[:6] for row in rows]  # type: ignore[misc]
+    produced = set(keys)
+    for row, key in zip(rows, keys, strict=True):
+        if key in decided:
             report.kept_decisions += 1
-        elif found[2] != score or found[3] != method:
-            updates.append([score, method, stamp, found[0]])
-        else:
+            continue
+        found = existing.get(key)
+        if found is not None and found == row[6:]:
             report.unchanged += 1
-    stale = [
-        link_id
-        for key, (link_id, status, _score, _method) in existing.items()
-        if status == "suggested" and key not in produced
-    ]
+        elif found is None:
+            inserts.append(row)
+        else:
+            updates.append((row[6], method, *key))
+    stale: list[Row] = [key for key in existing if key not in produced or key in decided]
     return inserts, updates, stale
-
-
-def _ordered_ids() -> Iterator[str]:
-    """Link ids that grow within a run (time prefix, random tail).
-
-    Random UUIDs would scatter inserts across the primary-key index; increasing
-    ids append to it, which keeps storing hundreds of thousands of suggestions fast.
-    """
-    start = time.time_ns()
-    # One random tail a run keeps two runs started in the same nanosecond apart.
-    tail = os.urandom(8).hex()
-    for offset in itertools.count():
-        yield f"{start + offset:016x}{tail}"
 
 
 def _write_batches(
     db: sqlite_utils.Database,
     inserts: list[Row],
     updates: list[Row],
-    stale: list[str],
+    stale: list[Row],
     progress: Progress | None,
 ) -> None:
+    pair = "a_doc = ? AND a_start = ? AND a_end = ? AND b_doc = ? AND b_start = ? AND b_end = ?"
     statements: list[tuple[str, Sequence[Row]]] = [
         (
-            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
-            " b_quote, status, score, method, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO suggestions (a_doc, a_start, a_end, b_doc, b_start, b_end, score, method)"
+            " VALUES (?,?,?,?,?,?,?,?)",
             inserts,
         ),
-        # The status guards keep a decision an annotator took meanwhile.
-        (
-            "UPDATE links SET score = ?, method = ?, updated_at = ?"
-            " WHERE id = ? AND status = 'suggested'",
-            updates,
-        ),
-        (
-            "DELETE FROM links WHERE id = ? AND status = 'suggested'",
-            [[link_id] for link_id in stale],
-        ),
+        (f"UPDATE suggestions SET score = ?, method = ? WHERE {pair}", updates),
+        (f"DELETE FROM suggestions WHERE {pair}", stale),
     ]
     total = sum(len(rows) for _sql, rows in statements)
     written = 0
@@ -270,24 +261,33 @@ def _write_batches(
         write_in_batches(db, sql, rows, done=done)
 
 
-def _existing_links(
-    db: sqlite_utils.Database, scope: Sequence[int] | None
-) -> dict[LinkKey, tuple[str, str, float | None, str]]:
-    sql = (
-        "SELECT id, a_doc, a_start, a_end, b_doc, b_start, b_end, status, score, method FROM links"
+def _in_scope(scope: Sequence[int] | None) -> tuple[str, list[object]]:
+    if scope is None:
+        return "", []
+    return (
+        " WHERE a_doc IN (SELECT value FROM json_each(?))"
+        " AND b_doc IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(scope))] * 2,
     )
-    params: list[object] = []
-    if scope is not None:
-        sql += (
-            " WHERE a_doc IN (SELECT value FROM json_each(?))"
-            " AND b_doc IN (SELECT value FROM json_each(?))"
-        )
-        params += [json.dumps(list(scope))] * 2
-    found: dict[LinkKey, tuple[str, str, float | None, str]] = {}
-    for link_id, ad, as_, ae, bd, bs, be, status, score, method in db.conn.execute(sql, params):
-        key = _key((ad, as_, ae), (bd, bs, be))
-        previous = found.get(key)
-        # A decision outranks a suggestion for the same pair stored the other way round.
-        if previous is None or previous[1] == "suggested":
-            found[key] = (link_id, status, score, method)
-    return found
+
+
+def _existing_suggestions(
+    db: sqlite_utils.Database, scope: Sequence[int] | None
+) -> dict[PairKey, tuple[float, str]]:
+    where, params = _in_scope(scope)
+    sql = "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, score, method FROM suggestions"
+    # Slices, not unpacking: a million rows on a re-run.
+    return {row[:6]: row[6:] for row in db.conn.execute(sql + where, params)}
+
+
+def _decided_pairs(db: sqlite_utils.Database, scope: Sequence[int] | None) -> set[PairKey]:
+    """Pairs with a row in ``links`` (a decision), either orientation, as suggestion keys."""
+    where, params = _in_scope(scope)
+    sql = "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end FROM links"
+    decided: set[PairKey] = set()
+    for ad, as_, ae, bd, bs, be in db.conn.execute(sql + where, params):
+        first, second = (ad, as_, ae), (bd, bs, be)
+        if first > second:
+            first, second = second, first
+        decided.add((*first, *second))
+    return decided

@@ -58,10 +58,14 @@ def _link_share(db: sqlite_utils.Database, index: dict[int, int]) -> dict[tuple[
         db.conn.execute("SELECT doc_id, count(*) FROM sentences GROUP BY doc_id").fetchall()
     )
     rows = db.conn.execute(
-        "SELECT a_doc, b_doc, count(DISTINCT a_start), count(DISTINCT b_start) FROM links"
+        "SELECT a_doc, b_doc, count(DISTINCT a_start), count(DISTINCT b_start) FROM ("
+        " SELECT a_doc, a_start, b_doc, b_start FROM links"
         " WHERE status = 'accepted' OR (status = 'suggested' AND score >= ?)"
+        # Undecided suggestions (schema 10); no quote is read.
+        " UNION ALL SELECT a_doc, a_start, b_doc, b_start FROM suggested_links"
+        " WHERE score >= ?)"
         " GROUP BY a_doc, b_doc",
-        [LINK_EVIDENCE_SCORE],
+        [LINK_EVIDENCE_SCORE, LINK_EVIDENCE_SCORE],
     )
     share: dict[tuple[int, int], float] = {}
     for a, b, a_linked, b_linked in rows:

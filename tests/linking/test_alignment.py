@@ -68,7 +68,7 @@ def test_factors_are_symmetric_and_only_the_two_kinds(
 
 def _score(db: sqlite_utils.Database, a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     row = db.conn.execute(
-        "SELECT score FROM links WHERE (a_doc, a_start, b_doc, b_start) IN"
+        "SELECT score FROM all_links WHERE (a_doc, a_start, b_doc, b_start) IN"
         " (VALUES (?, ?, ?, ?), (?, ?, ?, ?))",
         [*a[:2], *b[:2], *b[:2], *a[:2]],
     ).fetchone()

@@ -127,7 +127,10 @@ def test_repeated_lines_are_flagged_and_never_linked(
     assert not linked & set(flagged)
     link_documents(db, settings=LinkSettings(workers=1))
     quotes = {
-        q for (q,) in db.conn.execute("SELECT a_quote FROM links UNION SELECT b_quote FROM links")
+        q
+        for (q,) in db.conn.execute(
+            "SELECT a_quote FROM all_links UNION SELECT b_quote FROM all_links"
+        )
     }
     assert quotes
     assert disclaimer not in quotes

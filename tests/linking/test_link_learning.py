@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import sqlite_utils
 
+from store.changelog import user_action
+from store.linking.decisions import accept_link, reject_link
 from store.linking.learning import (
     DEFAULT_REASON_WEIGHT,
     MIN_DECISIONS,
@@ -42,14 +44,12 @@ def test_fit_moves_weight_to_the_component_that_separates_decisions() -> None:
 
 
 def _decide(db: sqlite_utils.Database, accepted: int, rejected: int) -> None:
-    rows = db.conn.execute(
-        "SELECT id FROM links WHERE status = 'suggested' ORDER BY score DESC"
-    ).fetchall()
-    for (link_id,) in rows[:accepted]:
-        db.execute("UPDATE links SET status = 'accepted' WHERE id = ?", [link_id])
-    for (link_id,) in rows[len(rows) - rejected :]:
-        db.execute("UPDATE links SET status = 'rejected' WHERE id = ?", [link_id])
-    db.conn.commit()
+    rows = db.conn.execute("SELECT id FROM suggested_links ORDER BY score DESC, id").fetchall()
+    with user_action(db, "ann") as action:
+        for (link_id,) in rows[:accepted]:
+            accept_link(action, link_id)
+        for (link_id,) in rows[len(rows) - rejected :]:
+            reject_link(action, link_id)
 
 
 def test_link_learns_from_enough_decisions_and_keeps_them(db: sqlite_utils.Database) -> None:

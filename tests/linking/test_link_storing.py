@@ -24,6 +24,7 @@ import sqlite_utils
 from store.clock import now
 from store.db import connect, write
 from store.errors import ClaimdeskError
+from store.linking.decisions import find_link, suggestion_id
 from store.linking.features import build_corpus
 from store.linking.storing import store_suggestions
 from store.linking.suggest import (
@@ -128,7 +129,12 @@ def test_deciding_a_right_suggestion_passes_the_full_check(
     session = Session.for_db(db, "alice")
     assert session.accept_link(first).status == "accepted"
     assert session.undo() is not None  # back to suggested: an update the guard allows
-    assert session.reject_link(first).status == "rejected"
+    # ...after which the row is a suggestion again (schema 10), under its pair's id.
+    again = find_link(db, a, b)
+    assert again is not None
+    assert (again.id, again.status) == (suggestion_id((*a, *b)), "suggested")
+    assert db.conn.execute("SELECT count(*) FROM links").fetchone() == (0,)
+    assert session.reject_link(again.id).status == "rejected"
 
 
 def test_the_linker_stores_nothing_when_a_quote_is_not_the_stored_text(
@@ -147,22 +153,24 @@ def test_the_linker_stores_nothing_when_a_quote_is_not_the_stored_text(
     bad = replace(corpus, quotes=tampered)
     with pytest.raises(ClaimdeskError, match="changed while linking"):
         store_suggestions(db, bad, selected, scope=None, report=LinkReport())
-    assert db.conn.execute("SELECT count(*) FROM links").fetchone() == (0,)
+    assert db.conn.execute("SELECT count(*) FROM suggestions").fetchone() == (0,)
     store_suggestions(db, corpus, selected, scope=None, report=LinkReport())
-    assert db.conn.execute("SELECT count(*) FROM links").fetchone()[0] > 0
+    assert db.conn.execute("SELECT count(*) FROM suggestions").fetchone()[0] > 0
 
 
 def test_every_stored_suggestion_quotes_the_document_text(db: sqlite_utils.Database) -> None:
     add_flood_corpus(db)
     report = link_documents(db)
     assert report.inserted > 0
-    rows = db.conn.execute(
-        "SELECT a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end, b_quote FROM links"
-    ).fetchall()
-    assert len(rows) == report.inserted
-    for ad, as_, ae, aq, bd, bs, be, bq in rows:
-        assert _text(db, (ad, as_, ae)) == aq
-        assert _text(db, (bd, bs, be)) == bq
+    # Every reader sees suggestions through these views (schema 10).
+    for view in ("suggested_links", "all_links"):
+        rows = db.conn.execute(
+            f"SELECT a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end, b_quote FROM {view}"
+        ).fetchall()
+        assert len(rows) == report.inserted
+        for ad, as_, ae, aq, bd, bs, be, bq in rows:
+            assert _text(db, (ad, as_, ae)) == aq
+            assert _text(db, (bd, bs, be)) == bq
 
 
 def _story_corpus(path: Path, documents: int) -> None:
@@ -192,7 +200,7 @@ def _pairs(path: Path) -> set[tuple[int, ...]]:
     try:
         return set(
             conn.execute(
-                "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, status FROM links"
+                "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, status FROM all_links"
             ).fetchall()
         )
     finally:
@@ -231,7 +239,7 @@ def test_kill_9_while_storing_leaves_a_consistent_database_that_a_re_run_complet
         stored = 0
         while link.poll() is None and time.monotonic() < deadline and not stored:
             with contextlib.suppress(sqlite3.Error):
-                (stored,) = watch.execute("SELECT count(*) FROM links").fetchone()
+                (stored,) = watch.execute("SELECT count(*) FROM suggestions").fetchone()
             time.sleep(0.01)
         watch.close()
         assert link.poll() is None, "link ended before it could be killed while storing"

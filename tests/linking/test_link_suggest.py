@@ -10,9 +10,10 @@ import pytest
 import sqlite_utils
 
 from store import bulk
+from store.changelog import user_action
 from store.db import connect
 from store.linking.candidates import candidate_pairs
-from store.linking.decisions import review_queue
+from store.linking.decisions import accept_link, reject_link, review_queue
 from store.linking.features import DocInput, build_corpus
 from store.linking.score import (
     DEFAULT_WEIGHTS,
@@ -116,7 +117,7 @@ def test_flood_duplicates_are_suggested(db: sqlite_utils.Database) -> None:
         a = sentence_at(db, "tagesblatt.txt", first)
         b = sentence_at(db, other, second)
         row = db.conn.execute(
-            "SELECT status FROM links WHERE (a_doc, a_start, b_doc, b_start) IN"
+            "SELECT status FROM all_links WHERE (a_doc, a_start, b_doc, b_start) IN"
             " (VALUES (?, ?, ?, ?), (?, ?, ?, ?))",
             [a[0], a[1], b[0], b[1], b[0], b[1], a[0], a[1]],
         ).fetchone()
@@ -126,20 +127,33 @@ def test_flood_duplicates_are_suggested(db: sqlite_utils.Database) -> None:
 def test_rerun_is_idempotent_and_keeps_decisions(db: sqlite_utils.Database) -> None:
     add_flood_corpus(db)
     link_documents(db)
-    before = db.conn.execute("SELECT id, score, status FROM links ORDER BY id").fetchall()
+    listing = "SELECT id, score, status FROM all_links ORDER BY id"
+    before = db.conn.execute(listing).fetchall()
     again = link_documents(db)
     assert again.inserted == again.updated == again.removed == 0
-    assert db.conn.execute("SELECT id, score, status FROM links ORDER BY id").fetchall() == before
+    assert db.conn.execute(listing).fetchall() == before
 
     accepted, rejected = before[0][0], before[1][0]
-    db.conn.execute("UPDATE links SET status = 'accepted', score = 0.01 WHERE id = ?", [accepted])
-    db.conn.execute("UPDATE links SET status = 'rejected' WHERE id = ?", [rejected])
+    with user_action(db, "ann") as action:
+        accept_link(action, accepted)
+        reject_link(action, rejected, "not the same")
+    # A decision's score is the annotator's record: a re-run must not rescore it.
+    db.conn.execute("UPDATE links SET score = 0.01 WHERE id = ?", [accepted])
+    decisions = db.conn.execute("SELECT * FROM links ORDER BY id").fetchall()
+    assert len(decisions) == 2
     third = link_documents(db)
     assert third.kept_decisions == 2
-    rows = dict(db.conn.execute("SELECT id, status FROM links").fetchall())
+    assert db.conn.execute("SELECT * FROM links ORDER BY id").fetchall() == decisions
+    rows = dict(db.conn.execute("SELECT id, status FROM all_links").fetchall())
     assert rows[accepted] == "accepted"
     assert rows[rejected] == "rejected"
+    assert len(rows) == len(before)  # each decided pair once: its suggestion is hidden
     assert db.conn.execute("SELECT score FROM links WHERE id = ?", [accepted]).fetchone() == (0.01,)
+    # A stricter re-run that no longer produces the decided pairs prunes suggestions
+    # around them and leaves the decisions exactly as they were.
+    strict = link_documents(db, settings=LinkSettings(floor=0.95, document_partners=0))
+    assert strict.removed > 0
+    assert db.conn.execute("SELECT * FROM links ORDER BY id").fetchall() == decisions
 
 
 def _likeness(db: sqlite_utils.Database) -> dict[tuple[int, int, int, int], float]:
@@ -158,22 +172,22 @@ def _likeness(db: sqlite_utils.Database) -> dict[tuple[int, int, int, int], floa
 def test_stale_suggestions_of_the_scope_are_removed(db: sqlite_utils.Database) -> None:
     ids = add_flood_corpus(db)
     link_documents(db)
-    total = db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
+    total = db.conn.execute("SELECT count(*) FROM all_links").fetchone()[0]
     # A stricter floor no longer produces the weak suggestions: they go.
     strict = link_documents(db, settings=LinkSettings(floor=0.6, document_partners=0))
     assert strict.removed > 0
-    remaining = db.conn.execute("SELECT count(*) FROM links").fetchone()
+    remaining = db.conn.execute("SELECT count(*) FROM all_links").fetchone()
     # The floor applies to the sentences' likeness; the stored score may also carry
     # the document factor, which only lowers it.
     assert remaining[0] == total - strict.removed
     likeness = _likeness(db)
-    stored = db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
+    stored = db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM all_links").fetchall()
     assert stored
     assert all(likeness[tuple(row)] >= 0.6 for row in stored)
     # Linking two documents leaves links involving the third alone.
     link_documents(db)
     with_kurier = db.conn.execute(
-        "SELECT count(*) FROM links WHERE ? IN (a_doc, b_doc)", [ids["kurier.txt"]]
+        "SELECT count(*) FROM all_links WHERE ? IN (a_doc, b_doc)", [ids["kurier.txt"]]
     ).fetchone()[0]
     pair = link_documents(
         db, doc_ids=[ids["tagesblatt.txt"], ids["rundschau.txt"]], settings=LinkSettings(floor=0.9)
@@ -181,7 +195,7 @@ def test_stale_suggestions_of_the_scope_are_removed(db: sqlite_utils.Database) -
     assert pair.documents == 2
     assert (
         db.conn.execute(
-            "SELECT count(*) FROM links WHERE ? IN (a_doc, b_doc)", [ids["kurier.txt"]]
+            "SELECT count(*) FROM all_links WHERE ? IN (a_doc, b_doc)", [ids["kurier.txt"]]
         ).fetchone()[0]
         == with_kurier
     )

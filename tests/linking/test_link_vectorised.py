@@ -17,14 +17,14 @@ from store.linking.score import (
     CHAR_SUPPORT,
     components,
     pair_score,
+    round_score,
     score_pairs,
     shared_weight,
 )
+from store.linking.storing import _changes, _new_rows
 from store.linking.suggest import (
     LinkReport,
     LinkSettings,
-    _changes,
-    _new_rows,
     compute_suggestions,
 )
 from tests.linking.corpus import sentences_document
@@ -174,17 +174,29 @@ def test_top_per_document_matches_a_plain_count(
             assert selected  # within the top k of its sentence even if every tie ranks first
 
 
-def test_first_run_rows_equal_the_row_by_row_path() -> None:
+def test_first_run_rows_equal_a_plain_loop_over_the_pairs() -> None:
     corpus = build_corpus(_documents(6, count=8))
     selected = compute_suggestions(corpus, LinkSettings(floor=0.0))
     # Both orientations and a duplicate: the stored side a is always the smaller end.
     selected = selected + [(j, i, s) for i, j, s in selected[:5]]
-    fast = _new_rows(corpus, selected, "m", "t")
-    unrelated = {((999, 0, 1), (1000, 0, 1)): ("x", "suggested", 0.5, "m")}
-    slow, updates, stale = _changes(corpus, selected, unrelated, LinkReport(), "m", "t")
-    assert [tuple(row[1:]) for row in fast] == [tuple(row[1:]) for row in slow]
-    assert len({row[0] for row in fast}) == len(fast)
-    assert (updates, stale) == ([], ["x"])
+    fast = _new_rows(corpus, selected, "m")
+    by_key: dict[tuple[int, ...], float] = {}
+    for i, j, score in selected:
+        a, b = corpus.refs[i], corpus.refs[j]
+        ta, tb = sorted([(a.doc_id, a.start, a.end), (b.doc_id, b.start, b.end)])
+        by_key.setdefault((*ta, *tb), round_score(score))
+    assert [tuple(row) for row in fast] == [(*k, v, "m") for k, v in sorted(by_key.items())]
+    unrelated = {(999, 0, 1, 1000, 0, 1): (0.5, "m")}
+    inserts, updates, stale = _changes(corpus, selected, unrelated, set(), LinkReport(), "m")
+    assert inserts == fast
+    assert (updates, stale) == ([], [(999, 0, 1, 1000, 0, 1)])
+    # A decided pair gets no suggestion row, and a stored one of it goes.
+    decided = tuple(fast[0][:6])
+    stored = {decided: (0.1, "m")}
+    report = LinkReport()
+    inserts, updates, stale = _changes(corpus, selected, stored, {decided}, report, "m")  # type: ignore[arg-type]
+    assert inserts == fast[1:]
+    assert (updates, stale, report.kept_decisions) == ([], [decided], 1)
 
 
 @pytest.mark.parametrize("seed", [3, 8])

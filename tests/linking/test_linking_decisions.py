@@ -6,6 +6,7 @@ import pytest
 import sqlite_utils
 
 from store.errors import ClaimdeskError
+from store.linking.decisions import OFFERED, REVIEW_ORDER, SELECT_SUGGESTED
 from store.linking.score import METHOD
 from store.linking.suggest import link_documents
 from store.session import Session
@@ -24,7 +25,7 @@ def _link_between(
     db: sqlite_utils.Database, a: tuple[int, int, int], b: tuple[int, int, int]
 ) -> str:
     row = db.conn.execute(
-        "SELECT id FROM links WHERE (a_doc, a_start, b_doc, b_start)"
+        "SELECT id FROM all_links WHERE (a_doc, a_start, b_doc, b_start)"
         " IN (VALUES (?,?,?,?), (?,?,?,?))",
         [a[0], a[1], b[0], b[1], b[0], b[1], a[0], a[1]],
     ).fetchone()
@@ -41,10 +42,12 @@ def test_accept_then_undo_restores_the_suggestion(session: Session, linked: dict
     assert accepted.status == "accepted"
     assert accepted.annotator == "alice"
     assert session.undo() == "accept link"
-    row = db.conn.execute("SELECT status, annotator FROM links WHERE id = ?", [link_id]).fetchone()
+    row = db.conn.execute(
+        "SELECT status, annotator FROM all_links WHERE id = ?", [link_id]
+    ).fetchone()
     assert row == ("suggested", None)
     assert session.redo() == "accept link"
-    assert db.conn.execute("SELECT status FROM links WHERE id = ?", [link_id]).fetchone() == (
+    assert db.conn.execute("SELECT status FROM all_links WHERE id = ?", [link_id]).fetchone() == (
         "accepted",
     )
 
@@ -76,7 +79,7 @@ def test_reject_keeps_reason_and_survives_relinking(
     assert (rejected.status, rejected.reason) == ("rejected", "different numbers")
     report = link_documents(db)
     assert report.kept_decisions >= 1
-    assert db.conn.execute("SELECT status FROM links WHERE id = ?", [link_id]).fetchone() == (
+    assert db.conn.execute("SELECT status FROM all_links WHERE id = ?", [link_id]).fetchone() == (
         "rejected",
     )
 
@@ -85,7 +88,7 @@ def test_manual_link_inserts_or_updates(session: Session, linked: dict[str, int]
     db = session.db
     a = sentence_at(db, "kurier.txt", "Die Polizei sperrte")
     b = sentence_at(db, "rundschau.txt", "Ein Sprecher der Polizei")
-    before = db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
+    before = db.conn.execute("SELECT count(*) FROM all_links").fetchone()[0]
     link = session.link_spans(a, b)
     assert link.status == "accepted"
     assert link.method in ("manual", METHOD)
@@ -94,7 +97,7 @@ def test_manual_link_inserts_or_updates(session: Session, linked: dict[str, int]
     assert again.status == "rejected"
     session.undo()
     session.undo()
-    assert db.conn.execute("SELECT count(*) FROM links").fetchone()[0] == before
+    assert db.conn.execute("SELECT count(*) FROM all_links").fetchone()[0] == before
     with pytest.raises(ClaimdeskError):
         session.link_spans(a, (a[0], 0, 5))
 
@@ -107,9 +110,7 @@ def test_review_queue_is_best_first_and_pages(session: Session, linked: dict[str
     last = queue[-1]
     rest = session.review_queue(limit=100, after=(last.score or 0, last.id))
     assert not {link.id for link in rest} & {link.id for link in queue}
-    total = session.db.conn.execute(
-        "SELECT count(*) FROM links WHERE status = 'suggested'"
-    ).fetchone()[0]
+    total = session.db.conn.execute("SELECT count(*) FROM suggested_links").fetchone()[0]
     assert len(queue) + len(rest) == total
     session.accept_link(queue[0].id)
     assert queue[0].id not in {link.id for link in session.review_queue()}
@@ -117,7 +118,7 @@ def test_review_queue_is_best_first_and_pages(session: Session, linked: dict[str
 
 def test_a_manual_link_carries_the_linkers_score(session: Session, linked: dict[str, int]) -> None:
     db = session.db
-    db.conn.execute("DELETE FROM links")  # no suggestion to inherit a score from
+    db.conn.execute("DELETE FROM suggestions")  # no suggestion to inherit a score from
     duplicate = session.link_spans(
         sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen"),
         sentence_at(db, "rundschau.txt", "Die Mulde trat"),
@@ -138,23 +139,22 @@ def test_review_pages_cover_ties_exactly_once_and_read_the_index(
 ) -> None:
     db = session.db
     # Many suggestions share one score: paging must neither skip nor repeat any.
-    db.conn.execute("UPDATE links SET score = 0.5 WHERE status = 'suggested'")
+    db.conn.execute("UPDATE suggestions SET score = 0.5")
     seen: list[str] = []
     after: tuple[float, str] | None = None
     while page := session.review_queue(limit=3, after=after):
         seen += [link.id for link in page]
         after = (page[-1].score or 0.0, page[-1].id)
-    total = db.conn.execute("SELECT count(*) FROM links WHERE status = 'suggested'").fetchone()[0]
+    total = db.conn.execute("SELECT count(*) FROM suggested_links").fetchone()[0]
     assert total > 6
     assert len(seen) == len(set(seen)) == total
     plan = " ".join(
         str(row[3])
         for row in db.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM links WHERE status = 'suggested'"
-            " ORDER BY coalesce(score, 0) DESC, id DESC LIMIT 5"
+            f"EXPLAIN QUERY PLAN {SELECT_SUGGESTED} WHERE {OFFERED}{REVIEW_ORDER} LIMIT 5"
         )
     )
-    assert "links_review" in plan
+    assert "suggestions_review" in plan
     assert "TEMP B-TREE" not in plan
 
 
@@ -191,11 +191,11 @@ def test_live_suggestions_add_only_decided_links_outside_the_top_k(
     others = [linked["rundschau.txt"], linked["kurier.txt"]]
     stored = (
         db.conn.execute(
-            "SELECT count(*) FROM links WHERE status = 'suggested' AND a_doc = ? AND a_start = ?",
+            "SELECT count(*) FROM suggested_links WHERE a_doc = ? AND a_start = ?",
             [a[0], a[1]],
         ).fetchone()[0]
         + db.conn.execute(
-            "SELECT count(*) FROM links WHERE status = 'suggested' AND b_doc = ? AND b_start = ?",
+            "SELECT count(*) FROM suggested_links WHERE b_doc = ? AND b_start = ?",
             [a[0], a[1]],
         ).fetchone()[0]
     )
@@ -203,7 +203,7 @@ def test_live_suggestions_add_only_decided_links_outside_the_top_k(
     assert stored > len(others), "the claim should have more stored suggestions than shown"
     assert len(found) == len(others)
     worst = db.conn.execute(
-        "SELECT id FROM links WHERE (a_doc = ? AND a_start = ?) OR (b_doc = ? AND b_start = ?)"
+        "SELECT id FROM all_links WHERE (a_doc = ? AND a_start = ?) OR (b_doc = ? AND b_start = ?)"
         " ORDER BY score LIMIT 1",
         [a[0], a[1], a[0], a[1]],
     ).fetchone()[0]

@@ -13,10 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimdesk.cli import main
+from store.changelog import user_action
 from store.db import connect, write
 from store.errors import QuoteMismatch
 from store.export.links_jsonl import write_links_jsonl
 from store.labels import ensure_default_labels
+from store.linking.decisions import accept_link
 from store.linking.suggest import LinkSettings, link_documents
 from store.session import Session
 from tests.conftest import add_document
@@ -48,7 +50,7 @@ def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database)
     )
     assert manual.method == "manual"
     records = _records(db)
-    assert len(records) == db.conn.execute("SELECT count(*) FROM links").fetchone()[0]
+    assert len(records) == db.conn.execute("SELECT count(*) FROM all_links").fetchone()[0]
     texts = dict(db.conn.execute("SELECT source_name, text FROM documents").fetchall())
     for record in records:
         assert set(record) == RECORD_FIELDS
@@ -74,7 +76,9 @@ def test_every_link_exported_with_the_contract_fields(db: sqlite_utils.Database)
 def test_a_tampered_quote_stops_the_export_naming_the_link(db: sqlite_utils.Database) -> None:
     add_flood_corpus(db)
     link_documents(db)
-    link_id = db.conn.execute("SELECT id FROM links LIMIT 1").fetchone()[0]
+    link_id = db.conn.execute("SELECT id FROM suggested_links LIMIT 1").fetchone()[0]
+    with user_action(db, "ann") as action:
+        accept_link(action, link_id)
     # Bypass the guards the way a damaged file or a foreign writer could.
     db.conn.execute("DROP TRIGGER links_quote_update")
     db.conn.execute("UPDATE links SET a_quote = 'falsch' WHERE id = ?", [link_id])
@@ -162,7 +166,9 @@ def test_link_bounds_from_the_command_line(
 
     def stored() -> list[tuple[int, int, int, int]]:
         with closing(connect(path)) as db:
-            return db.conn.execute("SELECT a_doc, a_start, b_doc, b_start FROM links").fetchall()
+            return db.conn.execute(
+                "SELECT a_doc, a_start, b_doc, b_start FROM all_links"
+            ).fetchall()
 
     assert main(["--db", str(path), "link", "--document-partners", "0", "-q"]) == 0
     wide = stored()

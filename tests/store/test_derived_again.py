@@ -9,6 +9,7 @@ from store.db import connect
 from store.importer import import_paths
 from store.migrations import MIGRATIONS, _v9_derived_again
 from store.session import Session
+from tests.store.before_schema_10 import SCHEMA_10_UNDONE
 
 PAGE = (
     "Flut im Ilmenztal: Deich hält\n\n"
@@ -43,6 +44,8 @@ def test_headlines_outlets_and_statuses_are_derived_for_stored_documents(tmp_pat
     conn.execute("UPDATE sentences SET boilerplate = 0")
     conn.execute("UPDATE documents SET outlet = 'seeds'")
     conn.execute("DELETE FROM document_status")
+    for statement in SCHEMA_10_UNDONE:
+        conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {step}")
     conn.commit()
     conn.close()
