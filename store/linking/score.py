@@ -49,6 +49,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from store.linking.features import LinkCorpus, TokenIndex
+from store.linking.fuzzy import RATIO_CHUNK, pair_ratios
 from store.linking.ranking import document_positions
 from store.linking.units import refine
 
@@ -544,12 +545,10 @@ def components(
         # shared_by_merge) and needs no (sentence, gram) key index.
         result[:, 1] = _cosines(grams, firsts, seconds, by_merge=True)
     texts = corpus.sorted_texts()
-    result[:, 2] = (
-        process.cpdist(
-            texts[firsts], texts[seconds], scorer=fuzz.ratio, workers=-1, dtype=np.float64
-        )
-        / 100.0
-    )
+    # Pair by pair in chunks: the texts are gathered and converted a chunk at a time.
+    for begin in range(0, len(pairs), RATIO_CHUNK):
+        stop = begin + RATIO_CHUNK
+        result[begin:stop, 2] = pair_ratios(texts[firsts[begin:stop]], texts[seconds[begin:stop]])
     values, ranges = corpus.values, corpus.ranges
     has = np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
     both = np.flatnonzero(has[firsts] & has[seconds])

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process
 
 from store.linking.context import CONTEXT_WEIGHT
 from store.linking.features import LinkCorpus, TokenIndex, UnitIndex
+from store.linking.fuzzy import pair_ratios
 
 Pairs = npt.NDArray[np.int64]
 Parts = npt.NDArray[np.float64]
@@ -349,10 +349,7 @@ def _unit_fuzzy(corpus: LinkCorpus, units: UnitIndex, sides: _Sides) -> Floats:
     text_b = np.where(
         sides.b_clause, units.texts[np.maximum(sides.clause_b, 0)], sorted_texts[sides.sentence_b]
     )
-    fuzzy: Floats = (
-        process.cpdist(text_a, text_b, scorer=fuzz.ratio, workers=-1, dtype=np.float64) / 100.0
-    )
-    return fuzzy
+    return pair_ratios(text_a, text_b)
 
 
 def _numbers_bound(corpus: LinkCorpus, units: UnitIndex, sides: _Sides, whole: Floats) -> Floats:
