@@ -172,8 +172,9 @@ def score_pairs(
     return np.clip(combined, 0.0, 1.0)
 
 
-# Tokens looked up at a time: bounds the temporary arrays (about 100 MB).
-_COSINE_CHUNK = 2_000_000
+# Tokens looked up at a time: bounds the temporary arrays (about 50 MB; twice as
+# many cost the same time and added their share to the peak of a 10,000-article run).
+_COSINE_CHUNK = 1_000_000
 
 
 def _cosines(
@@ -317,8 +318,8 @@ def _shared_by_probe(
 
 # Looked-up (pair, token) keys per chunk of the merge path (about 32 bytes of
 # temporaries each, per thread); with 32-bit keys, a chunk also stays below
-# 2**31 / vocabulary pairs.
-_MERGE_CHUNK = 2_000_000
+# 2**31 / vocabulary pairs. A million: the same time as larger chunks, less peak.
+_MERGE_CHUNK = 1_000_000
 # Threads for the merge path: two cores' worth; more only adds temporaries.
 _MERGE_THREADS = 2
 
@@ -658,8 +659,16 @@ def document_cosines(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.ND
         result[:] = 1.0
         return result
     positions = document_positions(corpus)
-    firsts, seconds = positions[pairs[:, 0]], positions[pairs[:, 1]]
-    keys, inverse = np.unique(firsts * len(documents) + seconds, return_inverse=True)
+    # Each pair's (document, document) key, built in place; its distinct keys sorted and
+    # each pair's place among them: np.unique's result with a third of its temporaries
+    # (at 10,000 articles its return_inverse path was the memory peak of linking).
+    pair_keys = positions[pairs[:, 0]]
+    pair_keys *= len(documents)
+    pair_keys += positions[pairs[:, 1]]
+    keys = np.sort(pair_keys)
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    inverse = np.searchsorted(keys, pair_keys)
+    del pair_keys
     unique_cosines = _cosines(
         documents, keys // len(documents), keys % len(documents), by_probe=True
     )
