@@ -127,7 +127,11 @@ class DocumentPairs:
             return np.zeros(len(pairs), dtype=bool)
         first, second = self.position[pairs[:, 0]], self.position[pairs[:, 1]]
         keys = np.minimum(first, second) * self.documents + np.maximum(first, second)
-        return np.isin(keys, self.related)
+        # ``related`` is sorted: a binary search per pair, where np.isin would sort
+        # the millions of keys together with it (several arrays as long as ``pairs``).
+        found = np.minimum(np.searchsorted(self.related, keys), len(self.related) - 1)
+        known: npt.NDArray[np.bool_] = self.related[found] == keys
+        return known
 
 
 def _cosines(view: LinkCorpus, pairs: Pairs) -> npt.NDArray[np.float64]:

@@ -177,8 +177,13 @@ class LinkCorpus:
             total = documents
             view.document_frequency = frequency
             view.weights = [math.log((total + 1) / (df + 1)) for df in frequency]
-            pieces = np.split(tokens, np.cumsum(lengths)[:-1]) if documents else []
-            view.token_ids = [ids.tolist() for ids in pieces]
+            # One int object per token id, shared by every document that has it (as
+            # the sentences' lists share the vocabulary's): millions of entries at scale.
+            shared_ids = list(range(vocabulary))
+            flat = list(map(shared_ids.__getitem__, tokens.tolist()))
+            bounds = np.r_[0, np.cumsum(lengths)].tolist()
+            view.token_ids = [flat[bounds[k] : bounds[k + 1]] for k in range(documents)]
+            del flat, shared_ids
             view.norms = _sequential_norms(view.weights, tokens, lengths)
             self.by_document = view
         return self.by_document

@@ -75,12 +75,37 @@ def _ranks(groups: Ints, strength: Floats) -> Ints:
 
 
 def best_of_either(pairs: Ints, strength: Floats, limit: int) -> npt.NDArray[np.bool_]:
-    """Pairs among the ``limit`` strongest of either of their sentences."""
+    """Pairs among the ``limit`` strongest of either of their sentences.
+
+    The ranking of :func:`ranks_within` over both columns, range of sentences by
+    range: the same entries in the same order per range (so the same ranks, ties
+    included) without the two columns concatenated, or a rank per entry, at once
+    (for millions of candidates, three arrays of hundreds of megabytes).
+    """
     count = len(pairs)
-    rank = ranks_within(
-        np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([strength, strength])
-    )
-    return (rank[:count] < limit) | (rank[count:] < limit)
+    firsts, seconds = pairs[:, 0], pairs[:, 1]
+    if 2 * count <= _RANK_CHUNK:
+        rank = ranks_within(np.concatenate([firsts, seconds]), np.concatenate([strength, strength]))
+        return (rank[:count] < limit) | (rank[count:] < limit)
+    highest = max(int(firsts.max()), int(seconds.max()))
+    if highest >= 1 << (63 - STRENGTH_BITS) or min(int(firsts.min()), int(seconds.min())) < 0:
+        raise ValueError("group ids must be in [0, 2**32)")
+    chosen = np.zeros(count, dtype=bool)
+    width = -(-(highest + 1) // -(-2 * count // _RANK_CHUNK))
+    for low in range(0, highest + 1, width):
+        # ranks_within's members of this range: the first column's, then the second's.
+        first_rows = np.flatnonzero((firsts >= low) & (firsts < low + width))
+        second_rows = np.flatnonzero((seconds >= low) & (seconds < low + width))
+        top = (
+            _ranks(
+                np.concatenate([firsts[first_rows], seconds[second_rows]]),
+                np.concatenate([strength[first_rows], strength[second_rows]]),
+            )
+            < limit
+        )
+        chosen[first_rows[top[: len(first_rows)]]] = True
+        chosen[second_rows[top[len(first_rows) :]]] = True
+    return chosen
 
 
 def document_positions(corpus: LinkCorpus) -> Ints:

@@ -49,6 +49,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from store.linking.features import LinkCorpus, TokenIndex
+from store.linking.fuzzy import RATIO_CHUNK, pair_ratios
 from store.linking.ranking import document_positions
 from store.linking.units import refine
 
@@ -171,8 +172,9 @@ def score_pairs(
     return np.clip(combined, 0.0, 1.0)
 
 
-# Tokens looked up at a time: bounds the temporary arrays (about 100 MB).
-_COSINE_CHUNK = 2_000_000
+# Tokens looked up at a time: bounds the temporary arrays (about 50 MB; twice as
+# many cost the same time and added their share to the peak of a 10,000-article run).
+_COSINE_CHUNK = 1_000_000
 
 
 def _cosines(
@@ -340,8 +342,8 @@ def _shared_by_probe(
 
 # Looked-up (pair, token) keys per chunk of the merge path (about 32 bytes of
 # temporaries each, per thread); with 32-bit keys, a chunk also stays below
-# 2**31 / vocabulary pairs.
-_MERGE_CHUNK = 2_000_000
+# 2**31 / vocabulary pairs. A million: the same time as larger chunks, less peak.
+_MERGE_CHUNK = 1_000_000
 # Threads for the merge path: two cores' worth; more only adds temporaries.
 _MERGE_THREADS = 2
 
@@ -568,12 +570,10 @@ def components(
         # shared_by_merge) and needs no (sentence, gram) key index.
         result[:, 1] = _cosines(grams, firsts, seconds, by_merge=True)
     texts = corpus.sorted_texts()
-    result[:, 2] = (
-        process.cpdist(
-            texts[firsts], texts[seconds], scorer=fuzz.ratio, workers=-1, dtype=np.float64
-        )
-        / 100.0
-    )
+    # Pair by pair in chunks: the texts are gathered and converted a chunk at a time.
+    for begin in range(0, len(pairs), RATIO_CHUNK):
+        stop = begin + RATIO_CHUNK
+        result[begin:stop, 2] = pair_ratios(texts[firsts[begin:stop]], texts[seconds[begin:stop]])
     values, ranges = corpus.values, corpus.ranges
     has = np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
     both = np.flatnonzero(has[firsts] & has[seconds])
@@ -683,8 +683,16 @@ def document_cosines(corpus: LinkCorpus, pairs: npt.NDArray[np.int64]) -> npt.ND
         result[:] = 1.0
         return result
     positions = document_positions(corpus)
-    firsts, seconds = positions[pairs[:, 0]], positions[pairs[:, 1]]
-    keys, inverse = np.unique(firsts * len(documents) + seconds, return_inverse=True)
+    # Each pair's (document, document) key, built in place; its distinct keys sorted and
+    # each pair's place among them: np.unique's result with a third of its temporaries
+    # (at 10,000 articles its return_inverse path was the memory peak of linking).
+    pair_keys = positions[pairs[:, 0]]
+    pair_keys *= len(documents)
+    pair_keys += positions[pairs[:, 1]]
+    keys = np.sort(pair_keys)
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    inverse = np.searchsorted(keys, pair_keys)
+    del pair_keys
     unique_cosines = _cosines(
         documents, keys // len(documents), keys % len(documents), by_probe=True
     )

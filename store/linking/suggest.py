@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import numpy.typing as npt
 import sqlite_utils
 
 from store.linking.alignment import decision_factors
@@ -178,10 +179,13 @@ def compute_suggestions(
         # Two reports of one story keep every pair: the annotator's match is among
         # them even when a paraphrase or a second language leaves its likeness low.
         keep = (likeness >= settings.floor) | stories.of(pairs)
-        pairs, parts = pairs[keep], parts[keep]
+        del likeness
+        pairs, parts = pairs[keep], _kept_rows(parts, keep)
+        del keep
         parts[:, 5] = document_cosines(corpus, pairs)
         scores = fused_scores(parts, evidence_scale(corpus), mix=mix)
-        char_cosine = parts[:, 1]
+        # A copy: a view of the column would keep all of ``parts`` alive to the end.
+        char_cosine = parts[:, 1].copy()
         del parts
     else:
         scores = score_pairs(corpus, pairs, settings.weights)
@@ -217,10 +221,24 @@ def compute_suggestions(
         chosen &= ~chance | best_per_sentence(pairs, scores, chance, settings.chance_per_sentence)
     if progress is not None:
         progress(1, 1, "scoring")
-    return [
-        (int(i), int(j), float(s))
-        for (i, j), s in zip(pairs[chosen].tolist(), scores[chosen].tolist(), strict=True)
-    ]
+    # Column by column: no list per pair on the way (a million of them at scale).
+    pairs, scores = pairs[chosen], scores[chosen]
+    return list(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), scores.tolist(), strict=True))
+
+
+def _kept_rows(
+    parts: npt.NDArray[np.float64], keep: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float64]:
+    """``parts[keep]`` moved to the top of ``parts`` a column at a time, without a second copy.
+
+    ``parts`` is the largest array of a run (seven columns per fully scored pair); a
+    copy of its kept rows beside it was the peak of linking's memory.
+    """
+    rows = np.flatnonzero(keep)
+    for column in range(parts.shape[1]):
+        # The kept rows ascend, so no row is overwritten before it is read.
+        parts[: len(rows), column] = parts[rows, column]
+    return parts[: len(rows)]
 
 
 def load_documents(

@@ -148,6 +148,23 @@ def test_ranking_by_ranges_of_groups_is_the_same_ranking(monkeypatch: pytest.Mon
             assert stronger <= by_ranges[member] < stronger + tied
 
 
+def test_best_of_either_by_ranges_keeps_the_pairs_of_the_whole_ranking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(11)
+    pairs = np.sort(rng.integers(0, 400, size=(6_000, 2)), axis=1).astype(np.int64)
+    # Few distinct strengths: which of a tied group is kept must not change either.
+    strength = rng.integers(0, 40, size=6_000) / 40
+    monkeypatch.setattr(ranking, "_RANK_CHUNK", 900)
+    rank = ranking.ranks_within(
+        np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([strength, strength])
+    )
+    whole = (rank[:6_000] < 3) | (rank[6_000:] < 3)
+    by_ranges = ranking.best_of_either(pairs, strength, 3)
+    assert 500 < np.count_nonzero(by_ranges) < 6_000
+    assert np.array_equal(by_ranges, whole)
+
+
 def test_candidates_summed_by_key_ranges_equal_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = build_corpus(_documents(6, count=12))
     monkeypatch.setattr(candidates, "_UNIQUE_CHUNK", 10**9)
