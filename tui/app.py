@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from store.check import DamagedDatabase
+from store.db import load_database_library
 from store.errors import ClaimdeskError
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
@@ -112,6 +114,9 @@ class ClaimdeskApp(App[int]):
 
     def _watch_for_idle(self) -> None:
         """From the first frame on, wait for a pause in the keys to load the linker."""
+        # The command line starts the TUI with collections off (claimdesk.commands.read_cmd).
+        gc.enable()
+        self._load_database_library()
         self._last_input = time.monotonic()
         self._warm_up_timer = self.set_interval(WARM_UP_IDLE / 4, self._warm_up_when_idle)
 
@@ -168,6 +173,12 @@ class ClaimdeskApp(App[int]):
         if not self._warm_up_started:
             self._warm_up_started = True
             self._warm_linking()
+
+    @work(thread=True, exit_on_error=False, group="database-library")
+    def _load_database_library(self) -> None:
+        """sqlite-utils, which the first frame goes without (store.session), imported
+        before a write needs it, so the first tag does not wait for the import."""
+        load_database_library()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def _warm_linking(self) -> None:

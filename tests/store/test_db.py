@@ -21,7 +21,7 @@ def test_file_database_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) 
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
-        assert schema_version(database) == SCHEMA_VERSION
+        assert schema_version(database.conn) == SCHEMA_VERSION
     finally:
         database.close()
 
@@ -51,7 +51,7 @@ def test_opening_a_schema_1_database_migrates_it_and_keeps_the_data(tmp_path: Pa
     make_schema_1_database(path)
     database = connect(path)
     try:
-        assert schema_version(database) == SCHEMA_VERSION
+        assert schema_version(database.conn) == SCHEMA_VERSION
         assert database.conn.execute("SELECT quote FROM spans").fetchone()[0] == "Brücke"
         # Documents stored before full-text search existed are searchable afterwards.
         assert search_documents(database, "brucke") == [1]
