@@ -29,7 +29,6 @@ from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
 from tui.keymap import keymap_to_apply
-from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
 from tui.sessions import reader_session
@@ -219,6 +218,8 @@ class ClaimdeskApp(App[int]):
             return ReaderScreen(self.start_doc_ids, restore=saved)
         if saved is not None and saved.panes:
             return ReaderScreen(saved.doc_ids, restore=saved)
+        from tui.screens.library import LibraryScreen  # a reader's start goes without it
+
         return LibraryScreen()
 
     def close_screen(self) -> None:
@@ -234,6 +235,8 @@ class ClaimdeskApp(App[int]):
         stays behind in its stack, out of sight and out of ``screen_stack``."""
         if not self._library_mode_added:
             self._library_mode_added = True
+            from tui.screens.library import LibraryScreen
+
             self.add_mode(LIBRARY_MODE, LibraryScreen)
         self.switch_mode(LIBRARY_MODE)
 
@@ -331,6 +334,8 @@ class ClaimdeskApp(App[int]):
         self.notify(f"Theme: {following}", markup=False)
 
     def action_library(self) -> None:
+        from tui.screens.library import LibraryScreen
+
         while len(self.screen_stack) > 1:
             self.pop_screen()
         if not isinstance(self.screen_stack[0], LibraryScreen):
