@@ -19,14 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Literal
 
 from store.curation import document_annotators
 from store.documents import get_document
 from store.model import Span
 from store.spans import spans_for_document
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DifferenceKind = Literal["only_mine", "only_theirs", "label", "extent"]
 # Which kind a span shows when it takes part in several differences (against several

@@ -30,10 +30,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from store.db import write
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # A line repeated in this many documents of one outlet is the outlet's furniture.
 # Two documents can share a stock sentence of real prose ("An official confirmation

@@ -21,13 +21,14 @@ import uuid
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Literal
 
 from store.clock import now
 from store.db import write
 from store.errors import ClaimdeskError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ActionKind = Literal["do", "undo", "redo"]
 Row = dict[str, Any]

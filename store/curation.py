@@ -23,15 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Literal
 
 from store import spans as span_store
 from store.changelog import Action, user_action
 from store.documents import get_document, get_status, set_status
 from store.errors import ClaimdeskError
 from store.model import Span
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 DEFAULT_GOLD = "gold"
 DisagreementKind = Literal["missing", "label", "extent"]

@@ -15,17 +15,21 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
+from store.connected import Connected
 from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
 from store.migrations import (
     CREATE_REVIEW_INDEX,
+    SCHEMA_VERSION,
     check_identity,
     migrate,
     missing_review_index,
     schema_version,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5_000
@@ -44,6 +48,32 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
     """Open (and if needed create and migrate) the database at ``path``.
 
     ``":memory:"`` gives a private in-memory database, used by tests.
+    """
+    return as_database(open_connection(path, create=create))
+
+
+def as_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """``conn`` (from :func:`open_connection`) wrapped by sqlite-utils, which is imported here.
+
+    Without plugins: finding them scans every installed package's entry points (tens of
+    ms at start-up), and claimdesk's schema and queries rely on none.
+    """
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def load_database_library() -> None:
+    """Import sqlite-utils ahead of its first use (the reader does so in a thread after
+    its first frame, so that the first write does not wait for the import)."""
+    import sqlite_utils  # noqa: F401
+
+
+def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+    """The connection :func:`connect` wraps, opened, checked and migrated the same way.
+
+    Reads need nothing more (:mod:`store.connected`); sqlite-utils is imported only when
+    the database needs migrating or seeding, so an up-to-date one opens without it.
     """
     target = str(path)
     if target != ":memory:":
@@ -64,10 +94,10 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
         conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
         raise translate_error(error, target) from error
-    # No sqlite-utils plugins: finding them scans every installed package's entry points
-    # (tens of ms at start-up), and claimdesk's schema and queries rely on none.
-    db = sqlite_utils.Database(conn, execute_plugins=False)
     try:
+        # What sqlite_utils.Database sets on a connection it wraps, set here for reads
+        # done before (or without) that wrapper.
+        conn.execute("PRAGMA recursive_triggers = on")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if target != ":memory:":
@@ -78,23 +108,30 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
                 raise ClaimdeskError(f"{target}: cannot switch the database to WAL mode ({mode})")
             # FULL makes every committed annotation survive a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
-        fresh = schema_version(db) == 0
-        migrate(db, write=lambda: write(db))
-        if missing_review_index(db) and _is_writable(conn):
-            with write(db):
-                db.execute(CREATE_REVIEW_INDEX)
-        if fresh:
-            from store.labels import ensure_default_labels
-
-            with write(db):
-                ensure_default_labels(db)
+        version = schema_version(conn)
+        add_index = missing_review_index(conn) and _is_writable(conn)
+        if version < SCHEMA_VERSION or add_index:
+            _bring_up_to_date(as_database(conn), fresh=version == 0)
     except sqlite3.Error as error:
         conn.close()
         raise translate_error(error, target) from error
     except BaseException:
         conn.close()
         raise
-    return db
+    return conn
+
+
+def _bring_up_to_date(db: sqlite_utils.Database, *, fresh: bool) -> None:
+    """Migrate, add the review index a database may lack, and give a new one its labels."""
+    migrate(db, write=lambda: write(db))
+    if missing_review_index(db.conn) and _is_writable(db.conn):
+        with write(db):
+            db.execute(CREATE_REVIEW_INDEX)
+    if fresh:
+        from store.labels import ensure_default_labels
+
+        with write(db):
+            ensure_default_labels(db)
 
 
 def _create_following_umask(file: Path) -> None:
@@ -228,7 +265,7 @@ def _lenient_text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def decode_leniently(db: sqlite_utils.Database) -> None:
+def decode_leniently(db: Connected) -> None:
     """Read text that is not UTF-8 with U+FFFD in place of the bad bytes.
 
     For the reader, which should show a damaged document rather than stop; exports and
@@ -238,6 +275,6 @@ def decode_leniently(db: sqlite_utils.Database) -> None:
     db.conn.text_factory = _lenient_text
 
 
-def data_version(db: sqlite_utils.Database) -> int:
+def data_version(db: Connected) -> int:
     """A number that changes whenever another connection commits (cheap to poll)."""
     return int(db.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -17,10 +17,12 @@ that lists the candidates, so the user can type a longer one.
 from __future__ import annotations
 
 import re
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from store.errors import NotFound
+
+if TYPE_CHECKING:
+    from store.connected import Connected
 
 _ID_FORM = re.compile(r"(?:#|id:)\s*(\d+)", re.IGNORECASE)
 # How many candidates an ambiguity message names before it says "and N more".
@@ -48,7 +50,7 @@ def document_id_of(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def resolve_document_id(db: sqlite_utils.Database, name: str) -> int:
+def resolve_document_id(db: Connected, name: str) -> int:
     """The id of the document ``name`` picks (see the module table); NotFound otherwise."""
     wanted_id = document_id_of(name)
     if wanted_id is not None:

@@ -6,9 +6,7 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Iterator
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from store.changelog import Action
 from store.clock import now
@@ -16,6 +14,11 @@ from store.errors import ClaimdeskError, NotFound
 from store.formats import ParsedArticle
 from store.formats.metadata import clean_value
 from store.model import DOCUMENT_STATUSES, Document, DocumentInfo, DocumentStatus
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from store.connected import Connected
 
 _INFO_COLUMNS = (
     "id, source_name, outlet, title, published, url, language, sha256, imported_at, length(text)"
@@ -81,21 +84,21 @@ def insert_document(
     return int(cursor.lastrowid or 0)
 
 
-def get_document(db: sqlite_utils.Database, doc_id: int) -> Document:
+def get_document(db: Connected, doc_id: int) -> Document:
     row = db.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [doc_id]).fetchone()
     if row is None:
         raise NotFound(f"document {doc_id} does not exist")
     return Document(*row)
 
 
-def find_document(db: sqlite_utils.Database, name: str) -> Document:
+def find_document(db: Connected, name: str) -> Document:
     """The document a typed name picks: ``#ID``/``id:ID``, exact source name, unique prefix."""
     from store.document_names import resolve_document_id
 
     return get_document(db, resolve_document_id(db, name))
 
 
-def list_documents(db: sqlite_utils.Database) -> list[DocumentInfo]:
+def list_documents(db: Connected) -> list[DocumentInfo]:
     rows = db.conn.execute(
         f"SELECT {_INFO_COLUMNS} FROM documents ORDER BY published, outlet, source_name"
     )
@@ -127,7 +130,7 @@ def document_overview(db: sqlite_utils.Database, annotator: str) -> list[dict[st
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def search_documents(db: sqlite_utils.Database, query: str, *, limit: int = 200) -> list[int]:
+def search_documents(db: Connected, query: str, *, limit: int = 200) -> list[int]:
     """Ids of documents whose title or text match every word of ``query``, best first.
 
     The user's words are quoted for FTS5, so operators and punctuation in a search
@@ -144,7 +147,7 @@ def search_documents(db: sqlite_utils.Database, query: str, *, limit: int = 200)
     return [int(r[0]) for r in rows]
 
 
-def get_status(db: sqlite_utils.Database, doc_id: int, annotator: str) -> DocumentStatus:
+def get_status(db: Connected, doc_id: int, annotator: str) -> DocumentStatus:
     row = db.conn.execute(
         "SELECT status FROM document_status WHERE doc_id = ? AND annotator = ?",
         [doc_id, annotator],

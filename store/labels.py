@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from store.changelog import Action
 from store.errors import ClaimdeskError
 from store.model import Label
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from store.connected import Connected
 
 DEFAULT_LABELS: tuple[Label, ...] = (
     Label("CLAIM", "#4ea1ff", "1", "A checkable statement of fact made in the article.", 1),
@@ -29,7 +32,7 @@ MAX_DESCRIPTION_CHARS = 300
 _COLUMNS = ("name", "colour", "hotkey", "description", "position")
 
 
-def list_labels(db: sqlite_utils.Database) -> list[Label]:
+def list_labels(db: Connected) -> list[Label]:
     rows = db.conn.execute(
         "SELECT name, colour, hotkey, description, position FROM labels ORDER BY position, name"
     )

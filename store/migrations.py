@@ -11,13 +11,14 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from store.errors import ClaimdeskError
 
-Migration = Callable[[sqlite_utils.Database], None]
+if TYPE_CHECKING:
+    import sqlite_utils
+
+Migration = Callable[["sqlite_utils.Database"], None]
 WriteContext = Callable[[], contextlib.AbstractContextManager[Any]]
 
 # A span's quote must be the document text at its offsets; substr() counts code
@@ -185,12 +186,12 @@ def _v3_review_order(db: sqlite_utils.Database) -> None:
     db.execute(CREATE_REVIEW_INDEX)
 
 
-def missing_review_index(db: sqlite_utils.Database) -> bool:
+def missing_review_index(conn: sqlite3.Connection) -> bool:
     """True when a bulk load was interrupted between dropping and rebuilding the index."""
-    found = db.conn.execute(
+    found = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [REVIEW_INDEX]
     ).fetchone()
-    return found is None and schema_version(db) >= 3
+    return found is None and schema_version(conn) >= 3
 
 
 def _v4_change_os_account(db: sqlite_utils.Database) -> None:
@@ -421,8 +422,8 @@ MIGRATIONS: list[Migration] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
-    return int(db.conn.execute("PRAGMA user_version").fetchone()[0])
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _file_of(conn: sqlite3.Connection) -> str:
@@ -452,12 +453,12 @@ def check_identity(conn: sqlite3.Connection, version: int | None = None) -> None
 def migrate(db: sqlite_utils.Database, *, write: WriteContext, target: int | None = None) -> int:
     """Bring the database forward to ``target`` (default: the newest schema)."""
     goal = SCHEMA_VERSION if target is None else target
-    current = schema_version(db)
+    current = schema_version(db.conn)
     check_identity(db.conn, current)
     while current < goal:
         with write():
             # Re-read inside the lock: another process may have migrated meanwhile.
-            current = schema_version(db)
+            current = schema_version(db.conn)
             if current >= goal:
                 break
             MIGRATIONS[current](db)

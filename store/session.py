@@ -1,24 +1,28 @@
 """One annotator's handle on one database: the API the TUI and the CLI call.
 
 A Session owns one SQLite connection and must stay on the thread that made it;
-background workers open their own Session on the same path.
+background workers open their own Session on the same path. Reads that need only the
+connection are given the session itself (:class:`store.connected.Connected`); writes
+and the rest get :attr:`Session.db`, which wraps the connection with sqlite-utils when
+first asked for, so the reader's first screen is drawn before sqlite-utils is imported.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import sqlite_utils
-
 from store import changelog, documents, labels, spans
 from store.changelog import user_action
-from store.db import connect, data_version
+from store.db import as_database, data_version, open_connection
 from store.model import Document, DocumentInfo, DocumentStatus, Label, Sentence, Span
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from store.annotator_diff import Difference
 
     # Linking pulls in rapidfuzz and the lemmatizer: imported when first used.
@@ -32,7 +36,15 @@ class Session:
     def __init__(self, path: Path | str, annotator: str, *, create: bool = True) -> None:
         self.path = path
         self.annotator = annotator
-        self.db: sqlite_utils.Database = connect(path, create=create)
+        self.conn: sqlite3.Connection = open_connection(path, create=create)
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection wrapped by sqlite-utils (made, and sqlite-utils imported, once)."""
+        if self._db is None:
+            self._db = as_database(self.conn)
+        return self._db
 
     @classmethod
     def for_db(cls, db: sqlite_utils.Database, annotator: str) -> Session:
@@ -40,11 +52,12 @@ class Session:
         session = cls.__new__(cls)
         session.path = ":memory:"
         session.annotator = annotator
-        session.db = db
+        session.conn = db.conn
+        session._db = db
         return session
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> Session:
         return self
@@ -59,34 +72,34 @@ class Session:
 
     # Reading -----------------------------------------------------------------
     def data_version(self) -> int:
-        return data_version(self.db)
+        return data_version(self)
 
     def document(self, doc_id: int) -> Document:
-        return documents.get_document(self.db, doc_id)
+        return documents.get_document(self, doc_id)
 
     def find_document(self, name: str) -> Document:
-        return documents.find_document(self.db, name)
+        return documents.find_document(self, name)
 
     def documents(self) -> list[DocumentInfo]:
-        return documents.list_documents(self.db)
+        return documents.list_documents(self)
 
     def overview(self) -> list[dict[str, object]]:
         return documents.document_overview(self.db, self.annotator)
 
     def search(self, query: str) -> list[int]:
-        return documents.search_documents(self.db, query)
+        return documents.search_documents(self, query)
 
     def labels(self) -> list[Label]:
-        return labels.list_labels(self.db)
+        return labels.list_labels(self)
 
     def spans(self, doc_id: int, annotators: list[str] | None = None) -> list[Span]:
-        return spans.spans_for_document(self.db, doc_id, annotators=annotators)
+        return spans.spans_for_document(self, doc_id, annotators=annotators)
 
     def spans_at(self, doc_id: int, offset: int) -> list[Span]:
-        return spans.spans_at(self.db, doc_id, offset)
+        return spans.spans_at(self, doc_id, offset)
 
     def sentences(self, doc_id: int) -> list[Sentence]:
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             'SELECT id, doc_id, start, "end" FROM sentences WHERE doc_id = ? ORDER BY start',
             [doc_id],
         )
@@ -99,21 +112,21 @@ class Session:
         return boilerplate_sentences(self.db, doc_id)
 
     def status(self, doc_id: int) -> DocumentStatus:
-        return documents.get_status(self.db, doc_id, self.annotator)
+        return documents.get_status(self, doc_id, self.annotator)
 
     def annotators(self) -> list[str]:
-        return spans.annotators(self.db)
+        return spans.annotators(self)
 
     def latest_change(self) -> int:
         from store.span_changes import latest_change
 
-        return latest_change(self.db)
+        return latest_change(self)
 
     def spans_changed_since(self, doc_id: int, change_id: int) -> tuple[list[Span], set[str], int]:
         """Live spans touched since ``change_id``, ids no longer live, the newest change id."""
         from store.span_changes import spans_changed_since
 
-        return spans_changed_since(self.db, doc_id, change_id)
+        return spans_changed_since(self, doc_id, change_id)
 
     def differences(self, doc_id: int) -> list[Difference]:
         """Where other annotators' spans in the document differ from this annotator's."""
@@ -215,18 +228,18 @@ class Session:
     def stories(self, *, include_single: bool = False) -> list[Story]:
         from store.stories.queries import list_stories
 
-        return list_stories(self.db, include_single=include_single)
+        return list_stories(self, include_single=include_single)
 
     def story_of(self, doc_id: int) -> Story | None:
         from store.stories.queries import story_of
 
-        return story_of(self.db, doc_id)
+        return story_of(self, doc_id)
 
     def story_columns(self) -> dict[int, tuple[str, str, int]]:
         """Each grouped document's (story id, label, number of documents) for the library."""
         from store.stories.queries import story_columns
 
-        return story_columns(self.db)
+        return story_columns(self)
 
     def move_to_story(self, doc_id: int, story_id: str) -> str:
         from store.stories.corrections import move_document

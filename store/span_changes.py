@@ -12,20 +12,22 @@ everything after a label edit.
 from __future__ import annotations
 
 import json
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from store.model import Span
 from store.spans import SPAN_COLUMNS
 
+if TYPE_CHECKING:
+    from store.connected import Connected
 
-def latest_change(db: sqlite_utils.Database) -> int:
+
+def latest_change(db: Connected) -> int:
     """The id of the newest change-log row (0 for an empty log)."""
     return int(db.conn.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0])
 
 
 def spans_changed_since(
-    db: sqlite_utils.Database, doc_id: int, change_id: int
+    db: Connected, doc_id: int, change_id: int
 ) -> tuple[list[Span], set[str], int]:
     """Spans of ``doc_id`` touched by changes after ``change_id``.
 

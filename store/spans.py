@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from store.changelog import Action
 from store.clock import now
@@ -14,6 +12,11 @@ from store.errors import ClaimdeskError, NotFound, QuoteMismatch
 from store.formats.metadata import clean_value
 from store.formats.normalize import clean_controls
 from store.model import Span
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from store.connected import Connected
 
 SPAN_COLUMNS = (
     "id",
@@ -142,7 +145,7 @@ def delete_span(action: Action, span_id: str) -> Span:
 
 
 def spans_for_document(
-    db: sqlite_utils.Database,
+    db: Connected,
     doc_id: int,
     *,
     annotators: list[str] | None = None,
@@ -161,7 +164,7 @@ def spans_for_document(
 
 
 def spans_at(
-    db: sqlite_utils.Database, doc_id: int, offset: int, annotators: list[str] | None = None
+    db: Connected, doc_id: int, offset: int, annotators: list[str] | None = None
 ) -> list[Span]:
     """Live spans covering ``offset``, innermost (shortest) first."""
     sql = _SELECT + ' WHERE doc_id = ? AND deleted_at IS NULL AND start <= ? AND "end" > ?'
@@ -173,7 +176,7 @@ def spans_at(
     return [_row(row) for row in db.conn.execute(sql, params)]
 
 
-def annotators(db: sqlite_utils.Database) -> list[str]:
+def annotators(db: Connected) -> list[str]:
     return [
         r[0]
         for r in db.conn.execute(

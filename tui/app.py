@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import time
 from collections.abc import Callable
@@ -22,12 +23,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from store.check import DamagedDatabase
+from store.db import load_database_library
 from store.errors import ClaimdeskError
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
 from tui.keymap import keymap_to_apply
-from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
 from tui.sessions import reader_session
@@ -112,6 +113,9 @@ class ClaimdeskApp(App[int]):
 
     def _watch_for_idle(self) -> None:
         """From the first frame on, wait for a pause in the keys to load the linker."""
+        # The command line starts the TUI with collections off (claimdesk.commands.read_cmd).
+        gc.enable()
+        self._load_database_library()
         self._last_input = time.monotonic()
         self._warm_up_timer = self.set_interval(WARM_UP_IDLE / 4, self._warm_up_when_idle)
 
@@ -169,6 +173,12 @@ class ClaimdeskApp(App[int]):
             self._warm_up_started = True
             self._warm_linking()
 
+    @work(thread=True, exit_on_error=False, group="database-library")
+    def _load_database_library(self) -> None:
+        """sqlite-utils, which the first frame goes without (store.session), imported
+        before a write needs it, so the first tag does not wait for the import."""
+        load_database_library()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def _warm_linking(self) -> None:
         """Load the linker off the UI thread, so the first match panel never freezes keys."""
@@ -208,6 +218,8 @@ class ClaimdeskApp(App[int]):
             return ReaderScreen(self.start_doc_ids, restore=saved)
         if saved is not None and saved.panes:
             return ReaderScreen(saved.doc_ids, restore=saved)
+        from tui.screens.library import LibraryScreen  # a reader's start goes without it
+
         return LibraryScreen()
 
     def close_screen(self) -> None:
@@ -223,6 +235,8 @@ class ClaimdeskApp(App[int]):
         stays behind in its stack, out of sight and out of ``screen_stack``."""
         if not self._library_mode_added:
             self._library_mode_added = True
+            from tui.screens.library import LibraryScreen
+
             self.add_mode(LIBRARY_MODE, LibraryScreen)
         self.switch_mode(LIBRARY_MODE)
 
@@ -320,6 +334,8 @@ class ClaimdeskApp(App[int]):
         self.notify(f"Theme: {following}", markup=False)
 
     def action_library(self) -> None:
+        from tui.screens.library import LibraryScreen
+
         while len(self.screen_stack) > 1:
             self.pop_screen()
         if not isinstance(self.screen_stack[0], LibraryScreen):

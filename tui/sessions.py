@@ -19,7 +19,7 @@ def reader_session(db_path: Path, annotator: str) -> Session:
     on a damaged title.
     """
     session = Session(db_path, annotator)
-    decode_leniently(session.db)
+    decode_leniently(session)
     return session
 
 

@@ -7,8 +7,12 @@ the text processing that computes one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from store.connected import Connected
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,7 @@ class Story:
         return sorted({d.published[:10] for d in self.documents if d.published})
 
 
-def list_stories(db: sqlite_utils.Database, *, include_single: bool = False) -> list[Story]:
+def list_stories(db: Connected, *, include_single: bool = False) -> list[Story]:
     """Stories in effect, largest first, each with its documents by date and outlet."""
     rows = db.conn.execute(
         "SELECT ds.story_id, s.label, d.id, d.source_name, d.outlet, d.title, d.published"
@@ -57,7 +61,7 @@ def list_stories(db: sqlite_utils.Database, *, include_single: bool = False) -> 
     return stories
 
 
-def story_of(db: sqlite_utils.Database, doc_id: int) -> Story | None:
+def story_of(db: Connected, doc_id: int) -> Story | None:
     """The story in effect for one document, with all its documents; None before any refresh."""
     row = db.conn.execute(
         "SELECT story_id FROM document_stories WHERE doc_id = ?", [doc_id]
@@ -82,7 +86,7 @@ def story_ids(db: sqlite_utils.Database) -> dict[int, str]:
     }
 
 
-def story_columns(db: sqlite_utils.Database) -> dict[int, tuple[str, str, int]]:
+def story_columns(db: Connected) -> dict[int, tuple[str, str, int]]:
     """Document id → (story id, label, number of documents in the story)."""
     rows = db.conn.execute(
         "SELECT ds.doc_id, ds.story_id, coalesce(s.label, ds.story_id),"

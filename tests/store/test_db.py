@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,14 @@ import sqlite_utils
 from store.db import connect, write
 from store.documents import search_documents
 from store.errors import ClaimdeskError
-from store.migrations import SCHEMA_VERSION, migrate, schema_version
+from store.migrations import (
+    REVIEW_INDEX,
+    SCHEMA_VERSION,
+    migrate,
+    missing_review_index,
+    schema_version,
+)
+from store.session import Session
 
 
 def test_file_database_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
@@ -21,7 +30,7 @@ def test_file_database_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) 
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
-        assert schema_version(database) == SCHEMA_VERSION
+        assert schema_version(database.conn) == SCHEMA_VERSION
     finally:
         database.close()
 
@@ -51,7 +60,7 @@ def test_opening_a_schema_1_database_migrates_it_and_keeps_the_data(tmp_path: Pa
     make_schema_1_database(path)
     database = connect(path)
     try:
-        assert schema_version(database) == SCHEMA_VERSION
+        assert schema_version(database.conn) == SCHEMA_VERSION
         assert database.conn.execute("SELECT quote FROM spans").fetchone()[0] == "Brücke"
         # Documents stored before full-text search existed are searchable afterwards.
         assert search_documents(database, "brucke") == [1]
@@ -110,3 +119,52 @@ def test_search_ignores_fts_syntax_in_user_input(db: sqlite_utils.Database) -> N
     assert search_documents(db, 'notstand" AND (') == [doc]
     assert search_documents(db, "NOT AND") == [doc]
     assert search_documents(db, "***") == []
+
+
+def _in_fresh_python(script: str) -> str:
+    """Run ``script`` in a new interpreter (this one has sqlite-utils loaded); its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+SESSION_OPENS = (
+    "import sys\n"
+    "from store.session import Session\n"
+    "session = Session(sys.argv[1], 'ann')\n"
+    "version = session.conn.execute('PRAGMA user_version').fetchone()[0]\n"
+    "loaded = 'sqlite_utils' in sys.modules\n"
+    "quote = [span.quote for span in session.spans(1)]\n"
+    "triggers = session.conn.execute('PRAGMA recursive_triggers').fetchone()[0]\n"
+    "print(version, loaded, quote, triggers)\n"
+)
+
+
+def test_a_session_migrates_an_old_database_and_opens_a_current_one_without_sqlite_utils(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    make_schema_1_database(path)
+    # The old one needs migrating, which loads sqlite-utils...
+    first = _in_fresh_python(SESSION_OPENS.replace("sys.argv[1]", repr(str(path))))
+    assert first == f"{SCHEMA_VERSION} True ['Brücke'] 1"
+    # ...the same database, now current, opens and reads without it, with the pragmas
+    # sqlite-utils would have set.
+    again = _in_fresh_python(SESSION_OPENS.replace("sys.argv[1]", repr(str(path))))
+    assert again == f"{SCHEMA_VERSION} False ['Brücke'] 1"
+
+
+def test_a_session_restores_a_missing_review_index(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    connect(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"DROP INDEX {REVIEW_INDEX}")
+    conn.close()
+    with Session(path, "ann") as session:
+        assert not missing_review_index(session.conn)

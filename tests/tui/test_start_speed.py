@@ -199,3 +199,33 @@ def test_sqlite_utils_loads_without_dateutils_parser_until_it_is_used() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_the_first_frame_is_drawn_before_sqlite_utils_is_imported(corpus: Corpus) -> None:
+    # Importing sqlite-utils was the largest cost claimdesk added to Textual's start; the
+    # first screen reads through the plain connection and the import follows the frame.
+    script = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "import tui.app\n"
+        "seen = []\n"
+        "load = tui.app.load_database_library\n"
+        "def recorded():\n"
+        "    seen.append('sqlite_utils' in sys.modules)\n"
+        "    load()\n"
+        "tui.app.load_database_library = recorded\n"
+        f"app = tui.app.create_app(Path({str(corpus.path)!r}), 'tester',"
+        f" doc_ids=[{corpus.a}, {corpus.b}])\n"
+        "async def main():\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        await app.workers.wait_for_complete()\n"
+        "        shown = 'sentence 1/' in str(app.screen.query_one('.pane-status').render())\n"
+        "        print(seen, 'sqlite_utils' in sys.modules, shown)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[False] True True"
