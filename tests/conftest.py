@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -37,6 +39,16 @@ def pytest_make_collect_report(
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def in_fresh_python(script: str) -> str:
+    """Run ``script`` in a new interpreter at the repository root (this one has modules
+    loaded that the script asks about); its output, after checking it succeeded."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import store
+from tests.conftest import in_fresh_python
 
 REPO = Path(__file__).resolve().parent.parent
 STORE_MODULES = sorted(
@@ -54,8 +55,4 @@ def test_cli_start_loads_only_the_command_it_runs(argv: list[str]) -> None:
         "heavy = {'trafilatura', 'lxml', 'krippendorff', 'store.linking', 'store.export'};"
         "print(','.join(sorted(m for m in sys.modules if m in heavy)))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    assert in_fresh_python(code) == ""

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from store.migrations import (
     schema_version,
 )
 from store.session import Session
+from tests.conftest import in_fresh_python
 
 
 def test_file_database_uses_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
@@ -121,19 +120,6 @@ def test_search_ignores_fts_syntax_in_user_input(db: sqlite_utils.Database) -> N
     assert search_documents(db, "***") == []
 
 
-def _in_fresh_python(script: str) -> str:
-    """Run ``script`` in a new interpreter (this one has sqlite-utils loaded); its output."""
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
 SESSION_OPENS = (
     "import sys\n"
     "from store.session import Session\n"
@@ -152,11 +138,11 @@ def test_a_session_migrates_an_old_database_and_opens_a_current_one_without_sqli
     path = tmp_path / "old.db"
     make_schema_1_database(path)
     # The old one needs migrating, which loads sqlite-utils...
-    first = _in_fresh_python(SESSION_OPENS.replace("sys.argv[1]", repr(str(path))))
+    first = in_fresh_python(SESSION_OPENS.replace("sys.argv[1]", repr(str(path))))
     assert first == f"{SCHEMA_VERSION} True ['Brücke'] 1"
     # ...the same database, now current, opens and reads without it, with the pragmas
     # sqlite-utils would have set.
-    again = _in_fresh_python(SESSION_OPENS.replace("sys.argv[1]", repr(str(path))))
+    again = in_fresh_python(SESSION_OPENS.replace("sys.argv[1]", repr(str(path))))
     assert again == f"{SCHEMA_VERSION} False ['Brücke'] 1"
 
 

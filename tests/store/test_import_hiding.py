@@ -74,17 +74,3 @@ def test_another_thread_imports_the_hidden_module_while_the_library_loads(
     thread.join(10)
     assert probe.VALUE == 1
     assert "cd_fake_library" in sys.modules
-
-
-def test_sqlite_utils_really_loads_without_numpy() -> None:
-    import subprocess
-
-    code = "import sys, store, sqlite_utils; print('numpy' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert result.stdout.strip() == "False"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 
 import store.linking.warmup
 import tui.app
+from tests.conftest import in_fresh_python
 from tests.tui.conftest import Corpus
 from tui.app import create_app
 from tui.keymap import keymap_to_apply, load_keymap
@@ -42,11 +41,7 @@ def test_opening_a_database_loads_no_numpy_and_version_loads_no_sqlite_utils() -
         "import numpy\n"  # still importable afterwards, for the linker
         "print('ok')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    assert in_fresh_python(script) == "ok"
 
 
 async def test_a_reader_opened_at_start_has_no_library_under_it(corpus: Corpus) -> None:
@@ -194,11 +189,7 @@ def test_sqlite_utils_loads_without_dateutils_parser_until_it_is_used() -> None:
         "assert parse('2024-01-02').year == 2024 and issubclass(ParserError, ValueError)\n"
         "print('ok')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
+    assert in_fresh_python(script) == "ok"
 
 
 def test_the_first_frame_is_drawn_before_sqlite_utils_is_imported(corpus: Corpus) -> None:
@@ -224,8 +215,4 @@ def test_the_first_frame_is_drawn_before_sqlite_utils_is_imported(corpus: Corpus
         "        print(seen, 'sqlite_utils' in sys.modules, shown)\n"
         "asyncio.run(main())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[False] True True"
+    assert in_fresh_python(script) == "[False] True True"
