@@ -140,6 +140,17 @@ def find_link(
         ).fetchone()
         if row is not None:
             return _link(row)
+    return _suggestion_between(db, a, b)
+
+
+def _suggestion_between(
+    db: sqlite_utils.Database, a: tuple[int, int, int], b: tuple[int, int, int]
+) -> Link | None:
+    """The undecided suggestion between two claims, looked up by its key.
+
+    By key, not by side: the suggestions table has no index by its side b (one
+    more B-tree in random order made storing a million suggestions much dearer).
+    """
     first, second = (a, b) if a <= b else (b, a)
     row = db.conn.execute(f"{SELECT_SUGGESTED} WHERE {_PAIR}", [*first, *second]).fetchone()
     return None if row is None else _link(row)
@@ -433,7 +444,11 @@ def suggestions_for(
             ref = corpus.refs[j]
             stored = decided.pop((other, ref.start, ref.end), None)
             if stored is None:
-                stored = _stored_suggestion(db, (doc_id, start, end), (other, ref.start, ref.end))
+                suggested = _suggestion_between(
+                    db, (doc_id, start, end), (other, ref.start, ref.end)
+                )
+                if suggested is not None:
+                    stored = (suggested.id, "suggested", suggested.score, "")
             if stored is None and (score <= 0.0 or chance[j - 1]):
                 # Nothing in common but some likeness of letters: ranked, such rows
                 # read as the linker's opinion although they are noise, as
@@ -473,21 +488,6 @@ def suggestions_for(
         )
     found.sort(key=lambda s: (-s.score, s.doc_id, s.start))
     return found
-
-
-def _stored_suggestion(
-    db: sqlite_utils.Database, claim: tuple[int, int, int], other: tuple[int, int, int]
-) -> tuple[str, LinkStatus, float | None, str] | None:
-    """The stored, undecided suggestion for the pair, looked up by its key.
-
-    By key, not by side: the suggestions table has no index by its side b (one
-    more B-tree in random order made storing a million suggestions much dearer).
-    """
-    first, second = (claim, other) if claim <= other else (other, claim)
-    row = db.conn.execute(
-        f"SELECT id, score FROM suggested_links l WHERE {_PAIR}", [*first, *second]
-    ).fetchone()
-    return None if row is None else (str(row[0]), "suggested", row[1], "")
 
 
 def _claim_input(db: sqlite_utils.Database, claim: tuple[int, int, int]) -> DocInput:

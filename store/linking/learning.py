@@ -27,7 +27,7 @@ Three choices make the fit fit decisions as annotators take them:
 
 | caller            | calls                                                    |
 |-------------------|----------------------------------------------------------|
-| ``link_documents`` | :func:`learn_mix` before computing suggestions          |
+| ``link_documents`` | :func:`decided_pairs`, :func:`learn_mix` before computing suggestions |
 | benchmarks        | :func:`fit_mix`, :func:`choose_strength`, :func:`decision_weights` |
 """
 
@@ -278,9 +278,11 @@ def choose_strength(
     return float(strengths[int(np.argmin(losses))])
 
 
-def decided_pairs(
-    db: sqlite_utils.Database, corpus: LinkCorpus
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], list[str | None]]:
+# Corpus index pairs of the accepted and rejected links, which were accepted, and reasons.
+Decided = tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], list[str | None]]
+
+
+def decided_pairs(db: sqlite_utils.Database, corpus: LinkCorpus) -> Decided:
     """Corpus index pairs of the accepted and rejected links, which were accepted, and reasons."""
     where = {(r.doc_id, r.start, r.end): index for index, r in enumerate(corpus.refs)}
     pairs: list[tuple[int, int]] = []
@@ -302,8 +304,9 @@ def decided_pairs(
     )
 
 
-def learn_mix(db: sqlite_utils.Database, corpus: LinkCorpus) -> Learned | None:
-    """The mix fitted to the database's decisions, or None with fewer than MIN_DECISIONS.
+def learn_mix(corpus: LinkCorpus, decided: Decided) -> Learned | None:
+    """The mix fitted to the decisions (:func:`decided_pairs`), or None with fewer than
+    MIN_DECISIONS.
 
     When some rejected pair shares a sentence with an accepted one and its rejected
     partner sits in the accepted partner's document, the mix is fitted to rank
@@ -312,7 +315,7 @@ def learn_mix(db: sqlite_utils.Database, corpus: LinkCorpus) -> Learned | None:
     """
     from store.linking.ranking import document_positions
 
-    pairs, accepted, reasons = decided_pairs(db, corpus)
+    pairs, accepted, reasons = decided
     if len(pairs) < MIN_DECISIONS or accepted.all() or not accepted.any():
         return None
     parts = components(corpus, pairs)

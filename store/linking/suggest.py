@@ -294,16 +294,18 @@ def link_documents(
         else lambda done, total: progress(done, total, "normalising"),
     )
     report.sentences = len(corpus)
-    if settings.learn and settings.weights.fused:
-        report.learned = learn_mix(db, corpus)
-        if report.learned is not None:
-            weights = replace(settings.weights, mix=report.learned.after)
-            settings = replace(settings, weights=weights)
     accepted: list[tuple[int, int]] = []
     if settings.learn:
-        decided, was_accepted, _reasons = decided_pairs(db, corpus)
-        accepted = [(int(i), int(j)) for i, j in decided[was_accepted].tolist()]
+        # Read once: they fit the mix and place the pairs around them.
+        decided = decided_pairs(db, corpus)
+        pairs, was_accepted, _reasons = decided
+        accepted = [(int(i), int(j)) for i, j in pairs[was_accepted].tolist()]
         report.aligned = len(accepted)
+        if settings.weights.fused:
+            report.learned = learn_mix(corpus, decided)
+            if report.learned is not None:
+                weights = replace(settings.weights, mix=report.learned.after)
+                settings = replace(settings, weights=weights)
     selected = compute_suggestions(
         corpus, settings, progress=progress, report=report, accepted=accepted
     )
