@@ -56,7 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.link_quality import facts_of
 from store.db import connect
 from store.importer import import_paths
-from store.linking.alignment import decision_flags
+from store.linking.alignment import decision_flags, flag_factors
 from store.linking.features import build_corpus
 from store.linking.gold import SentenceKey, expected_rank_measures, gold_pairs, locate, read_gold
 from store.linking.learning import (
@@ -244,11 +244,6 @@ def main() -> int:
     def accepted_of(decided: Decisions) -> list[tuple[int, int]]:
         return [(x, y) for x, y, ok, _r in decided if ok]
 
-    def alignment_factors(
-        flags: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]], taken: float, between: float
-    ) -> npt.NDArray[np.float64]:
-        return np.where(flags[0], taken, 1.0) * np.where(flags[1], between, 1.0)
-
     def choose_alignment(train: list[list[int]], seed: int) -> tuple[float, float]:
         """The (taken, between) factors best on the training facts alone (two inner folds)."""
         order = np.random.default_rng(1000 + seed).permutation(len(train))
@@ -264,7 +259,7 @@ def main() -> int:
         for taken in ALIGNMENT_TAKEN:
             for between in ALIGNMENT_BETWEEN:
                 values = [
-                    ranker.measure(untrained * alignment_factors(flags, taken, between), held)
+                    ranker.measure(untrained * flag_factors(flags, taken, between), held)
                     for flags, held in flagged
                 ]
                 third = float(np.mean([v[1] for v in values]))
@@ -353,7 +348,7 @@ def main() -> int:
         # training half alone, by two inner folds of its facts.
         chosen = choose_alignment(train, seed)
         flags = decision_flags(doc_of, accepted_of(decided), pairs)
-        after = measured(untrained * alignment_factors(flags, *chosen), held)
+        after = measured(untrained * flag_factors(flags, *chosen), held)
         show(
             str(seed),
             f"alignment {chosen[0]:g}/{chosen[1]:g}",

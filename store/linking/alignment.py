@@ -4,7 +4,7 @@
 |-------------------------------------------------|--------------------------|
 | :func:`store.linking.suggest.compute_suggestions` | :func:`decision_factors` |
 | :func:`store.linking.decisions.suggestions_for` | :func:`decision_factors` |
-| ``benchmarks/link_learning.py``                 | :func:`decision_factors` |
+| ``benchmarks/link_learning.py``                 | :func:`decision_flags`, :func:`flag_factors` |
 
 Two signals from the annotator's decisions, not from the text, each a factor on a
 pair's score:
@@ -40,6 +40,7 @@ TAKEN = 0.25
 BETWEEN = 1.1
 
 Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 
 def decision_factors(
@@ -49,20 +50,27 @@ def decision_factors(
     *,
     taken: float = TAKEN,
     between: float = BETWEEN,
-) -> npt.NDArray[np.float64]:
+) -> Floats:
     """A factor for each of ``pairs`` (sentence indexes) from the ``accepted`` index pairs.
 
     ``document`` gives each sentence's document (any integer id); a document's
     sentences are contiguous and in text order. Pairs of two documents with no
     accepted link between them get 1.
     """
-    is_taken, is_between = decision_flags(document, accepted, pairs)
+    return flag_factors(decision_flags(document, accepted, pairs), taken, between)
+
+
+Flags = tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
+
+
+def flag_factors(flags: Flags, taken: float = TAKEN, between: float = BETWEEN) -> Floats:
+    """The factors of :func:`decision_flags`' two flags (a caller trying several factors
+    for one set of decisions finds the flags once)."""
+    is_taken, is_between = flags
     return np.where(is_taken, taken, 1.0) * np.where(is_between, between, 1.0)
 
 
-def decision_flags(
-    document: Ints, accepted: Iterable[tuple[int, int]], pairs: Ints
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+def decision_flags(document: Ints, accepted: Iterable[tuple[int, int]], pairs: Ints) -> Flags:
     """For each pair: whether a partner is taken, and whether it lies between anchors."""
     is_taken = np.zeros(len(pairs), dtype=bool)
     is_between = np.zeros(len(pairs), dtype=bool)
