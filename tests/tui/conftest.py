@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from store.session import Session
 from tests.conftest import add_document_to_file
+from tui.screens.review import ReviewScreen
 
 ARTICLE_A = (
     "The council approved 300 new flats on Monday. The mayor said the plan was overdue.\n"
@@ -65,3 +66,12 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def open_review(pilot: Pilot[Any]) -> ReviewScreen:
+    """Press the review key in the reader and wait for the review screen's queue."""
+    await pilot.press("r")
+    await settle(pilot)
+    review = pilot.app.screen
+    assert isinstance(review, ReviewScreen)
+    return review

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from store.linking.decisions import get_link, review_queue
 from store.linking.suggest import link_documents
 from store.session import Session
-from tests.tui.conftest import screen_text, settle
+from tests.tui.conftest import open_review, screen_text, settle
 from tests.tui.test_linking_panel import add_reports, link_sample, make_app
 from tui.actions import ACTIONS, ActionSpec
 from tui.app import ClaimdeskApp
@@ -44,10 +44,7 @@ async def test_review_queue_accept_reject_skip_undo(sample_db_path: Path) -> Non
     app = make_app(sample_db_path, [linked.a, linked.b])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
+        review = await open_review(pilot)
         assert f"{total} left" in screen_text(app)
         assert review.current is not None
         assert review.current.id == queue[0], "best first"

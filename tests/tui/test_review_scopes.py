@@ -15,7 +15,7 @@ from store.linking.suggest import link_documents
 from store.model import Link
 from store.session import Session
 from tests.conftest import add_document_to_file
-from tests.tui.conftest import screen_text, settle
+from tests.tui.conftest import open_review, screen_text, settle
 from tui.app import create_app
 from tui.screens.review import ReviewScreen
 
@@ -41,10 +41,7 @@ async def test_scopes_outlets_and_reasons(tmp_path: Path) -> None:
     app = create_app(path, "tester", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
+        review = await open_review(pilot)
 
         def shown_pairs() -> list[tuple[int, int]]:
             links = review_items(app.session.db, review.scope_now(), 1000)
@@ -252,10 +249,7 @@ async def test_a_one_outlet_corpus_says_what_the_outlet_filter_hides(tmp_path: P
     app = create_app(path, "tester", doc_ids=[ids["alpha.txt"]])
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
+        review = await open_review(pilot)
         assert review.current is None
         await pilot.press("o")  # all documents: every pair of the corpus
         await settle(pilot)
