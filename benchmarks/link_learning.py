@@ -28,7 +28,7 @@ Learners compared (the held-out half is never seen by any choice):
   (what ``claimdesk link`` does);
 - ``alignment+cv``: no mix fitted; the accepted links re-weight the other pairs of
   their documents (:mod:`store.linking.alignment`: a partner taken by another
-  sentence, a partner between the anchors' partners), with both factors chosen
+  sentence, a partner inside the window the anchors leave), with both factors chosen
   on the training half alone by two inner folds of its facts;
 - ``in-sample bound``: the last learner fitted on the held-out half's own
   simulated decisions — how far any mix of these components can go, not a result.
@@ -56,7 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.link_quality import facts_of
 from store.db import connect
 from store.importer import import_paths
-from store.linking.alignment import decision_flags, flag_factors
+from store.linking.alignment import apply_flags, decision_flags
 from store.linking.features import build_corpus
 from store.linking.gold import SentenceKey, expected_rank_measures, gold_pairs, locate, read_gold
 from store.linking.learning import (
@@ -82,7 +82,10 @@ from store.paths import sample_corpus_path
 Mix = tuple[float, float, float, float]
 # The grid the alignment factors are chosen from, inside each split's training half.
 ALIGNMENT_TAKEN = (1.0, 0.75, 0.5, 0.25, 0.1, 0.0)
-ALIGNMENT_BETWEEN = (1.0, 1.1, 1.25, 1.5, 2.0)
+ALIGNMENT_WINDOW = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
+# Inner folds of the training facts the factors are chosen by: decisions on three
+# quarters of them are near the outer split's density (half of all facts).
+INNER_FOLDS = 4
 Decisions = list[tuple[int, int, bool, str | None]]
 
 
@@ -245,27 +248,34 @@ def main() -> int:
         return [(x, y) for x, y, ok, _r in decided if ok]
 
     def choose_alignment(train: list[list[int]], seed: int) -> tuple[float, float]:
-        """The (taken, between) factors best on the training facts alone (two inner folds)."""
+        """The (taken, window) factors best on the training facts alone: decisions on
+        all but one of ``INNER_FOLDS`` folds of its facts, measured on the one left out."""
         order = np.random.default_rng(1000 + seed).permutation(len(train))
-        folds = [
-            [train[i] for i in order[: len(train) // 2]],
-            [train[i] for i in order[len(train) // 2 :]],
-        ]
+        folds = [[train[i] for i in order[k::INNER_FOLDS]] for k in range(INNER_FOLDS)]
         flagged = [
-            (decision_flags(doc_of, accepted_of(simulate(known)), pairs), held_pairs(other))
-            for known, other in (folds, folds[::-1])
+            (
+                decision_flags(
+                    doc_of,
+                    accepted_of(
+                        simulate([f for j, fold in enumerate(folds) if j != k for f in fold])
+                    ),
+                    pairs,
+                ),
+                held_pairs(folds[k]),
+            )
+            for k in range(INNER_FOLDS)
         ]
-        best: tuple[float, float, tuple[float, float]] = (-1.0, -1.0, (1.0, 1.0))
+        best: tuple[float, float, tuple[float, float]] = (-1.0, -1.0, (1.0, 0.0))
         for taken in ALIGNMENT_TAKEN:
-            for between in ALIGNMENT_BETWEEN:
+            for window in ALIGNMENT_WINDOW:
                 values = [
-                    ranker.measure(untrained * flag_factors(flags, taken, between), held)
+                    ranker.measure(apply_flags(untrained, flags, taken, window), held)
                     for flags, held in flagged
                 ]
                 third = float(np.mean([v[1] for v in values]))
                 reciprocal = float(np.mean([v[2] for v in values]))
                 if (third, reciprocal) > best[:2]:
-                    best = (third, reciprocal, (taken, between))
+                    best = (third, reciprocal, (taken, window))
         return best[2]
 
     choices: list[tuple[float, float]] = []
@@ -348,7 +358,7 @@ def main() -> int:
         # training half alone, by two inner folds of its facts.
         chosen = choose_alignment(train, seed)
         flags = decision_flags(doc_of, accepted_of(decided), pairs)
-        after = measured(untrained * flag_factors(flags, *chosen), held)
+        after = measured(apply_flags(untrained, flags, *chosen), held)
         show(
             str(seed),
             f"alignment {chosen[0]:g}/{chosen[1]:g}",
@@ -368,7 +378,7 @@ def main() -> int:
             gains["in-sample bound"][kind].append(new - old)
     print()
     print(
-        "alignment factors (taken, between) chosen per split: "
+        "alignment factors (taken, window) chosen per split: "
         + ", ".join(f"{t:g}/{b:g}" for t, b in choices)
     )
     print(f"held-out gain over the untrained mix, mean ± sd over {args.splits} splits:")

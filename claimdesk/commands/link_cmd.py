@@ -9,7 +9,7 @@ from typing import Any
 
 from claimdesk.commands.common import common_parent, open_session
 from claimdesk.progress import progress_bar
-from store.linking.alignment import BETWEEN, TAKEN
+from store.linking.alignment import TAKEN, WINDOW
 from store.linking.candidates import DEFAULT_PER_SENTENCE
 from store.linking.document_pairs import DEFAULT_PER_DOCUMENT
 from store.linking.features import default_workers
@@ -176,8 +176,9 @@ def run(args: argparse.Namespace) -> int:
         if report.aligned:
             print(
                 f"placed by {report.aligned} accepted link(s): a partner taken by another"
-                f" sentence of the same document scores ×{TAKEN:g}, one between the partners"
-                f" of the accepted links around a sentence ×{BETWEEN:g}"
+                f" sentence of the same document scores ×{TAKEN:g}; one inside the window the"
+                f" accepted links around a sentence leave (w sentences) is raised by"
+                f" the power 1+{WINDOW:g}/w"
             )
         print(
             f"linked {report.sentences} sentence(s) in {report.documents} document(s):"

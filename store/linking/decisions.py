@@ -27,7 +27,7 @@ from store import spans
 from store.changelog import Action
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound
-from store.linking.alignment import decision_factors
+from store.linking.alignment import placed_scores
 from store.linking.features import DocInput, LinkCorpus, build_corpus
 from store.linking.normalize import language_of
 from store.linking.score import (
@@ -366,9 +366,13 @@ def _live_scores(
 
 
 def _placed_by_decisions(
-    db: sqlite_utils.Database, corpus: LinkCorpus, claim: tuple[int, int, int]
+    db: sqlite_utils.Database,
+    corpus: LinkCorpus,
+    claim: tuple[int, int, int],
+    scores: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """:func:`store.linking.alignment.decision_factors` of the claim with every other sentence.
+    """The claim's ``scores`` with every other sentence, reshaped by
+    :func:`store.linking.alignment.placed_scores`.
 
     The claim's document is not in ``corpus`` beyond the claim: its accepted links
     with the other documents place the claim among them by their offsets.
@@ -384,15 +388,15 @@ def _placed_by_decisions(
         if (b_doc if a_doc == claim[0] else a_doc) in others and a_doc != b_doc
     ]
     if not links:
-        return np.ones(len(corpus) - 1, dtype=np.float64)
+        return scores
     candidates = [(ref.doc_id, ref.start, ref.end) for ref in corpus.refs[1:]]
-    # One index space in text order per document, as decision_factors expects.
+    # One index space in text order per document, as placed_scores expects.
     keys = sorted({claim, *candidates, *(side for link in links for side in link)})
     index = {key: position for position, key in enumerate(keys)}
     document = np.asarray([key[0] for key in keys], dtype=np.int64)
     accepted = [(index[a], index[b]) for a, b in links]
     pairs = np.asarray([(index[claim], index[key]) for key in candidates], dtype=np.int64)
-    return decision_factors(document, accepted, pairs.reshape(-1, 2))
+    return placed_scores(scores, document, accepted, pairs.reshape(-1, 2))
 
 
 def suggestions_for(
@@ -429,7 +433,7 @@ def suggestions_for(
     decided = _decided_links(db, doc_id, start, end, others)
     scores, chance = _live_scores(corpus, weights)
     # Where the annotator has matched already places the claim (store.linking.alignment).
-    scores = np.clip(scores * _placed_by_decisions(db, corpus, (doc_id, start, end)), 0.0, 1.0)
+    scores = _placed_by_decisions(db, corpus, (doc_id, start, end), scores)
     found: list[Suggestion] = []
     for other in others:
         scored = sorted(

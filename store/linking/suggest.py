@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
-from store.linking.alignment import decision_factors
+from store.linking.alignment import placed_scores
 from store.linking.candidates import (
     DEFAULT_MAX_POSTINGS,
     DEFAULT_MIN_COSINE,
@@ -196,8 +196,7 @@ def compute_suggestions(
     if count == 0:
         return []
     if accepted:
-        factors = decision_factors(document_positions(corpus), accepted, pairs)
-        scores = np.clip(scores * factors, 0.0, 1.0)
+        scores = placed_scores(scores, document_positions(corpus), accepted, pairs)
     chosen = top_per_document(pairs, scores, document_positions(corpus), settings.top_k)
     # Pairs of two reports of one story are never crowded out or taken for chance:
     # they are what the annotator links, and a paraphrase scores low.

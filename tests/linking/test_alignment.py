@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.linking.alignment import BETWEEN, TAKEN, decision_factors
+from store.linking.alignment import TAKEN, WINDOW, placed_scores
 from store.linking.suggest import LinkSettings, link_documents
 from store.session import Session
 from tests.linking.corpus import add_flood_corpus, sentence_at
@@ -16,54 +17,82 @@ from tests.linking.corpus import add_flood_corpus, sentence_at
 DOCUMENT = np.asarray([0] * 5 + [1] * 5 + [2] * 3, dtype=np.int64)
 
 
-def factor(accepted: list[tuple[int, int]], first: int, second: int) -> float:
+def placed(accepted: list[tuple[int, int]], first: int, second: int, score: float = 0.2) -> float:
     pairs = np.asarray([[first, second]], dtype=np.int64)
-    return float(decision_factors(DOCUMENT, accepted, pairs)[0])
+    return float(placed_scores(np.asarray([score]), DOCUMENT, accepted, pairs)[0])
+
+
+def boosted(score: float, width: int) -> float:
+    return float(1 - (1 - score) ** (1 + WINDOW / width))
 
 
 def test_a_partner_taken_by_another_sentence_scores_less() -> None:
     # 5 is the accepted partner of 0, so 3 (same document as 0) is less likely to pair with it.
-    assert factor([(0, 5)], 3, 5) == TAKEN
-    assert factor([(0, 5)], 5, 3) == TAKEN
-    # The accepted pair itself and sentences unrelated to the link are untouched.
-    assert factor([(0, 5)], 0, 5) == 1.0
-    assert factor([(0, 5)], 3, 7) == 1.0
+    # (3 lies after the only anchor, so its window is 5-9 and raises what is left.)
+    assert placed([(0, 5)], 3, 5) == pytest.approx(boosted(0.2 * TAKEN, 5))
+    assert placed([(0, 5)], 5, 3) == placed([(0, 5)], 3, 5)
+    assert placed([(0, 5)], 3, 5) < placed([(0, 5)], 3, 6)
+    # The accepted pair itself and sentences of other documents are untouched.
+    assert placed([(0, 5)], 0, 5) == 0.2
+    assert placed([(0, 5)], 3, 11) == 0.2
 
 
-def test_a_sentence_between_two_anchors_pairs_best_between_their_partners() -> None:
+def test_a_sentence_pairs_best_inside_the_window_its_anchors_leave() -> None:
     accepted = [(0, 5), (4, 9)]
-    assert factor(accepted, 2, 7) == BETWEEN
-    assert factor(accepted, 7, 2) == BETWEEN
+    # 2 lies between the anchors 0 and 4: its window is their partners' 5-9.
+    assert placed(accepted, 2, 7) == pytest.approx(boosted(0.2, 5))
+    assert placed(accepted, 7, 2) == placed(accepted, 2, 7)
     # Crossed anchors (the second report tells them in the other order) span the same range.
-    assert factor([(0, 9), (4, 5)], 2, 7) == BETWEEN
-    # At an anchor's partner: between, and taken by the anchor's own sentence.
-    assert factor(accepted, 2, 5) == TAKEN * BETWEEN
-    # Without an anchor on both sides nothing is between.
-    assert factor([(0, 5)], 2, 7) == 1.0
+    assert placed([(0, 9), (4, 5)], 2, 7) == placed(accepted, 2, 7)
+    # A third anchor narrows the window, and a narrower window says more.
+    narrower = [*accepted, (3, 8)]
+    assert placed(narrower, 2, 7) == pytest.approx(boosted(0.2, 4))
+    assert placed(narrower, 2, 7) > placed(accepted, 2, 7) > 0.2
+    # Outside the window (and taken by 4): no raise.
+    assert placed(narrower, 2, 9) == pytest.approx(0.2 * TAKEN)
+
+
+def test_past_the_first_or_last_anchor_the_window_ends_at_the_documents_edge() -> None:
+    accepted = [(2, 7)]
+    # Before the anchor: 5-7; after it: 7-9 (the anchor's partner itself is taken).
+    assert placed(accepted, 0, 6) == pytest.approx(boosted(0.2, 3))
+    assert placed(accepted, 4, 9) == pytest.approx(boosted(0.2, 3))
+    assert placed(accepted, 0, 9) == 0.2
+    assert placed(accepted, 4, 5) == 0.2
+    # The anchor's own sentence: taken elsewhere, raised only by the window seen from
+    # 8's side (after the anchor's partner, so at or after 2: 2-4).
+    assert placed(accepted, 2, 8) == pytest.approx(boosted(0.2 * TAKEN, 3))
 
 
 def test_documents_without_an_accepted_link_between_them_are_untouched() -> None:
     accepted = [(0, 5), (4, 9)]
     pairs = np.asarray([[i, j] for i in range(13) for j in range(10, 13) if i < 10])
-    assert (decision_factors(DOCUMENT, accepted, pairs) == 1.0).all()
-    assert (decision_factors(DOCUMENT, [], pairs) == 1.0).all()
+    scores = np.linspace(0.0, 1.0, len(pairs))
+    assert np.array_equal(placed_scores(scores, DOCUMENT, accepted, pairs), scores)
+    assert np.array_equal(placed_scores(scores, DOCUMENT, [], pairs), scores)
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 4), st.integers(5, 12)), min_size=0, max_size=6, unique=True),
-    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), min_size=1, max_size=30),
+    st.lists(
+        st.tuples(st.integers(0, 12), st.integers(0, 12), st.floats(0.0, 1.0)),
+        min_size=1,
+        max_size=30,
+    ),
 )
-def test_factors_are_symmetric_and_only_the_two_kinds(
-    accepted: list[tuple[int, int]], raw_pairs: list[tuple[int, int]]
+def test_placing_is_symmetric_bounded_and_only_lowers_taken_partners(
+    accepted: list[tuple[int, int]], raw_pairs: list[tuple[int, int, float]]
 ) -> None:
-    pairs = np.asarray(
-        [(a, b) for a, b in raw_pairs if DOCUMENT[a] != DOCUMENT[b]] or [(0, 5)], dtype=np.int64
-    )
-    forward = decision_factors(DOCUMENT, accepted, pairs)
-    backward = decision_factors(DOCUMENT, [(b, a) for a, b in accepted], pairs[:, ::-1])
+    kept = [(a, b, s) for a, b, s in raw_pairs if DOCUMENT[a] != DOCUMENT[b]] or [(0, 5, 0.5)]
+    pairs = np.asarray([(a, b) for a, b, _s in kept], dtype=np.int64)
+    scores = np.asarray([s for _a, _b, s in kept])
+    forward = placed_scores(scores, DOCUMENT, accepted, pairs)
+    backward = placed_scores(scores, DOCUMENT, [(b, a) for a, b in accepted], pairs[:, ::-1])
     assert np.array_equal(forward, backward)
-    assert set(forward.tolist()) <= {1.0, TAKEN, BETWEEN, TAKEN * BETWEEN}
+    assert ((forward >= 0.0) & (forward <= 1.0)).all()
+    # Only a taken partner loses, and never by more than the taken factor.
+    assert (forward >= scores * TAKEN - 1e-12).all()
 
 
 def _score(db: sqlite_utils.Database, a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
