@@ -298,6 +298,10 @@ class ClaimdeskApp(App[int]):
         except ClaimdeskError as error:
             self.notify(str(error), severity="error", markup=False)
             return None
+        except ImportError as error:
+            # sqlite-utils (or the linker) failed to load: every write says so, plainly.
+            report_failure(self, "Nothing was changed: a library could not be loaded", error)
+            return None
 
     def poll_store(self) -> None:
         """Pick up other annotators' commits (PRAGMA data_version) and redraw what changed."""

@@ -8,6 +8,7 @@ panel's title), the app keeps running, and the keys keep working.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -111,26 +112,35 @@ async def test_idle_warm_up_failure_is_told_once_and_m_retries_it(
         assert not reader_of(app).query(MatchPanel)
 
 
-async def test_sqlite_utils_import_failure_is_told_once(
+async def test_sqlite_utils_import_failure_is_told_and_writes_refused_plainly(
     corpus: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def missing() -> None:
-        raise ModuleNotFoundError("No module named 'sqlite_utils'")
-
-    monkeypatch.setattr(tui.app, "load_database_library", missing)
+    # As if sqlite-utils were not installed: the reader starts without it (store.connected).
+    monkeypatch.setitem(sys.modules, "sqlite_utils", None)
     app = tui.app.create_app(corpus.path, "tester", doc_ids=[corpus.a])
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.pause(0.2)
         await settle(pilot)
         (message,) = errors_shown(app)
-        assert "sqlite-utils" in message
-        assert "No module named 'sqlite_utils'" in message
-        assert "cannot be saved" in message
+        assert message.startswith("Could not load sqlite-utils, so changes cannot be saved: ")
+        assert "sqlite_utils" in message
+        # A tag is refused with one line, not a traceback; the reader goes on.
+        await pilot.press("s", "1")
+        await pilot.pause()
         assert app.is_running
+        refused = errors_shown(app)[1:]
+        assert len(refused) == 1
+        assert refused[0].startswith("Nothing was changed: a library could not be loaded: ")
         await pilot.press("down")
         await pilot.pause()
         assert app.is_running
+        # Once it loads, the same keys save the span.
+        monkeypatch.undo()
+        await pilot.press("s", "1")
+        await pilot.pause()
+    with corpus.session() as session:
+        assert len(session.spans(corpus.a)) == 1
 
 
 def panel_title(panel: MatchPanel) -> str:
