@@ -727,7 +727,8 @@ class ReaderScreen(Screen[None]):
         if not self.claimdesk.linking_ready:
             self.claimdesk.warm_up_linking()
             # Importing the linker here would block every key until it is loaded; a
-            # placeholder holds the place and the app opens the panel once it is ready.
+            # placeholder holds the place and the app opens the panel once it is ready
+            # (or removes it and says why when loading fails: tui.app._linking_failed).
             title = Text("Matches", style="bold")
             title.append(" · loading the matcher…", style="italic")
             self.mount(Static(title, id="match-pending"), before=self.query_one(Footer))
