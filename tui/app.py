@@ -21,6 +21,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from store.check import DamagedDatabase
 from store.db import load_database_library
@@ -28,6 +29,7 @@ from store.errors import ClaimdeskError
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
+from tui.failures import report_failure
 from tui.keymap import keymap_to_apply
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
@@ -181,21 +183,40 @@ class ClaimdeskApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="warm-up")
     def _warm_linking(self) -> None:
-        """Load the linker off the UI thread, so the first match panel never freezes keys."""
-        try:
-            from store.linking.warmup import warm_linking
-            from tui.widgets import match_panel  # noqa: F401  (imported to have it ready)
+        """Load the linker off the UI thread, so the first match panel never freezes keys.
 
-            warm_linking()
-        finally:
-            # Even a failed warm-up lets the panel try (and show the error) itself.
-            self.call_from_thread(self._linking_warmed)
+        A failure reaches :meth:`on_worker_state_changed`."""
+        from store.linking.warmup import warm_linking
+        from tui.widgets import match_panel  # noqa: F401  (imported to have it ready)
+
+        warm_linking()
+        self.call_from_thread(self._linking_warmed)
 
     def _linking_warmed(self) -> None:
         self.linking_ready = True
         for screen in self.screen_stack:
             if isinstance(screen, ReaderScreen) and screen.query("#match-pending"):
                 screen.open_match_panel()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The app's own workers that failed: told once, and the app goes on without them."""
+        error = event.worker.error
+        if event.state != WorkerState.ERROR or error is None:
+            return
+        if event.worker.group == "warm-up":
+            self._linking_failed(error)
+        elif event.worker.group == "database-library":
+            report_failure(self, "Could not load sqlite-utils, so changes cannot be saved", error)
+
+    def _linking_failed(self, error: BaseException) -> None:
+        """Close a waiting panel and say why; the match key starts the warm-up again."""
+        self._warm_up_started = False
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                for placeholder in screen.query("#match-pending"):
+                    placeholder.remove()
+                    screen.panel_open = False
+        report_failure(self, "Could not load the matcher", error)
 
     def _saved_state(self) -> ReaderState | None:
         """This annotator's saved session, read once (the default screen asks first)."""
@@ -276,6 +297,10 @@ class ClaimdeskApp(App[int]):
             return change()
         except ClaimdeskError as error:
             self.notify(str(error), severity="error", markup=False)
+            return None
+        except ImportError as error:
+            # sqlite-utils (or the linker) failed to load: every write says so, plainly.
+            report_failure(self, "Nothing was changed: a library could not be loaded", error)
             return None
 
     def poll_store(self) -> None:

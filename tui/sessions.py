@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widget import Widget
-from textual.worker import Worker, WorkerState
-
 from store.db import decode_leniently
 from store.session import Session
 
@@ -21,10 +18,3 @@ def reader_session(db_path: Path, annotator: str) -> Session:
     session = Session(db_path, annotator)
     decode_leniently(session)
     return session
-
-
-def report_failed_worker(node: Widget, event: Worker.StateChanged) -> None:
-    """One notification for a store worker that failed (a damaged page, a lost file):
-    the screen that started it stays usable, and the message is shown as text."""
-    if event.state == WorkerState.ERROR and event.worker.error is not None:
-        node.notify(str(event.worker.error), severity="error", markup=False)

@@ -31,8 +31,9 @@ from store.errors import ClaimdeskError
 from store.linking.clusters import Claim, Cluster, Disagreement
 from tui.actions import specs_for
 from tui.bindings import binding_of
+from tui.failures import report_failed_worker
 from tui.screens.merge_confirm import key_hint
-from tui.sessions import reader_session, report_failed_worker
+from tui.sessions import reader_session
 from tui.widgets.link_text import disagreement_lines, highlighted_quote, one_line
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ class ClustersScreen(Screen[None]):
             self.query_one("#clusters-counts", Static).update(
                 Text.assemble(("Clusters", "bold"), " · could not read the accepted links")
             )
-        report_failed_worker(self, event)
+        report_failed_worker(self, event, "Could not read the clusters")
 
     def on_clusters_screen_clusters_read(self, message: ClustersRead) -> None:
         if message.generation != self._generation:

@@ -27,8 +27,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, get_current_worker
 
 from tui.bindings import bindings_for
+from tui.failures import report_failed_worker
 from tui.safe_text import safe_text
-from tui.sessions import reader_session, report_failed_worker
+from tui.sessions import reader_session
 
 _TABLE_ACTIONS = ("cursor_up", "cursor_down", "page_up", "page_down", "first", "last")
 SORT_KEYS: tuple[tuple[str, str], ...] = (
@@ -47,6 +48,12 @@ FUZZY_QUERY_CHARS = 80
 FUZZY_CHUNK_ROWS = 1_000
 # Typing faster than this restarts the wait instead of filtering after every key.
 FILTER_DEBOUNCE_S = 0.15
+# What each worker group was doing, as its failure's notification says.
+FAILED_WORK = {
+    "library-rows": "Could not read the library",
+    "library-search": "Could not search the texts",
+    "library-filter": "Could not filter the library",
+}
 # The narrow layout says it in a word: every cell the other columns keep, the title loses.
 STATUS_SHORT = {"todo": "todo", "in_progress": "doing", "done": "done"}
 # Column layouts from the richest to the narrowest, as (key, heading, width); width 0 is
@@ -287,7 +294,9 @@ class LibraryScreen(Screen[None]):
         self.refill()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        report_failed_worker(self, event)
+        report_failed_worker(
+            self, event, FAILED_WORK.get(event.worker.group, "Could not read the library")
+        )
 
     def refill(self) -> None:
         """Apply filter and sort to ``rows`` and redraw the table, keeping the cursor's document."""

@@ -20,6 +20,7 @@ from textual.events import DescendantFocus, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from store.difference_tracker import DifferenceTracker
 from store.errors import ClaimdeskError
@@ -27,6 +28,7 @@ from store.model import DOCUMENT_STATUSES, Document, DocumentStatus, Label, Span
 from store.segment import split_sentences
 from tui.annotator_filter import AnnotatorFilter, difference_status, span_marks
 from tui.bindings import bindings_for
+from tui.failures import report_failed_worker
 from tui.label_looks import LabelLook, label_looks
 from tui.safe_text import safe_text
 from tui.session_state import PanePlace, ReaderState
@@ -407,6 +409,10 @@ class ReaderScreen(Screen[None]):
         # Spans are immutable and the snapshot is this thread's own; no widget is touched.
         self.post_message(self.Compared(DifferenceTracker(doc_id, me, spans, finished), since))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The comparison is made on the UI thread when first needed (_tracker) instead.
+        report_failed_worker(self, event, "Could not compare the annotators' spans")
+
     def on_reader_screen_compared(self, message: Compared) -> None:
         tracker = message.tracker
         doc_id = tracker.doc_id
@@ -721,7 +727,8 @@ class ReaderScreen(Screen[None]):
         if not self.claimdesk.linking_ready:
             self.claimdesk.warm_up_linking()
             # Importing the linker here would block every key until it is loaded; a
-            # placeholder holds the place and the app opens the panel once it is ready.
+            # placeholder holds the place and the app opens the panel once it is ready
+            # (or removes it and says why when loading fails: tui.app._linking_failed).
             title = Text("Matches", style="bold")
             title.append(" · loading the matcher…", style="italic")
             self.mount(Static(title, id="match-pending"), before=self.query_one(Footer))

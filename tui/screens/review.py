@@ -26,8 +26,9 @@ from store.linking.decisions import get_link
 from store.linking.review import ReviewScope, count_review, review_items
 from store.model import Document, Link, Sentence
 from tui.bindings import bindings_for
+from tui.failures import report_failed_worker
 from tui.screens.merge_confirm import accept_checked, key_hint
-from tui.sessions import reader_session, report_failed_worker
+from tui.sessions import reader_session
 from tui.widgets.link_text import claim_in_context, document_line
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class ReviewScreen(Screen[None]):
         if event.state == WorkerState.ERROR:
             self.reading = False
             self._show()
-        report_failed_worker(self, event)
+        report_failed_worker(self, event, "Could not read the review queue")
 
     def on_review_screen_queue_read(self, message: QueueRead) -> None:
         if message.generation != self._generation:

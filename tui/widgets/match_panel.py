@@ -22,12 +22,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
 
 from store.errors import ClaimdeskError
 from store.linking.decisions import Suggestion, review_queue
 from store.linking.suggest import link_documents
 from store.model import Document, Link
 from tui.bindings import bindings_for
+from tui.failures import error_line, log_failure
 from tui.safe_text import safe_text
 from tui.screens.merge_confirm import accept_checked
 from tui.sessions import reader_session
@@ -81,6 +83,8 @@ class MatchPanel(Vertical):
         self.source_label: str | None = None
         self.suggestions: list[Suggestion] = []
         self.computing = False
+        # Why the last lookup failed (one safe line), shown in the title until one works.
+        self.failure: str | None = None
         self._follow_timer: Timer | None = None
 
     @property
@@ -94,11 +98,14 @@ class MatchPanel(Vertical):
         yield Static(id="match-full")
 
     def on_mount(self) -> None:
-        self.source, self.source_label = self._claim_at_cursor()
-        if self._needs_computing():
-            self._start_computing()
-        else:
-            self.reload()
+        try:
+            self.source, self.source_label = self._claim_at_cursor()
+            if self._needs_computing():
+                self._start_computing()
+            else:
+                self.reload()
+        except Exception as error:  # any failure is shown, never fatal
+            self._failed(error)
         self.table.focus()
 
     @property
@@ -141,7 +148,7 @@ class MatchPanel(Vertical):
         self._show_title()
         self._compute(self.claimdesk.db_path, self.claimdesk.annotator, sorted(self._open_key()[1]))
 
-    @work(thread=True, exclusive=True, group="match-panel")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="match-panel")
     def _compute(self, db_path: Path, annotator: str, doc_ids: list[int]) -> None:
         # SQLite connections belong to one thread: the worker opens its own session.
         try:
@@ -151,6 +158,20 @@ class MatchPanel(Vertical):
             self.app.call_from_thread(self._computed, str(error))
             return
         self.app.call_from_thread(self._computed, None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A computation that failed other than with a store error (caught in the worker)."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self._failed(event.worker.error)
+
+    def _failed(self, error: BaseException) -> None:
+        """Show why no matches can be listed; the panel stays, and so do its keys."""
+        log_failure(self, "Could not find matches", error)
+        self.computing = False
+        self.failure = error_line(error)
+        self.suggestions = []
+        self._fill(0)
+        self._show_title()
 
     def _computed(self, error: str | None) -> None:
         self.computing = False
@@ -166,23 +187,21 @@ class MatchPanel(Vertical):
         """Re-read the matches of the current claim (after a decision, undo or a move)."""
         keep = self.table.cursor_row
         self.suggestions = []
+        self.failure = None
         if not self.claimdesk.linking_ready:
             # The start-up worker is still loading the linker: say so, keys stay live,
             # and the app reloads this panel when it is ready.
             self._show_title()
             return
-        if self.source is not None and self.other_doc_ids():
+        others = self.other_doc_ids()
+        if self.source is not None and others:
             session = self.claimdesk.session
-            found = self.claimdesk.attempt(
-                lambda: (
-                    session.link_suggestions(
-                        *self.source, self.other_doc_ids(), MATCHES_PER_DOCUMENT
-                    )
-                    if self.source is not None
-                    else []
-                )
-            )
-            self.suggestions = found or []
+            try:
+                found = session.link_suggestions(*self.source, others, MATCHES_PER_DOCUMENT)
+            except Exception as error:  # a store error or the linker's own
+                self._failed(error)
+                return
+            self.suggestions = found
         self._fill(keep)
         self._show_title()
 
@@ -221,7 +240,10 @@ class MatchPanel(Vertical):
 
     def _show_title(self) -> None:
         title = Text("Matches", style="bold")
-        if not self.claimdesk.linking_ready:
+        if self.failure is not None:
+            title.append(" · ")
+            title.append(f"Could not find matches: {self.failure}", style="bold red")
+        elif not self.claimdesk.linking_ready:
             title.append(" · loading the matcher…", style="italic")
         elif self.computing:
             title.append(" · computing suggestions for the open documents…", style="italic")

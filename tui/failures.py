@@ -1,0 +1,53 @@
+"""How work that failed away from a key press reaches the user: one line, shown as text.
+
+A worker's exception has no one to tell unless the code that started it does;
+``exit_on_error=False`` alone makes it vanish. Every failure goes through here:
+
+- the app's start-up workers (linker, sqlite-utils): :func:`report_failure`;
+- the screens' store workers (library, review, clusters, the reader's comparison):
+  :func:`report_failed_worker`;
+- the match panel, which shows its failure in its title: :func:`error_line` and
+  :func:`log_failure`.
+
+The traceback goes to Textual's log (``textual console``, or the file named by
+``TEXTUAL_LOG``), never to the terminal the app draws on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from textual.app import App
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
+
+from tui.safe_text import visible_line
+
+# Whatever can both log and notify: the app, a screen, a widget.
+Reporter = Widget | App[Any]
+
+
+def error_line(error: BaseException) -> str:
+    """The exception's message as one safe line: its first non-blank line with control
+    characters shown as symbols, else the exception's class name."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return visible_line(lines[0]) if lines else type(error).__name__
+
+
+def log_failure(node: Reporter, what: str, error: BaseException) -> None:
+    """``what`` failed, with the traceback, in Textual's log."""
+    node.log.error(what, "".join(traceback.format_exception(error)))
+
+
+def report_failure(node: Reporter, what: str, error: BaseException) -> None:
+    """Log ``error`` and notify "``what``: message" (as text, never markup)."""
+    log_failure(node, what, error)
+    node.notify(f"{what}: {error_line(error)}", severity="error", markup=False)
+
+
+def report_failed_worker(node: Reporter, event: Worker.StateChanged, what: str) -> None:
+    """One notification for a worker of ``node`` that failed (a damaged page, a lost file):
+    the screen that started it stays usable."""
+    if event.state == WorkerState.ERROR and event.worker.error is not None:
+        report_failure(node, what, event.worker.error)
