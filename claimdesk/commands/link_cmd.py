@@ -13,7 +13,7 @@ from store.linking.alignment import TAKEN, WINDOW
 from store.linking.candidates import DEFAULT_PER_SENTENCE
 from store.linking.document_pairs import DEFAULT_PER_DOCUMENT
 from store.linking.features import default_workers
-from store.linking.learning import MIN_DECISIONS
+from store.linking.learning import why_not_learning
 from store.linking.score import DEFAULT_FLOOR, DEFAULT_THRESHOLD
 from store.linking.suggest import (
     DEFAULT_MAX_PER_SENTENCE,
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
         if report.learned is not None:
             print(report.learned.describe())
         elif not args.no_learn:
-            print(f"not learning: fewer than {MIN_DECISIONS} decided links between sentences")
+            print(why_not_learning(report.decided, report.aligned))
         if report.aligned:
             print(
                 f"placed by {report.aligned} accepted link(s): a partner taken by another"

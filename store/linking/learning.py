@@ -304,6 +304,22 @@ def decided_pairs(db: sqlite_utils.Database, corpus: LinkCorpus) -> Decided:
     )
 
 
+def why_not_learning(decisions: int, accepted: int) -> str:
+    """Why :func:`learn_mix` fitted nothing to ``decisions`` decided pairs, ``accepted`` of
+    them accepted: what the annotator can do about it, not only the minimum."""
+    if decisions < MIN_DECISIONS:
+        return (
+            f"not learning: {decisions} decided link(s) between sentences; it takes {MIN_DECISIONS}"
+        )
+    if 0 < accepted < decisions:
+        return "not learning: the v1 score has no mix to fit"
+    missing = "rejected" if accepted == decisions else "accepted"
+    return (
+        f"not learning: all {decisions} decided links between sentences are"
+        f" {'accepted' if missing == 'rejected' else 'rejected'}; it takes {missing} ones too"
+    )
+
+
 def learn_mix(corpus: LinkCorpus, decided: Decided) -> Learned | None:
     """The mix fitted to the decisions (:func:`decided_pairs`), or None with fewer than
     MIN_DECISIONS.

@@ -98,6 +98,8 @@ class LinkReport:
     learned: Learned | None = None
     # Accepted links whose documents' other pairs were re-weighted (store.linking.alignment).
     aligned: int = 0
+    # Decided links between sentences that learning read (rejected ones too).
+    decided: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +302,7 @@ def link_documents(
         pairs, was_accepted, _reasons = decided
         accepted = [(int(i), int(j)) for i, j in pairs[was_accepted].tolist()]
         report.aligned = len(accepted)
+        report.decided = len(pairs)
         if settings.weights.fused:
             report.learned = learn_mix(corpus, decided)
             if report.learned is not None:

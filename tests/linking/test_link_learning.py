@@ -21,6 +21,7 @@ from store.linking.learning import (
     fit_mix,
     fit_ranking_mix,
     reason_weight,
+    why_not_learning,
 )
 from store.linking.score import DEFAULT_WEIGHTS
 from store.linking.suggest import LinkSettings, link_documents
@@ -75,6 +76,23 @@ def test_link_learns_from_enough_decisions_and_keeps_them(db: sqlite_utils.Datab
         ).fetchall()
     )
     assert link_documents(db, settings=LinkSettings(workers=1, learn=False)).learned is None
+
+
+def test_link_says_why_it_did_not_learn(db: sqlite_utils.Database) -> None:
+    add_flood_corpus(db)
+    link_documents(db, settings=LinkSettings(workers=1))
+    _decide(db, MIN_DECISIONS + 2, 0)
+    report = link_documents(db, settings=LinkSettings(workers=1))
+    # Enough decisions, but nothing to tell an accepted pair from a rejected one.
+    assert report.learned is None
+    assert report.decided == report.aligned == MIN_DECISIONS + 2
+    told = why_not_learning(report.decided, report.aligned)
+    assert f"all {MIN_DECISIONS + 2} decided links" in told
+    assert "rejected ones too" in told
+    assert "accepted ones too" in why_not_learning(MIN_DECISIONS, 0)
+    assert f"3 decided link(s) between sentences; it takes {MIN_DECISIONS}" in why_not_learning(
+        3, 1
+    )
 
 
 def test_reason_weights_read_the_review_keys_and_free_text() -> None:
