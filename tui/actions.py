@@ -184,6 +184,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # panel: the match panel's list, only while it has the focus (so j/k can move it)
     _spec("panel.cursor_up", "cursor_up", "Previous match", "up"),
     _spec("panel.cursor_down", "cursor_down", "Next match", "down"),
+    _spec("panel.close", "close_panel", "Close matches", "escape"),
     # confirm (a yes/no question, e.g. a link that merges conflicting facts)
     _spec("confirm.yes", "yes", "Yes", "y,enter", True),
     _spec("confirm.no", "no", "No", "n,escape", True),

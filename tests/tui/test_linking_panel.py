@@ -340,3 +340,25 @@ async def test_choosing_at_80_columns_shows_the_match_pane_and_back(sample_db_pa
         await pilot.pause()
         assert reader.pane.document.id == linked.a
         assert "Ilmenz-Kurier" in screen_text(app).split("Matches")[0]
+
+
+async def test_escape_in_the_panel_closes_it_and_returns_to_the_text(sample_db_path: Path) -> None:
+    linked = link_sample(sample_db_path)
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        assert panel.table.has_focus
+        reader = reader_of(app)
+        reader.view.select_range(*linked.claim)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not reader.query(MatchPanel)
+        assert reader.view.has_focus
+        assert reader.panel_open is False
+        # The escape closed the panel only: the selection in the text is still there.
+        assert reader.view.selection == linked.claim
+        # In the text, escape is the reader's own again (clear the selection).
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reader.view.selection is None

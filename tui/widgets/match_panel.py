@@ -291,6 +291,10 @@ class MatchPanel(Vertical):
     def action_cursor_down(self) -> None:
         self.table.action_cursor_down()
 
+    def action_close_panel(self) -> None:
+        """Escape leaves the list the way ``m`` does: panel gone, focus back in the text."""
+        self.reader.action_matches()
+
     # Following the cursor --------------------------------------------------------------
     def cursor_moved(self, view: ArticleView) -> None:
         """The reader saw a cursor move; follow it only when the annotator moved it."""
