@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import statistics
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from store.session import Session
 from tests.tui.conftest import Corpus, screen_text, settle
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.library import (
@@ -55,6 +58,41 @@ async def test_library_lists_documents_with_counts(corpus: Corpus) -> None:
         assert "Beta Daily" in text
         assert "tester" in text
         assert library(app).query_one(DocumentTable).row_count == 2
+
+
+async def test_counts_wait_for_the_overview_and_an_empty_library_says_how_to_fill_it(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Until the overview is read, "0 documents" would tell a newcomer the database is empty.
+    release = threading.Event()
+    overview = Session.overview
+
+    def slow_overview(self: Session) -> list[dict[str, object]]:
+        release.wait(10)
+        return overview(self)
+
+    monkeypatch.setattr(Session, "overview", slow_overview)
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(160, 24)) as pilot:
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "reading the library…" in text
+        assert "0 documents" not in text
+        release.set()
+        # Polled, not settle(): a reload meanwhile cancels the first read, and waiting on
+        # a cancelled worker raises.
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "2 documents · 0 done" in screen_text(app):
+                break
+        assert "2 documents · 0 done" in screen_text(app)
+    monkeypatch.setattr(Session, "overview", overview)
+    empty = tmp_path / "empty.db"
+    Session(empty, "tester").close()
+    app = create_app(empty, "tester")
+    async with app.run_test(size=(160, 24)) as pilot:
+        await settle(pilot)
+        assert "no documents yet: add articles with  claimdesk import PATH" in screen_text(app)
 
 
 async def test_fuzzy_filter_on_title_and_outlet(corpus: Corpus) -> None:

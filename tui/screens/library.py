@@ -191,6 +191,8 @@ class LibraryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[dict[str, Any]] = []
+        # False until the first overview arrives: "0 documents" before it would be a lie.
+        self.loaded = False
         self.shown: list[dict[str, Any]] = []
         self.matches = 0
         self.marked: list[int] = []
@@ -280,6 +282,7 @@ class LibraryScreen(Screen[None]):
 
     def on_library_screen_rows_loaded(self, message: RowsLoaded) -> None:
         self.rows = message.rows
+        self.loaded = True
         self._choices = fuzzy_choices(self.rows)
         self.refill()
 
@@ -374,6 +377,13 @@ class LibraryScreen(Screen[None]):
         return cells
 
     def _update_counts(self) -> None:
+        if not self.loaded:
+            self.query_one("#library-counts", Static).update(Text("reading the library…"))
+            return
+        if not self.rows:
+            hint = "no documents yet: add articles with  claimdesk import PATH"
+            self.query_one("#library-counts", Static).update(Text(hint))
+            return
         done = sum(1 for row in self.rows if row.get("status") == "done")
         spans = sum(int(row.get("spans") or 0) for row in self.rows)
         mode = "text search" if self.text_search else "fuzzy"
