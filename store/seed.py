@@ -8,6 +8,7 @@ from pathlib import Path
 
 from store.db import connect
 from store.importer import ImportReport, import_paths
+from store.linking.suggest import link_documents
 from store.paths import sample_corpus_path
 from store.stories.storage import refresh_stories
 
@@ -15,8 +16,10 @@ from store.stories.storage import refresh_stories
 def ensure_seeded(path: Path) -> ImportReport | None:
     """Create ``path`` filled with the sample corpus unless it exists already.
 
-    The corpus is imported into a side file that is renamed into place, so an
-    interrupted first run never leaves a half-seeded database behind.
+    The corpus is imported and linked (as ``claimdesk link`` would) into a side
+    file that is renamed into place, so an interrupted first run never leaves a
+    half-seeded database behind, and a newcomer's review queue, match panel and
+    clusters have something to show from the first screen.
     """
     if path.exists():
         return None
@@ -28,6 +31,7 @@ def ensure_seeded(path: Path) -> ImportReport | None:
     db = connect(staging)
     try:
         report = import_paths(db, [sample_corpus_path()])
+        link_documents(db)
         refresh_stories(db)
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

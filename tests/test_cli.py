@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -204,3 +205,37 @@ def test_an_unexpected_error_is_one_line_and_the_traceback_goes_to_a_log(
     log = tmp_path / "state" / "claimdesk" / "log" / "errors.log"
     assert str(log) in err
     assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_first_run_says_what_it_is_doing_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimdesk.commands import common
+    from store import seed
+
+    def fake_seed(path: Path) -> None:
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"")
+
+    monkeypatch.setattr(seed, "ensure_seeded", fake_seed)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    # A hostile data directory name is shown escaped, like every message.
+    path = tmp_path / "data\x1b[2J" / "claimdesk.db"
+    common.seed_default_database(path)
+    told = terminal.getvalue()
+    assert told.startswith("claimdesk: first run: filling ")
+    assert "sample corpus" in told
+    assert "\x1b" not in told
+    # Once only, and never on a pipe (``stats --json 2>&1`` stays JSON).
+    common.seed_default_database(path)
+    assert terminal.getvalue() == told
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    common.seed_default_database(tmp_path / "other" / "claimdesk.db")
+    assert piped.getvalue() == ""

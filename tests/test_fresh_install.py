@@ -93,3 +93,11 @@ def test_a_first_run_seeds_the_default_database(fresh: tuple[Path, dict[str, str
     )
     assert seeded["documents"] == reference["documents"] > 0
     assert seeded["sentences"] == reference["sentences"]
+    # Linked too, so the review queue and the match panel have something to show.
+    suggested = dict(map(tuple, seeded["links_by_status"]))["suggested"]
+    linked = run([exe, "--db", str(reference_db), "link", "--quiet"], elsewhere, env)
+    assert linked.returncode == 0
+    reference = json.loads(
+        run([exe, "--db", str(reference_db), "stats", "--json"], elsewhere, env).stdout
+    )
+    assert suggested == dict(map(tuple, reference["links_by_status"]))["suggested"] > 0

@@ -99,6 +99,14 @@ def seed_default_database(path: Path) -> None:
     """Fill a missing default database from the sample corpus (the importer loads only then)."""
     if path.exists():
         return
+    if sys.stderr.isatty():
+        # A few seconds with a blank terminal look like a hang; scripts reading the
+        # output (stats --json 2>&1) get nothing extra.
+        say(
+            f"claimdesk: first run: filling {path} with the sample corpus and its"
+            " suggested links (a few seconds, once)",
+            err=True,
+        )
     from store.seed import ensure_seeded
 
     ensure_seeded(path)
