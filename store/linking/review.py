@@ -8,9 +8,9 @@ outlets) opening the review screen read every row and never showed. Here the
 filters are part of the query, the screen asks for a short list of the best items
 and a capped count, and it asks from a worker thread.
 
-| caller                   | calls                                |
-|--------------------------|--------------------------------------|
-| ``tui.screens.review``   | :func:`review_items`, :func:`count_review` (in a worker) |
+| caller                 | calls (in a worker)                                      |
+|------------------------|----------------------------------------------------------|
+| ``tui.screens.review`` | :func:`review_items`, :func:`count_review`, :func:`any_links` |
 """
 
 from __future__ import annotations
@@ -71,3 +71,27 @@ def count_review(db: sqlite_utils.Database, scope: ReviewScope, cap: int) -> int
     where, params = _where(scope)
     sql = f"SELECT count(*) FROM (SELECT 1 FROM suggested_links l{where} LIMIT ?)"
     return int(db.conn.execute(sql, [*params, cap]).fetchone()[0])
+
+
+def any_links(db: sqlite_utils.Database, touching: Sequence[int] | None) -> bool:
+    """Whether any suggestion or decision touches these documents (None: any at all).
+
+    An empty queue means "all decided" only when there was something to decide; a
+    corpus imported but never linked needs ``claimdesk link`` instead.
+    """
+    if touching is None:
+        return bool(
+            db.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM suggestions) OR EXISTS (SELECT 1 FROM links)"
+            ).fetchone()[0]
+        )
+    ids = json.dumps(list(touching))
+    sides = (
+        " WHERE a_doc IN (SELECT value FROM json_each(?))"
+        " OR b_doc IN (SELECT value FROM json_each(?))"
+    )
+    row = db.conn.execute(
+        f"SELECT EXISTS (SELECT 1 FROM suggestions{sides}) OR EXISTS (SELECT 1 FROM links{sides})",
+        [ids, ids, ids, ids],
+    ).fetchone()
+    return bool(row[0])

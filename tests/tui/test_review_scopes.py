@@ -259,3 +259,31 @@ async def test_a_one_outlet_corpus_says_what_the_outlet_filter_hides(tmp_path: P
         await settle(pilot)
         assert review.current is not None
         assert "within one outlet" not in screen_text(app)
+
+
+async def test_a_corpus_never_linked_says_link_computes_the_queue(tmp_path: Path) -> None:
+    """An empty queue is "nothing left" only when there was something to decide."""
+    path = tmp_path / "c.db"
+    ids = {name: add_document_to_file(path, text, name, outlet) for name, outlet, text in ARTICLES}
+    app = create_app(path, "tester", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        review = await open_review(pilot)
+        assert review.current is None
+        text = screen_text(app)
+        assert "no suggestions here yet: claimdesk link computes them" in text
+        assert "nothing left to review" not in text
+    # Linked, and every suggestion of the open documents decided: nothing left.
+    with Session(path, "tester") as session:
+        link_documents(session.db)
+        scope = ReviewScope(touching=[ids["alpha.txt"], ids["gamma.txt"]], other_outlets=False)
+        for link in review_items(session.db, scope, 100):
+            session.reject_link(link.id)
+        assert count_review(session.db, scope, 100) == 0
+    app = create_app(path, "tester", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await open_review(pilot)
+        text = screen_text(app)
+        assert "nothing left to review" in text
+        assert "claimdesk link" not in text

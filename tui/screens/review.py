@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from store.linking.decisions import get_link
-from store.linking.review import ReviewScope, count_review, review_items
+from store.linking.review import ReviewScope, any_links, count_review, review_items
 from store.model import Document, Link, Sentence
 from tui.bindings import bindings_for
 from tui.failures import report_failed_worker
@@ -53,13 +53,20 @@ class ReviewScreen(Screen[None]):
 
     class QueueRead(Message):
         def __init__(
-            self, generation: int, items: list[Link], count: int, hidden_same_outlet: int
+            self,
+            generation: int,
+            items: list[Link],
+            count: int,
+            hidden_same_outlet: int,
+            never_linked: bool = False,
         ) -> None:
             super().__init__()
             self.generation = generation
             self.items = items
             self.count = count
             self.hidden_same_outlet = hidden_same_outlet
+            # Nothing was ever suggested or decided in the scope: link has not run.
+            self.never_linked = never_linked
 
     # Saved with the session, so a restart reopens this screen (tui.session_state).
     session_screen = "review"
@@ -89,6 +96,7 @@ class ReviewScreen(Screen[None]):
         self.buffer: list[Link] = []
         self.reading = False
         self.hidden_same_outlet = 0
+        self.never_linked = False
         self._generation = 0
         self._decided_while_reading = 0
         self._documents: dict[int, Document] = {}
@@ -138,7 +146,8 @@ class ReviewScreen(Screen[None]):
                 # outlets: say what the filter hides instead of "nothing to review".
                 everything = replace(scope, other_outlets=False)
                 hidden = count_review(session.db, everything, COUNT_LIMIT + 1)
-        self.post_message(self.QueueRead(generation, items, count, hidden))
+            never_linked = not items and not hidden and not any_links(session.db, scope.touching)
+        self.post_message(self.QueueRead(generation, items, count, hidden, never_linked))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
@@ -151,6 +160,7 @@ class ReviewScreen(Screen[None]):
             return
         self.reading = False
         self.hidden_same_outlet = message.hidden_same_outlet
+        self.never_linked = message.never_linked
         gone = set(self.decided) | self.skipped
         self.buffer = [link for link in message.items if link.id not in gone]
         self.remaining = max(0, message.count - self._decided_while_reading)
@@ -224,7 +234,10 @@ class ReviewScreen(Screen[None]):
         if link is not None and link.score is not None:
             counter.append(f" · score {link.score:.2f}")
         if link is None and not self.reading and not hidden:
-            counter.append(" · nothing left to review")
+            if self.never_linked:
+                counter.append(" · no suggestions here yet: claimdesk link computes them")
+            else:
+                counter.append(" · nothing left to review")
         hint = key_hint(self, {"app.undo": "undo", "links.review": "back"})
         if hint:
             counter.append(f" · {hint}", style="dim")
