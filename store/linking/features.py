@@ -24,7 +24,6 @@ import numpy.typing as npt
 
 from store.linking.clauses import clause_spans
 from store.linking.context import borrowed_tokens, opens_with_anaphor, previous_sentences
-from store.linking.lemma_preload import preload_for_fork
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
 from store.linking.workers import parent_death_pool
 
@@ -318,21 +317,15 @@ def _normalise_each(
             yield document, _normalise_document(document, stemmer)
         return
     done = 0
-    release = preload_for_fork(document.language for document in documents)
     try:
         # Workers end with this process, even when it is killed with kill -9.
         with parent_death_pool(workers) as pool:
-            try:
-                results = pool.map(
-                    _normalise_document,
-                    documents,
-                    [stemmer] * len(documents),
-                    chunksize=max(1, min(64, len(documents) // (workers * 8))),
-                )
-            finally:
-                # The workers have started with the lemma dictionaries; this process
-                # needs them no more.
-                release()
+            results = pool.map(
+                _normalise_document,
+                documents,
+                [stemmer] * len(documents),
+                chunksize=max(1, min(64, len(documents) // (workers * 8))),
+            )
             for document, normalised in zip(documents, results, strict=True):
                 yield document, normalised
                 done += 1
