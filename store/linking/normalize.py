@@ -13,11 +13,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 import simplemma
 
-from store.linking.numbers import find_numbers, find_ranges, spell_out_digits
+from store.linking.numbers import (
+    find_numbers,
+    find_ranges,
+    has_digit,
+    may_spell_numbers,
+    spell_out_digits,
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -206,6 +212,11 @@ class Normalised:
 
 def normalise(text: str, lang: str = "de", *, stemmer: Stemmer = "lemma") -> Normalised:
     """Tokens for matching: lemmas, folded, numbers as ``#value``, months as ``@mN``."""
+    table = _word_table(lang, stemmer)
+    if not has_digit(text):
+        quick = _without_figures(text, table, lang, stemmer)
+        if quick is not None:
+            return quick
     digits = spell_out_digits(text, lang)
     mentions = find_numbers(digits, lang)
     ranges = find_ranges(digits, mentions)
@@ -224,14 +235,14 @@ def normalise(text: str, lang: str = "de", *, stemmer: Stemmer = "lemma") -> Nor
     months: list[int] = []
     names: set[str] = set()
     raw = _TOKEN.findall(marked)
-    cache = _word_cache(lang, stemmer)
+    cache = table.entries
     for position, word in enumerate(raw):
         if word[0] == "\ue000":
             tokens.append(NUMBER_PREFIX + mentions[int(word[1:-1])].token)
             continue
         entry = cache.get(word)
         if entry is None:
-            entry = cache[word] = _word_entry(word, lang, stemmer)
+            entry = table.learn(word, lang, stemmer)
         token, month, needs_number, name = entry
         if month is not None:
             if token is not None and (not needs_number or _next_to_number(raw, position)):
@@ -247,18 +258,88 @@ def normalise(text: str, lang: str = "de", *, stemmer: Stemmer = "lemma") -> Nor
     return Normalised(tokens=tokens, numbers=values, ranges=ranges, months=months, names=names)
 
 
+def _without_figures(
+    text: str, table: _WordTable, lang: str, stemmer: Stemmer
+) -> Normalised | None:
+    """:func:`normalise` of a text without digits, month names or number words, else None.
+
+    Most sentences state no figure: their words are looked up in C (``map``,
+    ``isdisjoint``) rather than one by one. Without a digit no number is found
+    and the tokenizer sees ``text`` itself; the words cover every letter of it,
+    so none holding a number-word stem means that ``spell_out_digits`` has nothing
+    to spell out (see :func:`store.linking.numbers.may_spell_numbers`).
+    """
+    raw = _TOKEN.findall(text)
+    plain = table.tokens
+    looked = list(map(plain.get, raw))
+    if None in looked:
+        for word in raw:
+            if word not in table.entries:
+                table.learn(word, lang, stemmer)
+        looked = list(map(plain.get, raw))
+        if None in looked:
+            # A month name: whether it counts depends on its neighbours.
+            return None
+    if not table.spelled.isdisjoint(raw):
+        return None
+    found = cast(list[str], looked)
+    names: set[str] = set()
+    if not table.names.isdisjoint(raw):
+        # The first word is capitalised anyway: it is no evidence of a name.
+        names = {found[k] for k in range(1, len(raw)) if raw[k] in table.names}
+    return Normalised(tokens=[token for token in found if token], names=names)
+
+
 # (token or None when dropped, month number, month only next to a number, is a name)
 _Entry = tuple[str | None, int | None, bool, bool]
-_WORD_CACHES: dict[tuple[str, str], dict[str, _Entry]] = {}
 _WORD_CACHE_LIMIT = 500_000
 
 
-def _word_cache(lang: str, stemmer: Stemmer) -> dict[str, _Entry]:
+@dataclass(slots=True)
+class _WordTable:
+    """What every word seen so far becomes, for one language and stemmer.
+
+    Kept for the life of the process (a worker keeps it across documents), so
+    each distinct word is lemmatized once. ``entries`` holds every word;
+    ``tokens``, ``names`` and ``spelled`` restate it for the look-ups of
+    :func:`_without_figures`: ``tokens`` has the words that are no month name,
+    with their token or ``""`` when dropped.
+    """
+
+    entries: dict[str, _Entry] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)
+    spelled: set[str] = field(default_factory=set)
+
+    def learn(self, word: str, lang: str, stemmer: Stemmer) -> _Entry:
+        entry = self.entries[word] = _word_entry(word, lang, stemmer)
+        token, month, _needs_number, name = entry
+        if month is None:
+            self.tokens[word] = token or ""
+        if name:
+            self.names.add(word)
+        if may_spell_numbers(word):
+            self.spelled.add(word)
+        return entry
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.tokens.clear()
+        self.names.clear()
+        self.spelled.clear()
+
+
+_WORD_TABLES: dict[tuple[str, str], _WordTable] = {}
+
+
+def _word_table(lang: str, stemmer: Stemmer) -> _WordTable:
     """Per-language memo of what a word becomes: one dict lookup a word on the hot path."""
-    cache = _WORD_CACHES.setdefault((lang, stemmer), {})
-    if len(cache) > _WORD_CACHE_LIMIT:
-        cache.clear()
-    return cache
+    table = _WORD_TABLES.get((lang, stemmer))
+    if table is None:
+        table = _WORD_TABLES[(lang, stemmer)] = _WordTable()
+    elif len(table.entries) > _WORD_CACHE_LIMIT:
+        table.clear()
+    return table
 
 
 def _word_entry(word: str, lang: str, stemmer: Stemmer) -> _Entry:

@@ -99,7 +99,12 @@ _NUMBER_WORD_STEMS = (
 )
 
 
-def _may_spell_numbers(text: str) -> bool:
+def may_spell_numbers(text: str) -> bool:
+    """Whether ``text`` holds a German or English number-word stem (else nothing to spell out).
+
+    The stems are letters only, and no character that is not a letter lower-cases
+    to one of them: a text holds one exactly when one of its words does.
+    """
     lowered = text.lower()
     return any(stem in lowered for stem in _NUMBER_WORD_STEMS)
 
@@ -166,6 +171,11 @@ def _scale(word: str | None, lang: str) -> int:
     return _SCALES_COMMON.get(key, 1)
 
 
+def has_digit(text: str) -> bool:
+    """Whether ``text`` holds a digit: without one, :func:`find_numbers` finds nothing."""
+    return _DIGIT.search(text) is not None
+
+
 def find_numbers(text: str, lang: str = "de") -> list[NumberMention]:
     """Every digit-written number in ``text`` with its scale word applied, in order."""
     found: list[NumberMention] = []
@@ -192,7 +202,7 @@ def spell_out_digits(text: str, lang: str) -> str:
     Only for matching: the stored text is never changed. Languages text2num does
     not know are returned unchanged.
     """
-    if lang not in ("de", "en") or not _may_spell_numbers(text):
+    if lang not in ("de", "en") or not may_spell_numbers(text):
         return text
     # text2num would turn the scale of "1.5 million" into a second number and read
     # "thousands of people" as 1000: such words are hidden from it and put back after.
