@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +17,7 @@ from store.formats import ParsedArticle
 from store.formats.build import build_article
 from store.formats.fields import JSONL_OUTLET_ALIASES, ArticleFields
 from store.formats.files import cannot_read
+from store.formats.json_line import BadJsonLine, loads_line
 from store.formats.limits import MAX_ARTICLE_CHARS, MAX_FILE_BYTES
 from store.formats.metadata import clean_value
 from store.formats.signatures import binary_kind, binary_reason
@@ -59,13 +59,9 @@ def read_jsonl(
 def parse_line(line: str, where: str, *, default_name: str, max_chars: int) -> ParsedArticle:
     """The article in one JSONL line; refusals name ``where`` (``PATH:LINE``)."""
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise ImportRefused(where, f"invalid JSON: {error.msg} (column {error.colno})") from None
-    except RecursionError:
-        raise ImportRefused(where, "invalid JSON: nested too deeply") from None
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
-        raise ImportRefused(where, f"invalid JSON: {str(error).splitlines()[0]}") from None
+        record = loads_line(line)
+    except BadJsonLine as error:
+        raise ImportRefused(where, f"invalid JSON: {error}") from None
     if not isinstance(record, dict):
         raise ImportRefused(where, f"not a JSON object but {_json_type(record)}")
     text = record.get("text")
