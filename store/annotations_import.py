@@ -34,7 +34,12 @@ from store.changelog import user_action
 from store.documents import text_sha256
 from store.errors import ClaimdeskError
 from store.formats.files import open_binary
-from store.formats.json_line import BadJsonLine, loads_line
+from store.formats.json_line import (
+    SPREAD_DOCUMENT,
+    BadJsonLine,
+    loads_line,
+    opens_spread_document,
+)
 from store.labels import list_labels, save_label, validate_label
 from store.model import Label
 from store.spans import create_span
@@ -98,14 +103,20 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     # Refuses a FIFO or device by name (reading one would wait forever) and says why a
     # file cannot be opened in one line.
     with open_binary(path) as handle:
+        first = True
         for number, raw in enumerate(handle, start=1):
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 yield number, f"not UTF-8 text ({error.reason} at byte {error.start})"
+                first = False
                 continue
             if not line.strip():
                 continue
+            if first and (opening := opens_spread_document(line)) is not None:
+                yield number, SPREAD_DOCUMENT.format(opening=opening)
+                return
+            first = False
             try:
                 value = loads_line(line)
             except BadJsonLine as error:

@@ -298,3 +298,42 @@ def test_a_huge_article_of_short_sentences_is_flagged_in_linear_time() -> None:
         assert time.process_time() - started < 15
     finally:
         db.close()
+
+
+PRETTY = json.dumps(
+    [{"text": TEXT, "meta": {"source": "stadt.txt"}, "spans": []}, {"text": OTHER}], indent=2
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "where"),
+    [
+        (["import", "-q", "--no-stories"], ""),
+        (["import-annotations"], ":2"),
+        (["import-links"], ":2"),
+    ],
+)
+def test_a_pretty_printed_json_array_is_one_line_not_one_per_line(
+    two_documents: Path, command: list[str], where: str
+) -> None:
+    path = two_documents.parent / "export.jsonl"
+    path.write_text("\n" + PRETTY + "\n", encoding="utf-8")
+    code, _, err = _run(two_documents, *command, path)
+    assert code == 1
+    refusals = [line for line in err.splitlines() if "nothing imported from" not in line]
+    assert refusals == [
+        f"claimdesk: refused {path}{where}: one JSON document"
+        " spread over many lines (it opens with a lone '['), not JSON Lines: write one object"
+        " a line (jq -c '.[]' turns an array into that)"
+    ]
+    assert _counts(two_documents) == (2, 0, 0)
+
+
+def test_a_jsonl_file_of_blank_lines_is_refused_like_a_blank_text_file(tmp_path: Path) -> None:
+    path = tmp_path / "blank.jsonl"
+    path.write_text("\n   \n\t\n", encoding="utf-8")
+    code, _, err = _run(tmp_path / "c.db", "import", "-q", "--no-stories", path)
+    assert (code, err) == (
+        1,
+        f"claimdesk: refused {path}: no article text found (only blank lines)\n",
+    )

@@ -21,6 +21,21 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+SPREAD_DOCUMENT = (
+    "one JSON document spread over many lines (it opens with a lone {opening!r}), not JSON"
+    " Lines: write one object a line (jq -c '.[]' turns an array into that)"
+)
+"""The one reason for a file whose first line is a lone ``[`` or ``{``: a JSON Lines record
+never spans lines, and refusing each line of a pretty-printed array says the same thing
+thousands of times."""
+
+
+def opens_spread_document(line: str) -> str | None:
+    """``[`` or ``{`` when ``line`` (a file's first non-blank line) is only that, else None."""
+    stripped = line.strip()
+    return stripped if stripped in ("[", "{") else None
+
+
 class BadJsonLine(ValueError):
     """``str(error)`` says, in one line, why the line is not usable JSON."""
 

@@ -21,7 +21,12 @@ import sqlite_utils
 from store.changelog import user_action
 from store.errors import ClaimdeskError
 from store.formats.files import cannot_read, open_binary
-from store.formats.json_line import BadJsonLine, loads_line
+from store.formats.json_line import (
+    SPREAD_DOCUMENT,
+    BadJsonLine,
+    loads_line,
+    opens_spread_document,
+)
 from store.linking.decisions import find_link, link_spans
 from store.model import LinkStatus
 
@@ -105,6 +110,9 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
             continue
         report.records += 1
         where = f"{path}:{number}"
+        if report.records == 1 and (opening := opens_spread_document(line)) is not None:
+            report.refused.append(f"{where}: {SPREAD_DOCUMENT.format(opening=opening)}")
+            break
         try:
             record = loads_line(line)
         except BadJsonLine as error:
