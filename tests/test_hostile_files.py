@@ -337,3 +337,19 @@ def test_a_jsonl_file_of_blank_lines_is_refused_like_a_blank_text_file(tmp_path:
         1,
         f"claimdesk: refused {path}: no article text found (only blank lines)\n",
     )
+
+
+def test_backup_names_a_hostile_target_visibly_and_still_succeeds(two_documents: Path) -> None:
+    # The report printed the paths raw: an OSC 0 in the name retitled the terminal, and a
+    # byte that is not UTF-8 failed the command with an "unexpected error" after the copy.
+    target = os.path.join(os.fsencode(two_documents.parent), b"copy\x1b]0;pwned\x07\xff.db")
+    done = subprocess.run(
+        [_claimdesk(), "--db", two_documents, "backup", target],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert not CONTROL.search(done.stdout.decode("utf-8"))
+    assert b"copy\\x1b]0;pwned\\x07\\udcff.db" in done.stdout
+    assert _rows(Path(os.fsdecode(target)), "SELECT count(*) FROM documents") == [(2,)]
