@@ -7,6 +7,9 @@ refused file, 2 for bad usage (argparse's convention), 130 when interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
 import sqlite3
 import sys
 import traceback
@@ -70,6 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and the like: not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            return fail(unexpected_error(error))
+        # Output redirected to a full disk: said once here, and the rest of the buffer
+        # is dropped so that Python's own flush at exit does not say it again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return fail(f"{error.filename or 'stdout'}: cannot write (the disk is full)")
     except Exception as error:  # a defect of ours: one line for the user, details in a log
         return fail(unexpected_error(error))
 
@@ -81,7 +92,9 @@ def unexpected_error(error: Exception) -> str:
     try:
         log = platformdirs.user_log_path("claimdesk", appauthor=False) / "errors.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as stream:
+        # argv may hold bytes that are not UTF-8 (a file name); they must not make the
+        # report of one error fail with another.
+        with log.open("a", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(f"--- claimdesk {__version__}: {' '.join(sys.argv)}\n")
             traceback.print_exception(error, file=stream)
     except OSError:

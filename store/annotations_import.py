@@ -23,17 +23,23 @@ how many spans were stored; importing the file again adds the rest.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 import sqlite_utils
 
 from store.changelog import user_action
 from store.documents import text_sha256
 from store.errors import ClaimdeskError
+from store.formats.files import open_binary
+from store.formats.json_line import (
+    SPREAD_DOCUMENT,
+    BadJsonLine,
+    loads_line,
+    opens_spread_document,
+)
 from store.labels import list_labels, save_label, validate_label
 from store.model import Label
 from store.spans import create_span
@@ -94,23 +100,27 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     Lines are read as bytes and decoded one by one, so a bad byte is reported at its
     own line (a text-mode reader decodes ahead and fails lines early).
     """
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        raise ClaimdeskError(f"{path}: cannot read: {error.strerror}") from error
-    with handle:
+    # Refuses a FIFO or device by name (reading one would wait forever) and says why a
+    # file cannot be opened in one line.
+    with open_binary(path) as handle:
+        first = True
         for number, raw in enumerate(handle, start=1):
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 yield number, f"not UTF-8 text ({error.reason} at byte {error.start})"
+                first = False
                 continue
             if not line.strip():
                 continue
+            if first and (opening := opens_spread_document(line)) is not None:
+                yield number, SPREAD_DOCUMENT.format(opening=opening)
+                return
+            first = False
             try:
-                value = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield number, f"not valid JSON ({error.msg})"
+                value = loads_line(line)
+            except BadJsonLine as error:
+                yield number, f"not valid JSON: {error}"
                 continue
             yield number, value if isinstance(value, dict) else "not a JSON object"
 
@@ -195,7 +205,7 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
     entities = record.get("entities")
     if isinstance(entities, list):
         for item in entities:
-            if isinstance(item, dict) and "start_offset" in item:
+            if isinstance(item, dict) and "start_offset" in item and "end_offset" in item:
                 found.append(
                     {
                         "start": item["start_offset"],
@@ -204,8 +214,12 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
                     }
                 )
             else:
-                found.append(f"entity {item!r} has no start_offset")
+                found.append(f"entity {item!r} has no start_offset and end_offset")
     return found
+
+
+def _is_offset(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _describe(raw: dict[str, Any]) -> str:
@@ -264,7 +278,8 @@ def import_annotations(
                 refuse(where, raw)
                 continue
             start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
-            if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)):
+            # JSON true and false are ints to Python, but no offset.
+            if not (_is_offset(start) and _is_offset(end) and isinstance(label, str)):
                 refuse(where, f"span {_describe(raw)} needs integer start/end and a label")
                 continue
             if found is None:

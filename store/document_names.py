@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from store.errors import NotFound
+from store.formats.metadata import storable
 
 if TYPE_CHECKING:
     from store.connected import Connected
@@ -52,6 +53,10 @@ def document_id_of(name: str) -> int | None:
 
 def resolve_document_id(db: Connected, name: str) -> int:
     """The id of the document ``name`` picks (see the module table); NotFound otherwise."""
+    # A name typed with bytes that are not UTF-8 (a file name pasted from ``ls``) is
+    # stored with U+FFFD for them, and SQLite cannot take the lone surrogates Python
+    # holds them as.
+    name = storable(name)
     wanted_id = document_id_of(name)
     if wanted_id is not None:
         row = db.conn.execute("SELECT id FROM documents WHERE id = ?", [wanted_id]).fetchone()

@@ -12,7 +12,7 @@ from store.changelog import Action
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound
 from store.formats import ParsedArticle
-from store.formats.metadata import clean_value
+from store.formats.metadata import clean_value, storable
 from store.model import DOCUMENT_STATUSES, Document, DocumentInfo, DocumentStatus
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def insert_document(
         " language, text, sha256, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [
             _unique_source_name(db, article),
-            source_path,
+            None if source_path is None else storable(source_path),
             article.outlet,
             article.title,
             article.published,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from store.changelog import Action
 from store.errors import ClaimdeskError
+from store.formats.files import cannot_read, open_binary
 from store.model import Label
 
 if TYPE_CHECKING:
@@ -100,12 +101,18 @@ def save_label(action: Action, label: Label) -> None:
 
 def load_labels_toml(path: Path) -> list[Label]:
     """Read ``[[label]]`` tables (name, colour, hotkey, description) from a TOML file."""
+    # open_binary refuses a FIFO or device, which would keep the read waiting forever.
+    with open_binary(path) as stream:
+        try:
+            raw = stream.read()
+        except OSError as error:
+            raise cannot_read(path, error) from None
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ClaimdeskError(f"{path}: cannot read: {error.strerror}") from error
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ClaimdeskError(f"{path}: not valid TOML: {error}") from error
+    except RecursionError:
+        raise ClaimdeskError(f"{path}: not valid TOML: nested too deeply") from None
     entries = data.get("label")
     if not isinstance(entries, list) or not entries:
         raise ClaimdeskError(f"{path}: expected one or more [[label]] tables")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import common_parent, db_path_of
+from claimdesk.commands.common import common_parent, db_path_of, say
 from store.backup import backup
 
 
@@ -29,5 +29,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     source, _ = db_path_of(args)
     result = backup(source, args.path.expanduser(), force=args.force)
-    print(f"backed up {source} to {result.path} ({result.bytes:,} bytes, integrity ok)")
+    # say(): the paths are file names, which may hold escape sequences or undecodable bytes.
+    say(f"backed up {source} to {result.path} ({result.bytes:,} bytes, integrity ok)")
     return 0

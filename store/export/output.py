@@ -11,6 +11,7 @@ Rules, in the order they are checked:
 - an output never lands on a database in use (``protected``: the file itself, its
   ``-wal``, ``-shm`` and ``-journal``, by resolved path and by ``samefile``), nor on
   any SQLite file (recognised by its header), with or without ``--force``;
+- nor on a device, FIFO or socket (the rename would replace the node itself);
 - an existing file, or a non-empty folder, is replaced only with ``force``;
 - a folder is replaced only when a marker file shows that an earlier export made it
   and every file in it is one that export listed; a folder with anything else is
@@ -98,6 +99,13 @@ def guard_target(
                 raise ClaimdeskError(
                     f"{target}: is {part} ({database}); {what} must name another file"
                 )
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # Renaming the finished file onto /dev/null (as root), a FIFO or a socket would
+        # replace the node itself: with --force that broke /dev/null for the machine.
+        raise ClaimdeskError(
+            f"{target}: is a device, FIFO or socket, not a file; it is never replaced,"
+            f" give another {what}" + (" (- writes to stdout)" if what == "--out" else "")
+        )
     if target.is_file() and is_sqlite_file(target):
         if not allow_sqlite:
             raise ClaimdeskError(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +17,12 @@ from store.formats import ParsedArticle
 from store.formats.build import build_article
 from store.formats.fields import JSONL_OUTLET_ALIASES, ArticleFields
 from store.formats.files import cannot_read
+from store.formats.json_line import (
+    SPREAD_DOCUMENT,
+    BadJsonLine,
+    loads_line,
+    opens_spread_document,
+)
 from store.formats.limits import MAX_ARTICLE_CHARS, MAX_FILE_BYTES
 from store.formats.metadata import clean_value
 from store.formats.signatures import binary_kind, binary_reason
@@ -39,33 +44,36 @@ def read_jsonl(
 ) -> Iterator[ParsedArticle | ImportRefused]:
     """Articles of a JSONL file, one per non-blank line, or the refusal for that line.
 
-    Raises :class:`ImportRefused` for the whole file when it is empty, binary or cannot
-    be read. Lines are UTF-8 (as JSON requires) unless the file opens with a UTF-16/32
-    byte order mark.
+    Raises :class:`ImportRefused` for the whole file when it is empty, holds only blank
+    lines or one JSON document spread over lines, is binary or cannot be read. Lines are
+    UTF-8 (as JSON requires) unless the file opens with a UTF-16/32 byte order mark.
     """
+    seen_text = False
     for lineno, line in _numbered_lines(stream, path):
         where = f"{path}:{lineno}"
         if isinstance(line, ImportRefused):
+            seen_text = True
             yield line
             continue
         if not line.strip():
             continue
+        if not seen_text and (opening := opens_spread_document(line)) is not None:
+            raise ImportRefused(path, SPREAD_DOCUMENT.format(opening=opening))
+        seen_text = True
         try:
             yield parse_line(line, where, default_name=f"{path.name}:{lineno}", max_chars=max_chars)
         except ImportRefused as refusal:
             yield refusal
+    if not seen_text:
+        raise ImportRefused(path, "no article text found (only blank lines)")
 
 
 def parse_line(line: str, where: str, *, default_name: str, max_chars: int) -> ParsedArticle:
     """The article in one JSONL line; refusals name ``where`` (``PATH:LINE``)."""
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise ImportRefused(where, f"invalid JSON: {error.msg} (column {error.colno})") from None
-    except RecursionError:
-        raise ImportRefused(where, "invalid JSON: nested too deeply") from None
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
-        raise ImportRefused(where, f"invalid JSON: {str(error).splitlines()[0]}") from None
+        record = loads_line(line)
+    except BadJsonLine as error:
+        raise ImportRefused(where, f"invalid JSON: {error}") from None
     if not isinstance(record, dict):
         raise ImportRefused(where, f"not a JSON object but {_json_type(record)}")
     text = record.get("text")

@@ -9,6 +9,9 @@ from store.formats.normalize import ESCAPE_SEQUENCE
 
 _WHITESPACE_CONTROLS = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x85", " "))
 _OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# A file name with bytes that are not UTF-8 reaches Python with each such byte as a lone
+# surrogate (U+DC80-U+DCFF), which SQLite cannot store; it is shown as U+FFFD instead.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 
 
@@ -20,8 +23,14 @@ def clean_value(value: str | None) -> str | None:
         value = ESCAPE_SEQUENCE.sub("", value)
     # Line breaks and tabs separate words, so they become spaces; other controls go.
     value = _OTHER_CONTROLS.sub("", value.translate(_WHITESPACE_CONTROLS))
+    value = storable(value)
     value = " ".join(unicodedata.normalize("NFC", value).split())
     return value or None
+
+
+def storable(text: str) -> str:
+    """``text`` with every lone surrogate (an undecodable file-name byte) as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def language_code(value: str | None) -> str | None:

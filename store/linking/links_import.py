@@ -12,7 +12,6 @@ is one user action: one ``undo`` takes it back.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,13 @@ import sqlite_utils
 
 from store.changelog import user_action
 from store.errors import ClaimdeskError
+from store.formats.files import cannot_read, open_binary
+from store.formats.json_line import (
+    SPREAD_DOCUMENT,
+    BadJsonLine,
+    loads_line,
+    opens_spread_document,
+)
 from store.linking.decisions import find_link, link_spans
 from store.model import LinkStatus
 
@@ -81,10 +87,21 @@ def place(
 
 def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> LinksImportReport:
     """Store the decisions of ``path`` as one undoable action; never raises for bad records."""
+    # open_binary refuses a FIFO or device (reading one would wait forever).
+    with open_binary(path) as stream:
+        try:
+            data = stream.read()
+        except OSError as error:
+            raise cannot_read(path, error) from None
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ClaimdeskError(f"{path}: cannot read links: {error}") from error
+        # Lines end at "\n" only: str.splitlines() also breaks at U+2028, U+2029 and
+        # U+0085, which JSON allows raw inside strings, and so would cut a record in two.
+        lines = data.decode("utf-8-sig").split("\n")
+    except UnicodeDecodeError as error:
+        line_number = data.count(b"\n", 0, error.start) + 1
+        raise ClaimdeskError(
+            f"{path}: cannot read links: not UTF-8 (line {line_number}, {error.reason})"
+        ) from None
     report = LinksImportReport()
     documents = _documents(db)
     wanted: list[tuple[Claim, Claim, LinkStatus, str | None]] = []
@@ -93,10 +110,13 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
             continue
         report.records += 1
         where = f"{path}:{number}"
+        if report.records == 1 and (opening := opens_spread_document(line)) is not None:
+            report.refused.append(f"{where}: {SPREAD_DOCUMENT.format(opening=opening)}")
+            break
         try:
-            record = json.loads(line)
-        except ValueError as error:
-            report.refused.append(f"{where}: not JSON ({error})")
+            record = loads_line(line)
+        except BadJsonLine as error:
+            report.refused.append(f"{where}: not JSON: {error}")
             continue
         if not isinstance(record, dict):
             report.refused.append(f"{where}: expected a JSON object")

@@ -1,0 +1,355 @@
+"""Hostile files met the way a user meets them: the installed ``claimdesk`` command run on
+files built to break it (names that are not UTF-8, JSON with lone surrogates or absurd
+nesting, FIFOs where a file is expected, a full disk on stdout). Each refusal is one line
+naming the file, the exit status is 1, nothing stored is lost or half-written, and no
+escape sequence from a file name reaches the terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import add_document_to_file
+
+TEXT = "Die Stadt meldet 11.000 Besucher. Der Bürgermeister nennt die Zahl vorläufig."
+OTHER = "Das Land meldet 12.000 Besucher. Die Polizei bestätigt die Zahl nicht."
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _claimdesk() -> Path:
+    beside = Path(sys.executable).parent / "claimdesk"
+    if not beside.exists():
+        pytest.fail("the claimdesk command is not installed in this environment")
+    return beside
+
+
+def _run(db: Path, *args: str | bytes, timeout: float = 60) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [_claimdesk(), "--db", db, *args],
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        check=False,
+    )
+    out = done.stdout.decode("utf-8", "replace")
+    err = done.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in out + err, err
+    assert "unexpected error" not in err, err
+    assert not CONTROL.search(err), repr(err)
+    return done.returncode, out, err
+
+
+def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def _counts(db: Path) -> tuple[object, ...]:
+    return _rows(
+        db,
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM spans),"
+        " (SELECT count(*) FROM links)",
+    )[0]
+
+
+@pytest.fixture
+def two_documents(tmp_path: Path) -> Path:
+    db = tmp_path / "c.db"
+    add_document_to_file(db, TEXT, name="stadt.txt")
+    add_document_to_file(db, OTHER, name="land.txt")
+    return db
+
+
+def test_file_names_that_are_not_utf8_import_and_can_be_named_again(tmp_path: Path) -> None:
+    # Latin-1 names from an old archive: the undecodable byte used to stop the whole
+    # folder with an "unexpected error", and named on its own, with a traceback.
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    latin1 = os.path.join(os.fsencode(folder), b"caf\xe9.txt")
+    with open(latin1, "wb") as stream:
+        stream.write(TEXT.encode())
+    (folder / "good.txt").write_text(OTHER, encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, _, err = _run(db, "import", "-q", "--no-stories", os.fsencode(folder))
+    assert (code, err) == (0, "")
+    assert sorted(r[0] for r in _rows(db, "SELECT source_name FROM documents")) == [
+        "caf\ufffd.txt",
+        "good.txt",
+    ]
+    # The same bytes typed on the command line pick that document.
+    code, out, err = _run(db, "export", "-f", "jsonl", "--doc", b"caf\xe9.txt")
+    assert code == 0, err
+    assert [json.loads(line)["meta"]["source"] for line in out.splitlines()] == ["caf\ufffd.txt"]
+    code, _, err = _run(db, "import", "-q", "--no-stories", latin1)
+    assert (code, err) == (0, "")
+
+
+def test_lone_surrogates_in_jsonl_articles_refuse_only_their_lines(tmp_path: Path) -> None:
+    source = tmp_path / "wire.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": TEXT}),
+        # A JavaScript writer that cut a string inside an emoji leaves half the pair.
+        json.dumps({"id": "b", "text": OTHER + " \ud83d"}),
+        json.dumps({"id": "c", "text": "Ein dritter Text.", "title": "\udc00"}),
+        json.dumps({"id": "d", "text": "Ein vierter Text mit 😀 Emoji."}),
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="ascii")
+    db = tmp_path / "c.db"
+    code, _, err = _run(db, "import", "-q", "--no-stories", source)
+    assert code == 1
+    assert err.splitlines() == [
+        f"claimdesk: refused {source}:{n}: invalid JSON: a string holds \\u{s}, half of a"
+        " UTF-16 surrogate pair and not a character"
+        for n, s in ((2, "d83d"), (3, "dc00"))
+    ]
+    assert sorted(r[0] for r in _rows(db, "SELECT source_name FROM documents")) == ["a", "d"]
+
+
+def _span_line(source: str, number: int, note: str = "n") -> str:
+    span = {"id": f"s{number}", "start": 0, "end": 9, "label": "CLAIM", "note": note}
+    return json.dumps({"meta": {"source": source}, "spans": [span]})
+
+
+def test_an_annotation_file_bad_late_on_imports_nothing(two_documents: Path) -> None:
+    # Line 651 is in the second batch of 500: that batch used to fail with an
+    # "unexpected error" after the first 500 spans were stored.
+    path = two_documents.parent / "spans.jsonl"
+    lines = [_span_line("stadt.txt", n, "bad \ud800" if n == 651 else "n") for n in range(1, 701)]
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+    code, _, err = _run(two_documents, "import-annotations", path)
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"claimdesk: refused {path}:651: not valid JSON")
+    assert "nothing imported" in err.splitlines()[1]
+    assert _counts(two_documents) == (2, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"entities": [{"start_offset": 0, "label": "CLAIM"}]}, "has no start_offset and end_"),
+        ({"label": [[True, 9, "CLAIM"]]}, "needs integer start/end"),
+        ({"spans": [{"id": "x", "start": False, "end": 9, "label": "CLAIM"}]}, "needs integer"),
+    ],
+)
+def test_malformed_annotation_spans_are_refused_not_crashed_on(
+    two_documents: Path, record: dict[str, object], reason: str
+) -> None:
+    path = two_documents.parent / "model.jsonl"
+    path.write_text(json.dumps({"meta": {"source": "stadt.txt"}, **record}) + "\n")
+    code, _, err = _run(two_documents, "import-annotations", path)
+    assert code == 1
+    assert f"{path}:1: " in err
+    assert reason in err
+    assert _counts(two_documents) == (2, 0, 0)
+
+
+DEEP = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+HUGE = '{"a": ' + "9" * 5_000 + "}"
+
+
+@pytest.mark.parametrize("command", ["import-annotations", "import-links"])
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [(DEEP, "nested too deeply"), (HUGE, "4300 digits")],
+    ids=["deep", "huge"],  # a long id would go into the child's environment (E2BIG)
+)
+def test_absurd_json_is_one_line_per_bad_record(
+    two_documents: Path, command: str, line: str, reason: str
+) -> None:
+    path = two_documents.parent / "in.jsonl"
+    path.write_text(line + "\n", encoding="ascii")
+    code, _, err = _run(two_documents, command, path)
+    assert code == 1
+    assert err.startswith(f"claimdesk: refused {path}:1: not")
+    assert reason in err.splitlines()[0]
+    assert _counts(two_documents) == (2, 0, 0)
+
+
+def test_a_deeply_nested_label_file_is_one_line(tmp_path: Path) -> None:
+    toml = tmp_path / "labels.toml"
+    toml.write_text("a = " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
+    code, _, err = _run(tmp_path / "l.db", "labels", "--load", toml)
+    assert (code, err) == (1, f"claimdesk: {toml}: not valid TOML: nested too deeply\n")
+
+
+def _link(reason: str) -> str:
+    return json.dumps(
+        {
+            "a": {"doc": "stadt.txt", "start": 0, "end": 9, "text": TEXT[:9]},
+            "b": {"doc": "land.txt", "start": 0, "end": 8, "text": OTHER[:8]},
+            "status": "rejected",
+            "reason": reason,
+        },
+        ensure_ascii=False,
+    )
+
+
+def test_import_links_shows_a_hostile_file_name_as_escapes(two_documents: Path) -> None:
+    path = two_documents.parent / "links\x1b]0;pwned\x07\x1b[2J.jsonl"
+    path.write_text(_link("ok") + "\n{broken\n", encoding="utf-8")
+    code, _, err = _run(two_documents, "import-links", path)
+    assert code == 1
+    assert err.startswith("claimdesk: refused ")
+    assert err.count("\n") == 1
+    assert "links\\x1b]0;pwned\\x07\\x1b[2J.jsonl:2: not JSON" in err
+    assert _counts(two_documents) == (2, 0, 1)
+
+
+def test_import_links_keeps_records_holding_a_raw_line_separator(two_documents: Path) -> None:
+    # JSON allows U+2028, U+2029 and U+0085 raw inside strings; str.splitlines() cut such
+    # a record in two and refused both halves.
+    path = two_documents.parent / "links.jsonl"
+    path.write_text(_link("first\u2028second\u2029third\x85fourth") + "\n", encoding="utf-8")
+    code, out, err = _run(two_documents, "import-links", path)
+    assert (code, err) == (0, "")
+    assert out.startswith("imported 1 link(s) from 1 record(s)")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["import-annotations"], ["import-links"], ["labels", "--load"], ["import", "-q"]],
+)
+def test_a_fifo_where_a_file_is_expected_is_refused_not_waited_on(
+    two_documents: Path, command: list[str]
+) -> None:
+    fifo = two_documents.parent / ("in.toml" if "labels" in command else "in.jsonl")
+    os.mkfifo(fifo)
+    code, _, err = _run(two_documents, *command, fifo, timeout=30)
+    assert code == 1
+    assert err.count("\n") == 1
+    assert f"{fifo}: cannot read: not a regular file" in err
+
+
+@pytest.mark.parametrize(
+    "command", [["export", "-f", "jsonl", "--force", "--out"], ["backup", "--force"]]
+)
+def test_output_never_replaces_a_fifo_or_device_even_with_force(
+    two_documents: Path, command: list[str]
+) -> None:
+    # The finished file is renamed into place: onto /dev/null (as root) that replaced the
+    # device node with a regular file for every program on the machine.
+    fifo = two_documents.parent / "out.jsonl"
+    os.mkfifo(fifo)
+    code, _, err = _run(two_documents, *command, fifo)
+    assert code == 1
+    assert err.count("\n") == 1
+    assert f"{fifo}: is a device, FIFO or socket, not a file; it is never replaced" in err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert sorted(p.name for p in two_documents.parent.iterdir()) == ["c.db", "out.jsonl"]
+
+
+@pytest.mark.skipif(
+    not (os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)),
+    reason="no /dev/full character device",
+)
+@pytest.mark.parametrize("command", [["stats"], ["labels"], ["stats", "--json"]])
+def test_output_to_a_full_disk_is_one_line(two_documents: Path, command: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [_claimdesk(), "--db", two_documents, *command],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr == b"claimdesk: stdout: cannot write (the disk is full)\n"
+
+
+def test_the_error_log_takes_arguments_that_are_not_utf8(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from claimdesk.cli import unexpected_error
+
+    monkeypatch.setattr(sys, "argv", ["claimdesk", "read", os.fsdecode(b"caf\xe9")])
+    message = unexpected_error(RuntimeError("boom"))
+    assert message.startswith("unexpected error: RuntimeError: boom (the details are in ")
+    log = Path(message.split("the details are in ")[1].split(";")[0])
+    assert "read caf\\udce9" in log.read_text(encoding="utf-8")
+
+
+def test_a_huge_article_of_short_sentences_is_flagged_in_linear_time() -> None:
+    # A 9 MB article (within the import limit) of 500,000 short sentences took over five
+    # minutes: each sentence's text was cut out with SQLite's substr(), which walks the
+    # document from its start. 100,000 sentences cost ~90 s of CPU that way, ~1 s now.
+    import time
+
+    from store.boilerplate import mark_repeated
+    from store.db import connect
+    from tests.conftest import add_document
+
+    db = connect(":memory:")
+    try:
+        doc_id = add_document(db, "Satz mit Wörtern. " * 99_999 + "Satz mit Wörtern.")
+        assert db.conn.execute("SELECT count(*) FROM sentences").fetchone()[0] == 100_000
+        started = time.process_time()
+        mark_repeated(db, [doc_id])
+        assert time.process_time() - started < 15
+    finally:
+        db.close()
+
+
+PRETTY = json.dumps(
+    [{"text": TEXT, "meta": {"source": "stadt.txt"}, "spans": []}, {"text": OTHER}], indent=2
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "where"),
+    [
+        (["import", "-q", "--no-stories"], ""),
+        (["import-annotations"], ":2"),
+        (["import-links"], ":2"),
+    ],
+)
+def test_a_pretty_printed_json_array_is_one_line_not_one_per_line(
+    two_documents: Path, command: list[str], where: str
+) -> None:
+    path = two_documents.parent / "export.jsonl"
+    path.write_text("\n" + PRETTY + "\n", encoding="utf-8")
+    code, _, err = _run(two_documents, *command, path)
+    assert code == 1
+    refusals = [line for line in err.splitlines() if "nothing imported from" not in line]
+    assert refusals == [
+        f"claimdesk: refused {path}{where}: one JSON document"
+        " spread over many lines (it opens with a lone '['), not JSON Lines: write one object"
+        " a line (jq -c '.[]' turns an array into that)"
+    ]
+    assert _counts(two_documents) == (2, 0, 0)
+
+
+def test_a_jsonl_file_of_blank_lines_is_refused_like_a_blank_text_file(tmp_path: Path) -> None:
+    path = tmp_path / "blank.jsonl"
+    path.write_text("\n   \n\t\n", encoding="utf-8")
+    code, _, err = _run(tmp_path / "c.db", "import", "-q", "--no-stories", path)
+    assert (code, err) == (
+        1,
+        f"claimdesk: refused {path}: no article text found (only blank lines)\n",
+    )
+
+
+def test_backup_names_a_hostile_target_visibly_and_still_succeeds(two_documents: Path) -> None:
+    # The report printed the paths raw: an OSC 0 in the name retitled the terminal, and a
+    # byte that is not UTF-8 failed the command with an "unexpected error" after the copy.
+    target = os.path.join(os.fsencode(two_documents.parent), b"copy\x1b]0;pwned\x07\xff.db")
+    done = subprocess.run(
+        [_claimdesk(), "--db", two_documents, "backup", target],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert not CONTROL.search(done.stdout.decode("utf-8"))
+    assert b"copy\\x1b]0;pwned\\x07\\udcff.db" in done.stdout
+    assert _rows(Path(os.fsdecode(target)), "SELECT count(*) FROM documents") == [(2,)]
