@@ -9,6 +9,11 @@ from store.errors import ImportRefused
 MAX_ARTICLE_CHARS = 10_000_000
 """Longest article text (code points after normalisation) that readers accept."""
 
+MAX_MARKUP_LINES = 200_000
+"""Most lines a Markdown article may have before it is parsed. markdown-it keeps a few
+tokens per block: 3 million one-letter paragraphs (9 MB, under the character limit) took
+122 s and 4.3 GB; an article has a few hundred lines, a long report a few thousand."""
+
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """Largest file read into memory at all; far above any article, it only stops accidents."""
 
@@ -22,3 +27,12 @@ def check_length(text: str, path: Path | str, max_chars: int) -> None:
 def too_long_reason(length: int, max_chars: int) -> str:
     """The one-line reason for an article of ``length`` characters over ``max_chars``."""
     return f"article has {length} characters, over the limit of {max_chars}"
+
+
+def check_lines(text: str, path: Path | str, max_lines: int = MAX_MARKUP_LINES) -> None:
+    """Refuse markup with more than ``max_lines`` lines before a parser sees it."""
+    lines = text.count("\n") + 1
+    if lines > max_lines:
+        raise ImportRefused(
+            path, f"markup has {lines} lines, over the limit of {max_lines} for one article"
+        )

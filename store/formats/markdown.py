@@ -14,7 +14,7 @@ from store.formats import ParsedArticle
 from store.formats.build import build_article
 from store.formats.fields import ArticleFields
 from store.formats.front_matter import split_front_matter
-from store.formats.limits import MAX_ARTICLE_CHARS
+from store.formats.limits import MAX_ARTICLE_CHARS, check_lines
 from store.formats.normalize import clean_controls
 
 _CELL_SEPARATOR = " | "
@@ -23,6 +23,7 @@ _CELL_SEPARATOR = " | "
 def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
     """Read one markdown article; title from front matter, else the first level-1 heading."""
     # Only controls go before parsing: trailing spaces are markdown line breaks.
+    check_lines(text, path)
     source = clean_controls(text).lstrip("\ufeff")
     pairs, body = split_front_matter(source)
     plain, first_heading = markdown_to_text(body)

@@ -12,7 +12,7 @@ import pytest
 from store.errors import ImportRefused
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
-from store.formats.limits import MAX_ARTICLE_CHARS
+from store.formats.limits import MAX_ARTICLE_CHARS, MAX_MARKUP_LINES
 
 BODY = "Die Polizei hat am Montag in Berlin einen Mann festgenommen.\n\nMehr folgt."
 
@@ -173,3 +173,22 @@ def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     path = tmp_path / "pipe.txt"
     os.mkfifo(path)
     assert refusal(path) == "cannot read: not a regular file"
+
+
+def test_markdown_of_millions_of_tiny_paragraphs_is_refused_before_parsing(
+    tmp_path: Path,
+) -> None:
+    # Under the character limit, but markdown-it would hold a few tokens per paragraph:
+    # 3 million of them took two minutes and 4.3 GB.
+    path = tmp_path / "tiny.md"
+    path.write_text("a\n\n" * (MAX_MARKUP_LINES // 2 + 1), encoding="utf-8")
+    started = time.process_time()
+    message = refusal(path)
+    assert time.process_time() - started < 5
+    assert message == (
+        f"markup has {MAX_MARKUP_LINES + 3} lines, over the limit of {MAX_MARKUP_LINES}"
+        " for one article"
+    )
+    # A long real report is far below it.
+    path.write_text("# Report\n\n" + "A sentence of a long report.\n\n" * 5_000, encoding="utf-8")
+    assert only_article(path).text.startswith("Report")
