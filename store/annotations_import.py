@@ -345,6 +345,9 @@ def import_annotations(
             pending.append(
                 IncomingSpan(where, span_id, doc_id, doc_sha, start, end, label, who, quote, note)
             )
+    if report.records == 0 and not report.refused:
+        # Exit 0 with "0 spans" reads as done; most likely the wrong file was named.
+        refuse(str(path), "no records: the file is empty or holds only blank lines")
     if report.refused:
         return report
     for first in range(0, len(pending), batch_size):

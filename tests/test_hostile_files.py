@@ -353,3 +353,21 @@ def test_backup_names_a_hostile_target_visibly_and_still_succeeds(two_documents:
     assert not CONTROL.search(done.stdout.decode("utf-8"))
     assert b"copy\\x1b]0;pwned\\x07\\udcff.db" in done.stdout
     assert _rows(Path(os.fsdecode(target)), "SELECT count(*) FROM documents") == [(2,)]
+
+
+@pytest.mark.parametrize("command", ["import-annotations", "import-links"])
+@pytest.mark.parametrize("content", [b"", b"\n \n\t\n"])
+def test_an_empty_decisions_or_annotations_file_is_refused(
+    two_documents: Path, command: str, content: bytes
+) -> None:
+    # Exit 0 with "imported 0" read as done, when most likely the wrong file was named.
+    empty = two_documents.parent / "empty.jsonl"
+    empty.write_bytes(content)
+    before = _counts(two_documents)
+    code, _, err = _run(two_documents, command, empty)
+    assert code == 1
+    assert (
+        err
+        == f"claimdesk: refused {empty}: no records: the file is empty or holds only blank lines\n"
+    )
+    assert _counts(two_documents) == before

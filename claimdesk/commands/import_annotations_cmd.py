@@ -54,13 +54,14 @@ def run(args: argparse.Namespace) -> int:
         )
     for line in report.refused:
         say(f"claimdesk: refused {visible(line)}", err=True)
-    if report.refused:
+    if report.refused and report.first_refused_line:
         say(
             f"claimdesk: nothing imported from {visible(str(args.file))}:"
             f" {len(report.refused)} problem(s), the first on line {report.first_refused_line};"
             f" {report.valid} valid span(s) were read; fix the file and import it again",
             err=True,
         )
+    if report.refused:
         return 1
     if not args.quiet:
         created = (

@@ -138,6 +138,10 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
         # A rejection's reason (an export's ``reason``) comes along: learning reads it.
         why = record.get("reason") if decision == "rejected" else None
         wanted.append((a, b, decision, why if isinstance(why, str) else None))
+    if report.records == 0:
+        # Exit 0 with "0 links" reads as done; most likely the wrong file was named.
+        report.refused.append(f"{path}: no records: the file is empty or holds only blank lines")
+        return report
     with user_action(db, annotator, "import links") as action:
         for a, b, status, why in wanted:
             existing = find_link(db, a, b)
