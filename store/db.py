@@ -82,6 +82,10 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
             raise ClaimdeskError(f"{file}: no such database")
         if file.is_dir():
             raise ClaimdeskError(f"{file}: is a folder, not a database file")
+        if not create and file.is_file() and file.stat().st_size == 0:
+            # SQLite takes an empty file for an empty database, and migrating would write
+            # claimdesk's schema into it: a command that only reads must not.
+            raise ClaimdeskError(f"{file}: is an empty file, not a claimdesk database")
         if create:
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)

@@ -371,3 +371,20 @@ def test_an_empty_decisions_or_annotations_file_is_refused(
         == f"claimdesk: refused {empty}: no records: the file is empty or holds only blank lines\n"
     )
     assert _counts(two_documents) == before
+
+
+@pytest.mark.parametrize(
+    "command", [["stats"], ["export", "--format", "jsonl", "--out", "-"], ["agree"]]
+)
+def test_a_command_that_only_reads_leaves_an_empty_database_file_alone(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # SQLite takes a 0-byte file for an empty database; migrating it was a write.
+    empty = tmp_path / "touched.db"
+    empty.touch()
+    code, out, err = _run(empty, *command)
+    assert code == 1
+    assert out == ""
+    assert err == f"claimdesk: {empty}: is an empty file, not a claimdesk database\n"
+    assert empty.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["touched.db"]
