@@ -167,10 +167,6 @@ async def test_panel_shows_a_failed_lookup_in_its_title_and_recovers(
         assert "\x1b" not in screen_text(app)
         assert panel.suggestions == []
         assert app.is_running
-        # Keys keep working: escape (clear selection) does no harm, the cursor moves.
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.is_running
         # The lookup works again: the next claim the cursor reaches gets its matches.
         monkeypatch.undo()
         reader.view.focus()
@@ -182,11 +178,14 @@ async def test_panel_shows_a_failed_lookup_in_its_title_and_recovers(
         assert panel.failure is None
         assert panel.suggestions
         assert "Could not find matches" not in panel_title(panel)
-        # The match key closes the panel as ever.
+        # The match key closes the panel as ever, and reopens it.
         await pilot.press("m")
         await settle(pilot)
         assert not reader.query(MatchPanel)
         assert app.is_running
+        await pilot.press("m")
+        await settle(pilot)
+        assert reader.query_one(MatchPanel).suggestions
 
 
 async def test_panel_shows_a_failed_computation_in_its_title(
@@ -248,4 +247,24 @@ async def test_failed_comparison_thread_is_told(
         assert [m for m in messages if m.startswith("Could not compare the annotators")]
         for message in messages:
             assert_one_safe_line(message)
+        assert app.is_running
+
+
+async def test_escape_closes_a_panel_that_shows_a_failure(
+    sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    linked = link_sample(sample_db_path)
+    monkeypatch.setattr(Session, "link_suggestions", fail)
+    app = make_app(sample_db_path, [linked.a, linked.b])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        reader = reader_of(app)
+        reader.view.set_cursor(linked.claim[0] + 3)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "Could not find matches" in panel_title(reader.query_one(MatchPanel))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not reader.query(MatchPanel)
+        assert reader.view.has_focus
         assert app.is_running
