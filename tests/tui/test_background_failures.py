@@ -21,7 +21,14 @@ import tui.app
 import tui.screens.reader
 from store.session import Session
 from tests.tui.conftest import Corpus, screen_text, settle
-from tests.tui.test_linking_panel import CLAIM, link_sample, make_app, reader_of
+from tests.tui.test_linking_panel import (
+    CLAIM,
+    follow_to_next_sentence,
+    link_sample,
+    make_app,
+    open_panel,
+    reader_of,
+)
 from tui.widgets import match_panel
 from tui.widgets.match_panel import MatchPanel
 
@@ -155,11 +162,8 @@ async def test_panel_shows_a_failed_lookup_in_its_title_and_recovers(
     app = make_app(sample_db_path, [linked.a, linked.b])
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
         reader = reader_of(app)
-        reader.view.set_cursor(linked.claim[0] + 3)
-        await pilot.press("m")
-        await settle(pilot)
-        panel = reader.query_one(MatchPanel)
         title = panel_title(panel)
         assert f"Could not find matches: {SHOWN}" in title
         assert "second line" not in title
@@ -169,12 +173,7 @@ async def test_panel_shows_a_failed_lookup_in_its_title_and_recovers(
         assert app.is_running
         # The lookup works again: the next claim the cursor reaches gets its matches.
         monkeypatch.undo()
-        reader.view.focus()
-        await pilot.pause()
-        following = next(s for s in reader.view.sentences if s[0] >= linked.claim[1])
-        reader.view.set_cursor(following[0] + 2)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await follow_to_next_sentence(pilot, reader, linked.claim[1])
         assert panel.failure is None
         assert panel.suggestions
         assert "Could not find matches" not in panel_title(panel)
@@ -258,11 +257,9 @@ async def test_escape_closes_a_panel_that_shows_a_failure(
     app = make_app(sample_db_path, [linked.a, linked.b])
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(pilot)
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        assert "Could not find matches" in panel_title(panel)
         reader = reader_of(app)
-        reader.view.set_cursor(linked.claim[0] + 3)
-        await pilot.press("m")
-        await settle(pilot)
-        assert "Could not find matches" in panel_title(reader.query_one(MatchPanel))
         await pilot.press("escape")
         await settle(pilot)
         assert not reader.query(MatchPanel)

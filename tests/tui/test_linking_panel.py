@@ -81,6 +81,20 @@ async def open_panel(pilot: Pilot[int], app: ClaimdeskApp, offset: int) -> Match
     return reader.query_one(MatchPanel)
 
 
+async def follow_to_next_sentence(
+    pilot: Pilot[int], reader: ReaderScreen, after: int
+) -> tuple[int, int]:
+    """Move the text's cursor into the first sentence starting at or after ``after`` and
+    wait for the panel to follow it; that sentence's (start, end)."""
+    reader.view.focus()
+    await pilot.pause()
+    following = next(s for s in reader.view.sentences if s[0] >= after)
+    reader.view.set_cursor(following[0] + 2)
+    await pilot.pause(0.3)
+    await settle(pilot)
+    return following
+
+
 def row_of(panel: MatchPanel, doc_id: int, start: int) -> int:
     for row, suggestion in enumerate(panel.suggestions):
         if suggestion.doc_id == doc_id and suggestion.start == start:
@@ -106,13 +120,7 @@ async def test_panel_lists_matches_of_the_sentence_under_the_cursor(sample_db_pa
         assert "KRESSBRUNN (nws)" in shown
         assert f"{best.score:.2f}" in shown
         # The panel follows the cursor: the next sentence gets its own matches.
-        reader = reader_of(app)
-        reader.view.focus()
-        await pilot.pause()
-        following = next(s for s in reader.view.sentences if s[0] >= linked.claim[1])
-        reader.view.set_cursor(following[0] + 2)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        following = await follow_to_next_sentence(pilot, reader_of(app), linked.claim[1])
         assert panel.source == (linked.a, *following)
         assert panel.suggestions
         assert panel.suggestions[0].quote != best.quote
