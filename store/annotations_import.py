@@ -35,6 +35,7 @@ from store.documents import text_sha256
 from store.errors import ClaimdeskError
 from store.formats.files import open_binary
 from store.formats.json_line import (
+    NO_RECORDS,
     SPREAD_DOCUMENT,
     BadJsonLine,
     loads_line,
@@ -346,8 +347,7 @@ def import_annotations(
                 IncomingSpan(where, span_id, doc_id, doc_sha, start, end, label, who, quote, note)
             )
     if report.records == 0 and not report.refused:
-        # Exit 0 with "0 spans" reads as done; most likely the wrong file was named.
-        refuse(str(path), "no records: the file is empty or holds only blank lines")
+        refuse(str(path), NO_RECORDS)
     if report.refused:
         return report
     for first in range(0, len(pending), batch_size):

@@ -29,6 +29,10 @@ SPREAD_DOCUMENT = (
 never spans lines, and refusing each line of a pretty-printed array says the same thing
 thousands of times."""
 
+NO_RECORDS = "no records: the file is empty or holds only blank lines"
+"""The reason for a decisions or annotations file with no record: "imported 0" with exit 0
+read as done, when most likely the wrong file was named."""
+
 
 def opens_spread_document(line: str) -> str | None:
     """``[`` or ``{`` when ``line`` (a file's first non-blank line) is only that, else None."""

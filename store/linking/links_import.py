@@ -22,6 +22,7 @@ from store.changelog import user_action
 from store.errors import ClaimdeskError
 from store.formats.files import cannot_read, open_binary
 from store.formats.json_line import (
+    NO_RECORDS,
     SPREAD_DOCUMENT,
     BadJsonLine,
     loads_line,
@@ -139,8 +140,7 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
         why = record.get("reason") if decision == "rejected" else None
         wanted.append((a, b, decision, why if isinstance(why, str) else None))
     if report.records == 0:
-        # Exit 0 with "0 links" reads as done; most likely the wrong file was named.
-        report.refused.append(f"{path}: no records: the file is empty or holds only blank lines")
+        report.refused.append(f"{path}: {NO_RECORDS}")
         return report
     with user_action(db, annotator, "import links") as action:
         for a, b, status, why in wanted:
