@@ -16,6 +16,11 @@
    ``benchmarks/link_speed.py``: stories of five outlets sharing names and figures).
 5. **Date window**: the largest gap in days between two reports of one gold story,
    and how many cross-story pairs of the gold lie within it.
+6. **Real corpus, linked**: the real articles imported and linked as ``claimdesk link``
+   does, then the stories computed with the sentence links as evidence, for a sweep of
+   the score from which a suggestion counts (``LINK_EVIDENCE_SCORE``), beside the gold's
+   B³ with links at the same score: how much topic mixing the linker's low-scored
+   suggestions bring in.
 
     python benchmarks/stories_quality.py
     python benchmarks/stories_quality.py --corpus ../shared/corpora/gnad10k-test.jsonl --sizes 10000
@@ -28,6 +33,7 @@ import itertools
 import json
 import random
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -44,7 +50,7 @@ from store.linking.suggest import link_documents  # noqa: E402
 from store.stories.cluster import DEFAULT_THRESHOLD, centroid_linkage  # noqa: E402
 from store.stories.detect import Detection, StoryInput, detect_stories  # noqa: E402
 from store.stories.pairs import LINK_WEIGHT  # noqa: E402
-from store.stories.storage import _link_share  # noqa: E402
+from store.stories.storage import LINK_EVIDENCE_SCORE, link_share  # noqa: E402
 
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 Clusters = dict[str, str]  # document name -> cluster key
@@ -132,7 +138,7 @@ def gold_section(gold: Clusters) -> dict[float, float]:
         rows = _rows(db)
         names = [str(r[1]) for r in rows]
         index = {int(str(r[0])): i for i, r in enumerate(rows)}
-        share = _link_share(db, index) if link else {}
+        share = link_share(db, index) if link else {}
         inputs = _inputs(rows)
         detection = detect_stories(inputs, share)
         print(f"-- {'with' if link else 'without'} sentence links ({len(names)} articles) --")
@@ -269,6 +275,60 @@ def real_section(corpus: Path, gold: Clusters) -> None:
     )
 
 
+EVIDENCE_SCORES = (0.12, 0.15, 0.2, 0.25, 0.3)
+
+
+def _category_mixing(groups: list[int], categories: list[str]) -> tuple[int, int, int]:
+    """Stories of two or more documents, how many mix categories, the largest."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        members[g].append(i)
+    multi = [m for m in members.values() if len(m) > 1]
+    mixed = sum(1 for m in multi if len({categories[i] for i in m}) > 1)
+    return len(multi), mixed, max(map(len, multi), default=0)
+
+
+def linked_section(corpus: Path, gold: Clusters) -> None:
+    records = {
+        r["id"]: r
+        for r in (json.loads(line) for line in corpus.read_text("utf-8").splitlines() if line)
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        db = connect(Path(folder) / "linked.db")
+        import_paths(db, [corpus])
+        started = time.perf_counter()
+        link_documents(db)
+        seconds = time.perf_counter() - started
+        rows = _rows(db)
+        index = {int(str(r[0])): i for i, r in enumerate(rows)}
+        categories = [records[str(r[1])]["category"] for r in rows]
+        inputs = _inputs(rows)
+        real = {e: link_share(db, index, e) for e in EVIDENCE_SCORES}
+        db.close()
+    sample = sample_database(True)
+    sample_rows = _rows(sample)
+    sample_index = {int(str(r[0])): i for i, r in enumerate(sample_rows)}
+    names = [str(r[1]) for r in sample_rows]
+    sample_inputs = _inputs(sample_rows)
+    print(
+        f"== real corpus, linked: {corpus.name} ({len(rows)} articles; link {seconds:.1f} s),"
+        f" threshold {DEFAULT_THRESHOLD} =="
+    )
+    print("evidence from  stories>1  mixing categories  share  largest   gold B3-P  B3-R  B3-F1")
+    for evidence in EVIDENCE_SCORES:
+        detection = detect_stories(inputs, real[evidence])
+        multi, mixed, largest = _category_mixing(detection.groups, categories)
+        share = link_share(sample, sample_index, evidence)
+        found = _found(names, detect_stories(sample_inputs, share).groups)
+        bp, br, bf = bcubed(found, gold)
+        mark = " <- default" if evidence == LINK_EVIDENCE_SCORE else ""
+        print(
+            f"{evidence:13.2f}  {multi:9d}  {mixed:17d}  {mixed / max(multi, 1):5.1%}  {largest:7d}"
+            f"   {bp:9.3f}  {br:4.3f}  {bf:5.3f}{mark}"
+        )
+    sample.close()
+
+
 def speed_section(sizes: Sequence[int]) -> None:
     from link_speed import generate
 
@@ -295,7 +355,9 @@ def main() -> None:
         "--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "gnad10k-test.jsonl"
     )
     parser.add_argument("--sizes", default="10000", help="synthetic sizes, comma-separated")
-    parser.add_argument("--skip", default="", help="sections to skip: gold,stability,real,speed")
+    parser.add_argument(
+        "--skip", default="", help="sections to skip: gold,stability,real,linked,speed"
+    )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     gold = read_gold(ROOT / "sample_corpus" / "gold_stories.json")
@@ -309,6 +371,11 @@ def main() -> None:
             real_section(args.corpus, gold)
         else:
             print(f"{args.corpus}: not found; real-corpus figures skipped")
+    if "linked" not in skip:
+        if args.corpus.is_file():
+            linked_section(args.corpus, gold)
+        else:
+            print(f"{args.corpus}: not found; linked real-corpus figures skipped")
     if "speed" not in skip:
         speed_section([int(s) for s in args.sizes.split(",") if s])
 

@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from store.changelog import user_action
 from store.db import connect
 from store.importer import import_paths
+from store.linking.decisions import accept_link
+from store.linking.score import DEFAULT_THRESHOLD as DEFAULT_LINK_THRESHOLD
+from store.linking.suggest import LinkSettings, link_documents
 from store.paths import sample_corpus_path
 from store.stories.cluster import DEFAULT_THRESHOLD
 from store.stories.detect import StoryInput, detect_stories, strip_boilerplate
 from store.stories.pairs import DEFAULT_MAX_DF
 from store.stories.queries import list_stories, story_ids
-from store.stories.storage import refresh_stories
+from store.stories.storage import LINK_EVIDENCE_SCORE, link_share, refresh_stories
 
 GOLD = sample_corpus_path() / "gold_stories.json"
 
@@ -168,3 +172,32 @@ def test_listing_gives_stories_of_two_or_more_largest_first(db: sqlite_utils.Dat
         == db.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     )
     assert all(s.label and s.label != s.id for s in stories)
+
+
+def test_only_confident_suggestions_and_decisions_count_as_link_evidence(
+    db: sqlite_utils.Database,
+) -> None:
+    # Suggestions just over the linker's threshold mostly join articles that name the
+    # same people in different matters (real corpus): they must not pull stories together.
+    import_paths(db, [sample_corpus_path()])
+    link_documents(db, settings=LinkSettings(workers=1))
+    index = {doc: i for i, (doc,) in enumerate(db.conn.execute("SELECT id FROM documents"))}
+    rows = db.conn.execute(
+        "SELECT id, a_doc, b_doc, score FROM suggested_links ORDER BY score DESC"
+    ).fetchall()
+    best: dict[tuple[int, int], float] = {}
+    weak: dict[tuple[int, int], str] = {}
+    for link_id, a, b, score in rows:
+        key = (min(index[a], index[b]), max(index[a], index[b]))
+        best[key] = max(best.get(key, 0.0), score)
+        if DEFAULT_LINK_THRESHOLD <= score < LINK_EVIDENCE_SCORE:
+            weak.setdefault(key, link_id)
+    strong = {key for key, score in best.items() if score >= LINK_EVIDENCE_SCORE}
+    assert set(link_share(db, index)) == strong
+    assert set(link_share(db, index, DEFAULT_LINK_THRESHOLD)) == strong | set(weak)
+    # An annotator's acceptance counts whatever the score.
+    only_weak = sorted(set(weak) - strong)
+    assert only_weak, "the sample has no document pair joined only by weak suggestions"
+    with user_action(db, "ann") as action:
+        accept_link(action, weak[only_weak[0]])
+    assert only_weak[0] in link_share(db, index)
