@@ -77,6 +77,15 @@ class Learned:
     with_reason: int = 0
     # Accepted partners compared with rejected rivals of their sentence (0: not fitted to rank).
     comparisons: int = 0
+    # The held-out check (:func:`held_out_check`): pairs of decisions the fitted and the
+    # untrained mix ordered right, of how many. When the fit did no better, ``after``
+    # is ``before``: a mix that only fits its own decisions would rank the rest worse.
+    held_out: HeldOut | None = None
+
+    @property
+    def kept(self) -> bool:
+        """Whether the untrained mix was kept: the fit ordered held-out pairs no better."""
+        return self.held_out is not None and not self.held_out.better
 
     def describe(self) -> str:
         names = ("words", "chars", "fuzzy", "numbers")
@@ -86,9 +95,38 @@ class Learned:
         )
         reasons = f", {self.with_reason} rejection(s) with a reason" if self.with_reason else ""
         ranked = f", {self.comparisons} ranking comparison(s)" if self.comparisons else ""
-        return (
+        told = (
             f"learned from {self.decisions} decision(s) ({self.accepted} accepted{reasons}{ranked};"
-            f" prior strength {self.strength:g}): {changes}"
+            f" prior strength {self.strength:g})"
+        )
+        if self.held_out is None:
+            return f"{told}: {changes}"
+        check = self.held_out.describe()
+        if self.kept:
+            return f"{told}: kept the untrained mix; {check}"
+        return f"{told}: {changes}; {check}"
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOut:
+    """Pairs of decisions ordered right on held-out folds, by the fitted and the untrained mix.
+
+    A pair is an accepted link and a rejected one (of the same sentence and document
+    when fitted to rank); a tie counts half.
+    """
+
+    fitted: float
+    untrained: float
+    pairs: int
+
+    @property
+    def better(self) -> bool:
+        return self.fitted > self.untrained
+
+    def describe(self) -> str:
+        return (
+            f"on held-out decisions the fitted mix orders {self.fitted:g} of {self.pairs}"
+            f" pair(s) right, the untrained {self.untrained:g}"
         )
 
 
@@ -234,6 +272,30 @@ def _log_loss(
     return float((np.logaddexp(0.0, -signed) * weights).sum() / (weights.sum() or 1.0))
 
 
+def _decision_folds(
+    groups: Sequence[int], accepted: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], int]:
+    """Each decision's fold (whole groups to a fold), and the number of folds (< 2: none)."""
+    labels = sorted(set(groups))
+    with_accepted = {g for g, ok in zip(groups, accepted.tolist(), strict=True) if ok}
+    folds = min(FOLDS, len(with_accepted))
+    # Groups with an accepted decision are spread over the folds first, so every
+    # fold has positives; the rest follow in turn.
+    ordered = sorted(labels, key=lambda g: (g not in with_accepted, g))
+    fold_of = {g: i % max(folds, 1) for i, g in enumerate(ordered)}
+    return np.asarray([fold_of[g] for g in groups], dtype=np.int64), folds
+
+
+def _comparison_folds(
+    groups: Sequence[int], winners: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], int]:
+    """Each comparison's fold, by its accepted pair's group, and the number of folds."""
+    labels = sorted({groups[int(w)] for w in winners})
+    folds = min(FOLDS, len(labels))
+    fold_of = {g: i % max(folds, 1) for i, g in enumerate(labels)}
+    return np.asarray([fold_of[groups[int(w)]] for w in winners], dtype=np.int64), folds
+
+
 def choose_strength(
     parts: npt.NDArray[np.float64],
     multiplier: npt.NDArray[np.float64],
@@ -250,16 +312,9 @@ def choose_strength(
     """
     if weights is None:
         weights = decision_weights(accepted)
-    labels = sorted(set(groups))
-    with_accepted = {g for g, ok in zip(groups, accepted.tolist(), strict=True) if ok}
-    folds = min(FOLDS, len(with_accepted))
+    fold, folds = _decision_folds(groups, accepted)
     if folds < 2:
         return PRIOR_STRENGTH
-    # Groups with an accepted decision are spread over the folds first, so every
-    # fold has positives; the rest follow in turn.
-    ordered = sorted(labels, key=lambda g: (g not in with_accepted, g))
-    fold_of = {g: i % folds for i, g in enumerate(ordered)}
-    fold = np.asarray([fold_of[g] for g in groups], dtype=np.int64)
     features = _prepared(parts, multiplier, prior)
     target = accepted.astype(np.float64)
     centre = np.asarray(prior, dtype=np.float64)
@@ -341,10 +396,16 @@ def learn_mix(corpus: LinkCorpus, decided: Decided) -> Learned | None:
     if len(winners):
         strength = choose_ranking_strength(parts, multiplier, winners, losers, groups)
         after = fit_ranking_mix(parts, multiplier, winners, losers, strength=strength)
+        check = held_out_check(
+            parts, multiplier, accepted, groups, strength, winners=winners, losers=losers
+        )
     else:
         weights = decision_weights(accepted, reasons)
         strength = choose_strength(parts, multiplier, accepted, groups, weights)
         after = fit_mix(parts, multiplier, accepted, strength=strength, weights=weights)
+        check = held_out_check(parts, multiplier, accepted, groups, strength, weights=weights)
+    if check is not None and not check.better:
+        after = DEFAULT_WEIGHTS.mix
     return Learned(
         len(pairs),
         int(accepted.sum()),
@@ -353,6 +414,7 @@ def learn_mix(corpus: LinkCorpus, decided: Decided) -> Learned | None:
         strength=strength,
         with_reason=sum(1 for r in reasons if r),
         comparisons=len(winners),
+        held_out=check,
     )
 
 
@@ -445,12 +507,9 @@ def choose_ranking_strength(
     ``groups`` is each decision's group (:func:`decision_groups`); a comparison
     belongs to its accepted pair's group, so no fact is on both sides of a split.
     """
-    labels = sorted({groups[int(w)] for w in winners})
-    folds = min(FOLDS, len(labels))
+    fold, folds = _comparison_folds(groups, winners)
     if folds < 2:
         return PRIOR_STRENGTH
-    fold_of = {g: i % folds for i, g in enumerate(labels)}
-    fold = np.asarray([fold_of[groups[int(w)]] for w in winners], dtype=np.int64)
     features = _ranking_features(parts, multiplier, winners, losers, prior)
     centre = np.asarray(prior, dtype=np.float64)
     losses = []
@@ -463,3 +522,80 @@ def choose_ranking_strength(
             loss += float(np.logaddexp(0.0, -logits).sum())
         losses.append(loss)
     return float(strengths[int(np.argmin(losses))])
+
+
+# --- the held-out check: does the fitted mix order unseen decisions better? ----------
+
+
+def _mix_scores(
+    parts: npt.NDArray[np.float64], multiplier: npt.NDArray[np.float64], mix: Mix
+) -> npt.NDArray[np.float64]:
+    """The fused score of each pair under ``mix`` (as :func:`store.linking.score.fused_scores`)."""
+    similarity = parts[:, : len(mix)] @ np.asarray(mix, dtype=np.float64)
+    result: npt.NDArray[np.float64] = np.clip(similarity, 0.0, 1.0) * multiplier
+    return result
+
+
+def _ordered_right(higher: npt.NDArray[np.float64], lower: npt.NDArray[np.float64]) -> float:
+    return float((higher > lower).sum() + 0.5 * (higher == lower).sum())
+
+
+def held_out_check(
+    parts: npt.NDArray[np.float64],
+    multiplier: npt.NDArray[np.float64],
+    accepted: npt.NDArray[np.bool_],
+    groups: Sequence[int],
+    strength: float,
+    *,
+    winners: npt.NDArray[np.int64] | None = None,
+    losers: npt.NDArray[np.int64] | None = None,
+    weights: npt.NDArray[np.float64] | None = None,
+    prior: Mix = DEFAULT_WEIGHTS.mix,
+) -> HeldOut | None:
+    """How the fitted and the untrained mix order decisions the fit did not see.
+
+    The decisions are split into folds of whole groups (facts); each fold is ordered by
+    a mix fitted on the others. With ``winners``/``losers`` (a ranking fit) a pair is a
+    comparison: the accepted partner should outrank the rejected rival. Otherwise every
+    accepted decision of a fold against every rejected one. None with too few groups.
+    The choice of strength saw every fold, so the check is a little optimistic for
+    the fit; keeping the untrained mix when it fails is the cautious side.
+    """
+    fitted = untrained = 0.0
+    pairs = 0
+    if winners is not None and losers is not None and len(winners):
+        fold, folds = _comparison_folds(groups, winners)
+        if folds < 2:
+            return None
+        before = _mix_scores(parts, multiplier, prior)
+        for held in range(folds):
+            train, test = fold != held, fold == held
+            mix = fit_ranking_mix(parts, multiplier, winners[train], losers[train], prior, strength)
+            after = _mix_scores(parts, multiplier, mix)
+            fitted += _ordered_right(after[winners[test]], after[losers[test]])
+            untrained += _ordered_right(before[winners[test]], before[losers[test]])
+            pairs += int(test.sum())
+        return HeldOut(fitted, untrained, pairs)
+    if weights is None:
+        weights = decision_weights(accepted)
+    fold, folds = _decision_folds(groups, accepted)
+    if folds < 2:
+        return None
+    for held in range(folds):
+        train, test = fold != held, fold == held
+        if not accepted[train].any() or accepted[train].all():
+            continue
+        mix = fit_mix(
+            parts[train], multiplier[train], accepted[train], prior, strength, weights[train]
+        )
+        for chosen, total in ((mix, "fitted"), (prior, "untrained")):
+            scores = _mix_scores(parts[test], multiplier[test], chosen)
+            right = _ordered_right(
+                scores[accepted[test]][:, None], scores[~accepted[test]][None, :]
+            )
+            if total == "fitted":
+                fitted += right
+            else:
+                untrained += right
+        pairs += int(accepted[test].sum()) * int((~accepted[test]).sum())
+    return HeldOut(fitted, untrained, pairs) if pairs else None

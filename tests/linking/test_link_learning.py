@@ -20,6 +20,7 @@ from store.linking.learning import (
     decision_weights,
     fit_mix,
     fit_ranking_mix,
+    held_out_check,
     reason_weight,
     why_not_learning,
 )
@@ -66,8 +67,17 @@ def test_link_learns_from_enough_decisions_and_keeps_them(db: sqlite_utils.Datab
     report = link_documents(db, settings=LinkSettings(workers=1))
     assert report.learned is not None
     assert report.learned.decisions == len(decided)
-    assert report.learned.after != report.learned.before
-    assert "learned from" in report.learned.describe()
+    # The best-scored suggestions accepted and the worst rejected: the untrained mix
+    # already orders every held-out pair right, so no fit can do better and it stays.
+    check = report.learned.held_out
+    assert check is not None
+    assert check.untrained == check.pairs > 0
+    assert report.learned.kept
+    assert report.learned.after == report.learned.before
+    told = report.learned.describe()
+    assert told.startswith(f"learned from {len(decided)} decision(s)")
+    assert "kept the untrained mix" in told
+    assert f"orders {check.fitted:g} of {check.pairs} pair(s) right" in told
     # Learning never touches a decision.
     assert (
         decided
@@ -196,3 +206,64 @@ def test_ranking_fit_moves_weight_to_the_component_that_orders_partners() -> Non
     # A strong pull keeps the untrained mix.
     unmoved = fit_ranking_mix(parts, np.ones(count), winners, losers, strength=1e7)
     assert np.allclose(unmoved, DEFAULT_WEIGHTS.mix, atol=0.02)
+
+
+def _ranking_decisions(seed: int, separating: int | None) -> tuple[np.ndarray, ...]:
+    """150 facts, each an accepted partner beside a rejected rival of its sentence.
+
+    With ``separating`` only that column puts the partner above its rival, and the
+    words column puts the rival above; otherwise every column does favour the partner.
+    """
+    rng = np.random.default_rng(seed)
+    count = 300
+    parts = rng.random((count, 7)) * 0.5
+    winners = np.arange(0, count, 2, dtype=np.int64)
+    losers = winners + 1
+    if separating is None:
+        parts[winners, :4] += 0.5
+    else:
+        parts[winners, separating] += 0.4
+        parts[losers, 0] += 0.3
+    accepted = np.zeros(count, dtype=bool)
+    accepted[winners] = True
+    groups = [i // 2 for i in range(count)]
+    return parts, accepted, winners, losers, np.asarray(groups)
+
+
+def test_held_out_check_lets_a_fit_through_only_when_unseen_decisions_gain() -> None:
+    parts, accepted, winners, losers, groups = _ranking_decisions(7, separating=2)
+    check = held_out_check(
+        parts,
+        np.ones(len(parts)),
+        accepted,
+        groups.tolist(),
+        PRIOR_STRENGTH,
+        winners=winners,
+        losers=losers,
+    )
+    assert check is not None
+    assert check.pairs == len(winners)
+    assert check.better
+    assert check.fitted > check.untrained
+    # Decisions the untrained mix already orders right leave the fit nothing to gain.
+    parts, accepted, winners, losers, groups = _ranking_decisions(7, separating=None)
+    check = held_out_check(
+        parts,
+        np.ones(len(parts)),
+        accepted,
+        groups.tolist(),
+        PRIOR_STRENGTH,
+        winners=winners,
+        losers=losers,
+    )
+    assert check is not None
+    assert check.untrained == check.pairs
+    assert not check.better
+    # Without comparisons, accepted against rejected decisions of each held-out fold.
+    parts, accepted, _w, _l, groups = _ranking_decisions(7, separating=1)
+    check = held_out_check(parts, np.ones(len(parts)), accepted, groups.tolist(), 1.0)
+    assert check is not None
+    assert check.better
+    assert check.pairs > 0
+    # One group holds nothing out.
+    assert held_out_check(parts, np.ones(len(parts)), accepted, [0] * len(parts), 1.0) is None
