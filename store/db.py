@@ -94,6 +94,8 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
                     f"{file.parent}: cannot create folder: {error.strerror}"
                 ) from error
             _create_following_umask(file)
+        if not opened_here(file):
+            _refuse_foreign_file(file)
     try:
         conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
@@ -105,7 +107,6 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if target != ":memory:":
-            _refuse_foreign_file(Path(target))
             check_identity(conn)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal" and _is_writable(conn):
@@ -116,6 +117,8 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
         add_index = missing_review_index(conn) and _is_writable(conn)
         if version < SCHEMA_VERSION or add_index:
             _bring_up_to_date(as_database(conn), fresh=version == 0)
+        if target != ":memory:":
+            _remember_opened(Path(target))
     except sqlite3.Error as error:
         conn.close()
         raise translate_error(error, target) from error
@@ -147,6 +150,36 @@ def _create_following_umask(file: Path) -> None:
     # Any failure (an existing file, a read-only folder) is left to SQLite to report.
     with contextlib.suppress(OSError):
         os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+
+
+# The database files (device, inode) this process has opened with SQLite. POSIX
+# releases every lock a process holds on a file when it closes *any* descriptor of that
+# file, so reading the header of a database SQLite has open in this process would drop
+# the open connections' locks. Another process closing its own connection then finds
+# the file unused, checkpoints and deletes the -wal and -shm under them, and every later
+# write of theirs goes to a deleted file: lost. So a file is read raw only before this
+# process first opens it with SQLite.
+_OPENED: set[tuple[int, int]] = set()
+
+
+def _file_key(file: Path) -> tuple[int, int] | None:
+    try:
+        status = file.stat()
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
+
+
+def opened_here(file: Path) -> bool:
+    """Whether this process has opened ``file`` with SQLite (it must not read it raw)."""
+    key = _file_key(file)
+    return key is not None and key in _OPENED
+
+
+def _remember_opened(file: Path) -> None:
+    key = _file_key(file)
+    if key is not None:
+        _OPENED.add(key)
 
 
 def _refuse_foreign_file(file: Path) -> None:

@@ -37,7 +37,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from store.db import SQLITE_HEADER
+from store.db import SQLITE_HEADER, opened_here
 from store.errors import ClaimdeskError
 from store.visible import visible
 
@@ -66,6 +66,9 @@ def folder_mode() -> int:
 
 
 def is_sqlite_file(path: Path) -> bool:
+    # A database open in this process is SQLite, and reading it raw would drop its locks.
+    if opened_here(path):
+        return True
     try:
         with path.open("rb") as handle:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
