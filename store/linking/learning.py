@@ -33,6 +33,7 @@ Three choices make the fit fit decisions as annotators take them:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,9 @@ PRIOR_STRENGTH = 1.0
 STRENGTHS = (0.1, 1.0, 10.0, 100.0, 1_000.0, 10_000.0)
 # Folds of decision groups for choosing the strength; fewer groups, fewer folds.
 FOLDS = 3
+# How clear the held-out gain must be before a fitted mix replaces the untrained one:
+# the one-sided 5% point of the normal, for the sign test in HeldOut.better.
+CLEAR_GAIN_Z = 1.645
 _STEPS = 3_000
 _RATE = 0.1
 
@@ -118,15 +122,22 @@ class HeldOut:
     fitted: float
     untrained: float
     pairs: int
+    # Pairs only the fitted mix orders right, and pairs only the untrained mix does.
+    gained: int = 0
+    lost: int = 0
 
     @property
     def better(self) -> bool:
-        return self.fitted > self.untrained
+        """Whether the fit orders clearly more pairs right: a one-sided sign test
+        (McNemar's) on the pairs the two mixes order differently, at about 5%. Fewer
+        pairs than that can tell a real gain from a fit that suits its folds by chance."""
+        return self.gained - self.lost > CLEAR_GAIN_Z * math.sqrt(self.gained + self.lost)
 
     def describe(self) -> str:
         return (
             f"on held-out decisions the fitted mix orders {self.fitted:g} of {self.pairs}"
             f" pair(s) right, the untrained {self.untrained:g}"
+            f" ({self.gained} gained, {self.lost} lost)"
         )
 
 
@@ -540,6 +551,16 @@ def _ordered_right(higher: npt.NDArray[np.float64], lower: npt.NDArray[np.float6
     return float((higher > lower).sum() + 0.5 * (higher == lower).sum())
 
 
+def _changed(
+    fitted: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+    untrained: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> tuple[int, int]:
+    """Pairs only the fitted mix orders right, and pairs only the untrained one does."""
+    by_fit = fitted[0] > fitted[1]
+    by_prior = untrained[0] > untrained[1]
+    return int((by_fit & ~by_prior).sum()), int((by_prior & ~by_fit).sum())
+
+
 def held_out_check(
     parts: npt.NDArray[np.float64],
     multiplier: npt.NDArray[np.float64],
@@ -562,7 +583,7 @@ def held_out_check(
     the fit; keeping the untrained mix when it fails is the cautious side.
     """
     fitted = untrained = 0.0
-    pairs = 0
+    pairs = gained = lost = 0
     if winners is not None and losers is not None and len(winners):
         fold, folds = _comparison_folds(groups, winners)
         if folds < 2:
@@ -575,7 +596,12 @@ def held_out_check(
             fitted += _ordered_right(after[winners[test]], after[losers[test]])
             untrained += _ordered_right(before[winners[test]], before[losers[test]])
             pairs += int(test.sum())
-        return HeldOut(fitted, untrained, pairs)
+            more, fewer = _changed(
+                (after[winners[test]], after[losers[test]]),
+                (before[winners[test]], before[losers[test]]),
+            )
+            gained, lost = gained + more, lost + fewer
+        return HeldOut(fitted, untrained, pairs, gained, lost)
     if weights is None:
         weights = decision_weights(accepted)
     fold, folds = _decision_folds(groups, accepted)
@@ -588,14 +614,13 @@ def held_out_check(
         mix = fit_mix(
             parts[train], multiplier[train], accepted[train], prior, strength, weights[train]
         )
-        for chosen, total in ((mix, "fitted"), (prior, "untrained")):
+        ordered = []
+        for chosen in (mix, prior):
             scores = _mix_scores(parts[test], multiplier[test], chosen)
-            right = _ordered_right(
-                scores[accepted[test]][:, None], scores[~accepted[test]][None, :]
-            )
-            if total == "fitted":
-                fitted += right
-            else:
-                untrained += right
+            ordered.append((scores[accepted[test]][:, None], scores[~accepted[test]][None, :]))
+        fitted += _ordered_right(*ordered[0])
+        untrained += _ordered_right(*ordered[1])
+        more, fewer = _changed(ordered[0], ordered[1])
+        gained, lost = gained + more, lost + fewer
         pairs += int(accepted[test].sum()) * int((~accepted[test]).sum())
-    return HeldOut(fitted, untrained, pairs) if pairs else None
+    return HeldOut(fitted, untrained, pairs, gained, lost) if pairs else None

@@ -13,6 +13,7 @@ from store.linking.learning import (
     MIN_DECISIONS,
     PRIOR_STRENGTH,
     STRENGTHS,
+    HeldOut,
     choose_ranking_strength,
     choose_strength,
     comparisons,
@@ -265,5 +266,9 @@ def test_held_out_check_lets_a_fit_through_only_when_unseen_decisions_gain() -> 
     assert check is not None
     assert check.better
     assert check.pairs > 0
+    # The gain must be clear of chance (a one-sided sign test on the pairs that differ).
+    assert not HeldOut(10.0, 8.0, 20, gained=3, lost=1).better
+    assert HeldOut(40.0, 15.0, 60, gained=30, lost=5).better
+    assert not HeldOut(40.0, 40.0, 60, gained=0, lost=0).better
     # One group holds nothing out.
     assert held_out_check(parts, np.ones(len(parts)), accepted, [0] * len(parts), 1.0) is None
