@@ -195,6 +195,29 @@ def _link(reason: str) -> str:
     )
 
 
+def test_hostile_html_in_a_nested_folder_is_refused_and_the_rest_imports(
+    tmp_path: Path,
+) -> None:
+    # Each took from 33 s to minutes before the markup was counted ahead of parsing.
+    folder = tmp_path / "corpus" / "outlet" / "2024"
+    folder.mkdir(parents=True)
+    (folder / "tiny.html").write_text("<html><body>" + "<p>a</p>" * 1_000_000, encoding="utf-8")
+    attributes = " ".join(f"a{n}=v" for n in range(100_000))
+    (folder / "attrs.html").write_text(f"<p {attributes}>Text.</p>", encoding="utf-8")
+    (folder / "stadt.txt").write_text(TEXT, encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", tmp_path / "corpus")
+    assert code == 1
+    assert err.splitlines() == [
+        f"claimdesk: refused {folder / 'attrs.html'}: an HTML element has 100000 attributes,"
+        " over the limit of 1000 for one element",
+        f"claimdesk: refused {folder / 'tiny.html'}: HTML has more than 30000 elements,"
+        " the limit for one article",
+    ]
+    assert out.startswith("imported 1 new document(s) from 3 file(s); 0 already present; 2 refused")
+    assert _rows(db, "SELECT text FROM documents") == [(TEXT,)]
+
+
 def test_import_links_shows_a_hostile_file_name_as_escapes(two_documents: Path) -> None:
     path = two_documents.parent / "links\x1b]0;pwned\x07\x1b[2J.jsonl"
     path.write_text(_link("ok") + "\n{broken\n", encoding="utf-8")
