@@ -9,6 +9,7 @@ check`` names a suggestion whose offsets run past its document.
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from store.check import check_database
@@ -179,3 +180,23 @@ def test_a_decision_set_back_to_suggested_becomes_a_suggestion_again(tmp_path: P
         assert get_link(db, suggestion_id(key)).b_quote == "Hundert Häuser mussten geräumt werden."
     finally:
         db.close()
+
+
+def test_a_suggestion_has_no_times_and_a_decision_on_it_has_both(tmp_path: Path) -> None:
+    # The compact table keeps no times: every reader gets NULL (None), never the '' that
+    # schema 10's view gave, which fails a date parser; deciding stamps both times.
+    path = tmp_path / "old.db"
+    _schema_9_database(path)
+    with Session(path, "alice") as session:
+        assert session.db.conn.execute(
+            "SELECT count(*), count(created_at), count(updated_at) FROM all_links"
+            " WHERE status = 'suggested'"
+        ).fetchone() == (2, 0, 0)
+        best = session.review_queue()[0]
+        assert (best.created_at, best.updated_at) == (None, None)
+        assert get_link(session.db, best.id) == best
+        decided = session.accept_link(best.id)
+        assert decided.created_at is not None
+        assert datetime.fromisoformat(decided.created_at) <= datetime.fromisoformat(
+            str(decided.updated_at)
+        )
