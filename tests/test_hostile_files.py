@@ -290,6 +290,29 @@ def test_output_to_a_full_disk_is_one_line(two_documents: Path, command: list[st
     assert done.stderr == b"claimdesk: stdout: cannot write (the disk is full)\n"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["export", "-f", "jsonl"], ["export", "-f", "links-jsonl", "-o", "-"]],
+)
+def test_a_closed_stdout_is_one_line_and_a_failure(two_documents: Path, command: list[str]) -> None:
+    # `claimdesk stats >&-`: Python starts with sys.stdout None and print() drops every
+    # line, so stats said nothing and exited 0, and export stopped on an AttributeError.
+    before = _counts(two_documents)
+    done = subprocess.run(
+        ["sh", "-c", '"$0" "$@" >&-', _claimdesk(), "--db", two_documents, *command],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        b"claimdesk: stdout is closed; nothing was done (redirect it to a file instead)\n",
+    )
+    assert _counts(two_documents) == before
+
+
 def test_the_error_log_takes_arguments_that_are_not_utf8(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
