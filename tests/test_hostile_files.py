@@ -290,6 +290,20 @@ def test_output_to_a_full_disk_is_one_line(two_documents: Path, command: list[st
     assert done.stderr == b"claimdesk: stdout: cannot write (the disk is full)\n"
 
 
+def test_a_file_of_mixed_encodings_imports_readable_with_a_note(tmp_path: Path) -> None:
+    # UTF-8 with a pasted Windows-1252 line used to be refused as undecodable.
+    path = tmp_path / "gemischt.txt"
+    path.write_bytes(TEXT.encode() + b"\n" + "Später: zwölf Häuser.".encode("cp1252"))
+    db = tmp_path / "c.db"
+    code, _out, err = _run(db, "import", path)
+    assert (code, err) == (
+        0,
+        f"claimdesk: note: {path}: mixed encodings: 3 byte(s) in 3 place(s) are not UTF-8"
+        " and were read as Windows-1252\n",
+    )
+    assert _rows(db, "SELECT text FROM documents") == [(f"{TEXT}\nSpäter: zwölf Häuser.",)]
+
+
 @pytest.mark.parametrize(
     "command",
     [["stats"], ["export", "-f", "jsonl"], ["export", "-f", "links-jsonl", "-o", "-"]],

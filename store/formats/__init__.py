@@ -36,3 +36,5 @@ class ParsedArticle:
     url: str | None = None
     language: str | None = None
     external_id: str | None = None
+    note: str | None = None
+    """A repair made while reading the file, for the importer to report (one line)."""
