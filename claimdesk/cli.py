@@ -52,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_in(arguments))
     args = parser.parse_args(arguments)
+    if sys.stdout is None or sys.stdout.closed:
+        # Started with stdout closed (`>&-`): Python leaves sys.stdout None and print()
+        # drops every line, so a report or export would vanish behind exit status 0.
+        return fail("stdout is closed; nothing was done (redirect it to a file instead)")
     if args.command is None:
         from claimdesk.commands import read_cmd
 

@@ -234,6 +234,10 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
     expected, wanted = (change.before, change.after) if forward else (change.after, change.before)
     columns = sorted({*(expected or {}), *(wanted or {}), *change.key})
     current = _current(db, change.table, change.key, columns)
+    if _is_suggested(expected) and current is None and _redecide(action, change, wanted):
+        return
+    undeciding = _is_suggested(wanted) and current is not None
+    whole = _whole_row(db, change.table, change.key) if undeciding else None
     if expected is None:
         if current is not None:
             raise UndoConflict(f"{change.table} row {change.key} was re-created since")
@@ -254,7 +258,54 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
             f'UPDATE "{change.table}" SET {sets} WHERE {where}',
             [*wanted.values(), *change.key.values()],
         )
+    if whole is not None and _current(db, change.table, change.key, list(change.key)) is None:
+        # The trigger links_undecided made the row a suggestion: log the whole row gone.
+        action.record(change.table, change.key, whole, None)
+        return
     action.record(change.table, change.key, expected, wanted)
+
+
+# Schema 10 keeps undecided suggestions out of ``links``. Undoing a decision logged
+# before it sets its links row back to suggested, and the trigger ``links_undecided``
+# turns that row into a suggestion and deletes it; the undo logs the whole row as
+# deleted, so that redo can put the decision back under its old id.
+def _is_suggested(state: Row | None) -> bool:
+    return state is not None and state.get("status") == "suggested"
+
+
+def _whole_row(db: sqlite_utils.Database, table: str, key: Row) -> Row | None:
+    if table != "links":
+        return None
+    cursor = db.conn.execute("SELECT * FROM links WHERE id = ?", [key["id"]])
+    row = cursor.fetchone()
+    return None if row is None else dict(zip((d[0] for d in cursor.description), row, strict=True))
+
+
+def _redecide(action: Action, change: _Change, wanted: Row | None) -> bool:
+    """Redo a pre-schema-10 decision whose undo left a suggestion; False if it did not."""
+    if change.table != "links" or wanted is None:
+        return False
+    logged = action.db.conn.execute(
+        "SELECT before FROM changes WHERE table_name = 'links' AND row_id = ?"
+        " AND after IS NULL AND before IS NOT NULL ORDER BY id DESC LIMIT 1",
+        [json.dumps(change.key, sort_keys=True)],
+    ).fetchone()
+    if logged is None:
+        return False
+    row = {**json.loads(logged[0]), **wanted}
+    sides = [row[f"{side}_{part}"] for side in "ab" for part in ("doc", "start", "end")]
+    decided = action.db.conn.execute(
+        "SELECT 1 FROM links WHERE (a_doc, a_start, a_end, b_doc, b_start, b_end) IN"
+        " (VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?))",
+        [*sides, *sides[3:], *sides[:3]],
+    ).fetchone()
+    if decided is not None:
+        raise UndoConflict(f"links row {change.key} was decided by someone since")
+    names = ", ".join(f'"{name}"' for name in row)
+    marks = ", ".join("?" for _ in row)
+    action.db.execute(f"INSERT INTO links ({names}) VALUES ({marks})", list(row.values()))
+    action.record(change.table, change.key, None, row)
+    return True
 
 
 def _replay(db: sqlite_utils.Database, annotator: str, kind: Literal["undo", "redo"]) -> str | None:

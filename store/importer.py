@@ -51,6 +51,8 @@ class ImportReport:
     duplicates: int = 0
     refused: list[ImportRefused] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """One line per repair made while reading a file that was imported, naming the file."""
     added_ids: list[int] = field(default_factory=list)
 
     @property
@@ -126,6 +128,8 @@ def import_paths(
                 if isinstance(item, ImportRefused):
                     report.refused.append(item)
                     continue
+                if item.note is not None:
+                    report.notes.append(f"{path}: {item.note}")
                 if item.outlet is None:
                     item = replace(item, outlet=fallback_outlet(path.parent.name, item.url))
                 batch.append((item, path))

@@ -407,6 +407,35 @@ def _v10_compact_suggestions(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v11_suggestion_times_null(db: sqlite_utils.Database) -> None:
+    """A suggestion's times are unknown (the compact table keeps none): NULL, not ''.
+
+    Schema 10's view gave '' where a timestamp belongs, which fails every date parser.
+    """
+    run_script(
+        db,
+        f"""
+        DROP VIEW all_links;
+        DROP VIEW suggested_links;
+        CREATE VIEW suggested_links AS
+            SELECT '{SUGGESTION_ID_PREFIX}' || s.a_doc || ':' || s.a_start || ':' || s.a_end
+                   || ':' || s.b_doc || ':' || s.b_start || ':' || s.b_end AS id,
+                s.a_doc AS a_doc, s.a_start AS a_start, s.a_end AS a_end,
+                substr(da.text, s.a_start + 1, s.a_end - s.a_start) AS a_quote, NULL AS a_span,
+                s.b_doc AS b_doc, s.b_start AS b_start, s.b_end AS b_end,
+                substr(dbb.text, s.b_start + 1, s.b_end - s.b_start) AS b_quote, NULL AS b_span,
+                'suggested' AS status, s.score AS score, s.method AS method, NULL AS reason,
+                NULL AS annotator, NULL AS created_at, NULL AS updated_at
+            FROM suggestions s JOIN documents da ON da.id = s.a_doc
+                JOIN documents dbb ON dbb.id = s.b_doc
+            WHERE NOT ({_PAIR_IN_LINKS});
+        CREATE VIEW all_links AS
+            SELECT {_LINKS_COLUMNS} FROM links
+            UNION ALL SELECT {_LINKS_COLUMNS} FROM suggested_links;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_search_and_status,
@@ -418,6 +447,7 @@ MIGRATIONS: list[Migration] = [
     _v8_suggestion_quote_guard,
     _v9_derived_again,
     _v10_compact_suggestions,
+    _v11_suggestion_times_null,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

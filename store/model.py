@@ -99,5 +99,5 @@ class Link:
     method: str
     reason: str | None
     annotator: str | None
-    created_at: str
-    updated_at: str
+    created_at: str | None  # None for a suggestion: its table keeps no times
+    updated_at: str | None

@@ -195,6 +195,29 @@ def _link(reason: str) -> str:
     )
 
 
+def test_hostile_html_in_a_nested_folder_is_refused_and_the_rest_imports(
+    tmp_path: Path,
+) -> None:
+    # Each took from 33 s to minutes before the markup was counted ahead of parsing.
+    folder = tmp_path / "corpus" / "outlet" / "2024"
+    folder.mkdir(parents=True)
+    (folder / "tiny.html").write_text("<html><body>" + "<p>a</p>" * 1_000_000, encoding="utf-8")
+    attributes = " ".join(f"a{n}=v" for n in range(100_000))
+    (folder / "attrs.html").write_text(f"<p {attributes}>Text.</p>", encoding="utf-8")
+    (folder / "stadt.txt").write_text(TEXT, encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", tmp_path / "corpus")
+    assert code == 1
+    assert err.splitlines() == [
+        f"claimdesk: refused {folder / 'attrs.html'}: an HTML element has 100000 attributes,"
+        " over the limit of 1000 for one element",
+        f"claimdesk: refused {folder / 'tiny.html'}: HTML has more than 30000 elements,"
+        " the limit for one article",
+    ]
+    assert out.startswith("imported 1 new document(s) from 3 file(s); 0 already present; 2 refused")
+    assert _rows(db, "SELECT text FROM documents") == [(TEXT,)]
+
+
 def test_import_links_shows_a_hostile_file_name_as_escapes(two_documents: Path) -> None:
     path = two_documents.parent / "links\x1b]0;pwned\x07\x1b[2J.jsonl"
     path.write_text(_link("ok") + "\n{broken\n", encoding="utf-8")
@@ -265,6 +288,43 @@ def test_output_to_a_full_disk_is_one_line(two_documents: Path, command: list[st
         )
     assert done.returncode == 1
     assert done.stderr == b"claimdesk: stdout: cannot write (the disk is full)\n"
+
+
+def test_a_file_of_mixed_encodings_imports_readable_with_a_note(tmp_path: Path) -> None:
+    # UTF-8 with a pasted Windows-1252 line used to be refused as undecodable.
+    path = tmp_path / "gemischt.txt"
+    path.write_bytes(TEXT.encode() + b"\n" + "Später: zwölf Häuser.".encode("cp1252"))
+    db = tmp_path / "c.db"
+    code, _out, err = _run(db, "import", path)
+    assert (code, err) == (
+        0,
+        f"claimdesk: note: {path}: mixed encodings: 3 byte(s) in 3 place(s) are not UTF-8"
+        " and were read as Windows-1252\n",
+    )
+    assert _rows(db, "SELECT text FROM documents") == [(f"{TEXT}\nSpäter: zwölf Häuser.",)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["export", "-f", "jsonl"], ["export", "-f", "links-jsonl", "-o", "-"]],
+)
+def test_a_closed_stdout_is_one_line_and_a_failure(two_documents: Path, command: list[str]) -> None:
+    # `claimdesk stats >&-`: Python starts with sys.stdout None and print() drops every
+    # line, so stats said nothing and exited 0, and export stopped on an AttributeError.
+    before = _counts(two_documents)
+    done = subprocess.run(
+        ["sh", "-c", '"$0" "$@" >&-', _claimdesk(), "--db", two_documents, *command],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        b"claimdesk: stdout is closed; nothing was done (redirect it to a file instead)\n",
+    )
+    assert _counts(two_documents) == before
 
 
 def test_the_error_log_takes_arguments_that_are_not_utf8(

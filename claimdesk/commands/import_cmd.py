@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
         wanted = report.added and not args.no_stories
         stories = refresh_stories(session.db) if wanted else None
+    for note in report.notes:
+        say(f"claimdesk: note: {visible(note)}", err=True)
     for refused in report.refused:
         say(f"claimdesk: refused {visible(str(refused))}", err=True)
     if not args.quiet:

@@ -11,7 +11,8 @@ are final. A file that cannot be read raises :class:`store.errors.ImportRefused`
 
 Modules: ``dispatch`` (suffix → reader, :func:`read_articles`), ``files`` and
 ``decode`` (bytes from disk, bytes to text), ``txt``, ``markdown`` (with
-``front_matter``), ``html`` (trafilatura, with ``html_fallback`` and ``html_blocks``)
+``front_matter``), ``html`` (trafilatura, with ``html_fallback`` and ``html_blocks``;
+``html_markup`` counts elements and attributes before parsing)
 and ``jsonl`` (the readers), ``build`` (reader output → :class:`ParsedArticle`),
 ``normalize``, ``metadata``, ``dates`` and ``language`` (what ``build`` applies),
 ``limits`` (:data:`~store.formats.limits.MAX_ARTICLE_CHARS`) and ``signatures``
@@ -35,3 +36,5 @@ class ParsedArticle:
     url: str | None = None
     language: str | None = None
     external_id: str | None = None
+    note: str | None = None
+    """A repair made while reading the file, for the importer to report (one line)."""

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import itertools
+import threading
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
@@ -35,12 +39,27 @@ _PRINTABLE_CONTROLS = frozenset("\t\n\r\x0c")
 _UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cn", "Co", "Cs"})
 
 
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A file's text, and a one-line note when decoding it took a repair."""
+
+    text: str
+    note: str | None = None
+
+
 def decode_bytes(data: bytes, path: Path) -> str:
+    """Decode a whole file's bytes, or refuse it with a one-line reason (see decode_text)."""
+    return decode_text(data, path).text
+
+
+def decode_text(data: bytes, path: Path) -> Decoded:
     """Decode a whole file's bytes, or refuse it with a one-line reason.
 
     Order: empty and binary files are refused; a UTF-32/UTF-16 byte order mark decides
     the codec; NUL bytes otherwise mean binary; valid UTF-8 (with or without BOM) is taken
-    as is, without running detection; anything else goes to charset-normalizer.
+    as is, without running detection; UTF-8 with stretches of Windows-1252 (a file pasted
+    together from two sources) is read stretch by stretch, with a note; anything else goes
+    to charset-normalizer.
     """
     if not data:
         raise ImportRefused(path, "empty file")
@@ -50,7 +69,7 @@ def decode_bytes(data: bytes, path: Path) -> str:
     for bom, codec, name in _WIDE_BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec)
+                return Decoded(data.decode(codec))
             except UnicodeDecodeError:
                 raise ImportRefused(
                     path, f"cannot decode: invalid {name} after a {name} byte order mark"
@@ -58,10 +77,72 @@ def decode_bytes(data: bytes, path: Path) -> str:
     if b"\x00" in data:
         raise ImportRefused(path, binary_reason("NUL bytes"))
     try:
-        return data.decode("utf-8-sig")
+        return Decoded(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         pass
-    return _decode_detected(data, path)
+    mixed = decode_mixed(data.removeprefix(codecs.BOM_UTF8))
+    if mixed is not None:
+        return mixed
+    return Decoded(_decode_detected(data, path))
+
+
+MIN_UTF8_EVIDENCE = 2
+"""Western characters in valid UTF-8 a file must hold before its other bytes are read as
+Windows-1252 stretches. A Windows-1252 file holds such a pair only by accident (``Ã``
+before a symbol); its accidental pairs, such as ``ß“`` (bytes DF 93), decode to other
+scripts (U+07D3) and count against."""
+
+
+def _is_western(char: str) -> bool:
+    """Latin letters with accents, Latin-1 symbols, typographic punctuation and the euro."""
+    return "\u00a0" <= char <= "\u024f" or "\u2010" <= char <= "\u20ac"
+
+
+def decode_mixed(data: bytes) -> Decoded | None:
+    """UTF-8 with stretches that are not UTF-8 read as Windows-1252, or None.
+
+    Taken only when the valid UTF-8 shows that the file is UTF-8 (at least
+    :data:`MIN_UTF8_EVIDENCE` accented Latin letters or typographic characters, more
+    than other non-ASCII characters) and the result is plausible text.
+    """
+    stretches: list[tuple[int, int, str]] = []
+    _STRETCHES.found = stretches
+    try:
+        text = data.decode("utf-8", errors=_AS_CP1252)
+    finally:
+        _STRETCHES.found = None
+    wide = Counter(char for char in text if char > "\x7f")
+    wide.subtract(char for _start, _end, read in stretches for char in read)
+    western = sum(n for char, n in wide.items() if _is_western(char))
+    if western < MIN_UTF8_EVIDENCE or western <= wide.total() - western:
+        return None
+    if not plausible_text(text):
+        return None
+    runs = 1 + sum(1 for before, after in itertools.pairwise(stretches) if after[0] != before[1])
+    note = (
+        f"mixed encodings: {sum(end - start for start, end, _ in stretches)} byte(s) in {runs}"
+        " place(s) are not UTF-8 and were read as Windows-1252"
+    )
+    return Decoded(text, note)
+
+
+_AS_CP1252 = "claimdesk-mixed-cp1252"
+_STRETCHES = threading.local()
+
+
+def _read_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes UTF-8 rejects, read as Windows-1252 and noted."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    read = error.object[error.start : error.end].decode("cp1252", errors="replace")
+    found = getattr(_STRETCHES, "found", None)
+    if found is None:  # used outside decode_mixed
+        raise error
+    found.append((error.start, error.end, read))
+    return read, error.end
+
+
+codecs.register_error(_AS_CP1252, _read_as_cp1252)
 
 
 def _decode_detected(data: bytes, path: Path) -> str:

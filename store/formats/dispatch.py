@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from store.errors import ImportRefused
 from store.formats import ParsedArticle
-from store.formats.decode import decode_bytes
+from store.formats.decode import decode_text
 from store.formats.files import open_binary, read_bytes
 from store.formats.html import read_html
 from store.formats.jsonl import read_jsonl
@@ -56,5 +57,6 @@ def read_articles(
     reader = _SINGLE_ARTICLE_READERS.get(suffix)
     if reader is None:
         raise ImportRefused(path, f"unsupported file type {suffix or '(no suffix)'}")
-    text = decode_bytes(read_bytes(path), path)
-    yield reader(text, path, max_chars=max_chars)
+    decoded = decode_text(read_bytes(path), path)
+    article = reader(decoded.text, path, max_chars=max_chars)
+    yield article if decoded.note is None else replace(article, note=decoded.note)

@@ -20,6 +20,7 @@ from store.formats.build import NO_TEXT, build_article
 from store.formats.fields import ArticleFields
 from store.formats.html_blocks import Element, block_paragraphs
 from store.formats.html_fallback import fallback_paragraphs
+from store.formats.html_markup import check_markup, outside_raw_text
 from store.formats.limits import MAX_ARTICLE_CHARS, too_long_reason
 from store.formats.normalize import clean_controls
 
@@ -38,11 +39,6 @@ _RESULT_BLOCKS = frozenset(
 _RESULT_BREAKS = frozenset({"lb"})
 _RESULT_PRESERVE = frozenset({"code"})
 
-_RAW_TEXT_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
-_RAW_TEXT_CLOSE = {
-    "script": re.compile(r"</script\s*>", re.IGNORECASE),
-    "style": re.compile(r"</style\s*>", re.IGNORECASE),
-}
 _TAG = re.compile(r"<[^<>]*>")  # no "<" inside, so an unclosed "<" costs no rescans
 _EXTRA_WHITESPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 """Whitespace that collapsing changes; matching lone spaces too would cost a match per word."""
@@ -57,6 +53,7 @@ def read_html(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> P
         estimate = visible_text_length(source)
         if estimate > max_chars:
             raise ImportRefused(path, too_long_reason(estimate, max_chars))
+    check_markup(source, path)
     tree = parse_html(source, path)
     fields = extract_fields(tree)
     return build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
@@ -179,13 +176,7 @@ def visible_text_length(source: str) -> int:
     so it can vet sources too large to parse.
     """
     length = 0
-    position = 0
-    while True:
-        opening = _RAW_TEXT_OPEN.search(source, position)
-        end = opening.start() if opening is not None else len(source)
-        chunk = _TAG.sub("", source[position:end])
+    for start, end in outside_raw_text(source):
+        chunk = _TAG.sub("", source[start:end])
         length += len(chunk) - sum(len(run) - 1 for run in _EXTRA_WHITESPACE.findall(chunk))
-        if opening is None:
-            return length
-        closing = _RAW_TEXT_CLOSE[opening.group(1).lower()].search(source, opening.end())
-        position = closing.end() if closing is not None else len(source)
+    return length

@@ -9,7 +9,7 @@ import charset_normalizer
 import pytest
 
 from store.errors import ImportRefused
-from store.formats.decode import UNDECODABLE, decode_bytes
+from store.formats.decode import UNDECODABLE, Decoded, decode_bytes, decode_text
 
 PATH = Path("corpus") / "article.txt"
 GERMAN = "Größere Übel: „Die Straße“ kostet 5 € – sagt Müller. Öl, Äpfel und süße Brötchen."
@@ -102,3 +102,32 @@ def test_valid_utf8_skips_detection(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(charset_normalizer, "from_bytes", fail)
     text = "Straße " * 100_000
     assert decode_bytes(text.encode(), PATH) == text
+
+
+UTF8_PART = "Der Bürgermeister von Köln sagt: „Die Brücke über den Fluss bleibt gesperrt.“\n"
+CP1252_PART = "Später meldete die Polizei, dass zwölf Häuser geräumt wurden – 5 € Schaden.\n"
+
+
+def test_utf8_with_a_pasted_windows_1252_stretch_is_read_stretch_by_stretch() -> None:
+    # Used to be refused as "not UTF-8 and no text encoding detected".
+    data = UTF8_PART.encode() * 5 + CP1252_PART.encode("cp1252")
+    decoded = decode_text(data, PATH)
+    assert decoded.text == UTF8_PART * 5 + CP1252_PART
+    assert decoded.note == (
+        "mixed encodings: 6 byte(s) in 6 place(s) are not UTF-8 and were read as Windows-1252"
+    )
+    assert decode_bytes(data, PATH) == decoded.text
+
+
+def test_windows_1252_with_a_pasted_utf8_paragraph_keeps_both_readable() -> None:
+    # Used to be read as one legacy codec, so the UTF-8 paragraph became "BĂĽrgermeister".
+    data = UTF8_PART.encode() + CP1252_PART.encode("cp1252") * 5
+    decoded = decode_text(data, PATH)
+    assert decoded.text == UTF8_PART + CP1252_PART * 5
+    assert decoded.note is not None
+
+
+def test_windows_1252_whose_bytes_pair_up_as_utf8_by_accident_is_not_mixed() -> None:
+    # "ß“" is DF 93 in Windows-1252, valid UTF-8 for U+07D3: no evidence of UTF-8.
+    text = "Er sagte „Gruß“, „groß“ und „Spaß“. Die Straße ist gesperrt, 5 € Strafe.\n" * 3
+    assert decode_text(text.encode("cp1252"), PATH) == Decoded(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -13,6 +14,8 @@ from store.errors import ImportRefused
 from store.formats import html as html_reader
 from store.formats.html import read_html, visible_text_length
 from store.formats.html_fallback import fallback_paragraphs
+from store.formats.html_markup import check_markup
+from store.formats.limits import MAX_HTML_ATTRIBUTES, MAX_HTML_ELEMENTS, MAX_TAG_ATTRIBUTES
 
 PATH = Path("rundschau") / "deichbruch.html"
 
@@ -180,13 +183,65 @@ def test_xhtml_with_xml_declaration_and_xml_lang() -> None:
 
 
 def test_deeply_nested_html_is_refused_in_one_line() -> None:
-    depth = 100_000
+    depth = 1_000  # deeper than libxml2 goes, fewer elements than MAX_HTML_ELEMENTS
     page = "<html><body><p>Vorher.</p>" + "<div>" * depth + "Tief." + "</div>" * depth
     with pytest.raises(ImportRefused) as caught:
         read_html(page + "</body></html>", PATH)
     message = str(caught.value)
     assert message.startswith(f"{PATH}: HTML nested too deeply")
     assert "\n" not in message
+
+
+def _refusal(page: str) -> str:
+    with pytest.raises(ImportRefused) as caught:
+        read_html(page, PATH)
+    return str(caught.value)
+
+
+def test_millions_of_tiny_elements_are_refused_before_parsing() -> None:
+    # 8.8 MB, far under the character limit: parsing and trafilatura took 33 s for a
+    # tenth of it (100,000 paragraphs), so the count is checked before either runs.
+    page = "<html><body>" + "<p>a</p>" * 1_100_000 + "</body></html>"
+    started = time.process_time()
+    message = _refusal(page)
+    assert time.process_time() - started < 3
+    assert message == (
+        f"{PATH}: HTML has more than {MAX_HTML_ELEMENTS} elements, the limit for one article"
+    )
+
+
+def test_an_element_with_too_many_attributes_is_refused_before_parsing() -> None:
+    # libxml2 and the extractors compare attributes pairwise: 100,000 took 156 s.
+    attributes = " ".join(f'a{n}="v"' for n in range(100_000))
+    started = time.process_time()
+    message = _refusal(f"<html><body><p {attributes}>Text.</p></body></html>")
+    assert time.process_time() - started < 3
+    assert message == (
+        f"{PATH}: an HTML element has 100000 attributes,"
+        f" over the limit of {MAX_TAG_ATTRIBUTES} for one element"
+    )
+
+
+def test_too_many_attributes_over_the_page_are_refused() -> None:
+    per_element = 10
+    elements = MAX_HTML_ATTRIBUTES // per_element + 1
+    assert elements < MAX_HTML_ELEMENTS
+    tag = "<span " + " ".join(f"data-{n}=x" for n in range(per_element)) + "></span>"
+    message = _refusal("<html><body>" + tag * elements + "</body></html>")
+    assert message == (
+        f"{PATH}: HTML has more than {MAX_HTML_ATTRIBUTES} attributes, the limit for one article"
+    )
+
+
+def test_markup_at_the_limits_passes_and_scripts_do_not_count() -> None:
+    # Up to the limits a page is left to the parser; "<" in a script or style is no tag.
+    tags = "<p>a</p>" * (MAX_HTML_ELEMENTS - 3)  # html, body and script make up the rest
+    script = "<script>" + "if (a<b && c<d) {}" * 100_000 + "</script>"
+    check_markup(f"<html><body>{script}{tags}</body></html>", PATH)
+    many = "<p " + " ".join(f"a{n}='v'" for n in range(MAX_TAG_ATTRIBUTES)) + ">x</p>"
+    check_markup(f"<html><body>{many}</body></html>", PATH)
+    with pytest.raises(ImportRefused):
+        check_markup(f"<html><body>{script}{tags}<p>b</p></body></html>", PATH)
 
 
 def test_moderately_nested_html_is_read() -> None:

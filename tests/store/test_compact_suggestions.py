@@ -8,9 +8,15 @@ check`` names a suggestion whose offsets run past its document.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
+import pytest
+
+from store.agreement_links import link_decisions
+from store.changelog import UndoConflict
 from store.check import check_database
 from store.db import connect, write
 from store.linking.decisions import get_link, review_queue, suggestion_id
@@ -179,3 +185,97 @@ def test_a_decision_set_back_to_suggested_becomes_a_suggestion_again(tmp_path: P
         assert get_link(db, suggestion_id(key)).b_quote == "Hundert Häuser mussten geräumt werden."
     finally:
         db.close()
+
+
+def test_a_suggestion_has_no_times_and_a_decision_on_it_has_both(tmp_path: Path) -> None:
+    # The compact table keeps no times: every reader gets NULL (None), never the '' that
+    # schema 10's view gave, which fails a date parser; deciding stamps both times.
+    path = tmp_path / "old.db"
+    _schema_9_database(path)
+    with Session(path, "alice") as session:
+        assert session.db.conn.execute(
+            "SELECT count(*), count(created_at), count(updated_at) FROM all_links"
+            " WHERE status = 'suggested'"
+        ).fetchone() == (2, 0, 0)
+        best = session.review_queue()[0]
+        assert (best.created_at, best.updated_at) == (None, None)
+        assert get_link(session.db, best.id) == best
+        decided = session.accept_link(best.id)
+        assert decided.created_at is not None
+        assert datetime.fromisoformat(decided.created_at) <= datetime.fromisoformat(
+            str(decided.updated_at)
+        )
+
+
+def _accepted_before_schema_10(path: Path, link_id: str, annotator: str) -> None:
+    """Accept a suggested links row as claimdesk did at schema 9: update it, log the change."""
+    before = {"annotator": None, "reason": None, "status": "suggested", "updated_at": "t"}
+    after = {
+        "annotator": annotator,
+        "reason": None,
+        "status": "accepted",
+        "updated_at": "2024-05-01T10:00:00+00:00",
+    }
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone() == (
+        MIGRATIONS.index(_v10_compact_suggestions),
+    )
+    conn.execute(
+        "UPDATE links SET status = ?, annotator = ?, updated_at = ? WHERE id = ?",
+        [after["status"], annotator, after["updated_at"], link_id],
+    )
+    conn.execute(
+        "INSERT INTO changes (action_id, kind, at, annotator, table_name, row_id, before,"
+        " after, summary) VALUES ('old-accept', 'do', ?, ?, 'links', ?, ?, ?, 'accept link')",
+        [
+            after["updated_at"],
+            annotator,
+            json.dumps({"id": link_id}),
+            json.dumps(before, sort_keys=True),
+            json.dumps(after, sort_keys=True),
+        ],
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_a_decision_from_before_schema_10_undoes_and_redoes(tmp_path: Path) -> None:
+    # Undo sets the row back to suggested, which schema 10 turns into a suggestion and
+    # deletes; redo used to find no row and raise UndoConflict though nobody else acted.
+    path = tmp_path / "old.db"
+    sides = _schema_9_database(path)
+    _accepted_before_schema_10(path, "s1", "alice")
+    key = suggestion_id((*sides["river_a"], *sides["river_b"]))
+    with Session(path, "alice") as session:
+        accepted = get_link(session.db, "s1")
+        assert (accepted.status, accepted.annotator) == ("accepted", "alice")
+        for _ in range(2):
+            assert session.undo() == "accept link"
+            assert session.db.conn.execute("SELECT id FROM links").fetchall() == [("d1",)]
+            assert session.review_queue()[0].id == key
+            assert session.redo() == "accept link"
+            assert get_link(session.db, "s1") == accepted
+            assert key not in {link.id for link in session.review_queue()}
+        assert link_decisions(session.db) == {
+            "alice": {(*sides["river_a"], *sides["river_b"]): "accepted"},
+        }
+    assert check_database(path).problems == 0
+
+
+def test_redoing_a_decision_from_before_schema_10_refuses_when_another_decided(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    sides = _schema_9_database(path)
+    _accepted_before_schema_10(path, "s1", "alice")
+    key = suggestion_id((*sides["river_a"], *sides["river_b"]))
+    with Session(path, "alice") as alice, Session(path, "bob") as bob:
+        assert alice.undo() == "accept link"
+        assert bob.reject_link(key, "other figures").status == "rejected"
+        with pytest.raises(UndoConflict, match="decided by someone since"):
+            alice.redo()
+        assert get_link(alice.db, key).status == "rejected"
+        assert alice.db.conn.execute("SELECT id FROM links ORDER BY id").fetchall() == [
+            ("d1",),
+            (key,),
+        ]
