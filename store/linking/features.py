@@ -26,7 +26,6 @@ import numpy.typing as npt
 from store.linking.clauses import clause_spans
 from store.linking.context import borrowed_tokens, opens_with_anaphor, previous_sentences
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
-from store.linking.shared_dictionaries import load_for_workers
 from store.linking.workers import parent_death_pool
 
 NUMBER_BOOST = 1.5
@@ -333,17 +332,12 @@ def _normalise_each(
     try:
         # Workers end with this process, even when it is killed with kill -9.
         with parent_death_pool(workers) as pool:
-            # map forks every worker before it returns: they inherit the dictionaries.
-            release = load_for_workers(document.language for document in documents)
-            try:
-                results = pool.map(
-                    _normalise_document,
-                    documents,
-                    [stemmer] * len(documents),
-                    chunksize=max(1, min(64, len(documents) // (workers * 8))),
-                )
-            finally:
-                release()
+            results = pool.map(
+                _normalise_document,
+                documents,
+                [stemmer] * len(documents),
+                chunksize=max(1, min(64, len(documents) // (workers * 8))),
+            )
             for document, normalised in zip(documents, results, strict=True):
                 yield document, normalised
                 done += 1
