@@ -14,6 +14,9 @@ change no result is checked pair for pair and score for score.
 
     python benchmarks/link_phases.py --size 2000 --save before.npy
     python benchmarks/link_phases.py --size 2000 --compare before.npy
+
+``--corpus FILE`` links a real corpus (any file ``claimdesk import`` reads, such as
+``../shared/corpora/gnad10k-test.jsonl``) imported into a temporary database instead.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import functools
 import os
 import resource
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -37,6 +41,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import link_speed  # noqa: E402
 
+from store.db import connect  # noqa: E402
+from store.importer import import_paths  # noqa: E402
 from store.linking import document_pairs, features, score, suggest, units  # noqa: E402
 from store.linking.features import DocInput  # noqa: E402
 from store.segment import split_sentences  # noqa: E402
@@ -109,22 +115,37 @@ class Phases:
         setattr(module, name, timed)
 
 
+def _synthetic(size: int, seed: int) -> list[DocInput]:
+    articles, _planted, _facts = link_speed.generate(size, seed)
+    return [
+        DocInput(number, outlet, "de", text, [(None, s, e) for s, e in split_sentences(text)])
+        for number, (_name, outlet, text) in enumerate(articles, start=1)
+    ]
+
+
+def _real(path: Path) -> list[DocInput]:
+    """The documents of ``path`` as ``claimdesk link`` loads them after ``claimdesk import``."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = connect(Path(folder) / "corpus.db")
+        try:
+            import_paths(db, [path])
+            return list(suggest.load_documents(db))
+        finally:
+            db.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=2000, help="synthetic articles")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--save", type=Path, help="write the suggestions to this .npy file")
     parser.add_argument("--compare", type=Path, help="compare the suggestions with this file")
+    parser.add_argument("--corpus", type=Path, help="link this real corpus instead (imported)")
     args = parser.parse_args()
     phases = Phases()
     for module, name in PHASES:
         phases.wrap(module, name)
-    articles, _planted, _facts = link_speed.generate(args.size, args.seed)
-    documents = [
-        DocInput(number, outlet, "de", text, [(None, s, e) for s, e in split_sentences(text)])
-        for number, (_name, outlet, text) in enumerate(articles, start=1)
-    ]
-    del articles
+    documents = _real(args.corpus) if args.corpus else _synthetic(args.size, args.seed)
     settings = suggest.LinkSettings()
     cpu, wall = link_speed.cpu_seconds(), time.perf_counter()
     corpus = suggest.build_corpus(documents, workers=settings.workers)
@@ -133,7 +154,7 @@ def main() -> int:
     found = suggest.compute_suggestions(corpus, settings, report=report)
     cpu, wall = link_speed.cpu_seconds() - cpu, time.perf_counter() - wall
     print(
-        f"{args.size:,} articles, {len(corpus):,} sentences, {report.candidates:,} candidates,"
+        f"{len(documents):,} articles, {len(corpus):,} sentences, {report.candidates:,} candidates,"
         f" {report.scored:,} fully scored, {len(found):,} suggestions"
     )
     print("| phase | CPU (s) | wall (s) | calls | peak RSS (MB) |")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -201,18 +202,29 @@ class LinkCorpus:
 
     def token_index(self) -> TokenIndex:
         if self.lookup is None or self.lookup.sentences != len(self):
-            lengths = np.fromiter(
-                (len(ids) for ids in self.token_ids), dtype=np.int64, count=len(self)
-            )
-            indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
-            indices = np.fromiter(
-                (t for ids in self.token_ids for t in ids), dtype=np.int64, count=int(indptr[-1])
-            )
-            vocabulary = max(len(self.weights), 1)
-            owners = np.repeat(np.arange(len(self), dtype=np.int64), lengths)
-            keys = np.sort(owners * vocabulary + indices)
-            self.lookup = TokenIndex(lengths, indptr, indices, keys, vocabulary, len(self))
+            lengths, indices = _flat_ids(self.token_ids)
+            self.lookup = _indexed(lengths, indices, max(len(self.weights), 1))
         return self.lookup
+
+
+def _flat_ids(
+    token_ids: Sequence[list[int]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each row's length and all rows' ids in one array, row after row."""
+    lengths = np.fromiter(map(len, token_ids), dtype=np.int64, count=len(token_ids))
+    indices = np.fromiter(
+        itertools.chain.from_iterable(token_ids), dtype=np.int64, count=int(lengths.sum())
+    )
+    return lengths, indices
+
+
+def _indexed(
+    lengths: npt.NDArray[np.int64], indices: npt.NDArray[np.int64], vocabulary: int
+) -> TokenIndex:
+    indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    keys = np.sort(owners * vocabulary + indices)
+    return TokenIndex(lengths, indptr, indices, keys, vocabulary, len(lengths))
 
 
 def _sequential_norms(
@@ -363,7 +375,6 @@ def build_corpus(
     documents = list(documents)
     corpus = LinkCorpus()
     vocabulary = corpus.vocabulary
-    frequency: list[int] = []
     name_tokens: set[str] = set()
     # (anaphoric sentence, the sentence before it): context is borrowed once weights exist.
     anaphoric: list[tuple[int, int]] = []
@@ -376,7 +387,7 @@ def build_corpus(
         for (sentence_id, start, end), (tokens, names, values, ranges, pieces, _anaphor) in zip(
             document.sentences, normalised, strict=True
         ):
-            ids = _token_ids(tokens, vocabulary, frequency)
+            ids = _token_ids(tokens, vocabulary)
             if names:
                 name_tokens |= names
             corpus.refs.append(SentenceRef(sentence_id, document.doc_id, start, end))
@@ -412,6 +423,9 @@ def build_corpus(
                     for a, b, words, clause_values, clause_ranges in pieces
                 )
         anaphoric += previous_sentences(corpus.refs, first, [entry[5] for entry in normalised])
+    # A sentence's ids are distinct: a token's sentence frequency is its count among all ids.
+    lengths, indices = _flat_ids(corpus.token_ids)
+    frequency: list[int] = np.bincount(indices, minlength=len(vocabulary)).tolist()
     corpus.document_frequency = frequency
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
@@ -429,6 +443,8 @@ def build_corpus(
     # The same squares added in the same order as ``sum(weights[t] ** 2 for t in ids)``.
     squares = [weight**2 for weight in weights]
     corpus.norms = [math.sqrt(sum(map(squares.__getitem__, ids))) for ids in corpus.token_ids]
+    # The ids gathered above, kept as the corpus's token index (build_grams needs it).
+    corpus.lookup = _indexed(lengths, indices, max(len(weights), 1))
     if context:
         corpus.borrowed = borrowed_tokens(corpus, anaphoric)
     corpus.grams = build_grams(corpus)
@@ -437,12 +453,13 @@ def build_corpus(
     return corpus
 
 
-def _token_ids(tokens: list[str], vocabulary: dict[str, int], frequency: list[int]) -> list[int]:
+def _token_ids(tokens: list[str], vocabulary: dict[str, int]) -> list[int]:
     """The distinct token ids of a sentence in order; new tokens join the vocabulary.
 
-    Each id's sentence frequency goes up by one. Most sentences hold known tokens
-    only: they are looked up in C, and only a sentence with a new one walks its
-    tokens (ids are given in order of first appearance, as a corpus always had).
+    Most sentences hold known tokens only: they are looked up in C, and only a
+    sentence with a new one walks its tokens (ids are given in order of first
+    appearance, as a corpus always had). Sentence frequencies are counted once all
+    sentences have their ids (:func:`build_corpus`).
     """
     looked = list(map(vocabulary.get, tokens))
     if None in looked:
@@ -450,13 +467,9 @@ def _token_ids(tokens: list[str], vocabulary: dict[str, int], frequency: list[in
             if looked[position] is None:
                 token_id = vocabulary.get(token)
                 if token_id is None:
-                    token_id = vocabulary[token] = len(frequency)
-                    frequency.append(0)
+                    token_id = vocabulary[token] = len(vocabulary)
                 looked[position] = token_id
-    ids = cast(list[int], list(dict.fromkeys(looked)))
-    for token_id in ids:
-        frequency[token_id] += 1
-    return ids
+    return cast(list[int], list(dict.fromkeys(looked)))
 
 
 def word_grams(token: str) -> list[str]:
