@@ -12,6 +12,7 @@ import contextlib
 import os
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,8 +95,7 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
                     f"{file.parent}: cannot create folder: {error.strerror}"
                 ) from error
             _create_following_umask(file)
-        if not opened_here(file):
-            _refuse_foreign_file(file)
+        _check_once(file)
     try:
         conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
@@ -117,8 +117,6 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
         add_index = missing_review_index(conn) and _is_writable(conn)
         if version < SCHEMA_VERSION or add_index:
             _bring_up_to_date(as_database(conn), fresh=version == 0)
-        if target != ":memory:":
-            _remember_opened(Path(target))
     except sqlite3.Error as error:
         conn.close()
         raise translate_error(error, target) from error
@@ -158,16 +156,21 @@ def _create_following_umask(file: Path) -> None:
 # the open connections' locks. Another process closing its own connection then finds
 # the file unused, checkpoints and deletes the -wal and -shm under them, and every later
 # write of theirs goes to a deleted file: lost. So a file is read raw only before this
-# process first opens it with SQLite.
-_OPENED: set[tuple[int, int]] = set()
+# process first opens it with SQLite, under a lock so that no thread reads it while
+# another has it open.
+_OPENED: set[tuple[int, int, str]] = set()
+_CHECKING = threading.Lock()
 
 
-def _file_key(file: Path) -> tuple[int, int] | None:
+def _file_key(file: Path) -> tuple[int, int, str] | None:
+    # The path as well as the inode: a deleted database's inode number can come back
+    # for another file (often in one test run), which must then be checked again.
     try:
         status = file.stat()
-    except (OSError, ValueError):
+        place = str(file.resolve())
+    except (OSError, ValueError, RuntimeError):
         return None
-    return status.st_dev, status.st_ino
+    return status.st_dev, status.st_ino, place
 
 
 def opened_here(file: Path) -> bool:
@@ -176,9 +179,13 @@ def opened_here(file: Path) -> bool:
     return key is not None and key in _OPENED
 
 
-def _remember_opened(file: Path) -> None:
-    key = _file_key(file)
-    if key is not None:
+def _check_once(file: Path) -> None:
+    """Refuse a foreign file, reading its header only before SQLite first opens it here."""
+    with _CHECKING:
+        key = _file_key(file)
+        if key is None or key in _OPENED:
+            return
+        _refuse_foreign_file(file)
         _OPENED.add(key)
 
 

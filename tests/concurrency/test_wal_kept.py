@@ -14,7 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from store.db import connect, opened_here, write
+from store.errors import ClaimdeskError
 from store.export.output import is_sqlite_file
 
 _OTHER_PROCESS = (
@@ -77,3 +80,29 @@ def test_an_open_database_is_known_as_sqlite_without_reading_it(tmp_path: Path) 
         assert (tmp_path / "live.db-wal").exists()
     finally:
         db.close()
+
+
+def test_a_file_in_the_place_of_a_deleted_database_is_checked_again(tmp_path: Path) -> None:
+    first = tmp_path / "old.db"
+    connect(first).close()
+    assert opened_here(first)
+    first.unlink()
+    first.write_bytes(b"plain text, maybe in the old file's inode")
+    # Either claimdesk's check or, when the inode came back in the same place, SQLite's own
+    # refuses it; neither writes to it.
+    with pytest.raises(ClaimdeskError, match=r"not an SQLite database|not a usable claimdesk"):
+        connect(first)
+    assert first.read_bytes() == b"plain text, maybe in the old file's inode"
+
+
+def test_a_foreign_file_in_another_place_is_checked_whatever_its_inode(tmp_path: Path) -> None:
+    # Inode numbers of deleted files come back quickly: the place is part of the record.
+    for round_ in range(5):
+        live = tmp_path / f"live{round_}.db"
+        connect(live).close()
+        live.unlink()
+        foreign = tmp_path / f"notes{round_}.db"
+        foreign.write_bytes(b"plain text")
+        with pytest.raises(ClaimdeskError, match="not an SQLite database file; left unchanged"):
+            connect(foreign)
+        assert foreign.read_bytes() == b"plain text"
