@@ -355,6 +355,28 @@ _LINKS_COLUMNS = (
 )
 
 
+def _suggestion_views(times: str) -> str:
+    """The views that show the compact suggestions as links rows; ``times`` is the SQL of
+    their created_at and updated_at ('' in schema 10, NULL from schema 11)."""
+    return f"""
+        CREATE VIEW suggested_links AS
+            SELECT '{SUGGESTION_ID_PREFIX}' || s.a_doc || ':' || s.a_start || ':' || s.a_end
+                   || ':' || s.b_doc || ':' || s.b_start || ':' || s.b_end AS id,
+                s.a_doc AS a_doc, s.a_start AS a_start, s.a_end AS a_end,
+                substr(da.text, s.a_start + 1, s.a_end - s.a_start) AS a_quote, NULL AS a_span,
+                s.b_doc AS b_doc, s.b_start AS b_start, s.b_end AS b_end,
+                substr(dbb.text, s.b_start + 1, s.b_end - s.b_start) AS b_quote, NULL AS b_span,
+                'suggested' AS status, s.score AS score, s.method AS method, NULL AS reason,
+                NULL AS annotator, {times} AS created_at, {times} AS updated_at
+            FROM suggestions s JOIN documents da ON da.id = s.a_doc
+                JOIN documents dbb ON dbb.id = s.b_doc
+            WHERE NOT ({_PAIR_IN_LINKS});
+        CREATE VIEW all_links AS
+            SELECT {_LINKS_COLUMNS} FROM links
+            UNION ALL SELECT {_LINKS_COLUMNS} FROM suggested_links;
+    """
+
+
 def _v10_compact_suggestions(db: sqlite_utils.Database) -> None:
     run_script(
         db,
@@ -388,21 +410,7 @@ def _v10_compact_suggestions(db: sqlite_utils.Database) -> None:
             DELETE FROM links WHERE id = NEW.id;
         END;
         CREATE INDEX suggestions_review ON suggestions(score);
-        CREATE VIEW suggested_links AS
-            SELECT '{SUGGESTION_ID_PREFIX}' || s.a_doc || ':' || s.a_start || ':' || s.a_end
-                   || ':' || s.b_doc || ':' || s.b_start || ':' || s.b_end AS id,
-                s.a_doc AS a_doc, s.a_start AS a_start, s.a_end AS a_end,
-                substr(da.text, s.a_start + 1, s.a_end - s.a_start) AS a_quote, NULL AS a_span,
-                s.b_doc AS b_doc, s.b_start AS b_start, s.b_end AS b_end,
-                substr(dbb.text, s.b_start + 1, s.b_end - s.b_start) AS b_quote, NULL AS b_span,
-                'suggested' AS status, s.score AS score, s.method AS method, NULL AS reason,
-                NULL AS annotator, '' AS created_at, '' AS updated_at
-            FROM suggestions s JOIN documents da ON da.id = s.a_doc
-                JOIN documents dbb ON dbb.id = s.b_doc
-            WHERE NOT ({_PAIR_IN_LINKS});
-        CREATE VIEW all_links AS
-            SELECT {_LINKS_COLUMNS} FROM links
-            UNION ALL SELECT {_LINKS_COLUMNS} FROM suggested_links;
+        {_suggestion_views(times="''")}
         """,
     )
 
@@ -417,21 +425,7 @@ def _v11_suggestion_times_null(db: sqlite_utils.Database) -> None:
         f"""
         DROP VIEW all_links;
         DROP VIEW suggested_links;
-        CREATE VIEW suggested_links AS
-            SELECT '{SUGGESTION_ID_PREFIX}' || s.a_doc || ':' || s.a_start || ':' || s.a_end
-                   || ':' || s.b_doc || ':' || s.b_start || ':' || s.b_end AS id,
-                s.a_doc AS a_doc, s.a_start AS a_start, s.a_end AS a_end,
-                substr(da.text, s.a_start + 1, s.a_end - s.a_start) AS a_quote, NULL AS a_span,
-                s.b_doc AS b_doc, s.b_start AS b_start, s.b_end AS b_end,
-                substr(dbb.text, s.b_start + 1, s.b_end - s.b_start) AS b_quote, NULL AS b_span,
-                'suggested' AS status, s.score AS score, s.method AS method, NULL AS reason,
-                NULL AS annotator, NULL AS created_at, NULL AS updated_at
-            FROM suggestions s JOIN documents da ON da.id = s.a_doc
-                JOIN documents dbb ON dbb.id = s.b_doc
-            WHERE NOT ({_PAIR_IN_LINKS});
-        CREATE VIEW all_links AS
-            SELECT {_LINKS_COLUMNS} FROM links
-            UNION ALL SELECT {_LINKS_COLUMNS} FROM suggested_links;
+        {_suggestion_views(times="NULL")}
         """,
     )
 
