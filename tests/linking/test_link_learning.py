@@ -231,9 +231,9 @@ def _ranking_decisions(seed: int, separating: int | None) -> tuple[np.ndarray, .
     return parts, accepted, winners, losers, np.asarray(groups)
 
 
-def test_held_out_check_lets_a_fit_through_only_when_unseen_decisions_gain() -> None:
-    parts, accepted, winners, losers, groups = _ranking_decisions(7, separating=2)
-    check = held_out_check(
+def _ranking_check(separating: int | None) -> HeldOut | None:
+    parts, accepted, winners, losers, groups = _ranking_decisions(7, separating)
+    return held_out_check(
         parts,
         np.ones(len(parts)),
         accepted,
@@ -242,21 +242,16 @@ def test_held_out_check_lets_a_fit_through_only_when_unseen_decisions_gain() -> 
         winners=winners,
         losers=losers,
     )
+
+
+def test_held_out_check_lets_a_fit_through_only_when_unseen_decisions_gain() -> None:
+    check = _ranking_check(separating=2)
     assert check is not None
-    assert check.pairs == len(winners)
+    assert check.pairs == 150
     assert check.better
     assert check.fitted > check.untrained
     # Decisions the untrained mix already orders right leave the fit nothing to gain.
-    parts, accepted, winners, losers, groups = _ranking_decisions(7, separating=None)
-    check = held_out_check(
-        parts,
-        np.ones(len(parts)),
-        accepted,
-        groups.tolist(),
-        PRIOR_STRENGTH,
-        winners=winners,
-        losers=losers,
-    )
+    check = _ranking_check(separating=None)
     assert check is not None
     assert check.untrained == check.pairs
     assert not check.better
