@@ -26,7 +26,7 @@ from tests.tui.test_linking_panel import (
     follow_to_next_sentence,
     link_sample,
     make_app,
-    open_panel,
+    panel_open,
     reader_of,
 )
 from tui.widgets import match_panel
@@ -157,12 +157,8 @@ def panel_title(panel: MatchPanel) -> str:
 async def test_panel_shows_a_failed_lookup_in_its_title_and_recovers(
     sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    linked = link_sample(sample_db_path)
     monkeypatch.setattr(Session, "link_suggestions", fail)
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(160, 30)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path) as (pilot, app, linked, panel):
         reader = reader_of(app)
         title = panel_title(panel)
         assert f"Could not find matches: {SHOWN}" in title
@@ -252,12 +248,8 @@ async def test_failed_comparison_thread_is_told(
 async def test_escape_closes_a_panel_that_shows_a_failure(
     sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    linked = link_sample(sample_db_path)
     monkeypatch.setattr(Session, "link_suggestions", fail)
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(160, 30)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path) as (pilot, app, _linked, panel):
         assert "Could not find matches" in panel_title(panel)
         reader = reader_of(app)
         await pilot.press("escape")

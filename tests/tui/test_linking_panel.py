@@ -7,7 +7,9 @@ would have stored them.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +83,18 @@ async def open_panel(pilot: Pilot[int], app: ClaimdeskApp, offset: int) -> Match
     return reader.query_one(MatchPanel)
 
 
+@contextlib.asynccontextmanager
+async def panel_open(
+    path: Path, *, size: tuple[int, int] = (160, 30), linked: Linked | None = None
+) -> AsyncIterator[tuple[Pilot[int], ClaimdeskApp, Linked, MatchPanel]]:
+    """The two reports side by side in a running app, the match panel open on the claim."""
+    linked = linked or link_sample(path)
+    app = make_app(path, [linked.a, linked.b])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot, app, linked, await open_panel(pilot, app, linked.claim[0] + 3)
+
+
 async def follow_to_next_sentence(
     pilot: Pilot[int], reader: ReaderScreen, after: int
 ) -> tuple[int, int]:
@@ -103,11 +117,7 @@ def row_of(panel: MatchPanel, doc_id: int, start: int) -> int:
 
 
 async def test_panel_lists_matches_of_the_sentence_under_the_cursor(sample_db_path: Path) -> None:
-    linked = link_sample(sample_db_path)
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(160, 30)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path) as (pilot, app, linked, panel):
         assert panel.source == (linked.a, *linked.claim)
         assert panel.suggestions, "no matches listed"
         assert {s.doc_id for s in panel.suggestions} == {linked.b}
@@ -129,11 +139,7 @@ async def test_panel_lists_matches_of_the_sentence_under_the_cursor(sample_db_pa
 async def test_choosing_a_match_scrolls_the_other_pane_and_marks_both(
     sample_db_path: Path,
 ) -> None:
-    linked = link_sample(sample_db_path)
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(160, 24)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path, size=(160, 24)) as (pilot, app, linked, panel):
         other = reader_of(app).panes[1].view
         assert other.scroll_offset.y == 0
         deepest = max(panel.suggestions, key=lambda s: s.start)
@@ -147,11 +153,7 @@ async def test_choosing_a_match_scrolls_the_other_pane_and_marks_both(
 
 
 async def test_accept_creates_the_link_and_undo_reverses_it(sample_db_path: Path) -> None:
-    linked = link_sample(sample_db_path)
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(160, 30)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path) as (pilot, app, linked, panel):
         panel.table.move_cursor(row=row_of(panel, linked.b, linked.partner[0]))
         await pilot.press("y")
         await settle(pilot)
@@ -184,10 +186,7 @@ async def test_accept_in_a_span_marks_the_partner_with_the_same_label(
         label = session.labels()[0].name
         session.add_span(linked.a, *linked.claim, label)
         assert session.spans(linked.b) == []
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(160, 30)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path, linked=linked) as (pilot, _app, linked, panel):
         assert panel.source_label == label
         panel.table.move_cursor(row=row_of(panel, linked.b, linked.partner[0]))
         await pilot.press("y")
@@ -205,11 +204,7 @@ async def test_accept_in_a_span_marks_the_partner_with_the_same_label(
 
 
 async def test_reject_marks_the_link_rejected(sample_db_path: Path) -> None:
-    linked = link_sample(sample_db_path)
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(160, 30)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path) as (pilot, _app, _linked, panel):
         second = panel.suggestions[1]
         panel.table.move_cursor(row=1)
         await pilot.press("x")
@@ -331,11 +326,7 @@ async def test_merge_confirmation_cancel_leaves_the_store_unchanged(sample_db_pa
 
 async def test_choosing_at_80_columns_shows_the_match_pane_and_back(sample_db_path: Path) -> None:
     """One pane shows at a time: choosing shows the match's pane, choosing again the claim's."""
-    linked = link_sample(sample_db_path)
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path, size=(80, 24)) as (pilot, app, linked, panel):
         reader = reader_of(app)
         assert reader.narrow
         panel.table.move_cursor(row=row_of(panel, linked.b, linked.partner[0]))
@@ -351,11 +342,7 @@ async def test_choosing_at_80_columns_shows_the_match_pane_and_back(sample_db_pa
 
 
 async def test_escape_in_the_panel_closes_it_and_returns_to_the_text(sample_db_path: Path) -> None:
-    linked = link_sample(sample_db_path)
-    app = make_app(sample_db_path, [linked.a, linked.b])
-    async with app.run_test(size=(160, 30)) as pilot:
-        await settle(pilot)
-        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+    async with panel_open(sample_db_path) as (pilot, app, linked, panel):
         assert panel.table.has_focus
         reader = reader_of(app)
         reader.view.select_range(*linked.claim)
