@@ -235,16 +235,13 @@ def real_section(corpus: Path, gold: Clusters) -> None:
     print(
         "threshold  stories>1  articles in them  mixing categories  share  (90% bootstrap)  largest"
     )
+    categories = [r["category"] for r in records]
     rng = random.Random(11)
     for threshold in THRESHOLDS:
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i, g in enumerate(groups_at(detection, inputs, threshold)):
-            groups[g].append(i)
-        multi = [m for m in groups.values() if len(m) > 1]
-        mixed = [m for m in multi if len({records[i]["category"] for i in m}) > 1]
-        share = len(mixed) / len(multi) if multi else 0.0
+        multi, flags = _multi_stories(groups_at(detection, inputs, threshold), categories)
+        mixed = sum(flags)
+        share = mixed / len(multi) if multi else 0.0
         # Resampling the stories shows how far the share could move on another sample.
-        flags = [len({records[i]["category"] for i in m}) > 1 for m in multi]
         shares = (
             sorted(sum(rng.choice(flags) for _ in flags) / len(flags) for _ in range(1000))
             if flags
@@ -253,7 +250,7 @@ def real_section(corpus: Path, gold: Clusters) -> None:
         low, high = shares[int(0.05 * (len(shares) - 1))], shares[int(0.95 * (len(shares) - 1))]
         mark = " <- default" if threshold == DEFAULT_THRESHOLD else ""
         print(
-            f"{threshold:9.2f}  {len(multi):9d}  {sum(map(len, multi)):16d}  {len(mixed):17d}"
+            f"{threshold:9.2f}  {len(multi):9d}  {sum(map(len, multi)):16d}  {mixed:17d}"
             f"  {share:5.1%}  ({low:5.1%}-{high:5.1%})  {max(map(len, multi), default=0):7d}{mark}"
         )
     # The sample corpus among the real articles: do the gold stories stay whole and pure?
@@ -278,14 +275,15 @@ def real_section(corpus: Path, gold: Clusters) -> None:
 EVIDENCE_SCORES = (0.12, 0.15, 0.2, 0.25, 0.3)
 
 
-def _category_mixing(groups: list[int], categories: list[str]) -> tuple[int, int, int]:
-    """Stories of two or more documents, how many mix categories, the largest."""
+def _multi_stories(
+    groups: Sequence[int], categories: Sequence[str]
+) -> tuple[list[list[int]], list[bool]]:
+    """The stories of two or more documents (their members), and whether each mixes categories."""
     members: dict[int, list[int]] = defaultdict(list)
     for i, g in enumerate(groups):
         members[g].append(i)
     multi = [m for m in members.values() if len(m) > 1]
-    mixed = sum(1 for m in multi if len({categories[i] for i in m}) > 1)
-    return len(multi), mixed, max(map(len, multi), default=0)
+    return multi, [len({categories[i] for i in m}) > 1 for m in multi]
 
 
 def linked_section(corpus: Path, gold: Clusters) -> None:
@@ -317,7 +315,9 @@ def linked_section(corpus: Path, gold: Clusters) -> None:
     print("evidence from  stories>1  mixing categories  share  largest   gold B3-P  B3-R  B3-F1")
     for evidence in EVIDENCE_SCORES:
         detection = detect_stories(inputs, real[evidence])
-        multi, mixed, largest = _category_mixing(detection.groups, categories)
+        stories, flags = _multi_stories(detection.groups, categories)
+        multi, mixed = len(stories), sum(flags)
+        largest = max(map(len, stories), default=0)
         share = link_share(sample, sample_index, evidence)
         found = _found(names, detect_stories(sample_inputs, share).groups)
         bp, br, bf = bcubed(found, gold)
