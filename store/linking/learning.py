@@ -45,7 +45,13 @@ import numpy.typing as npt
 import sqlite_utils
 
 from store.linking.features import LinkCorpus
-from store.linking.score import DEFAULT_WEIGHTS, components, evidence_scale, factors
+from store.linking.score import (
+    DEFAULT_WEIGHTS,
+    components,
+    evidence_scale,
+    factors,
+    mixed_scores,
+)
 
 # Fewer decisions than this say too little about a corpus: the untrained mix stays.
 MIN_DECISIONS = 20
@@ -541,15 +547,6 @@ def choose_ranking_strength(
 # --- the held-out check: does the fitted mix order unseen decisions better? ----------
 
 
-def _mix_scores(
-    parts: npt.NDArray[np.float64], multiplier: npt.NDArray[np.float64], mix: Mix
-) -> npt.NDArray[np.float64]:
-    """The fused score of each pair under ``mix`` (as :func:`store.linking.score.fused_scores`)."""
-    similarity = parts[:, : len(mix)] @ np.asarray(mix, dtype=np.float64)
-    result: npt.NDArray[np.float64] = np.clip(similarity, 0.0, 1.0) * multiplier
-    return result
-
-
 def _ordered_right(higher: npt.NDArray[np.float64], lower: npt.NDArray[np.float64]) -> float:
     return float((higher > lower).sum() + 0.5 * (higher == lower).sum())
 
@@ -591,11 +588,11 @@ def held_out_check(
         fold, folds = _comparison_folds(groups, winners)
         if folds < 2:
             return None
-        before = _mix_scores(parts, multiplier, prior)
+        before = mixed_scores(parts, multiplier, prior)
         for held in range(folds):
             train, test = fold != held, fold == held
             mix = fit_ranking_mix(parts, multiplier, winners[train], losers[train], prior, strength)
-            after = _mix_scores(parts, multiplier, mix)
+            after = mixed_scores(parts, multiplier, mix)
             fitted += _ordered_right(after[winners[test]], after[losers[test]])
             untrained += _ordered_right(before[winners[test]], before[losers[test]])
             pairs += int(test.sum())
@@ -619,7 +616,7 @@ def held_out_check(
         )
         ordered = []
         for chosen in (mix, prior):
-            scores = _mix_scores(parts[test], multiplier[test], chosen)
+            scores = mixed_scores(parts[test], multiplier[test], chosen)
             ordered.append((scores[accepted[test]][:, None], scores[~accepted[test]][None, :]))
         fitted += _ordered_right(*ordered[0])
         untrained += _ordered_right(*ordered[1])

@@ -647,9 +647,19 @@ def fused_scores(
     With ``story=False``, without the document factor: the sentences' own
     likeness, which the storing floor is applied to.
     """
+    return np.clip(mixed_scores(parts, factors(parts, scale, story=story), mix), 0.0, 1.0)
+
+
+def mixed_scores(
+    parts: npt.NDArray[np.float64],
+    multiplier: npt.NDArray[np.float64],
+    mix: tuple[float, float, float, float],
+) -> npt.NDArray[np.float64]:
+    """The similarity under ``mix``, clipped to [0, 1], times each pair's multiplier
+    (:func:`factors`): the fused score for a multiplier already worked out."""
     similarity = parts[:, 0:4] @ np.asarray(mix, dtype=np.float64)
-    fused = np.clip(similarity, 0.0, 1.0) * factors(parts, scale, story=story)
-    return np.clip(fused, 0.0, 1.0)
+    result: npt.NDArray[np.float64] = np.clip(similarity, 0.0, 1.0) * multiplier
+    return result
 
 
 def shared_likeness(
