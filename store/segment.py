@@ -25,9 +25,13 @@ ABBREVIATIONS = _words(
     sog str tel mio mrd jh jhd hr fr frl dipl ing med phil rer nat geb gest ebd ff hrsg
     insb max min mind rd vs vol gen lt col capt sgt gov sen rep rev corp inc ltd co jan
     feb febr mar apr jun jul aug sep sept oct okt nov dec dez mo di mi do sa so mon tue
-    wed thu fri sat sun approx dept est fig univ
+    wed thu fri sat sun approx dept est fig univ abb anm aufl bd bsp kap tab
     """
 )
+# Abbreviations that are also everyday words ("Dem ist nicht so.", "eine gefährdete
+# Art.", "He said no."): an abbreviation only before a figure ("So. 12. Mai", "Art. 3",
+# "No. 10").
+WORD_ABBREVIATIONS = _words("so art do no sun sat wed")
 MONTHS = _words(
     """
     januar jänner februar märz maerz april mai juni juli august september oktober
@@ -46,7 +50,8 @@ ORDINAL_CUES = _words(
 SENTENCE_STARTERS = _words(
     """
     der die das den dem des ein eine einer eines einem einen er sie es wir ich ihr man
-    dies diese dieser dieses dabei damit dann doch aber auch und oder zudem nun so the a
+    dies diese dieser dieses dabei damit dann doch aber auch und oder zudem nun so da im als
+    wie was wenn mit auf bei für nach vor the a
     an it he she they we this that there in on at but and
     """
 )
@@ -84,10 +89,23 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
     if before is None:
         return True
     before_start, word = before
-    if word.lower() in ABBREVIATIONS:
-        return False
+    lowered = word.lower()
+    if lowered in WORD_ABBREVIATIONS:
+        return not next_token[:1].isdigit()
+    if lowered.endswith("str") and next_token[:1].isdigit():
+        return False  # "Hauptstr. 5": an address
+    if lowered in ABBREVIATIONS:
+        # A title or unit precedes a name, noun or figure, never a function word: "usw.
+        # Das", "etc. The" close a sentence.
+        return len(next_token) > 1 and next_token in SENTENCE_STARTERS
     if len(word) == 1 and word.isalpha():
-        return False
+        # "5 p.m. The mayor": a.m./p.m. close a sentence before a function word.
+        return (
+            lowered == "m"
+            and line[max(0, before_start - 2) : before_start] in ("a.", "p.")
+            and len(next_token) > 1
+            and next_token in SENTENCE_STARTERS
+        )
     if word.isdigit():
         if next_token in MONTHS or next_token.isdigit():
             # "11. März", "am 1. 2. 2024": a date, not the end of a sentence.

@@ -72,3 +72,55 @@ def test_offsets_are_code_points_and_trimmed() -> None:
 def test_empty_and_blank_text_have_no_sentences() -> None:
     assert split_sentences("") == []
     assert split_sentences(" \n\t\n") == []
+
+
+# Each found in real news (10kGNAD) or its English counterpart: an abbreviation that
+# is also a word, or one that closes a list, ends the sentence; one before a figure,
+# name or noun does not.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Aber dem ist nicht so. Das ist extremes Hightech.",
+            ["Aber dem ist nicht so.", "Das ist extremes Hightech."],
+        ),
+        (
+            "Es ist eine gefährdete Art. Eine Obduktion folgte.",
+            ["Es ist eine gefährdete Art.", "Eine Obduktion folgte."],
+        ),
+        ("He said no. The talks ended.", ["He said no.", "The talks ended."]),
+        (
+            "Wenn dort jemand prügelt usw. Da muss ich einschreiten.",
+            ["Wenn dort jemand prügelt usw.", "Da muss ich einschreiten."],
+        ),
+        (
+            "Saalmiete, Heizkosten etc. Das Publikum blieb aus.",
+            ["Saalmiete, Heizkosten etc.", "Das Publikum blieb aus."],
+        ),
+        (
+            "Er beriet Apple, Google & Co. Im Silicon Valley trauert man.",
+            ["Er beriet Apple, Google & Co.", "Im Silicon Valley trauert man."],
+        ),
+        (
+            "The vote closed at 8 p.m. The count began at once.",
+            ["The vote closed at 8 p.m.", "The count began at once."],
+        ),
+        ("Geöffnet So. 12. Mai ab 10 Uhr. Eintritt frei.", None),
+        ("Laut Art. 3 des Gesetzes gilt das. Es ist neu.", None),
+        ("He lives at No. 10 Downing Street. It is old.", None),
+        ("Er wohnt in der Hauptstr. 5 in St. Pölten. Dort ist es ruhig.", None),
+        ("Siehe Abb. 3 im Anhang. Sie zeigt alles.", None),
+        ("Der Verlust betrug 700 Mio. Euro. Das teilte sie mit.", None),
+        (
+            "Laut Dr. Müller sei das so. Er sagte dies.",
+            ["Laut Dr. Müller sei das so.", "Er sagte dies."],
+        ),
+        ("The polls open at 7 a.m. Eastern time. Turnout is high.", None),
+    ],
+)
+def test_word_like_and_list_closing_abbreviations(text: str, expected: list[str] | None) -> None:
+    # None: the two sentences split at the last full stop before the final one only.
+    if expected is None:
+        head, tail = text.rsplit(". ", 1)
+        expected = [head + ".", tail]
+    assert sentences(text) == expected
