@@ -41,7 +41,18 @@ MONTHS = _words(
 
 ORDINAL_CUES = _words(
     """
-    am im zum zur vom beim der die das den dem des ab bis seit ein eine einem einer nach
+    am im zum zur vom beim der die das den dem des ab bis seit ein eine einem einer nach ins
+    sein seine seinem seinen seiner ihr ihre ihrem ihren ihrer unser unsere unserem
+    """
+)
+
+# Nouns an ordinal precedes far more often than a sentence ends before them.
+ORDINAL_NOUNS = _words(
+    """
+    jahrhundert jahrhunderts jahrhunderten jahrtausend jahrtausends minute runde platz
+    stock stockwerk sieg mal geburtstag jahrestag todestag klasse liga bezirk
+    gemeindebezirk spieltag etappe rang lauf stelle kapitel auflage ausgabe sitzung
+    parteitag amtszeit saison quartal halbjahr legislaturperiode century
     """
 )
 
@@ -121,6 +132,12 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
         previous = _word_ending_at(line, gap) if gap < before_start else None
         if previous is not None and previous[1].lower() in ORDINAL_CUES:
             return False
+        if before_start == 0 or (gap < before_start and (gap == 0 or line[gap - 1] in ".!?:")):
+            # "… werden. 16. Minute: …", "Weiter: 13. Max …": a sentence is never a
+            # bare number, so one that opens a sentence or follows a colon is an ordinal.
+            return False
+        if next_token in ORDINAL_NOUNS:
+            return False  # "des frühen 20. Jahrhunderts"
     return True
 
 

@@ -124,3 +124,37 @@ def test_word_like_and_list_closing_abbreviations(text: str, expected: list[str]
         head, tail = text.rsplit(". ", 1)
         expected = [head + ".", tail]
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sie werden müde. 16. Minute: Die erste Chance.",
+            ["Sie werden müde.", "16. Minute: Die erste Chance."],
+        ),
+        (
+            "Weiter: 13. Max Verstappen (NED) 1:43,662",
+            ["Weiter: 13. Max Verstappen (NED) 1:43,662"],
+        ),
+        (
+            "Er führt ins London des frühen 20. Jahrhunderts. Dort spielt es.",
+            ["Er führt ins London des frühen 20. Jahrhunderts.", "Dort spielt es."],
+        ),
+        (
+            "Er starb kurz nach seinem 30. Geburtstag. Sie trauert.",
+            ["Er starb kurz nach seinem 30. Geburtstag.", "Sie trauert."],
+        ),
+        # A figure that ends a sentence still does, whatever stands before it.
+        (
+            "Im Juni waren es knapp 1.700. Allerdings begann der Zustrom erst.",
+            ["Im Juni waren es knapp 1.700.", "Allerdings begann der Zustrom erst."],
+        ),
+        ("Es steht 2:0. Pause.", ["Es steht 2:0.", "Pause."]),
+        ("Er wurde 75. Seine Frau war da.", ["Er wurde 75.", "Seine Frau war da."]),
+    ],
+)
+def test_ordinals_at_sentence_start_and_before_ordinal_nouns(
+    text: str, expected: list[str]
+) -> None:
+    assert sentences(text) == expected
