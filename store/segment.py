@@ -110,13 +110,15 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
         # Das", "etc. The" close a sentence.
         return len(next_token) > 1 and next_token in SENTENCE_STARTERS
     if len(word) == 1 and word.isalpha():
-        # "5 p.m. The mayor": a.m./p.m. close a sentence before a function word.
-        return (
-            lowered == "m"
-            and line[max(0, before_start - 2) : before_start] in ("a.", "p.")
-            and len(next_token) > 1
-            and next_token in SENTENCE_STARTERS
-        )
+        # An initial precedes a name, and the last letter of "z. B." or "a.m." a noun;
+        # before a function word they close the sentence: "Gruppe B. Die Weißrussen …",
+        # "at 5 p.m. The mayor …". Not "z. B. Die …": a list of letters goes on.
+        before_letter = line[max(0, before_start - 3) : before_start]
+        in_letters = re.fullmatch(r"\w\. ?|.\w\.", before_letter) is not None
+        closes = len(next_token) > 1 and next_token in SENTENCE_STARTERS
+        if lowered == "m" and line[max(0, before_start - 2) : before_start] in ("a.", "p."):
+            return closes
+        return closes and word.isupper() and not in_letters
     if word.isdigit():
         if next_token in MONTHS or next_token.isdigit():
             # "11. März", "am 1. 2. 2024": a date, not the end of a sentence.

@@ -158,3 +158,25 @@ def test_ordinals_at_sentence_start_and_before_ordinal_nouns(
     text: str, expected: list[str]
 ) -> None:
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sie sind am Ende der Gruppe B. Die Weißrussen spielen noch.",
+            ["Sie sind am Ende der Gruppe B.", "Die Weißrussen spielen noch."],
+        ),
+        (
+            "Der Täter ist der Franzose Brahim A. Er war bekannt.",
+            ["Der Täter ist der Franzose Brahim A.", "Er war bekannt."],
+        ),
+        ("John C. Reilly spielt mit. Er ist gut.", ["John C. Reilly spielt mit.", "Er ist gut."]),
+        ("Das lasen u. a. Der Standard und die Presse.", None),
+        ("Das gilt z. B. Die Polizei nicht.", None),
+    ],
+)
+def test_a_capital_letter_before_a_function_word_ends_the_sentence(
+    text: str, expected: list[str] | None
+) -> None:
+    assert sentences(text) == (expected or [text])
