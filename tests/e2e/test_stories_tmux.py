@@ -74,3 +74,62 @@ def test_one_key_opens_every_report_of_the_story_side_by_side(
     assert "documents ·" not in screen  # the reader, not the library
     terminal.press(tmux_key(first_key(keymap["app.quit"])))
     assert terminal.wait_for_exit() == 0
+
+
+def test_a_story_of_ten_reports_opens_as_readable_panes_that_tab_walks(
+    claimdesk_exe: Path, sample_db: Path, tmp_path: Path, e2e_env: dict[str, str]
+) -> None:
+    """At 160 columns the flood story's ten reports were ten 14-column slivers."""
+    (size,) = sqlite(
+        sample_db,
+        "SELECT count(*) FROM document_stories WHERE story_id = (SELECT ds.story_id FROM"
+        " document_stories ds JOIN documents d ON d.id = ds.doc_id"
+        " WHERE d.title LIKE 'Bange Stunden%')",
+    )
+    assert size == ["10"]
+    terminal = TmuxTerminal(tmp_path, e2e_env, width=160, height=40)
+    keymap = load_keymap("default")
+    try:
+        terminal.start([str(claimdesk_exe), "--db", str(sample_db), "read"])
+        terminal.wait_for("33 documents")
+        _wait_until_still(terminal)
+        footer = _footer(terminal.screen())
+        terminal.press(tmux_key(first_key(keymap["library.filter"])))
+        terminal.wait_until(lambda screen: _footer(screen) != footer, "the filter box's footer")
+        terminal.type("Bange Stunden")
+        terminal.wait_for("showing 1 ")
+        _wait_until_still(terminal)
+        terminal.press("Enter")
+        _wait_until_still(terminal)
+        terminal.press(tmux_key(first_key(keymap["library.open_story"])))
+        screen = terminal.wait_until(
+            lambda screen: "1/10 (tab)" in screen and screen.count("% of sentences") == 3,
+            "three of ten story panes",
+        )
+        assert "4/10 (tab)" not in screen
+        _wait_until_still(terminal)
+        tab = tmux_key(first_key(keymap["reader.next_pane"]))
+        terminal.press(tab, tab, tab)
+        screen = terminal.wait_until(
+            lambda screen: "4/10 (tab)" in screen and "1/10 (tab)" not in screen,
+            "the fourth report brought in",
+        )
+        assert screen.count("% of sentences") == 3
+        terminal.press(
+            tmux_key(first_key(keymap["reader.select_sentence"])),
+            tmux_key(first_key(keymap["reader.label_1"])),
+        )
+        terminal.wait_until(
+            lambda _screen: sqlite(sample_db, "SELECT count(*) FROM spans") == [["1"]],
+            "the span on disk",
+        )
+        (title,) = sqlite(
+            sample_db,
+            "SELECT d.title FROM spans s JOIN documents d ON d.id = s.doc_id",
+        )
+        # The span went to the report the fourth pane shows, whose title is on screen.
+        assert title[0][:30] in terminal.screen().replace("\n", " ")
+        terminal.press(tmux_key(first_key(keymap["app.quit"])))
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.kill()

@@ -357,3 +357,28 @@ async def test_escape_in_the_panel_closes_it_and_returns_to_the_text(sample_db_p
         await pilot.press("escape")
         await pilot.pause()
         assert reader.view.selection is None
+
+
+async def test_choosing_a_match_in_a_pane_not_shown_brings_it_beside_the_claim(
+    sample_db_path: Path,
+) -> None:
+    """Six reports at 160 columns show three panes; the match's pane joins the claim's."""
+    linked = link_sample(sample_db_path)
+    with Session(sample_db_path, "tester") as session:
+        others = [d.id for d in session.documents() if d.id not in (linked.a, linked.b)][:4]
+    app = make_app(sample_db_path, [linked.a, *others, linked.b])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        reader = reader_of(app)
+        b_pane = len(reader.panes) - 1
+        assert not reader.panes[b_pane].display
+        panel = await open_panel(pilot, app, linked.claim[0] + 3)
+        panel.table.move_cursor(row=row_of(panel, linked.b, linked.partner[0]))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader.panes[0].display
+        assert reader.panes[b_pane].display
+        assert sum(pane.display for pane in reader.panes) == 3
+        view = reader.panes[b_pane].view
+        assert (view.mark, view.cursor) == linked.partner
+        assert panel.table.has_focus

@@ -125,3 +125,66 @@ async def test_reveal_selects_a_range_in_the_other_pane(corpus: Corpus) -> None:
         assert screen.panes[1].view.selection == (0, 3)
         assert screen.active == 0
         assert not screen.reveal(9999, 0, 1)
+
+
+def _shown(screen: ReaderScreen) -> set[int]:
+    return {number for number, pane in enumerate(screen.panes) if pane.display}
+
+
+async def test_a_story_of_many_documents_shows_as_many_panes_as_fit(corpus: Corpus) -> None:
+    """Ten documents at 160 columns were ten 14-column panes; now three of 53 at a time."""
+    ids = [corpus.a, corpus.b] + [
+        corpus.add(f"Report number {n} on the council's flats. It is short.", f"r{n}.txt")
+        for n in range(8)
+    ]
+    app = create_app(corpus.path, "tester", doc_ids=ids)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        assert _shown(screen) == {0, 1, 2}
+        assert all(screen.panes[n].size.width >= 50 for n in _shown(screen))
+        assert "1/10 (tab) · Alpha Post" in screen_text(app)
+        assert "3/10 (tab)" in screen_text(app)
+        # Tab past the last shown pane brings the next in and lets the least recent go.
+        await pilot.press("tab", "tab", "tab")
+        await pilot.pause()
+        assert screen.active == 3
+        assert _shown(screen) == {1, 2, 3}
+        assert screen.panes[3].view.has_focus
+        assert "4/10 (tab)" in screen_text(app)
+        assert "1/10 (tab)" not in screen_text(app)
+        # What the keys do lands in the pane shown active.
+        await pilot.press("s", "1")
+        with corpus.session() as session:
+            assert [s.quote for s in session.spans(ids[3])] == [
+                "Report number 1 on the council's flats."
+            ]
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")
+        await pilot.pause()
+        assert screen.active == 0
+        assert _shown(screen) == {0, 1, 2}
+        # Wider: more fit; narrow: one at a time; all fit: no positions.
+        await pilot.resize_terminal(220, 40)
+        await pilot.pause()
+        assert len(_shown(screen)) == 4
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.narrow
+        assert _shown(screen) == {0}
+        await pilot.press("tab")
+        await pilot.pause()
+        assert _shown(screen) == {1}
+
+
+async def test_all_panes_that_fit_show_without_positions(corpus: Corpus) -> None:
+    ids = [corpus.a, corpus.b, corpus.add("A third report. Short.", "c.txt")]
+    app = create_app(corpus.path, "tester", doc_ids=ids)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        assert _shown(screen) == {0, 1, 2}
+        assert "(tab)" not in screen_text(app)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert _shown(screen) == {0, 1}
+        assert "1/3 (tab)" in screen_text(app)

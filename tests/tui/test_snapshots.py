@@ -135,6 +135,23 @@ def test_reader_two_panes(
     assert snap_compare(app, terminal_size=SIZES[size], run_before=settle())
 
 
+def test_reader_story_of_ten_reports_160x48(
+    snap_compare: SnapCompare, annotated_db: tuple[Path, int, int]
+) -> None:
+    """A story's ten reports: three readable panes with their places, not ten slivers;
+    the fourth tab shows reports 2 to 4."""
+    db, _, _ = annotated_db
+    with Session(db, "tester") as session:
+        story = session.story_of(session.find_document(GERMAN).id)
+        assert story is not None
+        assert len(story.documents) == 10
+        ids = [document.doc_id for document in story.documents]
+    keymap = load_keymap("default")
+    tab = keymap["reader.next_pane"].split(",")[0]
+    app = make_app(db, ids)
+    assert snap_compare(app, terminal_size=SIZES["160x48"], run_before=settle(tab, tab, tab))
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_reader_second_pane_with_overlapping_spans(
     snap_compare: SnapCompare, annotated_db: tuple[Path, int, int], size: str

@@ -42,7 +42,10 @@ from tui.widgets.search_box import SearchBox
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
 
-NARROW_WIDTH = 100
+# A pane narrower than this wraps a sentence every few words. More documents than fit
+# at this width (ten of a story at 160 columns) show the panes used last, as many as
+# fit; tab brings the next one in. Below two widths, one pane at a time.
+MIN_PANE_WIDTH = 50
 # Linking keys live on the reader; accept/reject/choose on the match panel itself.
 READER_LINK_ACTIONS = frozenset({"links.matches", "links.review", "links.clusters"})
 # From this many spans a document's mine-vs-theirs comparison (half a second at 100,000)
@@ -97,7 +100,11 @@ class ReaderScreen(Screen[None]):
         self._comparing: dict[int, set[str]] = {}
         self.active = 0
         self._panes: list[ArticlePane] = []
-        self._narrow_applied: bool | None = None
+        # Panes that fit side by side (None: not laid out yet), and the pane numbers by
+        # last use, the active one first: those shown when not all fit.
+        self._room: int | None = None
+        self._panes_positioned = False
+        self._recent: list[int] = []
         # Incremental search: the last query (n/N repeat it after the box closes), the
         # cursor and mark to return to on escape, and the active text folded once.
         self.search_query = ""
@@ -240,38 +247,66 @@ class ReaderScreen(Screen[None]):
 
     def _set_active(self, number: int) -> None:
         panes = self.panes
-        self.active = number % len(panes)
-        for n, pane in enumerate(panes):
-            pane.set_class(n == self.active, "-active")
+        self.show_pane(number)
         # At once, not through Widget.focus (which queues the change behind keys already
         # waiting): `tab . . .` typed fast must move the cursor in the pane tab chose. On
         # this screen, not the app's: another screen may be on top (a restored session).
         self.set_focus(panes[self.active].view)
 
+    def show_pane(self, number: int) -> None:
+        """Make pane ``number`` the active one and bring it into view; focus stays."""
+        panes = self.panes
+        self.active = number % len(panes)
+        for n, pane in enumerate(panes):
+            pane.set_class(n == self.active, "-active")
+        self._bring_into_view(self.active)
+
+    def _bring_into_view(self, number: int) -> None:
+        """Show pane ``number`` beside the panes used last, as many as fit."""
+        if not self._recent:
+            self._recent = list(range(len(self.panes)))
+        self._recent.remove(number)
+        self._recent.insert(0, number)
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        panes = self.panes
+        if not self._recent:
+            self._recent = list(range(len(panes)))
+        room = len(panes) if self._room is None else self._room
+        shown = set(self._recent[:room])
+        for number, pane in enumerate(panes):
+            pane.display = number in shown
+
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         for number, pane in enumerate(self.panes):
             if event.widget is pane.view and number != self.active:
-                self.active = number
-                for n, other in enumerate(self.panes):
-                    other.set_class(n == number, "-active")
+                self.show_pane(number)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int, *, show: bool = True) -> None:
-        """One pane at a time below :data:`NARROW_WIDTH`, with its position in the header.
+        """As many panes as :data:`MIN_PANE_WIDTH` lets fit, with their positions in the
+        headers when not all do.
 
-        Only a switch between narrow and wide re-shows the panes (a store read each):
+        Only a switch between all shown and some re-shows the panes (a store read each):
         a pane's header follows its own width in :meth:`ArticlePane.on_resize`.
         """
-        narrow = width < NARROW_WIDTH and len(self.documents) > 1
-        if narrow == self._narrow_applied:
-            return
-        self._narrow_applied = narrow
-        self.set_class(narrow, "-narrow")
         panes = self.panes
+        room = min(len(panes), max(1, width // MIN_PANE_WIDTH))
+        if room == self._room:
+            return
+        windowed_before = self._room is not None and self._room < len(panes)
+        self._room = room
+        self.set_class(room == 1 and len(panes) > 1, "-narrow")
+        self._lay_out()
+        windowed = room < len(panes)
+        if windowed == windowed_before and self._panes_positioned:
+            return
+        self._panes_positioned = True
         for number, pane in enumerate(panes):
-            pane.position = f"{number + 1}/{len(panes)} (tab)" if narrow else ""
+            pane.position = f"{number + 1}/{len(panes)} (tab)" if windowed else ""
             if show:
                 self._show_pane(pane)
 
@@ -515,8 +550,11 @@ class ReaderScreen(Screen[None]):
     def reveal(self, doc_id: int, start: int, end: int) -> bool:
         """Select ``[start, end)`` in the pane showing ``doc_id`` and scroll it into view;
         False when that document is not open here."""
-        for pane in self.panes:
+        for number, pane in enumerate(self.panes):
             if pane.document.id == doc_id:
+                if not self.narrow:
+                    # Beside the panes used last: a match and its claim side by side.
+                    self._bring_into_view(number)
                 pane.view.select_range(start, end)
                 pane.view.scroll_to_cursor(center=True)
                 return True

@@ -342,12 +342,9 @@ class MatchPanel(Vertical):
 
     def _show_pane_of(self, doc_id: int) -> None:
         """Make ``doc_id``'s pane the visible one without taking focus from the list."""
-        panes = self.reader.panes
-        for number, pane in enumerate(panes):
+        for number, pane in enumerate(self.reader.panes):
             if pane.document.id == doc_id:
-                self.reader.active = number
-        for number, pane in enumerate(panes):
-            pane.set_class(number == self.reader.active, "-active")
+                self.reader.show_pane(number)
 
     def _partner(self) -> tuple[Suggestion, Claim] | None:
         suggestion = self.current
