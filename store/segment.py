@@ -67,10 +67,14 @@ SENTENCE_STARTERS = _words(
     """
 )
 
+# A stop followed by white space, or glued to a capitalised word ("so der EuGH.Hingegen",
+# "war geboren.Noch vor …": text pasted together or scraped without its line breaks).
 _BOUNDARY = re.compile(
-    r"(?P<stop>[.!?…]+|\.\.\.)(?P<close>[\"'”“»«’‘)\]]*)(?P<space>\s+)"
+    r"(?P<stop>[.!?…]+|\.\.\.)(?P<close>[\"'”“»«’‘)\]]*)(?P<space>\s+|(?<=\.)(?=[A-ZÄÖÜ][a-zäöüß]))"
     r"(?=(?P<next>[\"'„“”»«‚‘(\[]*[\w–—-]))"
 )
+# "www.Example.com": the glued word is part of an address, not a sentence's start.
+_DOMAIN_AHEAD = re.compile(r"[\w-]+\.[a-z]")
 _NEXT_WORD = re.compile(r"[\"'„“”»«‚‘(\[]*([\w\-]+)")
 
 
@@ -94,6 +98,20 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
     next_token = next_word.group(1).lower() if next_word else ""
     if first.islower():
         return False
+    if not match.group("space"):
+        # Glued: only after a word of three letters or more that is no abbreviation
+        # ("Prof.Meier", "dt.Spion", "U.S.Army" and "www.Example" stay whole).
+        glued = _word_ending_at(line, match.start())
+        return (
+            glued is not None
+            and len(stop) == 1
+            and not match.group("close")
+            and len(glued[1]) >= 3
+            and glued[1].isalpha()
+            and glued[1].lower() not in ABBREVIATIONS
+            and line[glued[0] - 1 : glued[0]] not in (".", "/", "@")
+            and _DOMAIN_AHEAD.match(line, match.end()) is None
+        )
     if stop != "." or match.group("close"):
         return True
     before = _word_ending_at(line, match.start())

@@ -180,3 +180,30 @@ def test_a_capital_letter_before_a_function_word_ends_the_sentence(
     text: str, expected: list[str] | None
 ) -> None:
     assert sentences(text) == (expected or [text])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Scraped or pasted text loses the space after a full stop (four real articles).
+        (
+            "Das sagte der EuGH.Hingegen blieben die Staaten untätig.",
+            ["Das sagte der EuGH.", "Hingegen blieben die Staaten untätig."],
+        ),
+        (
+            "Jetzt soll er der Allgemeinheit gehören, sagt Raderbauer.Im Rahmen des Projekts.",
+            [
+                "Jetzt soll er der Allgemeinheit gehören, sagt Raderbauer.",
+                "Im Rahmen des Projekts.",
+            ],
+        ),
+        ("Prof.Meier kam zu spät.", None),
+        ("Richard Sorge, dt.Spion und Journalist.", None),
+        ("Die U.S.Army kam.", None),
+        ("Siehe www.Example.com für mehr.", None),
+        ("Die FRITZ!Box steht im Flur.", None),
+        ("Besuchen Sie derStandard.at heute.", None),
+    ],
+)
+def test_a_stop_glued_to_a_capitalised_word(text: str, expected: list[str] | None) -> None:
+    assert sentences(text) == (expected or [text])
