@@ -23,6 +23,7 @@ from store.linking.numbers import (
     has_digit,
     may_spell_numbers,
     spell_out_digits,
+    written_dates,
 )
 
 
@@ -217,7 +218,7 @@ def normalise(text: str, lang: str = "de", *, stemmer: Stemmer = "lemma") -> Nor
         quick = _without_figures(text, table, lang, stemmer)
         if quick is not None:
             return quick
-    digits = spell_out_digits(text, lang)
+    digits = spell_out_digits(written_dates(text, lang), lang)
     mentions = find_numbers(digits, lang)
     ranges = find_ranges(digits, mentions)
     values = [m.value for m in mentions]

@@ -196,6 +196,40 @@ def find_numbers(text: str, lang: str = "de") -> list[NumberMention]:
     return found
 
 
+# A German date in figures ("12.3.2025", "12.03.", "1.9.15"): day, month, optional year.
+# Not after a figure or separator ("1.12.3.4" is no date) nor before one.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.,:])(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\."
+    r"(?:[ \u00a0]?(\d{4}|\d{2}))?(?![\d,]|\.\d)"
+)
+# A clock time with a colon before "Uhr" ("16:45 Uhr"), which the dotted form spells too.
+_COLON_TIME = re.compile(r"(?<![\d.,:])([01]?\d|2[0-3]):([0-5]\d)(?=[ \u00a0]?(?:Uhr|h)\b)")
+_GERMAN_MONTHS = (
+    "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+).split()
+
+
+def written_dates(text: str, lang: str) -> str:
+    """German dates and times in figures as outlets also write them: ``12.3.2025`` as
+    ``12. März 2025`` and ``16:45 Uhr`` as ``16.45 Uhr``.
+
+    Only for matching: one report's ``am 12.3.`` and another's ``am 12. März`` (or an
+    English ``on March 12``) then share the day and the month. ``12.3`` without its
+    second dot is a decimal, and English text is left alone (``12.3.`` ends a sentence
+    there).
+    """
+    if lang != "de" or not has_digit(text):
+        return text
+
+    def date(match: re.Match[str]) -> str:
+        day, month, year = match.group(1), int(match.group(2)), match.group(3)
+        written = f"{int(day)}. {_GERMAN_MONTHS[month - 1]}"
+        return f"{written} {year}" if year else written
+
+    text = _NUMERIC_DATE.sub(date, text)
+    return _COLON_TIME.sub(r"\1.\2", text)
+
+
 def spell_out_digits(text: str, lang: str) -> str:
     """``text`` with spelled-out numbers turned into digits (``elftausend`` → ``11000``).
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from store.linking.normalize import fold, guess_language, normalise
-from store.linking.numbers import find_numbers, parse_number
+from store.linking.numbers import find_numbers, parse_number, written_dates
 
 
 @pytest.mark.parametrize(
@@ -130,3 +130,44 @@ def test_function_words_are_dropped() -> None:
 def test_language_guess() -> None:
     assert guess_language("The police said that the river was rising.") == "en"
     assert guess_language("Die Polizei sagte, dass der Fluss steigt.") == "de"
+
+
+@pytest.mark.parametrize(
+    ("figures", "words"),
+    [
+        ("Am 12.3.2025 stieg der Pegel.", "Am 12. März 2025 stieg der Pegel."),
+        ("Am 12.03. stieg der Pegel.", "Am 12. März stieg der Pegel."),
+        ("Am 1.9. 15 begann es.", "Am 1. September 15 begann es."),
+        ("Um 16:45 Uhr kam er.", "Um 16.45 Uhr kam er."),
+    ],
+)
+def test_german_dates_and_times_in_figures_match_their_written_form(
+    figures: str, words: str
+) -> None:
+    assert normalise(figures, "de").tokens == normalise(words, "de").tokens
+
+
+def test_a_numeric_date_shares_day_and_month_with_an_english_report() -> None:
+    german = set(normalise("Der Deich brach am 12.3. in Auwiesen.", "de").tokens)
+    english = set(normalise("The levee broke on March 12 in Auwiesen.", "en").tokens)
+    assert {"#12", "@m3"} <= german & english
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Quote lag bei 12,3 Prozent.",
+        "Version 1.12.3.4 ist da.",
+        "Es stand 2:1 nach 90 Minuten.",
+        "Der Wert 3.13.2025 ist kein Datum.",
+        "Er lief 10.000 Meter.",
+    ],
+)
+def test_figures_that_are_no_date_or_time_stay_as_they_are(text: str) -> None:
+    assert written_dates(text, "de") == text
+
+
+def test_english_text_keeps_its_decimals() -> None:
+    assert written_dates("The rate rose to 12.3. Then it fell.", "en").startswith(
+        "The rate rose to 12.3."
+    )
