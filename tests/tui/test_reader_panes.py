@@ -188,3 +188,21 @@ async def test_all_panes_that_fit_show_without_positions(corpus: Corpus) -> None
         await pilot.pause()
         assert _shown(screen) == {0, 1}
         assert "1/3 (tab)" in screen_text(app)
+
+
+async def test_the_pane_with_the_keys_stays_shown_when_the_terminal_narrows(
+    corpus: Corpus,
+) -> None:
+    """A match brought in beside the active pane must not push it out at one pane wide."""
+    ids = [corpus.a, corpus.b, corpus.add("A third report. Short.", "c.txt")]
+    app = create_app(corpus.path, "tester", doc_ids=ids)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        screen.reveal(ids[2], 0, 7)
+        await pilot.pause()
+        assert _shown(screen) == {0, 2}
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert _shown(screen) == {0}
+        assert screen.panes[0].view.has_focus

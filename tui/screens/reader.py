@@ -119,6 +119,7 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.documents = self._open_documents()
+        self._recent = list(range(len(self.documents)))
         with Horizontal(id="panes"):
             for number, document in enumerate(self.documents):
                 yield ArticlePane(document, id=f"pane-{number}")
@@ -263,18 +264,16 @@ class ReaderScreen(Screen[None]):
 
     def _bring_into_view(self, number: int) -> None:
         """Show pane ``number`` beside the panes used last, as many as fit."""
-        if not self._recent:
-            self._recent = list(range(len(self.panes)))
         self._recent.remove(number)
         self._recent.insert(0, number)
         self._lay_out()
 
     def _lay_out(self) -> None:
         panes = self.panes
-        if not self._recent:
-            self._recent = list(range(len(panes)))
         room = len(panes) if self._room is None else self._room
-        shown = set(self._recent[:room])
+        # The active pane always shows (the keys go to it), then the panes used last.
+        order = [self.active, *(n for n in self._recent if n != self.active)]
+        shown = set(order[:room])
         for number, pane in enumerate(panes):
             pane.display = number in shown
 
