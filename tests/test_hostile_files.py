@@ -415,6 +415,15 @@ def test_backup_names_a_hostile_target_visibly_and_still_succeeds(two_documents:
     assert _rows(Path(os.fsdecode(target)), "SELECT count(*) FROM documents") == [(2,)]
 
 
+def test_a_bad_argument_is_echoed_visibly_by_the_usage_error(two_documents: Path) -> None:
+    # argparse quoted an unrecognised argument raw: ESC[2J in it cleared the terminal.
+    code, out, err = _run(two_documents, "stats", "--wide\x1b[2J\x1b]0;pwned\x07\r")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "claimdesk: error: unrecognized arguments: --wide\\x1b[2J\\x1b]0;pwned\\x07\\x0d"
+    )
+
+
 @pytest.mark.parametrize("command", ["import-annotations", "import-links"])
 @pytest.mark.parametrize("content", [b"", b"\n \n\t\n"])
 def test_an_empty_decisions_or_annotations_file_is_refused(
