@@ -152,3 +152,23 @@ def test_a_pair_decided_both_ways_in_one_file_is_refused_and_reimport_changes_no
     again = import_links(db, path, annotator="alice")
     assert (again.added, again.changed, again.present) == (0, 0, 2)
     assert [(row[0], row[3]) for row in _decided(db)] == expected
+
+
+def test_an_imported_reason_is_stored_as_one_clean_bounded_line(
+    session: Session, tmp_path: Path
+) -> None:
+    # Stored as given: an OSC 52 (clipboard write), ESC[2J and 100,000 characters reached
+    # links.reason, which every export and the merge dialog then carried.
+    db = session.db
+    add_flood_corpus(db)
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    hostile = "[b]near[/b]\x1b]52;c;cHduZWQ=\x07 miss\x1b[2J\r\nsee " + "x" * 100_000
+    path = _write(
+        tmp_path / "links.jsonl",
+        [{"a": _side(db, a), "b": _side(db, b), "status": "rejected", "reason": hostile}],
+    )
+    assert import_links(db, path, annotator="alice").added == 1
+    (reason,) = db.conn.execute("SELECT reason FROM links").fetchone()
+    kept = "[b]near[/b] miss see "
+    assert reason == kept + "x" * (199 - len(kept)) + "…"
