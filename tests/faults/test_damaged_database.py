@@ -120,6 +120,29 @@ def test_a_file_that_is_not_sqlite_is_refused_unchanged(
     assert path.read_text(encoding="utf-8") == "my notes, not a database\n" * 50
 
 
+def test_check_names_an_empty_file_a_tableless_database_and_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # check took an empty file or a database without tables for a damaged claimdesk
+    # database ("2 problem(s): no such table: spans ... restore a backup"), and a
+    # folder for a missing file.
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    tableless = tmp_path / "tableless.db"
+    sqlite3.connect(tableless).execute("VACUUM").connection.close()
+    expected = {
+        empty: "is an empty file, not a claimdesk database",
+        tableless: "not a claimdesk database (it has no tables)",
+        tmp_path: "is a folder, not a database file",
+    }
+    for path, reason in expected.items():
+        before = path.read_bytes() if path.is_file() else None
+        assert main(["--db", str(path), "check"]) == 1
+        captured = capsys.readouterr()
+        assert (captured.out, captured.err) == ("", f"claimdesk: {path}: {reason}\n")
+        assert (path.read_bytes() if path.is_file() else None) == before
+
+
 @pytest.mark.parametrize("command", [*COMMANDS[:4], ["read"]])
 def test_read_only_commands_never_create_a_folder_or_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
