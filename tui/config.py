@@ -146,6 +146,13 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         line, message = toml_error_position(error)
         raise ConfigError(path, line, f"not valid TOML: {message}") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively: the error escaped
+        # as an "unexpected error" that named no file.
+        raise ConfigError(path, None, NESTED_TOO_DEEPLY) from None
+
+
+NESTED_TOO_DEEPLY = "not valid TOML: nested too deeply"
 
 
 def toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:

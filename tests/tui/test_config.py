@@ -58,6 +58,8 @@ def test_patching_config_path_is_enough(tmp_path: Path, monkeypatch: pytest.Monk
         ('annotator = ""\n', ":1: annotator must be"),
         ('theme = "nord\n', ":1: not valid TOML"),
         ('annotator = "a\\u0007b"\n', ":1: annotator must be"),
+        # tomllib recurses into nested arrays: the RecursionError was an "unexpected error".
+        ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", ": not valid TOML: nested too deeply"),
     ],
 )
 def test_bad_config_names_file_and_line(config_file: Path, text: str, expected: str) -> None:
