@@ -69,6 +69,34 @@ def test_bad_users_file_is_one_line(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"alice": "\\ud800@example.org"}', "half of a UTF-16 surrogate pair"),
+    ],
+)
+def test_a_users_file_json_cannot_hold_is_one_line(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    reason: str,
+) -> None:
+    # json.loads let both through: RecursionError at once, and the lone surrogate as a
+    # UnicodeEncodeError while writing the export; each an "unexpected error".
+    users = tmp_path / "users.json"
+    users.write_text(content, encoding="utf-8")
+    out = tmp_path / "ls.json"
+    args = ["export", "--db", str(fixed_db_path), "-f", "label-studio", "-o", str(out)]
+    assert main([*args, "--ls-users", str(users)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"claimdesk: {users}: --ls-users file is not JSON: ")
+    assert reason in err
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
 def test_pairs_writes_three_split_files_from_the_cli(
     fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
