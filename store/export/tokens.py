@@ -25,7 +25,7 @@ class Token(NamedTuple):
     text: str
 
 
-def _attaches(char: str) -> bool:
+def attaches(char: str) -> bool:
     """Characters that belong to the preceding character rather than standing alone."""
     code = ord(char)
     return (
@@ -60,7 +60,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
             # in C, and only what joins two runs is looked at one character at a time.
             j = word.end()
             while j < stop:
-                if _attaches(text[j]):
+                if attaches(text[j]):
                     j += 1
                 elif (
                     text[j] in ".,"
@@ -77,7 +77,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
         else:
             j = i + 1
             while j < stop:
-                if _attaches(text[j]):
+                if attaches(text[j]):
                     j += 1
                 elif text[j] == ZWJ and j + 1 < stop and not text[j + 1].isspace():
                     j += 2
