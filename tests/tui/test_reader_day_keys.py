@@ -90,6 +90,25 @@ def test_character_precision_keeps_a_mark_with_its_letter() -> None:
     assert nav.snap_to_words(MARKED, shin, shin + 1, snap=False) == (shin, shin + 3)
 
 
+async def test_left_and_right_step_over_a_letters_marks(corpus: Corpus) -> None:
+    # The cursor stopped on each mark, which shares its letter's cell: a key seemed lost.
+    doc = corpus.add(MARKED, "marks.txt")
+    shin = MARKED.index("שָׁלוֹם")
+    app = create_app(corpus.path, "tester", doc_ids=[doc])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.view.set_cursor(shin)
+        await pilot.press("right")
+        assert screen.view.cursor == shin + 3
+        await pilot.press("right", "right")
+        assert screen.view.cursor == shin + 6  # over ל, then over ו and its holam
+        await pilot.press("left", "left", "left")
+        assert screen.view.cursor == shin
+        await pilot.press("w", "shift+right")  # character precision
+        assert screen.view.selection == (shin, shin + 3)
+
+
 async def test_select_word_and_label_store_the_whole_marked_word(corpus: Corpus) -> None:
     doc = corpus.add(MARKED, "marks.txt")
     app = create_app(corpus.path, "tester", doc_ids=[doc])
