@@ -34,7 +34,7 @@ from xml.sax.saxutils import quoteattr
 
 import sqlite_utils
 
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, ImportRefused
 from store.export.common import (
     ClaimKey,
     ExportOptions,
@@ -45,6 +45,7 @@ from store.export.common import (
     iter_documents,
 )
 from store.export.output import atomic_text
+from store.formats.files import read_bytes
 from store.formats.json_line import BadJsonLine, loads_line
 from store.model import Document, Span
 
@@ -78,9 +79,10 @@ def read_user_ids(path: Path) -> UserIds:
         # loads_line, not json.loads: nesting deeper than Python parses (RecursionError)
         # and a "\ud800" half of a surrogate pair (UnicodeEncodeError when the export was
         # written) both ended the export with an "unexpected error".
-        mapping = loads_line(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ClaimdeskError(f"{path}: cannot read --ls-users file: {error.strerror}") from error
+        # read_bytes refuses a FIFO or device, where read_text() waited for ever.
+        mapping = loads_line(read_bytes(path).decode("utf-8"))
+    except ImportRefused as error:
+        raise ClaimdeskError(f"{path}: --ls-users file: {error.reason}") from None
     except (UnicodeDecodeError, BadJsonLine) as error:
         raise ClaimdeskError(f"{path}: --ls-users file is not JSON: {error}") from error
     if not isinstance(mapping, dict):
