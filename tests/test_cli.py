@@ -267,3 +267,17 @@ def test_a_first_run_says_what_it_is_doing_on_a_terminal_only(
     monkeypatch.setattr(sys, "stderr", piped)
     common.seed_default_database(tmp_path / "other" / "claimdesk.db")
     assert piped.getvalue() == ""
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_import_max_chars_below_one_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # It was taken: every article was then refused, each with its own line, exit 1.
+    article = tmp_path / "a.txt"
+    article.write_text("Die Stadt meldet 11.000 Besucher.\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(tmp_path / "c.db"), "import", "--max-chars", value, str(article)])
+    assert exited.value.code == 2
+    assert f"argument --max-chars: {value} must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "c.db").exists()
