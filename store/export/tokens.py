@@ -12,9 +12,10 @@ Offsets are code points into the document text, like every offset in claimdesk.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
+
+from store.combining import attaches
 
 ZWJ = "\u200d"
 
@@ -23,18 +24,6 @@ class Token(NamedTuple):
     start: int
     end: int
     text: str
-
-
-def attaches(char: str) -> bool:
-    """Characters that belong to the preceding character rather than standing alone."""
-    code = ord(char)
-    return (
-        unicodedata.category(char) in ("Mn", "Mc", "Me")
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors
-        or 0xE0100 <= code <= 0xE01EF
-        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin-tone modifiers
-        or 0xE0020 <= code <= 0xE007F  # emoji tag characters (flags of regions)
-    )
 
 
 def _is_word(char: str) -> bool:

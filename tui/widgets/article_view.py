@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from store.export.tokens import attaches
+from store.combining import attaches
 from tui.bindings import bindings_for
 from tui.label_looks import LabelLook
 from tui.safe_text import visible

@@ -11,7 +11,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from store.export.tokens import attaches
+from store.combining import attaches
 
 # A number with thousands or decimal separators (4.700, 12.000, 10,000, 3.5, 1.400km) is
 # one word, as the export tokenizer keeps it; everything else splits at non-word characters.
