@@ -201,6 +201,8 @@ def check_database(path: Path) -> CheckReport:
     """Run every check on the database at ``path`` without changing it."""
     if path.is_dir():
         raise ClaimdeskError(f"{path}: is a folder, not a database file")
+    if path.exists() and not path.is_file():
+        raise ClaimdeskError(f"{path}: is a FIFO, device or socket, not a database file")
     if not path.is_file():
         raise ClaimdeskError(f"{path}: no such database")
     if path.stat().st_size == 0:

@@ -3,7 +3,10 @@ command, never a traceback, nothing created or modified; ``claimdesk check`` fin
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,3 +181,23 @@ def test_check_passes_a_sound_database_and_finds_broken_offsets(
     out, err = capsys.readouterr()
     assert "span offsets     1 problem(s): id s1" in out
     assert "sqlite3 DB '.recover'" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("command", [["stats"], ["check"], ["labels"], ["export", "-f", "jsonl"]])
+def test_a_fifo_as_the_database_is_refused_not_waited_on(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # Reading the header of a FIFO without a writer waited for ever; run as a process so
+    # the old behaviour fails by its timeout instead of hanging the suite.
+    path = tmp_path / "claims.db"
+    os.mkfifo(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "claimdesk", "--db", str(path), *command],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"claimdesk: {path}: is a FIFO, device or socket, not a database file\n"
