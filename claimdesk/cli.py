@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 import platformdirs
 
@@ -21,6 +22,18 @@ from claimdesk import __version__
 from claimdesk.commands import COMMANDS, command_in, load_command
 from claimdesk.commands.common import add_common_options, damaged_database_message, fail
 from store.errors import ClaimdeskError
+from store.visible import visible
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its error line made visible: it quotes the arguments it cannot use
+    (``unrecognized arguments: …``) raw, so an argument holding ``ESC[2J`` cleared the
+    terminal and ``\r`` overwrote the message. Subcommand parsers are of this class too
+    (``add_subparsers`` builds them with the class of their parent)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {visible(message)}\n")
 
 
 def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
@@ -29,7 +42,7 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     A stub carries only its summary for ``claimdesk --help``; parsing never reaches a
     stub's arguments, because the command named on the line is always built in full.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="claimdesk",
         description=(
             "Read news articles side by side, mark their claims, link reports of the same"

@@ -230,6 +230,16 @@ def agreement(
     is not an annotator to agree with); an explicit ``annotators`` list is used as given.
     """
     chosen = list(dict.fromkeys(annotators)) if annotators else default_annotators(db, exclude)
+    if annotators:
+        # A mistyped name used to get a row of zeros, read as an annotator who agreed
+        # with nobody.
+        known = default_annotators(db)
+        for name in chosen:
+            if name not in known:
+                raise ClaimdeskError(
+                    f"annotator {name!r} has no spans, finished documents or link decisions"
+                    f" (annotators: {', '.join(known) or 'none'})"
+                )
     if len(chosen) < 2:
         raise ClaimdeskError(
             f"agreement needs at least two annotators; found {', '.join(chosen) or 'none'}"

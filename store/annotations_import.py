@@ -23,6 +23,7 @@ how many spans were stored; importing the file again adds the rest.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,16 +195,25 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
             return ["'spans' is not a list"]
         return [s if isinstance(s, dict) else "span is not an object" for s in spans]
     found: list[dict[str, Any] | str] = []
+    # A value that is not a list (a text-classification export's "label": "POSITIVE",
+    # null, an object) is refused: it was skipped, and a file of such records said
+    # "imported 0 span(s) ... 0 refused" with exit status 0.
     for key in ("label", "labels"):
-        value = record.get(key)
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, list) and len(item) == 3:
-                    found.append({"start": item[0], "end": item[1], "label": item[2]})
-                else:
-                    found.append(f"{key} item {item!r} is not [start, end, label]")
+        if key not in record:
+            continue
+        value = record[key]
+        if not isinstance(value, list):
+            found.append(f"'{key}' is {_shown(value)}, not a list of [start, end, label]")
             break
+        for item in value:
+            if isinstance(item, list) and len(item) == 3:
+                found.append({"start": item[0], "end": item[1], "label": item[2]})
+            else:
+                found.append(f"{key} item {item!r} is not [start, end, label]")
+        break
     entities = record.get("entities")
+    if "entities" in record and not isinstance(entities, list):
+        found.append(f"'entities' is {_shown(entities)}, not a list of entities")
     if isinstance(entities, list):
         for item in entities:
             if isinstance(item, dict) and "start_offset" in item and "end_offset" in item:
@@ -217,6 +227,12 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
             else:
                 found.append(f"entity {item!r} has no start_offset and end_offset")
     return found
+
+
+def _shown(value: object) -> str:
+    """A JSON value for a message, cut to a length that keeps the message one short line."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _is_offset(value: object) -> TypeGuard[int]:

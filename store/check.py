@@ -199,8 +199,16 @@ CHECKS: list[tuple[str, Callable[[sqlite3.Connection], CheckResult]]] = [
 
 def check_database(path: Path) -> CheckReport:
     """Run every check on the database at ``path`` without changing it."""
+    if path.is_dir():
+        raise ClaimdeskError(f"{path}: is a folder, not a database file")
+    if path.exists() and not path.is_file():
+        raise ClaimdeskError(f"{path}: is a FIFO, device or socket, not a database file")
     if not path.is_file():
         raise ClaimdeskError(f"{path}: no such database")
+    if path.stat().st_size == 0:
+        # SQLite opens an empty file as an empty database: every check then "failed" on a
+        # missing table and the advice was to restore a backup, of a file never written.
+        raise ClaimdeskError(f"{path}: is an empty file, not a claimdesk database")
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=5)
     except sqlite3.Error as error:
@@ -209,6 +217,8 @@ def check_database(path: Path) -> CheckReport:
     try:
         try:
             check_identity(conn)
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
+                raise ClaimdeskError(f"{path}: not a claimdesk database (it has no tables)")
         except sqlite3.DatabaseError as error:
             report.results.append(CheckResult("integrity", 1, [f"cannot read the schema: {error}"]))
             return report

@@ -83,6 +83,9 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
             raise ClaimdeskError(f"{file}: no such database")
         if file.is_dir():
             raise ClaimdeskError(f"{file}: is a folder, not a database file")
+        if file.exists() and not file.is_file():
+            # Reading the header of a FIFO without a writer waited for ever.
+            raise ClaimdeskError(f"{file}: is a FIFO, device or socket, not a database file")
         if not create and file.is_file() and file.stat().st_size == 0:
             # SQLite takes an empty file for an empty database, and migrating would write
             # claimdesk's schema into it: a command that only reads must not.

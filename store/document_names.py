@@ -25,7 +25,11 @@ from store.formats.metadata import storable
 if TYPE_CHECKING:
     from store.connected import Connected
 
-_ID_FORM = re.compile(r"(?:#|id:)\s*(\d+)", re.IGNORECASE)
+# ASCII digits only: \d also takes Arabic-Indic and full-width digits, which int() reads.
+_ID_FORM = re.compile(r"(?:#|id:)\s*([0-9]+)", re.IGNORECASE)
+# SQLite's largest integer: a larger id is no document's, and binding it raised an
+# OverflowError (an "unexpected error"); int() refuses over 4,300 digits on its own.
+_LARGEST_ID = 2**63 - 1
 # How many candidates an ambiguity message names before it says "and N more".
 _SHOWN_CANDIDATES = 5
 
@@ -48,7 +52,10 @@ class AmbiguousName(NotFound):
 def document_id_of(name: str) -> int | None:
     """The id when ``name`` is written as ``#4`` or ``id:4``, else None."""
     match = _ID_FORM.fullmatch(name.strip())
-    return int(match.group(1)) if match else None
+    if match is None:
+        return None
+    digits = match.group(1).lstrip("0") or "0"
+    return int(digits) if len(digits) <= len(str(_LARGEST_ID)) else _LARGEST_ID + 1
 
 
 def resolve_document_id(db: Connected, name: str) -> int:
@@ -59,6 +66,9 @@ def resolve_document_id(db: Connected, name: str) -> int:
     name = storable(name)
     wanted_id = document_id_of(name)
     if wanted_id is not None:
+        if wanted_id > _LARGEST_ID:
+            typed = name.strip() if len(name.strip()) <= 40 else name.strip()[:39] + "…"
+            raise NotFound(f"no document with id {typed!r}: ids are smaller")
         row = db.conn.execute("SELECT id FROM documents WHERE id = ?", [wanted_id]).fetchone()
         if row is None:
             raise NotFound(f"no document with id {wanted_id}")

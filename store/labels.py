@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,9 +71,53 @@ def validate_label(label: Label, where: str = "label") -> None:
         )
 
 
+def _check_hotkeys(saved: Sequence[Label], stored: dict[str, Label], where: str) -> None:
+    """Refuse a hotkey that another label holds once ``saved`` replace their stored forms:
+    two labels on key ``1`` left the key applying whichever the reader listed first."""
+    final = {**stored, **{label.name: label for label in saved}}
+    for label in saved:
+        for other in final.values():
+            if (
+                label.hotkey is not None
+                and other.name != label.name
+                and other.hotkey == label.hotkey
+            ):
+                raise ClaimdeskError(
+                    f"{where}: hotkey {label.hotkey!r} of {label.name} is {other.name}'s already;"
+                    " give one of them another key"
+                )
+
+
+def save_labels(action: Action, labels: Sequence[Label], where: str) -> None:
+    """Add or update the labels of a label file as one step, checked as a whole.
+
+    A stored label keeps its place in the list and a new one goes after the last, as in
+    the reader's label editor: the file's own order (1, 2, …) put a file of new labels in
+    among the stored ones. Checked as a whole, a file may swap two labels' hotkeys.
+    """
+    stored = {label.name: label for label in list_labels(action.db)}
+    last = max((label.position for label in stored.values()), default=0)
+    placed: list[Label] = []
+    for label in labels:
+        validate_label(label, where)
+        if label.name in stored:
+            placed.append(replace(label, position=stored[label.name].position))
+        else:
+            last += 1
+            placed.append(replace(label, position=last))
+    _check_hotkeys(placed, stored, where)
+    for label in placed:
+        _store_label(action, label)
+
+
 def save_label(action: Action, label: Label) -> None:
     """Insert or update one label, logged for undo."""
     validate_label(label)
+    _check_hotkeys([label], {stored.name: stored for stored in list_labels(action.db)}, "label")
+    _store_label(action, label)
+
+
+def _store_label(action: Action, label: Label) -> None:
     db = action.db
     row = db.conn.execute(
         "SELECT colour, hotkey, description, position FROM labels WHERE name = ?", [label.name]

@@ -167,6 +167,12 @@ class Session:
         with user_action(self.db, self.annotator, f"edit label {label.name}") as action:
             labels.save_label(action, label)
 
+    def load_labels(self, path: Path) -> None:
+        """Add or update the labels of a TOML label file, as one undoable step."""
+        loaded = labels.load_labels_toml(path)
+        with user_action(self.db, self.annotator, f"load labels from {path.name}") as action:
+            labels.save_labels(action, loaded, str(path))
+
     # Links between documents (store.linking) ------------------------------------
     def link_suggestions(
         self, doc_id: int, start: int, end: int, other_doc_ids: list[int], k: int = 3

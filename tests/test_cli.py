@@ -158,6 +158,34 @@ def test_labels_load_from_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert err.startswith(f"claimdesk: {labels}: [[label]] #1: label name 'bad name'")
 
 
+def test_labels_load_appends_new_labels_and_refuses_a_taken_hotkey(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A file's own order (1, 2, ...) was each label's place, so RUMOUR landed between
+    # CLAIM and FIGURE; and a hotkey another label held was taken silently, leaving two
+    # labels on key 1.
+    db = tmp_path / "c.db"
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[label]]\nname = "RUMOUR"\ncolour = "#aa5500"\n', encoding="utf-8")
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].split() == ["RUMOUR", "#aa5500"]
+    labels.write_text('[[label]]\nname = "RUMOUR"\ncolour = "#aa5500"\nhotkey = "1"\n')
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {labels}: hotkey '1' of RUMOUR is CLAIM's already;"
+        " give one of them another key\n"
+    )
+    # Checked as a whole, a file may hand CLAIM's key to RUMOUR while moving CLAIM.
+    labels.write_text(
+        '[[label]]\nname = "RUMOUR"\ncolour = "#aa5500"\nhotkey = "1"\n'
+        '[[label]]\nname = "CLAIM"\ncolour = "#4ea1ff"\nhotkey = "6"\n'
+    )
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].split()[:2] == ["6", "CLAIM"]
+    assert listed[-1].split()[:2] == ["1", "RUMOUR"]
+
+
 def test_config_file_gives_the_annotator_and_the_label_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -239,3 +267,17 @@ def test_a_first_run_says_what_it_is_doing_on_a_terminal_only(
     monkeypatch.setattr(sys, "stderr", piped)
     common.seed_default_database(tmp_path / "other" / "claimdesk.db")
     assert piped.getvalue() == ""
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_import_max_chars_below_one_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # It was taken: every article was then refused, each with its own line, exit 1.
+    article = tmp_path / "a.txt"
+    article.write_text("Die Stadt meldet 11.000 Besucher.\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(tmp_path / "c.db"), "import", "--max-chars", value, str(article)])
+    assert exited.value.code == 2
+    assert f"argument --max-chars: {value} must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "c.db").exists()

@@ -415,6 +415,33 @@ def test_backup_names_a_hostile_target_visibly_and_still_succeeds(two_documents:
     assert _rows(Path(os.fsdecode(target)), "SELECT count(*) FROM documents") == [(2,)]
 
 
+def test_a_file_name_with_line_breaks_is_one_line_of_message(two_documents: Path) -> None:
+    # Messages let \r and \n through raw: the \r sent the cursor back so the name's text
+    # overwrote "claimdesk:", and the \n split one message into two lines.
+    name = two_documents.parent / "gone\rclaimdesk: all fine\n.jsonl"
+    for command in (["import-links"], ["import-annotations"], ["labels", "--load"]):
+        code, out, err = _run(two_documents, *command, name)
+        assert (code, out) == (1, "")
+        assert err.startswith("claimdesk: /")
+        assert err.count("\n") == 1
+        assert err.endswith("/gone\\x0dclaimdesk: all fine\\x0a.jsonl: cannot read: no such file\n")
+    target = two_documents.parent / "copy\r\n.db"
+    code, out, err = _run(two_documents, "backup", target)
+    assert (code, err) == (0, "")
+    assert out.count("\n") == 1
+    assert "\r" not in out
+    assert "copy\\x0d\\x0a.db" in out
+
+
+def test_a_bad_argument_is_echoed_visibly_by_the_usage_error(two_documents: Path) -> None:
+    # argparse quoted an unrecognised argument raw: ESC[2J in it cleared the terminal.
+    code, out, err = _run(two_documents, "stats", "--wide\x1b[2J\x1b]0;pwned\x07\r")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "claimdesk: error: unrecognized arguments: --wide\\x1b[2J\\x1b]0;pwned\\x07\\x0d"
+    )
+
+
 @pytest.mark.parametrize("command", ["import-annotations", "import-links"])
 @pytest.mark.parametrize("content", [b"", b"\n \n\t\n"])
 def test_an_empty_decisions_or_annotations_file_is_refused(

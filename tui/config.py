@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 import tomllib
 from dataclasses import dataclass
@@ -33,6 +34,22 @@ import platformdirs
 from store.errors import ClaimdeskError
 
 CONFIG_ENV = "CLAIMDESK_CONFIG"
+
+
+class NotARegularFile(OSError):
+    """A settings file that is a folder, FIFO or device: never opened."""
+
+
+def read_settings_text(path: Path) -> str:
+    """The UTF-8 text of the config or keymap file ``path``, which must be a regular file.
+
+    A FIFO is refused before it is opened: reading one with no writer waited forever,
+    before the screen opened and with nothing said. Raises FileNotFoundError when
+    ``path`` does not exist, like ``read_text``.
+    """
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise NotARegularFile("not a regular file (a folder, FIFO or device)")
+    return path.read_text(encoding="utf-8")
 
 
 class ConfigError(ClaimdeskError):
@@ -81,7 +98,7 @@ def load_config() -> Config:
     """The settings in :func:`config_path`, all ``None`` when the file does not exist."""
     path = config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_settings_text(path)
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError) as error:
@@ -118,7 +135,7 @@ def save_theme(name: str) -> None:
         raise ConfigError(config_path(), None, f"theme name {name!r} cannot be saved")
     path = config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_settings_text(path)
     except FileNotFoundError:
         text = ""
     except (OSError, UnicodeDecodeError) as error:
@@ -146,6 +163,13 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         line, message = toml_error_position(error)
         raise ConfigError(path, line, f"not valid TOML: {message}") from None
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively: the error escaped
+        # as an "unexpected error" that named no file.
+        raise ConfigError(path, None, NESTED_TOO_DEEPLY) from None
+
+
+NESTED_TOO_DEEPLY = "not valid TOML: nested too deeply"
 
 
 def toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:

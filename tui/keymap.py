@@ -38,7 +38,13 @@ from store.errors import ClaimdeskError
 from store.paths import keymaps_path
 from tui import actions as actions_module
 from tui.actions import ACTIONS, BY_ID, CONTEXTS, ActionSpec
-from tui.config import config_path, load_config, toml_error_position
+from tui.config import (
+    NESTED_TOO_DEEPLY,
+    config_path,
+    load_config,
+    read_settings_text,
+    toml_error_position,
+)
 from tui.keynames import KeyNameError, canonical_key, is_typing_key
 
 SHIPPED_KEYMAPS: tuple[str, ...] = ("default", "vim", "emacs")
@@ -146,7 +152,7 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise KeymapError(chain[-1], None, f"extends cycle: {cycle}")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_settings_text(path)
     except FileNotFoundError:
         raise KeymapError(path, None, "no such file") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -156,6 +162,8 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
     except tomllib.TOMLDecodeError as error:
         line, message = toml_error_position(error)
         raise KeymapError(path, line, f"not valid TOML: {message}") from None
+    except RecursionError:
+        raise KeymapError(path, None, NESTED_TOO_DEEPLY) from None
 
     for key in data:
         if key not in _TOP_LEVEL_KEYS:

@@ -72,7 +72,9 @@ def _key(db_path: Path) -> str:
 def _read_all() -> dict[str, Any]:
     try:
         found = json.loads(state_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
+        # RecursionError: nesting deeper than Python parses, which escaped and stopped
+        # every start of the app (and every save) until the file was deleted by hand.
         return {}
     return found if isinstance(found, dict) else {}
 
@@ -94,7 +96,9 @@ def load_state(db_path: Path, annotator: str) -> ReaderState | None:
             bool(raw.get("panel", False)),
             screen if screen in TOP_SCREENS else "reader",
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
+        # OverflowError: a cursor of Infinity or 1e400 (JSON that Python reads as an
+        # infinite float), which int() refuses; it stopped the app at every start.
         return None
 
 

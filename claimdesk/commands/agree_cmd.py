@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session, print_data, say
+from claimdesk.commands.common import common_parent, open_session, print_data, say_report
 from store.agreement import AgreementReport, Scores, agreement
 from store.curation import DEFAULT_GOLD
 from tui.config import load_config
@@ -155,5 +155,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_data(json.dumps(report.to_json(), ensure_ascii=False, sort_keys=True))
     else:
-        say(render(report))
+        say_report(render(report))
     return 0

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,21 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         metavar="NAME",
         help=f"who is annotating (default: ${ANNOTATOR_ENV}, else the login name)",
     )
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}")
+        return value
+
+    return parse
 
 
 def common_parent() -> argparse.ArgumentParser:
@@ -125,11 +141,21 @@ def fail(message: str) -> int:
 
 
 def say(text: str, *, err: bool = False) -> None:
-    """Print a message or report holding stored strings, every control made visible.
+    """Print a one-line message holding stored strings or file names, every control made
+    visible, line breaks and carriage returns too.
 
     Messages are never data, so they are escaped whether or not the stream is a terminal.
+    A file name may hold ``\r`` or ``\n``: sent raw, ``\r`` let the name overwrite the
+    start of the line it was in (``claimdesk: refused`` vanished behind the name's text),
+    and ``\n`` split the message into two lines.
     """
-    print(visible(text, keep_lines=True), file=sys.stderr if err else sys.stdout)
+    print(visible(text), file=sys.stderr if err else sys.stdout)
+
+
+def say_report(text: str) -> None:
+    """Print a report of several lines (stats, agree, stories), each line made visible
+    on its own: its line breaks are layout, any other control is shown as an escape."""
+    print("\n".join(visible(line) for line in text.split("\n")))
 
 
 def print_data(text: str) -> None:

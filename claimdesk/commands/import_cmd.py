@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session, say
+from claimdesk.commands.common import common_parent, open_session, say, whole_number
 from claimdesk.progress import progress_bar
 from store.formats.dispatch import SUPPORTED_SUFFIXES
 from store.formats.limits import MAX_ARTICLE_CHARS
@@ -34,7 +34,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-chars",
-        type=int,
+        # At least 1: 0 or a negative number refused every article, each with its own line.
+        type=whole_number(1),
         default=MAX_ARTICLE_CHARS,
         metavar="N",
         help=f"refuse articles longer than N characters (default {MAX_ARTICLE_CHARS:,})",

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import common_parent, open_session, say
-from store.labels import load_labels_toml
 from store.visible import visible
 
 
@@ -28,8 +27,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         if args.load is not None:
-            for label in load_labels_toml(args.load):
-                session.save_label(label)
+            session.load_labels(args.load)
         for label in session.labels():
             hotkey, name = visible(label.hotkey or " "), visible(label.name)
             say(f"{hotkey}  {name:<12} {visible(label.colour)}  {visible(label.description)}")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session
+from claimdesk.commands.common import common_parent, open_session, whole_number
 from claimdesk.progress import progress_bar
 from store.linking.alignment import TAKEN, WINDOW
 from store.linking.candidates import DEFAULT_PER_SENTENCE
@@ -34,22 +33,7 @@ def _score(text: str) -> float:
     return value
 
 
-def _whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least ``minimum``."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}")
-        return value
-
-    return parse
-
-
-_positive = _whole_number(1)
+_positive = whole_number(1)
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -110,7 +94,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--document-partners",
-        type=_whole_number(0),
+        type=whole_number(0),
         default=DEFAULT_PER_DOCUMENT,
         metavar="N",
         help=(

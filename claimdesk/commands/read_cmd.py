@@ -50,7 +50,6 @@ def _open_reader(args: argparse.Namespace) -> int:
         seed_default_database(path)
     annotator = annotator_of(args)
     names: list[str] = list(getattr(args, "documents", []) or [])
-    from store.labels import load_labels_toml
     from store.session import Session
     from tui.config import load_config
 
@@ -61,8 +60,7 @@ def _open_reader(args: argparse.Namespace) -> int:
     with Session(path, annotator, create=is_default or path.parent.is_dir()) as session:
         doc_ids = [session.find_document(name).id for name in names]
         if label_file is not None:
-            for label in load_labels_toml(label_file):
-                session.save_label(label)
+            session.load_labels(label_file)
     from tui.launch import run_tui
 
     return run_tui(path, annotator, doc_ids=doc_ids, keymap=getattr(args, "keymap", None))

@@ -7,7 +7,7 @@ import dataclasses
 import json
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session, print_data, say
+from claimdesk.commands.common import common_parent, open_session, print_data, say_report
 from store.stats import CorpusStats, corpus_stats
 
 
@@ -47,5 +47,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_data(json.dumps(dataclasses.asdict(stats), ensure_ascii=False, sort_keys=True))
     else:
-        say(render(stats))
+        say_report(render(stats))
     return 0

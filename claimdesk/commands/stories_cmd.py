@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session, print_data, say
+from claimdesk.commands.common import common_parent, open_session, print_data, say_report
 from store.errors import ClaimdeskError
 from store.stories.queries import Story
 
@@ -102,5 +102,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_data(json.dumps([_story_json(s) for s in stories], ensure_ascii=False))
     else:
-        say(render(stories))
+        say_report(render(stories))
     return 0

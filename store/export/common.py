@@ -104,6 +104,25 @@ def resolve_filter(db: sqlite_utils.Database, wanted: ExportFilter) -> ResolvedF
         if label not in known:
             listing = ", ".join(sorted(known))
             raise ClaimdeskError(f"--label {label}: no such label (known: {listing})")
+    for annotator in wanted.annotators:
+        # A mistyped name exported every document without a span, with exit status 0.
+        found = db.conn.execute(
+            "SELECT 1 FROM spans WHERE annotator = ?"
+            " UNION ALL SELECT 1 FROM document_status WHERE annotator = ? LIMIT 1",
+            [annotator, annotator],
+        ).fetchone()
+        if found is None:
+            names = db.conn.execute(
+                "SELECT annotator FROM spans UNION SELECT annotator FROM document_status"
+                " ORDER BY 1 LIMIT 21"
+            ).fetchall()
+            listing = ", ".join(str(row[0]) for row in names[:20]) + (
+                ", …" if len(names) > 20 else ""
+            )
+            raise ClaimdeskError(
+                f"--annotator {annotator}: no spans or document status by this annotator"
+                f" (annotators: {listing or 'none'})"
+            )
     doc_ids: tuple[int, ...] | None = None
     if wanted.docs:
         ids: set[int] = set()

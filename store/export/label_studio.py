@@ -26,7 +26,6 @@ claimdesk does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
@@ -35,7 +34,7 @@ from xml.sax.saxutils import quoteattr
 
 import sqlite_utils
 
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, ImportRefused
 from store.export.common import (
     ClaimKey,
     ExportOptions,
@@ -46,6 +45,8 @@ from store.export.common import (
     iter_documents,
 )
 from store.export.output import atomic_text
+from store.formats.files import read_bytes
+from store.formats.json_line import BadJsonLine, loads_line
 from store.model import Document, Span
 
 MODEL_PREFIX = "model:"
@@ -75,10 +76,14 @@ def read_user_ids(path: Path) -> UserIds:
     """``--ls-users FILE``: a JSON object mapping annotator names to Label Studio user
     ids (numbers) or e-mail addresses, the two forms its server accepts."""
     try:
-        mapping = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ClaimdeskError(f"{path}: cannot read --ls-users file: {error.strerror}") from error
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        # loads_line, not json.loads: nesting deeper than Python parses (RecursionError)
+        # and a "\ud800" half of a surrogate pair (UnicodeEncodeError when the export was
+        # written) both ended the export with an "unexpected error".
+        # read_bytes refuses a FIFO or device, where read_text() waited for ever.
+        mapping = loads_line(read_bytes(path).decode("utf-8"))
+    except ImportRefused as error:
+        raise ClaimdeskError(f"{path}: --ls-users file: {error.reason}") from None
+    except (UnicodeDecodeError, BadJsonLine) as error:
         raise ClaimdeskError(f"{path}: --ls-users file is not JSON: {error}") from error
     if not isinstance(mapping, dict):
         raise ClaimdeskError(f"{path}: --ls-users file must be a JSON object {{name: user id}}")

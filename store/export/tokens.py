@@ -12,9 +12,10 @@ Offsets are code points into the document text, like every offset in claimdesk.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
+
+from store.combining import attaches
 
 ZWJ = "\u200d"
 
@@ -23,18 +24,6 @@ class Token(NamedTuple):
     start: int
     end: int
     text: str
-
-
-def _attaches(char: str) -> bool:
-    """Characters that belong to the preceding character rather than standing alone."""
-    code = ord(char)
-    return (
-        unicodedata.category(char) in ("Mn", "Mc", "Me")
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors
-        or 0xE0100 <= code <= 0xE01EF
-        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin-tone modifiers
-        or 0xE0020 <= code <= 0xE007F  # emoji tag characters (flags of regions)
-    )
 
 
 def _is_word(char: str) -> bool:
@@ -60,7 +49,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
             # in C, and only what joins two runs is looked at one character at a time.
             j = word.end()
             while j < stop:
-                if _attaches(text[j]):
+                if attaches(text[j]):
                     j += 1
                 elif (
                     text[j] in ".,"
@@ -77,7 +66,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
         else:
             j = i + 1
             while j < stop:
-                if _attaches(text[j]):
+                if attaches(text[j]):
                     j += 1
                 elif text[j] == ZWJ and j + 1 < stop and not text[j + 1].isspace():
                     j += 2

@@ -27,6 +27,8 @@ from store import spans
 from store.changelog import Action
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound
+from store.formats.metadata import clean_value
+from store.formats.titles import bounded
 from store.linking.alignment import placed_scores
 from store.linking.features import DocInput, LinkCorpus, build_corpus
 from store.linking.normalize import language_of
@@ -235,6 +237,19 @@ def accept_link(action: Action, link_id: str, *, create_span_label: str | None =
     return _decide(action, link, stored, changes)
 
 
+REASON_LIMIT = 200
+"""Longest rejection reason kept: the review keys store one word, a free text a phrase."""
+
+
+def stored_reason(reason: str | None) -> str | None:
+    """A rejection's reason as stored: one line without controls, NFC, bounded.
+
+    Reasons come from files too (``import-links`` keeps an imported ``reason``), where an
+    escape sequence or 100,000 characters were stored as given.
+    """
+    return bounded(clean_value(reason), REASON_LIMIT)
+
+
 def reject_link(action: Action, link_id: str, reason: str | None = None) -> Link:
     """Mark the link rejected: the linker will never suggest this pair again."""
     link, stored = _stored_link(action.db, link_id)
@@ -245,7 +260,7 @@ def reject_link(action: Action, link_id: str, reason: str | None = None) -> Link
         {
             "status": "rejected",
             "annotator": action.annotator,
-            "reason": (reason or "").strip() or None,
+            "reason": stored_reason(reason),
         },
     )
 
@@ -288,7 +303,7 @@ def link_spans(
         # Scored like a suggestion, so every link in an export carries a number.
         "score": claim_score(action.db, first, second),
         "method": "manual",
-        "reason": (reason or "").strip() or None,
+        "reason": stored_reason(reason),
         "annotator": action.annotator,
         "created_at": stamp,
         "updated_at": stamp,

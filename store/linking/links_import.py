@@ -5,8 +5,10 @@ writes: ``a`` and ``b`` with ``doc`` (source name), ``start``, ``end``, ``text``
 ``status`` accepted or rejected; other fields are ignored. A side is placed at
 its offsets when the document's text there is ``text``, else at the text's only
 occurrence in that document; a side that cannot be placed (unknown document,
-text absent or ambiguous) is named and its line skipped. A pair already decided
-the same way is left alone, so importing twice changes nothing. The whole file
+text absent or ambiguous) is named and its line skipped. A pair the file both
+accepts and rejects is refused at each contradicting line and not imported; a
+repeated line counts once. A pair already decided the same way is left alone, so
+importing twice changes nothing. The whole file
 is one user action: one ``undo`` takes it back.
 """
 
@@ -105,7 +107,10 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
         ) from None
     report = LinksImportReport()
     documents = _documents(db)
-    wanted: list[tuple[Claim, Claim, LinkStatus, str | None]] = []
+    # One decision per pair (its two claims in order), and the first line deciding each
+    # pair each way, to name the line a contradiction comes from.
+    wanted: dict[tuple[Claim, Claim], tuple[Claim, Claim, LinkStatus, str | None]] = {}
+    first_line: dict[tuple[Claim, Claim], dict[LinkStatus, int]] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -138,12 +143,29 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
             continue
         # A rejection's reason (an export's ``reason``) comes along: learning reads it.
         why = record.get("reason") if decision == "rejected" else None
-        wanted.append((a, b, decision, why if isinstance(why, str) else None))
+        pair = (a, b) if a <= b else (b, a)
+        lines_of_pair = first_line.setdefault(pair, {})
+        lines_of_pair.setdefault(decision, number)
+        if len(lines_of_pair) == 2:
+            # A file that both accepts and rejects a pair says nothing about it: keeping
+            # the last line flipped the link on every import of the file, so importing
+            # it again was never a no-op.
+            other: LinkStatus = "rejected" if decision == "accepted" else "accepted"
+            report.refused.append(
+                f"{where}: {decision} here but {other} on line {lines_of_pair[other]};"
+                " the pair is not imported"
+            )
+            wanted.pop(pair, None)
+            continue
+        if pair in wanted:
+            report.present += 1  # a repeated line: already decided so by the first
+            continue
+        wanted[pair] = (a, b, decision, why if isinstance(why, str) else None)
     if report.records == 0:
         report.refused.append(f"{path}: {NO_RECORDS}")
         return report
     with user_action(db, annotator, "import links") as action:
-        for a, b, status, why in wanted:
+        for a, b, status, why in wanted.values():
             existing = find_link(db, a, b)
             if existing is not None and existing.status == status:
                 report.present += 1

@@ -70,6 +70,20 @@ def test_errors_are_one_line_with_exit_1(db_path: Path, capsys: pytest.CaptureFi
     assert capsys.readouterr().err.count("\n") == 1
 
 
+def test_a_mistyped_annotator_is_refused_not_reported_as_disagreeing(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "alcie" got a row of zeros, which reads as an annotator who agreed with nobody.
+    assert main(["--db", str(db_path), "agree", "--annotators", "alcie", "bob"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(
+        "claimdesk: annotator 'alcie' has no spans, finished documents or link decisions"
+        " (annotators: alice, bob"
+    )
+    assert captured.err.count("\n") == 1
+
+
 def test_gold_name_from_the_config_file_is_left_out(
     db_path: Path,
     tmp_path: Path,

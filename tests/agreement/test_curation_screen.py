@@ -101,6 +101,29 @@ def test_parse_spans_names_the_bad_entry() -> None:
         parse_spans("5-30 CLAIM", labels, 20)
 
 
+async def test_a_pasted_run_of_digits_is_refused_in_the_editor_not_a_crash(
+    disputed: tuple[Path, int],
+) -> None:
+    # int() of over 4,300 digits raises ValueError, which parse_spans let out of the
+    # editor's handler: the app ended with a traceback.
+    path, doc = disputed
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen.query_one("#curation-edit")
+        editor.value = "9" * 5000 + "-14 SOURCE"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running
+        assert app.screen.query_one("#curation-edit") is editor
+        (shown,) = [str(n.message) for n in app._notifications]
+        assert shown == f"'{'9' * 59}…': offsets outside the document (0-{len(TEXT)})"
+    assert _gold(path, doc) == []
+
+
 async def test_gold_name_comes_from_the_config_file(
     disputed: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

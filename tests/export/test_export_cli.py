@@ -52,6 +52,21 @@ def test_export_to_file_with_filters(
     assert f"to {out}" in capsys.readouterr().err
 
 
+def test_an_annotator_with_no_work_is_refused_not_an_empty_export(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A mistyped --annotator exported every document without a span, with exit status 0.
+    out = tmp_path / "spans.jsonl"
+    args = ["export", "--db", str(fixed_db_path), "-f", "jsonl", "-o", str(out)]
+    assert main([*args, "--annotator", "alcie"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("claimdesk: --annotator alcie: no spans or document status by this")
+    assert "(annotators: alice" in err
+    assert err.count("\n") == 1
+    assert not out.exists()
+    assert main([*args, "--annotator", "alice"]) == 0
+
+
 def test_brat_needs_a_folder(fixed_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--db", str(fixed_db_path), "--format", "brat"]) == 1
     assert "give --out FOLDER" in capsys.readouterr().err

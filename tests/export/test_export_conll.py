@@ -179,7 +179,8 @@ def test_tokenizer_keeps_numbers_marks_and_emoji_together() -> None:
 
 def _reference_tokens(text: str) -> list[tuple[int, int]]:
     """The tokenizer's rules applied one character at a time, as its docstring states."""
-    from store.export.tokens import ZWJ, _attaches, _is_word
+    from store.combining import attaches
+    from store.export.tokens import ZWJ, _is_word
 
     found, i = [], 0
     while i < len(text):
@@ -188,7 +189,7 @@ def _reference_tokens(text: str) -> list[tuple[int, int]]:
             continue
         j = i + 1
         while j < len(text):
-            if _attaches(text[j]) or (_is_word(text[i]) and _is_word(text[j])):
+            if attaches(text[j]) or (_is_word(text[i]) and _is_word(text[j])):
                 j += 1
             elif (
                 _is_word(text[i])

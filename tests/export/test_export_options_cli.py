@@ -3,6 +3,9 @@ label-studio, and the pairs folder."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,6 +72,34 @@ def test_bad_users_file_is_one_line(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"alice": "\\ud800@example.org"}', "half of a UTF-16 surrogate pair"),
+    ],
+)
+def test_a_users_file_json_cannot_hold_is_one_line(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    reason: str,
+) -> None:
+    # json.loads let both through: RecursionError at once, and the lone surrogate as a
+    # UnicodeEncodeError while writing the export; each an "unexpected error".
+    users = tmp_path / "users.json"
+    users.write_text(content, encoding="utf-8")
+    out = tmp_path / "ls.json"
+    args = ["export", "--db", str(fixed_db_path), "-f", "label-studio", "-o", str(out)]
+    assert main([*args, "--ls-users", str(users)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"claimdesk: {users}: --ls-users file is not JSON: ")
+    assert reason in err
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
 def test_pairs_writes_three_split_files_from_the_cli(
     fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -87,3 +118,23 @@ def test_pairs_writes_three_split_files_from_the_cli(
     assert main([*args, "--force"]) == 0
     assert main(["export", "--db", str(fixed_db_path), "-f", "pairs"]) == 1
     assert "writes a folder" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_as_users_file_is_refused_not_waited_on(fixed_db_path: Path, tmp_path: Path) -> None:
+    # read_text() on a FIFO without a writer waited for ever; run as a process so the old
+    # behaviour fails by its timeout instead of hanging the suite.
+    users = tmp_path / "users.json"
+    os.mkfifo(users)
+    out = tmp_path / "ls.json"
+    command = ["export", "-f", "label-studio", "-o", str(out), "--ls-users", str(users)]
+    done = subprocess.run(
+        [sys.executable, "-m", "claimdesk", "--db", str(fixed_db_path), *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"claimdesk: {users}: --ls-users file: cannot read: not a regular file\n"
+    assert not out.exists()

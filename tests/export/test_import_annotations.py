@@ -277,3 +277,27 @@ def test_batches_are_separate_undoable_actions(tmp_path: Path) -> None:
     assert actions == 3
     assert undo(db, "alice") == "import 1 annotation(s)"
     assert len(_live_spans(db)) == 4
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("label", "CLAIM", "'label' is \"CLAIM\", not a list of [start, end, label]"),
+        ("labels", None, "'labels' is null, not a list of [start, end, label]"),
+        ("entities", {"start_offset": 0}, "'entities' is {\"start_offset\": 0}, not a list"),
+    ],
+)
+def test_a_doccano_record_whose_spans_are_not_a_list_is_refused(
+    tmp_path: Path, key: str, value: object, reason: str
+) -> None:
+    # A text-classification export ("label": "POSITIVE") or a hand-written object was
+    # skipped: "imported 0 span(s) ... 0 refused", exit status 0.
+    text = "Alpha beta gamma."
+    db = _fresh([("a.txt", text)])
+    path = _write_lines(tmp_path / "in.jsonl", [{"text": text, key: value}])
+    for fmt in ("doccano", None):
+        report = import_annotations(db, path, importer="alice", fmt=fmt)
+        assert len(report.refused) == 1
+        assert report.refused[0].startswith(f"{path}:1: {reason}")
+        assert report.first_refused_line == 1
+    assert _live_spans(db) == set()

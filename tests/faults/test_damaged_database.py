@@ -3,7 +3,10 @@ command, never a traceback, nothing created or modified; ``claimdesk check`` fin
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,6 +123,29 @@ def test_a_file_that_is_not_sqlite_is_refused_unchanged(
     assert path.read_text(encoding="utf-8") == "my notes, not a database\n" * 50
 
 
+def test_check_names_an_empty_file_a_tableless_database_and_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # check took an empty file or a database without tables for a damaged claimdesk
+    # database ("2 problem(s): no such table: spans ... restore a backup"), and a
+    # folder for a missing file.
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    tableless = tmp_path / "tableless.db"
+    sqlite3.connect(tableless).execute("VACUUM").connection.close()
+    expected = {
+        empty: "is an empty file, not a claimdesk database",
+        tableless: "not a claimdesk database (it has no tables)",
+        tmp_path: "is a folder, not a database file",
+    }
+    for path, reason in expected.items():
+        before = path.read_bytes() if path.is_file() else None
+        assert main(["--db", str(path), "check"]) == 1
+        captured = capsys.readouterr()
+        assert (captured.out, captured.err) == ("", f"claimdesk: {path}: {reason}\n")
+        assert (path.read_bytes() if path.is_file() else None) == before
+
+
 @pytest.mark.parametrize("command", [*COMMANDS[:4], ["read"]])
 def test_read_only_commands_never_create_a_folder_or_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
@@ -155,3 +181,23 @@ def test_check_passes_a_sound_database_and_finds_broken_offsets(
     out, err = capsys.readouterr()
     assert "span offsets     1 problem(s): id s1" in out
     assert "sqlite3 DB '.recover'" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("command", [["stats"], ["check"], ["labels"], ["export", "-f", "jsonl"]])
+def test_a_fifo_as_the_database_is_refused_not_waited_on(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # Reading the header of a FIFO without a writer waited for ever; run as a process so
+    # the old behaviour fails by its timeout instead of hanging the suite.
+    path = tmp_path / "claims.db"
+    os.mkfifo(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "claimdesk", "--db", str(path), *command],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"claimdesk: {path}: is a FIFO, device or socket, not a database file\n"

@@ -118,3 +118,57 @@ def test_import_keeps_a_rejections_reason_for_learning(session: Session, tmp_pat
     assert report.added == 2
     reasons = dict(db.conn.execute("SELECT status, reason FROM links").fetchall())
     assert reasons == {"accepted": None, "rejected": "near-miss"}
+
+
+def test_a_pair_decided_both_ways_in_one_file_is_refused_and_reimport_changes_nothing(
+    session: Session, tmp_path: Path
+) -> None:
+    # The last line used to win: every import of such a file flipped the link twice,
+    # said "2 changed" and added an undo step, so importing again was never a no-op.
+    db = session.db
+    add_flood_corpus(db)
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    c = sentence_at(db, "kurier.txt", "Die Polizei sperrte")
+    path = _write(
+        tmp_path / "links.jsonl",
+        [
+            {"a": _side(db, a), "b": _side(db, b), "status": "accepted"},
+            # The same pair, sides swapped, the other way.
+            {"a": _side(db, b), "b": _side(db, a), "status": "rejected"},
+            {"a": _side(db, a), "b": _side(db, c), "status": "accepted"},
+            {"a": _side(db, a), "b": _side(db, c), "status": "accepted"},
+            {"a": _side(db, a), "b": _side(db, b), "status": "accepted"},
+        ],
+    )
+    report = import_links(db, path, annotator="alice")
+    assert [line.split(":", 1)[1] for line in report.refused] == [
+        "2: rejected here but accepted on line 1; the pair is not imported",
+        "5: accepted here but rejected on line 2; the pair is not imported",
+    ]
+    assert (report.records, report.added, report.changed, report.present) == (5, 1, 0, 1)
+    expected = [(min(a[0], c[0]), max(a[0], c[0]))]
+    assert [(row[0], row[3]) for row in _decided(db)] == expected
+    again = import_links(db, path, annotator="alice")
+    assert (again.added, again.changed, again.present) == (0, 0, 2)
+    assert [(row[0], row[3]) for row in _decided(db)] == expected
+
+
+def test_an_imported_reason_is_stored_as_one_clean_bounded_line(
+    session: Session, tmp_path: Path
+) -> None:
+    # Stored as given: an OSC 52 (clipboard write), ESC[2J and 100,000 characters reached
+    # links.reason, which every export and the merge dialog then carried.
+    db = session.db
+    add_flood_corpus(db)
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    hostile = "[b]near[/b]\x1b]52;c;cHduZWQ=\x07 miss\x1b[2J\r\nsee " + "x" * 100_000
+    path = _write(
+        tmp_path / "links.jsonl",
+        [{"a": _side(db, a), "b": _side(db, b), "status": "rejected", "reason": hostile}],
+    )
+    assert import_links(db, path, annotator="alice").added == 1
+    (reason,) = db.conn.execute("SELECT reason FROM links").fetchone()
+    kept = "[b]near[/b] miss see "
+    assert reason == kept + "x" * (199 - len(kept)) + "…"

@@ -55,6 +55,24 @@ def test_ids_only_with_hash_or_id_prefix(numbered_db: Path) -> None:
             resolve_document_id(session.db, "99")
 
 
+@pytest.mark.parametrize(
+    "typed", ["#9223372036854775808", "id:" + "9" * 30, "#" + "9" * 5000, "#\u0663"]
+)
+def test_an_id_past_sqlites_integers_or_in_other_digits_is_not_found(
+    numbered_db: Path, typed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Past 2**63 - 1 SQLite raised OverflowError binding the id, and int() a ValueError
+    # past 4,300 digits: both ended `read`, `export --doc` and `stories --move` with an
+    # "unexpected error". "#٣" (an Arabic-Indic 3) opened document 3.
+    with Session(numbered_db, "t") as session, pytest.raises(NotFound, match="no document"):
+        resolve_document_id(session.db, typed)
+    assert main(["--db", str(numbered_db), "export", "-f", "jsonl", "--doc", typed]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "no document" in err
+    assert "unexpected error" not in err
+
+
 def test_exact_name_wins_over_a_longer_name_it_prefixes(numbered_db: Path, tmp_path: Path) -> None:
     extra = tmp_path / "more"
     extra.mkdir()

@@ -58,6 +58,8 @@ def test_patching_config_path_is_enough(tmp_path: Path, monkeypatch: pytest.Monk
         ('annotator = ""\n', ":1: annotator must be"),
         ('theme = "nord\n', ":1: not valid TOML"),
         ('annotator = "a\\u0007b"\n', ":1: annotator must be"),
+        # tomllib recurses into nested arrays: the RecursionError was an "unexpected error".
+        ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", ": not valid TOML: nested too deeply"),
     ],
 )
 def test_bad_config_names_file_and_line(config_file: Path, text: str, expected: str) -> None:
@@ -106,3 +108,32 @@ def test_save_theme_refuses_unquotable_names(config_file: Path) -> None:
     with pytest.raises(ConfigError):
         save_theme('a"b')
     assert not config_file.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_as_config_or_keymap_is_refused_not_waited_on(config_file: Path) -> None:
+    # read_text() on a FIFO with no writer blocked for ever, before the screen opened and
+    # with nothing said. Run in a daemon thread so the old behaviour fails, not hangs.
+    import threading
+
+    from tui.keymap import KeymapError, load_keymap
+
+    config_file.parent.mkdir()
+    os.mkfifo(config_file)
+    raised: list[Exception] = []
+
+    def attempt() -> None:
+        for call in (load_config, lambda: load_keymap(str(config_file))):
+            try:
+                call()
+            except (ConfigError, KeymapError) as error:
+                raised.append(error)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "reading the FIFO blocked"
+    assert [str(error) for error in raised] == [
+        f"{kind} {config_file}: cannot read: not a regular file (a folder, FIFO or device)"
+        for kind in ("config", "keymap")
+    ]

@@ -312,6 +312,12 @@ def test_bad_toml(tmp_path: Path) -> None:
     assert message.startswith("keymap FILE:3: not valid TOML")
 
 
+def test_nesting_deeper_than_the_toml_parser_goes_is_bad_toml(tmp_path: Path) -> None:
+    # tomllib recurses into inline tables: the RecursionError was an "unexpected error".
+    message = refused(tmp_path, "[keys]\nx = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n")
+    assert message == "keymap FILE: not valid TOML: nested too deeply"
+
+
 def test_duplicate_entry_is_bad_toml(tmp_path: Path) -> None:
     message = refused(
         tmp_path, 'extends = "default"\n[keys]\n"app.quit" = "ctrl+q"\n"app.quit" = "q"\n'

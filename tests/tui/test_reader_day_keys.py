@@ -66,6 +66,62 @@ async def test_select_word_takes_the_whole_number(corpus: Corpus) -> None:
         assert screen.view.selection == (start, start + len("12.000"))
 
 
+# Words whose letters carry combining marks that NFC cannot fold in: Hindi (virama,
+# vowel signs), pointed Hebrew, and a Latin letter with a diaeresis no font precomposes.
+MARKED = "Sie sagte नमस्ते und שָׁלוֹם und n\u0308ame."
+
+
+@pytest.mark.parametrize("word", ["नमस्ते", "שָׁלוֹם", "n\u0308ame"])
+def test_word_motion_and_snapping_keep_combining_marks_in_their_word(word: str) -> None:
+    # re's \w and isalnum() leave marks out: word motion stopped at नमस, and a selection
+    # inside שָׁלוֹם snapped to its lone vowel point.
+    start = MARKED.index(word)
+    end = start + len(word)
+    assert nav.word_forward(MARKED, start) == end
+    assert nav.word_backward(MARKED, end) == start
+    for inside in range(start, end):
+        assert nav.word_at(MARKED, inside) == (start, end)
+        assert nav.snap_to_words(MARKED, inside, inside + 1, snap=True) == (start, end)
+
+
+def test_character_precision_keeps_a_mark_with_its_letter() -> None:
+    shin = MARKED.index("שָׁלוֹם")  # ש, then two marks: qamats and the shin dot
+    assert nav.snap_to_words(MARKED, shin + 1, shin + 2, snap=False) == (shin, shin + 3)
+    assert nav.snap_to_words(MARKED, shin, shin + 1, snap=False) == (shin, shin + 3)
+
+
+async def test_left_and_right_step_over_a_letters_marks(corpus: Corpus) -> None:
+    # The cursor stopped on each mark, which shares its letter's cell: a key seemed lost.
+    doc = corpus.add(MARKED, "marks.txt")
+    shin = MARKED.index("שָׁלוֹם")
+    app = create_app(corpus.path, "tester", doc_ids=[doc])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.view.set_cursor(shin)
+        await pilot.press("right")
+        assert screen.view.cursor == shin + 3
+        await pilot.press("right", "right")
+        assert screen.view.cursor == shin + 6  # over ל, then over ו and its holam
+        await pilot.press("left", "left", "left")
+        assert screen.view.cursor == shin
+        await pilot.press("w", "shift+right")  # character precision
+        assert screen.view.selection == (shin, shin + 3)
+
+
+async def test_select_word_and_label_store_the_whole_marked_word(corpus: Corpus) -> None:
+    doc = corpus.add(MARKED, "marks.txt")
+    app = create_app(corpus.path, "tester", doc_ids=[doc])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.view.set_cursor(MARKED.index("שָׁלוֹם") + 1)  # on a vowel point
+        await pilot.press("e", "1")
+        await pilot.pause()
+    with corpus.session() as session:
+        assert [(s.quote, s.start) for s in session.spans(doc)] == [("שָׁלוֹם", MARKED.index("שָׁלוֹם"))]
+
+
 async def test_a_label_key_relabels_my_span_on_the_sentence_and_undo_restores_it(
     corpus: Corpus,
 ) -> None:

@@ -85,6 +85,26 @@ async def test_a_damaged_state_file_is_ignored(corpus: Corpus) -> None:
         assert isinstance(app.screen, LibraryScreen)
 
 
+@pytest.mark.parametrize(
+    "cursor", ["Infinity", "1e400", "[" * 100_000 + "]" * 100_000], ids=["inf", "1e400", "deep"]
+)
+def test_a_state_file_python_parses_but_cannot_use_is_ignored_and_rewritten(
+    tmp_path: Path, cursor: str
+) -> None:
+    # int(inf) raises OverflowError and json.loads of deep nesting RecursionError; both
+    # escaped, so the app stopped with a traceback at every start until the file was
+    # deleted by hand.
+    db = tmp_path / "c.db"
+    key = str(db.resolve())
+    state_path().parent.mkdir(parents=True, exist_ok=True)
+    pane = f'{{"doc_id": 1, "cursor": {cursor}, "scroll": 0}}'
+    state_path().write_text(f'{{"{key}": {{"tester": {{"panes": [{pane}]}}}}}}', encoding="utf-8")
+    assert load_state(db, "tester") is None
+    wanted = ReaderState([PanePlace(1, 5, 0)], 0, False, "reader")
+    session_state.save_state(db, "tester", wanted)
+    assert load_state(db, "tester") == wanted
+
+
 # Saved as the annotator works, not only on quit ---------------------------------------
 
 

@@ -52,13 +52,21 @@ def parse_spans(text: str, labels: set[str], length: int) -> list[SpanTriple]:
         if not entry.strip():
             continue
         match = _ENTRY.match(entry)
+        shown = entry.strip() if len(entry.strip()) <= 60 else entry.strip()[:59] + "…"
         if match is None:
-            raise ClaimdeskError(f"{entry.strip()!r}: write START-END LABEL, e.g. 6-14 CLAIM")
-        start, end, label = int(match[1]), int(match[2]), match[3].upper()
+            raise ClaimdeskError(f"{shown!r}: write START-END LABEL, e.g. 6-14 CLAIM")
+        outside = ClaimdeskError(f"{shown!r}: offsets outside the document (0-{length})")
+        try:
+            start, end = int(match[1]), int(match[2])
+        except ValueError:
+            # More digits than Python converts (4,300): far past any document. Uncaught,
+            # the ValueError of a pasted run of digits ended the app with a traceback.
+            raise outside from None
+        label = match[3].upper()
         if label not in labels:
-            raise ClaimdeskError(f"{entry.strip()!r}: unknown label {label}")
+            raise ClaimdeskError(f"{shown!r}: unknown label {label}")
         if not 0 <= start < end <= length:
-            raise ClaimdeskError(f"{entry.strip()!r}: offsets outside the document (0-{length})")
+            raise outside
         spans.append((start, end, label))
     return spans
 

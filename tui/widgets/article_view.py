@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from store.combining import attaches
 from tui.bindings import bindings_for
 from tui.label_looks import LabelLook
 from tui.safe_text import visible
@@ -558,7 +559,12 @@ class ArticleView(ScrollView, can_focus=True):
     def _target(self, unit: str, direction: int, extending: bool) -> int:
         text, cursor, index = self.text, self.cursor, self._index
         if unit == "char":
-            return cursor + direction
+            target = cursor + direction
+            # A combining mark shares its letter's cell: stepping onto it moved the cursor
+            # nowhere visible, so a key seemed lost (two presses for one pointed letter).
+            while 0 < target < len(text) and attaches(text[target]):
+                target += direction
+            return target
         if unit == "word":
             if direction > 0:
                 return nav.word_forward(text, cursor)

@@ -7,23 +7,57 @@ movement rules can be tested without a terminal.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
+from store.combining import attaches
 
 # A number with thousands or decimal separators (4.700, 12.000, 10,000, 3.5, 1.400km) is
 # one word, as the export tokenizer keeps it; everything else splits at non-word characters.
-_WORD = re.compile(r"\d+(?:[.,]\d+)+\w*|\w+")
+# Combining marks belong to the word they follow, as in the export tokenizer: re's \w
+# leaves them out, which cut Hindi (नमस्ते at its virama) and pointed Hebrew or Arabic
+# after every letter, so a selection snapped to a lone vowel point.
+_WORD_FORM = r"\d+(?:[.,]\d+)+[\w{marks}]*|\w[\w{marks}]*"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LOOK_BACK = 4_000
+
+
+@lru_cache(maxsize=1)
+def _word_pattern() -> re.Pattern[str]:
+    """``_WORD_FORM`` with the class of every combining mark (Mn, Mc, Me), built once."""
+    marks = [code for code in range(0x300, 0x1F000) if unicodedata.category(chr(code))[0] == "M"]
+    marks += range(0xE0100, 0xE01F0)  # variation selectors supplement
+    ranges: list[str] = []
+    first = previous = marks[0]
+    for code in [*marks[1:], -1]:
+        if code == previous + 1:
+            previous = code
+            continue
+        ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(previous))}")
+        first = previous = code
+    return re.compile(_WORD_FORM.format(marks="".join(ranges)))
 
 
 def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+def _base_is_word(text: str, index: int) -> bool:
+    """Whether the character the marks before ``index`` attach to is a word character."""
+    while index > 0 and attaches(text[index - 1]):
+        index -= 1
+    return index > 0 and is_word_char(text[index - 1])
+
+
 def _joined(text: str, index: int) -> bool:
     """Whether ``text[index - 1]`` and ``text[index]`` belong to one word or one number."""
     before, after = text[index - 1], text[index]
-    if is_word_char(before) and is_word_char(after):
+    if attaches(after):
+        return True  # a mark never leaves the character it sits on
+    if is_word_char(after) and (
+        is_word_char(before) or (attaches(before) and _base_is_word(text, index))
+    ):
         return True
     if before in ".," and after.isdigit():
         return index >= 2 and text[index - 2].isdigit()
@@ -46,11 +80,11 @@ def next_number(text: str, offset: int, limit: int | None = None) -> tuple[int, 
 
 def word_forward(text: str, offset: int) -> int:
     """The end of the word at or after ``offset``."""
-    match = _WORD.search(text, offset)
+    match = _word_pattern().search(text, offset)
     if match is None:
         return len(text)
     if match.end() == offset:
-        match = _WORD.search(text, offset + 1)
+        match = _word_pattern().search(text, offset + 1)
         return len(text) if match is None else match.end()
     return match.end()
 
@@ -59,7 +93,7 @@ def word_backward(text: str, offset: int) -> int:
     """The start of the word before ``offset``."""
     low = max(0, offset - _LOOK_BACK)
     last = None
-    for match in _WORD.finditer(text, low, offset):
+    for match in _word_pattern().finditer(text, low, offset):
         if match.start() < offset:
             last = match
     if last is None:
@@ -127,6 +161,13 @@ def snap_to_words(text: str, start: int, end: int, *, snap: bool) -> tuple[int, 
             start -= 1
         while 0 < end < len(text) and _joined(text, end):
             end += 1
+    else:
+        # Character precision still keeps a mark on its character: the terminal draws the
+        # two in one cell, and a span of the lone mark is nothing a reader can see.
+        while 0 < start < len(text) and attaches(text[start]):
+            start -= 1
+        while 0 < end < len(text) and attaches(text[end]):
+            end += 1
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -138,7 +179,7 @@ def word_at(text: str, offset: int) -> tuple[int, int]:
     """The word around ``offset`` (or the single character there)."""
     if offset >= len(text):
         return len(text), len(text)
-    if not is_word_char(text[offset]):
+    if not is_word_char(text[offset]) and not attaches(text[offset]):
         if text[offset] in ".," and offset > 0 and _joined(text, offset):
             return snap_to_words(text, offset, offset + 1, snap=True)
         return offset, offset + 1

@@ -1,0 +1,23 @@
+"""Which characters belong to the character before them (combining marks and the like).
+
+Shared by the export tokenizer (``store.export.tokens``) and the reader's word motion
+(``tui.widgets.navigation``), so a word is the same span of text in both. Kept apart
+from ``store.export``, whose package imports sqlite-utils: the reader loads this
+module before its first frame.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def attaches(char: str) -> bool:
+    """Characters that belong to the preceding character rather than standing alone."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0xE0100 <= code <= 0xE01EF
+        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin-tone modifiers
+        or 0xE0020 <= code <= 0xE007F  # emoji tag characters (flags of regions)
+    )
