@@ -26,6 +26,9 @@ are cancelled and the running ones (each well under a second) are waited for.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
@@ -39,6 +42,20 @@ Result = TypeVar("Result")
 MAX_PAIR_THREADS = 4
 
 _THREADS: ContextVar[int] = ContextVar("claimdesk_pair_threads", default=1)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], int] = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None  # not glibc (musl has no malloc_trim)
+    return trim
+
+
+_TRIM = _malloc_trim()
 
 
 @contextlib.contextmanager
@@ -72,3 +89,15 @@ def in_order(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Resu
     finally:
         # Normally all are done; after an error or Ctrl-C, start no further chunk.
         pool.shutdown(wait=True, cancel_futures=True)
+        _return_freed_memory()
+
+
+def _return_freed_memory() -> None:
+    """Hand the memory the pool's threads freed back to the system (glibc only).
+
+    Each thread allocates from its own malloc arena; what a chunk frees there
+    stays in this process's RSS after its thread has ended (measured: +70 MB after
+    the n-gram index's blocks at 2,000 articles), where it would add to the peak.
+    """
+    if _TRIM is not None:
+        _TRIM(0)

@@ -137,7 +137,9 @@ def top_per_document(
     ``top_k`` need ranking, and in a large corpus those are few.
     """
     chosen = np.zeros(len(pairs), dtype=bool)
-    for own, other in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
+
+    def choose(sides: tuple[Ints, Ints]) -> None:
+        own, other = sides
         order = np.lexsort((other, own))
         sentence, partner_doc = own[order], document[other[order]]
         starts = np.flatnonzero(
@@ -149,7 +151,10 @@ def top_per_document(
         if len(crowded):
             run = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
             top[crowded] = ranks_within(run[crowded], scores[order][crowded]) < top_k
+        # Both directions only ever set marks: their order does not matter.
         chosen[order[top]] = True
+
+    in_order(choose, [(pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])])
     return chosen
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from store.linking import candidates, ranking, score
+from store.linking import candidates, document_pairs, ranking, score
 from store.linking.features import DocInput, LinkCorpus, build_corpus
 from store.linking.pair_threads import MAX_PAIR_THREADS, in_order, pair_threads, threads
 from store.linking.suggest import LinkSettings, compute_suggestions
@@ -54,6 +54,7 @@ def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(score, "_MERGE_CHUNK", 50)
     monkeypatch.setattr(ranking, "_RANK_CHUNK", 9)
     monkeypatch.setattr(candidates, "_UNIQUE_CHUNK", 11)
+    monkeypatch.setattr(document_pairs, "_OF_CHUNK", 5)
 
 
 def _all_pairs(corpus: LinkCorpus) -> npt.NDArray[np.int64]:
@@ -106,6 +107,22 @@ def test_rankings_on_threads(corpus: LinkCorpus, tiny_chunks: None, count: int |
     _same(*_both(ranking.ranks_within, pairs[:, 0], strength))
     chosen = rng.random(len(pairs)) < 0.7
     _same(*_both(ranking.best_per_sentence, pairs, strength, chosen, 3))
+    positions = ranking.document_positions(corpus)
+    _same(*_both(ranking.top_per_document, pairs, strength, positions, 1))
+
+
+@pytest.mark.parametrize("count", [0, 1, 4, None])
+def test_story_partners_looked_up_on_threads(
+    corpus: LinkCorpus, tiny_chunks: None, count: int | None
+) -> None:
+    stories = document_pairs.document_pair_candidates(corpus)
+    pairs = _all_pairs(corpus)[:count]
+    single, threaded = _both(stories.of, pairs)
+    _same(single, threaded)
+    assert isinstance(single, np.ndarray)
+    if count is None:
+        assert single.any(), "some pairs are story partners"
+        assert not single.all(), "not every pair is"
 
 
 def test_candidates_on_threads(corpus: LinkCorpus, tiny_chunks: None) -> None:
