@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from store.linking.features import LinkCorpus
+from store.linking.pair_threads import in_order
 from store.linking.ranking import best_of_either
 
 DEFAULT_MIN_COSINE = 0.2
@@ -217,9 +218,8 @@ def _summed_by_key(
     total = sum(len(chunk) for chunk in key_chunks)
     parts = max(1, -(-total // _UNIQUE_CHUNK))
     width = -(-key_limit // parts)
-    keys_out: list[Pairs] = []
-    sums_out: list[npt.NDArray[np.float64]] = []
-    for low in range(0, key_limit, width):
+
+    def sum_range(low: int) -> tuple[Pairs, npt.NDArray[np.float64]]:
         high = low + width
         picked = [(k >= low) & (k < high) for k in key_chunks] if parts > 1 else None
         if picked is None:
@@ -230,10 +230,14 @@ def _summed_by_key(
         del picked
         keys, inverse = np.unique(keys_in, return_inverse=True)
         del keys_in
-        keys_out.append(keys)
         summed = np.bincount(inverse, weights=weights_in, minlength=len(keys))
-        sums_out.append(summed.astype(np.float64, copy=False))
-        del inverse, weights_in
+        return keys, summed.astype(np.float64, copy=False)
+
+    # Key ranges are disjoint and each is summed on its own: the same sums on threads.
+    ranges = in_order(sum_range, range(0, key_limit, width))
+    keys_out = [keys for keys, _sums in ranges]
+    sums_out = [sums for _keys, sums in ranges]
+    del ranges
     return np.concatenate(keys_out), np.concatenate(sums_out)
 
 

@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from store.linking.candidates import Pairs, candidate_pairs
 from store.linking.features import LinkCorpus
+from store.linking.pair_threads import in_order
 from store.linking.score import shared_by_merge
 
 DEFAULT_PER_DOCUMENT = 3
@@ -40,6 +41,8 @@ MAX_PAIRS = 500_000
 SHORTLIST = 40
 # A posting list longer than this is a word most documents have, not evidence.
 MAX_DOCUMENT_POSTINGS = 40
+# Pairs looked up at a time by DocumentPairs.of (a few 8-byte temporaries each).
+_OF_CHUNK = 1_000_000
 
 
 def document_bounds(corpus: LinkCorpus) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -123,14 +126,21 @@ class DocumentPairs:
 
     def of(self, pairs: Pairs) -> npt.NDArray[np.bool_]:
         """For each sentence pair, whether its two documents are a related pair."""
+        known = np.zeros(len(pairs), dtype=bool)
         if len(self.related) == 0 or len(pairs) == 0:
-            return np.zeros(len(pairs), dtype=bool)
-        first, second = self.position[pairs[:, 0]], self.position[pairs[:, 1]]
-        keys = np.minimum(first, second) * self.documents + np.maximum(first, second)
-        # ``related`` is sorted: a binary search per pair, where np.isin would sort
-        # the millions of keys together with it (several arrays as long as ``pairs``).
-        found = np.minimum(np.searchsorted(self.related, keys), len(self.related) - 1)
-        known: npt.NDArray[np.bool_] = self.related[found] == keys
+            return known
+
+        def look_up(begin: int) -> None:
+            chunk = pairs[begin : begin + _OF_CHUNK]
+            first, second = self.position[chunk[:, 0]], self.position[chunk[:, 1]]
+            keys = np.minimum(first, second) * self.documents + np.maximum(first, second)
+            # ``related`` is sorted: a binary search per pair, where np.isin would sort
+            # the millions of keys together with it (several arrays as long as ``pairs``).
+            found = np.minimum(np.searchsorted(self.related, keys), len(self.related) - 1)
+            known[begin : begin + _OF_CHUNK] = self.related[found] == keys
+
+        # Each pair's answer is its own: chunks on the threads of pair_threads.
+        in_order(look_up, range(0, len(pairs), _OF_CHUNK))
         return known
 
 

@@ -17,6 +17,7 @@ from typing import Literal, cast
 
 import simplemma
 
+from store.linking import lemma_cache
 from store.linking.numbers import (
     find_numbers,
     find_ranges,
@@ -25,6 +26,10 @@ from store.linking.numbers import (
     spell_out_digits,
     written_dates,
 )
+
+# Each process reads simplemma's decoded dictionaries from the user's cache when it
+# can, instead of decoding them again (store.linking.lemma_cache).
+lemma_cache.install()
 
 
 def _words(text: str) -> frozenset[str]:

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from store.linking.features import LinkCorpus
+from store.linking.pair_threads import in_order
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -52,9 +53,13 @@ def ranks_within(groups: Ints, strength: Floats) -> Ints:
     parts = -(-count // _RANK_CHUNK)
     width = -(-(int(groups.max()) + 1) // parts)
     rank = np.empty(count, dtype=np.int64)
-    for low in range(0, int(groups.max()) + 1, width):
+
+    def rank_range(low: int) -> None:
         members = np.flatnonzero((groups >= low) & (groups < low + width))
         rank[members] = _ranks(groups[members], strength[members])
+
+    # The same ranges with or without threads, each writing its own members' ranks.
+    in_order(rank_range, range(0, int(groups.max()) + 1, width))
     return rank
 
 
@@ -92,7 +97,8 @@ def best_of_either(pairs: Ints, strength: Floats, limit: int) -> npt.NDArray[np.
         raise ValueError("group ids must be in [0, 2**32)")
     chosen = np.zeros(count, dtype=bool)
     width = -(-(highest + 1) // -(-2 * count // _RANK_CHUNK))
-    for low in range(0, highest + 1, width):
+
+    def choose_range(low: int) -> None:
         # ranks_within's members of this range: the first column's, then the second's.
         first_rows = np.flatnonzero((firsts >= low) & (firsts < low + width))
         second_rows = np.flatnonzero((seconds >= low) & (seconds < low + width))
@@ -103,8 +109,12 @@ def best_of_either(pairs: Ints, strength: Floats, limit: int) -> npt.NDArray[np.
             )
             < limit
         )
+        # Two ranges may mark one pair (one through each sentence), but marks only ever
+        # set a byte to True: the result does not depend on the order ranges run in.
         chosen[first_rows[top[: len(first_rows)]]] = True
         chosen[second_rows[top[len(first_rows) :]]] = True
+
+    in_order(choose_range, range(0, highest + 1, width))
     return chosen
 
 
@@ -127,7 +137,9 @@ def top_per_document(
     ``top_k`` need ranking, and in a large corpus those are few.
     """
     chosen = np.zeros(len(pairs), dtype=bool)
-    for own, other in ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])):
+
+    def choose(sides: tuple[Ints, Ints]) -> None:
+        own, other = sides
         order = np.lexsort((other, own))
         sentence, partner_doc = own[order], document[other[order]]
         starts = np.flatnonzero(
@@ -139,7 +151,10 @@ def top_per_document(
         if len(crowded):
             run = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
             top[crowded] = ranks_within(run[crowded], scores[order][crowded]) < top_k
+        # Both directions only ever set marks: their order does not matter.
         chosen[order[top]] = True
+
+    in_order(choose, [(pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0])])
     return chosen
 
 

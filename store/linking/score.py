@@ -50,6 +50,7 @@ from rapidfuzz import fuzz, process
 
 from store.linking.features import LinkCorpus, TokenIndex
 from store.linking.fuzzy import RATIO_CHUNK, pair_ratios
+from store.linking.pair_threads import in_order, threads
 from store.linking.ranking import document_positions
 from store.linking.units import refine
 
@@ -270,9 +271,9 @@ def shared_sums(
     bounds = np.searchsorted(
         walked, np.arange(1, int(walked[-1]) // _COSINE_CHUNK + 1) * _COSINE_CHUNK
     )
-    for begin, stop in zip(np.r_[0, bounds], np.r_[bounds, len(firsts)], strict=True):
-        if stop <= begin:
-            continue
+
+    def sum_chunk(chunk: tuple[int, int]) -> None:
+        begin, stop = chunk
         a = firsts[begin:stop]
         b = seconds[begin:stop]
         shorter = lengths[a] <= lengths[b]
@@ -296,6 +297,15 @@ def shared_sums(
             result[begin + order] = np.bincount(
                 pair_hit, weights=values[token_hit], minlength=len(walk)
             )
+
+    # A pair's sum lies within one chunk, and chunks write their own rows: the same
+    # floats whether the chunks run one after another or side by side.
+    chunks = [
+        (int(begin), int(stop))
+        for begin, stop in zip(np.r_[0, bounds], np.r_[bounds, len(firsts)], strict=True)
+        if stop > begin
+    ]
+    in_order(sum_chunk, chunks)
     return results
 
 
@@ -319,24 +329,32 @@ def _shared_by_probe(
     order = np.argsort(probe, kind="stable")
     ordered = probe[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    mark = np.zeros(index.vocabulary, dtype=bool)
-    for begin, stop in zip(starts.tolist(), np.r_[starts[1:], len(order)].tolist(), strict=True):
-        own = int(ordered[begin])
-        own_tokens = indices[indptr[own] : indptr[own + 1]]
-        mark[own_tokens] = True
-        rows = order[begin:stop]
-        group = walk[rows]
-        count = lengths[group]
-        total = int(count.sum())
-        pair_of = np.repeat(np.arange(len(group), dtype=np.int64), count)
-        first_position = np.repeat(indptr[group] - (np.cumsum(count) - count), count)
-        tokens = indices[first_position + np.arange(total, dtype=np.int64)]
-        # Only the shared tokens are summed (in the same order; the others added 0.0).
-        hit = mark[tokens]
-        result[rows] = np.bincount(
-            pair_of[hit], weights=token_values[tokens[hit]], minlength=len(group)
-        )
-        mark[own_tokens] = False
+    group_bounds = list(zip(starts.tolist(), np.r_[starts[1:], len(order)].tolist(), strict=True))
+
+    def sum_groups(groups: Sequence[tuple[int, int]]) -> None:
+        # Each run of groups marks with its own array: runs may go side by side.
+        mark = np.zeros(index.vocabulary, dtype=bool)
+        for begin, stop in groups:
+            own = int(ordered[begin])
+            own_tokens = indices[indptr[own] : indptr[own + 1]]
+            mark[own_tokens] = True
+            rows = order[begin:stop]
+            group = walk[rows]
+            count = lengths[group]
+            total = int(count.sum())
+            pair_of = np.repeat(np.arange(len(group), dtype=np.int64), count)
+            first_position = np.repeat(indptr[group] - (np.cumsum(count) - count), count)
+            tokens = indices[first_position + np.arange(total, dtype=np.int64)]
+            # Only the shared tokens are summed (in the same order; the others added 0.0).
+            hit = mark[tokens]
+            result[rows] = np.bincount(
+                pair_of[hit], weights=token_values[tokens[hit]], minlength=len(group)
+            )
+            mark[own_tokens] = False
+
+    # Each group's sums are its own whatever runs beside it: the same floats on threads.
+    step = max(1, -(-len(group_bounds) // (4 * threads())))
+    in_order(sum_groups, [group_bounds[k : k + step] for k in range(0, len(group_bounds), step)])
     return result
 
 
@@ -435,11 +453,17 @@ def _shared_across(
     per_pair = first_index.lengths[firsts] + second_index.lengths[seconds]
     limit = max(1, (2**31 - 1) // vocabulary - 1)
     walked = np.cumsum(per_pair)
+    chunks: list[tuple[int, int]] = []
     begin = 0
     while begin < len(firsts):
         done = int(walked[begin - 1]) if begin else 0
         stop = int(np.searchsorted(walked, done + _MERGE_CHUNK, side="right"))
         stop = min(max(stop, begin + 1), begin + limit, len(firsts))
+        chunks.append((begin, stop))
+        begin = stop
+
+    def merge(chunk: tuple[int, int]) -> None:
+        begin, stop = chunk
         blocks = []
         for index, rows in ((first_index, firsts[begin:stop]), (second_index, seconds[begin:stop])):
             count = index.lengths[rows]
@@ -458,7 +482,9 @@ def _shared_across(
             weights=token_values[shared % vocabulary],
             minlength=stop - begin,
         )
-        begin = stop
+
+    # Each chunk writes its own rows: the same sums on the threads of pair_threads.
+    in_order(merge, chunks)
     return result
 
 

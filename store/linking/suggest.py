@@ -39,6 +39,7 @@ from store.linking.document_pairs import (
 from store.linking.features import DocInput, LinkCorpus, build_corpus, default_workers
 from store.linking.learning import Learned, decided_pairs, learn_mix
 from store.linking.normalize import Stemmer, language_of
+from store.linking.pair_threads import pair_threads
 from store.linking.ranking import (
     best_of_either,
     best_per_sentence,
@@ -139,6 +140,21 @@ def compute_suggestions(
     pairs of accepted links) re-weights the other pairs of their two documents
     (:mod:`store.linking.alignment`).
     """
+    # The chunked pair stages run on ``workers`` threads (store.linking.pair_threads):
+    # the same chunks, so the same results, as on one.
+    with pair_threads(settings.workers):
+        return _computed(corpus, settings, progress=progress, report=report, accepted=accepted)
+
+
+def _computed(
+    corpus: LinkCorpus,
+    settings: LinkSettings,
+    *,
+    progress: Progress | None,
+    report: LinkReport | None,
+    accepted: Sequence[tuple[int, int]],
+) -> list[tuple[int, int, float]]:
+    """:func:`compute_suggestions` within its thread setting."""
     if progress is not None:
         progress(0, 1, "finding candidates")
     pairs = candidate_pairs(
