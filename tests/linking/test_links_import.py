@@ -30,6 +30,19 @@ def _write(path: Path, records: list[dict[str, object]]) -> Path:
     return path
 
 
+Claim = tuple[int, int, int]
+
+
+def _flood(db: sqlite_utils.Database) -> tuple[Claim, Claim, Claim]:
+    """The flood corpus added to ``db``: one sentence of each of three reports."""
+    add_flood_corpus(db)
+    return (
+        sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen"),
+        sentence_at(db, "rundschau.txt", "Die Mulde trat"),
+        sentence_at(db, "kurier.txt", "Die Polizei sperrte"),
+    )
+
+
 def _decided(db: sqlite_utils.Database) -> list[tuple[int, int, int, int, int, int, str]]:
     return db.conn.execute(
         "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, status FROM links"
@@ -41,10 +54,7 @@ def test_import_places_by_offsets_or_unique_text_and_is_idempotent_and_undoable(
     session: Session, tmp_path: Path
 ) -> None:
     db = session.db
-    add_flood_corpus(db)
-    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
-    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
-    c = sentence_at(db, "kurier.txt", "Die Polizei sperrte")
+    a, b, c = _flood(db)
     path = _write(
         tmp_path / "links.jsonl",
         [
@@ -84,9 +94,7 @@ def test_cli_names_unplaceable_sides_and_exits_1(
 ) -> None:
     path = tmp_path / "claims.db"
     db = connect(path)
-    add_flood_corpus(db)
-    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
-    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    a, b, _ = _flood(db)
     good = {"a": _side(db, a), "b": _side(db, b), "status": "accepted"}
     db.close()
     links = _write(
@@ -103,10 +111,7 @@ def test_cli_names_unplaceable_sides_and_exits_1(
 
 def test_import_keeps_a_rejections_reason_for_learning(session: Session, tmp_path: Path) -> None:
     db = session.db
-    add_flood_corpus(db)
-    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
-    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
-    c = sentence_at(db, "kurier.txt", "Die Polizei sperrte")
+    a, b, c = _flood(db)
     path = _write(
         tmp_path / "links.jsonl",
         [
@@ -126,10 +131,7 @@ def test_a_pair_decided_both_ways_in_one_file_is_refused_and_reimport_changes_no
     # The last line used to win: every import of such a file flipped the link twice,
     # said "2 changed" and added an undo step, so importing again was never a no-op.
     db = session.db
-    add_flood_corpus(db)
-    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
-    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
-    c = sentence_at(db, "kurier.txt", "Die Polizei sperrte")
+    a, b, c = _flood(db)
     path = _write(
         tmp_path / "links.jsonl",
         [
@@ -160,9 +162,7 @@ def test_an_imported_reason_is_stored_as_one_clean_bounded_line(
     # Stored as given: an OSC 52 (clipboard write), ESC[2J and 100,000 characters reached
     # links.reason, which every export and the merge dialog then carried.
     db = session.db
-    add_flood_corpus(db)
-    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
-    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    a, b, _ = _flood(db)
     hostile = "[b]near[/b]\x1b]52;c;cHduZWQ=\x07 miss\x1b[2J\r\nsee " + "x" * 100_000
     path = _write(
         tmp_path / "links.jsonl",
