@@ -17,6 +17,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 
+from tui.char_class import code_point_class
+
 # Placeholders: C0 controls get their Unicode "control picture" (␀ … ␟), DEL gets ␡,
 # everything else that would be invisible or would reorder text gets the middle dot.
 _CONTROL_PICTURE_BASE = 0x2400
@@ -68,20 +70,7 @@ def _table() -> dict[int, str]:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     """One character class matching every code point that needs a placeholder."""
-    codes = sorted(_table())
-    ranges: list[str] = []
-    first = previous = codes[0]
-    for code in [*codes[1:], -1]:
-        if code == previous + 1:
-            previous = code
-            continue
-        ranges.append(
-            re.escape(chr(first))
-            if first == previous
-            else f"{re.escape(chr(first))}-{re.escape(chr(previous))}"
-        )
-        first = previous = code
-    return re.compile("[" + "".join(ranges) + "]")
+    return re.compile("[" + code_point_class(_table()) + "]")
 
 
 def _swap(match: re.Match[str]) -> str:

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from store.combining import attaches
+from tui.char_class import code_point_class
 
 # A number with thousands or decimal separators (4.700, 12.000, 10,000, 3.5, 1.400km) is
 # one word, as the export tokenizer keeps it; everything else splits at non-word characters.
@@ -28,15 +29,7 @@ def _word_pattern() -> re.Pattern[str]:
     """``_WORD_FORM`` with the class of every combining mark (Mn, Mc, Me), built once."""
     marks = [code for code in range(0x300, 0x1F000) if unicodedata.category(chr(code))[0] == "M"]
     marks += range(0xE0100, 0xE01F0)  # variation selectors supplement
-    ranges: list[str] = []
-    first = previous = marks[0]
-    for code in [*marks[1:], -1]:
-        if code == previous + 1:
-            previous = code
-            continue
-        ranges.append(f"{re.escape(chr(first))}-{re.escape(chr(previous))}")
-        first = previous = code
-    return re.compile(_WORD_FORM.format(marks="".join(ranges)))
+    return re.compile(_WORD_FORM.format(marks=code_point_class(marks)))
 
 
 def is_word_char(char: str) -> bool:
