@@ -35,6 +35,26 @@ def _footer(screen: str) -> str:
     return lines[-1] if lines else ""
 
 
+def _open_story_of(
+    terminal: TmuxTerminal, keymap: dict[str, str], query: str, showing: int
+) -> None:
+    """Filter the library by ``query`` until ``showing`` rows are left, then open the story
+    of the row under the cursor (whichever it is, the filter leaves one story)."""
+    terminal.wait_for("33 documents")
+    _wait_until_still(terminal)
+    footer = _footer(terminal.screen())
+    terminal.press(tmux_key(first_key(keymap["library.filter"])))
+    # The filter box has the focus once the footer lists its keys instead of the table's;
+    # letters typed before that would be the library's own keys.
+    terminal.wait_until(lambda screen: _footer(screen) != footer, "the filter box's footer")
+    terminal.type(query)
+    terminal.wait_for(f"showing {showing} ")
+    _wait_until_still(terminal)
+    terminal.press("Enter")
+    _wait_until_still(terminal)
+    terminal.press(tmux_key(first_key(keymap["library.open_story"])))
+
+
 @pytest.mark.parametrize("keymap_name", SHIPPED_KEYMAPS)
 def test_one_key_opens_every_report_of_the_story_side_by_side(
     claimdesk_exe: Path, sample_db: Path, terminal: TmuxTerminal, keymap_name: str
@@ -48,21 +68,8 @@ def test_one_key_opens_every_report_of_the_story_side_by_side(
     assert stories == ["1"]
     keymap = load_keymap(keymap_name)
     terminal.start([str(claimdesk_exe), "--db", str(sample_db), "read", "--keymap", keymap_name])
-    terminal.wait_for("33 documents")
-    _wait_until_still(terminal)
-    # Filter the library down to the two Velthausen reports: whichever the cursor is on,
-    # its story is theirs.
-    footer = _footer(terminal.screen())
-    terminal.press(tmux_key(first_key(keymap["library.filter"])))
-    # The filter box has the focus once the footer lists its keys instead of the table's;
-    # letters typed before that would be the library's own keys.
-    terminal.wait_until(lambda screen: _footer(screen) != footer, "the filter box's footer")
-    terminal.type("Velthausen")
-    terminal.wait_for("showing 2 ")
-    _wait_until_still(terminal)
-    terminal.press("Enter")
-    _wait_until_still(terminal)
-    terminal.press(tmux_key(first_key(keymap["library.open_story"])))
+    # The two Velthausen reports: whichever the cursor is on, its story is theirs.
+    _open_story_of(terminal, keymap, "Velthausen", showing=2)
     # At 120 columns each pane has 60: the header keeps outlet, status and coverage and
     # gives the story label what room is left (none beside the long German outlet name).
     screen = terminal.wait_until(
@@ -91,17 +98,7 @@ def test_a_story_of_ten_reports_opens_as_readable_panes_that_tab_walks(
     keymap = load_keymap("default")
     try:
         terminal.start([str(claimdesk_exe), "--db", str(sample_db), "read"])
-        terminal.wait_for("33 documents")
-        _wait_until_still(terminal)
-        footer = _footer(terminal.screen())
-        terminal.press(tmux_key(first_key(keymap["library.filter"])))
-        terminal.wait_until(lambda screen: _footer(screen) != footer, "the filter box's footer")
-        terminal.type("Bange Stunden")
-        terminal.wait_for("showing 1 ")
-        _wait_until_still(terminal)
-        terminal.press("Enter")
-        _wait_until_still(terminal)
-        terminal.press(tmux_key(first_key(keymap["library.open_story"])))
+        _open_story_of(terminal, keymap, "Bange Stunden", showing=1)
         screen = terminal.wait_until(
             lambda screen: "1/10 (tab)" in screen and screen.count("% of sentences") == 3,
             "three of ten story panes",
