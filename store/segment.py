@@ -75,6 +75,8 @@ _BOUNDARY = re.compile(
 )
 # "www.Example.com": the glued word is part of an address, not a sentence's start.
 _DOMAIN_AHEAD = re.compile(r"[\w-]+\.[a-z]")
+# The three characters before a single letter when it ends a run of letters ("z. B.").
+_LETTER_RUN = re.compile(r"\w\. ?|.\w\.")
 _NEXT_WORD = re.compile(r"[\"'„“”»«‚‘(\[]*([\w\-]+)")
 
 
@@ -96,6 +98,8 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
     first = following.lstrip("\"'„“”»«‚‘([")[:1]
     next_word = _NEXT_WORD.match(line, match.end())
     next_token = next_word.group(1).lower() if next_word else ""
+    # A function word opens a sentence; a title, unit or initial precedes a name or noun.
+    function_word_next = len(next_token) > 1 and next_token in SENTENCE_STARTERS
     if first.islower():
         return False
     if not match.group("space"):
@@ -126,17 +130,15 @@ def _ends_sentence(line: str, match: re.Match[str]) -> bool:
     if lowered in ABBREVIATIONS:
         # A title or unit precedes a name, noun or figure, never a function word: "usw.
         # Das", "etc. The" close a sentence.
-        return len(next_token) > 1 and next_token in SENTENCE_STARTERS
+        return function_word_next
     if len(word) == 1 and word.isalpha():
         # An initial precedes a name, and the last letter of "z. B." or "a.m." a noun;
         # before a function word they close the sentence: "Gruppe B. Die Weißrussen …",
         # "at 5 p.m. The mayor …". Not "z. B. Die …": a list of letters goes on.
-        before_letter = line[max(0, before_start - 3) : before_start]
-        in_letters = re.fullmatch(r"\w\. ?|.\w\.", before_letter) is not None
-        closes = len(next_token) > 1 and next_token in SENTENCE_STARTERS
+        in_letters = _LETTER_RUN.fullmatch(line, max(0, before_start - 3), before_start)
         if lowered == "m" and line[max(0, before_start - 2) : before_start] in ("a.", "p."):
-            return closes
-        return closes and word.isupper() and not in_letters
+            return function_word_next
+        return function_word_next and word.isupper() and in_letters is None
     if word.isdigit():
         if next_token in MONTHS or next_token.isdigit():
             # "11. März", "am 1. 2. 2024": a date, not the end of a sentence.
