@@ -23,6 +23,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
+from store.linking.aliases import alias_tokens, corpus_aliases, defined_tokens
 from store.linking.clauses import clause_spans
 from store.linking.context import borrowed_tokens, opens_with_anaphor, previous_sentences
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
@@ -252,17 +253,20 @@ Values = tuple[float, ...]
 Ranges = tuple[tuple[float, float], ...]
 # A clause as matching sees it: its offsets, tokens in order, number values, ranges.
 ClauseTokens = tuple[int, int, list[str], Values, Ranges]
+# Acronym definitions as tokens: (short form, the long form's tokens).
+Defined = tuple[tuple[str, tuple[str, ...]], ...]
 # A sentence as matching sees it: its tokens in order, those that are names, its
-# number values and its ranges, its clauses (none unless it divides), and whether
-# it opens with an anaphor.
-Tokens = tuple[list[str], set[str], Values, Ranges, list[ClauseTokens], bool]
+# number values and its ranges, its clauses (none unless it divides), whether it
+# opens with an anaphor, and the acronyms it defines (store.linking.aliases).
+Tokens = tuple[list[str], set[str], Values, Ranges, list[ClauseTokens], bool, Defined]
 
 
 def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
     result: list[Tokens] = []
     text, language = document.text, document.language
     for _sentence_id, start, end in document.sentences:
-        normalised = normalise(text[start:end], language, stemmer=stemmer)
+        sentence = text[start:end]
+        normalised = normalise(sentence, language, stemmer=stemmer)
         clauses: list[ClauseTokens] = []
         for clause_start, clause_end in clause_spans(text, start, end, language):
             part = normalise(text[clause_start:clause_end], language, stemmer=stemmer)
@@ -275,7 +279,9 @@ def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
                 normalised.names,
                 *_figures(normalised.numbers, normalised.ranges),
                 clauses,
-                opens_with_anaphor(text[start:end], language),
+                opens_with_anaphor(sentence, language),
+                # Normalised here, in the worker: the parent never loads a lemma dictionary.
+                tuple(defined_tokens(sentence, language, stemmer)) if "(" in sentence else (),
             )
         )
     return result
@@ -364,13 +370,15 @@ def build_corpus(
     progress: Callable[[int, int], None] | None = None,
     clauses: bool = True,
     context: bool = True,
+    aliases: bool = True,
 ) -> LinkCorpus:
     """Normalise every sentence and weight every token by its rarity in this corpus.
 
     ``progress(done, total)`` is called after each document. ``clauses`` and
     ``context`` keep the clauses of dividing sentences and the context of
     anaphoric ones (see :mod:`store.linking.units`); off, for comparison, the
-    linker scores whole sentences only.
+    linker scores whole sentences only. ``aliases`` lends the acronyms the corpus
+    defines (:mod:`store.linking.aliases`) through the same context rows.
     """
     documents = list(documents)
     corpus = LinkCorpus()
@@ -378,13 +386,15 @@ def build_corpus(
     name_tokens: set[str] = set()
     # (anaphoric sentence, the sentence before it): context is borrowed once weights exist.
     anaphoric: list[tuple[int, int]] = []
+    # (short form token, long form tokens) per acronym definition seen.
+    defined: list[tuple[str, tuple[str, ...]]] = []
     for done, (document, normalised) in enumerate(
         _normalise_all(documents, stemmer, workers), start=1
     ):
         if progress is not None:
             progress(done, len(documents))
         first = len(corpus.refs)
-        for (sentence_id, start, end), (tokens, names, values, ranges, pieces, _anaphor) in zip(
+        for (sentence_id, start, end), (tokens, names, values, ranges, pieces, _, new) in zip(
             document.sentences, normalised, strict=True
         ):
             ids = _token_ids(tokens, vocabulary)
@@ -397,6 +407,8 @@ def build_corpus(
             joined = " ".join(tokens)
             corpus.texts.append(joined)
             corpus.quotes.append(document.text[start:end])
+            if aliases and new:
+                defined += new
             # Most sentences state no figure: one shared empty set, not 200 bytes each.
             numbers = _NO_NUMBERS
             if NUMBER_PREFIX in joined:
@@ -447,6 +459,16 @@ def build_corpus(
     corpus.lookup = _indexed(lengths, indices, max(len(weights), 1))
     if context:
         corpus.borrowed = borrowed_tokens(corpus, anaphoric)
+    if defined:
+        found = [
+            (vocabulary[short], tuple(vocabulary[t] for t in long))
+            for short, long in defined
+            if short in vocabulary and all(t in vocabulary for t in long)
+        ]
+        lent = alias_tokens(corpus.token_ids, corpus_aliases(found))
+        for sentence, lent_ids in lent.items():
+            have = corpus.borrowed.setdefault(sentence, [])
+            have += [t for t in lent_ids if t not in have]
     corpus.grams = build_grams(corpus)
     if corpus.clauses or corpus.borrowed:
         corpus.units = build_units(corpus)
