@@ -30,7 +30,7 @@ from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
 from tui.failures import report_failure
-from tui.keymap import keymap_to_apply
+from tui.keymap import bound_keys, keymap_to_apply
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
 from tui.sessions import reader_session
@@ -112,6 +112,10 @@ class ClaimdeskApp(App[int]):
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self.set_interval(STATE_SECONDS, self.save_reader_state)
         self.call_after_refresh(self._watch_for_idle)
+
+    def bound_keys(self, action_id: str) -> tuple[str, ...]:
+        """The keys that run ``action_id`` in this app's keymap."""
+        return bound_keys(self.initial_keymap, action_id)
 
     def _watch_for_idle(self) -> None:
         """From the first frame on, wait for a pause in the keys to load the linker."""

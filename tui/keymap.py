@@ -132,6 +132,13 @@ def keymap_to_apply(keymap: dict[str, str]) -> dict[str, str]:
     return {}
 
 
+def bound_keys(keymap: dict[str, str], action_id: str) -> tuple[str, ...]:
+    """The canonical keys ``action_id`` is bound to under ``keymap`` (its registry keys
+    when the keymap leaves it out)."""
+    spellings = keymap.get(action_id) or BY_ID[action_id].keys
+    return _keys_of(spellings)
+
+
 def _keys_of(spellings: str) -> tuple[str, ...]:
     try:
         return tuple(dict.fromkeys(canonical_key(key) for key in spellings.split(",")))

@@ -126,3 +126,39 @@ async def test_no_match_keeps_the_cursor_and_markup_stays_text(corpus: Corpus) -
         await pilot.pause()
         start = ARTICLE_B.index("[bold]")
         assert screen.view.selection == (start, start + len("[bold]"))
+
+
+async def test_a_slash_typed_in_the_box_is_part_of_the_query(corpus: Corpus) -> None:
+    # `/` opens the search; in the box it must be searchable (`km/h`, `[/bold]`), not
+    # jump to the next match of what came before it.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.b])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", "left_square_bracket", "slash", *"bold")
+        await pilot.pause()
+        screen = reader(app)
+        assert screen.search_box.value == "[/bold"
+        start = ARTICLE_B.index("[/bold]")
+        assert screen.view.selection == (start, start + len("[/bold"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not screen.search_box.is_open
+        assert screen.search_query == "[/bold"
+
+
+async def test_emacs_search_key_pressed_again_in_the_box_goes_to_the_next_match(
+    corpus: Corpus,
+) -> None:
+    keymap = load_keymap("emacs")
+    assert keymap["reader.search"] == "ctrl+s"
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a], keymap=keymap)
+    the = [i for i in range(len(ARTICLE_A)) if ARTICLE_A[i : i + 3].lower() == "the"]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+s", *"the")
+        await pilot.pause()
+        screen = reader(app)
+        assert screen.view.cursor == the[0]
+        await pilot.press("ctrl+s", "ctrl+s")
+        await pilot.pause()
+        assert screen.view.cursor == the[2]
+        assert screen.search_box.is_open
+        assert screen.search_box.value == "the"

@@ -805,15 +805,23 @@ class ReaderScreen(Screen[None]):
             self._folded = (text, fold(text))
         return self._folded[1]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The search key is a priority binding (a fast `/traffic` must land in the box),
+        # so while the box is open it would take a typed `/` from the query. It stands
+        # aside then; the box turns a search key that types nothing (emacs ctrl+s) into
+        # "next match" itself.
+        return action != "search" or not any(box.is_open for box in self.query(SearchBox))
+
     def action_search(self) -> None:
-        """Open the search box; pressed again while it is open, go to the next match."""
-        box = self.search_box
-        if box.is_open:
-            self.action_search_next(1)
-            return
+        """Open the search box (its search key, unless it types `/`, then goes on to the
+        next match)."""
         view = self.view
         self._search_origin = (view.cursor, view.mark)
-        box.open(self._search_closed)
+        self.search_box.open(
+            self._search_closed,
+            again=lambda: self.action_search_next(1),
+            again_keys=frozenset(self.claimdesk.bound_keys("reader.search")),
+        )
 
     def action_search_next(self, direction: int) -> None:
         """The next (or previous) match of the last query after (before) the cursor."""

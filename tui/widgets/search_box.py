@@ -13,6 +13,8 @@ from collections.abc import Callable
 from textual import events
 from textual.widgets import Input
 
+from tui.keynames import is_typing_key
+
 
 class SearchBox(Input):
     """Hidden until :meth:`open`; enter or escape calls ``closed(keep)`` straight away."""
@@ -32,13 +34,28 @@ class SearchBox(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="Search (enter keeps, escape returns)", id=id)
         self._when_closed: Callable[[bool], None] | None = None
+        self._again: Callable[[], None] | None = None
+        self._again_keys: frozenset[str] = frozenset()
 
     @property
     def is_open(self) -> bool:
         return self.display
 
-    def open(self, closed: Callable[[bool], None]) -> None:
+    def open(
+        self,
+        closed: Callable[[bool], None],
+        *,
+        again: Callable[[], None] | None = None,
+        again_keys: frozenset[str] = frozenset(),
+    ) -> None:
+        """Show the box with focus; ``again`` runs for ``again_keys`` pressed in it.
+
+        Keys that type a character are never ``again`` keys: `/` pressed in the box is
+        part of the query (``km/h``, ``1/2``, ``[/b]``).
+        """
         self._when_closed = closed
+        self._again = again
+        self._again_keys = frozenset(key for key in again_keys if not is_typing_key(key))
         self.value = ""
         self.set_class(False, "-no-match")
         self.display = True
@@ -70,5 +87,10 @@ class SearchBox(Input):
             event.stop()
             event.prevent_default()
             self.finish(keep=event.key == "enter")
+            return
+        if event.key in self._again_keys and self._again is not None:
+            event.stop()
+            event.prevent_default()
+            self._again()
             return
         await super()._on_key(event)
