@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +39,6 @@ from store.linking.score import (
     evidence_scale,
     fused_scores,
     looks_like_chance,
-    pair_score,
     round_score,
     score_pairs,
 )
@@ -66,6 +65,8 @@ LINK_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# A claim as (document id, start, end).
+Claim = tuple[int, int, int]
 # Every column of a link, from ``links`` under the name ``l``.
 SELECT_LINKS = "SELECT " + ", ".join(f'l."{c}"' for c in LINK_COLUMNS) + " FROM links l"
 # The same columns for the undecided suggestions (the ``suggested_links`` view over the
@@ -273,8 +274,13 @@ def link_spans(
     status: LinkStatus = "accepted",
     reason: str | None = None,
     create_span_label: str | None = None,
+    score: float | None = None,
 ) -> Link:
-    """Link two (doc, start, end) claims by hand; an existing link between them is updated."""
+    """Link two (doc, start, end) claims by hand; an existing link between them is updated.
+
+    ``score`` is the pair's :func:`claim_score` when the caller has it already (computed
+    outside the write transaction, which scoring would otherwise hold).
+    """
     if a[0] == b[0]:
         raise ClaimdeskError("a link joins claims in two different documents")
     if status not in ("accepted", "rejected"):
@@ -301,7 +307,7 @@ def link_spans(
         "b_span": None,
         "status": status,
         # Scored like a suggestion, so every link in an export carries a number.
-        "score": claim_score(action.db, first, second),
+        "score": claim_score(action.db, first, second) if score is None else score,
         "method": "manual",
         "reason": stored_reason(reason),
         "annotator": action.annotator,
@@ -434,7 +440,7 @@ def suggestions_for(
     """
     spans.document_slice(db, doc_id, start, end)
     others = [o for o in dict.fromkeys(other_doc_ids) if o != doc_id]
-    inputs = [_claim_input(db, (doc_id, start, end))]
+    inputs = [_claims_input(db, doc_id, [(doc_id, start, end)])]
     names: dict[int, tuple[str, str | None]] = {}
     for other in others:
         row = _doc_row(db, other)
@@ -509,16 +515,19 @@ def suggestions_for(
     return found
 
 
-def _claim_input(db: sqlite_utils.Database, claim: tuple[int, int, int]) -> DocInput:
-    """The claim's document with the claim as its first sentence (and not again later)."""
-    doc_id, start, end = claim
+def _claims_input(db: sqlite_utils.Database, doc_id: int, claims: Sequence[Claim]) -> DocInput:
+    """The document with ``claims`` as its first sentences (each not again later)."""
     _name, outlet, language, text = _doc_row(db, doc_id)
+    exclude = {(start, end) for _doc, start, end in claims}
     return DocInput(
         doc_id,
         outlet,
         language_of(language, text[:2000]),
         text,
-        [(None, start, end), *_sentences(db, doc_id, exclude=(start, end))],
+        [
+            *((None, start, end) for _doc, start, end in claims),
+            *_sentences(db, doc_id, exclude=exclude),
+        ],
     )
 
 
@@ -529,9 +538,41 @@ def claim_score(
     weights: ScoreWeights = DEFAULT_WEIGHTS,
 ) -> float:
     """The linker's score for two claims, with token weights taken from their two documents."""
-    first, second = _claim_input(db, a), _claim_input(db, b)
-    corpus = build_corpus([first, second])
-    return round_score(pair_score(corpus, 0, len(first.sentences), weights))
+    return claim_scores(db, [(a, b)], weights)[(a, b)]
+
+
+def claim_scores(
+    db: sqlite_utils.Database,
+    pairs: Sequence[tuple[Claim, Claim]],
+    weights: ScoreWeights = DEFAULT_WEIGHTS,
+) -> dict[tuple[Claim, Claim], float]:
+    """:func:`claim_score` of many pairs, each pair of documents normalised once.
+
+    An import of thousands of decisions scored each pair on its own, normalising both
+    whole documents every time (28 ms a link). The claims of one pair of documents
+    are all put first in the same two-document corpus instead. Where every one is an
+    article sentence (not boilerplate) that corpus holds the same sentences and the
+    scores are :func:`claim_score`'s; other claims shift the token weights a little
+    (400 random pairs of sample-corpus units, some boilerplate: 17 moved, by at most
+    0.0012).
+    """
+    by_documents: dict[tuple[int, int], list[tuple[Claim, Claim]]] = {}
+    for a, b in dict.fromkeys(pairs):
+        if a[0] == b[0]:
+            raise ClaimdeskError("a link joins claims in two different documents")
+        by_documents.setdefault((a[0], b[0]), []).append((a, b))
+    scores: dict[tuple[Claim, Claim], float] = {}
+    for (doc_a, doc_b), group in by_documents.items():
+        claims_a = list(dict.fromkeys(a for a, _b in group))
+        claims_b = list(dict.fromkeys(b for _a, b in group))
+        first, second = _claims_input(db, doc_a, claims_a), _claims_input(db, doc_b, claims_b)
+        corpus = build_corpus([first, second])
+        index_a = {claim: i for i, claim in enumerate(claims_a)}
+        index_b = {claim: len(first.sentences) + i for i, claim in enumerate(claims_b)}
+        rows = np.asarray([[index_a[a], index_b[b]] for a, b in group], dtype=np.int64)
+        for pair, score in zip(group, score_pairs(corpus, rows, weights).tolist(), strict=True):
+            scores[pair] = round_score(score)
+    return scores
 
 
 def _doc_row(db: sqlite_utils.Database, doc_id: int) -> tuple[str, str | None, str | None, str]:
@@ -544,14 +585,14 @@ def _doc_row(db: sqlite_utils.Database, doc_id: int) -> tuple[str, str | None, s
 
 
 def _sentences(
-    db: sqlite_utils.Database, doc_id: int, exclude: tuple[int, int] | None = None
+    db: sqlite_utils.Database, doc_id: int, exclude: Collection[tuple[int, int]] = ()
 ) -> list[tuple[int | None, int, int]]:
     rows = db.conn.execute(
         'SELECT id, start, "end" FROM sentences WHERE doc_id = ? AND boilerplate = 0'
         " ORDER BY start",
         [doc_id],
     )
-    return [(i, s, e) for i, s, e in rows if (s, e) != exclude]
+    return [(i, s, e) for i, s, e in rows if (s, e) not in exclude]
 
 
 def _decided_links(

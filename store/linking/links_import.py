@@ -14,9 +14,11 @@ is one user action: one ``undo`` takes it back.
 
 from __future__ import annotations
 
+import codecs
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import sqlite_utils
 
@@ -30,11 +32,10 @@ from store.formats.json_line import (
     loads_line,
     opens_spread_document,
 )
-from store.linking.decisions import find_link, link_spans
+from store.linking.decisions import Claim, claim_scores, find_link, link_spans
 from store.model import LinkStatus
 
 DECISIONS = ("accepted", "rejected")
-Claim = tuple[int, int, int]
 
 
 @dataclass(slots=True)
@@ -90,28 +91,54 @@ def place(
 
 def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> LinksImportReport:
     """Store the decisions of ``path`` as one undoable action; never raises for bad records."""
+    report = LinksImportReport()
     # open_binary refuses a FIFO or device (reading one would wait forever).
     with open_binary(path) as stream:
+        return _import_lines(db, path, _lines(stream, path), report, annotator=annotator)
+
+
+def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
+    """The numbered lines of ``stream``, decoded one at a time.
+
+    A file of decisions can hold millions of lines: reading it whole kept its bytes, its
+    text and the list of its lines in memory at once (222 MB for a 60 MB file). Lines
+    end at ``\\n`` only, as binary iteration splits them: ``str.splitlines()`` also
+    breaks at U+2028, U+2029 and U+0085, which JSON allows raw inside strings, and so
+    would cut a record in two.
+    """
+    number = 0
+    while True:
         try:
-            data = stream.read()
+            raw = stream.readline()
         except OSError as error:
             raise cannot_read(path, error) from None
-    try:
-        # Lines end at "\n" only: str.splitlines() also breaks at U+2028, U+2029 and
-        # U+0085, which JSON allows raw inside strings, and so would cut a record in two.
-        lines = data.decode("utf-8-sig").split("\n")
-    except UnicodeDecodeError as error:
-        line_number = data.count(b"\n", 0, error.start) + 1
-        raise ClaimdeskError(
-            f"{path}: cannot read links: not UTF-8 (line {line_number}, {error.reason})"
-        ) from None
-    report = LinksImportReport()
+        if not raw:
+            return
+        number += 1
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ClaimdeskError(
+                f"{path}: cannot read links: not UTF-8 (line {number}, {error.reason})"
+            ) from None
+
+
+def _import_lines(
+    db: sqlite_utils.Database,
+    path: Path,
+    lines: Iterable[tuple[int, str]],
+    report: LinksImportReport,
+    *,
+    annotator: str,
+) -> LinksImportReport:
     documents = _documents(db)
     # One decision per pair (its two claims in order), and the first line deciding each
     # pair each way, to name the line a contradiction comes from.
     wanted: dict[tuple[Claim, Claim], tuple[Claim, Claim, LinkStatus, str | None]] = {}
     first_line: dict[tuple[Claim, Claim], dict[LinkStatus, int]] = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         if not line.strip():
             continue
         report.records += 1
@@ -164,13 +191,17 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
     if report.records == 0:
         report.refused.append(f"{path}: {NO_RECORDS}")
         return report
+    # Scored before the write transaction: scoring thousands of new pairs inside it held
+    # the database's write lock for minutes, and every annotator's save waited on it.
+    new_pairs = [(a, b) for a, b, _status, _why in wanted.values() if find_link(db, a, b) is None]
+    scores = claim_scores(db, new_pairs)
     with user_action(db, annotator, "import links") as action:
         for a, b, status, why in wanted.values():
             existing = find_link(db, a, b)
             if existing is not None and existing.status == status:
                 report.present += 1
                 continue
-            link_spans(action, a, b, status=status, reason=why)
+            link_spans(action, a, b, status=status, reason=why, score=scores.get((a, b)))
             if existing is None:
                 report.added += 1
             else:

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from claimdesk.cli import main
 from store.db import connect
+from store.linking import decisions, links_import
 from store.linking.links_import import import_links
 from store.session import Session
 from tests.linking.corpus import add_flood_corpus, sentence_at
@@ -172,3 +173,81 @@ def test_an_imported_reason_is_stored_as_one_clean_bounded_line(
     (reason,) = db.conn.execute("SELECT reason FROM links").fetchone()
     kept = "[b]near[/b] miss see "
     assert reason == kept + "x" * (199 - len(kept)) + "…"
+
+
+def test_a_byte_order_mark_and_raw_line_separators_in_strings_are_read_as_json_is(
+    session: Session, tmp_path: Path
+) -> None:
+    db = session.db
+    a, b, c = _flood(db)
+    # json.dumps with ensure_ascii=False writes U+2028 raw; JSON allows it inside a
+    # string, so it must not end the line.
+    lines = [
+        json.dumps(
+            {"a": _side(db, a), "b": _side(db, b), "status": "rejected", "reason": "x\u2028y"},
+            ensure_ascii=False,
+        ),
+        json.dumps({"a": _side(db, b), "b": _side(db, c), "status": "accepted"}),
+    ]
+    path = tmp_path / "links.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8"))
+    report = import_links(db, path, annotator="alice")
+    assert report.refused == []
+    assert (report.records, report.added) == (2, 2)
+
+
+def test_a_line_that_is_not_utf8_is_named_and_nothing_is_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "claims.db"
+    db = connect(path)
+    a, b, _ = _flood(db)
+    good = json.dumps({"a": _side(db, a), "b": _side(db, b), "status": "accepted"})
+    db.close()
+    links = tmp_path / "links.jsonl"
+    # The first line is good and would import: the bad third line still stops all of it.
+    links.write_bytes(good.encode() + b"\n\n" + b'{"status": "acc\xe9pted"}\n' + good.encode())
+    code = main(["--db", str(path), "import-links", str(links)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.count("\n") == 1
+    assert "links.jsonl" in err
+    assert "not UTF-8 (line 3," in err
+    assert _decided(connect(path)) == []
+
+
+def test_new_pairs_are_scored_together_and_outside_the_write_transaction(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = session.db
+    a, b, c = _flood(db)
+    path = _write(
+        tmp_path / "links.jsonl",
+        [
+            {"a": _side(db, a), "b": _side(db, b), "status": "accepted"},
+            {"a": _side(db, a), "b": _side(db, c), "status": "rejected"},
+            {"a": _side(db, c), "b": _side(db, b), "status": "rejected"},
+        ],
+    )
+    scored: list[list[tuple[Claim, Claim]]] = []
+
+    def spy(database: sqlite_utils.Database, pairs: list[tuple[Claim, Claim]]) -> object:
+        # Scoring inside the import's transaction held the write lock for minutes.
+        assert not database.conn.in_transaction
+        scored.append(list(pairs))
+        return decisions.claim_scores(database, pairs)
+
+    monkeypatch.setattr(links_import, "claim_scores", spy)
+    assert import_links(db, path, annotator="alice").added == 3
+    assert len(scored) == 1
+    assert len(scored[0]) == 3
+    stored = {
+        ((r[0], r[1], r[2]), (r[3], r[4], r[5])): r[6]
+        for r in db.conn.execute(
+            "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, score FROM links"
+            " WHERE method = 'manual'"
+        )
+    }
+    # Whole sentences: the same score as each pair scored on its own.
+    assert stored == {pair: decisions.claim_score(db, *pair) for pair in stored}
+    assert all(score > 0 for score in stored.values())
