@@ -83,6 +83,23 @@ _MONTHS = {
     "dez": 12,
     "dec": 12,
 }
+# English day words as their German token, as month names share a month token: a
+# German and an English report of one event share few words, and "am Dienstag" /
+# "on Tuesday" is one of them. Not resolved to dates: an article's publication date
+# is often missing, and "Dienstag" in two reports of one week is the same day anyway.
+_ENGLISH_DAYS = {
+    "monday": "montag",
+    "tuesday": "dienstag",
+    "wednesday": "mittwoch",
+    "thursday": "donnerstag",
+    "friday": "freitag",
+    "saturday": "samstag",
+    "sunday": "sonntag",
+    "yesterday": "gestern",
+    "today": "heute",
+}
+# "Sonnabend" is northern German for "Samstag".
+_DAY_SYNONYMS = {"sonnabend": "samstag", **_ENGLISH_DAYS}
 # Ambiguous abbreviations ("mar", "may", "jun" are also words) count as months only
 # next to a number ("11. Mar", "May 3").
 _MONTH_NEEDS_NUMBER = frozenset({"mar", "may", "jun", "jul", "aug", "sep", "dec", "jan"})
@@ -353,6 +370,9 @@ def _word_entry(word: str, lang: str, stemmer: Stemmer) -> _Entry:
     month = _MONTHS.get(lowered)
     if month is not None:
         return f"{MONTH_PREFIX}{month}", month, lowered in _MONTH_NEEDS_NUMBER, False
+    day = _DAY_SYNONYMS.get(lowered)
+    if day is not None:
+        return day, None, False, False
     if lowered in STOPWORDS:
         return None, None, False, False
     token = word_token(word, lang, stemmer)

@@ -171,3 +171,22 @@ def test_english_text_keeps_its_decimals() -> None:
     assert written_dates("The rate rose to 12.3. Then it fell.", "en").startswith(
         "The rate rose to 12.3."
     )
+
+
+@pytest.mark.parametrize(
+    ("german", "english", "token"),
+    [
+        ("Der Deich brach am Dienstag.", "The dyke broke on Tuesday.", "dienstag"),
+        ("Am Sonnabend kamen Helfer.", "Helpers came on Saturday.", "samstag"),
+        ("Gestern stieg der Pegel.", "Yesterday the level rose.", "gestern"),
+    ],
+)
+def test_a_day_named_in_english_shares_the_german_token(
+    german: str, english: str, token: str
+) -> None:
+    # Besides names and figures, the day is one of the few words a German and an
+    # English report of one event share.
+    assert token in normalise(german, "de").tokens
+    assert token in normalise(english, "en").tokens
+    # Not a name either way: a day identifies nothing on its own.
+    assert token not in normalise(english, "en").names
