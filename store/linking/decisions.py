@@ -447,7 +447,12 @@ def suggestions_for(
         names[other] = (row[0], row[1])
         inputs.append(
             DocInput(
-                other, row[1], language_of(row[2], row[3][:2000]), row[3], _sentences(db, other)
+                other,
+                row[1],
+                language_of(row[2], row[3][:2000]),
+                row[3],
+                _sentences(db, other),
+                published=row[4],
             )
         )
     corpus = build_corpus(inputs)
@@ -517,7 +522,7 @@ def suggestions_for(
 
 def _claims_input(db: sqlite_utils.Database, doc_id: int, claims: Sequence[Claim]) -> DocInput:
     """The document with ``claims`` as its first sentences (each not again later)."""
-    _name, outlet, language, text = _doc_row(db, doc_id)
+    _name, outlet, language, text, published = _doc_row(db, doc_id)
     exclude = {(start, end) for _doc, start, end in claims}
     return DocInput(
         doc_id,
@@ -528,6 +533,7 @@ def _claims_input(db: sqlite_utils.Database, doc_id: int, claims: Sequence[Claim
             *((None, start, end) for _doc, start, end in claims),
             *_sentences(db, doc_id, exclude=exclude),
         ],
+        published=published,
     )
 
 
@@ -575,13 +581,17 @@ def claim_scores(
     return scores
 
 
-def _doc_row(db: sqlite_utils.Database, doc_id: int) -> tuple[str, str | None, str | None, str]:
+def _doc_row(
+    db: sqlite_utils.Database, doc_id: int
+) -> tuple[str, str | None, str | None, str, str | None]:
+    """(source name, outlet, language, text, published) of one document."""
     row = db.conn.execute(
-        "SELECT source_name, outlet, language, text FROM documents WHERE id = ?", [doc_id]
+        "SELECT source_name, outlet, language, text, published FROM documents WHERE id = ?",
+        [doc_id],
     ).fetchone()
     if row is None:
         raise NotFound(f"document {doc_id} does not exist")
-    return row[0], row[1], row[2], row[3]
+    return row[0], row[1], row[2], row[3], row[4]
 
 
 def _sentences(

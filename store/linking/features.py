@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import cast
 
@@ -26,6 +27,7 @@ import numpy.typing as npt
 from store.linking.aliases import alias_tokens, corpus_aliases, defined_tokens
 from store.linking.clauses import clause_spans
 from store.linking.context import borrowed_tokens, opens_with_anaphor, previous_sentences
+from store.linking.days import day_tokens, published_date
 from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
 from store.linking.workers import parent_death_pool
 
@@ -46,6 +48,8 @@ class DocInput:
     language: str
     text: str
     sentences: Sequence[tuple[int | None, int, int]]
+    # ``documents.published`` (``YYYY-MM-DD…``): "am Dienstag" and "gestern" resolve against it.
+    published: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,12 +268,16 @@ Tokens = tuple[list[str], set[str], Values, Ranges, list[ClauseTokens], bool, De
 def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
     result: list[Tokens] = []
     text, language = document.text, document.language
+    published = published_date(document.published)
     for _sentence_id, start, end in document.sentences:
         sentence = text[start:end]
         normalised = normalise(sentence, language, stemmer=stemmer)
+        _add_days(normalised.tokens, sentence, language, published)
         clauses: list[ClauseTokens] = []
         for clause_start, clause_end in clause_spans(text, start, end, language):
-            part = normalise(text[clause_start:clause_end], language, stemmer=stemmer)
+            clause = text[clause_start:clause_end]
+            part = normalise(clause, language, stemmer=stemmer)
+            _add_days(part.tokens, clause, language, published)
             clauses.append(
                 (clause_start, clause_end, part.tokens, *_figures(part.numbers, part.ranges))
             )
@@ -285,6 +293,12 @@ def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
             )
         )
     return result
+
+
+def _add_days(tokens: list[str], text: str, language: str, published: date | None) -> None:
+    """The days ``text`` names (store.linking.days) as tokens after its words."""
+    if any(char.isdigit() for char in text) or published is not None:
+        tokens += [token for token in day_tokens(text, language, published) if token not in tokens]
 
 
 def _figures(

@@ -265,14 +265,14 @@ def load_documents(
 
     Boilerplate sentences (see :mod:`store.boilerplate`) are left out: never suggested.
     """
-    sql = "SELECT id, outlet, language, text FROM documents"
+    sql = "SELECT id, outlet, language, text, published FROM documents"
     params: list[object] = []
     if doc_ids is not None:
         sql += " WHERE id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(list(doc_ids)))
     sql += " ORDER BY id"
     documents = []
-    for doc_id, outlet, language, text in db.conn.execute(sql, params).fetchall():
+    for doc_id, outlet, language, text, published in db.conn.execute(sql, params).fetchall():
         sentences = db.conn.execute(
             'SELECT id, start, "end" FROM sentences WHERE doc_id = ? AND boilerplate = 0'
             " ORDER BY start",
@@ -285,6 +285,7 @@ def load_documents(
                 language=language_of(language, text[:2_000]),
                 text=text,
                 sentences=[(s, a, b) for s, a, b in sentences],
+                published=published,
             )
         )
     return documents

@@ -1,0 +1,161 @@
+"""The calendar day a sentence speaks of, so that reports saying it differently match.
+
+One outlet writes "am Dienstag", another, a day later, "vor zwei Tagen" or "am 11.
+März", an English one "on Tuesday" or "yesterday". Each names the same day, and
+against the article's publication date each can be resolved to it. The day becomes
+one more token of the sentence, ``@m3.11`` (month and day: two reports of one event
+are not a year apart), weighted like a month, so the words that said it differently
+count as one shared date. The words themselves stay tokens too.
+
+Resolved against the publication date: a weekday to its latest occurrence on or
+before that date ("am Montag" in a report of Wednesday is two days back, the one
+news usually means), ``nächsten``/``kommenden``/``next`` to the one after it,
+``vergangenen``/``letzten``/``last`` to the one before; ``gestern``/``yesterday``,
+``vorgestern``, ``heute``/``today``, ``vor zwei Tagen``/``two days ago``. Without a
+publication date only dates written out ("am 11. März", "March 11") give a day.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+
+from store.linking.normalize import MONTH_PREFIX
+
+_WEEKDAYS = {
+    "montag": 0,
+    "monday": 0,
+    "dienstag": 1,
+    "tuesday": 1,
+    "mittwoch": 2,
+    "wednesday": 2,
+    "donnerstag": 3,
+    "thursday": 3,
+    "freitag": 4,
+    "friday": 4,
+    "samstag": 5,
+    "sonnabend": 5,
+    "saturday": 5,
+    "sonntag": 6,
+    "sunday": 6,
+}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "januar jänner january jan",
+            "februar feber february feb",
+            "märz maerz march mär mar",
+            "april apr",
+            "mai may",
+            "juni june jun",
+            "juli july jul",
+            "august aug",
+            "september sept sep",
+            "oktober october okt oct",
+            "november nov",
+            "dezember december dez dec",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_COUNTS = {
+    "einem": 1,
+    "einer": 1,
+    "einen": 1,
+    "one": 1,
+    "a": 1,
+    "zwei": 2,
+    "two": 2,
+    "drei": 3,
+    "three": 3,
+    "vier": 4,
+    "four": 4,
+    "fünf": 5,
+    "five": 5,
+    "sechs": 6,
+    "six": 6,
+}
+_RELATIVE = {"vorgestern": -2, "gestern": -1, "yesterday": -1, "heute": 0, "today": 0}
+_NEXT = frozenset({"nächsten", "nächster", "kommenden", "kommender", "next", "coming"})
+_PREVIOUS = frozenset(
+    {"vergangenen", "vergangener", "letzten", "letzter", "vorigen", "voriger", "last"}
+)
+# A weekday, also as the first part of "Dienstagabend", "Mittwochfrüh", "Montagmorgen".
+_DAY_PARTS = "abend|morgen|nachmittag|vormittag|mittag|früh|nacht"
+_WEEKDAY = re.compile(
+    r"(?:\b(\w+)\s+)?\b(" + "|".join(_WEEKDAYS) + rf")(?:{_DAY_PARTS})?(?!\w)",
+    re.IGNORECASE,
+)
+_RELATIVE_WORD = re.compile(r"\b(" + "|".join(_RELATIVE) + r")(?:" + _DAY_PARTS + r")?\b", re.I)
+_DAYS_AGO = re.compile(
+    r"\bvor\s+(\d{1,2}|" + "|".join(_COUNTS) + r")\s+(tag(?:en)?|wochen?)\b"
+    r"|\b(\d{1,2}|" + "|".join(_COUNTS) + r")\s+(days?|weeks?)\s+ago\b",
+    re.IGNORECASE,
+)
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "11. März", "11 March", "11th of March"; "March 11", "March 11th".
+_DAY_MONTH = re.compile(
+    rf"\b([0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAMES})\b", re.IGNORECASE
+)
+_MONTH_DAY = re.compile(rf"\b({_MONTH_NAMES})\.?\s+([0-3]?\d)(?:st|nd|rd|th)?\b(?!\.\d)", re.I)
+# "am 11.3." and "11.03.2025", German only: in English "rose 2.5." ends a sentence.
+_NUMERIC_DAY = re.compile(r"(?<![\d.])([0-3]?\d)\.([01]?\d)\.(?:\d{2,4})?(?!\d)")
+
+
+def day_token(day: datetime.date) -> str:
+    return f"{MONTH_PREFIX}{day.month}.{day.day}"
+
+
+def published_date(value: str | None) -> datetime.date | None:
+    """The ``YYYY-MM-DD`` start of a stored publication date, else None."""
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def day_tokens(sentence: str, language: str, published: datetime.date | None) -> list[str]:
+    """The tokens of the days ``sentence`` names, each once, in order of first mention."""
+    return list(dict.fromkeys(day_token(day) for day in _days(sentence, language, published)))
+
+
+def _days(sentence: str, language: str, published: datetime.date | None) -> Iterator[datetime.date]:
+    year = published.year if published is not None else 2000  # a leap year: 29 Feb exists
+    for match in _DAY_MONTH.finditer(sentence):
+        yield from _calendar(year, _MONTHS[match.group(2).lower()], int(match.group(1)))
+    for match in _MONTH_DAY.finditer(sentence):
+        yield from _calendar(year, _MONTHS[match.group(1).lower()], int(match.group(2)))
+    for match in _NUMERIC_DAY.finditer(sentence) if language == "de" else ():
+        yield from _calendar(year, int(match.group(2)), int(match.group(1)))
+    if published is None:
+        return
+    for match in _WEEKDAY.finditer(sentence):
+        before = (match.group(1) or "").lower()
+        weekday = _WEEKDAYS[match.group(2).lower()]
+        back = (published.weekday() - weekday) % 7
+        if before in _NEXT:
+            yield published + datetime.timedelta(days=(weekday - published.weekday()) % 7 or 7)
+        elif before in _PREVIOUS:
+            yield published - datetime.timedelta(days=back or 7)
+        else:
+            yield published - datetime.timedelta(days=back)
+    for match in _RELATIVE_WORD.finditer(sentence):
+        yield published + datetime.timedelta(days=_RELATIVE[match.group(1).lower()])
+    for match in _DAYS_AGO.finditer(sentence):
+        count_text = (match.group(1) or match.group(3)).lower()
+        unit = (match.group(2) or match.group(4)).lower()
+        count = int(count_text) if count_text.isdigit() else _COUNTS[count_text]
+        days = count * 7 if unit.startswith(("woche", "week")) else count
+        yield published - datetime.timedelta(days=days)
+
+
+def _calendar(year: int, month: int, day: int) -> Iterator[datetime.date]:
+    try:
+        yield datetime.date(year, month, day)
+    except ValueError:
+        return

@@ -1,0 +1,100 @@
+"""Days said differently resolve to one token against the publication date."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+import pytest
+
+from store.linking.days import day_tokens, published_date
+from store.linking.features import DocInput, build_corpus
+from store.linking.score import pair_score
+from tests.linking.corpus import sentences_document
+
+THURSDAY = datetime.date(2025, 3, 13)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "day"),
+    [
+        ("Der Deich brach am Dienstagabend.", "de", "@m3.11"),
+        ("The dyke broke late on Tuesday.", "en", "@m3.11"),
+        ("Vor zwei Tagen brach der Deich.", "de", "@m3.11"),
+        ("The dyke broke two days ago.", "en", "@m3.11"),
+        ("Gestern stieg der Pegel.", "de", "@m3.12"),
+        ("Yesterday the river rose.", "en", "@m3.12"),
+        ("Am 11. März brach der Deich.", "de", "@m3.11"),
+        ("Am 11.3. brach der Deich.", "de", "@m3.11"),
+        ("On March 11th the dyke broke.", "en", "@m3.11"),
+        ("It broke on the 11th of March.", "en", "@m3.11"),
+        ("In der Nacht zum Mittwoch brach der Deich.", "de", "@m3.12"),
+        ("Am Donnerstag tagt der Rat.", "de", "@m3.13"),  # the publication day itself
+        ("Am kommenden Montag soll der Rat entscheiden.", "de", "@m3.17"),
+        ("Last Thursday the council met.", "en", "@m3.6"),
+        ("Vor einer Woche begann der Regen.", "de", "@m3.6"),
+    ],
+)
+def test_a_day_said_differently_resolves_to_its_date(
+    sentence: str, language: str, day: str
+) -> None:
+    assert day_tokens(sentence, language, THURSDAY) == [day]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language"),
+    [
+        ("Montags ist das Amt geschlossen.", "de"),  # every Monday: no one day
+        ("Sales rose 2.5. Then they fell.", "en"),  # an English decimal, not 2 May
+        ("Am 31. Februar war nichts.", "de"),  # no such day
+        ("Der Pegel stieg auf 4,50 Meter.", "de"),
+    ],
+)
+def test_no_day_is_made_up(sentence: str, language: str) -> None:
+    assert day_tokens(sentence, language, THURSDAY) == []
+
+
+def test_without_a_publication_date_only_written_dates_resolve() -> None:
+    assert day_tokens("Am 11. März, einem Dienstag, brach der Deich.", "de", None) == ["@m3.11"]
+    assert day_tokens("Gestern, am Dienstag, brach der Deich.", "de", None) == []
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ("2025-03-13", THURSDAY),
+        ("2025-03-13T08:15:00+01:00", THURSDAY),
+        ("13 March 2025", None),  # unparsed forms are stored as written
+        ("", None),
+        (None, None),
+    ],
+)
+def test_publication_dates_are_read_from_their_stored_form(
+    stored: str | None, expected: datetime.date | None
+) -> None:
+    assert published_date(stored) == expected
+
+
+def _dated(document: DocInput, published: str) -> DocInput:
+    return dataclasses.replace(document, published=published)
+
+
+def test_reports_a_day_apart_share_the_day_they_name() -> None:
+    # Tuesday's flood told on Wednesday as "gestern" and on Thursday as "am Dienstag";
+    # a third report, on Thursday, speaks of Thursday's events.
+    documents = [
+        _dated(sentences_document(1, "a", ["Gestern brach in Grimma der Deich"]), "2025-03-12"),
+        _dated(sentences_document(2, "b", ["Der Deich in Grimma brach am Dienstag"]), "2025-03-13"),
+        _dated(
+            sentences_document(3, "c", ["Der Deich in Grimma brach am Donnerstag"]),
+            "2025-03-13",
+        ),
+    ]
+    dated = build_corpus(documents, clauses=False)
+    undated = build_corpus(
+        [dataclasses.replace(d, published=None) for d in documents], clauses=False
+    )
+    assert "@m3.11" in dated.texts[0].split()
+    assert "@m3.11" in dated.texts[1].split()
+    assert pair_score(dated, 0, 1) > pair_score(undated, 0, 1)
+    assert pair_score(dated, 0, 1) > pair_score(dated, 0, 2)
