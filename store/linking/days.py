@@ -126,13 +126,27 @@ def day_tokens(sentence: str, language: str, published: datetime.date | None) ->
 
 def _days(sentence: str, language: str, published: datetime.date | None) -> Iterator[datetime.date]:
     year = published.year if published is not None else 2000  # a leap year: 29 Feb exists
-    for match in _DAY_MONTH.finditer(sentence):
-        yield from _calendar(year, _MONTHS[match.group(2).lower()], int(match.group(1)))
-    for match in _MONTH_DAY.finditer(sentence):
-        yield from _calendar(year, _MONTHS[match.group(1).lower()], int(match.group(2)))
-    for match in _NUMERIC_DAY.finditer(sentence) if language == "de" else ():
-        yield from _calendar(year, int(match.group(2)), int(match.group(1)))
-    if published is None:
+    written = [
+        *(
+            day
+            for match in _DAY_MONTH.finditer(sentence)
+            for day in _calendar(year, _MONTHS[match.group(2).lower()], int(match.group(1)))
+        ),
+        *(
+            day
+            for match in _MONTH_DAY.finditer(sentence)
+            for day in _calendar(year, _MONTHS[match.group(1).lower()], int(match.group(2)))
+        ),
+        *(
+            day
+            for match in (_NUMERIC_DAY.finditer(sentence) if language == "de" else ())
+            for day in _calendar(year, int(match.group(2)), int(match.group(1)))
+        ),
+    ]
+    # A date written out is the day meant: "am Dienstag, 11. März" in a report of 20
+    # March is not the Tuesday before the report.
+    if written or published is None:
+        yield from written
         return
     for match in _WEEKDAY.finditer(sentence):
         before = (match.group(1) or "").lower()

@@ -98,3 +98,10 @@ def test_reports_a_day_apart_share_the_day_they_name() -> None:
     assert "@m3.11" in dated.texts[1].split()
     assert pair_score(dated, 0, 1) > pair_score(undated, 0, 1)
     assert pair_score(dated, 0, 1) > pair_score(dated, 0, 2)
+
+
+def test_a_written_date_wins_over_a_weekday_said_beside_it() -> None:
+    # Published a week and a half later, "Dienstag" alone would be the 18th.
+    later = datetime.date(2025, 3, 20)
+    assert day_tokens("Am Dienstag, 11. März, brach der Deich.", "de", later) == ["@m3.11"]
+    assert day_tokens("Am Dienstag brach der Deich.", "de", later) == ["@m3.18"]
