@@ -36,6 +36,9 @@ _WORD = re.compile(r"[^\W_][\w\-]*", re.UNICODE)
 _MAX_EXTRA_WORDS = 3
 # A long form does not cross a sentence, a clause or a list item.
 _BOUNDARY = re.compile(r"[.!?]\s|[,;:]")
+# A one-word long form has at least this many letters per letter of its short form.
+_LETTERS_PER_PART = 4
+_PARTS = re.compile(r"[\s\-]+")
 # One capital and four or more small letters: a word (Reuters, Sachsen), not initials.
 _PLAIN_WORD = re.compile(r"[^\W\d_][^\W\d_A-ZÄÖÜ]{4,}", re.UNICODE)
 
@@ -93,6 +96,12 @@ def _long_form(short: str, words: Sequence[str]) -> str | None:
         or len(phrase_words) > len(letters) + _MAX_EXTRA_WORDS
         or phrase_words[0] == short
     ):
+        return None
+    # One word stands for several letters when it is a compound of that many parts
+    # ("Wasserwirtschaftsamt (WWA)", "Bruttoinlandsprodukt (BIP)"): a part has a few
+    # letters. "Energie (EEE)" or "Butterfield (BER)" only happens to hold the letters.
+    one_word = len(_PARTS.split(phrase)) == 1
+    if one_word and sum(char.isalpha() for char in phrase) < _LETTERS_PER_PART * len(letters):
         return None
     return phrase
 

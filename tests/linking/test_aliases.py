@@ -27,6 +27,8 @@ from tests.linking.corpus import sentences_document
         ("Das AMS (Arbeitsmarktservice) meldet", "AMS", "Arbeitsmarktservice"),
         ("the World Health Organization (WHO) said", "WHO", "World Health Organization"),
         ("der Verkehr. Die Wiener Linien (WL) melden", "WL", "Wiener Linien"),
+        ("Das Bruttoinlandsprodukt (BIP) wuchs", "BIP", "Bruttoinlandsprodukt"),
+        ("Die Volksbank (VB) meldet", "VB", "Volksbank"),
     ],
 )
 def test_a_definition_is_found(text: str, short: str, long: str) -> None:
@@ -50,6 +52,9 @@ def test_a_definition_is_found(text: str, short: str, long: str) -> None:
         "ohne Klammer",
         # The last initial's word followed by words that hold none of the initials.
         "der Bezirk Gröbming in der Steiermark (GB)",
+        # One short word that happens to hold the letters is no compound of three parts.
+        "Die Preise für Energie (EEE) stiegen",
+        "sagte Butterfield (BER) am Montag",
     ],
 )
 def test_no_definition_is_found(text: str) -> None:
