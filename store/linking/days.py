@@ -130,12 +130,12 @@ def _days(sentence: str, language: str, published: datetime.date | None) -> Iter
         *(
             day
             for match in _DAY_MONTH.finditer(sentence)
-            for day in _calendar(year, _MONTHS[match.group(2).lower()], int(match.group(1)))
+            for day in _calendar(year, _month(match.group(2)), int(match.group(1)))
         ),
         *(
             day
             for match in _MONTH_DAY.finditer(sentence)
-            for day in _calendar(year, _MONTHS[match.group(1).lower()], int(match.group(2)))
+            for day in _calendar(year, _month(match.group(1)), int(match.group(2)))
         ),
         *(
             day
@@ -149,23 +149,40 @@ def _days(sentence: str, language: str, published: datetime.date | None) -> Iter
         yield from written
         return
     for match in _WEEKDAY.finditer(sentence):
-        before = (match.group(1) or "").lower()
-        weekday = _WEEKDAYS[match.group(2).lower()]
+        before = (match.group(1) or "").casefold()
+        weekday = _WEEKDAYS.get(match.group(2).casefold())
+        if weekday is None:
+            continue
         back = (published.weekday() - weekday) % 7
         if before in _NEXT:
-            yield published + datetime.timedelta(days=(weekday - published.weekday()) % 7 or 7)
+            yield from _shifted(published, (weekday - published.weekday()) % 7 or 7)
         elif before in _PREVIOUS:
-            yield published - datetime.timedelta(days=back or 7)
+            yield from _shifted(published, -(back or 7))
         else:
-            yield published - datetime.timedelta(days=back)
+            yield from _shifted(published, -back)
     for match in _RELATIVE_WORD.finditer(sentence):
-        yield published + datetime.timedelta(days=_RELATIVE[match.group(1).lower()])
+        yield from _shifted(published, _RELATIVE.get(match.group(1).casefold(), 0))
     for match in _DAYS_AGO.finditer(sentence):
-        count_text = (match.group(1) or match.group(3)).lower()
-        unit = (match.group(2) or match.group(4)).lower()
-        count = int(count_text) if count_text.isdigit() else _COUNTS[count_text]
+        count_text = (match.group(1) or match.group(3)).casefold()
+        unit = (match.group(2) or match.group(4)).casefold()
+        count = int(count_text) if count_text.isdecimal() else _COUNTS.get(count_text, 0)
         days = count * 7 if unit.startswith(("woche", "week")) else count
-        yield published - datetime.timedelta(days=days)
+        if count:
+            yield from _shifted(published, -days)
+
+
+def _month(name: str) -> int:
+    # casefold, not lower: a regex that ignores case matches "Auguſt" (long s), which
+    # lower() keeps and casefold() reads as "august". 0 is no month: _calendar skips it.
+    return _MONTHS.get(name.casefold(), 0)
+
+
+def _shifted(day: datetime.date, days: int) -> Iterator[datetime.date]:
+    """``day`` moved by ``days``; nothing past the calendar's ends (a stored date of year 1)."""
+    try:
+        yield day + datetime.timedelta(days=days)
+    except OverflowError:
+        return
 
 
 def _calendar(year: int, month: int, day: int) -> Iterator[datetime.date]:

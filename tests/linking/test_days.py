@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 
+from claimdesk.cli import main
+from store.db import connect
 from store.linking.days import day_tokens, published_date
 from store.linking.features import DocInput, build_corpus
 from store.linking.score import pair_score
@@ -105,3 +110,45 @@ def test_a_written_date_wins_over_a_weekday_said_beside_it() -> None:
     later = datetime.date(2025, 3, 20)
     assert day_tokens("Am Dienstag, 11. März, brach der Deich.", "de", later) == ["@m3.11"]
     assert day_tokens("Am Dienstag brach der Deich.", "de", later) == ["@m3.18"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        # A regex that ignores case matches the long s; lower() kept it, a KeyError.
+        ("Am 3. Augu\u017ft kam er", THURSDAY, ["@m8.3"]),
+        ("Am Dien\u017ftag kam er", THURSDAY, ["@m3.11"]),
+        ("Am 3. AUGU\u017fT", None, ["@m8.3"]),
+        # Dates at the calendar's ends: the days before year 1 or after 9999 do not exist.
+        ("Vor 20 Tagen, gestern", datetime.date(1, 1, 5), ["@m1.4"]),
+        ("Am kommenden Montag, gestern", datetime.date(9999, 12, 31), ["@m12.30"]),
+        ("vor 99 Wochen", datetime.date(1, 2, 1), []),
+    ],
+)
+def test_hostile_text_and_dates_at_the_calendars_ends_give_what_exists(
+    sentence: str, published: datetime.date | None, expected: list[str]
+) -> None:
+    assert day_tokens(sentence, "de", published) == expected
+
+
+def test_link_runs_over_articles_dated_at_the_calendars_ends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "Vor 20 Tagen brach in Grimma der Deich am Flu\u017f. "
+        "Am kommenden Montag, dem 3. Augu\u017ft, tagt der Krisenstab in Grimma."
+    )
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(
+        "".join(
+            json.dumps({"id": name, "outlet": name, "date": date, "text": f"{name}: {text}"}) + "\n"
+            for name, date in (("a", "0001-01-03"), ("b", "9999-12-31"), ("c", "2025-03-13"))
+        ),
+        encoding="utf-8",
+    )
+    database = tmp_path / "claims.db"
+    assert main(["--db", str(database), "import", str(articles)]) == 0
+    assert main(["--db", str(database), "link"]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    with closing(connect(database)) as db:
+        assert db.conn.execute("SELECT count(*) FROM suggestions").fetchone()[0] > 0
