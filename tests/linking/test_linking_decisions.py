@@ -6,7 +6,8 @@ import pytest
 import sqlite_utils
 
 from store.errors import ClaimdeskError
-from store.linking.decisions import OFFERED, REVIEW_ORDER, SELECT_SUGGESTED
+from store.linking import decisions
+from store.linking.decisions import OFFERED, REVIEW_ORDER, SELECT_SUGGESTED, Claim
 from store.linking.score import METHOD
 from store.linking.suggest import link_documents
 from store.session import Session
@@ -132,6 +133,30 @@ def test_a_manual_link_carries_the_linkers_score(session: Session, linked: dict[
     assert isinstance(duplicate.score, float)
     assert isinstance(unrelated.score, float)
     assert 0.0 <= unrelated.score < duplicate.score <= 1.0
+
+
+def test_a_manual_link_is_scored_outside_its_write_transaction(
+    session: Session, linked: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = session.db
+    db.conn.execute("DELETE FROM suggestions")
+    a = sentence_at(db, "tagesblatt.txt", "Nach tagelangem Regen")
+    b = sentence_at(db, "rundschau.txt", "Die Mulde trat")
+    scored: list[bool] = []
+
+    def spy(database: sqlite_utils.Database, first: Claim, second: Claim) -> float:
+        # Inside, scoring a long document held the lock every other annotator's save needs.
+        scored.append(database.conn.in_transaction)
+        return real_score(database, first, second)
+
+    real_score = decisions.claim_score
+    monkeypatch.setattr(decisions, "claim_score", spy)
+    link = session.link_spans(b, a)
+    assert scored == [False]
+    assert link.score == real_score(db, *sorted((a, b)))
+    # Deciding the same pair again updates it: nothing to score.
+    session.link_spans(a, b, status="rejected")
+    assert scored == [False]
 
 
 def test_review_pages_cover_ties_exactly_once_and_read_the_index(
