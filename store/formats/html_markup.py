@@ -15,10 +15,13 @@ from pathlib import Path
 from store.errors import ImportRefused
 from store.formats.limits import MAX_HTML_ATTRIBUTES, MAX_HTML_ELEMENTS, MAX_TAG_ATTRIBUTES
 
-_RAW_TEXT_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+# ASCII case only, as HTML's tag names: a Unicode-blind IGNORECASE also took "<ſcript"
+# (long s), whose lower() is no key of _RAW_TEXT_CLOSE, and the import failed.
+_TAG_CASE = re.IGNORECASE | re.ASCII
+_RAW_TEXT_OPEN = re.compile(r"<(script|style)\b", _TAG_CASE)
 _RAW_TEXT_CLOSE = {
-    "script": re.compile(r"</script\s*>", re.IGNORECASE),
-    "style": re.compile(r"</style\s*>", re.IGNORECASE),
+    "script": re.compile(r"</script\s*>", _TAG_CASE),
+    "style": re.compile(r"</style\s*>", _TAG_CASE),
 }
 _START_TAG = re.compile(r"<[A-Za-z][^<>]*")  # an unclosed tag at the end counts too
 _NAME_OR_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?""")

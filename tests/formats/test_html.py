@@ -14,7 +14,7 @@ from store.errors import ImportRefused
 from store.formats import html as html_reader
 from store.formats.html import read_html, visible_text_length
 from store.formats.html_fallback import fallback_paragraphs
-from store.formats.html_markup import check_markup
+from store.formats.html_markup import check_markup, outside_raw_text
 from store.formats.limits import MAX_HTML_ATTRIBUTES, MAX_HTML_ELEMENTS, MAX_TAG_ATTRIBUTES
 
 PATH = Path("rundschau") / "deichbruch.html"
@@ -265,3 +265,20 @@ def test_huge_page_is_refused_before_parsing() -> None:
 def test_visible_text_length_ignores_tags_scripts_and_extra_whitespace() -> None:
     page = "<p>ab  <b>cd</b>\n\n</p><SCRIPT>ignored()</script ><style>x{}</style>e < f"
     assert visible_text_length(page) == len("ab cd e < f")
+
+
+@pytest.mark.parametrize("name", ["\u017fcript", "\u017ftyle", "SCRİPT"])
+def test_a_tag_name_that_only_unicode_case_folds_to_script_is_no_script(name: str) -> None:
+    # HTML's tag names ignore ASCII case only. A Unicode-blind match took "<ſcript" (long
+    # s) for a script, then looked its lower() up among script and style: KeyError, and
+    # the import ended in an "unexpected error".
+    page = f"<html><body><p>Der Deich hielt stand.</p><{name}>x = 1;</script><p>Ende.</p>"
+    article = read_html(page + "</body></html>", PATH)
+    assert "Der Deich hielt stand." in article.text
+    assert "Ende." in article.text
+
+
+def test_script_and_style_in_any_ascii_case_stay_raw_text() -> None:
+    source = "a<ScRiPt>x<y</sCrIpT>b<STYLE>p<q</Style>c<\u017fcript>d"
+    stretches = [source[start:end] for start, end in outside_raw_text(source)]
+    assert stretches == ["a", "b", "c<\u017fcript>d"]
