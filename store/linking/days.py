@@ -3,9 +3,12 @@
 One outlet writes "am Dienstag", another, a day later, "vor zwei Tagen" or "am 11.
 März", an English one "on Tuesday" or "yesterday". Each names the same day, and
 against the article's publication date each can be resolved to it. The day becomes
-one more token of the sentence, ``@m3.11`` (month and day: two reports of one event
-are not a year apart), weighted like a month, so the words that said it differently
-count as one shared date. The words themselves stay tokens too.
+one more token of the sentence, ``@d3.11`` (month and day: two reports of one event
+are not a year apart), so the words that said it differently count as one shared
+date. The words themselves stay tokens too. Unlike a figure or a month the token gets
+no extra weight: every fact of one day of a story shares it, so it says which day,
+not which fact (with the figures' extra weight a dateline's "March 12" drew the
+German sentences of that Wednesday away from their English partners).
 
 Resolved against the publication date: a weekday to its latest occurrence on or
 before that date ("am Montag" in a report of Wednesday is two days back, the one
@@ -21,7 +24,7 @@ import datetime
 import re
 from collections.abc import Iterator
 
-from store.linking.normalize import MONTH_PREFIX
+from store.linking.normalize import DAY_PREFIX
 
 _WEEKDAYS = {
     "montag": 0,
@@ -106,7 +109,7 @@ _NUMERIC_DAY = re.compile(r"(?<![\d.])([0-3]?\d)\.([01]?\d)\.(?:\d{2,4})?(?!\d)"
 
 
 def day_token(day: datetime.date) -> str:
-    return f"{MONTH_PREFIX}{day.month}.{day.day}"
+    return f"{DAY_PREFIX}{day.month}.{day.day}"
 
 
 def published_date(value: str | None) -> datetime.date | None:

@@ -28,7 +28,7 @@ from store.linking.aliases import alias_tokens, corpus_aliases, defined_tokens
 from store.linking.clauses import clause_spans
 from store.linking.context import borrowed_tokens, opens_with_anaphor, previous_sentences
 from store.linking.days import day_tokens, published_date
-from store.linking.normalize import MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
+from store.linking.normalize import DAY_PREFIX, MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
 from store.linking.workers import parent_death_pool
 
 NUMBER_BOOST = 1.5
@@ -456,7 +456,7 @@ def build_corpus(
     total = len(corpus.refs)
     weights = [math.log((total + 1) / (df + 1)) for df in frequency]
     corpus.anchors = [
-        token.startswith((NUMBER_PREFIX, MONTH_PREFIX)) or token in name_tokens
+        token.startswith((NUMBER_PREFIX, MONTH_PREFIX, DAY_PREFIX)) or token in name_tokens
         for token in vocabulary
     ]
     if boost:
@@ -510,7 +510,7 @@ def _token_ids(tokens: list[str], vocabulary: dict[str, int]) -> list[int]:
 
 def word_grams(token: str) -> list[str]:
     """The character n-grams (GRAM_SIZES) of one token, padded so that its ends count."""
-    if token.startswith((NUMBER_PREFIX, MONTH_PREFIX)):
+    if token.startswith((NUMBER_PREFIX, MONTH_PREFIX, DAY_PREFIX)):
         return [token]
     padded = f"<{token}>"
     return [

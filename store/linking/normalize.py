@@ -41,6 +41,8 @@ Stemmer = Literal["lemma", "none"]
 
 NUMBER_PREFIX = "#"
 MONTH_PREFIX = "@m"
+# A calendar day a sentence names (store.linking.days).
+DAY_PREFIX = "@d"
 
 _MONTHS = {
     "januar": 1,

@@ -23,21 +23,21 @@ THURSDAY = datetime.date(2025, 3, 13)
 @pytest.mark.parametrize(
     ("sentence", "language", "day"),
     [
-        ("Der Deich brach am Dienstagabend.", "de", "@m3.11"),
-        ("The dyke broke late on Tuesday.", "en", "@m3.11"),
-        ("Vor zwei Tagen brach der Deich.", "de", "@m3.11"),
-        ("The dyke broke two days ago.", "en", "@m3.11"),
-        ("Gestern stieg der Pegel.", "de", "@m3.12"),
-        ("Yesterday the river rose.", "en", "@m3.12"),
-        ("Am 11. März brach der Deich.", "de", "@m3.11"),
-        ("Am 11.3. brach der Deich.", "de", "@m3.11"),
-        ("On March 11th the dyke broke.", "en", "@m3.11"),
-        ("It broke on the 11th of March.", "en", "@m3.11"),
-        ("In der Nacht zum Mittwoch brach der Deich.", "de", "@m3.12"),
-        ("Am Donnerstag tagt der Rat.", "de", "@m3.13"),  # the publication day itself
-        ("Am kommenden Montag soll der Rat entscheiden.", "de", "@m3.17"),
-        ("Last Thursday the council met.", "en", "@m3.6"),
-        ("Vor einer Woche begann der Regen.", "de", "@m3.6"),
+        ("Der Deich brach am Dienstagabend.", "de", "@d3.11"),
+        ("The dyke broke late on Tuesday.", "en", "@d3.11"),
+        ("Vor zwei Tagen brach der Deich.", "de", "@d3.11"),
+        ("The dyke broke two days ago.", "en", "@d3.11"),
+        ("Gestern stieg der Pegel.", "de", "@d3.12"),
+        ("Yesterday the river rose.", "en", "@d3.12"),
+        ("Am 11. März brach der Deich.", "de", "@d3.11"),
+        ("Am 11.3. brach der Deich.", "de", "@d3.11"),
+        ("On March 11th the dyke broke.", "en", "@d3.11"),
+        ("It broke on the 11th of March.", "en", "@d3.11"),
+        ("In der Nacht zum Mittwoch brach der Deich.", "de", "@d3.12"),
+        ("Am Donnerstag tagt der Rat.", "de", "@d3.13"),  # the publication day itself
+        ("Am kommenden Montag soll der Rat entscheiden.", "de", "@d3.17"),
+        ("Last Thursday the council met.", "en", "@d3.6"),
+        ("Vor einer Woche begann der Regen.", "de", "@d3.6"),
     ],
 )
 def test_a_day_said_differently_resolves_to_its_date(
@@ -60,7 +60,7 @@ def test_no_day_is_made_up(sentence: str, language: str) -> None:
 
 
 def test_without_a_publication_date_only_written_dates_resolve() -> None:
-    assert day_tokens("Am 11. März, einem Dienstag, brach der Deich.", "de", None) == ["@m3.11"]
+    assert day_tokens("Am 11. März, einem Dienstag, brach der Deich.", "de", None) == ["@d3.11"]
     assert day_tokens("Gestern, am Dienstag, brach der Deich.", "de", None) == []
 
 
@@ -99,8 +99,8 @@ def test_reports_a_day_apart_share_the_day_they_name() -> None:
     undated = build_corpus(
         [dataclasses.replace(d, published=None) for d in documents], clauses=False
     )
-    assert "@m3.11" in dated.texts[0].split()
-    assert "@m3.11" in dated.texts[1].split()
+    assert "@d3.11" in dated.texts[0].split()
+    assert "@d3.11" in dated.texts[1].split()
     assert pair_score(dated, 0, 1) > pair_score(undated, 0, 1)
     assert pair_score(dated, 0, 1) > pair_score(dated, 0, 2)
 
@@ -108,20 +108,20 @@ def test_reports_a_day_apart_share_the_day_they_name() -> None:
 def test_a_written_date_wins_over_a_weekday_said_beside_it() -> None:
     # Published a week and a half later, "Dienstag" alone would be the 18th.
     later = datetime.date(2025, 3, 20)
-    assert day_tokens("Am Dienstag, 11. März, brach der Deich.", "de", later) == ["@m3.11"]
-    assert day_tokens("Am Dienstag brach der Deich.", "de", later) == ["@m3.18"]
+    assert day_tokens("Am Dienstag, 11. März, brach der Deich.", "de", later) == ["@d3.11"]
+    assert day_tokens("Am Dienstag brach der Deich.", "de", later) == ["@d3.18"]
 
 
 @pytest.mark.parametrize(
     ("sentence", "published", "expected"),
     [
         # A regex that ignores case matches the long s; lower() kept it, a KeyError.
-        ("Am 3. Augu\u017ft kam er", THURSDAY, ["@m8.3"]),
-        ("Am Dien\u017ftag kam er", THURSDAY, ["@m3.11"]),
-        ("Am 3. AUGU\u017fT", None, ["@m8.3"]),
+        ("Am 3. Augu\u017ft kam er", THURSDAY, ["@d8.3"]),
+        ("Am Dien\u017ftag kam er", THURSDAY, ["@d3.11"]),
+        ("Am 3. AUGU\u017fT", None, ["@d8.3"]),
         # Dates at the calendar's ends: the days before year 1 or after 9999 do not exist.
-        ("Vor 20 Tagen, gestern", datetime.date(1, 1, 5), ["@m1.4"]),
-        ("Am kommenden Montag, gestern", datetime.date(9999, 12, 31), ["@m12.30"]),
+        ("Vor 20 Tagen, gestern", datetime.date(1, 1, 5), ["@d1.4"]),
+        ("Am kommenden Montag, gestern", datetime.date(9999, 12, 31), ["@d12.30"]),
         ("vor 99 Wochen", datetime.date(1, 2, 1), []),
     ],
 )
