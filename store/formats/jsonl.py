@@ -175,7 +175,7 @@ def _utf8_lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str | Impor
             return
         lineno += 1
         if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
-            _skip_rest_of_line(stream, path)
+            skip_rest_of_line(stream, path)
             reason = f"line is over the limit of {MAX_FILE_BYTES} bytes"
             yield lineno, ImportRefused(f"{path}:{lineno}", reason)
             continue
@@ -186,7 +186,8 @@ def _utf8_lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str | Impor
             yield lineno, ImportRefused(f"{path}:{lineno}", reason)
 
 
-def _skip_rest_of_line(stream: BinaryIO, path: Path) -> None:
+def skip_rest_of_line(stream: BinaryIO, path: Path) -> None:
+    """Read past the end of a line too long to keep, a megabyte at a time."""
     try:
         while (chunk := stream.readline(1 << 20)) and not chunk.endswith(b"\n"):
             pass

@@ -32,6 +32,8 @@ from store.formats.json_line import (
     loads_line,
     opens_spread_document,
 )
+from store.formats.jsonl import skip_rest_of_line
+from store.formats.limits import MAX_FILE_BYTES
 from store.linking.decisions import Claim, claim_scores, find_link, link_spans
 from store.model import LinkStatus
 
@@ -97,7 +99,7 @@ def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> Li
         return _import_lines(db, path, _lines(stream, path), report, annotator=annotator)
 
 
-def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
+def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str | None]]:
     """The numbered lines of ``stream``, decoded one at a time.
 
     A file of decisions can hold millions of lines: reading it whole kept its bytes, its
@@ -109,12 +111,17 @@ def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
     number = 0
     while True:
         try:
-            raw = stream.readline()
+            raw = stream.readline(MAX_FILE_BYTES + 1)
         except OSError as error:
             raise cannot_read(path, error) from None
         if not raw:
             return
         number += 1
+        if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
+            # None: the line is refused, as an article line that long is.
+            skip_rest_of_line(stream, path)
+            yield number, None
+            continue
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
@@ -128,7 +135,7 @@ def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
 def _import_lines(
     db: sqlite_utils.Database,
     path: Path,
-    lines: Iterable[tuple[int, str]],
+    lines: Iterable[tuple[int, str | None]],
     report: LinksImportReport,
     *,
     annotator: str,
@@ -139,10 +146,13 @@ def _import_lines(
     wanted: dict[tuple[Claim, Claim], tuple[Claim, Claim, LinkStatus, str | None]] = {}
     first_line: dict[tuple[Claim, Claim], dict[LinkStatus, int]] = {}
     for number, line in lines:
-        if not line.strip():
+        if line is not None and not line.strip():
             continue
         report.records += 1
         where = f"{path}:{number}"
+        if line is None:
+            report.refused.append(f"{where}: line is over the limit of {MAX_FILE_BYTES} bytes")
+            continue
         if report.records == 1 and (opening := opens_spread_document(line)) is not None:
             report.refused.append(f"{where}: {SPREAD_DOCUMENT.format(opening=opening)}")
             break

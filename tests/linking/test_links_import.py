@@ -251,3 +251,22 @@ def test_new_pairs_are_scored_together_and_outside_the_write_transaction(
     # Whole sentences: the same score as each pair scored on its own.
     assert stored == {pair: decisions.claim_score(db, *pair) for pair in stored}
     assert all(score > 0 for score in stored.values())
+
+
+def test_a_line_over_the_size_limit_is_refused_and_the_lines_after_it_import(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = session.db
+    a, b, c = _flood(db)
+    good = [
+        json.dumps({"a": _side(db, a), "b": _side(db, b), "status": "accepted"}),
+        json.dumps({"a": _side(db, a), "b": _side(db, c), "status": "rejected"}),
+    ]
+    limit = max(len(line) for line in good) + 10
+    # Read a megabyte at a time past the limit: the rest of the long line is no record.
+    monkeypatch.setattr(links_import, "MAX_FILE_BYTES", limit)
+    path = tmp_path / "links.jsonl"
+    path.write_text(f'{good[0]}\n{{"a": "{"x" * (3 << 20)}"}}\n{good[1]}\n', encoding="utf-8")
+    report = import_links(db, path, annotator="alice")
+    assert report.refused == [f"{path}:2: line is over the limit of {limit} bytes"]
+    assert (report.records, report.added) == (3, 2)
