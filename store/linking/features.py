@@ -28,7 +28,14 @@ from store.linking.aliases import alias_tokens, corpus_aliases, defined_tokens
 from store.linking.clauses import clause_spans
 from store.linking.context import borrowed_tokens, opens_with_anaphor, previous_sentences
 from store.linking.days import day_tokens, published_date
-from store.linking.normalize import DAY_PREFIX, MONTH_PREFIX, NUMBER_PREFIX, Stemmer, normalise
+from store.linking.normalize import (
+    DAY_PREFIX,
+    MONTH_PREFIX,
+    NUMBER_PREFIX,
+    Normalised,
+    Stemmer,
+    normalise,
+)
 from store.linking.workers import parent_death_pool
 
 NUMBER_BOOST = 1.5
@@ -272,12 +279,12 @@ def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
     for _sentence_id, start, end in document.sentences:
         sentence = text[start:end]
         normalised = normalise(sentence, language, stemmer=stemmer)
-        _add_days(normalised.tokens, sentence, language, published)
+        _add_days(normalised, sentence, language, published)
         clauses: list[ClauseTokens] = []
         for clause_start, clause_end in clause_spans(text, start, end, language):
             clause = text[clause_start:clause_end]
             part = normalise(clause, language, stemmer=stemmer)
-            _add_days(part.tokens, clause, language, published)
+            _add_days(part, clause, language, published)
             clauses.append(
                 (clause_start, clause_end, part.tokens, *_figures(part.numbers, part.ranges))
             )
@@ -295,9 +302,12 @@ def _normalise_document(document: DocInput, stemmer: Stemmer) -> list[Tokens]:
     return result
 
 
-def _add_days(tokens: list[str], text: str, language: str, published: date | None) -> None:
+def _add_days(normalised: Normalised, text: str, language: str, published: date | None) -> None:
     """The days ``text`` names (store.linking.days) as tokens after its words."""
-    if any(char.isdigit() for char in text) or published is not None:
+    # Without a publication date only a written date gives a day, and that names a
+    # month, which normalise has found ("am 11.3." reads as "am 11. März" there too).
+    if published is not None or normalised.months:
+        tokens = normalised.tokens
         tokens += [token for token in day_tokens(text, language, published) if token not in tokens]
 
 
