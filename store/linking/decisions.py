@@ -103,7 +103,8 @@ def suggestion_key(link_id: str) -> PairKey | None:
     if not link_id.startswith(SUGGESTION_ID_PREFIX):
         return None
     parts = link_id[len(SUGGESTION_ID_PREFIX) :].split(":")
-    if len(parts) != 6 or not all(part.isdigit() for part in parts):
+    # ASCII digits only: isdigit() is also true of "²", which int() refuses.
+    if len(parts) != 6 or not all(part.isascii() and part.isdigit() for part in parts):
         return None
     a_doc, a_start, a_end, b_doc, b_start, b_end = (int(part) for part in parts)
     return (a_doc, a_start, a_end, b_doc, b_start, b_end)

@@ -254,3 +254,19 @@ def test_a_document_sharing_nothing_with_the_claim_offers_no_match(
     assert found, "the related document still offers its matches"
     assert all(s.doc_id == linked["rundschau.txt"] for s in found)
     assert all(s.score > 0 for s in found)
+
+
+@pytest.mark.parametrize(
+    ("link_id", "key"),
+    [
+        ("s:1:2:3:4:5:6", (1, 2, 3, 4, 5, 6)),
+        ("s:\u00b2:2:3:4:5:6", None),  # isdigit() but not a number int() reads
+        ("s:\u0661:2:3:4:5:6", None),  # an Arabic-Indic digit: no id claimdesk writes
+        ("s:1:2:3:4:5", None),
+        ("9f2c", None),  # a decided link's uuid
+    ],
+)
+def test_a_suggestion_id_is_read_only_in_the_form_the_store_writes(
+    link_id: str, key: tuple[int, ...] | None
+) -> None:
+    assert decisions.suggestion_key(link_id) == key
