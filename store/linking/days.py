@@ -24,45 +24,21 @@ import datetime
 import re
 from collections.abc import Iterator
 
-from store.linking.normalize import DAY_PREFIX
+from store.linking.normalize import DAY_PREFIX, DAY_SYNONYMS, MONTHS
 
-_WEEKDAYS = {
-    "montag": 0,
-    "monday": 0,
-    "dienstag": 1,
-    "tuesday": 1,
-    "mittwoch": 2,
-    "wednesday": 2,
-    "donnerstag": 3,
-    "thursday": 3,
-    "freitag": 4,
-    "friday": 4,
-    "samstag": 5,
-    "sonnabend": 5,
-    "saturday": 5,
-    "sonntag": 6,
-    "sunday": 6,
-}
-_MONTHS = {
+# German day words; their English and regional synonyms are normalise's (DAY_SYNONYMS),
+# so matching and resolving read the same words as the same day.
+_GERMAN_WEEKDAYS = {
     name: number
-    for number, names in enumerate(
-        (
-            "januar jänner january jan",
-            "februar feber february feb",
-            "märz maerz march mär mar",
-            "april apr",
-            "mai may",
-            "juni june jun",
-            "juli july jul",
-            "august aug",
-            "september sept sep",
-            "oktober october okt oct",
-            "november nov",
-            "dezember december dez dec",
-        ),
-        start=1,
+    for number, name in enumerate(
+        "montag dienstag mittwoch donnerstag freitag samstag sonntag".split()
     )
-    for name in names.split()
+}
+_GERMAN_RELATIVE = {"vorgestern": -2, "gestern": -1, "heute": 0}
+_WEEKDAYS = _GERMAN_WEEKDAYS | {
+    word: _GERMAN_WEEKDAYS[german]
+    for word, german in DAY_SYNONYMS.items()
+    if german in _GERMAN_WEEKDAYS
 }
 _COUNTS = {
     "einem": 1,
@@ -81,7 +57,11 @@ _COUNTS = {
     "sechs": 6,
     "six": 6,
 }
-_RELATIVE = {"vorgestern": -2, "gestern": -1, "yesterday": -1, "heute": 0, "today": 0}
+_RELATIVE = _GERMAN_RELATIVE | {
+    word: _GERMAN_RELATIVE[german]
+    for word, german in DAY_SYNONYMS.items()
+    if german in _GERMAN_RELATIVE
+}
 _NEXT = frozenset({"nächsten", "nächster", "kommenden", "kommender", "next", "coming"})
 _PREVIOUS = frozenset(
     {"vergangenen", "vergangener", "letzten", "letzter", "vorigen", "voriger", "last"}
@@ -98,7 +78,7 @@ _DAYS_AGO = re.compile(
     r"|\b(\d{1,2}|" + "|".join(_COUNTS) + r")\s+(days?|weeks?)\s+ago\b",
     re.IGNORECASE,
 )
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "11. März", "11 March", "11th of March"; "March 11", "March 11th".
 _DAY_MONTH = re.compile(
     rf"\b([0-3]?\d)(?:\.|st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAMES})\b", re.IGNORECASE
@@ -129,23 +109,7 @@ def day_tokens(sentence: str, language: str, published: datetime.date | None) ->
 
 def _days(sentence: str, language: str, published: datetime.date | None) -> Iterator[datetime.date]:
     year = published.year if published is not None else 2000  # a leap year: 29 Feb exists
-    written = [
-        *(
-            day
-            for match in _DAY_MONTH.finditer(sentence)
-            for day in _calendar(year, _month(match.group(2)), int(match.group(1)))
-        ),
-        *(
-            day
-            for match in _MONTH_DAY.finditer(sentence)
-            for day in _calendar(year, _month(match.group(1)), int(match.group(2)))
-        ),
-        *(
-            day
-            for match in (_NUMERIC_DAY.finditer(sentence) if language == "de" else ())
-            for day in _calendar(year, int(match.group(2)), int(match.group(1)))
-        ),
-    ]
+    written = list(_written_days(sentence, language, year))
     # A date written out is the day meant: "am Dienstag, 11. März" in a report of 20
     # March is not the Tuesday before the report.
     if written or published is None:
@@ -174,10 +138,20 @@ def _days(sentence: str, language: str, published: datetime.date | None) -> Iter
             yield from _shifted(published, -days)
 
 
+def _written_days(sentence: str, language: str, year: int) -> Iterator[datetime.date]:
+    for match in _DAY_MONTH.finditer(sentence):
+        yield from _calendar(year, _month(match.group(2)), int(match.group(1)))
+    for match in _MONTH_DAY.finditer(sentence):
+        yield from _calendar(year, _month(match.group(1)), int(match.group(2)))
+    if language == "de":
+        for match in _NUMERIC_DAY.finditer(sentence):
+            yield from _calendar(year, int(match.group(2)), int(match.group(1)))
+
+
 def _month(name: str) -> int:
     # casefold, not lower: a regex that ignores case matches "Auguſt" (long s), which
     # lower() keeps and casefold() reads as "august". 0 is no month: _calendar skips it.
-    return _MONTHS.get(name.casefold(), 0)
+    return MONTHS.get(name.casefold(), 0)
 
 
 def _shifted(day: datetime.date, days: int) -> Iterator[datetime.date]:

@@ -44,7 +44,7 @@ MONTH_PREFIX = "@m"
 # A calendar day a sentence names (store.linking.days).
 DAY_PREFIX = "@d"
 
-_MONTHS = {
+MONTHS = {
     "januar": 1,
     "jänner": 1,
     "january": 1,
@@ -101,7 +101,7 @@ _ENGLISH_DAYS = {
     "today": "heute",
 }
 # "Sonnabend" is northern German for "Samstag".
-_DAY_SYNONYMS = {"sonnabend": "samstag", **_ENGLISH_DAYS}
+DAY_SYNONYMS = {"sonnabend": "samstag", **_ENGLISH_DAYS}
 # Ambiguous abbreviations ("mar", "may", "jun" are also words) count as months only
 # next to a number ("11. Mar", "May 3").
 _MONTH_NEEDS_NUMBER = frozenset({"mar", "may", "jun", "jul", "aug", "sep", "dec", "jan"})
@@ -369,10 +369,10 @@ def _word_table(lang: str, stemmer: Stemmer) -> _WordTable:
 
 def _word_entry(word: str, lang: str, stemmer: Stemmer) -> _Entry:
     lowered = word.lower()
-    month = _MONTHS.get(lowered)
+    month = MONTHS.get(lowered)
     if month is not None:
         return f"{MONTH_PREFIX}{month}", month, lowered in _MONTH_NEEDS_NUMBER, False
-    day = _DAY_SYNONYMS.get(lowered)
+    day = DAY_SYNONYMS.get(lowered)
     if day is not None:
         return day, None, False, False
     if lowered in STOPWORDS:
