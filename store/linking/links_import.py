@@ -93,10 +93,9 @@ def place(
 
 def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> LinksImportReport:
     """Store the decisions of ``path`` as one undoable action; never raises for bad records."""
-    report = LinksImportReport()
     # open_binary refuses a FIFO or device (reading one would wait forever).
     with open_binary(path) as stream:
-        return _import_lines(db, path, _lines(stream, path), report, annotator=annotator)
+        return _import_lines(db, path, _lines(stream, path), annotator=annotator)
 
 
 def _lines(stream: BinaryIO, path: Path) -> Iterator[tuple[int, str | None]]:
@@ -136,10 +135,10 @@ def _import_lines(
     db: sqlite_utils.Database,
     path: Path,
     lines: Iterable[tuple[int, str | None]],
-    report: LinksImportReport,
     *,
     annotator: str,
 ) -> LinksImportReport:
+    report = LinksImportReport()
     documents = _documents(db)
     # One decision per pair (its two claims in order), and the first line deciding each
     # pair each way, to name the line a contradiction comes from.
