@@ -64,6 +64,17 @@ def sentence_at(db: sqlite_utils.Database, name: str, prefix: str) -> tuple[int,
     return int(row[0]), int(row[1]), int(row[2])
 
 
+# Unrelated sentences, so that the words the test sentences share are rare.
+FILLER = [
+    "Der Gemeinderat berät im Herbst über den neuen Radweg",
+    "Im Stadion gewann die Heimmannschaft knapp mit zwei Toren",
+    "Die Bibliothek öffnet nach dem Umbau wieder ihre Lesesäle",
+    "Ein Konzert im Park zog am Wochenende viele Besucher an",
+    "Die Stadtwerke erhöhen zum Jahreswechsel die Preise für Fernwärme",
+    "Der Landrat eröffnete am Freitag die neue Kreisstraße",
+]
+
+
 def sentences_document(doc_id: int, outlet: str, sentences: list[str]) -> DocInput:
     """A document for the linker made of ``sentences`` joined by ". ", with their offsets."""
     text = ". ".join(sentences) + "."

@@ -13,7 +13,7 @@ from store.linking.aliases import (
 )
 from store.linking.features import DocInput, build_corpus
 from store.linking.score import pair_score
-from tests.linking.corpus import sentences_document
+from tests.linking.corpus import FILLER, sentences_document
 
 
 @pytest.mark.parametrize(
@@ -83,18 +83,9 @@ def test_a_sentence_borrows_the_other_form_it_lacks() -> None:
     assert lent == {0: [10, 11], 1: [1]}
 
 
-_FILLER = [
-    "Der Gemeinderat berät im Herbst über den neuen Radweg",
-    "Im Stadion gewann die Heimmannschaft knapp mit zwei Toren",
-    "Die Bibliothek öffnet nach dem Umbau wieder ihre Lesesäle",
-    "Ein Konzert im Park zog am Wochenende viele Besucher an",
-    "Die Stadtwerke erhöhen zum Jahreswechsel die Preise für Fernwärme",
-]
-
-
 def _documents(*documents: list[str]) -> list[DocInput]:
     found = [sentences_document(k + 1, f"outlet{k}", s) for k, s in enumerate(documents)]
-    return found + [sentences_document(10 + k, f"filler{k}", [f]) for k, f in enumerate(_FILLER)]
+    return found + [sentences_document(10 + k, f"filler{k}", [f]) for k, f in enumerate(FILLER)]
 
 
 def test_the_acronym_and_its_long_form_match_across_reports() -> None:

@@ -13,17 +13,8 @@ from store.linking.features import DocInput, SentenceRef, build_corpus
 from store.linking.score import components, pair_score
 from store.session import Session
 from tests.conftest import add_document
-from tests.linking.corpus import sentences_document
+from tests.linking.corpus import FILLER, sentences_document
 
-# Unrelated sentences, so that the words the test sentences share are rare.
-_FILLER = [
-    "Der Gemeinderat berät im Herbst über den neuen Radweg",
-    "Im Stadion gewann die Heimmannschaft knapp mit zwei Toren",
-    "Die Bibliothek öffnet nach dem Umbau wieder ihre Lesesäle",
-    "Ein Konzert im Park zog am Wochenende viele Besucher an",
-    "Die Stadtwerke erhöhen zum Jahreswechsel die Preise für Fernwärme",
-    "Der Landrat eröffnete am Freitag die neue Kreisstraße",
-]
 TWO_FACTS = (
     "Die Brücke über die Mulde bleibt nach dem Hochwasser bis Freitag für den gesamten"
     " Verkehr gesperrt, und in Grimma verteilen Helfer 2.000 Sandsäcke an die Anwohner"
@@ -34,7 +25,7 @@ METERS = "Die Stadtwerke in Grimma verteilen ab Montag 2.000 neue Wasserzähler 
 
 def _documents(*documents: list[str]) -> list[DocInput]:
     found = [sentences_document(k + 1, f"outlet{k}", s) for k, s in enumerate(documents)]
-    return found + [sentences_document(10 + k, f"filler{k}", [f]) for k, f in enumerate(_FILLER)]
+    return found + [sentences_document(10 + k, f"filler{k}", [f]) for k, f in enumerate(FILLER)]
 
 
 def _clauses(sentence: str) -> list[str]:
