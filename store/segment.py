@@ -4,12 +4,15 @@ Rules, not a model: every line is its own unit (headlines have no full stop), an
 inside a line a sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing quotes
 and brackets) followed by space and something that can start a sentence, unless
 the word before the stop is an abbreviation, an initial, or an ordinal number
-(``11. März``, ``am 3. Tag``).
+(``11. März``, ``am 3. Tag``). A link followed by a capitalised word ends a unit
+too: an embedded post flattened into the paragraph runs into the next sentence.
 """
 
 from __future__ import annotations
 
 import re
+
+from store.web_addresses import link_then_sentence
 
 
 def _words(text: str) -> frozenset[str]:
@@ -168,12 +171,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     line_start = 0
     for line in text.split("\n"):
+        cuts = [
+            (match.start("space"), match.end())
+            for match in _BOUNDARY.finditer(line)
+            if _ends_sentence(line, match)
+        ]
+        links = link_then_sentence(line)
+        if links:
+            cuts = sorted({*cuts, *((end, end) for end in links)})
         cursor = 0
-        for match in _BOUNDARY.finditer(line):
-            if _ends_sentence(line, match):
-                end = match.start("space")
+        for end, resume in cuts:
+            if end >= cursor:
                 _add(spans, line, line_start, cursor, end)
-                cursor = match.end()
+                cursor = resume
         _add(spans, line, line_start, cursor, len(line))
         line_start += len(line) + 1
     return spans

@@ -207,3 +207,39 @@ def test_a_capital_letter_before_a_function_word_ends_the_sentence(
 )
 def test_a_stop_glued_to_a_capitalised_word(text: str, expected: list[str] | None) -> None:
     assert sentences(text) == (expected or [text])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Embedded posts flattened into the paragraph end with their share link, and the
+        # article goes on in the same line (seen in 15 of 1,028 real articles).
+        (
+            "Flüchtlinge kommen an #Vienna pic.example.com/AbC12 Die ÖBB war informiert.",
+            ["Flüchtlinge kommen an #Vienna pic.example.com/AbC12", "Die ÖBB war informiert."],
+        ),
+        (
+            "Boateng reagiert gelassen https://t.example/Gt1m #AfD #Boateng Der Verteidiger"
+            " sprach.",
+            [
+                "Boateng reagiert gelassen https://t.example/Gt1m #AfD #Boateng",
+                "Der Verteidiger sprach.",
+            ],
+        ),
+        (
+            "Gross. pic.example.com/fSmur „Es reicht“, sagte er.",
+            ["Gross. pic.example.com/fSmur", "„Es reicht“, sagte er."],
+        ),
+        # A host cited inside a sentence, a link before a lower-case word, "km/h", and an
+        # address followed by its sentence's stop stay one sentence.
+        ("Informationen unter www.example.at Informationen gibt es auch telefonisch.", None),
+        ("Die Plattform https://example.org/app wurde gestartet.", None),
+        ("Er fuhr 50 km/h Schnee lag auf der Straße.", None),
+        ("Mehr dazu unter https://example.org/info.", None),
+        ("Der SPÖ/ÖVP Entwurf liegt vor.", None),
+    ],
+)
+def test_a_link_running_into_the_next_sentence_ends_its_unit(
+    text: str, expected: list[str] | None
+) -> None:
+    assert sentences(text) == (expected or [text])
