@@ -12,7 +12,8 @@ Three kinds of evidence, none a list of one site's strings:
 |--------------|------------------------------------------------------------------------|
 | shape        | fewer than three words and no verb-like one (a lone dateline, "Tore: 1:0"); |
 |              | a bracketed stamp of source and date; a short credit, navigation or    |
-|              | update line (generic words in de/en); code (braces, ``function(``)      |
+|              | update line (generic words in de/en); code (braces, ``function(``);     |
+|              | a unit that ends with a web address (an embedded post, a link line)    |
 | position     | headline-shaped units listed under a navigation heading ("Mehr zum     |
 |              | Thema", "Related"), up to the first unit that ends as a sentence        |
 | repetition   | the same line (digits folded) in :data:`REPEATED_MIN_DOCS` or more      |
@@ -33,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from store.db import write
+from store.web_addresses import ends_with_link
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -98,6 +100,9 @@ def is_shape_boilerplate(text: str) -> bool:
         # capitalised, so a lower-case content word there is usually the verb
         # ("18 Menschen verschleppt.", "Das passt."), unlike "Tore: 1:0 (51.)".
         return not (len(words) == 2 and any(w.islower() and len(w) >= 4 for w in words))
+    if ends_with_link(stripped):
+        # An embedded post or a link line: prose ends with a stop, not an address.
+        return True
     if len(stripped) > SHAPE_MAX_CHARS:
         return bool(_SCRIPT.search(stripped) and "{" in stripped)
     return bool(

@@ -29,6 +29,11 @@ from store.session import Session
         "Read more about the flood",
         "Aktualisiert am 12.03.2025, 14:20",
         "var x = function() { track(); }",
+        # Embedded posts and link lines end with their address, of any length.
+        "First refugees arrive at #Hauptbahnhof railwaystation in #Vienna after #Hungary"
+        " decided to let them go pic.example.com/nOsgggWATY",
+        "Empörung über Gauland: Boateng reagiert gelassen https://t.example/Gt1m #AfD #Boateng",
+        "https://example.org/a/b?c=d",
     ],
 )
 def test_shape_rules_recognise_non_prose(text: str) -> None:
@@ -44,6 +49,9 @@ def test_shape_rules_recognise_non_prose(text: str) -> None:
         "Hochwasser in Bayern",
         "Berlin (dpa) – Die Regierung hat am Dienstag 200 Millionen Euro zugesagt.",
         "Eine Anzeige gegen den Bürgermeister wurde am Montag erstattet.",
+        "Informationen gibt es unter www.example.at.",
+        "Die Teilnehmerliste ist unter www.example.org einsehbar.",
+        "Die Gewerkschaft schreibt an info@example.org und wartet auf Antwort.",
     ],
 )
 def test_shape_rules_keep_prose(text: str) -> None:
