@@ -26,6 +26,7 @@ from store.linking.numbers import (
     spell_out_digits,
     written_dates,
 )
+from store.web_addresses import without_addresses
 
 # Each process reads simplemma's decoded dictionaries from the user's cache when it
 # can, instead of decoding them again (store.linking.lemma_cache).
@@ -238,6 +239,9 @@ class Normalised:
 def normalise(text: str, lang: str = "de", *, stemmer: Stemmer = "lemma") -> Normalised:
     """Tokens for matching: lemmas, folded, numbers as ``#value``, months as ``@mN``."""
     table = _word_table(lang, stemmer)
+    # A link's pieces ("https", "co", "QH1bJFIB6F") are no evidence of a fact, and its
+    # digits are no figures.
+    text = without_addresses(text)
     if not has_digit(text):
         quick = _without_figures(text, table, lang, stemmer)
         if quick is not None:

@@ -190,3 +190,33 @@ def test_a_day_named_in_english_shares_the_german_token(
     assert token in normalise(english, "en").tokens
     # Not a name either way: a day identifies nothing on its own.
     assert token not in normalise(english, "en").names
+
+
+def test_web_addresses_are_no_evidence_and_hold_no_figures() -> None:
+    plain = normalise("Die Anlage ist in Betrieb gegangen #W7X", "de")
+    linked = normalise(
+        "Die Anlage ist in Betrieb gegangen https://t.example/QH1bJ9FB6F (js) #W7X"
+        " pic.example.com/ZNXgs0Hg2 und info@example.org",
+        "de",
+    )
+    # Only the "(js)" of the post is left beside the sentence's own words.
+    assert set(linked.tokens) - set(plain.tokens) == {"js"}
+    assert linked.numbers == plain.numbers == []
+
+
+def test_a_long_hostile_word_with_a_slash_is_read_in_linear_time() -> None:
+    # Tried from every position of a 200,000-letter word, the address pattern would
+    # rescan the word to its end each time: hours instead of milliseconds.
+    script = (
+        "from store.linking.normalize import normalise\n"
+        "from store.segment import split_sentences\n"
+        "from store.boilerplate import is_shape_boilerplate\n"
+        "word = 'ab-' * 70000 + '.a/'\n"
+        "for text in (word, 'x ' * 1000 + word, word + '@'):\n"
+        "    normalise(text, 'de'); split_sentences(text); is_shape_boilerplate(text)\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", script], timeout=60, check=False)
+    assert done.returncode == 0
