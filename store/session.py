@@ -203,14 +203,13 @@ class Session:
         create_span_label: str | None = None,
     ) -> Link:
         """Link two (doc, start, end) claims by hand (or update the link between them)."""
-        from store.linking.decisions import claim_score, find_link, link_spans
+        from store.linking.decisions import claim_score, find_link, link_spans, stored_order
 
         # Scored before the write transaction: scoring normalises both documents, which
         # for long ones takes seconds that every other annotator's save would wait.
         score = None
         if a[0] != b[0] and find_link(self.db, a, b) is None:
-            first, second = (a, b) if a <= b else (b, a)
-            score = claim_score(self.db, first, second)
+            score = claim_score(self.db, *stored_order(a, b))
         with user_action(self.db, self.annotator, f"{status[:-2]} link") as action:
             return link_spans(
                 action, a, b, status=status, create_span_label=create_span_label, score=score

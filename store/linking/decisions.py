@@ -67,6 +67,17 @@ LINK_COLUMNS = (
 )
 # A claim as (document id, start, end).
 Claim = tuple[int, int, int]
+
+
+def stored_order(a: Claim, b: Claim) -> tuple[Claim, Claim]:
+    """The two claims of a pair in the order ``links`` and ``suggestions`` keep them.
+
+    One order for every writer and reader, so a pair is one key whichever side the
+    annotator started from.
+    """
+    return (a, b) if a <= b else (b, a)
+
+
 # Every column of a link, from ``links`` under the name ``l``.
 SELECT_LINKS = "SELECT " + ", ".join(f'l."{c}"' for c in LINK_COLUMNS) + " FROM links l"
 # The same columns for the undecided suggestions (the ``suggested_links`` view over the
@@ -155,7 +166,7 @@ def _suggestion_between(
     By key, not by side: the suggestions table has no index by its side b (one
     more B-tree in random order made storing a million suggestions much dearer).
     """
-    first, second = (a, b) if a <= b else (b, a)
+    first, second = stored_order(a, b)
     row = db.conn.execute(f"{SELECT_SUGGESTED} WHERE {_PAIR}", [*first, *second]).fetchone()
     return None if row is None else _link(row)
 
@@ -291,7 +302,7 @@ def link_spans(
         if status == "accepted":
             return accept_link(action, existing.id, create_span_label=create_span_label)
         return reject_link(action, existing.id, reason)
-    first, second = (a, b) if a <= b else (b, a)
+    first, second = stored_order(a, b)
     quote_a = spans.document_slice(action.db, *first)
     quote_b = spans.document_slice(action.db, *second)
     stamp = now()

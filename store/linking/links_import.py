@@ -34,7 +34,7 @@ from store.formats.json_line import (
 )
 from store.formats.jsonl import skip_rest_of_line
 from store.formats.limits import MAX_FILE_BYTES
-from store.linking.decisions import Claim, claim_scores, find_link, link_spans
+from store.linking.decisions import Claim, claim_scores, find_link, link_spans, stored_order
 from store.model import LinkStatus
 
 DECISIONS = ("accepted", "rejected")
@@ -179,7 +179,7 @@ def _import_lines(
             continue
         # A rejection's reason (an export's ``reason``) comes along: learning reads it.
         why = record.get("reason") if decision == "rejected" else None
-        pair = (a, b) if a <= b else (b, a)
+        pair = stored_order(a, b)
         lines_of_pair = first_line.setdefault(pair, {})
         lines_of_pair.setdefault(decision, number)
         if len(lines_of_pair) == 2:
