@@ -80,8 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args))
     except ClaimdeskError as error:
         return fail(str(error))
-    except KeyboardInterrupt:
-        print("claimdesk: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as interrupt:
+        # A long job says what it had finished (import-annotations writes in batches).
+        done = f"; {visible(str(interrupt))}" if str(interrupt) else ""
+        print(f"claimdesk: interrupted{done}", file=sys.stderr)
         return 130
     except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
         # A damaged page or undecodable text met after the database opened cleanly.

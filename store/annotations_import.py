@@ -9,19 +9,21 @@ malformed spans are refused with one line each. Importing the same file twice
 adds nothing: claimdesk spans keep their ids, and doccano spans get an id derived
 from the document's text hash, offsets, label and annotator.
 
-A file is imported whole or not at all: the whole file is read and checked first
-(every line UTF-8 and JSON, every span valid), and a single refusal means nothing
-is stored. Each span keeps the annotator the file gives it; ``annotator`` (the
+A file is checked whole before anything is stored: the whole file is read first
+(every line UTF-8 and JSON, every span valid, no span id used twice), and a single
+refusal means nothing is stored. Each span keeps the annotator the file gives it; ``annotator`` (the
 global ``--annotator``) only fills in spans without one.
 
 Writes then go through :func:`store.changelog.user_action` in batches of
 :data:`BATCH_SIZE` spans, so each batch is one undoable action and the write lock
-is never held for long. Should a write fail part-way (a full disk), the error says
-how many spans were stored; importing the file again adds the rest.
+is never held for long. Should a write fail or be interrupted part-way (a full disk,
+ctrl+c), the message says how many spans were stored; importing the file again adds
+the rest.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from collections.abc import Iterator
@@ -107,6 +109,16 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     with open_binary(path) as handle:
         first = True
         for number, raw in enumerate(handle, start=1):
+            if b"\0" in raw:
+                # A database, an image, UTF-16 without its mark: every "line" of it would
+                # be refused on its own, thousands of lines that all say one thing.
+                raise ClaimdeskError(
+                    f"{path}: cannot read annotations: a binary file (NUL byte on line"
+                    f" {number}), not UTF-8 JSON lines"
+                )
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                # Written by Windows tools; article import accepts the mark too.
+                raw = raw[len(codecs.BOM_UTF8) :]
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as error:
@@ -262,7 +274,7 @@ def import_annotations(
     documents = _Documents(db)
     labels = {label.name for label in list_labels(db)}
     pending: list[IncomingSpan] = []
-    seen: set[str] = set()
+    seen: dict[str, tuple[int, int, int, str]] = {}
 
     number = 0
 
@@ -346,9 +358,14 @@ def import_annotations(
                 span_id = doccano_span_id(doc_sha, start, end, label, who)
             note = raw.get("note") if isinstance(raw.get("note"), str) else None
             if span_id in seen:
-                report.present += 1
+                # The same span twice in one file is present; one id for two spans would
+                # keep whichever came first without a word.
+                if seen[span_id] != (doc_id, start, end, label):
+                    refuse(where, f"span id {span_id} is used by another span in this file")
+                else:
+                    report.present += 1
                 continue
-            seen.add(span_id)
+            seen[span_id] = (doc_id, start, end, label)
             stored_as = db.conn.execute(
                 'SELECT doc_id, start, "end", label FROM spans WHERE id = ?', [span_id]
             ).fetchone()
@@ -375,6 +392,13 @@ def import_annotations(
                 f"{reason}; {report.added} span(s) of {path} were imported before it,"
                 " importing the file again adds the rest"
             ) from error
+        except KeyboardInterrupt:
+            # The batch under way is rolled back, the ones before it stay: the annotator
+            # must know that something was stored and how to complete it.
+            raise KeyboardInterrupt(
+                f"{report.added} span(s) of {path} were imported before it;"
+                " importing the file again adds the rest"
+            ) from None
     return report
 
 

@@ -11,6 +11,9 @@ from store.annotations_import import import_annotations
 from store.session import Session
 from store.visible import visible
 
+# Refusals listed on stderr; the summary line counts them all.
+SHOWN_REFUSALS = 50
+
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
@@ -21,8 +24,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             " from the first record) to the documents they belong to, matched by source"
             " name or text hash. Importing twice adds nothing. Spans whose text does not"
             " match the document, whose document or label is unknown, and lines that are"
-            " not UTF-8 JSON are listed one per line on stderr; then nothing is imported"
-            " (a file goes in whole or not at all) and the exit status is 1. Each span"
+            " not UTF-8 JSON are listed one per line on stderr (the first"
+            f" {SHOWN_REFUSALS}); then nothing is imported and the exit status is 1. A"
+            " file that passes is written in batches, each one undoable action; if the"
+            " import is interrupted, it says how many spans were stored, and importing"
+            " the file again adds the rest. Each span"
             " keeps the annotator the file gives it; --annotator NAME (e.g. model:ner-v2"
             " for pre-annotations) fills in spans without one (all doccano spans)."
         ),
@@ -52,8 +58,14 @@ def run(args: argparse.Namespace) -> int:
             fmt=args.format,
             create_labels=args.create_labels,
         )
-    for line in report.refused:
+    for line in report.refused[:SHOWN_REFUSALS]:
         say(f"claimdesk: refused {visible(line)}", err=True)
+    if len(report.refused) > SHOWN_REFUSALS:
+        # A file of the wrong kind refuses every line; the first ones say why.
+        say(
+            f"claimdesk: … and {len(report.refused) - SHOWN_REFUSALS} more refusal(s) not shown",
+            err=True,
+        )
     if report.refused and report.first_refused_line:
         say(
             f"claimdesk: nothing imported from {visible(str(args.file))}:"

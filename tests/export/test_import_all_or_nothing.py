@@ -150,3 +150,82 @@ def test_a_full_disk_during_article_import_says_how_many_documents_are_stored(
     assert f"{stored} document(s) were imported before it" in str(caught.value)
     assert "nothing was changed" not in str(caught.value)
     db.close()
+
+
+def test_an_interrupted_import_says_how_many_spans_are_stored_and_a_rerun_completes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.annotations_import as annotations_import
+    from store.spans import create_span
+
+    db_path = tmp_path / "t.db"
+    _db(db_path).close()
+    path = _jsonl(tmp_path / "big.jsonl", [_span(n, "ana") for n in range(600)])
+    real = create_span
+    calls = 0
+
+    def ctrl_c_in_the_second_batch(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 550:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(annotations_import, "create_span", ctrl_c_in_the_second_batch)
+    assert main(["--db", str(db_path), "import-annotations", str(path)]) == 130
+    err = capsys.readouterr().err
+    db = connect(db_path)
+    stored = db.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+    db.close()
+    # The first batch stays, the interrupted one is rolled back, and the message says so.
+    assert stored == annotations_import.BATCH_SIZE
+    assert f"interrupted; {stored} span(s) of {path} were imported before it" in err
+    assert err.count("\n") == 1
+    monkeypatch.setattr(annotations_import, "create_span", real)
+    assert main(["--db", str(db_path), "import-annotations", str(path)]) == 0
+    assert f"imported {600 - stored} span(s)" in capsys.readouterr().out
+
+
+def test_one_id_for_two_spans_of_a_file_is_refused_and_a_repeated_span_is_present(
+    tmp_path: Path,
+) -> None:
+    db = _db()
+    same = _jsonl(tmp_path / "same.jsonl", [_span(0, "ana"), _span(0, "ana"), _span(1, "ana")])
+    report = import_annotations(db, same, importer="me")
+    assert (report.added, report.present, report.refused) == (2, 1, [])
+    other = _span(2, "ana") | {"id": "s9"}
+    clash = _jsonl(tmp_path / "clash.jsonl", [_span(9, "ana"), other])
+    report = import_annotations(db, clash, importer="me")
+    assert report.added == 0
+    assert report.refused == [f"{clash}:2: span id s9 is used by another span in this file"]
+    assert set(_annotators(db)) == {"s0", "s1"}
+    db.close()
+
+
+def test_a_binary_file_is_refused_in_one_line_and_many_bad_lines_are_summed_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "t.db"
+    _db(db_path).close()
+    binary = tmp_path / "copy.db"
+    binary.write_bytes(db_path.read_bytes())
+    assert main(["--db", str(db_path), "import-annotations", str(binary)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"{binary}: cannot read annotations: a binary file (NUL byte on line 1)" in err
+    garbage = tmp_path / "garbage.jsonl"
+    garbage.write_text("{broken\n" * 200, encoding="utf-8")
+    assert main(["--db", str(db_path), "import-annotations", str(garbage)]) == 1
+    err = capsys.readouterr().err
+    assert err.count(f"refused {garbage}:") == 50
+    assert "… and 150 more refusal(s) not shown" in err
+    assert "200 problem(s), the first on line 1" in err
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    db = _db()
+    path = _jsonl(tmp_path / "bom.jsonl", [_span(0, "ana")])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = import_annotations(db, path, importer="me")
+    assert (report.added, report.refused) == (1, [])
+    db.close()
