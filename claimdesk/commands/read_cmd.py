@@ -56,8 +56,11 @@ def _open_reader(args: argparse.Namespace) -> int:
     label_file = load_config().label_file
     # Resolve names and the configured label set before the screen takes over, so a typo
     # in either is a plain one-line error.
-    # A new database file may be started here, but never a new folder for it.
-    with Session(path, annotator, create=is_default or path.parent.is_dir()) as session:
+    # A new database file may be started here, but never a new folder for it, and not
+    # when documents are named: a new database holds none, so the --db is a typo that
+    # would otherwise leave an empty database behind.
+    create = is_default or (not names and path.parent.is_dir())
+    with Session(path, annotator, create=create) as session:
         doc_ids = [session.find_document(name).id for name in names]
         if label_file is not None:
             session.load_labels(label_file)

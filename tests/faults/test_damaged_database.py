@@ -156,6 +156,15 @@ def test_read_only_commands_never_create_a_folder_or_database(
     assert not (tmp_path / "missing").exists()
 
 
+def test_read_naming_documents_in_a_mistyped_database_leaves_no_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "typo.db"
+    assert main(["--db", str(path), "read", "report.md"]) == 1
+    _one_line_naming(capsys.readouterr().err, path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_check_passes_a_sound_database_and_finds_broken_offsets(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
