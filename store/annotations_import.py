@@ -49,6 +49,12 @@ from store.model import Label
 from store.spans import create_span
 
 BATCH_SIZE = 500
+# Ids and annotator names are shown in the reader, in reports and in every export: a
+# name is a line, not a document (a 2,000,000-character id was accepted).
+MAX_NAME_CHARS = 200
+# A note is a remark on a span; ten thousand characters is several pages of it.
+MAX_NOTE_CHARS = 10_000
+PRODIGY_ANSWERS = ("accept", "reject", "ignore")
 NEW_LABEL_COLOUR = "#9a9a9a"
 AnnotationFormat = Literal["jsonl", "doccano"]
 
@@ -247,6 +253,15 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _is_name(value: object) -> TypeGuard[str]:
+    return (
+        isinstance(value, str)
+        and bool(value.strip())
+        and len(value) <= MAX_NAME_CHARS
+        and value.isprintable()
+    )
+
+
 def _is_offset(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -297,7 +312,12 @@ def import_annotations(
         except ClaimdeskError as error:
             refuse(where, str(error))
             continue
-        if record.get("answer") in ("reject", "ignore"):
+        answer = record.get("answer", "accept")
+        if answer not in PRODIGY_ANSWERS:
+            # Anything else would count as accepted: a typo must not import a rejection.
+            refuse(where, f"answer {_shown(answer)} is not one of {', '.join(PRODIGY_ANSWERS)}")
+            continue
+        if answer != "accept":
             report.not_accepted += 1
             continue
         found = documents.find(record)
@@ -342,8 +362,12 @@ def import_annotations(
                     continue
             from_file = raw.get("annotator") if kind == "jsonl" else None
             who = from_file or annotator or importer
-            if not isinstance(who, str) or not who.strip() or not who.isprintable():
-                refuse(where, f"span {_describe(raw)}: annotator {who!r} is not a printable name")
+            if not _is_name(who):
+                refuse(
+                    where,
+                    f"span {_describe(raw)}: annotator {_shown(who)} is not a printable name"
+                    f" of at most {MAX_NAME_CHARS} characters",
+                )
                 continue
             if kind == "jsonl":
                 span_id = raw.get("id")
@@ -351,12 +375,22 @@ def import_annotations(
                     # Prodigy's output has no span ids: one derived from the span, so a
                     # second import finds it present.
                     span_id = doccano_span_id(doc_sha, start, end, label, who)
-                if not isinstance(span_id, str) or not span_id:
-                    refuse(where, f"span {_describe(raw)}: needs a string id")
+                if not _is_name(span_id):
+                    refuse(
+                        where,
+                        f"span {_describe(raw)}: needs an id of printable text, at most"
+                        f" {MAX_NAME_CHARS} characters",
+                    )
                     continue
             else:
                 span_id = doccano_span_id(doc_sha, start, end, label, who)
-            note = raw.get("note") if isinstance(raw.get("note"), str) else None
+            note = raw.get("note")
+            if note is not None and not (isinstance(note, str) and len(note) <= MAX_NOTE_CHARS):
+                refuse(
+                    where,
+                    f"span {_describe(raw)}: a note is text of at most {MAX_NOTE_CHARS} characters",
+                )
+                continue
             if span_id in seen:
                 # The same span twice in one file is present; one id for two spans would
                 # keep whichever came first without a word.

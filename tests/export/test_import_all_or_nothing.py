@@ -229,3 +229,41 @@ def test_a_byte_order_mark_is_skipped(tmp_path: Path) -> None:
     report = import_annotations(db, path, importer="me")
     assert (report.added, report.refused) == (1, [])
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"id": "x1\x1b[2J"}, "needs an id of printable text, at most 200 characters"),
+        ({"id": "x" * 201}, "needs an id of printable text, at most 200 characters"),
+        ({"annotator": "a" * 201}, "is not a printable name of at most 200 characters"),
+        ({"note": 7}, "a note is text of at most 10000 characters"),
+        ({"note": "n" * 10_001}, "a note is text of at most 10000 characters"),
+    ],
+)
+def test_hostile_span_fields_are_refused(
+    tmp_path: Path, change: dict[str, object], reason: str
+) -> None:
+    db = _db()
+    path = _jsonl(tmp_path / "hostile.jsonl", [_span(0, "ana"), _span(1, "ana") | change])
+    report = import_annotations(db, path, importer="me")
+    assert report.added == 0
+    assert len(report.refused) == 1
+    assert report.refused[0].startswith(f"{path}:2: span ")
+    assert report.refused[0].endswith(reason)
+    assert _annotators(db) == {}
+    db.close()
+
+
+def test_a_prodigy_answer_that_is_not_one_of_its_three_is_refused(tmp_path: Path) -> None:
+    db = _db()
+    path = tmp_path / "answers.jsonl"
+    records = [
+        {"text": TEXT, "meta": {"source": "a.txt"}, "spans": [_span(n, "ana")], "answer": answer}
+        for n, answer in enumerate(["accept", "reject", {"x": 1}])
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    report = import_annotations(db, path, importer="me")
+    assert report.refused == [f'{path}:3: answer {{"x": 1}} is not one of accept, reject, ignore']
+    assert _annotators(db) == {}
+    db.close()
