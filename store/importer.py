@@ -122,6 +122,28 @@ def import_paths(
     # After each batch the import copies the log into the database itself, so that an
     # annotator's commit does not pay for copying the import's pages (store.bulk).
     checkpoint = Checkpointer(db)
+    try:
+        _import_files(db, files, report, batch, checkpoint, progress, max_chars, batch_size)
+    except KeyboardInterrupt:
+        # Batches already committed stay (each is whole): the user must know that some
+        # documents are in and how to complete the import.
+        raise KeyboardInterrupt(
+            f"{report.added} document(s) were imported before it; importing again adds the rest"
+        ) from None
+    mark_repeated(db, report.added_ids)
+    return report
+
+
+def _import_files(
+    db: sqlite_utils.Database,
+    files: list[Path],
+    report: ImportReport,
+    batch: list[tuple[ParsedArticle, Path]],
+    checkpoint: Checkpointer,
+    progress: Progress | None,
+    max_chars: int,
+    batch_size: int,
+) -> None:
     for done, path in enumerate(files, start=1):
         try:
             for item in read_articles(path, max_chars=max_chars):
@@ -142,8 +164,6 @@ def import_paths(
         if progress is not None:
             progress(done, len(files), path)
     _store_batch(db, batch, report, checkpoint)
-    mark_repeated(db, report.added_ids)
-    return report
 
 
 def _store_batch(

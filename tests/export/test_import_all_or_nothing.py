@@ -267,3 +267,38 @@ def test_a_prodigy_answer_that_is_not_one_of_its_three_is_refused(tmp_path: Path
     assert report.refused == [f'{path}:3: answer {{"x": 1}} is not one of accept, reject, ignore']
     assert _annotators(db) == {}
     db.close()
+
+
+def test_an_interrupted_article_import_says_how_many_documents_are_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.importer as importer
+    from store.documents import insert_document as real
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(60):
+        (corpus / f"a{number:03d}.txt").write_text(f"Artikel {number}. Die Stadt meldet es.")
+    calls = 0
+
+    def ctrl_c_in_the_third_batch(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 45:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "insert_document", ctrl_c_in_the_third_batch)
+    db = connect(tmp_path / "t.db")
+    with pytest.raises(KeyboardInterrupt) as caught:
+        import_paths(db, [corpus], batch_size=20)
+    stored = db.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    # Two whole batches at least (a slow machine may commit part of the third), never
+    # the interrupted transaction.
+    assert 40 <= stored < 45
+    assert str(caught.value) == (
+        f"{stored} document(s) were imported before it; importing again adds the rest"
+    )
+    monkeypatch.setattr(importer, "insert_document", real)
+    assert import_paths(db, [corpus]).added == 60 - stored
+    db.close()
