@@ -19,6 +19,7 @@ from pathlib import Path
 from store.db import translate_error
 from store.errors import ClaimdeskError, StoreUnwritable
 from store.export.output import file_mode, guard_target
+from store.paths import refuse_unusable
 
 # All pages in one step: in WAL mode that is one read transaction, which never blocks
 # writers. Smaller steps would let another connection's commit restart the copy from
@@ -37,15 +38,16 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
     """Copy the database at ``source`` to ``target`` atomically and verify the copy."""
     source_path = Path(source)
     target_path = Path(target)
+    refuse_unusable(source_path, "the database")
     if not source_path.is_file():
         raise ClaimdeskError(f"{source_path}: no such database")
-    if target_path.is_dir():
-        raise ClaimdeskError(f"{target_path}: is a folder; give a file name for the backup")
     # An older backup (an SQLite file) may be replaced with --force; the live database
-    # and its -wal/-shm never.
+    # and its -wal/-shm never. Guarded first: it refuses a path the OS will not look at.
     guard_target(
         target_path, protected=[source_path], force=force, allow_sqlite=True, what="the backup"
     )
+    if target_path.is_dir():
+        raise ClaimdeskError(f"{target_path}: is a folder; give a file name for the backup")
     folder = target_path.parent
     if not folder.is_dir():
         raise ClaimdeskError(f"{folder}: no such folder")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from store.errors import ClaimdeskError
 from store.migrations import check_identity
+from store.paths import refuse_unusable
 
 FTS_TABLE = "documents_fts"
 RECOVERY_HINT = (
@@ -199,6 +200,7 @@ CHECKS: list[tuple[str, Callable[[sqlite3.Connection], CheckResult]]] = [
 
 def check_database(path: Path) -> CheckReport:
     """Run every check on the database at ``path`` without changing it."""
+    refuse_unusable(path, "the database")
     if path.is_dir():
         raise ClaimdeskError(f"{path}: is a folder, not a database file")
     if path.exists() and not path.is_file():

@@ -28,6 +28,7 @@ from store.migrations import (
     missing_review_index,
     schema_version,
 )
+from store.paths import refuse_unusable
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -79,6 +80,7 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
     target = str(path)
     if target != ":memory:":
         file = Path(target)
+        refuse_unusable(file, "the database")
         if not create and not file.exists():
             raise ClaimdeskError(f"{file}: no such database")
         if file.is_dir():

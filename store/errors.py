@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+
+from store.visible import visible
+
+# The OS's reasons in the words of claimdesk's other messages; the rest keep its own text.
+_OS_REASONS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOENT: "no such file",
+    errno.EISDIR: "is a directory",
+    errno.ENOTDIR: "a folder in the path is a file",
+    errno.ELOOP: "too many symbolic links",
+    errno.ENAMETOOLONG: "file name too long",
+    errno.EIO: "input/output error",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The reason of ``error`` without its file name, for a message that names the file."""
+    if error.errno in _OS_REASONS:
+        return _OS_REASONS[error.errno]
+    if error.strerror:
+        return error.strerror.lower()
+    return str(error) or type(error).__name__
 
 
 class ClaimdeskError(Exception):
@@ -16,6 +40,16 @@ class ImportRefused(ClaimdeskError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class UnusablePath(ClaimdeskError):
+    """A path the OS will not even look at: a name too long, a loop of links, a parent
+    that is a file, a folder without permission. Refused before anything is written."""
+
+    def __init__(self, path: Path | str, error: OSError, what: str) -> None:
+        self.path = str(path)
+        # The path comes from the command line or the file system: shown, never sent.
+        super().__init__(f"{visible(self.path)}: cannot be used for {what} ({os_reason(error)})")
 
 
 class QuoteMismatch(ClaimdeskError):

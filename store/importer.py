@@ -14,6 +14,7 @@ A refused file or record never stops the rest of the batch.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from store.documents import insert_document
 from store.errors import ImportRefused, StoreUnwritable
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
+from store.formats.files import cannot_read
 from store.formats.limits import MAX_ARTICLE_CHARS
 from store.formats.titles import fallback_outlet
 from store.labels import ensure_default_labels
@@ -68,9 +70,17 @@ def collect_files(paths: Iterable[Path], report: ImportReport) -> list[Path]:
     """
     files: list[Path] = []
     for path in paths:
-        if not path.exists():
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
             report.refused.append(ImportRefused(path, "no such file or folder"))
-        elif path.is_dir():
+            continue
+        except OSError as error:
+            # A name too long or a folder without permission: exists() raised on these
+            # and one bad path stopped the whole batch. Each is refused on its own.
+            report.refused.append(cannot_read(path, error))
+            continue
+        if stat.S_ISDIR(mode):
             files.extend(_walk(path, report))
         elif path.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(path)

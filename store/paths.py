@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from store.errors import UnusablePath
+
 APP_NAME = "claimdesk"
 DB_ENV = "CLAIMDESK_DB"
 
@@ -30,3 +32,19 @@ def sample_corpus_path() -> Path:
 
 def keymaps_path() -> Path:
     return bundled_path("keymaps")
+
+
+def refuse_unusable(path: Path, what: str) -> None:
+    """Refuse in one line a path the OS will not look at (a name too long, a loop of
+    links, a parent that is a file, no permission), before anything is read or written.
+
+    The exists()/is_dir() checks that follow raise on these instead of saying no, and
+    the error reached the user as an "unexpected error". A missing path is left to the
+    caller, for which it is often fine.
+    """
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise UnusablePath(path, error, what) from None

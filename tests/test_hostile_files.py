@@ -475,3 +475,75 @@ def test_a_command_that_only_reads_leaves_an_empty_database_file_alone(
     assert err == f"claimdesk: {empty}: is an empty file, not a claimdesk database\n"
     assert empty.stat().st_size == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["touched.db"]
+
+
+# A name over the file system's 255 bytes, with an escape sequence the message must show.
+TOO_LONG = "\x1b[2J" + "y" * 300
+
+
+def test_a_file_name_too_long_in_a_batch_is_refused_and_the_rest_imports(tmp_path: Path) -> None:
+    # exists() raised ENAMETOOLONG: one "unexpected error", and nothing of the batch imported.
+    folder = tmp_path / "good"
+    folder.mkdir()
+    (folder / "stadt.txt").write_text(TEXT, encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", folder, f"{TOO_LONG}.txt")
+    assert code == 1
+    assert err == f"claimdesk: refused \\x1b[2J{'y' * 300}.txt: cannot read: file name too long\n"
+    assert out.startswith("imported 1 new document(s) from 1 file(s); 0 already present; 1 refused")
+    assert _rows(db, "SELECT text FROM documents") == [(TEXT,)]
+
+
+@pytest.mark.parametrize(
+    ("command", "what"),
+    [
+        (["--db", f"{TOO_LONG}.db", "stats"], "the database"),
+        (["--db", f"{TOO_LONG}.db", "check"], "the database"),
+        (["backup", TOO_LONG], "the backup"),
+        (["backup", f"{TOO_LONG}/copy.db"], "the backup"),
+        (["export", "-f", "csv", "--out", TOO_LONG], "--out"),
+        (["export", "-f", "brat", "--out", TOO_LONG], "--out"),
+        (["export", "-f", "pairs", "--out", TOO_LONG], "--out"),
+    ],
+)
+def test_a_path_too_long_is_one_line_naming_it_and_nothing_is_written(
+    two_documents: Path, command: list[str], what: str
+) -> None:
+    # Each was "unexpected error: OSError: [Errno 36] File name too long" with the raw name.
+    before = two_documents.read_bytes()
+    code, out, err = _run(two_documents, *command)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1
+    assert err.startswith("claimdesk: \\x1b[2Jyyy")
+    assert err.endswith(f": cannot be used for {what} (file name too long)\n")
+    assert two_documents.read_bytes() == before
+    assert sorted(p.name for p in two_documents.parent.iterdir()) == ["c.db"]
+
+
+def test_a_keymap_name_too_long_is_one_line_naming_it(two_documents: Path) -> None:
+    code, out, err = _run(two_documents, "read", "--keymap", TOO_LONG)
+    assert (code, out) == (1, "")
+    assert err == f"claimdesk: keymap \\x1b[2J{'y' * 300}: cannot read: file name too long\n"
+
+
+def test_a_loop_of_links_or_a_file_as_folder_is_named_like_a_name_too_long(
+    two_documents: Path,
+) -> None:
+    # The probe that names a name too long names these too: a loop of links was called
+    # missing by import and, with --force, replaced by the export's file.
+    loop = two_documents.parent / "loop"
+    loop.symlink_to(loop)
+    inside_a_file = two_documents.parent / "c.db" / "tasks.json"
+    code, _, err = _run(two_documents, "export", "-f", "jsonl", "--force", "--out", loop)
+    assert (code, err) == (
+        1,
+        f"claimdesk: {loop}: cannot be used for --out (too many symbolic links)\n",
+    )
+    code, _, err = _run(two_documents, "export", "-f", "jsonl", "--out", inside_a_file)
+    assert (code, err) == (
+        1,
+        f"claimdesk: {inside_a_file}: cannot be used for --out (a folder in the path is a file)\n",
+    )
+    code, _, err = _run(two_documents, "import", "-q", loop)
+    assert (code, err) == (1, f"claimdesk: refused {loop}: cannot read: too many symbolic links\n")
+    assert _counts(two_documents) == (2, 0, 0)

@@ -34,7 +34,7 @@ from typing import Any
 
 from textual.binding import Binding
 
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, os_reason
 from store.paths import keymaps_path
 from tui import actions as actions_module
 from tui.actions import ACTIONS, BY_ID, CONTEXTS, ActionSpec
@@ -96,7 +96,12 @@ def keymap_file(name_or_path: str | Path, *, relative_to: Path | None = None) ->
     path = Path(text).expanduser()
     if not path.is_absolute() and relative_to is not None:
         path = relative_to / path
-    if path.suffix != ".toml" and not path.exists():
+    try:
+        found = path.suffix == ".toml" or path.exists()
+    except OSError as error:
+        # exists() raises on a name too long or a folder without permission.
+        raise KeymapError(text, None, f"cannot read: {os_reason(error)}") from None
+    if not found:
         choices = ", ".join(SHIPPED_KEYMAPS)
         raise KeymapError(text, None, f"no such keymap: choose {choices}, or a .toml file")
     return path
@@ -162,7 +167,10 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
         text = read_settings_text(path)
     except FileNotFoundError:
         raise KeymapError(path, None, "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        # The reason alone: the OS's text repeats the path, which the message names.
+        raise KeymapError(path, None, f"cannot read: {os_reason(error)}") from None
+    except UnicodeDecodeError as error:
         raise KeymapError(path, None, f"cannot read: {error}") from None
     try:
         data = tomllib.loads(text)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
-from store.paths import DB_ENV, default_db_path
+from store.paths import DB_ENV, default_db_path, refuse_unusable
 from store.visible import visible, visible_json
 
 if TYPE_CHECKING:
@@ -113,6 +113,7 @@ def open_session(args: argparse.Namespace, *, seed: bool = True, create: bool = 
 
 def seed_default_database(path: Path) -> None:
     """Fill a missing default database from the sample corpus (the importer loads only then)."""
+    refuse_unusable(path, "the database")  # $CLAIMDESK_DB may name anything
     if path.exists():
         return
     if sys.stderr.isatty():

@@ -39,6 +39,7 @@ from typing import IO
 
 from store.db import SQLITE_HEADER, opened_here
 from store.errors import ClaimdeskError
+from store.paths import refuse_unusable
 from store.visible import visible
 
 STDOUT = "-"
@@ -94,6 +95,7 @@ def guard_target(
     what: str = "--out",
 ) -> None:
     """Refuse ``target`` if writing it could destroy a database or an existing file."""
+    refuse_unusable(target, what)
     for database in protected:
         for suffix in DATABASE_COMPANIONS:
             companion = database.with_name(database.name + suffix)
@@ -146,10 +148,10 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _folder_of(path: Path) -> Path:
+def _folder_of(path: Path, what: str = "--out") -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ClaimdeskError(f"{folder}: no such folder for --out")
+        raise ClaimdeskError(f"{folder}: no such folder for {what}")
     return folder
 
 
@@ -180,6 +182,7 @@ def atomic_binary(
     protected: Sequence[Path] = (),
     force: bool = False,
     binary: bool = True,
+    what: str = "--out",
 ) -> Iterator[IO[bytes]]:
     """A binary file that appears at ``target`` only if the block succeeds (``-``: stdout)."""
     if str(target) == STDOUT:
@@ -189,10 +192,11 @@ def atomic_binary(
             yield stream
         return
     path = Path(target)
+    # Guarded first: it refuses a path the OS will not look at, on which is_dir() raises.
+    guard_target(path, protected=protected, force=force, what=what)
     if path.is_dir():
-        raise ClaimdeskError(f"{path}: is a folder; give a file name for --out")
-    guard_target(path, protected=protected, force=force)
-    folder = _folder_of(path)
+        raise ClaimdeskError(f"{path}: is a folder; give a file name for {what}")
+    folder = _folder_of(path, what)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=folder)
     except OSError as error:
@@ -206,7 +210,7 @@ def atomic_binary(
             os.fsync(handle.fileno())
         # Checked again just before the rename: the database may have been moved here
         # while the export ran.
-        guard_target(path, protected=protected, force=True)
+        guard_target(path, protected=protected, force=True, what=what)
         os.replace(temp, path)
         _fsync_folder(folder)
     except BaseException as error:
@@ -219,13 +223,17 @@ def atomic_binary(
 
 @contextlib.contextmanager
 def atomic_text(
-    target: str | Path, *, protected: Sequence[Path] = (), force: bool = False
+    target: str | Path,
+    *,
+    protected: Sequence[Path] = (),
+    force: bool = False,
+    what: str = "--out",
 ) -> Iterator[IO[str]]:
     """UTF-8 text with ``\\n`` line ends, written atomically (``-``: stdout)."""
     # Output into a pipe or file is data and stays exact; on a terminal nobody parses
     # it, and a note holding ESC[2J or an OSC 52 clipboard write must not act.
     wrapper = _VisibleText if str(target) == STDOUT and sys.stdout.isatty() else io.TextIOWrapper
-    with atomic_binary(target, protected=protected, force=force, binary=False) as raw:
+    with atomic_binary(target, protected=protected, force=force, binary=False, what=what) as raw:
         text = wrapper(raw, encoding="utf-8", newline="\n", write_through=False)
         try:
             yield text
@@ -301,6 +309,7 @@ def atomic_folder(
     if str(target) == STDOUT:
         raise ClaimdeskError("this format writes a folder; give --out FOLDER")
     path = Path(target)
+    refuse_unusable(path, "--out")
     for database in protected:
         if path.exists() and _same_file(path, database):
             raise ClaimdeskError(f"{path}: is the database; --out must name another folder")

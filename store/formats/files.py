@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from store.errors import ImportRefused
+from store.errors import ImportRefused, os_reason
 from store.formats.limits import MAX_FILE_BYTES
-
-_REASONS = {
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.ENOENT: "no such file",
-    errno.EISDIR: "is a directory",
-    errno.ENOTDIR: "no such file (a parent is not a folder)",
-    errno.ELOOP: "too many symbolic links",
-    errno.EIO: "input/output error",
-}
 
 
 def cannot_read(path: Path, error: OSError) -> ImportRefused:
     """The refusal for an ``OSError`` met while opening or reading ``path``."""
-    reason = _REASONS.get(error.errno or 0) or (error.strerror or type(error).__name__).lower()
-    return ImportRefused(path, f"cannot read: {reason}")
+    return ImportRefused(path, f"cannot read: {os_reason(error)}")
 
 
 def open_binary(path: Path) -> BinaryIO:
