@@ -462,6 +462,13 @@ def check_identity(conn: sqlite3.Connection, version: int | None = None) -> None
     migrations), so someone else's SQLite file is refused exactly as it was found.
     """
     current = int(conn.execute("PRAGMA user_version").fetchone()[0]) if version is None else version
+    if current < 0:
+        # No claimdesk ever wrote one; migrating ran MIGRATIONS[-1] (Python counts from the
+        # end), failed half-way and set the version to 0 on the way.
+        raise ClaimdeskError(
+            f"{_file_of(conn)}: database schema {current} is not one claimdesk writes (the"
+            " file is damaged or another program's); left unchanged"
+        )
     if current > SCHEMA_VERSION:
         raise ClaimdeskError(
             f"{_file_of(conn)}: database schema {current} is newer than this claimdesk knows"
@@ -483,6 +490,7 @@ def migrate(db: sqlite_utils.Database, *, write: WriteContext, target: int | Non
         with write():
             # Re-read inside the lock: another process may have migrated meanwhile.
             current = schema_version(db.conn)
+            check_identity(db.conn, current)
             if current >= goal:
                 break
             MIGRATIONS[current](db)

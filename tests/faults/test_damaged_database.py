@@ -89,6 +89,26 @@ def test_a_newer_schema_is_named_and_left_alone(
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("version", [-1, -(2**31)])
+def test_a_negative_schema_is_named_and_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], version: int
+) -> None:
+    # Migrating from -1 ran MIGRATIONS[-1], failed on "table documents already exists"
+    # and set the version to 0; check found no problem.
+    path = _database(tmp_path / "negative.db", documents=1)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    before = path.read_bytes()
+    for command in [*COMMANDS, ["read"], ["import", str(tmp_path / "missing.txt")]]:
+        assert main(["--db", str(path), *command]) == 1, command
+        err = capsys.readouterr().err
+        _one_line_naming(err, path)
+        assert f"database schema {version} is not one claimdesk writes" in err
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["negative.db"]
+
+
 def test_someone_elses_sqlite_file_is_refused_without_a_change(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
