@@ -504,6 +504,7 @@ def test_a_file_name_too_long_in_a_batch_is_refused_and_the_rest_imports(tmp_pat
         (["export", "-f", "csv", "--out", TOO_LONG], "--out"),
         (["export", "-f", "brat", "--out", TOO_LONG], "--out"),
         (["export", "-f", "pairs", "--out", TOO_LONG], "--out"),
+        (["export", "-f", "label-studio", "--label-config", TOO_LONG], "--label-config"),
     ],
 )
 def test_a_path_too_long_is_one_line_naming_it_and_nothing_is_written(

@@ -16,7 +16,7 @@ from claimdesk.commands.common import annotator_of, db_path_of, say
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
 from store.export.common import STDOUT, ExportFilter, ExportOptions, ExportStats
-from store.export.label_studio import write_label_config
+from store.export.label_studio import check_label_config_target, write_label_config
 from store.session import Session
 
 
@@ -200,6 +200,11 @@ def run(args: argparse.Namespace) -> int:
     # reason to create an empty one.
     database = db_path_of(args)[0]
     with Session(database, annotator_of(args), create=False) as session:
+        if args.label_config is not None:
+            # Both outputs are checked before either is written: the export checks --out.
+            check_label_config_target(
+                args.label_config, args.out, protected=[database], force=args.force
+            )
         stats = export(session.db, fmt.name, args.out, wanted, options, force=args.force)
         if args.label_config is not None:
             write_label_config(

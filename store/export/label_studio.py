@@ -44,7 +44,7 @@ from store.export.common import (
     fact_clusters,
     iter_documents,
 )
-from store.export.output import atomic_text
+from store.export.output import STDOUT, atomic_text, check_file_target, same_file
 from store.formats.files import read_bytes
 from store.formats.json_line import BadJsonLine, loads_line
 from store.model import Document, Span
@@ -205,5 +205,24 @@ def write_label_config(
     force: bool = False,
 ) -> None:
     """``--label-config FILE``: the labelling config, written as safely as an export."""
-    with atomic_text(target, protected=protected, force=force) as out:
+    with atomic_text(target, protected=protected, force=force, what="--label-config") as out:
         out.write(labeling_config(db))
+
+
+def check_label_config_target(
+    target: str | Path,
+    tasks: str | Path,
+    *,
+    protected: Sequence[Path] = (),
+    force: bool = False,
+) -> None:
+    """Refuse ``--label-config FILE`` before the task list at ``tasks`` is written.
+
+    Checked only as it was written, after the tasks, an existing config was refused with
+    the new task file already in place behind exit status 1, and a config named like the
+    task file replaced it while the summary said the tasks were exported there.
+    """
+    path = Path(target)
+    if str(tasks) != STDOUT and same_file(path, Path(tasks)):
+        raise ClaimdeskError(f"{path}: is also --out; --label-config must name another file")
+    check_file_target(path, protected=protected, force=force, what="--label-config")

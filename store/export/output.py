@@ -4,6 +4,7 @@
 |----------------------------|--------------------------------------------------------|
 | :func:`store.export.export` | :func:`atomic_binary`, :func:`atomic_text`, :func:`atomic_folder` |
 | :mod:`store.backup`        | :func:`guard_target`, :func:`file_mode`                  |
+| ``--label-config`` check   | :func:`check_file_target`, :func:`same_file`             |
 | per-document file writers  | :func:`short_file_stem`                                  |
 
 Rules, in the order they are checked:
@@ -77,7 +78,9 @@ def is_sqlite_file(path: Path) -> bool:
         return False
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one file: by resolved path (neither need exist), or
+    by ``samefile`` (a hard link)."""
     try:
         if a.resolve() == b.resolve():
             return True
@@ -99,7 +102,7 @@ def guard_target(
     for database in protected:
         for suffix in DATABASE_COMPANIONS:
             companion = database.with_name(database.name + suffix)
-            if _same_file(target, companion):
+            if same_file(target, companion):
                 part = "the database" if not suffix else f"the database's {suffix} file"
                 raise ClaimdeskError(
                     f"{target}: is {part} ({database}); {what} must name another file"
@@ -175,6 +178,20 @@ def _stdout_binary() -> Iterator[IO[bytes]]:
         raise write_failure("stdout", error) from error
 
 
+def check_file_target(
+    path: Path, *, protected: Sequence[Path] = (), force: bool = False, what: str = "--out"
+) -> Path:
+    """Everything :func:`atomic_binary` refuses before it writes; the folder to write in.
+
+    A command writing two files checks the second with this before writing the first.
+    """
+    # Guarded first: it refuses a path the OS will not look at, on which is_dir() raises.
+    guard_target(path, protected=protected, force=force, what=what)
+    if path.is_dir():
+        raise ClaimdeskError(f"{path}: is a folder; give a file name for {what}")
+    return _folder_of(path, what)
+
+
 @contextlib.contextmanager
 def atomic_binary(
     target: str | Path,
@@ -192,11 +209,7 @@ def atomic_binary(
             yield stream
         return
     path = Path(target)
-    # Guarded first: it refuses a path the OS will not look at, on which is_dir() raises.
-    guard_target(path, protected=protected, force=force, what=what)
-    if path.is_dir():
-        raise ClaimdeskError(f"{path}: is a folder; give a file name for {what}")
-    folder = _folder_of(path, what)
+    folder = check_file_target(path, protected=protected, force=force, what=what)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=folder)
     except OSError as error:
@@ -311,7 +324,7 @@ def atomic_folder(
     path = Path(target)
     refuse_unusable(path, "--out")
     for database in protected:
-        if path.exists() and _same_file(path, database):
+        if path.exists() and same_file(path, database):
             raise ClaimdeskError(f"{path}: is the database; --out must name another folder")
     check_replaceable_folder(path, force=force)
     parent = _folder_of(path)

@@ -48,6 +48,50 @@ def test_label_config_needs_label_studio(
     assert "--label-config goes with --format label-studio" in capsys.readouterr().err
 
 
+def _label_studio(database: Path, out: Path, config: Path, *options: str) -> int:
+    command = ["export", "--db", str(database), "-f", "label-studio", "--out", str(out)]
+    return main([*command, "--label-config", str(config), *options])
+
+
+def test_an_existing_label_config_is_refused_before_the_tasks_are_written(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The config was checked only when its turn came: exit status 1, and the task file
+    # already written.
+    config = tmp_path / "config.xml"
+    config.write_text("<View/>\n", encoding="utf-8")
+    tasks = tmp_path / "tasks.json"
+    assert _label_studio(fixed_db_path, tasks, config) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {config}: already exists; use --force to replace it\n"
+    )
+    assert not tasks.exists()
+    assert config.read_text(encoding="utf-8") == "<View/>\n"
+
+
+@pytest.mark.parametrize("spelling", ["same", "dotted", "link"])
+def test_a_label_config_naming_the_task_file_is_refused_even_with_force(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    spelling: str,
+) -> None:
+    # The config replaced the task list it was written after, and the summary still said
+    # the tasks were exported there.
+    monkeypatch.chdir(tmp_path)
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text("[]\n", encoding="utf-8")
+    config = {"same": tasks, "dotted": Path("./tasks.json"), "link": tmp_path / "link.json"}
+    if spelling == "link":
+        config["link"].symlink_to(tasks)
+    assert _label_studio(fixed_db_path, tasks, config[spelling], "--force") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.endswith(": is also --out; --label-config must name another file\n")
+    assert tasks.read_text(encoding="utf-8") == "[]\n"
+
+
 def test_bad_users_file_is_one_line(
     fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
