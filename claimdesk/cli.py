@@ -1,7 +1,8 @@
 """The ``claimdesk`` console command: argument parsing and dispatch to subcommands.
 
 Exit status: 0 on success, 1 with a one-line message on stderr for bad input or a
-refused file, 2 for bad usage (argparse's convention), 130 when interrupted.
+refused file, 2 for bad usage (argparse's convention), 130 when interrupted (ctrl+c),
+143 when terminated (SIGTERM, as ``timeout`` and job schedulers send it).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import argparse
 import contextlib
 import errno
 import os
+import signal
 import sqlite3
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn
 
 import platformdirs
@@ -61,6 +63,32 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+@contextlib.contextmanager
+def _terminate_like_ctrl_c(headless: bool) -> Iterator[list[bool]]:
+    """Let SIGTERM end a headless job the way ctrl+c does; the list says if it came.
+
+    Python's default for SIGTERM ends the process on the spot: the database stays
+    sound (the open transaction is rolled back), but a batched import could not say
+    how much it had stored. The reader keeps Textual's own handling, and the previous
+    handler comes back afterwards (main() also runs inside test processes).
+    """
+    came = [False]
+
+    def on_term(_signum: int, _frame: object) -> None:
+        came[0] = True
+        raise KeyboardInterrupt
+
+    previous = None
+    if headless:
+        with contextlib.suppress(ValueError):  # not the main thread: keep the default
+            previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield came
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_in(arguments))
@@ -76,6 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = read_cmd.run
     else:
         handler = args.handler
+    with _terminate_like_ctrl_c(args.command not in (None, "read")) as terminated:
+        return _run(args, handler, terminated)
+
+
+def _run(
+    args: argparse.Namespace, handler: Callable[[argparse.Namespace], int], terminated: list[bool]
+) -> int:
     try:
         return int(handler(args))
     except ClaimdeskError as error:
@@ -83,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as interrupt:
         # A long job says what it had finished (import-annotations writes in batches).
         done = f"; {visible(str(interrupt))}" if str(interrupt) else ""
+        if terminated[0]:
+            print(f"claimdesk: terminated{done}", file=sys.stderr)
+            return 128 + signal.SIGTERM
         print(f"claimdesk: interrupted{done}", file=sys.stderr)
         return 130
     except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
