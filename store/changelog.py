@@ -240,10 +240,14 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
     whole = _whole_row(db, change.table, change.key) if undeciding else None
     if expected is None:
         if current is not None:
-            raise UndoConflict(f"{change.table} row {change.key} was re-created since")
+            raise _conflict(action, change, forward, "re-created", current)
     else:
-        if current is None or any(current.get(k) != v for k, v in expected.items()):
-            raise UndoConflict(f"{change.table} row {change.key} was changed by someone since")
+        if current is None:
+            raise _conflict(action, change, forward, "deleted", expected)
+        if any(current.get(k) != v for k, v in expected.items()):
+            # Spans are deleted softly: the row stays with its deletion time set.
+            gone = current.get("deleted_at") is not None and expected.get("deleted_at") is None
+            raise _conflict(action, change, forward, "deleted" if gone else "changed", current)
     where = " AND ".join(f'"{name}" = ?' for name in change.key)
     if wanted is None:
         db.execute(f'DELETE FROM "{change.table}" WHERE {where}', list(change.key.values()))
@@ -263,6 +267,51 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
         action.record(change.table, change.key, whole, None)
         return
     action.record(change.table, change.key, expected, wanted)
+
+
+def _conflict(
+    action: Action,
+    change: _Change,
+    forward: bool,
+    verb: str,
+    state: Row,
+    who: str | None = None,
+) -> UndoConflict:
+    """The refusal as the annotator reads it: who did what to which span or link.
+
+    The row's key alone (``spans row {'id': 'ecc17e…'}``) told the annotator nothing.
+    """
+    where = " AND ".join(f'"{name}" = ?' for name in change.key)
+    cursor = action.db.conn.execute(
+        f'SELECT * FROM "{change.table}" WHERE {where}', list(change.key.values())
+    )
+    now = cursor.fetchone()
+    names = [d[0] for d in cursor.description]
+    row = {**(dict(zip(names, now, strict=True)) if now else {}), **state}
+    last = action.db.conn.execute(
+        "SELECT annotator FROM changes WHERE table_name = ? AND row_id = ?"
+        " ORDER BY id DESC LIMIT 1",
+        [change.table, json.dumps(change.key, sort_keys=True)],
+    ).fetchone()
+    if who is None:
+        who = "someone" if last is None or last[0] == action.annotator else last[0]
+    step = "redo" if forward else "undo"
+    return UndoConflict(f"cannot {step}: {who} {verb} {_named(change.table, row)} since")
+
+
+def _quoted(text: object) -> str:
+    words = " ".join(str(text).split())
+    return f"“{words if len(words) <= 40 else words[:39] + '…'}”"
+
+
+def _named(table: str, row: Row) -> str:
+    if table == "spans" and "quote" in row:
+        return f"the {row.get('label', '')} span {_quoted(row['quote'])}".replace("  ", " ")
+    if table == "links" and "a_quote" in row and "b_quote" in row:
+        return f"the link {_quoted(row['a_quote'])} – {_quoted(row['b_quote'])}"
+    if table == "labels" and "name" in row:
+        return f"the label {row['name']}"
+    return f"a {table.replace('_', ' ')} entry"
 
 
 # Schema 10 keeps undecided suggestions out of ``links``. Undoing a decision logged
@@ -295,12 +344,12 @@ def _redecide(action: Action, change: _Change, wanted: Row | None) -> bool:
     row = {**json.loads(logged[0]), **wanted}
     sides = [row[f"{side}_{part}"] for side in "ab" for part in ("doc", "start", "end")]
     decided = action.db.conn.execute(
-        "SELECT 1 FROM links WHERE (a_doc, a_start, a_end, b_doc, b_start, b_end) IN"
+        "SELECT annotator FROM links WHERE (a_doc, a_start, a_end, b_doc, b_start, b_end) IN"
         " (VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?))",
         [*sides, *sides[3:], *sides[:3]],
     ).fetchone()
     if decided is not None:
-        raise UndoConflict(f"links row {change.key} was decided by someone since")
+        raise _conflict(action, change, True, "decided", row, decided[0] or "someone")
     names = ", ".join(f'"{name}"' for name in row)
     marks = ", ".join("?" for _ in row)
     action.db.execute(f"INSERT INTO links ({names}) VALUES ({marks})", list(row.values()))

@@ -272,7 +272,7 @@ def test_redoing_a_decision_from_before_schema_10_refuses_when_another_decided(
     with Session(path, "alice") as alice, Session(path, "bob") as bob:
         assert alice.undo() == "accept link"
         assert bob.reject_link(key, "other figures").status == "rejected"
-        with pytest.raises(UndoConflict, match="decided by someone since"):
+        with pytest.raises(UndoConflict, match=r"^cannot redo: bob decided the link “Der Fluss"):
             alice.redo()
         assert get_link(alice.db, key).status == "rejected"
         assert alice.db.conn.execute("SELECT id FROM links ORDER BY id").fetchall() == [

@@ -92,8 +92,10 @@ def test_undo_refuses_to_overwrite_someone_elses_later_change(db: sqlite_utils.D
     span = alice.add_span(doc, 0, 3, "CLAIM")
     alice.relabel_span(span.id, "EVENT")
     bob.relabel_span(span.id, "QUOTE")
-    with pytest.raises(UndoConflict):
+    with pytest.raises(UndoConflict) as caught:
         alice.undo()
+    # Who did what to which span, not the row's key.
+    assert str(caught.value) == "cannot undo: bob changed the QUOTE span “Der” since"
     assert session_label(alice, doc) == "QUOTE"
     # The failed undo wrote nothing, so the stack is unchanged and bob's change stands.
     assert db.conn.execute("SELECT count(*) FROM changes WHERE kind = 'undo'").fetchone()[0] == 0
@@ -162,3 +164,17 @@ def test_kept_undo_stacks_match_a_replay_of_the_whole_log(tmp_path: Path, seed: 
                 each.db.conn.execute("ROLLBACK")
     first.close()
     second.close()
+
+
+def test_undo_of_a_span_someone_deleted_names_them_and_the_span(
+    db: sqlite_utils.Database,
+) -> None:
+    doc = add_document(db, TEXT)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    span = bob.add_span(doc, 4, 9, "EVENT")
+    alice.delete_span(span.id)
+    with pytest.raises(UndoConflict) as caught:
+        bob.undo()
+    assert str(caught.value) == "cannot undo: alice deleted the EVENT span “Pegel” since"
+    alice.undo()
+    assert bob.undo() == "add EVENT span"
