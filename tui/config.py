@@ -31,7 +31,7 @@ from typing import Any
 
 import platformdirs
 
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, os_reason
 
 CONFIG_ENV = "CLAIMDESK_CONFIG"
 
@@ -101,8 +101,12 @@ def load_config() -> Config:
         text = read_settings_text(path)
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(path, None, f"cannot read: {error}") from None
+    except OSError as error:
+        # The OS's own text repeats the path, which the message names already.
+        raise ConfigError(path, None, f"cannot read: {os_reason(error)}") from None
+    except UnicodeDecodeError as error:
+        problem = f"not UTF-8 text ({error.reason} at byte {error.start})"
+        raise ConfigError(path, None, f"cannot read: {problem}") from None
     data = _parse(path, text)
     values: dict[str, Any] = {}
     for key, value in data.items():

@@ -137,3 +137,25 @@ def test_a_fifo_as_config_or_keymap_is_refused_not_waited_on(config_file: Path) 
         f"{kind} {config_file}: cannot read: not a regular file (a folder, FIFO or device)"
         for kind in ("config", "keymap")
     ]
+
+
+def test_a_config_path_too_long_is_named_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / ("c" * 300 + ".toml")
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(path))
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert str(caught.value) == f"config {path}: cannot read: file name too long"
+
+
+def test_a_config_that_is_not_utf8_says_where(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'annotator = "J\xf6rg"\n')
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(path))
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    problem = "not UTF-8 text (invalid start byte at byte 14)"
+    assert str(caught.value) == f"config {path}: cannot read: {problem}"
