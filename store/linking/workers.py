@@ -45,6 +45,10 @@ def parent_death_pool(max_workers: int) -> ProcessPoolExecutor:
 
 
 def _start_worker(parent_pid: int) -> None:
+    # A forked worker inherits the command's SIGTERM handler (end like ctrl+c, saying what
+    # was stored); a worker has nothing to say, and the pool ends a broken worker with
+    # SIGTERM, which must end it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent_pid)
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
