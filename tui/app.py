@@ -319,7 +319,9 @@ class ClaimdeskApp(App[int]):
 
     def reload_screens(self) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, StoreView):
+            # A screen pushed a moment ago may not have composed its widgets yet (a store
+            # poll came first once in CI); its on_mount reads the store afresh anyway.
+            if isinstance(screen, StoreView) and screen.is_mounted:
                 screen.reload()
 
     # Actions --------------------------------------------------------------------------

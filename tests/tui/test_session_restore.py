@@ -264,3 +264,27 @@ def test_two_annotators_writing_at_once_keep_both_states(tmp_path: Path) -> None
         saved = load_state(tmp_path / "a.db", name)
         assert saved is not None
         assert saved.panes == [PanePlace(number + 1, 29)]
+
+
+async def test_a_store_poll_reaching_a_reader_still_being_mounted_is_harmless(
+    sample_db_path: Path,
+) -> None:
+    # CI once failed here: the poll (another annotator's commit) came between the push of
+    # a reader and the mounting of its panes' views, and reload asked for a view.
+    with Session(sample_db_path, "tester") as session:
+        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+    app = create_app(sample_db_path, "tester", doc_ids=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        reader = ReaderScreen(doc_ids)
+        app.push_screen(reader)
+        with Session(sample_db_path, "other") as other:
+            span = other.add_span(doc_ids[0], 0, 5, "CLAIM")
+        for _ in range(200):
+            # Every step of the mounting sees a poll.
+            app.reload_screens()
+            await asyncio.sleep(0)
+        await settle(pilot)
+        assert app.screen is reader
+        # What the other annotator stored meanwhile is shown once the reader is up.
+        assert span.id in reader._all_spans[doc_ids[0]]
