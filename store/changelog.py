@@ -281,13 +281,7 @@ def _conflict(
 
     The row's key alone (``spans row {'id': 'ecc17e…'}``) told the annotator nothing.
     """
-    where = " AND ".join(f'"{name}" = ?' for name in change.key)
-    cursor = action.db.conn.execute(
-        f'SELECT * FROM "{change.table}" WHERE {where}', list(change.key.values())
-    )
-    now = cursor.fetchone()
-    names = [d[0] for d in cursor.description]
-    row = {**(dict(zip(names, now, strict=True)) if now else {}), **state}
+    row = {**(_row(action.db, change.table, change.key) or {}), **state}
     last = action.db.conn.execute(
         "SELECT annotator FROM changes WHERE table_name = ? AND row_id = ?"
         " ORDER BY id DESC LIMIT 1",
@@ -323,9 +317,13 @@ def _is_suggested(state: Row | None) -> bool:
 
 
 def _whole_row(db: sqlite_utils.Database, table: str, key: Row) -> Row | None:
-    if table != "links":
-        return None
-    cursor = db.conn.execute("SELECT * FROM links WHERE id = ?", [key["id"]])
+    return _row(db, table, key) if table == "links" else None
+
+
+def _row(db: sqlite_utils.Database, table: str, key: Row) -> Row | None:
+    """Every column of the row at ``key`` as it is now."""
+    where = " AND ".join(f'"{name}" = ?' for name in key)
+    cursor = db.conn.execute(f'SELECT * FROM "{table}" WHERE {where}', list(key.values()))
     row = cursor.fetchone()
     return None if row is None else dict(zip((d[0] for d in cursor.description), row, strict=True))
 
