@@ -128,12 +128,10 @@ def import_paths(
     report.files = len(files)
     with write(db):
         ensure_default_labels(db)
-    batch: list[tuple[ParsedArticle, Path]] = []
-    # After each batch the import copies the log into the database itself, so that an
-    # annotator's commit does not pay for copying the import's pages (store.bulk).
-    checkpoint = Checkpointer(db)
     try:
-        _import_files(db, files, report, batch, checkpoint, progress, max_chars, batch_size)
+        _import_files(
+            db, files, report, progress=progress, max_chars=max_chars, batch_size=batch_size
+        )
     except KeyboardInterrupt:
         # Batches already committed stay (each is whole): the user must know that some
         # documents are in and how to complete the import.
@@ -148,12 +146,15 @@ def _import_files(
     db: sqlite_utils.Database,
     files: list[Path],
     report: ImportReport,
-    batch: list[tuple[ParsedArticle, Path]],
-    checkpoint: Checkpointer,
+    *,
     progress: Progress | None,
     max_chars: int,
     batch_size: int,
 ) -> None:
+    batch: list[tuple[ParsedArticle, Path]] = []
+    # After each batch the import copies the log into the database itself, so that an
+    # annotator's commit does not pay for copying the import's pages (store.bulk).
+    checkpoint = Checkpointer(db)
     for done, path in enumerate(files, start=1):
         try:
             for item in read_articles(path, max_chars=max_chars):
