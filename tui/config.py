@@ -52,6 +52,17 @@ def read_settings_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def cannot_read_settings(error: OSError | UnicodeDecodeError) -> str:
+    """Why a config or keymap file could not be read, for a message that names it.
+
+    The OS's own text repeats the path, and Python's codec text is a sentence about
+    codecs; both are put in the words of the other "cannot read" lines.
+    """
+    if isinstance(error, UnicodeDecodeError):
+        return f"cannot read: not UTF-8 text ({error.reason} at byte {error.start})"
+    return f"cannot read: {os_reason(error)}"
+
+
 class ConfigError(ClaimdeskError):
     """The config file cannot be used; the message names the file (and line)."""
 
@@ -101,12 +112,8 @@ def load_config() -> Config:
         text = read_settings_text(path)
     except FileNotFoundError:
         return Config()
-    except OSError as error:
-        # The OS's own text repeats the path, which the message names already.
-        raise ConfigError(path, None, f"cannot read: {os_reason(error)}") from None
-    except UnicodeDecodeError as error:
-        problem = f"not UTF-8 text ({error.reason} at byte {error.start})"
-        raise ConfigError(path, None, f"cannot read: {problem}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(path, None, cannot_read_settings(error)) from None
     data = _parse(path, text)
     values: dict[str, Any] = {}
     for key, value in data.items():
@@ -143,7 +150,7 @@ def save_theme(name: str) -> None:
     except FileNotFoundError:
         text = ""
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(path, None, f"cannot read: {error}") from None
+        raise ConfigError(path, None, cannot_read_settings(error)) from None
     _parse(path, text)
     new_line = f'theme = "{name}"'
     lines = text.splitlines(keepends=True)

@@ -40,6 +40,7 @@ from tui import actions as actions_module
 from tui.actions import ACTIONS, BY_ID, CONTEXTS, ActionSpec
 from tui.config import (
     NESTED_TOO_DEEPLY,
+    cannot_read_settings,
     config_path,
     load_config,
     read_settings_text,
@@ -167,11 +168,8 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
         text = read_settings_text(path)
     except FileNotFoundError:
         raise KeymapError(path, None, "no such file") from None
-    except OSError as error:
-        # The reason alone: the OS's text repeats the path, which the message names.
-        raise KeymapError(path, None, f"cannot read: {os_reason(error)}") from None
-    except UnicodeDecodeError as error:
-        raise KeymapError(path, None, f"cannot read: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise KeymapError(path, None, cannot_read_settings(error)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
