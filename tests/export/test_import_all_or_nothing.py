@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,20 @@ def test_a_full_disk_during_article_import_says_how_many_documents_are_stored(
     db.close()
 
 
+def _ctrl_c_at_call(number: int, real: Callable[..., object]) -> Callable[..., object]:
+    """``real``, except that its ``number``-th call is a ctrl+c."""
+    calls = 0
+
+    def wrapped(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == number:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    return wrapped
+
+
 def test_an_interrupted_import_says_how_many_spans_are_stored_and_a_rerun_completes_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -162,16 +177,8 @@ def test_an_interrupted_import_says_how_many_spans_are_stored_and_a_rerun_comple
     _db(db_path).close()
     path = _jsonl(tmp_path / "big.jsonl", [_span(n, "ana") for n in range(600)])
     real = create_span
-    calls = 0
-
-    def ctrl_c_in_the_second_batch(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        if calls == 550:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(annotations_import, "create_span", ctrl_c_in_the_second_batch)
+    # In the second batch of 500.
+    monkeypatch.setattr(annotations_import, "create_span", _ctrl_c_at_call(550, real))
     assert main(["--db", str(db_path), "import-annotations", str(path)]) == 130
     err = capsys.readouterr().err
     db = connect(db_path)
@@ -279,16 +286,8 @@ def test_an_interrupted_article_import_says_how_many_documents_are_stored(
     corpus.mkdir()
     for number in range(60):
         (corpus / f"a{number:03d}.txt").write_text(f"Artikel {number}. Die Stadt meldet es.")
-    calls = 0
-
-    def ctrl_c_in_the_third_batch(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        if calls == 45:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(importer, "insert_document", ctrl_c_in_the_third_batch)
+    # In the third batch of 20.
+    monkeypatch.setattr(importer, "insert_document", _ctrl_c_at_call(45, real))
     db = connect(tmp_path / "t.db")
     with pytest.raises(KeyboardInterrupt) as caught:
         import_paths(db, [corpus], batch_size=20)

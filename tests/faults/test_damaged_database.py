@@ -73,13 +73,19 @@ def test_text_that_is_not_utf8_gives_one_line_and_check_finds_it(
     )
 
 
+def _database_at_schema(path: Path, version: int) -> Path:
+    """A database of one document whose ``user_version`` says ``version``."""
+    _database(path, documents=1)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    return path
+
+
 def test_a_newer_schema_is_named_and_left_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = _database(tmp_path / "new.db", documents=1)
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
+    path = _database_at_schema(tmp_path / "new.db", SCHEMA_VERSION + 1)
     before = path.read_bytes()
     for command in [*COMMANDS, ["read"]]:
         assert main(["--db", str(path), *command]) == 1
@@ -95,10 +101,7 @@ def test_a_negative_schema_is_named_and_left_alone(
 ) -> None:
     # Migrating from -1 ran MIGRATIONS[-1], failed on "table documents already exists"
     # and set the version to 0; check found no problem.
-    path = _database(tmp_path / "negative.db", documents=1)
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {version}")
-    conn.close()
+    path = _database_at_schema(tmp_path / "negative.db", version)
     before = path.read_bytes()
     for command in [*COMMANDS, ["read"], ["import", str(tmp_path / "missing.txt")]]:
         assert main(["--db", str(path), *command]) == 1, command

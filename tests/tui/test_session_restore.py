@@ -25,11 +25,16 @@ ENGLISH = "cw-20250311-kressbrunn-evacuation"
 GERMAN = "kurier-tag1-evakuierung.txt"
 
 
+def _german_and_english(path: Path) -> list[int]:
+    """The ids of the two sample documents the reader opens side by side here."""
+    with Session(path, "tester") as session:
+        return [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+
+
 async def test_plain_start_reopens_documents_pane_cursor_scroll_and_panel(
     sample_db_path: Path,
 ) -> None:
-    with Session(sample_db_path, "tester") as session:
-        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+    doc_ids = _german_and_english(sample_db_path)
     app = create_app(sample_db_path, "tester", doc_ids=doc_ids)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
@@ -126,8 +131,7 @@ async def _wait_for_saved(
 async def test_cursor_moves_are_saved_within_a_second_without_quitting(
     sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with Session(sample_db_path, "tester") as session:
-        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+    doc_ids = _german_and_english(sample_db_path)
     app = create_app(sample_db_path, "tester", doc_ids=doc_ids)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
@@ -161,8 +165,7 @@ async def test_screens_and_the_panel_are_saved_at_once(
 ) -> None:
     # No periodic save during this test: only the changes themselves may write.
     monkeypatch.setattr(tui.app, "STATE_SECONDS", 3600.0)
-    with Session(sample_db_path, "tester") as session:
-        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+    doc_ids = _german_and_english(sample_db_path)
     app = create_app(sample_db_path, "tester", doc_ids=None)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
@@ -271,8 +274,7 @@ async def test_a_store_poll_reaching_a_reader_still_being_mounted_is_harmless(
 ) -> None:
     # CI once failed here: the poll (another annotator's commit) came between the push of
     # a reader and the mounting of its panes' views, and reload asked for a view.
-    with Session(sample_db_path, "tester") as session:
-        doc_ids = [session.find_document(GERMAN).id, session.find_document(ENGLISH).id]
+    doc_ids = _german_and_english(sample_db_path)
     app = create_app(sample_db_path, "tester", doc_ids=None)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
