@@ -152,23 +152,14 @@ def shape_flags(text: str, sentences: Sequence[tuple[int, int]]) -> list[int]:
     return flags
 
 
-def mark_repeated(db: sqlite_utils.Database, doc_ids: Iterable[int]) -> int:
-    """Flag lines repeated across the outlets of ``doc_ids``; returns sentences newly flagged.
+def mark_repeated(db: sqlite_utils.Database, outlets: Iterable[str | None]) -> int:
+    """Flag lines repeated across the documents of ``outlets``; returns sentences newly flagged.
 
-    Repetition is counted over every document of each touched outlet, so a
-    disclaimer that becomes frequent with this import is flagged in the older
-    documents too. The counting reads; only the flagging takes the write lock.
+    Repetition is counted over every document of each outlet, so a disclaimer that
+    becomes frequent with this import is flagged in the older documents too. The
+    counting reads; only the flagging takes the write lock.
     """
-    ids = sorted(set(doc_ids))
-    if not ids:
-        return 0
-    outlets = [
-        row[0]
-        for row in db.conn.execute(
-            "SELECT DISTINCT outlet FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(ids)],
-        )
-    ]
+    outlets = sorted(set(outlets), key=lambda outlet: (outlet is not None, outlet or ""))
     flagged: set[int] = set()
     for outlet in outlets:
         flagged |= _repeated(db, outlet)

@@ -56,6 +56,9 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     """One line per repair made while reading a file that was imported, naming the file."""
     added_ids: list[int] = field(default_factory=list)
+    outlets: set[str | None] = field(default_factory=set)
+    """Outlets of the articles stored or found already stored: their repeated lines are
+    counted again, so importing again after an interrupted import flags what it missed."""
 
     @property
     def ok(self) -> bool:
@@ -132,13 +135,13 @@ def import_paths(
         _import_files(
             db, files, report, progress=progress, max_chars=max_chars, batch_size=batch_size
         )
+        mark_repeated(db, report.outlets)
     except KeyboardInterrupt:
         # Batches already committed stay (each is whole): the user must know that some
         # documents are in and how to complete the import.
         raise KeyboardInterrupt(
             f"{report.added} document(s) were imported before it; importing again adds the rest"
         ) from None
-    mark_repeated(db, report.added_ids)
     return report
 
 
@@ -236,5 +239,6 @@ def _store_some(
     report.added += len(added)
     report.duplicates += duplicates
     report.added_ids.extend(added)
+    report.outlets.update(article.outlet for article, _path in batch[:stored])
     del batch[:stored]
     return time.perf_counter() - started

@@ -301,3 +301,32 @@ def test_an_interrupted_article_import_says_how_many_documents_are_stored(
     monkeypatch.setattr(importer, "insert_document", real)
     assert import_paths(db, [corpus]).added == 60 - stored
     db.close()
+
+
+def test_importing_again_flags_the_repeated_lines_an_interrupted_import_left_unflagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.importer as importer
+    from store.boilerplate import mark_repeated as real
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    disclaimer = "Alle Angaben ohne Gewähr, die Redaktion haftet nicht für Inhalte."
+    for number in range(6):
+        (corpus / f"a{number}.txt").write_text(
+            f"Bericht {number}\n\nDie Stadt meldet {number} neue Fälle. {disclaimer}"
+        )
+    # Every document is stored; the ctrl+c comes while repeated lines are counted.
+    monkeypatch.setattr(importer, "mark_repeated", _ctrl_c_at_call(1, real))
+    db = connect(tmp_path / "t.db")
+    with pytest.raises(KeyboardInterrupt) as caught:
+        import_paths(db, [corpus])
+    assert str(caught.value).startswith("6 document(s) were imported before it")
+    flagged = 'SELECT count(*) FROM sentences WHERE boilerplate = 1 AND "end" - start = ?'
+    assert db.conn.execute(flagged, [len(disclaimer)]).fetchone() == (0,)
+    monkeypatch.setattr(importer, "mark_repeated", real)
+    again = import_paths(db, [corpus])
+    # Nothing new is added, yet the documents found already stored are counted again.
+    assert (again.added, again.duplicates) == (0, 6)
+    assert db.conn.execute(flagged, [len(disclaimer)]).fetchone() == (6,)
+    db.close()
