@@ -35,7 +35,7 @@ import sqlite_utils
 
 from store.changelog import user_action
 from store.documents import text_sha256
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, partly_imported
 from store.formats.files import open_binary
 from store.formats.json_line import (
     NO_RECORDS,
@@ -417,22 +417,20 @@ def import_annotations(
         refuse(str(path), NO_RECORDS)
     if report.refused:
         return report
+
+    def so_far() -> str:
+        return partly_imported(f"{report.added} span(s) of {path}", "importing the file again")
+
     for first in range(0, len(pending), batch_size):
         try:
             _store(db, importer, pending[first : first + batch_size], labels, report)
         except ClaimdeskError as error:
             reason = str(error).replace("; nothing was changed", "")
-            raise ClaimdeskError(
-                f"{reason}; {report.added} span(s) of {path} were imported before it,"
-                " importing the file again adds the rest"
-            ) from error
+            raise ClaimdeskError(f"{reason}; {so_far()}") from error
         except KeyboardInterrupt:
             # The batch under way is rolled back, the ones before it stay: the annotator
             # must know that something was stored and how to complete it.
-            raise KeyboardInterrupt(
-                f"{report.added} span(s) of {path} were imported before it;"
-                " importing the file again adds the rest"
-            ) from None
+            raise KeyboardInterrupt(so_far()) from None
     return report
 
 

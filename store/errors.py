@@ -29,6 +29,16 @@ def os_reason(error: OSError) -> str:
     return str(error) or type(error).__name__
 
 
+def partly_imported(stored: str, again: str) -> str:
+    """The tail of an interrupted import's message: what is stored and how to complete it.
+
+    ``stored`` says what (``"3 document(s)"``), ``again`` what to run again
+    (``"importing again"``). Every import's interruption, by ctrl+c or a failed
+    write, ends with the same words.
+    """
+    return f"{stored} were imported before it; {again} adds the rest"
+
+
 class ClaimdeskError(Exception):
     """Base class: ``str(error)`` is a complete one-line message."""
 

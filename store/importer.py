@@ -26,7 +26,7 @@ from store.boilerplate import mark_repeated, shape_flags
 from store.bulk import TARGET_TRANSACTION_S, Checkpointer, step_aside
 from store.db import write
 from store.documents import insert_document
-from store.errors import ImportRefused, StoreUnwritable
+from store.errors import ImportRefused, StoreUnwritable, partly_imported
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
 from store.formats.files import cannot_read
@@ -140,7 +140,7 @@ def import_paths(
         # Batches already committed stay (each is whole): the user must know that some
         # documents are in and how to complete the import.
         raise KeyboardInterrupt(
-            f"{report.added} document(s) were imported before it; importing again adds the rest"
+            partly_imported(f"{report.added} document(s)", "importing again")
         ) from None
     return report
 
@@ -233,8 +233,7 @@ def _store_some(
     except StoreUnwritable as error:
         reason = str(error).replace("; nothing was changed", "")
         raise StoreUnwritable(
-            f"{reason}; {report.added} document(s) were imported before it,"
-            " importing again adds the rest"
+            f"{reason}; {partly_imported(f'{report.added} document(s)', 'importing again')}"
         ) from error
     report.added += len(added)
     report.duplicates += duplicates
