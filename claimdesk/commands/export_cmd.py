@@ -9,6 +9,7 @@ existing output is replaced only with ``--force``, and never when it is a databa
 from __future__ import annotations
 
 import argparse
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from claimdesk.commands.common import annotator_of, db_path_of, say
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
 from store.export.common import STDOUT, ExportFilter, ExportOptions, ExportStats
-from store.export.label_studio import check_label_config_target, write_label_config
+from store.export.label_studio import check_label_config_target, label_config_beside
 from store.session import Session
 
 
@@ -199,17 +200,18 @@ def run(args: argparse.Namespace) -> int:
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
     database = db_path_of(args)[0]
-    with Session(database, annotator_of(args), create=False) as session:
+    with Session(database, annotator_of(args), create=False) as session, ExitStack() as both:
         if args.label_config is not None:
             # Both outputs are checked before either is written: the export checks --out.
             check_label_config_target(
                 args.label_config, args.out, protected=[database], force=args.force
             )
-        stats = export(session.db, fmt.name, args.out, wanted, options, force=args.force)
-        if args.label_config is not None:
-            write_label_config(
-                session.db, args.label_config, protected=[database], force=args.force
+            both.enter_context(
+                label_config_beside(
+                    session.db, args.label_config, protected=[database], force=args.force
+                )
             )
+        stats = export(session.db, fmt.name, args.out, wanted, options, force=args.force)
     if not args.quiet:
         for note in stats.notes:
             say(f"claimdesk: note: {note}", err=True)

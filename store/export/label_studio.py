@@ -26,7 +26,9 @@ claimdesk does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import IO, Any
@@ -197,16 +199,27 @@ def write(
     return stats
 
 
-def write_label_config(
+@contextlib.contextmanager
+def label_config_beside(
     db: sqlite_utils.Database,
     target: str | Path,
     *,
     protected: Sequence[Path] = (),
     force: bool = False,
-) -> None:
-    """``--label-config FILE``: the labelling config, written as safely as an export."""
+) -> Iterator[None]:
+    """``--label-config FILE``, put in place only if the block (the task export) succeeds.
+
+    The config is written and synced first, into the temporary file the rename will
+    move: a full disk stops before the long task list, and a failed task list leaves
+    no new config. Written after the tasks, a config that failed left exit status 1
+    with a complete task file in place and no config for it.
+    """
     with atomic_text(target, protected=protected, force=force, what="--label-config") as out:
         out.write(labeling_config(db))
+        out.flush()
+        if str(target) != STDOUT:
+            os.fsync(out.fileno())
+        yield
 
 
 def check_label_config_target(

@@ -3,6 +3,7 @@ label-studio, and the pairs folder."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -67,6 +68,36 @@ def test_an_existing_label_config_is_refused_before_the_tasks_are_written(
     )
     assert not tasks.exists()
     assert config.read_text(encoding="utf-8") == "<View/>\n"
+
+
+@pytest.mark.parametrize("failing", [1, 2])
+def test_a_full_disk_leaves_neither_the_task_list_nor_the_label_config(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    failing: int,
+) -> None:
+    # Written after the tasks, a config the disk had no room for left exit status 1 with
+    # the task file in place. Now the first sync is the config's, the second the tasks'.
+    real = os.fsync
+    calls = 0
+
+    def full_at_one_call(fd: int) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == failing:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", full_at_one_call)
+    config, tasks = tmp_path / "config.xml", tmp_path / "tasks.json"
+    assert _label_studio(fixed_db_path, tasks, config) == 1
+    named = config if failing == 1 else tasks
+    assert capsys.readouterr().err == (
+        f"claimdesk: {named}: cannot write (the disk is full); nothing was written\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".db") == []
 
 
 @pytest.mark.parametrize("spelling", ["same", "dotted", "link"])
