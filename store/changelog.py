@@ -40,6 +40,7 @@ UNDOABLE_TABLES: dict[str, tuple[str, ...]] = {
     "labels": ("name",),
     "document_status": ("doc_id", "annotator"),
     "story_pins": ("doc_id",),
+    "curation_rejections": ("doc_id", "start", "end", "annotator"),
 }
 
 
@@ -305,6 +306,8 @@ def _named(table: str, row: Row) -> str:
         return f"the link {_quoted(row['a_quote'])} – {_quoted(row['b_quote'])}"
     if table == "labels" and "name" in row:
         return f"the label {row['name']}"
+    if table == "curation_rejections" and "start" in row:
+        return f"the curated region {row['start']}-{row['end']}"
     return f"a {table.replace('_', ' ')} entry"
 
 

@@ -13,10 +13,13 @@ spans there. Its kind says why, first match wins:
 
 A curator settles a region by choosing one annotator's version, writing an edited
 set of spans, or rejecting it; the result is written as spans of the gold annotator
-(``gold`` unless configured) in one undoable action each, so ``claimdesk export
---annotator gold`` exports it. A region counts as resolved when gold has a span in
-it; a rejected region has none, so :func:`finish` (gold's status ``done``) records
-that every region of the document was looked at.
+(``gold`` unless configured) in one undoable action of the curator each, so
+``claimdesk export --annotator gold`` exports it and the curator's ctrl+z takes it
+back. A region counts as resolved when gold has a span in it or a curator rejected
+it: a rejected region has no span to show it, so the rejection is a row of its own
+(``curation_rejections``, keyed by the region's extent: a region that grows with new
+spans is open again). :func:`finish` (gold's status ``done``) records that every
+region of the document was looked at.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Literal
 
 from store import spans as span_store
 from store.changelog import Action, user_action
+from store.clock import now
 from store.documents import get_document, get_status, set_status
 from store.errors import ClaimdeskError
 from store.model import Span
@@ -49,10 +53,12 @@ class Disagreement:
     kind: DisagreementKind
     versions: dict[str, tuple[Span, ...]]  # every compared annotator; empty: marked nothing
     gold: tuple[Span, ...]
+    # A curator settled the region as "nothing to mark" (:func:`reject`).
+    rejected: bool = False
 
     @property
     def resolved(self) -> bool:
-        return bool(self.gold)
+        return bool(self.gold) or self.rejected
 
     def version(self, annotator: str) -> list[SpanTriple]:
         return [(s.start, s.end, s.label) for s in self.versions.get(annotator, ())]
@@ -116,6 +122,7 @@ def disagreements(
     live = span_store.spans_for_document(db, doc_id, annotators=[*compared, gold])
     theirs = [s for s in live if s.annotator != gold]
     golds = [s for s in live if s.annotator == gold]
+    rejected = _rejected_regions(db, doc_id, gold)
     found: list[Disagreement] = []
     for region in _regions(theirs):
         kind = _kind(region, compared)
@@ -131,9 +138,45 @@ def disagreements(
                 kind=kind,
                 versions={a: tuple(s for s in region if s.annotator == a) for a in compared},
                 gold=tuple(s for s in golds if s.start < end and start < s.end),
+                rejected=(start, end) in rejected,
             )
         )
     return found
+
+
+def _rejected_regions(db: sqlite_utils.Database, doc_id: int, gold: str) -> set[tuple[int, int]]:
+    return {
+        (start, end)
+        for start, end in db.conn.execute(
+            'SELECT start, "end" FROM curation_rejections WHERE doc_id = ? AND annotator = ?',
+            [doc_id, gold],
+        )
+    }
+
+
+def _set_rejected(action: Action, item: Disagreement, gold: str, rejected: bool) -> None:
+    """Record or withdraw the curator's "nothing to mark" for the region, logged for undo."""
+    key = {"doc_id": item.doc_id, "start": item.start, "end": item.end, "annotator": gold}
+    row = action.db.conn.execute(
+        "SELECT curator, created_at FROM curation_rejections"
+        ' WHERE doc_id = ? AND start = ? AND "end" = ? AND annotator = ?',
+        list(key.values()),
+    ).fetchone()
+    if rejected and row is None:
+        after = {"curator": action.annotator, "created_at": now()}
+        action.db.execute(
+            "INSERT INTO curation_rejections"
+            ' (doc_id, start, "end", annotator, curator, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+            [*key.values(), *after.values()],
+        )
+        action.record("curation_rejections", key, None, after)
+    elif not rejected and row is not None:
+        action.db.execute(
+            "DELETE FROM curation_rejections"
+            ' WHERE doc_id = ? AND start = ? AND "end" = ? AND annotator = ?',
+            list(key.values()),
+        )
+        action.record("curation_rejections", key, {"curator": row[0], "created_at": row[1]}, None)
 
 
 def agreed_spans(
@@ -191,10 +234,10 @@ def choose(
     """Settle the region with ``annotator``'s version; the gold spans now there."""
     if annotator not in item.versions:
         raise ClaimdeskError(f"{annotator!r} has no version of this region")
-    with user_action(db, gold, f"{curator}: chose {annotator}'s version") as action:
-        return _replace_gold(
-            action, item.doc_id, item.start, item.end, item.version(annotator), gold
-        )
+    with user_action(db, curator, f"{curator}: chose {annotator}'s version") as action:
+        wanted = item.version(annotator)
+        _set_rejected(action, item, gold, not wanted)
+        return _replace_gold(action, item.doc_id, item.start, item.end, wanted, gold)
 
 
 def write_edited(
@@ -208,7 +251,9 @@ def write_edited(
     """Settle the region with the curator's own spans (offsets may reach outside it)."""
     low = min([item.start, *(s for s, _, _ in wanted)])
     high = max([item.end, *(e for _, e, _ in wanted)])
-    with user_action(db, gold, f"{curator}: edited curated spans") as action:
+    with user_action(db, curator, f"{curator}: edited curated spans") as action:
+        # Nothing written is the curator's "nothing to mark", as :func:`reject`.
+        _set_rejected(action, item, gold, not wanted)
         return _replace_gold(action, item.doc_id, low, high, wanted, gold)
 
 
@@ -216,7 +261,8 @@ def reject(
     db: sqlite_utils.Database, item: Disagreement, *, curator: str, gold: str = DEFAULT_GOLD
 ) -> None:
     """Settle the region as "nothing to mark": gold keeps no span there."""
-    with user_action(db, gold, f"{curator}: rejected a region") as action:
+    with user_action(db, curator, f"{curator}: rejected a region") as action:
+        _set_rejected(action, item, gold, True)
         _replace_gold(action, item.doc_id, item.start, item.end, [], gold)
 
 
@@ -230,7 +276,7 @@ def copy_agreed(
 ) -> int:
     """Copy every unanimous span into gold (skipping those gold has); how many were added."""
     agreed = agreed_spans(db, doc_id, annotators=annotators, gold=gold)
-    with user_action(db, gold, f"{curator}: copied agreed spans") as action:
+    with user_action(db, curator, f"{curator}: copied agreed spans") as action:
         have = {
             (s.start, s.end, s.label)
             for s in span_store.spans_for_document(db, doc_id, annotators=[gold])
@@ -247,8 +293,8 @@ def finish(
     db: sqlite_utils.Database, doc_id: int, *, curator: str, gold: str = DEFAULT_GOLD
 ) -> None:
     """Mark the document curated (gold's status ``done``)."""
-    with user_action(db, gold, f"{curator}: finished curating") as action:
-        set_status(action, doc_id, "done")
+    with user_action(db, curator, f"{curator}: finished curating") as action:
+        set_status(action, doc_id, "done", annotator=gold)
 
 
 def is_finished(db: sqlite_utils.Database, doc_id: int, *, gold: str = DEFAULT_GOLD) -> bool:

@@ -165,30 +165,37 @@ def mark_started(action: Action, doc_id: int) -> None:
         set_status(action, doc_id, "in_progress")
 
 
-def set_status(action: Action, doc_id: int, status: DocumentStatus) -> None:
+def set_status(
+    action: Action, doc_id: int, status: DocumentStatus, *, annotator: str | None = None
+) -> None:
+    """Set ``annotator``'s status of the document (default: the acting annotator's).
+
+    A curator marks the gold annotator's status, in an action of the curator's own.
+    """
     if status not in DOCUMENT_STATUSES:
         raise ClaimdeskError(
             f"unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}"
         )
     db = action.db
     get_document(db, doc_id)
-    key = {"doc_id": doc_id, "annotator": action.annotator}
+    who = action.annotator if annotator is None else annotator
+    key = {"doc_id": doc_id, "annotator": who}
     row = db.conn.execute(
         "SELECT status, updated_at FROM document_status WHERE doc_id = ? AND annotator = ?",
-        [doc_id, action.annotator],
+        [doc_id, who],
     ).fetchone()
     stamp = now()
     if row is None:
         db.execute(
             "INSERT INTO document_status (doc_id, annotator, status, updated_at) VALUES (?,?,?,?)",
-            [doc_id, action.annotator, status, stamp],
+            [doc_id, who, status, stamp],
         )
         action.record("document_status", key, None, {"status": status, "updated_at": stamp})
     elif row[0] != status:
         db.execute(
             "UPDATE document_status SET status = ?, updated_at = ?"
             " WHERE doc_id = ? AND annotator = ?",
-            [status, stamp, doc_id, action.annotator],
+            [status, stamp, doc_id, who],
         )
         action.record(
             "document_status",

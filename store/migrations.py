@@ -430,6 +430,25 @@ def _v11_suggestion_times_null(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v12_curation_rejections(db: sqlite_utils.Database) -> None:
+    # A region a curator settled as "nothing to mark" leaves gold without a span there
+    # to show it; kept only on screen, the rejection was lost when the screen closed.
+    run_script(
+        db,
+        """
+        CREATE TABLE curation_rejections (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL CHECK (start >= 0),
+            "end" INTEGER NOT NULL CHECK ("end" > start),
+            annotator TEXT NOT NULL,
+            curator TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, start, "end", annotator)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_foundation,
     _v2_search_and_status,
@@ -442,6 +461,7 @@ MIGRATIONS: list[Migration] = [
     _v9_derived_again,
     _v10_compact_suggestions,
     _v11_suggestion_times_null,
+    _v12_curation_rejections,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

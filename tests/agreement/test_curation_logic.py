@@ -8,6 +8,7 @@ import pytest
 import sqlite_utils
 
 from store import changelog, curation
+from store.documents import get_status
 from store.errors import ClaimdeskError
 from store.session import Session
 from tests.conftest import add_document, add_document_to_file
@@ -74,21 +75,49 @@ def test_choose_edit_reject_write_gold_and_resolve(db: sqlite_utils.Database, do
         (63, 77, "CLAIM", "Schools reopen"),
     ]
     after = curation.disagreements(db, doc)
-    assert [d.resolved for d in after] == [True, False, True]
+    # The rejected region is settled too, though gold has no span there to show it.
+    assert [(d.resolved, d.rejected) for d in after] == [(True, False), (True, True), (True, False)]
     # Choosing another version replaces the gold spans of the region, not adds to them.
     curation.choose(db, after[0], "bob", curator="cur")
     assert [
         s.label for s in Session.for_db(db, "gold").spans(doc, annotators=["gold"]) if s.start == 6
     ] == ["QUOTE"]
-    # Changes are gold's actions, undoable, and name the curator.
-    assert changelog.undo(db, "gold") == "cur: chose bob's version"
+    # Changes are the curator's own actions (gold's spans), undone by the curator.
+    assert changelog.undo(db, "gold") is None
+    assert changelog.undo(db, "cur") == "cur: chose bob's version"
     assert [
         s.label for s in Session.for_db(db, "gold").spans(doc, annotators=["gold"]) if s.start == 6
     ] == ["SOURCE"]
     curation.finish(db, doc, curator="cur")
     assert curation.is_finished(db, doc)
+    assert get_status(db, doc, "cur") != "done"
     # Gold never counts as an annotator that disagrees.
     assert curation.document_annotators(db, doc) == ["alice", "bob"]
+
+
+def test_a_rejection_is_stored_undone_and_withdrawn_by_a_later_choice(
+    db: sqlite_utils.Database, doc: int
+) -> None:
+    # Kept only on the screen, a rejection was lost when it closed, and finishing the
+    # document was then refused as unsettled.
+    missing = curation.disagreements(db, doc)[1]
+    assert missing.kind == "missing" and not missing.resolved
+    curation.reject(db, missing, curator="cur")
+    assert curation.disagreements(db, doc)[1].rejected
+    assert changelog.undo(db, "cur") == "cur: rejected a region"
+    assert not curation.disagreements(db, doc)[1].resolved
+    assert changelog.redo(db, "cur") == "cur: rejected a region"
+    again = curation.disagreements(db, doc)[1]
+    assert again.rejected
+    # Taking a version that marks something there withdraws the rejection.
+    marked = next(a for a in again.versions if again.version(a))
+    curation.choose(db, again, marked, curator="cur")
+    settled = curation.disagreements(db, doc)[1]
+    assert (settled.rejected, bool(settled.gold)) == (False, True)
+    assert db.conn.execute("SELECT count(*) FROM curation_rejections").fetchone() == (0,)
+    # An empty edit is the same "nothing to mark".
+    curation.write_edited(db, settled, [], curator="cur")
+    assert curation.disagreements(db, doc)[1].rejected
 
 
 def test_gold_name_is_configurable(db: sqlite_utils.Database, doc: int) -> None:

@@ -69,6 +69,45 @@ async def test_choose_reject_copy_and_finish_from_the_keyboard(disputed: tuple[P
         assert gold.status(doc) == "done"
 
 
+async def test_ctrl_z_takes_back_the_curators_last_choice_and_a_rejection_stays(
+    disputed: tuple[Path, int],
+) -> None:
+    # Curation was logged as gold's action: ctrl+z (the curator's stack) skipped the
+    # choice and deleted the curator's own earlier span. A rejection lived only on the
+    # screen, so it was unsettled again once the screen closed.
+    path, doc = disputed
+    other = add_document_to_file(path, "Carol's own article says 40 roads closed.", "own.txt")
+    with Session(path, "carol") as carol:
+        own = carol.add_span(other, 25, 40, "CLAIM")
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _gold(path, doc) == [(6, 14, "SOURCE")]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert _gold(path, doc) == []
+        assert "0/2 disagreements settled" in _screen_text(app)
+        assert [str(n.message) for n in app._notifications][-1] == (
+            "Undid: carol: chose alice's version"
+        )
+        await pilot.press("down", "down", "down", "x")
+        await pilot.pause()
+        assert "1/2 disagreements settled" in _screen_text(app)
+        await pilot.press("escape", "C")
+        await pilot.pause()
+        assert "1/2 disagreements settled" in _screen_text(app)
+    with Session(path, "carol") as carol:
+        assert [s.id for s in carol.spans(other, annotators=["carol"])] == [own.id]
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        assert "1/2 disagreements settled" in _screen_text(app)
+
+
 async def test_edit_writes_typed_spans(disputed: tuple[Path, int]) -> None:
     path, doc = disputed
     app = create_app(path, "carol", doc_ids=[doc])

@@ -4,8 +4,9 @@ The list shows each region where annotators differ (a header row, with the text)
 then one row per annotator's version. Enter takes the highlighted version, ``x``
 rejects the region (gold keeps nothing there), ``e`` edits a version as
 ``START-END LABEL`` entries, ``a`` copies every span all annotators agree on, ``f``
-marks the document curated. All writing goes through :mod:`store.curation`, as
-the gold annotator, so ``claimdesk export --annotator gold`` exports the result.
+marks the document curated. All writing goes through :mod:`store.curation`: spans of
+the gold annotator, so ``claimdesk export --annotator gold`` exports the result, in
+actions of the curator, so ctrl+z takes the last one back.
 """
 
 from __future__ import annotations
@@ -146,7 +147,6 @@ class CurationScreen(Screen[None]):
         self.doc_id = doc_id
         self.gold = gold or configured_gold_name()
         self.items: list[Disagreement] = []
-        self.rejected: set[tuple[int, int]] = set()
 
     @property
     def claimdesk(self) -> ClaimdeskApp:
@@ -190,7 +190,7 @@ class CurationScreen(Screen[None]):
             options.highlighted = min(keep or 1, len(rows) - 1)
             if options.highlighted is not None and rows[options.highlighted].disabled:
                 options.action_cursor_down()
-        settled = sum(self._settled(item) for item in self.items)
+        settled = sum(item.resolved for item in self.items)
         header = Text(f"Curating as {visible(self.gold)}: ", style="bold")
         header.append_text(safe_text(self.document.title or self.document.source_name))
         header.append(f"\n{settled}/{len(self.items)} disagreements settled")
@@ -200,12 +200,9 @@ class CurationScreen(Screen[None]):
             header.append(" · annotators agree everywhere (a copies their spans to gold)")
         self.query_one("#curation-header", Static).update(header)
 
-    def _settled(self, item: Disagreement) -> bool:
-        return item.resolved or (item.start, item.end) in self.rejected
-
     def _header(self, item: Disagreement) -> Text:
-        mark = "✓ " if self._settled(item) else "• "
-        line = Text(mark, style="green" if self._settled(item) else "yellow")
+        mark = "✓ " if item.resolved else "• "
+        line = Text(mark, style="green" if item.resolved else "yellow")
         line.append(f"{item.kind} {item.start}-{item.end}  ", style="bold")
         line.append_text(region_text(self.document, item))
         if item.gold:
@@ -239,7 +236,6 @@ class CurationScreen(Screen[None]):
             lambda: curation.choose(db, item, annotator, curator=curator, gold=self.gold)
         )
         if done is not None:
-            self.rejected.discard((item.start, item.end))
             self.notify(f"Gold takes {annotator}'s version", markup=False)
             self.reload()
 
@@ -256,7 +252,6 @@ class CurationScreen(Screen[None]):
 
         done = self.claimdesk.attempt(settle)
         if done is not None:
-            self.rejected.add((item.start, item.end))
             self.notify("Rejected: gold marks nothing there", markup=False)
             self.reload()
 
@@ -278,8 +273,6 @@ class CurationScreen(Screen[None]):
                 lambda: curation.write_edited(db, item, spans, curator=curator, gold=self.gold)
             )
             if done is not None:
-                if not spans:
-                    self.rejected.add((item.start, item.end))
                 self.reload()
 
         self.app.push_screen(SpanEditor(self.document, item, start_with, labels), edited)
@@ -294,7 +287,7 @@ class CurationScreen(Screen[None]):
             self.reload()
 
     def action_finish(self) -> None:
-        open_items = [item for item in self.items if not self._settled(item)]
+        open_items = [item for item in self.items if not item.resolved]
         if open_items:
             self.notify(f"{len(open_items)} disagreement(s) not settled yet", markup=False)
             return
