@@ -279,8 +279,34 @@ def merge_conflicts(db: sqlite_utils.Database, link_id: str) -> MergeCheck:
         link.b_quote,
         *names.get(link.b_doc, (str(link.b_doc), None)),
     )
-    before = {d.kind for d in cluster_disagreements(side_a or [claim_a])}
-    before |= {d.kind for d in cluster_disagreements(side_b or [claim_b])}
-    merged = {c.key: c for c in [*(side_a or [claim_a]), *(side_b or [claim_b])]}
-    new = tuple(d for d in cluster_disagreements(list(merged.values())) if d.kind not in before)
+    joined_a, joined_b = side_a or [claim_a], side_b or [claim_b]
+    merged = {c.key: c for c in [*joined_a, *joined_b]}
+    # New is a clash of values that neither side had among its own claims. Compared by
+    # kind alone, a side that already disagreed on numbers (300 vs 600) hid a merge with
+    # a side that says 900.
+    new = tuple(
+        d
+        for d in cluster_disagreements(list(merged.values()))
+        if _clashes(d.kind, joined_a, joined_b)
+        - _clashes(d.kind, joined_a)
+        - _clashes(d.kind, joined_b)
+    )
     return MergeCheck(merges=merges, rejected=tuple(rejected), disagreements=new)
+
+
+Clash = frozenset[frozenset[str]]
+
+
+def _clashes(
+    kind: str, first: Sequence[Claim], second: Sequence[Claim] | None = None
+) -> set[Clash]:
+    """The pairs of ``kind`` values on which a claim of ``first`` and one of ``second``
+    (default: another of ``first``) disagree, by the rule of :func:`cluster_disagreements`."""
+
+    def stated(claims: Sequence[Claim]) -> list[frozenset[str]]:
+        values = (claim_values(claim)[kind] for claim in claims)
+        return [frozenset(_comparable(kind, found)) for found in values if found]
+
+    ones = stated(first)
+    others = ones if second is None else stated(second)
+    return {frozenset((a, b)) for a in ones for b in others if a - b and b - a}

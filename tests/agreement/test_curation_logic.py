@@ -101,7 +101,8 @@ def test_a_rejection_is_stored_undone_and_withdrawn_by_a_later_choice(
     # Kept only on the screen, a rejection was lost when it closed, and finishing the
     # document was then refused as unsettled.
     missing = curation.disagreements(db, doc)[1]
-    assert missing.kind == "missing" and not missing.resolved
+    assert missing.kind == "missing"
+    assert not missing.resolved
     curation.reject(db, missing, curator="cur")
     assert curation.disagreements(db, doc)[1].rejected
     assert changelog.undo(db, "cur") == "cur: rejected a region"

@@ -6,6 +6,7 @@ import sqlite_utils
 
 from store.linking.clusters import Claim, cluster_disagreements
 from store.session import Session
+from tests.conftest import add_document
 from tests.linking.corpus import add_flood_corpus, sentence_at
 
 
@@ -123,3 +124,29 @@ def test_a_claims_cluster_walked_from_it_is_its_connected_component(
         links, found = _cluster_of(db, claim, exclude="")
         assert found == components.get(claim, {claim})
         assert all(link.status == "accepted" for link in links)
+
+
+def test_a_merge_that_brings_a_new_figure_warns_though_one_side_already_disagreed(
+    db: sqlite_utils.Database, session: Session
+) -> None:
+    # Compared by kind only, a side already disagreeing on numbers (300 vs 600) let a
+    # merge with a side saying 900 through without a word.
+    texts = (
+        "Es mussten 300 Menschen gehen.",
+        "Rund 600 Menschen verließen ihre Häuser.",
+        "900 Menschen wurden evakuiert.",
+        "Die Behörden brachten 900 Menschen in Sicherheit.",
+    )
+    sides = [(add_document(db, t, f"d{n}.txt"), 0, len(t)) for n, t in enumerate(texts)]
+    _accept(session, sides[0], sides[1])
+    _accept(session, sides[2], sides[3])
+    bridge = session.link_spans(sides[1], sides[2], status="rejected").id
+    check = session.merge_conflicts(bridge)
+    assert check.merges
+    assert not check.ok
+    assert [d.kind for d in check.disagreements] == ["number"]
+    # A merge whose figures one side already states brings nothing new.
+    text = "Auch heute waren es 600 Menschen."
+    same = add_document(db, text, "d4.txt")
+    again = session.link_spans(sides[1], (same, 0, len(text)), status="rejected").id
+    assert session.merge_conflicts(again).disagreements == ()
