@@ -30,13 +30,18 @@ Learners compared (the held-out half is never seen by any choice):
   their documents (:mod:`store.linking.alignment`: a partner taken by another
   sentence, a partner inside the window the anchors leave), with both factors chosen
   on the training half alone by two inner folds of its facts;
+- ``link as shipped, implied links``: the same with the pairs the accepted links imply
+  (:func:`store.linking.alignment.implied_pairs`), as ``claimdesk link`` places them;
 - ``in-sample bound``: the last learner fitted on the held-out half's own
   simulated decisions — how far any mix of these components can go, not a result.
+
+``--annotate tree`` has the simulated annotator accept only a random spanning tree of
+each fact's gold pairs (the fewest links that join its sentences) instead of every pair.
 
 ``--grid`` adds, for each split, the best held-out recall@3 over a grid of mixes scored
 on the held-out half itself: an upper bound of any mix, slow (392 mixes a split).
 
-    python benchmarks/link_learning.py [--splits 10] [--grid]
+    python benchmarks/link_learning.py [--splits 10] [--grid] [--annotate full|tree]
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.link_quality import facts_of
 from store.db import connect
 from store.importer import import_paths
-from store.linking.alignment import TAKEN, WINDOW, apply_flags, decision_flags
+from store.linking.alignment import TAKEN, WINDOW, apply_flags, decision_flags, implied_pairs
 from store.linking.features import build_corpus
 from store.linking.gold import SentenceKey, expected_rank_measures, gold_pairs, locate, read_gold
 from store.linking.learning import (
@@ -134,6 +139,13 @@ def main() -> int:
     parser.add_argument(
         "--grid", action="store_true", help="also the best mix of a grid on the held-out half"
     )
+    parser.add_argument(
+        "--annotate",
+        choices=("full", "tree"),
+        default="full",
+        help="the simulated annotator accepts every gold pair of a fact (full) or only"
+        " enough of them to join its sentences, a random spanning tree (tree)",
+    )
     args = parser.parse_args()
     gold = read_gold(sample_corpus_path() / "gold_links.json")
     stories = json.loads((sample_corpus_path() / "gold_stories.json").read_text("utf-8"))
@@ -184,12 +196,35 @@ def main() -> int:
             return "different-figure"
         return "near-miss"
 
+    tree_rng = np.random.default_rng(12345)
+
+    def linked_by_annotator(fact: list[int]) -> list[tuple[int, int]]:
+        """The gold pairs of ``fact`` the simulated annotator accepts: all, or (``--annotate
+        tree``) a random spanning tree of them, enough for the fact's cluster."""
+        every = [(x, y) for x in fact for y in fact if x < y and (x, y) in gold_set]
+        if args.annotate == "full":
+            return every
+        parent = {x: x for x in fact}
+
+        def root(x: int) -> int:
+            while parent[x] != x:
+                x = parent[x]
+            return x
+
+        kept = []
+        for at in tree_rng.permutation(len(every)).tolist():
+            x, y = every[at]
+            if root(x) != root(y):
+                parent[root(x)] = root(y)
+                kept.append((x, y))
+        return kept
+
     def simulate(half: list[list[int]]) -> Decisions:
         decided: Decisions = []
         for fact in half:
             members = set(fact)
+            decided += [(x, y, True, None) for x, y in linked_by_annotator(fact)]
             for x in fact:
-                decided += [(x, y, True, None) for y in fact if x < y and (x, y) in gold_set]
                 for doc, sentences in ranker.members.items():
                     if doc == doc_of[x]:
                         continue
@@ -329,6 +364,7 @@ def main() -> int:
             "alignment+cv",
             "link (mix+alignment)",
             "link as shipped",
+            "link as shipped, implied links",
             "in-sample bound",
         ]
     }
@@ -417,6 +453,12 @@ def main() -> int:
         show(str(seed), f"link as shipped ({TAKEN:g}/{WINDOW:g})", decided, mix, strength, after)
         for kind, old, new in zip(kinds, before, after, strict=True):
             gains["link as shipped"][kind].append(new - old)
+        # The same with the pairs the accepted links imply (alignment.implied_pairs).
+        implied = decision_flags(doc_of, implied_pairs(doc_of, accepted_of(decided)), pairs)
+        after = measured(apply_flags(fused_scores(parts, scale, mix=mix), implied), held)
+        show(str(seed), "link as shipped, implied links", decided, mix, strength, after)
+        for kind, old, new in zip(kinds, before, after, strict=True):
+            gains["link as shipped, implied links"][kind].append(new - old)
         own = simulate(test)
         mix, strength = learners["ranking+cv"](own)
         after = measured(fused_scores(parts, scale, mix=mix), held)

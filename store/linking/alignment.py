@@ -7,7 +7,9 @@
 | ``benchmarks/link_learning.py``                 | :func:`decision_flags`, :func:`apply_flags` |
 
 Two signals from the annotator's decisions, not from the text, each reshaping a
-pair's score:
+pair's score. Both read the accepted links and the links they imply: sentences joined
+by a chain of accepted links through other documents report one fact, so an annotator
+who linked each report to one other gives every pair of those documents anchors.
 
 - *Taken*: a sentence already accepted as the partner of another sentence of my
   document is seldom mine too. A report states a fact once; a sentence carrying two
@@ -43,6 +45,10 @@ import numpy.typing as npt
 TAKEN = 0.25
 # The weight of the window a partner lies in (see the module docstring).
 WINDOW = 2.0
+# A chain of accepted links joining more sentences than this implies none of its
+# missing pairs (see implied_pairs): a fact is seldom reported that often, and a
+# giant chain is more likely multi-fact sentences bridging facts than one fact.
+IMPLIED_LIMIT = 40
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -57,13 +63,54 @@ def placed_scores(
     taken: float = TAKEN,
     window: float = WINDOW,
 ) -> Floats:
-    """``scores`` of ``pairs`` (sentence indexes) reshaped by the ``accepted`` index pairs.
+    """``scores`` of ``pairs`` (sentence indexes) reshaped by the ``accepted`` index pairs
+    and the pairs they imply (:func:`implied_pairs`).
 
     ``document`` gives each sentence's document (any integer id); a document's
     sentences are contiguous and in text order. Pairs of two documents with no
-    accepted link between them keep their score.
+    accepted or implied link between them keep their score.
     """
-    return apply_flags(scores, decision_flags(document, accepted, pairs), taken, window)
+    implied = implied_pairs(document, accepted)
+    return apply_flags(scores, decision_flags(document, implied, pairs), taken, window)
+
+
+def implied_pairs(
+    document: Ints, accepted: Iterable[tuple[int, int]], *, limit: int = IMPLIED_LIMIT
+) -> list[tuple[int, int]]:
+    """The ``accepted`` pairs and those they imply: sentences of different documents joined
+    by a chain of accepted links report one fact, as the fact clusters say.
+
+    An annotator seldom links every report of a fact with every other; linking each to
+    one is enough for the clusters, and then the documents never linked directly get
+    their anchors from the chain. A chain of more than ``limit`` sentences keeps its
+    direct links only.
+    """
+    parent: dict[int, int] = {}
+
+    def root(key: int) -> int:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    direct = [(int(first), int(second)) for first, second in accepted]
+    for first, second in direct:
+        parent[root(first)] = root(second)
+    chains: dict[int, list[int]] = {}
+    for sentence in parent:
+        chains.setdefault(root(sentence), []).append(sentence)
+    found = {(min(pair), max(pair)) for pair in direct}
+    for members in chains.values():
+        if len(members) > limit:
+            continue
+        members.sort()
+        found.update(
+            (one, other)
+            for at, one in enumerate(members)
+            for other in members[at + 1 :]
+            if document[one] != document[other]
+        )
+    return sorted(found)
 
 
 # Per pair: whether a partner is taken, and the width of the narrowest window that

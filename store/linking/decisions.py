@@ -408,17 +408,22 @@ def _placed_by_decisions(
     :func:`store.linking.alignment.placed_scores`.
 
     The claim's document is not in ``corpus`` beyond the claim: its accepted links
-    with the other documents place the claim among them by their offsets.
+    with the other documents place the claim among them by their offsets. Links with a
+    third document count too, through the pairs they imply (a claim linked to a report
+    that is linked to a shown one): every accepted link touching the claim's document
+    or a shown one is read, so chains of two links are followed, not longer ones.
     """
     others = {ref.doc_id for ref in corpus.refs[1:]}
+    touching = json.dumps(sorted({claim[0], *others}))
     links = [
         ((a_doc, a_start, a_end), (b_doc, b_start, b_end))
         for a_doc, a_start, a_end, b_doc, b_start, b_end in db.conn.execute(
             "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end FROM links"
-            " WHERE status = 'accepted' AND (a_doc = ? OR b_doc = ?)",
-            [claim[0], claim[0]],
+            " WHERE status = 'accepted' AND a_doc <> b_doc"
+            " AND (a_doc IN (SELECT value FROM json_each(?))"
+            " OR b_doc IN (SELECT value FROM json_each(?)))",
+            [touching, touching],
         )
-        if (b_doc if a_doc == claim[0] else a_doc) in others and a_doc != b_doc
     ]
     if not links:
         return scores

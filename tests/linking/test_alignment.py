@@ -8,7 +8,7 @@ import sqlite_utils
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.linking.alignment import TAKEN, WINDOW, placed_scores
+from store.linking.alignment import TAKEN, WINDOW, implied_pairs, placed_scores
 from store.linking.suggest import LinkSettings, link_documents
 from store.session import Session
 from tests.linking.corpus import add_flood_corpus, sentence_at
@@ -143,3 +143,43 @@ def test_the_match_panel_ranks_a_taken_partner_lower(session: Session) -> None:
     kurier = {key: score for key, score in before.items() if key[0] == ids["kurier.txt"]}
     assert kurier
     assert {key: after[key] for key in kurier} == kurier
+
+
+def test_a_chain_of_accepted_links_implies_the_pairs_it_joins() -> None:
+    # 0 (document 0) = 5 (document 1) = 10 (document 2): 0 and 10 report one fact.
+    assert implied_pairs(DOCUMENT, [(5, 0), (5, 10)]) == [(0, 5), (0, 10), (5, 10)]
+    # Two sentences of one document in a chain are not paired with each other.
+    assert implied_pairs(DOCUMENT, [(0, 5), (1, 5)]) == [(0, 5), (1, 5)]
+    # A chain longer than the limit keeps its direct links only.
+    assert implied_pairs(DOCUMENT, [(0, 5), (5, 10)], limit=2) == [(0, 5), (5, 10)]
+
+
+def test_documents_never_linked_directly_are_placed_through_a_third() -> None:
+    # Without the chain, documents 0 and 2 have no accepted link: the pair is untouched.
+    assert placed([(0, 5)], 3, 10) == 0.2
+    # Linked through document 1, sentence 10 is taken by 0, and 3 lies after that
+    # anchor: its window is 10-12.
+    assert placed([(0, 5), (5, 10)], 3, 10) == pytest.approx(boosted(0.2 * TAKEN, 3))
+
+
+def test_the_match_panel_follows_a_chain_through_a_document_it_does_not_show(
+    session: Session,
+) -> None:
+    # The annotator linked both reports to the kurier's sentence, never to each other:
+    # the rundschau's sentence is still taken for the rest of the tagesblatt.
+    db = session.db
+    ids = add_flood_corpus(db)
+    tagesblatt = sentence_at(db, "tagesblatt.txt", "Rund 11.000 Menschen")
+    rundschau = sentence_at(db, "rundschau.txt", "Elftausend Bewohner")
+    kurier = sentence_at(db, "kurier.txt", "Wegen des Hochwassers")
+    rival = sentence_at(db, "tagesblatt.txt", "Hochwasser in Neustadt")
+
+    def shown() -> dict[tuple[int, int], float]:
+        found = session.link_suggestions(*rival, [ids["rundschau.txt"]], k=6)
+        return {(s.doc_id, s.start): s.score for s in found}
+
+    before = shown()
+    session.link_spans(tagesblatt, kurier)
+    assert shown() == before
+    session.link_spans(kurier, rundschau)
+    assert shown().get(rundschau[:2], 0.0) < before[rundschau[:2]]
