@@ -283,15 +283,21 @@ def _conflict(
     The row's key alone (``spans row {'id': 'ecc17e…'}``) told the annotator nothing.
     """
     row = {**(_row(action.db, change.table, change.key) or {}), **state}
-    last = action.db.conn.execute(
+    if who is None:
+        last = last_changed_by(action.db, change.table, change.key)
+        who = "someone" if last is None or last == action.annotator else last
+    step = "redo" if forward else "undo"
+    return UndoConflict(f"cannot {step}: {who} {verb} {named(change.table, row)} since")
+
+
+def last_changed_by(db: sqlite_utils.Database, table: str, key: Row) -> str | None:
+    """The annotator whose action last wrote the row ``key`` of ``table``, per the log."""
+    last = db.conn.execute(
         "SELECT annotator FROM changes WHERE table_name = ? AND row_id = ?"
         " ORDER BY id DESC LIMIT 1",
-        [change.table, json.dumps(change.key, sort_keys=True)],
+        [table, json.dumps(key, sort_keys=True)],
     ).fetchone()
-    if who is None:
-        who = "someone" if last is None or last[0] == action.annotator else last[0]
-    step = "redo" if forward else "undo"
-    return UndoConflict(f"cannot {step}: {who} {verb} {_named(change.table, row)} since")
+    return None if last is None else str(last[0])
 
 
 def _quoted(text: object) -> str:
@@ -299,7 +305,8 @@ def _quoted(text: object) -> str:
     return f"“{words if len(words) <= 40 else words[:39] + '…'}”"
 
 
-def _named(table: str, row: Row) -> str:
+def named(table: str, row: Row) -> str:
+    """A row as a refusal names it: ``the link “…” – “…”``, ``the SOURCE span “…”``."""
     if table == "spans" and "quote" in row:
         return f"the {row.get('label', '')} span {_quoted(row['quote'])}".replace("  ", " ")
     if table == "links" and "a_quote" in row and "b_quote" in row:

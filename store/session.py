@@ -182,17 +182,29 @@ class Session:
 
         return suggestions_for(self.db, doc_id, start, end, other_doc_ids, k)
 
-    def accept_link(self, link_id: str, create_span_label: str | None = None) -> Link:
+    def accept_link(
+        self,
+        link_id: str,
+        create_span_label: str | None = None,
+        *,
+        expected: LinkStatus | None = None,
+    ) -> Link:
+        """Accept; with ``expected`` (the status shown), refuse a link decided otherwise since."""
         from store.linking.decisions import accept_link
 
         with user_action(self.db, self.annotator, "accept link") as action:
-            return accept_link(action, link_id, create_span_label=create_span_label)
+            return accept_link(
+                action, link_id, create_span_label=create_span_label, expected=expected
+            )
 
-    def reject_link(self, link_id: str, reason: str | None = None) -> Link:
+    def reject_link(
+        self, link_id: str, reason: str | None = None, *, expected: LinkStatus | None = None
+    ) -> Link:
+        """Reject; with ``expected`` (the status shown), refuse a link decided otherwise since."""
         from store.linking.decisions import reject_link
 
         with user_action(self.db, self.annotator, "reject link") as action:
-            return reject_link(action, link_id, reason)
+            return reject_link(action, link_id, reason, expected=expected)
 
     def link_spans(
         self,
@@ -201,8 +213,12 @@ class Session:
         *,
         status: LinkStatus = "accepted",
         create_span_label: str | None = None,
+        expected: LinkStatus | None = None,
     ) -> Link:
-        """Link two (doc, start, end) claims by hand (or update the link between them)."""
+        """Link two (doc, start, end) claims by hand (or update the link between them).
+
+        ``expected`` as for :meth:`accept_link`, ``"suggested"`` when no link was shown.
+        """
         from store.linking.decisions import claim_score, find_link, link_spans, stored_order
 
         # Scored before the write transaction: scoring normalises both documents, which
@@ -212,7 +228,13 @@ class Session:
             score = claim_score(self.db, *stored_order(a, b))
         with user_action(self.db, self.annotator, f"{status[:-2]} link") as action:
             return link_spans(
-                action, a, b, status=status, create_span_label=create_span_label, score=score
+                action,
+                a,
+                b,
+                status=status,
+                create_span_label=create_span_label,
+                score=score,
+                expected=expected,
             )
 
     def review_queue(

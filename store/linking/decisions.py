@@ -9,6 +9,11 @@ span created on acceptance).
 | reader panel | :func:`suggestions_for`, :func:`accept_link`, :func:`reject_link` |
 | manual link  | :func:`link_spans`                                              |
 | review queue | :func:`review_queue`, :func:`accept_link`, :func:`reject_link`  |
+
+The reader panel and the review queue pass the status they showed (``expected``): a
+link another annotator decided in the meantime is refused with
+:class:`DecidedMeanwhile` instead of overwritten. Imports and scripts pass none and
+re-decide on purpose.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import numpy.typing as npt
 import sqlite_utils
 
 from store import spans
-from store.changelog import Action
+from store.changelog import Action, last_changed_by, named
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound
 from store.formats.metadata import clean_value
@@ -171,6 +176,31 @@ def _suggestion_between(
     return None if row is None else _link(row)
 
 
+class DecidedMeanwhile(ClaimdeskError):
+    """A decision on a link that someone decided (or undid) after the caller showed it."""
+
+
+def _check_seen(action: Action, link: Link, expected: LinkStatus | None) -> None:
+    """Refuse when ``link`` is no longer in the state the annotator decided on.
+
+    Two annotators had one suggestion on screen; the one who pressed second (19 ms
+    later) overwrote the other's accept with a reject, and nobody was told.
+    """
+    if expected is None or link.status == expected:
+        return
+    who = link.annotator if link.status != "suggested" else None
+    who = who or last_changed_by(action.db, "links", {"id": link.id})
+    if who is None:
+        who = "someone"
+    elif who == action.annotator:
+        # The same name in another window or process: still not this screen's decision.
+        who = "you"
+    what = named("links", {"a_quote": link.a_quote, "b_quote": link.b_quote})
+    if link.status == "suggested":
+        raise DecidedMeanwhile(f"{who} undid the decision on {what}")
+    raise DecidedMeanwhile(f"{who} already {link.status} {what}")
+
+
 def _update(action: Action, link: Link, changes: dict[str, Any]) -> Link:
     if not action.update("links", link.id, link, changes):
         return link
@@ -233,14 +263,23 @@ def _attach_spans(action: Action, link: Link, label: str | None) -> dict[str, An
     return changes
 
 
-def accept_link(action: Action, link_id: str, *, create_span_label: str | None = None) -> Link:
+def accept_link(
+    action: Action,
+    link_id: str,
+    *,
+    create_span_label: str | None = None,
+    expected: LinkStatus | None = None,
+) -> Link:
     """Mark the link accepted; with ``create_span_label``, give each side a span of that label.
 
     A side that already has a live span at exactly its offsets is tied to it; with
     a label, a side without one gets a new span, so the claim in the other document
-    is marked the same way as the one the annotator started from.
+    is marked the same way as the one the annotator started from. With ``expected``
+    (the status the caller showed), a link whose status is another by now is refused
+    (:class:`DecidedMeanwhile`) and nothing is written.
     """
     link, stored = _stored_link(action.db, link_id)
+    _check_seen(action, link, expected)
     changes: dict[str, Any] = {
         "status": "accepted",
         "annotator": action.annotator,
@@ -263,9 +302,19 @@ def stored_reason(reason: str | None) -> str | None:
     return bounded(clean_value(reason), REASON_LIMIT)
 
 
-def reject_link(action: Action, link_id: str, reason: str | None = None) -> Link:
-    """Mark the link rejected: the linker will never suggest this pair again."""
+def reject_link(
+    action: Action,
+    link_id: str,
+    reason: str | None = None,
+    *,
+    expected: LinkStatus | None = None,
+) -> Link:
+    """Mark the link rejected: the linker will never suggest this pair again.
+
+    ``expected`` is checked as by :func:`accept_link`.
+    """
     link, stored = _stored_link(action.db, link_id)
+    _check_seen(action, link, expected)
     return _decide(
         action,
         link,
@@ -287,11 +336,14 @@ def link_spans(
     reason: str | None = None,
     create_span_label: str | None = None,
     score: float | None = None,
+    expected: LinkStatus | None = None,
 ) -> Link:
     """Link two (doc, start, end) claims by hand; an existing link between them is updated.
 
     ``score`` is the pair's :func:`claim_score` when the caller has it already (computed
-    outside the write transaction, which scoring would otherwise hold).
+    outside the write transaction, which scoring would otherwise hold). ``expected`` is
+    the status the caller showed, ``"suggested"`` for none: an existing link decided
+    otherwise is refused as by :func:`accept_link`.
     """
     if a[0] == b[0]:
         raise ClaimdeskError("a link joins claims in two different documents")
@@ -300,8 +352,10 @@ def link_spans(
     existing = find_link(action.db, a, b)
     if existing is not None:
         if status == "accepted":
-            return accept_link(action, existing.id, create_span_label=create_span_label)
-        return reject_link(action, existing.id, reason)
+            return accept_link(
+                action, existing.id, create_span_label=create_span_label, expected=expected
+            )
+        return reject_link(action, existing.id, reason, expected=expected)
     first, second = stored_order(a, b)
     quote_a = spans.document_slice(action.db, *first)
     quote_b = spans.document_slice(action.db, *second)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlite_utils
 
 from store.errors import ClaimdeskError
 from store.linking import decisions
-from store.linking.decisions import OFFERED, REVIEW_ORDER, SELECT_SUGGESTED, Claim
+from store.linking.decisions import (
+    OFFERED,
+    REVIEW_ORDER,
+    SELECT_SUGGESTED,
+    Claim,
+    DecidedMeanwhile,
+    get_link,
+    review_queue,
+)
 from store.linking.score import METHOD
 from store.linking.suggest import link_documents
 from store.session import Session
@@ -83,6 +93,49 @@ def test_reject_keeps_reason_and_survives_relinking(
     assert db.conn.execute("SELECT status FROM all_links WHERE id = ?", [link_id]).fetchone() == (
         "rejected",
     )
+
+
+def test_a_decision_on_a_link_decided_since_it_was_shown_is_refused(tmp_path: Path) -> None:
+    """Alice and Bob have one suggestion on screen; Alice accepts, then Bob rejects.
+
+    Bob's reject overwrote Alice's accept and neither was told."""
+    path = tmp_path / "shared.db"
+    with Session(path, "alice") as alice, Session(path, "bob") as bob:
+        add_flood_corpus(alice.db)
+        link_documents(alice.db)
+        shown, other = review_queue(bob.db, limit=2)
+        assert alice.accept_link(shown.id, expected="suggested").status == "accepted"
+        with pytest.raises(DecidedMeanwhile, match=r"^alice already accepted the link “"):
+            bob.reject_link(shown.id, expected="suggested")
+        with pytest.raises(DecidedMeanwhile, match=r"^alice already accepted the link “"):
+            bob.accept_link(shown.id, create_span_label="CLAIM", expected="suggested")
+        kept = get_link(bob.db, shown.id)
+        assert (kept.status, kept.annotator, kept.a_span, kept.b_span) == (
+            "accepted",
+            "alice",
+            None,
+            None,
+        )
+        assert bob.undo() is None, "a refused decision is no action of Bob's"
+        # Bob sees Alice's accept and overrules it on purpose: that stays possible.
+        assert bob.reject_link(shown.id, "other figures", expected="accepted").annotator == "bob"
+        # Alice's screen still shows it accepted; her second thought is refused.
+        with pytest.raises(DecidedMeanwhile, match=r"^bob already rejected"):
+            alice.accept_link(shown.id, expected="accepted")
+        # Undone by its own annotator elsewhere, a decision is refused as undone.
+        bob.reject_link(other.id, expected="suggested")
+        assert bob.undo() == "reject link"
+        with pytest.raises(DecidedMeanwhile, match=r"^bob undid the decision on the link “"):
+            alice.accept_link(other.id, expected="rejected")
+        # By hand, a pair whose decision the caller did not see is refused the same way.
+        a, b = (shown.a_doc, shown.a_start, shown.a_end), (shown.b_doc, shown.b_start, shown.b_end)
+        with pytest.raises(DecidedMeanwhile, match=r"^bob already rejected"):
+            alice.link_spans(a, b, expected="suggested")
+        # Without an expected status (imports, scripts) a decision is re-decided as before.
+        assert alice.link_spans(a, b).status == "accepted"
+    with Session(path, "carol") as carol:
+        assert get_link(carol.db, shown.id).annotator == "alice"
+        assert get_link(carol.db, other.id).status == "suggested"
 
 
 def test_manual_link_inserts_or_updates(session: Session, linked: dict[str, int]) -> None:
