@@ -52,11 +52,12 @@ class MergeConfirm(ModalScreen[bool]):
 def accept_checked(
     app: ClaimdeskApp,
     check: MergeCheck,
-    accept: Callable[[], Link],
+    accept: Callable[[], Link | None],
     done: Callable[[Link | None], None],
 ) -> None:
     """Run ``accept`` (through ``app.attempt``) at once when the check is clean, else only
-    after the annotator confirms; ``done`` gets the link, or None when nothing was made."""
+    after the annotator confirms; ``done`` gets the link, or None when nothing was made
+    (``accept`` too may make nothing and return None)."""
     if check.ok:
         done(app.attempt(accept))
         return

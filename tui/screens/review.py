@@ -4,10 +4,14 @@ Each item shows both claims in context (the sentence before and after, both
 documents' outlet, date and title). Accept runs the merge check; skip only moves
 on for this visit (nothing is stored); ``app.undo`` reverses the last decision and
 brings its suggestion back as the current item.
+
+A suggestion someone else decided since it was shown is not overwritten: the screen
+says who decided it and moves on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -22,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from store.linking.decisions import get_link
+from store.linking.decisions import DecidedMeanwhile, get_link
 from store.linking.review import ReviewScope, any_links, count_review, review_items
 from store.model import Document, Link, Sentence
 from tui.bindings import bindings_for
@@ -187,7 +191,13 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing left to review", markup=False)
             return
         session = self.claimdesk.session
-        self._after_decision(self.claimdesk.attempt(lambda: session.reject_link(link.id, reason)))
+        self._after_decision(
+            self.claimdesk.attempt(
+                self._unless_decided(
+                    link, lambda: session.reject_link(link.id, reason, expected="suggested")
+                )
+            )
+        )
 
     def reload(self) -> None:
         """Re-read the queue (after a decision, undo, or another annotator's commit)."""
@@ -257,6 +267,29 @@ class ReviewScreen(Screen[None]):
             context.update(claim_in_context(document, self._sentences[doc_id], start, end))
 
     # Decisions -------------------------------------------------------------------------
+    def _unless_decided(self, link: Link, decide: Callable[[], Link]) -> Callable[[], Link | None]:
+        """``decide``, or None when someone decided ``link`` since it was shown."""
+
+        def run() -> Link | None:
+            try:
+                return decide()
+            except DecidedMeanwhile as error:
+                self._decided_elsewhere(link, error)
+                return None
+
+        return run
+
+    def _decided_elsewhere(self, link: Link, error: DecidedMeanwhile) -> None:
+        """Not this screen's decision: say whose it is and go on to the next item."""
+        self.notify(f"{error}; showing the next one", markup=False)
+        self.buffer = [item for item in self.buffer if item.id != link.id]
+        if self.current is not None and self.current.id == link.id:
+            self.current = self.buffer[0] if self.buffer else None
+        self.remaining = max(0, self.remaining - 1)
+        # Whatever else changed with it, and the count, come with a fresh read.
+        self._read_queue()
+        self._show()
+
     def action_accept_link(self) -> None:
         link = self.current
         if link is None:
@@ -267,7 +300,10 @@ class ReviewScreen(Screen[None]):
         if check is None:
             return
         accept_checked(
-            self.claimdesk, check, lambda: session.accept_link(link.id), self._after_decision
+            self.claimdesk,
+            check,
+            self._unless_decided(link, lambda: session.accept_link(link.id, expected="suggested")),
+            self._after_decision,
         )
 
     def action_reject_link(self) -> None:
@@ -276,7 +312,13 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing left to review", markup=False)
             return
         session = self.claimdesk.session
-        self._after_decision(self.claimdesk.attempt(lambda: session.reject_link(link.id)))
+        self._after_decision(
+            self.claimdesk.attempt(
+                self._unless_decided(
+                    link, lambda: session.reject_link(link.id, expected="suggested")
+                )
+            )
+        )
 
     def _after_decision(self, link: Link | None) -> None:
         if link is None:

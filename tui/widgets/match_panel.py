@@ -12,6 +12,7 @@ for the open documents in a worker thread with its own ``Session``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,7 +26,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import ClaimdeskError
-from store.linking.decisions import Suggestion, review_queue
+from store.linking.decisions import DecidedMeanwhile, Suggestion, review_queue
 from store.linking.suggest import link_documents
 from store.model import Document, Link
 from tui.bindings import bindings_for
@@ -360,11 +361,14 @@ class MatchPanel(Vertical):
         suggestion, partner = chosen
         session, source, label = self.claimdesk.session, self.source, self.source_label
         link_id = suggestion.link_id
+        # What the row shows: accepting over it on purpose stays possible, over a decision
+        # someone made since the row was drawn does not.
+        shown = suggestion.status or "suggested"
 
         def accept() -> Link:
             if link_id is not None:
-                return session.accept_link(link_id, create_span_label=label)
-            return session.link_spans(source, partner, create_span_label=label)
+                return session.accept_link(link_id, create_span_label=label, expected=shown)
+            return session.link_spans(source, partner, create_span_label=label, expected=shown)
 
         check = self.claimdesk.attempt(
             lambda: (
@@ -375,7 +379,7 @@ class MatchPanel(Vertical):
         )
         if check is None:
             return
-        accept_checked(self.claimdesk, check, accept, self._decided)
+        accept_checked(self.claimdesk, check, self._unless_decided(accept), self._decided)
 
     def action_reject_link(self) -> None:
         chosen = self._partner()
@@ -384,15 +388,32 @@ class MatchPanel(Vertical):
         suggestion, partner = chosen
         session, source = self.claimdesk.session, self.source
         link_id = suggestion.link_id
+        shown = suggestion.status or "suggested"
         self._decided(
             self.claimdesk.attempt(
-                lambda: (
-                    session.reject_link(link_id)
-                    if link_id is not None
-                    else session.link_spans(source, partner, status="rejected")
+                self._unless_decided(
+                    lambda: (
+                        session.reject_link(link_id, expected=shown)
+                        if link_id is not None
+                        else session.link_spans(source, partner, status="rejected", expected=shown)
+                    )
                 )
             )
         )
+
+    def _unless_decided(self, decide: Callable[[], Link]) -> Callable[[], Link | None]:
+        """``decide``, or None (with who decided instead, and the matches re-read) when
+        the match was decided by someone since it was listed."""
+
+        def run() -> Link | None:
+            try:
+                return decide()
+            except DecidedMeanwhile as error:
+                self.notify(str(error), markup=False)
+                self.reload()
+                return None
+
+        return run
 
     def _decided(self, link: Link | None) -> None:
         if link is None:
