@@ -11,12 +11,20 @@ and a capped count, and it asks from a worker thread.
 | caller                 | calls (in a worker)                                      |
 |------------------------|----------------------------------------------------------|
 | ``tui.screens.review`` | :func:`review_items`, :func:`count_review`, :func:`any_links` |
+|                        | inside :func:`snapshot`; then :func:`decided_since`       |
+
+The screen keeps deciding while its worker reads, so the count the worker brings back
+may or may not include the decisions made meanwhile. Subtracting all of them counted
+those committed before the count query twice (a burst of 60 rejections left the
+counter at 457 with 466 to go). The worker reads in one snapshot and notes the change
+log's position there; :func:`decided_since` tells which decisions came after it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,3 +103,36 @@ def any_links(db: sqlite_utils.Database, touching: Sequence[int] | None) -> bool
         [ids, ids, ids, ids],
     ).fetchone()
     return bool(row[0])
+
+
+@contextlib.contextmanager
+def snapshot(db: sqlite_utils.Database) -> Iterator[int]:
+    """One read transaction for the block; yields the change log's last id it sees.
+
+    Every read in the block sees the database as of that id: the items and their
+    count agree, and :func:`decided_since` can tell decisions made after it.
+    """
+    conn = db.conn
+    conn.execute("BEGIN")
+    try:
+        yield int(conn.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0])
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def decided_since(db: sqlite_utils.Database, link_ids: Collection[str], position: int) -> int:
+    """How many of ``link_ids`` were written after change ``position`` (a :func:`snapshot`'s).
+
+    Changes are numbered in commit order, so these are the decisions a read at
+    ``position`` still counted as undecided.
+    """
+    if not link_ids:
+        return 0
+    keys = [json.dumps({"id": link_id}, sort_keys=True) for link_id in link_ids]
+    row = db.conn.execute(
+        "SELECT count(DISTINCT row_id) FROM changes WHERE id > ? AND table_name = 'links'"
+        " AND row_id IN (SELECT value FROM json_each(?))",
+        [position, json.dumps(keys)],
+    ).fetchone()
+    return int(row[0])

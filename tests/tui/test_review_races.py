@@ -1,24 +1,32 @@
-"""The review queue against other annotators.
+"""The review queue against other annotators and against fast keys.
 
 Two annotators with one suggestion on screen: the second decision overwrote the first
-and nobody was told.
+and nobody was told. A burst of rejections on a large queue lost keys to "Nothing left
+to review" while the next items were being read, and left the counter short by the
+decisions made during each read.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 
+from store.db import connect, write
 from store.linking.decisions import get_link
-from store.linking.review import ReviewScope, count_review
+from store.linking.review import ReviewScope, count_review, review_items
+from store.model import Link
 from store.session import Session
+from tests.conftest import add_document_to_file
 from tests.tui.conftest import open_review, screen_text, settle
 from tests.tui.test_review_scopes import linked
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.merge_confirm import MergeConfirm
-from tui.screens.review import COUNT_LIMIT
+from tui.screens.review import BUFFER, COUNT_LIMIT, ReviewScreen
 
 
 def notices(app: ClaimdeskApp, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
@@ -101,3 +109,91 @@ async def test_a_link_decided_elsewhere_since_it_was_shown_keeps_that_decision(
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert get_link(app.session.db, shown.id).status == "rejected"
+
+
+def big_queue(path: Path, sentences: int) -> tuple[int, int]:
+    """Two reports from two outlets with ``sentences`` sentences each, every pair of
+    their sentences stored as a suggestion (``sentences ** 2`` of them), distinct scores."""
+    docs = [
+        add_document_to_file(
+            path,
+            " ".join(
+                f"The {outlet} report states fact number {i} plainly." for i in range(sentences)
+            ),
+            f"{outlet.lower()}.txt",
+            outlet,
+        )
+        for outlet in ("Alpha", "Beta")
+    ]
+    db = connect(path)
+    try:
+        sides = [
+            db.conn.execute(
+                'SELECT start, "end" FROM sentences WHERE doc_id = ? ORDER BY start', [doc]
+            ).fetchall()
+            for doc in docs
+        ]
+        assert len(sides[0]) == len(sides[1]) == sentences
+        rows = [
+            (docs[0], *a, docs[1], *b, 0.9 - number / 10_000, "test")
+            for number, (a, b) in enumerate((a, b) for a in sides[0] for b in sides[1])
+        ]
+        with write(db):
+            db.conn.executemany("INSERT INTO suggestions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    finally:
+        db.close()
+    return docs[0], docs[1]
+
+
+async def test_a_burst_of_rejections_stores_each_and_counts_down_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.screens.review as review_module
+
+    path = tmp_path / "c.db"
+    docs = big_queue(path, 20)
+    presses = 3 * BUFFER
+    # On a large corpus a read of the queue takes a while; here every read takes 0.2 s,
+    # before and after its count, so the keys outrun the items read.
+    real_items, real_count = review_items, count_review
+
+    def slow_items(db: Any, scope: ReviewScope, limit: int) -> list[Link]:
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.2)
+        return real_items(db, scope, limit)
+
+    def slow_count(db: Any, scope: ReviewScope, cap: int) -> int:
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.2)
+        return real_count(db, scope, cap)
+
+    monkeypatch.setattr(review_module, "review_items", slow_items)
+    monkeypatch.setattr(review_module, "count_review", slow_count)
+    app = create_app(path, "tester", doc_ids=list(docs))
+    said = notices(app, monkeypatch)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        review = await open_review(pilot)
+        assert isinstance(review, ReviewScreen)
+        total = left(path, review.scope_now())
+        assert total == 400
+        assert f"{total} left" in screen_text(app)
+        # Queued at once in groups, as a held-down key delivers them: no refresh between.
+        for _group in range(presses // 10):
+            for _ in range(10):
+                app.post_message(events.Key("x", "x"))
+            await pilot.pause(0.05)
+        for _ in range(100):
+            await settle(pilot)
+            if not review.reading:
+                break
+        with Session(path, "checker") as session:
+            rejected = session.db.conn.execute(
+                "SELECT count(*) FROM links WHERE status = 'rejected' AND annotator = 'tester'"
+            ).fetchone()[0]
+        assert rejected == presses
+        assert not [text for text, _markup in said if "Nothing left" in text]
+        remaining = left(path, review.scope_now())
+        assert remaining == total - presses
+        assert review.remaining == remaining
+        assert f"{remaining} left" in screen_text(app)

@@ -5,8 +5,9 @@ documents' outlet, date and title). Accept runs the merge check; skip only moves
 on for this visit (nothing is stored); ``app.undo`` reverses the last decision and
 brings its suggestion back as the current item.
 
-A suggestion someone else decided since it was shown is not overwritten: the screen
-says who decided it and moves on.
+A decision key pressed while the next items are still being read waits for them
+instead of being answered "Nothing left to review". A suggestion someone else decided
+since it was shown is not overwritten: the screen says who decided it and moves on.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from store.linking.decisions import DecidedMeanwhile, get_link
-from store.linking.review import ReviewScope, any_links, count_review, review_items
+from store.linking.review import (
+    ReviewScope,
+    any_links,
+    count_review,
+    decided_since,
+    review_items,
+    snapshot,
+)
 from store.model import Document, Link, Sentence
 from tui.bindings import bindings_for
 from tui.failures import report_failed_worker
@@ -63,11 +71,14 @@ class ReviewScreen(Screen[None]):
             count: int,
             hidden_same_outlet: int,
             never_linked: bool = False,
+            position: int = 0,
         ) -> None:
             super().__init__()
             self.generation = generation
             self.items = items
             self.count = count
+            # The change log's last id as the read saw it (store.linking.review.snapshot).
+            self.position = position
             self.hidden_same_outlet = hidden_same_outlet
             # Nothing was ever suggested or decided in the scope: link has not run.
             self.never_linked = never_linked
@@ -99,10 +110,15 @@ class ReviewScreen(Screen[None]):
         # Items read and not yet shown, best first; a newer read makes older ones stale.
         self.buffer: list[Link] = []
         self.reading = False
+        self._reader: Worker[None] | None = None
         self.hidden_same_outlet = 0
         self.never_linked = False
         self._generation = 0
-        self._decided_while_reading = 0
+        # Decided since the current read started: the read may have counted them or not.
+        self._decided_since_read: list[str] = []
+        # Decision keys pressed while no item was shown and the queue was being read.
+        self._waiting: list[Callable[[], None]] = []
+        self._running_waiting = False
         self._documents: dict[int, Document] = {}
         self._sentences: dict[int, list[Sentence]] = {}
 
@@ -133,15 +149,18 @@ class ReviewScreen(Screen[None]):
 
     def _read_queue(self) -> None:
         self._generation += 1
-        self._decided_while_reading = 0
+        self._decided_since_read = []
         self.reading = True
-        self._read(
+        self._reader = self._read(
             self.claimdesk.db_path, self.claimdesk.annotator, self.scope_now(), self._generation
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="review-queue")
+    # Not exclusive: a thread cannot be stopped, so cancelling a superseded read only
+    # marked it cancelled, and reads start while the last one posts its items (keys that
+    # waited for them run out the buffer). The generation number drops stale items.
+    @work(thread=True, exit_on_error=False, group="review-queue")
     def _read(self, db_path: Path, annotator: str, scope: ReviewScope, generation: int) -> None:
-        with reader_session(db_path, annotator) as session:
+        with reader_session(db_path, annotator) as session, snapshot(session.db) as position:
             items = review_items(session.db, scope, BUFFER)
             count = count_review(session.db, scope, COUNT_LIMIT + 1)
             hidden = 0
@@ -151,11 +170,14 @@ class ReviewScreen(Screen[None]):
                 everything = replace(scope, other_outlets=False)
                 hidden = count_review(session.db, everything, COUNT_LIMIT + 1)
             never_linked = not items and not hidden and not any_links(session.db, scope.touching)
-        self.post_message(self.QueueRead(generation, items, count, hidden, never_linked))
+        self.post_message(self.QueueRead(generation, items, count, hidden, never_linked, position))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
+        if event.state == WorkerState.ERROR and event.worker is self._reader:
+            # Only the latest read: one it superseded may still be running, and fail.
             self.reading = False
+            # The failure is reported below; keys waiting for the items have none to act on.
+            self._waiting.clear()
             self._show()
         report_failed_worker(self, event, "Could not read the review queue")
 
@@ -167,13 +189,19 @@ class ReviewScreen(Screen[None]):
         self.never_linked = message.never_linked
         gone = set(self.decided) | self.skipped
         self.buffer = [link for link in message.items if link.id not in gone]
-        self.remaining = max(0, message.count - self._decided_while_reading)
+        decided = self._decided_since_read
+        session = self.claimdesk.session
+        late = self.claimdesk.attempt(lambda: decided_since(session.db, decided, message.position))
+        self.remaining = max(0, message.count - (len(decided) if late is None else late))
         if self.current is not None and self.current.id not in {link.id for link in self.buffer}:
             # Decided by someone else meanwhile, or out of this scope.
             self.current = None
         if self.current is None and self.buffer:
             self.current = self.buffer[0]
+        # Decided on while reading, what was read may be running out already.
+        self._refill_if_low()
         self._show()
+        self._run_waiting()
 
     def action_cycle_scope(self) -> None:
         self.scope = (self.scope + 1) % len(self.scopes)
@@ -186,9 +214,8 @@ class ReviewScreen(Screen[None]):
         self.reload()
 
     def action_reject_because(self, reason: str) -> None:
-        link = self.current
+        link = self._shown(lambda: self.action_reject_because(reason))
         if link is None:
-            self.notify("Nothing left to review", markup=False)
             return
         session = self.claimdesk.session
         self._after_decision(
@@ -267,6 +294,34 @@ class ReviewScreen(Screen[None]):
             context.update(claim_in_context(document, self._sentences[doc_id], start, end))
 
     # Decisions -------------------------------------------------------------------------
+    def _shown(self, key: Callable[[], None]) -> Link | None:
+        """The item a key acts on; None when there is none yet (the key then waits for
+        the queue being read) or none left."""
+        if self.current is not None:
+            return self.current
+        if self.reading:
+            # A burst of keys outran the items read: the next items are on their way.
+            self._waiting.append(key)
+            self._show()
+        else:
+            self.notify("Nothing left to review", markup=False)
+        return None
+
+    def _run_waiting(self) -> None:
+        """Apply the keys that waited for the items, in the order they were pressed."""
+        if self._running_waiting:
+            return
+        self._running_waiting = True
+        try:
+            # Not behind a dialog (the merge check): its answer comes first.
+            while self._waiting and self.current is not None and self.app.screen is self:
+                self._waiting.pop(0)()
+        finally:
+            self._running_waiting = False
+        if self._waiting and self.current is None and not self.reading:
+            self._waiting.clear()
+            self.notify("Nothing left to review", markup=False)
+
     def _unless_decided(self, link: Link, decide: Callable[[], Link]) -> Callable[[], Link | None]:
         """``decide``, or None when someone decided ``link`` since it was shown."""
 
@@ -291,9 +346,8 @@ class ReviewScreen(Screen[None]):
         self._show()
 
     def action_accept_link(self) -> None:
-        link = self.current
+        link = self._shown(self.action_accept_link)
         if link is None:
-            self.notify("Nothing left to review", markup=False)
             return
         session = self.claimdesk.session
         check = self.claimdesk.attempt(lambda: session.merge_conflicts(link.id))
@@ -307,9 +361,8 @@ class ReviewScreen(Screen[None]):
         )
 
     def action_reject_link(self) -> None:
-        link = self.current
+        link = self._shown(self.action_reject_link)
         if link is None:
-            self.notify("Nothing left to review", markup=False)
             return
         session = self.claimdesk.session
         self._after_decision(
@@ -321,29 +374,31 @@ class ReviewScreen(Screen[None]):
         )
 
     def _after_decision(self, link: Link | None) -> None:
-        if link is None:
-            return
-        self.decided.append(link.id)
-        self._advance()
+        if link is not None:
+            self.decided.append(link.id)
+            self._decided_since_read.append(link.id)
+            self._advance()
+        self._run_waiting()
 
     def _advance(self) -> None:
         """On to the best remaining item, from the items already read; counting down
         instead of re-reading keeps a decision fast on a large corpus."""
         self.remaining = max(0, self.remaining - 1)
-        if self.reading:
-            self._decided_while_reading += 1
         gone = set(self.decided) | self.skipped
         self.buffer = [link for link in self.buffer if link.id not in gone]
         self.current = self.buffer[0] if self.buffer else None
-        if len(self.buffer) < REFILL and not self.reading and self.remaining > len(self.buffer):
-            self._read_queue()
+        self._refill_if_low()
         self._show()
 
+    def _refill_if_low(self) -> None:
+        if len(self.buffer) < REFILL and not self.reading and self.remaining > len(self.buffer):
+            self._read_queue()
+
     def action_skip_link(self) -> None:
-        if self.current is None:
-            self.notify("Nothing left to review", markup=False)
+        link = self._shown(self.action_skip_link)
+        if link is None:
             return
-        self.skipped.add(self.current.id)
+        self.skipped.add(link.id)
         self._advance()
 
     def action_review(self) -> None:
