@@ -89,6 +89,45 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def followed(path: Path) -> Path:
+    """Where a write to ``path`` lands: a symbolic link's final target, else ``path``.
+
+    Output is written beside its destination and renamed onto it. Renamed onto a link,
+    it replaced the link and left the linked file as it was: ``--out /dev/stdout
+    --force`` as root replaced the machine's /dev/stdout with a regular file.
+    """
+    if not path.is_symlink():
+        return path
+    return Path(os.path.realpath(path))
+
+
+def _same_inode(one: os.stat_result, path: Path) -> bool:
+    try:
+        other = os.stat(path)
+    except OSError:
+        return False
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
+
+
+def guard_stdout(protected: Sequence[Path]) -> None:
+    """Refuse to write to stdout when it is the database or one of its companion files.
+
+    ``export 1<> live.db`` or ``>> live.db`` opens the database without truncating it,
+    and the export wrote its text into the live database with exit status 0.
+    """
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return  # no real stdout (a test's capture): nothing on disk to hit
+    for database in protected:
+        for suffix in DATABASE_COMPANIONS:
+            if _same_inode(out, database.with_name(database.name + suffix)):
+                part = "the database" if not suffix else f"the database's {suffix} file"
+                raise ClaimdeskError(
+                    f"stdout: is {part} ({database}); redirect the export to another file"
+                )
+
+
 def guard_target(
     target: Path,
     *,
@@ -186,10 +225,14 @@ def check_file_target(
     A command writing two files checks the second with this before writing the first.
     """
     # Guarded first: it refuses a path the OS will not look at, on which is_dir() raises.
+    # The link itself first (what it leads to: a pipe, a device), then its target.
     guard_target(path, protected=protected, force=force, what=what)
-    if path.is_dir():
+    destination = followed(path)
+    if destination != path:
+        guard_target(destination, protected=protected, force=force, what=what)
+    if destination.is_dir():
         raise ClaimdeskError(f"{path}: is a folder; give a file name for {what}")
-    return _folder_of(path, what)
+    return _folder_of(destination, what)
 
 
 @contextlib.contextmanager
@@ -205,11 +248,12 @@ def atomic_binary(
     if str(target) == STDOUT:
         if binary and sys.stdout.isatty():
             raise ClaimdeskError("this format is binary: give --out FILE or redirect stdout")
+        guard_stdout(protected)
         with _stdout_binary() as stream:
             yield stream
         return
-    path = Path(target)
-    folder = check_file_target(path, protected=protected, force=force, what=what)
+    folder = check_file_target(Path(target), protected=protected, force=force, what=what)
+    path = followed(Path(target))
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=folder)
     except OSError as error:
@@ -321,7 +365,9 @@ def atomic_folder(
     """
     if str(target) == STDOUT:
         raise ClaimdeskError("this format writes a folder; give --out FOLDER")
-    path = Path(target)
+    refuse_unusable(Path(target), "--out")
+    # A link to a folder: the folder is replaced, not the link (see followed).
+    path = followed(Path(target))
     refuse_unusable(path, "--out")
     for database in protected:
         if path.exists() and same_file(path, database):

@@ -79,6 +79,24 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     assert _counts(target) == (1, 1, ["ok"])
 
 
+def test_a_backup_through_a_link_replaces_the_linked_file_not_the_link(tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    prepare(path)
+    real = tmp_path / "archive" / "backup.db"
+    real.parent.mkdir()
+    link = tmp_path / "latest.db"
+    link.symlink_to(real)
+    assert backup(path, link).path == real
+    assert link.is_symlink()
+    assert _counts(real)[2] == ["ok"]
+    # A link to the live database is the live database.
+    live_link = tmp_path / "live-link.db"
+    live_link.symlink_to(path)
+    with pytest.raises(ClaimdeskError, match="the database"):
+        backup(path, live_link, force=True)
+    assert live_link.is_symlink()
+
+
 def test_a_copy_that_fails_verification_is_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

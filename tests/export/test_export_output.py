@@ -200,3 +200,70 @@ def test_short_file_stem_is_deterministic_and_bounded() -> None:
     assert short_file_stem(long) == short_file_stem(long)
     assert short_file_stem(long) != short_file_stem(long + "x")
     assert len(short_file_stem(long).encode("utf-8")) <= 200
+
+
+def test_out_through_a_link_writes_the_linked_file_and_keeps_the_link(
+    fixed_db_path: Path, tmp_path: Path
+) -> None:
+    # Renamed onto the link, the export replaced the link with a file and left the
+    # linked file as it was (as root, --out /dev/stdout --force replaced /dev/stdout).
+    real = tmp_path / "real.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    command = ["--db", str(fixed_db_path), "export", "-f", "csv", "--out", str(link)]
+    assert main(command) == 1  # the linked file exists: --force, as for the file itself
+    assert main([*command, "--force"]) == 0
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").startswith("doc,")
+    folder = tmp_path / "brat-real"
+    folder.mkdir()
+    folder_link = tmp_path / "brat-link"
+    folder_link.symlink_to(folder)
+    assert (
+        main(["--db", str(fixed_db_path), "export", "-f", "brat", "--out", str(folder_link)]) == 0
+    )
+    assert folder_link.is_symlink()
+    assert (folder / "annotation.conf").is_file()
+    assert _hidden_leftovers(tmp_path) == []
+
+
+def test_a_link_to_a_pipe_is_refused_as_a_pipe(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "out.csv"
+    link.symlink_to(fifo)
+    command = ["--db", str(fixed_db_path), "export", "-f", "csv", "--out", str(link), "--force"]
+    assert main(command) == 1
+    assert "is a device, FIFO or socket" in capsys.readouterr().err
+    assert link.is_symlink()
+    assert fifo.exists()
+
+
+@pytest.mark.parametrize("mode", ["r+b", "ab"])
+def test_an_export_whose_stdout_is_the_live_database_is_refused(
+    fixed_db_path: Path, mode: str
+) -> None:
+    # `export 1<> live.db` or `>> live.db` opens the database without truncating it: the
+    # export wrote its CSV into the live database, exit status 0.
+    import subprocess
+    import sys
+
+    before = fixed_db_path.read_bytes()
+    code = "from claimdesk.cli import main; raise SystemExit(main())"
+    with fixed_db_path.open(mode) as stdout:
+        done = subprocess.run(
+            [sys.executable, "-c", code, "--db", str(fixed_db_path), "export", "-f", "csv"],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"claimdesk: stdout: is the database ({fixed_db_path}); redirect the export to"
+        " another file\n"
+    )
+    assert fixed_db_path.read_bytes() == before
