@@ -10,6 +10,7 @@ file under the target name.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import tempfile
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from store.db import translate_error
 from store.errors import ClaimdeskError, StoreUnwritable
-from store.export.output import file_mode, followed, guard_target
-from store.paths import refuse_unusable
+from store.export.output import file_mode, followed, guard_target, write_failure
+from store.paths import refuse_non_database_file
 
 # All pages in one step: in WAL mode that is one read transaction, which never blocks
 # writers. Smaller steps would let another connection's commit restart the copy from
@@ -38,9 +39,7 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
     """Copy the database at ``source`` to ``target`` atomically and verify the copy."""
     source_path = Path(source)
     target_path = Path(target)
-    refuse_unusable(source_path, "the database")
-    if not source_path.is_file():
-        raise ClaimdeskError(f"{source_path}: no such database")
+    refuse_non_database_file(source_path)
     # An older backup (an SQLite file) may be replaced with --force; the live database
     # and its -wal/-shm never. Guarded first: it refuses a path the OS will not look at.
     guard_target(
@@ -67,7 +66,7 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
     os.close(handle)
     temp = Path(temp_name)
     try:
-        pages = _copy(source_path, temp)
+        pages = _copy(source_path, temp, target_path)
         _verify(temp, target_path)
         os.replace(temp, target_path)
     except BaseException:
@@ -78,7 +77,7 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
     return BackupResult(target_path, target_path.stat().st_size, pages)
 
 
-def _copy(source: Path, temp: Path) -> int:
+def _copy(source: Path, temp: Path, target: Path) -> int:
     try:
         # Read-only URI: a backup must never create, migrate or write the source.
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
@@ -103,12 +102,26 @@ def _copy(source: Path, temp: Path) -> int:
         finally:
             dst.close()
     except sqlite3.Error as error:
+        if getattr(error, "sqlite_errorname", "").startswith(_COPY_SIDE):
+            # The copy's side failed: a full disk blamed the live database, which was fine.
+            raise write_failure(target, OSError(_errno_of(error), str(error))) from error
         raise translate_error(error, str(source)) from error
     finally:
         src.close()
-    with open(temp, "rb") as file:
-        os.fsync(file.fileno())
+    try:
+        with open(temp, "rb") as file:
+            os.fsync(file.fileno())
+    except OSError as error:
+        raise write_failure(target, error) from error
     return pages
+
+
+# SQLite's errors from writing the copy, not from reading the live database.
+_COPY_SIDE = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")
+
+
+def _errno_of(error: sqlite3.Error) -> int:
+    return errno.ENOSPC if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL" else errno.EIO
 
 
 def _verify(temp: Path, target: Path) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from store.errors import ClaimdeskError
 from store.migrations import check_identity
-from store.paths import refuse_unusable
+from store.paths import refuse_non_database_file
 
 FTS_TABLE = "documents_fts"
 RECOVERY_HINT = (
@@ -200,13 +200,7 @@ CHECKS: list[tuple[str, Callable[[sqlite3.Connection], CheckResult]]] = [
 
 def check_database(path: Path) -> CheckReport:
     """Run every check on the database at ``path`` without changing it."""
-    refuse_unusable(path, "the database")
-    if path.is_dir():
-        raise ClaimdeskError(f"{path}: is a folder, not a database file")
-    if path.exists() and not path.is_file():
-        raise ClaimdeskError(f"{path}: is a FIFO, device or socket, not a database file")
-    if not path.is_file():
-        raise ClaimdeskError(f"{path}: no such database")
+    refuse_non_database_file(path)
     if path.stat().st_size == 0:
         # SQLite opens an empty file as an empty database: every check then "failed" on a
         # missing table and the advice was to restore a backup, of a file never written.

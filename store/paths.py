@@ -7,7 +7,7 @@ from pathlib import Path
 
 import platformdirs
 
-from store.errors import UnusablePath
+from store.errors import ClaimdeskError, UnusablePath
 
 APP_NAME = "claimdesk"
 DB_ENV = "CLAIMDESK_DB"
@@ -48,3 +48,18 @@ def refuse_unusable(path: Path, what: str) -> None:
         return
     except OSError as error:
         raise UnusablePath(path, error, what) from None
+
+
+def refuse_non_database_file(path: Path) -> None:
+    """Refuse in one line a database path that names no file, a folder or a pipe.
+
+    Every command that opens a database says the same; ``backup`` said "no such
+    database" of a folder. Reading the header of a FIFO without a writer waited for ever.
+    """
+    refuse_unusable(path, "the database")
+    if path.is_dir():
+        raise ClaimdeskError(f"{path}: is a folder, not a database file")
+    if path.exists() and not path.is_file():
+        raise ClaimdeskError(f"{path}: is a FIFO, device or socket, not a database file")
+    if not path.exists():
+        raise ClaimdeskError(f"{path}: no such database")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -97,6 +98,30 @@ def test_a_backup_through_a_link_replaces_the_linked_file_not_the_link(tmp_path:
     assert live_link.is_symlink()
 
 
+def test_a_full_disk_at_the_copy_names_the_backup_not_the_live_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite's "database or disk is full" of the copy was reported against the live
+    # database: "live.db: database or disk is full; nothing was changed".
+    path = tmp_path / "live.db"
+    prepare(path)
+    target = tmp_path / "backup.db"
+    real_connect = sqlite3.connect
+
+    def small_disk(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = real_connect(database, *args, **kwargs)  # type: ignore[call-overload]
+        if str(database).endswith(".partial"):
+            conn.execute("PRAGMA max_page_count = 2")
+        return conn  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(store.backup.sqlite3, "connect", small_disk)
+    with pytest.raises(ClaimdeskError) as caught:
+        backup(path, target)
+    assert str(caught.value) == f"{target}: cannot write (the disk is full); nothing was written"
+    assert not target.exists()
+    assert not list(tmp_path.glob(".*partial"))
+
+
 def test_a_copy_that_fails_verification_is_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -123,6 +148,14 @@ def test_bad_targets_and_sources_get_one_line_each(tmp_path: Path) -> None:
         backup(path, tmp_path / "missing" / "b.db")
     with pytest.raises(ClaimdeskError, match="no such database"):
         backup(tmp_path / "nope.db", tmp_path / "b.db")
+    # Said as every other command says it ("no such database" of a folder misled), and
+    # before the target is looked at.
+    (tmp_path / "taken.db").write_text("exists")
+    with pytest.raises(ClaimdeskError, match="is a folder, not a database file"):
+        backup(tmp_path, tmp_path / "taken.db")
+    os.mkfifo(tmp_path / "fifo.db")
+    with pytest.raises(ClaimdeskError, match="is a FIFO, device or socket, not a database"):
+        backup(tmp_path / "fifo.db", tmp_path / "b.db")
     with pytest.raises(ClaimdeskError, match="is the database"):
         backup(path, path, force=True)
     garbage = tmp_path / "garbage.db"
