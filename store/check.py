@@ -198,6 +198,12 @@ CHECKS: list[tuple[str, Callable[[sqlite3.Connection], CheckResult]]] = [
 ]
 
 
+def _reason(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return f"text that is not UTF-8 ({error.reason} at byte {error.start})"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
 def check_database(path: Path) -> CheckReport:
     """Run every check on the database at ``path`` without changing it."""
     refuse_non_database_file(path)
@@ -215,14 +221,18 @@ def check_database(path: Path) -> CheckReport:
             check_identity(conn)
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
                 raise ClaimdeskError(f"{path}: not a claimdesk database (it has no tables)")
-        except sqlite3.DatabaseError as error:
-            report.results.append(CheckResult("integrity", 1, [f"cannot read the schema: {error}"]))
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            # Bytes that are not UTF-8 in the schema escaped as a damaged database, whose
+            # message told the user to run the very check that had failed.
+            report.results.append(
+                CheckResult("integrity", 1, [f"cannot read the schema: {_reason(error)}"])
+            )
             return report
         for name, run in CHECKS:
             try:
                 report.results.append(run(conn))
-            except sqlite3.DatabaseError as error:
-                report.results.append(CheckResult(name, 1, [f"could not run: {error}"]))
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+                report.results.append(CheckResult(name, 1, [f"could not run: {_reason(error)}"]))
     finally:
         conn.close()
     return report

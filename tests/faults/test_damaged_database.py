@@ -233,3 +233,23 @@ def test_a_fifo_as_the_database_is_refused_not_waited_on(
     )
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"claimdesk: {path}: is a FIFO, device or socket, not a database file\n"
+
+
+def test_check_reports_a_schema_holding_bytes_that_are_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The decoding error escaped the check as a damaged database, whose message told the
+    # user to run the very check that had just failed.
+    path = _database_at_schema(tmp_path / "bytes.db", SCHEMA_VERSION)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("CREATE TABLE stray (a)")
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET name = CAST(X'7374FF' AS TEXT) WHERE name = 'stray'")
+    conn.commit()
+    conn.close()
+    assert main(["--db", str(path), "check"]) == 1
+    captured = capsys.readouterr()
+    assert "cannot read the schema: text that is not UTF-8" in captured.out
+    assert "run claimdesk check" not in captured.err
+    assert captured.err.count("\n") == 1
