@@ -63,7 +63,14 @@ def run(args: argparse.Namespace) -> int:
     ):
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
         wanted = report.added and not args.no_stories
-        stories = refresh_stories(session.db) if wanted else None
+        try:
+            stories = refresh_stories(session.db) if wanted else None
+        except KeyboardInterrupt:
+            # Every document is in by now; only the regrouping (one transaction) is not.
+            raise KeyboardInterrupt(
+                f"{report.added} document(s) were imported; the stories were not regrouped"
+                " (claimdesk stories --refresh does it)"
+            ) from None
     for note in report.notes:
         say(f"claimdesk: note: {visible(note)}", err=True)
     for refused in report.refused:

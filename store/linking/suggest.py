@@ -330,14 +330,22 @@ def link_documents(
     )
     report.suggestions = len(selected)
     storing = time.perf_counter()
-    store_suggestions(
-        db,
-        corpus,
-        selected,
-        scope=None if doc_ids is None else list(doc_ids),
-        report=report,
-        progress=progress,
-    )
+    try:
+        store_suggestions(
+            db,
+            corpus,
+            selected,
+            scope=None if doc_ids is None else list(doc_ids),
+            report=report,
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        # Stored in short transactions so that annotators keep working: some batches are
+        # in. Decisions are never touched, and a rerun brings the rest.
+        raise KeyboardInterrupt(
+            "the suggestions were partly updated (decisions untouched);"
+            " claimdesk link again completes them"
+        ) from None
     report.store_seconds = time.perf_counter() - storing
     report.seconds = time.perf_counter() - started
     return report
