@@ -205,6 +205,21 @@ class _VisibleText(io.TextIOWrapper):
         return len(s)
 
 
+def write_all(out: IO[bytes], data: bytes) -> None:
+    """Write every byte of ``data``, or raise.
+
+    A buffered write to a pipe whose reader has gone returns the bytes that fitted and
+    says nothing: a 4 MB DocBin piped into ``head -c 10`` was reported as exported, exit
+    status 0. The next write after such a short one raises BrokenPipeError.
+    """
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if not written:
+            raise BrokenPipeError(errno.EPIPE, "the reader of the output has gone")
+        view = view[written:]
+
+
 @contextlib.contextmanager
 def _stdout_binary() -> Iterator[IO[bytes]]:
     stream = sys.stdout.buffer

@@ -32,6 +32,7 @@ import sqlite_utils
 
 from store.errors import ClaimdeskError
 from store.export.common import ExportOptions, ExportStats, ResolvedFilter, iter_documents
+from store.export.output import write_all
 from store.model import Span
 
 EXTRA_MESSAGE = (
@@ -138,7 +139,7 @@ def write(
         docbin.add(doc)
         stats.documents += 1
         stats.spans += len(aligned)
-    out.write(docbin.to_bytes())
+    write_all(out, docbin.to_bytes())
     if off_bounds:
         done = {
             "expand": "widened to the tokens they touch",

@@ -90,3 +90,27 @@ def test_gold_annotator_fills_sc_and_ents(fixed_db: sqlite_utils.Database, tmp_p
     tagesblatt = next(d for d in docs if d.user_data["claimdesk"]["source"] == "a-tagesblatt.txt")
     assert list(tagesblatt.spans["sc"]) == []
     assert "'gold' annotator's spans" in " ".join(stats.notes)
+
+
+def test_a_docbin_cut_short_by_its_reader_is_not_reported_as_exported(tmp_path: Path) -> None:
+    # A buffered write into a pipe whose reader had gone returned the 64 KB that fitted
+    # and said nothing: "exported … as spacy to stdout", exit status 0, for a file of
+    # which the reader got 10 bytes.
+    import subprocess
+    import sys
+
+    database = tmp_path / "sample.db"
+    command = [sys.executable, "-c", "from claimdesk.cli import main; raise SystemExit(main())"]
+    subprocess.run([*command, "--db", str(database), "import", "--sample", "-q"], check=True)
+    export_ = subprocess.Popen(
+        [*command, "--db", str(database), "export", "--format", "spacy"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert export_.stdout is not None
+    assert export_.stderr is not None
+    assert len(export_.stdout.read(10)) == 10
+    export_.stdout.close()
+    err = export_.stderr.read().decode()
+    assert export_.wait(timeout=60) == 0
+    assert "exported" not in err
