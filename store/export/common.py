@@ -134,7 +134,7 @@ def resolve_filter(db: sqlite_utils.Database, wanted: ExportFilter) -> ResolvedF
         doc_ids = tuple(sorted(ids))
     if wanted.status is not None and wanted.status not in ("done", "in_progress"):
         raise ClaimdeskError(f"--status {wanted.status}: use done or in_progress")
-    since = normalise_since(wanted.since) if wanted.since else None
+    since = None if wanted.since is None else normalise_since(wanted.since)
     return ResolvedFilter(
         labels=tuple(wanted.labels),
         annotators=tuple(wanted.annotators),

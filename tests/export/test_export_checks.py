@@ -205,6 +205,8 @@ def test_documents_without_spans_stay_unless_skipped(
         (ExportFilter(labels=("NOPE",)), "--label NOPE: no such label"),
         (ExportFilter(docs=("zzz",)), "--doc zzz"),
         (ExportFilter(since="last tuesday"), "--since 'last tuesday'"),
+        # An empty --since (an unset shell variable) exported everything, as no filter.
+        (ExportFilter(since=""), "--since '': not an ISO date"),
         (ExportFilter(status="todo"), "--status todo"),
     ],
 )
