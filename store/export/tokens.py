@@ -3,8 +3,9 @@
 A token is a run of word characters (letters, digits, ``_``, and the combining
 marks that follow them; ``.`` or ``,`` between two digits stays inside), or one
 other visible character together with what attaches to it: combining marks,
-variation selectors, emoji skin-tone modifiers and zero-width-joiner sequences.
-So ``e`` + U+0301 stays one token and a family emoji stays one token.
+variation selectors, emoji skin-tone modifiers and zero-width-joiner sequences; two
+regional indicators are one flag. So ``e`` + U+0301 stays one token, and a family
+emoji and 🇩🇪 stay one token each.
 Whitespace separates tokens and is never part of one.
 Offsets are code points into the document text, like every offset in claimdesk.
 """
@@ -24,6 +25,10 @@ class Token(NamedTuple):
     start: int
     end: int
     text: str
+
+
+def is_regional_indicator(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
 
 
 def _is_word(char: str) -> bool:
@@ -65,6 +70,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
                     j = more.end()
         else:
             j = i + 1
+            if j < stop and is_regional_indicator(text[i]) and is_regional_indicator(text[j]):
+                j += 1  # a flag is a pair of letters of this alphabet
             while j < stop:
                 if attaches(text[j]):
                     j += 1
