@@ -111,6 +111,8 @@ def write(
     stats = ExportStats()
     clusters = fact_clusters(db)
     off_bounds: Counter[str] = Counter()
+    # Spans of whitespace alone touch no token (the note said they named the ones they touch).
+    no_token: Counter[str] = Counter()
     for document, all_spans in iter_documents(db, flt):
         tokens = list(tokenize(document.text)) if options.tokens else []
         links = _links_of(db, document, clusters)
@@ -132,7 +134,9 @@ def write(
                     bounds = token_bounds(tokens, span.start, span.end)
                     entry["token_start"] = bounds[0] if bounds else None
                     entry["token_end"] = bounds[1] if bounds else None
-                    if bounds is None or (
+                    if bounds is None:
+                        no_token[span.label] += 1
+                    elif (
                         tokens[bounds[0]].start != span.start or tokens[bounds[1]].end != span.end
                     ):
                         off_bounds[span.label] += 1
@@ -161,5 +165,11 @@ def write(
         stats.notes.append(
             f"{sum(off_bounds.values())} span(s) not on token bounds ({counted}): exact"
             " start/end kept, token_start/token_end name the tokens they touch"
+        )
+    if no_token:
+        counted = ", ".join(f"{label} {n}" for label, n in sorted(no_token.items()))
+        stats.notes.append(
+            f"{sum(no_token.values())} span(s) cover only whitespace ({counted}): exact"
+            " start/end kept, token_start/token_end null"
         )
     return stats

@@ -49,6 +49,25 @@ def test_tokens_export_carries_prodigy_task_keys(
             assert on_bounds or "not on token bounds" in " ".join(stats.notes)
 
 
+def test_a_span_of_whitespace_alone_is_counted_as_touching_no_token(tmp_path: Path) -> None:
+    # Counted as "not on token bounds … name the tokens they touch", with null tokens.
+    from store.changelog import user_action
+    from store.spans import create_span
+
+    db = _fresh()
+    with user_action(db, "ana") as action:
+        create_span(action, 1, 3, 4, "CLAIM")  # the space after "Die"
+        create_span(action, 1, 4, 14, "CLAIM")
+    stats = export(db, "jsonl", tmp_path / "t.jsonl", options=ExportOptions(tokens=True))
+    (task,) = [json.loads(line) for line in (tmp_path / "t.jsonl").open(encoding="utf-8")]
+    blank = next(span for span in task["spans"] if span["start"] == 3)
+    assert (blank["token_start"], blank["token_end"]) == (None, None)
+    assert stats.notes == [
+        "1 span(s) cover only whitespace (CLAIM 1): exact start/end kept,"
+        " token_start/token_end null"
+    ]
+
+
 def test_prodigy_output_imports_with_ids_made_and_rejects_skipped(tmp_path: Path) -> None:
     db = _fresh()
     accepted = {
