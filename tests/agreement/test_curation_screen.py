@@ -125,6 +125,24 @@ async def test_edit_writes_typed_spans(disputed: tuple[Path, int]) -> None:
     assert _gold(path, doc) == [(6, 9, "SOURCE"), (10, 14, "SOURCE")]
 
 
+async def test_an_empty_edit_rejects_the_region_and_says_so(disputed: tuple[Path, int]) -> None:
+    path, doc = disputed
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#curation-edit").value = ""  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [str(n.message) for n in app._notifications][-1] == (
+            "Rejected: gold marks nothing there"
+        )
+        assert "1/2 disagreements settled" in _screen_text(app)
+    assert _gold(path, doc) == []
+
+
 def test_parse_spans_names_the_bad_entry() -> None:
     labels = {"CLAIM", "SOURCE"}
     assert parse_spans("6-14 source; 1–3 CLAIM,", labels, 20) == [

@@ -273,6 +273,9 @@ class CurationScreen(Screen[None]):
                 lambda: curation.write_edited(db, item, spans, curator=curator, gold=self.gold)
             )
             if done is not None:
+                if not spans:
+                    # Nothing typed is the same "nothing to mark" as x: say so.
+                    self.notify("Rejected: gold marks nothing there", markup=False)
                 self.reload()
 
         self.app.push_screen(SpanEditor(self.document, item, start_with, labels), edited)
