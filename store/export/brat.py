@@ -26,8 +26,12 @@ the same as claimdesk's. Universal newlines would turn ``\\r\\n`` into one
 character, so a text with ``\\r`` is refused. The ``.ann`` file is read line by
 line, so a span's text may hold no line break: such a span is written as fragments
 ``START END;START END`` around the breaks, with the fragments' texts joined by a
-space, as brat expects. INCEpTION counts offsets in UTF-16 units, so for it use the
-``xmi`` format, which converts.
+space, as brat expects. Readers also split a line at every tab (bratly keeps only
+what lies between the second and third) and strip its end (pybrat), so a span is
+written without the whitespace at its ends, a span holding a tab as fragments around
+it, and a span of whitespace alone not at all; the export's notes count each.
+INCEpTION counts offsets in UTF-16 units, so for it use the ``xmi`` format, which
+converts.
 """
 
 from __future__ import annotations
@@ -59,26 +63,44 @@ SAME_FACT = "SAME_FACT"
 DISCONTINUOUS_SEPARATOR = " "
 
 
+# The whitespace around a cut goes with it, so that no fragment starts or ends blank.
+_CUT = re.compile(rf"\s*[{re.escape(LINE_BREAKS)}\t]\s*")
+
+
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``[start, end)`` cut at line breaks into the pieces brat can hold."""
+    """``[start, end)`` without the whitespace at its ends, cut at line breaks and tabs
+    into the pieces brat's readers can hold; none if it is whitespace alone."""
+    # str.isspace() is what pybrat's rstrip() removes from the end of a line.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
     pieces: list[tuple[int, int]] = []
     position = start
-    for match in _BREAK_RUN.finditer(text, start, end):
-        if match.start() > position:
-            pieces.append((position, match.start()))
+    for match in _CUT.finditer(text, start, end):
+        pieces.append((position, match.start()))
         position = match.end()
     if position < end:
         pieces.append((position, end))
     return pieces
 
 
-def textbound_line(ann_id: str, label: str, text: str, start: int, end: int) -> str | None:
-    pieces = fragments(text, start, end)
-    if not pieces:
-        return None
+def textbound_line(ann_id: str, label: str, text: str, pieces: list[tuple[int, int]]) -> str:
     offsets = ";".join(f"{s} {e}" for s, e in pieces)
     quote = DISCONTINUOUS_SEPARATOR.join(text[s:e] for s, e in pieces)
     return f"{ann_id}\t{label} {offsets}\t{quote}"
+
+
+def read_textbound(line: str) -> tuple[str, list[tuple[int, int]], str] | None:
+    """A ``T`` line as the readers take it: pybrat strips the line's end, bratly
+    splits it at every tab and keeps the third field; None if they would disagree."""
+    fields = line.rstrip().split("\t")
+    if len(fields) != 3 or fields[2] != line.split("\t")[-1] or not fields[2]:
+        return None
+    ann_id, middle, quote = fields
+    offsets = middle.split(" ", 1)[1]
+    pieces = [(int(s), int(e)) for s, e in (part.split(" ") for part in offsets.split(";"))]
+    return ann_id, pieces, quote
 
 
 def _one_line(note: str) -> str:
@@ -117,9 +139,11 @@ def check_against_text(txt_path: Path, lines: list[str]) -> None:
     for line in lines:
         if not line.startswith("T"):
             continue
-        ann_id, middle, quote = line.split("\t", 2)
-        offsets = middle.split(" ", 1)[1]
-        pieces = [tuple(int(n) for n in part.split(" ")) for part in offsets.split(";")]
+        read = read_textbound(line)
+        if read is None:
+            ann_id = line.split("\t", 1)[0]
+            raise QuoteMismatch(f"{txt_path.name}: brat readers would cut {ann_id}'s text")
+        ann_id, pieces, quote = read
         actual = DISCONTINUOUS_SEPARATOR.join(text[s:e] for s, e in pieces)
         if actual != quote:
             raise QuoteMismatch(
@@ -134,6 +158,8 @@ class AnnFile:
     lines: list[str]
     skipped: int = 0
     same_offsets: int = 0
+    trimmed: int = 0
+    split_at_tab: int = 0
 
 
 def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKey, str]) -> AnnFile:
@@ -146,16 +172,18 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
     result = AnnFile(lines)
     number = 0
     for span in spans:
-        line = textbound_line(f"T{number + 1}", span.label, document.text, span.start, span.end)
-        if line is None:
+        pieces = fragments(document.text, span.start, span.end)
+        if not pieces:
             result.skipped += 1
             continue
+        if (pieces[0][0], pieces[-1][1]) != (span.start, span.end):
+            result.trimmed += 1
+        if "\t" in document.text[pieces[0][0] : pieces[-1][1]]:
+            result.split_at_tab += 1
         number += 1
         ann_id = f"T{number}"
-        lines.append(line)
-        offsets = tuple(
-            n for piece in fragments(document.text, span.start, span.end) for n in piece
-        )
+        lines.append(textbound_line(ann_id, span.label, document.text, pieces))
+        offsets = tuple(n for piece in pieces for n in piece)
         if offsets in seen_offsets:
             result.same_offsets += 1
         seen_offsets.add(offsets)
@@ -222,7 +250,7 @@ def write(
     used: set[str] = set()
     files: dict[int, str] = {}
     documents = ["\t".join(DOCUMENTS_HEADER)]
-    skipped = same_offsets = unwritten = 0
+    skipped = same_offsets = unwritten = trimmed = split_at_tab = 0
     for document, spans in iter_documents(db, flt):
         if "\r" in document.text:
             raise ClaimdeskError(
@@ -255,6 +283,8 @@ def write(
             stats.spans += len(mine) - ann.skipped
             skipped += ann.skipped
             same_offsets += ann.same_offsets
+            trimmed += ann.trimmed
+            split_at_tab += ann.split_at_tab
         if folders:
             stats.documents += 1
         else:
@@ -279,7 +309,19 @@ def write(
             f"no spans selected, so no annotator folder: {unwritten} document(s) not written"
         )
     if skipped:
-        stats.notes.append(f"{skipped} span(s) holding only line breaks could not be written")
+        stats.notes.append(
+            f"{skipped} span(s) holding only whitespace or line breaks could not be written"
+        )
+    if trimmed:
+        stats.notes.append(
+            f"{trimmed} span(s) written without the whitespace at their ends,"
+            " which brat readers strip or cut at"
+        )
+    if split_at_tab:
+        stats.notes.append(
+            f"{split_at_tab} span(s) holding a tab written as fragments around it,"
+            " as brat readers split a line at every tab"
+        )
     if same_offsets:
         stats.notes.append(
             f"{same_offsets} span(s) share their offsets with another span of the same"

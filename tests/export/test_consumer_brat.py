@@ -1,6 +1,7 @@
 """The brat export read by pybrat and bratly (``claimdesk[consumers]``): every folder
 parses, spans keep their offsets and labels, two annotators marking the same words
-do not break the reader, and relations between claims of one fact survive."""
+do not break the reader, relations between claims of one fact survive, and spans with
+whitespace at their ends or a tab inside read back equal to the text at their offsets."""
 
 from __future__ import annotations
 
@@ -91,4 +92,72 @@ def test_documents_without_any_span_are_reported_not_lost_silently(tmp_path: Pat
         "links.tsv",
     ]
     assert pybrat.BratParser(error="raise").parse(str(tmp_path / "brat")) == []
+    db.close()
+
+
+WHITESPACE_TEXT = "Der Minister sagte\tam Montag, es gehe voran."
+
+
+def _whitespace_spans(tmp_path: Path) -> tuple[sqlite_utils.Database, list[str]]:
+    """Spans as imported annotations bring them: whitespace at either end, a tab inside,
+    whitespace alone. Returns the database and the export's notes."""
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+    from store.labels import ensure_default_labels
+
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        doc_id = insert_document(db, ParsedArticle("ws.txt", WHITESPACE_TEXT))
+    assert doc_id is not None
+    with user_action(db, "alice", "imported") as action:
+        for quote in (
+            "Minister ",
+            " sagte",
+            "sagte\tam",
+            "\tam Montag",
+            " ",
+        ):
+            start = WHITESPACE_TEXT.index(quote)
+            create_span(action, doc_id, start, start + len(quote), "CLAIM", quote=quote)
+    stats = export(db, "brat", tmp_path / "brat")
+    return db, stats.notes
+
+
+def test_whitespace_and_tabs_read_back_exactly_in_pybrat_and_bratly(tmp_path: Path) -> None:
+    db, notes = _whitespace_spans(tmp_path)
+    text = WHITESPACE_TEXT
+    minister = text.index("Minister")
+    sagte = text.index("sagte")
+    am = text.index("am Montag")
+    expected = {
+        ((minister, minister + len("Minister")),),
+        ((sagte, sagte + len("sagte")),),
+        ((sagte, sagte + len("sagte")), (am, am + len("am"))),
+        ((am, am + len("am Montag")),),
+    }
+
+    (example,) = pybrat.BratParser(error="raise").parse(str(tmp_path / "brat"))
+    assert example.text == text
+    read_by_pybrat = set()
+    for entity in example.entities:
+        pieces = tuple((s.start, s.end) for s in entity.spans)
+        assert entity.mention == " ".join(text[s:e] for s, e in pieces)
+        read_by_pybrat.add(pieces)
+    assert read_by_pybrat == expected
+
+    read_by_bratly = set()
+    ann = tmp_path / "brat" / "alice" / "ws.ann"
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        entity = bratly.EntityAnnotation.from_line(line)
+        pieces = tuple((f.start, f.end) for f in entity.fragments)
+        assert entity.content == " ".join(text[s:e] for s, e in pieces)
+        read_by_bratly.add(pieces)
+    assert read_by_bratly == expected
+
+    joined = " ".join(notes)
+    assert "1 span(s) holding only whitespace or line breaks could not be written" in joined
+    assert "3 span(s) written without the whitespace at their ends" in joined
+    assert "1 span(s) holding a tab written as fragments around it" in joined
     db.close()

@@ -89,6 +89,25 @@ def test_fragments_split_at_every_line_break() -> None:
     assert fragments("\n\n", 0, 2) == []
 
 
+def test_fragments_leave_out_whitespace_at_the_ends_and_cut_at_tabs() -> None:
+    text = " a b\t c\u00a0\n"
+    assert fragments(text, 0, len(text)) == [(1, 4), (6, 7)]
+    assert fragments(" \t\u2003", 0, 3) == []
+
+
+def test_brat_self_check_reads_lines_as_the_readers_do(tmp_path: Path) -> None:
+    from store.errors import QuoteMismatch
+    from store.export.brat import check_against_text
+
+    txt = tmp_path / "t.txt"
+    txt.write_text("Minister sagte\tam", encoding="utf-8")
+    check_against_text(txt, ["T1\tCLAIM 0 8\tMinister"])
+    with pytest.raises(QuoteMismatch):
+        check_against_text(txt, ["T1\tCLAIM 0 9\tMinister "])
+    with pytest.raises(QuoteMismatch):
+        check_against_text(txt, ["T1\tCLAIM 9 17\tsagte\tam"])
+
+
 def test_brat_refuses_carriage_returns(tmp_path: Path) -> None:
     from store.errors import ClaimdeskError
 
@@ -102,7 +121,7 @@ def test_brat_refuses_carriage_returns(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-_chars = st.sampled_from(list("ab Zé\u0301ü.\n😀👩\u200d👧\u2028,1"))
+_chars = st.sampled_from(list("ab Zé\u0301ü.\n😀👩\u200d👧\u2028,1\t\u00a0"))
 
 
 @settings(

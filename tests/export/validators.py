@@ -100,6 +100,9 @@ def validate_brat_folder(folder: Path) -> int:
                     assert 0 <= start < end <= len(text), line
                     assert not LINE_BREAKS & set(text[start:end]), line
                 assert " ".join(text[s:e] for s, e in pieces) == quote, line
+                # pybrat strips a line's end; bratly keeps only up to the next tab.
+                assert quote == quote.rstrip(), line
+                assert "\t" not in quote, line
                 count += 1
             elif match := BRAT_NOTE.match(line):
                 assert match.group(2) in ids, line
