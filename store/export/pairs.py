@@ -18,8 +18,10 @@ documents and offsets, the link id, status, reason and fact cluster.
 The split is by connected group of decided links (accepted and rejected
 together), hashed with SHA-256 into train 80 % / dev 10 % / test 10 %: every fact
 cluster lies inside one group, so no fact, and no claim, appears in two splits,
-and the same database always gives the same split. All three files are always
-written, an empty one when its split has no group.
+and the same database always gives the same split. A split no group hashed to is
+not written, and the notes say so: ``datasets`` refuses an empty file ("Instruction
+"dev" corresponds to no data!"), both when it is named in ``data_files`` and when
+``load_dataset(DIR)`` finds it, so every file in the folder loads as it is.
 """
 
 from __future__ import annotations
@@ -140,8 +142,15 @@ def write(
             add(ends[one], ends[other], 1, meta)
             implied += 1
 
+    group_count = len(set(groups.values()))
     for _, name in SPLITS:
         lines = [dumps(record) + "\n" for _, record in sorted(rows[name], key=lambda r: r[0])]
+        if not lines:
+            stats.notes.append(
+                f"split {name} is empty ({group_count} link group(s) in all); {name}.jsonl"
+                " not written"
+            )
+            continue
         (folder / f"{name}.jsonl").write_text("".join(lines), encoding="utf-8", newline="\n")
         stats.records += len(lines)
     stats.links = len(decided)

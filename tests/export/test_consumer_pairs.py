@@ -1,6 +1,8 @@
 """The pairs export loaded by Hugging Face ``datasets`` as its users load it
-(``claimdesk[consumers]``): three splits, the three columns sentence-transformers'
-trainers take, positives implied by fact clusters, no claim in two splits."""
+(``claimdesk[consumers]``), both by naming the written files in ``data_files`` and by
+pointing it at the folder: the splits that have pairs (an empty one is left out, not
+written empty), the three columns sentence-transformers' trainers take, positives
+implied by fact clusters, no claim in two splits."""
 
 from __future__ import annotations
 
@@ -21,20 +23,20 @@ datasets = pytest.importorskip("datasets")
 GROUPS = 30
 
 
-def _chains_db() -> sqlite_utils.Database:
-    """Thirty facts, each reported by three outlets: a–b and b–c accepted (so a–c is
+def _chains_db(groups: int = GROUPS) -> sqlite_utils.Database:
+    """Thirty facts (or ``groups``), each reported by three outlets: a–b and b–c accepted (so a–c is
     implied), and a rejected near miss from c to a fourth outlet."""
     db = connect(":memory:")
     rows = []
     with write(db):
         ensure_default_labels(db)
-        for group in range(GROUPS):
+        for group in range(groups):
             for outlet in "abcd":
                 insert_document(
                     db,
                     ParsedArticle(f"g{group:02}-{outlet}.txt", f"Fact {group} told by {outlet}."),
                 )
-        for group in range(GROUPS):
+        for group in range(groups):
             first = group * 4 + 1
             for offset_a, offset_b, status in (
                 (0, 1, "accepted"),
@@ -68,13 +70,27 @@ def _chains_db() -> sqlite_utils.Database:
     return db
 
 
+# load_dataset(DIR) names the dev split as datasets always does.
+BY_FOLDER = {"train": "train", "dev": "validation", "test": "test"}
+
+
 def _load(folder: Path) -> dict[str, object]:
-    files = {
-        split: str(folder / f"{split}.jsonl")
-        for split in ("train", "dev", "test")
-        if (folder / f"{split}.jsonl").stat().st_size
-    }
-    return dict(datasets.load_dataset("json", data_files=files, cache_dir=str(folder.parent / "c")))
+    """Every split file the export wrote, loaded both ways a user would: named in
+    ``data_files``, and by pointing ``load_dataset`` at the folder; the two agree."""
+    written = sorted(
+        path.name for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")
+    )
+    files = {split: str(folder / f"{split}.jsonl") for split in BY_FOLDER}
+    files = {split: path for split, path in files.items() if Path(path).name in written}
+    assert sorted(Path(path).name for path in files.values()) == written
+    loaded = dict(
+        datasets.load_dataset("json", data_files=files, cache_dir=str(folder.parent / "c"))
+    )
+    by_folder = dict(datasets.load_dataset(str(folder), cache_dir=str(folder.parent / "d")))
+    assert set(by_folder) == {BY_FOLDER[split] for split in loaded}
+    for split, data in loaded.items():
+        assert list(by_folder[BY_FOLDER[split]]) == list(data)  # type: ignore[call-overload]
+    return loaded
 
 
 def test_pairs_load_as_a_dataset_with_three_columns(tmp_path: Path) -> None:
@@ -114,4 +130,22 @@ def test_with_meta_adds_the_rest(tmp_path: Path) -> None:
         if row["status"] == "rejected"  # type: ignore[attr-defined]
     ]
     assert {row["reason"] for row in rejected} == {"near-miss"}
+    db.close()
+
+
+def test_an_empty_split_is_left_out_and_said(tmp_path: Path) -> None:
+    db = _chains_db(groups=1)
+    stats = export(db, "pairs", tmp_path / "pairs")
+    loaded = _load(tmp_path / "pairs")
+    # One group lies in one split: the other two have nothing to write.
+    assert len(loaded) == 1
+    (data,) = loaded.values()
+    assert len(data) == 4 == stats.records  # type: ignore[arg-type]
+    empty = [note for note in stats.notes if "is empty" in note]
+    assert len(empty) == 2
+    for split in set(BY_FOLDER) - set(loaded):
+        assert f"split {split} is empty (1 link group(s) in all); {split}.jsonl not written" in (
+            stats.notes
+        )
+        assert not (tmp_path / "pairs" / f"{split}.jsonl").exists()
     db.close()

@@ -175,18 +175,21 @@ def test_a_users_file_json_cannot_hold_is_one_line(
     assert not out.exists()
 
 
-def test_pairs_writes_three_split_files_from_the_cli(
+def test_pairs_writes_the_split_files_that_have_pairs_from_the_cli(
     fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "pairs"
     args = ["export", "--db", str(fixed_db_path), "-f", "pairs", "-o", str(out)]
     assert main(args) == 0
-    assert sorted(p.name for p in out.iterdir() if p.name != MARKER) == [
-        "dev.jsonl",
-        "test.jsonl",
-        "train.jsonl",
-    ]
-    assert "3 record(s)" in capsys.readouterr().err
+    # The fixture's two link groups both hash to train.
+    assert sorted(p.name for p in out.iterdir() if p.name != MARKER) == ["train.jsonl"]
+    err = capsys.readouterr().err
+    assert "3 record(s)" in err
+    for split in ("dev", "test"):
+        assert (
+            f"claimdesk: note: split {split} is empty (2 link group(s) in all);"
+            f" {split}.jsonl not written"
+        ) in err
     # Exporting again replaces the earlier export's folder, with --force only.
     assert main(args) == 1
     assert "use --force" in capsys.readouterr().err

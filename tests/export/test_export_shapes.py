@@ -211,9 +211,9 @@ def test_pairs_split_keeps_each_group_in_one_split(tmp_path: Path) -> None:
         )
     export(db, "pairs", tmp_path / "pairs", options=ExportOptions(with_meta=True))
     records = [
-        {**json.loads(line), "split": split}
-        for split in ("train", "dev", "test")
-        for line in (tmp_path / "pairs" / f"{split}.jsonl").open(encoding="utf-8")
+        {**json.loads(line), "split": path.stem}
+        for path in sorted((tmp_path / "pairs").glob("*.jsonl"))
+        for line in path.open(encoding="utf-8")
     ]
     assert len(records) == 30
     assert {r["label"] for r in records} == {0, 1}
