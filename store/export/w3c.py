@@ -3,8 +3,14 @@
 with 32 characters of prefix and suffix) and ``TextPositionSelector`` (code-point
 start and end, as the model defines positions).
 
-The target ``source`` is the article's URL when known, else ``urn:sha256:`` of the
-stored text, which names that exact text wherever it is stored.
+The target ``source`` is the article's URL when it is an absolute http(s) IRI,
+else ``urn:sha256:`` of the stored text, which names that exact text wherever it is
+stored. URLs come from imported metadata as they were written: JSON-LD processors
+drop a source with spaces, read ``_:b0`` as a blank node and resolve a relative path
+against whatever base the reader has, and a ``javascript:`` URL is no document at
+all; those are replaced, and counted in the notes. Other schemes (``ftp:``,
+``file:``) are replaced too: no news article is served from them, and a ``file:``
+path names a file on someone's machine.
 
 Ids (the model says an Annotation, a Collection and a Page MUST have an IRI):
 an annotation is ``urn:claimdesk:span:ID`` with the span id percent-encoded (ids
@@ -17,8 +23,9 @@ is the collection id with ``:page1``.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from typing import IO, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import sqlite_utils
 
@@ -36,8 +43,32 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
 
 
+WEB_SCHEMES = ("http", "https")
+# What RFC 3987 allows in no IRI, besides spaces and control characters.
+_NOT_IN_IRI = set('<>"{}|\\^`')
+
+
+def usable_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) IRI a JSON-LD processor keeps as it is."""
+    if not url:
+        return None
+    if any(
+        char.isspace() or char in _NOT_IN_IRI or unicodedata.category(char) in ("Cc", "Cf")
+        for char in url
+    ):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError:
+        return None
+    if parts.scheme not in WEB_SCHEMES or not parts.hostname:
+        return None
+    return url
+
+
 def source_of(document: Document) -> str:
-    return document.url or f"urn:sha256:{document.sha256}"
+    return usable_url(document.url) or f"urn:sha256:{document.sha256}"
 
 
 def span_iri(span_id: str) -> str:
@@ -98,11 +129,19 @@ def write(
         f'"first": {{"id": {dumps(collection + ":page1")}, "type": "AnnotationPage",'
         f' "partOf": {dumps(collection)}, "startIndex": 0, "items": ['
     )
+    replaced = 0
     for document, spans in iter_documents(db, flt):
+        if document.url and usable_url(document.url) is None:
+            replaced += 1
         for span in spans:
             out.write("\n" if stats.spans == 0 else ",\n")
             out.write(dumps(annotation(document, span)))
             stats.spans += 1
         stats.documents += 1
     out.write("\n]}\n}\n")
+    if replaced:
+        stats.notes.append(
+            f"{replaced} document URL(s) not an absolute http(s) IRI: their annotations'"
+            " source is urn:sha256: of the text instead"
+        )
     return stats

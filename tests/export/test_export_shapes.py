@@ -297,3 +297,27 @@ def test_doccano_relations_shape_joins_claims_of_one_fact(
     report = import_annotations(other, tmp_path / "r.jsonl", importer="carol")
     assert (report.added, report.refused) == (9, [])
     other.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://a.example/politik/x.html?id=1#top", True),
+        ("http://b.example/ä", True),
+        ("not a url with spaces", False),
+        ("_:b0", False),
+        ("/politik/artikel-123.html", False),
+        ("javascript:alert(1)", False),
+        ("https://a.example/\x07bell", False),
+        ("https://a.example/\u200etext", False),
+        ("https://a.example/<x>", False),
+        ("https://a.example:port/", False),
+        ("https:///no-host", False),
+        ("ftp://a.example/x", False),
+        ("", False),
+    ],
+)
+def test_w3c_source_is_a_stored_url_only_if_absolute_web_iri(url: str, kept: bool) -> None:
+    from store.export.w3c import usable_url
+
+    assert (usable_url(url) == url) is kept
