@@ -136,9 +136,7 @@ def write(
                     entry["token_end"] = bounds[1] if bounds else None
                     if bounds is None:
                         no_token[span.label] += 1
-                    elif (
-                        tokens[bounds[0]].start != span.start or tokens[bounds[1]].end != span.end
-                    ):
+                    elif tokens[bounds[0]].start != span.start or tokens[bounds[1]].end != span.end:
                         off_bounds[span.label] += 1
                 input_hash = prodigy_hash(document.text)
                 record["_input_hash"] = input_hash
