@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.errors import ClaimdeskError
+from store.db import read_only_place, read_only_uri
 from store.migrations import check_identity
 from store.paths import refuse_non_database_file
 
@@ -117,6 +118,10 @@ def _full_text(conn: sqlite3.Connection) -> CheckResult:
     try:
         conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('integrity-check')")
     except sqlite3.DatabaseError as error:
+        if "readonly" in str(error).lower():
+            # FTS5 checks itself only through a write statement, which a read-only file
+            # refuses: not a problem of the index.
+            return CheckResult("full-text index", checked="not checked: read-only here")
         return CheckResult("full-text index", 1, [str(error)])
     finally:
         conn.execute("ROLLBACK")
@@ -212,7 +217,11 @@ def check_database(path: Path) -> CheckReport:
         # missing table and the advice was to restore a backup, of a file never written.
         raise ClaimdeskError(f"{path}: is an empty file, not a claimdesk database")
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=5)
+        if read_only_place(str(path)):
+            # Checked where it lies, read-only mount or archive, without writing beside it.
+            conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None, timeout=5)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=5)
     except sqlite3.Error as error:
         raise ClaimdeskError(f"{path}: cannot open ({error})") from error
     report = CheckReport(path)

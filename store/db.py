@@ -101,8 +101,19 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
                 ) from error
             _create_following_umask(file)
         _check_once(file)
+    # A database where it cannot be written (a read-only mount, an archive) is still read:
+    # export, stats and check refused it as "read-only; nothing was changed".
+    read_only = not create and target != ":memory:" and read_only_place(target)
     try:
-        conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        if read_only:
+            conn = sqlite3.connect(
+                read_only_uri(Path(target)),
+                uri=True,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+        else:
+            conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
         raise translate_error(error, target) from error
     try:
@@ -111,7 +122,17 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
         conn.execute("PRAGMA recursive_triggers = on")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if target != ":memory:":
+        if read_only:
+            check_identity(conn)
+            # Writes are refused by SQLite anyway; query_only makes _is_writable say so.
+            conn.execute("PRAGMA query_only = ON")
+            if schema_version(conn) < SCHEMA_VERSION:
+                raise StoreUnwritable(
+                    f"{target}: database schema {schema_version(conn)} must be upgraded to"
+                    f" {SCHEMA_VERSION}, which needs a place where it can be written; open it"
+                    " once there, or read it with the claimdesk that wrote it"
+                )
+        elif target != ":memory:":
             check_identity(conn)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal" and _is_writable(conn):
@@ -225,7 +246,7 @@ def translate_error(error: sqlite3.Error, where: str = "database") -> ClaimdeskE
     if "not a database" in lowered or "malformed" in lowered:
         return ClaimdeskError(f"{where}: not a usable claimdesk database ({message})")
     if "unable to open" in lowered:
-        if _read_only_place(where):
+        if read_only_place(where):
             # A WAL database needs its -shm/-wal files beside it even to be read.
             return StoreUnwritable(
                 f"{where}: database is read-only (its file or folder cannot be written);"
@@ -235,7 +256,28 @@ def translate_error(error: sqlite3.Error, where: str = "database") -> ClaimdeskE
     return ClaimdeskError(f"{where}: {message}")
 
 
-def _read_only_place(where: str) -> bool:
+def read_only_uri(file: Path) -> str:
+    """The URI that reads ``file`` without writing anything beside it.
+
+    A WAL database needs its -shm to be read; where none can be made, SQLite reads the
+    file as immutable, which is safe only where nobody can write it either: a read-only
+    file system, and only when no -wal holds commits the file has not taken in yet.
+    """
+    uri = f"{file.resolve().as_uri()}?mode=ro"
+    companions = [file.with_name(file.name + suffix) for suffix in ("-wal", "-shm")]
+    if _on_read_only_mount(file) and not any(c.exists() for c in companions):
+        uri += "&immutable=1"
+    return uri
+
+
+def _on_read_only_mount(file: Path) -> bool:
+    try:
+        return bool(os.statvfs(file).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def read_only_place(where: str) -> bool:
     """Whether ``where`` is an existing file that cannot be written, or sits in such a folder."""
     file = Path(where)
     try:

@@ -1,0 +1,103 @@
+"""A database where it cannot be written (a read-only mount, an archive) is still read.
+
+export, stats and check refused it as "database is read-only; nothing was changed":
+SQLite needs a -shm beside a WAL database even to read it, and could not make one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import store.db
+from claimdesk.cli import main
+from store.db import connect
+from store.errors import StoreUnwritable
+from store.migrations import SCHEMA_VERSION
+from store.session import Session
+from tests.conftest import add_document_to_file
+
+TEXT = "Die Stadt meldet 300 Evakuierte. Der Pegel sinkt."
+
+
+def _database(path: Path) -> Path:
+    doc = add_document_to_file(path, TEXT, "stadt.txt")
+    with Session(path, "ana") as ana:
+        ana.add_span(doc, 17, 31, "CLAIM")
+    return path
+
+
+@pytest.fixture
+def pretend_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database's place reads as unwritable, as on a read-only mount."""
+    monkeypatch.setattr(store.db, "read_only_place", lambda _where: True)
+    monkeypatch.setattr(store.db, "_on_read_only_mount", lambda _file: True)
+
+
+def test_reading_commands_read_it_and_a_write_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pretend_read_only: None
+) -> None:
+    path = _database(tmp_path / "archive.db")
+    before = path.read_bytes()
+    assert main(["--db", str(path), "stats"]) == 0
+    assert main(["--db", str(path), "export", "--format", "csv"]) == 0
+    assert "Evakuierte" in capsys.readouterr().out
+    with Session(path, "ana", create=False) as ana, pytest.raises(StoreUnwritable):
+        ana.add_span(1, 0, 3, "CLAIM")
+    assert path.read_bytes() == before
+    assert not path.with_name("archive.db-wal").exists()
+
+
+def test_an_older_schema_there_is_refused_with_what_to_do(
+    tmp_path: Path, pretend_read_only: None
+) -> None:
+    path = _database(tmp_path / "old.db")
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreUnwritable, match=r"must be upgraded to .*needs a place where"):
+        connect(path, create=False)
+
+
+@pytest.fixture
+def read_only_mount(tmp_path: Path) -> Iterator[Path]:
+    """A real read-only mount (root only, where mounting is allowed), else skipped."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting needs root")
+    place = tmp_path / "mount"
+    place.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(place)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("this machine does not allow mounting")
+    try:
+        yield place
+    finally:
+        subprocess.run(["umount", str(place)], check=False)
+
+
+def test_on_a_real_read_only_mount_export_stats_and_check_work(
+    tmp_path: Path, read_only_mount: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = read_only_mount / "archive.db"
+    shutil.copy(_database(tmp_path / "made.db"), path)
+    subprocess.run(["mount", "-o", "remount,ro", str(read_only_mount)], check=True)
+    assert main(["--db", str(path), "stats"]) == 0
+    assert main(["--db", str(path), "check"]) == 0
+    assert main(["--db", str(path), "export", "--format", "jsonl"]) == 0
+    assert "Evakuierte" in capsys.readouterr().out
+    article = tmp_path / "new.txt"
+    article.write_text("Ein neuer Bericht. Er hat zwei Sätze.", encoding="utf-8")
+    assert main(["--db", str(path), "import", str(article)]) == 1
+    assert "database is read-only" in capsys.readouterr().err
