@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.errors import ClaimdeskError
 from store.db import read_only_place, read_only_uri
+from store.errors import ClaimdeskError
 from store.migrations import check_identity
 from store.paths import refuse_non_database_file
 

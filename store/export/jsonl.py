@@ -22,13 +22,13 @@ import sqlite_utils
 
 from store.export.common import (
     ClaimKey,
+    DocumentLinks,
     ExportOptions,
     ExportStats,
     ResolvedFilter,
     dumps,
     fact_clusters,
     iter_documents,
-    iter_links,
 )
 from store.export.tokens import token_bounds, tokenize
 from store.model import Document, Span
@@ -60,12 +60,12 @@ def span_record(span: Span) -> dict[str, Any]:
 
 
 def _links_of(
-    db: sqlite_utils.Database,
+    links: DocumentLinks,
     document: Document,
     clusters: dict[ClaimKey, str],
 ) -> list[dict[str, Any]]:
     records = []
-    for checked in iter_links(db, doc_ids=(document.id,)):
+    for checked in links.of(document):
         here, other = (
             (checked.a, checked.b) if checked.a.doc_id == document.id else (checked.b, checked.a)
         )
@@ -113,9 +113,11 @@ def write(
     off_bounds: Counter[str] = Counter()
     # Spans of whitespace alone touch no token (the note said they named the ones they touch).
     no_token: Counter[str] = Counter()
+    # iter_documents goes in source-name order, the order DocumentLinks needs.
+    document_links = DocumentLinks(db)
     for document, all_spans in iter_documents(db, flt):
         tokens = list(tokenize(document.text)) if options.tokens else []
-        links = _links_of(db, document, clusters)
+        links = _links_of(document_links, document, clusters)
         for annotator, spans in _groups(all_spans, options.per_annotator):
             spans_out = [span_record(span) for span in spans]
             record: dict[str, Any] = {"text": document.text, "meta": document_meta(document)}
