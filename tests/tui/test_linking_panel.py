@@ -382,3 +382,31 @@ async def test_choosing_a_match_in_a_pane_not_shown_brings_it_beside_the_claim(
         view = reader.panes[b_pane].view
         assert (view.mark, view.cursor) == linked.partner
         assert panel.table.has_focus
+
+
+async def test_rejecting_a_match_decided_elsewhere_since_it_was_listed_keeps_that_decision(
+    sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The panel acted on the status its row showed: a match another annotator accepted
+    # after the row was drawn was overwritten by this annotator's reject, unannounced.
+    monkeypatch.setattr(ClaimdeskApp, "poll_store", lambda self: None)
+    async with panel_open(sample_db_path) as (pilot, app, _linked, panel):
+        shown = panel.suggestions[1]
+        assert shown.link_id is not None
+        assert shown.status in (None, "suggested")
+        with Session(sample_db_path, "bob") as bob:
+            accepted = bob.accept_link(shown.link_id)
+        told: list[str] = []
+        real = app.notify
+        monkeypatch.setattr(
+            app,
+            "notify",
+            lambda message, *a, **k: (told.append(str(message)), real(message, *a, **k)),
+        )
+        panel.table.move_cursor(row=1)
+        await pilot.press("x")
+        await settle(pilot)
+        with Session(sample_db_path, "checker") as session:
+            assert get_link(session.db, accepted.id).status == "accepted"
+            assert get_link(session.db, accepted.id).annotator == "bob"
+        assert any(message.startswith("bob already accepted") for message in told)
