@@ -40,6 +40,8 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
+from store.linking.chains import Chains
+
 # A partner already taken by another sentence of my document (see module docstring).
 # Chosen inside the training half in 7 of 10 splits (the others: 0.5).
 TAKEN = 0.25
@@ -85,22 +87,12 @@ def implied_pairs(
     their anchors from the chain. A chain of more than ``limit`` sentences keeps its
     direct links only.
     """
-    parent: dict[int, int] = {}
-
-    def root(key: int) -> int:
-        while parent.setdefault(key, key) != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
+    chains = Chains()
     direct = [(int(first), int(second)) for first, second in accepted]
     for first, second in direct:
-        parent[root(first)] = root(second)
-    chains: dict[int, list[int]] = {}
-    for sentence in parent:
-        chains.setdefault(root(sentence), []).append(sentence)
+        chains.join(first, second)
     found = {(min(pair), max(pair)) for pair in direct}
-    for members in chains.values():
+    for members in chains.members():
         if len(members) > limit:
             continue
         members.sort()

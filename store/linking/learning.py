@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
+from store.linking.chains import Chains
 from store.linking.features import LinkCorpus
 from store.linking.score import (
     DEFAULT_WEIGHTS,
@@ -264,19 +265,12 @@ def decision_groups(pairs: npt.NDArray[np.int64], accepted: npt.NDArray[np.bool_
     A rejected pair belongs to the group of its first sentence, so a fact's
     accepted and rejected decisions fall on the same side of a split.
     """
-    parent: dict[int, int] = {}
-
-    def root(key: int) -> int:
-        while parent.setdefault(key, key) != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
+    chains = Chains()
     for (first, second), ok in zip(pairs.tolist(), accepted.tolist(), strict=True):
-        root(first)
+        chains.root(first)
         if ok:
-            parent[root(first)] = root(second)
-    return [root(first) for first, _second in pairs.tolist()]
+            chains.join(first, second)
+    return [chains.root(first) for first, _second in pairs.tolist()]
 
 
 def _log_loss(
