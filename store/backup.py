@@ -19,7 +19,7 @@ from pathlib import Path
 
 from store.db import translate_error
 from store.errors import ClaimdeskError, StoreUnwritable
-from store.export.output import file_mode, followed, guard_target, write_failure
+from store.export.output import file_mode, guard_destination, write_failure
 from store.paths import refuse_non_database_file
 
 # All pages in one step: in WAL mode that is one read transaction, which never blocks
@@ -42,12 +42,8 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
     refuse_non_database_file(source_path)
     # An older backup (an SQLite file) may be replaced with --force; the live database
     # and its -wal/-shm never. Guarded first: it refuses a path the OS will not look at.
-    guard_target(
-        target_path, protected=[source_path], force=force, allow_sqlite=True, what="the backup"
-    )
     # Onto a link's target, never onto the link (see followed).
-    target_path = followed(target_path)
-    guard_target(
+    target_path = guard_destination(
         target_path, protected=[source_path], force=force, allow_sqlite=True, what="the backup"
     )
     if target_path.is_dir():

@@ -170,6 +170,28 @@ def guard_target(
         raise ClaimdeskError(f"{target}: already exists; use --force to replace it")
 
 
+def guard_destination(
+    target: Path,
+    *,
+    protected: Sequence[Path] = (),
+    force: bool = False,
+    allow_sqlite: bool = False,
+    what: str = "--out",
+) -> Path:
+    """:func:`guard_target` for ``target`` and, if it is a link, for the file it leads to;
+    that file, where the output will be renamed (see :func:`followed`).
+
+    The link first (what it leads to: a pipe, a device), then its target.
+    """
+    guard_target(target, protected=protected, force=force, allow_sqlite=allow_sqlite, what=what)
+    destination = followed(target)
+    if destination != target:
+        guard_target(
+            destination, protected=protected, force=force, allow_sqlite=allow_sqlite, what=what
+        )
+    return destination
+
+
 def write_failure(target: Path | str, error: OSError) -> ClaimdeskError:
     """One line for a write that failed; the previous output is untouched."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -240,11 +262,7 @@ def check_file_target(
     A command writing two files checks the second with this before writing the first.
     """
     # Guarded first: it refuses a path the OS will not look at, on which is_dir() raises.
-    # The link itself first (what it leads to: a pipe, a device), then its target.
-    guard_target(path, protected=protected, force=force, what=what)
-    destination = followed(path)
-    if destination != path:
-        guard_target(destination, protected=protected, force=force, what=what)
+    destination = guard_destination(path, protected=protected, force=force, what=what)
     if destination.is_dir():
         raise ClaimdeskError(f"{path}: is a folder; give a file name for {what}")
     return _folder_of(destination, what)
