@@ -28,7 +28,7 @@ from store.migrations import (
     missing_review_index,
     schema_version,
 )
-from store.paths import refuse_unusable
+from store.paths import refuse_non_database_file
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -80,14 +80,7 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
     target = str(path)
     if target != ":memory:":
         file = Path(target)
-        refuse_unusable(file, "the database")
-        if not create and not file.exists():
-            raise ClaimdeskError(f"{file}: no such database")
-        if file.is_dir():
-            raise ClaimdeskError(f"{file}: is a folder, not a database file")
-        if file.exists() and not file.is_file():
-            # Reading the header of a FIFO without a writer waited for ever.
-            raise ClaimdeskError(f"{file}: is a FIFO, device or socket, not a database file")
+        refuse_non_database_file(file, must_exist=not create)
         if not create and file.is_file() and file.stat().st_size == 0:
             # SQLite takes an empty file for an empty database, and migrating would write
             # claimdesk's schema into it: a command that only reads must not.

@@ -50,8 +50,9 @@ def refuse_unusable(path: Path, what: str) -> None:
         raise UnusablePath(path, error, what) from None
 
 
-def refuse_non_database_file(path: Path) -> None:
-    """Refuse in one line a database path that names no file, a folder or a pipe.
+def refuse_non_database_file(path: Path, *, must_exist: bool = True) -> None:
+    """Refuse in one line a database path that names a folder or a pipe, or (with
+    ``must_exist``) nothing.
 
     Every command that opens a database says the same; ``backup`` said "no such
     database" of a folder. Reading the header of a FIFO without a writer waited for ever.
@@ -61,5 +62,5 @@ def refuse_non_database_file(path: Path) -> None:
         raise ClaimdeskError(f"{path}: is a folder, not a database file")
     if path.exists() and not path.is_file():
         raise ClaimdeskError(f"{path}: is a FIFO, device or socket, not a database file")
-    if not path.exists():
+    if must_exist and not path.exists():
         raise ClaimdeskError(f"{path}: no such database")
