@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from store.session import Session
 from tests.conftest import add_document_to_file
@@ -35,6 +37,15 @@ def _gold(path: Path, doc: int) -> list[tuple[int, int, str]]:
 def _screen_text(app: object) -> str:
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join(strip.text for strip in strips)
+
+
+async def _open_editor(pilot: Pilot[int], app: object) -> Input:
+    """The curation screen's span editor, opened on the first version of the first region."""
+    await pilot.press("C")
+    await pilot.pause()
+    await pilot.press("e")
+    await pilot.pause()
+    return app.screen.query_one("#curation-edit", Input)  # type: ignore[attr-defined, no-any-return]
 
 
 async def test_choose_reject_copy_and_finish_from_the_keyboard(disputed: tuple[Path, int]) -> None:
@@ -112,13 +123,9 @@ async def test_edit_writes_typed_spans(disputed: tuple[Path, int]) -> None:
     path, doc = disputed
     app = create_app(path, "carol", doc_ids=[doc])
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("C")
-        await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
-        editor = app.screen.query_one("#curation-edit")
-        assert editor.value == "6-14 SOURCE"  # type: ignore[attr-defined]
-        editor.value = "6-9 SOURCE, 10-14 SOURCE"  # type: ignore[attr-defined]
+        editor = await _open_editor(pilot, app)
+        assert editor.value == "6-14 SOURCE"
+        editor.value = "6-9 SOURCE, 10-14 SOURCE"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CurationScreen)
@@ -129,11 +136,7 @@ async def test_an_empty_edit_rejects_the_region_and_says_so(disputed: tuple[Path
     path, doc = disputed
     app = create_app(path, "carol", doc_ids=[doc])
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("C")
-        await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one("#curation-edit").value = ""  # type: ignore[attr-defined]
+        (await _open_editor(pilot, app)).value = ""
         await pilot.press("enter")
         await pilot.pause()
         assert [str(n.message) for n in app._notifications][-1] == (
@@ -166,12 +169,8 @@ async def test_a_pasted_run_of_digits_is_refused_in_the_editor_not_a_crash(
     path, doc = disputed
     app = create_app(path, "carol", doc_ids=[doc])
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("C")
-        await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
-        editor = app.screen.query_one("#curation-edit")
-        editor.value = "9" * 5000 + "-14 SOURCE"  # type: ignore[attr-defined]
+        editor = await _open_editor(pilot, app)
+        editor.value = "9" * 5000 + "-14 SOURCE"
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running
