@@ -410,3 +410,16 @@ async def test_rejecting_a_match_decided_elsewhere_since_it_was_listed_keeps_tha
             assert get_link(session.db, accepted.id).status == "accepted"
             assert get_link(session.db, accepted.id).annotator == "bob"
         assert any(message.startswith("bob already accepted") for message in told)
+
+
+async def test_a_store_poll_reaching_a_panel_without_its_table_leaves_it_alone(
+    sample_db_path: Path,
+) -> None:
+    # Closing the panel removes its table before the panel; a store poll in between (seen
+    # under load in CI, end to end) stopped the app on NoMatches '#match-table'.
+    async with panel_open(sample_db_path) as (pilot, app, _linked, panel):
+        await panel.table.remove()
+        reader_of(app).reload()
+        await settle(pilot)
+        assert app.is_running
+        assert panel.suggestions

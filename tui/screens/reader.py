@@ -527,10 +527,7 @@ class ReaderScreen(Screen[None]):
         for pane in self.panes:
             self.refresh_document(pane.document.id, everything=everything)
         for panel in self.query("#match-panel"):
-            # A panel opened a moment ago may not have composed its table yet (a store
-            # poll came first under load in CI); its on_mount reads the matches anyway.
-            if panel.is_mounted:
-                panel.reload()  # type: ignore[attr-defined]
+            panel.reload()  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         if self.documents:

@@ -186,6 +186,11 @@ class MatchPanel(Vertical):
     # Showing matches -------------------------------------------------------------------
     def reload(self) -> None:
         """Re-read the matches of the current claim (after a decision, undo or a move)."""
+        if not self.query("#match-table"):
+            # Not composed yet, or being removed after the panel was closed: a store poll
+            # reached it in that window under load and the app stopped on NoMatches. A new
+            # panel reads its matches on mount.
+            return
         keep = self.table.cursor_row
         self.suggestions = []
         self.failure = None
