@@ -70,6 +70,13 @@ class AnnotationImportReport:
     first_refused_line: int | None = None
     # Prodigy tasks answered "reject" or "ignore": not annotations, so skipped.
     not_accepted: int = 0
+    # Names in doccano records' ``meta.annotators`` (claimdesk's doccano export writes
+    # them). doccano keeps ``meta`` as it was while its users edit the labels, so the list
+    # may no longer run parallel to ``label``: it is reported, never used to place spans.
+    meta_annotators: set[str] = field(default_factory=set)
+    # Spans the file repeats in one document (in doccano, those of two annotators who
+    # marked the same words alike become one span of the importing annotator).
+    repeated: int = 0
 
     @property
     def ok(self) -> bool:
@@ -322,6 +329,10 @@ def import_annotations(
             continue
         found = documents.find(record)
         file_text = record.get("text") if isinstance(record.get("text"), str) else None
+        if kind == "doccano":
+            named = _meta(record).get("annotators")
+            if isinstance(named, list):
+                report.meta_annotators.update(name for name in named if _is_name(name))
         for raw in _raw_spans(record, kind):
             if isinstance(raw, str):
                 refuse(where, raw)
@@ -397,7 +408,7 @@ def import_annotations(
                 if seen[span_id] != (doc_id, start, end, label):
                     refuse(where, f"span id {span_id} is used by another span in this file")
                 else:
-                    report.present += 1
+                    report.repeated += 1
                 continue
             seen[span_id] = (doc_id, start, end, label)
             stored_as = db.conn.execute(

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import annotator_of, common_parent, db_path_of, say
-from store.annotations_import import import_annotations
+from store.annotations_import import AnnotationImportReport, import_annotations
 from store.session import Session
 from store.visible import visible
 
@@ -89,5 +89,28 @@ def run(args: argparse.Namespace) -> int:
                 if report.not_accepted
                 else ""
             )
+            + (f"; {report.repeated} repeated in the file" if report.repeated else "")
         )
+    if note := annotators_note(report, args.file, annotator_of(args)):
+        say(note, err=True)
     return 0 if report.ok else 1
+
+
+def annotators_note(report: AnnotationImportReport, path: Path, annotator: str) -> str | None:
+    """A note when a doccano file names annotators its spans cannot keep, or None.
+
+    claimdesk's doccano export lists each span's annotator in ``meta.annotators``;
+    doccano spans themselves carry none, so a round trip through doccano makes every
+    span the importing annotator's, and two people's identical spans one.
+    """
+    others = sorted(report.meta_annotators - {annotator})
+    if not others:
+        return None
+    shown = ", ".join(visible(name) for name in others[:5])
+    more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+    return (
+        f"claimdesk: note: {visible(str(path))} names annotator(s) {shown}{more} in"
+        f" meta.annotators; doccano spans carry no annotator, so every span was read as"
+        f" {visible(annotator)}'s ({report.repeated} identical span(s) became one);"
+        " import claimdesk's jsonl export to keep who marked what"
+    )

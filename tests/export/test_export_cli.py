@@ -189,3 +189,51 @@ def test_import_annotations_unreadable_file(
     fresh = _empty_copy(tmp_path)
     assert main(["import-annotations", "--db", str(fresh), str(tmp_path / "none.jsonl")]) == 1
     assert "none.jsonl: cannot read" in capsys.readouterr().err
+
+
+def test_a_doccano_file_naming_annotators_says_its_spans_became_the_importers(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doccano = tmp_path / "round.jsonl"
+    record = {
+        "text": QUIET,
+        "label": [[0, 7, "CLAIM"], [0, 7, "CLAIM"], [8, 10, "CLAIM"]],
+        "meta": {"source": "c-quiet.txt", "annotators": ["alice", "bob\x1b[2J", "bob\x1b[2J"]},
+    }
+    doccano.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    fresh = _empty_copy(tmp_path)
+    assert (
+        main(["import-annotations", "--db", str(fresh), str(doccano), "--annotator", "carol"]) == 0
+    )
+    captured = capsys.readouterr()
+    assert "imported 2 span(s) from 1 record(s); 0 already present; 0 refused;" in captured.out
+    assert "1 repeated in the file" in captured.out
+    # The escape in a name is not printable, so it is not a name and is not repeated raw.
+    assert "\x1b" not in captured.err
+    assert captured.err.splitlines() == [
+        f"claimdesk: note: {doccano} names annotator(s) alice in meta.annotators; doccano"
+        " spans carry no annotator, so every span was read as carol's (1 identical span(s)"
+        " became one); import claimdesk's jsonl export to keep who marked what"
+    ]
+    # claimdesk's own doccano export carries the names, so its round trip says so too.
+    exported = tmp_path / "doccano.jsonl"
+    assert main(["export", "--db", str(fixed_db_path), "-f", "doccano", "-o", str(exported)]) == 0
+    capsys.readouterr()
+    again = _empty_copy(tmp_path / "again")
+    assert (
+        main(["import-annotations", "--db", str(again), str(exported), "--annotator", "carol"]) == 0
+    )
+    assert "names annotator(s)" in capsys.readouterr().err
+
+
+def test_a_doccano_file_of_the_importers_own_spans_needs_no_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doccano = tmp_path / "own.jsonl"
+    record = {"text": QUIET, "label": [[0, 7, "CLAIM"]], "meta": {"annotators": ["carol"]}}
+    doccano.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    fresh = _empty_copy(tmp_path)
+    assert (
+        main(["import-annotations", "--db", str(fresh), str(doccano), "--annotator", "carol"]) == 0
+    )
+    assert capsys.readouterr().err == ""

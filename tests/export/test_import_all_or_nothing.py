@@ -193,13 +193,13 @@ def test_an_interrupted_import_says_how_many_spans_are_stored_and_a_rerun_comple
     assert f"imported {600 - stored} span(s)" in capsys.readouterr().out
 
 
-def test_one_id_for_two_spans_of_a_file_is_refused_and_a_repeated_span_is_present(
+def test_one_id_for_two_spans_of_a_file_is_refused_and_a_repeated_span_is_counted(
     tmp_path: Path,
 ) -> None:
     db = _db()
     same = _jsonl(tmp_path / "same.jsonl", [_span(0, "ana"), _span(0, "ana"), _span(1, "ana")])
     report = import_annotations(db, same, importer="me")
-    assert (report.added, report.present, report.refused) == (2, 1, [])
+    assert (report.added, report.repeated, report.present, report.refused) == (2, 1, 0, [])
     other = _span(2, "ana") | {"id": "s9"}
     clash = _jsonl(tmp_path / "clash.jsonl", [_span(9, "ana"), other])
     report = import_annotations(db, clash, importer="me")
