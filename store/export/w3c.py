@@ -1,7 +1,8 @@
 """W3C Web Annotation JSON-LD: one ``AnnotationCollection`` whose page holds an
 ``Annotation`` per span, targeting the document by ``TextQuoteSelector`` (exact,
-with 32 characters of prefix and suffix) and ``TextPositionSelector`` (code-point
-start and end, as the model defines positions).
+with at least 32 characters of prefix and suffix, more where that much context occurs
+elsewhere in the document too) and ``TextPositionSelector`` (code-point start and
+end, as the model defines positions).
 
 The target ``source`` is the article's URL when it is an absolute http(s) IRI,
 else ``urn:sha256:`` of the stored text, which names that exact text wherever it is
@@ -41,6 +42,11 @@ from store.model import Document, Span
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32
+# A quote selector is widened (doubling) until it occurs once in its document, up to
+# this much on each side: a client that re-anchors by quote (Hypothesis, after the text
+# changed) went to the wrong one of 199 places in a repetitive article. Wider stops
+# being a quote; the position selector still places the span.
+MAX_CONTEXT_CHARS = 1024
 
 
 WEB_SCHEMES = ("http", "https")
@@ -84,13 +90,32 @@ def collection_iri(db: sqlite_utils.Database, flt: ResolvedFilter) -> str:
     return f"urn:claimdesk:collection:{digest.hexdigest()[:16]}"
 
 
-def annotation(document: Document, span: Span) -> dict[str, Any]:
+def quote_context(text: str, start: int, end: int) -> tuple[str, str, bool]:
+    """Prefix and suffix for the quote at ``start:end``, and whether the three together
+    occur in ``text`` only there."""
+    width = CONTEXT_CHARS
+    while True:
+        prefix = text[max(0, start - width) : start]
+        suffix = text[end : end + width]
+        selector = prefix + text[start:end] + suffix
+        at = start - len(prefix)
+        unique = text.find(selector) == at and text.find(selector, at + 1) == -1
+        edges = start - width <= 0 and end + width >= len(text)
+        if unique or edges or width >= MAX_CONTEXT_CHARS:
+            return prefix, suffix, unique
+        width = min(width * 2, MAX_CONTEXT_CHARS)
+
+
+def annotation(document: Document, span: Span) -> tuple[dict[str, Any], bool]:
+    """The span as an Annotation, and whether its quote selector is unique
+    (:func:`quote_context`)."""
     bodies: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": span.label}
     ]
     if span.note:
         bodies.append({"type": "TextualBody", "purpose": "commenting", "value": span.note})
     software = span.annotator.startswith("model:")
+    prefix, suffix, unique = quote_context(document.text, span.start, span.end)
     return {
         "@context": CONTEXT,
         "id": span_iri(span.id),
@@ -106,13 +131,13 @@ def annotation(document: Document, span: Span) -> dict[str, Any]:
                 {
                     "type": "TextQuoteSelector",
                     "exact": span.quote,
-                    "prefix": document.text[max(0, span.start - CONTEXT_CHARS) : span.start],
-                    "suffix": document.text[span.end : span.end + CONTEXT_CHARS],
+                    "prefix": prefix,
+                    "suffix": suffix,
                 },
                 {"type": "TextPositionSelector", "start": span.start, "end": span.end},
             ],
         },
-    }
+    }, unique
 
 
 def write(
@@ -129,13 +154,15 @@ def write(
         f'"first": {{"id": {dumps(collection + ":page1")}, "type": "AnnotationPage",'
         f' "partOf": {dumps(collection)}, "startIndex": 0, "items": ['
     )
-    replaced = 0
+    replaced = ambiguous = 0
     for document, spans in iter_documents(db, flt):
         if document.url and usable_url(document.url) is None:
             replaced += 1
         for span in spans:
             out.write("\n" if stats.spans == 0 else ",\n")
-            out.write(dumps(annotation(document, span)))
+            shaped, unique = annotation(document, span)
+            out.write(dumps(shaped))
+            ambiguous += not unique
             stats.spans += 1
         stats.documents += 1
     out.write("\n]}\n}\n")
@@ -143,5 +170,11 @@ def write(
         stats.notes.append(
             f"{replaced} document URL(s) not an absolute http(s) IRI: their annotations'"
             " source is urn:sha256: of the text instead"
+        )
+    if ambiguous:
+        stats.notes.append(
+            f"{ambiguous} span(s) stand in text repeated in its document beyond"
+            f" {MAX_CONTEXT_CHARS:,} characters either side: their quote selector matches"
+            " there too; their position selector places them"
         )
     return stats

@@ -130,3 +130,62 @@ def test_every_annotation_keeps_an_absolute_source_whatever_url_was_imported(
     notes = " ".join(stats.notes)
     assert f"{len(HOSTILE_URLS)} document URL(s) not an absolute http(s) IRI" in notes
     db.close()
+
+
+def _selector_places(text: str, selector: dict[str, str]) -> list[int]:
+    """Where a quote-anchoring client finds the selector: every start of exact whose
+    prefix and suffix match around it."""
+    whole = selector["prefix"] + selector["exact"] + selector["suffix"]
+    places, at = [], text.find(whole)
+    while at != -1:
+        places.append(at + len(selector["prefix"]))
+        at = text.find(whole, at + 1)
+    return places
+
+
+def test_a_quote_selector_is_widened_until_it_names_one_place(tmp_path: Path) -> None:
+    from store.db import connect
+    from store.importer import import_paths
+
+    line = "Die Stadt meldet 11.000 Besucher am Wochenende."
+    # The same sentence eleven times, then a different ending: 32 characters either side
+    # match everywhere, a wider context only near the ending.
+    near_end = " ".join([line] * 10) + " " + line + " Danach regnete es."
+    repeated = " ".join([line] * 100)
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        json.dumps({"id": "near", "text": near_end})
+        + "\n"
+        + json.dumps({"id": "rep", "text": repeated})
+        + "\n",
+        encoding="utf-8",
+    )
+    db = connect(":memory:")
+    import_paths(db, [batch])
+    ids = dict(db.conn.execute("SELECT source_name, id FROM documents"))
+    # In the second-to-last sentence: its own 32 characters either side are every
+    # sentence's, and the ending is 72 characters after it.
+    last = near_end.rindex("11.000", 0, near_end.rindex("11.000"))
+    middle = len(line + " ") * 50 + line.index("11.000")
+    with user_action(db, "alice", "spans") as action:
+        create_span(action, ids["near"], last, last + 6, "FIGURE", span_id="near")
+        create_span(action, ids["rep"], middle, middle + 6, "FIGURE", span_id="rep")
+    stats = export(db, "w3c", tmp_path / "w3c.jsonld")
+    data = json.loads((tmp_path / "w3c.jsonld").read_text(encoding="utf-8"))
+    by_id = {item["id"]: item for item in data["first"]["items"]}
+    quote, position = by_id["urn:claimdesk:span:near"]["target"]["selector"]
+    assert _selector_places(near_end, quote) == [position["start"]] == [last]
+    assert 32 < len(quote["prefix"]) <= 1024
+    quote, position = by_id["urn:claimdesk:span:rep"]["target"]["selector"]
+    # Nothing within 1,024 characters tells the 51st sentence from its neighbours.
+    assert len(quote["prefix"]) == len(quote["suffix"]) == 1024
+    assert len(_selector_places(repeated, quote)) > 1
+    assert position["start"] == middle
+    assert (
+        "1 span(s) stand in text repeated in its document beyond 1,024 characters either"
+        " side" in " ".join(stats.notes)
+    )
+    # pyld still reads both.
+    (collection,) = jsonld.expand(data, {"documentLoader": _offline_loader})
+    assert len(collection[AS + "first"][0][AS + "items"][0]["@list"]) == 2
+    db.close()
