@@ -14,15 +14,13 @@ import os
 import signal
 import sqlite3
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn
-
-import platformdirs
 
 from claimdesk import __version__
 from claimdesk.commands import COMMANDS, command_in, load_command
 from claimdesk.commands.common import add_common_options, damaged_database_message, fail
+from store.error_log import unexpected_error
 from store.errors import ClaimdeskError
 from store.visible import visible
 
@@ -140,20 +138,3 @@ def _run(
         return fail(f"{error.filename or 'stdout'}: cannot write (the disk is full)")
     except Exception as error:  # a defect of ours: one line for the user, details in a log
         return fail(unexpected_error(error))
-
-
-def unexpected_error(error: Exception) -> str:
-    """One line for an error nobody anticipated; the traceback goes to a log file."""
-    detail = " ".join(str(error).split())  # one line, whatever the exception's text holds
-    summary = f"unexpected error: {type(error).__name__}: {detail}"
-    try:
-        log = platformdirs.user_log_path("claimdesk", appauthor=False) / "errors.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        # argv may hold bytes that are not UTF-8 (a file name); they must not make the
-        # report of one error fail with another.
-        with log.open("a", encoding="utf-8", errors="backslashreplace") as stream:
-            stream.write(f"--- claimdesk {__version__}: {' '.join(sys.argv)}\n")
-            traceback.print_exception(error, file=stream)
-    except OSError:
-        return summary
-    return f"{summary} (the details are in {log}; please report them)"

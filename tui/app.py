@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
+from rich.console import RenderableType
+from rich.traceback import Traceback
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
@@ -29,7 +31,7 @@ from store.errors import ClaimdeskError
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
-from tui.failures import report_failure
+from tui.failures import Unexpected, logged_traceback, report_failure
 from tui.keymap import bound_keys, keymap_to_apply
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
@@ -268,10 +270,26 @@ class ClaimdeskApp(App[int]):
     def _handle_exception(self, error: Exception) -> None:
         # Textual has no public hook for an unhandled error; it prints an exception's
         # __rich__ instead of a traceback, so a damaged database ends the reader with
-        # the same one line every command gives.
+        # the same one line every command gives, and a defect of ours with the one line
+        # the console command gives, its traceback in the error log.
         if isinstance(error, sqlite3.DatabaseError | UnicodeDecodeError):
             error = DamagedDatabase(self.db_path, error)
+        elif not hasattr(error, "__rich__"):
+            error = Unexpected(error)
         super()._handle_exception(error)
+
+    def panic(self, *renderables: RenderableType) -> None:
+        # Textual's own threads (terminal input) end the app through here with a Rich
+        # traceback and leave the exit status 0: the traceback goes to the error log,
+        # the user gets one line, and the status says the reader did not end normally.
+        shown: list[RenderableType] = []
+        for renderable in renderables:
+            if isinstance(renderable, Traceback):
+                shown.append(logged_traceback(renderable))
+                self._return_code = 1
+            else:
+                shown.append(renderable)
+        super().panic(*shown)
 
     def on_unmount(self) -> None:
         self.state_writer.close()

@@ -16,12 +16,15 @@ The traceback goes to Textual's log (``textual console``, or the file named by
 from __future__ import annotations
 
 import traceback
-from typing import Any
+from typing import Any, TextIO
 
+from rich.console import Console
+from rich.traceback import Traceback
 from textual.app import App
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
+from store.error_log import append_to_log, unexpected_error
 from tui.safe_text import visible_line
 
 # Whatever can both log and notify: the app, a screen, a widget.
@@ -51,3 +54,30 @@ def report_failed_worker(node: Reporter, event: Worker.StateChanged, what: str) 
     the screen that started it stays usable."""
     if event.state == WorkerState.ERROR and event.worker.error is not None:
         report_failure(node, what, event.worker.error)
+
+
+class Unexpected(Exception):
+    """An error nobody anticipated that ends the app: one line on exit (Textual prints
+    an exception's ``__rich__`` instead of its traceback), the traceback in the error log
+    the console command writes to (:mod:`store.error_log`)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(unexpected_error(error))
+        self.__cause__ = error
+
+    def __rich__(self) -> str:
+        return f"claimdesk: {visible_line(str(self))}"
+
+
+def logged_traceback(rendered: Traceback) -> str:
+    """The one line shown for a Rich traceback Textual ends the app with, the traceback
+    itself written to the error log."""
+    lines = rendered.trace.stacks[-1] if rendered.trace.stacks else None
+    what = f"{lines.exc_type}: {lines.exc_value}" if lines else "an error"
+
+    def write(stream: TextIO) -> None:
+        Console(file=stream, width=100, color_system=None).print(rendered)
+
+    log = append_to_log(write)
+    where = f" (the details are in {log}; please report them)" if log else ""
+    return f"claimdesk: unexpected error: {visible_line(' '.join(what.split()))}{where}"

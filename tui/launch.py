@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui import terminal_input
 from tui.app import create_app
 from tui.keymap import load_keymap
 
@@ -17,5 +18,6 @@ def run_tui(db_path: Path, annotator: str, *, doc_ids: list[int], keymap: str | 
     """Run the reader (on ``doc_ids``) or the library until the user quits."""
     mapping = resolve_keymap(keymap)
     app = create_app(db_path, annotator, doc_ids=doc_ids or None, keymap=mapping)
+    terminal_input.install()
     app.run()
     return app.return_code or 0

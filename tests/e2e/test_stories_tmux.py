@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.keys import first_key, tmux_key
-from tests.e2e.tmux import TmuxTerminal
+from tests.e2e.tmux import TmuxTerminal, footer
 from tests.e2e.tools import sqlite
 from tui.keymap import SHIPPED_KEYMAPS, load_keymap
 
@@ -18,40 +17,23 @@ GERMAN_TITLE = "Sarn tritt über die Ufer"
 ENGLISH_TITLE = "River Sarn floods Velthausen"
 
 
-def _wait_until_still(terminal: TmuxTerminal, quiet: float = 1.0) -> None:
-    """Wait until the screen has not changed for ``quiet`` seconds (first layouts done)."""
-    before = terminal.screen()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        time.sleep(quiet)
-        now = terminal.screen()
-        if now == before:
-            return
-        before = now
-
-
-def _footer(screen: str) -> str:
-    lines = [line for line in screen.splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
 def _open_story_of(
     terminal: TmuxTerminal, keymap: dict[str, str], query: str, showing: int
 ) -> None:
     """Filter the library by ``query`` until ``showing`` rows are left, then open the story
     of the row under the cursor (whichever it is, the filter leaves one story)."""
     terminal.wait_for("33 documents")
-    _wait_until_still(terminal)
-    footer = _footer(terminal.screen())
+    terminal.wait_until_still()
+    before = footer(terminal.screen())
     terminal.press(tmux_key(first_key(keymap["library.filter"])))
     # The filter box has the focus once the footer lists its keys instead of the table's;
     # letters typed before that would be the library's own keys.
-    terminal.wait_until(lambda screen: _footer(screen) != footer, "the filter box's footer")
+    terminal.wait_until(lambda screen: footer(screen) != before, "the filter box's footer")
     terminal.type(query)
     terminal.wait_for(f"showing {showing} ")
-    _wait_until_still(terminal)
+    terminal.wait_until_still()
     terminal.press("Enter")
-    _wait_until_still(terminal)
+    terminal.wait_until_still()
     terminal.press(tmux_key(first_key(keymap["library.open_story"])))
 
 
@@ -104,7 +86,7 @@ def test_a_story_of_ten_reports_opens_as_readable_panes_that_tab_walks(
             "three of ten story panes",
         )
         assert "4/10 (tab)" not in screen
-        _wait_until_still(terminal)
+        terminal.wait_until_still()
         tab = tmux_key(first_key(keymap["reader.next_pane"]))
         terminal.press(tab, tab, tab)
         screen = terminal.wait_until(

@@ -139,8 +139,25 @@ class TmuxTerminal:
     def wait_for_change(self, before: str, timeout: float = DEFAULT_TIMEOUT) -> str:
         return self.wait_until(lambda screen: screen != before, "the screen to change", timeout)
 
+    def wait_until_still(self, quiet: float = 1.0) -> None:
+        """Wait until the screen has not changed for ``quiet`` seconds (first layouts done)."""
+        before = self.screen()
+        deadline = time.monotonic() + DEFAULT_TIMEOUT
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.screen()
+            if now == before:
+                return
+            before = now
+
     def wait_for_exit(self, timeout: float = DEFAULT_TIMEOUT) -> int:
         """Wait for the command to end; its exit status."""
         screen = self.wait_for(EXIT_MARKER, timeout)
         tail = screen.split(EXIT_MARKER, 1)[1]
         return int(tail.split("]", 1)[0])
+
+
+def footer(screen: str) -> str:
+    """The last non-blank line of a screen: the footer with the focused widget's keys."""
+    lines = [line for line in screen.splitlines() if line.strip()]
+    return lines[-1] if lines else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.command import CommandPalette
 
 from tests.tui.conftest import Corpus, screen_text, settle
@@ -206,3 +207,25 @@ async def test_the_pane_with_the_keys_stays_shown_when_the_terminal_narrows(
         await pilot.pause()
         assert _shown(screen) == {0}
         assert screen.panes[0].view.has_focus
+
+
+@pytest.mark.parametrize("width", [1, 3, 5])
+async def test_the_dialogs_open_in_a_terminal_a_few_columns_wide(
+    corpus: Corpus, width: int
+) -> None:
+    # The label picker's list, laid out zero cells wide, ended the app inside Rich
+    # ("range() arg 3 must not be zero") at 5 columns or fewer.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.resize_terminal(width, 3)
+        await pilot.pause()
+        for key in ("l", "A", "n", "f1"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)

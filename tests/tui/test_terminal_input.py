@@ -1,0 +1,99 @@
+"""What ends the reader unexpectedly ends it with one line and a non-zero status, never a
+traceback; and the terminal's bytes that are not UTF-8 are read, not fatal
+(``tests/e2e/test_terminal_bytes.py`` sends them through tmux)."""
+
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.traceback import Traceback
+
+from tests.tui.conftest import Corpus, settle
+from tui import terminal_input
+from tui.app import create_app
+from tui.failures import Unexpected
+
+
+def test_bytes_that_are_not_utf8_are_read_as_latin1_letters_or_replaced() -> None:
+    decode = terminal_input.lenient_decoder("utf-8")().decode
+    assert decode(b"caf\xe9 ") == "café "  # a Latin-1 terminal's "é"
+    assert decode(b"\x9b31m") == "\ufffd31m"  # a C1 byte is no letter
+    # A character split over two reads still waits for its second byte.
+    assert decode(b"Stra\xc3") == "Stra"
+    assert decode(b"\x9fe") == "ße"
+
+
+def test_textual_reads_terminal_input_through_the_lenient_decoder() -> None:
+    from textual.drivers import linux_driver
+
+    # Fails when a Textual upgrade stops taking its decoder by this name: then the
+    # reader would end on a Latin-1 byte again.
+    assert terminal_input.install()
+    assert linux_driver.getincrementaldecoder is terminal_input.lenient_decoder
+    assert terminal_input.install()  # a second call keeps it
+    assert codecs.getincrementaldecoder("utf-8")().errors == "strict"  # nowhere else
+
+
+def _printed_on_exit(captured: pytest.CaptureFixture[str]) -> str:
+    """What the app printed when it ended, its lines (wrapped at 80 columns) joined."""
+    return "".join(captured.readouterr().err.splitlines())
+
+
+async def test_a_defect_ends_the_reader_with_one_line_and_a_log(
+    corpus: Corpus,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = create_app(corpus.path, "tester")
+
+    def broken() -> None:
+        raise RuntimeError("the\x1b[2J defect")
+
+    async def run() -> None:
+        async with app.run_test(size=(120, 24)) as pilot:
+            await settle(pilot)
+            app.call_later(broken)
+            await app._exception_event.wait()
+
+    with pytest.raises(Unexpected) as caught:
+        await run()
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert app.return_code == 1
+    line = _printed_on_exit(capsys)
+    assert line.startswith("claimdesk: unexpected error: RuntimeError: the")
+    assert "Traceback" not in line
+    assert "\x1b" not in line
+    log = tmp_path / "state" / "claimdesk" / "log" / "errors.log"
+    assert f"the details are in {log}" in line
+    assert 'raise RuntimeError("the' in log.read_text(encoding="utf-8")
+
+
+async def test_a_traceback_from_textuals_own_threads_is_logged_not_shown(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        try:
+            b"\xe9x".decode("utf-8")
+        except UnicodeDecodeError:
+            # What the driver's input thread hands to panic() when it fails.
+            app.panic(Traceback())
+        # What the app prints as it ends, as panic() left it: one line, wrapped at the
+        # app console's width.
+        console = Console(color_system=None, record=True, file=io.StringIO())
+        for renderable in app._exit_renderables:
+            console.print(renderable)
+        line = "".join(console.export_text().splitlines())
+    assert app.return_code == 1
+    assert "Traceback" not in line
+    assert line.startswith("claimdesk: unexpected error: UnicodeDecodeError: 'utf-8' codec")
+    log = tmp_path / "state" / "claimdesk" / "log" / "errors.log"
+    assert "Traceback" in log.read_text(encoding="utf-8")
