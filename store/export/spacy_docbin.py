@@ -15,9 +15,11 @@ or has no spaCy tokenizer).
 |                                | offsets, label, annotator and note                     |
 
 spaCy spans are whole tokens. A span whose start or end falls inside a token
-(``78`` in ``78-Jährige``) is handled by ``--align``: ``expand`` (default) widens it
-to the tokens it touches, ``contract`` narrows it to the tokens inside it (dropped
-when none is), ``strict`` drops it. The export's message counts such spans per
+(``78`` in ``78-Jährige``) is handled by ``--align``: ``expand`` (default) aligns it
+to the tokens it touches (widened where an end cuts a token, narrowed where an end
+lies in whitespace), ``contract`` narrows it to the tokens inside it (dropped when
+none is), ``strict`` drops it. A span of whitespace alone holds no word for spaCy and
+is left out whatever ``--align`` says. The export's message counts such spans per
 label and says what was done; ``user_data`` keeps the exact offsets of every span.
 Needs the optional extra ``claimdesk[spacy]``. A DocBin is serialised in one piece,
 so this format, unlike the others, holds the exported documents in memory.
@@ -85,6 +87,7 @@ def write(
     fallback_languages: Counter[str] = Counter()
     off_bounds: Counter[str] = Counter()
     dropped: Counter[str] = Counter()
+    whitespace: Counter[str] = Counter()
     documents = list(iter_documents(db, flt))
     gold_in_export = any(s.annotator == options.gold for _, spans in documents for s in spans)
     docbin = DocBin(store_user_data=True)
@@ -100,6 +103,11 @@ def write(
         doc = pipelines[language].make_doc(document.text)
         aligned: dict[str, Any] = {}
         for span in spans:
+            if document.text[span.start : span.end].isspace():
+                # No token, or only spaCy's whitespace tokens: "expand" made an empty Span
+                # of " " that was still written, labelled, into the groups and doc.ents.
+                whitespace[span.label] += 1
+                continue
             exact = doc.char_span(span.start, span.end, label=span.label, span_id=span.id)
             piece = exact
             if exact is None:
@@ -112,7 +120,7 @@ def write(
                         alignment_mode=options.align,
                         span_id=span.id,
                     )
-            if piece is None:
+            if piece is None or all(token.is_space for token in piece):
                 dropped[span.label] += 1
                 continue
             aligned[span.id] = piece
@@ -142,18 +150,24 @@ def write(
     write_all(out, docbin.to_bytes())
     if off_bounds:
         done = {
-            "expand": "widened to the tokens they touch",
-            "contract": "narrowed to the tokens inside them",
-            "strict": "left out",
+            # Widened where an end cuts a token, narrowed where it lies in whitespace.
+            "expand": "aligned to whole tokens (widened or narrowed, --align expand)",
+            "contract": "narrowed to the tokens inside them (--align contract)",
+            "strict": "left out (--align strict)",
         }[options.align]
         stats.notes.append(
             f"{sum(off_bounds.values())} span(s) not on token bounds ({_counted(off_bounds)}):"
-            f" {done} (--align {options.align}); exact offsets are in user_data"
+            f" {done}; exact offsets are in user_data"
         )
     if dropped:
         stats.notes.append(
             f"{sum(dropped.values())} span(s) left out for want of whole tokens"
             f" ({_counted(dropped)})"
+        )
+    if whitespace:
+        stats.notes.append(
+            f"{sum(whitespace.values())} span(s) cover only whitespace ({_counted(whitespace)}):"
+            " left out; exact offsets are in user_data"
         )
     source = (
         f"the {options.gold!r} annotator's spans"

@@ -21,6 +21,7 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import DocBin  # noqa: E402
 
 AGED = "Die 78-Jährige sagte es."
+SPACED = "Die Stadt meldet  11.000 Besucher."
 
 
 def _with_off_bounds_span(db: sqlite_utils.Database) -> None:
@@ -31,6 +32,26 @@ def _with_off_bounds_span(db: sqlite_utils.Database) -> None:
     with user_action(db, "alice", "aged") as action:
         create_span(action, doc_id, 4, 6, "FIGURE", quote="78", span_id="x1", annotator="alice")
         create_span(action, doc_id, 0, 3, "SOURCE", quote="Die", span_id="x2", annotator="gold")
+
+
+def _with_whitespace_spans(db: sqlite_utils.Database) -> None:
+    """By ``alice``: `` `` between two words (no spaCy token at all), ``  `` of which spaCy
+    makes one whitespace token, and `` meldet `` with a space at either end."""
+    with write(db):
+        doc_id = insert_document(db, ParsedArticle("d-spaced.txt", SPACED, language="de"))
+    assert doc_id is not None
+    plan = [
+        ("w1", 9, 10, "CLAIM"),
+        ("w2", 16, 18, "CLAIM"),
+        ("w3", 9, 17, "FIGURE"),
+        ("w4", 0, 3, "SOURCE"),
+    ]
+    with user_action(db, "alice", "spaced") as action:
+        for span_id, start, end, label in plan:
+            quote = SPACED[start:end]
+            create_span(
+                action, doc_id, start, end, label, quote=quote, span_id=span_id, annotator="alice"
+            )
 
 
 def _docs(
@@ -62,7 +83,12 @@ def test_groups_ids_and_languages(fixed_db: sqlite_utils.Database, tmp_path: Pat
 @pytest.mark.parametrize(
     ("align", "kept", "note"),
     [
-        ("expand", "78-Jährige", "1 span(s) not on token bounds (FIGURE 1): widened"),
+        (
+            "expand",
+            "78-Jährige",
+            "1 span(s) not on token bounds (FIGURE 1): aligned to whole tokens (widened or"
+            " narrowed, --align expand)",
+        ),
         ("contract", None, "1 span(s) left out for want of whole tokens (FIGURE 1)"),
         ("strict", None, "1 span(s) not on token bounds (FIGURE 1): left out"),
     ],
@@ -79,6 +105,28 @@ def test_off_bounds_spans_are_counted_and_aligned(
     # The exact offsets stay in user_data whatever was done to the spaCy span.
     exact = [list(row) for row in aged.user_data["claimdesk"]["spans"]]
     assert ["x1", 4, 6, "FIGURE", "alice", None] in exact
+
+
+@pytest.mark.parametrize("align", ["expand", "contract"])
+def test_whitespace_only_spans_are_left_out_and_counted(
+    fixed_db: sqlite_utils.Database, tmp_path: Path, align: str
+) -> None:
+    # "expand" made a zero-token Span of " " (9-10), labelled CLAIM, in alice's group and
+    # in sc, and the message called it widened.
+    _with_whitespace_spans(fixed_db)
+    docs, stats = _docs(fixed_db, tmp_path / "out.spacy", ExportOptions(align=align))
+    spaced = next(d for d in docs if d.user_data["claimdesk"]["source"] == "d-spaced.txt")
+    for key in ("alice", "sc"):
+        assert [(s.id_, s.text) for s in spaced.spans[key]] == [("w4", "Die"), ("w3", "meldet")]
+    assert all(len(span) > 0 for key in spaced.spans for span in spaced.spans[key])
+    assert [e.text for e in spaced.ents] == ["Die", "meldet"]
+    notes = " ".join(stats.notes)
+    assert "2 span(s) cover only whitespace (CLAIM 2): left out" in notes
+    assert "widened to" not in notes
+    # The fixture's 9 spans and Die and meldet here: the two of whitespace are not exported.
+    assert stats.spans == 11
+    exact = [row[0] for row in spaced.user_data["claimdesk"]["spans"]]
+    assert sorted(exact) == ["w1", "w2", "w3", "w4"]
 
 
 def test_gold_annotator_fills_sc_and_ents(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
