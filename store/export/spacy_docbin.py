@@ -4,7 +4,10 @@ or has no spaCy tokenizer).
 
 | in the ``Doc``                 | holds                                                  |
 |--------------------------------|--------------------------------------------------------|
-| ``doc.spans[ANNOTATOR]``       | one group per annotator (``model:NAME`` too)           |
+| ``doc.spans[ANNOTATOR]``       | one group per annotator (``model:NAME`` too); an       |
+|                                | annotator called ``sc`` or ``annotator:…`` has its     |
+|                                | group under ``annotator:`` + its name                  |
+|                                | (``doc.spans["annotator:sc"]``), said in the message   |
 | ``doc.spans["sc"]``            | the gold group: the ``--gold`` annotator's spans       |
 |                                | (``gold``, what curation writes); when nobody in the   |
 |                                | export is that annotator, every person's spans, each   |
@@ -44,6 +47,9 @@ EXTRA_MESSAGE = (
 ALIGN_MODES = ("strict", "expand", "contract")
 MODEL_PREFIX = "model:"
 GOLD_GROUP = "sc"
+# Put before an annotator's name when it would be the gold group's key, and before
+# every name already starting with it, so that two annotators never share a key.
+RENAMED_PREFIX = "annotator:"
 
 
 def require_spacy() -> Any:
@@ -69,6 +75,15 @@ def gold_spans(spans: list[Span], gold: str, gold_in_export: bool) -> list[Span]
     return chosen
 
 
+def group_key(annotator: str) -> str:
+    """The key of the annotator's group in ``doc.spans``: its name, except for ``sc`` (the
+    gold group's key) and names starting with ``annotator:``, which get that prefix. It
+    depends on the name alone, never on who else is in the export."""
+    if annotator == GOLD_GROUP or annotator.startswith(RENAMED_PREFIX):
+        return RENAMED_PREFIX + annotator
+    return annotator
+
+
 def _counted(counter: Counter[str]) -> str:
     return ", ".join(f"{label} {n}" for label, n in sorted(counter.items()))
 
@@ -88,6 +103,7 @@ def write(
     off_bounds: Counter[str] = Counter()
     dropped: Counter[str] = Counter()
     whitespace: Counter[str] = Counter()
+    renamed: dict[str, str] = {}
     documents = list(iter_documents(db, flt))
     gold_in_export = any(s.annotator == options.gold for _, spans in documents for s in spans)
     docbin = DocBin(store_user_data=True)
@@ -129,7 +145,10 @@ def write(
             if span.id in aligned:
                 groups.setdefault(span.annotator, []).append(aligned[span.id])
         for annotator, group in groups.items():
-            doc.spans[annotator] = group
+            key = group_key(annotator)
+            if key != annotator:
+                renamed[annotator] = key
+            doc.spans[key] = group
         gold = [
             aligned[s.id]
             for s in gold_spans(spans, options.gold, gold_in_export)
@@ -168,6 +187,14 @@ def write(
         stats.notes.append(
             f"{sum(whitespace.values())} span(s) cover only whitespace ({_counted(whitespace)}):"
             " left out; exact offsets are in user_data"
+        )
+    if renamed:
+        where = ", ".join(
+            f"{name!r} in doc.spans[{key!r}]" for name, key in sorted(renamed.items())
+        )
+        stats.notes.append(
+            f"{len(renamed)} annotator(s) have their span group renamed, so that none is the"
+            f" gold group {GOLD_GROUP!r}: {where}"
         )
     source = (
         f"the {options.gold!r} annotator's spans"

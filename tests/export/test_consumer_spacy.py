@@ -129,6 +129,48 @@ def test_whitespace_only_spans_are_left_out_and_counted(
     assert sorted(exact) == ["w1", "w2", "w3", "w4"]
 
 
+def _with_annotator_called_sc(db: sqlite_utils.Database) -> None:
+    """``11.000`` by an annotator whose login is ``sc``, spaCy's key for the gold group, and
+    ``Besucher`` by ``annotator:sc``, whose name is what a renamed ``sc`` group is called."""
+    with write(db):
+        doc_id = insert_document(db, ParsedArticle("d-sc.txt", SPACED, language="de"))
+    assert doc_id is not None
+    plan = [
+        ("c1", 0, 3, "SOURCE", "alice"),
+        ("c2", 18, 24, "FIGURE", "sc"),
+        ("c3", 25, 33, "FIGURE", "annotator:sc"),
+    ]
+    with user_action(db, "alice", "sc") as action:
+        for span_id, start, end, label, annotator in plan:
+            quote = SPACED[start:end]
+            create_span(
+                action, doc_id, start, end, label, quote=quote, span_id=span_id, annotator=annotator
+            )
+
+
+@pytest.mark.parametrize(("gold", "sc"), [("gold", ["c1", "c2", "c3"]), ("alice", ["c1"])])
+def test_an_annotator_called_sc_keeps_its_own_group(
+    fixed_db: sqlite_utils.Database, tmp_path: Path, gold: str, sc: list[str]
+) -> None:
+    # doc.spans["sc"] = gold overwrote the group of the annotator "sc": with --gold alice
+    # its span was in no group at all.
+    _with_annotator_called_sc(fixed_db)
+    docs, stats = _docs(fixed_db, tmp_path / "out.spacy", ExportOptions(gold=gold))
+    doc = next(d for d in docs if d.user_data["claimdesk"]["source"] == "d-sc.txt")
+    groups = {key: [s.id_ for s in group] for key, group in doc.spans.items()}
+    assert groups == {
+        "alice": ["c1"],
+        "annotator:sc": ["c2"],
+        "annotator:annotator:sc": ["c3"],
+        "sc": sc,
+    }
+    assert (
+        "2 annotator(s) have their span group renamed, so that none is the gold group 'sc':"
+        " 'annotator:sc' in doc.spans['annotator:annotator:sc'], 'sc' in"
+        " doc.spans['annotator:sc']"
+    ) in stats.notes
+
+
 def test_gold_annotator_fills_sc_and_ents(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
     _with_off_bounds_span(fixed_db)
     docs, stats = _docs(fixed_db, tmp_path / "out.spacy", ExportOptions())
