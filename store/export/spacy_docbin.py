@@ -12,7 +12,9 @@ or has no spaCy tokenizer).
 |                                | (``gold``, what curation writes); when nobody in the   |
 |                                | export is that annotator, every person's spans, each   |
 |                                | extent and label once (models left out)                |
-| ``doc.ents``                   | the longest non-overlapping spans of ``sc``            |
+| ``doc.ents``                   | the longest non-overlapping spans of ``sc`` (the first |
+|                                | of two as long); the others are counted per label in   |
+|                                | the message                                            |
 | ``span.id_``                   | claimdesk's span id                                    |
 | ``doc.user_data["claimdesk"]`` | source, sha256, language, and per span its id, exact   |
 |                                | offsets, label, annotator and note                     |
@@ -104,6 +106,7 @@ def write(
     dropped: Counter[str] = Counter()
     whitespace: Counter[str] = Counter()
     renamed: dict[str, str] = {}
+    overlapped: Counter[str] = Counter()
     documents = list(iter_documents(db, flt))
     gold_in_export = any(s.annotator == options.gold for _, spans in documents for s in spans)
     docbin = DocBin(store_user_data=True)
@@ -155,7 +158,10 @@ def write(
             if s.id in aligned
         ]
         doc.spans[GOLD_GROUP] = gold
-        doc.ents = filter_spans(gold)
+        ents = filter_spans(gold)
+        kept = {id(piece) for piece in ents}
+        overlapped.update(piece.label_ for piece in gold if id(piece) not in kept)
+        doc.ents = ents
         doc.user_data["claimdesk"] = {
             "source": document.source_name,
             "sha256": document.sha256,
@@ -187,6 +193,11 @@ def write(
         stats.notes.append(
             f"{sum(whitespace.values())} span(s) cover only whitespace ({_counted(whitespace)}):"
             " left out; exact offsets are in user_data"
+        )
+    if overlapped:
+        stats.notes.append(
+            f"{sum(overlapped.values())} gold span(s) overlap a longer or earlier one"
+            f" ({_counted(overlapped)}): in doc.spans[{GOLD_GROUP!r}] only, not in doc.ents"
         )
     if renamed:
         where = ", ".join(
