@@ -30,6 +30,17 @@ from store.errors import ClaimdeskError, NotFound, QuoteMismatch
 from store.export.output import STDOUT as STDOUT
 from store.model import Document, Link, Span
 
+MODEL_PREFIX = "model:"
+"""Annotators named ``model:NAME`` are a model's pre-annotations, not a person's
+(``import-annotations --annotator model:NAME``). Every export that tells the two apart
+asks :func:`is_model`: Label Studio writes them as predictions, W3C as Software, CoNLL
+and doccano ``--no-overlap`` leave them out of what they choose unless selected."""
+
+
+def is_model(annotator: str) -> bool:
+    """Whether ``annotator`` names a model (``model:NAME``), not a person."""
+    return annotator.startswith(MODEL_PREFIX)
+
 
 @dataclass(frozen=True, slots=True)
 class ExportFilter:

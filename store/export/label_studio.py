@@ -38,12 +38,14 @@ import sqlite_utils
 
 from store.errors import ClaimdeskError, ImportRefused
 from store.export.common import (
+    MODEL_PREFIX,
     ClaimKey,
     ExportOptions,
     ExportStats,
     ResolvedFilter,
     dumps,
     fact_clusters,
+    is_model,
     iter_documents,
 )
 from store.export.output import STDOUT, atomic_text, check_file_target, same_file
@@ -51,7 +53,6 @@ from store.formats.files import read_bytes
 from store.formats.json_line import BadJsonLine, loads_line
 from store.model import Document, Span
 
-MODEL_PREFIX = "model:"
 SAME_FACT = "SAME_FACT"
 LABELING_CONFIG_TEMPLATE = (
     "<View>\n"
@@ -151,7 +152,7 @@ def task(
             for span in group
         ]
         result += relations(result)
-        if annotator.startswith(MODEL_PREFIX):
+        if is_model(annotator):
             predictions.append({"model_version": annotator[len(MODEL_PREFIX) :], "result": result})
             continue
         annotation: dict[str, Any] = {"result": result}

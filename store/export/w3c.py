@@ -36,6 +36,7 @@ from store.export.common import (
     ResolvedFilter,
     document_query,
     dumps,
+    is_model,
     iter_documents,
 )
 from store.model import Document, Span
@@ -114,7 +115,7 @@ def annotation(document: Document, span: Span) -> tuple[dict[str, Any], bool]:
     ]
     if span.note:
         bodies.append({"type": "TextualBody", "purpose": "commenting", "value": span.note})
-    software = span.annotator.startswith("model:")
+    software = is_model(span.annotator)
     prefix, suffix, unique = quote_context(document.text, span.start, span.end)
     return {
         "@context": CONTEXT,
