@@ -141,7 +141,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-overlap",
         action="store_true",
-        help="doccano: keep the longest of overlapping spans (earlier, then label order, on ties)",
+        help=(
+            "doccano: keep the longest of overlapping spans (on ties a person's over a model's,"
+            " then earlier, then label order); model:NAME spans only if --annotator names them"
+        ),
     )
     parser.add_argument(
         "--per-annotator",

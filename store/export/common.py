@@ -42,6 +42,22 @@ def is_model(annotator: str) -> bool:
     return annotator.startswith(MODEL_PREFIX)
 
 
+def without_unselected_models(spans: list[Span], flt: ResolvedFilter) -> list[Span]:
+    """``spans`` without a model's, unless ``--annotator`` selected that model by name.
+
+    For exports whose output reads as gold with no annotator beside it (CoNLL, doccano
+    ``--no-overlap``): a model's pre-annotations there would train on themselves.
+    """
+    return [s for s in spans if not is_model(s.annotator) or s.annotator in flt.annotators]
+
+
+def models_left_out_note(count: int) -> str:
+    return (
+        f"{count} span(s) by a model (annotator model:NAME) left out, as pre-annotations are"
+        " not gold; --annotator model:NAME exports that model's spans"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ExportFilter:
     """Which documents and spans an export covers (empty tuples: no restriction)."""

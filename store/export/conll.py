@@ -1,10 +1,16 @@
 """CoNLL IOB2: one ``TOKEN<TAB>TAG`` a line, a blank line between sentences,
 ``-DOCSTART- -X- O O`` before each document.
 
+CoNLL has no annotator column, so every tag reads as gold. A model's
+pre-annotations (annotator ``model:NAME``) are left out and counted, unless that
+annotator is selected with ``--annotator model:NAME`` (then they are what was asked
+for).
+
 IOB2 gives each token one tag, so overlapping spans cannot all be written. The
 policy, applied on token ranges: the span covering the most tokens wins; ties go to
-the longer span in characters, then to the label listed first in the label set,
-then to the earlier start, then to the smaller span id. Spans left out are counted
+the longer span in characters, then to a person's span over a model's, then to the
+label listed first in the label set, then to the earlier start, then to the smaller
+span id. Spans left out are counted
 in the summary. ``--conll-label L`` exports one label only (run it once per label
 for one file per label, which keeps every span of that label that does not
 overlap another of the same label).
@@ -25,7 +31,15 @@ from typing import IO
 import sqlite_utils
 
 from store.errors import ClaimdeskError
-from store.export.common import ExportOptions, ExportStats, ResolvedFilter, iter_documents
+from store.export.common import (
+    ExportOptions,
+    ExportStats,
+    ResolvedFilter,
+    is_model,
+    iter_documents,
+    models_left_out_note,
+    without_unselected_models,
+)
 from store.export.tokens import Token, token_bounds, tokenize
 from store.model import Document, Span
 from store.segment import split_sentences
@@ -78,6 +92,8 @@ def choose_spans(
         key=lambda item: (
             -(item[2] - item[1]),
             -(item[0].end - item[0].start),
+            # A tie never goes to a model against a person.
+            is_model(item[0].annotator),
             label_rank.get(item[0].label, len(label_rank)),
             item[0].start,
             item[0].id,
@@ -151,9 +167,13 @@ def write(
     if options.conll_label is not None and options.conll_label not in label_rank:
         raise ClaimdeskError(f"--conll-label {options.conll_label}: no such label")
     no_tokens = overlapped = widened = split = extra_pieces = 0
+    models_left_out = 0
     for document, spans in iter_documents(db, flt):
         if options.conll_label is not None:
             spans = [span for span in spans if span.label == options.conll_label]
+        chosen_by_people = without_unselected_models(spans, flt)
+        models_left_out += len(spans) - len(chosen_by_people)
+        spans = chosen_by_people
         tokens: list[Token] = []
         sentence_of: list[int] = []
         for number, (start, end) in enumerate(sentence_ranges(db, document)):
@@ -187,6 +207,8 @@ def write(
             if breaks:
                 split += 1
                 extra_pieces += breaks
+    if models_left_out:
+        stats.notes.append(models_left_out_note(models_left_out))
     if overlapped:
         stats.notes.append(
             f"{overlapped} overlapping span(s) left out (longest span wins);"

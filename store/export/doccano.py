@@ -17,9 +17,11 @@ cannot be held by a record of one document; see ``links-jsonl``).
 Overlaps: a doccano project drops overlapping spans on import, without a word,
 unless "Allow overlapping spans" is switched on in its settings. The export counts
 the spans that overlap another one and says so; ``--no-overlap`` keeps, in each
-document, the longest span of every overlapping set (ties: the earlier start, then
-the label listed first in the label set, then the smaller span id) and counts
-what it left out.
+document, the longest span of every overlapping set (ties: a person's span over a
+model's, then the earlier start, then the label listed first in the label set, then
+the smaller span id) and counts what it left out. What it keeps is one reading of
+the text, so a model's pre-annotations (``model:NAME``) are left out of it and
+counted, unless ``--annotator model:NAME`` selects that model.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ from store.export.common import (
     ResolvedFilter,
     dumps,
     fact_clusters,
+    is_model,
     iter_documents,
+    models_left_out_note,
+    without_unselected_models,
 )
 from store.model import Span
 
@@ -59,6 +64,8 @@ def without_overlaps(spans: list[Span], label_rank: dict[str, int]) -> list[Span
         spans,
         key=lambda s: (
             -(s.end - s.start),
+            # A tie never goes to a model against a person.
+            is_model(s.annotator),
             s.start,
             label_rank.get(s.label, len(label_rank)),
             s.id,
@@ -102,11 +109,14 @@ def write(
     stats = ExportStats()
     ordered = db.conn.execute("SELECT name FROM labels ORDER BY position, name")
     label_rank = {str(name): rank for rank, (name,) in enumerate(ordered)}
-    overlaps = left_out = 0
+    overlaps = left_out = models_left_out = 0
     clusters = fact_clusters(db) if options.relations else {}
     for document, spans in iter_documents(db, flt):
         overlaps += overlapping(spans)
         if options.no_overlap:
+            chosen_by_people = without_unselected_models(spans, flt)
+            models_left_out += len(spans) - len(chosen_by_people)
+            spans = chosen_by_people
             kept = without_overlaps(spans, label_rank)
             left_out += len(spans) - len(kept)
             spans = kept
@@ -130,6 +140,8 @@ def write(
         out.write(dumps(record) + "\n")
         stats.documents += 1
         stats.spans += len(spans)
+    if models_left_out:
+        stats.notes.append("--no-overlap: " + models_left_out_note(models_left_out))
     if options.no_overlap and left_out:
         stats.notes.append(
             f"--no-overlap: {left_out} overlapping span(s) left out (longest span kept)"

@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from store.changelog import user_action
 from store.db import connect, write
 from store.documents import insert_document
 from store.export import export
+from store.export.common import ExportFilter
 from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
 from store.spans import create_span
@@ -62,4 +64,71 @@ def test_seqeval_finds_what_the_message_counts(tmp_path: Path) -> None:
     ]
     assert sorted(label for label, _, _ in entities) == ["EVENT", "EVENT", "FIGURE"]
     assert len(entities) == stats.spans + 1
+    db.close()
+
+
+MODEL_TEXT = "Die Stadt meldet 11.000 Besucher am 3. Juni."
+
+
+def _person_and_model_db() -> sqlite_utils.Database:
+    """alice marks 11.000 as FIGURE; model:ner pre-annotates CLAIM on the same token
+    (CLAIM comes first in the label set) and SOURCE on "Die Stadt"."""
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        doc_id = insert_document(db, ParsedArticle("d1.txt", MODEL_TEXT, language="de"))
+        assert doc_id is not None
+    figure = MODEL_TEXT.index("11.000")
+    with user_action(db, "alice", "spans") as action:
+        create_span(action, doc_id, figure, figure + 6, "FIGURE", span_id="a1")
+    with user_action(db, "model:ner", "pre-annotations") as action:
+        create_span(action, doc_id, figure, figure + 6, "CLAIM", span_id="m1")
+        create_span(action, doc_id, 0, 9, "SOURCE", span_id="m2")
+    return db
+
+
+def _entities(path: Path) -> list[tuple[str, str]]:
+    """(label, first token) of every entity seqeval finds."""
+    found = []
+    for sentence_tags, sentence_tokens in zip(_sentences(path), _tokens(path), strict=True):
+        for label, first, _last in sequence_labeling.get_entities(sentence_tags):
+            found.append((label, sentence_tokens[first]))
+    return found
+
+
+def _tokens(path: Path) -> list[list[str]]:
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("-DOCSTART-"):
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        current.append(line.split("\t")[0])
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def test_model_pre_annotations_are_not_gold_tags(tmp_path: Path) -> None:
+    db = _person_and_model_db()
+    stats = export(db, "conll", tmp_path / "out.conll")
+    # CoNLL has no annotator column: a model's spans would read as gold, and its CLAIM
+    # used to win the tie on 11.000 by label order.
+    assert _entities(tmp_path / "out.conll") == [("FIGURE", "11.000")]
+    assert "2 span(s) by a model (annotator model:NAME) left out" in " ".join(stats.notes)
+    db.close()
+
+
+def test_a_selected_model_is_exported_but_never_wins_a_tie_against_a_person(
+    tmp_path: Path,
+) -> None:
+    db = _person_and_model_db()
+    both = ExportFilter(annotators=("alice", "model:ner"))
+    stats = export(db, "conll", tmp_path / "both.conll", both)
+    assert _entities(tmp_path / "both.conll") == [("SOURCE", "Die"), ("FIGURE", "11.000")]
+    assert "by a model" not in " ".join(stats.notes)
+    export(db, "conll", tmp_path / "model.conll", ExportFilter(annotators=("model:ner",)))
+    assert _entities(tmp_path / "model.conll") == [("SOURCE", "Die"), ("CLAIM", "11.000")]
     db.close()

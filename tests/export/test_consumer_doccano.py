@@ -1,0 +1,82 @@
+"""The doccano export as Hugging Face ``datasets`` reads it (``claimdesk[consumers]``):
+``--no-overlap`` is one reading of each text, so a model's pre-annotations stay out
+of it unless selected, and never win a tie against a person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+
+from store.changelog import user_action
+from store.db import connect, write
+from store.documents import insert_document
+from store.export import export
+from store.export.common import ExportFilter, ExportOptions
+from store.formats import ParsedArticle
+from store.labels import ensure_default_labels
+from store.spans import create_span
+
+datasets = pytest.importorskip("datasets")
+
+TEXT = "Die Stadt meldet 11.000 Besucher am 3. Juni."
+NO_OVERLAP = ExportOptions(no_overlap=True)
+
+
+def _db() -> sqlite_utils.Database:
+    """alice: FIGURE on 11.000; model:ner: CLAIM on the same words (CLAIM is listed
+    first in the label set, so label order alone would pick it) and SOURCE on Die Stadt."""
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        doc_id = insert_document(db, ParsedArticle("d1.txt", TEXT, language="de"))
+        assert doc_id is not None
+    figure = TEXT.index("11.000")
+    with user_action(db, "alice", "spans") as action:
+        create_span(action, doc_id, figure, figure + 6, "FIGURE", span_id="a1")
+    with user_action(db, "model:ner", "pre-annotations") as action:
+        create_span(action, doc_id, figure, figure + 6, "CLAIM", span_id="m1")
+        create_span(action, doc_id, 0, 9, "SOURCE", span_id="m2")
+    return db
+
+
+def _loaded(path: Path, tmp_path: Path) -> list[dict[str, Any]]:
+    dataset = datasets.load_dataset(
+        "json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache")
+    )
+    return list(dataset)
+
+
+def _labels(record: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [
+        (record["text"][start:end], label, annotator)
+        for (start, end, label), annotator in zip(
+            [(int(s), int(e), str(lab)) for s, e, lab in record["label"]],
+            record["meta"]["annotators"],
+            strict=True,
+        )
+    ]
+
+
+def test_no_overlap_leaves_model_pre_annotations_out(tmp_path: Path) -> None:
+    db = _db()
+    stats = export(db, "doccano", tmp_path / "d.jsonl", options=NO_OVERLAP)
+    (record,) = _loaded(tmp_path / "d.jsonl", tmp_path)
+    assert _labels(record) == [("11.000", "FIGURE", "alice")]
+    assert "--no-overlap: 2 span(s) by a model" in " ".join(stats.notes)
+    db.close()
+
+
+def test_no_overlap_with_a_selected_model_keeps_the_person_on_a_tie(tmp_path: Path) -> None:
+    db = _db()
+    both = ExportFilter(annotators=("alice", "model:ner"))
+    stats = export(db, "doccano", tmp_path / "d.jsonl", both, NO_OVERLAP)
+    (record,) = _loaded(tmp_path / "d.jsonl", tmp_path)
+    assert _labels(record) == [
+        ("Die Stadt", "SOURCE", "model:ner"),
+        ("11.000", "FIGURE", "alice"),
+    ]
+    assert "by a model" not in " ".join(stats.notes)
+    db.close()
