@@ -51,6 +51,7 @@ from store.export.common import (
     fact_clusters,
     iter_documents,
     iter_links,
+    same_fact_pairs,
 )
 from store.export.output import short_file_stem
 from store.model import Document, Span
@@ -166,8 +167,7 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
     """The ``.ann`` lines of one annotator's spans on one document."""
     lines: list[str] = []
     notes: list[str] = []
-    relations: list[str] = []
-    first_of_fact: dict[str, str] = {}
+    written: list[tuple[str, Span]] = []
     seen_offsets: set[tuple[int, ...]] = set()
     result = AnnFile(lines)
     number = 0
@@ -189,11 +189,15 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
         seen_offsets.add(offsets)
         if span.note:
             notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {ann_id}\t{_one_line(span.note)}")
-        fact = clusters.get((document.source_name, span.start, span.end))
-        if fact is not None:
-            first = first_of_fact.setdefault(fact, ann_id)
-            if first != ann_id:
-                relations.append(f"R{len(relations) + 1}\t{SAME_FACT} Arg1:{first} Arg2:{ann_id}")
+        written.append((ann_id, span))
+    claims = [
+        (clusters.get((document.source_name, span.start, span.end)), span.start, span.end)
+        for _, span in written
+    ]
+    relations = [
+        f"R{number}\t{SAME_FACT} Arg1:{written[first][0]} Arg2:{written[other][0]}"
+        for number, (first, other) in enumerate(same_fact_pairs(claims), 1)
+    ]
     lines += notes + relations
     return result
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -482,6 +482,29 @@ def fact_clusters(db: sqlite_utils.Database) -> dict[ClaimKey, str]:
         for cluster in clusters(db)
         for claim in cluster.claims
     }
+
+
+def same_fact_pairs(claims: Sequence[tuple[str | None, int, int]]) -> list[tuple[int, int]]:
+    """``SAME_FACT`` relations among one record's spans, as index pairs ``(first, other)``.
+
+    ``claims`` holds each span's fact cluster (None if not linked) and offsets, in the
+    record's order. Each fact's first span is tied to the first span of every other
+    extent of that fact. A span on the same extent as one already seen (another
+    label or annotator on the same words) is no other claim of the fact and gets no
+    relation: brat and Label Studio tied a CLAIM to the EVENT on its own words.
+    Shared by brat, Label Studio and doccano ``--relations``.
+    """
+    first_of: dict[str, int] = {}
+    seen: set[tuple[int, int]] = set()
+    pairs: list[tuple[int, int]] = []
+    for index, (fact, start, end) in enumerate(claims):
+        if fact is None or (start, end) in seen:
+            continue
+        seen.add((start, end))
+        first = first_of.setdefault(fact, index)
+        if first != index:
+            pairs.append((first, index))
+    return pairs
 
 
 # Characters that str.splitlines() and JavaScript line readers treat as line ends,

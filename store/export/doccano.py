@@ -40,6 +40,7 @@ from store.export.common import (
     is_model,
     iter_documents,
     models_left_out_note,
+    same_fact_pairs,
     without_unselected_models,
 )
 from store.model import Span
@@ -89,17 +90,11 @@ def relation_record(
         {"id": number, "label": span.label, "start_offset": span.start, "end_offset": span.end}
         for number, span in enumerate(spans, 1)
     ]
-    relations: list[dict[str, Any]] = []
-    first_of: dict[str, int] = {}
-    for number, span in enumerate(spans, 1):
-        fact = clusters.get((source, span.start, span.end))
-        if fact is None:
-            continue
-        first = first_of.setdefault(fact, number)
-        if first != number:
-            relations.append(
-                {"id": len(relations) + 1, "from_id": first, "to_id": number, "type": SAME_FACT}
-            )
+    claims = [(clusters.get((source, s.start, s.end)), s.start, s.end) for s in spans]
+    relations = [
+        {"id": number, "from_id": first + 1, "to_id": other + 1, "type": SAME_FACT}
+        for number, (first, other) in enumerate(same_fact_pairs(claims), 1)
+    ]
     return {"entities": entities, "relations": relations}
 
 

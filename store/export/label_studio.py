@@ -47,6 +47,7 @@ from store.export.common import (
     fact_clusters,
     is_model,
     iter_documents,
+    same_fact_pairs,
 )
 from store.export.output import STDOUT, atomic_text, check_file_target, same_file
 from store.formats.files import read_bytes
@@ -115,26 +116,21 @@ def region(span: Span, fact: str | None) -> dict[str, Any]:
 
 
 def relations(regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Claims of one fact inside one annotation, each tied to the fact's first claim."""
-    first_of: dict[str, str] = {}
-    tied: list[dict[str, Any]] = []
-    for item in regions:
-        fact = item["meta"].get("fact")
-        if fact is None:
-            continue
-        if fact not in first_of:
-            first_of[fact] = item["id"]
-            continue
-        tied.append(
-            {
-                "from_id": first_of[fact],
-                "to_id": item["id"],
-                "type": "relation",
-                "direction": "bi",
-                "labels": [SAME_FACT],
-            }
-        )
-    return tied
+    """Claims of one fact inside one annotation, each tied to the fact's first claim
+    (:func:`~store.export.common.same_fact_pairs`: never two regions on the same words)."""
+    claims = [
+        (item["meta"].get("fact"), item["value"]["start"], item["value"]["end"]) for item in regions
+    ]
+    return [
+        {
+            "from_id": regions[first]["id"],
+            "to_id": regions[other]["id"],
+            "type": "relation",
+            "direction": "bi",
+            "labels": [SAME_FACT],
+        }
+        for first, other in same_fact_pairs(claims)
+    ]
 
 
 def task(

@@ -73,6 +73,31 @@ def test_bratly_reads_every_line(fixed_db: sqlite_utils.Database, tmp_path: Path
     assert count == 9
 
 
+def test_no_relation_between_two_spans_on_the_same_words(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # alice also marks her linked first sentence (s01, CLAIM) as an EVENT: the same
+    # words, so the same fact key, but no second claim of the fact.
+    with user_action(fixed_db, "alice", "twin") as action:
+        create_span(action, 1, 0, 44, "EVENT", span_id="s01-event", annotator="alice")
+    export(fixed_db, "brat", tmp_path / "brat")
+    entities: dict[str, object] = {}
+    relations = []
+    for line in (tmp_path / "brat" / "alice" / "a-tagesblatt.ann").read_text().splitlines():
+        if line.startswith("T"):
+            entity = bratly.EntityAnnotation.from_line(line)
+            entities[entity.id] = entity
+        elif line.startswith("R"):
+            relation = bratly.RelationAnnotation.from_line(line, entities)
+            relations.append(
+                tuple(
+                    (arg.label, arg.fragments[0].start, arg.fragments[-1].end)
+                    for _, arg in (relation.argument1, relation.argument2)
+                )
+            )
+    assert relations == [(("CLAIM", 0, 44), ("FIGURE", 17, 32))]
+
+
 def test_documents_without_any_span_are_reported_not_lost_silently(tmp_path: Path) -> None:
     from store.db import connect, write
     from store.documents import insert_document

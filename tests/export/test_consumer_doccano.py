@@ -80,3 +80,17 @@ def test_no_overlap_with_a_selected_model_keeps_the_person_on_a_tie(tmp_path: Pa
     ]
     assert "by a model" not in " ".join(stats.notes)
     db.close()
+
+
+def test_relations_never_tie_two_spans_on_the_same_words(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # alice also marks her linked first sentence (s01, CLAIM) as an EVENT: the same
+    # words, so the same fact key, but no second claim of the fact.
+    with user_action(fixed_db, "alice", "twin") as action:
+        create_span(action, 1, 0, 44, "EVENT", span_id="s01-event", annotator="alice")
+    export(fixed_db, "doccano", tmp_path / "r.jsonl", options=ExportOptions(relations=True))
+    first = _loaded(tmp_path / "r.jsonl", tmp_path)[0]
+    extent = {e["id"]: (e["start_offset"], e["end_offset"]) for e in first["entities"]}
+    tied = [(extent[r["from_id"]], extent[r["to_id"]]) for r in first["relations"]]
+    assert tied == [((0, 44), (17, 32))]

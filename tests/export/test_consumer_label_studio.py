@@ -103,6 +103,39 @@ def test_claims_of_one_fact_become_a_relation(tmp_path: Path) -> None:
     db.close()
 
 
+def test_no_relation_between_two_regions_on_the_same_words(tmp_path: Path) -> None:
+    from store.changelog import user_action
+    from store.db import connect
+    from store.spans import create_span
+    from tests.export.conftest import build_fixed_db
+
+    db = connect(":memory:")
+    build_fixed_db(db)
+    # alice also marks her linked first sentence (s01, CLAIM) as an EVENT: the same
+    # words, so the same fact key, but no second claim of the fact.
+    with user_action(db, "alice", "twin") as action:
+        create_span(action, 1, 0, 44, "EVENT", span_id="s01-event", annotator="alice")
+    tasks = _tasks(db, tmp_path)
+    alice = next(
+        a for a in tasks[0]["annotations"] if a["result"][0]["meta"]["annotator"] == "alice"
+    )
+    interface = label_interface.LabelInterface(labeling_config(db))
+    assert interface.validate_annotation(alice)
+    out = tmp_path / "converted"
+    converter.Converter(labeling_config(db), project_dir=str(tmp_path)).convert(
+        str(tmp_path / "ls.json"), str(out), "JSON", is_dir=False
+    )
+    (converted,) = [
+        a
+        for task in json.loads((out / "result.json").read_text(encoding="utf-8"))
+        for a in task["annotations"]
+        if any(r.get("id") == "s01-event" for r in a["result"])
+    ]
+    relations = [(r["from_id"], r["to_id"]) for r in converted["result"] if r["type"] == "relation"]
+    assert relations == [("s01", "s02")]
+    db.close()
+
+
 def test_user_ids_come_only_from_the_mapping(
     fixed_db: sqlite_utils.Database, tmp_path: Path
 ) -> None:
