@@ -1,7 +1,8 @@
 """brat standoff: a folder per annotator, each a brat collection of the exported
 documents (``ANNOTATOR/NAME.txt`` + ``ANNOTATOR/NAME.ann``), with one
-``annotation.conf`` above them (brat looks for it in parent folders) and
-``links.tsv`` for the links between documents.
+``annotation.conf`` above them (brat looks for it in parent folders),
+``links.tsv`` for the links between documents, and ``documents.tsv`` and
+``annotators.tsv`` mapping file and folder names back to documents and annotators.
 
 | file                    | lines                                                        |
 |-------------------------|--------------------------------------------------------------|
@@ -11,14 +12,18 @@ documents (``ANNOTATOR/NAME.txt`` + ``ANNOTATOR/NAME.ann``), with one
 |                         | one fact cluster in the document                             |
 | ``documents.tsv``       | a row per document: file name, source, outlet, date, language |
 |                         | and story id                                                  |
+| ``annotators.tsv``      | a row per annotator folder: folder name, annotator            |
 | ``links.tsv``           | every link: id, status, fact, and per end the document's      |
 |                         | source name, brat file name, offsets and span id              |
 
-A folder per annotator (``model:ner`` becomes ``model_ner``) because brat has no
-annotator field and because brat readers such as pybrat refuse two text-bound
-annotations on the same offsets, which two annotators marking the same words
-would give. There are no ``*`` equivalence lines: pybrat accepts only ``Equiv``
-there and INCEpTION rejects the file, and brat cannot point into another document.
+A folder per annotator because brat has no annotator field and because brat
+readers such as pybrat refuse two text-bound annotations on the same offsets, which
+two annotators marking the same words would give. A folder's name depends on its
+annotator alone (:func:`folder_name`: ``alice`` stays ``alice``, ``model:ner``
+becomes ``model_ner-`` plus a short hash of the name), and ``annotators.tsv`` maps
+each folder back to its annotator. There are no ``*`` equivalence lines: pybrat
+accepts only ``Equiv`` there and INCEpTION rejects the file, and brat cannot point
+into another document.
 
 Offsets: brat's server opens the ``.txt`` with Python's codecs reader (UTF-8,
 universal newlines) and slices the resulting string, so offsets are code points,
@@ -36,6 +41,7 @@ converts.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,22 +208,56 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
     return result
 
 
+ANNOTATORS_FILE = "annotators.tsv"
+_TOP_FILES = frozenset({"annotation.conf", "links.tsv", "documents.tsv", ANNOTATORS_FILE})
+# What a hashed folder name ends with; a name of this form is never kept as it is.
+_HASH_DIGITS = 8
+_HASHED_NAME = re.compile(rf".*-[0-9a-f]{{{_HASH_DIGITS}}}")
+
+
+def folder_name(annotator: str) -> str:
+    """The folder of ``annotator``'s collection, from that name alone.
+
+    A name that is already a safe, lower-case folder name is its own folder (``alice``);
+    any other is its safe form plus the first hex digits of the SHA-256 of the whole
+    name (``model:ner`` → ``model_ner-5e0a…``). Suffixes handed out in sort order made
+    a folder depend on who else was exported: ``model/ner`` took ``model_ner`` and
+    pushed ``model:ner`` to ``model_ner-2``, but only when both were in the export.
+    Lower case only, so two names differing in case never share a folder on a
+    case-insensitive file system; a kept name never has the hashed form, so it cannot
+    meet another annotator's hashed folder.
+    """
+    safe = short_file_stem(_UNSAFE_NAME.sub("_", annotator).strip("._") or "annotator")
+    if (
+        safe == annotator
+        and annotator == annotator.lower()
+        and annotator not in _TOP_FILES
+        and not _HASHED_NAME.fullmatch(annotator)
+    ):
+        return annotator
+    digest = hashlib.sha256(annotator.encode("utf-8")).hexdigest()[:_HASH_DIGITS]
+    return f"{safe}-{digest}"
+
+
 def folder_names(annotators: list[str]) -> dict[str, str]:
-    """A safe, distinct folder name per annotator (``model:ner`` → ``model_ner``)."""
-    names: dict[str, str] = {}
-    used = {"annotation.conf", "links.tsv", "documents.tsv"}
-    for annotator in annotators:
-        base = _UNSAFE_NAME.sub("_", annotator).strip("._") or "annotator"
-        name, suffix = base, 2
-        while name.lower() in used:
-            name, suffix = f"{base}-{suffix}", suffix + 1
-        used.add(name.lower())
-        names[annotator] = name
+    """Each annotator's folder (:func:`folder_name`); refused if two would coincide."""
+    names = {annotator: folder_name(annotator) for annotator in annotators}
+    owners: dict[str, str] = {}
+    for annotator, name in names.items():
+        other = owners.setdefault(name.lower(), annotator)
+        if other != annotator:
+            # Two SHA-256 prefixes alike: never seen, but never written over either.
+            raise ClaimdeskError(
+                f"brat: annotators {other!r} and {annotator!r} would share the folder {name!r}"
+            )
     return names
 
 
 DOCUMENTS_HEADER = ("file", "source", "outlet", "date", "language", "story")
 """``documents.tsv``: what brat's own files have no place for, a row per document."""
+
+ANNOTATORS_HEADER = ("folder", "annotator")
+"""``annotators.tsv``: which annotator each folder holds, a row per folder."""
 
 LINKS_HEADER = (
     "link",
@@ -307,6 +347,12 @@ def write(
     )
     (folder / "documents.tsv").write_text(
         "".join(row + "\n" for row in documents), encoding="utf-8", newline="\n"
+    )
+    annotator_rows = ["\t".join(ANNOTATORS_HEADER)] + [
+        f"{_cell(name)}\t{_cell(annotator)}" for annotator, name in folders.items()
+    ]
+    (folder / ANNOTATORS_FILE).write_text(
+        "".join(row + "\n" for row in annotator_rows), encoding="utf-8", newline="\n"
     )
     if unwritten:
         stats.notes.append(

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from store.changelog import user_action
 from store.export import export
+from store.export.common import ExportFilter
 from store.export.output import MARKER
 from store.spans import create_span
 from tests.export.conftest import MORNING_POST
@@ -48,7 +49,7 @@ def test_pybrat_parses_every_annotator_folder(
     assert ("alice", "a-tagesblatt.txt", 0, 44, "CLAIM") in found
     s08 = MORNING_POST.index("Cafe\u0301 owners")
     s08_end = s08 + len("Cafe\u0301 owners 👩\u200d👩\u200d👧")
-    assert ("model_ner", "b-morning-post.md", s08, s08_end, "SOURCE") in found
+    assert ("model_ner-2f693747", "b-morning-post.md", s08, s08_end, "SOURCE") in found
     assert len(found) == 10
     relations = by_id["alice/a-tagesblatt"].relations
     assert [(r.type, r.arg1.mention, r.arg2.mention) for r in relations] == [
@@ -98,6 +99,49 @@ def test_no_relation_between_two_spans_on_the_same_words(
     assert relations == [(("CLAIM", 0, 44), ("FIGURE", 17, 32))]
 
 
+def _annotators_tsv(folder: Path) -> dict[str, str]:
+    header, *rows = (folder / "annotators.tsv").read_text(encoding="utf-8").splitlines()
+    assert header == "folder\tannotator"
+    return dict(row.split("\t") for row in rows)
+
+
+def _read_by_pybrat(folder: Path) -> set[tuple[str, str, int, int]]:
+    """(annotator, label, start, end) of every entity pybrat reads, the annotator found
+    through annotators.tsv from the folder pybrat names."""
+    annotators = _annotators_tsv(folder)
+    return {
+        (
+            annotators[example.id.split("/")[0]],
+            entity.type,
+            entity.spans[0].start,
+            entity.spans[-1].end,
+        )
+        for example in pybrat.BratParser(error="raise").parse(str(folder))
+        for entity in example.entities
+    }
+
+
+def test_an_annotator_keeps_its_folder_whoever_else_is_exported(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # "model/ner" sorts before "model:ner" and took "model_ner", pushing model:ner to
+    # "model_ner-2" in a full export but not in one filtered to model:ner.
+    with user_action(fixed_db, "model/ner", "pre-annotations") as action:
+        create_span(action, 1, 4, 9, "SOURCE", span_id="slash", annotator="model/ner")
+    export(fixed_db, "brat", tmp_path / "all")
+    export(fixed_db, "brat", tmp_path / "one", ExportFilter(annotators=("model:ner",)))
+    everyone = _annotators_tsv(tmp_path / "all")
+    assert sorted(everyone.values()) == ["alice", "bob", "model/ner", "model:ner"]
+    assert _annotators_tsv(tmp_path / "one") == {
+        folder: name for folder, name in everyone.items() if name == "model:ner"
+    }
+    assert everyone["alice"] == "alice"
+    in_all = _read_by_pybrat(tmp_path / "all")
+    in_one = _read_by_pybrat(tmp_path / "one")
+    assert ("model/ner", "SOURCE", 4, 9) in in_all
+    assert in_one == {entry for entry in in_all if entry[0] == "model:ner"} != set()
+
+
 def test_documents_without_any_span_are_reported_not_lost_silently(tmp_path: Path) -> None:
     from store.db import connect, write
     from store.documents import insert_document
@@ -113,6 +157,7 @@ def test_documents_without_any_span_are_reported_not_lost_silently(tmp_path: Pat
     assert "1 document(s) not written" in " ".join(stats.notes)
     assert sorted(p.name for p in (tmp_path / "brat").iterdir() if p.name != MARKER) == [
         "annotation.conf",
+        "annotators.tsv",
         "documents.tsv",
         "links.tsv",
     ]

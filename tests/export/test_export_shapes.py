@@ -61,10 +61,11 @@ def test_brat_shape_and_multiline_fragments(
     assert sorted(p.name for p in (tmp_path / "brat").iterdir() if p.name != MARKER) == [
         "alice",
         "annotation.conf",
+        "annotators.tsv",
         "bob",
         "documents.tsv",
         "links.tsv",
-        "model_ner",
+        "model_ner-2f693747",
     ]
     alice = (tmp_path / "brat" / "alice" / "a-tagesblatt.ann").read_text(encoding="utf-8")
     bob = (tmp_path / "brat" / "bob" / "a-tagesblatt.ann").read_text(encoding="utf-8")
