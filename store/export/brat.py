@@ -21,9 +21,12 @@ readers such as pybrat refuse two text-bound annotations on the same offsets, wh
 two annotators marking the same words would give. A folder's name depends on its
 annotator alone (:func:`folder_name`: ``alice`` stays ``alice``, ``model:ner``
 becomes ``model_ner-`` plus a short hash of the name), and ``annotators.tsv`` maps
-each folder back to its annotator. There are no ``*`` equivalence lines: pybrat
-accepts only ``Equiv`` there and INCEpTION rejects the file, and brat cannot point
-into another document.
+each folder back to its annotator. One annotator's two labels on the same words
+are both written (brat shows both) but pybrat refuses that annotator's folder; brat
+has no native place for a second label on one text-bound annotation that pybrat
+reads, so the note names the first few such pairs instead. There are no ``*``
+equivalence lines: pybrat accepts only ``Equiv`` there and INCEpTION rejects the
+file, and brat cannot point into another document.
 
 Offsets: brat's server opens the ``.txt`` with Python's codecs reader (UTF-8,
 universal newlines) and slices the resulting string, so offsets are code points,
@@ -43,7 +46,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
@@ -164,7 +167,8 @@ class AnnFile:
 
     lines: list[str]
     skipped: int = 0
-    same_offsets: int = 0
+    # (span id written first, span id) for each span on offsets already written.
+    same_offsets: list[tuple[str, str]] = field(default_factory=list)
     trimmed: int = 0
     split_at_tab: int = 0
 
@@ -174,7 +178,7 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
     lines: list[str] = []
     notes: list[str] = []
     written: list[tuple[str, Span]] = []
-    seen_offsets: set[tuple[int, ...]] = set()
+    seen_offsets: dict[tuple[int, ...], str] = {}
     result = AnnFile(lines)
     number = 0
     for span in spans:
@@ -190,9 +194,9 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
         ann_id = f"T{number}"
         lines.append(textbound_line(ann_id, span.label, document.text, pieces))
         offsets = tuple(n for piece in pieces for n in piece)
-        if offsets in seen_offsets:
-            result.same_offsets += 1
-        seen_offsets.add(offsets)
+        first = seen_offsets.setdefault(offsets, span.id)
+        if first != span.id:
+            result.same_offsets.append((first, span.id))
         if span.note:
             notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {ann_id}\t{_one_line(span.note)}")
         written.append((ann_id, span))
@@ -213,6 +217,29 @@ _TOP_FILES = frozenset({"annotation.conf", "links.tsv", "documents.tsv", ANNOTAT
 # What a hashed folder name ends with; a name of this form is never kept as it is.
 _HASH_DIGITS = 8
 _HASHED_NAME = re.compile(rf".*-[0-9a-f]{{{_HASH_DIGITS}}}")
+
+
+SHOWN_SAME_OFFSETS = 3
+
+
+def same_offsets_note(found: list[tuple[str, str, str, str]]) -> str:
+    """The note naming spans on one annotator's written offsets, the first few of them.
+
+    pybrat refuses an annotator's whole folder for one such pair; a count alone left the
+    user searching every document for it. Names are shown as Python literals, so an
+    imported id or name holding quotes, separators or controls stays one unambiguous item.
+    """
+    shown = "; ".join(
+        f"{source!r} ({annotator!r}): {first!r} and {other!r}"
+        for source, annotator, first, other in found[:SHOWN_SAME_OFFSETS]
+    )
+    more = len(found) - SHOWN_SAME_OFFSETS
+    tail = f"; and {more} more" if more > 0 else ""
+    return (
+        f"{len(found)} span(s) share their offsets with another span of the same annotator"
+        " (another label); brat shows both, pybrat refuses that annotator's folder:"
+        f" {shown}{tail}"
+    )
 
 
 def folder_name(annotator: str) -> str:
@@ -294,7 +321,9 @@ def write(
     used: set[str] = set()
     files: dict[int, str] = {}
     documents = ["\t".join(DOCUMENTS_HEADER)]
-    skipped = same_offsets = unwritten = trimmed = split_at_tab = 0
+    skipped = unwritten = trimmed = split_at_tab = 0
+    # (document, annotator, span id written first, span id on the same offsets)
+    same_offsets: list[tuple[str, str, str, str]] = []
     for document, spans in iter_documents(db, flt):
         if "\r" in document.text:
             raise ClaimdeskError(
@@ -326,7 +355,9 @@ def write(
             check_against_text(txt_path, ann.lines)
             stats.spans += len(mine) - ann.skipped
             skipped += ann.skipped
-            same_offsets += ann.same_offsets
+            same_offsets += [
+                (document.source_name, annotator, first, other) for first, other in ann.same_offsets
+            ]
             trimmed += ann.trimmed
             split_at_tab += ann.split_at_tab
         if folders:
@@ -373,8 +404,5 @@ def write(
             " as brat readers split a line at every tab"
         )
     if same_offsets:
-        stats.notes.append(
-            f"{same_offsets} span(s) share their offsets with another span of the same"
-            " annotator (another label); brat shows both, pybrat refuses such a file"
-        )
+        stats.notes.append(same_offsets_note(same_offsets))
     return stats

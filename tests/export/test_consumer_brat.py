@@ -231,3 +231,51 @@ def test_whitespace_and_tabs_read_back_exactly_in_pybrat_and_bratly(tmp_path: Pa
     assert "3 span(s) written without the whitespace at their ends" in joined
     assert "1 span(s) holding a tab written as fragments around it" in joined
     db.close()
+
+
+def test_spans_on_one_annotators_same_offsets_are_named_where_pybrat_refuses(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+    from store.labels import ensure_default_labels
+
+    text = "Die Stadt meldet 11.000 Besucher am 3. Juni."
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        # Texts differ: the store keeps one document per text.
+        ids = [insert_document(db, ParsedArticle(f"d{n}.txt", f"{text} {n}")) for n in range(6)]
+    with user_action(db, "alice", "imported") as action:
+        for doc_id in ids:
+            assert doc_id is not None
+            create_span(action, doc_id, 0, 9, "SOURCE", span_id=f"ok-{doc_id}")
+        # Five documents hold a CLAIM and an EVENT on the same words; d0 only the SOURCE.
+        for doc_id in ids[1:]:
+            assert doc_id is not None
+            create_span(action, doc_id, 0, 44, "CLAIM", span_id=f'c, "{doc_id}"')
+            create_span(action, doc_id, 0, 44, "EVENT", span_id=f"e {doc_id}")
+    stats = export(db, "brat", tmp_path / "brat")
+    (note,) = [n for n in stats.notes if "share their offsets" in n]
+    assert note.startswith("5 span(s) share their offsets")
+    # The first three, quoted, then a count of the rest.
+    assert "'d1.txt' ('alice'): 'c, \"2\"' and 'e 2'" in note
+    assert "'d3.txt' ('alice'): 'c, \"4\"' and 'e 4'" in note
+    assert "d4.txt" not in note
+    assert note.endswith("; and 2 more")
+    # pybrat refuses each document with such a pair (d1 to d5) and reads d0.
+    for n in range(6):
+        alone = tmp_path / f"alone{n}"
+        alone.mkdir()
+        for suffix in (".txt", ".ann"):
+            shutil.copy(tmp_path / "brat" / "alice" / f"d{n}{suffix}", alone)
+        if n == 0:
+            (example,) = pybrat.BratParser(error="raise").parse(str(alone))
+            assert [e.type for e in example.entities] == ["SOURCE"]
+        else:
+            with pytest.raises(RuntimeError, match="identical span"):
+                pybrat.BratParser(error="raise").parse(str(alone))
+    db.close()
