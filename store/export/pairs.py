@@ -12,7 +12,8 @@ column to the model, so nothing else is written unless asked for).
 | a rejected link (hard negative; a near miss  | 0     | ``rejected`` (+ ``reason``)  |
 | is a rejection with reason ``near-miss``)    |       |                              |
 
-Suggestions nobody decided are left out. ``--with-meta`` adds both ends'
+Suggestions nobody decided are left out, and so are decided links with a side of
+whitespace only (counted; stored before such links were refused). ``--with-meta`` adds both ends'
 documents and offsets, the link id, status, reason and fact cluster.
 
 The split is by connected group of decided links (accepted and rejected
@@ -102,7 +103,15 @@ def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, folder: Path, options: ExportOptions
 ) -> ExportStats:
     stats = ExportStats()
-    decided = list(iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids))
+    decided = []
+    blank = 0
+    for checked in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids):
+        # Stored before import-links and link_spans refused them: a side of whitespace
+        # only is no sentence, and ("\n\n", " ") was written as a positive pair.
+        if not checked.a.text.strip() or not checked.b.text.strip():
+            blank += 1
+            continue
+        decided.append(checked)
     groups = decision_groups((cl.a.key, cl.b.key) for cl in decided)
     accepted = [cl for cl in decided if cl.link.status == "accepted"]
     facts = decision_groups((cl.a.key, cl.b.key) for cl in accepted)
@@ -154,6 +163,11 @@ def write(
         (folder / f"{name}.jsonl").write_text("".join(lines), encoding="utf-8", newline="\n")
         stats.records += len(lines)
     stats.links = len(decided)
+    if blank:
+        stats.notes.append(
+            f"{blank} decided link(s) with a side of whitespace only left out (no sentence);"
+            " no pair or implied pair comes from them"
+        )
     if implied:
         stats.notes.append(f"{implied} positive pair(s) implied by fact clusters added")
     return stats

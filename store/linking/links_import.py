@@ -5,7 +5,7 @@ writes: ``a`` and ``b`` with ``doc`` (source name), ``start``, ``end``, ``text``
 ``status`` accepted or rejected; other fields are ignored. A side is placed at
 its offsets when the document's text there is ``text``, else at the text's only
 occurrence in that document; a side that cannot be placed (unknown document,
-text absent or ambiguous) is named and its line skipped. A pair the file both
+text whitespace only, absent or ambiguous) is named and its line skipped. A pair the file both
 accepts and rejects is refused at each contradicting line and not imported; a
 repeated line counts once. A pair already decided the same way is left alone, so
 importing twice changes nothing. The whole file
@@ -71,6 +71,9 @@ def place(
     name, text = side.get("doc"), side.get("text")
     if not isinstance(name, str) or not isinstance(text, str) or not text:
         return None, f"side {label} needs a document name and a text"
+    if not text.strip():
+        # A blank stretch is no claim; link_spans would refuse it too.
+        return None, f"side {label}: text is whitespace only"
     found = documents.get(name)
     if found is None:
         return None, f"side {label}: no document named {name!r}"

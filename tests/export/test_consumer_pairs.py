@@ -149,3 +149,42 @@ def test_an_empty_split_is_left_out_and_said(tmp_path: Path) -> None:
         )
         assert not (tmp_path / "pairs" / f"{split}.jsonl").exists()
     db.close()
+
+
+def test_a_stored_link_with_a_whitespace_only_side_gives_no_pair(tmp_path: Path) -> None:
+    db = _chains_db(groups=3)
+    # Links stored before import-links and link_spans refused blank sides: a
+    # "\n\n" – " " pair accepted, and one joining a real claim to a blank, which must not
+    # imply pairs through the blank either.
+    blank = "Erster Satz hier.\n\nZweiter Satz."
+    with write(db):
+        blank_doc = insert_document(db, ParsedArticle("blank.txt", blank))
+        assert blank_doc is not None
+        db.conn.executemany(
+            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+            " b_quote, status, reason, method, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,'accepted',NULL,'manual','t','t')",
+            [
+                ("ws", blank_doc, 17, 19, "\n\n", 1, 4, 5, " "),
+                (
+                    "half",
+                    2,
+                    0,
+                    len("Fact 0 told by b."),
+                    "Fact 0 told by b.",
+                    blank_doc,
+                    17,
+                    19,
+                    "\n\n",
+                ),
+            ],
+        )
+    stats = export(db, "pairs", tmp_path / "pairs", options=ExportOptions(with_meta=True))
+    rows = [row for split in _load(tmp_path / "pairs").values() for row in split]  # type: ignore[attr-defined]
+    assert rows
+    assert all(row["sentence1"].strip() and row["sentence2"].strip() for row in rows)
+    assert {row["link"] for row in rows} & {"ws", "half"} == set()
+    assert "2 decided link(s) with a side of whitespace only left out" in " ".join(stats.notes)
+    # The three facts as before: per fact two accepted, one implied, one rejected.
+    assert len(rows) == 3 * 4
+    db.close()

@@ -270,3 +270,50 @@ def test_a_line_over_the_size_limit_is_refused_and_the_lines_after_it_import(
     report = import_links(db, path, annotator="alice")
     assert report.refused == [f"{path}:2: line is over the limit of {limit} bytes"]
     assert (report.records, report.added) == (3, 2)
+
+
+def test_a_whitespace_only_side_is_refused_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "claims.db"
+    db = connect(path)
+    a, b, _ = _flood(db)
+    good = {"a": _side(db, a), "b": _side(db, b), "status": "accepted"}
+    # A blank side placed by its offsets: the first space of each sentence.
+    spaces = []
+    for doc, start, end in (a, b):
+        text = db.conn.execute("SELECT text FROM documents WHERE id = ?", [doc]).fetchone()[0]
+        space = text.index(" ", start, end)
+        spaces.append(_side(db, (doc, space, space + 1)))
+    db.close()
+    links = _write(
+        tmp_path / "l.jsonl",
+        [
+            {"a": spaces[0], "b": spaces[1], "status": "accepted"},
+            {"a": good["a"], "b": spaces[1], "status": "accepted"},
+            good,
+        ],
+    )
+    assert main(["--db", str(path), "import-links", str(links)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if "whitespace" in line] == [
+        f"claimdesk: refused {links}:1: side a: text is whitespace only",
+        f"claimdesk: refused {links}:2: side b: text is whitespace only",
+    ]
+    db = connect(path)
+    first, second = decisions.stored_order(a, b)
+    assert _decided(db) == [(*first, *second, "accepted")]
+    db.close()
+
+
+def test_link_spans_refuses_a_whitespace_only_side(session: Session) -> None:
+    from store.errors import ClaimdeskError
+
+    a, b, _ = _flood(session.db)
+    text = session.db.conn.execute("SELECT text FROM documents WHERE id = ?", [a[0]]).fetchone()[0]
+    space = text.index(" ", a[1], a[2])
+    with pytest.raises(ClaimdeskError, match="first side is whitespace only"):
+        session.link_spans((a[0], space, space + 1), b)
+    with pytest.raises(ClaimdeskError, match="second side is whitespace only"):
+        session.link_spans(b, (a[0], space, space + 1), status="rejected")
+    assert _decided(session.db) == []
