@@ -14,14 +14,16 @@ from __future__ import annotations
 import re
 
 # C0 and DEL and C1, bidi embeddings/overrides/isolates and marks, the Unicode line and
-# paragraph separators, and lone surrogates (a file name's bytes that are not UTF-8, which
-# a UTF-8 stdout refuses to encode, failing the command after its work was done).
+# paragraph separators, lone surrogates (a file name's bytes that are not UTF-8, which
+# a UTF-8 stdout refuses to encode, failing the command after its work was done), and the
+# invisible noncharacters U+FFFE and U+FFFF that an older database may hold.
 _INVISIBLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\ufffe\uffff]"
 )
 _INVISIBLE_EXCEPT_LINES = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    "\ud800-\udfff]"
+    "\ud800-\udfff\ufffe\uffff]"
 )
 
 

@@ -16,8 +16,9 @@ from store.errors import ImportRefused
 from store.importer import ImportReport, import_paths
 
 SUFFIXES = [".txt", ".md", ".html", ".jsonl"]
-# Every C0 control except newline and tab, DEL, and every C1 control.
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Every C0 control except newline and tab, DEL, every C1 control, and the noncharacters
+# U+FFFE and U+FFFF, which XML 1.0 (the xmi export) cannot hold.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 HOSTILE_PIECES = [
     "[bold]loud[/bold]",
@@ -36,6 +37,7 @@ HOSTILE_PIECES = [
     "\r\n",
     "\r",
     "\x00nul\x00",
+    "non\ufffechar\uffff",
     "&lt;b&gt; &#27;[2J &#x1b;",
     "<script>alert(1)</script>",
     "ß ẞ İ ﬁ",

@@ -8,7 +8,8 @@ import unicodedata
 from store.formats.normalize import ESCAPE_SEQUENCE
 
 _WHITESPACE_CONTROLS = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x85", " "))
-_OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# U+FFFE and U+FFFF go with the controls, as in article text: XML 1.0 cannot hold them.
+_OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 # A file name with bytes that are not UTF-8 reaches Python with each such byte as a lone
 # surrogate (U+DC80-U+DCFF), which SQLite cannot store; it is shown as U+FFFD instead.
 _SURROGATE = re.compile("[\ud800-\udfff]")

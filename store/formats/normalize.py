@@ -17,15 +17,18 @@ ESCAPE_SEQUENCE = re.compile(
 )
 """Complete terminal escape sequences; incomplete ones lose only their ESC later."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Category Cc (C0, DEL, C1) except newline and tab."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Category Cc (C0, DEL, C1) except newline and tab, and the noncharacters U+FFFE and
+U+FFFF: XML 1.0 cannot hold them (nor C0), so the xmi export could not write a text or
+note holding one, and they mean nothing in a text (U+FFFE is a byte-swapped BOM)."""
 
 _LINE_SEPARATORS = ("\r", "\u2028", "\u2029", "\x85")
 _BLANK_LINE_RUN = re.compile(r"\n{3,}")
 
 
 def clean_controls(text: str) -> str:
-    """Unify line ends as ``\\n`` and remove terminal escape sequences and control characters.
+    """Unify line ends as ``\\n`` and remove terminal escape sequences, control characters
+    and the noncharacters U+FFFE and U+FFFF.
 
     This is the part of normalisation that never touches spaces, so markup readers can
     apply it before parsing without losing markdown's trailing-space line breaks.
@@ -43,11 +46,12 @@ def clean_controls(text: str) -> str:
 def normalize_text(text: str) -> str:
     """Return ``text`` in the one canonical form stored for articles.
 
-    Line ends become ``\\n``; terminal escape sequences and control characters other
-    than newline and tab go; the result is NFC; trailing spaces and tabs are stripped
-    from every line; runs of blank lines become a single blank line; leading and trailing
-    blank lines and leading byte order marks go. Everything else (NBSP, zero-width and
-    bidi characters, emoji) is kept for the display layer to deal with.
+    Line ends become ``\\n``; terminal escape sequences, control characters other
+    than newline and tab, and U+FFFE and U+FFFF (which XML 1.0 cannot hold) go; the
+    result is NFC; trailing spaces and tabs are stripped from every line; runs of blank
+    lines become a single blank line; leading and trailing blank lines and leading byte
+    order marks go. Everything else (NBSP, zero-width and bidi characters, emoji) is
+    kept for the display layer to deal with.
     """
     text = clean_controls(text)
     # NFC only after the removals: dropping a control between a letter and a combining
