@@ -12,10 +12,12 @@ the file is damaged is itself reported as a problem, and the rest still run.
 | text encoding    | text cells that are not UTF-8 (they stop every reader)        |
 | span offsets     | spans whose quote is not ``text[start:end]``                  |
 | link offsets     | links whose either end's quote is not its document's text     |
+| xml characters   | text, names and notes holding characters XML 1.0 forbids       |
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,6 +85,8 @@ class CheckResult:
     problems: int = 0
     examples: list[str] = field(default_factory=list)
     checked: str = ""
+    hint: str = ""
+    """What to do about problems that are no damage; empty means restore or recover."""
 
 
 @dataclass(slots=True)
@@ -163,6 +167,71 @@ def _text_encoding(conn: sqlite3.Connection) -> CheckResult:
     return result
 
 
+# Characters XML 1.0 cannot hold (its Char production): C0 controls other than tab,
+# line feed and carriage return, and the noncharacters U+FFFE and U+FFFF. Import removes
+# them all since U+FFFE/U+FFFF were added to its controls; a database written before, by
+# hand or by another tool may still hold some, and the xmi export must replace them.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The same as a GLOB class, so SQLite picks the few cells out; NUL ends a GLOB pattern.
+_XML_FORBIDDEN_GLOB = "*[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*"
+_DOCUMENT_FIELDS = ("text", "source_name", "title", "outlet", "url", "language")
+_SPAN_FIELDS = ("note", "annotator")
+XML_HINT = "the xmi export writes each as U+FFFD; import now removes them"
+
+
+def _holds_forbidden(column: str) -> str:
+    return f"({column} GLOB :glob OR instr({column}, char(0)) > 0)"
+
+
+def _first_forbidden(value: object) -> str:
+    match = XML_FORBIDDEN.search(str(value))
+    if match is None:  # pragma: no cover - the query picked the cell for one
+        return "a character XML cannot hold"
+    return f"U+{ord(match.group()):04X} at {match.start()}"
+
+
+def _xml_characters(conn: sqlite3.Connection) -> CheckResult:
+    """Cells the xmi export (and any XML reader) cannot take as they are, by document."""
+    result = CheckResult("xml characters", hint=XML_HINT)
+    params = {"glob": _XML_FORBIDDEN_GLOB}
+    conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+    try:
+        for row in conn.execute(
+            f"SELECT id, source_name, {', '.join(_DOCUMENT_FIELDS)} FROM documents WHERE "
+            + " OR ".join(_holds_forbidden(c) for c in _DOCUMENT_FIELDS)
+            + " ORDER BY id",
+            params,
+        ):
+            for column, value in zip(_DOCUMENT_FIELDS, row[2:], strict=True):
+                if value is not None and XML_FORBIDDEN.search(str(value)):
+                    result.problems += 1
+                    if len(result.examples) < 3:
+                        result.examples.append(
+                            f"document #{row[0]} {row[1]}: {column} holds {_first_forbidden(value)}"
+                        )
+        for row in conn.execute(
+            f"SELECT s.id, d.id, d.source_name, {', '.join('s.' + c for c in _SPAN_FIELDS)}"
+            " FROM spans s LEFT JOIN documents d ON d.id = s.doc_id WHERE "
+            + " OR ".join(_holds_forbidden("s." + c) for c in _SPAN_FIELDS)
+            + " ORDER BY s.doc_id, s.id",
+            params,
+        ):
+            for column, value in zip(_SPAN_FIELDS, row[3:], strict=True):
+                if value is not None and XML_FORBIDDEN.search(str(value)):
+                    result.problems += 1
+                    if len(result.examples) < 3:
+                        result.examples.append(
+                            f"span {row[0]} of document #{row[1]} {row[2]}: {column} holds"
+                            f" {_first_forbidden(value)}"
+                        )
+    finally:
+        conn.text_factory = str
+    documents = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+    spans = int(conn.execute("SELECT count(*) FROM spans").fetchone()[0])
+    result.checked = f"{documents:,} documents, {spans:,} spans"
+    return result
+
+
 def _suggestion_offsets(conn: sqlite3.Connection) -> CheckResult:
     exists = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'suggestions'"
@@ -200,6 +269,7 @@ CHECKS: list[tuple[str, Callable[[sqlite3.Connection], CheckResult]]] = [
     ("span offsets", _offsets("span offsets", _SPAN_MISMATCH, "SELECT count(*) FROM spans")),
     ("link offsets", _offsets("link offsets", _LINK_MISMATCH, "SELECT count(*) FROM links")),
     ("suggestion offsets", _suggestion_offsets),
+    ("xml characters", _xml_characters),
 ]
 
 

@@ -215,6 +215,38 @@ def test_check_passes_a_sound_database_and_finds_broken_offsets(
     assert "sqlite3 DB '.recover'" in err
 
 
+def test_check_names_documents_holding_characters_xml_cannot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Import kept U+FFFE and U+FFFF before: such a database passed check, and its xmi
+    # export died naming no document.
+    path = tmp_path / "x.db"
+    add_document_to_file(path, "Nichtzeichen hier.", name="ok.txt")
+    add_document_to_file(path, "Nichtzeichen dort.", name="bad\u202e.txt")
+    conn = sqlite3.connect(path)
+    conn.execute(
+        'INSERT INTO spans (id, doc_id, start, "end", quote, label, annotator, created_at,'
+        " updated_at, note) VALUES ('s1', 2, 0, 5, 'Nicht', 'CLAIM', 'alice', 'now', 'now',"
+        " 'see ' || char(65535))"
+    )
+    conn.execute(
+        "UPDATE documents SET text = 'Nicht' || char(65534) || 'zeichen dort.' WHERE id = 2"
+    )
+    conn.execute("UPDATE documents SET title = 'Titel' || char(7) WHERE id = 1")
+    conn.commit()
+    conn.close()
+    assert main(["--db", str(path), "check"]) == 1
+    out, err = capsys.readouterr()
+    assert (
+        "xml characters   3 problem(s): document #1 ok.txt: title holds U+0007 at 5;"
+        " document #2 bad\\u202e.txt: text holds U+FFFE at 5;"
+        " span s1 of document #2 bad\\u202e.txt: note holds U+FFFF at 4"
+    ) in out
+    assert "U+FFFD" in out
+    # No damage: restoring a backup would not help.
+    assert err == f"claimdesk: {path}: 3 problem(s) found\n"
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 @pytest.mark.parametrize("command", [["stats"], ["check"], ["labels"], ["export", "-f", "jsonl"]])
 def test_a_fifo_as_the_database_is_refused_not_waited_on(
