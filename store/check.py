@@ -17,7 +17,6 @@ the file is damaged is itself reported as a problem, and the rest still run.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from store.db import read_only_place, read_only_uri
 from store.errors import ClaimdeskError
+from store.formats.normalize import XML_FORBIDDEN
 from store.migrations import check_identity
 from store.paths import refuse_non_database_file
 
@@ -167,12 +167,7 @@ def _text_encoding(conn: sqlite3.Connection) -> CheckResult:
     return result
 
 
-# Characters XML 1.0 cannot hold (its Char production): C0 controls other than tab,
-# line feed and carriage return, and the noncharacters U+FFFE and U+FFFF. Import removes
-# them all since U+FFFE/U+FFFF were added to its controls; a database written before, by
-# hand or by another tool may still hold some, and the xmi export must replace them.
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# The same as a GLOB class, so SQLite picks the few cells out; NUL ends a GLOB pattern.
+# XML_FORBIDDEN as a GLOB class, so SQLite picks the few cells out; NUL ends a GLOB pattern.
 _XML_FORBIDDEN_GLOB = "*[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*"
 _DOCUMENT_FIELDS = ("text", "source_name", "title", "outlet", "url", "language")
 _SPAN_FIELDS = ("note", "annotator")

@@ -22,6 +22,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 U+FFFF: XML 1.0 cannot hold them (nor C0), so the xmi export could not write a text or
 note holding one, and they mean nothing in a text (U+FFFE is a byte-swapped BOM)."""
 
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold (outside its ``Char`` production): C0 controls other
+than tab, line feed and carriage return, lone surrogates, U+FFFE and U+FFFF. Import
+removes or refuses them all; an older database may still hold some."""
+
 _LINE_SEPARATORS = ("\r", "\u2028", "\u2029", "\x85")
 _BLANK_LINE_RUN = re.compile(r"\n{3,}")
 

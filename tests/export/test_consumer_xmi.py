@@ -11,9 +11,14 @@ import pytest
 import sqlite_utils
 from lxml import etree
 
+from claimdesk.cli import main
+from store.changelog import user_action
+from store.db import connect
 from store.export import export
 from store.export.output import MARKER
 from store.export.xmi import SPAN_TYPE
+from store.spans import create_span
+from tests.conftest import add_document_to_file
 
 cassis = pytest.importorskip("cassis")
 
@@ -82,3 +87,83 @@ def test_xmi_offsets_are_utf16_units(fixed_db: sqlite_utils.Database, tmp_path: 
     # s04 ends after 😀, one code point but two UTF-16 units.
     text, _, end = spans["s04"]
     assert utf16(text, end) == end + 1
+
+
+def _old_database_with_noncharacters(tmp_path: Path) -> Path:
+    """A database as import left it before U+FFFE and U+FFFF were removed: one document
+    holds both (after an emoji, so UTF-16 offsets differ), a note holds a control."""
+    path = tmp_path / "old.db"
+    add_document_to_file(path, "Ein normaler Satz.", name="ok.txt")
+    add_document_to_file(path, "😀 Nichtzeichen hier und dort.", name="bad.txt")
+    db = connect(path)
+    with user_action(db, "alice", "span") as action:
+        create_span(action, 1, 4, 10, "CLAIM", span_id="ok1")
+        create_span(action, 2, 2, 14, "CLAIM", span_id="bad1", note="siehe")
+        create_span(action, 2, 20, 29, "CLAIM", span_id="bad2")
+    # Written behind claimdesk's back, one character for one, as the old import stored it.
+    db.execute(
+        "UPDATE documents SET text = ? WHERE id = 2", ["😀 Nicht\ufffeeichen hier \uffffnd dort."]
+    )
+    db.execute(
+        "UPDATE spans SET quote ="
+        ' (SELECT substr(text, spans.start + 1, spans."end" - spans.start) FROM documents'
+        " WHERE documents.id = spans.doc_id)"
+    )
+    db.execute("UPDATE spans SET note = 'siehe' || char(65535) || char(7) WHERE id = 'bad1'")
+    db.close()
+    return path
+
+
+def test_characters_xml_cannot_hold_are_written_as_replacement_characters(
+    tmp_path: Path,
+) -> None:
+    # lxml refused U+FFFE inside cassis, and the whole corpus's export died with an
+    # "unexpected error" naming no document.
+    db = connect(_old_database_with_noncharacters(tmp_path))
+    stats = export(db, "xmi", tmp_path / "xmi")
+    quotes = dict(db.conn.execute("SELECT id, quote FROM spans"))
+    db.close()
+    assert stats.documents == 2
+    assert stats.notes == [
+        "4 character(s) XML cannot hold (C0 controls, U+FFFE, U+FFFF) written as U+FFFD,"
+        " offsets unchanged, in 1 document(s): bad.txt; claimdesk check lists them"
+    ]
+    folder = tmp_path / "xmi"
+    with (folder / "TypeSystem.xml").open("rb") as handle:
+        system = cassis.load_typesystem(handle)
+    with (folder / "bad.xmi").open("rb") as handle:
+        cas = cassis.load_cas_from_xmi(handle, typesystem=system)
+    assert cas.sofa_string == "😀 Nicht\ufffdeichen hier \ufffdnd dort."
+    spans = {a.spanId: a for a in cas.select(SPAN_TYPE)}
+    # The covered text is the stored quote with each such character as U+FFFD.
+    for span_id in ("bad1", "bad2"):
+        expected = quotes[span_id].replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")
+        assert spans[span_id].get_covered_text() == expected
+    assert spans["bad1"].note == "siehe\ufffd\ufffd"
+    # One character for one: UTF-16 offsets are as for the stored text (😀 counts two).
+    root = etree.parse(str(folder / "bad.xmi")).getroot()
+    begins = sorted(
+        int(e.get("begin")) for e in root.iter("{http:///webanno/custom.ecore}ClaimdeskSpan")
+    )
+    assert begins == [3, 21]
+    with (folder / "ok.xmi").open("rb") as handle:
+        ok = cassis.load_cas_from_xmi(handle, typesystem=system)
+    assert [a.get_covered_text() for a in ok.select(SPAN_TYPE)] == ["normal"]
+
+
+def test_the_note_on_replaced_characters_names_the_document_visibly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _old_database_with_noncharacters(tmp_path)
+    db = connect(path)
+    db.execute(
+        "UPDATE documents SET source_name = 'bad\u202e' || char(65534) || '.txt' WHERE id = 2"
+    )
+    db.close()
+    out = tmp_path / "xmi"
+    assert main(["--db", str(path), "export", "-f", "xmi", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "in 1 document(s): bad\\u202e\\ufffe.txt;" in err
+    assert "\u202e" not in err
+    assert "\ufffe" not in err
+    assert sorted(p.name for p in out.glob("*.xmi")) == ["bad.xmi", "ok.xmi"]
