@@ -307,6 +307,28 @@ def _cell(value: object) -> str:
     return "" if value is None else _one_line(str(value))
 
 
+def documents_row(base: str, document: Document) -> str:
+    """The ``documents.tsv`` row of a document written as ``base`` plus an extension;
+    the xmi export writes the same file."""
+    values = (
+        base,
+        document.source_name,
+        document.outlet,
+        document.published,
+        document.language,
+        document.story,
+    )
+    return "\t".join(_cell(value) for value in values)
+
+
+def write_documents_tsv(folder: Path, rows: list[str]) -> None:
+    """``documents.tsv`` in ``folder``: the header, then ``rows`` from :func:`documents_row`."""
+    lines = ["\t".join(DOCUMENTS_HEADER), *rows]
+    (folder / "documents.tsv").write_text(
+        "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
+    )
+
+
 def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, folder: Path, options: ExportOptions
 ) -> ExportStats:
@@ -320,7 +342,7 @@ def write(
         (folder / name).mkdir()
     used: set[str] = set()
     files: dict[int, str] = {}
-    documents = ["\t".join(DOCUMENTS_HEADER)]
+    documents: list[str] = []
     skipped = unwritten = trimmed = split_at_tab = 0
     # (document, annotator, span id written first, span id on the same offsets)
     same_offsets: list[tuple[str, str, str, str]] = []
@@ -331,19 +353,7 @@ def write(
                 " would merge with the next line break and so shift every offset"
             )
         base = files[document.id] = file_base(document, used)
-        documents.append(
-            "\t".join(
-                _cell(value)
-                for value in (
-                    base,
-                    document.source_name,
-                    document.outlet,
-                    document.published,
-                    document.language,
-                    document.story,
-                )
-            )
-        )
+        documents.append(documents_row(base, document))
         for annotator, name in folders.items():
             mine = [span for span in spans if span.annotator == annotator]
             ann = document_lines(document, mine, clusters)
@@ -376,9 +386,7 @@ def write(
     (folder / "links.tsv").write_text(
         "".join(row + "\n" for row in rows), encoding="utf-8", newline="\n"
     )
-    (folder / "documents.tsv").write_text(
-        "".join(row + "\n" for row in documents), encoding="utf-8", newline="\n"
-    )
+    write_documents_tsv(folder, documents)
     annotator_rows = ["\t".join(ANNOTATORS_HEADER)] + [
         f"{_cell(name)}\t{_cell(annotator)}" for annotator, name in folders.items()
     ]
