@@ -1,5 +1,6 @@
-"""UIMA CAS XMI for INCEpTION and other UIMA tools: a folder with ``TypeSystem.xml``
-and ``NAME.xmi`` per document, written with dkpro-cassis (``claimdesk[xmi]``).
+"""UIMA CAS XMI for INCEpTION and other UIMA tools: a folder with ``TypeSystem.xml``,
+``NAME.xmi`` per document and ``documents.tsv``, written with dkpro-cassis
+(``claimdesk[xmi]``).
 
 Each span is one annotation of the custom layer :data:`SPAN_TYPE` (INCEpTION's
 ``webanno.custom`` namespace, so a project with a span layer of that name and
@@ -17,7 +18,16 @@ Offsets: UIMA counts ``begin``/``end`` in UTF-16 code units (Java strings), so a
 character outside the Basic Multilingual Plane (most emoji) counts twice. cassis
 holds code points, as claimdesk does, and converts when it writes the XMI, so
 spans after an emoji land where they should in INCEpTION. The document language
-goes into the CAS's ``DocumentAnnotation``.
+goes into the CAS's document annotation.
+
+Which document a file holds: ``NAME`` is the source name made safe for a file name
+(``a.txt`` and ``a.md`` become ``a`` and ``a-ID``), so each CAS's document annotation is
+DKPro Core's :data:`METADATA_TYPE`, as DKPro readers and INCEpTION write it: a
+``uima.tcas.DocumentAnnotation`` covering the whole text with ``documentId`` (the source
+name, unique in the database), ``documentTitle`` (the title, else the source name),
+``documentUri`` (the article's URL, if known) and ``language``. ``documents.tsv`` maps each
+``NAME`` to its source, outlet, date, language and story, the same file the brat export
+writes.
 
 XML 1.0 cannot hold C0 controls other than tab and line breaks, U+FFFE or U+FFFF, and
 lxml refuses them. Import removes them, but an older database may hold some
@@ -34,7 +44,7 @@ from typing import Any
 import sqlite_utils
 
 from store.errors import ClaimdeskError
-from store.export.brat import file_base
+from store.export.brat import documents_row, file_base, write_documents_tsv
 from store.export.common import (
     ExportOptions,
     ExportStats,
@@ -46,6 +56,15 @@ from store.formats.normalize import XML_FORBIDDEN
 
 SPAN_TYPE = "webanno.custom.ClaimdeskSpan"
 FEATURES = ("label", "annotator", "note", "spanId", "fact")
+METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
+# DKPro Core's features of it (dkpro-core-api-metadata-asl), all strings but the last.
+METADATA_FEATURES = (
+    "documentTitle",
+    "documentId",
+    "documentUri",
+    "collectionId",
+    "documentBaseUri",
+)
 TYPESYSTEM_FILE = "TypeSystem.xml"
 REPLACEMENT = "\ufffd"
 # How many documents the note on replaced characters names before "and N more".
@@ -91,9 +110,14 @@ def replaced_note(replaced: int, documents: list[str]) -> str:
 
 
 def type_system() -> Any:
-    """The type system every exported CAS uses: UIMA's built-ins plus the span layer."""
+    """The type system every exported CAS uses: UIMA's built-ins, DKPro Core's document
+    metadata and the span layer."""
     cassis = require_cassis()
     system = cassis.TypeSystem()
+    metadata = system.create_type(METADATA_TYPE, supertypeName="uima.tcas.DocumentAnnotation")
+    for name in METADATA_FEATURES:
+        system.create_feature(metadata, name, "uima.cas.String")
+    system.create_feature(metadata, "isLastSegment", "uima.cas.Boolean")
     span_type = system.create_type(SPAN_TYPE, supertypeName="uima.tcas.Annotation")
     for name in FEATURES:
         system.create_feature(span_type, name, "uima.cas.String")
@@ -109,15 +133,25 @@ def write(
     system = type_system()
     system.to_xml(folder / TYPESYSTEM_FILE)
     Span = system.get_type(SPAN_TYPE)
+    Metadata = system.get_type(METADATA_TYPE)
     used: set[str] = set()
+    rows: list[str] = []
     safe = XmlSafe()
     replaced_in: list[str] = []
     for document, spans in iter_documents(db, flt):
         before = safe.replaced
-        cas = cassis.Cas(
-            typesystem=system,
-            sofa_string=safe(document.text),
-            document_language=safe(document.language) or "x-unspecified",
+        cas = cassis.Cas(typesystem=system, sofa_string=safe(document.text))
+        # The document annotation: cassis finds it (document_language reads it) rather
+        # than adding a bare DocumentAnnotation of its own, which had end 0.
+        cas.add(
+            Metadata(
+                begin=0,
+                end=len(document.text),
+                language=safe(document.language) or "x-unspecified",
+                documentId=safe(document.source_name),
+                documentTitle=safe(document.title or document.source_name),
+                documentUri=safe(document.url),
+            )
         )
         for span in spans:
             cas.add(
@@ -133,9 +167,12 @@ def write(
             )
         if safe.replaced > before:
             replaced_in.append(document.source_name)
-        cas.to_xmi(folder / f"{file_base(document, used)}.xmi")
+        base = file_base(document, used)
+        rows.append(documents_row(base, document))
+        cas.to_xmi(folder / f"{base}.xmi")
         stats.documents += 1
         stats.spans += len(spans)
+    write_documents_tsv(folder, rows)
     if replaced_in:
         stats.notes.append(replaced_note(safe.replaced, replaced_in))
     return stats

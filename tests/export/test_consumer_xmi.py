@@ -16,7 +16,7 @@ from store.changelog import user_action
 from store.db import connect
 from store.export import export
 from store.export.output import MARKER
-from store.export.xmi import SPAN_TYPE
+from store.export.xmi import METADATA_TYPE, SPAN_TYPE
 from store.spans import create_span
 from tests.conftest import add_document_to_file
 
@@ -33,6 +33,7 @@ def test_cassis_loads_every_span_with_its_features(
         "a-tagesblatt.xmi",
         "b-morning-post.xmi",
         "c-quiet.xmi",
+        "documents.tsv",
     ]
     with (folder / "TypeSystem.xml").open("rb") as handle:
         system = cassis.load_typesystem(handle)
@@ -59,6 +60,52 @@ def test_cassis_loads_every_span_with_its_features(
                 assert annotation.fact is not None
     assert seen == expected
     assert languages == {"de", "en"}
+
+
+def test_each_cas_names_its_document_and_documents_tsv_maps_the_files(
+    tmp_path: Path,
+) -> None:
+    # a.txt and a.md became a.xmi and a-1.xmi, and nothing in either said which was
+    # which; the DocumentAnnotation had end 0.
+    source = tmp_path / "a.jsonl"
+    source.write_text(
+        '{"id": "a.txt", "title": "Erster", "url": "https://blatt.example/a", "language": "de",'
+        ' "text": "😀 Text A."}\n'
+        '{"id": "a.md", "text": "Text B."}\n'
+        '{"id": "../evil/../path", "text": "Text C."}\n',
+        encoding="utf-8",
+    )
+    db_path = tmp_path / "n.db"
+    assert main(["--db", str(db_path), "import", "-q", str(source)]) == 0
+    folder = tmp_path / "xmi"
+    assert main(["--db", str(db_path), "export", "-q", "-f", "xmi", "--out", str(folder)]) == 0
+    with (folder / "documents.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle]
+    assert rows[0] == ["file", "source", "outlet", "date", "language", "story"]
+    files = {row[0]: row[1] for row in rows[1:]}
+    assert sorted(files.values()) == ["../evil/../path", "a.md", "a.txt"]
+    assert sorted(p.stem for p in folder.glob("*.xmi")) == sorted(files)
+    with (folder / "TypeSystem.xml").open("rb") as handle:
+        system = cassis.load_typesystem(handle)
+    texts = {"a.txt": "😀 Text A.", "a.md": "Text B.", "../evil/../path": "Text C."}
+    for stem, name in files.items():
+        with (folder / f"{stem}.xmi").open("rb") as handle:
+            cas = cassis.load_cas_from_xmi(handle, typesystem=system)
+        (meta,) = cas.select("uima.tcas.DocumentAnnotation")
+        assert meta.type.name == METADATA_TYPE
+        assert meta.documentId == name
+        assert meta.get_covered_text() == texts[name] == cas.sofa_string
+        if name == "a.txt":
+            assert (meta.documentTitle, meta.documentUri) == ("Erster", "https://blatt.example/a")
+            assert cas.document_language == "de"
+        else:
+            # Without a title import takes the text's first line.
+            assert (meta.documentTitle, meta.documentUri) == (texts[name], None)
+        # In the file, the end is in UTF-16 units: 😀 counts two.
+        root = etree.parse(str(folder / f"{stem}.xmi")).getroot()
+        (element,) = root.iter("{http:///de/tudarmstadt/ukp/dkpro/core/api/metadata/type.ecore}*")
+        assert element.get("begin") == "0"
+        assert int(element.get("end")) == len(texts[name].encode("utf-16-le")) // 2
 
 
 def test_xmi_offsets_are_utf16_units(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
