@@ -38,7 +38,13 @@ from typing import IO, Any
 import sqlite_utils
 
 from store.errors import ClaimdeskError
-from store.export.common import ExportOptions, ExportStats, ResolvedFilter, iter_documents
+from store.export.common import (
+    ExportOptions,
+    ExportStats,
+    ResolvedFilter,
+    is_model,
+    iter_documents,
+)
 from store.export.output import write_all
 from store.model import Span
 
@@ -47,7 +53,6 @@ EXTRA_MESSAGE = (
     " pip install 'claimdesk[spacy]'"
 )
 ALIGN_MODES = ("strict", "expand", "contract")
-MODEL_PREFIX = "model:"
 GOLD_GROUP = "sc"
 # Put before an annotator's name when it would be the gold group's key, and before
 # every name already starting with it, so that two annotators never share a key.
@@ -70,7 +75,7 @@ def gold_spans(spans: list[Span], gold: str, gold_in_export: bool) -> list[Span]
     chosen = []
     for span in spans:
         key = (span.start, span.end, span.label)
-        if span.annotator.startswith(MODEL_PREFIX) or key in seen:
+        if is_model(span.annotator) or key in seen:
             continue
         seen.add(key)
         chosen.append(span)
