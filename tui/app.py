@@ -65,7 +65,7 @@ class ClaimdeskApp(App[int]):
 
     TITLE = "claimdesk"
     CSS_PATH = "claimdesk.tcss"
-    inherit_bindings = False
+    # Textual's own ctrl+c stays (it says how to quit); every other key is the registry's.
     BINDINGS: ClassVar[list[Binding]] = bindings_for("app")  # type: ignore[assignment]
     COMMANDS: ClassVar[Any] = App.COMMANDS | {ActionCommands}
 

@@ -198,3 +198,31 @@ async def test_gold_name_comes_from_the_config_file(
         assert [(s.start, s.label) for s in session.spans(doc, annotators=["adjudicated"])] == [
             (6, "SOURCE")
         ]
+
+
+async def test_enter_is_the_screens_take_this_version_listed_and_movable(
+    disputed: tuple[Path, int],
+) -> None:
+    from tui.actions import specs_for
+    from tui.screens.help import bindings_in_force
+
+    path, doc = disputed
+    # The list's own enter hid "Take this version" from the footer and the key list.
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        listed = {row.action_id for row in bindings_in_force(app.screen)}
+        assert {spec.id for spec in specs_for("curation")} <= listed
+        assert "Take this version" in _screen_text(app).splitlines()[-1]
+    # Moved elsewhere, "take this version" leaves enter unbound.
+    app = create_app(path, "carol", doc_ids=[doc], keymap={"curation.choose": "t"})
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _gold(path, doc) == []
+        await pilot.press("t")
+        await pilot.pause()
+        assert _gold(path, doc) == [(6, 14, "SOURCE")]

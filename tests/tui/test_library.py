@@ -53,7 +53,7 @@ async def test_library_lists_documents_with_counts(corpus: Corpus) -> None:
     async with app.run_test(size=(160, 24)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert "2 documents · 1 done · 1 spans" in text
+        assert "2 documents · 1 done · 1 span · " in text
         assert "Alpha Post" in text
         assert "Beta Daily" in text
         assert "tester" in text
@@ -287,3 +287,26 @@ def test_the_title_keeps_most_of_the_row(width: int) -> None:
     keys = [key for key, _heading, _width in columns]
     assert {"title", "outlet", "spans", "status"} <= set(keys)
     assert ("annotators" in keys) == (width >= 150)
+
+
+async def test_every_library_key_is_listed_and_enter_follows_the_keymap(corpus: Corpus) -> None:
+    from tui.actions import specs_for
+    from tui.screens.help import bindings_in_force
+
+    # The table's own enter hid "Open" from the footer and from f1's list.
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        listed = {row.action_id for row in bindings_in_force(app.screen)}
+        assert {spec.id for spec in specs_for("library")} <= listed
+        assert "⏎ Open" in screen_text(app).splitlines()[-1]
+    # With "open" moved to another key, enter opens nothing.
+    app = create_app(corpus.path, "tester", keymap={"library.open": "x"})
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReaderScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)

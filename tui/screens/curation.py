@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import curation
@@ -29,6 +29,7 @@ from store.model import Document
 from tui.bindings import bindings_for
 from tui.config import load_config
 from tui.safe_text import safe_text, visible
+from tui.widgets.key_footer import CURATION_HINTS, PriorityFooter
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -137,6 +138,22 @@ class SpanEditor(ModalScreen[list[SpanTriple] | None]):
         self.dismiss(None)
 
 
+# Keys the curation registry binds on the screen (curation.choose, cursor_up, cursor_down).
+_SCREENS_KEYS = ("enter", "up", "down")
+
+
+class CurationList(OptionList, inherit_bindings=False):
+    """The disagreements' rows: OptionList's keys but those of the screen's registry
+    actions (OptionList's own ``enter`` hid "Take this version" from the footer and
+    the key list, and stayed bound when a keymap moved it elsewhere)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        binding
+        for binding in OptionList.BINDINGS
+        if not (isinstance(binding, Binding) and binding.key in _SCREENS_KEYS)
+    ]
+
+
 class CurationScreen(Screen[None]):
     """One document's disagreements; the choices are written as ``gold``."""
 
@@ -155,8 +172,8 @@ class CurationScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.document = self.claimdesk.session.document(self.doc_id)
         yield Static(id="curation-header")
-        yield OptionList(id="curation-list")
-        yield Footer()
+        yield CurationList(id="curation-list")
+        yield PriorityFooter(CURATION_HINTS)
 
     def on_mount(self) -> None:
         self.reload()
@@ -222,7 +239,7 @@ class CurationScreen(Screen[None]):
 
     # Actions --------------------------------------------------------------------------
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        # The list takes enter itself while focused; selecting a row means choosing it.
+        # A click on a row selects it (enter is the screen's key): that means choosing it.
         event.stop()
         self.action_choose()
 

@@ -23,13 +23,14 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, get_current_worker
 
 from tui.bindings import bindings_for
 from tui.failures import report_failed_worker
 from tui.safe_text import safe_text
 from tui.sessions import reader_session
+from tui.widgets.key_footer import LIBRARY_HINTS, PriorityFooter
 
 _TABLE_ACTIONS = ("cursor_up", "cursor_down", "page_up", "page_down", "first", "last")
 SORT_KEYS: tuple[tuple[str, str], ...] = (
@@ -110,10 +111,11 @@ def library_layout(width: int) -> tuple[Layout, int]:
 MAX_ROWS = 500
 
 
-class DocumentTable(DataTable[Text]):
-    """The document list; its navigation keys come from the registry."""
+class DocumentTable(DataTable[Text], inherit_bindings=False):
+    """The document list; its navigation keys come from the registry, and none of
+    DataTable's own: its ``enter`` hid the screen's ``library.open`` from the footer and
+    the key list, and stayed bound when a keymap moved "open" elsewhere."""
 
-    inherit_bindings = False
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
         "library", where=lambda spec: spec.action in _TABLE_ACTIONS
     )
@@ -209,7 +211,7 @@ class LibraryScreen(Screen[None]):
         yield Static(id="library-counts")
         yield Input(placeholder="Filter by title or outlet (fuzzy)", id="library-filter")
         yield DocumentTable(id="library-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PriorityFooter(LIBRARY_HINTS)
 
     def on_mount(self) -> None:
         table = self.query_one(DocumentTable)
@@ -389,7 +391,7 @@ class LibraryScreen(Screen[None]):
         mode = "text search" if self.text_search else "fuzzy"
         sort_name = SORT_KEYS[self.sort_index][0]
         text = Text(
-            f"{len(self.rows)} documents · {done} done · {spans} spans · "
+            f"{len(self.rows)} documents · {done} done · {spans} span{'' if spans == 1 else 's'} · "
             f"showing {len(self.shown)}"
             + (f" of {self.matches} (filter to narrow)" if self.matches > len(self.shown) else "")
             + f" · marked {len(self.marked)} · "

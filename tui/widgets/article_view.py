@@ -86,10 +86,12 @@ def _order(span: SpanMark) -> tuple[int, int, int, str, str]:
     return (span.start, -span.end, *_innermost_first(span))
 
 
-class ArticleView(ScrollView, can_focus=True):
-    """Shows one article; reports cursor moves with :class:`CursorMoved`."""
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Shows one article; reports cursor moves with :class:`CursorMoved`.
 
-    inherit_bindings = False
+    Every key comes from the registry (ScrollView's horizontal paging is no use to
+    wrapped text)."""
+
     # The view draws its own selection (offsets into the stored text); Textual's
     # screen-wide text selection would paint a second, unrelated one.
     ALLOW_SELECT = False

@@ -51,6 +51,32 @@ READER_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 
+LIBRARY_HINTS: tuple[tuple[str, str], ...] = (
+    ("library.open", "Open"),
+    ("app.help", "Keys"),
+    ("app.quit", "Quit"),
+    ("library.filter", "Filter"),
+    ("library.mark", "Mark"),
+    ("library.open_marked", "Open marked"),
+    ("library.open_story", "Open story"),
+    ("library.search_text", "Search text"),
+    ("library.sort", "Sort"),
+    ("app.command_palette", "Commands"),
+)
+
+CURATION_HINTS: tuple[tuple[str, str], ...] = (
+    ("curation.choose", "Take this version"),
+    ("app.help", "Keys"),
+    ("curation.close", "Back"),
+    ("curation.reject", "Reject"),
+    ("curation.edit", "Edit"),
+    ("curation.copy_agreed", "Copy agreed"),
+    ("curation.finish", "Mark curated"),
+    ("app.undo", "Undo"),
+    ("app.quit", "Quit"),
+)
+
+
 def hint_width(hint: Hint) -> int:
     """Cells a hint takes in the compact footer: key, blank, word, one cell of margin."""
     return len(hint.key_display) + 1 + len(hint.word) + 1
@@ -117,6 +143,9 @@ class PriorityFooter(Footer):
     async def recompose(self) -> None:
         # Textual asks for a rebuild on every focus change, binding refresh and resize;
         # each one mounts and styles every key anew, though the row mostly stays the same.
+        # A rebuild queued by a resize may come after the screen has closed.
+        if not self.is_attached:
+            return
         if self._shown is not None and self.hints_to_show() == self._shown:
             return
         await super().recompose()
