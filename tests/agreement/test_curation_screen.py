@@ -159,6 +159,9 @@ def test_parse_spans_names_the_bad_entry() -> None:
         parse_spans("1-2 NOPE", labels, 20)
     with pytest.raises(Exception, match="outside the document"):
         parse_spans("5-30 CLAIM", labels, 20)
+    # Reversed offsets, both inside: said as they are, not as "outside the document".
+    with pytest.raises(Exception, match="'5-3 CLAIM': the start must come before the end"):
+        parse_spans("5-3 CLAIM", labels, 20)
 
 
 async def test_a_pasted_run_of_digits_is_refused_in_the_editor_not_a_crash(

@@ -67,6 +67,8 @@ def parse_spans(text: str, labels: set[str], length: int) -> list[SpanTriple]:
         label = match[3].upper()
         if label not in labels:
             raise ClaimdeskError(f"{shown!r}: unknown label {label}")
+        if start >= end:
+            raise ClaimdeskError(f"{shown!r}: the start must come before the end")
         if not 0 <= start < end <= length:
             raise outside
         spans.append((start, end, label))
