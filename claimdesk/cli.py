@@ -20,6 +20,7 @@ from typing import NoReturn
 from claimdesk import __version__
 from claimdesk.commands import COMMANDS, command_in, load_command
 from claimdesk.commands.common import add_common_options, damaged_database_message, fail
+from claimdesk.report_stream import reason, report_stream
 from store.error_log import unexpected_error
 from store.errors import ClaimdeskError
 from store.visible import visible
@@ -102,8 +103,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = read_cmd.run
     else:
         handler = args.handler
-    with _terminate_like_ctrl_c(args.command not in (None, "read")) as terminated:
-        return _run(args, handler, terminated)
+    headless = args.command not in (None, "read")
+    with _terminate_like_ctrl_c(headless) as terminated:
+        if not headless:
+            return _run(args, handler, terminated)
+        with report_stream() as stream:
+            code = _run(args, handler, terminated)
+        if stream.failure is None:
+            return code
+        # The work is done (and stored); only what it had to say is lost.
+        ended = "done" if code == 0 else f"ended (exit status {code})"
+        fail(
+            f"{args.command}: {ended}, but its report could not be written to stdout"
+            f" ({reason(stream.failure)})"
+        )
+        return code or 1
 
 
 def _run(

@@ -287,7 +287,72 @@ def test_output_to_a_full_disk_is_one_line(two_documents: Path, command: list[st
             check=False,
         )
     assert done.returncode == 1
-    assert done.stderr == b"claimdesk: stdout: cannot write (the disk is full)\n"
+    assert (
+        done.stderr
+        == (
+            f"claimdesk: {command[0]}: done, but its report could not be written to stdout"
+            " (the disk is full)\n"
+        ).encode()
+    )
+
+
+@pytest.mark.skipif(
+    not (os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)),
+    reason="no /dev/full character device",
+)
+def test_an_import_and_a_backup_whose_report_meets_a_full_disk_say_they_were_done(
+    two_documents: Path, tmp_path: Path
+) -> None:
+    # They said "stdout: cannot write (the disk is full)", exit 1, and the user could not
+    # tell that the article was stored and the backup made.
+    article = tmp_path / "neu.txt"
+    article.write_text("Die Stadt meldet 11.000 Besucher.\n", encoding="utf-8")
+    backup = tmp_path / "copy.db"
+    for command in (["import", str(article)], ["backup", str(backup)]):
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run(
+                [_claimdesk(), "--db", two_documents, *command],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                timeout=60,
+                check=False,
+            )
+        assert done.returncode == 1
+        assert (
+            done.stderr
+            == (
+                f"claimdesk: {command[0]}: done, but its report could not be written to stdout"
+                " (the disk is full)\n"
+            ).encode()
+        )
+    assert _counts(two_documents)[0] == 3
+    assert _counts(backup)[0] == 3
+
+
+@pytest.mark.parametrize("command", [["stats"], ["labels"], ["check"]])
+def test_stdout_open_only_for_reading_is_one_line_naming_it(
+    two_documents: Path, tmp_path: Path, command: list[str]
+) -> None:
+    # `claimdesk stats 1<file`: "unexpected error: OSError: [Errno 9] Bad file descriptor".
+    readable = tmp_path / "keep.txt"
+    readable.write_text("keep\n", encoding="utf-8")
+    with open(readable, "rb") as only_for_reading:
+        done = subprocess.run(
+            [_claimdesk(), "--db", two_documents, *command],
+            stdout=only_for_reading,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert (
+        done.stderr
+        == (
+            f"claimdesk: {command[0]}: done, but its report could not be written to stdout"
+            " (Bad file descriptor)\n"
+        ).encode()
+    )
+    assert readable.read_text(encoding="utf-8") == "keep\n"
 
 
 def test_a_file_of_mixed_encodings_imports_readable_with_a_note(tmp_path: Path) -> None:
