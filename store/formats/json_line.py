@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A surrogate can only come from a ``\\uD8xx``-``\\uDFxx`` escape (UTF-8 input has none),
@@ -49,10 +50,19 @@ def loads_line(line: str) -> object:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as error:
-        raise BadJsonLine(f"{error.msg} (column {error.colno})") from None
+        # The line's own newline is a second line to json, whose column there (1) named
+        # no place in the record: a record cut short is said as such.
+        if error.pos >= len(line.rstrip()):
+            raise BadJsonLine("the line ends before its JSON value is closed") from None
+        raise BadJsonLine(f"{error.msg} (column {error.pos + 1})") from None
     except RecursionError:
         raise BadJsonLine("nested too deeply") from None
-    except ValueError as error:  # an integer with more digits than Python converts
+    except ValueError as error:
+        if "integer string conversion" in str(error):
+            # Python's message tells the user to call sys.set_int_max_str_digits().
+            raise BadJsonLine(
+                f"an integer of over {sys.get_int_max_str_digits():,} digits"
+            ) from None
         raise BadJsonLine(str(error).splitlines()[0]) from None
     if _SURROGATE_ESCAPE.search(line):
         surrogate = first_lone_surrogate(value)
