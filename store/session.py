@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from store.linking.clusters import Cluster, Disagreement, MergeCheck
     from store.linking.decisions import Suggestion
     from store.model import Link, LinkStatus
+    from store.stories.corrections import StoryRef
     from store.stories.queries import Story
 
 
@@ -293,6 +294,45 @@ class Session:
 
         with user_action(self.db, self.annotator, "merge stories") as action:
             return merge_stories(action, keep, other)
+
+    def correct_stories(
+        self,
+        *,
+        move: tuple[int, StoryRef] | None = None,
+        split: list[int] | None = None,
+        merge: tuple[StoryRef, StoryRef] | None = None,
+    ) -> None:
+        """A move, then a split, then a merge, as one undoable action: all of them or none.
+
+        Stories named by a document are looked up as the earlier corrections left them.
+        """
+        from store.stories.corrections import (
+            merge_stories,
+            move_document,
+            split_story,
+            story_in_effect,
+        )
+
+        done = [
+            summary
+            for summary, given in (
+                ("move document to story", move),
+                ("split story", split),
+                ("merge stories", merge),
+            )
+            if given
+        ]
+        if not done:
+            return
+        with user_action(self.db, self.annotator, ", ".join(done)) as action:
+            if move:
+                move_document(action, move[0], story_in_effect(action, move[1]))
+            if split:
+                split_story(action, split)
+            if merge:
+                merge_stories(
+                    action, story_in_effect(action, merge[0]), story_in_effect(action, merge[1])
+                )
 
     def undo(self) -> str | None:
         return self._replayed(changelog.undo)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimdesk.commands.common import common_parent, open_session, print_data, say_report
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, NotFound
 from store.stories.queries import Story
+
+if TYPE_CHECKING:
+    from store.session import Session
+    from store.stories.corrections import StoryRef
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -75,29 +79,46 @@ def render(stories: list[Story]) -> str:
     return "\n".join(lines) if lines else "no stories of two or more documents"
 
 
+def _refuse_without_story(session: Session, name: str, ref: StoryRef) -> None:
+    if isinstance(ref, str):
+        found = session.conn.execute(
+            "SELECT 1 FROM document_stories WHERE story_id = ? LIMIT 1", [ref]
+        ).fetchone()
+        if found is None:
+            raise NotFound(f"no story {ref!r}")
+    elif session.story_of(ref) is None:
+        raise ClaimdeskError(f"{name}: no story yet; run `claimdesk stories --refresh`")
+
+
 def run(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         db = session.db
 
-        def story_named(name: str) -> str:
-            if name.startswith("story-"):
-                return name
-            story = session.story_of(session.find_document(name).id)
-            if story is None:
-                raise ClaimdeskError(f"{name}: no story yet; run `claimdesk stories --refresh`")
-            return story.id
+        # Every name is looked up before anything changes, and the corrections are
+        # then stored as one action (one undo): a bad name refuses the whole command.
+        named: dict[str, StoryRef] = {}
 
+        def document(name: str) -> int:
+            doc_id = session.find_document(name).id
+            named[name] = doc_id
+            return doc_id
+
+        def story_ref(name: str) -> StoryRef:
+            if name.startswith("story-"):
+                named[name] = name
+                return name
+            return document(name)
+
+        move = (document(args.move[0]), story_ref(args.move[1])) if args.move else None
+        split = [document(name) for name in args.split] if args.split else None
+        merge = (story_ref(args.merge[0]), story_ref(args.merge[1])) if args.merge else None
         if args.refresh or not db.conn.execute("SELECT 1 FROM document_stories LIMIT 1").fetchone():
             from store.stories.storage import refresh_stories
 
             refresh_stories(db)
-        if args.move:
-            doc = session.find_document(args.move[0])
-            session.move_to_story(doc.id, story_named(args.move[1]))
-        if args.split:
-            session.split_story([session.find_document(name).id for name in args.split])
-        if args.merge:
-            session.merge_stories(story_named(args.merge[0]), story_named(args.merge[1]))
+        for name, ref in named.items():
+            _refuse_without_story(session, name, ref)
+        session.correct_stories(move=move, split=split, merge=merge)
         stories = session.stories(include_single=args.all)
     if args.json:
         print_data(json.dumps([_story_json(s) for s in stories], ensure_ascii=False))

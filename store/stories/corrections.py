@@ -98,6 +98,18 @@ def split_story(action: Action, doc_ids: Iterable[int]) -> str:
     return new_story
 
 
+StoryRef = int | str
+"""A story named by one of its documents (a document id) or by its story id."""
+
+
+def story_in_effect(action: Action, ref: StoryRef) -> str:
+    """The story id ``ref`` names now, within the action (after its earlier corrections)."""
+    if isinstance(ref, str):
+        _members(action, ref)
+        return ref
+    return story_of_document(action, ref)
+
+
 def merge_stories(action: Action, keep: str, other: str) -> str:
     """Put every document of ``other`` into ``keep``."""
     if keep == other:

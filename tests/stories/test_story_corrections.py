@@ -239,3 +239,44 @@ def test_import_without_stories_leaves_them_to_the_stories_command(
     assert json.loads(capsys.readouterr().out)
     with Session(path, "tester") as session:
         assert len(story_ids(session.db)) == 33
+
+
+def test_cli_refuses_every_correction_when_one_name_is_unknown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _sample_db(tmp_path)
+    assert main(["stories", "--db", str(path), "--all", "--json"]) == 0
+    before = capsys.readouterr().out
+    budget, sarn = "kurier-haushalt-2026.txt", "nws-velthausen-sarn.txt"
+    for bad in (
+        ["--move", budget, sarn, "--merge", budget, "nosuch"],
+        ["--move", budget, sarn, "--merge", budget, "story-0000000000"],
+        ["--move", budget, sarn, "--split", "nosuch"],
+    ):
+        assert main(["stories", "--db", str(path), *bad]) == 1
+        assert "nosuch" in capsys.readouterr().err or bad[-1].startswith("story-")
+        assert main(["stories", "--db", str(path), "--all", "--json"]) == 0
+        assert capsys.readouterr().out == before
+    db = sqlite_utils.Database(path)
+    assert db.conn.execute("SELECT count(*) FROM changes").fetchone()[0] == 0
+
+
+def test_cli_corrections_of_one_command_are_one_undo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _sample_db(tmp_path)
+    budget, sarn, flood = (
+        "kurier-haushalt-2026.txt",
+        "nws-velthausen-sarn.txt",
+        "kurier-tag1-evakuierung.txt",
+    )
+    s = Session(path, "alice")
+    before = story_ids(s.db)
+    # The merge names the budget report's story as the move left it: Sarn's.
+    args = ["--move", budget, sarn, "--merge", budget, flood]
+    assert main(["stories", "--db", str(path), "--annotator", "alice", *args]) == 0
+    after = story_ids(s.db)
+    assert after[_doc(s, budget)] == after[_doc(s, sarn)] == after[_doc(s, flood)]
+    assert s.db.conn.execute("SELECT count(DISTINCT action_id) FROM changes").fetchone()[0] == 1
+    assert s.undo() == "move document to story, merge stories"
+    assert story_ids(s.db) == before
