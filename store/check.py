@@ -2,7 +2,9 @@
 
 Each check reads only; the full-text check is an FTS5 command spelled as an INSERT,
 so it runs inside a transaction that is rolled back. A check that cannot run because
-the file is damaged is itself reported as a problem, and the rest still run.
+the file is damaged is itself reported as a problem, and the rest still run. A check
+that cannot run because another process holds the lock is no problem of the file: the
+whole check stops with :class:`DatabaseBusy`.
 
 | check            | what it finds                                                |
 |------------------|--------------------------------------------------------------|
@@ -32,6 +34,30 @@ FTS_TABLE = "documents_fts"
 RECOVERY_HINT = (
     "restore a backup, or save what is readable with: sqlite3 DB '.recover' | sqlite3 NEW.db"
 )
+# How long each check waits for a lock another process holds before giving up as busy.
+LOCK_WAIT_S = 5.0
+
+
+class DatabaseBusy(ClaimdeskError):
+    """Another process held the database's lock for longer than a check waits: the
+    file may be perfectly sound, so this is never reported as a problem found."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            f"{path}: the database is busy (another process is writing to it);"
+            " run claimdesk check again when it is done"
+        )
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether SQLite refused for a lock held elsewhere (SQLITE_BUSY or SQLITE_LOCKED)."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    lowered = str(error).lower()
+    return "database is locked" in lowered or "database table is locked" in lowered
 
 
 class DamagedDatabase(ClaimdeskError):
@@ -126,9 +152,13 @@ def _full_text(conn: sqlite3.Connection) -> CheckResult:
             # FTS5 checks itself only through a write statement, which a read-only file
             # refuses: not a problem of the index.
             return CheckResult("full-text index", checked="not checked: read-only here")
+        if is_busy(error):
+            # The write statement waits for any other writer: a lock, not damage.
+            raise
         return CheckResult("full-text index", 1, [str(error)])
     finally:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
     return CheckResult("full-text index")
 
 
@@ -274,8 +304,13 @@ def _reason(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
-def check_database(path: Path) -> CheckReport:
-    """Run every check on the database at ``path`` without changing it."""
+def check_database(path: Path, *, timeout: float | None = None) -> CheckReport:
+    """Run every check on the database at ``path`` without changing it.
+
+    Each statement waits up to ``timeout`` seconds (:data:`LOCK_WAIT_S`) for a lock
+    another process holds; :class:`DatabaseBusy` when one is held longer.
+    """
+    wait = LOCK_WAIT_S if timeout is None else timeout
     refuse_non_database_file(path)
     if path.stat().st_size == 0:
         # SQLite opens an empty file as an empty database: every check then "failed" on a
@@ -284,9 +319,11 @@ def check_database(path: Path) -> CheckReport:
     try:
         if read_only_place(str(path)):
             # Checked where it lies, read-only mount or archive, without writing beside it.
-            conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None, timeout=5)
+            conn = sqlite3.connect(
+                read_only_uri(path), uri=True, isolation_level=None, timeout=wait
+            )
         else:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=5)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=wait)
     except sqlite3.Error as error:
         raise ClaimdeskError(f"{path}: cannot open ({error})") from error
     report = CheckReport(path)
@@ -296,6 +333,8 @@ def check_database(path: Path) -> CheckReport:
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
                 raise ClaimdeskError(f"{path}: not a claimdesk database (it has no tables)")
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            if is_busy(error):
+                raise DatabaseBusy(path) from error
             # Bytes that are not UTF-8 in the schema escaped as a damaged database, whose
             # message told the user to run the very check that had failed.
             report.results.append(
@@ -306,6 +345,8 @@ def check_database(path: Path) -> CheckReport:
             try:
                 report.results.append(run(conn))
             except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+                if is_busy(error):
+                    raise DatabaseBusy(path) from error
                 report.results.append(CheckResult(name, 1, [f"could not run: {_reason(error)}"]))
     finally:
         conn.close()

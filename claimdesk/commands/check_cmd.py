@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import common_parent, db_path_of, say
-from store.check import RECOVERY_HINT, check_database
+from store.check import RECOVERY_HINT, DatabaseBusy, check_database
+
+# EX_TEMPFAIL of sysexits.h: another process held the lock; running check again may pass.
+EXIT_BUSY = 75
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -20,7 +23,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             " the full-text index, that all text is UTF-8, that every span's and link's"
             " quote is the document text at its offsets, and that no text, name or note"
             " holds a character XML cannot (the xmi export replaces them). Exit status 1"
-            " when a problem is found, with how to recover."
+            f" when a problem is found, with how to recover; {EXIT_BUSY} when another process"
+            " kept the database locked, so that it could not be checked (run check again)."
         ),
     )
     parser.set_defaults(handler=run)
@@ -29,7 +33,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     path: Path = db_path_of(args)[0]
-    report = check_database(path)
+    try:
+        report = check_database(path)
+    except DatabaseBusy as busy:
+        # A lock held elsewhere says nothing of the file: never the advice to restore.
+        say(f"claimdesk: {busy}", err=True)
+        return EXIT_BUSY
     for result in report.results:
         if result.problems:
             shown = "; ".join(result.examples) + (f" ({result.hint})" if result.hint else "")
