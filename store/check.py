@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.db import read_only_place, read_only_uri
+from store.db import check_header_once, read_only_place, read_only_uri
 from store.errors import ClaimdeskError
 from store.formats.normalize import XML_FORBIDDEN
 from store.migrations import check_identity
@@ -127,7 +127,16 @@ class CheckReport:
 
 def _integrity(conn: sqlite3.Connection) -> CheckResult:
     rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check(100)")]
-    bad = [row for row in rows if row != "ok"]
+    # One row can hold several problems, one a line, after a "*** in database main ***"
+    # heading: each line is a problem of its own (printed on one line, its line breaks
+    # were shown as \x0a escapes).
+    bad = [
+        line.strip()
+        for row in rows
+        if row != "ok"
+        for line in row.splitlines()
+        if line.strip() and not line.startswith("*** in database ")
+    ]
     return CheckResult("integrity", len(bad), bad[:3])
 
 
@@ -155,7 +164,7 @@ def _full_text(conn: sqlite3.Connection) -> CheckResult:
         if is_busy(error):
             # The write statement waits for any other writer: a lock, not damage.
             raise
-        return CheckResult("full-text index", 1, [str(error)])
+        return CheckResult("full-text index", 1, [_reason(error)])
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -316,6 +325,9 @@ def check_database(path: Path, *, timeout: float | None = None) -> CheckReport:
         # SQLite opens an empty file as an empty database: every check then "failed" on a
         # missing table and the advice was to restore a backup, of a file never written.
         raise ClaimdeskError(f"{path}: is an empty file, not a claimdesk database")
+    # A text file named .db is refused as every other command refuses it, not reported as
+    # an unreadable schema with the advice to restore a backup.
+    check_header_once(path)
     try:
         if read_only_place(str(path)):
             # Checked where it lies, read-only mount or archive, without writing beside it.

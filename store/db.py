@@ -93,7 +93,7 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
                     f"{file.parent}: cannot create folder: {error.strerror}"
                 ) from error
             _create_following_umask(file)
-        _check_once(file)
+        check_header_once(file)
     # A database where it cannot be written (a read-only mount, an archive) is still read:
     # export, stats and check refused it as "read-only; nothing was changed".
     read_only = not create and target != ":memory:" and read_only_place(target)
@@ -198,7 +198,7 @@ def opened_here(file: Path) -> bool:
     return key is not None and key in _OPENED
 
 
-def _check_once(file: Path) -> None:
+def check_header_once(file: Path) -> None:
     """Refuse a foreign file, reading its header only before SQLite first opens it here."""
     with _CHECKING:
         key = _file_key(file)

@@ -52,6 +52,25 @@ def test_damaged_pages_give_one_line_from_every_command(
     assert "integrity" in capsys.readouterr().out
 
 
+def test_check_lists_each_problem_of_a_damaged_page_on_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SQLite reports several problems in one row, after "*** in database main ***", one a
+    # line: printed whole, its line breaks came out as \x0a escapes on one line.
+    path = _database(tmp_path / "f.db")
+    data = bytearray(path.read_bytes())
+    data[20000:20200] = bytes(b ^ 255 for b in data[20000:20200])
+    path.write_bytes(bytes(data))
+    assert main(["--db", str(path), "check"]) == 1
+    out = capsys.readouterr().out
+    integrity = next(line for line in out.splitlines() if line.startswith("integrity"))
+    assert "problem(s): " in integrity
+    assert "\\x0a" not in out
+    assert "*** in database" not in out
+    shown = integrity.split("problem(s): ")[1].split("; ")
+    assert len(shown) == min(3, int(integrity.split()[1]))
+
+
 def test_text_that_is_not_utf8_gives_one_line_and_check_finds_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -142,7 +161,11 @@ def test_a_file_that_is_not_sqlite_is_refused_unchanged(
     path.write_text("my notes, not a database\n" * 50, encoding="utf-8")
     for command in [*COMMANDS, ["read"]]:
         assert main(["--db", str(path), *command]) == 1
-        _one_line_naming(capsys.readouterr().err, path)
+        captured = capsys.readouterr()
+        _one_line_naming(captured.err, path)
+        # check said "integrity 1 problem(s): cannot read the schema" and advised a backup.
+        assert captured.err.endswith(": not an SQLite database file; left unchanged\n")
+        assert captured.out == ""
     assert path.read_text(encoding="utf-8") == "my notes, not a database\n" * 50
 
 
