@@ -281,3 +281,17 @@ def test_import_max_chars_below_one_is_a_usage_error(
     assert exited.value.code == 2
     assert f"argument --max-chars: {value} must be at least 1" in capsys.readouterr().err
     assert not (tmp_path / "c.db").exists()
+
+
+@pytest.mark.parametrize("value", ["65", "1000", "99999999999999999999"])
+def test_link_workers_above_the_maximum_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # 99999999999999999999 gave "unexpected error: OverflowError" from the process pool,
+    # and 1000 was taken: 1,000 forked copies of the linker at once.
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(tmp_path / "c.db"), "link", "--workers", value])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --workers: {value} is more than 64 (this machine has" in err
+    assert not (tmp_path / "c.db").exists()

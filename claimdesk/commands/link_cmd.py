@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from claimdesk.progress import progress_bar
 from store.linking.alignment import TAKEN, WINDOW
 from store.linking.candidates import DEFAULT_PER_SENTENCE
 from store.linking.document_pairs import DEFAULT_PER_DOCUMENT
-from store.linking.features import default_workers
+from store.linking.features import MAX_WORKERS, default_workers
 from store.linking.learning import why_not_learning
 from store.linking.score import DEFAULT_FLOOR, DEFAULT_THRESHOLD
 from store.linking.suggest import (
@@ -34,6 +35,18 @@ def _score(text: str) -> float:
 
 
 _positive = whole_number(1)
+
+
+def _workers(text: str) -> int:
+    """1 to :data:`MAX_WORKERS`: a huge number overflowed the process pool ("unexpected
+    error: OverflowError"), and 1,000 would have forked 1,000 copies of the linker."""
+    value = _positive(text)
+    if value > MAX_WORKERS:
+        cpus = os.cpu_count() or 1
+        raise argparse.ArgumentTypeError(
+            f"{text} is more than {MAX_WORKERS} (this machine has {cpus} CPU(s))"
+        )
+    return value
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -105,10 +118,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--workers",
-        type=_positive,
+        type=_workers,
         default=default_workers(),
         metavar="N",
-        help="processes for normalising sentences (default: the number of CPUs, at most 8)",
+        help=(
+            "processes for normalising sentences, 1 to"
+            f" {MAX_WORKERS} (default: the number of CPUs, at most 8)"
+        ),
     )
     parser.add_argument(
         "--no-learn",

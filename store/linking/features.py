@@ -381,6 +381,11 @@ def _normalise_each(
 _NO_NUMBERS: frozenset[str] = frozenset()
 
 
+# The most worker processes `link --workers` accepts: every one is forked at once, and
+# past a few per CPU they only compete for the same cores (and memory).
+MAX_WORKERS = 64
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
