@@ -53,6 +53,12 @@ def ensure_default_labels(db: sqlite_utils.Database) -> None:
     )
 
 
+# The hotkeys a label may have: the reader's label numbers (tui.screens.reader.label_for_number).
+# Checked when a label is saved or loaded, never when stored ones are read, so a database
+# written before this check still opens.
+HOTKEYS = frozenset("123456789")
+
+
 def validate_label(label: Label, where: str = "label") -> None:
     if not _NAME.fullmatch(label.name):
         raise ClaimdeskError(
@@ -61,8 +67,11 @@ def validate_label(label: Label, where: str = "label") -> None:
         )
     if not _COLOUR.fullmatch(label.colour):
         raise ClaimdeskError(f"{where}: colour {label.colour!r} of {label.name} must be #rrggbb")
-    if label.hotkey is not None and (len(label.hotkey) != 1 or not label.hotkey.isprintable()):
-        raise ClaimdeskError(f"{where}: hotkey {label.hotkey!r} of {label.name} must be one key")
+    if label.hotkey is not None and label.hotkey not in HOTKEYS:
+        # The reader applies labels with its number keys 1-9 only (reader.label_1 ...
+        # label_9, whatever keys a keymap puts them on): "q", "0" or "²" were stored and
+        # listed as keys, yet pressing them did nothing.
+        raise ClaimdeskError(f"{where}: hotkey {label.hotkey!r} of {label.name} must be one of 1-9")
     description = label.description or ""
     if not description.isprintable() or len(description) > MAX_DESCRIPTION_CHARS:
         raise ClaimdeskError(

@@ -295,3 +295,43 @@ def test_link_workers_above_the_maximum_is_a_usage_error(
     err = capsys.readouterr().err
     assert f"argument --workers: {value} is more than 64 (this machine has" in err
     assert not (tmp_path / "c.db").exists()
+
+
+@pytest.mark.parametrize("hotkey", ["q", "0", "²", " ", "\u0661"])
+def test_labels_load_refuses_a_hotkey_the_reader_never_binds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], hotkey: str
+) -> None:
+    # The reader applies labels with the number keys 1-9 only: "q" was stored and listed
+    # as QQ's key, yet pressing it did nothing, and "0" or "²" counted as keyed, so the
+    # label had no key at all.
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "labels"]) == 0
+    before = capsys.readouterr().out
+    labels = tmp_path / "labels.toml"
+    labels.write_text(
+        f'[[label]]\nname = "QQ"\ncolour = "#aa5500"\nhotkey = "{hotkey}"\n', encoding="utf-8"
+    )
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {labels}: [[label]] #1: hotkey {hotkey!r} of QQ must be one of 1-9\n"
+    )
+    assert main(["--db", str(db), "labels"]) == 0
+    assert capsys.readouterr().out == before
+
+
+def test_a_stored_hotkey_outside_1_to_9_still_opens_and_lists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The check is on saving and loading only: a database an older claimdesk wrote with
+    # such a key is read as it is, and other labels can still be loaded into it.
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "labels"]) == 0
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE labels SET hotkey = 'q' WHERE name = 'EVENT'")
+    conn.commit()
+    conn.close()
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[label]]\nname = "RUMOUR"\ncolour = "#aa5500"\nhotkey = "6"\n')
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in listed[-2:]] == [["q", "EVENT"], ["6", "RUMOUR"]]
