@@ -335,3 +335,30 @@ def test_a_stored_hotkey_outside_1_to_9_still_opens_and_lists(
     assert main(["--db", str(db), "labels", "--load", str(labels)]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert [line.split()[:2] for line in listed[-2:]] == [["q", "EVENT"], ["6", "RUMOUR"]]
+
+
+def test_import_lists_the_first_50_refusals_and_counts_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A file of the wrong kind refused every record on its own line: 5,000 records, 5,000
+    # lines. import-annotations listed 50; article import and import-links now do too.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(f'{{"id": {i}, "text": 5}}\n' for i in range(120)), encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "import", str(bad)]) == 1
+    out, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert len(lines) == 51
+    assert all(line.startswith(f"claimdesk: refused {bad}:") for line in lines[:50])
+    assert lines[50] == "claimdesk: … and 70 more refusal(s) not shown"
+    assert "; 120 refused" in out
+    article = tmp_path / "a.txt"
+    article.write_text("The mayor said 4,000 people were evacuated.\n", encoding="utf-8")
+    assert main(["--db", str(db), "import", "-q", str(article)]) == 0
+    links = tmp_path / "links.jsonl"
+    links.write_text("not json\n" * 60, encoding="utf-8")
+    assert main(["--db", str(db), "import-links", str(links)]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines()[-1] == "claimdesk: … and 10 more refusal(s) not shown"
+    assert len(err.splitlines()) == 51
+    assert "60 refused" in out

@@ -7,12 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import annotator_of, common_parent, db_path_of, say
+from claimdesk.commands.refusals import SHOWN_REFUSALS, say_refusals
 from store.annotations_import import AnnotationImportReport, import_annotations
 from store.session import Session
 from store.visible import visible
-
-# Refusals listed on stderr; the summary line counts them all.
-SHOWN_REFUSALS = 50
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -58,14 +56,7 @@ def run(args: argparse.Namespace) -> int:
             fmt=args.format,
             create_labels=args.create_labels,
         )
-    for line in report.refused[:SHOWN_REFUSALS]:
-        say(f"claimdesk: refused {visible(line)}", err=True)
-    if len(report.refused) > SHOWN_REFUSALS:
-        # A file of the wrong kind refuses every line; the first ones say why.
-        say(
-            f"claimdesk: … and {len(report.refused) - SHOWN_REFUSALS} more refusal(s) not shown",
-            err=True,
-        )
+    say_refusals(report.refused)
     if report.refused and report.first_refused_line:
         say(
             f"claimdesk: nothing imported from {visible(str(args.file))}:"

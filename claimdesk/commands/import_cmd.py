@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import common_parent, open_session, say, whole_number
+from claimdesk.commands.refusals import SHOWN_REFUSALS, say_refusals
 from claimdesk.progress import progress_bar
 from store.formats.dispatch import SUPPORTED_SUFFIXES
 from store.formats.limits import MAX_ARTICLE_CHARS
@@ -25,7 +26,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             "Import articles from files and folders (recursively): "
             + ", ".join(sorted(SUPPORTED_SUFFIXES))
             + ". Re-importing the same text does nothing. Refused files are listed one per"
-            " line on stderr and make the exit status 1; the rest still import."
+            f" line on stderr (the first {SHOWN_REFUSALS}, then how many more) and make the"
+            " exit status 1; the rest still import."
         ),
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
@@ -73,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     for note in report.notes:
         say(f"claimdesk: note: {visible(note)}", err=True)
-    for refused in report.refused:
-        say(f"claimdesk: refused {visible(str(refused))}", err=True)
+    say_refusals(report.refused)
     if not args.quiet:
         print(
             f"imported {report.added} new document(s) from {report.files} file(s);"

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, common_parent, db_path_of, say
+from claimdesk.commands.common import annotator_of, common_parent, db_path_of
+from claimdesk.commands.refusals import say_refusals
 from store.linking.links_import import import_links
 from store.session import Session
-from store.visible import visible
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -34,9 +34,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
         report = import_links(session.db, args.file, annotator=annotator_of(args))
-    for line in report.refused:
-        # The line names the file, whose name may hold escape sequences.
-        say(f"claimdesk: refused {visible(line)}", err=True)
+    say_refusals(report.refused)
     if not args.quiet:
         print(
             f"imported {report.added} link(s) from {report.records} record(s);"
