@@ -76,9 +76,10 @@ def parse_line(line: str, where: str, *, default_name: str, max_chars: int) -> P
         raise ImportRefused(where, f"invalid JSON: {error}") from None
     if not isinstance(record, dict):
         raise ImportRefused(where, f"not a JSON object but {_json_type(record)}")
-    text = record.get("text")
-    if text is None:
+    if "text" not in record:
         raise ImportRefused(where, 'missing "text"')
+    # `"text": null` is there, only not a string: it was refused as missing.
+    text = record["text"]
     if not isinstance(text, str):
         raise ImportRefused(where, f'"text" must be a string, not {_json_type(text)}')
     if not text.strip():

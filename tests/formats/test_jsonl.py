@@ -49,6 +49,7 @@ def test_good_and_bad_lines(tmp_path: Path) -> None:
             _line(text=TEXT, id=True),
             _line(text="Zweiter Text ohne Kennung, aber mit Sprache.", lang="de"),
             _line(id=42, text=TEXT),
+            _line(id="nothing", text=None),
         ],
     )
     items = list(read_articles(path))
@@ -76,6 +77,8 @@ def test_good_and_bad_lines(tmp_path: Path) -> None:
         f"{path}:7": '"text" must be a string, not a number',
         f"{path}:8": '"title" must be a string, not an array',
         f"{path}:9": '"id" must be a string or integer, not a boolean',
+        # It said 'missing "text"' of a line whose text is there, only null.
+        f"{path}:12": '"text" must be a string, not null',
     }
     for error in items:
         if isinstance(error, ImportRefused):
