@@ -10,12 +10,17 @@ import re
 import unicodedata
 
 ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: parameter bytes, intermediate bytes, final byte
+    # CSI, as ESC [ or as the one C1 character U+009B (which some terminals act on: only the
+    # U+009B went, and "\x9b31m" was stored as "31m"): parameter, intermediate, final bytes.
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
     r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC/DCS/SOS/PM/APC strings, ended by BEL or ST
     r"|\x1b[ -/]+[0-~]"  # nF sequences such as ``ESC ( B`` (character set selection)
     r"|\x1b[0-Z\\^-~]"  # other two-character sequences; a lone ``ESC [``/``ESC ]`` is not one
 )
-"""Complete terminal escape sequences; incomplete ones lose only their ESC later."""
+"""Complete terminal escape sequences; incomplete ones lose only their ESC (or CSI) later."""
+
+ESCAPE_STARTS = ("\x1b", "\x9b")
+"""The characters an escape sequence starts with: text without them needs no search."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 """Category Cc (C0, DEL, C1) except newline and tab, and the noncharacters U+FFFE and
@@ -43,7 +48,7 @@ def clean_controls(text: str) -> str:
     for separator in _LINE_SEPARATORS:
         if separator in text:
             text = text.replace(separator, "\n")
-    if "\x1b" in text:
+    if any(start in text for start in ESCAPE_STARTS):
         text = ESCAPE_SEQUENCE.sub("", text)
     return _CONTROL.sub("", text)
 

@@ -7,6 +7,7 @@ import unicodedata
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from store.formats.metadata import clean_value
 from store.formats.normalize import clean_controls, normalize_text
 
 # Characters that interact with the rules: line ends, controls, escape-sequence parts,
@@ -93,6 +94,14 @@ def test_removes_csi_sequence() -> None:
     assert normalize_text("\x1b[1;31mred\x1b[0m") == "red"
 
 
+def test_removes_a_c1_csi_sequence_as_whole_as_esc_bracket() -> None:
+    # U+009B is CSI in one character: it went, but its parameters stayed ("31m").
+    assert normalize_text("ok \x9b31m c1.") == normalize_text("ok \x1b[31m c1.") == "ok  c1."
+    assert normalize_text("a\x9b2Jb\x9b1;31mred") == "abred"
+    assert clean_controls("x\x9b0m") == "x"
+    assert clean_value("Out\x9b31mlet \x9b0m") == "Outlet"
+
+
 def test_removes_osc_sequences_entirely() -> None:
     clipboard = "\x1b]52;c;ZXZpbCBwYXlsb2Fk\x07"
     title = "\x1b]0;pwned\x1b\\"
@@ -117,7 +126,10 @@ def test_line_ends_become_newlines() -> None:
 
 
 def test_removes_c0_and_c1_controls_but_keeps_tab() -> None:
-    assert normalize_text("a\x00b\x07c\x9bd\x7fe\tf") == "abcde\tf"
+    assert normalize_text("a\x00b\x07c\x9cd\x7fe\tf") == "abcde\tf"
+    # U+009B followed by a letter is a whole CSI sequence ("\x9bd" moves the cursor), and
+    # goes whole; before anything that cannot continue one, it goes alone.
+    assert normalize_text("a\x9bd\x9bé") == "aé"
 
 
 def test_drops_leading_bom_only() -> None:
