@@ -60,6 +60,18 @@ def _open_reader(args: argparse.Namespace) -> int:
     # when documents are named: a new database holds none, so the --db is a typo that
     # would otherwise leave an empty database behind.
     create = is_default or (not names and path.parent.is_dir())
+    from store.db import read_only_place
+
+    if read_only_place(str(path)):
+        # SQLite opens such a file read-only without a word, and the reader failed only
+        # at the first change the annotator made.
+        from store.errors import StoreUnwritable
+
+        raise StoreUnwritable(
+            f"{path}: database is read-only (its file or folder cannot be written); the"
+            " reader stores each change as it is made, so it needs one it can write"
+            " (export, stats and check read this one)"
+        )
     with Session(path, annotator, create=create) as session:
         doc_ids = [session.find_document(name).id for name in names]
         if label_file is not None:

@@ -53,6 +53,34 @@ def test_reading_commands_read_it_and_a_write_is_refused_in_one_line(
     assert not path.with_name("archive.db-wal").exists()
 
 
+def test_the_reader_refuses_it_at_start_not_at_the_first_change(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pretend_read_only: None,
+) -> None:
+    import tui.launch
+
+    path = _database(tmp_path / "archive.db")
+
+    def never(*_args: object, **_kwargs: object) -> int:
+        raise AssertionError("the reader opened on a database it cannot write")
+
+    monkeypatch.setattr(tui.launch, "run_tui", never)
+    assert main(["--db", str(path), "read"]) == 1
+    assert main(["--db", str(path), "read", "stadt.txt"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err
+        == [
+            f"claimdesk: {path}: database is read-only (its file or folder cannot be written);"
+            " the reader stores each change as it is made, so it needs one it can write"
+            " (export, stats and check read this one)"
+        ]
+        * 2
+    )
+
+
 def test_an_older_schema_there_is_refused_with_what_to_do(
     tmp_path: Path, pretend_read_only: None
 ) -> None:
