@@ -45,13 +45,10 @@ from store.formats.json_line import (
     opens_spread_document,
 )
 from store.labels import list_labels, save_label, validate_label
-from store.model import Label
+from store.model import MAX_NAME_CHARS, Label
 from store.spans import create_span
 
 BATCH_SIZE = 500
-# Ids and annotator names are shown in the reader, in reports and in every export: a
-# name is a line, not a document (a 2,000,000-character id was accepted).
-MAX_NAME_CHARS = 200
 # A note is a remark on a span; ten thousand characters is several pages of it.
 MAX_NOTE_CHARS = 10_000
 PRODIGY_ANSWERS = ("accept", "reject", "ignore")

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+# Ids and annotator names are shown in the reader, in reports and in every export: a
+# name is a line, not a document (a 2,000,000-character id was accepted).
+MAX_NAME_CHARS = 200
+
 DocumentStatus = Literal["todo", "in_progress", "done"]
 LinkStatus = Literal["suggested", "accepted", "rejected"]
 DOCUMENT_STATUSES: tuple[DocumentStatus, ...] = ("todo", "in_progress", "done")

@@ -623,3 +623,24 @@ def test_a_loop_of_links_or_a_file_as_folder_is_named_like_a_name_too_long(
     code, _, err = _run(two_documents, "import", "-q", loop)
     assert (code, err) == (1, f"claimdesk: refused {loop}: cannot read: too many symbolic links\n")
     assert _counts(two_documents) == (2, 0, 0)
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_an_annotator_name_of_a_page_is_refused_before_anything_is_written(
+    two_documents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    # --annotator took 5,000 characters, where import-annotations allows 200 to a name.
+    article = tmp_path / "neu.txt"
+    article.write_text("Die Stadt meldet 11.000 Besucher.\n", encoding="utf-8")
+    name = "x" * 5_000
+    args: list[str | bytes] = ["import", str(article)]
+    if how == "flag":
+        args.append(f"--annotator={name}")
+    else:
+        monkeypatch.setenv("CLAIMDESK_ANNOTATOR", name)
+    code, _, err = _run(two_documents, *args)
+    assert (code, err) == (
+        1,
+        "claimdesk: annotator name of 5,000 characters; at most 200 are allowed\n",
+    )
+    assert _counts(two_documents)[0] == 2

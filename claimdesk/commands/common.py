@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
+from store.model import MAX_NAME_CHARS
 from store.paths import DB_ENV, default_db_path, refuse_unusable
 from store.visible import visible, visible_json
 
@@ -82,6 +83,11 @@ def annotator_of(args: argparse.Namespace) -> str:
     name = name.strip()
     if not name or not name.isprintable():
         raise ClaimdeskError(f"annotator name {name!r} must be printable and not empty")
+    if len(name) > MAX_NAME_CHARS:
+        # The cap import-annotations holds a file's names to (see MAX_NAME_CHARS).
+        raise ClaimdeskError(
+            f"annotator name of {len(name):,} characters; at most {MAX_NAME_CHARS} are allowed"
+        )
     # The account comes from the process's uid, not from $USER, which anyone can set.
     account = os_account() or login_name()
     if config.annotator_must_match_login and name != account:

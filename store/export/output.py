@@ -151,13 +151,13 @@ def guard_target(
         # replace the node itself: with --force that broke /dev/null for the machine.
         raise ClaimdeskError(
             f"{target}: is a device, FIFO or socket, not a file; it is never replaced,"
-            f" give another {what}" + (" (- writes to stdout)" if what == "--out" else "")
+            f" name another file for {what}" + (" (- writes to stdout)" if what == "--out" else "")
         )
     if target.is_file() and is_sqlite_file(target):
         if not allow_sqlite:
             raise ClaimdeskError(
                 f"{target}: is an SQLite database; an export never replaces one,"
-                f" give another {what}"
+                f" name another file for {what}"
             )
         live = [s for s in ("-wal", "-shm") if target.with_name(target.name + s).exists()]
         if live:
