@@ -20,7 +20,7 @@ def reader(app: ClaimdeskApp) -> ReaderScreen:
 def test_fold_keeps_offsets_and_ignores_case_and_umlauts() -> None:
     text = "Der Müller sagt: MÜLLER, Straße."
     folded = fold(text)
-    assert len(folded) == len(text)
+    assert len(folded.text) == len(text)
     assert find_match(folded, "muller", 0) == (4, 10)
     assert find_match(folded, "MULLER", 5) == (17, 23)
     assert find_match(folded, "muller", 18) == (4, 10)  # wraps round
@@ -29,6 +29,27 @@ def test_fold_keeps_offsets_and_ignores_case_and_umlauts() -> None:
     assert find_match(folded, "straße", 0) == (25, 31)
     assert text[25:31] == "Straße"
     assert find_match(folded, "nowhere", 0) is None
+
+
+def test_standalone_combining_marks_are_skipped_and_the_match_is_the_stored_text() -> None:
+    # Marks NFC cannot join to a letter stayed in the folded text: "zalgo" did not find
+    # a stacked Zalgo word, nor a plain spelling a pointed Hebrew one.
+    zalgo = "Z\u0353\u0351\u0352a\u0354\u0355lgo"
+    hebrew = "\u05e9\u05c1\u05b8\u05dc\u05d5\u05b9\u05dd"  # shalom, pointed
+    text = f"Er schrieb {zalgo} und {hebrew} und zalgo."
+    folded = fold(text)
+    start, end = find_match(folded, "zalgo", 0, text=text) or (0, 0)
+    assert text[start:end] == zalgo
+    # From after the first match: the plain word; backwards from there: the first again.
+    assert find_match(folded, "ZALGO", end, text=text) == (len(text) - 6, len(text) - 1)
+    assert find_match(folded, "zalgo", len(text) - 6, -1, text=text) == (start, end)
+    found = find_match(folded, "\u05e9\u05dc\u05d5\u05dd", 0, text=text)
+    assert found is not None
+    assert text[found[0] : found[1]] == hebrew
+    # A letter's marks go with it when the match ends on it.
+    found = find_match(folded, "za", 0, text=text)
+    assert found is not None
+    assert text[found[0] : found[1]] == zalgo[:7]
 
 
 async def test_typing_moves_to_the_match_and_selects_it(corpus: Corpus) -> None:

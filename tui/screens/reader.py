@@ -32,7 +32,7 @@ from tui.failures import report_failed_worker
 from tui.label_looks import LabelLook, label_looks
 from tui.safe_text import safe_text
 from tui.session_state import PanePlace, ReaderState
-from tui.text_search import find_match, fold
+from tui.text_search import Folded, find_match, fold
 from tui.widgets.article_pane import ArticlePane, status_text
 from tui.widgets.article_view import VIEW_ACTIONS, ArticleView, SpanMark
 from tui.widgets.label_legend import LabelLegend
@@ -109,7 +109,7 @@ class ReaderScreen(Screen[None]):
         # cursor and mark to return to on escape, and the active text folded once.
         self.search_query = ""
         self._search_origin: tuple[int, int | None] = (0, None)
-        self._folded: tuple[str, str] = ("", "")
+        self._folded: tuple[str, Folded] = ("", fold(""))
         # Whether the match panel is (being) shown: saved with the session.
         self.panel_open = False
 
@@ -799,7 +799,7 @@ class ReaderScreen(Screen[None]):
     def search_box(self) -> SearchBox:
         return self.query_one(SearchBox)
 
-    def _folded_text(self) -> str:
+    def _folded_text(self) -> Folded:
         text = self.view.text
         if self._folded[0] is not text:
             self._folded = (text, fold(text))
@@ -834,7 +834,7 @@ class ReaderScreen(Screen[None]):
             self.notify(f"Not found: {self.search_query}", markup=False)
 
     def _show_match(self, query: str, start: int, direction: int) -> bool:
-        found = find_match(self._folded_text(), query, start, direction)
+        found = find_match(self._folded_text(), query, start, direction, text=self.view.text)
         if found is None:
             return False
         # Cursor on the match's first character, the whole match selected for a label key.
