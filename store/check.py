@@ -153,8 +153,11 @@ def _full_text(conn: sqlite3.Connection) -> CheckResult:
     ).fetchone()
     if not exists:
         return CheckResult("full-text index", checked="none in this schema")
-    conn.execute("BEGIN")
     try:
+        # The write lock first, through the busy handler: a deferred transaction whose
+        # read came before another writer's commit cannot wait for the lock, and the
+        # check said "busy" at once while a writer was finishing.
+        conn.execute("BEGIN IMMEDIATE")
         conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('integrity-check')")
     except sqlite3.DatabaseError as error:
         if "readonly" in str(error).lower():

@@ -62,3 +62,32 @@ def test_a_locked_database_is_busy_not_damaged(
     )
     assert main(["--db", str(path), "check"]) == 0
     assert capsys.readouterr().out.endswith(f"{path}: no problems found\n")
+
+
+@pytest.mark.parametrize("journal_mode", ["WAL", "DELETE"])
+def test_a_writer_that_finishes_within_the_wait_is_waited_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], journal_mode: str
+) -> None:
+    # The full-text step gave up at once (exit 75 after 0.1 s) while a writer held the
+    # lock for a moment, though every step is meant to wait up to LOCK_WAIT_S.
+    import threading
+    import time
+
+    path = _sound_database(tmp_path / "brief.db", journal_mode)
+    holding = threading.Event()
+
+    def hold_briefly() -> None:
+        with _writer_holding(path):
+            holding.set()
+            time.sleep(1.0)
+
+    writer = threading.Thread(target=hold_briefly)
+    writer.start()
+    holding.wait()
+    started = time.monotonic()
+    try:
+        assert main(["--db", str(path), "check"]) == 0
+    finally:
+        writer.join()
+    assert time.monotonic() - started >= 0.5  # it waited for the writer
+    assert capsys.readouterr().out.endswith(f"{path}: no problems found\n")
