@@ -158,7 +158,7 @@ async def test_mark_two_and_open_them_side_by_side(corpus: Corpus) -> None:
         await pilot.press("s", "1", "ctrl+w")
         await settle(pilot)
         assert isinstance(app.screen, LibraryScreen)
-        assert "1 spans" in screen_text(app)
+        assert "1 span · " in screen_text(app)
 
 
 async def test_navigation_keys_and_enter_open_one(corpus: Corpus) -> None:
