@@ -362,3 +362,25 @@ def test_import_lists_the_first_50_refusals_and_counts_the_rest(
     assert err.splitlines()[-1] == "claimdesk: … and 10 more refusal(s) not shown"
     assert len(err.splitlines()) == 51
     assert "60 refused" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stories"], ["stories", "--all"], ["labels"], ["link"], ["stats"], ["agree"], ["check"]],
+)
+def test_a_mistyped_database_is_an_error_not_a_new_empty_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    # stories, labels and link made an empty database at a mistyped --db, and exit 0.
+    missing = tmp_path / "typo.db"
+    assert main(["--db", str(missing), *command]) == 1
+    assert capsys.readouterr().err == f"claimdesk: {missing}: no such database\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_loading_labels_may_start_a_database(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[label]]\nname = "CLAIM"\ncolour = "#aa5500"\nhotkey = "1"\n')
+    new = tmp_path / "new.db"
+    assert main(["--db", str(new), "labels", "--load", str(labels)]) == 0
+    assert new.is_file()

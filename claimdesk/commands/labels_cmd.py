@@ -25,7 +25,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    # Listing never creates a database (a mistyped --db is an error); loading a label set
+    # into a new one, before any article, is a way to start.
+    with open_session(args, create=args.load is not None) as session:
         if args.load is not None:
             session.load_labels(args.load)
         for label in session.labels():

@@ -151,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         learn=not args.no_learn,
     )
-    with open_session(args) as session:
+    # A mistyped --db is an error, not a new empty database with nothing to link.
+    with open_session(args, create=False) as session:
         doc_ids = None
         if args.docs:
             doc_ids = sorted({session.find_document(name).id for name in args.docs})

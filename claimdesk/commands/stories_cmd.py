@@ -91,7 +91,8 @@ def _refuse_without_story(session: Session, name: str, ref: StoryRef) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args) as session:
+    # A mistyped --db is an error, not a new empty database with no stories.
+    with open_session(args, create=False) as session:
         db = session.db
 
         # Every name is looked up before anything changes, and the corrections are
