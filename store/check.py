@@ -31,8 +31,11 @@ from store.migrations import check_identity
 from store.paths import refuse_non_database_file
 
 FTS_TABLE = "documents_fts"
+# sqlite3 3.40.1, Debian 12's, fails .recover on every database ("SQL logic error") and
+# leaves NEW.db empty; .dump keeps the tables it can read there.
 RECOVERY_HINT = (
     "restore a backup, or save what is readable with: sqlite3 DB '.recover' | sqlite3 NEW.db"
+    " (sqlite3 3.41 or newer; with 3.40: sqlite3 DB .dump | sqlite3 NEW.db)"
 )
 # How long each check waits for a lock another process holds before giving up as busy.
 LOCK_WAIT_S = 5.0

@@ -4,6 +4,7 @@ command, never a traceback, nothing created or modified; ``claimdesk check`` fin
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import store.check
 from claimdesk.cli import main
 from store.migrations import SCHEMA_VERSION
 from tests.conftest import add_document_to_file
@@ -308,3 +310,20 @@ def test_check_reports_a_schema_holding_bytes_that_are_not_utf8(
     assert "cannot read the schema: text that is not UTF-8" in captured.out
     assert "run claimdesk check" not in captured.err
     assert captured.err.count("\n") == 1
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="no sqlite3 command")
+def test_the_recovery_the_message_gives_makes_a_database_check_passes(tmp_path: Path) -> None:
+    # The message's recipe is run as a user would, with the sqlite3 this machine has:
+    # `.recover` of Debian 12's 3.40.1 fails on every database and left NEW.db empty.
+    path = tmp_path / "sound.db"
+    add_document_to_file(path, "Die Stadt meldet 11.000 Besucher. Der Pegel sinkt.", "a.txt")
+    version = subprocess.run(
+        ["sqlite3", "--version"], capture_output=True, text=True, check=True
+    ).stdout.split()[0]
+    recover = tuple(int(part) for part in version.split(".")[:2]) >= (3, 41)
+    command = "'.recover'" if recover else ".dump"
+    assert (".recover" if recover else ".dump") in store.check.RECOVERY_HINT
+    new = tmp_path / "new.db"
+    subprocess.run(f"sqlite3 {path} {command} | sqlite3 {new}", shell=True, check=True, timeout=60)
+    assert main(["--db", str(new), "check"]) == 0
