@@ -16,6 +16,7 @@ import pytest
 from claimdesk import __version__
 from claimdesk.cli import build_parser, main
 from store.paths import sample_corpus_path
+from tests.conftest import add_document_to_file
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -305,6 +306,7 @@ def test_labels_load_refuses_a_hotkey_the_reader_never_binds(
     # as QQ's key, yet pressing it did nothing, and "0" or "²" counted as keyed, so the
     # label had no key at all.
     db = tmp_path / "c.db"
+    add_document_to_file(db, "Die Stadt meldet 11.000 Besucher.")
     assert main(["--db", str(db), "labels"]) == 0
     before = capsys.readouterr().out
     labels = tmp_path / "labels.toml"
@@ -325,7 +327,7 @@ def test_a_stored_hotkey_outside_1_to_9_still_opens_and_lists(
     # The check is on saving and loading only: a database an older claimdesk wrote with
     # such a key is read as it is, and other labels can still be loaded into it.
     db = tmp_path / "c.db"
-    assert main(["--db", str(db), "labels"]) == 0
+    add_document_to_file(db, "Die Stadt meldet 11.000 Besucher.")
     conn = sqlite3.connect(db)
     conn.execute("UPDATE labels SET hotkey = 'q' WHERE name = 'EVENT'")
     conn.commit()

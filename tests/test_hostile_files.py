@@ -243,7 +243,7 @@ def test_import_links_keeps_records_holding_a_raw_line_separator(two_documents: 
     path.write_text(_link("first\u2028second\u2029third\x85fourth") + "\n", encoding="utf-8")
     code, out, err = _run(two_documents, "import-links", path)
     assert (code, err) == (0, "")
-    assert out.startswith("imported 1 link(s) from 1 record(s)")
+    assert out.startswith("read 1 record(s): 1 new link(s), 0 decision(s) changed")
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         nargs="+",
         action="extend",
         metavar="NAME",
-        help="only these documents (source name, unique prefix, or #ID)",
+        help="only these documents (source name, unique prefix, #ID or id:ID)",
     )
     parser.add_argument(
         "--gold-name",

@@ -46,7 +46,10 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         "--annotator",
         default=default,
         metavar="NAME",
-        help=f"who is annotating (default: ${ANNOTATOR_ENV}, else the login name)",
+        help=(
+            f"who is annotating (default: ${ANNOTATOR_ENV}, else annotator in the config"
+            " file, else the login name)"
+        ),
     )
 
 

@@ -80,7 +80,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this document (source name, unique prefix, or #ID; repeatable)",
+        help="only this document (source name, unique prefix, #ID or id:ID; repeatable)",
     )
     parser.add_argument(
         "--since", metavar="ISO", help="only spans created or changed at or after this UTC time"
@@ -130,7 +130,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--align",
         choices=["strict", "expand", "contract"],
         default="expand",
-        help="spacy: spans off token bounds are dropped (strict), widened or narrowed",
+        help=(
+            "spacy: spans off token bounds are dropped (strict), widened or narrowed to the"
+            " tokens they touch (expand, the default) or to those inside them (contract)"
+        ),
     )
     parser.add_argument(
         "--gold",

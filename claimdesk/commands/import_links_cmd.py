@@ -37,8 +37,10 @@ def run(args: argparse.Namespace) -> int:
     say_refusals(report.refused)
     if not args.quiet:
         print(
-            f"imported {report.added} link(s) from {report.records} record(s);"
-            f" {report.changed} changed, {report.present} already decided so,"
+            # "imported 0 link(s) …; 30 changed" read as a failure when every line decided
+            # an existing suggestion.
+            f"read {report.records} record(s): {report.added} new link(s),"
+            f" {report.changed} decision(s) changed, {report.present} already decided so,"
             f" {len(report.refused)} refused"
         )
     return 0 if report.ok else 1

@@ -81,7 +81,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--docs",
         nargs="+",
         metavar="NAME",
-        help="link only these documents with each other (source name, unique prefix, or #ID)",
+        help="link only these documents with each other (source name, unique prefix, #ID or id:ID)",
     )
     parser.add_argument(
         "--different-outlets",

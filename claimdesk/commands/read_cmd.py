@@ -14,8 +14,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "read",
         parents=[common_parent()],
         description=(
-            "Open the named documents (source name, unique prefix, or #ID) side by side in the"
-            " reader; with no names, open the library."
+            "Open the named documents (source name, unique prefix, #ID or id:ID) side by side"
+            " in the reader; with no names, open the library."
         ),
     )
     parser.add_argument("documents", nargs="*", metavar="NAME")

@@ -105,7 +105,7 @@ def test_cli_names_unplaceable_sides_and_exits_1(
     assert main(["--db", str(path), "import-links", str(links)]) == 1
     captured = capsys.readouterr()
     assert "l.jsonl:2: side a: no document named 'nope.txt'" in captured.err
-    assert "imported 1 link(s)" in captured.out
+    assert "read 2 record(s): 1 new link(s)" in captured.out
     assert main(["--db", str(path), "import-links", str(_write(links, [good]))]) == 0
     assert "1 already decided so" in capsys.readouterr().out
 
