@@ -44,9 +44,18 @@ _EXTRA_WHITESPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 """Whitespace that collapsing changes; matching lone spaces too would cost a match per word."""
 
 
+# A DOCTYPE with an internal subset (XHTML saved with entity declarations, or a hostile
+# file's XXE attempt) at the start of a page: libxml2's HTML parser does not read the
+# subset, and its "]>" became the first words of the title and the text. Entities are
+# never expanded either way.
+_INTERNAL_SUBSET = re.compile(
+    r"\A(\s*<\?xml[^>]*>)?\s*<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL
+)
+
+
 def read_html(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
     """Read the article in one HTML page; ``source_name`` is the file name."""
-    source = clean_controls(text)
+    source = _INTERNAL_SUBSET.sub(r"\1", clean_controls(text), count=1)
     if len(source) > max_chars:
         # Refuse a page whose text alone is over the limit before any parsing: trafilatura
         # takes seconds on tens of megabytes, and libxml2 stops at 10 MB text nodes.
