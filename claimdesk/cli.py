@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import os
 import signal
 import sqlite3
 import sys
@@ -20,7 +19,7 @@ from typing import NoReturn
 from claimdesk import __version__
 from claimdesk.commands import COMMANDS, command_in, load_command
 from claimdesk.commands.common import add_common_options, damaged_database_message, fail
-from claimdesk.report_stream import reason, report_stream
+from claimdesk.report_stream import drop_the_rest, reason, report_stream
 from store.error_log import unexpected_error
 from store.errors import ClaimdeskError
 from store.visible import visible
@@ -147,8 +146,7 @@ def _run(
             return fail(unexpected_error(error))
         # Output redirected to a full disk: said once here, and the rest of the buffer
         # is dropped so that Python's own flush at exit does not say it again.
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        drop_the_rest(sys.stdout)
         return fail(f"{error.filename or 'stdout'}: cannot write (the disk is full)")
     except Exception as error:  # a defect of ours: one line for the user, details in a log
         return fail(unexpected_error(error))

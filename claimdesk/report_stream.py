@@ -25,28 +25,47 @@ class ReportStream:
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self.failure: OSError | None = None
+        # The reader of a pipe stopped (`| head`): no failure, the rest goes nowhere.
+        self.reader_gone = False
 
     def write(self, text: str) -> int:
-        if self.failure is None:
+        if self.failure is None and not self.reader_gone:
             try:
                 return self._stream.write(text)
             except BrokenPipeError:
-                raise  # a reader that stopped (`| head`) is no failure: see cli._run
+                self._reader_left()
+                raise  # ends the command quietly (see cli._run), as before
             except OSError as error:
                 self.failure = error
         return len(text)
 
     def flush(self) -> None:
-        if self.failure is None:
+        if self.failure is None and not self.reader_gone:
             try:
                 self._stream.flush()
             except BrokenPipeError:
-                raise
+                # At the final flush the command's work is done: nothing to say.
+                self._reader_left()
             except OSError as error:
                 self.failure = error
 
+    def _reader_left(self) -> None:
+        self.reader_gone = True
+        drop_the_rest(self._stream)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def drop_the_rest(stream: TextIO) -> None:
+    """Point ``stream``'s descriptor at /dev/null: what its buffer still holds would fail
+    again in Python's own flush at exit, with a traceback-like message of its own."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
 
 
 def reason(error: OSError) -> str:
@@ -67,7 +86,4 @@ def report_stream() -> Iterator[ReportStream]:
     finally:
         sys.stdout = original
         if stream.failure is not None:
-            # What the failed writes left in the buffer would fail again in Python's own
-            # flush at exit, with a message of its own.
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), original.fileno())
+            drop_the_rest(original)

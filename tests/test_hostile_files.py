@@ -644,3 +644,24 @@ def test_an_annotator_name_of_a_page_is_refused_before_anything_is_written(
         "claimdesk: annotator name of 5,000 characters; at most 200 are allowed\n",
     )
     assert _counts(two_documents)[0] == 2
+
+
+@pytest.mark.parametrize("command", [["labels"], ["stats"], ["stories", "--all"]])
+def test_a_pipe_whose_reader_is_gone_ends_the_report_quietly(
+    two_documents: Path, command: list[str]
+) -> None:
+    # `claimdesk labels | true`: the report's last flush met the closed pipe after the
+    # command had returned, and a Python traceback reached the terminal (exit 120).
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [_claimdesk(), "--db", two_documents, *command],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, b"")
