@@ -64,11 +64,8 @@ def is_busy(error: BaseException) -> bool:
 
 
 class DamagedDatabase(ClaimdeskError):
-    """A database that opened but could not be read: one line naming the file.
-
-    ``__rich__`` makes Textual show this line when the reader stops on it, instead of
-    a traceback.
-    """
+    """A database that opened but could not be read: one line naming the file (the
+    reader shows it as that line when it stops on it: ``tui.app.DamagedInReader``)."""
 
     def __init__(self, path: Path | str, error: Exception) -> None:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -79,9 +76,6 @@ class DamagedDatabase(ClaimdeskError):
         super().__init__(
             f"{path}: database {what}; run claimdesk check --db {path}, then {RECOVERY_HINT}"
         )
-
-    def __rich__(self) -> str:
-        return f"claimdesk: {self}"
 
 
 _SPAN_MISMATCH = (

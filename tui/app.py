@@ -25,13 +25,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from store.check import DamagedDatabase
-from store.db import load_database_library
+from store.check import DamagedDatabase, is_busy
+from store.db import load_database_library, translate_error
 from store.errors import ClaimdeskError
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
-from tui.failures import Unexpected, logged_traceback, report_failure
+from tui.failures import EndingLine, Unexpected, logged_traceback, report_failure
 from tui.keymap import bound_keys, keymap_to_apply
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
@@ -58,6 +58,18 @@ class StoreView(Protocol):
 WARM_UP_IDLE = 1.0
 # The screen stack the library opens in when the app started on a reader.
 LIBRARY_MODE = "library"
+
+
+class ReaderEnded(EndingLine):
+    """A store error that ends the reader, as one line."""
+
+
+class DamagedInReader(DamagedDatabase, EndingLine):
+    """:class:`DamagedDatabase` shown as one line of plain text when it ends the reader
+    (its path may hold brackets that markup would read)."""
+
+    def __init__(self, message: str) -> None:
+        Exception.__init__(self, message)
 
 
 class ClaimdeskApp(App[int]):
@@ -272,9 +284,16 @@ class ClaimdeskApp(App[int]):
         # __rich__ instead of a traceback, so a damaged database ends the reader with
         # the same one line every command gives, and a defect of ours with the one line
         # the console command gives, its traceback in the error log.
-        if isinstance(error, sqlite3.DatabaseError | UnicodeDecodeError):
-            error = DamagedDatabase(self.db_path, error)
-        elif not hasattr(error, "__rich__"):
+        if isinstance(error, sqlite3.Error) and is_busy(error):
+            # A lock held elsewhere past the wait is no damage: no restore advice.
+            error = ReaderEnded(str(translate_error(error, str(self.db_path))))
+        elif isinstance(error, sqlite3.DatabaseError | UnicodeDecodeError):
+            error = DamagedInReader(str(DamagedDatabase(self.db_path, error)))
+        elif isinstance(error, DamagedDatabase) and not isinstance(error, EndingLine):
+            error = DamagedInReader(str(error))
+        elif isinstance(error, ClaimdeskError) and not isinstance(error, EndingLine):
+            error = ReaderEnded(str(error))  # already a line for the user
+        elif not isinstance(error, EndingLine):
             error = Unexpected(error)
         super()._handle_exception(error)
 

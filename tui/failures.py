@@ -19,6 +19,7 @@ import traceback
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.text import Text
 from rich.traceback import Traceback
 from textual.app import App
 from textual.widget import Widget
@@ -56,20 +57,29 @@ def report_failed_worker(node: Reporter, event: Worker.StateChanged, what: str) 
         report_failure(node, what, event.worker.error)
 
 
-class Unexpected(Exception):
-    """An error nobody anticipated that ends the app: one line on exit (Textual prints
-    an exception's ``__rich__`` instead of its traceback), the traceback in the error log
-    the console command writes to (:mod:`store.error_log`)."""
+class EndingLine(Exception):
+    """An error that ends the app, shown on exit as one line of plain text.
+
+    Textual prints an exception's ``__rich__`` instead of its traceback, and a string
+    from it is read as markup: a message holding ``[/x]`` raised MarkupError inside the
+    app's error handling, and other brackets restyled it. :class:`rich.text.Text` is
+    never markup.
+    """
+
+    def __rich__(self) -> Text:
+        return Text(f"claimdesk: {visible_line(str(self))}")
+
+
+class Unexpected(EndingLine):
+    """An error nobody anticipated that ends the app: one line on exit, the traceback in
+    the error log the console command writes to (:mod:`store.error_log`)."""
 
     def __init__(self, error: BaseException) -> None:
         super().__init__(unexpected_error(error))
         self.__cause__ = error
 
-    def __rich__(self) -> str:
-        return f"claimdesk: {visible_line(str(self))}"
 
-
-def logged_traceback(rendered: Traceback) -> str:
+def logged_traceback(rendered: Traceback) -> Text:
     """The one line shown for a Rich traceback Textual ends the app with, the traceback
     itself written to the error log."""
     lines = rendered.trace.stacks[-1] if rendered.trace.stacks else None
@@ -80,4 +90,4 @@ def logged_traceback(rendered: Traceback) -> str:
 
     log = append_to_log(write)
     where = f" (the details are in {log}; please report them)" if log else ""
-    return f"claimdesk: unexpected error: {visible_line(' '.join(what.split()))}{where}"
+    return Text(f"claimdesk: unexpected error: {visible_line(' '.join(what.split()))}{where}")

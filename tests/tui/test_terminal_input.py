@@ -97,3 +97,45 @@ async def test_a_traceback_from_textuals_own_threads_is_logged_not_shown(
     assert line.startswith("claimdesk: unexpected error: UnicodeDecodeError: 'utf-8' codec")
     log = tmp_path / "state" / "claimdesk" / "log" / "errors.log"
     assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+async def _ended_by(app: object, error: Exception) -> tuple[BaseException, str]:
+    """End ``app`` with ``error`` as an unhandled one; what it raised and the line shown."""
+    caught: BaseException | None = None
+    try:
+        async with app.run_test(size=(120, 24)) as pilot:  # type: ignore[attr-defined]
+            await settle(pilot)
+
+            def fail() -> None:
+                raise error
+
+            app.call_later(fail)  # type: ignore[attr-defined]
+            await app._exception_event.wait()  # type: ignore[attr-defined]
+    except BaseException as raised:
+        caught = raised
+    assert caught is not None
+    console = Console(color_system=None, record=True, file=io.StringIO(), width=400)
+    console.print(caught.__rich__())  # type: ignore[attr-defined]
+    return caught, console.export_text().strip()
+
+
+async def test_the_line_an_error_ends_the_reader_with_is_text_not_markup(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "[/x]" in a message raised MarkupError inside the app's error handling.
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = create_app(corpus.path, "tester")
+    caught, line = await _ended_by(app, RuntimeError("bad [/x] and [bold]bold[/bold]"))
+    assert isinstance(caught, Unexpected)
+    assert line.startswith("claimdesk: unexpected error: RuntimeError: bad [/x] and [bold]bold")
+
+
+async def test_a_lock_held_elsewhere_ends_the_reader_without_calling_it_damage(
+    corpus: Corpus,
+) -> None:
+    import sqlite3
+
+    app = create_app(corpus.path, "tester")
+    _caught, line = await _ended_by(app, sqlite3.OperationalError("database is locked"))
+    assert line == f"claimdesk: {corpus.path}: database is locked by another writer; try again"
+    assert "restore" not in line
