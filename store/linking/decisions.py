@@ -349,12 +349,15 @@ def link_spans(
         raise ClaimdeskError("a link joins claims in two different documents")
     if status not in ("accepted", "rejected"):
         raise ClaimdeskError(f"a manual link is accepted or rejected, not {status!r}")
+    existing = find_link(action.db, a, b)
     for side, claim in (("first", a), ("second", b)):
         # Every link is made here (import-links, the reader): a side of blank text is no
-        # claim, and pairs exported it as a positive sentence pair ("\n\n", " ").
+        # claim, and pairs exported it as a positive sentence pair ("\n\n", " "). One
+        # stored before this rule may still be rejected.
+        if existing is not None and status == "rejected":
+            break
         if not spans.document_slice(action.db, *claim).strip():
             raise ClaimdeskError(f"a link joins two claims: its {side} side is whitespace only")
-    existing = find_link(action.db, a, b)
     if existing is not None:
         if status == "accepted":
             return accept_link(

@@ -317,3 +317,31 @@ def test_link_spans_refuses_a_whitespace_only_side(session: Session) -> None:
     with pytest.raises(ClaimdeskError, match="second side is whitespace only"):
         session.link_spans(b, (a[0], space, space + 1), status="rejected")
     assert _decided(session.db) == []
+
+
+def test_a_whitespace_link_stored_before_the_rule_can_still_be_rejected(session: Session) -> None:
+    a, b, _ = _flood(session.db)
+    text = session.db.conn.execute("SELECT text FROM documents WHERE id = ?", [a[0]]).fetchone()[0]
+    space = text.index(" ", a[1], a[2])
+    blank = (a[0], space, space + 1)
+    # As an older claimdesk stored it, with no rule against it.
+    session.db.conn.execute(
+        "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end, b_quote,"
+        " status, method, created_at, updated_at) VALUES ('old', ?, ?, ?, ' ', ?, ?, ?, ?,"
+        " 'accepted', 'manual', 'then', 'then')",
+        [*blank, *b, text_of(session, b)],
+    )
+    session.link_spans(blank, b, status="rejected")
+    assert session.db.conn.execute("SELECT status FROM links WHERE id = 'old'").fetchone() == (
+        "rejected",
+    )
+    from store.errors import ClaimdeskError
+
+    with pytest.raises(ClaimdeskError, match="first side is whitespace only"):
+        session.link_spans(blank, b, status="accepted")
+
+
+def text_of(session: Session, claim: tuple[int, int, int]) -> str:
+    doc, start, end = claim
+    row = session.db.conn.execute("SELECT text FROM documents WHERE id = ?", [doc]).fetchone()
+    return str(row[0])[start:end]
