@@ -217,6 +217,17 @@ def _holds_forbidden(column: str) -> str:
     return f"({column} GLOB :glob OR instr({column}, char(0)) > 0)"
 
 
+def _note_forbidden(
+    result: CheckResult, fields: tuple[str, ...], values: tuple[object, ...], where: str
+) -> None:
+    """Count each of ``values`` (the cells of ``fields``) holding what XML cannot."""
+    for column, value in zip(fields, values, strict=True):
+        if value is not None and XML_FORBIDDEN.search(str(value)):
+            result.problems += 1
+            if len(result.examples) < 3:
+                result.examples.append(f"{where}: {column} holds {_first_forbidden(str(value))}")
+
+
 def _first_forbidden(value: object) -> str:
     match = XML_FORBIDDEN.search(str(value))
     if match is None:  # pragma: no cover - the query picked the cell for one
@@ -236,13 +247,7 @@ def _xml_characters(conn: sqlite3.Connection) -> CheckResult:
             + " ORDER BY id",
             params,
         ):
-            for column, value in zip(_DOCUMENT_FIELDS, row[2:], strict=True):
-                if value is not None and XML_FORBIDDEN.search(str(value)):
-                    result.problems += 1
-                    if len(result.examples) < 3:
-                        result.examples.append(
-                            f"document #{row[0]} {row[1]}: {column} holds {_first_forbidden(value)}"
-                        )
+            _note_forbidden(result, _DOCUMENT_FIELDS, row[2:], f"document #{row[0]} {row[1]}")
         for row in conn.execute(
             f"SELECT s.id, d.id, d.source_name, {', '.join('s.' + c for c in _SPAN_FIELDS)}"
             " FROM spans s LEFT JOIN documents d ON d.id = s.doc_id WHERE "
@@ -250,14 +255,8 @@ def _xml_characters(conn: sqlite3.Connection) -> CheckResult:
             + " ORDER BY s.doc_id, s.id",
             params,
         ):
-            for column, value in zip(_SPAN_FIELDS, row[3:], strict=True):
-                if value is not None and XML_FORBIDDEN.search(str(value)):
-                    result.problems += 1
-                    if len(result.examples) < 3:
-                        result.examples.append(
-                            f"span {row[0]} of document #{row[1]} {row[2]}: {column} holds"
-                            f" {_first_forbidden(value)}"
-                        )
+            where = f"span {row[0]} of document #{row[1]} {row[2]}"
+            _note_forbidden(result, _SPAN_FIELDS, row[3:], where)
     finally:
         conn.text_factory = str
     documents = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])

@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -279,34 +280,35 @@ def test_output_never_replaces_a_fifo_or_device_even_with_force(
     assert sorted(p.name for p in two_documents.parent.iterdir()) == ["c.db", "out.jsonl"]
 
 
-@pytest.mark.skipif(
-    not (os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)),
-    reason="no /dev/full character device",
-)
+NO_DEV_FULL = not (os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode))
+
+
+def _with_stdout(db: Path, stdout: int | IO[bytes], *args: str) -> tuple[int, bytes]:
+    """Exit status and stderr of the installed command with stdout on ``stdout``."""
+    done = subprocess.run(
+        [_claimdesk(), "--db", db, *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+    )
+    return done.returncode, done.stderr
+
+
+def _report_lost(command: str, reason: str) -> tuple[int, bytes]:
+    line = f"claimdesk: {command}: done, but its report could not be written to stdout ({reason})"
+    return 1, (line + "\n").encode()
+
+
+@pytest.mark.skipif(NO_DEV_FULL, reason="no /dev/full character device")
 @pytest.mark.parametrize("command", [["stats"], ["labels"], ["stats", "--json"]])
 def test_output_to_a_full_disk_is_one_line(two_documents: Path, command: list[str]) -> None:
     with open("/dev/full", "wb") as full:
-        done = subprocess.run(
-            [_claimdesk(), "--db", two_documents, *command],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        )
-    assert done.returncode == 1
-    assert (
-        done.stderr
-        == (
-            f"claimdesk: {command[0]}: done, but its report could not be written to stdout"
-            " (the disk is full)\n"
-        ).encode()
-    )
+        outcome = _with_stdout(two_documents, full, *command)
+    assert outcome == _report_lost(command[0], "the disk is full")
 
 
-@pytest.mark.skipif(
-    not (os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)),
-    reason="no /dev/full character device",
-)
+@pytest.mark.skipif(NO_DEV_FULL, reason="no /dev/full character device")
 def test_an_import_and_a_backup_whose_report_meets_a_full_disk_say_they_were_done(
     two_documents: Path, tmp_path: Path
 ) -> None:
@@ -317,21 +319,8 @@ def test_an_import_and_a_backup_whose_report_meets_a_full_disk_say_they_were_don
     backup = tmp_path / "copy.db"
     for command in (["import", str(article)], ["backup", str(backup)]):
         with open("/dev/full", "wb") as full:
-            done = subprocess.run(
-                [_claimdesk(), "--db", two_documents, *command],
-                stdout=full,
-                stderr=subprocess.PIPE,
-                timeout=60,
-                check=False,
-            )
-        assert done.returncode == 1
-        assert (
-            done.stderr
-            == (
-                f"claimdesk: {command[0]}: done, but its report could not be written to stdout"
-                " (the disk is full)\n"
-            ).encode()
-        )
+            outcome = _with_stdout(two_documents, full, *command)
+        assert outcome == _report_lost(command[0], "the disk is full")
     assert _counts(two_documents)[0] == 3
     assert _counts(backup)[0] == 3
 
@@ -344,21 +333,8 @@ def test_stdout_open_only_for_reading_is_one_line_naming_it(
     readable = tmp_path / "keep.txt"
     readable.write_text("keep\n", encoding="utf-8")
     with open(readable, "rb") as only_for_reading:
-        done = subprocess.run(
-            [_claimdesk(), "--db", two_documents, *command],
-            stdout=only_for_reading,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        )
-    assert done.returncode == 1
-    assert (
-        done.stderr
-        == (
-            f"claimdesk: {command[0]}: done, but its report could not be written to stdout"
-            " (Bad file descriptor)\n"
-        ).encode()
-    )
+        outcome = _with_stdout(two_documents, only_for_reading, *command)
+    assert outcome == _report_lost(command[0], "Bad file descriptor")
     assert readable.read_text(encoding="utf-8") == "keep\n"
 
 
@@ -655,13 +631,7 @@ def test_a_pipe_whose_reader_is_gone_ends_the_report_quietly(
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
-        done = subprocess.run(
-            [_claimdesk(), "--db", two_documents, *command],
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        )
+        outcome = _with_stdout(two_documents, write_end, *command)
     finally:
         os.close(write_end)
-    assert (done.returncode, done.stderr) == (0, b"")
+    assert outcome == (0, b"")
