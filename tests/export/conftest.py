@@ -190,3 +190,24 @@ def fixed_db_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     build_fixed_db(database)
     database.close()
     return path
+
+
+MODEL_TEXT = "Die Stadt meldet 11.000 Besucher am 3. Juni."
+
+
+def person_and_model_db() -> sqlite_utils.Database:
+    """alice marks 11.000 as FIGURE; model:ner pre-annotates CLAIM on the same words
+    (CLAIM is listed first in the label set, so label order alone would pick it) and
+    SOURCE on "Die Stadt"."""
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        doc_id = insert_document(db, ParsedArticle("d1.txt", MODEL_TEXT, language="de"))
+        assert doc_id is not None
+    figure = MODEL_TEXT.index("11.000")
+    with user_action(db, "alice", "spans") as action:
+        create_span(action, doc_id, figure, figure + 6, "FIGURE", span_id="a1")
+    with user_action(db, "model:ner", "pre-annotations") as action:
+        create_span(action, doc_id, figure, figure + 6, "CLAIM", span_id="m1")
+        create_span(action, doc_id, 0, 9, "SOURCE", span_id="m2")
+    return db

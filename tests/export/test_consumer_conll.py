@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from store.changelog import user_action
 from store.db import connect, write
@@ -17,13 +16,15 @@ from store.export.common import ExportFilter
 from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
 from store.spans import create_span
+from tests.export.conftest import person_and_model_db
 
 sequence_labeling = pytest.importorskip("seqeval.metrics.sequence_labeling")
 
 TEXT = "Die 78-Jährige kam am Montag. Sie blieb lange."
 
 
-def _sentences(path: Path) -> list[list[str]]:
+def _column(path: Path, index: int) -> list[list[str]]:
+    """Column ``index`` of each sentence of a CoNLL file (0: tokens, 1: tags)."""
     sentences: list[list[str]] = []
     current: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -32,10 +33,14 @@ def _sentences(path: Path) -> list[list[str]]:
                 sentences.append(current)
             current = []
             continue
-        current.append(line.split("\t")[1])
+        current.append(line.split("\t")[index])
     if current:
         sentences.append(current)
     return sentences
+
+
+def _sentences(path: Path) -> list[list[str]]:
+    return _column(path, 1)
 
 
 def test_seqeval_finds_what_the_message_counts(tmp_path: Path) -> None:
@@ -67,26 +72,6 @@ def test_seqeval_finds_what_the_message_counts(tmp_path: Path) -> None:
     db.close()
 
 
-MODEL_TEXT = "Die Stadt meldet 11.000 Besucher am 3. Juni."
-
-
-def _person_and_model_db() -> sqlite_utils.Database:
-    """alice marks 11.000 as FIGURE; model:ner pre-annotates CLAIM on the same token
-    (CLAIM comes first in the label set) and SOURCE on "Die Stadt"."""
-    db = connect(":memory:")
-    with write(db):
-        ensure_default_labels(db)
-        doc_id = insert_document(db, ParsedArticle("d1.txt", MODEL_TEXT, language="de"))
-        assert doc_id is not None
-    figure = MODEL_TEXT.index("11.000")
-    with user_action(db, "alice", "spans") as action:
-        create_span(action, doc_id, figure, figure + 6, "FIGURE", span_id="a1")
-    with user_action(db, "model:ner", "pre-annotations") as action:
-        create_span(action, doc_id, figure, figure + 6, "CLAIM", span_id="m1")
-        create_span(action, doc_id, 0, 9, "SOURCE", span_id="m2")
-    return db
-
-
 def _entities(path: Path) -> list[tuple[str, str]]:
     """(label, first token) of every entity seqeval finds."""
     found = []
@@ -97,22 +82,11 @@ def _entities(path: Path) -> list[tuple[str, str]]:
 
 
 def _tokens(path: Path) -> list[list[str]]:
-    sentences: list[list[str]] = []
-    current: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("-DOCSTART-"):
-            if current:
-                sentences.append(current)
-            current = []
-            continue
-        current.append(line.split("\t")[0])
-    if current:
-        sentences.append(current)
-    return sentences
+    return _column(path, 0)
 
 
 def test_model_pre_annotations_are_not_gold_tags(tmp_path: Path) -> None:
-    db = _person_and_model_db()
+    db = person_and_model_db()
     stats = export(db, "conll", tmp_path / "out.conll")
     # CoNLL has no annotator column: a model's spans would read as gold, and its CLAIM
     # used to win the tie on 11.000 by label order.
@@ -124,7 +98,7 @@ def test_model_pre_annotations_are_not_gold_tags(tmp_path: Path) -> None:
 def test_a_selected_model_is_exported_but_never_wins_a_tie_against_a_person(
     tmp_path: Path,
 ) -> None:
-    db = _person_and_model_db()
+    db = person_and_model_db()
     both = ExportFilter(annotators=("alice", "model:ner"))
     stats = export(db, "conll", tmp_path / "both.conll", both)
     assert _entities(tmp_path / "both.conll") == [("SOURCE", "Die"), ("FIGURE", "11.000")]

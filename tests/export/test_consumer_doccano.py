@@ -11,35 +11,14 @@ import pytest
 import sqlite_utils
 
 from store.changelog import user_action
-from store.db import connect, write
-from store.documents import insert_document
 from store.export import export
 from store.export.common import ExportFilter, ExportOptions
-from store.formats import ParsedArticle
-from store.labels import ensure_default_labels
 from store.spans import create_span
+from tests.export.conftest import person_and_model_db
 
 datasets = pytest.importorskip("datasets")
 
-TEXT = "Die Stadt meldet 11.000 Besucher am 3. Juni."
 NO_OVERLAP = ExportOptions(no_overlap=True)
-
-
-def _db() -> sqlite_utils.Database:
-    """alice: FIGURE on 11.000; model:ner: CLAIM on the same words (CLAIM is listed
-    first in the label set, so label order alone would pick it) and SOURCE on Die Stadt."""
-    db = connect(":memory:")
-    with write(db):
-        ensure_default_labels(db)
-        doc_id = insert_document(db, ParsedArticle("d1.txt", TEXT, language="de"))
-        assert doc_id is not None
-    figure = TEXT.index("11.000")
-    with user_action(db, "alice", "spans") as action:
-        create_span(action, doc_id, figure, figure + 6, "FIGURE", span_id="a1")
-    with user_action(db, "model:ner", "pre-annotations") as action:
-        create_span(action, doc_id, figure, figure + 6, "CLAIM", span_id="m1")
-        create_span(action, doc_id, 0, 9, "SOURCE", span_id="m2")
-    return db
 
 
 def _loaded(path: Path, tmp_path: Path) -> list[dict[str, Any]]:
@@ -61,7 +40,7 @@ def _labels(record: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def test_no_overlap_leaves_model_pre_annotations_out(tmp_path: Path) -> None:
-    db = _db()
+    db = person_and_model_db()
     stats = export(db, "doccano", tmp_path / "d.jsonl", options=NO_OVERLAP)
     (record,) = _loaded(tmp_path / "d.jsonl", tmp_path)
     assert _labels(record) == [("11.000", "FIGURE", "alice")]
@@ -70,7 +49,7 @@ def test_no_overlap_leaves_model_pre_annotations_out(tmp_path: Path) -> None:
 
 
 def test_no_overlap_with_a_selected_model_keeps_the_person_on_a_tie(tmp_path: Path) -> None:
-    db = _db()
+    db = person_and_model_db()
     both = ExportFilter(annotators=("alice", "model:ner"))
     stats = export(db, "doccano", tmp_path / "d.jsonl", both, NO_OVERLAP)
     (record,) = _loaded(tmp_path / "d.jsonl", tmp_path)
