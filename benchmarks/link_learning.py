@@ -89,6 +89,7 @@ Mix = tuple[float, float, float, float]
 # The grid the alignment factors are chosen from, inside each split's training half.
 ALIGNMENT_TAKEN = (1.0, 0.75, 0.5, 0.25, 0.1, 0.0)
 ALIGNMENT_WINDOW = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
+ALIGNMENT_OUTSIDE = (1.0, 0.75, 0.5, 0.25)
 # Inner folds of the training facts the factors are chosen by: decisions on three
 # quarters of them are near the outer split's density (half of all facts).
 INNER_FOLDS = 4
@@ -307,8 +308,8 @@ def main() -> int:
     def accepted_of(decided: Decisions) -> list[tuple[int, int]]:
         return [(x, y) for x, y, ok, _r in decided if ok]
 
-    def choose_alignment(train: list[list[int]], seed: int) -> tuple[float, float]:
-        """The (taken, window) factors best on the training facts alone: decisions on
+    def choose_alignment(train: list[list[int]], seed: int) -> tuple[float, float, float]:
+        """The (taken, window, outside) factors best on the training facts alone: decisions on
         all but one of ``INNER_FOLDS`` folds of its facts, measured on the one left out."""
         order = np.random.default_rng(1000 + seed).permutation(len(train))
         folds = [[train[i] for i in order[k::INNER_FOLDS]] for k in range(INNER_FOLDS)]
@@ -325,20 +326,21 @@ def main() -> int:
             )
             for k in range(INNER_FOLDS)
         ]
-        best: tuple[float, float, tuple[float, float]] = (-1.0, -1.0, (1.0, 0.0))
+        best: tuple[float, float, tuple[float, float, float]] = (-1.0, -1.0, (1.0, 0.0, 1.0))
         for taken in ALIGNMENT_TAKEN:
             for window in ALIGNMENT_WINDOW:
-                values = [
-                    ranker.measure(apply_flags(untrained, flags, taken, window), held)
-                    for flags, held in flagged
-                ]
-                third = float(np.mean([v[1] for v in values]))
-                reciprocal = float(np.mean([v[2] for v in values]))
-                if (third, reciprocal) > best[:2]:
-                    best = (third, reciprocal, (taken, window))
+                for outside in ALIGNMENT_OUTSIDE:
+                    values = [
+                        ranker.measure(apply_flags(untrained, flags, taken, window, outside), held)
+                        for flags, held in flagged
+                    ]
+                    third = float(np.mean([v[1] for v in values]))
+                    reciprocal = float(np.mean([v[2] for v in values]))
+                    if (third, reciprocal) > best[:2]:
+                        best = (third, reciprocal, (taken, window, outside))
         return best[2]
 
-    choices: list[tuple[float, float]] = []
+    choices: list[tuple[float, float, float]] = []
     learners: dict[str, Learner] = {
         "v1": learner(False, False),
         "balanced+cv": learner(True, False),
@@ -467,8 +469,8 @@ def main() -> int:
             gains["in-sample bound"][kind].append(new - old)
     print()
     print(
-        "alignment factors (taken, window) chosen per split: "
-        + ", ".join(f"{t:g}/{b:g}" for t, b in choices)
+        "alignment factors (taken, window, outside) chosen per split: "
+        + ", ".join(f"{t:g}/{b:g}/{o:g}" for t, b, o in choices)
     )
     print(f"ranking fit kept out by the held-out check: {sum(kept)} of {len(kept)} splits")
     print(f"held-out gain over the untrained mix, mean ± sd over {args.splits} splits:")

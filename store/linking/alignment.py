@@ -47,6 +47,9 @@ from store.linking.chains import Chains
 TAKEN = 0.25
 # The weight of the window a partner lies in (see the module docstring).
 WINDOW = 2.0
+# A partner outside the window its anchors leave, where they leave one: kept at full
+# score unless measured otherwise (see benchmarks/link_learning.py).
+OUTSIDE = 1.0
 # A chain of accepted links joining more sentences than this implies none of its
 # missing pairs (see implied_pairs): a fact is seldom reported that often, and a
 # giant chain is more likely multi-fact sentences bridging facts than one fact.
@@ -105,18 +108,23 @@ def implied_pairs(
     return sorted(found)
 
 
-# Per pair: whether a partner is taken, and the width of the narrowest window that
-# holds it (0: none).
-Flags = tuple[npt.NDArray[np.bool_], Ints]
+# Per pair: whether a partner is taken, the width of the narrowest window that holds it
+# (0: none), and whether the anchors leave a window that does not hold it.
+Flags = tuple[npt.NDArray[np.bool_], Ints, npt.NDArray[np.bool_]]
 
 
 def apply_flags(
-    scores: Floats, flags: Flags, taken: float = TAKEN, window: float = WINDOW
+    scores: Floats,
+    flags: Flags,
+    taken: float = TAKEN,
+    window: float = WINDOW,
+    outside: float = OUTSIDE,
 ) -> Floats:
     """:func:`placed_scores` from :func:`decision_flags`' flags (a caller trying several
     factors for one set of decisions finds the flags once)."""
-    is_taken, width = flags
-    lowered = np.clip(np.where(is_taken, scores * taken, scores), 0.0, 1.0)
+    is_taken, width, is_outside = flags
+    lowered = np.where(is_taken, scores * taken, scores)
+    lowered = np.clip(np.where(is_outside, lowered * outside, lowered), 0.0, 1.0)
     power = 1.0 + window / np.maximum(width, 1)
     # Only inside a window: 1 - (1 - s) ** 1 is not exactly s in floating point.
     placed: Floats = np.where(width > 0, 1.0 - (1.0 - lowered) ** power, lowered)
@@ -124,9 +132,11 @@ def apply_flags(
 
 
 def decision_flags(document: Ints, accepted: Iterable[tuple[int, int]], pairs: Ints) -> Flags:
-    """For each pair: whether a partner is taken, and the width of its window."""
+    """For each pair: whether a partner is taken, the width of its window, and whether it
+    lies outside the window its anchors leave."""
     is_taken = np.zeros(len(pairs), dtype=bool)
     width = np.zeros(len(pairs), dtype=np.int64)
+    is_outside = np.zeros(len(pairs), dtype=bool)
     # (sentence, other document) -> the sentence's accepted partners there.
     partners: dict[tuple[int, int], set[int]] = {}
     # (document, other document) -> accepted (sentence, partner), in text order.
@@ -136,7 +146,7 @@ def decision_flags(document: Ints, accepted: Iterable[tuple[int, int]], pairs: I
             partners.setdefault((one, int(document[other])), set()).add(other)
             anchors.setdefault((int(document[one]), int(document[other])), []).append((one, other))
     if not anchors or len(pairs) == 0:
-        return is_taken, width
+        return is_taken, width, is_outside
     # Each document's first and last sentence (a document's sentences are contiguous).
     starts = np.flatnonzero(np.r_[True, document[1:] != document[:-1]])
     edges = {
@@ -161,13 +171,15 @@ def decision_flags(document: Ints, accepted: Iterable[tuple[int, int]], pairs: I
             _window(anchors[(doc_one, doc_other)], one, other, edges[doc_other]),
             _window(anchors[(doc_other, doc_one)], other, one, edges[doc_one]),
         ]
-        width[row] = min((w for w in widths if w), default=0)
-    return is_taken, width
+        width[row] = min((w for w in widths if w > 0), default=0)
+        is_outside[row] = width[row] == 0 and any(w < 0 for w in widths)
+    return is_taken, width, is_outside
 
 
 def _window(anchors: list[tuple[int, int]], one: int, other: int, edge: tuple[int, int]) -> int:
     """The width of the window the anchors around ``one`` leave in ``other``'s document,
-    if ``other`` lies in it (at its ends included), else 0.
+    if ``other`` lies in it (at its ends included); -1 when it lies outside; 0 when the
+    anchors leave no window.
 
     ``edge`` is the first and last sentence of ``other``'s document, which close the
     window past the first or the last anchor.
@@ -184,4 +196,4 @@ def _window(anchors: list[tuple[int, int]], one: int, other: int, edge: tuple[in
         low, high = anchors[at - 1][1], edge[1]
     else:
         low, high = sorted((anchors[at - 1][1], anchors[after][1]))
-    return high - low + 1 if low <= other <= high else 0
+    return high - low + 1 if low <= other <= high else -1

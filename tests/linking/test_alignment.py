@@ -183,3 +183,19 @@ def test_the_match_panel_follows_a_chain_through_a_document_it_does_not_show(
     assert shown() == before
     session.link_spans(kurier, rundschau)
     assert shown().get(rundschau[:2], 0.0) < before[rundschau[:2]]
+
+
+def test_a_partner_outside_the_window_its_anchors_leave_is_flagged() -> None:
+    from store.linking.alignment import apply_flags, decision_flags
+
+    # Anchors 0-5 and 3-8: sentence 1's window is 5-8, so 9 lies outside it; sentence 4,
+    # past the last anchor, has the window 8-9, which holds 9. Document 2 has no anchors.
+    pairs = np.asarray([[1, 9], [1, 6], [4, 9], [1, 11]], dtype=np.int64)
+    flags = decision_flags(DOCUMENT, [(0, 5), (3, 8)], pairs)
+    assert flags[2].tolist() == [True, False, False, False]
+    scores = np.full(4, 0.2)
+    halved = apply_flags(scores, flags, outside=0.5)
+    assert halved[0] == pytest.approx(0.1)
+    assert halved[1:].tolist() == apply_flags(scores, flags)[1:].tolist()
+    # At the shipped factor an outside partner keeps its score.
+    assert apply_flags(scores, flags)[0] == pytest.approx(0.2)
