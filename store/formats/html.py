@@ -108,12 +108,31 @@ def extract_fields(tree: Element) -> ArticleFields:
     if document is not None:
         fields.title = _string(getattr(document, "title", None))
         fields.published = _string(getattr(document, "date", None))
-        fields.outlet = _string(getattr(document, "sitename", None))
+        fields.outlet = _as_written(_string(getattr(document, "sitename", None)), tree)
         fields.url = _string(getattr(document, "url", None))
     if fields.title is None:
         fields.title = _string(tree.findtext(".//title"))
     fields.language = _string(tree.get("lang") or tree.get("xml:lang"))
     return fields
+
+
+def _as_written(sitename: str | None, tree: Element) -> str | None:
+    """The page's own spelling of ``sitename``.
+
+    trafilatura title-cases a site name that starts in lower case and has no dot: "taz"
+    became "Taz", "nd" "Nd", "[i]Site[/i]" "[I]Site[/I]", so the outlet no longer
+    matched what the page (and the outlet's other articles, by other routes) call it.
+    """
+    if not sitename:
+        return sitename
+    pattern = re.compile(re.escape(sitename), re.IGNORECASE)
+    sources = tree.xpath("//meta/@content | //script[@type='application/ld+json']/text()")
+    for source in sources:
+        for found in pattern.finditer(str(source)):
+            written = found.group()
+            if written != sitename and written.title() == sitename:
+                return written
+    return sitename
 
 
 @functools.cache

@@ -301,3 +301,17 @@ def test_a_doctype_with_entity_declarations_leaves_no_trace_in_title_or_text(
     assert "]>" not in article.text
     assert "root:" not in article.text
     assert article.text.startswith("Die Stadt meldet")
+
+
+@pytest.mark.parametrize("written", ["taz", "nd", "heise online", "[i]Site[/i]", "Der Standard"])
+def test_an_outlet_keeps_the_pages_own_spelling(written: str) -> None:
+    # trafilatura title-cases a lower-case site name without a dot: "taz" was stored as
+    # "Taz", and markup-like text as "[I]Site[/I]".
+    named = f'<meta property="og:site_name" content="{written}">'
+    page = (
+        f"<html><head><title>Hochwasser</title>{named}</head><body><article>"
+        "<p>Die Stadt meldet heute 11.000 Evakuierte aus der Unterstadt nach dem Hochwasser"
+        " der letzten Tage.</p><p>Der Pegel sinkt langsam wieder, sagte der Sprecher.</p>"
+        "</article></body></html>"
+    )
+    assert read_html(page, Path("a.html")).outlet == written
