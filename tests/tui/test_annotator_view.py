@@ -309,3 +309,19 @@ async def test_only_missing_documents_go_back_to_the_library(sample_db_path: Pat
         messages = [str(n.message) for n in app._notifications]
         assert any("9998" in m for m in messages)
         assert any("9999" in m for m in messages)
+
+
+async def test_the_picker_with_no_annotator_to_show_says_so_instead_of_opening_empty(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import add_document_to_file
+
+    path = tmp_path / "empty.db"
+    doc = add_document_to_file(path, "Die Stadt meldet 11.000 Besucher. Der Pegel sinkt.")
+    app = make_app(path, [doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(key("reader.pick_annotator"))
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert "No spans by anyone yet: no annotator to show" in screen_text(app)

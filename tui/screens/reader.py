@@ -713,12 +713,17 @@ class ReaderScreen(Screen[None]):
         from tui.screens.annotator_picker import AnnotatorPicker
 
         session = self.claimdesk.session
+        annotators = session.annotators()
+        if not annotators:
+            # An empty picker said nothing about why it was empty.
+            self.notify("No spans by anyone yet: no annotator to show", markup=False)
+            return
 
         def chosen(name: str | None) -> None:
             if name is not None:
                 self.set_annotator_filter(AnnotatorFilter("one", name))
 
-        self.app.push_screen(AnnotatorPicker(session.annotators(), session.annotator), chosen)
+        self.app.push_screen(AnnotatorPicker(annotators, session.annotator), chosen)
 
     def action_jump_difference(self, direction: int) -> None:
         if self.filter.mode != "versus":
