@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -307,26 +308,34 @@ def _cell(value: object) -> str:
     return "" if value is None else _one_line(str(value))
 
 
+def _tsv_row(values: Iterable[object]) -> str:
+    return "\t".join(_cell(value) for value in values)
+
+
+def _write_tsv(path: Path, header: tuple[str, ...], rows: list[str]) -> None:
+    """A tab-separated file: ``header``, then ``rows`` made by :func:`_tsv_row`."""
+    lines = ["\t".join(header), *rows]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8", newline="\n")
+
+
 def documents_row(base: str, document: Document) -> str:
     """The ``documents.tsv`` row of a document written as ``base`` plus an extension;
     the xmi export writes the same file."""
-    values = (
-        base,
-        document.source_name,
-        document.outlet,
-        document.published,
-        document.language,
-        document.story,
+    return _tsv_row(
+        (
+            base,
+            document.source_name,
+            document.outlet,
+            document.published,
+            document.language,
+            document.story,
+        )
     )
-    return "\t".join(_cell(value) for value in values)
 
 
 def write_documents_tsv(folder: Path, rows: list[str]) -> None:
     """``documents.tsv`` in ``folder``: the header, then ``rows`` from :func:`documents_row`."""
-    lines = ["\t".join(DOCUMENTS_HEADER), *rows]
-    (folder / "documents.tsv").write_text(
-        "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
-    )
+    _write_tsv(folder / "documents.tsv", DOCUMENTS_HEADER, rows)
 
 
 def write(
@@ -374,24 +383,21 @@ def write(
             stats.documents += 1
         else:
             unwritten += 1
-    rows = ["\t".join(LINKS_HEADER)]
+    rows: list[str] = []
     for checked in iter_links(db, doc_ids=flt.doc_ids):
         link = checked.link
         fact = clusters.get(checked.a.key) if link.status == "accepted" else None
         cells: list[object] = [link.id, link.status, fact]
         for end in (checked.a, checked.b):
             cells += [end.doc, files.get(end.doc_id), end.start, end.end, end.span_id]
-        rows.append("\t".join(_cell(c) for c in cells))
+        rows.append(_tsv_row(cells))
         stats.links += 1
-    (folder / "links.tsv").write_text(
-        "".join(row + "\n" for row in rows), encoding="utf-8", newline="\n"
-    )
+    _write_tsv(folder / "links.tsv", LINKS_HEADER, rows)
     write_documents_tsv(folder, documents)
-    annotator_rows = ["\t".join(ANNOTATORS_HEADER)] + [
-        f"{_cell(name)}\t{_cell(annotator)}" for annotator, name in folders.items()
-    ]
-    (folder / ANNOTATORS_FILE).write_text(
-        "".join(row + "\n" for row in annotator_rows), encoding="utf-8", newline="\n"
+    _write_tsv(
+        folder / ANNOTATORS_FILE,
+        ANNOTATORS_HEADER,
+        [_tsv_row((name, annotator)) for annotator, name in folders.items()],
     )
     if unwritten:
         stats.notes.append(
