@@ -222,17 +222,12 @@ def _note_forbidden(
 ) -> None:
     """Count each of ``values`` (the cells of ``fields``) holding what XML cannot."""
     for column, value in zip(fields, values, strict=True):
-        if value is not None and XML_FORBIDDEN.search(str(value)):
+        found = XML_FORBIDDEN.search(str(value)) if value is not None else None
+        if found is not None:
             result.problems += 1
             if len(result.examples) < 3:
-                result.examples.append(f"{where}: {column} holds {_first_forbidden(str(value))}")
-
-
-def _first_forbidden(value: object) -> str:
-    match = XML_FORBIDDEN.search(str(value))
-    if match is None:  # pragma: no cover - the query picked the cell for one
-        return "a character XML cannot hold"
-    return f"U+{ord(match.group()):04X} at {match.start()}"
+                where_in = f"U+{ord(found.group()):04X} at {found.start()}"
+                result.examples.append(f"{where}: {column} holds {where_in}")
 
 
 def _xml_characters(conn: sqlite3.Connection) -> CheckResult:
