@@ -147,6 +147,6 @@ def _run(
         # Output redirected to a full disk: said once here, and the rest of the buffer
         # is dropped so that Python's own flush at exit does not say it again.
         drop_the_rest(sys.stdout)
-        return fail(f"{error.filename or 'stdout'}: cannot write (the disk is full)")
+        return fail(f"{error.filename or 'stdout'}: cannot write ({reason(error)})")
     except Exception as error:  # a defect of ours: one line for the user, details in a log
         return fail(unexpected_error(error))
