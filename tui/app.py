@@ -284,16 +284,18 @@ class ClaimdeskApp(App[int]):
         # __rich__ instead of a traceback, so a damaged database ends the reader with
         # the same one line every command gives, and a defect of ours with the one line
         # the console command gives, its traceback in the error log.
-        if isinstance(error, sqlite3.Error) and is_busy(error):
+        if isinstance(error, EndingLine):
+            pass  # already the line to end on
+        elif isinstance(error, sqlite3.Error) and is_busy(error):
             # A lock held elsewhere past the wait is no damage: no restore advice.
             error = ReaderEnded(str(translate_error(error, str(self.db_path))))
         elif isinstance(error, sqlite3.DatabaseError | UnicodeDecodeError):
             error = DamagedInReader(str(DamagedDatabase(self.db_path, error)))
-        elif isinstance(error, DamagedDatabase) and not isinstance(error, EndingLine):
+        elif isinstance(error, DamagedDatabase):
             error = DamagedInReader(str(error))
-        elif isinstance(error, ClaimdeskError) and not isinstance(error, EndingLine):
+        elif isinstance(error, ClaimdeskError):
             error = ReaderEnded(str(error))  # already a line for the user
-        elif not isinstance(error, EndingLine):
+        else:
             error = Unexpected(error)
         super()._handle_exception(error)
 
