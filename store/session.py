@@ -266,6 +266,11 @@ class Session:
 
         return list_stories(self, include_single=include_single)
 
+    def story_exists(self, story_id: str | None = None) -> bool:
+        from store.stories.queries import story_exists
+
+        return story_exists(self, story_id)
+
     def story_of(self, doc_id: int) -> Story | None:
         from store.stories.queries import story_of
 

@@ -81,10 +81,7 @@ def render(stories: list[Story]) -> str:
 
 def _refuse_without_story(session: Session, name: str, ref: StoryRef) -> None:
     if isinstance(ref, str):
-        found = session.conn.execute(
-            "SELECT 1 FROM document_stories WHERE story_id = ? LIMIT 1", [ref]
-        ).fetchone()
-        if found is None:
+        if not session.story_exists(ref):
             raise NotFound(f"no story {ref!r}")
     elif session.story_of(ref) is None:
         raise ClaimdeskError(f"{name}: no story yet; run `claimdesk stories --refresh`")
@@ -113,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         move = (document(args.move[0]), story_ref(args.move[1])) if args.move else None
         split = [document(name) for name in args.split] if args.split else None
         merge = (story_ref(args.merge[0]), story_ref(args.merge[1])) if args.merge else None
-        if args.refresh or not db.conn.execute("SELECT 1 FROM document_stories LIMIT 1").fetchone():
+        if args.refresh or not session.story_exists():
             from store.stories.storage import refresh_stories
 
             refresh_stories(db)

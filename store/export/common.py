@@ -42,13 +42,15 @@ def is_model(annotator: str) -> bool:
     return annotator.startswith(MODEL_PREFIX)
 
 
-def without_unselected_models(spans: list[Span], flt: ResolvedFilter) -> list[Span]:
-    """``spans`` without a model's, unless ``--annotator`` selected that model by name.
+def without_unselected_models(spans: list[Span], flt: ResolvedFilter) -> tuple[list[Span], int]:
+    """``spans`` without a model's, unless ``--annotator`` selected that model by name,
+    and how many were left out.
 
     For exports whose output reads as gold with no annotator beside it (CoNLL, doccano
     ``--no-overlap``): a model's pre-annotations there would train on themselves.
     """
-    return [s for s in spans if not is_model(s.annotator) or s.annotator in flt.annotators]
+    kept = [s for s in spans if not is_model(s.annotator) or s.annotator in flt.annotators]
+    return kept, len(spans) - len(kept)
 
 
 def models_left_out_note(count: int) -> str:

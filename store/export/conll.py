@@ -171,9 +171,8 @@ def write(
     for document, spans in iter_documents(db, flt):
         if options.conll_label is not None:
             spans = [span for span in spans if span.label == options.conll_label]
-        chosen_by_people = without_unselected_models(spans, flt)
-        models_left_out += len(spans) - len(chosen_by_people)
-        spans = chosen_by_people
+        spans, models = without_unselected_models(spans, flt)
+        models_left_out += models
         tokens: list[Token] = []
         sentence_of: list[int] = []
         for number, (start, end) in enumerate(sentence_ranges(db, document)):

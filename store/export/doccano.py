@@ -109,9 +109,8 @@ def write(
     for document, spans in iter_documents(db, flt):
         overlaps += overlapping(spans)
         if options.no_overlap:
-            chosen_by_people = without_unselected_models(spans, flt)
-            models_left_out += len(spans) - len(chosen_by_people)
-            spans = chosen_by_people
+            spans, models = without_unselected_models(spans, flt)
+            models_left_out += models
             kept = without_overlaps(spans, label_rank)
             left_out += len(spans) - len(kept)
             spans = kept

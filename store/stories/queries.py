@@ -61,6 +61,17 @@ def list_stories(db: Connected, *, include_single: bool = False) -> list[Story]:
     return stories
 
 
+def story_exists(db: Connected, story_id: str | None = None) -> bool:
+    """Whether any document is grouped under ``story_id`` (under any story for None)."""
+    if story_id is None:
+        found = db.conn.execute("SELECT 1 FROM document_stories LIMIT 1").fetchone()
+    else:
+        found = db.conn.execute(
+            "SELECT 1 FROM document_stories WHERE story_id = ? LIMIT 1", [story_id]
+        ).fetchone()
+    return found is not None
+
+
 def story_of(db: Connected, doc_id: int) -> Story | None:
     """The story in effect for one document, with all its documents; None before any refresh."""
     row = db.conn.execute(
