@@ -129,12 +129,91 @@ def _normal_space(text: str) -> str:
     return " ".join(text.split())
 
 
+# Typographic characters a gold file written from another copy of the article may spell
+# plainly (or the other way round); folded one for one, so offsets survive.
+_PLAIN = str.maketrans(
+    {
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'),
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2039\u203a\u2032\u00b4`", "'"),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        **dict.fromkeys("\u00a0\u2007\u202f\u2009\u200a", " "),
+        "\u2026": ".",
+    }
+)
+# Invisible characters one copy may hold and the other not: skipped when folding.
+_INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+# Below this rapidfuzz alignment score a mention counts as not found: a sentence that
+# differs in a character or two (an entity, a dropped soft hyphen) still maps; another
+# sentence of the same article does not. Shorter mentions than MIN_FUZZY_CHARS are only
+# found as written or folded: a few characters align well with too many places.
+MIN_ALIGNMENT = 90.0
+MIN_FUZZY_CHARS = 20
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` with typography folded, invisible characters left out and each run of
+    spaces as one space, and for each character of the result its offset in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for offset, char in enumerate(text.translate(_PLAIN)):
+        if char in _INVISIBLE:
+            continue
+        if char.isspace():
+            if not out or out[-1] == " ":
+                continue
+            char = " "
+        out.append(char)
+        where.append(offset)
+    return "".join(out), where
+
+
+def _place(text: str, mention: str) -> tuple[int, int] | None:
+    """Where ``mention`` stands in the stored ``text``: exactly, with typography and spacing
+    folded, or (failing both) at its best fuzzy alignment of at least :data:`MIN_ALIGNMENT`."""
+    from store.formats.normalize import normalize_text
+
+    needle = normalize_text(mention).strip()
+    if not needle:
+        return None
+    position = text.find(needle)
+    if position >= 0:
+        return position, position + len(needle)
+    haystack, where = _folded(text)
+    folded = _folded(needle)[0].strip()
+    position = haystack.find(folded)
+    if position < 0:
+        if len(folded) < MIN_FUZZY_CHARS:
+            return None
+        from rapidfuzz import fuzz
+
+        aligned = fuzz.partial_ratio_alignment(folded, haystack, score_cutoff=MIN_ALIGNMENT)
+        if aligned is None or aligned.dest_end <= aligned.dest_start:
+            return None
+        return where[aligned.dest_start], where[aligned.dest_end - 1] + 1
+    return where[position], where[position + len(folded) - 1] + 1
+
+
+def _sentence_holding(
+    sentences: list[tuple[int, int]], start: int, end: int
+) -> tuple[int, int] | None:
+    """The sentence sharing the most characters with ``start:end`` (the first of equals)."""
+    best: tuple[int, int] | None = None
+    most = 0
+    for s, e in sentences:
+        shared = min(e, end) - max(s, start)
+        if shared > most:
+            best, most = (s, e), shared
+    return best
+
+
 def locate(db: sqlite_utils.Database, mentions: Iterable[Mention]) -> dict[Mention, SentenceKey]:
     """The stored sentence of each mention that can be found (missing ones are left out).
 
-    A mention maps to the sentence equal to its text, else to the sentence where
-    its text begins, so a gold sentence that the splitter cut differently still
-    counts, at the sentence that holds its start.
+    A mention maps to the sentence equal to its text, else to the sentence that shares
+    most of it. Its text is looked for as written, then with quotes, dashes and spaces
+    folded, then by fuzzy alignment, so a gold file written from another copy of the
+    article (an HTML page's entities, NFD, a soft hyphen, ``"`` for ``„``) still counts,
+    and so does a gold sentence that the splitter cut differently.
     """
     documents = _documents(db)
     found: dict[Mention, SentenceKey] = {}
@@ -151,13 +230,10 @@ def locate(db: sqlite_utils.Database, mentions: Iterable[Mention]) -> dict[Menti
         if exact:
             found[mention] = (doc_id, *exact[0])
             continue
-        position = text.find(mention.text.strip()[:60])
-        if position < 0:
-            continue
-        for start, end in sentences:
-            if start <= position < end:
-                found[mention] = (doc_id, start, end)
-                break
+        placed = _place(text, mention.text)
+        sentence = _sentence_holding(sentences, *placed) if placed else None
+        if sentence is not None:
+            found[mention] = (doc_id, *sentence)
     return found
 
 
