@@ -31,6 +31,7 @@ from store.errors import ClaimdeskError
 from tui.bindings import bindings_for
 from tui.commands import ActionCommands
 from tui.config import load_config, save_theme
+from tui.escape_keys import escape_then_key
 from tui.failures import EndingLine, Unexpected, logged_traceback, report_failure
 from tui.keymap import bound_keys, keymap_to_apply
 from tui.screens.reader import ReaderScreen
@@ -142,6 +143,12 @@ class ClaimdeskApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Key) and event.key.startswith("alt+"):
+            pressed = escape_then_key(event, self.screen.active_bindings, self.focused)
+            if pressed is not None:
+                for key in pressed:
+                    await super().on_event(key)
+                return
         await super().on_event(event)
 
     def _warm_up_when_idle(self) -> None:
