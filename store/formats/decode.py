@@ -145,8 +145,52 @@ def _read_as_cp1252(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_AS_CP1252, _read_as_cp1252)
 
 
+# What Windows-1252 text in German, English and their neighbours holds outside ASCII:
+# accented Latin letters, and these. Superscripts and ``¿¹³¤`` are left out on purpose:
+# they are what Polish and Czech letters (cp1250, ISO-8859-2) and the euro of
+# ISO-8859-15 turn into when read as Windows-1252.
+_WESTERN_SYMBOLS = frozenset("\u00a0«»§°·×´©®±½¼¾£€„“”‚‘’‹›–—…•™")
+_WESTERN_LETTERS = frozenset("ŠšŽžŒœŸƒ")
+MAX_ACCENTED_SHARE = 0.3
+"""Of a text's letters, the most that may be accented for a Windows-1252 reading to be
+taken without asking the detector: German has about one in fifty; Cyrillic or Greek
+read as Windows-1252 is nearly all accented Latin."""
+
+
+def _western_reading(data: bytes) -> str | None:
+    """``data`` as Windows-1252 when that reads as Western European text, else None.
+
+    charset-normalizer judges short text poorly: ``Über 11.000 Menschen`` in Latin-1
+    came out as Chinese (Big5 pairs ``Üb``), ``ÄÖÜ`` lines as Arabic. A reading whose
+    every non-ASCII character is a Latin letter or Western punctuation, and whose
+    letters are mostly plain ASCII, is taken as it is.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = accented = 0
+    for char in text:
+        if char < "\x80":
+            letters += char.isalpha()
+        elif char in _WESTERN_SYMBOLS:
+            continue
+        elif ("\u00c0" <= char <= "\u00ff" or char in _WESTERN_LETTERS) and char.isalpha():
+            letters += 1
+            accented += 1
+        else:
+            return None
+    if not letters or accented > MAX_ACCENTED_SHARE * letters:
+        return None
+    return text
+
+
 def _decode_detected(data: bytes, path: Path) -> str:
-    """Decode with charset-normalizer's guess, preferring Windows-1252 when it is as good."""
+    """Decode as Western European Windows-1252 when it reads as such, else with
+    charset-normalizer's guess, preferring Windows-1252 when it is as good."""
+    western = _western_reading(data)
+    if western is not None:
+        return western
     matches = list(charset_normalizer.from_bytes(data))
     # Without a BOM (and, having got here, without NUL bytes) a UTF-16/32 reading is a
     # coincidence of byte pairs: a short cp1252 "Müller" can pass as three CJK characters.

@@ -49,6 +49,38 @@ def test_windows_1252_short_word() -> None:
     assert decode_bytes("Müller".encode("cp1252"), PATH) == "Müller"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # charset-normalizer read these as Big5 (Chinese), GB18030 or an Arabic code page.
+        "Über 11.000 Menschen",
+        "Über 11.000 Menschen mussten ihre Häuser verlassen.",
+        "Öl und Gas: Preise steigen",
+        "Äpfel",
+        "«Non», a-t-il dit à l'Élysée.",
+    ],
+)
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_short_western_text_in_a_legacy_codec_is_not_read_as_another_script(
+    text: str, codec: str
+) -> None:
+    assert decode_bytes(text.encode(codec), PATH) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Правительство России объявило в понедельник о новых мерах поддержки.", "cp1251"),
+        ("Η κυβέρνηση ανακοίνωσε τη Δευτέρα νέα μέτρα στήριξης για 11.000 οικογένειες.", "cp1253"),
+        ("北京市政府星期一宣布了新的支持措施，涉及一万一千个家庭。", "gbk"),
+    ],
+)
+def test_other_scripts_are_still_detected(text: str, codec: str) -> None:
+    """Read as Windows-1252 they are accented Latin letters nearly throughout, or not
+    Windows-1252 at all: the detector decides them as before."""
+    assert decode_bytes(text.encode(codec), PATH) == text
+
+
 def test_windows_1252_french_keeps_accents() -> None:
     text = "L'été dernier, le député a déclaré « très inquiet » – à Paris… ’voilà’."
     assert decode_bytes(text.encode("cp1252"), PATH) == text
