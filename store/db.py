@@ -14,6 +14,7 @@ import random
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -290,14 +291,25 @@ def db_label(db: sqlite_utils.Database) -> str:
     return str(row[2]) if row and row[2] else ":memory:"
 
 
+_LOCK_WAITS: weakref.WeakKeyDictionary[sqlite_utils.Database, float] = weakref.WeakKeyDictionary()
+
+
+def limit_write_lock_wait(db: sqlite_utils.Database, seconds: float) -> None:
+    """Give up on the write lock after ``seconds`` on ``db`` rather than
+    :data:`WRITE_LOCK_WAIT_S`: for the reader, whose writes run on its UI thread, so that
+    the wait freezes its screen for less long before it says why nothing changed."""
+    _LOCK_WAITS[db] = seconds
+
+
 def _begin_immediate(db: sqlite_utils.Database) -> None:
-    """Take the write lock, polling briefly and often until :data:`WRITE_LOCK_WAIT_S` is spent.
+    """Take the write lock, polling briefly and often until :data:`WRITE_LOCK_WAIT_S`
+    (or the wait :func:`limit_write_lock_wait` set) is spent.
 
     The connection's busy timeout is switched off for the attempt so that the waiting
     happens here, at a fine grain, instead of in SQLite's coarse back-off.
     """
     conn = db.conn
-    deadline = time.monotonic() + WRITE_LOCK_WAIT_S
+    deadline = time.monotonic() + min(_LOCK_WAITS.get(db, WRITE_LOCK_WAIT_S), WRITE_LOCK_WAIT_S)
     pause = _POLL_MIN_S
     conn.execute("PRAGMA busy_timeout = 0")
     try:

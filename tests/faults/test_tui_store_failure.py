@@ -72,3 +72,35 @@ async def test_lock_held_by_another_writer_notifies_and_recovers(
         assert app.is_running
     with Session(path, "x") as session:
         assert len(session.spans(doc)) == 1
+
+
+async def test_the_reader_waits_less_than_commands_for_a_held_lock(
+    doc_path: tuple[Path, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's writes run on its UI thread: a lock someone holds (a ``sqlite3``
+    shell) froze the screen for the commands' full 30 s before anything was said."""
+    import sqlite3
+    import time
+
+    import tui.sessions
+
+    path, doc = doc_path
+    monkeypatch.setattr(tui.sessions, "LOCK_WAIT_S", 0.3)
+    assert store.db.WRITE_LOCK_WAIT_S >= 30  # the commands' wait is left as it is
+    app = create_app(path, "alice", doc_ids=[doc])
+    async with app.run_test(size=(110, 30), notifications=True) as pilot:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            began = time.monotonic()
+            await pilot.press("s", "1")
+            await pilot.pause()
+            waited = time.monotonic() - began
+            (message,) = _errors_shown(app)
+            assert message.endswith("database is locked by another writer; try again")
+            assert waited < 10, waited
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    with Session(path, "x") as session:
+        assert session.spans(doc) == []
