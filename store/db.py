@@ -14,13 +14,12 @@ import random
 import sqlite3
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.connected import Connected
-from store.errors import ClaimdeskError, StoreBusy, StoreUnwritable
+from store.errors import ClaimdeskError, StoreBusy, StoreReplaced, StoreUnwritable
 from store.migrations import (
     CREATE_REVIEW_INDEX,
     SCHEMA_VERSION,
@@ -45,6 +44,18 @@ WRITE_LOCK_WAIT_S = 30.0
 # hit the busy timeout with 8 processes writing).
 _POLL_MIN_S = 0.0005
 _POLL_MAX_S = 0.005
+
+
+class OpenedConnection(sqlite3.Connection):
+    """A connection that knows which file it opened and how long it waits to write.
+
+    ``opened`` is the file's path and (device, inode) when it was opened: a database
+    deleted or replaced while a reader has it open keeps taking writes into the unlinked
+    inode, and the screen called them saved while the file on disk had none of them.
+    """
+
+    opened: tuple[str, int, int] | None = None
+    lock_wait_s: float | None = None
 
 
 def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
@@ -107,7 +118,12 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
                 timeout=BUSY_TIMEOUT_MS / 1000,
             )
         else:
-            conn = sqlite3.connect(target, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(
+                target,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                factory=OpenedConnection,
+            )
     except sqlite3.Error as error:
         raise translate_error(error, target) from error
     try:
@@ -133,6 +149,10 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
                 raise ClaimdeskError(f"{target}: cannot switch the database to WAL mode ({mode})")
             # FULL makes every committed annotation survive a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
+            if isinstance(conn, OpenedConnection):
+                where = os.path.abspath(target)
+                found = os.stat(where)
+                conn.opened = (where, found.st_dev, found.st_ino)
         version = schema_version(conn)
         add_index = missing_review_index(conn) and _is_writable(conn)
         if version < SCHEMA_VERSION or add_index:
@@ -291,14 +311,33 @@ def db_label(db: sqlite_utils.Database) -> str:
     return str(row[2]) if row and row[2] else ":memory:"
 
 
-_LOCK_WAITS: weakref.WeakKeyDictionary[sqlite_utils.Database, float] = weakref.WeakKeyDictionary()
-
-
 def limit_write_lock_wait(db: sqlite_utils.Database, seconds: float) -> None:
     """Give up on the write lock after ``seconds`` on ``db`` rather than
     :data:`WRITE_LOCK_WAIT_S`: for the reader, whose writes run on its UI thread, so that
     the wait freezes its screen for less long before it says why nothing changed."""
-    _LOCK_WAITS[db] = seconds
+    if isinstance(db.conn, OpenedConnection):
+        db.conn.lock_wait_s = seconds
+
+
+def file_replaced(conn: sqlite3.Connection) -> str | None:
+    """Why ``conn``'s database file is no longer the file it opened, or None.
+
+    SQLite keeps writing to a deleted file's inode (and a replaced path's old inode)
+    without an error, so the reader asks before each change and once a second.
+    """
+    opened = conn.opened if isinstance(conn, OpenedConnection) else None
+    if opened is None:
+        return None
+    where, device, inode = opened
+    try:
+        found = os.stat(where)
+    except FileNotFoundError:
+        return f"{where}: the database file was deleted while it was open"
+    except OSError:
+        return None  # unreadable for a moment (a network mount): not proof of a new file
+    if (found.st_dev, found.st_ino) != (device, inode):
+        return f"{where}: the database file was replaced by another while it was open"
+    return None
 
 
 def _begin_immediate(db: sqlite_utils.Database) -> None:
@@ -309,17 +348,23 @@ def _begin_immediate(db: sqlite_utils.Database) -> None:
     happens here, at a fine grain, instead of in SQLite's coarse back-off.
     """
     conn = db.conn
-    deadline = time.monotonic() + min(_LOCK_WAITS.get(db, WRITE_LOCK_WAIT_S), WRITE_LOCK_WAIT_S)
+    wait = getattr(conn, "lock_wait_s", None) or WRITE_LOCK_WAIT_S
+    deadline = time.monotonic() + min(wait, WRITE_LOCK_WAIT_S)
     pause = _POLL_MIN_S
     conn.execute("PRAGMA busy_timeout = 0")
     try:
         while True:
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                return
             except sqlite3.OperationalError as error:
                 if not _is_busy(error) or time.monotonic() >= deadline:
                     raise translate_error(error, db_label(db)) from error
+            else:
+                gone = file_replaced(conn)
+                if gone is None:
+                    return
+                conn.execute("ROLLBACK")
+                raise StoreReplaced(f"{gone}; nothing was changed")
             time.sleep(pause * (0.5 + random.random()))
             pause = min(pause * 1.5, _POLL_MAX_S)
     finally:

@@ -76,3 +76,8 @@ class StoreBusy(ClaimdeskError):
 
 class StoreUnwritable(ClaimdeskError):
     """The database cannot be written: read-only file, full disk, or similar."""
+
+
+class StoreReplaced(StoreUnwritable):
+    """The database file was deleted or replaced while a connection had it open: writes
+    would go to the old, unlinked file."""

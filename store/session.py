@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from store import changelog, documents, labels, spans
 from store.changelog import user_action
-from store.db import as_database, data_version, open_connection
+from store.db import as_database, data_version, file_replaced, open_connection
 from store.model import Document, DocumentInfo, DocumentStatus, Label, Sentence, Span
 
 if TYPE_CHECKING:
@@ -74,6 +74,10 @@ class Session:
     # Reading -----------------------------------------------------------------
     def data_version(self) -> int:
         return data_version(self)
+
+    def file_replaced(self) -> str | None:
+        """Why the database file is no longer the one this session opened, or None."""
+        return file_replaced(self.conn)
 
     def document(self, doc_id: int) -> Document:
         return documents.get_document(self, doc_id)

@@ -354,7 +354,15 @@ class ClaimdeskApp(App[int]):
             return None
 
     def poll_store(self) -> None:
-        """Pick up other annotators' commits (PRAGMA data_version) and redraw what changed."""
+        """Pick up other annotators' commits (PRAGMA data_version) and redraw what changed.
+
+        A database file deleted or replaced under the reader ends it: SQLite would go on
+        taking its changes into the unlinked file, shown as saved and lost on quit (each
+        change in between is refused by the store, see ``store.db.file_replaced``).
+        """
+        gone = self.session.file_replaced()
+        if gone is not None:
+            raise ReaderEnded(f"{gone}; the reader stopped, as nothing more could be saved")
         try:
             version = self.session.data_version()
         except ClaimdeskError:

@@ -236,3 +236,39 @@ def test_a_short_lock_is_waited_out_not_reported(
         release.join()
         holder.close()
     assert _stored(path) == [*BEFORE, (20, 30, "CLAIM")]
+
+
+def test_a_database_file_deleted_while_open_refuses_every_change(
+    seeded: tuple[Path, int],
+) -> None:
+    """SQLite writes on into the unlinked inode without an error: the reader showed such
+    spans as saved, and they were gone when it quit."""
+    path, doc_id = seeded
+    with Session(path, "alice") as session:
+        assert session.file_replaced() is None
+        for companion in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+        ):
+            companion.unlink(missing_ok=True)
+        with pytest.raises(StoreUnwritable) as caught:
+            session.add_span(doc_id, 20, 30, "CLAIM")
+        _assert_one_clear_line(caught.value, str(path), "deleted", "nothing was changed")
+        assert not session.db.conn.in_transaction
+        assert session.file_replaced() == f"{path}: the database file was deleted while it was open"
+
+
+def test_a_database_file_replaced_while_open_refuses_every_change(
+    seeded: tuple[Path, int], tmp_path: Path
+) -> None:
+    path, doc_id = seeded
+    other = tmp_path / "other.db"
+    prepare(other)
+    with Session(path, "alice") as session:
+        os.replace(other, path)
+        with pytest.raises(StoreUnwritable) as caught:
+            session.add_span(doc_id, 20, 30, "CLAIM")
+        _assert_one_clear_line(caught.value, "replaced", "nothing was changed")
+    # The file now at the path was not written to either.
+    assert _stored(path) == []

@@ -104,3 +104,32 @@ async def test_the_reader_waits_less_than_commands_for_a_held_lock(
             holder.close()
     with Session(path, "x") as session:
         assert session.spans(doc) == []
+
+
+async def test_a_database_deleted_under_the_reader_ends_it_with_nothing_shown_as_saved(
+    doc_path: tuple[Path, int],
+) -> None:
+    from tests.tui.conftest import screen_text
+    from tui.app import ReaderEnded
+
+    path, doc = doc_path
+    app = create_app(path, "alice", doc_ids=[doc])
+    ended: ReaderEnded | None = None
+    try:
+        async with app.run_test(size=(110, 30), notifications=True) as pilot:
+            for name in (path.name, path.name + "-wal", path.name + "-shm"):
+                path.with_name(name).unlink(missing_ok=True)
+            await pilot.press("s", "1")
+            await pilot.pause()
+            (message,) = _errors_shown(app)
+            assert (
+                message == f"{path}: the database file was deleted while it was open;"
+                " nothing was changed"
+            )
+            assert "CLAIM · alice" not in screen_text(app)
+            await pilot.pause(1.5)  # the store poll runs each second
+    except ReaderEnded as raised:
+        ended = raised
+    assert ended is not None
+    assert str(ended).startswith(f"{path}: the database file was deleted while it was open")
+    assert app.return_code == 1
