@@ -124,7 +124,12 @@ def write(
                 pipelines[language] = spacy.blank("xx")
         if pipelines[language].lang == "xx" and language != "xx":
             fallback_languages[language] += 1
-        doc = pipelines[language].make_doc(document.text)
+        pipeline = pipelines[language]
+        # spaCy refuses text over nlp.max_length (1,000,000) to spare the parser's and
+        # NER's memory; only the tokenizer runs here, and one long article (import
+        # takes up to 10 million characters) stopped the whole export.
+        pipeline.max_length = max(pipeline.max_length, len(document.text) + 1)
+        doc = pipeline.make_doc(document.text)
         aligned: dict[str, Any] = {}
         for span in spans:
             if document.text[span.start : span.end].isspace():

@@ -224,3 +224,34 @@ def test_a_docbin_cut_short_by_its_reader_is_not_reported_as_exported(tmp_path: 
     err = export_.stderr.read().decode()
     assert export_.wait(timeout=60) == 0
     assert "exported" not in err
+
+
+def test_an_article_longer_than_spacys_max_length_is_exported(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    """spaCy's nlp.max_length (1,000,000 characters) guards its parser's memory; the
+    export only tokenizes, and one such article stopped the whole export with an
+    "unexpected error"."""
+    text = ("Der Pegel stieg am Dienstag wieder. " * 30_000)[:1_050_000].rstrip()
+    with write(db):
+        doc_id = insert_document(db, ParsedArticle("d-long.txt", text, language="de"))
+    assert doc_id is not None
+    start = text.rindex("Pegel")  # past spaCy's limit
+    end = start + len("Pegel")
+    assert start > 1_000_000
+    with user_action(db, "alice", "long") as action:
+        create_span(
+            action,
+            doc_id,
+            start,
+            end,
+            "CLAIM",
+            quote=text[start:end],
+            span_id="l1",
+            annotator="alice",
+        )
+    docs, stats = _docs(db, tmp_path / "out.spacy", ExportOptions())
+    (doc,) = docs
+    assert doc.text == text
+    assert [(s.id_, s.start_char, s.end_char) for s in doc.spans["alice"]] == [("l1", start, end)]
+    assert stats.spans == 1
