@@ -386,3 +386,35 @@ def test_loading_labels_may_start_a_database(tmp_path: Path) -> None:
     new = tmp_path / "new.db"
     assert main(["--db", str(new), "labels", "--load", str(labels)]) == 0
     assert new.is_file()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import", ""],
+        ["import", "ok.txt", " "],
+        ["import-annotations", ""],
+        ["import-links", ""],
+        ["labels", "--load", ""],
+        ["backup", ""],
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_working_folder(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``Path("")`` is ``.``: ``claimdesk import "$DIR"`` with DIR unset imported every
+    article under the working folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.txt").write_text("The river rose by two metres on Monday.\n", encoding="utf-8")
+    db = tmp_path / "e.db"
+    add_document_to_file(db, "An article already stored.", "stored.txt")
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(db), *argv])
+    assert exited.value.code == 2
+    assert "an empty path (an unset shell variable?)" in capsys.readouterr().err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT source_name FROM documents").fetchall() == [("stored.txt",)]
+    assert not (tmp_path / "backup").exists()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import common_parent, db_path_of, say
+from claimdesk.commands.path_arguments import given_path
 from store.backup import backup
 
 
@@ -20,7 +20,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             " only when it is sound. An existing PATH is kept unless --force is given."
         ),
     )
-    parser.add_argument("path", type=Path, metavar="PATH", help="file to write the copy to")
+    parser.add_argument("path", type=given_path, metavar="PATH", help="file to write the copy to")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
     parser.set_defaults(handler=run)
     return parser

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import annotator_of, common_parent, db_path_of, say
+from claimdesk.commands.path_arguments import given_path
 from claimdesk.commands.refusals import SHOWN_REFUSALS, say_refusals
 from store.annotations_import import AnnotationImportReport, import_annotations
 from store.session import Session
@@ -31,7 +32,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             " for pre-annotations) fills in spans without one (all doccano spans)."
         ),
     )
-    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument("file", type=given_path, metavar="FILE")
     parser.add_argument("--format", choices=["jsonl", "doccano"], help="skip detection")
     parser.add_argument(
         "--create-labels",

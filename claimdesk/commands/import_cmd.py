@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import common_parent, open_session, say, whole_number
+from claimdesk.commands.path_arguments import given_path
 from claimdesk.commands.refusals import SHOWN_REFUSALS, say_refusals
 from claimdesk.progress import progress_bar
 from store.formats.dispatch import SUPPORTED_SUFFIXES
@@ -30,7 +31,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             " exit status 1; the rest still import."
         ),
     )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    parser.add_argument("paths", nargs="*", type=given_path, metavar="PATH")
     parser.add_argument(
         "--sample", action="store_true", help="also import the bundled sample corpus"
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import annotator_of, common_parent, db_path_of
+from claimdesk.commands.path_arguments import given_path
 from claimdesk.commands.refusals import say_refusals
 from store.linking.links_import import import_links
 from store.session import Session
@@ -25,7 +25,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             " the whole import back."
         ),
     )
-    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument("file", type=given_path, metavar="FILE")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only refusals")
     parser.set_defaults(handler=run)
     return parser

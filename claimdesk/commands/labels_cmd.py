@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import common_parent, open_session, say
+from claimdesk.commands.path_arguments import given_path
 from store.visible import visible
 
 
@@ -19,7 +19,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             " defined as [[label]] tables (name, colour, hotkey, description) in FILE."
         ),
     )
-    parser.add_argument("--load", type=Path, metavar="FILE", help="TOML file of [[label]] tables")
+    parser.add_argument(
+        "--load", type=given_path, metavar="FILE", help="TOML file of [[label]] tables"
+    )
     parser.set_defaults(handler=run)
     return parser
 
