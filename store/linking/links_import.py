@@ -147,6 +147,9 @@ def _import_lines(
     # pair each way, to name the line a contradiction comes from.
     wanted: dict[tuple[Claim, Claim], tuple[Claim, Claim, LinkStatus, str | None]] = {}
     first_line: dict[tuple[Claim, Claim], dict[LinkStatus, int]] = {}
+    # Lines repeating a pair's first line: counted as already decided, unless a later
+    # line contradicts the pair and none of its lines is imported.
+    repeats: dict[tuple[Claim, Claim], int] = {}
     for number, line in lines:
         if line is not None and not line.strip():
             continue
@@ -195,9 +198,11 @@ def _import_lines(
                 " the pair is not imported"
             )
             wanted.pop(pair, None)
+            report.present -= repeats.pop(pair, 0)
             continue
         if pair in wanted:
             report.present += 1  # a repeated line: already decided so by the first
+            repeats[pair] = repeats.get(pair, 0) + 1
             continue
         wanted[pair] = (a, b, decision, why if isinstance(why, str) else None)
     if report.records == 0:

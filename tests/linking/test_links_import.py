@@ -157,6 +157,29 @@ def test_a_pair_decided_both_ways_in_one_file_is_refused_and_reimport_changes_no
     assert [(row[0], row[3]) for row in _decided(db)] == expected
 
 
+def test_a_repeated_line_of_a_pair_refused_later_is_not_counted_as_decided(
+    session: Session, tmp_path: Path
+) -> None:
+    # Line 2 was counted "already decided so" and stayed counted once line 3 refused
+    # the pair: the summary said one pair was decided that nothing decided.
+    db = session.db
+    a, b, _c = _flood(db)
+    path = _write(
+        tmp_path / "links.jsonl",
+        [
+            {"a": _side(db, a), "b": _side(db, b), "status": "accepted"},
+            {"a": _side(db, b), "b": _side(db, a), "status": "accepted"},
+            {"a": _side(db, a), "b": _side(db, b), "status": "rejected"},
+        ],
+    )
+    report = import_links(db, path, annotator="alice")
+    assert [line.split(":", 1)[1] for line in report.refused] == [
+        "3: rejected here but accepted on line 1; the pair is not imported",
+    ]
+    assert (report.records, report.added, report.changed, report.present) == (3, 0, 0, 0)
+    assert _decided(db) == []
+
+
 def test_an_imported_reason_is_stored_as_one_clean_bounded_line(
     session: Session, tmp_path: Path
 ) -> None:
