@@ -1,4 +1,5 @@
-"""Terminal input that no byte can end: bytes that are not UTF-8 are read, not fatal.
+"""Terminal input that no byte can end (bytes that are not UTF-8 are read, not fatal) and
+no paste can turn into key presses.
 
 Textual's Linux driver decodes what the terminal sends as strict UTF-8 in its input
 thread, and one bad byte ends the app with a traceback and exit status 0, losing a
@@ -32,9 +33,72 @@ def _read_as_latin1(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(ERRORS, _read_as_latin1)
 
 
+PASTE_START = "\x1b[200~"
+PASTE_END = "\x1b[201~"
+
+
+class PasteSafeDecoder:
+    """An incremental decoder that leaves no escape character inside a bracketed paste.
+
+    Textual's parser reads an ESC inside a paste as the start of a key sequence and
+    delivers what follows as key presses, not as pasted text: pasting ``note\x1bd``
+    into the reader deleted the span under the cursor, and a note pasted with colour
+    codes came out reordered. Between the terminal's paste markers the ESC characters
+    are dropped, so the whole paste arrives as text.
+    """
+
+    def __init__(self, inner: codecs.IncrementalDecoder) -> None:
+        self._inner = inner
+        self._pasting = False
+        self._held = ""  # the start of a paste's end marker, split over two reads
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        text = self._held + self._inner.decode(data, final)
+        self._held = ""
+        if not self._pasting and PASTE_START not in text:
+            return text
+        out: list[str] = []
+        at = 0
+        while at < len(text):
+            if not self._pasting:
+                start = text.find(PASTE_START, at)
+                if start < 0:
+                    out.append(text[at:])
+                    break
+                out.append(text[at : start + len(PASTE_START)])
+                at = start + len(PASTE_START)
+                self._pasting = True
+                continue
+            end = text.find(PASTE_END, at)
+            if end < 0:
+                body = text[at:]
+                kept = 0 if final else _marker_start_at_end(body)
+                out.append(body[: len(body) - kept].replace("\x1b", ""))
+                self._held = body[len(body) - kept :]
+                break
+            out.append(text[at:end].replace("\x1b", "") + PASTE_END)
+            at = end + len(PASTE_END)
+            self._pasting = False
+        return "".join(out)
+
+
+def _marker_start_at_end(text: str) -> int:
+    """How many characters at the end of ``text`` could begin :data:`PASTE_END`."""
+    for size in range(min(len(text), len(PASTE_END) - 1), 0, -1):
+        if PASTE_END.startswith(text[-size:]):
+            return size
+    return 0
+
+
 def lenient_decoder(encoding: str) -> Callable[..., Any]:
-    """``codecs.getincrementaldecoder`` whose decoders never raise on a bad byte."""
-    return functools.partial(codecs.getincrementaldecoder(encoding), errors=ERRORS)
+    """``codecs.getincrementaldecoder`` whose decoders never raise on a bad byte and keep
+    a bracketed paste free of escape characters (:class:`PasteSafeDecoder`)."""
+    make = functools.partial(codecs.getincrementaldecoder(encoding), errors=ERRORS)
+
+    def paste_safe(*args: Any, **kwargs: Any) -> PasteSafeDecoder:
+        return PasteSafeDecoder(make(*args, **kwargs))
+
+    return paste_safe
 
 
 def install() -> bool:

@@ -27,6 +27,22 @@ def test_bytes_that_are_not_utf8_are_read_as_latin1_letters_or_replaced() -> Non
     assert decode(b"\x9fe") == "ße"
 
 
+def test_a_bracketed_paste_keeps_no_escape_and_keys_outside_it_keep_theirs() -> None:
+    decode = terminal_input.lenient_decoder("utf-8")().decode
+    assert decode(b"\x1b[A") == "\x1b[A"  # an arrow key, outside a paste
+    assert decode(b"\x1b[200~x\x1bd\x1b[2Jy\x1b[201~\x1b") == "\x1b[200~xd[2Jy\x1b[201~\x1b"
+
+
+def test_a_paste_split_over_reads_is_cleaned_across_them() -> None:
+    decode = terminal_input.lenient_decoder("utf-8")().decode
+    pieces = [b"\x1b[200~note\x1b", b"[1mbold", b"\x1b[20", b"1~", b"\x1bd"]
+    assert "".join(decode(piece) for piece in pieces) == "\x1b[200~note[1mbold\x1b[201~\x1bd"
+    # The end marker's first characters wait for the next read, nothing else does.
+    decode = terminal_input.lenient_decoder("utf-8")().decode
+    assert decode(b"\x1b[200~abc\x1b[2") == "\x1b[200~abc"
+    assert decode(b"01~q") == "\x1b[201~q"
+
+
 def test_textual_reads_terminal_input_through_the_lenient_decoder() -> None:
     from textual.drivers import linux_driver
 
