@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import pwd
+import sqlite3
 import uuid
 import weakref
 from collections.abc import Iterable, Iterator
@@ -250,19 +251,26 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
             gone = current.get("deleted_at") is not None and expected.get("deleted_at") is None
             raise _conflict(action, change, forward, "deleted" if gone else "changed", current)
     where = " AND ".join(f'"{name}" = ?' for name in change.key)
-    if wanted is None:
-        db.execute(f'DELETE FROM "{change.table}" WHERE {where}', list(change.key.values()))
-    elif expected is None:
-        row = {**change.key, **wanted}
-        names = ", ".join(f'"{name}"' for name in row)
-        marks = ", ".join("?" for _ in row)
-        db.execute(f'INSERT INTO "{change.table}" ({names}) VALUES ({marks})', list(row.values()))
-    else:
-        sets = ", ".join(f'"{name}" = ?' for name in wanted)
-        db.execute(
-            f'UPDATE "{change.table}" SET {sets} WHERE {where}',
-            [*wanted.values(), *change.key.values()],
-        )
+    try:
+        if wanted is None:
+            db.execute(f'DELETE FROM "{change.table}" WHERE {where}', list(change.key.values()))
+        elif expected is None:
+            row = {**change.key, **wanted}
+            names = ", ".join(f'"{name}"' for name in row)
+            marks = ", ".join("?" for _ in row)
+            db.execute(
+                f'INSERT INTO "{change.table}" ({names}) VALUES ({marks})', list(row.values())
+            )
+        else:
+            sets = ", ".join(f'"{name}" = ?' for name in wanted)
+            db.execute(
+                f'UPDATE "{change.table}" SET {sets} WHERE {where}',
+                [*wanted.values(), *change.key.values()],
+            )
+    except sqlite3.IntegrityError as error:
+        # A label another annotator has used since cannot go: the foreign key said so
+        # as SQLite's own words ("FOREIGN KEY constraint failed").
+        raise _in_use(action, change, forward, expected or wanted or {}) from error
     if whole is not None and _current(db, change.table, change.key, list(change.key)) is None:
         # The trigger links_undecided made the row a suggestion: log the whole row gone.
         action.record(change.table, change.key, whole, None)
@@ -288,6 +296,29 @@ def _conflict(
         who = "someone" if last is None or last == action.annotator else last
     step = "redo" if forward else "undo"
     return UndoConflict(f"cannot {step}: {who} {verb} {named(change.table, row)} since")
+
+
+def _in_use(action: Action, change: _Change, forward: bool, state: Row) -> UndoConflict:
+    row = {**(_row(action.db, change.table, change.key) or {}), **change.key, **state}
+    who = "someone"
+    if change.table == "labels" and "name" in row:
+        user = action.db.conn.execute(
+            "SELECT annotator FROM spans WHERE label = ? ORDER BY annotator = ? LIMIT 1",
+            [row["name"], action.annotator],
+        ).fetchone()
+        who = str(user[0]) if user else who
+    step = "redo" if forward else "undo"
+    return UndoConflict(f"cannot {step}: {who} has used {named(change.table, row)} since")
+
+
+def _shared_hotkeys(db: sqlite_utils.Database) -> tuple[str, list[str]] | None:
+    """A hotkey two labels hold, and their names: undoing one label's edit can hand it
+    back a key another label took in between, and the key then applied either."""
+    row = db.conn.execute(
+        "SELECT hotkey, group_concat(name, char(31)) FROM labels WHERE hotkey IS NOT NULL"
+        " GROUP BY hotkey HAVING count(*) > 1 ORDER BY hotkey LIMIT 1"
+    ).fetchone()
+    return None if row is None else (str(row[0]), sorted(str(row[1]).split("\x1f")))
 
 
 def last_changed_by(db: sqlite_utils.Database, table: str, key: Row) -> str | None:
@@ -378,6 +409,15 @@ def _replay(db: sqlite_utils.Database, annotator: str, kind: Literal["undo", "re
         changes = _changes_of(db, target)
         for change in reversed(changes) if kind == "undo" else changes:
             _apply(action, change, forward=kind == "redo")
+        if any(change.table == "labels" for change in changes):
+            shared = _shared_hotkeys(db)
+            if shared is not None:
+                key, names = shared
+                owners = " and ".join(f"{name}'s" for name in names)
+                raise UndoConflict(
+                    f"cannot {kind}: hotkey {key} would be both {owners};"
+                    " someone gave it to one of them since"
+                )
         return summary or "change"
 
 

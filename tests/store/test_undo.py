@@ -178,3 +178,38 @@ def test_undo_of_a_span_someone_deleted_names_them_and_the_span(
     assert str(caught.value) == "cannot undo: alice deleted the EVENT span “Pegel” since"
     alice.undo()
     assert bob.undo() == "add EVENT span"
+
+
+def test_undoing_a_label_edit_never_gives_two_labels_one_hotkey(
+    db: sqlite_utils.Database,
+) -> None:
+    """Alice clears RUMOUR's key 6, bob gives 6 to ZETA, alice undoes: both held 6, and
+    bob's key applied RUMOUR."""
+    from store.model import Label
+
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    alice.save_label(Label("RUMOUR", "#aa0000", "6", "", 6))
+    alice.save_label(Label("RUMOUR", "#aa0000", None, "", 6))
+    bob.save_label(Label("ZETA", "#00aa00", "6", "", 7))
+    with pytest.raises(UndoConflict) as caught:
+        alice.undo()
+    assert str(caught.value) == (
+        "cannot undo: hotkey 6 would be both RUMOUR's and ZETA's; someone gave it to one of them"
+        " since"
+    )
+    assert {label.name: label.hotkey for label in alice.labels()}["RUMOUR"] is None
+    assert db.conn.execute("SELECT count(*) FROM changes WHERE kind = 'undo'").fetchone()[0] == 0
+
+
+def test_undoing_a_label_someone_has_used_names_them(db: sqlite_utils.Database) -> None:
+    from store.model import Label
+
+    doc = add_document(db, TEXT)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    alice.save_label(Label("ZETA", "#00aa00", None, "", 7))
+    bob.add_span(doc, 0, 3, "ZETA")
+    with pytest.raises(UndoConflict) as caught:
+        alice.undo()
+    assert str(caught.value) == "cannot undo: bob has used the label ZETA since"
+    assert "ZETA" in {label.name for label in alice.labels()}
+    assert labels_of(bob, doc) == [(0, "ZETA")]
