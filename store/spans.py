@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from store.changelog import Action
+from store.changelog import Action, last_changed_by, named
 from store.clock import now
 from store.documents import mark_started
 from store.errors import ClaimdeskError, NotFound, QuoteMismatch
@@ -119,7 +119,13 @@ def get_span(db: sqlite_utils.Database, span_id: str) -> Span:
 def _update(action: Action, span_id: str, changes: dict[str, Any]) -> Span:
     current = get_span(action.db, span_id)
     if current.deleted_at is not None and "deleted_at" not in changes:
-        raise ClaimdeskError(f"span {span_id} was deleted")
+        # Named as the annotator knows it, and by whom: its id meant nothing on screen.
+        who = last_changed_by(action.db, "spans", {"id": span_id})
+        by = "you" if who is None or who == action.annotator else who
+        raise ClaimdeskError(
+            f"{by} deleted {named('spans', {'label': current.label, 'quote': current.quote})}"
+            " since; nothing was changed"
+        )
     if not action.update("spans", span_id, current, changes):
         return current
     return get_span(action.db, span_id)

@@ -213,3 +213,16 @@ def test_undoing_a_label_someone_has_used_names_them(db: sqlite_utils.Database) 
     assert str(caught.value) == "cannot undo: bob has used the label ZETA since"
     assert "ZETA" in {label.name for label in alice.labels()}
     assert labels_of(bob, doc) == [(0, "ZETA")]
+
+
+def test_changing_a_span_someone_deleted_says_who_and_which(db: sqlite_utils.Database) -> None:
+    # The reader showed "span bad8fa3dba174295b398bff091abec97 was deleted".
+    from store.errors import ClaimdeskError
+
+    doc = add_document(db, TEXT)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    span = alice.add_span(doc, 0, 9, "CLAIM")
+    bob.delete_span(span.id)
+    with pytest.raises(ClaimdeskError) as caught:
+        alice.set_note(span.id, "Pegel laut Stadt")
+    assert str(caught.value) == "bob deleted the CLAIM span “Der Pegel” since; nothing was changed"
