@@ -129,7 +129,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--align",
         choices=["strict", "expand", "contract"],
-        default="expand",
         help=(
             "spacy: spans off token bounds are dropped (strict), widened or narrowed to the"
             " tokens they touch (expand, the default) or to those inside them (contract)"
@@ -137,7 +136,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--gold",
-        default="gold",
         metavar="NAME",
         help="spacy: the annotator whose spans form the 'sc' group and doc.ents (default gold)",
     )
@@ -162,6 +160,24 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     parser.set_defaults(handler=run)
     return parser
+
+
+# Options one format reads: with another they were ignored in silence, and the user
+# took the export for one made with them (--excel on markdown, --tokens on doccano).
+FORMAT_OPTIONS: dict[str, tuple[str, str]] = {
+    "tokens": ("--tokens", "jsonl"),
+    "per_annotator": ("--per-annotator", "jsonl"),
+    "conll_label": ("--conll-label", "conll"),
+    "csv_safe": ("--csv-safe", "csv"),
+    "excel": ("--excel", "csv"),
+    "ls_users": ("--ls-users", "label-studio"),
+    "label_config": ("--label-config", "label-studio"),
+    "with_meta": ("--with-meta", "pairs"),
+    "align": ("--align", "spacy"),
+    "gold": ("--gold", "spacy"),
+    "no_overlap": ("--no-overlap", "doccano"),
+    "relations": ("--relations", "doccano"),
+}
 
 
 def _summary(name: str, target: str, stats: ExportStats) -> str:
@@ -195,14 +211,15 @@ def run(args: argparse.Namespace) -> int:
         excel=args.excel,
         ls_users=args.ls_users,
         with_meta=args.with_meta,
-        align=args.align,
-        gold=args.gold,
+        align=args.align or "expand",
+        gold=args.gold or "gold",
         no_overlap=args.no_overlap,
         relations=args.relations,
         per_annotator=args.per_annotator,
     )
-    if args.label_config is not None and fmt.name != "label-studio":
-        raise ClaimdeskError("--label-config goes with --format label-studio")
+    for dest, (flag, owner) in FORMAT_OPTIONS.items():
+        if getattr(args, dest) not in (None, False) and fmt.name != owner:
+            raise ClaimdeskError(f"{flag} goes with --format {owner}")
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
     database = db_path_of(args)[0]

@@ -49,6 +49,33 @@ def test_label_config_needs_label_studio(
     assert "--label-config goes with --format label-studio" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("fmt", "option", "owner"),
+    [
+        ("markdown", ["--excel"], "csv"),
+        ("csv", ["--conll-label", "CLAIM"], "conll"),
+        ("doccano", ["--tokens"], "jsonl"),
+        ("jsonl", ["--relations"], "doccano"),
+        ("conll", ["--align", "expand"], "spacy"),
+        ("label-studio", ["--gold", "gold"], "spacy"),
+        ("csv", ["--with-meta"], "pairs"),
+    ],
+)
+def test_an_option_of_another_format_is_refused_not_ignored(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fmt: str,
+    option: list[str],
+    owner: str,
+) -> None:
+    out = tmp_path / "out"
+    code = main(["export", "--db", str(fixed_db_path), "-f", fmt, "--out", str(out), *option])
+    assert code == 1
+    assert f"{option[0]} goes with --format {owner}" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def _label_studio(database: Path, out: Path, config: Path, *options: str) -> int:
     command = ["export", "--db", str(database), "-f", "label-studio", "--out", str(out)]
     return main([*command, "--label-config", str(config), *options])
