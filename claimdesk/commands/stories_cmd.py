@@ -102,10 +102,17 @@ def run(args: argparse.Namespace) -> int:
             return doc_id
 
         def story_ref(name: str) -> StoryRef:
-            if name.startswith("story-"):
+            # A document may be called story-notes.txt: a name that is no story's id is
+            # looked up as a document before it is refused.
+            if name.startswith("story-") and session.story_exists(name):
                 named[name] = name
                 return name
-            return document(name)
+            try:
+                return document(name)
+            except NotFound:
+                if not name.startswith("story-"):
+                    raise
+            raise NotFound(f"no story or document {name!r}")
 
         move = (document(args.move[0]), story_ref(args.move[1])) if args.move else None
         split = [document(name) for name in args.split] if args.split else None

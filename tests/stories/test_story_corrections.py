@@ -280,3 +280,22 @@ def test_cli_corrections_of_one_command_are_one_undo(
     assert s.db.conn.execute("SELECT count(DISTINCT action_id) FROM changes").fetchone()[0] == 1
     assert s.undo() == "move document to story, merge stories"
     assert story_ids(s.db) == before
+
+
+def test_a_document_whose_name_starts_with_story_can_be_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Any name starting with "story-" was taken for a story id: "no story 'story-notes.txt'".
+    from tests.conftest import add_document_to_file
+
+    path = _sample_db(tmp_path)
+    add_document_to_file(path, "Notizen zur Flut in Kressbrunn.", "story-notes.txt")
+    assert main(["stories", "--db", str(path), "--refresh"]) == 0
+    budget = "kurier-haushalt-2026.txt"
+    assert main(["stories", "--db", str(path), "--move", budget, "story-notes.txt"]) == 0
+    s = Session(path, "x")
+    ids = story_ids(s.db)
+    assert ids[_doc(s, budget)] == ids[_doc(s, "story-notes.txt")]
+    capsys.readouterr()
+    assert main(["stories", "--db", str(path), "--merge", budget, "story-nosuch"]) == 1
+    assert "no story or document 'story-nosuch'" in capsys.readouterr().err
