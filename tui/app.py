@@ -34,6 +34,7 @@ from tui.config import load_config, save_theme
 from tui.escape_keys import escape_then_key
 from tui.failures import EndingLine, Unexpected, logged_traceback, report_failure
 from tui.keymap import bound_keys, keymap_to_apply
+from tui.keynames import displayed_character
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
 from tui.sessions import reader_session
@@ -127,6 +128,12 @@ class ClaimdeskApp(App[int]):
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self.set_interval(STATE_SECONDS, self.save_reader_state)
         self.call_after_refresh(self._watch_for_idle)
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        _modifiers, key = binding.parse_key()
+        character = displayed_character(key)
+        return shown if character is None else shown.replace(key, character)
 
     def bound_keys(self, action_id: str) -> tuple[str, ...]:
         """The keys that run ``action_id`` in this app's keymap."""

@@ -169,3 +169,19 @@ def _why_not(key: str, modifiers: str, base: str) -> str:
 def is_typing_key(key: str) -> bool:
     """Whether ``key`` (a canonical name) types a character into a text box."""
     return len(key) == 1 or key in CHARACTER_KEY_NAMES or key == "space"
+
+
+def displayed_character(key: str) -> str | None:
+    """The character to show for the key name ``key`` where Textual shows the name itself.
+
+    Textual's footer and help spell a key by its Unicode name only for the characters in
+    its own table: a keymap binding ``€`` showed ``euro_sign``, which nobody types.
+    """
+    from textual.keys import format_key, key_to_character
+
+    if len(key) < 2 or format_key(key) != key:
+        return None
+    character = key_to_character(key)
+    if character is None or not character.isprintable() or character.isspace():
+        return None
+    return character

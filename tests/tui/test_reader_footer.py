@@ -105,3 +105,17 @@ async def test_match_panel_keys_join_the_footer(corpus: Corpus) -> None:
         words = [hint.action_id for hint in app.screen.query_one(PriorityFooter).active_hints()]
         assert {"links.accept", "links.reject"} <= set(words)
         assert len(READER_HINTS) == len({action_id for action_id, _ in READER_HINTS})
+
+
+async def test_a_key_bound_to_a_symbol_is_shown_as_the_symbol(corpus: Corpus) -> None:
+    # A keymap binding "€" showed "euro_sign Label" in the footer and in help.
+    keymap = {**load_keymap("default"), "reader.pick_label": "euro_sign"}
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a], keymap=keymap)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.pause()
+        row = screen_lines(app)[-1]
+        assert "€ Label" in row
+        assert "euro_sign" not in row
+        await pilot.press("euro_sign")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LabelPicker"
