@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import os
 import signal
 import sqlite3
 import sys
@@ -87,7 +88,29 @@ def _terminate_like_ctrl_c(headless: bool) -> Iterator[list[bool]]:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _closed_stderr_to_devnull() -> None:
+    """Give a closed stderr (`2>&-`) somewhere harmless to go.
+
+    Python starts with sys.stderr None then, and print(file=None) prints to stdout: every
+    refusal and summary landed inside the export data, behind exit status 0. Messages
+    are dropped instead; the exit status still tells what happened. Descriptor 2 is
+    taken too, or the next file opened (an export's ``-o``, the error log) would get it
+    and receive whatever a library writes to descriptor 2.
+    """
+    if sys.stderr is not None:
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    if null != 2:
+        try:
+            os.fstat(2)
+        except OSError:
+            os.dup2(null, 2)
+    # Open for the rest of the process, as the stream Python would have made.
+    sys.stderr = open(null, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _closed_stderr_to_devnull()
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_in(arguments))
     args = parser.parse_args(arguments)

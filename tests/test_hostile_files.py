@@ -375,6 +375,38 @@ def test_a_closed_stdout_is_one_line_and_a_failure(two_documents: Path, command:
     assert _counts(two_documents) == before
 
 
+def _with_stderr_closed(db: Path, *args: str | Path) -> tuple[int, bytes]:
+    done = subprocess.run(
+        ["sh", "-c", '"$0" "$@" 2>&-', _claimdesk(), "--db", db, *args],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+    return done.returncode, done.stdout
+
+
+def test_messages_never_land_in_the_data_when_stderr_is_closed(
+    two_documents: Path, tmp_path: Path
+) -> None:
+    # `export 2>&- > out.jsonl`: Python starts with sys.stderr None, and print(file=None)
+    # prints to stdout, so "exported 2 document(s) ..." ended the export data, exit 0.
+    code, out = _with_stderr_closed(two_documents, "export", "-f", "jsonl")
+    lines = out.decode().splitlines()
+    assert code == 0
+    assert sorted(json.loads(line)["meta"]["source"] for line in lines) == ["land.txt", "stadt.txt"]
+    # A refusal is still a failure, and still not in stdout.
+    refused = tmp_path / "scan.pdf"
+    refused.write_bytes(b"%PDF-1.4")
+    code, out = _with_stderr_closed(two_documents, "import", refused)
+    assert (code, out.decode()) == (
+        1,
+        "imported 0 new document(s) from 0 file(s); 0 already present; 1 refused\n",
+    )
+    assert _with_stderr_closed(tmp_path / "missing.db", "stats") == (1, b"")
+    assert not (tmp_path / "missing.db").exists()
+
+
 def test_the_error_log_takes_arguments_that_are_not_utf8(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
