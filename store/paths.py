@@ -13,11 +13,26 @@ APP_NAME = "claimdesk"
 DB_ENV = "CLAIMDESK_DB"
 
 
-def default_db_path() -> Path:
-    """``$CLAIMDESK_DB`` if set, else ``claimdesk.db`` in the user's data directory."""
+def configured_db_path() -> Path | None:
+    """``$CLAIMDESK_DB``, or None when it is unset or empty.
+
+    It names a database the way ``--db`` does, so it is never seeded with the sample
+    corpus: a team's ``team.db`` mistyped or not yet mounted was created and filled with
+    the sample articles, and ``stats`` showed their numbers as the team's.
+    """
     configured = os.environ.get(DB_ENV)
-    if configured:
-        return Path(configured).expanduser()
+    if not configured:
+        return None
+    if not configured.strip():
+        # Taken as a file name, it created a database called " " in the current folder.
+        raise ClaimdeskError(
+            f"${DB_ENV} is blank ({configured!r}); unset it or set it to a database file"
+        )
+    return Path(configured).expanduser()
+
+
+def default_db_path() -> Path:
+    """``claimdesk.db`` in the user's data directory: the database seeded on first use."""
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / "claimdesk.db"
 
 

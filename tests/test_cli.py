@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -123,13 +122,10 @@ def test_unknown_document_name_is_a_one_line_error(
     assert err == "claimdesk: no document named 'no-such-article.txt'"
 
 
-def test_claimdesk_db_environment_variable_and_first_run_seeding(tmp_path: Path) -> None:
-    db = tmp_path / "seeded" / "claimdesk.db"
-    env = {**os.environ, "CLAIMDESK_DB": str(db)}
+def test_first_run_seeds_the_default_database(isolated_user_dirs: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "claimdesk", "stats", "--json"],
         cwd=REPO,
-        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -137,8 +133,83 @@ def test_claimdesk_db_environment_variable_and_first_run_seeding(tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["documents"] >= 14
+    db = isolated_user_dirs / "data" / "claimdesk" / "claimdesk.db"
     assert db.exists()
     assert not (db.parent / "claimdesk.db.seeding").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["agree"], ["labels"], ["stories"], ["link"], ["check"], ["export", "-f", "jsonl"]],
+)
+def test_claimdesk_db_naming_a_missing_file_is_refused_like_db(
+    tmp_path: Path,
+    isolated_user_dirs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    # A team's database, mistyped or not yet mounted, was created with its folders and
+    # filled with the sample corpus: stats showed the sample's numbers, exit 0.
+    missing = tmp_path / "team" / "team.db"
+    monkeypatch.setenv("CLAIMDESK_DB", str(missing))
+    assert main(command) == 1
+    assert capsys.readouterr().err == f"claimdesk: {missing}: no such database\n"
+    assert list(tmp_path.iterdir()) == []
+    assert not (isolated_user_dirs / "data").exists()
+
+
+def test_claimdesk_db_is_started_by_import_and_holds_only_what_was_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = tmp_path / "team.db"
+    monkeypatch.setenv("CLAIMDESK_DB", str(team))
+    article = tmp_path / "report.txt"
+    article.write_text("The city counted 11,000 visitors. The mayor calls it provisional.\n")
+    assert main(["import", "-q", "--no-stories", str(article)]) == 0
+    assert main(["stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 1
+
+
+def test_the_reader_starts_claimdesk_db_empty_as_it_does_a_new_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    launched: list[Path] = []
+
+    def fake_run_tui(path: Path, annotator: str, **kwargs: object) -> int:
+        launched.append(path)
+        return 0
+
+    monkeypatch.setattr("tui.launch.run_tui", fake_run_tui)
+    team = tmp_path / "team.db"
+    monkeypatch.setenv("CLAIMDESK_DB", str(team))
+    assert main([]) == 0
+    assert launched == [team]
+    conn = sqlite3.connect(team)
+    assert conn.execute("SELECT count(*) FROM documents").fetchone() == (0,)
+    conn.close()
+    # Never a folder, as with --db, and never when documents are named.
+    nowhere = tmp_path / "no-such-folder" / "team.db"
+    monkeypatch.setenv("CLAIMDESK_DB", str(nowhere))
+    assert main([]) == 1
+    assert capsys.readouterr().err == f"claimdesk: {nowhere}: no such database\n"
+    assert not nowhere.parent.exists()
+
+
+@pytest.mark.parametrize("command", [["stats"], ["import", "--sample"]])
+def test_a_blank_claimdesk_db_is_refused_not_a_file_named_blank(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLAIMDESK_DB", " ")
+    assert main(command) == 1
+    assert capsys.readouterr().err == (
+        "claimdesk: $CLAIMDESK_DB is blank (' '); unset it or set it to a database file\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_labels_load_from_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
 from store.model import MAX_NAME_CHARS
-from store.paths import DB_ENV, default_db_path, refuse_unusable
+from store.paths import DB_ENV, configured_db_path, default_db_path, refuse_unusable
 from store.visible import visible, visible_json
 
 if TYPE_CHECKING:
@@ -102,10 +102,14 @@ def annotator_of(args: argparse.Namespace) -> str:
 
 
 def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:
-    """The database path, and whether it is the default one (which gets seeded)."""
+    """The database path, and whether it is the built-in default (which gets seeded):
+    ``--db``, else ``$CLAIMDESK_DB``, both named by the user and never seeded."""
     given = getattr(args, "db", None)
     if given is not None:
         return Path(given).expanduser(), False
+    configured = configured_db_path()
+    if configured is not None:
+        return configured, False
     return default_db_path(), True
 
 
@@ -122,7 +126,7 @@ def open_session(args: argparse.Namespace, *, seed: bool = True, create: bool = 
 
 def seed_default_database(path: Path) -> None:
     """Fill a missing default database from the sample corpus (the importer loads only then)."""
-    refuse_unusable(path, "the database")  # $CLAIMDESK_DB may name anything
+    refuse_unusable(path, "the database")  # $XDG_DATA_HOME may name anything
     if path.exists():
         return
     if sys.stderr.isatty():
