@@ -19,7 +19,12 @@ from typing import NoReturn
 
 from claimdesk import __version__
 from claimdesk.commands import COMMANDS, command_in, load_command
-from claimdesk.commands.common import add_common_options, damaged_database_message, fail
+from claimdesk.commands.common import (
+    Outcome,
+    add_common_options,
+    damaged_database_message,
+    fail,
+)
 from claimdesk.report_stream import drop_the_rest, reason, report_stream
 from store.error_log import unexpected_error
 from store.errors import ClaimdeskError
@@ -111,6 +116,7 @@ def _closed_stderr_to_devnull() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _closed_stderr_to_devnull()
+    Outcome.status = 0  # main() runs many times inside test processes
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_in(arguments))
     args = parser.parse_args(arguments)
@@ -161,9 +167,10 @@ def _run(
         # A damaged page or undecodable text met after the database opened cleanly.
         return fail(damaged_database_message(args, error))
     except BrokenPipeError:
-        # Output piped into `head` and the like: not an error worth a traceback.
+        # Output piped into `head` and the like: not an error worth a traceback, nor a
+        # reason to hide a failure the command had settled on before it was cut short.
         sys.stderr.close()
-        return 0
+        return Outcome.status
     except OSError as error:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             return fail(unexpected_error(error))

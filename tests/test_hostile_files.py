@@ -407,6 +407,44 @@ def test_messages_never_land_in_the_data_when_stderr_is_closed(
     assert not (tmp_path / "missing.db").exists()
 
 
+def _into_a_pipe_nobody_reads(db: Path, *args: str | Path, stderr_too: bool) -> int:
+    """The exit status with stdout (and stderr) on a pipe whose reader is gone, as
+    after `| head -1` has its line: every write fails with EPIPE, whenever it comes."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [_claimdesk(), "--db", db, *args],
+            stdout=write,
+            stderr=write if stderr_too else subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    return done.returncode
+
+
+@pytest.mark.parametrize("stderr_too", [True, False])
+def test_a_refused_import_fails_even_when_its_reader_quits_early(
+    two_documents: Path, tmp_path: Path, stderr_too: bool
+) -> None:
+    # `import many 2>&1 | head -1` exited 0 although 60 files were refused: the broken
+    # pipe was taken for the end of a successful run.
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(60):
+        (folder / f"empty{number}.txt").write_bytes(b"")
+    assert _into_a_pipe_nobody_reads(two_documents, "import", folder, stderr_too=stderr_too) == 1
+    # Output cut short is still no failure by itself.
+    article = tmp_path / "neu.txt"
+    article.write_text("Die Stadt meldet 11.000 Besucher.\n", encoding="utf-8")
+    assert _into_a_pipe_nobody_reads(two_documents, "import", article, stderr_too=stderr_too) == 0
+    exported = _into_a_pipe_nobody_reads(two_documents, "export", "-f", "jsonl", stderr_too=True)
+    assert exported == 0
+
+
 def test_the_error_log_takes_arguments_that_are_not_utf8(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

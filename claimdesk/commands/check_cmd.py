@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import common_parent, db_path_of, say
+from claimdesk.commands.common import Outcome, common_parent, db_path_of, say
 from store.check import RECOVERY_HINT, DatabaseBusy, check_database
 
 # EX_TEMPFAIL of sysexits.h: another process held the lock; running check again may pass.
@@ -36,9 +36,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = check_database(path)
     except DatabaseBusy as busy:
+        Outcome.failing(EXIT_BUSY)
         # A lock held elsewhere says nothing of the file: never the advice to restore.
         say(f"claimdesk: {busy}", err=True)
         return EXIT_BUSY
+    if report.problems:
+        Outcome.failing()
     for result in report.results:
         if result.problems:
             shown = "; ".join(result.examples) + (f" ({result.hint})" if result.hint else "")

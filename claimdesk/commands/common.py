@@ -149,7 +149,25 @@ def damaged_database_message(args: argparse.Namespace, error: Exception) -> str:
     return str(DamagedDatabase(db_path_of(args)[0], error))
 
 
+class Outcome:
+    """The exit status a command settled on before saying why.
+
+    A reader that quits early (`import many 2>&1 | head -1`) stops the command with
+    BrokenPipeError part way through its refusals, before it returns; cli._run returns
+    this status then, so a refused import still fails in a pipeline instead of exit 0.
+    """
+
+    status = 0
+
+    @classmethod
+    def failing(cls, status: int = 1) -> None:
+        """Settle on ``status`` unless a failure was settled on already; call it before
+        the messages that say why."""
+        cls.status = cls.status or status
+
+
 def fail(message: str) -> int:
+    Outcome.failing()
     say(f"claimdesk: {message}", err=True)
     return 1
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claimdesk.commands.common import say
+from claimdesk.commands.common import Outcome, say
 from store.visible import visible
 
 SHOWN_REFUSALS = 50
@@ -18,6 +18,8 @@ SHOWN_REFUSALS = 50
 
 def say_refusals(refused: Sequence[object]) -> None:
     """``claimdesk: refused …`` for the first :data:`SHOWN_REFUSALS`, then how many more."""
+    if refused:
+        Outcome.failing()
     for reason in refused[:SHOWN_REFUSALS]:
         # Each names a file, whose name may hold escape sequences: shown, never sent.
         say(f"claimdesk: refused {visible(str(reason))}", err=True)
