@@ -287,6 +287,23 @@ def test_config_file_gives_the_annotator_and_the_label_set(
     assert launched["annotator"] == "dana"
 
 
+def test_the_reader_works_as_the_stored_form_of_the_annotator_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader stores its spans and undo history under this name as given: a decomposed
+    # "José" was a different annotator from the "José" that imported spans are stored as.
+    launched: dict[str, object] = {}
+
+    def fake_run_tui(path: Path, annotator: str, **kwargs: object) -> int:
+        launched.update(annotator=annotator)
+        return 0
+
+    monkeypatch.setattr("tui.launch.run_tui", fake_run_tui)
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "read", "--annotator", " Jose\u0301  Maria "]) == 0
+    assert launched["annotator"] == "Jos\u00e9 Maria"
+
+
 def test_an_unexpected_error_is_one_line_and_the_traceback_goes_to_a_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,7 +6,13 @@ import argparse
 import json
 from typing import Any
 
-from claimdesk.commands.common import common_parent, open_session, print_data, say_report
+from claimdesk.commands.common import (
+    annotator_name,
+    common_parent,
+    open_session,
+    print_data,
+    say_report,
+)
 from store.agreement import AgreementReport, Scores, agreement
 from store.curation import DEFAULT_GOLD
 from tui.config import load_config
@@ -27,6 +33,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--annotators",
         nargs="+",
+        type=annotator_name,
         metavar="NAME",
         help="annotators to compare (default: everyone except the gold name)",
     )
@@ -46,6 +53,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--gold-name",
+        type=annotator_name,
         metavar="NAME",
         help=f"curated annotator left out by default (default: gold_name in the config"
         f" file, else {DEFAULT_GOLD})",
@@ -57,7 +65,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def configured_gold_name() -> str:
     """``gold_name`` from the config file, else ``gold``."""
-    return load_config().gold_name or DEFAULT_GOLD
+    return annotator_name(load_config().gold_name or DEFAULT_GOLD)
 
 
 def _num(value: float | None) -> str:

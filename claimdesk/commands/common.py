@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
+from store.formats.metadata import clean_value
 from store.model import MAX_NAME_CHARS
 from store.paths import DB_ENV, configured_db_path, default_db_path, refuse_unusable
 from store.visible import visible, visible_json
@@ -86,6 +87,7 @@ def annotator_of(args: argparse.Namespace) -> str:
     name = name.strip()
     if not name or not name.isprintable():
         raise ClaimdeskError(f"annotator name {name!r} must be printable and not empty")
+    name = annotator_name(name)
     if len(name) > MAX_NAME_CHARS:
         # The cap import-annotations holds a file's names to (see MAX_NAME_CHARS).
         raise ClaimdeskError(
@@ -99,6 +101,13 @@ def annotator_of(args: argparse.Namespace) -> str:
             f" annotator_must_match_login is set in {config_path()}"
         )
     return name
+
+
+def annotator_name(text: str) -> str:
+    """``text`` in the form spans store annotator names (store.spans.create_span: single
+    spaces, NFC), for every option that names an annotator: a decomposed "José" typed or
+    pasted found nothing, while ``stats`` listed a name that looked the same."""
+    return clean_value(text) or text
 
 
 def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:

@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, db_path_of, say
+from claimdesk.commands.common import annotator_name, annotator_of, db_path_of, say
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
 from store.export.common import STDOUT, ExportFilter, ExportOptions, ExportStats
@@ -67,6 +67,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         dest="annotator_filter",
         action="append",
         default=[],
+        type=annotator_name,
         metavar="NAME",
         help="only spans by this annotator (repeatable)",
     )
@@ -136,6 +137,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--gold",
+        type=annotator_name,
         metavar="NAME",
         help="spacy: the annotator whose spans form the 'sc' group and doc.ents (default gold)",
     )

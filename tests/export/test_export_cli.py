@@ -67,6 +67,33 @@ def test_an_annotator_with_no_work_is_refused_not_an_empty_export(
     assert main([*args, "--annotator", "alice"]) == 0
 
 
+def test_an_annotator_name_is_found_however_it_is_spelled(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A decomposed "José" (as macOS file names and some keyboards give it) was stored as
+    # typed by the reader and import-annotations, but looked up as typed by export:
+    # `export --annotator José` found nothing while stats listed a name that looked alike.
+    composed, decomposed = "Jos\u00e9", "Jose\u0301"
+    doccano = tmp_path / "d.jsonl"
+    doccano.write_text(
+        json.dumps({"text": QUIET, "label": [[0, 7, "CLAIM"]]}) + "\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("CLAIMDESK_ANNOTATOR", f" {decomposed} ")
+    assert main(["import-annotations", "--db", str(fixed_db_path), str(doccano)]) == 0
+    conn = sqlite3.connect(fixed_db_path)
+    stored = conn.execute('SELECT DISTINCT annotator FROM spans WHERE start = 0 AND "end" = 7')
+    assert stored.fetchall() == [(composed,)]
+    conn.close()
+    capsys.readouterr()
+    args = ["export", "--db", str(fixed_db_path), "-f", "csv", "--annotator", decomposed]
+    assert main(args) == 0
+    rows = capsys.readouterr().out.split("\r\n")
+    assert rows[1:] == [f"c-quiet.txt,Quiet Times,0,7,CLAIM,{composed},Nothing,,", ""]
+
+
 def test_brat_needs_a_folder(fixed_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--db", str(fixed_db_path), "--format", "brat"]) == 1
     assert "give --out FOLDER" in capsys.readouterr().err

@@ -135,6 +135,39 @@ def test_doccano_import_with_model_annotator_is_idempotent(tmp_path: Path) -> No
     assert (again.added, again.present) == (0, 2)
 
 
+@pytest.mark.parametrize("kind", ["jsonl", "doccano"])
+def test_spellings_of_one_annotator_name_are_one_span_on_every_import(
+    tmp_path: Path, kind: str
+) -> None:
+    # Id-less spans hashed the name before it was cleaned: " alice", "alice  " and a
+    # decomposed "José" became spans of their own beside "alice" and "José".
+    text = "Die Stadt meldet 11.000 Besucher."
+    db = _fresh([("a.txt", text)])
+    names = ["alice", " alice", "alice  ", "Jos\u00e9", "Jose\u0301"]
+    files = []
+    for number, name in enumerate(names):
+        if kind == "jsonl":
+            record: dict[str, object] = {
+                "meta": {"source": "a.txt"},
+                "spans": [{"start": 17, "end": 23, "label": "FIGURE", "annotator": name}],
+            }
+            files.append((_write_lines(tmp_path / f"{number}.jsonl", [record]), None))
+        else:
+            record = {"meta": {"source": "a.txt"}, "label": [[17, 23, "FIGURE"]]}
+            files.append((_write_lines(tmp_path / f"{number}.jsonl", [record]), name))
+    for _round in range(2):
+        for path, annotator in files:
+            assert import_annotations(db, path, importer="carol", annotator=annotator).ok
+    rows = db.conn.execute("SELECT id, annotator FROM spans ORDER BY annotator").fetchall()
+    # A name that was clean already keeps its id, so databases that imported it before
+    # still find their spans present.
+    sha = text_sha256(text)
+    assert rows == [
+        (doccano_span_id(sha, 17, 23, "FIGURE", "Jos\u00e9"), "Jos\u00e9"),
+        (doccano_span_id(sha, 17, 23, "FIGURE", "alice"), "alice"),
+    ]
+
+
 def test_doccano_spans_default_to_the_importer_and_match_by_source(tmp_path: Path) -> None:
     text = "Alpha beta."
     db = _fresh([("a.txt", text)])
