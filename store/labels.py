@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +97,7 @@ def _check_hotkeys(saved: Sequence[Label], stored: dict[str, Label], where: str)
                 )
 
 
-def save_labels(action: Action, labels: Sequence[Label], where: str) -> None:
+def save_labels(action: Action, entries: Sequence[LabelEntry], where: str) -> None:
     """Add or update the labels of a label file as one step, checked as a whole.
 
     A stored label keeps its place in the list and a new one goes after the last, as in
@@ -107,13 +107,14 @@ def save_labels(action: Action, labels: Sequence[Label], where: str) -> None:
     stored = {label.name: label for label in list_labels(action.db)}
     last = max((label.position for label in stored.values()), default=0)
     placed: list[Label] = []
-    for label in labels:
-        validate_label(label, where)
-        if label.name in stored:
-            placed.append(replace(label, position=stored[label.name].position))
+    for entry in entries:
+        if entry.name in stored:
+            label = entry.applied_to(stored[entry.name])
         else:
             last += 1
-            placed.append(replace(label, position=last))
+            label = entry.applied_to(None, position=last)
+        validate_label(label, entry.where)
+        placed.append(label)
     _check_hotkeys(placed, stored, where)
     for label in placed:
         _store_label(action, label)
@@ -154,7 +155,38 @@ def _store_label(action: Action, label: Label) -> None:
     action.record("labels", {"name": label.name}, old, new)
 
 
-def load_labels_toml(path: Path) -> list[Label]:
+@dataclass(frozen=True, slots=True)
+class LabelEntry:
+    """One ``[[label]]`` table of a label file; None for a key it leaves out.
+
+    A key left out keeps the stored label's value: every load wrote all four, so a file
+    that only recoloured CLAIM took its hotkey and description away without a word.
+    ``hotkey = ""`` and ``description = ""`` still clear them.
+    """
+
+    name: str
+    colour: str | None
+    hotkey: str | None
+    description: str | None
+    where: str
+
+    def applied_to(self, stored: Label | None, *, position: int = 0) -> Label:
+        """The label once this entry is loaded over ``stored`` (None for a new label,
+        which goes at ``position``)."""
+        if stored is None:
+            if self.colour is None:
+                raise ClaimdeskError(f"{self.where}: new label {self.name} needs a 'colour'")
+            stored = Label(self.name, self.colour, None, "", position)
+        return Label(
+            self.name,
+            stored.colour if self.colour is None else self.colour,
+            stored.hotkey if self.hotkey is None else (self.hotkey or None),
+            stored.description if self.description is None else self.description,
+            stored.position,
+        )
+
+
+def load_labels_toml(path: Path) -> list[LabelEntry]:
     """Read ``[[label]]`` tables (name, colour, hotkey, description) from a TOML file."""
     # open_binary refuses a FIFO or device, which would keep the read waiting forever.
     with open_binary(path) as stream:
@@ -171,32 +203,32 @@ def load_labels_toml(path: Path) -> list[Label]:
     entries = data.get("label")
     if not isinstance(entries, list) or not entries:
         raise ClaimdeskError(f"{path}: expected one or more [[label]] tables")
-    labels: list[Label] = []
+    loaded: list[LabelEntry] = []
     seen_names: set[str] = set()
     seen_keys: set[str] = set()
-    for position, entry in enumerate(entries, start=1):
-        where = f"{path}: [[label]] #{position}"
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path}: [[label]] #{number}"
         if not isinstance(entry, dict):
             raise ClaimdeskError(f"{where}: must be a table")
         unknown = set(entry) - {"name", "colour", "color", "hotkey", "description"}
         if unknown:
             raise ClaimdeskError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         name, colour = entry.get("name"), entry.get("colour", entry.get("color"))
-        hotkey, description = entry.get("hotkey"), entry.get("description", "")
-        if not isinstance(name, str) or not isinstance(colour, str):
-            raise ClaimdeskError(f"{where}: needs string 'name' and 'colour'")
+        hotkey, description = entry.get("hotkey"), entry.get("description")
+        if not isinstance(name, str):
+            raise ClaimdeskError(f"{where}: needs a string 'name'")
+        if colour is not None and not isinstance(colour, str):
+            raise ClaimdeskError(f"{where}: 'colour' must be a string")
         if hotkey is not None and not isinstance(hotkey, str):
             raise ClaimdeskError(f"{where}: 'hotkey' must be a string")
-        if not isinstance(description, str):
+        if description is not None and not isinstance(description, str):
             raise ClaimdeskError(f"{where}: 'description' must be a string")
-        label = Label(name, colour, hotkey, description, position)
-        validate_label(label, where)
         if name in seen_names:
             raise ClaimdeskError(f"{where}: label {name} is defined twice")
-        if hotkey is not None and hotkey in seen_keys:
+        if hotkey and hotkey in seen_keys:
             raise ClaimdeskError(f"{where}: hotkey {hotkey!r} is used twice")
         seen_names.add(name)
-        if hotkey is not None:
+        if hotkey:
             seen_keys.add(hotkey)
-        labels.append(label)
-    return labels
+        loaded.append(LabelEntry(name, colour, hotkey, description, where))
+    return loaded

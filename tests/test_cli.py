@@ -258,6 +258,30 @@ def test_labels_load_appends_new_labels_and_refuses_a_taken_hotkey(
     assert listed[-1].split()[:2] == ["1", "RUMOUR"]
 
 
+def test_labels_load_keeps_what_the_file_leaves_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A file that only recoloured CLAIM took its hotkey 1 and its description away,
+    # silently: every load wrote all four columns.
+    db = tmp_path / "c.db"
+    labels = tmp_path / "labels.toml"
+    labels.write_text('[[label]]\nname = "CLAIM"\ncolour = "#ff0000"\n', encoding="utf-8")
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "1  CLAIM        #ff0000  A checkable statement of fact made in the article."
+    )
+    # Given, a key is set; given empty, the hotkey and description are cleared.
+    labels.write_text('[[label]]\nname = "CLAIM"\nhotkey = ""\ndescription = ""\n')
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split() == ["CLAIM", "#ff0000"]
+    # A new label still needs its colour.
+    labels.write_text('[[label]]\nname = "RUMOUR"\nhotkey = "6"\n')
+    assert main(["--db", str(db), "labels", "--load", str(labels)]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {labels}: [[label]] #1: new label RUMOUR needs a 'colour'\n"
+    )
+
+
 def test_config_file_gives_the_annotator_and_the_label_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,7 +16,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         parents=[common_parent()],
         description=(
             "Without --load, list the labels. With --load FILE, add or update the labels"
-            " defined as [[label]] tables (name, colour, hotkey, description) in FILE."
+            " defined as [[label]] tables (name, colour, hotkey, description) in FILE. A new"
+            " label needs name and colour; for a stored label, a key left out keeps its"
+            ' value, and hotkey = "" or description = "" clears it.'
         ),
     )
     parser.add_argument(
