@@ -7,7 +7,8 @@ document's text at its offsets; spans of unknown documents, spans with unknown
 labels (unless ``create_labels``; new labels get :data:`NEW_LABEL_COLOUR`) and
 malformed spans are refused with one line each. Importing the same file twice
 adds nothing: claimdesk spans keep their ids, and doccano spans get an id derived
-from the document's text hash, offsets, label and annotator.
+from the document's text hash, offsets, label and annotator. A span deleted in the
+database since an earlier import stays deleted, and is counted apart.
 
 A file is checked whole before anything is stored: the whole file is read first
 (every line UTF-8 and JSON, every span valid, no span id used twice), and a single
@@ -75,6 +76,10 @@ class AnnotationImportReport:
     # Spans the file repeats in one document (in doccano, those of two annotators who
     # marked the same words alike become one span of the importing annotator).
     repeated: int = 0
+    # Spans of the file an annotator deleted after an earlier import: left deleted, since
+    # importing an old file again must not undo that decision. They were counted as
+    # "already present", which they are not.
+    left_deleted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -414,11 +419,14 @@ def import_annotations(
                 continue
             seen[span_id] = (doc_id, start, end, label)
             stored_as = db.conn.execute(
-                'SELECT doc_id, start, "end", label FROM spans WHERE id = ?', [span_id]
+                'SELECT doc_id, start, "end", label, deleted_at FROM spans WHERE id = ?',
+                [span_id],
             ).fetchone()
             if stored_as is not None:
-                if tuple(stored_as) != (doc_id, start, end, label):
+                if tuple(stored_as[:4]) != (doc_id, start, end, label):
                     refuse(where, f"span id {span_id} already exists with other offsets or label")
+                elif stored_as[4] is not None:
+                    report.left_deleted += 1
                 else:
                     report.present += 1
                 continue
@@ -455,13 +463,19 @@ def _store(
     report: AnnotationImportReport,
 ) -> None:
     """Write one batch as one undoable action; the report counts it once committed."""
-    added = present = 0
+    added = present = left_deleted = 0
     created: list[str] = []
     with user_action(db, importer, f"import {len(batch)} annotation(s)") as action:
         for span in batch:
-            if db.conn.execute("SELECT 1 FROM spans WHERE id = ?", [span.span_id]).fetchone():
-                # Stored by someone else since the file was checked.
-                present += 1
+            row = db.conn.execute(
+                "SELECT deleted_at FROM spans WHERE id = ?", [span.span_id]
+            ).fetchone()
+            if row is not None:
+                # Stored by someone else since the file was checked (and maybe deleted).
+                if row[0] is None:
+                    present += 1
+                else:
+                    left_deleted += 1
                 continue
             if span.label not in labels:
                 position = len(labels) + 1
@@ -482,4 +496,5 @@ def _store(
             added += 1
     report.added += added
     report.present += present
+    report.left_deleted += left_deleted
     report.labels_created += created

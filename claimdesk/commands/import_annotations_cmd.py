@@ -21,7 +21,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         description=(
             "Add the spans in FILE (claimdesk's jsonl export, or doccano's JSONL; detected"
             " from the first record) to the documents they belong to, matched by source"
-            " name or text hash. Importing twice adds nothing. Spans whose text does not"
+            " name or text hash. Importing twice adds nothing, and a span deleted in the"
+            " database since stays deleted. Spans whose text does not"
             " match the document, whose document or label is unknown, and lines that are"
             " not UTF-8 JSON are listed one per line on stderr (the first"
             f" {SHOWN_REFUSALS}); then nothing is imported and the exit status is 1. A"
@@ -76,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
         say(
             f"imported {report.added} span(s) from {report.records} record(s);"
             f" {report.present} already present; {len(report.refused)} refused{created}"
+            + (
+                f"; {report.left_deleted} deleted in the database and left deleted"
+                if report.left_deleted
+                else ""
+            )
             + (
                 f"; {report.not_accepted} Prodigy task(s) answered reject/ignore skipped"
                 if report.not_accepted

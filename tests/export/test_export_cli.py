@@ -94,6 +94,28 @@ def test_an_annotator_name_is_found_however_it_is_spelled(
     assert rows[1:] == [f"c-quiet.txt,Quiet Times,0,7,CLAIM,{composed},Nothing,,", ""]
 
 
+def test_re_importing_says_which_spans_were_deleted_since(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doccano = tmp_path / "d.jsonl"
+    doccano.write_text(
+        json.dumps({"text": QUIET, "label": [[0, 7, "CLAIM"], [8, 11, "FIGURE"]]}) + "\n",
+        encoding="utf-8",
+    )
+    args = ["import-annotations", "--db", str(fixed_db_path), str(doccano), "--annotator", "ann"]
+    assert main(args) == 0
+    conn = sqlite3.connect(fixed_db_path)
+    conn.execute("UPDATE spans SET deleted_at = '2026-01-03' WHERE annotator = 'ann' AND start = 8")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    assert main(args) == 0
+    assert capsys.readouterr().out == (
+        "imported 0 span(s) from 1 record(s); 1 already present; 0 refused;"
+        " 1 deleted in the database and left deleted\n"
+    )
+
+
 def test_brat_needs_a_folder(fixed_db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--db", str(fixed_db_path), "--format", "brat"]) == 1
     assert "give --out FOLDER" in capsys.readouterr().err

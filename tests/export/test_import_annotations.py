@@ -17,7 +17,7 @@ from store.documents import insert_document, text_sha256
 from store.export import export
 from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
-from store.spans import create_span
+from store.spans import create_span, delete_span
 from tests.export.conftest import MORNING_POST, QUIET, TAGESBLATT
 
 LABELS = ["CLAIM", "FIGURE", "SOURCE", "QUOTE", "EVENT"]
@@ -166,6 +166,30 @@ def test_spellings_of_one_annotator_name_are_one_span_on_every_import(
         (doccano_span_id(sha, 17, 23, "FIGURE", "Jos\u00e9"), "Jos\u00e9"),
         (doccano_span_id(sha, 17, 23, "FIGURE", "alice"), "alice"),
     ]
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "doccano"])
+def test_a_span_deleted_since_an_import_stays_deleted_and_is_counted_apart(
+    tmp_path: Path, kind: str
+) -> None:
+    # Importing the file again said the deleted span was "already present": neither
+    # restored nor truthfully counted.
+    text = "Die Stadt meldet 11.000 Besucher."
+    db = _fresh([("a.txt", text)])
+    marks = [(17, 23, "FIGURE"), (0, 33, "CLAIM")]
+    if kind == "jsonl":
+        spans = [{"start": a, "end": b, "label": c, "annotator": "alice"} for a, b, c in marks]
+        record: dict[str, object] = {"meta": {"source": "a.txt"}, "spans": spans}
+    else:
+        record = {"meta": {"source": "a.txt"}, "label": [list(mark) for mark in marks]}
+    path = _write_lines(tmp_path / "spans.jsonl", [record])
+    assert import_annotations(db, path, importer="alice").added == 2
+    figure = doccano_span_id(text_sha256(text), 17, 23, "FIGURE", "alice")
+    with user_action(db, "alice", "delete") as action:
+        delete_span(action, figure)
+    again = import_annotations(db, path, importer="alice")
+    assert (again.added, again.present, again.left_deleted, again.refused) == (0, 1, 1, [])
+    assert {row[4] for row in _live_spans(db)} == {"CLAIM"}
 
 
 def test_doccano_spans_default_to_the_importer_and_match_by_source(tmp_path: Path) -> None:
