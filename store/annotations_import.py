@@ -299,7 +299,7 @@ def import_annotations(
     documents = _Documents(db)
     labels = {label.name for label in list_labels(db)}
     pending: list[IncomingSpan] = []
-    seen: dict[str, tuple[int, int, int, str]] = {}
+    seen: dict[str, tuple[int, int, int, str, str]] = {}
 
     number = 0
 
@@ -412,20 +412,24 @@ def import_annotations(
             if span_id in seen:
                 # The same span twice in one file is present; one id for two spans would
                 # keep whichever came first without a word.
-                if seen[span_id] != (doc_id, start, end, label):
+                # (Two annotators' spans under one id: the second was dropped as a repeat.)
+                if seen[span_id] != (doc_id, start, end, label, who):
                     refuse(where, f"span id {span_id} is used by another span in this file")
                 else:
                     report.repeated += 1
                 continue
-            seen[span_id] = (doc_id, start, end, label)
+            seen[span_id] = (doc_id, start, end, label, who)
             stored_as = db.conn.execute(
-                'SELECT doc_id, start, "end", label, deleted_at FROM spans WHERE id = ?',
+                'SELECT doc_id, start, "end", label, annotator, deleted_at FROM spans WHERE id = ?',
                 [span_id],
             ).fetchone()
             if stored_as is not None:
-                if tuple(stored_as[:4]) != (doc_id, start, end, label):
-                    refuse(where, f"span id {span_id} already exists with other offsets or label")
-                elif stored_as[4] is not None:
+                if tuple(stored_as[:5]) != (doc_id, start, end, label, who):
+                    refuse(
+                        where,
+                        f"span id {span_id} already exists with other offsets, label or annotator",
+                    )
+                elif stored_as[5] is not None:
                     report.left_deleted += 1
                 else:
                     report.present += 1

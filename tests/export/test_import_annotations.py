@@ -318,7 +318,35 @@ def test_an_existing_id_with_other_content_is_refused(tmp_path: Path) -> None:
     )
     report = import_annotations(db, path, importer="alice")
     assert report.added == 0
-    assert "span id same already exists with other offsets or label" in report.refused[0]
+    assert (
+        "span id same already exists with other offsets, label or annotator" in (report.refused[0])
+    )
+
+
+def test_one_id_for_two_annotators_spans_is_refused_not_dropped(tmp_path: Path) -> None:
+    # The second annotator's span was counted "repeated in the file" and never stored.
+    db = _fresh([("a.txt", "Alpha beta.")])
+    spans = [
+        {"id": "t1", "start": 0, "end": 5, "label": "CLAIM", "text": "Alpha", "annotator": who}
+        for who in ("bob", "carol")
+    ]
+    path = _write_lines(
+        tmp_path / "in.jsonl",
+        [{"text": "Alpha beta.", "meta": {"source": "a.txt"}, "spans": spans}],
+    )
+    report = import_annotations(db, path, importer="alice")
+    assert report.repeated == 0
+    assert len(report.refused) == 1
+    assert "span id t1 is used by another span in this file" in report.refused[0]
+    assert db.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
+    # Stored as bob's, the same id for carol is refused on a later import too.
+    bob = tmp_path / "bob.jsonl"
+    _write_lines(bob, [{"text": "Alpha beta.", "meta": {"source": "a.txt"}, "spans": spans[:1]}])
+    assert import_annotations(db, bob, importer="alice").added == 1
+    carol = tmp_path / "carol.jsonl"
+    _write_lines(carol, [{"text": "Alpha beta.", "meta": {"source": "a.txt"}, "spans": spans[1:]}])
+    again = import_annotations(db, carol, importer="alice")
+    assert "already exists with other offsets, label or annotator" in again.refused[0]
 
 
 def test_batches_are_separate_undoable_actions(tmp_path: Path) -> None:
