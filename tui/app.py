@@ -118,11 +118,6 @@ class ClaimdeskApp(App[int]):
         theme = _saved_theme()
         if theme and theme in self.available_themes:
             self.theme = theme
-        saved = self._saved_state()
-        if not self.start_doc_ids and saved is not None and saved.panes:
-            # Plain `claimdesk` reopened the reader where this annotator left it (the
-            # default screen); put back the linking screen that was over it.
-            self._restore_top_screen(saved)
         self.set_interval(POLL_SECONDS, self.poll_store)
         # Saved as the annotator works: screens at once, cursor and scroll each second.
         self.screen_change_signal.subscribe(self, self._screen_changed)
@@ -170,7 +165,9 @@ class ClaimdeskApp(App[int]):
         self.state_writer.close()
         await super().action_quit()
 
-    def _restore_top_screen(self, saved: ReaderState) -> None:
+    def restore_top_screen(self, reader: ReaderScreen, saved: ReaderState) -> None:
+        """Put back the linking screen that was over the restored ``reader``, which has
+        found at least one of its saved documents."""
         if saved.screen == "clusters":
             from tui.screens.clusters import ClustersScreen
 
@@ -179,7 +176,9 @@ class ClaimdeskApp(App[int]):
             from tui.screens.review import ReviewScreen
 
             active = saved.doc_ids[min(saved.active, len(saved.doc_ids) - 1)]
-            self.push_screen(ReviewScreen(saved.doc_ids, active))
+            if active not in reader.doc_ids:
+                active = reader.doc_ids[0]
+            self.push_screen(ReviewScreen(reader.doc_ids, active))
 
     def _screen_changed(self, _screen: object) -> None:
         # After the refresh, so a reader just pushed has its panes and restored places.
@@ -270,7 +269,11 @@ class ClaimdeskApp(App[int]):
         if self.start_doc_ids:
             return ReaderScreen(self.start_doc_ids, restore=saved)
         if saved is not None and saved.panes:
-            return ReaderScreen(saved.doc_ids, restore=saved)
+            # Plain `claimdesk`: the reader where this annotator left it, and the linking
+            # screen that was over it once the reader knows which documents still exist
+            # (with none, it closes itself, and a screen pushed over it would be closed
+            # instead).
+            return ReaderScreen(saved.doc_ids, restore=saved, restore_top=True)
         from tui.screens.library import LibraryScreen  # a reader's start goes without it
 
         return LibraryScreen()

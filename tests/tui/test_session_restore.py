@@ -16,10 +16,18 @@ from tests.tui.conftest import Corpus, settle
 from tui import session_state
 from tui.app import STATE_SECONDS, ClaimdeskApp, create_app
 from tui.screens.clusters import ClustersScreen
+from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.review import ReviewScreen
-from tui.session_state import PanePlace, ReaderState, StateWriter, load_state, state_path
+from tui.session_state import (
+    PanePlace,
+    ReaderState,
+    StateWriter,
+    TopScreen,
+    load_state,
+    state_path,
+)
 
 ENGLISH = "cw-20250311-kressbrunn-evacuation"
 GERMAN = "kurier-tag1-evakuierung.txt"
@@ -215,6 +223,43 @@ async def test_screens_and_the_panel_are_saved_at_once(
     async with fourth.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         assert isinstance(fourth.screen, LibraryScreen)
+
+
+@pytest.mark.parametrize("top", ["reader", "clusters", "review"])
+async def test_a_session_whose_documents_are_all_gone_opens_the_library(
+    corpus: Corpus, top: TopScreen
+) -> None:
+    # The database was replaced by a smaller one: with the clusters or review screen
+    # saved on top, the empty reader's close popped that screen instead of itself, and
+    # the app showed only a footer, deaf to every key but ctrl+q.
+    missing = ReaderState([PanePlace(corpus.b + 100), PanePlace(corpus.b + 200)], 1, False, top)
+    session_state.save_state(corpus.path, "carol", missing)
+    app = create_app(corpus.path, "carol", doc_ids=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert len(app.screen_stack) == 1
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_review_restored_over_partly_missing_documents_covers_those_left(
+    corpus: Corpus,
+) -> None:
+    saved = ReaderState([PanePlace(corpus.a), PanePlace(corpus.b + 100)], 1, False, "review")
+    session_state.save_state(corpus.path, "carol", saved)
+    app = create_app(corpus.path, "carol", doc_ids=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.scopes[0] == ("open docs", [corpus.a])
+        await pilot.press("r")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.doc_ids == [corpus.a]
 
 
 def test_writer_keeps_the_ui_thread_off_the_disk_and_writes_the_newest(

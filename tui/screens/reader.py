@@ -78,12 +78,15 @@ class ReaderScreen(Screen[None]):
         doc_ids: list[int],
         *,
         restore: ReaderState | None = None,
+        restore_top: bool = False,
         reveal: tuple[int, int, int] | None = None,
     ) -> None:
         super().__init__()
         self.doc_ids = list(dict.fromkeys(doc_ids))
         # Where this annotator left these documents last time (tui.session_state).
         self.restore = restore
+        # Whether to put back the clusters or review screen saved over this reader.
+        self._restore_top = restore_top
         # A claim to select once the panes are laid out (the clusters screen's enter).
         self.reveal_on_mount = reveal
         self.documents: list[Document] = []
@@ -172,6 +175,8 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(gc.freeze)
         if self.restore is not None:
             self.call_after_refresh(self._restore_places, self.restore)
+            if self._restore_top:
+                self.claimdesk.restore_top_screen(self, self.restore)
         if self.reveal_on_mount is not None:
             self.call_after_refresh(self._reveal_claim, *self.reveal_on_mount)
 
