@@ -3,9 +3,12 @@ for a label key, escape returns, next/previous wrap round the document."""
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.tui.conftest import ARTICLE_A, ARTICLE_B, Corpus
 from tui.app import ClaimdeskApp, create_app
 from tui.keymap import load_keymap
+from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
 from tui.text_search import find_match, fold
 from tui.widgets.search_box import SearchBox
@@ -183,3 +186,17 @@ async def test_emacs_search_key_pressed_again_in_the_box_goes_to_the_next_match(
         assert screen.view.cursor == the[2]
         assert screen.search_box.is_open
         assert screen.search_box.value == "the"
+
+
+async def test_the_closed_box_never_takes_the_focus_nor_bounces_keys(corpus: Corpus) -> None:
+    # A reader with nothing else to focus gave the hidden box the focus (Textual's
+    # auto-focus ignores display: none); the box handed each key back to the app, which
+    # gave it to the box again: every key lost and a CPU core spinning.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        screen.set_focus(screen.search_box)
+        assert app.focused is screen.view
+        await asyncio.wait_for(pilot.press("f1"), timeout=5)
+        assert isinstance(app.screen, HelpScreen)

@@ -41,6 +41,12 @@ class SearchBox(Input):
     def is_open(self) -> bool:
         return self.display
 
+    def allow_focus(self) -> bool:
+        # Textual's auto-focus ignores display: none. Focused while closed, the box would
+        # hand every key back to the app, which gives it to the box again (_on_key):
+        # every key lost and a CPU core spinning.
+        return self.display and super().allow_focus()
+
     def open(
         self,
         closed: Callable[[bool], None],
