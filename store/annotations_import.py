@@ -47,12 +47,10 @@ from store.formats.json_line import (
 )
 from store.formats.metadata import clean_value
 from store.labels import list_labels, save_label, validate_label
-from store.model import MAX_NAME_CHARS, Label
+from store.model import MAX_NAME_CHARS, MAX_NOTE_CHARS, Label
 from store.spans import create_span
 
 BATCH_SIZE = 500
-# A note is a remark on a span; ten thousand characters is several pages of it.
-MAX_NOTE_CHARS = 10_000
 PRODIGY_ANSWERS = ("accept", "reject", "ignore")
 NEW_LABEL_COLOUR = "#9a9a9a"
 AnnotationFormat = Literal["jsonl", "doccano"]

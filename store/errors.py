@@ -66,6 +66,10 @@ class QuoteMismatch(ClaimdeskError):
     """A span or link whose quote is not the document text at its offsets."""
 
 
+class NoteTooLong(ClaimdeskError):
+    """A note longer than :data:`store.model.MAX_NOTE_CHARS`; nothing was written."""
+
+
 class NotFound(ClaimdeskError):
     """A document, span or label that the caller named does not exist."""
 

@@ -8,6 +8,9 @@ from typing import Literal
 # Ids and annotator names are shown in the reader, in reports and in every export: a
 # name is a line, not a document (a 2,000,000-character id was accepted).
 MAX_NAME_CHARS = 200
+# A note is a remark on a span; ten thousand characters is several pages of it. The reader
+# and the importer hold notes to the same cap, so what one database exports, another imports.
+MAX_NOTE_CHARS = 10_000
 
 DocumentStatus = Literal["todo", "in_progress", "done"]
 LinkStatus = Literal["suggested", "accepted", "rejected"]

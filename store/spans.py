@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from store.changelog import Action, last_changed_by, named
 from store.clock import now
 from store.documents import mark_started
-from store.errors import ClaimdeskError, NotFound, QuoteMismatch
+from store.errors import ClaimdeskError, NoteTooLong, NotFound, QuoteMismatch
 from store.formats.metadata import clean_value
 from store.formats.normalize import clean_controls
-from store.model import Span
+from store.model import MAX_NOTE_CHARS, Span
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -141,8 +141,17 @@ def set_span_note(action: Action, span_id: str, note: str | None) -> Span:
 
 
 def clean_note(note: str | None) -> str | None:
-    """A note as stored: line breaks kept, escape sequences and other controls removed."""
-    return clean_controls(note or "").strip() or None
+    """A note as stored: line breaks kept, escape sequences and other controls removed.
+
+    Raises when it is longer than import-annotations accepts: a note stored in full
+    made the export of its database refused whole by every other database."""
+    cleaned = clean_controls(note or "").strip() or None
+    if cleaned is not None and len(cleaned) > MAX_NOTE_CHARS:
+        raise NoteTooLong(
+            f"note not saved: a note is text of at most {MAX_NOTE_CHARS:,} characters"
+            f" (this one has {len(cleaned):,})"
+        )
+    return cleaned
 
 
 def delete_span(action: Action, span_id: str) -> Span:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from store.changelog import user_action
 from store.db import connect
-from store.errors import NotFound, QuoteMismatch
+from store.errors import NoteTooLong, NotFound, QuoteMismatch
+from store.model import MAX_NOTE_CHARS
 from store.session import Session
 from store.spans import create_span, spans_at, spans_for_document
 from tests.conftest import add_document
@@ -71,6 +72,22 @@ def test_unknown_label_and_document_are_refused(
         session.add_span(doc, 0, 2, "NO_SUCH_LABEL")
     with pytest.raises(NotFound):
         session.add_span(doc + 99, 0, 2, "CLAIM")
+
+
+def test_a_note_longer_than_the_importer_accepts_is_refused_and_nothing_written(
+    session: Session, db: sqlite_utils.Database
+) -> None:
+    # Stored in full, a 200,000-character note made the database's export refused whole
+    # by import-annotations elsewhere.
+    doc = add_document(db, TEXT)
+    span = session.add_span(doc, 19, 25, "FIGURE", note="first")
+    with pytest.raises(NoteTooLong, match="at most 10,000 characters"):
+        session.set_note(span.id, "x" * 200_000)
+    with pytest.raises(NoteTooLong):
+        session.add_span(doc, 0, 2, "CLAIM", note="y" * (MAX_NOTE_CHARS + 1))
+    assert [(s.id, s.note) for s in spans_for_document(db, doc)] == [(span.id, "first")]
+    # The cap itself is fine; surrounding blanks the store strips do not count.
+    assert session.set_note(span.id, " " + "z" * MAX_NOTE_CHARS + "\n").note == "z" * MAX_NOTE_CHARS
 
 
 def test_database_trigger_guards_writes_that_bypass_python(db: sqlite_utils.Database) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+from textual import events
 from textual.widgets import Input
 
+from store.model import MAX_NOTE_CHARS
 from tests.tui.conftest import ARTICLE_A, Corpus, screen_text
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.label_editor import LabelEditor
@@ -128,6 +132,64 @@ async def test_delete_note_and_status_are_written_to_the_store(corpus: Corpus) -
         with corpus.session() as session:
             assert [s.id for s in session.spans(corpus.a)] == [span.id]
         assert "CLAIM · tester" in screen_text(app)
+
+
+async def test_a_note_past_the_cap_is_refused_in_the_editor_with_a_word_why(
+    corpus: Corpus,
+) -> None:
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "1", "n")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        assert "at most 10,000 characters" in screen_text(app)
+        note = editor.query_one(Input)
+        await pilot.press(*"see")
+        note.post_message(events.Paste("x" * 200_000))
+        await pilot.pause()
+        assert note.value == "see"
+        assert [str(n.message) for n in app._notifications] == [
+            "A note is at most 10,000 characters: that text was not added"
+        ]
+        # Up to the cap, a paste goes in.
+        note.post_message(events.Paste("x" * (MAX_NOTE_CHARS - 3)))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        with corpus.session() as session:
+            (span,) = session.spans(corpus.a)
+        assert span.note == "see" + "x" * (MAX_NOTE_CHARS - 3)
+
+
+async def test_a_note_stored_past_the_cap_is_not_saved_again_and_the_reader_says_why(
+    corpus: Corpus,
+) -> None:
+    # Notes stored before the cap existed: the editor lets them be shortened, and the
+    # store refuses to save one still too long with one message.
+    with corpus.session() as session:
+        span = session.add_span(corpus.a, 0, 3, "CLAIM")
+    too_long = "y" * (MAX_NOTE_CHARS + 5)
+    with sqlite3.connect(corpus.path) as conn:
+        conn.execute("UPDATE spans SET note = ? WHERE id = ?", [too_long, span.id])
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        # The whole note is selected when the editor opens: end, then one character less.
+        await pilot.press("end", "backspace", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert [str(n.message) for n in app._notifications] == [
+            "note not saved: a note is text of at most 10,000 characters (this one has 10,004)"
+        ]
+        with corpus.session() as session:
+            assert session.spans(corpus.a)[0].note == too_long
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("end", *["backspace"] * 5, "enter")
+        await pilot.pause()
+        with corpus.session() as session:
+            assert session.spans(corpus.a)[0].note == "y" * MAX_NOTE_CHARS
 
 
 async def test_jumps_between_spans_and_to_the_next_unannotated_sentence(corpus: Corpus) -> None:

@@ -11,8 +11,22 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from store.model import MAX_NOTE_CHARS
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
+
+
+class NoteInput(Input):
+    """The note's line, held to the store's cap; text that would pass it is refused
+    whole, with a word why (Textual's own refusal is only a bell)."""
+
+    def restricted(self) -> None:
+        super().restricted()
+        self.notify(
+            f"A note is at most {MAX_NOTE_CHARS:,} characters: that text was not added",
+            severity="warning",
+            markup=False,
+        )
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -29,11 +43,19 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static(Text("Note (enter saves, empty clears, escape cancels)", style="bold"))
+            yield Static(
+                Text(
+                    f"Note, at most {MAX_NOTE_CHARS:,} characters"
+                    " (enter saves, empty clears, escape cancels)",
+                    style="bold",
+                )
+            )
             quote = safe_text(self.quote.replace("\n", " "), style="italic")
             quote.truncate(200, overflow="ellipsis")
             yield Static(quote, classes="note-quote")
-            yield Input(value=self.note, id="note-input")
+            # A longer note stored before the cap can still be shortened here.
+            room = max(MAX_NOTE_CHARS, len(self.note))
+            yield NoteInput(value=self.note, max_length=room, id="note-input")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
