@@ -93,6 +93,45 @@ def _kind(region: list[Span], annotators: Sequence[str]) -> DisagreementKind | N
     return "extent"
 
 
+# Curation's own actions on gold's spans, by their summaries (``{curator}: …``). Before
+# schema 12 they were logged as the gold annotator's, so gold's name is in the log beside
+# them: they do not make gold someone who annotates.
+_CURATION_SUMMARIES = (
+    "*: chose *'s version",
+    "*: edited curated spans",
+    "*: rejected a region",
+    "*: copied agreed spans",
+)
+
+
+def annotates_as(db: sqlite_utils.Database, name: str) -> bool:
+    """Whether someone has written spans as ``name`` themselves (not through curation)."""
+    excluded = " AND ".join("coalesce(summary, '') NOT GLOB ?" for _ in _CURATION_SUMMARIES)
+    row = db.conn.execute(
+        "SELECT 1 FROM changes WHERE annotator = ? AND table_name = 'spans' AND kind = 'do'"
+        f" AND {excluded} LIMIT 1",
+        [name, *_CURATION_SUMMARIES],
+    ).fetchone()
+    return row is not None
+
+
+def check_gold(db: sqlite_utils.Database, gold: str, *, curator: str) -> str:
+    """``gold`` when curation may write into it; else ClaimdeskError says why.
+
+    Curating replaces gold's spans in each region, so a gold name that is a person's
+    would delete that person's own spans and put spans they never made under their name.
+    """
+    advice = "set gold_name in the config file to a name nobody annotates as"
+    if gold == curator:
+        raise ClaimdeskError(f"cannot curate as {gold!r}: it is your own name; {advice}")
+    if annotates_as(db, gold):
+        raise ClaimdeskError(
+            f"cannot curate as {gold!r}: {gold} annotates too, and curating would replace"
+            f" their spans; {advice}"
+        )
+    return gold
+
+
 def document_annotators(
     db: sqlite_utils.Database, doc_id: int, *, gold: str = DEFAULT_GOLD
 ) -> list[str]:
@@ -235,6 +274,7 @@ def choose(
     if annotator not in item.versions:
         raise ClaimdeskError(f"{annotator!r} has no version of this region")
     with user_action(db, curator, f"{curator}: chose {annotator}'s version") as action:
+        check_gold(db, gold, curator=curator)
         wanted = item.version(annotator)
         _set_rejected(action, item, gold, not wanted)
         return _replace_gold(action, item.doc_id, item.start, item.end, wanted, gold)
@@ -252,6 +292,7 @@ def write_edited(
     low = min([item.start, *(s for s, _, _ in wanted)])
     high = max([item.end, *(e for _, e, _ in wanted)])
     with user_action(db, curator, f"{curator}: edited curated spans") as action:
+        check_gold(db, gold, curator=curator)
         # Nothing written is the curator's "nothing to mark", as :func:`reject`.
         _set_rejected(action, item, gold, not wanted)
         return _replace_gold(action, item.doc_id, low, high, wanted, gold)
@@ -262,6 +303,7 @@ def reject(
 ) -> None:
     """Settle the region as "nothing to mark": gold keeps no span there."""
     with user_action(db, curator, f"{curator}: rejected a region") as action:
+        check_gold(db, gold, curator=curator)
         _set_rejected(action, item, gold, True)
         _replace_gold(action, item.doc_id, item.start, item.end, [], gold)
 
@@ -277,6 +319,7 @@ def copy_agreed(
     """Copy every unanimous span into gold (skipping those gold has); how many were added."""
     agreed = agreed_spans(db, doc_id, annotators=annotators, gold=gold)
     with user_action(db, curator, f"{curator}: copied agreed spans") as action:
+        check_gold(db, gold, curator=curator)
         have = {
             (s.start, s.end, s.label)
             for s in span_store.spans_for_document(db, doc_id, annotators=[gold])
@@ -294,6 +337,7 @@ def finish(
 ) -> None:
     """Mark the document curated (gold's status ``done``)."""
     with user_action(db, curator, f"{curator}: finished curating") as action:
+        check_gold(db, gold, curator=curator)
         set_status(action, doc_id, "done", annotator=gold)
 
 

@@ -8,9 +8,11 @@ import pytest
 import sqlite_utils
 
 from store import changelog, curation
+from store.changelog import user_action
 from store.documents import get_status
 from store.errors import ClaimdeskError
 from store.session import Session
+from store.spans import create_span
 from tests.conftest import add_document, add_document_to_file
 
 TEXT = "Mayor Ana Ruiz said 300 homes flooded. Rain fell for two days. Schools reopen Friday."
@@ -133,6 +135,39 @@ def test_gold_name_is_configurable(db: sqlite_utils.Database, doc: int) -> None:
         curation.disagreements(db, doc, annotators=["alice", "gold"])
     with pytest.raises(ClaimdeskError, match="no version"):
         curation.choose(db, first, "zed", curator="cur")
+
+
+def test_a_gold_name_that_is_an_annotators_or_the_curators_is_refused(
+    db: sqlite_utils.Database, doc: int
+) -> None:
+    # With gold "bob", taking alice's version deleted bob's QUOTE span and wrote a
+    # SOURCE span under bob's name that bob never made.
+    first = curation.disagreements(db, doc)[0]
+    before = Session.for_db(db, "x").spans(doc)
+    with pytest.raises(ClaimdeskError, match="cannot curate as 'bob': bob annotates too"):
+        curation.choose(db, first, "alice", curator="cur", gold="bob")
+    with pytest.raises(ClaimdeskError, match="bob annotates too"):
+        curation.copy_agreed(db, doc, curator="cur", gold="bob")
+    with pytest.raises(ClaimdeskError, match="bob annotates too"):
+        curation.finish(db, doc, curator="cur", gold="bob")
+    with pytest.raises(ClaimdeskError, match="cannot curate as 'cur': it is your own name"):
+        curation.reject(db, first, curator="cur", gold="cur")
+    assert Session.for_db(db, "x").spans(doc) == before
+    assert curation.check_gold(db, "gold", curator="cur") == "gold"
+
+
+def test_curation_logged_as_gold_before_schema_12_does_not_make_gold_an_annotator(
+    db: sqlite_utils.Database, doc: int
+) -> None:
+    with user_action(db, "gold", "cur: chose alice's version") as action:
+        create_span(action, doc, 6, 14, "SOURCE", annotator="gold")
+    with user_action(db, "gold", "cur: copied agreed spans") as action:
+        create_span(action, doc, 20, 37, "CLAIM", annotator="gold")
+    assert curation.check_gold(db, "gold", curator="cur") == "gold"
+    # Spans gold's name made itself, in the reader, are an annotator's.
+    Session.for_db(db, "gold").add_span(doc, 39, 62, "EVENT")
+    with pytest.raises(ClaimdeskError, match="gold annotates too"):
+        curation.check_gold(db, "gold", curator="cur")
 
 
 def test_gold_spans_export_with_annotator_gold(

@@ -12,6 +12,7 @@ from store.session import Session
 from tests.conftest import add_document_to_file
 from tui.app import create_app
 from tui.screens.curation import CurationScreen, parse_spans
+from tui.screens.reader import ReaderScreen
 
 TEXT = "Mayor Ana Ruiz said 300 homes flooded. Rain fell for two days [bold]. Schools reopen."
 
@@ -201,6 +202,39 @@ async def test_gold_name_comes_from_the_config_file(
         assert [(s.start, s.label) for s in session.spans(doc, annotators=["adjudicated"])] == [
             (6, "SOURCE")
         ]
+
+
+@pytest.mark.parametrize(
+    ("gold", "why"),
+    [("bob", "bob annotates too"), ("carol", "it is your own name")],
+)
+async def test_curation_will_not_start_into_an_annotators_name(
+    disputed: tuple[Path, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    gold: str,
+    why: str,
+) -> None:
+    # gold_name = "bob": "Curating as bob", and taking alice's version deleted bob's
+    # QUOTE span and wrote a SOURCE span as bob that bob never made.
+    path, doc = disputed
+    config = tmp_path / "config.toml"
+    config.write_text(f'gold_name = "{gold}"\n', encoding="utf-8")
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(config))
+    with Session(path, "x") as session:
+        before = session.spans(doc)
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        (message,) = [str(n.message) for n in app._notifications]
+        assert message.startswith(f"cannot curate as {gold!r}: {why}")
+        assert "set gold_name in the config file" in message
+        await pilot.press("enter")
+        await pilot.pause()
+    with Session(path, "x") as session:
+        assert session.spans(doc) == before
 
 
 async def test_enter_is_the_screens_take_this_version_listed_and_movable(

@@ -47,6 +47,14 @@ def configured_gold_name() -> str:
         return DEFAULT_GOLD
 
 
+def usable_gold_name(app: ClaimdeskApp) -> str | None:
+    """The configured gold name, or None, said why, when curating into it would overwrite
+    an annotator's own spans (store.curation.check_gold)."""
+    gold = configured_gold_name()
+    session = app.session
+    return app.attempt(lambda: curation.check_gold(session.db, gold, curator=session.annotator))
+
+
 def parse_spans(text: str, labels: set[str], length: int) -> list[SpanTriple]:
     """``"6-14 SOURCE, 63-77 CLAIM"`` as span triples; ClaimdeskError names the bad entry."""
     spans: list[SpanTriple] = []

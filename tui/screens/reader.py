@@ -756,9 +756,11 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(LabelEditor(self.claimdesk.session), closed)
 
     def action_curate(self) -> None:
-        from tui.screens.curation import CurationScreen
+        from tui.screens.curation import CurationScreen, usable_gold_name
 
-        self.app.push_screen(CurationScreen(self.pane.document.id))
+        gold = usable_gold_name(self.claimdesk)
+        if gold is not None:
+            self.app.push_screen(CurationScreen(self.pane.document.id, gold=gold))
 
     # Linking (tui.widgets.match_panel, tui.screens.review, tui.screens.clusters) --------
     def action_matches(self) -> None:
