@@ -268,6 +268,49 @@ async def test_label_editor_saves_a_new_label_usable_with_its_key(corpus: Corpus
             assert [s.label for s in session.spans(corpus.a)] == ["RUMOUR"]
 
 
+async def test_label_editor_form_follows_the_name_typed(corpus: Corpus) -> None:
+    # The form kept the first label's (CLAIM's) fields whatever name was typed: a new
+    # label was saved with CLAIM's description, an existing one got it over its own.
+    with corpus.session() as session:
+        labels = {label.name: label for label in session.labels()}
+    claim, source = labels["CLAIM"], labels["SOURCE"]
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+e")
+        editor = app.screen
+        assert isinstance(editor, LabelEditor)
+
+        def form() -> dict[str, str]:
+            return {
+                field: editor.query_one(f"#label-{field}", Input).value
+                for field in ("name", "colour", "hotkey", "description")
+            }
+
+        assert form()["description"] == claim.description
+        # The name is selected on opening: typing replaces it.
+        await pilot.press(*"zetx")
+        assert form() == {"name": "zetx", "colour": "", "hotkey": "", "description": ""}
+        editor.query_one("#label-description", Input).focus()
+        await pilot.press(*"Greek")
+        editor.query_one("#label-name", Input).focus()
+        await pilot.press("end", "backspace", "a", "enter")
+        # What was typed for the new label stays while its name is corrected.
+        assert form()["description"] == "Greek"
+        await pilot.press("end", "shift+home", *"source")
+        assert form() == {
+            "name": "source",
+            "colour": source.colour,
+            "hotkey": source.hotkey or "",
+            "description": source.description,
+        }
+        await pilot.press("enter")
+    with corpus.session() as session:
+        saved = {label.name: label for label in session.labels()}
+    assert (saved["ZETA"].description, saved["ZETA"].colour) == ("Greek", "#888888")
+    assert saved["SOURCE"] == source
+    assert saved["CLAIM"] == claim
+
+
 async def test_bad_label_is_refused_with_a_message_and_nothing_saved(corpus: Corpus) -> None:
     app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
     async with app.run_test(size=(100, 40)) as pilot:

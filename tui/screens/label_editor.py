@@ -1,7 +1,9 @@
 """The label set editor: pick a label (or type a new name), edit its fields, save.
 
 Saving goes through ``Session.save_label`` (validated, logged for undo); the form
-stays open so several labels can be edited in a row.
+stays open so several labels can be edited in a row. The name decides which label
+the form is about: typing an existing label's name loads its fields, typing a new
+name clears the fields that still hold another label's values.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,6 +25,12 @@ from tui.bindings import bindings_for
 from tui.screens.label_picker import label_option
 
 FIELDS = ("name", "colour", "hotkey", "description")
+# The fields that belong to a label, besides its name.
+_OWN_FIELDS = ("colour", "hotkey", "description")
+
+
+def _field_values(label: Label) -> dict[str, str]:
+    return {"colour": label.colour, "hotkey": label.hotkey or "", "description": label.description}
 
 
 class LabelEditor(ModalScreen[bool]):
@@ -36,6 +45,8 @@ class LabelEditor(ModalScreen[bool]):
         self.session = session
         self.labels = session.labels()
         self.saved = False
+        # The label whose values the form was last filled with (None: a new name).
+        self._shown: Label | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box", id="label-editor"):
@@ -54,15 +65,39 @@ class LabelEditor(ModalScreen[bool]):
             self._fill(self.labels[0])
         self.query_one("#label-name", Input).focus()
 
-    def _fill(self, label: Label) -> None:
-        self.query_one("#label-name", Input).value = label.name
-        self.query_one("#label-colour", Input).value = label.colour
-        self.query_one("#label-hotkey", Input).value = label.hotkey or ""
-        self.query_one("#label-description", Input).value = label.description
+    def _fill(self, label: Label, *, name: bool = True) -> None:
+        self._shown = label
+        if name:
+            self.query_one("#label-name", Input).value = label.name
+        for field, value in _field_values(label).items():
+            self.query_one(f"#label-{field}", Input).value = value
+
+    @on(Input.Changed, "#label-name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        # The form used to keep the first label's fields whatever name was typed: a new
+        # label got CLAIM's description, and an existing one had its own overwritten.
+        name = event.value.strip().upper()
+        found = next((label for label in self.labels if label.name == name), None)
+        options = self.query_one(OptionList)
+        if found is not None:
+            if found != self._shown:
+                self._fill(found, name=False)
+            options.highlighted = self.labels.index(found)
+            return
+        if self._shown is not None:
+            # What the user typed for the new label stays; the old label's values go.
+            old = _field_values(self._shown)
+            for field in _OWN_FIELDS:
+                box = self.query_one(f"#label-{field}", Input)
+                if box.value == old[field]:
+                    box.value = ""
+            self._shown = None
+        options.highlighted = None
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         for label in self.labels:
-            if label.name == event.option.id:
+            # Not again for the label typed in the name (its case stays as typed).
+            if label.name == event.option.id and label != self._shown:
                 self._fill(label)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -91,6 +126,7 @@ class LabelEditor(ModalScreen[bool]):
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([label_option(lb) for lb in self.labels])
+        self._shown = next((lb for lb in self.labels if lb.name == name), None)
         message.update(Text(f"Saved {name}", style="bold"))
 
     def action_cancel(self) -> None:
