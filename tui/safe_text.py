@@ -93,6 +93,22 @@ def visible(text: str) -> str:
     return _pattern().sub(_swap, text)
 
 
+# Characters that break or space a line: one space each in a one-line field.
+_LINE_SPACES = str.maketrans(dict.fromkeys("\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
+def editable_line(text: str) -> str:
+    """``text`` as a one-line input box may hold it: line breaks and tabs as spaces, and
+    every other character :func:`visible` would swap left out.
+
+    An input box sends its value to the terminal as it is, and what the user edits there
+    is what gets stored, so a placeholder symbol would become part of the text.
+    """
+    if text.isprintable():
+        return text
+    return _pattern().sub("", text.translate(_LINE_SPACES))
+
+
 def visible_line(text: str) -> str:
     """Like :func:`visible`, for one-line fields (titles, notes shown in a bar)."""
     return visible(text)

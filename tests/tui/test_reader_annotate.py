@@ -8,7 +8,7 @@ from textual import events
 from textual.widgets import Input
 
 from store.model import MAX_NOTE_CHARS
-from tests.tui.conftest import ARTICLE_A, Corpus, screen_text
+from tests.tui.conftest import ARTICLE_A, Corpus, screen_lines, screen_text
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.label_editor import LabelEditor
 from tui.screens.label_picker import LabelPicker, rank_labels
@@ -190,6 +190,50 @@ async def test_a_note_stored_past_the_cap_is_not_saved_again_and_the_reader_says
         await pilot.pause()
         with corpus.session() as session:
             assert session.spans(corpus.a)[0].note == "y" * MAX_NOTE_CHARS
+
+
+RAW = ("\n", "\t", "\u202e", "\u200b")
+
+
+async def test_the_note_editor_never_draws_raw_controls_nor_changes_an_unedited_note(
+    corpus: Corpus,
+) -> None:
+    # A stored note's line break and tab reached the terminal raw from the editor's
+    # box (its text spilled over the border), and U+202E reordered the line.
+    note = "first line\nsecond\tpart \u202eevil\u200b end"
+    with corpus.session() as session:
+        span = session.add_span(corpus.a, 0, 3, "CLAIM", note=note)
+    assert span.note == note
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        box = app.screen.query_one(Input)
+        assert box.value == "first line second part evil end"
+        assert not [line for line in screen_lines(app) if any(c in line for c in RAW)]
+        assert "kept unless you change the note" in screen_text(app)
+        # Enter without an edit keeps the note as stored.
+        await pilot.press("enter")
+        await pilot.pause()
+        with corpus.session() as session:
+            assert session.spans(corpus.a)[0].note == note
+        # An edit saves what the box showed, and a pasted tab or bidi control is no
+        # more drawn raw than a stored one.
+        await pilot.press("n")
+        await pilot.pause()
+        box = app.screen.query_one(Input)
+        await pilot.press("end")
+        box.post_message(events.Paste("!\tnow\u202e"))
+        await pilot.pause()
+        assert box.value == "first line second part evil end! now"
+        await pilot.press("enter")
+        await pilot.pause()
+        with corpus.session() as session:
+            assert session.spans(corpus.a)[0].note == "first line second part evil end! now"
+        # A note with nothing to hide says nothing about it.
+        await pilot.press("n")
+        await pilot.pause()
+        assert "kept unless you change the note" not in screen_text(app)
 
 
 async def test_jumps_between_spans_and_to_the_next_unannotated_sentence(corpus: Corpus) -> None:

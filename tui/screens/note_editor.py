@@ -1,4 +1,10 @@
-"""The note editor: one line of free text for the span under the cursor."""
+"""The note editor: one line of free text for the span under the cursor.
+
+An input box draws its value raw, so the line holds the note as
+:func:`tui.safe_text.editable_line` makes it (line breaks and tabs as spaces, bidi and
+other invisible characters left out), and so does text pasted into it. A note that
+had such characters says so, and keeps them unless the user changes it.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +19,16 @@ from textual.widgets import Input, Static
 
 from store.model import MAX_NOTE_CHARS
 from tui.bindings import bindings_for
-from tui.safe_text import safe_text
+from tui.safe_text import editable_line, safe_text
 
 
 class NoteInput(Input):
     """The note's line, held to the store's cap; text that would pass it is refused
     whole, with a word why (Textual's own refusal is only a bell)."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        # Typed and pasted text too: a pasted tab or U+202E reached the terminal raw.
+        super().replace(editable_line(text), start, end)
 
     def restricted(self) -> None:
         super().restricted()
@@ -40,6 +50,8 @@ class NoteEditor(ModalScreen[str | None]):
         super().__init__()
         self.note = note or ""
         self.quote = quote
+        # What the line shows of the note; enter on it unchanged keeps the note as stored.
+        self.shown = editable_line(self.note)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
@@ -55,7 +67,17 @@ class NoteEditor(ModalScreen[str | None]):
             yield Static(quote, classes="note-quote")
             # A longer note stored before the cap can still be shortened here.
             room = max(MAX_NOTE_CHARS, len(self.note))
-            yield NoteInput(value=self.note, max_length=room, id="note-input")
+            yield NoteInput(value=self.shown, max_length=room, id="note-input")
+            if self.shown != self.note:
+                yield Static(
+                    Text(
+                        "This note has line breaks, tabs or invisible characters a one-line"
+                        " box cannot show: they appear as spaces or not at all, and are kept"
+                        " unless you change the note.",
+                        style="italic",
+                    ),
+                    id="note-changed",
+                )
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -64,7 +86,8 @@ class NoteEditor(ModalScreen[str | None]):
         self.action_choose()
 
     def action_choose(self) -> None:
-        self.dismiss(self.query_one(Input).value)
+        value = self.query_one(Input).value
+        self.dismiss(self.note if value == self.shown else value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
