@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import Corpus, screen_lines
+from tests.tui.conftest import Corpus, screen_lines, settle
 from tui.app import create_app
 from tui.keymap import load_keymap
 from tui.screens.help import bindings_in_force
@@ -119,3 +119,27 @@ async def test_a_key_bound_to_a_symbol_is_shown_as_the_symbol(corpus: Corpus) ->
         await pilot.press("euro_sign")
         await pilot.pause()
         assert type(app.screen).__name__ == "LabelPicker"
+
+
+@pytest.mark.parametrize("screen_key", ["r", "c"], ids=["review", "clusters"])
+async def test_review_and_clusters_footers_drop_hints_whole_at_80_columns(
+    corpus: Corpus, screen_key: str
+) -> None:
+    # Textual's stock footer there cut the row mid-hint: `2 No: other▏^p Commands`.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(screen_key)
+        await settle(pilot)
+        footer = app.screen.query_one(PriorityFooter)
+        shown = hints_that_fit(footer.active_hints(), 80)
+        row = screen_lines(app)[-1]
+        assert row.rstrip() == " ".join(f"{h.key_display} {h.word}" for h in shown)
+        words = [hint.word for hint in shown]
+        assert "Keys" in words
+        assert "Back" in words
+        if screen_key == "r":
+            assert words[:3] == ["Accept", "Reject", "Skip"]
+            assert {"Near miss", "Other figure", "Other event"} <= set(words)
+        else:
+            assert words[0] == "Open claim"

@@ -24,7 +24,7 @@ from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import ClaimdeskError
@@ -34,6 +34,7 @@ from tui.bindings import binding_of
 from tui.failures import report_failed_worker
 from tui.screens.merge_confirm import key_hint
 from tui.sessions import reader_session
+from tui.widgets.key_footer import CLUSTERS_HINTS, PriorityFooter
 from tui.widgets.link_text import disagreement_lines, highlighted_quote, one_line
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class ClustersScreen(Screen[None]):
         yield table
         with VerticalScroll(id="cluster-detail"):
             yield Static(id="cluster-claims")
-        yield Footer()
+        yield PriorityFooter(CLUSTERS_HINTS)
 
     def on_mount(self) -> None:
         self.reload()

@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from store.linking.decisions import DecidedMeanwhile, get_link
@@ -41,6 +41,7 @@ from tui.bindings import bindings_for
 from tui.failures import report_failed_worker
 from tui.screens.merge_confirm import accept_checked, key_hint
 from tui.sessions import reader_session
+from tui.widgets.key_footer import REVIEW_HINTS, PriorityFooter
 from tui.widgets.link_text import claim_in_context, document_line
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ class ReviewScreen(Screen[None]):
         with Vertical(id="review-b", classes="review-side"):
             yield Static(classes="review-doc")
             yield Static(classes="review-context")
-        yield Footer()
+        yield PriorityFooter(REVIEW_HINTS)
 
     def on_mount(self) -> None:
         self.reload()

@@ -64,6 +64,32 @@ LIBRARY_HINTS: tuple[tuple[str, str], ...] = (
     ("app.command_palette", "Commands"),
 )
 
+# The review queue: its decisions first, then the reasons for a no (the registry's
+# "No: near miss" words left all three and the way back no room at 80 columns).
+REVIEW_HINTS: tuple[tuple[str, str], ...] = (
+    ("links.accept", "Accept"),
+    ("links.reject", "Reject"),
+    ("links.skip", "Skip"),
+    ("app.help", "Keys"),
+    ("review.reject_near_miss", "Near miss"),
+    ("review.reject_other_figure", "Other figure"),
+    ("review.reject_other_event", "Other event"),
+    ("links.review", "Back"),
+    ("review.scope", "Scope"),
+    ("app.undo", "Undo"),
+    ("app.quit", "Quit"),
+    ("app.command_palette", "Commands"),
+)
+
+CLUSTERS_HINTS: tuple[tuple[str, str], ...] = (
+    ("links.choose", "Open claim"),
+    ("links.clusters", "Back"),
+    ("app.help", "Keys"),
+    ("app.undo", "Undo"),
+    ("app.quit", "Quit"),
+    ("app.command_palette", "Commands"),
+)
+
 CURATION_HINTS: tuple[tuple[str, str], ...] = (
     ("curation.choose", "Take this version"),
     ("app.help", "Keys"),
