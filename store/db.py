@@ -311,10 +311,13 @@ def db_label(db: sqlite_utils.Database) -> str:
     return str(row[2]) if row and row[2] else ":memory:"
 
 
-def limit_write_lock_wait(db: sqlite_utils.Database, seconds: float) -> None:
+def limit_write_lock_wait(db: Connected, seconds: float) -> None:
     """Give up on the write lock after ``seconds`` on ``db`` rather than
     :data:`WRITE_LOCK_WAIT_S`: for the reader, whose writes run on its UI thread, so that
-    the wait freezes its screen for less long before it says why nothing changed."""
+    the wait freezes its screen for less long before it says why nothing changed.
+
+    Takes anything with a ``conn`` (a Session too), so that the reader's start does not
+    import sqlite-utils for it."""
     if isinstance(db.conn, OpenedConnection):
         db.conn.lock_wait_s = seconds
 

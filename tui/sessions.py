@@ -24,5 +24,5 @@ def reader_session(db_path: Path, annotator: str) -> Session:
     """
     session = Session(db_path, annotator)
     decode_leniently(session)
-    limit_write_lock_wait(session.db, LOCK_WAIT_S)
+    limit_write_lock_wait(session, LOCK_WAIT_S)
     return session
