@@ -21,3 +21,19 @@ def attaches(char: str) -> bool:
         or 0x1F3FB <= code <= 0x1F3FF  # emoji skin-tone modifiers
         or 0xE0020 <= code <= 0xE007F  # emoji tag characters (flags of regions)
     )
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def inside_flag(text: str, offset: int) -> bool:
+    """Whether ``offset`` falls between the two regional indicators of one flag (🇩🇪 is
+    🇩 then 🇪). Indicators pair from the start of their run, so it is the parity of the
+    run before ``offset`` that tells."""
+    if not 0 < offset < len(text) or not _is_regional_indicator(text[offset]):
+        return False
+    run = 0
+    while offset - run - 1 >= 0 and _is_regional_indicator(text[offset - run - 1]):
+        run += 1
+    return run % 2 == 1

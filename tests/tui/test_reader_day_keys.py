@@ -109,6 +109,36 @@ async def test_left_and_right_step_over_a_letters_marks(corpus: Corpus) -> None:
         assert screen.view.selection == (shin, shin + 3)
 
 
+FLAGS = "Fans mit 🇩🇪 und 🇦🇹 jubelten."
+
+
+async def test_character_steps_and_selections_never_split_a_flag(corpus: Corpus) -> None:
+    # 🇩🇪 is two regional indicators: one "right" stopped between them, and a
+    # character-precision selection of 🇩 alone became a span.
+    doc = corpus.add(FLAGS, "flags.txt")
+    german = FLAGS.index("🇩🇪")
+    austrian = FLAGS.index("🇦🇹")
+    app = create_app(corpus.path, "tester", doc_ids=[doc])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.view.set_cursor(german)
+        await pilot.press("right")
+        assert screen.view.cursor == german + 2
+        await pilot.press("left")
+        assert screen.view.cursor == german
+        await pilot.press("w", "shift+right")  # character precision
+        assert screen.view.selection == (german, german + 2)
+    assert nav.snap_to_words(FLAGS, austrian + 1, austrian + 2, snap=False) == (
+        austrian,
+        austrian + 2,
+    )
+    # Two flags side by side pair from the start of their run.
+    both = "🇩🇪🇦🇹"
+    assert nav.snap_to_words(both, 2, 3, snap=False) == (2, 4)
+    assert nav.snap_to_words(both, 1, 2, snap=False) == (0, 2)
+
+
 async def test_select_word_and_label_store_the_whole_marked_word(corpus: Corpus) -> None:
     doc = corpus.add(MARKED, "marks.txt")
     app = create_app(corpus.path, "tester", doc_ids=[doc])
