@@ -27,7 +27,7 @@ def _is_regional_indicator(char: str) -> bool:
     return "\U0001f1e6" <= char <= "\U0001f1ff"
 
 
-def inside_flag(text: str, offset: int) -> bool:
+def _inside_flag(text: str, offset: int) -> bool:
     """Whether ``offset`` falls between the two regional indicators of one flag (🇩🇪 is
     🇩 then 🇪). Indicators pair from the start of their run, so it is the parity of the
     run before ``offset`` that tells."""
@@ -37,3 +37,10 @@ def inside_flag(text: str, offset: int) -> bool:
     while offset - run - 1 >= 0 and _is_regional_indicator(text[offset - run - 1]):
         run += 1
     return run % 2 == 1
+
+
+def splits_character(text: str, offset: int) -> bool:
+    """Whether a cut at ``offset`` would split what the reader sees as one character: a
+    letter from a mark attached to it, or a flag's two regional indicators. Cursor steps
+    and selection edges move on past such an offset."""
+    return 0 < offset < len(text) and (attaches(text[offset]) or _inside_flag(text, offset))

@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from store.combining import attaches, inside_flag
+from store.combining import splits_character
 from tui.bindings import bindings_for
 from tui.label_looks import LabelLook
 from tui.safe_text import visible
@@ -564,8 +564,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             target = cursor + direction
             # A combining mark shares its letter's cell: stepping onto it moved the cursor
             # nowhere visible, so a key seemed lost (two presses for one pointed letter).
-            while 0 < target < len(text) and (attaches(text[target]) or inside_flag(text, target)):
-                # Nor may a step stop inside a flag: 🇩 alone, half of 🇩🇪, became a span.
+            # Nor may a step stop inside a flag: 🇩 alone, half of 🇩🇪, became a span.
+            while splits_character(text, target):
                 target += direction
             return target
         if unit == "word":

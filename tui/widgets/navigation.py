@@ -11,7 +11,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from store.combining import attaches, inside_flag
+from store.combining import attaches, splits_character
 from tui.char_class import code_point_class
 
 # A number with thousands or decimal separators (4.700, 12.000, 10,000, 3.5, 1.400km) is
@@ -158,9 +158,9 @@ def snap_to_words(text: str, start: int, end: int, *, snap: bool) -> tuple[int, 
         # Character precision still keeps a mark on its character: the terminal draws the
         # two in one cell, and a span of the lone mark is nothing a reader can see.
         # So does a flag's pair of regional indicators (🇩 alone is half of 🇩🇪).
-        while 0 < start < len(text) and (attaches(text[start]) or inside_flag(text, start)):
+        while splits_character(text, start):
             start -= 1
-        while 0 < end < len(text) and (attaches(text[end]) or inside_flag(text, end)):
+        while splits_character(text, end):
             end += 1
     while start < end and text[start].isspace():
         start += 1
