@@ -45,7 +45,7 @@ from store.formats.json_line import (
     loads_line,
     opens_spread_document,
 )
-from store.formats.metadata import clean_value
+from store.formats.metadata import clean_name
 from store.labels import list_labels, save_label, validate_label
 from store.model import MAX_NAME_CHARS, MAX_NOTE_CHARS, Label
 from store.spans import create_span
@@ -381,10 +381,9 @@ def import_annotations(
                     f" of at most {MAX_NAME_CHARS} characters",
                 )
                 continue
-            # The name as create_span stores it, before it goes into an id: " alice" and a
-            # decomposed "José" made spans of their own beside "alice" and "José", a new
-            # one on every import. A name that is clean already keeps the id it had.
-            who = clean_value(who) or who
+            # The name as create_span stores it, before it goes into an id (a new span on
+            # every import otherwise). A name that is clean already keeps the id it had.
+            who = clean_name(who)
             if kind == "jsonl":
                 span_id = raw.get("id")
                 if span_id is None:

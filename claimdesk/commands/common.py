@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.errors import ClaimdeskError
-from store.formats.metadata import clean_value
+from store.formats.metadata import clean_name
 from store.model import MAX_NAME_CHARS
 from store.paths import DB_ENV, configured_db_path, default_db_path, refuse_unusable
 from store.visible import visible, visible_json
@@ -104,10 +104,10 @@ def annotator_of(args: argparse.Namespace) -> str:
 
 
 def annotator_name(text: str) -> str:
-    """``text`` in the form spans store annotator names (store.spans.create_span: single
-    spaces, NFC), for every option that names an annotator: a decomposed "José" typed or
-    pasted found nothing, while ``stats`` listed a name that looked the same."""
-    return clean_value(text) or text
+    """``text`` as spans store annotator names, for every option that names an annotator:
+    a decomposed "José" typed or pasted found nothing, while ``stats`` listed a name that
+    looked the same."""
+    return clean_name(text)
 
 
 def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:

@@ -29,6 +29,14 @@ def clean_value(value: str | None) -> str | None:
     return value or None
 
 
+def clean_name(name: str) -> str:
+    """An annotator's name in the form spans store it (:func:`clean_value`: single spaces,
+    NFC), or as given when cleaning leaves nothing. Ids derived from a name and lookups by
+    it use this form: " alice" and a decomposed "José" made spans and searches of their
+    own beside "alice" and "José"."""
+    return clean_value(name) or name
+
+
 def storable(text: str) -> str:
     """``text`` with every lone surrogate (an undecodable file-name byte) as U+FFFD."""
     return _SURROGATE.sub("\ufffd", text)
