@@ -147,8 +147,8 @@ def _import_lines(
     # pair each way, to name the line a contradiction comes from.
     wanted: dict[tuple[Claim, Claim], tuple[Claim, Claim, LinkStatus, str | None]] = {}
     first_line: dict[tuple[Claim, Claim], dict[LinkStatus, int]] = {}
-    # Lines repeating a pair's first line: counted as already decided, unless a later
-    # line contradicts the pair and none of its lines is imported.
+    # Lines repeating a pair's first line, counted as already decided once the file is
+    # read: a pair a later line contradicts leaves, and none of its lines counts.
     repeats: dict[tuple[Claim, Claim], int] = {}
     for number, line in lines:
         if line is not None and not line.strip():
@@ -198,13 +198,13 @@ def _import_lines(
                 " the pair is not imported"
             )
             wanted.pop(pair, None)
-            report.present -= repeats.pop(pair, 0)
+            repeats.pop(pair, None)
             continue
         if pair in wanted:
-            report.present += 1  # a repeated line: already decided so by the first
-            repeats[pair] = repeats.get(pair, 0) + 1
+            repeats[pair] = repeats.get(pair, 0) + 1  # already decided so by the first
             continue
         wanted[pair] = (a, b, decision, why if isinstance(why, str) else None)
+    report.present += sum(repeats.values())
     if report.records == 0:
         report.refused.append(f"{path}: {NO_RECORDS}")
         return report
