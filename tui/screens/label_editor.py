@@ -25,11 +25,10 @@ from tui.bindings import bindings_for
 from tui.screens.label_picker import label_option
 
 FIELDS = ("name", "colour", "hotkey", "description")
-# The fields that belong to a label, besides its name.
-_OWN_FIELDS = ("colour", "hotkey", "description")
 
 
 def _field_values(label: Label) -> dict[str, str]:
+    """The form's values of ``label`` besides its name."""
     return {"colour": label.colour, "hotkey": label.hotkey or "", "description": label.description}
 
 
@@ -86,10 +85,9 @@ class LabelEditor(ModalScreen[bool]):
             return
         if self._shown is not None:
             # What the user typed for the new label stays; the old label's values go.
-            old = _field_values(self._shown)
-            for field in _OWN_FIELDS:
+            for field, value in _field_values(self._shown).items():
                 box = self.query_one(f"#label-{field}", Input)
-                if box.value == old[field]:
+                if box.value == value:
                     box.value = ""
             self._shown = None
         options.highlighted = None
