@@ -127,7 +127,14 @@ def file_base(document: Document, used: set[str]) -> str:
     )
     base = short_file_stem(_UNSAFE_NAME.sub("_", stem).strip("._") or "document")
     if base.lower() in used or base.lower() == "annotation":
-        base = f"{base}-{document.id}"
+        # The suffixed name can itself be another document's own (``a.txt`` as ``a-1``
+        # beside ``a-1.txt``), and a taken name would overwrite that document's files.
+        suffixed = f"{base}-{document.id}"
+        repeat = 1
+        while suffixed.lower() in used:
+            repeat += 1
+            suffixed = f"{base}-{document.id}-{repeat}"
+        base = suffixed
     used.add(base.lower())
     return base
 

@@ -165,6 +165,39 @@ def test_documents_without_any_span_are_reported_not_lost_silently(tmp_path: Pat
     db.close()
 
 
+def test_a_document_named_like_anothers_suffixed_file_keeps_its_own_files(
+    tmp_path: Path,
+) -> None:
+    # a.txt beside a.md was written as a-1, the own name of a-1.txt: one document's
+    # text and spans replaced the other's, and the summary still counted both.
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+    from store.labels import ensure_default_labels
+
+    texts = {"a.txt": "Erster Text.", "a.md": "Zweiter Text.", "a-1.txt": "Dritter Text."}
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        ids = {name: insert_document(db, ParsedArticle(name, text)) for name, text in texts.items()}
+    with user_action(db, "alice", "mark") as action:
+        for name, text in texts.items():
+            create_span(action, ids[name], 0, len(text.split()[0]), "CLAIM", annotator="alice")
+    stats = export(db, "brat", tmp_path / "brat")
+    assert stats.documents == 3
+    rows = (tmp_path / "brat" / "documents.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    files = {row.split("\t")[1]: row.split("\t")[0] for row in rows}
+    assert len(set(files.values())) == 3
+    parsed = pybrat.BratParser(error="raise").parse(str(tmp_path / "brat" / "alice"))
+    by_file = {Path(example.id).name: example for example in parsed}
+    for name, text in texts.items():
+        example = by_file[files[name]]
+        assert example.text == text
+        (entity,) = example.entities
+        assert entity.mention == text.split()[0]
+    db.close()
+
+
 WHITESPACE_TEXT = "Der Minister sagte\tam Montag, es gehe voran."
 
 

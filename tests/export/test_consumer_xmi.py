@@ -72,7 +72,9 @@ def test_each_cas_names_its_document_and_documents_tsv_maps_the_files(
         '{"id": "a.txt", "title": "Erster", "url": "https://blatt.example/a", "language": "de",'
         ' "text": "😀 Text A."}\n'
         '{"id": "a.md", "text": "Text B."}\n'
-        '{"id": "../evil/../path", "text": "Text C."}\n',
+        '{"id": "../evil/../path", "text": "Text C."}\n'
+        # Its own stem is the one a.txt is given beside a.md: a.txt overwrote it.
+        '{"id": "a-1.txt", "text": "Text D."}\n',
         encoding="utf-8",
     )
     db_path = tmp_path / "n.db"
@@ -83,11 +85,16 @@ def test_each_cas_names_its_document_and_documents_tsv_maps_the_files(
         rows = [line.rstrip("\n").split("\t") for line in handle]
     assert rows[0] == ["file", "source", "outlet", "date", "language", "story"]
     files = {row[0]: row[1] for row in rows[1:]}
-    assert sorted(files.values()) == ["../evil/../path", "a.md", "a.txt"]
+    assert sorted(files.values()) == ["../evil/../path", "a-1.txt", "a.md", "a.txt"]
     assert sorted(p.stem for p in folder.glob("*.xmi")) == sorted(files)
     with (folder / "TypeSystem.xml").open("rb") as handle:
         system = cassis.load_typesystem(handle)
-    texts = {"a.txt": "😀 Text A.", "a.md": "Text B.", "../evil/../path": "Text C."}
+    texts = {
+        "a.txt": "😀 Text A.",
+        "a.md": "Text B.",
+        "../evil/../path": "Text C.",
+        "a-1.txt": "Text D.",
+    }
     for stem, name in files.items():
         with (folder / f"{stem}.xmi").open("rb") as handle:
             cas = cassis.load_cas_from_xmi(handle, typesystem=system)
