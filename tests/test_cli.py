@@ -509,6 +509,11 @@ def test_loading_labels_may_start_a_database(tmp_path: Path) -> None:
         ["import-links", ""],
         ["labels", "--load", ""],
         ["backup", ""],
+        ["export", "-f", "xmi", "--out", ""],
+        ["export", "-f", "jsonl", "--out", ""],
+        ["export", "-f", "label-studio", "--out", "ls.json", "--label-config", ""],
+        ["export", "-f", "label-studio", "--out", "ls.json", "--ls-users", ""],
+        ["export", "-f", "jsonl", "--db", ""],
     ],
 )
 def test_an_empty_path_is_refused_not_read_as_the_working_folder(
@@ -530,3 +535,14 @@ def test_an_empty_path_is_refused_not_read_as_the_working_folder(
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT source_name FROM documents").fetchall() == [("stored.txt",)]
     assert not (tmp_path / "backup").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("e.db")) == ["ok.txt"]
+
+
+def test_an_empty_database_path_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", "", "stats"])
+    assert exited.value.code == 2
+    assert "argument --db: an empty path" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimdesk.commands.path_arguments import given_path
 from store.errors import ClaimdeskError
 from store.formats.metadata import clean_name
 from store.model import MAX_NAME_CHARS
@@ -38,7 +39,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
     default = None if top_level else argparse.SUPPRESS
     parser.add_argument(
         "--db",
-        type=Path,
+        type=given_path,
         default=default,
         metavar="PATH",
         help=f"database file (default: ${DB_ENV}, else claimdesk.db in the user data folder)",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 from claimdesk.commands.common import annotator_name, annotator_of, db_path_of, say
+from claimdesk.commands.path_arguments import given_output, given_path
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
 from store.export.common import STDOUT, ExportFilter, ExportOptions, ExportStats
@@ -42,6 +42,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--out",
         "-o",
+        type=given_output,
         default=STDOUT,
         metavar="PATH",
         help="output file (a folder for brat, xmi and pairs); - for stdout (default)",
@@ -57,7 +58,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     # offered on this subcommand; only --db is.
     parser.add_argument(
         "--db",
-        type=Path,
+        type=given_path,
         default=argparse.SUPPRESS,
         metavar="PATH",
         help="database file (default: as for the other commands)",
@@ -112,13 +113,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--ls-users",
-        type=Path,
+        type=given_path,
         metavar="FILE",
         help="label-studio: JSON object mapping annotator names to Label Studio user ids",
     )
     parser.add_argument(
         "--label-config",
-        type=Path,
+        type=given_path,
         metavar="FILE",
         help="label-studio: also write the labelling config for the label set to FILE",
     )

@@ -17,3 +17,10 @@ def given_path(value: str) -> Path:
     if not value.strip():
         raise argparse.ArgumentTypeError(EMPTY_PATH)
     return Path(value)
+
+
+def given_output(value: str) -> str:
+    """``--out`` as typed (``-`` is stdout, so not a Path); an empty one is refused like
+    :func:`given_path`: it named the working folder."""
+    given_path(value)
+    return value

@@ -377,6 +377,9 @@ def check_replaceable_folder(path: Path, *, force: bool) -> None:
         for name in present
         if name != MARKER and (listed is None or name not in listed or (path / name).is_symlink())
     ]
+    if listed is None and not foreign:
+        # Only empty folders, and no marker: still nothing an export of ours made.
+        foreign = sorted(f"{entry.name}/" for entry in path.iterdir())
     if foreign:
         shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
         raise ClaimdeskError(
@@ -385,6 +388,23 @@ def check_replaceable_folder(path: Path, *, force: bool) -> None:
         )
     if not force:
         raise ClaimdeskError(f"{path}: holds an earlier export; use --force to replace it")
+
+
+def _refuse_working_folder(path: Path) -> None:
+    """A folder export replaces its folder; replacing the one the user stands in (or one
+    holding it) left their shell in a deleted folder, where ``ls`` showed nothing."""
+    try:
+        here = os.path.realpath(os.getcwd())
+    except OSError:
+        return
+    if not path.is_dir():
+        return
+    target = os.path.realpath(path)
+    if here == target or here.startswith(target.rstrip(os.sep) + os.sep):
+        raise ClaimdeskError(
+            f"{path}: is the working folder or holds it; an export replaces its folder,"
+            " so give a new folder name for --out"
+        )
 
 
 @contextlib.contextmanager
@@ -401,7 +421,12 @@ def atomic_folder(
     refuse_unusable(Path(target), "--out")
     # A link to a folder: the folder is replaced, not the link (see followed).
     path = followed(Path(target))
+    if path.name in ("", ".."):
+        # "." and ".." have no parent of their own to hold the temporary sibling: it was
+        # made inside the target and then counted as files claimdesk did not write.
+        path = Path(os.path.abspath(path))
     refuse_unusable(path, "--out")
+    _refuse_working_folder(path)
     for database in protected:
         if path.exists() and same_file(path, database):
             raise ClaimdeskError(f"{path}: is the database; --out must name another folder")

@@ -267,3 +267,37 @@ def test_an_export_whose_stdout_is_the_live_database_is_refused(
         " another file\n"
     )
     assert fixed_db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("here", ["target", "target/sub"])
+def test_a_folder_export_never_replaces_the_working_folder(
+    fixed_db_path: Path,
+    tmp_path: Path,
+    here: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --out . built its temporary folder inside "." and then called it foreign; given
+    # as $PWD it replaced the folder, leaving the shell in a deleted one.
+    (tmp_path / here).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / here)
+    out = "." if here == "target" else ".."
+    for given in (out, str(tmp_path / "target")):
+        for force in ([], ["--force"]):
+            argv = ["--db", str(fixed_db_path), "export", "-f", "xmi", "--out", given, *force]
+            assert main(argv) == 1
+            assert "is the working folder or holds it" in capsys.readouterr().err
+    left = sorted((tmp_path / "target").rglob("*"))
+    assert [p.relative_to(tmp_path).as_posix() for p in [tmp_path / "target", *left]] == (
+        ["target"] if here == "target" else ["target", "target/sub"]
+    )
+
+
+def test_a_folder_of_empty_folders_is_not_taken_for_an_earlier_export(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    (tmp_path / "out" / "keep").mkdir(parents=True)
+    for force in (False, True):
+        with pytest.raises(ClaimdeskError, match=r"did not write \(keep/\)"):
+            export(fixed_db, "xmi", tmp_path / "out", force=force)
+    assert (tmp_path / "out" / "keep").is_dir()
