@@ -74,8 +74,26 @@ def usable_url(url: str | None) -> str | None:
     return url
 
 
-def source_of(document: Document) -> str:
-    return usable_url(document.url) or f"urn:sha256:{document.sha256}"
+def shared_urls(db: sqlite_utils.Database) -> set[str]:
+    """URLs that more than one stored text carries: an article imported again after
+    the outlet updated it. Read over the whole database, not the selection, so that a
+    document's source does not depend on which others an export takes."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for (url,) in db.conn.execute("SELECT url FROM documents WHERE url IS NOT NULL AND url != ''"):
+        usable = usable_url(url)
+        if usable is not None:
+            (shared if usable in seen else seen).add(usable)
+    return shared
+
+
+def source_of(document: Document, shared: set[str]) -> str:
+    """The article's URL, unless it is unusable or names another stored text as well:
+    a consumer fetching it gets one text and would apply the other's positions to it."""
+    url = usable_url(document.url)
+    if url is None or url in shared:
+        return f"urn:sha256:{document.sha256}"
+    return url
 
 
 def span_iri(span_id: str) -> str:
@@ -107,9 +125,9 @@ def quote_context(text: str, start: int, end: int) -> tuple[str, str, bool]:
         width = min(width * 2, MAX_CONTEXT_CHARS)
 
 
-def annotation(document: Document, span: Span) -> tuple[dict[str, Any], bool]:
+def annotation(document: Document, span: Span, shared: set[str]) -> tuple[dict[str, Any], bool]:
     """The span as an Annotation, and whether its quote selector is unique
-    (:func:`quote_context`)."""
+    (:func:`quote_context`); ``shared`` as :func:`shared_urls` gives it."""
     bodies: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": span.label}
     ]
@@ -127,7 +145,8 @@ def annotation(document: Document, span: Span) -> tuple[dict[str, Any], bool]:
         "modified": span.updated_at,
         "body": bodies,
         "target": {
-            "source": source_of(document),
+            "source": source_of(document, shared),
+            **_scope(document, shared),
             "selector": [
                 {
                     "type": "TextQuoteSelector",
@@ -139,6 +158,13 @@ def annotation(document: Document, span: Span) -> tuple[dict[str, Any], bool]:
             ],
         },
     }, unique
+
+
+def _scope(document: Document, shared: set[str]) -> dict[str, str]:
+    """The page a text named by its hash was read from (the model's ``scope``: the
+    resource the target was seen in), when its URL is shared by another text."""
+    url = usable_url(document.url)
+    return {"scope": url} if url is not None and url in shared else {}
 
 
 def write(
@@ -155,13 +181,16 @@ def write(
         f'"first": {{"id": {dumps(collection + ":page1")}, "type": "AnnotationPage",'
         f' "partOf": {dumps(collection)}, "startIndex": 0, "items": ['
     )
-    replaced = ambiguous = 0
+    replaced = ambiguous = versions = 0
+    shared = shared_urls(db)
     for document, spans in iter_documents(db, flt):
         if document.url and usable_url(document.url) is None:
             replaced += 1
+        elif usable_url(document.url) in shared:
+            versions += 1
         for span in spans:
             out.write("\n" if stats.spans == 0 else ",\n")
-            shaped, unique = annotation(document, span)
+            shaped, unique = annotation(document, span, shared)
             out.write(dumps(shaped))
             ambiguous += not unique
             stats.spans += 1
@@ -171,6 +200,12 @@ def write(
         stats.notes.append(
             f"{replaced} document URL(s) not an absolute http(s) IRI: their annotations'"
             " source is urn:sha256: of the text instead"
+        )
+    if versions:
+        stats.notes.append(
+            f"{versions} document(s) share their URL with another stored text (an article"
+            " updated and imported again): their annotations' source is urn:sha256: of the"
+            " text, with the URL as scope"
         )
     if ambiguous:
         stats.notes.append(

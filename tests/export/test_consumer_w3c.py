@@ -15,6 +15,7 @@ import sqlite_utils
 
 from store.changelog import user_action
 from store.export import export
+from store.export.common import ExportFilter
 from store.spans import create_span
 
 jsonld = pytest.importorskip("pyld.jsonld")
@@ -188,4 +189,54 @@ def test_a_quote_selector_is_widened_until_it_names_one_place(tmp_path: Path) ->
     # pyld still reads both.
     (collection,) = jsonld.expand(data, {"documentLoader": _offline_loader})
     assert len(collection[AS + "first"][0][AS + "items"][0]["@list"]) == 2
+    db.close()
+
+
+def test_two_versions_of_one_url_each_name_their_own_text(tmp_path: Path) -> None:
+    # An article re-crawled after an update is a second stored text under one URL; both
+    # had that URL as source, so a client fetching it applied one version's positions to
+    # the other (11:13 of the update is "ic", not "10").
+    from store.db import connect
+    from store.importer import import_paths
+
+    url = "https://news.example/a"
+    articles = [
+        {"id": "v1", "url": url, "text": "Police say 10 people were hurt."},
+        {"id": "v2", "url": url, "text": "Update: Police now say 12 people were hurt."},
+        {"id": "other", "url": "https://news.example/b", "text": "Police say 3 were hurt."},
+    ]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    db = connect(":memory:")
+    import_paths(db, [batch])
+    ids = dict(db.conn.execute("SELECT source_name, id FROM documents"))
+    texts = {a["id"]: a["text"] for a in articles}
+    with user_action(db, "alice", "spans") as action:
+        for name, text in texts.items():
+            start = text.index("were") - 3
+            create_span(action, ids[name], start, start + 2, "FIGURE")
+    sha = dict(db.conn.execute("SELECT source_name, sha256 FROM documents"))
+    loader = {"documentLoader": _offline_loader}
+    for only in (None, "v1"):
+        out = tmp_path / f"w3c-{only}.jsonld"
+        wanted = ExportFilter() if only is None else ExportFilter(docs=(only,))
+        stats = export(db, "w3c", out, wanted)
+        data = json.loads(out.read_text(encoding="utf-8"))
+        (collection,) = jsonld.expand(data, loader)
+        items = collection[AS + "first"][0][AS + "items"][0]["@list"]
+        targets = {}
+        for item in items:
+            (target,) = item[OA + "hasTarget"]
+            (source,) = target[SOURCE]
+            scope = [s["@id"] for s in target.get(OA + "hasScope", [])]
+            targets[source["@id"]] = scope
+        expected = {f"urn:sha256:{sha['v1']}": [url]}
+        if only is None:
+            expected |= {f"urn:sha256:{sha['v2']}": [url], "https://news.example/b": []}
+        # The selection does not change a document's source: v1 alone is still named
+        # by its hash, as in the whole export.
+        assert targets == expected
+        notes = " ".join(stats.notes)
+        shared = 2 if only is None else 1
+        assert f"{shared} document(s) share their URL with another stored text" in notes
     db.close()
