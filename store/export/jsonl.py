@@ -30,7 +30,7 @@ from store.export.common import (
     fact_clusters,
     iter_documents,
 )
-from store.export.tokens import token_bounds, tokenize
+from store.export.tokens import Token, token_bounds, tokenize
 from store.model import Document, Span
 
 
@@ -105,6 +105,43 @@ def _groups(spans: list[Span], per_annotator: bool) -> list[tuple[str | None, li
     return sorted(by_annotator.items())
 
 
+def prodigy_tokens(text: str, words: list[Token]) -> tuple[list[dict[str, Any]], list[int]]:
+    """``words`` as spaCy and Prodigy lay tokens out, and each word's index among them.
+
+    ``ws`` is spaCy's ``whitespace_``: one U+0020 after the token and nothing else.
+    Any other whitespace between two words (a line break, a tab, a second space, a
+    no-break space) is a token of its own, as spaCy makes it, so that
+    ``Doc(words=..., spaces=...)`` rebuilds the text and the offsets hold. ``ws`` had
+    been true before any whitespace, and a consumer's rebuilt text lost every line
+    break, moving the spans behind them.
+    """
+    laid: list[dict[str, Any]] = []
+    index: list[int] = []
+
+    def add(start: int, end: int) -> None:
+        follows_space = end < len(text) and text[end] == " "
+        laid.append(
+            {
+                "text": text[start:end],
+                "start": start,
+                "end": end,
+                "id": len(laid),
+                "ws": follows_space,
+            }
+        )
+
+    position = 0
+    for word in words:
+        if position < word.start:
+            add(position, word.start)
+        index.append(len(laid))
+        add(word.start, word.end)
+        position = word.end + (1 if laid[-1]["ws"] else 0)
+    if position < len(text):
+        add(position, len(text))
+    return laid, index
+
+
 def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
@@ -122,20 +159,11 @@ def write(
             spans_out = [span_record(span) for span in spans]
             record: dict[str, Any] = {"text": document.text, "meta": document_meta(document)}
             if options.tokens:
-                record["tokens"] = [
-                    {
-                        "text": t.text,
-                        "start": t.start,
-                        "end": t.end,
-                        "id": i,
-                        "ws": t.end < len(document.text) and document.text[t.end].isspace(),
-                    }
-                    for i, t in enumerate(tokens)
-                ]
+                record["tokens"], index = prodigy_tokens(document.text, tokens)
                 for entry, span in zip(spans_out, spans, strict=True):
                     bounds = token_bounds(tokens, span.start, span.end)
-                    entry["token_start"] = bounds[0] if bounds else None
-                    entry["token_end"] = bounds[1] if bounds else None
+                    entry["token_start"] = index[bounds[0]] if bounds else None
+                    entry["token_end"] = index[bounds[1]] if bounds else None
                     if bounds is None:
                         no_token[span.label] += 1
                     elif tokens[bounds[0]].start != span.start or tokens[bounds[1]].end != span.end:

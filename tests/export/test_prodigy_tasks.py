@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 
 from store.annotations_import import import_annotations
@@ -123,3 +124,44 @@ def test_per_annotator_tasks_round_trip(fixed_db: sqlite_utils.Database, tmp_pat
     report = import_annotations(other, tmp_path / "t.jsonl", importer="carol")
     assert (report.added, report.refused) == (9, [])
     other.close()
+
+
+LAID_OUT = " Police said so.\n\nThe mayor\tagreed  twice.\xa0Done \n"
+
+
+def test_tokens_rebuild_the_text_as_spacy_lays_them_out(tmp_path: Path) -> None:
+    # ws was true before any whitespace and the whitespace itself was no token, so a
+    # consumer's Doc(words, spaces) lost every line break and tab and the spans behind
+    # them pointed at other words.
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    from store.changelog import user_action
+    from store.spans import create_span
+
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("laid.txt", LAID_OUT))
+    marks = ["mayor\tagreed", "Police", "twice", "Done"]
+    with user_action(db, "ana") as action:
+        for quote in marks:
+            start = LAID_OUT.index(quote)
+            create_span(action, 1, start, start + len(quote), "CLAIM")
+    export(db, "jsonl", tmp_path / "t.jsonl", options=ExportOptions(tokens=True))
+    (task,) = [json.loads(line) for line in (tmp_path / "t.jsonl").open(encoding="utf-8")]
+    tokens = task["tokens"]
+    assert [t["id"] for t in tokens] == list(range(len(tokens)))
+    assert all(task["text"][t["start"] : t["end"]] == t["text"] for t in tokens)
+    nlp = spacy.blank("en")
+    doc = Doc(nlp.vocab, words=[t["text"] for t in tokens], spaces=[t["ws"] for t in tokens])
+    assert doc.text == LAID_OUT
+    # The same layout spaCy's own tokenizer gives at whitespace.
+    assert [(t.text, bool(t.whitespace_)) for t in nlp(LAID_OUT) if t.is_space] == [
+        (t["text"], t["ws"]) for t in tokens if t["text"].isspace()
+    ]
+    for span in task["spans"]:
+        by_tokens = doc[span["token_start"] : span["token_end"] + 1]
+        assert by_tokens.text == span["text"] == doc.char_span(span["start"], span["end"]).text
+    assert sorted(span["text"] for span in task["spans"]) == sorted(marks)
+    db.close()
