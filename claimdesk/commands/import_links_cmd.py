@@ -42,5 +42,10 @@ def run(args: argparse.Namespace) -> int:
             f"read {report.records} record(s): {report.added} new link(s),"
             f" {report.changed} decision(s) changed, {report.present} already decided so,"
             f" {len(report.refused)} refused"
+            + (
+                f"; {report.suggestions} undecided suggestion(s) skipped"
+                if report.suggestions
+                else ""
+            )
         )
     return 0 if report.ok else 1

@@ -2,7 +2,9 @@
 
 One JSON object a line, the shape ``claimdesk export --format links-jsonl``
 writes: ``a`` and ``b`` with ``doc`` (source name), ``start``, ``end``, ``text``;
-``status`` accepted or rejected; other fields are ignored. A side is placed at
+``status`` accepted or rejected; other fields are ignored, and a line whose status
+is ``suggested`` (the export writes the undecided suggestions too) is skipped and
+counted. A side is placed at
 its offsets when the document's text there is ``text``, else at the text's only
 occurrence in that document; a side that cannot be placed (unknown document,
 text whitespace only, absent or ambiguous) is named and its line skipped. A pair the file both
@@ -48,6 +50,9 @@ class LinksImportReport:
     added: int = 0
     changed: int = 0
     present: int = 0
+    # Undecided suggestions, as the links-jsonl export writes them beside the decisions:
+    # nothing to import, and no reason to fail the import.
+    suggestions: int = 0
     refused: list[str] = field(default_factory=list)
 
     @property
@@ -172,6 +177,9 @@ def _import_lines(
         status = record.get("status")
         if status == "accepted" or status == "rejected":
             decision: LinkStatus = status
+        elif status == "suggested":
+            report.suggestions += 1
+            continue
         else:
             report.refused.append(f"{where}: status must be accepted or rejected, not {status!r}")
             continue

@@ -9,8 +9,10 @@ import pytest
 import sqlite_utils
 
 from claimdesk.cli import main
+from store.changelog import user_action
 from store.db import connect
 from store.linking import decisions, links_import
+from store.linking.decisions import link_spans
 from store.linking.links_import import import_links
 from store.session import Session
 from tests.linking.corpus import add_flood_corpus, sentence_at
@@ -72,8 +74,8 @@ def test_import_places_by_offsets_or_unique_text_and_is_idempotent_and_undoable(
         ],
     )
     report = import_links(db, path, annotator="alice")
-    assert (report.records, report.added, report.present) == (5, 2, 0)
-    assert len(report.refused) == 3
+    assert (report.records, report.added, report.present, report.suggestions) == (5, 2, 0, 1)
+    assert len(report.refused) == 2
     assert "side b: text not found in 'kurier.txt'" in report.refused[0]
     assert "missing.txt" in report.refused[1]
     first = _decided(db)
@@ -368,3 +370,34 @@ def text_of(session: Session, claim: tuple[int, int, int]) -> str:
     doc, start, end = claim
     row = session.db.conn.execute("SELECT text FROM documents WHERE id = ?", [doc]).fetchone()
     return str(row[0])[start:end]
+
+
+def test_a_links_export_with_its_suggestions_imports_its_decisions_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The export writes undecided suggestions beside the decisions; each was refused
+    # and the transfer "export && import-links" failed with status 1.
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    for path in (source, target):
+        db = connect(path)
+        a, b, c = _flood(db)
+        db.close()
+    assert main(["--db", str(source), "link", "-q", "--threshold", "0"]) == 0
+    db = connect(source)
+    with user_action(db, "alice", "links") as action:
+        link_spans(action, a, b, status="accepted")
+        link_spans(action, b, c, status="rejected")
+    decided = _decided(db)
+    db.close()
+    out = tmp_path / "links.jsonl"
+    assert main(["--db", str(source), "export", "-q", "-f", "links-jsonl", "--out", str(out)]) == 0
+    statuses = [json.loads(line)["status"] for line in out.open(encoding="utf-8")]
+    suggested = statuses.count("suggested")
+    assert suggested > 0
+    assert sorted(set(statuses)) == ["accepted", "rejected", "suggested"]
+    capsys.readouterr()
+    assert main(["--db", str(target), "import-links", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert f"0 refused; {suggested} undecided suggestion(s) skipped" in captured.out
+    assert _decided(connect(target)) == decided
