@@ -311,6 +311,23 @@ def test_config_file_gives_the_annotator_and_the_label_set(
     assert launched["annotator"] == "dana"
 
 
+def test_a_configured_label_file_that_fails_says_the_config_named_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The README's example config names labels.toml; copied as it is, the reader said
+    # only "labels.toml: cannot read: no such file", and nothing about where that came from.
+    config = tmp_path / "config.toml"
+    config.write_text('label_file = "labels.toml"\n', encoding="utf-8")
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(config))
+    monkeypatch.setattr("tui.launch.run_tui", lambda *a, **k: pytest.fail("reader opened"))
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "read"]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {tmp_path / 'labels.toml'}: cannot read: no such file"
+        f" (label_file in config {config})\n"
+    )
+
+
 def test_the_reader_works_as_the_stored_form_of_the_annotator_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimdesk.commands.common import annotator_of, common_parent, db_path_of, seed_default_database
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -54,6 +57,8 @@ def _open_reader(args: argparse.Namespace) -> int:
     from tui.config import load_config
 
     label_file = load_config().label_file
+    if label_file is not None:
+        _check_label_file(label_file)
     # Resolve names and the configured label set before the screen takes over, so a typo
     # in either is a plain one-line error.
     # A new database file may be started here, but never a new folder for it, and not
@@ -79,3 +84,17 @@ def _open_reader(args: argparse.Namespace) -> int:
     from tui.launch import run_tui
 
     return run_tui(path, annotator, doc_ids=doc_ids, keymap=getattr(args, "keymap", None))
+
+
+def _check_label_file(path: Path) -> None:
+    """Refuse a configured label file that cannot be used, saying where it was named: the
+    bare "labels.toml: no such file" sent a newcomer who had copied the README's config
+    looking for a file they had never written."""
+    from store.errors import ClaimdeskError
+    from store.labels import load_labels_toml
+    from tui.config import config_path
+
+    try:
+        load_labels_toml(path)
+    except ClaimdeskError as error:
+        raise ClaimdeskError(f"{error} (label_file in config {config_path()})") from None
