@@ -306,12 +306,18 @@ def document_names(db: sqlite_utils.Database) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in db.conn.execute("SELECT id, source_name FROM documents")}
 
 
+_LIVE_SPAN = "(SELECT s.id FROM spans s WHERE s.id = l.{side}_span AND s.deleted_at IS NULL)"
+
+
 def _link_select(source: str) -> str:
     """The columns every link reader checks: the row, then each end's name and text."""
     return (
         f"SELECT {', '.join('l.' + c for c in Link.__slots__)},"
         " da.source_name, substr(da.text, l.a_start + 1, l.a_end - l.a_start), length(da.text),"
-        " dbb.source_name, substr(dbb.text, l.b_start + 1, l.b_end - l.b_start), length(dbb.text)"
+        " dbb.source_name, substr(dbb.text, l.b_start + 1, l.b_end - l.b_start), length(dbb.text),"
+        # A deleted span keeps its row (soft delete), and links kept naming it: an id no
+        # span export carries. Only a live span's id is written.
+        f" {_LIVE_SPAN.format(side='a')}, {_LIVE_SPAN.format(side='b')}"
         f" FROM {source} l JOIN documents da ON da.id = l.a_doc"
         " JOIN documents dbb ON dbb.id = l.b_doc"
     )
@@ -323,11 +329,11 @@ _LINK_ORDER = "da.source_name, l.a_start, l.a_end, dbb.source_name, l.b_start, l
 def _checked_link(row: tuple[Any, ...]) -> CheckedLink:
     width = len(Link.__slots__)
     link = Link(*row[:width])
-    a_name, a_text, a_len, b_name, b_text, b_len = row[width:]
+    a_name, a_text, a_len, b_name, b_text, b_len, a_span, b_span = row[width:]
     ends = []
-    for side, name, text, length in (
-        ("a", a_name, a_text, a_len),
-        ("b", b_name, b_text, b_len),
+    for side, name, text, length, span_id in (
+        ("a", a_name, a_text, a_len, a_span),
+        ("b", b_name, b_text, b_len, b_span),
     ):
         doc_id, start, end, quote = (
             getattr(link, f"{side}_doc"),
@@ -340,7 +346,7 @@ def _checked_link(row: tuple[Any, ...]) -> CheckedLink:
                 f"link {link.id}: its {side} text {quote[:40]!r} is not the text of"
                 f" {name} at {start}:{end}; export stopped, nothing written"
             )
-        ends.append(LinkEnd(doc_id, name, start, end, quote, getattr(link, f"{side}_span")))
+        ends.append(LinkEnd(doc_id, name, start, end, quote, span_id))
     return CheckedLink(link, ends[0], ends[1])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -112,3 +113,32 @@ def test_jsonl_records_carry_every_link_of_their_document(db: sqlite_utils.Datab
     assert "reversed" in ids
     assert list(decided)[2] not in ids
     assert set(names.values()) == {record["meta"]["source"] for record in records}
+
+
+@pytest.mark.parametrize("fmt", ["links-jsonl", "brat"])
+def test_a_link_never_names_a_deleted_span(
+    db: sqlite_utils.Database, tmp_path: Path, fmt: str
+) -> None:
+    # A deleted span keeps its row, and the link exports kept its id: an id that no
+    # span export carries, so a consumer joining links to spans found nothing.
+    from store.export import export
+    from tests.linking.test_links_import import _flood
+
+    a, b, _c = _flood(db)
+    session = Session.for_db(db, "alice")
+    link = session.link_spans(a, b, create_span_label="CLAIM")
+    assert link.a_span is not None
+    assert link.b_span is not None
+    gone, kept = link.a_span, link.b_span
+    session.delete_span(gone)
+    out = tmp_path / "out"
+    export(db, fmt, out)
+    if fmt == "links-jsonl":
+        (record,) = [json.loads(line) for line in out.open(encoding="utf-8")]
+        sides = [record["a"]["span"], record["b"]["span"]]
+    else:
+        rows = (out / "links.tsv").read_text(encoding="utf-8").splitlines()
+        header, (row,) = rows[0].split("\t"), rows[1:]
+        cells = dict(zip(header, row.split("\t"), strict=True))
+        sides = [cells["a_span"] or None, cells["b_span"] or None]
+    assert sorted(sides, key=str) == sorted([None, kept], key=str)
