@@ -187,29 +187,36 @@ def _meta(record: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Documents:
-    """Finds a record's document by source name, then text hash; caches nothing big."""
+    """Finds a record's document by source name, then text hash (the hash first when the
+    named document holds another text); caches nothing big."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
     def find(self, record: dict[str, Any]) -> tuple[int, str, str] | None:
         meta = _meta(record)
-        source = meta.get("source")
-        if isinstance(source, str):
-            row = self.db.conn.execute(
-                "SELECT id, sha256, text FROM documents WHERE source_name = ?", [source]
-            ).fetchone()
-            if row:
-                return int(row[0]), str(row[1]), str(row[2])
         hashes = [meta["sha256"]] if isinstance(meta.get("sha256"), str) else []
         if isinstance(record.get("text"), str):
             hashes.append(text_sha256(record["text"]))
+        source = meta.get("source")
+        named = None
+        if isinstance(source, str):
+            named = self.db.conn.execute(
+                "SELECT id, sha256, text FROM documents WHERE source_name = ?", [source]
+            ).fetchone()
+            if named and (not hashes or named[1] in hashes):
+                return int(named[0]), str(named[1]), str(named[2])
+        # The name can hold another text than the record's: an article updated and
+        # imported again under its name, the older version stored under a longer one.
+        # The record's own text then picks its document, where one holds it.
         for digest in hashes:
             row = self.db.conn.execute(
                 "SELECT id, sha256, text FROM documents WHERE sha256 = ?", [digest]
             ).fetchone()
             if row:
                 return int(row[0]), str(row[1]), str(row[2])
+        if named:
+            return int(named[0]), str(named[1]), str(named[2])
         return None
 
 

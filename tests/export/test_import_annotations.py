@@ -302,6 +302,37 @@ def test_documents_match_by_text_hash_when_names_differ(tmp_path: Path) -> None:
     assert import_annotations(db, path, importer="alice").added == 1
 
 
+@pytest.mark.parametrize("by", ["text", "sha256"])
+def test_a_name_holding_another_text_yields_to_the_records_own_text(
+    tmp_path: Path, by: str
+) -> None:
+    # The update was imported as a.txt and the first version, imported after it, as
+    # v1/a.txt: spans of the first version, exported elsewhere as a.txt, were refused
+    # against the update's text.
+    first, update = "Police say 10 people were hurt.", "Update: police now say 12 were hurt."
+    db = _fresh([("a.txt", update), ("v1/a.txt", first)])
+    record: dict[str, object] = {
+        "meta": {"source": "a.txt"},
+        "spans": [
+            {"id": "p1", "start": 11, "end": 13, "label": "FIGURE", "text": "10", "annotator": "al"}
+        ],
+    }
+    if by == "text":
+        record["text"] = first
+    else:
+        record["meta"] = {"source": "a.txt", "sha256": text_sha256(first)}
+    report = import_annotations(db, _write_lines(tmp_path / "in.jsonl", [record]), importer="al")
+    assert (report.added, report.refused) == (1, [])
+    assert _live_spans(db) == {("p1", "v1/a.txt", 11, 13, "FIGURE", "al", "10", None)}
+    # A record whose text no document holds still goes by its name, and is refused
+    # there when its offsets do not fit.
+    record = {**record, "text": "Another version altogether."}
+    record["meta"] = {"source": "a.txt"}
+    again = import_annotations(db, _write_lines(tmp_path / "b.jsonl", [record]), importer="al")
+    assert again.added == 0
+    assert "does not match the document" in " ".join(again.refused)
+
+
 def test_an_existing_id_with_other_content_is_refused(tmp_path: Path) -> None:
     db = _fresh([("a.txt", "Alpha beta.")])
     with user_action(db, "alice") as action:
