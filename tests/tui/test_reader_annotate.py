@@ -393,3 +393,17 @@ async def test_picker_arrow_keys_move_the_choice(corpus: Corpus) -> None:
         await pilot.press("s", "l", "down", "down", "up", "enter")
         with corpus.session() as session:
             assert [s.label for s in session.spans(corpus.a)] == ["FIGURE"]
+
+
+async def test_label_editor_shows_every_field_at_80x24(corpus: Corpus) -> None:
+    # The description field lay below the box's edge at 24 rows, typed into blind.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+e")
+        editor = app.screen
+        assert isinstance(editor, LabelEditor)
+        box = editor.query_one("#label-editor").content_region
+        for field in ("name", "colour", "hotkey", "description"):
+            region = editor.query_one(f"#label-{field}", Input).region
+            assert region.height >= 1
+            assert box.contains_region(region), field

@@ -176,6 +176,17 @@ def test_label_picker(
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_label_editor(
+    snap_compare: SnapCompare, annotated_db: tuple[Path, int, int], size: str
+) -> None:
+    """Every field of the form in the box, description included, at 80x24 too."""
+    db, english, _ = annotated_db
+    key = load_keymap("default")["reader.edit_labels"].split(",")[0]
+    app = make_app(db, [english])
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=settle(key))
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare: SnapCompare, annotated_db: tuple[Path, int, int], size: str) -> None:
     db, english, german = annotated_db
     help_key = load_keymap("default")["app.help"].split(",")[0]

@@ -56,7 +56,7 @@ class LabelEditor(ModalScreen[bool]):
             for field in FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Static(Text(field), classes="form-label")
-                    yield Input(id=f"label-{field}")
+                    yield Input(id=f"label-{field}", compact=True)
             yield Static(id="label-message")
 
     def on_mount(self) -> None:
