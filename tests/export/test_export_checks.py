@@ -264,3 +264,16 @@ def test_w3c_selectors(fixed_db: sqlite_utils.Database, tmp_path: Path) -> None:
     assert quote["type"] == "TextQuoteSelector"
     assert position == {"type": "TextPositionSelector", "start": 0, "end": 44}
     assert len(items[4]["target"]["selector"][0]["prefix"]) == 32
+
+
+def test_markdown_with_doc_counts_the_links_of_the_clusters_it_shows(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # With --doc the header and the summary counted every accepted link in the
+    # database, above clusters that held none of them.
+    whole = export(fixed_db, "markdown", tmp_path / "all.md")
+    assert whole.links > 0
+    assert f"from {whole.links} accepted link(s)" in (tmp_path / "all.md").read_text()
+    quiet = export(fixed_db, "markdown", tmp_path / "c.md", ExportFilter(docs=("c-quiet.txt",)))
+    assert quiet.links == 0
+    assert "0 fact cluster(s) from 0 accepted link(s)." in (tmp_path / "c.md").read_text()
