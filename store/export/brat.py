@@ -177,6 +177,9 @@ class AnnFile:
     skipped: int = 0
     # (span id written first, span id) for each span on offsets already written.
     same_offsets: list[tuple[str, str]] = field(default_factory=list)
+    # Spans written as the T line of an earlier one: same label on the same fragments
+    # (two spans differing only in whitespace at an end become one once trimmed).
+    merged: int = 0
     trimmed: int = 0
     split_at_tab: int = 0
 
@@ -187,6 +190,8 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
     notes: list[str] = []
     written: list[tuple[str, Span]] = []
     seen_offsets: dict[tuple[int, ...], str] = {}
+    # (label, fragments) → the T id written for them.
+    seen_lines: dict[tuple[str, tuple[int, ...]], str] = {}
     result = AnnFile(lines)
     number = 0
     for span in spans:
@@ -198,13 +203,19 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
             result.trimmed += 1
         if "\t" in document.text[pieces[0][0] : pieces[-1][1]]:
             result.split_at_tab += 1
-        number += 1
-        ann_id = f"T{number}"
-        lines.append(textbound_line(ann_id, span.label, document.text, pieces))
         offsets = tuple(n for piece in pieces for n in piece)
-        first = seen_offsets.setdefault(offsets, span.id)
-        if first != span.id:
-            result.same_offsets.append((first, span.id))
+        ann_id = seen_lines.get((span.label, offsets), "")
+        if ann_id:
+            # A second identical T line is a duplicate entity to pybrat, which refused
+            # the annotator's whole folder for it; one line stands for both spans.
+            result.merged += 1
+        else:
+            number += 1
+            ann_id = seen_lines[(span.label, offsets)] = f"T{number}"
+            lines.append(textbound_line(ann_id, span.label, document.text, pieces))
+            first = seen_offsets.setdefault(offsets, span.id)
+            if first != span.id:
+                result.same_offsets.append((first, span.id))
         if span.note:
             notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {ann_id}\t{_one_line(span.note)}")
         written.append((ann_id, span))
@@ -212,9 +223,14 @@ def document_lines(document: Document, spans: list[Span], clusters: dict[ClaimKe
         (clusters.get((document.source_name, span.start, span.end)), span.start, span.end)
         for _, span in written
     ]
+    joined = dict.fromkeys(
+        (written[first][0], written[other][0])
+        for first, other in same_fact_pairs(claims)
+        if written[first][0] != written[other][0]
+    )
     relations = [
-        f"R{number}\t{SAME_FACT} Arg1:{written[first][0]} Arg2:{written[other][0]}"
-        for number, (first, other) in enumerate(same_fact_pairs(claims), 1)
+        f"R{number}\t{SAME_FACT} Arg1:{one} Arg2:{two}"
+        for number, (one, two) in enumerate(joined, 1)
     ]
     lines += notes + relations
     return result
@@ -359,7 +375,7 @@ def write(
     used: set[str] = set()
     files: dict[int, str] = {}
     documents: list[str] = []
-    skipped = unwritten = trimmed = split_at_tab = 0
+    skipped = unwritten = trimmed = split_at_tab = merged = 0
     # (document, annotator, span id written first, span id on the same offsets)
     same_offsets: list[tuple[str, str, str, str]] = []
     for document, spans in iter_documents(db, flt):
@@ -386,6 +402,7 @@ def write(
             ]
             trimmed += ann.trimmed
             split_at_tab += ann.split_at_tab
+            merged += ann.merged
         if folders:
             stats.documents += 1
         else:
@@ -423,6 +440,12 @@ def write(
         stats.notes.append(
             f"{split_at_tab} span(s) holding a tab written as fragments around it,"
             " as brat readers split a line at every tab"
+        )
+    if merged:
+        stats.notes.append(
+            f"{merged} span(s) written as the T line of another span of the same annotator"
+            " with the same label on the same words (once trimmed of whitespace at their"
+            " ends): brat readers refuse two identical entities"
         )
     if same_offsets:
         stats.notes.append(same_offsets_note(same_offsets))

@@ -198,6 +198,45 @@ def test_a_document_named_like_anothers_suffixed_file_keeps_its_own_files(
     db.close()
 
 
+def test_spans_alike_once_trimmed_are_one_entity_pybrat_reads(tmp_path: Path) -> None:
+    # "Alpha" and "Alpha " with one label became two identical T lines, which pybrat
+    # refuses as a duplicate entity, and the note spoke of "another label".
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+    from store.labels import ensure_default_labels
+
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        doc = insert_document(db, ParsedArticle("w.txt", "Alpha said yes. Beta agreed."))
+    assert doc is not None
+    with user_action(db, "alice", "mark") as action:
+        create_span(action, doc, 0, 5, "SOURCE", span_id="s1", note="first")
+        create_span(action, doc, 0, 6, "SOURCE", span_id="s2", note="second")
+        create_span(action, doc, 16, 20, "SOURCE", span_id="s4")
+    stats = export(db, "brat", tmp_path / "brat")
+    ann = (tmp_path / "brat" / "alice" / "w.ann").read_text(encoding="utf-8").splitlines()
+    assert [line for line in ann if line.startswith("T")] == [
+        "T1\tSOURCE 0 5\tAlpha",
+        "T2\tSOURCE 16 20\tBeta",
+    ]
+    # Both notes stay, on the one entity.
+    assert sorted(line.split("\t", 1)[1] for line in ann if line.startswith("#")) == [
+        "AnnotatorNotes T1\tfirst",
+        "AnnotatorNotes T1\tsecond",
+    ]
+    notes = " ".join(stats.notes)
+    assert "1 span(s) written as the T line of another span of the same annotator" in notes
+    assert "share their offsets" not in notes
+    (example,) = pybrat.BratParser(error="raise").parse(str(tmp_path / "brat" / "alice"))
+    assert sorted((e.mention, e.start, e.end) for e in example.entities) == [
+        ("Alpha", 0, 5),
+        ("Beta", 16, 20),
+    ]
+    db.close()
+
+
 WHITESPACE_TEXT = "Der Minister sagte\tam Montag, es gehe voran."
 
 
