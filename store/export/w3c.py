@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from typing import IO, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import sqlite_utils
 
@@ -83,15 +83,27 @@ def shared_urls(db: sqlite_utils.Database) -> set[str]:
     for (url,) in db.conn.execute("SELECT url FROM documents WHERE url IS NOT NULL AND url != ''"):
         usable = usable_url(url)
         if usable is not None:
-            (shared if usable in seen else seen).add(usable)
+            page = page_of(usable)
+            (shared if page in seen else seen).add(page)
     return shared
+
+
+def page_of(url: str) -> str:
+    """The page a usable URL fetches: scheme and host in lower case, no default port, no
+    fragment. ``HTTPS://News.example:443/a#top`` and ``https://news.example/a`` are one
+    page, and two texts under them share it."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    port = "" if parts.port in (None, default) else f":{parts.port}"
+    return urlunsplit((parts.scheme.lower(), host + port, parts.path or "/", parts.query, ""))
 
 
 def source_of(document: Document, shared: set[str]) -> str:
     """The article's URL, unless it is unusable or names another stored text as well:
     a consumer fetching it gets one text and would apply the other's positions to it."""
     url = usable_url(document.url)
-    if url is None or url in shared:
+    if url is None or page_of(url) in shared:
         return f"urn:sha256:{document.sha256}"
     return url
 
@@ -164,7 +176,7 @@ def _scope(document: Document, shared: set[str]) -> dict[str, str]:
     """The page a text named by its hash was read from (the model's ``scope``: the
     resource the target was seen in), when its URL is shared by another text."""
     url = usable_url(document.url)
-    return {"scope": url} if url is not None and url in shared else {}
+    return {"scope": url} if url is not None and page_of(url) in shared else {}
 
 
 def write(
@@ -186,7 +198,7 @@ def write(
     for document, spans in iter_documents(db, flt):
         if document.url and usable_url(document.url) is None:
             replaced += 1
-        elif usable_url(document.url) in shared:
+        elif document.url and page_of(document.url) in shared:
             versions += 1
         for span in spans:
             out.write("\n" if stats.spans == 0 else ",\n")

@@ -202,7 +202,13 @@ def test_two_versions_of_one_url_each_name_their_own_text(tmp_path: Path) -> Non
     url = "https://news.example/a"
     articles = [
         {"id": "v1", "url": url, "text": "Police say 10 people were hurt."},
-        {"id": "v2", "url": url, "text": "Update: Police now say 12 people were hurt."},
+        # The same page written another way: the scheme and host's case, the default
+        # port and a fragment change nothing that is fetched.
+        {
+            "id": "v2",
+            "url": "HTTPS://News.example:443/a#update",
+            "text": "Update: Police now say 12 people were hurt.",
+        },
         {"id": "other", "url": "https://news.example/b", "text": "Police say 3 were hurt."},
     ]
     batch = tmp_path / "batch.jsonl"
@@ -232,7 +238,10 @@ def test_two_versions_of_one_url_each_name_their_own_text(tmp_path: Path) -> Non
             targets[source["@id"]] = scope
         expected = {f"urn:sha256:{sha['v1']}": [url]}
         if only is None:
-            expected |= {f"urn:sha256:{sha['v2']}": [url], "https://news.example/b": []}
+            expected |= {
+                f"urn:sha256:{sha['v2']}": ["HTTPS://News.example:443/a#update"],
+                "https://news.example/b": [],
+            }
         # The selection does not change a document's source: v1 alone is still named
         # by its hash, as in the whole export.
         assert targets == expected
