@@ -138,6 +138,44 @@ def test_first_run_seeds_the_default_database(isolated_user_dirs: Path) -> None:
     assert not (db.parent / "claimdesk.db.seeding").exists()
 
 
+def test_a_first_export_seeds_the_default_as_a_first_stats_does(
+    isolated_user_dirs: Path, tmp_path: Path
+) -> None:
+    # A trainer's first command, an export, said "no such database" of a file they had
+    # never heard of, while a first stats seeded it.
+    out = tmp_path / "first.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "claimdesk", "export", "-q", "-f", "jsonl", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) >= 14
+    assert (isolated_user_dirs / "data" / "claimdesk" / "claimdesk.db").exists()
+
+
+@pytest.mark.parametrize("command", [["check"], ["backup", "copy.db"]])
+def test_check_and_backup_never_start_the_default_and_say_how_it_starts(
+    isolated_user_dirs: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 1
+    default = isolated_user_dirs / "data" / "claimdesk" / "claimdesk.db"
+    assert capsys.readouterr().err == (
+        f"claimdesk: {default}: no database here yet; claimdesk starts it on first use"
+        " (run claimdesk, or claimdesk import FILES)\n"
+    )
+    assert not (isolated_user_dirs / "data").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "command",
     [["stats"], ["agree"], ["labels"], ["stories"], ["link"], ["check"], ["export", "-f", "jsonl"]],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from claimdesk.commands.common import common_parent, db_path_of, say
+from claimdesk.commands.common import common_parent, existing_database_of, say
 from claimdesk.commands.path_arguments import given_path
 from store.backup import backup
 
@@ -27,7 +27,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    source, _ = db_path_of(args)
+    source = existing_database_of(args)
     result = backup(source, args.path.expanduser(), force=args.force)
     # say(): the paths are file names, which may hold escape sequences or undecodable bytes.
     say(f"backed up {source} to {result.path} ({result.bytes:,} bytes, integrity ok)")

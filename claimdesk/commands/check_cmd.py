@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import Outcome, common_parent, db_path_of, say
+from claimdesk.commands.common import Outcome, common_parent, existing_database_of, say
 from store.check import RECOVERY_HINT, DatabaseBusy, check_database
 
 # EX_TEMPFAIL of sysexits.h: another process held the lock; running check again may pass.
@@ -32,7 +32,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    path: Path = db_path_of(args)[0]
+    path: Path = existing_database_of(args)
     try:
         report = check_database(path)
     except DatabaseBusy as busy:

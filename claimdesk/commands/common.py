@@ -123,6 +123,28 @@ def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:
     return default_db_path(), True
 
 
+def database_of(args: argparse.Namespace) -> Path:
+    """The database path, the built-in default seeded first if it does not exist yet: a
+    first ``claimdesk export`` refused "no such database" for a file the user had never
+    heard of, while a first ``stats`` seeded it."""
+    path, is_default = db_path_of(args)
+    if is_default:
+        seed_default_database(path)
+    return path
+
+
+def existing_database_of(args: argparse.Namespace) -> Path:
+    """The database path for commands that look after the file (``check``, ``backup``):
+    never created, and a default not started yet is said to be one."""
+    path, is_default = db_path_of(args)
+    if is_default and not path.exists():
+        raise ClaimdeskError(
+            f"{path}: no database here yet; claimdesk starts it on first use"
+            " (run claimdesk, or claimdesk import FILES)"
+        )
+    return path
+
+
 def open_session(args: argparse.Namespace, *, seed: bool = True, create: bool = True) -> Session:
     """The session of the command's database; ``create=False`` for commands that only
     read, so a mistyped ``--db`` is an error instead of a new empty database."""

@@ -12,7 +12,7 @@ import argparse
 from contextlib import ExitStack
 from typing import Any
 
-from claimdesk.commands.common import annotator_name, annotator_of, db_path_of, say
+from claimdesk.commands.common import annotator_name, annotator_of, database_of, say
 from claimdesk.commands.path_arguments import given_output, given_path
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
@@ -225,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
             raise ClaimdeskError(f"{flag} goes with --format {owner}")
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
-    database = db_path_of(args)[0]
+    database = database_of(args)
     with Session(database, annotator_of(args), create=False) as session, ExitStack() as both:
         if args.label_config is not None:
             # Both outputs are checked before either is written: the export checks --out.

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, common_parent, db_path_of, say
+from claimdesk.commands.common import annotator_of, common_parent, database_of, say
 from claimdesk.commands.path_arguments import given_path
 from claimdesk.commands.refusals import SHOWN_REFUSALS, say_refusals
 from store.annotations_import import AnnotationImportReport, import_annotations
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     explicit = getattr(args, "annotator", None)
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
-    with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
+    with Session(database_of(args), annotator_of(args), create=False) as session:
         report = import_annotations(
             session.db,
             args.file,

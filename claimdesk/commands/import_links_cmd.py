@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from claimdesk.commands.common import annotator_of, common_parent, db_path_of
+from claimdesk.commands.common import annotator_of, common_parent, database_of
 from claimdesk.commands.path_arguments import given_path
 from claimdesk.commands.refusals import say_refusals
 from store.linking.links_import import import_links
@@ -32,7 +32,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Session(db_path_of(args)[0], annotator_of(args), create=False) as session:
+    with Session(database_of(args), annotator_of(args), create=False) as session:
         report = import_links(session.db, args.file, annotator=annotator_of(args))
     say_refusals(report.refused)
     if not args.quiet:
