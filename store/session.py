@@ -71,6 +71,12 @@ class Session:
     ) -> None:
         self.close()
 
+    def refuse_damaged(self) -> None:
+        """Refuse, naming the file, a database with damaged pages (before a bulk write)."""
+        from store.check import refuse_damaged
+
+        refuse_damaged(self.conn, self.path)
+
     # Reading -----------------------------------------------------------------
     def data_version(self) -> int:
         return data_version(self)

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
     with Session(database_of(args), annotator_of(args), create=False) as session:
+        session.refuse_damaged()
         report = import_annotations(
             session.db,
             args.file,

@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         open_session(args, seed=False) as session,
         progress_bar("importing", enabled=not args.quiet) as progress,
     ):
+        session.refuse_damaged()
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
         wanted = report.added and not args.no_stories
         try:

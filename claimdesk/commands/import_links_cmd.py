@@ -33,6 +33,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     with Session(database_of(args), annotator_of(args), create=False) as session:
+        session.refuse_damaged()
         report = import_links(session.db, args.file, annotator=annotator_of(args))
     say_refusals(report.refused)
     if not args.quiet:

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     # Listing never creates a database (a mistyped --db is an error); loading a label set
     # into a new one, before any article, is a way to start.
     with open_session(args, create=args.load is not None) as session:
+        session.refuse_damaged()
         if args.load is not None:
             session.load_labels(args.load)
         for label in session.labels():

@@ -153,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
     )
     # A mistyped --db is an error, not a new empty database with nothing to link.
     with open_session(args, create=False) as session:
+        session.refuse_damaged()
         doc_ids = None
         if args.docs:
             doc_ids = sorted({session.find_document(name).id for name in args.docs})

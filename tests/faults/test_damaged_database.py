@@ -327,3 +327,51 @@ def test_the_recovery_the_message_gives_makes_a_database_check_passes(tmp_path: 
     new = tmp_path / "new.db"
     subprocess.run(f"sqlite3 {path} {command} | sqlite3 {new}", shell=True, check=True, timeout=60)
     assert main(["--db", str(new), "check"]) == 0
+
+
+WRITING = [
+    ["import", "NEW"],
+    ["labels", "--load", "LABELS"],
+    ["link"],
+    ["import-annotations", "SPANS"],
+    ["import-links", "LINKS"],
+]
+
+
+@pytest.mark.parametrize(
+    "command", WRITING, ids=lambda c: c[0] + ("-load" if "--load" in c else "")
+)
+def test_bulk_writes_refuse_a_damaged_file_before_writing_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    # Damage inside pages no write needs: import stored a document into the file every
+    # reading command refused as damaged and failed only after, and labels --load
+    # stored its label and said nothing.
+    path = _database(tmp_path / "d.db")
+    data = bytearray(path.read_bytes())
+    pages = len(data) // PAGE
+    for page in range(pages // 2, pages // 2 + 2):
+        for offset in range((page - 1) * PAGE + 8, page * PAGE, 97):
+            data[offset] = (offset * 31) % 256
+    path.write_bytes(bytes(data))
+    before = path.read_bytes()
+    (tmp_path / "NEW").write_text(
+        "Der Bürgermeister sagte am Montag, 300 Menschen seien in Sicherheit.\n"
+    )
+    (tmp_path / "LABELS").write_text('[[label]]\nname = "ZZ"\ncolour = "#123456"\n')
+    (tmp_path / "SPANS").write_text(
+        '{"meta": {"source": "d1.txt"}, "spans": [{"start": 0, "end": 4, "label": "CLAIM"}]}\n'
+    )
+    (tmp_path / "LINKS").write_text(
+        '{"a": {"doc": "d1.txt", "start": 0, "end": 20, "text": "Satz 1 mit Inhalt. S"},'
+        ' "b": {"doc": "d2.txt", "start": 0, "end": 20, "text": "Satz 2 mit Inhalt. S"},'
+        ' "status": "accepted"}\n'
+    )
+    argv = [str(tmp_path / part) if part.isupper() else part for part in command]
+    code = main(["--db", str(path), *argv])
+    err = capsys.readouterr().err
+    assert code == 1
+    _one_line_naming(err, path)
+    assert "is damaged" in err
+    assert path.read_bytes() == before
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
