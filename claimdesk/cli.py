@@ -23,6 +23,7 @@ from claimdesk.commands.common import (
     Outcome,
     add_common_options,
     damaged_database_message,
+    db_path_of,
     fail,
 )
 from claimdesk.report_stream import drop_the_rest, reason, report_stream
@@ -164,6 +165,12 @@ def _run(
         print(f"claimdesk: interrupted{done}", file=sys.stderr)
         return 130
     except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        if isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error).lower():
+            # Never "damaged ... restore a backup": that advice threw a sound file away.
+            return fail(
+                f"{db_path_of(args)[0]}: {error}; the file is not damaged: free space and"
+                " run the command again"
+            )
         # A damaged page or undecodable text met after the database opened cleanly.
         return fail(damaged_database_message(args, error))
     except BrokenPipeError:

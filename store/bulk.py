@@ -18,12 +18,13 @@ or blocks other connections; TRUNCATE and RESTART would, so they are not used.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 
 import sqlite_utils
 
-from store.db import data_version, write
+from store.db import data_version, db_label, translate_error, write
 
 # An annotator's write waits for at most one of these (plus its own commit). A
 # transaction ends as soon as it has held the lock this long; its rows go in chunks
@@ -75,7 +76,12 @@ class Checkpointer:
         self._last = now
         # Returns (busy, log frames, checkpointed frames); busy only means another
         # connection is checkpointing right now, which is just as good.
-        self.db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        try:
+            self.db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as error:
+            # A full disk met here, between batches, was the one SQLite error not
+            # translated, and the command called the database damaged.
+            raise translate_error(error, db_label(self.db)) from error
 
 
 def write_in_batches(

@@ -192,7 +192,13 @@ def _store_batch(
     """
     while batch:
         held = _store_some(db, batch, report)
-        checkpoint()
+        try:
+            checkpoint()
+        except StoreUnwritable as error:
+            reason = str(error).replace("; nothing was changed", "")
+            raise StoreUnwritable(
+                f"{reason}; {partly_imported(f'{report.added} document(s)', 'importing again')}"
+            ) from error
         step_aside(db, held)
 
 

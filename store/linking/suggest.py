@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
+from store.errors import StoreUnwritable
 from store.linking.alignment import placed_scores
 from store.linking.candidates import (
     DEFAULT_MAX_POSTINGS,
@@ -76,6 +77,11 @@ DEFAULT_SCORED_PER_SENTENCE = 20
 
 # (done, total, stage)
 Progress = Callable[[int, int, str], None]
+
+# The tail of a link stopped while storing: batches already committed stay.
+PARTLY_STORED = (
+    "the suggestions were partly updated (decisions untouched); claimdesk link again completes them"
+)
 
 
 @dataclass(slots=True)
@@ -342,10 +348,11 @@ def link_documents(
     except KeyboardInterrupt:
         # Stored in short transactions so that annotators keep working: some batches are
         # in. Decisions are never touched, and a rerun brings the rest.
-        raise KeyboardInterrupt(
-            "the suggestions were partly updated (decisions untouched);"
-            " claimdesk link again completes them"
-        ) from None
+        raise KeyboardInterrupt(PARTLY_STORED) from None
+    except StoreUnwritable as error:
+        # A full disk after some batches: "nothing was changed" was false.
+        reason = str(error).replace("; nothing was changed", "")
+        raise StoreUnwritable(f"{reason}; {PARTLY_STORED}") from error
     report.store_seconds = time.perf_counter() - storing
     report.seconds = time.perf_counter() - started
     return report

@@ -272,3 +272,56 @@ def test_a_database_file_replaced_while_open_refuses_every_change(
         _assert_one_clear_line(caught.value, "replaced", "nothing was changed")
     # The file now at the path was not written to either.
     assert _stored(path) == []
+
+
+def test_an_import_that_fills_the_disk_says_so_and_counts_what_it_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The checkpoint between batches met the full disk untranslated, and the command
+    # said "database is damaged ... restore a backup" of a sound file.
+    from claimdesk.cli import main
+
+    corpus = tmp_path / "corpus.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for number in range(300):
+            words = " ".join(f"Wort{number}x{n} steht hier." for n in range(120))
+            out.write(f'{{"id": "d{number}", "text": "Artikel {number}. {words}"}}\n')
+    with _small_tmpfs(tmp_path / "small") as folder:
+        path = folder / "full.db"
+        assert main(["--db", str(path), "import", "-q", str(corpus)]) == 1
+        err = capsys.readouterr().err
+        assert "damaged" not in err
+        assert err.count("\n") == 1
+        stored = sqlite3.connect(path).execute("SELECT count(*) FROM documents").fetchone()[0]
+        assert 0 < stored < 300
+        assert err == (
+            f"claimdesk: {path}: database or disk is full; {stored} document(s) were imported"
+            " before it; importing again adds the rest\n"
+        )
+        assert _integrity(path) == ["ok"]
+
+
+def test_a_link_that_fills_the_disk_says_the_suggestions_were_partly_updated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "nothing was changed" or "damaged": both false, with batches of suggestions stored.
+    from claimdesk.cli import main
+    from store import bulk
+    from tests.linking.corpus import add_flood_corpus
+
+    path = tmp_path / "l.db"
+    database = store.db.connect(path)
+    add_flood_corpus(database)
+    database.close()
+
+    def full(self: bulk.Checkpointer) -> None:
+        raise store.db.translate_error(
+            sqlite3.OperationalError("database or disk is full"), str(path)
+        )
+
+    monkeypatch.setattr(bulk.Checkpointer, "__call__", full)
+    assert main(["--db", str(path), "link", "-q"]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {path}: database or disk is full; the suggestions were partly updated"
+        " (decisions untouched); claimdesk link again completes them\n"
+    )
