@@ -31,10 +31,17 @@ from store.migrations import check_identity
 from store.paths import refuse_non_database_file
 
 FTS_TABLE = "documents_fts"
+# The search index holds nothing the documents do not: "restore a backup" for it threw
+# away every change since the backup.
+FTS_HINT = (
+    "the search index is rebuilt from the documents, losing nothing: with claimdesk closed,"
+    f" sqlite3 DB \"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')\""
+)
 # sqlite3 3.40.1, Debian 12's, fails .recover on every database ("SQL logic error") and
 # leaves NEW.db empty; .dump keeps the tables it can read there.
 RECOVERY_HINT = (
-    "restore a backup, or save what is readable with: sqlite3 DB '.recover' | sqlite3 NEW.db"
+    "restore a backup (deleting DB-wal and DB-shm beside it first, with claimdesk closed),"
+    " or save what is readable with: sqlite3 DB '.recover' | sqlite3 NEW.db"
     " (sqlite3 3.41 or newer; with 3.40: sqlite3 DB .dump | sqlite3 NEW.db)"
 )
 # How long each check waits for a lock another process holds before giving up as busy.
@@ -186,7 +193,7 @@ def _full_text(conn: sqlite3.Connection) -> CheckResult:
         if is_busy(error):
             # The write statement waits for any other writer: a lock, not damage.
             raise
-        return CheckResult("full-text index", 1, [_reason(error)])
+        return CheckResult("full-text index", 1, [_reason(error)], hint=FTS_HINT)
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -329,6 +336,20 @@ def _reason(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
+def _full_text_checked(path: Path, report: CheckReport, writable: bool, wait: float) -> CheckResult:
+    """The full-text check, through a write statement on a connection of its own, opened
+    only where the file can be written and the checks before found its pages sound."""
+    if not writable:
+        return CheckResult("full-text index", checked="not checked: read-only here")
+    if any(result.problems for result in report.results):
+        return CheckResult("full-text index", checked="not checked: the file has problems above")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=wait)
+    try:
+        return _full_text(conn)
+    finally:
+        conn.close()
+
+
 def check_database(path: Path, *, timeout: float | None = None) -> CheckReport:
     """Run every check on the database at ``path`` without changing it.
 
@@ -344,14 +365,15 @@ def check_database(path: Path, *, timeout: float | None = None) -> CheckReport:
     # A text file named .db is refused as every other command refuses it, not reported as
     # an unreadable schema with the advice to restore a backup.
     check_header_once(path)
+    # Read-only everywhere: a read-write connection checkpoints the -wal into the file when
+    # it closes, and a -wal that is not this file's (left from before a backup was copied
+    # over it, or copied in by mistake) truncated 7 MB of articles to 446 KB, while moving
+    # that -wal aside would have saved them. Only the full-text check needs a write, and it
+    # gets its own connection once the rest found the file sound (_full_text_checked).
+    writable = not read_only_place(str(path))
+    uri = f"{path.resolve().as_uri()}?mode=ro" if writable else read_only_uri(path)
     try:
-        if read_only_place(str(path)):
-            # Checked where it lies, read-only mount or archive, without writing beside it.
-            conn = sqlite3.connect(
-                read_only_uri(path), uri=True, isolation_level=None, timeout=wait
-            )
-        else:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=wait)
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=wait)
     except sqlite3.Error as error:
         raise ClaimdeskError(f"{path}: cannot open ({error})") from error
     report = CheckReport(path)
@@ -371,7 +393,10 @@ def check_database(path: Path, *, timeout: float | None = None) -> CheckReport:
             return report
         for name, run in CHECKS:
             try:
-                report.results.append(run(conn))
+                if run is _full_text:
+                    report.results.append(_full_text_checked(path, report, writable, wait))
+                else:
+                    report.results.append(run(conn))
             except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
                 if is_busy(error):
                     raise DatabaseBusy(path) from error

@@ -375,3 +375,56 @@ def test_bulk_writes_refuse_a_damaged_file_before_writing_to_it(
     assert "is damaged" in err
     assert path.read_bytes() == before
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+
+
+def test_check_never_writes_a_stray_log_into_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A -wal that is not this file's (copied in, or left from before a backup was copied
+    # over the file) was checkpointed into it when check's connection closed: 30
+    # documents truncated to the other file's few pages, and the -wal that moving aside
+    # would have undone all of it was gone.
+    path = _database(tmp_path / "big.db")
+    other = tmp_path / "other.db"
+    add_document_to_file(other, "Ein anderer Text.", name="x.txt")
+    writer = sqlite3.connect(other)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE labels SET description = 'other' WHERE name = 'CLAIM'")
+    writer.commit()
+    shutil.copy(f"{other}-wal", f"{path}-wal")
+    writer.close()
+    before = path.read_bytes()
+    main(["--db", str(path), "check"])
+    capsys.readouterr()
+    assert path.read_bytes() == before
+    assert Path(f"{path}-wal").exists()
+    # Moved aside, the log leaves the file whole.
+    Path(f"{path}-wal").rename(tmp_path / "stray-wal")
+    Path(f"{path}-shm").unlink(missing_ok=True)
+    assert main(["--db", str(path), "check"]) == 0
+    assert "no problems" in capsys.readouterr().out
+
+
+def test_a_damaged_search_index_is_rebuilt_not_restored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The index holds nothing the documents do not; "restore a backup" for it threw away
+    # every change since the backup.
+    path = _database(tmp_path / "i.db", documents=5)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "DELETE FROM documents_fts_data WHERE id IN"
+        " (SELECT id FROM documents_fts_data ORDER BY id DESC LIMIT 3)"
+    )
+    conn.commit()
+    conn.close()
+    assert main(["--db", str(path), "check"]) == 1
+    captured = capsys.readouterr()
+    assert "full-text index  1 problem(s)" in captured.out
+    assert "rebuilt from the documents, losing nothing" in captured.out
+    assert "restore a backup" not in captured.out + captured.err
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO documents_fts(documents_fts) VALUES('rebuild')")
+    conn.commit()
+    conn.close()
+    assert main(["--db", str(path), "check"]) == 0
