@@ -593,6 +593,27 @@ def test_an_empty_path_is_refused_not_read_as_the_working_folder(
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("e.db")) == ["ok.txt"]
 
 
+@pytest.mark.parametrize("command", [["import", "ok.txt"], ["labels", "--load", "l.toml"]])
+def test_a_new_database_is_started_only_in_a_folder_that_exists(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    # An unmounted /mnt/team/claims.db got its folders made, and the import went into a
+    # local database that the mount hid later.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.txt").write_text("Der Fluss stieg am Montag um zwei Meter.\n", encoding="utf-8")
+    (tmp_path / "l.toml").write_text('[[label]]\nname = "ZZ"\ncolour = "#123456"\n')
+    db = tmp_path / "mnt" / "team" / "claims.db"
+    assert main(["--db", str(db), *command]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {db.parent}: no such folder for the database; claimdesk starts a new"
+        " database only in a folder that exists\n"
+    )
+    assert not (tmp_path / "mnt").exists()
+
+
 def test_an_empty_database_path_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

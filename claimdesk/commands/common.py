@@ -153,6 +153,14 @@ def open_session(args: argparse.Namespace, *, seed: bool = True, create: bool = 
     path, is_default = db_path_of(args)
     if is_default and seed:
         seed_default_database(path)
+    if create and not is_default and not path.exists() and not path.parent.is_dir():
+        # A mistyped or unmounted --db (/mnt/team/claims.db) got its folders made, and a
+        # day's import went to a local database the mount later hid. As the reader does,
+        # a new database is started only in a folder that exists.
+        raise ClaimdeskError(
+            f"{path.parent}: no such folder for the database; claimdesk starts a new"
+            " database only in a folder that exists"
+        )
     return Session(path, annotator_of(args), create=create)
 
 
