@@ -167,7 +167,10 @@ def _import_files(
                 if item.note is not None:
                     report.notes.append(f"{path}: {item.note}")
                 if item.outlet is None:
-                    item = replace(item, outlet=fallback_outlet(path.parent.name, item.url))
+                    # The folder as it is, not as typed: "import a.txt" run inside
+                    # many/ gave no outlet, and "import ../many/a.txt" gave "many".
+                    folder = Path(os.path.abspath(path)).parent.name
+                    item = replace(item, outlet=fallback_outlet(folder, item.url))
                 batch.append((item, path))
                 if len(batch) >= batch_size:
                     _store_batch(db, batch, report, checkpoint)

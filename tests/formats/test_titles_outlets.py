@@ -183,6 +183,20 @@ def test_import_names_outlets_of_a_folder_that_says_nothing(
     assert titles["a.txt"] == HEADLINE
 
 
+@pytest.mark.parametrize("typed", ["a2.txt", ".", "../many/a2.txt"])
+def test_the_folder_outlet_does_not_depend_on_how_the_path_was_typed(
+    db: sqlite_utils.Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    # Imported from inside many/, "a2.txt" and "." gave no outlet; "../many/a2.txt" gave
+    # "many"; importing again later changed nothing, the text being stored already.
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / "a2.txt").write_text(f"{BODY} Zweitens.", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    assert import_paths(db, [Path(typed)]).added == 1
+    assert db.conn.execute("SELECT outlet FROM documents").fetchall() == [("many",)]
+
+
 # Hostile values -----------------------------------------------------------------------------
 
 
