@@ -99,7 +99,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--csv-safe",
         action="store_true",
-        help="csv: prefix cells starting with = + - @ with ' for spreadsheets",
+        help="csv: prefix cells starting with = + - @, a tab or CR with ' for spreadsheets",
     )
     parser.add_argument(
         "--force",

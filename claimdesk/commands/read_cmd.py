@@ -18,7 +18,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         parents=[common_parent()],
         description=(
             "Open the named documents (source name, unique prefix, #ID or id:ID) side by side"
-            " in the reader; with no names, open the library."
+            " in the reader; with no names, reopen where you left off (the library on a"
+            " first run, or when nothing saved remains)."
         ),
     )
     parser.add_argument("documents", nargs="*", metavar="NAME")
