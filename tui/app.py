@@ -145,6 +145,13 @@ class ClaimdeskApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Key) and self._help_in_dialog(event):
+            # Textual stops a modal screen's key bindings at the modal, the app's help key
+            # included: f1 did nothing in the pickers and editors. Printable keys ("?")
+            # stay the dialog's, which types them.
+            event.stop()
+            self.action_help()
+            return
         if isinstance(event, events.Key) and event.key.startswith("alt+"):
             pressed = escape_then_key(event, self.screen.active_bindings, self.focused)
             if pressed is not None:
@@ -152,6 +159,18 @@ class ClaimdeskApp(App[int]):
                     await super().on_event(key)
                 return
         await super().on_event(event)
+
+    def _help_in_dialog(self, event: events.Key) -> bool:
+        screen = self.screen
+        if not screen.is_modal:
+            return False
+        from tui.screens.help import HelpScreen  # not needed to start
+
+        return (
+            not isinstance(screen, HelpScreen)
+            and event.key in self.bound_keys("app.help")
+            and not (event.character is not None and event.character.isprintable())
+        )
 
     def _warm_up_when_idle(self) -> None:
         if self._warm_up_started:

@@ -407,3 +407,27 @@ async def test_label_editor_shows_every_field_at_80x24(corpus: Corpus) -> None:
             region = editor.query_one(f"#label-{field}", Input).region
             assert region.height >= 1
             assert box.contains_region(region), field
+
+
+async def test_the_help_key_works_in_every_dialog_and_question_mark_is_typed(
+    corpus: Corpus,
+) -> None:
+    # Textual stops key bindings at a modal screen: f1 did nothing in the pickers and
+    # editors, whose footers still offered "? Keys".
+    from tui.screens.help import HelpScreen
+    from tui.screens.label_picker import LabelPicker
+
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys, dialog in ((["s", "l"], LabelPicker), (["ctrl+e"], LabelEditor)):
+            await pilot.press(*keys)
+            assert isinstance(app.screen, dialog)
+            await pilot.press("f1")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            assert isinstance(app.screen, dialog)
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, dialog)
+            assert "?" in app.screen.focused.value  # type: ignore[union-attr]
+            await pilot.press("escape")
+            await pilot.pause()
