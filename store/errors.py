@@ -29,6 +29,17 @@ def os_reason(error: OSError) -> str:
     return str(error) or type(error).__name__
 
 
+# How much of a value a message quotes: a 100,000-character label name made its refusal
+# a 100 KB "one line".
+QUOTED_CHARS = 40
+
+
+def quoted(value: str) -> str:
+    """``value`` as a message quotes it: its repr, cut to :data:`QUOTED_CHARS` with "…"."""
+    shown = repr(value)
+    return shown if len(shown) <= QUOTED_CHARS else shown[: QUOTED_CHARS - 1] + "…"
+
+
 def partly_imported(stored: str, again: str) -> str:
     """The tail of an interrupted import's message: what is stored and how to complete it.
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.changelog import Action
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, quoted
 from store.formats.files import cannot_read, open_binary
 from store.model import Label
 
@@ -62,16 +62,20 @@ HOTKEYS = frozenset("123456789")
 def validate_label(label: Label, where: str = "label") -> None:
     if not _NAME.fullmatch(label.name):
         raise ClaimdeskError(
-            f"{where}: label name {label.name!r} must be 1-32 of A-Z, 0-9, _ or -, "
+            f"{where}: label name {quoted(label.name)} must be 1-32 of A-Z, 0-9, _ or -, "
             "starting with a letter"
         )
     if not _COLOUR.fullmatch(label.colour):
-        raise ClaimdeskError(f"{where}: colour {label.colour!r} of {label.name} must be #rrggbb")
+        raise ClaimdeskError(
+            f"{where}: colour {quoted(label.colour)} of {label.name} must be #rrggbb"
+        )
     if label.hotkey is not None and label.hotkey not in HOTKEYS:
         # The reader applies labels with its number keys 1-9 only (reader.label_1 ...
         # label_9, whatever keys a keymap puts them on): "q", "0" or "²" were stored and
         # listed as keys, yet pressing them did nothing.
-        raise ClaimdeskError(f"{where}: hotkey {label.hotkey!r} of {label.name} must be one of 1-9")
+        raise ClaimdeskError(
+            f"{where}: hotkey {quoted(label.hotkey)} of {label.name} must be one of 1-9"
+        )
     description = label.description or ""
     if not description.isprintable() or len(description) > MAX_DESCRIPTION_CHARS:
         raise ClaimdeskError(

@@ -622,3 +622,19 @@ def test_an_empty_database_path_is_refused(
         main(["--db", "", "stats"])
     assert exited.value.code == 2
     assert "argument --db: an empty path" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "field", ['name = "{long}"\ncolour = "#123456"', 'name = "ZZ"\ncolour = "{long}"']
+)
+def test_a_huge_label_value_is_quoted_short_in_its_refusal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str
+) -> None:
+    # A 100,000-character label name made its refusal a 100 KB "one line".
+    labels = tmp_path / "big.toml"
+    labels.write_text("[[label]]\n" + field.format(long="A" * 100_000) + "\n", encoding="utf-8")
+    assert main(["--db", str(tmp_path / "l.db"), "labels", "--load", str(labels)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert len(err) < 300
+    assert "AAAA…" in err
