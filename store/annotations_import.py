@@ -36,7 +36,7 @@ import sqlite_utils
 
 from store.changelog import user_action
 from store.documents import text_sha256
-from store.errors import ClaimdeskError, partly_imported
+from store.errors import ClaimdeskError, partly_imported, stopped_part_way
 from store.formats.files import open_binary
 from store.formats.json_line import (
     NO_RECORDS,
@@ -454,8 +454,7 @@ def import_annotations(
         try:
             _store(db, importer, pending[first : first + batch_size], labels, report)
         except ClaimdeskError as error:
-            reason = str(error).replace("; nothing was changed", "")
-            raise ClaimdeskError(f"{reason}; {so_far()}") from error
+            raise ClaimdeskError(stopped_part_way(error, so_far())) from error
         except KeyboardInterrupt:
             # The batch under way is rolled back, the ones before it stay: the annotator
             # must know that something was stored and how to complete it.

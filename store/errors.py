@@ -40,6 +40,12 @@ def quoted(value: str) -> str:
     return shown if len(shown) <= QUOTED_CHARS else shown[: QUOTED_CHARS - 1] + "…"
 
 
+def stopped_part_way(error: Exception, done: str) -> str:
+    """The message of a write failure in a job whose earlier batches are committed: the
+    error's reason without "nothing was changed", false by then, and ``done``, what is in."""
+    return f"{str(error).replace('; nothing was changed', '')}; {done}"
+
+
 def partly_imported(stored: str, again: str) -> str:
     """The tail of an interrupted import's message: what is stored and how to complete it.
 

@@ -26,7 +26,7 @@ from store.boilerplate import mark_repeated, shape_flags
 from store.bulk import TARGET_TRANSACTION_S, Checkpointer, step_aside
 from store.db import write
 from store.documents import insert_document
-from store.errors import ImportRefused, StoreUnwritable, partly_imported
+from store.errors import ImportRefused, StoreUnwritable, partly_imported, stopped_part_way
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
 from store.formats.files import cannot_read
@@ -194,14 +194,14 @@ def _store_batch(
     After each, the log is checkpointed and waiting annotators go first (store.bulk).
     """
     while batch:
-        held = _store_some(db, batch, report)
         try:
+            held = _store_some(db, batch, report)
+            # The checkpoint writes too: a full disk can be met here as well as in the
+            # transaction, and either way the batches before are in.
             checkpoint()
         except StoreUnwritable as error:
-            reason = str(error).replace("; nothing was changed", "")
-            raise StoreUnwritable(
-                f"{reason}; {partly_imported(f'{report.added} document(s)', 'importing again')}"
-            ) from error
+            done = partly_imported(f"{report.added} document(s)", "importing again")
+            raise StoreUnwritable(stopped_part_way(error, done)) from error
         step_aside(db, held)
 
 
@@ -217,33 +217,27 @@ def _store_some(
     added: list[int] = []
     duplicates = 0
     stored = 0
-    try:
-        with write(db):
-            started = time.perf_counter()
-            for article, path in batch:
-                stored += 1
-                doc_id = insert_document(db, article, source_path=str(path))
-                if doc_id is None:
-                    duplicates += 1
-                    continue
-                sentences = split_sentences(article.text)
-                db.conn.executemany(
-                    'INSERT INTO sentences (doc_id, start, "end", boilerplate) VALUES (?, ?, ?, ?)',
-                    [
-                        (doc_id, start, end, flag)
-                        for (start, end), flag in zip(
-                            sentences, shape_flags(article.text, sentences), strict=True
-                        )
-                    ],
-                )
-                added.append(doc_id)
-                if time.perf_counter() - started >= TARGET_TRANSACTION_S:
-                    break
-    except StoreUnwritable as error:
-        reason = str(error).replace("; nothing was changed", "")
-        raise StoreUnwritable(
-            f"{reason}; {partly_imported(f'{report.added} document(s)', 'importing again')}"
-        ) from error
+    with write(db):
+        started = time.perf_counter()
+        for article, path in batch:
+            stored += 1
+            doc_id = insert_document(db, article, source_path=str(path))
+            if doc_id is None:
+                duplicates += 1
+                continue
+            sentences = split_sentences(article.text)
+            db.conn.executemany(
+                'INSERT INTO sentences (doc_id, start, "end", boilerplate) VALUES (?, ?, ?, ?)',
+                [
+                    (doc_id, start, end, flag)
+                    for (start, end), flag in zip(
+                        sentences, shape_flags(article.text, sentences), strict=True
+                    )
+                ],
+            )
+            added.append(doc_id)
+            if time.perf_counter() - started >= TARGET_TRANSACTION_S:
+                break
     report.added += len(added)
     report.duplicates += duplicates
     report.added_ids.extend(added)

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
-from store.errors import StoreUnwritable
+from store.errors import StoreUnwritable, stopped_part_way
 from store.linking.alignment import placed_scores
 from store.linking.candidates import (
     DEFAULT_MAX_POSTINGS,
@@ -351,8 +351,7 @@ def link_documents(
         raise KeyboardInterrupt(PARTLY_STORED) from None
     except StoreUnwritable as error:
         # A full disk after some batches: "nothing was changed" was false.
-        reason = str(error).replace("; nothing was changed", "")
-        raise StoreUnwritable(f"{reason}; {PARTLY_STORED}") from error
+        raise StoreUnwritable(stopped_part_way(error, PARTLY_STORED)) from error
     report.store_seconds = time.perf_counter() - storing
     report.seconds = time.perf_counter() - started
     return report
