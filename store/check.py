@@ -101,9 +101,7 @@ def refuse_damaged(conn: sqlite3.Connection, path: Path | str) -> None:
             raise
         raise DamagedDatabase(path, error) from None
     if rows != ["ok"]:
-        # A damaged file's first problem comes after a heading line, "*** in database main ***".
-        lines = [line for row in rows for line in row.splitlines()]
-        found = [line for line in lines if not line.startswith("***")] or lines or ["no answer"]
+        found = _problem_lines(rows) or rows or ["no answer"]
         raise DamagedDatabase(path, sqlite3.DatabaseError(found[0]))
 
 
@@ -151,18 +149,25 @@ class CheckReport:
         return sum(result.problems for result in self.results)
 
 
-def _integrity(conn: sqlite3.Connection) -> CheckResult:
-    rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check(100)")]
-    # One row can hold several problems, one a line, after a "*** in database main ***"
-    # heading: each line is a problem of its own (printed on one line, its line breaks
-    # were shown as \x0a escapes).
-    bad = [
+def _problem_lines(rows: list[str]) -> list[str]:
+    """The problems in the rows of ``integrity_check`` or ``quick_check``.
+
+    One row can hold several problems, one a line, after a "*** in database main ***"
+    heading: each line is a problem of its own (printed on one line, its line breaks
+    were shown as \x0a escapes).
+    """
+    return [
         line.strip()
         for row in rows
         if row != "ok"
         for line in row.splitlines()
         if line.strip() and not line.startswith("*** in database ")
     ]
+
+
+def _integrity(conn: sqlite3.Connection) -> CheckResult:
+    rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check(100)")]
+    bad = _problem_lines(rows)
     return CheckResult("integrity", len(bad), bad[:3])
 
 
