@@ -99,13 +99,19 @@ def page_of(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), host + port, parts.path or "/", parts.query, ""))
 
 
-def source_of(document: Document, shared: set[str]) -> str:
-    """The article's URL, unless it is unusable or names another stored text as well:
-    a consumer fetching it gets one text and would apply the other's positions to it."""
+def document_target(document: Document, shared: set[str]) -> dict[str, str]:
+    """What every annotation of ``document`` targets: its URL as ``source``, unless the URL
+    is unusable or names another stored text as well (:func:`shared_urls`), as a consumer
+    fetching it gets one text and would apply the other's positions to it. Then the source
+    is ``urn:sha256:`` of the text, with a shared URL as ``scope`` (the model's resource
+    the target was seen in)."""
     url = usable_url(document.url)
-    if url is None or page_of(url) in shared:
-        return f"urn:sha256:{document.sha256}"
-    return url
+    if url is not None and page_of(url) not in shared:
+        return {"source": url}
+    target = {"source": f"urn:sha256:{document.sha256}"}
+    if url is not None:
+        target["scope"] = url
+    return target
 
 
 def span_iri(span_id: str) -> str:
@@ -137,9 +143,11 @@ def quote_context(text: str, start: int, end: int) -> tuple[str, str, bool]:
         width = min(width * 2, MAX_CONTEXT_CHARS)
 
 
-def annotation(document: Document, span: Span, shared: set[str]) -> tuple[dict[str, Any], bool]:
+def annotation(
+    document: Document, span: Span, target: dict[str, str]
+) -> tuple[dict[str, Any], bool]:
     """The span as an Annotation, and whether its quote selector is unique
-    (:func:`quote_context`); ``shared`` as :func:`shared_urls` gives it."""
+    (:func:`quote_context`); ``target`` as :func:`document_target` gives it."""
     bodies: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": span.label}
     ]
@@ -157,8 +165,7 @@ def annotation(document: Document, span: Span, shared: set[str]) -> tuple[dict[s
         "modified": span.updated_at,
         "body": bodies,
         "target": {
-            "source": source_of(document, shared),
-            **_scope(document, shared),
+            **target,
             "selector": [
                 {
                     "type": "TextQuoteSelector",
@@ -170,13 +177,6 @@ def annotation(document: Document, span: Span, shared: set[str]) -> tuple[dict[s
             ],
         },
     }, unique
-
-
-def _scope(document: Document, shared: set[str]) -> dict[str, str]:
-    """The page a text named by its hash was read from (the model's ``scope``: the
-    resource the target was seen in), when its URL is shared by another text."""
-    url = usable_url(document.url)
-    return {"scope": url} if url is not None and page_of(url) in shared else {}
 
 
 def write(
@@ -196,13 +196,15 @@ def write(
     replaced = ambiguous = versions = 0
     shared = shared_urls(db)
     for document, spans in iter_documents(db, flt):
+        # Once a document, not once a span: each parses the URL.
+        target = document_target(document, shared)
         if document.url and usable_url(document.url) is None:
             replaced += 1
-        elif document.url and page_of(document.url) in shared:
+        elif "scope" in target:
             versions += 1
         for span in spans:
             out.write("\n" if stats.spans == 0 else ",\n")
-            shaped, unique = annotation(document, span, shared)
+            shaped, unique = annotation(document, span, target)
             out.write(dumps(shaped))
             ambiguous += not unique
             stats.spans += 1
