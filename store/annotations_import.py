@@ -36,7 +36,7 @@ import sqlite_utils
 
 from store.changelog import user_action
 from store.documents import text_sha256
-from store.errors import ClaimdeskError, partly_imported, stopped_part_way
+from store.errors import ClaimdeskError, clipped, partly_imported, stopped_part_way
 from store.formats.files import open_binary
 from store.formats.json_line import (
     NO_RECORDS,
@@ -265,7 +265,7 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
 def _shown(value: object) -> str:
     """A JSON value for a message, cut to a length that keeps the message one short line."""
     text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return clipped(text)
 
 
 def _is_name(value: object) -> TypeGuard[str]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from store.clock import now
 from store.db import write
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, clipped
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -333,7 +333,7 @@ def last_changed_by(db: sqlite_utils.Database, table: str, key: Row) -> str | No
 
 def _quoted(text: object) -> str:
     words = " ".join(str(text).split())
-    return f"“{words if len(words) <= 40 else words[:39] + '…'}”"
+    return f"“{clipped(words)}”"
 
 
 def named(table: str, row: Row) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from store.errors import NotFound
+from store.errors import NotFound, clipped
 from store.formats.metadata import storable
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def resolve_document_id(db: Connected, name: str) -> int:
     wanted_id = document_id_of(name)
     if wanted_id is not None:
         if wanted_id > _LARGEST_ID:
-            typed = name.strip() if len(name.strip()) <= 40 else name.strip()[:39] + "…"
+            typed = clipped(name.strip())
             raise NotFound(f"no document with id {typed!r}: ids are smaller")
         row = db.conn.execute("SELECT id FROM documents WHERE id = ?", [wanted_id]).fetchone()
         if row is None:

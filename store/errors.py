@@ -34,10 +34,14 @@ def os_reason(error: OSError) -> str:
 QUOTED_CHARS = 40
 
 
+def clipped(text: str) -> str:
+    """``text`` cut to :data:`QUOTED_CHARS`, its end shown as "…" when cut."""
+    return text if len(text) <= QUOTED_CHARS else text[: QUOTED_CHARS - 1] + "…"
+
+
 def quoted(value: str) -> str:
-    """``value`` as a message quotes it: its repr, cut to :data:`QUOTED_CHARS` with "…"."""
-    shown = repr(value)
-    return shown if len(shown) <= QUOTED_CHARS else shown[: QUOTED_CHARS - 1] + "…"
+    """``value`` as a message quotes it: its repr, :func:`clipped`."""
+    return clipped(repr(value))
 
 
 def stopped_part_way(error: Exception, done: str) -> str:
