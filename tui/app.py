@@ -168,9 +168,13 @@ class ClaimdeskApp(App[int]):
 
         return (
             not isinstance(screen, HelpScreen)
-            and event.key in self.bound_keys("app.help")
+            and event.key in self.dialog_help_keys()
             and not (event.character is not None and event.character.isprintable())
         )
+
+    def dialog_help_keys(self) -> tuple[str, ...]:
+        """The help keys that open help from a dialog: those that type no character."""
+        return tuple(key for key in self.bound_keys("app.help") if not _types_character(key))
 
     def _warm_up_when_idle(self) -> None:
         if self._warm_up_started:
@@ -454,6 +458,14 @@ class ClaimdeskApp(App[int]):
             self.pop_screen()
         if not isinstance(self.screen_stack[0], LibraryScreen):
             self._show_library()
+
+
+def _types_character(key: str) -> bool:
+    """Whether ``key`` (a key name, no modifier) types a character into a text field."""
+    from textual.keys import key_to_character
+
+    character = key_to_character(key)
+    return character is not None and character.isprintable()
 
 
 def _saved_theme() -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.actions import ActionSpec, specs_for
 
@@ -34,3 +35,26 @@ def bindings_for(
 ) -> list[Binding]:
     """The bindings of one registry context, optionally only those ``where`` accepts."""
     return [binding_of(spec) for spec in specs_for(context) if where is None or where(spec)]
+
+
+def dialog_bindings(screen: Screen[object]) -> list[Binding]:
+    """The keys that work in the modal dialog ``screen``, for its footer and help.
+
+    Its own bindings, read from the dialog itself: the focused text field binds enter too,
+    which hides the dialog's enter from ``Screen.active_bindings``. And the app's help
+    keys that type no character: the app's bindings stop at a modal screen, and the app
+    opens help itself on such a key (``?`` is typed into the field).
+    """
+    # The chain's copy of the dialog's bindings has the keymap applied and drops the keys
+    # the focused field types.
+    own = [
+        binding
+        for node, bindings_map in screen._modal_binding_chain
+        if node is screen
+        for bindings in bindings_map.key_to_bindings.values()
+        for binding in bindings
+        if binding.id
+    ]
+    keys_of = getattr(screen.app, "dialog_help_keys", None)
+    keys: tuple[str, ...] = keys_of() if callable(keys_of) else ()
+    return own + [Binding(key, "app.help", "Keys", id="app.help") for key in keys]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.binding import Binding
 
 from tests.tui.conftest import Corpus, screen_lines, settle
 from tui.app import create_app
@@ -143,3 +144,47 @@ async def test_review_and_clusters_footers_drop_hints_whole_at_80_columns(
             assert {"Near miss", "Other figure", "Other event"} <= set(words)
         else:
             assert words[0] == "Open claim"
+
+
+@pytest.mark.parametrize("keymap", KEYMAPS)
+async def test_a_dialog_footer_shows_the_dialogs_keys_not_the_readers(
+    corpus: Corpus, keymap: str
+) -> None:
+    # The reader's footer stayed on the bottom row under every dialog, offering `m Matches`
+    # and `r Review`, keys that only typed into the dialog's field.
+    from tui.keymap import bound_keys
+    from tui.screens.label_editor import LabelEditor
+    from tui.screens.label_picker import LabelPicker
+    from tui.screens.note_editor import NoteEditor
+
+    keys = load_keymap(keymap)
+    first = {action_id: bound_keys(keys, action_id)[0] for action_id in keys}
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a], keymap=keys)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        opening = (
+            ([first["reader.select_sentence"], first["reader.pick_label"]], LabelPicker, "Choose"),
+            ([first["reader.label_1"], first["reader.edit_note"]], NoteEditor, "Save"),
+            ([first["reader.edit_labels"]], LabelEditor, None),
+        )
+        for pressed, dialog, choose in opening:
+            await pilot.press(*pressed)
+            await settle(pilot)
+            assert isinstance(app.screen, dialog), (keymap, dialog)
+            row = screen_lines(app)[-1].rstrip()
+            cancel = app.get_key_display(Binding(bound_keys(keys, "picker.cancel")[0], "x"))
+            assert f"{cancel} Cancel" in row, (keymap, row)
+            # Only a help key that types nothing works in a dialog (`?` is typed).
+            assert "f1 Keys" in row, (keymap, row)
+            assert "? Keys" not in row, (keymap, row)
+            if choose is not None:
+                assert f"⏎ {choose}" in row, (keymap, row)
+            for reader_word in ("Matches", "Review", "Sentence", "Clusters"):
+                assert reader_word not in row, (keymap, row)
+            # Help lists what the footer shows, the choice the text field's enter hid too.
+            in_help = {item.action_id for item in bindings_in_force(app.screen)}
+            assert {"picker.cancel", "app.help"} <= in_help
+            if choose is not None:
+                assert "picker.choose" in in_help
+            await pilot.press(bound_keys(keys, "picker.cancel")[-1])
+            await settle(pilot)

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
+from tui.widgets.key_footer import DialogFooter
 
 
 def rank_annotators(names: list[str], query: str) -> list[str]:
@@ -58,6 +59,7 @@ class AnnotatorPicker(ModalScreen[str | None]):
                 *[self._option(n, name) for n, name in enumerate(self.names)],
                 id="picker-options",
             )
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0 if self.names else None

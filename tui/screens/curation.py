@@ -29,7 +29,7 @@ from store.model import Document
 from tui.bindings import bindings_for
 from tui.config import load_config
 from tui.safe_text import safe_text, visible
-from tui.widgets.key_footer import CURATION_HINTS, PriorityFooter
+from tui.widgets.key_footer import CURATION_HINTS, DialogFooter, PriorityFooter
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -132,6 +132,7 @@ class SpanEditor(ModalScreen[list[SpanTriple] | None]):
             yield Static(region_text(self.document, self.item))
             yield Static(Text(f"region {self.item.start}-{self.item.end}", style="dim"))
             yield Input(value=self.start_with, id="curation-edit")
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from tui.actions import BY_ID
+from tui.bindings import dialog_bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,10 @@ class KeyHelp:
 def bindings_in_force(screen: Screen[object]) -> list[KeyHelp]:
     """One row per action bound on ``screen`` (and the app), keys joined, in registry order."""
     keys_by_id: dict[str, list[str]] = {}
-    for active in screen.active_bindings.values():
-        binding = active.binding
+    bindings = [active.binding for active in screen.active_bindings.values()]
+    if screen.is_modal:
+        bindings += dialog_bindings(screen)
+    for binding in bindings:
         if binding.id is None:
             continue
         shown = screen.app.get_key_display(Binding(binding.key, binding.action))

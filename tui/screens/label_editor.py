@@ -23,6 +23,7 @@ from store.model import Label
 from store.session import Session
 from tui.bindings import bindings_for
 from tui.screens.label_picker import label_option
+from tui.widgets.key_footer import DialogFooter
 
 FIELDS = ("name", "colour", "hotkey", "description")
 
@@ -58,6 +59,7 @@ class LabelEditor(ModalScreen[bool]):
                     yield Static(Text(field), classes="form-label")
                     yield Input(id=f"label-{field}", compact=True)
             yield Static(id="label-message")
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         if self.labels:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from store.model import Label
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
+from tui.widgets.key_footer import DialogFooter
 
 
 def rank_labels(labels: list[Label], query: str) -> list[Label]:
@@ -58,6 +59,7 @@ class LabelPicker(ModalScreen[str | None]):
             yield Static(Text(self.title_text, style="bold"))
             yield Input(placeholder="type to filter labels", id="picker-query")
             yield OptionList(*[label_option(label) for label in self.labels], id="picker-options")
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from store.model import MAX_NOTE_CHARS
 from tui.bindings import bindings_for
 from tui.safe_text import editable_line, safe_text
+from tui.widgets.key_footer import DialogFooter
 
 
 class NoteInput(Input):
@@ -78,6 +79,7 @@ class NoteEditor(ModalScreen[str | None]):
                     ),
                     id="note-changed",
                 )
+        yield DialogFooter(choose="Save")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

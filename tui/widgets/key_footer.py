@@ -17,6 +17,8 @@ from textual.binding import Binding
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from tui.bindings import dialog_bindings
+
 
 @dataclass(frozen=True, slots=True)
 class Hint:
@@ -103,6 +105,16 @@ CURATION_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 
+# A dialog's keys. Its footer replaces the one of the screen beneath, whose keys do
+# nothing while the dialog is open (Textual stops key bindings at a modal screen).
+DIALOG_HINTS: tuple[tuple[str, str], ...] = (
+    ("picker.choose", "Choose"),
+    ("picker.cancel", "Cancel"),
+    ("curation.close", "Cancel"),
+    ("app.help", "Keys"),
+)
+
+
 def hint_width(hint: Hint) -> int:
     """Cells a hint takes in the compact footer: key, blank, word, one cell of margin."""
     return len(hint.key_display) + 1 + len(hint.word) + 1
@@ -129,12 +141,17 @@ class PriorityFooter(Footer):
         # What the keys now mounted show: a rebuild that would show the same is skipped.
         self._shown: list[Hint] | None = None
 
-    def active_hints(self) -> list[Hint]:
-        """Each wanted action that has a key on this screen now, with its shortest key."""
+    def bindings_by_id(self) -> dict[str, list[tuple[Binding, bool]]]:
+        """The bindings in force on this screen, with whether each is enabled, by action id."""
         by_id: dict[str, list[tuple[Binding, bool]]] = {}
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if binding.id:
                 by_id.setdefault(binding.id, []).append((binding, enabled))
+        return by_id
+
+    def active_hints(self) -> list[Hint]:
+        """Each wanted action that has a key on this screen now, with its shortest key."""
+        by_id = self.bindings_by_id()
         found: list[Hint] = []
         for action_id, word in self.hints:
             bound = by_id.get(action_id)
@@ -179,3 +196,16 @@ class PriorityFooter(Footer):
     def on_resize(self) -> None:
         # Which hints fit depends on the width.
         self.call_after_refresh(self.recompose)
+
+
+class DialogFooter(PriorityFooter):
+    """The footer of a modal dialog: the keys that work in it (:func:`dialog_bindings`)."""
+
+    def __init__(self, choose: str = "Choose") -> None:
+        super().__init__(tuple((i, choose if i == "picker.choose" else w) for i, w in DIALOG_HINTS))
+
+    def bindings_by_id(self) -> dict[str, list[tuple[Binding, bool]]]:
+        by_id: dict[str, list[tuple[Binding, bool]]] = {}
+        for binding in dialog_bindings(self.screen):
+            by_id.setdefault(str(binding.id), []).append((binding, True))
+        return by_id
