@@ -22,6 +22,7 @@ from tui.screens.library import (
     MAX_ROWS,
     DocumentTable,
     LibraryScreen,
+    counts_line,
     fuzzy_key,
     fuzzy_order,
     library_layout,
@@ -205,6 +206,37 @@ async def test_long_lists_are_capped_and_say_so(
         await settle(pilot)
         assert len(library(app).shown) == 1
         assert "showing 1 of 2 (filter to narrow)" in screen_text(app)
+
+
+def test_the_counts_line_drops_whole_parts_lowest_first() -> None:
+    parts = [("alpha", 3), ("beta", 1), ("gamma", 2)]
+    assert counts_line(parts, 80) == "alpha · beta · gamma"
+    assert counts_line(parts, 19) == "alpha · gamma"
+    assert counts_line(parts, 12) == "alpha"
+    # The most wanted part stays even where nothing fits.
+    assert counts_line(parts, 2) == "alpha"
+
+
+@pytest.mark.parametrize("width", [80, 60])
+async def test_the_counts_line_keeps_sort_and_marks_whole_at_narrow_widths(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    # At 80 columns the row ran off the edge: "… · filter: fuzzy ·" and no sort.
+    monkeypatch.setattr("tui.screens.library.MAX_ROWS", 1)
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "s")
+        await settle(pilot)
+        row = screen_text(app).splitlines()[0].strip()
+        assert len(row) <= width - 2
+        assert row.startswith("2 documents · ")
+        assert "showing 1 of 2 (filter to narrow)" in row, row
+        assert "marked 1" in row, row
+        if width == 80:
+            assert row.endswith("sort: outlet"), row
+        # Whatever is dropped goes whole: the row ends at the end of a part.
+        assert row.endswith(("sort: outlet", "marked 1")), row
 
 
 def _many_rows(count: int) -> list[dict[str, Any]]:

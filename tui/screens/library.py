@@ -183,6 +183,15 @@ def story_order(row: dict[str, Any]) -> tuple[int, str, str, str]:
     )
 
 
+def counts_line(parts: list[tuple[str, int]], width: int) -> str:
+    """``parts`` joined in their order, dropping the lowest-ranked ones until the line fits
+    ``width``: at 80 columns the sort and the marked count fell off the edge."""
+    kept = list(parts)
+    while len(kept) > 1 and len(" · ".join(text for text, _ in kept)) > width:
+        kept.remove(min(kept, key=lambda part: part[1]))
+    return " · ".join(text for text, _ in kept)
+
+
 class LibraryScreen(Screen[None]):
     """All documents; enter opens one, space marks, o opens the marked side by side."""
 
@@ -389,14 +398,21 @@ class LibraryScreen(Screen[None]):
         done = sum(1 for row in self.rows if row.get("status") == "done")
         spans = sum(int(row.get("spans") or 0) for row in self.rows)
         mode = "text search" if self.text_search else "fuzzy"
-        sort_name = SORT_KEYS[self.sort_index][0]
-        text = Text(
-            f"{len(self.rows)} documents · {done} done · {spans} span{'' if spans == 1 else 's'} · "
-            f"showing {len(self.shown)}"
-            + (f" of {self.matches} (filter to narrow)" if self.matches > len(self.shown) else "")
-            + f" · marked {len(self.marked)} · "
-            f"filter: {mode} · sort: {sort_name}"
+        showing = f"showing {len(self.shown)}" + (
+            f" of {self.matches} (filter to narrow)" if self.matches > len(self.shown) else ""
         )
+        # (text, which goes first when the row is too narrow: lower goes first)
+        parts = [
+            (f"{len(self.rows)} documents", 9),
+            (f"{done} done", 3),
+            (f"{spans} span{'' if spans == 1 else 's'}", 2),
+            (showing, 8),
+            (f"marked {len(self.marked)}", 7 if self.marked else 0),
+            (f"filter: {mode}", 1),
+            (f"sort: {SORT_KEYS[self.sort_index][0]}", 6),
+        ]
+        # The static's padding takes a cell on each side.
+        text = Text(counts_line(parts, (self.size.width or self.app.size.width) - 2))
         self.query_one("#library-counts", Static).update(text)
 
     def current_doc_id(self) -> int | None:
