@@ -83,11 +83,19 @@ def load_database_library() -> None:
     import sqlite_utils  # noqa: F401
 
 
-def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+def open_connection(
+    path: Path | str, *, create: bool = True, reading: bool = False
+) -> sqlite3.Connection:
     """The connection :func:`connect` wraps, opened, checked and migrated the same way.
 
     Reads need nothing more (:mod:`store.connected`); sqlite-utils is imported only when
     the database needs migrating or seeding, so an up-to-date one opens without it.
+
+    ``reading``: the command only reads. Where a -wal lies beside the file, it is then
+    opened read-only: the last read-write connection to close copies the log into the
+    file and deletes it, and a log that was not the file's own (left beside it when a
+    backup was copied over the file) truncated 22.7 MB of articles to 446 KB under a
+    plain ``stats``, with the log that moving aside would have undone it gone.
     """
     target = str(path)
     if target != ":memory:":
@@ -109,8 +117,9 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
     # A database where it cannot be written (a read-only mount, an archive) is still read:
     # export, stats and check refused it as "read-only; nothing was changed".
     read_only = not create and target != ":memory:" and read_only_place(target)
+    guarded = reading and not create and not read_only and _holds_log(target)
     try:
-        if read_only:
+        if read_only or guarded:
             conn = sqlite3.connect(
                 read_only_uri(Path(target)),
                 uri=True,
@@ -132,10 +141,14 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
         conn.execute("PRAGMA recursive_triggers = on")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if read_only:
+        if read_only or guarded:
             check_identity(conn)
-            # Writes are refused by SQLite anyway; query_only makes _is_writable say so.
+            # Writes are refused by SQLite anyway; query_only makes is_writable say so.
             conn.execute("PRAGMA query_only = ON")
+            if guarded and schema_version(conn) < SCHEMA_VERSION:
+                # Migrating writes; opened as before, as a command that writes would.
+                conn.close()
+                return open_connection(path, create=False)
             if schema_version(conn) < SCHEMA_VERSION:
                 raise StoreUnwritable(
                     f"{target}: database schema {schema_version(conn)} must be upgraded to"
@@ -145,7 +158,7 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
         elif target != ":memory:":
             check_identity(conn)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal" and _is_writable(conn):
+            if mode.lower() != "wal" and is_writable(conn):
                 raise ClaimdeskError(f"{target}: cannot switch the database to WAL mode ({mode})")
             # FULL makes every committed annotation survive a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
@@ -154,7 +167,7 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
                 found = os.stat(where)
                 conn.opened = (where, found.st_dev, found.st_ino)
         version = schema_version(conn)
-        add_index = missing_review_index(conn) and _is_writable(conn)
+        add_index = missing_review_index(conn) and is_writable(conn)
         if version < SCHEMA_VERSION or add_index:
             _bring_up_to_date(as_database(conn), fresh=version == 0)
     except sqlite3.Error as error:
@@ -169,7 +182,7 @@ def open_connection(path: Path | str, *, create: bool = True) -> sqlite3.Connect
 def _bring_up_to_date(db: sqlite_utils.Database, *, fresh: bool) -> None:
     """Migrate, add the review index a database may lack, and give a new one its labels."""
     migrate(db, write=lambda: write(db))
-    if missing_review_index(db.conn) and _is_writable(db.conn):
+    if missing_review_index(db.conn) and is_writable(db.conn):
         with write(db):
             db.execute(CREATE_REVIEW_INDEX)
     if fresh:
@@ -177,6 +190,14 @@ def _bring_up_to_date(db: sqlite_utils.Database, *, fresh: bool) -> None:
 
         with write(db):
             ensure_default_labels(db)
+
+
+def _holds_log(target: str) -> bool:
+    """Whether a non-empty -wal lies beside the database file ``target``."""
+    try:
+        return os.path.getsize(target + "-wal") > 0
+    except OSError:
+        return False
 
 
 def _create_following_umask(file: Path) -> None:
@@ -240,7 +261,7 @@ def _refuse_foreign_file(file: Path) -> None:
         raise ClaimdeskError(f"{file}: not an SQLite database file; left unchanged")
 
 
-def _is_writable(conn: sqlite3.Connection) -> bool:
+def is_writable(conn: sqlite3.Connection) -> bool:
     try:
         return not conn.execute("PRAGMA query_only").fetchone()[0]
     except sqlite3.Error:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from store import changelog, documents, labels, spans
 from store.changelog import user_action
-from store.db import as_database, data_version, file_replaced, open_connection
+from store.db import as_database, data_version, file_replaced, is_writable, open_connection
+from store.errors import StoreUnwritable
 from store.model import Document, DocumentInfo, DocumentStatus, Label, Sentence, Span
 
 if TYPE_CHECKING:
@@ -34,10 +35,12 @@ if TYPE_CHECKING:
 
 
 class Session:
-    def __init__(self, path: Path | str, annotator: str, *, create: bool = True) -> None:
+    def __init__(
+        self, path: Path | str, annotator: str, *, create: bool = True, reading: bool = False
+    ) -> None:
         self.path = path
         self.annotator = annotator
-        self.conn: sqlite3.Connection = open_connection(path, create=create)
+        self.conn: sqlite3.Connection = open_connection(path, create=create, reading=reading)
         self._db: sqlite_utils.Database | None = None
 
     @property
@@ -71,10 +74,17 @@ class Session:
     ) -> None:
         self.close()
 
-    def refuse_damaged(self) -> None:
-        """Refuse, naming the file, a database with damaged pages (before a bulk write)."""
+    def refuse_damaged(self, *, writing: bool = True) -> None:
+        """Refuse, naming the file, a database with damaged pages (before a bulk write),
+        and before a write one that cannot be written: ``link`` there said "the
+        suggestions were partly updated" about a file it had not changed."""
         from store.check import refuse_damaged
 
+        if writing and not is_writable(self.conn):
+            raise StoreUnwritable(
+                f"{self.path}: database is read-only (its file or folder cannot be written);"
+                " nothing was changed"
+            )
         refuse_damaged(self.conn, self.path)
 
     # Reading -----------------------------------------------------------------

@@ -152,7 +152,7 @@ def render(report: AgreementReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args, create=False) as session:
+    with open_session(args, create=False, reading=True) as session:
         report = agreement(
             session.db,
             annotators=args.annotators,

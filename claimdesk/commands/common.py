@@ -145,9 +145,12 @@ def existing_database_of(args: argparse.Namespace) -> Path:
     return path
 
 
-def open_session(args: argparse.Namespace, *, seed: bool = True, create: bool = True) -> Session:
+def open_session(
+    args: argparse.Namespace, *, seed: bool = True, create: bool = True, reading: bool = False
+) -> Session:
     """The session of the command's database; ``create=False`` for commands that only
-    read, so a mistyped ``--db`` is an error instead of a new empty database."""
+    read, so a mistyped ``--db`` is an error instead of a new empty database, and
+    ``reading`` for those that write nothing (:func:`store.db.open_connection`)."""
     from store.session import Session
 
     path, is_default = db_path_of(args)
@@ -161,7 +164,7 @@ def open_session(args: argparse.Namespace, *, seed: bool = True, create: bool = 
             f"{path.parent}: no such folder for the database; claimdesk starts a new"
             " database only in a folder that exists"
         )
-    return Session(path, annotator_of(args), create=create)
+    return Session(path, annotator_of(args), create=create, reading=reading)
 
 
 def seed_default_database(path: Path) -> None:

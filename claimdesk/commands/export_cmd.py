@@ -226,7 +226,10 @@ def run(args: argparse.Namespace) -> int:
     # An export or import from a database that does not exist is a mistake, not a
     # reason to create an empty one.
     database = database_of(args)
-    with Session(database, annotator_of(args), create=False) as session, ExitStack() as both:
+    with (
+        Session(database, annotator_of(args), create=False, reading=True) as session,
+        ExitStack() as both,
+    ):
         if args.label_config is not None:
             # Both outputs are checked before either is written: the export checks --out.
             check_label_config_target(

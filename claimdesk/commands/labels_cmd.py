@@ -31,9 +31,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     # Listing never creates a database (a mistyped --db is an error); loading a label set
     # into a new one, before any article, is a way to start.
-    with open_session(args, create=args.load is not None) as session:
-        session.refuse_damaged()
-        if args.load is not None:
+    loading = args.load is not None
+    with open_session(args, create=loading, reading=not loading) as session:
+        session.refuse_damaged(writing=loading)
+        if loading:
             session.load_labels(args.load)
         for label in session.labels():
             hotkey, name = visible(label.hotkey or " "), visible(label.name)

@@ -42,7 +42,7 @@ def render(stats: CorpusStats) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_session(args, create=False) as session:
+    with open_session(args, create=False, reading=True) as session:
         stats = corpus_stats(session.db)
     if args.json:
         print_data(json.dumps(dataclasses.asdict(stats), ensure_ascii=False, sort_keys=True))

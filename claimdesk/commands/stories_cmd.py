@@ -87,9 +87,17 @@ def _refuse_without_story(session: Session, name: str, ref: StoryRef) -> None:
         raise ClaimdeskError(f"{name}: no story yet; run `claimdesk stories --refresh`")
 
 
+def _grouped(args: argparse.Namespace) -> bool:
+    """Whether the database has its stories already, so that listing them writes nothing."""
+    with open_session(args, create=False, reading=True) as session:
+        return session.story_exists()
+
+
 def run(args: argparse.Namespace) -> int:
+    correcting = bool(args.refresh or args.move or args.split or args.merge)
+    reading = not correcting and _grouped(args)
     # A mistyped --db is an error, not a new empty database with no stories.
-    with open_session(args, create=False) as session:
+    with open_session(args, create=False, reading=reading) as session:
         db = session.db
 
         # Every name is looked up before anything changes, and the corrections are

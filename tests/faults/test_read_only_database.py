@@ -129,3 +129,36 @@ def test_on_a_real_read_only_mount_export_stats_and_check_work(
     article.write_text("Ein neuer Bericht. Er hat zwei Sätze.", encoding="utf-8")
     assert main(["--db", str(path), "import", str(article)]) == 1
     assert "database is read-only" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["link"], ["import-links", "LINKS"], ["import-annotations", "SPANS"]],
+    ids=lambda command: command[0],
+)
+def test_bulk_writers_say_nothing_was_changed(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pretend_read_only: None,
+    command: list[str],
+) -> None:
+    # link said "the suggestions were partly updated (decisions untouched); claimdesk
+    # link again completes them" about a file it had not changed and could not change.
+    path = _database(tmp_path / "archive.db")
+    add_document_to_file(path, "Die Stadt meldet 300 Evakuierte. Neu.", "zwei.txt")
+    (tmp_path / "LINKS").write_text(
+        '{"a": {"doc": "stadt.txt", "start": 0, "end": 5, "text": "Die S"},'
+        ' "b": {"doc": "zwei.txt", "start": 0, "end": 5, "text": "Die S"},'
+        ' "status": "accepted"}\n'
+    )
+    (tmp_path / "SPANS").write_text(
+        '{"meta": {"source": "stadt.txt"}, "spans": [{"start": 0, "end": 3, "label": "CLAIM"}]}\n'
+    )
+    before = path.read_bytes()
+    argv = [str(tmp_path / part) if part.isupper() else part for part in command]
+    assert main(["--db", str(path), *argv]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {path}: database is read-only (its file or folder cannot be written);"
+        " nothing was changed\n"
+    )
+    assert path.read_bytes() == before
