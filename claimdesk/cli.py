@@ -115,6 +115,30 @@ def _closed_stderr_to_devnull() -> None:
     sys.stderr = open(null, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
 
 
+def _refuse_output_into_database(args: argparse.Namespace) -> None:
+    """Refuse a stdout or stderr that writes into the database or one of its companions.
+
+    ``claimdesk stats 1<> live.db`` (or ``>> live.db``) opens the database without
+    truncating it: the report overwrote its header, and every later command refused the
+    file, behind exit status 0. Export had this check; every command has it now.
+    """
+    from store.database_files import database_part, stream_in_database
+
+    database = db_path_of(args)[0]
+    found = stream_in_database(2, [database])
+    if found is not None:
+        # Nothing may be said there: the refusal itself would land in the database.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        raise ClaimdeskError("stderr is the database; nothing was done")
+    found = stream_in_database(1, [database])
+    if found is not None:
+        raise ClaimdeskError(
+            f"stdout: is {database_part(found[1])} ({found[0]}); nothing was done"
+            " (redirect the output to another file)"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _closed_stderr_to_devnull()
     Outcome.status = 0  # main() runs many times inside test processes
@@ -153,6 +177,7 @@ def _run(
     args: argparse.Namespace, handler: Callable[[argparse.Namespace], int], terminated: list[bool]
 ) -> int:
     try:
+        _refuse_output_into_database(args)
         return int(handler(args))
     except ClaimdeskError as error:
         return fail(str(error))

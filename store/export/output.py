@@ -38,6 +38,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
+from store.database_files import DATABASE_COMPANIONS, database_part, stream_in_database
 from store.db import SQLITE_HEADER, opened_here
 from store.errors import ClaimdeskError
 from store.paths import refuse_unusable
@@ -47,7 +48,6 @@ STDOUT = "-"
 MARKER = ".claimdesk-export"
 _MARKER_HEAD = "claimdesk export folder: every file below was written by it\n"
 # SQLite's companions of a database file: all of them hold committed data.
-DATABASE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 # Bytes left for a suffix (".ann"), a de-duplicating "-12345" and a temporary prefix.
 MAX_STEM_BYTES = 200
 
@@ -101,31 +101,26 @@ def followed(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def _same_inode(one: os.stat_result, path: Path) -> bool:
-    try:
-        other = os.stat(path)
-    except OSError:
-        return False
-    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
-
-
 def guard_stdout(protected: Sequence[Path]) -> None:
-    """Refuse to write to stdout when it is the database or one of its companion files.
-
-    ``export 1<> live.db`` or ``>> live.db`` opens the database without truncating it,
-    and the export wrote its text into the live database with exit status 0.
-    """
+    """Refuse to write to stdout when it is the database or one of its companion files
+    (:func:`store.database_files.stream_in_database`)."""
     try:
-        out = os.fstat(sys.stdout.fileno())
+        descriptor = sys.stdout.fileno()
     except (OSError, ValueError, AttributeError):
         return  # no real stdout (a test's capture): nothing on disk to hit
-    for database in protected:
-        for suffix in DATABASE_COMPANIONS:
-            if _same_inode(out, database.with_name(database.name + suffix)):
-                part = "the database" if not suffix else f"the database's {suffix} file"
-                raise ClaimdeskError(
-                    f"stdout: is {part} ({database}); redirect the export to another file"
-                )
+    found = stream_in_database(descriptor, protected)
+    if found is not None:
+        database, suffix = found
+        raise ClaimdeskError(
+            f"stdout: is {database_part(suffix)} ({database}); redirect the export to another file"
+        )
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
 
 
 def guard_target(
@@ -139,12 +134,15 @@ def guard_target(
     """Refuse ``target`` if writing it could destroy a database or an existing file."""
     refuse_unusable(target, what)
     for database in protected:
+        # SQLite names the companions after the file a symlink leads to: through
+        # --db alias.db, live.db-wal was not caught, and a backup replaced the live log.
+        places = {database, _resolved(database)}
         for suffix in DATABASE_COMPANIONS:
-            companion = database.with_name(database.name + suffix)
-            if same_file(target, companion):
-                part = "the database" if not suffix else f"the database's {suffix} file"
+            companions = [place.with_name(place.name + suffix) for place in places]
+            if any(same_file(target, companion) for companion in companions):
                 raise ClaimdeskError(
-                    f"{target}: is {part} ({database}); {what} must name another file"
+                    f"{target}: is {database_part(suffix)} ({database}); {what} must name"
+                    " another file"
                 )
     if target.exists() and not target.is_file() and not target.is_dir():
         # Renaming the finished file onto /dev/null (as root), a FIFO or a socket would

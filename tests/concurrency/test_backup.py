@@ -194,6 +194,31 @@ def test_backup_never_lands_on_the_live_wal_or_shm(tmp_path: Path) -> None:
     holder.close()
 
 
+@pytest.mark.parametrize("link_place", ["beside", "elsewhere"])
+def test_backup_of_a_linked_database_never_lands_on_the_live_wal_or_shm(
+    tmp_path: Path, link_place: str
+) -> None:
+    # With --db alias.db (a symlink to live.db), live.db-wal was not recognised: SQLite
+    # names the log after the linked file, and the backup replaced the live log.
+    path = tmp_path / "live.db"
+    prepare(path)
+    folder = tmp_path if link_place == "beside" else tmp_path / "sub"
+    folder.mkdir(exist_ok=True)
+    alias = folder / "alias.db"
+    alias.symlink_to(path)
+    holder = sqlite3.connect(path)
+    holder.execute("PRAGMA wal_autocheckpoint = 0")
+    holder.execute("UPDATE documents SET title = 'held' WHERE id = 1")
+    holder.commit()
+    for suffix in ("-wal", "-shm"):
+        companion = tmp_path / f"live.db{suffix}"
+        before = companion.read_bytes()
+        with pytest.raises(ClaimdeskError, match=f"is the database's {suffix} file"):
+            backup(alias, companion, force=True)
+        assert companion.read_bytes() == before
+    holder.close()
+
+
 def test_backup_follows_the_umask(tmp_path: Path) -> None:
     import os
 

@@ -263,10 +263,46 @@ def test_an_export_whose_stdout_is_the_live_database_is_refused(
         )
     assert done.returncode == 1
     assert done.stderr == (
-        f"claimdesk: stdout: is the database ({fixed_db_path}); redirect the export to"
-        " another file\n"
+        f"claimdesk: stdout: is the database ({fixed_db_path}); nothing was done"
+        " (redirect the output to another file)\n"
     )
     assert fixed_db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["stories", "--json"], ["labels"], ["check"], ["agree"], ["backup", "BACKUP"]],
+    ids=lambda command: command[0],
+)
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_no_command_writes_its_output_into_the_database(
+    fixed_db_path: Path, tmp_path: Path, command: list[str], stream: str, suffix: str
+) -> None:
+    # Only export had this check: `stats 1<> live.db` overwrote the database's header with
+    # its report, exit status 0, and every later command refused the file.
+    import subprocess
+    import sys
+
+    target = fixed_db_path.with_name(fixed_db_path.name + suffix)
+    target.touch()
+    before = fixed_db_path.read_bytes(), target.read_bytes()
+    argv = [part.replace("BACKUP", str(tmp_path / "b.db")) for part in command]
+    code = "from claimdesk.cli import main; raise SystemExit(main())"
+    with target.open("r+b") as into:
+        done = subprocess.run(
+            [sys.executable, "-c", code, "--db", str(fixed_db_path), *argv],
+            stdout=into if stream == "stdout" else subprocess.PIPE,
+            stderr=into if stream == "stderr" else subprocess.PIPE,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert (fixed_db_path.read_bytes(), target.read_bytes()) == before
+    if stream == "stdout":
+        err = done.stderr.decode()
+        assert err.startswith("claimdesk: stdout: is the database"), err
+        assert err.endswith("nothing was done (redirect the output to another file)\n"), err
+    assert not (tmp_path / "b.db").exists()
 
 
 @pytest.mark.parametrize("here", ["target", "target/sub"])
