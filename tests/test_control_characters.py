@@ -68,6 +68,42 @@ def test_labels_notes_and_annotators_from_an_old_database_print_visibly(
     assert "claim\\x1b[2J" in capsys.readouterr().out
 
 
+def test_a_stored_line_break_never_forges_report_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The reports were split at every line break before each line was escaped, so one in
+    # a stored title printed a fake story line under the real one.
+    db_path = tmp_path / "old.db"
+    db = connect(db_path)
+    first = add_document(db, "Die Stadt meldet 11.000 Besucher.", name="a.txt")
+    second = add_document(db, "Die Stadt meldet 11.000 Besucher heute.", name="b.txt")
+    for doc, who in ((first, "alice"), (second, "bob")):
+        with user_action(db, who, "span") as action:
+            create_span(action, doc, 0, 9, "CLAIM")
+    db.close()
+    assert main(["--db", str(db_path), "stories", "--refresh"]) == 0
+    capsys.readouterr()
+    db = connect(db_path)
+    fake = "story-deadbeef00  FAKE STORY (99 document(s))"
+    # Written behind claimdesk's back, as an older version or another tool could have.
+    db.execute("UPDATE documents SET title = ?, outlet = ?", [f"Titel\n{fake}", "Out\nlet"])
+    db.execute("UPDATE spans SET annotator = 'bo' || char(10) || 'b' WHERE annotator = 'bob'")
+    db.close()
+    for command in (["stories", "--all"], ["stats"], ["agree"]):
+        assert main(["--db", str(db_path), *command]) == 0, command
+        out = capsys.readouterr().out
+        lines = out.splitlines()
+        assert not any(line.startswith(("story-deadbeef00", "let", "b ")) for line in lines), (
+            command,
+            out,
+        )
+        assert "\\x0a" in out, (command, out)
+    # The table's columns line up around the escaped name.
+    assert main(["--db", str(db_path), "agree"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "bo\\x0ab" in line]
+    assert rows
+
+
 def test_csv_into_a_pipe_stays_exact(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:

@@ -15,6 +15,7 @@ from claimdesk.commands.common import (
 )
 from store.agreement import AgreementReport, Scores, agreement
 from store.curation import DEFAULT_GOLD
+from store.visible import visible
 from tui.config import load_config
 
 
@@ -77,6 +78,9 @@ def _scores(scores: Scores) -> list[str]:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    # Names shown as they will be printed, so that the columns line up around escapes.
+    header = [visible(cell) for cell in header]
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
 
     # Text columns left, figures right: the first columns hold names.
@@ -90,7 +94,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
-def render(report: AgreementReport) -> str:
+def render(report: AgreementReport) -> list[str]:
     out = [
         f"annotators  {' '.join(report.annotators)}",
         f"labels      {' '.join(report.labels)}",
@@ -148,7 +152,7 @@ def render(report: AgreementReport) -> str:
             for p in report.links
         ],
     )
-    return "\n".join(out)
+    return out
 
 
 def run(args: argparse.Namespace) -> int:

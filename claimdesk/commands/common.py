@@ -6,7 +6,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -227,10 +227,13 @@ def say(text: str, *, err: bool = False) -> None:
     print(visible(text), file=sys.stderr if err else sys.stdout)
 
 
-def say_report(text: str) -> None:
-    """Print a report of several lines (stats, agree, stories), each line made visible
-    on its own: its line breaks are layout, any other control is shown as an escape."""
-    print("\n".join(visible(line) for line in text.split("\n")))
+def say_report(lines: Sequence[str]) -> None:
+    """Print a report (stats, agree, stories) line by line, each made visible on its own.
+
+    The report comes as lines, not as one text split at its line breaks: a line break
+    inside a stored title, outlet or name was taken for layout and forged report lines
+    (a fake story under a real one)."""
+    print("\n".join(visible(line) for line in lines))
 
 
 def print_data(text: str) -> None:

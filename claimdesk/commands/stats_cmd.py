@@ -22,7 +22,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def render(stats: CorpusStats) -> str:
+def render(stats: CorpusStats) -> list[str]:
     lines = [f"documents  {stats.documents}"]
     lines += [f"  {outlet:<32} {n:>7}" for outlet, n in stats.documents_by_outlet]
     lines.append("languages")
@@ -38,7 +38,7 @@ def render(stats: CorpusStats) -> str:
     if stats.done_by_annotator:
         lines.append("documents done")
         lines += [f"  {annotator:<32} {n:>7}" for annotator, n in stats.done_by_annotator]
-    return "\n".join(lines)
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:

@@ -62,7 +62,7 @@ def _story_json(story: Story) -> dict[str, Any]:
     }
 
 
-def render(stories: list[Story]) -> str:
+def render(stories: list[Story]) -> list[str]:
     lines: list[str] = []
     for story in stories:
         dates = story.dates
@@ -76,7 +76,7 @@ def render(stories: list[Story]) -> str:
                 f"  {(doc.published or '')[:10]:<10}  {(doc.outlet or '-')[:24]:<24}"
                 f"  {doc.source_name}  {doc.title or ''}".rstrip()
             )
-    return "\n".join(lines) if lines else "no stories of two or more documents"
+    return lines or ["no stories of two or more documents"]
 
 
 def _refuse_without_story(session: Session, name: str, ref: StoryRef) -> None:
