@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.db import translate_error
+from store.db import read_only_uri, translate_error
 from store.errors import ClaimdeskError, StoreUnwritable
 from store.export.output import file_mode, guard_destination, write_failure
 from store.paths import refuse_non_database_file
@@ -75,8 +75,11 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
 
 def _copy(source: Path, temp: Path, target: Path) -> int:
     try:
-        # Read-only URI: a backup must never create, migrate or write the source.
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        # Read-only URI: a backup must never create, migrate or write the source. On a
+        # read-only mount it is read as immutable where that is safe, as the reading
+        # commands read it: SQLite could not make the -shm there, and an archive on a
+        # read-only disk could not be backed up at all.
+        src = sqlite3.connect(read_only_uri(source), uri=True, timeout=5)
     except sqlite3.Error as error:
         raise translate_error(error, str(source)) from error
     try:

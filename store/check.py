@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.db import check_header_once, read_only_place, read_only_uri
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, StoreUnwritable
 from store.formats.normalize import XML_FORBIDDEN
 from store.migrations import check_identity
 from store.paths import refuse_non_database_file
@@ -390,6 +390,16 @@ def check_database(path: Path, *, timeout: float | None = None) -> CheckReport:
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             if is_busy(error):
                 raise DatabaseBusy(path) from error
+            if not writable and "unable to open" in str(error).lower():
+                # A -wal without its -shm on a read-only place: SQLite cannot make the index
+                # the log needs. Not damage; the advice to restore (deleting the -wal first)
+                # threw the commits in the log away.
+                raise StoreUnwritable(
+                    f"{path}: cannot be read here: its -wal needs a -shm beside it, which"
+                    " cannot be made in a read-only place; nothing was checked (copy the"
+                    " database with its -wal to a place that can be written, and check it"
+                    " there)"
+                ) from error
             # Bytes that are not UTF-8 in the schema escaped as a damaged database, whose
             # message told the user to run the very check that had failed.
             report.results.append(

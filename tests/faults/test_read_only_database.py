@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def read_only_mount(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(place)], check=False)
 
 
-def test_on_a_real_read_only_mount_export_stats_and_check_work(
+def test_on_a_real_read_only_mount_export_stats_check_and_backup_work(
     tmp_path: Path, read_only_mount: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = read_only_mount / "archive.db"
@@ -123,12 +124,45 @@ def test_on_a_real_read_only_mount_export_stats_and_check_work(
     subprocess.run(["mount", "-o", "remount,ro", str(read_only_mount)], check=True)
     assert main(["--db", str(path), "stats"]) == 0
     assert main(["--db", str(path), "check"]) == 0
+    # backup refused it as "read-only ... nothing was changed": it could not make the -shm.
+    assert main(["--db", str(path), "backup", str(tmp_path / "copy.db")]) == 0
+    assert (tmp_path / "copy.db").stat().st_size > 0
     assert main(["--db", str(path), "export", "--format", "jsonl"]) == 0
     assert "Evakuierte" in capsys.readouterr().out
     article = tmp_path / "new.txt"
     article.write_text("Ein neuer Bericht. Er hat zwei Sätze.", encoding="utf-8")
     assert main(["--db", str(path), "import", str(article)]) == 1
     assert "database is read-only" in capsys.readouterr().err
+
+
+def test_a_log_without_its_index_on_a_read_only_mount_is_not_called_damaged(
+    tmp_path: Path, read_only_mount: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # check said "1 problem(s) found; restore a backup (deleting DB-wal and DB-shm ...
+    # first)", which threw away the commits that live only in the log.
+    path = read_only_mount / "archive.db"
+    shutil.copy(_database(tmp_path / "made.db"), path)
+    writer = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, signal, sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_autocheckpoint = 0')\n"
+            "c.execute(\"UPDATE documents SET title = 'only in the log'\"); c.commit()\n"
+            "os.kill(os.getpid(), signal.SIGKILL)",
+            str(path),
+        ],
+        check=False,
+    )
+    assert writer.returncode == -9
+    Path(f"{path}-shm").unlink()
+    assert Path(f"{path}-wal").stat().st_size > 0
+    subprocess.run(["mount", "-o", "remount,ro", str(read_only_mount)], check=True)
+    assert main(["--db", str(path), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "needs a -shm beside it" in err
+    assert "restore" not in err
+    assert "damaged" not in err
 
 
 @pytest.mark.parametrize(
