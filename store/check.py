@@ -390,15 +390,16 @@ def check_database(path: Path, *, timeout: float | None = None) -> CheckReport:
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             if is_busy(error):
                 raise DatabaseBusy(path) from error
-            if not writable and "unable to open" in str(error).lower():
-                # A -wal without its -shm on a read-only place: SQLite cannot make the index
-                # the log needs. Not damage; the advice to restore (deleting the -wal first)
-                # threw the commits in the log away.
+            reason = str(error).lower()
+            if not writable and ("unable to open" in reason or "readonly" in reason):
+                # A -wal without a -shm this process can use, in a place it cannot write:
+                # SQLite cannot make the index the log needs. Not damage; the advice to
+                # restore (deleting the -wal first) threw the commits in the log away.
                 raise StoreUnwritable(
-                    f"{path}: cannot be read here: its -wal needs a -shm beside it, which"
-                    " cannot be made in a read-only place; nothing was checked (copy the"
-                    " database with its -wal to a place that can be written, and check it"
-                    " there)"
+                    f"{path}: cannot be read here: its -wal needs a -shm beside it that this"
+                    " user can write, and none can be made in a read-only place; nothing was"
+                    " checked (copy the database with its -wal to a place that can be"
+                    " written, and check it there)"
                 ) from error
             # Bytes that are not UTF-8 in the schema escaped as a damaged database, whose
             # message told the user to run the very check that had failed.

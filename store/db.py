@@ -294,13 +294,18 @@ def translate_error(error: sqlite3.Error, where: str = "database") -> ClaimdeskE
 def read_only_uri(file: Path) -> str:
     """The URI that reads ``file`` without writing anything beside it.
 
-    A WAL database needs its -shm to be read; where none can be made, SQLite reads the
-    file as immutable, which is safe only where nobody can write it either: a read-only
-    file system, and only when no -wal holds commits the file has not taken in yet.
+    A WAL database needs its -shm to be read. Where this process cannot write the file
+    or its folder (a read-only mount, a team database another user owns) and no -wal or
+    -shm lies beside it, no writer has it open, and the file is read as immutable:
+    SQLite could not make the -shm in a folder it cannot write ("attempt to write a
+    readonly database", which check took for damage), and where it could, it left a
+    -wal and -shm owned by the reader that then kept the owner from writing. A writer
+    that starts during such a read can make the read fail; it never touches the file.
     """
     uri = f"{file.resolve().as_uri()}?mode=ro"
     companions = [file.with_name(file.name + suffix) for suffix in ("-wal", "-shm")]
-    if _on_read_only_mount(file) and not any(c.exists() for c in companions):
+    unwritable = _on_read_only_mount(file) or read_only_place(str(file))
+    if unwritable and not any(c.exists() for c in companions):
         uri += "&immutable=1"
     return uri
 

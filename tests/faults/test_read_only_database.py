@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import store.check
 import store.db
 from claimdesk.cli import main
 from store.db import connect
@@ -52,6 +53,27 @@ def test_reading_commands_read_it_and_a_write_is_refused_in_one_line(
         ana.add_span(1, 0, 3, "CLAIM")
     assert path.read_bytes() == before
     assert not path.with_name("archive.db-wal").exists()
+
+
+def test_a_database_this_user_cannot_write_is_read_without_leaving_files_beside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A team database another user owns, on a disk that can be written. SQLite made a
+    # -wal and -shm beside it for the reader, owned by the reader, and the owner's every
+    # write failed after that ("database is read-only"); in a folder the reader could not
+    # write, check called the file damaged and the reading commands refused it.
+    path = _database(tmp_path / "team.db")
+    monkeypatch.setattr(store.db, "read_only_place", lambda _where: True)
+    monkeypatch.setattr(store.check, "read_only_place", lambda _where: True)
+    for command in (["stats"], ["check"], ["agree"], ["export", "--format", "csv"]):
+        assert main(["--db", str(path), *command]) in (0, 1), command
+        err = capsys.readouterr().err
+        assert "damaged" not in err, command
+        assert "read-only" not in err, command
+        left = sorted(p.name for p in tmp_path.iterdir())
+        assert left == ["team.db"], (command, left)
+    assert main(["--db", str(path), "stats"]) == 0
+    assert "documents  1" in capsys.readouterr().out
 
 
 def test_the_reader_refuses_it_at_start_not_at_the_first_change(
@@ -160,7 +182,7 @@ def test_a_log_without_its_index_on_a_read_only_mount_is_not_called_damaged(
     subprocess.run(["mount", "-o", "remount,ro", str(read_only_mount)], check=True)
     assert main(["--db", str(path), "check"]) == 1
     err = capsys.readouterr().err
-    assert "needs a -shm beside it" in err
+    assert "needs a -shm beside it" in err, err
     assert "restore" not in err
     assert "damaged" not in err
 
