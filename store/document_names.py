@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from store.errors import NotFound, clipped
-from store.formats.metadata import storable
+from store.formats.metadata import clean_value, storable
 
 if TYPE_CHECKING:
     from store.connected import Connected
@@ -76,6 +76,15 @@ def resolve_document_id(db: Connected, name: str) -> int:
     row = db.conn.execute("SELECT id FROM documents WHERE source_name = ?", [name]).fetchone()
     if row is not None:
         return int(row[0])
+    # A file named with an escape sequence or a line break is stored under its cleaned
+    # name (escape gone, line break a space): the name the shell completes finds it too.
+    cleaned = clean_value(name)
+    if cleaned is not None and cleaned != name:
+        row = db.conn.execute(
+            "SELECT id FROM documents WHERE source_name = ?", [cleaned]
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
     if not name:
         raise NotFound("an empty document name picks nothing")
     # substr() compares case-sensitively, unlike LIKE, and needs no escaping of % and _.

@@ -96,6 +96,25 @@ def test_file_names_that_are_not_utf8_import_and_can_be_named_again(tmp_path: Pa
     assert (code, err) == (0, "")
 
 
+def test_file_names_with_controls_are_found_by_the_name_the_shell_completes(
+    tmp_path: Path,
+) -> None:
+    # Stored under the cleaned name (escape gone, line break a space), the document was
+    # "no document named" under the file's own name, which tab completion gives.
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    names = ["esc\x1b[2Jclear.txt", "new\nline.txt", "cr\rret.txt"]
+    for name, text in zip(names, (TEXT, OTHER, "Ein dritter Text."), strict=True):
+        (folder / name).write_text(text, encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, _, err = _run(db, "import", "-q", "--no-stories", folder)
+    assert (code, err) == (0, "")
+    for name in names:
+        code, out, err = _run(db, "export", "-f", "jsonl", "--doc", name)
+        assert code == 0, (name, err)
+        assert len(out.splitlines()) == 1, name
+
+
 def test_lone_surrogates_in_jsonl_articles_refuse_only_their_lines(tmp_path: Path) -> None:
     source = tmp_path / "wire.jsonl"
     lines = [
