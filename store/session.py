@@ -286,6 +286,11 @@ class Session:
 
         return list_stories(self, include_single=include_single)
 
+    def ungrouped_documents(self) -> int:
+        from store.stories.queries import ungrouped_documents
+
+        return ungrouped_documents(self)
+
     def story_exists(self, story_id: str | None = None) -> bool:
         from store.stories.queries import story_exists
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from claimdesk.commands.common import common_parent, open_session, print_data, say_report
+from claimdesk.commands.common import common_parent, open_session, print_data, say, say_report
 from store.errors import ClaimdeskError, NotFound
 from store.stories.queries import Story
 
@@ -133,8 +133,16 @@ def run(args: argparse.Namespace) -> int:
             _refuse_without_story(session, name, ref)
         session.correct_stories(move=move, split=split, merge=merge)
         stories = session.stories(include_single=args.all)
+        ungrouped = session.ungrouped_documents()
     if args.json:
         print_data(json.dumps([_story_json(s) for s in stories], ensure_ascii=False))
     else:
         say_report(render(stories))
+    if ungrouped:
+        # The listing counted only grouped documents and said nothing of the others.
+        say(
+            f"claimdesk: note: {ungrouped} document(s) are in no story yet;"
+            " claimdesk stories --refresh groups them",
+            err=True,
+        )
     return 0

@@ -72,6 +72,16 @@ def story_exists(db: Connected, story_id: str | None = None) -> bool:
     return found is not None
 
 
+def ungrouped_documents(db: Connected) -> int:
+    """How many documents no story holds yet (imported with ``--no-stories``, or while a
+    regrouping was interrupted)."""
+    row = db.conn.execute(
+        "SELECT count(*) FROM documents d"
+        " WHERE NOT EXISTS (SELECT 1 FROM document_stories s WHERE s.doc_id = d.id)"
+    ).fetchone()
+    return int(row[0])
+
+
 def story_of(db: Connected, doc_id: int) -> Story | None:
     """The story in effect for one document, with all its documents; None before any refresh."""
     row = db.conn.execute(

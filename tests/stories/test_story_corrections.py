@@ -241,6 +241,31 @@ def test_import_without_stories_leaves_them_to_the_stories_command(
         assert len(story_ids(session.db)) == 33
 
 
+def test_the_listing_says_how_many_documents_no_story_holds_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # stories --all listed 33 of 83 documents, exit 0, and said nothing of the 50 imported
+    # with --no-stories after the stories were grouped.
+    path = _sample_db(tmp_path)
+    assert main(["stories", "--db", str(path), "--all"]) == 0
+    assert "no story yet" not in capsys.readouterr().err
+    article = tmp_path / "late.txt"
+    article.write_text("Ein später Bericht über etwas anderes. Er hat zwei Sätze.\n")
+    assert main(["--db", str(path), "import", "-q", "--no-stories", str(article)]) == 0
+    capsys.readouterr()
+    assert main(["stories", "--db", str(path), "--all", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "late.txt" not in out
+    assert err == (
+        "claimdesk: note: 1 document(s) are in no story yet;"
+        " claimdesk stories --refresh groups them\n"
+    )
+    assert main(["stories", "--db", str(path), "--refresh", "--all"]) == 0
+    out, err = capsys.readouterr()
+    assert "late.txt" in out
+    assert err == ""
+
+
 def test_cli_refuses_every_correction_when_one_name_is_unknown(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
