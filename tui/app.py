@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from rich.console import RenderableType
 from rich.traceback import Traceback
 from textual import events, work
+from textual._time import get_time
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -109,6 +110,10 @@ class ClaimdeskApp(App[int]):
         self._warm_up_started = False
         self.state_writer = StateWriter(db_path, annotator)
         self._last_input = time.monotonic()
+        # When the last store call failed (Textual's clock, as events carry it), and
+        # whether the keys dropped since have been reported.
+        self._failed_at = 0.0
+        self._drop_reported = True
         self._library_mode_added = False
 
     def on_mount(self) -> None:
@@ -145,6 +150,16 @@ class ClaimdeskApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
+        if isinstance(event, events.Key) and event.time < self._failed_at:
+            # Typed while a change was failing (the screen froze up to ten seconds on a
+            # locked database): meant for the state that change would have left. Applied,
+            # `+ -` in the review queue rejected the pair that had just failed to be
+            # accepted, and left the next one undecided.
+            event.stop()
+            if not self._drop_reported:
+                self._drop_reported = True
+                self.notify("Keys typed while that change was failing were ignored", markup=False)
+            return
         if isinstance(event, events.Key) and self._help_in_dialog(event):
             # Textual stops a modal screen's key bindings at the modal, the app's help key
             # included: f1 did nothing in the pickers and editors. Printable keys ("?")
@@ -380,6 +395,8 @@ class ClaimdeskApp(App[int]):
             return change()
         except ClaimdeskError as error:
             self.notify(str(error), severity="error", markup=False)
+            self._failed_at = get_time()
+            self._drop_reported = False
             return None
         except ImportError as error:
             # sqlite-utils (or the linker) failed to load: every write says so, plainly.

@@ -197,3 +197,51 @@ async def test_a_burst_of_rejections_stores_each_and_counts_down_exactly(
         assert remaining == total - presses
         assert review.remaining == remaining
         assert f"{remaining} left" in screen_text(app)
+
+
+async def test_keys_typed_while_a_decision_was_failing_are_dropped_not_moved_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another writer held the database past the reader's wait: the accept failed after
+    # the freeze, and the `-` typed meanwhile (meant for the next pair) rejected the pair
+    # that had just failed to be accepted.
+    from store.errors import StoreBusy
+
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    without_polling(monkeypatch)
+    app = create_app(path, "alice", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    said = notices(app, monkeypatch)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        review = await open_review(pilot)
+        shown = review.current
+        assert shown is not None
+
+        def locked(*_args: Any, **_kwargs: Any) -> Link:
+            time.sleep(0.3)
+            raise StoreBusy(f"{path}: database is locked by another writer; try again")
+
+        monkeypatch.setattr(app.session, "accept_link", locked)
+        monkeypatch.setattr(app.session, "merge_conflicts", lambda _id: "no conflict")
+        monkeypatch.setattr("tui.screens.review.accept_checked", _accept_at_once)
+        app.post_message(events.Key("plus", "+"))
+        app.post_message(events.Key("minus", "-"))
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        kept = get_link(app.session.db, shown.id)
+        assert kept.status == "suggested", said
+        assert review.current is not None
+        assert review.current.id == shown.id
+        texts = [text for text, _markup in said]
+        assert any("locked by another writer" in text for text in texts)
+        assert "Keys typed while that change was failing were ignored" in texts
+        # A key typed after the failure acts again.
+        await pilot.press("minus")
+        await settle(pilot)
+        assert get_link(app.session.db, shown.id).status == "rejected"
+
+
+def _accept_at_once(claimdesk: Any, _check: Any, decide: Any, after: Any) -> None:
+    after(claimdesk.attempt(decide))
