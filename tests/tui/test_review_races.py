@@ -245,3 +245,28 @@ async def test_keys_typed_while_a_decision_was_failing_are_dropped_not_moved_on(
 
 def _accept_at_once(claimdesk: Any, _check: Any, decide: Any, after: Any) -> None:
     after(claimdesk.attempt(decide))
+
+
+async def test_a_capped_count_stays_a_lower_bound_as_it_counts_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past 10,000 the queue said "10000+ left"; after 60 decisions "9982 left", while
+    # 199,900 remained: the capped count was counted down as if it were exact.
+    import tui.screens.review as review_module
+
+    path = tmp_path / "c.db"
+    docs = big_queue(path, 6)
+    monkeypatch.setattr(review_module, "COUNT_LIMIT", 10)
+    without_polling(monkeypatch)
+    app = create_app(path, "tester", doc_ids=list(docs))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        review = await open_review(pilot)
+        assert "10+ left" in screen_text(app)
+        await pilot.press("x", "x", "x")
+        await settle(pilot)
+        assert "8+ left" in screen_text(app)
+        # A fresh read counts again: 33 left, still past the cap.
+        review.reload()
+        await settle(pilot)
+        assert "10+ left" in screen_text(app)

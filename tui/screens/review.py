@@ -108,6 +108,8 @@ class ReviewScreen(Screen[None]):
         self.decided: list[str] = []
         self.current: Link | None = None
         self.remaining = 0
+        # The last read's count hit its cap: remaining is then a lower bound.
+        self.at_least = False
         # Items read and not yet shown, best first; a newer read makes older ones stale.
         self.buffer: list[Link] = []
         self.reading = False
@@ -194,6 +196,7 @@ class ReviewScreen(Screen[None]):
         session = self.claimdesk.session
         late = self.claimdesk.attempt(lambda: decided_since(session.db, decided, message.position))
         self.remaining = max(0, message.count - (len(decided) if late is None else late))
+        self.at_least = message.count > COUNT_LIMIT
         if self.current is not None and self.current.id not in {link.id for link in self.buffer}:
             # Decided by someone else meanwhile, or out of this scope.
             self.current = None
@@ -253,7 +256,10 @@ class ReviewScreen(Screen[None]):
         if self.reading and self.current is None:
             counter.append(" · reading the queue…")
         else:
-            shown = f"{COUNT_LIMIT}+" if self.remaining > COUNT_LIMIT else str(self.remaining)
+            # Counted down from a capped count, "10000+" became "9982 left" while 199,900
+            # remained: the figure stays a lower bound, said as one.
+            at_least = self.at_least or self.remaining > COUNT_LIMIT
+            shown = f"{min(self.remaining, COUNT_LIMIT)}+" if at_least else str(self.remaining)
             counter.append(f" · {shown} left")
         link = self.current
         hidden = self.hidden_same_outlet if link is None and not self.same_outlet else 0
