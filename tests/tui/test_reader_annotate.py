@@ -134,6 +134,26 @@ async def test_delete_note_and_status_are_written_to_the_store(corpus: Corpus) -
         assert "CLAIM · tester" in screen_text(app)
 
 
+async def test_a_pasted_note_of_several_lines_is_kept_whole(corpus: Corpus) -> None:
+    # Textual's input keeps a paste's first line only: "AAA first" was saved, the rest
+    # dropped without a word.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "1", "n")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        note = editor.query_one(Input)
+        await pilot.press(*"see: ")
+        note.post_message(events.Paste("AAA first\nBBB second\tTAB\r\nCCC \x1b[31mthird"))
+        await pilot.pause()
+        assert note.value == "see: AAA first BBB second TAB CCC [31mthird"
+        await pilot.press("enter")
+        await pilot.pause()
+        with corpus.session() as session:
+            (span,) = session.spans(corpus.a)
+        assert span.note == "see: AAA first BBB second TAB CCC [31mthird"
+
+
 async def test_a_note_past_the_cap_is_refused_in_the_editor_with_a_word_why(
     corpus: Corpus,
 ) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -30,6 +31,21 @@ class NoteInput(Input):
     def replace(self, text: str, start: int, end: int) -> None:
         # Typed and pasted text too: a pasted tab or U+202E reached the terminal raw.
         super().replace(editable_line(text), start, end)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual's input keeps a paste's first line only: a reviewer's three-line comment
+        # was saved as its first line, without a word. The whole paste goes in, its line
+        # breaks as spaces (replace cleans it).
+        event.prevent_default()
+        event.stop()
+        if not event.text:
+            return
+        text = event.text.replace("\r\n", "\n")
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
 
     def restricted(self) -> None:
         super().restricted()
