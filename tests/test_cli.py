@@ -320,6 +320,37 @@ def test_labels_load_keeps_what_the_file_leaves_out(
     )
 
 
+@pytest.mark.parametrize("gold_name", [None, "curated"])
+def test_the_reader_refuses_to_annotate_under_the_gold_name(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    gold_name: str | None,
+) -> None:
+    # Spans made by hand as "gold" mixed into the curated set, and curation then refused
+    # everyone because "gold annotates too".
+    config = tmp_path / "config.toml"
+    config.write_text(f'gold_name = "{gold_name}"\n' if gold_name else "", encoding="utf-8")
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(config))
+    launched: list[str] = []
+
+    def fake_run_tui(path: Path, annotator: str, **kwargs: object) -> int:
+        launched.append(annotator)
+        return 0
+
+    monkeypatch.setattr("tui.launch.run_tui", fake_run_tui)
+    db = tmp_path / "c.db"
+    gold = gold_name or "gold"
+    assert main(["--db", str(db), "--annotator", f" {gold} ", "read"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"claimdesk: annotator '{gold}' is the name curated spans are")
+    assert launched == []
+    assert not db.exists()
+    other = "gold" if gold_name else "alice"
+    assert main(["--db", str(db), "--annotator", other, "read"]) == 0
+    assert launched == [other]
+
+
 def test_config_file_gives_the_annotator_and_the_label_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

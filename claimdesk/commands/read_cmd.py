@@ -6,7 +6,13 @@ import argparse
 import gc
 from typing import TYPE_CHECKING, Any
 
-from claimdesk.commands.common import annotator_of, common_parent, db_path_of, seed_default_database
+from claimdesk.commands.common import (
+    annotator_name,
+    annotator_of,
+    common_parent,
+    db_path_of,
+    seed_default_database,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,10 +60,23 @@ def _open_reader(args: argparse.Namespace) -> int:
         seed_default_database(path)
     annotator = annotator_of(args)
     names: list[str] = list(getattr(args, "documents", []) or [])
+    from store.curation import DEFAULT_GOLD
+    from store.errors import ClaimdeskError, clipped
     from store.session import Session
     from tui.config import load_config
 
-    label_file = load_config().label_file
+    config = load_config()
+    gold = annotator_name(config.gold_name or DEFAULT_GOLD)
+    if annotator == gold:
+        # Spans made by hand under the gold name mixed into the curated set (one export
+        # could not tell them apart), and curation then refused everyone: "gold
+        # annotates too".
+        raise ClaimdeskError(
+            f"annotator {clipped(annotator)!r} is the name curated spans are stored under"
+            " (gold_name); annotate under your own name (--annotator NAME), and curate"
+            " with the curation screen"
+        )
+    label_file = config.label_file
     if label_file is not None:
         _check_label_file(label_file)
     # Resolve names and the configured label set before the screen takes over, so a typo
