@@ -242,7 +242,11 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
     whole = _whole_row(db, change.table, change.key) if undeciding else None
     if expected is None:
         if current is not None:
-            raise _conflict(action, change, forward, "re-created", current)
+            # A decision someone made on the pair since is said as that decision: "bob
+            # re-created the link" was said of bob's rejecting it.
+            decided = change.table == "links" and current.get("status") in DECIDED
+            verb = str(current["status"]) if decided else "re-created"
+            raise _conflict(action, change, forward, verb, current)
     else:
         if current is None:
             raise _conflict(action, change, forward, "deleted", expected)
@@ -290,7 +294,10 @@ def _conflict(
 
     The row's key alone (``spans row {'id': 'ecc17e…'}``) told the annotator nothing.
     """
-    row = {**(_row(action.db, change.table, change.key) or {}), **state}
+    now = _row(action.db, change.table, change.key)
+    # A row gone from the table (an undone insert) is named from the log: "alice
+    # deleted a spans entry since" told the annotator nothing.
+    row = {**(_last_logged(action.db, change.table, change.key) if now is None else now), **state}
     if who is None:
         last = last_changed_by(action.db, change.table, change.key)
         who = "someone" if last is None or last == action.annotator else last
@@ -353,12 +360,32 @@ def named(table: str, row: Row) -> str:
 # before it sets its links row back to suggested, and the trigger ``links_undecided``
 # turns that row into a suggestion and deletes it; the undo logs the whole row as
 # deleted, so that redo can put the decision back under its old id.
+DECIDED = ("accepted", "rejected")
+
+
 def _is_suggested(state: Row | None) -> bool:
     return state is not None and state.get("status") == "suggested"
 
 
 def _whole_row(db: sqlite_utils.Database, table: str, key: Row) -> Row | None:
     return _row(db, table, key) if table == "links" else None
+
+
+def _last_logged(db: sqlite_utils.Database, table: str, key: Row) -> Row:
+    """The row ``key`` of ``table`` as the log last had it whole (with its quote)."""
+    rows = db.conn.execute(
+        "SELECT before, after FROM changes WHERE table_name = ? AND row_id = ?"
+        " ORDER BY id DESC LIMIT 50",
+        [table, json.dumps(key, sort_keys=True)],
+    )
+    for before, after in rows:
+        for state in (after, before):
+            if state is None:
+                continue
+            logged = json.loads(state)
+            if isinstance(logged, dict) and ("quote" in logged or "a_quote" in logged):
+                return logged
+    return {}
 
 
 def _row(db: sqlite_utils.Database, table: str, key: Row) -> Row | None:

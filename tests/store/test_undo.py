@@ -226,3 +226,36 @@ def test_changing_a_span_someone_deleted_says_who_and_which(db: sqlite_utils.Dat
     with pytest.raises(ClaimdeskError) as caught:
         alice.set_note(span.id, "Pegel laut Stadt")
     assert str(caught.value) == "bob deleted the CLAIM span “Der Pegel” since; nothing was changed"
+
+
+def test_a_redo_refused_over_a_row_gone_from_the_table_names_the_span(
+    db: sqlite_utils.Database,
+) -> None:
+    # bob's redo of his delete, after alice undid her span away: "cannot redo: alice
+    # deleted a spans entry since", the table's name and no span.
+    doc = add_document(db, TEXT)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    span = alice.add_span(doc, 4, 9, "EVENT")
+    bob.delete_span(span.id)
+    assert bob.undo() == "delete span"
+    assert alice.undo() == "add EVENT span"
+    with pytest.raises(UndoConflict) as caught:
+        bob.redo()
+    assert str(caught.value) == "cannot redo: alice deleted the EVENT span “Pegel” since"
+
+
+def test_a_redo_refused_over_a_decision_since_names_that_decision(tmp_path: Path) -> None:
+    # alice accepted and undid; bob rejected the pair; alice's redo said "bob re-created
+    # the link".
+    from tests.tui.test_review_scopes import linked
+
+    path = tmp_path / "c.db"
+    linked(path)
+    with Session(path, "alice") as alice, Session(path, "bob") as bob:
+        link = alice.review_queue()[0]
+        alice.accept_link(link.id)
+        assert alice.undo() == "accept link"
+        bob.reject_link(link.id)
+        with pytest.raises(UndoConflict) as caught:
+            alice.redo()
+    assert str(caught.value).startswith("cannot redo: bob rejected the link “")
