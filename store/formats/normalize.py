@@ -60,10 +60,15 @@ def normalize_text(text: str) -> str:
     than newline and tab, and U+FFFE and U+FFFF (which XML 1.0 cannot hold) go; the
     result is NFC; trailing spaces and tabs are stripped from every line; runs of blank
     lines become a single blank line; leading and trailing blank lines and leading byte
-    order marks go. Everything else (NBSP, zero-width and bidi characters, emoji) is
-    kept for the display layer to deal with.
+    order marks go, and so do soft hyphens. Everything else (NBSP, zero-width and bidi
+    characters, emoji) is kept for the display layer to deal with.
     """
     text = clean_controls(text)
+    if "\u00ad" in text:
+        # Soft hyphens (HTML's &shy;, common in German news pages) are invisible line-break
+        # hints: kept, "Bürger\u00admeisterin" showed as "Bürger·meisterin", search for the
+        # word found nothing, and the linker scored an identical sentence below a paraphrase.
+        text = text.replace("\u00ad", "")
     # NFC only after the removals: dropping a control between a letter and a combining
     # mark can create a new composition. The steps below only remove spaces, newlines
     # and leading BOMs next to newlines or at the start, none of which can compose, so

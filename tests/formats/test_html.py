@@ -104,6 +104,18 @@ def test_article_text_without_boilerplate() -> None:
     assert "Rekordstand" in article.text.split("\n\n")
 
 
+def test_soft_hyphens_of_a_page_are_not_stored() -> None:
+    page = (
+        "<html><body><article><p>Die Bürger&shy;meisterin sagte, die Evakuierungs&shy;anordnung"
+        " gelte bis Freitag. Der Hoch&shy;wasser&shy;schutz&shy;damm hielt stand.</p>"
+        "</article></body></html>"
+    )
+    article = read_html(page, PATH)
+    assert "\u00ad" not in article.text
+    assert "Bürgermeisterin" in article.text
+    assert "Hochwasserschutzdamm" in article.text
+
+
 def test_metadata_from_the_page() -> None:
     article = read_html(PAGE, PATH)
     assert article.title == "Deich bei Auwiesen gebrochen"

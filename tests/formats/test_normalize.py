@@ -13,6 +13,7 @@ from store.formats.normalize import clean_controls, normalize_text
 # Characters that interact with the rules: line ends, controls, escape-sequence parts,
 # spaces, BOMs and combining marks that compose (or not) with their neighbours.
 TRICKY = [
+    "\u00ad",
     "\r",
     "\n",
     "\r\n",
@@ -68,6 +69,15 @@ def _control_chars(text: str) -> set[str]:
 def test_is_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+def test_soft_hyphens_go_so_words_read_search_and_link_whole() -> None:
+    # HTML's &shy; in German news: "Bürger·meisterin" on screen, no match for the word.
+    assert normalize_text("Die Bürger\u00admeisterin und der Hoch\u00adwasser\u00adschutz.") == (
+        "Die Bürgermeisterin und der Hochwasserschutz."
+    )
+    # Between a letter and its combining mark: composed once it is gone, as NFC does.
+    assert normalize_text("e\u00ad\u0301") == "\u00e9"
 
 
 @given(texts)
