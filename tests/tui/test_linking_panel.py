@@ -412,6 +412,51 @@ async def test_rejecting_a_match_decided_elsewhere_since_it_was_listed_keeps_tha
         assert any(message.startswith("bob already accepted") for message in told)
 
 
+async def test_overturning_another_annotators_decision_takes_the_key_twice(
+    sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One `+` on a row showing dave's rejection replaced it with this annotator's
+    # acceptance, dave's name gone from the link, and said only "Link accepted".
+    async with panel_open(sample_db_path) as (pilot, app, _linked, panel):
+        shown = panel.suggestions[1]
+        assert shown.link_id is not None
+        with Session(sample_db_path, "dave") as dave:
+            dave.reject_link(shown.link_id)
+        panel.reload()
+        await settle(pilot)
+        assert panel.suggestions[1].status == "rejected"
+        told: list[str] = []
+        real = app.notify
+        monkeypatch.setattr(
+            app,
+            "notify",
+            lambda message, *a, **k: (told.append(str(message)), real(message, *a, **k)),
+        )
+        panel.table.move_cursor(row=1)
+        await pilot.press("x")
+        await settle(pilot)
+        # Rejecting it again changes nothing, not even the name on the decision.
+        with Session(sample_db_path, "checker") as session:
+            assert get_link(session.db, shown.link_id).annotator == "dave"
+        assert told[-1] == "dave already rejected this link"
+        await pilot.press("plus")
+        await settle(pilot)
+        with Session(sample_db_path, "checker") as session:
+            kept = get_link(session.db, shown.link_id)
+        assert (kept.status, kept.annotator) == ("rejected", "dave")
+        assert told[-1] == (
+            "dave rejected this link: the same key again accepts it over their decision"
+        )
+        panel.table.move_cursor(row=1)
+        await pilot.press("plus")
+        await settle(pilot)
+        if isinstance(app.screen, MergeConfirm):
+            await pilot.press("y")
+            await settle(pilot)
+        with Session(sample_db_path, "checker") as session:
+            assert get_link(session.db, shown.link_id).status == "accepted"
+
+
 async def test_a_store_poll_reaching_a_panel_without_its_table_leaves_it_alone(
     sample_db_path: Path,
 ) -> None:

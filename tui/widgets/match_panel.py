@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import ClaimdeskError
-from store.linking.decisions import DecidedMeanwhile, Suggestion, review_queue
+from store.linking.decisions import DecidedMeanwhile, Suggestion, get_link, review_queue
 from store.linking.suggest import link_documents
 from store.model import Document, Link
 from tui.bindings import bindings_for
@@ -87,6 +87,9 @@ class MatchPanel(Vertical):
         # Why the last lookup failed (one safe line), shown in the title until one works.
         self.failure: str | None = None
         self._follow_timer: Timer | None = None
+        # (link id, wanted status) of a key that would overturn another annotator's
+        # decision: the same key again on the same row does it.
+        self._overturn: tuple[str, str] | None = None
 
     @property
     def claimdesk(self) -> ClaimdeskApp:
@@ -359,11 +362,39 @@ class MatchPanel(Vertical):
             return None
         return suggestion, (suggestion.doc_id, suggestion.start, suggestion.end)
 
+    def _held_back(self, suggestion: Suggestion, wanted: str, verb: str) -> bool:
+        """Whether the key waits for a second press: it would overturn another annotator's
+        decision. One key replaced dave's rejection with carol's acceptance, his name gone
+        from the link, and said no more than "Link accepted"."""
+        link_id = suggestion.link_id
+        if link_id is None or suggestion.status in (None, "suggested"):
+            return False
+        session = self.claimdesk.session
+        link = self.claimdesk.attempt(lambda: get_link(session.db, link_id))
+        if link is None or link.annotator in (None, session.annotator):
+            return False
+        if link.status == wanted:
+            # The same decision again would only put this annotator's name on theirs.
+            self.notify(f"{link.annotator} already {link.status} this link", markup=False)
+            return True
+        if self._overturn == (link_id, wanted):
+            self._overturn = None
+            return False
+        self._overturn = (link_id, wanted)
+        self.notify(
+            f"{link.annotator} {link.status} this link: the same key again {verb} it over"
+            " their decision",
+            markup=False,
+        )
+        return True
+
     def action_accept_link(self) -> None:
         chosen = self._partner()
         if chosen is None or self.source is None:
             return
         suggestion, partner = chosen
+        if self._held_back(suggestion, "accepted", "accepts"):
+            return
         session, source, label = self.claimdesk.session, self.source, self.source_label
         link_id = suggestion.link_id
         # What the row shows: accepting over it on purpose stays possible, over a decision
@@ -391,6 +422,8 @@ class MatchPanel(Vertical):
         if chosen is None or self.source is None:
             return
         suggestion, partner = chosen
+        if self._held_back(suggestion, "rejected", "rejects"):
+            return
         session, source = self.claimdesk.session, self.source
         link_id = suggestion.link_id
         shown = suggestion.status or "suggested"
