@@ -8,6 +8,7 @@ from textual import events
 from textual.widgets import Input
 
 from store.model import MAX_NOTE_CHARS
+from store.session import Session
 from tests.tui.conftest import ARTICLE_A, Corpus, screen_lines, screen_text
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.label_editor import LabelEditor
@@ -73,6 +74,30 @@ async def test_keys_1_to_5_apply_the_label_set_in_hotkey_order(corpus: Corpus) -
         await pilot.press("ctrl+home", "s", "1")
         with corpus.session() as session:
             assert [s.label for s in session.spans(corpus.a)] == ["CLAIM"]
+
+
+async def test_a_label_key_on_another_annotators_span_makes_my_own(corpus: Corpus) -> None:
+    # bob's `2` on alice's CLAIM turned it into a FIGURE still under her name: stats,
+    # agree and the exports counted bob's label as alice's.
+    with Session(corpus.path, "alice") as alice:
+        theirs = alice.add_span(corpus.a, 0, 45, "CLAIM")
+    app = create_app(corpus.path, "bob", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        with corpus.session() as session:
+            spans = {(s.annotator, s.label, s.start, s.end) for s in session.spans(corpus.a)}
+        assert spans == {("alice", "CLAIM", 0, 45), ("bob", "FIGURE", 0, 45)}
+        await pilot.pause()
+        assert "Your own FIGURE span over alice's CLAIM" in screen_text(app)
+        # Now bob's own span is under the cursor: the next key relabels it, alone.
+        await pilot.press("3")
+        await pilot.pause()
+        with corpus.session() as session:
+            spans = {(s.annotator, s.label) for s in session.spans(corpus.a)}
+            assert session.spans(corpus.a, ["alice"])[0].id == theirs.id
+        assert spans == {("alice", "CLAIM"), ("bob", "SOURCE")}
 
 
 async def test_label_picker_filters_fuzzily_and_applies(corpus: Corpus) -> None:

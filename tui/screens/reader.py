@@ -30,7 +30,7 @@ from tui.annotator_filter import AnnotatorFilter, difference_status, span_marks
 from tui.bindings import bindings_for
 from tui.failures import report_failed_worker
 from tui.label_looks import LabelLook, label_looks
-from tui.safe_text import safe_text
+from tui.safe_text import safe_text, visible_line
 from tui.session_state import PanePlace, ReaderState
 from tui.text_search import Folded, find_match, fold
 from tui.widgets.article_pane import ArticlePane, status_text
@@ -612,6 +612,25 @@ class ReaderScreen(Screen[None]):
         target = self.span_under_cursor()
         if target is None:
             self.notify("Select some text first (s selects the sentence)", markup=False)
+            return
+        if target.annotator != session.annotator:
+            # Another annotator's span is never relabelled in place: bob's key turned
+            # alice's CLAIM into a FIGURE still under her name, counted as hers by stats,
+            # agree and the exports. The key gives bob his own span over the same text.
+            own = self._own_span_at(doc_id, target.start, target.end)
+            if own is not None:
+                self._relabel(own, name)
+                return
+            span = self.claimdesk.attempt(
+                lambda: session.add_span(doc_id, target.start, target.end, name)
+            )
+            if span is None:
+                return
+            self.refresh_document(doc_id)
+            self.notify(
+                f"Your own {name} span over {visible_line(target.annotator)}'s {target.label}",
+                markup=False,
+            )
             return
         self._relabel(target, name)
 
