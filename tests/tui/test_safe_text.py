@@ -78,3 +78,41 @@ def test_line_breaks_alone_are_swapped_without_building_the_table() -> None:
     assert safe._pattern().sub(safe._swap, article) == visible(article)
     # Any other unprintable character still goes through the pattern.
     assert visible("a\nb\u200bc") == "a␊b·c"
+
+
+async def test_no_input_box_takes_a_bidi_override_or_a_control(corpus: Corpus) -> None:
+    # A U+202E pasted into the library filter, the reader's search box or the label
+    # picker's filter reached the terminal as it was and reversed the rest of the row.
+    from textual import events
+    from textual.widgets import Input
+
+    hostile = "ab\u202ecd\x1b]0;PWNED\x07ef\x1b[2Jgh"
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+
+        async def pasted_into_focused() -> str:
+            box = app.focused
+            assert isinstance(box, Input)
+            box.post_message(events.Paste(hostile))
+            await pilot.pause()
+            value = box.value
+            assert "\u202e" not in value
+            assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value), value
+            assert value.startswith("abcd")
+            return value
+
+        await pilot.press("slash")
+        assert app.focused is not None
+        assert app.focused.id == "library-filter"
+        await pasted_into_focused()
+        await pilot.press("ctrl+u", "escape", "down", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReaderScreen"
+        await pilot.press("slash")
+        assert type(app.focused).__name__ == "SearchBox"
+        await pasted_into_focused()
+        await pilot.press("escape", "s", "l")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LabelPicker"
+        await pasted_into_focused()

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
 from tui.widgets.key_footer import DialogFooter
+from tui.widgets.text_field import TextField
 
 
 def rank_annotators(names: list[str], query: str) -> list[str]:
@@ -54,7 +55,7 @@ class AnnotatorPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Static(Text("Show the spans of", style="bold"))
-            yield Input(placeholder="type to filter annotators", id="picker-query")
+            yield TextField(placeholder="type to filter annotators", id="picker-query")
             yield OptionList(
                 *[self._option(n, name) for n, name in enumerate(self.names)],
                 id="picker-options",

@@ -30,6 +30,7 @@ from tui.bindings import bindings_for
 from tui.config import load_config
 from tui.safe_text import safe_text, visible
 from tui.widgets.key_footer import CURATION_HINTS, DialogFooter, PriorityFooter
+from tui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -131,7 +132,7 @@ class SpanEditor(ModalScreen[list[SpanTriple] | None]):
             yield Static(Text("Gold spans: START-END LABEL, separated by commas", style="bold"))
             yield Static(region_text(self.document, self.item))
             yield Static(Text(f"region {self.item.start}-{self.item.end}", style="dim"))
-            yield Input(value=self.start_with, id="curation-edit")
+            yield TextField(value=self.start_with, id="curation-edit")
         yield DialogFooter()
 
     def on_mount(self) -> None:

@@ -24,6 +24,7 @@ from store.session import Session
 from tui.bindings import bindings_for
 from tui.screens.label_picker import label_option
 from tui.widgets.key_footer import DialogFooter
+from tui.widgets.text_field import TextField
 
 FIELDS = ("name", "colour", "hotkey", "description")
 
@@ -57,7 +58,7 @@ class LabelEditor(ModalScreen[bool]):
             for field in FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Static(Text(field), classes="form-label")
-                    yield Input(id=f"label-{field}", compact=True)
+                    yield TextField(id=f"label-{field}", compact=True)
             yield Static(id="label-message")
         yield DialogFooter()
 

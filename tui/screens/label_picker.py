@@ -17,6 +17,7 @@ from store.model import Label
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
 from tui.widgets.key_footer import DialogFooter
+from tui.widgets.text_field import TextField
 
 
 def rank_labels(labels: list[Label], query: str) -> list[Label]:
@@ -57,7 +58,7 @@ class LabelPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Static(Text(self.title_text, style="bold"))
-            yield Input(placeholder="type to filter labels", id="picker-query")
+            yield TextField(placeholder="type to filter labels", id="picker-query")
             yield OptionList(*[label_option(label) for label in self.labels], id="picker-options")
         yield DialogFooter()
 

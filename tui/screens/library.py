@@ -31,6 +31,7 @@ from tui.failures import report_failed_worker
 from tui.safe_text import safe_text
 from tui.sessions import reader_session
 from tui.widgets.key_footer import LIBRARY_HINTS, PriorityFooter
+from tui.widgets.text_field import TextField
 
 _TABLE_ACTIONS = ("cursor_up", "cursor_down", "page_up", "page_down", "first", "last")
 SORT_KEYS: tuple[tuple[str, str], ...] = (
@@ -218,7 +219,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-counts")
-        yield Input(placeholder="Filter by title or outlet (fuzzy)", id="library-filter")
+        yield TextField(placeholder="Filter by title or outlet (fuzzy)", id="library-filter")
         yield DocumentTable(id="library-table", cursor_type="row", zebra_stripes=True)
         yield PriorityFooter(LIBRARY_HINTS)
 

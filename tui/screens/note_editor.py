@@ -22,15 +22,12 @@ from store.model import MAX_NOTE_CHARS
 from tui.bindings import bindings_for
 from tui.safe_text import editable_line, safe_text
 from tui.widgets.key_footer import DialogFooter
+from tui.widgets.text_field import TextField
 
 
-class NoteInput(Input):
+class NoteInput(TextField):
     """The note's line, held to the store's cap; text that would pass it is refused
     whole, with a word why (Textual's own refusal is only a bell)."""
-
-    def replace(self, text: str, start: int, end: int) -> None:
-        # Typed and pasted text too: a pasted tab or U+202E reached the terminal raw.
-        super().replace(editable_line(text), start, end)
 
     def _on_paste(self, event: events.Paste) -> None:
         # Textual's input keeps a paste's first line only: a reviewer's three-line comment

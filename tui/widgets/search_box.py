@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual import events
-from textual.widgets import Input
 
 from tui.keynames import is_typing_key
+from tui.widgets.text_field import TextField
 
 
-class SearchBox(Input):
+class SearchBox(TextField):
     """Hidden until :meth:`open`; enter or escape calls ``closed(keep)`` straight away."""
 
     DEFAULT_CSS = """
