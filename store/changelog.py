@@ -230,8 +230,13 @@ def _current(db: sqlite_utils.Database, table: str, key: Row, columns: list[str]
     return None if row is None else dict(zip(columns, row, strict=True))
 
 
-def _apply(action: Action, change: _Change, *, forward: bool) -> None:
-    """Move one row from one recorded state to the other, refusing if it moved since."""
+def _apply(
+    action: Action, change: _Change, *, forward: bool, own_links: frozenset[str] = frozenset()
+) -> None:
+    """Move one row from one recorded state to the other, refusing if it moved since.
+
+    ``own_links``: the ids of the links the same action changes, which may name a span
+    it removes."""
     db = action.db
     expected, wanted = (change.before, change.after) if forward else (change.after, change.before)
     columns = sorted({*(expected or {}), *(wanted or {}), *change.key})
@@ -254,6 +259,8 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
             # Spans are deleted softly: the row stays with its deletion time set.
             gone = current.get("deleted_at") is not None and expected.get("deleted_at") is None
             raise _conflict(action, change, forward, "deleted" if gone else "changed", current)
+    if wanted is None and change.table == "spans" and expected is not None:
+        _refuse_linked_span(action, change, forward, expected, own_links)
     where = " AND ".join(f'"{name}" = ?' for name in change.key)
     try:
         if wanted is None:
@@ -280,6 +287,23 @@ def _apply(action: Action, change: _Change, *, forward: bool) -> None:
         action.record(change.table, change.key, whole, None)
         return
     action.record(change.table, change.key, expected, wanted)
+
+
+def _refuse_linked_span(
+    action: Action, change: _Change, forward: bool, state: Row, own_links: frozenset[str]
+) -> None:
+    """Refuse to remove a span that a link of another action names.
+
+    Undoing alice's accepted link took away the partner span it had made, which bob had
+    linked since: the foreign key emptied bob's link's span, unlogged, and redo did not
+    give it back."""
+    span_id = change.key.get("id")
+    for link_id, annotator in action.db.conn.execute(
+        "SELECT id, annotator FROM links WHERE a_span = ? OR b_span = ? ORDER BY id",
+        [span_id, span_id],
+    ):
+        if link_id not in own_links:
+            raise _conflict(action, change, forward, "linked", state, annotator or "someone")
 
 
 def _conflict(
@@ -434,8 +458,11 @@ def _replay(db: sqlite_utils.Database, annotator: str, kind: Literal["undo", "re
         summary = _summary_of(db, target)
         action = Action(db=db, annotator=annotator, kind=kind, ref_action=target, summary=summary)
         changes = _changes_of(db, target)
+        own_links = frozenset(
+            str(change.key.get("id")) for change in changes if change.table == "links"
+        )
         for change in reversed(changes) if kind == "undo" else changes:
-            _apply(action, change, forward=kind == "redo")
+            _apply(action, change, forward=kind == "redo", own_links=own_links)
         if any(change.table == "labels" for change in changes):
             shared = _shared_hotkeys(db)
             if shared is not None:

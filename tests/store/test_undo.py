@@ -259,3 +259,35 @@ def test_a_redo_refused_over_a_decision_since_names_that_decision(tmp_path: Path
         with pytest.raises(UndoConflict) as caught:
             alice.redo()
     assert str(caught.value).startswith("cannot redo: bob rejected the link “")
+
+
+def test_undo_never_takes_away_a_partner_span_another_annotators_link_uses(
+    db: sqlite_utils.Database,
+) -> None:
+    # alice's accepted link made a partner span, bob linked that span to a third report,
+    # alice undid: the span went, the foreign key emptied bob's link's span (unlogged),
+    # and redo did not give it back.
+    first, second, third = (
+        add_document(db, f"{TEXT} Bericht {name}.", name=f"{name}.txt", outlet=name)
+        for name in "ABC"
+    )
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    alice.add_span(first, 0, 31, "CLAIM")
+    mine = alice.link_spans((first, 0, 31), (second, 0, 31), create_span_label="CLAIM")
+    (partner,) = alice.spans(second)
+    theirs = bob.link_spans((third, 0, 31), (second, 0, 31))
+    assert partner.id in (theirs.a_span, theirs.b_span)
+    with pytest.raises(UndoConflict) as caught:
+        alice.undo()
+    assert str(caught.value) == (
+        "cannot undo: bob linked the CLAIM span “Der Pegel stieg auf 7,40 Meter.” since"
+    )
+    kept = db.conn.execute("SELECT a_span, b_span FROM links WHERE id = ?", [theirs.id]).fetchone()
+    assert partner.id in kept
+    assert db.conn.execute("SELECT status FROM links WHERE id = ?", [mine.id]).fetchone() == (
+        "accepted",
+    )
+    # Once bob's link is undone, alice's undo goes through, span and all.
+    assert bob.undo() == "accept link"
+    assert alice.undo() == "accept link"
+    assert alice.spans(second) == []
