@@ -203,9 +203,11 @@ def _quote_values(quote: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def cluster_disagreements(claims: Sequence[Claim]) -> list[Disagreement]:
     """Kinds of value on which some two claims disagree.
 
-    Two claims disagree when each states a value the other does not: one that
+    Two documents disagree when each states a value the other does not: one that
     merely leaves out the date still agrees, ``300`` against ``600`` does not.
-    Months compare by number, so ``Juni`` and ``June`` agree.
+    Months compare by number, so ``Juni`` and ``June`` agree. A document's claims in
+    one fact speak together: one outlet's long sentence linked to another's three
+    short ones, each with one of its figures, was reported as figures that differ.
     """
     values = [(claim, claim_values(claim)) for claim in claims]
     found: list[Disagreement] = []
@@ -213,15 +215,26 @@ def cluster_disagreements(claims: Sequence[Claim]) -> list[Disagreement]:
         stated = [
             (claim, found_values[kind]) for claim, found_values in values if found_values[kind]
         ]
-        comparable = [(claim, set(_comparable(kind, v))) for claim, v in stated]
+        comparable = _by_document(kind, [claim for claim, _v in stated])
         clash = any(
             first - second and second - first
-            for index, (_c1, first) in enumerate(comparable)
-            for _c2, second in comparable[index + 1 :]
+            for index, first in enumerate(comparable)
+            for second in comparable[index + 1 :]
         )
         if clash:
             found.append(Disagreement(kind, tuple(stated)))
     return found
+
+
+def _by_document(kind: str, claims: Sequence[Claim]) -> list[frozenset[str]]:
+    """The ``kind`` values each document's claims state together, for documents that
+    state any."""
+    stated: dict[int, set[str]] = {}
+    for claim in claims:
+        found = claim_values(claim)[kind]
+        if found:
+            stated.setdefault(claim.doc_id, set()).update(_comparable(kind, found))
+    return [frozenset(values) for values in stated.values()]
 
 
 def _comparable(kind: str, values: tuple[str, ...]) -> list[str]:
@@ -303,10 +316,6 @@ def _clashes(
     """The pairs of ``kind`` values on which a claim of ``first`` and one of ``second``
     (default: another of ``first``) disagree, by the rule of :func:`cluster_disagreements`."""
 
-    def stated(claims: Sequence[Claim]) -> list[frozenset[str]]:
-        values = (claim_values(claim)[kind] for claim in claims)
-        return [frozenset(_comparable(kind, found)) for found in values if found]
-
-    ones = stated(first)
-    others = ones if second is None else stated(second)
+    ones = _by_document(kind, first)
+    others = ones if second is None else _by_document(kind, second)
     return {frozenset((a, b)) for a in ones for b in others if a - b and b - a}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import sqlite_utils
 
 from store.linking.clusters import Claim, cluster_disagreements
@@ -9,9 +11,12 @@ from store.session import Session
 from tests.conftest import add_document
 from tests.linking.corpus import add_flood_corpus, sentence_at
 
+_DOCS = itertools.count(1)
 
-def _claim(quote: str, name: str = "x.txt") -> Claim:
-    return Claim(1, 0, len(quote), quote, name, None)
+
+def _claim(quote: str, name: str = "x.txt", doc: int | None = None) -> Claim:
+    """A claim in a document of its own unless ``doc`` names one."""
+    return Claim(next(_DOCS) if doc is None else doc, 0, len(quote), quote, name, None)
 
 
 def test_disagreement_on_numbers_and_months() -> None:
@@ -22,6 +27,22 @@ def test_disagreement_on_numbers_and_months() -> None:
     assert [values for _claim_, values in found[0].values] == [("300",), ("600",)]
     months = cluster_disagreements([_claim("am 11. Juni"), _claim("on July 11")])
     assert [d.kind for d in months] == ["month"]
+
+
+def test_one_documents_claims_state_their_figures_together() -> None:
+    # One outlet's long sentence linked to another's three short ones: the clusters said
+    # "numbers differ: 7.8, 11000, 40000000 · 11000 · 40000000 · 7.8" of figures that agree.
+    long = _claim("11.000 Menschen evakuiert, 40 Millionen Euro Schaden, Pegel 7,80 Meter.")
+    parts = [
+        Claim(99, start, start + 10, quote, "c.txt", "C")
+        for start, quote in enumerate(
+            ["11.000 Menschen evakuiert.", "40 Millionen Euro Schaden.", "Pegel 7,80 Meter."]
+        )
+    ]
+    assert cluster_disagreements([long, *parts]) == []
+    # Another document with another figure still disagrees.
+    other = _claim("12.000 Menschen evakuiert.")
+    assert [d.kind for d in cluster_disagreements([long, *parts, other])] == ["number"]
 
 
 def test_leaving_out_a_value_is_not_a_disagreement() -> None:
