@@ -276,8 +276,27 @@ def choose(
     with user_action(db, curator, f"{curator}: chose {annotator}'s version") as action:
         check_gold(db, gold, curator=curator)
         wanted = item.version(annotator)
+        _refuse_changed_since(db, item, annotator, gold)
         _set_rejected(action, item, gold, not wanted)
         return _replace_gold(action, item.doc_id, item.start, item.end, wanted, gold)
+
+
+def _refuse_changed_since(
+    db: sqlite_utils.Database, item: Disagreement, annotator: str, gold: str
+) -> None:
+    """Refuse a version the annotator has changed since ``item`` was read.
+
+    The screen reads the regions up to a second before a key: bob deleted his FIGURE,
+    the curator's enter a moment later wrote it into gold, a label nobody held."""
+    live = span_store.spans_for_document(db, item.doc_id, annotators=[annotator])
+    now = sorted(
+        (s.start, s.end, s.label) for s in live if s.start < item.end and item.start < s.end
+    )
+    if now != sorted(item.version(annotator)):
+        raise ClaimdeskError(
+            f"{annotator} changed their version of {item.start}-{item.end} since it was"
+            " shown; nothing was taken (look again)"
+        )
 
 
 def write_edited(
@@ -335,9 +354,17 @@ def copy_agreed(
 def finish(
     db: sqlite_utils.Database, doc_id: int, *, curator: str, gold: str = DEFAULT_GOLD
 ) -> None:
-    """Mark the document curated (gold's status ``done``)."""
+    """Mark the document curated (gold's status ``done``); refused while a region is
+    unsettled (the screen checked only what it had read, up to a second before)."""
     with user_action(db, curator, f"{curator}: finished curating") as action:
         check_gold(db, gold, curator=curator)
+        open_regions = [d for d in disagreements(db, doc_id, gold=gold) if not d.resolved]
+        if open_regions:
+            raise ClaimdeskError(
+                f"{len(open_regions)} disagreement(s) not settled yet (the first at"
+                f" {open_regions[0].start}-{open_regions[0].end}); the document is not"
+                " marked curated"
+            )
         set_status(action, doc_id, "done", annotator=gold)
 
 

@@ -97,6 +97,38 @@ def test_choose_edit_reject_write_gold_and_resolve(db: sqlite_utils.Database, do
     assert curation.document_annotators(db, doc) == ["alice", "bob"]
 
 
+def test_a_version_changed_since_it_was_shown_is_not_taken(
+    db: sqlite_utils.Database, doc: int
+) -> None:
+    # bob deleted his QUOTE a moment before the curator's enter on it: gold got the QUOTE,
+    # a label no annotator held any more.
+    label = curation.disagreements(db, doc)[0]
+    bob = Session.for_db(db, "bob")
+    (quote,) = [s for s in bob.spans(doc, annotators=["bob"]) if s.label == "QUOTE"]
+    bob.delete_span(quote.id)
+    with pytest.raises(ClaimdeskError, match="bob changed their version of 6-14 since"):
+        curation.choose(db, label, "bob", curator="cur")
+    assert Session.for_db(db, "gold").spans(doc, annotators=["gold"]) == []
+    # Read again, the region offers what bob holds now.
+    fresh = curation.disagreements(db, doc)[0]
+    assert fresh.version("bob") == []
+    curation.choose(db, fresh, "alice", curator="cur")
+
+
+def test_finishing_with_a_region_unsettled_is_refused(db: sqlite_utils.Database, doc: int) -> None:
+    # The screen refused `f` from what it had read; a span landing in the second before
+    # was marked curated with its region unsettled, and --status done exported it.
+    with pytest.raises(ClaimdeskError, match=r"^3 disagreement\(s\) not settled yet"):
+        curation.finish(db, doc, curator="cur")
+    assert not curation.is_finished(db, doc)
+    label, missing, extent = curation.disagreements(db, doc)
+    curation.choose(db, label, "alice", curator="cur")
+    curation.reject(db, missing, curator="cur")
+    curation.choose(db, extent, "bob", curator="cur")
+    curation.finish(db, doc, curator="cur")
+    assert curation.is_finished(db, doc)
+
+
 def test_a_rejection_is_stored_undone_and_withdrawn_by_a_later_choice(
     db: sqlite_utils.Database, doc: int
 ) -> None:
