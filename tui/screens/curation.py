@@ -226,7 +226,9 @@ class CurationScreen(Screen[None]):
         if finished:
             header.append(" · document marked curated")
         if not self.items:
-            header.append(" · annotators agree everywhere (a copies their spans to gold)")
+            header.append(
+                f" · annotators agree everywhere (a copies their spans to {visible(self.gold)})"
+            )
         self.query_one("#curation-header", Static).update(header)
 
     def _header(self, item: Disagreement) -> Text:
@@ -265,7 +267,7 @@ class CurationScreen(Screen[None]):
             lambda: curation.choose(db, item, annotator, curator=curator, gold=self.gold)
         )
         if done is not None:
-            self.notify(f"Gold takes {annotator}'s version", markup=False)
+            self.notify(f"{visible(self.gold)} takes {annotator}'s version", markup=False)
             self.reload()
 
     def action_reject(self) -> None:
