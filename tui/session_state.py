@@ -45,6 +45,9 @@ class PanePlace:
     doc_id: int
     cursor: int = 0
     scroll: int = 0
+    # The document's source name: a database replaced under the same path can hold
+    # another document under the id, and a missing one is named by it, not its number.
+    name: str = ""
 
 
 @dataclass
@@ -87,7 +90,8 @@ def load_state(db_path: Path, annotator: str) -> ReaderState | None:
         return None
     try:
         panes = [
-            PanePlace(int(p["doc_id"]), int(p["cursor"]), int(p["scroll"])) for p in raw["panes"]
+            PanePlace(int(p["doc_id"]), int(p["cursor"]), int(p["scroll"]), str(p.get("name", "")))
+            for p in raw["panes"]
         ]
         screen = raw.get("screen", "reader")
         return ReaderState(

@@ -244,6 +244,35 @@ async def test_a_session_whose_documents_are_all_gone_opens_the_library(
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_a_database_replaced_under_its_path_never_reopens_another_article(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    # The state names documents by id: over a database replaced under the same path, the
+    # saved id held another article, which reopened in the saved one's place, and a
+    # missing one was named "document 9".
+    app = create_app(corpus.path, "carol", doc_ids=[corpus.a, corpus.b])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+    saved = load_state(corpus.path, "carol")
+    assert saved is not None
+    assert [p.name for p in saved.panes] == ["council-a.txt", "council-b.txt"]
+    corpus.path.unlink()
+    Path(f"{corpus.path}-wal").unlink(missing_ok=True)
+    Path(f"{corpus.path}-shm").unlink(missing_ok=True)
+    other = Corpus.__new__(Corpus)
+    other.path = corpus.path
+    kept = other.add("The river rose all night. Nobody was hurt.", "river.txt")
+    assert kept == corpus.a
+    app = create_app(corpus.path, "carol", doc_ids=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert "Skipped council-a.txt: no longer in this database" in messages
+        assert "Skipped council-b.txt: no longer in this database" in messages
+        assert not isinstance(app.screen, ReaderScreen)
+
+
 async def test_a_review_restored_over_partly_missing_documents_covers_those_left(
     corpus: Corpus,
 ) -> None:

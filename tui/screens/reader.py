@@ -133,14 +133,27 @@ class ReaderScreen(Screen[None]):
     def _open_documents(self) -> list[Document]:
         """The documents that exist; each one that does not is named in a notification."""
         session = self.claimdesk.session
+        saved = {} if self.restore is None else {p.doc_id: p.name for p in self.restore.panes}
         found: list[Document] = []
         for doc_id in self.doc_ids:
+            name = saved.get(doc_id, "")
             try:
-                found.append(session.document(doc_id))
+                document = session.document(doc_id)
             except ClaimdeskError as error:
+                why = "no longer in this database" if name else str(error)
+                shown = visible_line(name) if name else f"document {doc_id}"
+                self.app.notify(f"Skipped {shown}: {why}", severity="warning", markup=False)
+                continue
+            if name and document.source_name != name:
+                # The database was replaced under its path: the id now names another
+                # article, which reopened in the saved one's place, at its cursor.
                 self.app.notify(
-                    f"Skipped document {doc_id}: {error}", severity="warning", markup=False
+                    f"Skipped {visible_line(name)}: no longer in this database",
+                    severity="warning",
+                    markup=False,
                 )
+                continue
+            found.append(document)
         self.doc_ids = [document.id for document in found]
         return found
 
@@ -205,13 +218,19 @@ class ReaderScreen(Screen[None]):
             if state.panel:
                 self.action_matches()
 
+    def _name_of(self, doc_id: int) -> str:
+        return next((d.source_name for d in self.documents if d.id == doc_id), "")
+
     def reader_state(self) -> ReaderState:
         """The open documents, active pane, cursors, scroll rows and panel, to save."""
         if self.restore is not None:
             # Not yet put back: saving now must not overwrite the places still to restore.
             places = {place.doc_id: place for place in self.restore.panes}
             return ReaderState(
-                panes=[places.get(doc_id, PanePlace(doc_id)) for doc_id in self.doc_ids],
+                panes=[
+                    places.get(doc_id, PanePlace(doc_id, name=self._name_of(doc_id)))
+                    for doc_id in self.doc_ids
+                ],
                 active=self.restore.active if self.restore.doc_ids == self.doc_ids else 0,
                 panel=self.restore.panel and self.restore.doc_ids == self.doc_ids,
             )
@@ -229,9 +248,16 @@ class ReaderScreen(Screen[None]):
             except NoMatches:
                 # A pane still being mounted (the save timer can come first): its
                 # document is kept, at its start, until its view exists.
-                shown.append(PanePlace(pane.document.id))
+                shown.append(PanePlace(pane.document.id, name=pane.document.source_name))
                 continue
-            shown.append(PanePlace(pane.document.id, view.cursor, int(view.scroll_offset.y)))
+            shown.append(
+                PanePlace(
+                    pane.document.id,
+                    view.cursor,
+                    int(view.scroll_offset.y),
+                    pane.document.source_name,
+                )
+            )
         return ReaderState(panes=shown, active=self.active, panel=self.panel_open)
 
     # Panes --------------------------------------------------------------------------
