@@ -26,6 +26,7 @@ from claimdesk.commands.common import (
     db_path_of,
     fail,
 )
+from claimdesk.commands.read_cmd import add_tui_options
 from claimdesk.report_stream import drop_the_rest, reason, report_stream
 from store.error_log import unexpected_error
 from store.errors import ClaimdeskError
@@ -59,6 +60,8 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"claimdesk {__version__}")
     add_common_options(parser, top_level=True)
+    # Plain `claimdesk` opens the reader too: its keymap was only on `read`.
+    add_tui_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_module, summary) in COMMANDS.items():
         if name == selected:
@@ -145,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(command_in(arguments))
     args = parser.parse_args(arguments)
+    if args.command not in (None, "read") and hasattr(args, "keymap"):
+        parser.error("--keymap goes with the reader (claimdesk, or claimdesk read)")
     if sys.stdout is None or sys.stdout.closed:
         # Started with stdout closed (`>&-`): Python leaves sys.stdout None and print()
         # drops every line, so a report or export would vanish behind exit status 0.

@@ -351,6 +351,28 @@ def test_the_reader_refuses_to_annotate_under_the_gold_name(
     assert launched == [other]
 
 
+def test_plain_claimdesk_takes_a_keymap_and_other_commands_refuse_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --keymap existed only on `read`: plain `claimdesk --keymap vim` was a usage error.
+    launched: list[object] = []
+
+    def fake_run_tui(path: Path, annotator: str, **kwargs: object) -> int:
+        launched.append(kwargs.get("keymap"))
+        return 0
+
+    monkeypatch.setattr("tui.launch.run_tui", fake_run_tui)
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "--keymap", "vim"]) == 0
+    assert main(["--db", str(db), "--keymap", "emacs", "read"]) == 0
+    assert main(["--db", str(db), "read", "--keymap", "vim"]) == 0
+    assert launched == ["vim", "emacs", "vim"]
+    with pytest.raises(SystemExit) as stopped:
+        main(["--db", str(db), "--keymap", "vim", "stats"])
+    assert stopped.value.code == 2
+    assert "--keymap goes with the reader" in capsys.readouterr().err
+
+
 def test_config_file_gives_the_annotator_and_the_label_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,7 +68,7 @@ def command_in(argv: list[str]) -> str | None:
     for token in argv:
         if skip_next:
             skip_next = False
-        elif token in ("--db", "--annotator"):
+        elif token in ("--db", "--annotator", "--keymap"):
             skip_next = True
         elif token == "--":
             return None
