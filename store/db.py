@@ -56,6 +56,9 @@ class OpenedConnection(sqlite3.Connection):
 
     opened: tuple[str, int, int] | None = None
     lock_wait_s: float | None = None
+    # The -wal's (device, inode) once seen: SQLite keeps writing committed changes into
+    # a deleted log too, and whoever opens the file next starts a new one without them.
+    log: tuple[int, int] | None = None
 
 
 def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
@@ -354,9 +357,9 @@ def file_replaced(conn: sqlite3.Connection) -> str | None:
     SQLite keeps writing to a deleted file's inode (and a replaced path's old inode)
     without an error, so the reader asks before each change and once a second.
     """
-    opened = conn.opened if isinstance(conn, OpenedConnection) else None
-    if opened is None:
+    if not isinstance(conn, OpenedConnection) or conn.opened is None:
         return None
+    opened = conn.opened
     where, device, inode = opened
     try:
         found = os.stat(where)
@@ -366,6 +369,29 @@ def file_replaced(conn: sqlite3.Connection) -> str | None:
         return None  # unreadable for a moment (a network mount): not proof of a new file
     if (found.st_dev, found.st_ino) != (device, inode):
         return f"{where}: the database file was replaced by another while it was open"
+    return _log_replaced(conn, where)
+
+
+def _log_replaced(conn: OpenedConnection, where: str) -> str | None:
+    """Why the -wal beside ``where`` is no longer the log ``conn`` writes, or None.
+
+    While a connection is open its -wal stays (the last connection to close removes
+    it), so one gone or replaced was deleted from outside: the changes since went into
+    the unlinked log, and the next process to open the file starts a new one without
+    them."""
+    try:
+        found = os.stat(where + "-wal")
+    except FileNotFoundError:
+        if conn.log is None:
+            return None  # not made yet: no read since the open
+        return f"{where}-wal: the database's log was deleted while it was open"
+    except OSError:
+        return None
+    if conn.log is None:
+        conn.log = (found.st_dev, found.st_ino)
+        return None
+    if (found.st_dev, found.st_ino) != conn.log:
+        return f"{where}-wal: the database's log was replaced while it was open"
     return None
 
 

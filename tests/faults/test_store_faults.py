@@ -259,6 +259,33 @@ def test_a_database_file_deleted_while_open_refuses_every_change(
         assert session.file_replaced() == f"{path}: the database file was deleted while it was open"
 
 
+def test_a_log_deleted_while_the_database_is_open_refuses_every_change(
+    seeded: tuple[Path, int],
+) -> None:
+    # Someone deleting -wal and -shm under a running reader (as a recovery recipe says to
+    # do with every claimdesk closed): SQLite wrote on into the unlinked log, the screen
+    # called the spans saved, and the next process opened the file without them.
+    path, doc_id = seeded
+    with Session(path, "alice") as session:
+        session.add_span(doc_id, 0, 5, "CLAIM")
+        assert session.file_replaced() is None
+        for suffix in ("-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink()
+        assert session.file_replaced() == (
+            f"{path}-wal: the database's log was deleted while it was open"
+        )
+        with pytest.raises(StoreUnwritable) as caught:
+            session.add_span(doc_id, 20, 30, "CLAIM")
+        _assert_one_clear_line(caught.value, "log was deleted", "nothing was changed")
+    # Another connection, opened and closed while this one stayed open, keeps the log.
+    with Session(path, "alice") as session:
+        assert session.file_replaced() is None
+        with Session(path, "bob") as bob:
+            bob.add_span(doc_id, 31, 40, "CLAIM")
+        session.add_span(doc_id, 40, 45, "CLAIM")
+        assert session.file_replaced() is None
+
+
 def test_a_database_file_replaced_while_open_refuses_every_change(
     seeded: tuple[Path, int], tmp_path: Path
 ) -> None:
