@@ -337,8 +337,13 @@ def link_spans(
     create_span_label: str | None = None,
     score: float | None = None,
     expected: LinkStatus | None = None,
+    span_ids: tuple[str | None, str | None] = (None, None),
 ) -> Link:
     """Link two (doc, start, end) claims by hand; an existing link between them is updated.
+
+    ``span_ids``: the live spans a new accepted link's sides are tied to (``a``'s, then
+    ``b``'s), as a links file names them; a side without one is tied to a live span at
+    its offsets, as ever.
 
     ``score`` is the pair's :func:`claim_score` when the caller has it already (computed
     outside the write transaction, which scoring would otherwise hold). ``expected`` is
@@ -388,6 +393,9 @@ def link_spans(
         "created_at": stamp,
         "updated_at": stamp,
     }
+    if status == "accepted":
+        named = {a: span_ids[0], b: span_ids[1]}
+        values["a_span"], values["b_span"] = named[first], named[second]
     link = Link(id=uuid.uuid4().hex, **values)
     if status == "accepted":
         values |= _attach_spans(action, link, create_span_label)

@@ -99,6 +99,24 @@ def place(
     return (doc_id, first, first + len(text)), None
 
 
+def named_span(db: sqlite_utils.Database, side: Any, claim: Claim) -> str | None:
+    """The side's ``span`` id when this database holds that live span exactly at the
+    placed claim, else None.
+
+    The export names the span each side is tied to; without it a side was tied to the
+    earliest live span at its offsets, which with two annotators' spans there could be
+    the other one's."""
+    span_id = side.get("span") if isinstance(side, dict) else None
+    if not isinstance(span_id, str):
+        return None
+    row = db.conn.execute(
+        'SELECT 1 FROM spans WHERE id = ? AND doc_id = ? AND start = ? AND "end" = ?'
+        " AND deleted_at IS NULL",
+        [span_id, *claim],
+    ).fetchone()
+    return span_id if row is not None else None
+
+
 def import_links(db: sqlite_utils.Database, path: Path, *, annotator: str) -> LinksImportReport:
     """Store the decisions of ``path`` as one undoable action; never raises for bad records."""
     # open_binary refuses a FIFO or device (reading one would wait forever).
@@ -150,7 +168,10 @@ def _import_lines(
     documents = _documents(db)
     # One decision per pair (its two claims in order), and the first line deciding each
     # pair each way, to name the line a contradiction comes from.
-    wanted: dict[tuple[Claim, Claim], tuple[Claim, Claim, LinkStatus, str | None]] = {}
+    wanted: dict[
+        tuple[Claim, Claim],
+        tuple[Claim, Claim, LinkStatus, str | None, tuple[str | None, str | None]],
+    ] = {}
     first_line: dict[tuple[Claim, Claim], dict[LinkStatus, int]] = {}
     # Lines repeating a pair's first line, counted as already decided once the file is
     # read: a pair a later line contradicts leaves, and none of its lines counts.
@@ -211,22 +232,25 @@ def _import_lines(
         if pair in wanted:
             repeats[pair] = repeats.get(pair, 0) + 1  # already decided so by the first
             continue
-        wanted[pair] = (a, b, decision, why if isinstance(why, str) else None)
+        spans = (named_span(db, record.get("a"), a), named_span(db, record.get("b"), b))
+        wanted[pair] = (a, b, decision, why if isinstance(why, str) else None, spans)
     report.present += sum(repeats.values())
     if report.records == 0:
         report.refused.append(f"{path}: {NO_RECORDS}")
         return report
     # Scored before the write transaction: scoring thousands of new pairs inside it held
     # the database's write lock for minutes, and every annotator's save waited on it.
-    new_pairs = [(a, b) for a, b, _status, _why in wanted.values() if find_link(db, a, b) is None]
+    new_pairs = [(a, b) for a, b, *_rest in wanted.values() if find_link(db, a, b) is None]
     scores = claim_scores(db, new_pairs)
     with user_action(db, annotator, "import links") as action:
-        for a, b, status, why in wanted.values():
+        for a, b, status, why, spans in wanted.values():
             existing = find_link(db, a, b)
             if existing is not None and existing.status == status:
                 report.present += 1
                 continue
-            link_spans(action, a, b, status=status, reason=why, score=scores.get((a, b)))
+            link_spans(
+                action, a, b, status=status, reason=why, score=scores.get((a, b)), span_ids=spans
+            )
             if existing is None:
                 report.added += 1
             else:

@@ -401,3 +401,32 @@ def test_a_links_export_with_its_suggestions_imports_its_decisions_and_exits_0(
     assert captured.err == ""
     assert f"0 refused; {suggested} undecided suggestion(s) skipped" in captured.out
     assert _decided(connect(target)) == decided
+
+
+def test_a_side_is_tied_to_the_span_the_file_names_when_that_span_is_there(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # Each side was tied to the earliest live span at its offsets: with alice's and bob's
+    # spans on one sentence, a link exported with bob's span came back tied to alice's.
+    a, b, _c = _flood(db)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    alice.add_span(b[0], b[1], b[2], "CLAIM")
+    theirs = bob.add_span(b[0], b[1], b[2], "FIGURE")
+    gone = bob.add_span(a[0], a[1], a[2], "CLAIM")
+    bob.delete_span(gone.id)
+    path = _write(
+        tmp_path / "links.jsonl",
+        [
+            {
+                "a": {**_side(db, a), "span": gone.id},
+                "b": {**_side(db, b), "span": theirs.id},
+                "status": "accepted",
+            }
+        ],
+    )
+    assert import_links(db, path, annotator="bob").added == 1
+    a_span, b_span = db.conn.execute("SELECT a_span, b_span FROM links").fetchone()
+    tied = {a_span, b_span}
+    assert theirs.id in tied
+    # A named span that is deleted (or elsewhere) is not taken: no live span there.
+    assert gone.id not in tied
