@@ -39,8 +39,35 @@ def _inside_flag(text: str, offset: int) -> bool:
     return run % 2 == 1
 
 
+ZWJ = "\u200d"
+
+
+def _is_pictograph(char: str) -> bool:
+    """Roughly Unicode's Extended_Pictographic, which ``unicodedata`` does not expose:
+    the symbols a zero-width joiner glues into one emoji (👩‍👩‍👧, 🏳️‍🌈)."""
+    code = ord(char)
+    return (
+        0x1F000 <= code <= 0x1FAFF
+        or 0x2600 <= code <= 0x27BF
+        or 0x2300 <= code <= 0x23FF
+        or 0x2B00 <= code <= 0x2BFF
+        or code in (0x00A9, 0x00AE, 0x203C, 0x2049, 0x2122, 0x2139, 0x3030, 0x303D)
+    )
+
+
+def _inside_joined_emoji(text: str, offset: int) -> bool:
+    """Whether ``offset`` falls at a zero-width joiner of an emoji sequence or right after
+    one: 👩‍👩‍👧 is five code points, and a cursor step stopped at each."""
+    if text[offset] == ZWJ:
+        return True
+    return text[offset - 1] == ZWJ and _is_pictograph(text[offset])
+
+
 def splits_character(text: str, offset: int) -> bool:
     """Whether a cut at ``offset`` would split what the reader sees as one character: a
-    letter from a mark attached to it, or a flag's two regional indicators. Cursor steps
-    and selection edges move on past such an offset."""
-    return 0 < offset < len(text) and (attaches(text[offset]) or _inside_flag(text, offset))
+    letter from a mark attached to it, a flag's two regional indicators, or the parts of
+    an emoji joined by zero-width joiners. Cursor steps and selection edges move on past
+    such an offset."""
+    return 0 < offset < len(text) and (
+        attaches(text[offset]) or _inside_flag(text, offset) or _inside_joined_emoji(text, offset)
+    )

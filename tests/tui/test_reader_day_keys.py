@@ -139,6 +139,33 @@ async def test_character_steps_and_selections_never_split_a_flag(corpus: Corpus)
     assert nav.snap_to_words(both, 1, 2, snap=False) == (0, 2)
 
 
+JOINED = "Die Familie 👩\u200d👩\u200d👧 und die 🏳\ufe0f\u200d🌈 Fahne."
+
+
+async def test_character_steps_and_selections_never_split_a_joined_emoji(
+    corpus: Corpus,
+) -> None:
+    # 👩‍👩‍👧 is five code points joined by zero-width joiners: "right" stopped at each,
+    # four presses that moved nothing visible, and a selection could take one woman.
+    doc = corpus.add(JOINED, "joined.txt")
+    family = JOINED.index("👩")
+    flag = JOINED.index("🏳")
+    app = create_app(corpus.path, "tester", doc_ids=[doc])
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        screen.view.set_cursor(family)
+        await pilot.press("right")
+        assert screen.view.cursor == family + 5
+        await pilot.press("left")
+        assert screen.view.cursor == family
+        await pilot.press("w", "shift+right")  # character precision
+        assert screen.view.selection == (family, family + 5)
+    assert nav.snap_to_words(JOINED, flag + 2, flag + 3, snap=False) == (flag, flag + 4)
+    # A joiner between letters (as some scripts use it) joins nothing for the cursor.
+    assert nav.snap_to_words("ab\u200dcd", 3, 4, snap=False) == (3, 4)
+
+
 async def test_select_word_and_label_store_the_whole_marked_word(corpus: Corpus) -> None:
     doc = corpus.add(MARKED, "marks.txt")
     app = create_app(corpus.path, "tester", doc_ids=[doc])
