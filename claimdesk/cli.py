@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from claimdesk import __version__
@@ -118,16 +119,33 @@ def _closed_stderr_to_devnull() -> None:
     sys.stderr = open(null, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
 
 
-def _refuse_output_into_database(args: argparse.Namespace) -> None:
+def _database_named(arguments: list[str]) -> Path | None:
+    """The database the command line names (``--db``, else the environment's or the
+    default), read before the arguments are parsed; None when it names none usable."""
+    given: str | None = None
+    for index, token in enumerate(arguments):
+        if token == "--":
+            break
+        if token == "--db" and index + 1 < len(arguments):
+            given = arguments[index + 1]
+        elif token.startswith("--db="):
+            given = token.removeprefix("--db=")
+    try:
+        return db_path_of(argparse.Namespace(db=given or None))[0]
+    except (ClaimdeskError, OSError, ValueError):
+        return None  # the command says what is wrong with it
+
+
+def _refuse_output_into_database(database: Path) -> None:
     """Refuse a stdout or stderr that writes into the database or one of its companions.
 
     ``claimdesk stats 1<> live.db`` (or ``>> live.db``) opens the database without
     truncating it: the report overwrote its header, and every later command refused the
-    file, behind exit status 0. Export had this check; every command has it now.
+    file, behind exit status 0. Export had this check; every command has it now, before
+    its arguments are parsed, as a usage error, ``--help`` and ``--version`` print too.
     """
     from store.database_files import database_part, stream_in_database
 
-    database = db_path_of(args)[0]
     found = stream_in_database(2, [database])
     if found is not None:
         # Nothing may be said there: the refusal itself would land in the database.
@@ -146,6 +164,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _closed_stderr_to_devnull()
     Outcome.status = 0  # main() runs many times inside test processes
     arguments = list(sys.argv[1:] if argv is None else argv)
+    database = _database_named(arguments)
+    if database is not None:
+        try:
+            _refuse_output_into_database(database)
+        except ClaimdeskError as error:
+            return fail(str(error))
     parser = build_parser(command_in(arguments))
     args = parser.parse_args(arguments)
     if args.command not in (None, "read") and hasattr(args, "keymap"):
@@ -182,7 +206,6 @@ def _run(
     args: argparse.Namespace, handler: Callable[[argparse.Namespace], int], terminated: list[bool]
 ) -> int:
     try:
-        _refuse_output_into_database(args)
         return int(handler(args))
     except ClaimdeskError as error:
         return fail(str(error))

@@ -30,11 +30,23 @@ def stream_in_database(descriptor: int, protected: Sequence[Path]) -> tuple[Path
     except (OSError, ValueError):
         return None
     for database in protected:
+        # SQLite names the companions after the file a symlink leads to: through --db
+        # alias.db, `stats 1<> live.db-wal` overwrote the live log.
+        places = {database, resolved_path(database)}
         for suffix in DATABASE_COMPANIONS:
-            try:
-                other = os.stat(database.with_name(database.name + suffix))
-            except (OSError, ValueError):
-                continue
-            if (out.st_dev, out.st_ino) == (other.st_dev, other.st_ino):
-                return database, suffix
+            for place in places:
+                try:
+                    other = os.stat(place.with_name(place.name + suffix))
+                except (OSError, ValueError):
+                    continue
+                if (out.st_dev, out.st_ino) == (other.st_dev, other.st_ino):
+                    return database, suffix
     return None
+
+
+def resolved_path(path: Path) -> Path:
+    """``path`` with its symlinks followed, or as given when that fails (a loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path

@@ -38,7 +38,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from store.database_files import DATABASE_COMPANIONS, database_part, stream_in_database
+from store.database_files import (
+    DATABASE_COMPANIONS,
+    database_part,
+    resolved_path,
+    stream_in_database,
+)
 from store.db import SQLITE_HEADER, opened_here
 from store.errors import ClaimdeskError
 from store.paths import refuse_unusable
@@ -116,13 +121,6 @@ def guard_stdout(protected: Sequence[Path]) -> None:
         )
 
 
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path
-
-
 def guard_target(
     target: Path,
     *,
@@ -136,7 +134,7 @@ def guard_target(
     for database in protected:
         # SQLite names the companions after the file a symlink leads to: through
         # --db alias.db, live.db-wal was not caught, and a backup replaced the live log.
-        places = {database, _resolved(database)}
+        places = {database, resolved_path(database)}
         for suffix in DATABASE_COMPANIONS:
             companions = [place.with_name(place.name + suffix) for place in places]
             if any(same_file(target, companion) for companion in companions):

@@ -305,6 +305,46 @@ def test_no_command_writes_its_output_into_the_database(
     assert not (tmp_path / "b.db").exists()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "ALIAS", "stats"],
+        ["--db=ALIAS", "stats", "--bogus"],
+        ["--db", "DB", "--version"],
+        ["--db", "DB", "stats", "--help"],
+        ["--db", "DB", "nosuchcommand"],
+    ],
+    ids=["symlinked-db", "usage-error", "version", "help", "unknown-command"],
+)
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+def test_the_guard_holds_through_a_symlink_and_before_the_arguments_are_parsed(
+    fixed_db_path: Path, tmp_path: Path, argv: list[str], stream: str
+) -> None:
+    # Through --db alias.db the guard looked for alias.db-wal, not the live.db-wal SQLite
+    # writes, and `stats 1<> live.db-wal` overwrote the live log. A usage error, --help
+    # and --version printed before the guard ran, over the database's header.
+    import subprocess
+    import sys
+
+    alias = tmp_path / "alias.db"
+    alias.symlink_to(fixed_db_path)
+    wal = fixed_db_path.with_name(fixed_db_path.name + "-wal")
+    wal.write_bytes(b"")
+    target = wal if argv[1] == "ALIAS" or argv[0] == "--db=ALIAS" else fixed_db_path
+    line = [part.replace("ALIAS", str(alias)).replace("DB", str(fixed_db_path)) for part in argv]
+    before = fixed_db_path.read_bytes(), wal.read_bytes()
+    code = "from claimdesk.cli import main; raise SystemExit(main())"
+    with target.open("r+b") as into:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *line],
+            stdout=into if stream == "stdout" else subprocess.PIPE,
+            stderr=into if stream == "stderr" else subprocess.PIPE,
+            check=False,
+        )
+    assert done.returncode == 1, done
+    assert (fixed_db_path.read_bytes(), wal.read_bytes()) == before
+
+
 @pytest.mark.parametrize("here", ["target", "target/sub"])
 def test_a_folder_export_never_replaces_the_working_folder(
     fixed_db_path: Path,
