@@ -149,9 +149,15 @@ def open_connection(
             # Writes are refused by SQLite anyway; query_only makes is_writable say so.
             conn.execute("PRAGMA query_only = ON")
             if guarded and schema_version(conn) < SCHEMA_VERSION:
-                # Migrating writes; opened as before, as a command that writes would.
-                conn.close()
-                return open_connection(path, create=False)
+                # Migrating writes, and the read-write connection it needs copies the log
+                # into the file: the version read through a stale log of an older
+                # database sent stats down that path, and the 446 KB truncation with it.
+                raise StoreUnwritable(
+                    f"{target}: database schema {schema_version(conn)} must be upgraded to"
+                    f" {SCHEMA_VERSION}, which a command that only reads does not do while a"
+                    " -wal lies beside the file; run claimdesk check, then open it with the"
+                    " reader or claimdesk import, which upgrade it"
+                )
             if schema_version(conn) < SCHEMA_VERSION:
                 raise StoreUnwritable(
                     f"{target}: database schema {schema_version(conn)} must be upgraded to"

@@ -424,6 +424,30 @@ def test_reading_commands_never_write_a_stray_log_into_the_file(
     assert "no problems" in capsys.readouterr().out
 
 
+def test_a_stray_log_of_an_older_schema_is_not_written_into_the_file_either(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The schema version read through the log was older, so stats opened the file
+    # read-write to upgrade it, which copied the log in: the truncation again.
+    path = _database(tmp_path / "big.db")
+    kept = path.read_bytes()
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    writer.commit()
+    shutil.copy(f"{path}-wal", tmp_path / "log")
+    writer.close()
+    path.write_bytes(kept)
+    shutil.copy(tmp_path / "log", f"{path}-wal")
+    Path(f"{path}-shm").unlink(missing_ok=True)
+    for command in (["stats"], ["export", "-f", "jsonl"], ["agree"], ["labels"]):
+        assert main(["--db", str(path), *command]) == 1
+        err = capsys.readouterr().err
+        assert "which a command that only reads does not do while a -wal lies beside" in err
+        assert path.read_bytes() == kept, command
+        assert Path(f"{path}-wal").read_bytes() == (tmp_path / "log").read_bytes()
+
+
 def test_a_damaged_search_index_is_rebuilt_not_restored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
