@@ -98,6 +98,18 @@ async def test_a_label_key_on_another_annotators_span_makes_my_own(corpus: Corpu
             spans = {(s.annotator, s.label) for s in session.spans(corpus.a)}
             assert session.spans(corpus.a, ["alice"])[0].id == theirs.id
         assert spans == {("alice", "CLAIM"), ("bob", "SOURCE")}
+        # With only alice's spans shown, bob's hidden one is still his span there: the
+        # key relabels it, never stacks him a second one over the same text.
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press(*"alice", "enter")
+        await pilot.pause()
+        assert "alice" in screen_text(app)
+        await pilot.press("4")
+        await pilot.pause()
+        with corpus.session() as session:
+            spans = {(s.annotator, s.label) for s in session.spans(corpus.a)}
+        assert spans == {("alice", "CLAIM"), ("bob", "QUOTE")}
 
 
 async def test_label_picker_filters_fuzzily_and_applies(corpus: Corpus) -> None:
