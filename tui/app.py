@@ -395,13 +395,20 @@ class ClaimdeskApp(App[int]):
             return change()
         except ClaimdeskError as error:
             self.notify(str(error), severity="error", markup=False)
-            self._failed_at = get_time()
-            self._drop_reported = False
+            self._change_failed()
             return None
         except ImportError as error:
             # sqlite-utils (or the linker) failed to load: every write says so, plainly.
             report_failure(self, "Nothing was changed: a library could not be loaded", error)
             return None
+
+    def _change_failed(self) -> None:
+        """Drop the keys typed while the change that just failed was being tried (a write
+        waits up to ten seconds on a locked database): they were meant for the state it
+        would have left. An undo failing so, then `-` typed for the pair it would bring
+        back, rejected the next pair instead."""
+        self._failed_at = get_time()
+        self._drop_reported = False
 
     def poll_store(self) -> None:
         """Pick up other annotators' commits (PRAGMA data_version) and redraw what changed.
@@ -448,6 +455,7 @@ class ClaimdeskApp(App[int]):
             summary = step()
         except ClaimdeskError as error:
             self.notify(str(error), severity="error", markup=False)
+            self._change_failed()
             return
         if summary is None:
             self.notify(empty, markup=False)

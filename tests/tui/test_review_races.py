@@ -270,3 +270,35 @@ async def test_a_capped_count_stays_a_lower_bound_as_it_counts_down(
         review.reload()
         await settle(pilot)
         assert "10+ left" in screen_text(app)
+
+
+async def test_keys_typed_while_an_undo_was_failing_are_dropped_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An undo failing on a locked database did not drop the keys typed during its freeze:
+    # the `-` meant for the pair it would bring back rejected the next one.
+    from store.errors import StoreBusy
+
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    without_polling(monkeypatch)
+    app = create_app(path, "alice", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    said = notices(app, monkeypatch)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        review = await open_review(pilot)
+        shown = review.current
+        assert shown is not None
+
+        def locked() -> str:
+            time.sleep(0.3)
+            raise StoreBusy(f"{path}: database is locked by another writer; try again")
+
+        monkeypatch.setattr(app.session, "undo", locked)
+        app.post_message(events.Key("ctrl+z", None))
+        app.post_message(events.Key("minus", "-"))
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert get_link(app.session.db, shown.id).status == "suggested"
+        assert "Keys typed while that change was failing were ignored" in [t for t, _m in said]
