@@ -63,7 +63,11 @@ def insert_document(
         url=clean_value(article.url),
     )
     digest = text_sha256(article.text)
-    if db.conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", [digest]).fetchone():
+    # An article stored before soft hyphens were dropped is found by its text as then.
+    before = text_sha256(article.stored_before) if article.stored_before else digest
+    if db.conn.execute(
+        "SELECT 1 FROM documents WHERE sha256 IN (?, ?)", [digest, before]
+    ).fetchone():
         return None
     cursor = db.conn.execute(
         "INSERT INTO documents (source_name, source_path, outlet, title, published, url,"

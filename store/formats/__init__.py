@@ -38,3 +38,6 @@ class ParsedArticle:
     external_id: str | None = None
     note: str | None = None
     """A repair made while reading the file, for the importer to report (one line)."""
+    stored_before: str | None = None
+    """The text as claimdesk stored it before it dropped soft hyphens, when that differs:
+    the same file stored then is the same article, not a new one."""

@@ -41,6 +41,9 @@ def build_article(
     text = normalize_text(fields.text)
     if not text:
         raise ImportRefused(path, NO_TEXT)
+    stored_before = (
+        normalize_text(fields.text, soft_hyphens=True) if "\u00ad" in fields.text else None
+    )
     check_length(text, path, max_chars)
     published = clean_value(fields.published)
     return ParsedArticle(
@@ -52,6 +55,7 @@ def build_article(
         url=clean_value(fields.url),
         language=language_code(fields.language) or detect_language(text),
         external_id=external_id,
+        stored_before=stored_before if stored_before != text else None,
     )
 
 

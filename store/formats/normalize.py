@@ -53,18 +53,19 @@ def clean_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def normalize_text(text: str) -> str:
+def normalize_text(text: str, *, soft_hyphens: bool = False) -> str:
     """Return ``text`` in the one canonical form stored for articles.
 
     Line ends become ``\\n``; terminal escape sequences, control characters other
     than newline and tab, and U+FFFE and U+FFFF (which XML 1.0 cannot hold) go; the
     result is NFC; trailing spaces and tabs are stripped from every line; runs of blank
     lines become a single blank line; leading and trailing blank lines and leading byte
-    order marks go, and so do soft hyphens. Everything else (NBSP, zero-width and bidi
-    characters, emoji) is kept for the display layer to deal with.
+    order marks go, and so do soft hyphens (``soft_hyphens`` keeps them: the form stored
+    before, to recognise an article stored then). Everything else (NBSP, zero-width and
+    bidi characters, emoji) is kept for the display layer to deal with.
     """
     text = clean_controls(text)
-    if "\u00ad" in text:
+    if "\u00ad" in text and not soft_hyphens:
         # Soft hyphens (HTML's &shy;, common in German news pages) are invisible line-break
         # hints: kept, "Bürger\u00admeisterin" showed as "Bürger·meisterin", search for the
         # word found nothing, and the linker scored an identical sentence below a paraphrase.

@@ -18,7 +18,7 @@ MAX_HEADER_LINES = 20
 
 def read_txt(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
     """Read one plain-text article; ``source_name`` is the file name."""
-    pairs, body = split_metadata(normalize_text(text))
+    pairs, body = split_metadata(normalize_text(text, soft_hyphens=True))
     fields = ArticleFields(text=body)
     fields.set_metadata(pairs)
     return build_article(fields, path=path, source_name=path.name, max_chars=max_chars)

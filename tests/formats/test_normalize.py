@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -167,3 +169,33 @@ def test_clean_controls_keeps_trailing_spaces() -> None:
 def test_large_single_line_is_fast() -> None:
     text = "Lorem ipsum dolor sit amet. " * 400_000
     assert normalize_text(text) == text.rstrip()
+
+
+def test_an_article_stored_with_its_soft_hyphens_is_recognised_on_import_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Stored before they were dropped, the same file came in again as a new document:
+    # counted twice, grouped with itself, linked to itself.
+    from claimdesk.cli import main
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+
+    raw = "Die Bürger\u00admeisterin sagte, die Unter\u00adstadt sei geräumt.\n"
+    article = tmp_path / "evak.txt"
+    article.write_text(raw, encoding="utf-8")
+    db_path = tmp_path / "c.db"
+    db = connect(db_path)
+    with write(db):
+        # As claimdesk stored it then: normalised, soft hyphens kept.
+        insert_document(db, ParsedArticle("evak.txt", normalize_text(raw, soft_hyphens=True)))
+    db.close()
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "import", "--no-stories", str(article)]) == 0
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in (
+        capsys.readouterr().out
+    )
+    other = tmp_path / "other.txt"
+    other.write_text("Die Bürger\u00admeisterin sagte etwas anderes.\n", encoding="utf-8")
+    assert main(["--db", str(db_path), "import", "--no-stories", str(other)]) == 0
+    assert "imported 1 new document(s)" in capsys.readouterr().out
