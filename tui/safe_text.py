@@ -106,7 +106,33 @@ def editable_line(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return _pattern().sub("", text.translate(_LINE_SPACES))
+    return _pattern().sub("", _without_escapes(text).translate(_LINE_SPACES))
+
+
+def _without_escapes(text: str) -> str:
+    """``text`` without terminal escape sequences, each removed whole as import does: only
+    their ESC went, and a pasted ``ESC[31m`` left ``[31m`` in the note."""
+    from store.formats.normalize import ESCAPE_SEQUENCE, ESCAPE_STARTS
+
+    if any(start in text for start in ESCAPE_STARTS):
+        return ESCAPE_SEQUENCE.sub("", text)
+    return text
+
+
+# What a search or filter box leaves out: controls, bidi controls, lone surrogates and
+# noncharacters. Zero-width joiners and non-joiners stay: Persian and Hindi words and
+# emoji sequences hold them, and a query without them matched nothing in the text.
+_FIELD_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def field_line(text: str) -> str:
+    """``text`` as a search or filter box holds it: one line, nothing that would act on
+    the terminal or reorder the row, every character of the text searched for kept."""
+    if text.isprintable():
+        return text
+    return _FIELD_UNSAFE.sub("", _without_escapes(text).translate(_LINE_SPACES))
 
 
 def visible_line(text: str) -> str:

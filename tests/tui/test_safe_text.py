@@ -116,3 +116,15 @@ async def test_no_input_box_takes_a_bidi_override_or_a_control(corpus: Corpus) -
         await pilot.pause()
         assert type(app.screen).__name__ == "LabelPicker"
         await pasted_into_focused()
+
+
+def test_a_field_keeps_joiners_and_loses_escapes_and_bidi_controls() -> None:
+    from tui.safe_text import editable_line, field_line
+
+    # ZWNJ is part of Persian spelling, ZWJ of emoji: a query without them found nothing.
+    assert field_line("می\u200cخواهم") == "می\u200cخواهم"
+    assert field_line("👩\u200d👧") == "👩\u200d👧"
+    # An escape sequence goes whole: only its ESC went, and "[31m" stayed in the box.
+    assert field_line("a\x1b[31mb\u202ec\x9b1md\nend") == "abcd end"
+    assert editable_line("see \x1b[31mred\x1b[0m\x01") == "see red"
+    assert field_line("\x01\x02\x1b[31m\x1b\x7f\x9b\u202e") == ""

@@ -29,6 +29,10 @@ class NoteInput(TextField):
     """The note's line, held to the store's cap; text that would pass it is refused
     whole, with a word why (Textual's own refusal is only a bell)."""
 
+    def replace(self, text: str, start: int, end: int) -> None:
+        # What is typed here is stored: every invisible character goes, as the box says.
+        Input.replace(self, editable_line(text), start, end)
+
     def _on_paste(self, event: events.Paste) -> None:
         # Textual's input keeps a paste's first line only: a reviewer's three-line comment
         # was saved as its first line, without a word. The whole paste goes in, its line

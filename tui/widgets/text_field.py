@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tui.safe_text import editable_line
+from tui.safe_text import field_line
 
 
 class TextField(Input):
-    """``Input`` whose typed and pasted text goes in as :func:`editable_line` makes it."""
+    """``Input`` whose typed and pasted text goes in as :func:`field_line` makes it."""
 
     def replace(self, text: str, start: int, end: int) -> None:
-        super().replace(editable_line(text), start, end)
+        super().replace(field_line(text), start, end)
