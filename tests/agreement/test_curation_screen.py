@@ -204,6 +204,29 @@ async def test_gold_name_comes_from_the_config_file(
         ]
 
 
+async def test_a_gold_name_the_store_cleans_is_used_as_stored(
+    disputed: tuple[Path, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Curated  Set": gold spans were stored as "Curated Set" and looked up under the two
+    # spaces, so each enter added another gold span and finishing was always refused.
+    path, doc = disputed
+    config = tmp_path / "config.toml"
+    config.write_text('gold_name = " Curated  Set "\n', encoding="utf-8")
+    monkeypatch.setenv("CLAIMDESK_CONFIG", str(config))
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        assert "Curating as Curated Set" in _screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    with Session(path, "x") as session:
+        gold = session.spans(doc, annotators=["Curated Set"])
+        assert [(s.start, s.label) for s in gold] == [(6, "SOURCE")]
+
+
 @pytest.mark.parametrize(
     ("gold", "why"),
     [("bob", "bob annotates too"), ("carol", "it is your own name")],

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from store import curation
 from store.curation import DEFAULT_GOLD, Disagreement, SpanTriple
 from store.errors import ClaimdeskError
+from store.formats.metadata import clean_name
 from store.model import Document
 from tui.bindings import bindings_for
 from tui.config import load_config
@@ -40,10 +41,13 @@ _ENTRY = re.compile(r"^\s*(\d+)\s*[-–:]\s*(\d+)\s+(\S+)\s*$")
 
 
 def configured_gold_name() -> str:
-    """``gold_name`` from the config file, else ``gold``; a broken config falls back too
-    (the keymap loader has already reported it)."""
+    """``gold_name`` from the config file, else ``gold``, in the form spans store names
+    in; a broken config falls back too (the keymap loader has already reported it).
+
+    Raw, "Curated  Set" wrote gold spans as "Curated Set" and looked them up under the
+    two spaces: each enter added another gold span, and finishing was always refused."""
     try:
-        return load_config().gold_name or DEFAULT_GOLD
+        return clean_name(load_config().gold_name or DEFAULT_GOLD)
     except ClaimdeskError:
         return DEFAULT_GOLD
 
