@@ -16,7 +16,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from claimdesk import __version__
 from claimdesk.commands import COMMANDS, command_in, load_command
@@ -39,6 +39,14 @@ class _Parser(argparse.ArgumentParser):
     (``unrecognized arguments: …``) raw, so an argument holding ``ESC[2J`` cleared the
     terminal and ``\r`` overwrote the message. Subcommand parsers are of this class too
     (``add_subparsers`` builds them with the class of their parent)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No abbreviated options: `--d live.db` was taken for --db by argparse while the
+        # output guard and the command's name, read before parsing, saw no --db, and
+        # `stats --d live.db 1<> live.db` overwrote the database. Every option is written
+        # out (the shell completes them).
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

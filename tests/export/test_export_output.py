@@ -345,6 +345,26 @@ def test_the_guard_holds_through_a_symlink_and_before_the_arguments_are_parsed(
     assert (fixed_db_path.read_bytes(), wal.read_bytes()) == before
 
 
+@pytest.mark.parametrize("argv", [["stats", "--d", "DB"], ["--d=DB", "stats"]])
+def test_an_abbreviated_option_is_refused_not_taken_for_db(
+    fixed_db_path: Path, argv: list[str]
+) -> None:
+    # argparse took `--d live.db` for --db, while the guard, reading the line before
+    # argparse, saw no --db: `stats --d live.db 1<> live.db` overwrote the database.
+    import subprocess
+    import sys
+
+    line = [part.replace("DB", str(fixed_db_path)) for part in argv]
+    before = fixed_db_path.read_bytes()
+    code = "from claimdesk.cli import main; raise SystemExit(main())"
+    with fixed_db_path.open("r+b") as into:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *line], stdout=into, stderr=subprocess.PIPE, check=False
+        )
+    assert done.returncode == 2
+    assert fixed_db_path.read_bytes() == before
+
+
 @pytest.mark.parametrize("here", ["target", "target/sub"])
 def test_a_folder_export_never_replaces_the_working_folder(
     fixed_db_path: Path,
