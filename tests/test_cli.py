@@ -371,6 +371,13 @@ def test_plain_claimdesk_takes_a_keymap_and_other_commands_refuse_one(
         main(["--db", str(db), "--keymap", "vim", "stats"])
     assert stopped.value.code == 2
     assert "--keymap goes with the reader" in capsys.readouterr().err
+    # An unset "$KEYMAP" is bad usage, not the working folder read as a keymap file.
+    for line in (["--keymap", ""], ["--keymap="], ["read", "--keymap", ""]):
+        with pytest.raises(SystemExit) as stopped:
+            main(["--db", str(db), *line])
+        assert stopped.value.code == 2
+        assert "argument --keymap: an empty" in capsys.readouterr().err
+    assert launched == ["vim", "emacs", "vim"]
 
 
 def test_config_file_gives_the_annotator_and_the_label_set(

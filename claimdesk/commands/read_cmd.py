@@ -13,6 +13,7 @@ from claimdesk.commands.common import (
     db_path_of,
     seed_default_database,
 )
+from claimdesk.commands.path_arguments import given_output
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -38,6 +39,9 @@ def add_tui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--keymap",
         metavar="NAME|FILE",
+        # A name or a path, kept as typed; an empty one (an unset "$KEYMAP") is refused
+        # as bad usage, as every path argument is: it was read as the working folder.
+        type=given_output,
         default=argparse.SUPPRESS,
         help="default, vim, emacs, or a TOML keymap file (default: from the config file)",
     )
