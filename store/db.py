@@ -375,7 +375,8 @@ def file_replaced(conn: sqlite3.Connection) -> str | None:
         return None  # unreadable for a moment (a network mount): not proof of a new file
     if (found.st_dev, found.st_ino) != (device, inode):
         return f"{where}: the database file was replaced by another while it was open"
-    return _log_replaced(conn, where)
+    # SQLite keeps the log beside the file a symlink leads to, not beside the link.
+    return _log_replaced(conn, os.path.realpath(where))
 
 
 def _log_replaced(conn: OpenedConnection, where: str) -> str | None:
