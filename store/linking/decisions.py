@@ -237,25 +237,45 @@ def _insert_link(action: Action, link_id: str, values: dict[str, Any]) -> None:
 
 
 def _live_span_at(
-    db: sqlite_utils.Database, doc_id: int, start: int, end: int, label: str | None
+    db: sqlite_utils.Database,
+    doc_id: int,
+    start: int,
+    end: int,
+    label: str | None,
+    annotator: str | None = None,
 ) -> str | None:
+    """A live span exactly there: ``annotator``'s own first, else the earliest.
+
+    The earliest alone tied alice's accepted link to bob's older span, and when bob
+    deleted his, her link named nothing while her own span stood there."""
     sql = 'SELECT id FROM spans WHERE doc_id = ? AND start = ? AND "end" = ? AND deleted_at IS NULL'
     params: list[Any] = [doc_id, start, end]
     if label is not None:
         sql += " AND label = ?"
         params.append(label)
-    row = db.conn.execute(sql + " ORDER BY created_at LIMIT 1", params).fetchone()
+    sql += " ORDER BY annotator IS NOT ?, created_at LIMIT 1"
+    params.append(annotator)
+    row = db.conn.execute(sql, params).fetchone()
     return None if row is None else str(row[0])
 
 
-def _attach_spans(action: Action, link: Link, label: str | None) -> dict[str, Any]:
-    """Span ids for sides that have none: an existing span at the offsets, or a new one."""
+def _attach_spans(
+    action: Action,
+    link: Link,
+    label: str | None,
+    named: dict[Claim, str | None] | None = None,
+) -> dict[str, Any]:
+    """Span ids for sides that have none: the span ``named`` for the side (a links file's,
+    checked to be live exactly there), else an existing span at the offsets (the acting
+    annotator's own first), or a new one."""
     changes: dict[str, Any] = {}
     for side in ("a", "b"):
         if getattr(link, f"{side}_span") is not None:
             continue
         doc_id, start, end = (getattr(link, f"{side}_{part}") for part in ("doc", "start", "end"))
-        span_id = _live_span_at(action.db, doc_id, start, end, label)
+        span_id = (named or {}).get((doc_id, start, end)) or _live_span_at(
+            action.db, doc_id, start, end, label, action.annotator
+        )
         if span_id is None and label is not None:
             span_id = spans.create_span(action, doc_id, start, end, label).id
         if span_id is not None:
@@ -269,6 +289,7 @@ def accept_link(
     *,
     create_span_label: str | None = None,
     expected: LinkStatus | None = None,
+    named_spans: dict[Claim, str | None] | None = None,
 ) -> Link:
     """Mark the link accepted; with ``create_span_label``, give each side a span of that label.
 
@@ -285,7 +306,7 @@ def accept_link(
         "annotator": action.annotator,
         "reason": None,
     }
-    changes |= _attach_spans(action, link, create_span_label)
+    changes |= _attach_spans(action, link, create_span_label, named_spans)
     return _decide(action, link, stored, changes)
 
 
@@ -355,6 +376,7 @@ def link_spans(
     if status not in ("accepted", "rejected"):
         raise ClaimdeskError(f"a manual link is accepted or rejected, not {status!r}")
     existing = find_link(action.db, a, b)
+    named: dict[Claim, str | None] = {a: span_ids[0], b: span_ids[1]}
     for side, claim in (("first", a), ("second", b)):
         # Every link is made here (import-links, the reader): a side of blank text is no
         # claim, and pairs exported it as a positive sentence pair ("\n\n", " "). One
@@ -366,7 +388,11 @@ def link_spans(
     if existing is not None:
         if status == "accepted":
             return accept_link(
-                action, existing.id, create_span_label=create_span_label, expected=expected
+                action,
+                existing.id,
+                create_span_label=create_span_label,
+                expected=expected,
+                named_spans=named,
             )
         return reject_link(action, existing.id, reason, expected=expected)
     first, second = stored_order(a, b)
@@ -393,12 +419,9 @@ def link_spans(
         "created_at": stamp,
         "updated_at": stamp,
     }
-    if status == "accepted":
-        named = {a: span_ids[0], b: span_ids[1]}
-        values["a_span"], values["b_span"] = named[first], named[second]
     link = Link(id=uuid.uuid4().hex, **values)
     if status == "accepted":
-        values |= _attach_spans(action, link, create_span_label)
+        values |= _attach_spans(action, link, create_span_label, named)
     _insert_link(action, link.id, values)
     return get_link(action.db, link.id)
 

@@ -430,3 +430,47 @@ def test_a_side_is_tied_to_the_span_the_file_names_when_that_span_is_there(
     assert theirs.id in tied
     # A named span that is deleted (or elsewhere) is not taken: no live span there.
     assert gone.id not in tied
+
+
+def test_a_suggested_pair_accepted_from_a_file_is_tied_to_the_spans_the_file_names(
+    db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # After `claimdesk link` the pair is a suggestion already, and accepting it tied each
+    # side to the earliest span there (alice's), whatever span the file named.
+    a, b, _c = _flood(db)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    for claim in (a, b):
+        alice.add_span(*claim, "CLAIM")
+    theirs = [bob.add_span(*claim, "FIGURE") for claim in (a, b)]
+    from store.linking.suggest import link_documents
+
+    link_documents(db)
+    assert decisions.find_link(db, a, b) is not None, "the pair is a suggestion"
+    path = _write(
+        tmp_path / "links.jsonl",
+        [
+            {
+                "a": {**_side(db, a), "span": theirs[0].id},
+                "b": {**_side(db, b), "span": theirs[1].id},
+                "status": "accepted",
+            }
+        ],
+    )
+    report = import_links(db, path, annotator="carol")
+    assert report.added + report.changed == 1
+    tied = set(db.conn.execute("SELECT a_span, b_span FROM links").fetchone())
+    assert tied == {span.id for span in theirs}
+
+
+def test_a_link_accepted_by_hand_is_tied_to_the_annotators_own_spans_first(
+    db: sqlite_utils.Database,
+) -> None:
+    # alice's link was tied to bob's older spans; when bob deleted his, her link named
+    # nothing while her own spans stood at both sides.
+    a, b, _c = _flood(db)
+    alice, bob = Session.for_db(db, "alice"), Session.for_db(db, "bob")
+    older = [bob.add_span(*claim, "CLAIM") for claim in (a, b)]
+    mine = [alice.add_span(*claim, "CLAIM") for claim in (a, b)]
+    link = alice.link_spans(a, b)
+    assert {link.a_span, link.b_span} == {span.id for span in mine}
+    assert not {link.a_span, link.b_span} & {span.id for span in older}
