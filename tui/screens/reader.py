@@ -133,25 +133,27 @@ class ReaderScreen(Screen[None]):
     def _open_documents(self) -> list[Document]:
         """The documents that exist; each one that does not is named in a notification."""
         session = self.claimdesk.session
-        saved = {} if self.restore is None else {p.doc_id: p.name for p in self.restore.panes}
+        saved = {} if self.restore is None else {p.doc_id: p for p in self.restore.panes}
         found: list[Document] = []
         for doc_id in self.doc_ids:
-            name = saved.get(doc_id, "")
+            place = saved.get(doc_id)
+            name = place.name if place is not None else ""
             try:
-                document = session.document(doc_id)
+                document: Document | None = session.document(doc_id)
             except ClaimdeskError as error:
-                why = "no longer in this database" if name else str(error)
+                document = None
+                why = str(error)
+            if name and (document is None or document.source_name != name):
+                # The database was rebuilt under its path: the id names another article
+                # (which reopened in the saved one's place, at its cursor) or none, and
+                # the saved one may be there under another id.
+                document = self._by_name(name)
+                why = "no longer in this database"
+                if document is not None and place is not None:
+                    place.doc_id = document.id
+            if document is None:
                 shown = visible_line(name) if name else f"document {doc_id}"
                 self.app.notify(f"Skipped {shown}: {why}", severity="warning", markup=False)
-                continue
-            if name and document.source_name != name:
-                # The database was replaced under its path: the id now names another
-                # article, which reopened in the saved one's place, at its cursor.
-                self.app.notify(
-                    f"Skipped {visible_line(name)}: no longer in this database",
-                    severity="warning",
-                    markup=False,
-                )
                 continue
             found.append(document)
         self.doc_ids = [document.id for document in found]
@@ -217,6 +219,14 @@ class ReaderScreen(Screen[None]):
             self._show_pane(self.pane)
             if state.panel:
                 self.action_matches()
+
+    def _by_name(self, name: str) -> Document | None:
+        """The document stored under exactly ``name``, if there is one."""
+        try:
+            document = self.claimdesk.session.find_document(name)
+        except ClaimdeskError:
+            return None
+        return document if document.source_name == name else None
 
     def _name_of(self, doc_id: int) -> str:
         return next((d.source_name for d in self.documents if d.id == doc_id), "")
@@ -601,13 +611,22 @@ class ReaderScreen(Screen[None]):
 
     # Spans under the cursor ----------------------------------------------------------
     def span_under_cursor(self) -> Span | None:
-        """The innermost span at the cursor, the annotator's own first."""
+        """The innermost span at the cursor, the annotator's own first, drawn or not.
+
+        With the annotator filter on alice, bob's own span there was not drawn, so `d`
+        deleted alice's span and `n` wrote bob's note on it."""
         doc_spans = self._all_spans.get(self.pane.document.id, {})
-        covering = [doc_spans[i] for i in self.view.span_ids_at(self.view.cursor) if i in doc_spans]
-        if not covering:
-            return None
-        mine = [s for s in covering if s.annotator == self.claimdesk.session.annotator]
-        return (mine or covering)[0]
+        cursor, me = self.view.cursor, self.claimdesk.session.annotator
+        mine = [s for s in doc_spans.values() if s.annotator == me and s.start <= cursor < s.end]
+        if mine:
+            return min(mine, key=lambda s: (s.end - s.start, s.start))
+        covering = [doc_spans[i] for i in self.view.span_ids_at(cursor) if i in doc_spans]
+        return covering[0] if covering else None
+
+    def _hidden(self, span: Span) -> bool:
+        """Whether the annotator filter keeps ``span`` off the screen: a change to it is
+        then said, or it would happen out of sight."""
+        return span.id not in self.view.span_ids_at(span.start)
 
     # Annotating -------------------------------------------------------------------------
     def action_apply_label(self, number: int) -> None:
@@ -674,9 +693,15 @@ class ReaderScreen(Screen[None]):
         if target.label == name:
             return
         session = self.claimdesk.session
+        hidden = self._hidden(target)
         changed = self.claimdesk.attempt(lambda: session.relabel_span(target.id, name))
         if changed is not None:
             self.refresh_document(target.doc_id)
+            if hidden:
+                self.notify(
+                    f"Your {target.label} span, hidden by the filter, is now {name}",
+                    markup=False,
+                )
 
     def action_pick_label(self) -> None:
         def chosen(name: str | None) -> None:
@@ -693,9 +718,12 @@ class ReaderScreen(Screen[None]):
             self.notify("No span under the cursor", markup=False)
             return
         session = self.claimdesk.session
+        hidden = self._hidden(target)
         deleted = self.claimdesk.attempt(lambda: session.delete_span(target.id))
         if deleted is not None:
             self.refresh_document(target.doc_id)
+            if hidden:
+                self.notify(f"Deleted your {target.label} span, hidden by the filter", markup=False)
 
     def action_edit_note(self) -> None:
         target = self.span_under_cursor()
