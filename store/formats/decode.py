@@ -149,7 +149,9 @@ codecs.register_error(_AS_CP1252, _read_as_cp1252)
 # accented Latin letters, and these. Superscripts and ``¿¹³¤`` are left out on purpose:
 # they are what Polish and Czech letters (cp1250, ISO-8859-2) and the euro of
 # ISO-8859-15 turn into when read as Windows-1252.
-_WESTERN_SYMBOLS = frozenset("\u00a0«»§°·×´©®±½¼¾£€„“”‚‘’‹›–—…•™")
+# The soft hyphen (0xAD) too, common in German news: without it one sent a Latin-1
+# article to the detector, which read "Bürger\xadmeisterin" as Chinese.
+_WESTERN_SYMBOLS = frozenset("\u00a0\u00ad«»§°·×´©®±½¼¾£€„“”‚‘’‹›–—…•™")
 _WESTERN_LETTERS = frozenset("ŠšŽžŒœŸƒ")
 MAX_ACCENTED_SHARE = 0.3
 """Of a text's letters, the most that may be accented for a Windows-1252 reading to be
