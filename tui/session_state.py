@@ -82,6 +82,12 @@ def _read_all() -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+def _name(value: object) -> str:
+    """A saved document name; anything but a string (null in a hand-edited file) is none:
+    read as "None", it skipped an existing document under that name."""
+    return value if isinstance(value, str) else ""
+
+
 def load_state(db_path: Path, annotator: str) -> ReaderState | None:
     """The saved state of ``annotator`` on ``db_path``, or None (also for a damaged file)."""
     raw = _read_all().get(_key(db_path), {})
@@ -90,7 +96,7 @@ def load_state(db_path: Path, annotator: str) -> ReaderState | None:
         return None
     try:
         panes = [
-            PanePlace(int(p["doc_id"]), int(p["cursor"]), int(p["scroll"]), str(p.get("name", "")))
+            PanePlace(int(p["doc_id"]), int(p["cursor"]), int(p["scroll"]), _name(p.get("name")))
             for p in raw["panes"]
         ]
         screen = raw.get("screen", "reader")

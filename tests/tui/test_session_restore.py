@@ -364,3 +364,35 @@ async def test_a_store_poll_reaching_a_reader_still_being_mounted_is_harmless(
         assert app.screen is reader
         # What the other annotator stored meanwhile is shown once the reader is up.
         assert span.id in reader._all_spans[doc_ids[0]]
+
+
+async def test_a_saved_document_rebuilt_under_another_id_reopens_by_its_name(
+    corpus: Corpus,
+) -> None:
+    # Rebuilt with one article more in front, the database held both saved documents
+    # under new ids, and the reader said they were "no longer in this database".
+    from tests.tui.conftest import ARTICLE_A, ARTICLE_B
+
+    app = create_app(corpus.path, "carol", doc_ids=[corpus.b])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        reader.view.set_cursor(40)
+        await pilot.press("ctrl+q")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{corpus.path}{suffix}").unlink(missing_ok=True)
+    rebuilt = Corpus.__new__(Corpus)
+    rebuilt.path = corpus.path
+    rebuilt.add("A new report comes first now. It has two sentences.", "first.txt")
+    rebuilt.add(ARTICLE_A, "council-a.txt", "Alpha Post")
+    moved = rebuilt.add(ARTICLE_B, "council-b.txt", "Beta Daily")
+    assert moved != corpus.b
+    app = create_app(corpus.path, "carol", doc_ids=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.doc_ids == [moved]
+        assert reader.view.cursor == 40
+        assert not [n for n in app._notifications if "Skipped" in str(n.message)]
