@@ -497,6 +497,39 @@ def test_a_first_run_says_what_it_is_doing_on_a_terminal_only(
     assert piped.getvalue() == ""
 
 
+def test_two_first_runs_at_once_seed_the_default_database_once(tmp_path: Path) -> None:
+    # The reader and `stats` in another terminal, both on a first run: the second deleted
+    # the first's side file and seeded its own, and the first failed with "the database
+    # file was replaced by another while it was open".
+    import threading
+
+    from store import seed
+
+    path = tmp_path / "data" / "claimdesk.db"
+    results: list[object] = []
+    failures: list[BaseException] = []
+
+    def first_run() -> None:
+        try:
+            results.append(seed.ensure_seeded(path))
+        except BaseException as error:
+            failures.append(error)
+
+    runs = [threading.Thread(target=first_run) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=300)
+    assert failures == []
+    assert sorted(result is None for result in results) == [False, True]
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 33
+    finally:
+        conn.close()
+    assert not path.with_name(path.name + ".seeding").exists()
+
+
 @pytest.mark.parametrize("value", ["0", "-5"])
 def test_import_max_chars_below_one_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
