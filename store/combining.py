@@ -40,6 +40,10 @@ def _inside_flag(text: str, offset: int) -> bool:
 
 
 ZWJ = "\u200d"
+JOINERS = frozenset("\u200c\u200d")
+"""Zero-width non-joiner and joiner: inside a word they belong to it (German typesetting
+breaks a ligature with a ZWNJ, ``Auf\u200clage``; Sinhala and Devanagari join a conjunct
+with a ZWJ, ``ශ්\u200dරී``), and a token of the joiner alone is nothing a reader sees."""
 
 
 def _is_pictograph(char: str) -> bool:

@@ -4,7 +4,9 @@ A token is a run of word characters (letters, digits, ``_``, and the combining
 marks that follow them; ``.`` or ``,`` between two digits stays inside), or one
 other visible character together with what attaches to it: combining marks,
 variation selectors, emoji skin-tone modifiers and zero-width-joiner sequences; two
-regional indicators are one flag. So ``e`` + U+0301 stays one token, and a family
+regional indicators are one flag. A zero-width joiner or non-joiner after a word's
+character belongs to the word, and the word goes on after it (``Auf\u200clage`` and
+``ශ්\u200dරී`` are one token each). So ``e`` + U+0301 stays one token, and a family
 emoji and 🇩🇪 stay one token each.
 Whitespace separates tokens and is never part of one.
 Offsets are code points into the document text, like every offset in claimdesk.
@@ -16,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from store.combining import attaches
+from store.combining import JOINERS, attaches
 
 ZWJ = "\u200d"
 
@@ -54,7 +56,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
             # in C, and only what joins two runs is looked at one character at a time.
             j = word.end()
             while j < stop:
-                if attaches(text[j]):
+                if attaches(text[j]) or text[j] in JOINERS:
                     j += 1
                 elif (
                     text[j] in ".,"

@@ -166,6 +166,18 @@ async def test_character_steps_and_selections_never_split_a_joined_emoji(
     assert nav.snap_to_words("ab\u200dcd", 3, 4, snap=False) == (3, 4)
 
 
+def test_word_motion_and_snapping_keep_a_joiner_inside_its_word() -> None:
+    # ctrl+right stopped before the joiner inside ශ්‍රී, and a snapped selection took half
+    # of a German word whose ligature a ZWNJ breaks.
+    text = "x ශ්\u200dරී y Auf\u200clage z"
+    sri = text.index("ශ")
+    auf = text.index("Auf")
+    assert nav.word_forward(text, sri) == sri + 5
+    assert nav.word_backward(text, sri + 5) == sri
+    assert nav.snap_to_words(text, auf + 4, auf + 5, snap=True) == (auf, auf + 8)
+    assert nav.snap_to_words(text, sri + 3, sri + 4, snap=True) == (sri, sri + 5)
+
+
 async def test_select_word_and_label_store_the_whole_marked_word(corpus: Corpus) -> None:
     doc = corpus.add(MARKED, "marks.txt")
     app = create_app(corpus.path, "tester", doc_ids=[doc])

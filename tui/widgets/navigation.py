@@ -11,7 +11,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from store.combining import attaches, splits_character
+from store.combining import JOINERS, attaches, splits_character
 from tui.char_class import code_point_class
 
 # A number with thousands or decimal separators (4.700, 12.000, 10,000, 3.5, 1.400km) is
@@ -29,6 +29,7 @@ def _word_pattern() -> re.Pattern[str]:
     """``_WORD_FORM`` with the class of every combining mark (Mn, Mc, Me), built once."""
     marks = [code for code in range(0x300, 0x1F000) if unicodedata.category(chr(code))[0] == "M"]
     marks += range(0xE0100, 0xE01F0)  # variation selectors supplement
+    marks += [ord(joiner) for joiner in JOINERS]  # inside a word, as the tokenizer keeps them
     return re.compile(_WORD_FORM.format(marks=code_point_class(marks)))
 
 
@@ -38,7 +39,7 @@ def is_word_char(char: str) -> bool:
 
 def _base_is_word(text: str, index: int) -> bool:
     """Whether the character the marks before ``index`` attach to is a word character."""
-    while index > 0 and attaches(text[index - 1]):
+    while index > 0 and (attaches(text[index - 1]) or text[index - 1] in JOINERS):
         index -= 1
     return index > 0 and is_word_char(text[index - 1])
 
@@ -48,8 +49,11 @@ def _joined(text: str, index: int) -> bool:
     before, after = text[index - 1], text[index]
     if attaches(after):
         return True  # a mark never leaves the character it sits on
+    if after in JOINERS and _base_is_word(text, index + 1):
+        return True  # a joiner inside a word stays in it
     if is_word_char(after) and (
-        is_word_char(before) or (attaches(before) and _base_is_word(text, index))
+        is_word_char(before)
+        or ((attaches(before) or before in JOINERS) and _base_is_word(text, index))
     ):
         return True
     if before in ".," and after.isdigit():
