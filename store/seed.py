@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from store.db import connect
+from store.file_lock import exclusive_lock
 from store.importer import ImportReport, import_paths
 from store.linking.suggest import link_documents
 from store.paths import sample_corpus_path
@@ -25,30 +25,13 @@ def ensure_seeded(path: Path) -> ImportReport | None:
     if path.exists():
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _seeding_lock(path):
+    with exclusive_lock(path.with_name(f".{path.name}.seeding.lock")):
         # Two first runs at once (the reader, and stats in another terminal): the second
         # deleted the first's side file and seeded its own, and the first met it as "the
         # database file was replaced". The second now waits, and finds the database.
         if path.exists():
             return None
         return _seed(path)
-
-
-@contextlib.contextmanager
-def _seeding_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside ``path`` while it is seeded (unlocked where fcntl is
-    missing)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    with open(path.with_name(f".{path.name}.seeding.lock"), "a", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _seed(path: Path) -> ImportReport:

@@ -26,12 +26,13 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
+
+from store.file_lock import exclusive_lock
 
 STATE_FILE = "sessions.json"
 LOCK_FILE = ".sessions.lock"
@@ -112,30 +113,14 @@ def load_state(db_path: Path, annotator: str) -> ReaderState | None:
         return None
 
 
-@contextlib.contextmanager
-def _file_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the folder's lock file: two claimdesk processes (two
-    annotators of one Unix user) each rewrite the whole file, and neither may drop the
-    other's entry. Where ``fcntl`` is missing, writes go unlocked."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    with open(folder / LOCK_FILE, "a", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def save_state(db_path: Path, annotator: str, state: ReaderState) -> None:
     """Store ``state`` (atomically: a crash leaves the old file whole); errors are ignored."""
     path = state_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with _file_lock(path.parent):
+        # Two claimdesk processes (two annotators of one Unix user) each rewrite the whole
+        # file, and neither may drop the other's entry.
+        with exclusive_lock(path.parent / LOCK_FILE):
             everything = _read_all()
             databases = everything.get(_key(db_path))
             if not isinstance(databases, dict):
