@@ -112,11 +112,9 @@ def editable_line(text: str) -> str:
 def _without_escapes(text: str) -> str:
     """``text`` without terminal escape sequences, each removed whole as import does: only
     their ESC went, and a pasted ``ESC[31m`` left ``[31m`` in the note."""
-    from store.formats.normalize import ESCAPE_SEQUENCE, ESCAPE_STARTS
+    from store.formats.normalize import without_escape_sequences
 
-    if any(start in text for start in ESCAPE_STARTS):
-        return ESCAPE_SEQUENCE.sub("", text)
-    return text
+    return without_escape_sequences(text)
 
 
 # What a search or filter box leaves out: controls, bidi controls, lone surrogates and

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from store.formats.normalize import ESCAPE_SEQUENCE, ESCAPE_STARTS
+from store.formats.normalize import without_escape_sequences
 
 _WHITESPACE_CONTROLS = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x85", " "))
 # U+FFFE and U+FFFF go with the controls, as in article text: XML 1.0 cannot hold them.
@@ -20,8 +20,7 @@ def clean_value(value: str | None) -> str | None:
     """One-line form of a metadata value: no controls, single spaces, NFC; None if empty."""
     if value is None:
         return None
-    if any(start in value for start in ESCAPE_STARTS):
-        value = ESCAPE_SEQUENCE.sub("", value)
+    value = without_escape_sequences(value)
     # Line breaks and tabs separate words, so they become spaces; other controls go.
     value = _OTHER_CONTROLS.sub("", value.translate(_WHITESPACE_CONTROLS))
     value = storable(value)

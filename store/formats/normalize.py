@@ -36,6 +36,14 @@ _LINE_SEPARATORS = ("\r", "\u2028", "\u2029", "\x85")
 _BLANK_LINE_RUN = re.compile(r"\n{3,}")
 
 
+def without_escape_sequences(text: str) -> str:
+    """``text`` with every complete terminal escape sequence removed whole (an incomplete
+    one keeps all but its ESC or CSI, which the control removal takes)."""
+    if any(start in text for start in ESCAPE_STARTS):
+        return ESCAPE_SEQUENCE.sub("", text)
+    return text
+
+
 def clean_controls(text: str) -> str:
     """Unify line ends as ``\\n`` and remove terminal escape sequences, control characters
     and the noncharacters U+FFFE and U+FFFF.
@@ -48,9 +56,7 @@ def clean_controls(text: str) -> str:
     for separator in _LINE_SEPARATORS:
         if separator in text:
             text = text.replace(separator, "\n")
-    if any(start in text for start in ESCAPE_STARTS):
-        text = ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", without_escape_sequences(text))
 
 
 def normalize_text(text: str, *, soft_hyphens: bool = False) -> str:
