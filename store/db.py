@@ -148,21 +148,22 @@ def open_connection(
             check_identity(conn)
             # Writes are refused by SQLite anyway; query_only makes is_writable say so.
             conn.execute("PRAGMA query_only = ON")
-            if guarded and schema_version(conn) < SCHEMA_VERSION:
-                # Migrating writes, and the read-write connection it needs copies the log
-                # into the file: the version read through a stale log of an older
-                # database sent stats down that path, and the 446 KB truncation with it.
-                raise StoreUnwritable(
-                    f"{target}: database schema {schema_version(conn)} must be upgraded to"
-                    f" {SCHEMA_VERSION}, which a command that only reads does not do while a"
-                    " -wal lies beside the file; run claimdesk check, then open it with the"
-                    " reader or claimdesk import, which upgrade it"
+            version = schema_version(conn)
+            if version < SCHEMA_VERSION:
+                # Guarded, migrating is not tried either: the read-write connection it needs
+                # copies the log into the file, and the version read through a stale log of
+                # an older database sent stats down that path, and the 446 KB truncation.
+                why = (
+                    "which a command that only reads does not do while a -wal lies beside the"
+                    " file; run claimdesk check, then open it with the reader or claimdesk"
+                    " import, which upgrade it"
+                    if guarded
+                    else "which needs a place where it can be written; open it once there, or"
+                    " read it with the claimdesk that wrote it"
                 )
-            if schema_version(conn) < SCHEMA_VERSION:
                 raise StoreUnwritable(
-                    f"{target}: database schema {schema_version(conn)} must be upgraded to"
-                    f" {SCHEMA_VERSION}, which needs a place where it can be written; open it"
-                    " once there, or read it with the claimdesk that wrote it"
+                    f"{target}: database schema {version} must be upgraded to"
+                    f" {SCHEMA_VERSION}, {why}"
                 )
         elif target != ":memory:":
             check_identity(conn)
