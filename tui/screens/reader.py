@@ -616,8 +616,8 @@ class ReaderScreen(Screen[None]):
         With the annotator filter on alice, bob's own span there was not drawn, so `d`
         deleted alice's span and `n` wrote bob's note on it."""
         doc_spans = self._all_spans.get(self.pane.document.id, {})
-        cursor, me = self.view.cursor, self.claimdesk.session.annotator
-        mine = [s for s in doc_spans.values() if s.annotator == me and s.start <= cursor < s.end]
+        cursor = self.view.cursor
+        mine = [s for s in self._own_spans(self.pane.document.id) if s.start <= cursor < s.end]
         if mine:
             return min(mine, key=lambda s: (s.end - s.start, s.start))
         covering = [doc_spans[i] for i in self.view.span_ids_at(cursor) if i in doc_spans]
@@ -683,11 +683,12 @@ class ReaderScreen(Screen[None]):
         """My span over exactly ``[start, end)``, if there is one, drawn or not: with the
         annotator filter on alice, bob's hidden span was missed and a key stacked him a
         second span with another label over the same text."""
+        return next((s for s in self._own_spans(doc_id) if (s.start, s.end) == (start, end)), None)
+
+    def _own_spans(self, doc_id: int) -> list[Span]:
+        """The annotator's spans in ``doc_id``, drawn or hidden by the annotator filter."""
         me = self.claimdesk.session.annotator
-        for span in self._all_spans.get(doc_id, {}).values():
-            if (span.start, span.end, span.annotator) == (start, end, me):
-                return span
-        return None
+        return [s for s in self._all_spans.get(doc_id, {}).values() if s.annotator == me]
 
     def _relabel(self, target: Span, name: str) -> None:
         if target.label == name:
