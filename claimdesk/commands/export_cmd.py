@@ -160,7 +160,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="doccano: entities + relations shape, SAME_FACT between claims of one fact",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no summary on stderr (notes of what the format left out still print)",
+    )
     parser.set_defaults(handler=run)
     return parser
 
@@ -241,8 +246,10 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
         stats = export(session.db, fmt.name, args.out, wanted, options, force=args.force)
+    # What the format left out is said under -q too, as import says its notes: a script
+    # that trains on the file needs to know spans are missing from it more than a person does.
+    for note in stats.notes:
+        say(f"claimdesk: note: {note}", err=True)
     if not args.quiet:
-        for note in stats.notes:
-            say(f"claimdesk: note: {note}", err=True)
         say(_summary(fmt.name, str(args.out), stats), err=True)
     return 0

@@ -286,3 +286,15 @@ def test_a_doccano_file_of_the_importers_own_spans_needs_no_note(
         main(["import-annotations", "--db", str(fresh), str(doccano), "--annotator", "carol"]) == 0
     )
     assert capsys.readouterr().err == ""
+
+
+def test_quiet_hides_the_summary_but_still_says_what_the_format_left_out(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # -q hid the note that CoNLL left three overlapping spans out: a script training on
+    # the file was told nothing of the missing spans.
+    out = tmp_path / "spans.conll"
+    assert main(["export", "--db", str(fixed_db_path), "-f", "conll", "-q", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "claimdesk: note: 3 overlapping span(s) left out" in err
+    assert "exported" not in err
