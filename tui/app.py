@@ -36,9 +36,11 @@ from tui.escape_keys import escape_then_key
 from tui.failures import EndingLine, Unexpected, logged_traceback, report_failure
 from tui.keymap import bound_keys, keymap_to_apply
 from tui.keynames import displayed_character
+from tui.safe_text import message_text
 from tui.screens.reader import ReaderScreen
 from tui.session_state import TOP_SCREENS, ReaderState, StateWriter, load_state
 from tui.sessions import reader_session
+from tui.widgets.message_line import MessageLine
 
 T = TypeVar("T")
 
@@ -380,11 +382,12 @@ class ClaimdeskApp(App[int]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Short confirmations in the reader go to its message line, never over the text;
-        warnings, errors and other screens keep Textual's toasts."""
-        screen = self.screen
-        if severity == "information" and not title and isinstance(screen, ReaderScreen):
-            screen.show_message(message, markup=markup)
+        """Short confirmations go to the screen's message line (the reader's legend, the
+        review queue's counter, the curation header), never over the text; warnings,
+        errors and screens without such a line keep Textual's toasts."""
+        lines = list(self.screen.query(MessageLine)) if severity == "information" else []
+        if lines and not title:
+            lines[0].show_message(message_text(message, markup=markup))
             return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rich.errors import MarkupError
 from rich.style import Style
 from rich.text import Text
 from textual.content import Content
@@ -146,3 +147,12 @@ def safe_text(text: str, style: Style | str = "") -> Text:
 def safe_content(text: str) -> Content:
     """A Textual ``Content`` showing ``text`` literally: no markup, no control codes."""
     return Content(visible(text))
+
+
+def message_text(message: str, *, markup: bool) -> Text:
+    """A confirmation as shown: ``markup`` only for the app's own messages; a message
+    whose markup does not parse is shown literally rather than lost."""
+    try:
+        return Text.from_markup(message) if markup else safe_text(message)
+    except MarkupError:
+        return safe_text(message)

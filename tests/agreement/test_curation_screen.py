@@ -10,9 +10,10 @@ from textual.widgets import Input
 
 from store.session import Session
 from tests.conftest import add_document_to_file
-from tui.app import create_app
+from tui.app import ClaimdeskApp, create_app
 from tui.screens.curation import CurationScreen, parse_spans
 from tui.screens.reader import ReaderScreen
+from tui.widgets.message_line import MessageLine
 
 TEXT = "Mayor Ana Ruiz said 300 homes flooded. Rain fell for two days [bold]. Schools reopen."
 
@@ -33,6 +34,12 @@ def disputed(tmp_path: Path) -> tuple[Path, int]:
 def _gold(path: Path, doc: int) -> list[tuple[int, int, str]]:
     with Session(path, "x") as session:
         return [(s.start, s.end, s.label) for s in session.spans(doc, annotators=["gold"])]
+
+
+def _said(app: ClaimdeskApp) -> str:
+    """The confirmation on the curation header, where it covers none of the list."""
+    assert not app._notifications, "a confirmation in a toast covers the list"
+    return app.screen.query_one("#curation-header", MessageLine).message
 
 
 def _screen_text(app: object) -> str:
@@ -102,9 +109,7 @@ async def test_ctrl_z_takes_back_the_curators_last_choice_and_a_rejection_stays(
         await pilot.pause()
         assert _gold(path, doc) == []
         assert "0/2 disagreements settled" in _screen_text(app)
-        assert [str(n.message) for n in app._notifications][-1] == (
-            "Undid: carol: chose alice's version"
-        )
+        assert _said(app) == "Undid: carol: chose alice's version"
         await pilot.press("down", "down", "down", "x")
         await pilot.pause()
         assert "1/2 disagreements settled" in _screen_text(app)
@@ -140,9 +145,7 @@ async def test_an_empty_edit_rejects_the_region_and_says_so(disputed: tuple[Path
         (await _open_editor(pilot, app)).value = ""
         await pilot.press("enter")
         await pilot.pause()
-        assert [str(n.message) for n in app._notifications][-1] == (
-            "Rejected: gold marks nothing there"
-        )
+        assert _said(app) == "Rejected: gold marks nothing there"
         assert "1/2 disagreements settled" in _screen_text(app)
     assert _gold(path, doc) == []
 

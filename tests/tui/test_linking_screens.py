@@ -24,6 +24,7 @@ from tui.screens.reader import ReaderScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.link_text import DISAGREE_STYLE
 from tui.widgets.match_panel import MatchPanel
+from tui.widgets.message_line import MessageLine
 
 
 def queue_ids(path: Path) -> list[str]:
@@ -78,7 +79,10 @@ async def test_review_queue_accept_reject_skip_undo(sample_db_path: Path) -> Non
         assert status_of(sample_db_path, queue[1]) == "suggested"
         assert status_of(sample_db_path, queue[0]) == "accepted"
         assert review.current.id == queue[1]
-        assert f"{total - 2} left" in screen_text(app)
+        # The confirmation stands on the counter line a few seconds, over no text.
+        counter = review.query_one("#review-counter", MessageLine)
+        assert "» Undid: reject link" in screen_text(app)
+        assert f"{total - 2} left" in counter.base
 
         # The review key again goes back to the reader.
         await pilot.press("r")

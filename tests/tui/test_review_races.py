@@ -27,6 +27,7 @@ from tests.tui.test_review_scopes import linked
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.merge_confirm import MergeConfirm
 from tui.screens.review import BUFFER, COUNT_LIMIT, ReviewScreen
+from tui.widgets.message_line import MessageLine
 
 
 def notices(app: ClaimdeskApp, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
@@ -83,7 +84,13 @@ async def test_a_link_decided_elsewhere_since_it_was_shown_keeps_that_decision(
         assert shown.id not in review.decided, "not counted as Alice's decision"
         assert review.current is not None
         assert review.current.id != shown.id
-        assert f"{left(path, review.scope_now())} left" in screen_text(app)
+        # Said on the counter line, not in a toast over the next pair's text; the count
+        # comes back when the message has had its seconds.
+        counter = review.query_one("#review-counter", MessageLine)
+        assert counter.message.startswith("bob already accepted the link")
+        assert "» bob already accepted" in screen_text(app)
+        assert not app._notifications
+        assert f"{left(path, review.scope_now())} left" in counter.base
 
         # The accept key the same way: Bob rejected the next one meanwhile.
         shown = review.current

@@ -31,6 +31,7 @@ from tui.bindings import bindings_for
 from tui.config import load_config
 from tui.safe_text import safe_text, visible
 from tui.widgets.key_footer import CURATION_HINTS, DialogFooter, PriorityFooter
+from tui.widgets.message_line import MessageLine
 from tui.widgets.text_field import TextField
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ class CurationScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.document = self.claimdesk.session.document(self.doc_id)
-        yield Static(id="curation-header")
+        yield MessageLine(id="curation-header")
         yield CurationList(id="curation-list")
         yield PriorityFooter(CURATION_HINTS)
 
@@ -233,7 +234,7 @@ class CurationScreen(Screen[None]):
             header.append(
                 f" · annotators agree everywhere (a copies their spans to {visible(self.gold)})"
             )
-        self.query_one("#curation-header", Static).update(header)
+        self.query_one("#curation-header", MessageLine).show_base(header)
 
     def _header(self, item: Disagreement) -> Text:
         mark = "✓ " if item.resolved else "• "

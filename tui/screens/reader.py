@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.errors import MarkupError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,7 +29,7 @@ from tui.annotator_filter import AnnotatorFilter, difference_status, span_marks
 from tui.bindings import bindings_for
 from tui.failures import report_failed_worker
 from tui.label_looks import LabelLook, label_looks
-from tui.safe_text import safe_text, visible_line
+from tui.safe_text import visible_line
 from tui.session_state import PanePlace, ReaderState
 from tui.text_search import Folded, find_match, fold
 from tui.widgets.article_pane import ArticlePane, status_text
@@ -381,16 +380,6 @@ class ReaderScreen(Screen[None]):
         shown = looks if looks is not None else self._looks()
         show_tags = self.view.show_tags if self.panes else True
         self.query_one(LabelLegend).show(list(shown.values()), show_tags)
-
-    def show_message(self, message: str, *, markup: bool) -> None:
-        """A confirmation on the legend line (``markup`` only for the app's own messages)."""
-        try:
-            shown = Text.from_markup(message) if markup else safe_text(message)
-        except MarkupError:
-            shown = safe_text(message)
-        legends = list(self.query(LabelLegend))
-        if legends:
-            legends[0].show_message(shown)
 
     def action_toggle_tags(self) -> None:
         show = not self.view.show_tags

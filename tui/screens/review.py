@@ -43,6 +43,7 @@ from tui.screens.merge_confirm import accept_checked, key_hint
 from tui.sessions import reader_session
 from tui.widgets.key_footer import REVIEW_HINTS, PriorityFooter
 from tui.widgets.link_text import claim_in_context, document_line
+from tui.widgets.message_line import MessageLine
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -130,7 +131,7 @@ class ReviewScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Static(id="review-counter")
+        yield MessageLine(id="review-counter")
         with Vertical(id="review-a", classes="review-side"):
             yield Static(classes="review-doc")
             yield Static(classes="review-context")
@@ -285,7 +286,7 @@ class ReviewScreen(Screen[None]):
         hint = key_hint(self, {"app.undo": "undo", "links.review": "back"})
         if hint:
             counter.append(f" · {hint}", style="dim")
-        self.query_one("#review-counter", Static).update(counter)
+        self.query_one("#review-counter", MessageLine).show_base(counter)
         for side in ("a", "b"):
             box = self.query_one(f"#review-{side}")
             heading, context = box.query(Static)
