@@ -100,14 +100,22 @@ _LINE_SPACES = str.maketrans(dict.fromkeys("\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028
 
 def editable_line(text: str) -> str:
     """``text`` as a one-line input box may hold it: line breaks and tabs as spaces, and
-    every other character :func:`visible` would swap left out.
+    every other character :func:`visible` would swap left out but zero-width joiners and
+    non-joiners.
 
     An input box sends its value to the terminal as it is, and what the user edits there
-    is what gets stored, so a placeholder symbol would become part of the text.
+    is what gets stored, so a placeholder symbol would become part of the text. The
+    joiners stay, as in the search boxes: a note's family emoji was stored as three
+    people, and a Persian word lost its non-joiner.
     """
     if text.isprintable():
         return text
-    return _pattern().sub("", _without_escapes(text).translate(_LINE_SPACES))
+    return _pattern().sub(_kept_joiner, _without_escapes(text).translate(_LINE_SPACES))
+
+
+def _kept_joiner(match: re.Match[str]) -> str:
+    found = match.group()
+    return found if found in "\u200c\u200d" else ""
 
 
 def _without_escapes(text: str) -> str:

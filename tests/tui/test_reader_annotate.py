@@ -496,3 +496,41 @@ async def test_the_help_key_works_in_every_dialog_and_question_mark_is_typed(
             assert "?" in app.screen.focused.value  # type: ignore[union-attr]
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_a_key_typed_right_after_enter_is_not_saved_into_the_note(corpus: Corpus) -> None:
+    # The box took `#` (meant for the reader: tags off) before the screen read its value
+    # on enter, and the note was saved as "p4 plain#".
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "1", "n")
+        editor = app.screen
+        assert isinstance(editor, NoteEditor)
+        box = editor.query_one(Input)
+        await pilot.press(*"p4 plain")
+        # Enter's submit, then a key already waiting in the box's queue behind it.
+        await box.action_submit()
+        box.post_message(events.Key("number_sign", "#"))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        with corpus.session() as session:
+            (span,) = session.spans(corpus.a)
+        assert span.note == "p4 plain"
+
+
+async def test_a_note_keeps_the_joiners_of_emoji_and_persian_words(corpus: Corpus) -> None:
+    # The box left out every invisible character: the family emoji was stored as three
+    # people, and the Persian word without its non-joiner.
+    family, persian = "👩\u200d👩\u200d👧", "می\u200cخواهم"
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s", "1", "n")
+        box = app.screen.query_one(Input)
+        box.post_message(events.Paste(f"{family} {persian}\u202e\u200b"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        with corpus.session() as session:
+            (span,) = session.spans(corpus.a)
+        assert span.note == f"{family} {persian}"

@@ -2,7 +2,7 @@
 
 An input box draws its value raw, so the line holds the note as
 :func:`tui.safe_text.editable_line` makes it (line breaks and tabs as spaces, bidi and
-other invisible characters left out), and so does text pasted into it. A note that
+other invisible characters but joiners left out), and so does text pasted into it. A note that
 had such characters says so, and keeps them unless the user changes it.
 """
 
@@ -102,11 +102,17 @@ class NoteEditor(ModalScreen[str | None]):
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_choose()
+        # The value as it was at enter: the box handles its keys before the screen handles
+        # this message, and a `#` typed just after enter was saved as the note's last letter.
+        event.stop()
+        self._save(event.value)
 
     def action_choose(self) -> None:
-        value = self.query_one(Input).value
-        self.dismiss(self.note if value == self.shown else value)
+        self._save(self.query_one(Input).value)
+
+    def _save(self, value: str) -> None:
+        if self.is_active:
+            self.dismiss(self.note if value == self.shown else value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
