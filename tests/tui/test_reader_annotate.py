@@ -377,6 +377,28 @@ async def test_label_editor_saves_a_new_label_usable_with_its_key(corpus: Corpus
             assert [s.label for s in session.spans(corpus.a)] == ["RUMOUR"]
 
 
+async def test_label_editor_saves_the_name_as_it_was_at_enter(corpus: Corpus) -> None:
+    # As in the note editor: a key typed just after enter reached the name box before
+    # the screen read it, and the label was saved as RUMOURX.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+e")
+        editor = app.screen
+        assert isinstance(editor, LabelEditor)
+        name = editor.query_one("#label-name", Input)
+        name.value = "RUMOUR"
+        editor.query_one("#label-hotkey", Input).value = "6"
+        name.focus()
+        await name.action_submit()
+        name.post_message(events.Key("x", "x"))
+        await pilot.pause()
+        await pilot.pause()
+        with corpus.session() as session:
+            names = {label.name for label in session.labels()}
+        assert "RUMOUR" in names
+        assert "RUMOURX" not in names
+
+
 async def test_label_editor_form_follows_the_name_typed(corpus: Corpus) -> None:
     # The form kept the first label's (CLAIM's) fields whatever name was typed: a new
     # label was saved with CLAIM's description, an existing one got it over its own.

@@ -102,10 +102,16 @@ class LabelEditor(ModalScreen[bool]):
                 self._fill(label)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.save()
+        # The submitted box's value as it was at enter: a key typed just after it reaches
+        # the box before this message reaches the screen (see NoteEditor).
+        self.save({event.input.id or "": event.value})
 
-    def save(self) -> None:
-        values = {f: self.query_one(f"#label-{f}", Input).value.strip() for f in FIELDS}
+    def save(self, submitted: dict[str, str] | None = None) -> None:
+        at_enter = submitted or {}
+        values = {
+            f: at_enter.get(f"label-{f}", self.query_one(f"#label-{f}", Input).value).strip()
+            for f in FIELDS
+        }
         name = values["name"].upper()
         existing = {label.name: label for label in self.labels}
         position = existing[name].position if name in existing else len(self.labels) + 1
