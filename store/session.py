@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     # Linking pulls in rapidfuzz and the lemmatizer: imported when first used.
     from store.linking.clusters import Cluster, Disagreement, MergeCheck
-    from store.linking.decisions import Suggestion
+    from store.linking.decisions import DecidedMeanwhile, Suggestion
     from store.model import Link, LinkStatus
     from store.stories.corrections import StoryRef
     from store.stories.queries import Story
@@ -217,6 +217,13 @@ class Session:
             return accept_link(
                 action, link_id, create_span_label=create_span_label, expected=expected
             )
+
+    def decided_since_shown(self, link_id: str) -> DecidedMeanwhile | None:
+        """Who decided the suggestion ``link_id`` since it was shown, or None while it is
+        still a suggestion. Raises NotFound when it is gone (its document deleted)."""
+        from store.linking.decisions import changed_since_shown, get_link
+
+        return changed_since_shown(self.db, get_link(self.db, link_id), "suggested", self.annotator)
 
     def reject_link(
         self, link_id: str, reason: str | None = None, *, expected: LinkStatus | None = None

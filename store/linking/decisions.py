@@ -179,6 +179,13 @@ def _suggestion_between(
 class DecidedMeanwhile(ClaimdeskError):
     """A decision on a link that someone decided (or undid) after the caller showed it."""
 
+    def __init__(self, message: str, who: str = "someone", did: str = "decided") -> None:
+        super().__init__(message)
+        # The refusal's parts, for a screen that says it without the quotes: "bob", "already
+        # accepted".
+        self.who = who
+        self.did = did
+
 
 def _check_seen(action: Action, link: Link, expected: LinkStatus | None) -> None:
     """Refuse when ``link`` is no longer in the state the annotator decided on.
@@ -186,19 +193,28 @@ def _check_seen(action: Action, link: Link, expected: LinkStatus | None) -> None
     Two annotators had one suggestion on screen; the one who pressed second (19 ms
     later) overwrote the other's accept with a reject, and nobody was told.
     """
+    refusal = changed_since_shown(action.db, link, expected, action.annotator)
+    if refusal is not None:
+        raise refusal
+
+
+def changed_since_shown(
+    db: sqlite_utils.Database, link: Link, expected: LinkStatus | None, annotator: str
+) -> DecidedMeanwhile | None:
+    """Who decided ``link`` (as it is now) since it was shown as ``expected``, or None."""
     if expected is None or link.status == expected:
-        return
+        return None
     who = link.annotator if link.status != "suggested" else None
-    who = who or last_changed_by(action.db, "links", {"id": link.id})
+    who = who or last_changed_by(db, "links", {"id": link.id})
     if who is None:
         who = "someone"
-    elif who == action.annotator:
+    elif who == annotator:
         # The same name in another window or process: still not this screen's decision.
         who = "you"
     what = named("links", {"a_quote": link.a_quote, "b_quote": link.b_quote})
     if link.status == "suggested":
-        raise DecidedMeanwhile(f"{who} undid the decision on {what}")
-    raise DecidedMeanwhile(f"{who} already {link.status} {what}")
+        return DecidedMeanwhile(f"{who} undid the decision on {what}", who, "undid the decision")
+    return DecidedMeanwhile(f"{who} already {link.status} {what}", who, f"already {link.status}")
 
 
 def _update(action: Action, link: Link, changes: dict[str, Any]) -> Link:

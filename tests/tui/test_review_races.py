@@ -118,6 +118,44 @@ async def test_a_link_decided_elsewhere_since_it_was_shown_keeps_that_decision(
         assert get_link(app.session.db, shown.id).status == "rejected"
 
 
+async def test_a_pair_decided_elsewhere_stays_on_screen_until_a_key_moves_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bob's screen re-read the queue after Alice's accept and put the next pair where he
+    # was reading, without a word; his reject, meant for the pair he had read, landed on
+    # one he had never seen.
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    without_polling(monkeypatch)
+    app = create_app(path, "bob", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        review = await open_review(pilot)
+        read = review.current
+        assert read is not None
+        with Session(path, "alice") as alice:
+            alice.accept_link(read.id)
+        review.reload()  # what a poll does on another process's commit
+        await settle(pilot)
+        assert review.current is not None
+        assert review.current.id == read.id
+        assert "alice already accepted this pair: a key moves on" in screen_text(app)
+        before = {link.id: link.status for link in review.buffer}
+        await pilot.press("x")
+        await settle(pilot)
+        kept = get_link(app.session.db, read.id)
+        assert (kept.status, kept.annotator) == ("accepted", "alice")
+        assert all(get_link(app.session.db, i).status == s for i, s in before.items())
+        assert review.current is not None
+        assert review.current.id != read.id
+        assert "a key moves on" not in screen_text(app)
+        # The next key decides the pair now shown.
+        now = review.current
+        await pilot.press("x")
+        await settle(pilot)
+        assert get_link(app.session.db, now.id).status == "rejected"
+
+
 def big_queue(path: Path, sentences: int) -> tuple[int, int]:
     """Two reports from two outlets with ``sentences`` sentences each, every pair of
     their sentences stored as a suggestion (``sentences ** 2`` of them), distinct scores."""

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from store.errors import ClaimdeskError, NotFound
 from store.linking.decisions import DecidedMeanwhile, get_link
 from store.linking.review import (
     ReviewScope,
@@ -108,6 +109,9 @@ class ReviewScreen(Screen[None]):
         self.skipped: set[str] = set()
         self.decided: list[str] = []
         self.current: Link | None = None
+        # Items on screen that someone else decided meanwhile (by link id): each stays
+        # until a key.
+        self.decided_meanwhile: dict[str, DecidedMeanwhile] = {}
         self.remaining = 0
         # The last read's count hit its cap: remaining is then a lower bound.
         self.at_least = False
@@ -199,14 +203,33 @@ class ReviewScreen(Screen[None]):
         self.remaining = max(0, message.count - (len(decided) if late is None else late))
         self.at_least = message.count > COUNT_LIMIT
         if self.current is not None and self.current.id not in {link.id for link in self.buffer}:
-            # Decided by someone else meanwhile, or out of this scope.
-            self.current = None
+            self.current = self._kept_on_screen(self.current)
         if self.current is None and self.buffer:
             self.current = self.buffer[0]
         # Decided on while reading, what was read may be running out already.
         self._refill_if_low()
         self._show()
         self._run_waiting()
+
+    def _kept_on_screen(self, link: Link) -> Link | None:
+        """The item on screen, when a fresh read of the queue no longer holds it.
+
+        Decided by someone else meanwhile, it stays, saying so, and the next key only moves
+        on: replaced by the next item at once, that item took the key meant for this one
+        (bob's reject landed on a pair he had never read, under his name).
+        """
+        session = self.claimdesk.session
+        try:
+            refusal = session.decided_since_shown(link.id)
+        except NotFound:
+            return None  # gone with its document: nothing left to show or decide
+        except ClaimdeskError:
+            return link  # not readable now (a locked database): the key will tell
+        if refusal is None:
+            self.decided_meanwhile.pop(link.id, None)
+        else:
+            self.decided_meanwhile[link.id] = refusal
+        return link
 
     def action_cycle_scope(self) -> None:
         self.scope = (self.scope + 1) % len(self.scopes)
@@ -263,6 +286,10 @@ class ReviewScreen(Screen[None]):
             shown = f"{min(self.remaining, COUNT_LIMIT)}+" if at_least else str(self.remaining)
             counter.append(f" · {shown} left")
         link = self.current
+        told = self.decided_meanwhile.get(link.id) if link is not None else None
+        if told is not None:
+            # Said first: at 80 columns the counter's end is cut.
+            counter.append(f" · {told.who} {told.did} this pair: a key moves on", style="bold")
         hidden = self.hidden_same_outlet if link is None and not self.same_outlet else 0
         if hidden and not self.reading:
             # Said first: the counter is one line, and at 80 columns its end is cut.
@@ -305,6 +332,11 @@ class ReviewScreen(Screen[None]):
     def _shown(self, key: Callable[[], None]) -> Link | None:
         """The item a key acts on; None when there is none yet (the key then waits for
         the queue being read) or none left."""
+        refusal = self.decided_meanwhile.get(self.current.id) if self.current else None
+        if self.current is not None and refusal is not None:
+            # This key was meant for the item someone else decided: it moves on, no more.
+            self._decided_elsewhere(self.current, refusal)
+            return None
         if self.current is not None:
             return self.current
         if self.reading:
@@ -345,6 +377,7 @@ class ReviewScreen(Screen[None]):
     def _decided_elsewhere(self, link: Link, error: DecidedMeanwhile) -> None:
         """Not this screen's decision: say whose it is and go on to the next item."""
         self.notify(f"{error}; showing the next one", markup=False)
+        self.decided_meanwhile.pop(link.id, None)
         self.buffer = [item for item in self.buffer if item.id != link.id]
         if self.current is not None and self.current.id == link.id:
             self.current = self.buffer[0] if self.buffer else None
