@@ -22,6 +22,7 @@ from textual import events, work
 from textual._time import get_time
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -446,6 +447,14 @@ class ClaimdeskApp(App[int]):
             self.screen.dismiss()
             return
         self.push_screen(HelpScreen(bindings_in_force(self.screen)))
+
+    def action_command_palette(self) -> None:
+        # Textual asks only the top screen whether the palette is open: ctrl+p from the
+        # help opened over it pushed a second palette under the same id, and the reader
+        # ended on DuplicateIds. The one open is under the help; escape leads back to it.
+        if any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
+            return
+        super().action_command_palette()
 
     def action_undo(self) -> None:
         self._undo_redo(self.session.undo, "Undid", "Nothing to undo")
