@@ -289,3 +289,42 @@ async def test_enter_is_the_screens_take_this_version_listed_and_movable(
         await pilot.press("t")
         await pilot.pause()
         assert _gold(path, doc) == [(6, 14, "SOURCE")]
+
+
+async def test_a_version_changed_under_the_cursor_is_not_taken_by_the_next_key(
+    disputed: tuple[Path, int],
+) -> None:
+    # Bob deleted his QUOTE while the curator's cursor was on it; the re-read row said
+    # "bob: (nothing marked)", and the enter meant for the QUOTE settled the region as
+    # "gold marks nothing there".
+    path, doc = disputed
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CurationScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        target = screen.highlighted()
+        assert target is not None
+        assert (target[1], target[0].version("bob")) == ("bob", [(6, 14, "QUOTE")])
+        with Session(path, "bob") as bob:
+            (quote,) = [s for s in bob.spans(doc, annotators=["bob"]) if s.label == "QUOTE"]
+            bob.delete_span(quote.id)
+        screen.reload()  # what a poll does on another session's commit
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _said(app) == (
+            "bob's version of 6-14 changed since it was shown; nothing was taken (look again)"
+        )
+        with Session(path, "x") as session:
+            assert session.db.conn.execute(
+                "SELECT count(*) FROM curation_rejections"
+            ).fetchone() == (0,)
+        assert "0/2 disagreements settled" in _screen_text(app)
+        # Having looked, the same key takes what the row now shows.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "1/2 disagreements settled" in _screen_text(app)

@@ -181,6 +181,10 @@ class CurationScreen(Screen[None]):
         self.doc_id = doc_id
         self.gold = gold or configured_gold_name()
         self.items: list[Disagreement] = []
+        # The row under the cursor, when a re-read changed what it shows: the next key
+        # that decides only says so (see :meth:`_changed_under_cursor`).
+        # (option id, what changed): a cursor moved elsewhere since drops it.
+        self.changed_row: tuple[str, str] | None = None
 
     @property
     def claimdesk(self) -> ClaimdeskApp:
@@ -202,6 +206,7 @@ class CurationScreen(Screen[None]):
         session = self.claimdesk.session
         options = self.query_one(OptionList)
         keep = options.highlighted
+        shown = self._row_shown()
         try:
             self.items = curation.disagreements(session.db, self.doc_id, gold=self.gold)
             finished = curation.is_finished(session.db, self.doc_id, gold=self.gold)
@@ -224,6 +229,7 @@ class CurationScreen(Screen[None]):
             options.highlighted = min(keep or 1, len(rows) - 1)
             if options.highlighted is not None and rows[options.highlighted].disabled:
                 options.action_cursor_down()
+        self._keep_row(shown)
         settled = sum(item.resolved for item in self.items)
         header = Text(f"Curating as {visible(self.gold)}: ", style="bold")
         header.append_text(safe_text(self.document.title or self.document.source_name))
@@ -246,6 +252,49 @@ class CurationScreen(Screen[None]):
             line.append(f"\n  gold now: {format_spans(spans)}", style="green")
         return line
 
+    def _row_shown(self) -> tuple[int, int, str, list[SpanTriple]] | None:
+        """The highlighted row as the curator sees it: region, annotator and version."""
+        target = self.highlighted()
+        if target is None:
+            return None
+        item, annotator = target
+        return item.start, item.end, annotator, item.version(annotator)
+
+    def _keep_row(self, shown: tuple[int, int, str, list[SpanTriple]] | None) -> None:
+        """After a re-read, the cursor on the row it was on (its region and annotator), and
+        a note when that row's version changed or the row is gone from under the cursor.
+
+        Bob deleted his CLAIM while the curator's cursor was on it: the re-read row said
+        "bob: (nothing marked)", and the curator's enter, meant for the CLAIM, wrote that
+        gold marks nothing there."""
+        if shown is None:
+            return
+        start, end, annotator, _version = shown
+        options = self.query_one(OptionList)
+        for index, item in enumerate(self.items):
+            if (item.start, item.end) == (start, end) and annotator in item.versions:
+                options.highlighted = options.get_option_index(f"{index}:{annotator}")
+                break
+        if self._row_shown() != shown and options.highlighted is not None:
+            row = options.get_option_at_index(options.highlighted).id or ""
+            self.changed_row = (
+                row,
+                f"{annotator}'s version of {start}-{end} changed since it was shown",
+            )
+
+    def _changed_under_cursor(self) -> bool:
+        """Whether the key is the first since the row under the cursor changed: it then
+        decides nothing and says what changed."""
+        changed, self.changed_row = self.changed_row, None
+        options = self.query_one(OptionList)
+        if changed is None or options.highlighted is None:
+            return False
+        row, told = changed
+        if options.get_option_at_index(options.highlighted).id != row:
+            return False  # the cursor moved on: this key is for the row it is on now
+        self.notify(f"{told}; nothing was taken (look again)", markup=False)
+        return True
+
     def highlighted(self) -> tuple[Disagreement, str] | None:
         options = self.query_one(OptionList)
         if options.highlighted is None:
@@ -264,7 +313,7 @@ class CurationScreen(Screen[None]):
 
     def action_choose(self) -> None:
         target = self.highlighted()
-        if target is None:
+        if target is None or self._changed_under_cursor():
             return
         item, annotator = target
         db, curator = self.claimdesk.session.db, self.claimdesk.session.annotator
@@ -277,7 +326,7 @@ class CurationScreen(Screen[None]):
 
     def action_reject(self) -> None:
         target = self.highlighted()
-        if target is None:
+        if target is None or self._changed_under_cursor():
             return
         item, _ = target
         db, curator = self.claimdesk.session.db, self.claimdesk.session.annotator
@@ -293,7 +342,7 @@ class CurationScreen(Screen[None]):
 
     def action_edit(self) -> None:
         target = self.highlighted()
-        if target is None:
+        if target is None or self._changed_under_cursor():
             return
         item, annotator = target
         labels = {label.name for label in self.claimdesk.session.labels()}
