@@ -105,16 +105,31 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
             ImportRefused(where, f"cannot read folder: {(error.strerror or str(error)).lower()}")
         )
 
+    inside = os.path.realpath(folder)
     for root, dirs, names in os.walk(folder, onerror=refuse):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.startswith(".") or Path(name).stem.upper() in FOLDER_DOCS:
                 continue
             path = Path(root) / name
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                yield path
-            else:
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 report.skipped.append(path)
+            elif path.is_symlink() and not _within(os.path.realpath(path), inside):
+                # A corpus unpacked from someone's archive keeps its links: `notes.txt ->
+                # ~/.ssh/id_ed25519` went into the shared database and every export.
+                report.refused.append(
+                    ImportRefused(
+                        path,
+                        f"a symbolic link to a file outside {folder}; name the file itself"
+                        " to import it",
+                    )
+                )
+            else:
+                yield path
+
+
+def _within(target: str, folder: str) -> bool:
+    return os.path.commonpath([target, folder]) == folder
 
 
 def import_paths(

@@ -724,3 +724,30 @@ def test_a_pipe_whose_reader_is_gone_ends_the_report_quietly(
     finally:
         os.close(write_end)
     assert outcome == (0, b"")
+
+
+def test_a_folders_link_to_a_file_outside_it_is_refused_and_one_inside_is_imported(
+    two_documents: Path, tmp_path: Path
+) -> None:
+    # A corpus unpacked from someone else's archive keeps its links: `shadow.txt ->
+    # /etc/shadow` (or `notes.txt -> ~/.ssh/id_ed25519`) went into the shared database.
+    secret = tmp_path / "private" / "id_key.txt"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE KEY material, not an article.\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.txt").symlink_to(secret)
+    (corpus / "real.txt").write_text("Die Stadt meldet 11.000 Besucher.\n", encoding="utf-8")
+    (corpus / "again.txt").symlink_to(corpus / "real.txt")
+    code, _, err = _run(two_documents, "import", "-q", "--no-stories", corpus)
+    assert (code, err) == (
+        1,
+        f"claimdesk: refused {corpus / 'notes.txt'}: a symbolic link to a file outside"
+        f" {corpus}; name the file itself to import it\n",
+    )
+    texts = [text for (text,) in _rows(two_documents, "SELECT text FROM documents")]
+    assert not [t for t in texts if "PRIVATE" in t]
+    assert "Die Stadt meldet 11.000 Besucher." in texts
+    # Named itself, the file behind the link is imported: the user chose it.
+    code, _, err = _run(two_documents, "import", "-q", "--no-stories", corpus / "notes.txt")
+    assert (code, err) == (0, "")
