@@ -15,6 +15,8 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 
+from store.combining import splits_character
+
 
 def fold_char(char: str) -> str:
     """One character, lower-cased and without accents; unchanged if that would not be
@@ -88,6 +90,11 @@ def find_match(
     first = folded.stored(found)
     end = folded.stored(found + len(needle) - 1) + 1
     if text is not None:
-        while end < len(text) and _is_mark(text[end]):
+        # Whole characters as the reader draws them: a letter's marks, a flag's two halves,
+        # an emoji joined by zero-width joiners (a search for 👩 selected the first of the
+        # five code points of 👩‍👩‍👧, and a label key stored that half a family).
+        while end < len(text) and (_is_mark(text[end]) or splits_character(text, end)):
             end += 1
+        while splits_character(text, first):
+            first -= 1
     return first, end

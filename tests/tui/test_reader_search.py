@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from textual import events
+
 from tests.tui.conftest import ARTICLE_A, ARTICLE_B, Corpus
 from tui.app import ClaimdeskApp, create_app
 from tui.keymap import load_keymap
@@ -200,3 +202,31 @@ async def test_the_closed_box_never_takes_the_focus_nor_bounces_keys(corpus: Cor
         assert app.focused is screen.view
         await asyncio.wait_for(pilot.press("f1"), timeout=5)
         assert isinstance(app.screen, HelpScreen)
+
+
+def test_a_match_inside_a_joined_emoji_or_a_flag_takes_the_whole_character() -> None:
+    # A search for 👩 selected the first of the five code points of 👩‍👩‍👧, and a label
+    # key stored half a family.
+    family = "\U0001f469\u200d\U0001f469\u200d\U0001f467"
+    text = f"Emoji family {family} and flag \U0001f1e9\U0001f1ea here."
+    folded = fold(text)
+    at = text.index(family)
+    assert find_match(folded, "\U0001f469", 0, text=text) == (at, at + len(family))
+    assert find_match(folded, "\U0001f467", 0, text=text) == (at, at + len(family))
+    flag = text.index("\U0001f1e9")
+    assert find_match(folded, "\U0001f1ea", 0, text=text) == (flag, flag + 2)
+
+
+async def test_joiners_typed_as_keys_go_into_the_search_box(corpus: Corpus) -> None:
+    # Textual's input drops keys that are not printable: a ZWJ emoji or a Persian word
+    # typed with its joiners was searched without them and found nothing.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        box = app.query_one(SearchBox)
+        for key, char in (("a", "a"), ("zero_width_joiner", "\u200d"), ("b", "b")):
+            box.post_message(events.Key(key, char))
+        box.post_message(events.Key("zero_width_non_joiner", "\u200c"))
+        await pilot.pause()
+        assert box.value == "a\u200db\u200c"
