@@ -8,9 +8,14 @@ Every input box in the reader is this one (the note editor's adds whole-paste ha
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input
 
 from tui.safe_text import field_line
+
+# Typed as keys of their own (ZWNJ is shift+space on a Persian layout; tmux sends a typed
+# ZWJ emoji's joiners so); Textual's Input drops every key that is not printable.
+_TYPED_JOINERS = ("\u200c", "\u200d")
 
 
 class TextField(Input):
@@ -18,3 +23,16 @@ class TextField(Input):
 
     def replace(self, text: str, start: int, end: int) -> None:
         super().replace(field_line(text), start, end)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character in _TYPED_JOINERS:
+            # A search typed with its joiners found nothing where the same text pasted did.
+            event.stop()
+            event.prevent_default()
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, *selection)
+            return
+        await super()._on_key(event)
