@@ -120,6 +120,33 @@ async def test_a_label_key_on_another_annotators_span_makes_my_own(corpus: Corpu
         assert "Deleted your QUOTE span, hidden by the filter" in screen_text(app)
 
 
+async def test_d_never_deletes_another_annotators_span_but_does_a_models(
+    corpus: Corpus,
+) -> None:
+    # bob's `d` took alice's CLAIM away, and the link she had accepted on it exported
+    # without its span.
+    with Session(corpus.path, "alice") as alice:
+        theirs = alice.add_span(corpus.a, 0, 45, "CLAIM")
+    app = create_app(corpus.path, "bob", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        with corpus.session() as session:
+            assert [s.id for s in session.spans(corpus.a)] == [theirs.id]
+        assert "That CLAIM span is alice's: d deletes your own spans" in screen_text(app)
+    with Session(corpus.path, "model:ner") as model:
+        guess = model.add_span(corpus.a, 0, 3, "SOURCE")
+    app = create_app(corpus.path, "bob", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")  # the innermost span under the cursor: the model's
+        await pilot.pause()
+        with corpus.session() as session:
+            assert [s.id for s in session.spans(corpus.a)] == [theirs.id]
+        assert guess.id != theirs.id
+
+
 async def test_label_picker_filters_fuzzily_and_applies(corpus: Corpus) -> None:
     app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
     async with app.run_test(size=(100, 30)) as pilot:

@@ -708,6 +708,17 @@ class ReaderScreen(Screen[None]):
             self.notify("No span under the cursor", markup=False)
             return
         session = self.claimdesk.session
+        from store.export.common import is_model
+
+        if target.annotator != session.annotator and not is_model(target.annotator):
+            # As a number key never relabels it: bob's `d` took alice's span away, and
+            # the link she had accepted on it lost its span in every export.
+            self.notify(
+                f"That {target.label} span is {target.annotator}'s: d deletes your"
+                " own spans and a model's pre-annotations",
+                markup=False,
+            )
+            return
         hidden = self._hidden(target)
         deleted = self.claimdesk.attempt(lambda: session.delete_span(target.id))
         if deleted is not None:
