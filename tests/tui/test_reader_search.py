@@ -230,3 +230,21 @@ async def test_joiners_typed_as_keys_go_into_the_search_box(corpus: Corpus) -> N
         box.post_message(events.Key("zero_width_non_joiner", "\u200c"))
         await pilot.pause()
         assert box.value == "a\u200db\u200c"
+
+
+async def test_keys_arriving_together_are_applied_in_order_in_a_box(corpus: Corpus) -> None:
+    # A key bound in the box (home) ran only when it had bubbled up to the app, after the
+    # letter that followed it in the same read: `home z` gave "abcz".
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", "a", "b", "c")
+        await pilot.pause()
+        box = app.query_one(SearchBox)
+        box.post_message(events.Key("home", None))
+        box.post_message(events.Key("z", "z"))
+        box.post_message(events.Key("end", None))
+        box.post_message(events.Key("backspace", "\x7f"))
+        box.post_message(events.Key("y", "y"))
+        await pilot.pause()
+        await pilot.pause()
+        assert box.value == "zaby"

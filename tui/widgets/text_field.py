@@ -35,4 +35,12 @@ class TextField(Input):
             else:
                 self.replace(event.character, *selection)
             return
+        if not event.is_printable and await self.app._check_bindings(event.key):
+            # The box's own keys (home, backspace, enter…) are bindings, which Textual runs
+            # only once the key has bubbled up to the app, while a letter behind it goes in
+            # at once: `home z` typed in one read (fast typing, SSH) gave `abcz`, and `end
+            # backspace 7 enter` saved a label with no key. Run here, they keep their order.
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
