@@ -133,7 +133,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         choices=["strict", "expand", "contract"],
         help=(
             "spacy: spans off token bounds are dropped (strict), widened or narrowed to the"
-            " tokens they touch (expand, the default) or to those inside them (contract)"
+            " tokens they touch (expand, the default) or to those inside them (contract;"
+            " dropped when none is)"
         ),
     )
     parser.add_argument(

@@ -16,9 +16,11 @@ for one file per label, which keeps every span of that label that does not
 overlap another of the same label).
 
 A span covers every token it touches, so a span ending inside a word tags the
-whole word. A span that crosses a sentence boundary starts again with ``B-`` in
-the next sentence, since IOB2 readers reset at the blank line. Sentences are the
-stored ones (the segmenter's), with any text between them as sentences of its own.
+whole word (widened), and one ending in whitespace tags only the tokens inside it
+(narrowed); the notes count the two apart. A span that crosses a sentence boundary
+starts again with ``B-`` in the next sentence, since IOB2 readers reset at the blank
+line. Sentences are the stored ones (the segmenter's), with any text between them as
+sentences of its own.
 
 After tagging, spans are re-derived from the tags and compared with the chosen
 spans; any difference stops the export.
@@ -158,6 +160,41 @@ def spans_from_tags(tags: list[str], sentence_of: list[int]) -> set[Piece]:
     return pieces
 
 
+def _change(start: int, end: int, span: Span) -> str | None:
+    """How ``[start, end)``, the tokens a span is tagged on, differs from its offsets."""
+    # An end inside a token moves outwards to the token's edge; an end in whitespace
+    # (no token there) moves inwards to the nearest token inside the span.
+    wider = start < span.start or end > span.end
+    narrower = start > span.start or end < span.end
+    if wider and narrower:
+        return "both"
+    if wider:
+        return "widened"
+    if narrower:
+        return "narrowed"
+    return None
+
+
+def _alignment_notes(moved: dict[str, int]) -> list[str]:
+    notes = []
+    if moved["widened"]:
+        notes.append(
+            f"{moved['widened']} span(s) start or end inside a token and were widened to"
+            " whole tokens"
+        )
+    if moved["narrowed"]:
+        notes.append(
+            f"{moved['narrowed']} span(s) start or end between tokens (in whitespace) and were"
+            " narrowed to the tokens inside them"
+        )
+    if moved["both"]:
+        notes.append(
+            f"{moved['both']} span(s) were widened at one end (inside a token) and narrowed"
+            " at the other (between tokens)"
+        )
+    return notes
+
+
 def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[str], options: ExportOptions
 ) -> ExportStats:
@@ -166,7 +203,9 @@ def write(
     label_rank = {str(name): rank for rank, (name,) in enumerate(ordered)}
     if options.conll_label is not None and options.conll_label not in label_rank:
         raise ClaimdeskError(f"--conll-label {options.conll_label}: no such label")
-    no_tokens = overlapped = widened = split = extra_pieces = 0
+    no_tokens = overlapped = split = extra_pieces = 0
+    # Each span counted once, so the notes add up to the spans that moved.
+    moved = {"widened": 0, "narrowed": 0, "both": 0}
     models_left_out = 0
     for document, spans in iter_documents(db, flt):
         if options.conll_label is not None:
@@ -198,8 +237,9 @@ def write(
         no_tokens += len(empty)
         overlapped += len(dropped) - len(empty)
         for span, first, last in chosen:
-            if tokens[first].start != span.start or tokens[last].end != span.end:
-                widened += 1
+            change = _change(tokens[first].start, tokens[last].end, span)
+            if change is not None:
+                moved[change] += 1
             breaks = sum(
                 1 for i in range(first + 1, last + 1) if sentence_of[i] != sentence_of[i - 1]
             )
@@ -215,10 +255,7 @@ def write(
         )
     if no_tokens:
         stats.notes.append(f"{no_tokens} span(s) covering no token left out")
-    if widened:
-        stats.notes.append(
-            f"{widened} span(s) start or end inside a token and were widened to whole tokens"
-        )
+    stats.notes += _alignment_notes(moved)
     if split:
         stats.notes.append(
             f"{split} span(s) cross a sentence end and were split into"

@@ -12,6 +12,12 @@ column to the model, so nothing else is written unless asked for).
 | a rejected link (hard negative; a near miss  | 0     | ``rejected`` (+ ``reason``)  |
 | is a rejection with reason ``near-miss``)    |       |                              |
 
+A pair is its two claims (document, start, end) in either order. One a decided link joins
+is written once, as that link decides it: a cluster never adds it as implied too, and a
+pair an annotator rejected is never an implied positive, even when the rejecting link lies
+outside ``--doc`` (counted in the notes; written as both, the same two sentences went into
+one split labelled 1 and 0).
+
 Suggestions nobody decided are left out, and so are decided links with a side of
 whitespace only (counted; stored before such links were refused). ``--with-meta`` adds both ends'
 documents and offsets, the link id, status, reason and fact cluster.
@@ -82,6 +88,26 @@ def split_of(root: ClaimKey) -> str:
     return next(name for limit, name in SPLITS if bucket < limit)
 
 
+Place = tuple[int, int, int]
+"""A claim as the links table holds it: document id, start, end."""
+
+
+def _at(a: LinkEnd, b: LinkEnd) -> frozenset[Place]:
+    return frozenset(((a.doc_id, a.start, a.end), (b.doc_id, b.start, b.end)))
+
+
+def _rejected(db: sqlite_utils.Database) -> set[frozenset[Place]]:
+    """Every rejected link's two claims, whatever ``--doc`` selects.
+
+    Read raw, not through ``iter_links``: only the places are compared, and a link outside
+    the selection must not stop the export with its quote check.
+    """
+    rows = db.conn.execute(
+        "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end FROM links WHERE status = 'rejected'"
+    )
+    return {frozenset(((r[0], r[1], r[2]), (r[3], r[4], r[5]))) for r in rows}
+
+
 def _pair(
     a: LinkEnd, b: LinkEnd, label: int, meta: dict[str, Any], with_meta: bool
 ) -> dict[str, Any]:
@@ -116,11 +142,10 @@ def write(
     accepted = [cl for cl in decided if cl.link.status == "accepted"]
     facts = decision_groups((cl.a.key, cl.b.key) for cl in accepted)
     ends: dict[ClaimKey, LinkEnd] = {}
-    linked: set[frozenset[ClaimKey]] = set()
     for checked in accepted:
         ends.setdefault(checked.a.key, checked.a)
         ends.setdefault(checked.b.key, checked.b)
-        linked.add(frozenset((checked.a.key, checked.b.key)))
+    written = {frozenset((cl.a.key, cl.b.key)) for cl in decided}
 
     rows: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {n: [] for _, n in SPLITS}
 
@@ -142,10 +167,16 @@ def write(
     members: dict[ClaimKey, list[ClaimKey]] = {}
     for key, root in facts.items():
         members.setdefault(root, []).append(key)
-    implied = 0
+    refused = _rejected(db)
+    implied = contradicted = 0
     for root, claims in members.items():
         for one, other in combinations(sorted(claims), 2):
-            if one[0] == other[0] or frozenset((one, other)) in linked:
+            if one[0] == other[0]:
+                continue
+            if _at(ends[one], ends[other]) in refused:
+                contradicted += 1
+                continue
+            if frozenset((one, other)) in written:
                 continue
             meta = {"link": None, "status": "implied", "reason": None, "fact": cluster_id(root)}
             add(ends[one], ends[other], 1, meta)
@@ -170,4 +201,8 @@ def write(
         )
     if implied:
         stats.notes.append(f"{implied} positive pair(s) implied by fact clusters added")
+    if contradicted:
+        stats.notes.append(
+            f"{contradicted} implied pair(s) left out: an annotator rejected them directly"
+        )
     return stats

@@ -95,6 +95,28 @@ def _counted(counter: Counter[str]) -> str:
     return ", ".join(f"{label} {n}" for label, n in sorted(counter.items()))
 
 
+def _alignment_notes(moved: Counter[str], left_out: Counter[str], align: str) -> list[str]:
+    """One note per outcome for the spans off token bounds; each span is in one of them."""
+    done = {
+        # Widened where an end cuts a token, narrowed where it lies in whitespace.
+        "expand": "aligned to whole tokens (widened or narrowed, --align expand)",
+        "contract": "narrowed to the tokens inside them (--align contract)",
+    }
+    lost = {
+        "expand": "left out, no token to align them to (--align expand)",
+        "contract": "left out, no whole token inside them (--align contract)",
+        "strict": "left out (--align strict)",
+    }
+    notes = []
+    for counter, outcome in ((moved, done), (left_out, lost)):
+        if counter:
+            notes.append(
+                f"{sum(counter.values())} span(s) not on token bounds ({_counted(counter)}):"
+                f" {outcome[align]}; exact offsets are in user_data"
+            )
+    return notes
+
+
 def write(
     db: sqlite_utils.Database, flt: ResolvedFilter, out: IO[bytes], options: ExportOptions
 ) -> ExportStats:
@@ -107,8 +129,9 @@ def write(
     stats = ExportStats()
     pipelines: dict[str, Any] = {}
     fallback_languages: Counter[str] = Counter()
-    off_bounds: Counter[str] = Counter()
-    dropped: Counter[str] = Counter()
+    # A span off token bounds is counted once, under what --align did to it.
+    moved: Counter[str] = Counter()
+    left_out: Counter[str] = Counter()
     whitespace: Counter[str] = Counter()
     renamed: dict[str, str] = {}
     overlapped: Counter[str] = Counter()
@@ -138,20 +161,22 @@ def write(
                 whitespace[span.label] += 1
                 continue
             exact = doc.char_span(span.start, span.end, label=span.label, span_id=span.id)
-            piece = exact
-            if exact is None:
-                off_bounds[span.label] += 1
-                if options.align != "strict":
-                    piece = doc.char_span(
-                        span.start,
-                        span.end,
-                        label=span.label,
-                        alignment_mode=options.align,
-                        span_id=span.id,
-                    )
-            if piece is None or all(token.is_space for token in piece):
-                dropped[span.label] += 1
+            if exact is not None:
+                aligned[span.id] = exact
                 continue
+            piece = None
+            if options.align != "strict":
+                piece = doc.char_span(
+                    span.start,
+                    span.end,
+                    label=span.label,
+                    alignment_mode=options.align,
+                    span_id=span.id,
+                )
+            if piece is None or all(token.is_space for token in piece):
+                left_out[span.label] += 1
+                continue
+            moved[span.label] += 1
             aligned[span.id] = piece
         groups: dict[str, list[Any]] = {}
         for span in spans:
@@ -183,22 +208,7 @@ def write(
         stats.documents += 1
         stats.spans += len(aligned)
     write_all(out, docbin.to_bytes())
-    if off_bounds:
-        done = {
-            # Widened where an end cuts a token, narrowed where it lies in whitespace.
-            "expand": "aligned to whole tokens (widened or narrowed, --align expand)",
-            "contract": "narrowed to the tokens inside them (--align contract)",
-            "strict": "left out (--align strict)",
-        }[options.align]
-        stats.notes.append(
-            f"{sum(off_bounds.values())} span(s) not on token bounds ({_counted(off_bounds)}):"
-            f" {done}; exact offsets are in user_data"
-        )
-    if dropped:
-        stats.notes.append(
-            f"{sum(dropped.values())} span(s) left out for want of whole tokens"
-            f" ({_counted(dropped)})"
-        )
+    stats.notes += _alignment_notes(moved, left_out, options.align)
     if whitespace:
         stats.notes.append(
             f"{sum(whitespace.values())} span(s) cover only whitespace ({_counted(whitespace)}):"

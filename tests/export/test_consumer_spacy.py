@@ -90,7 +90,12 @@ def test_groups_ids_and_languages(fixed_db: sqlite_utils.Database, tmp_path: Pat
             "1 span(s) not on token bounds (FIGURE 1): aligned to whole tokens (widened or"
             " narrowed, --align expand)",
         ),
-        ("contract", None, "1 span(s) left out for want of whole tokens (FIGURE 1)"),
+        (
+            "contract",
+            None,
+            "1 span(s) not on token bounds (FIGURE 1): left out, no whole token inside them"
+            " (--align contract)",
+        ),
         ("strict", None, "1 span(s) not on token bounds (FIGURE 1): left out"),
     ],
 )
@@ -106,6 +111,59 @@ def test_off_bounds_spans_are_counted_and_aligned(
     # The exact offsets stay in user_data whatever was done to the spaCy span.
     exact = [list(row) for row in aged.user_data["claimdesk"]["spans"]]
     assert ["x1", 4, 6, "FIGURE", "alice", None] in exact
+
+
+@pytest.mark.parametrize(
+    ("align", "kept", "notes"),
+    [
+        (
+            "expand",
+            ["78-Jährige", "sagte"],
+            [
+                "2 span(s) not on token bounds (EVENT 1, FIGURE 1): aligned to whole tokens"
+                " (widened or narrowed, --align expand)"
+            ],
+        ),
+        (
+            "contract",
+            ["sagte"],
+            [
+                "1 span(s) not on token bounds (EVENT 1): narrowed to the tokens inside them"
+                " (--align contract)",
+                "1 span(s) not on token bounds (FIGURE 1): left out, no whole token inside"
+                " them (--align contract)",
+            ],
+        ),
+        (
+            "strict",
+            [],
+            ["2 span(s) not on token bounds (EVENT 1, FIGURE 1): left out (--align strict)"],
+        ),
+    ],
+)
+def test_each_span_off_bounds_is_counted_once_under_what_was_done(
+    fixed_db: sqlite_utils.Database,
+    tmp_path: Path,
+    align: str,
+    kept: list[str],
+    notes: list[str],
+) -> None:
+    # "contract" called 78 (no whole token inside) narrowed and then left out, and
+    # "strict" counted it in two notes: two spans read as four.
+    _with_off_bounds_span(fixed_db)
+    aged = fixed_db.conn.execute("SELECT id FROM documents WHERE source_name = 'd-aged.txt'")
+    with user_action(fixed_db, "alice", "spaced") as action:
+        create_span(action, aged.fetchone()[0], 14, 20, "EVENT", quote=" sagte", span_id="x3")
+    docs, stats = _docs(fixed_db, tmp_path / "out.spacy", ExportOptions(align=align))
+    doc = next(d for d in docs if d.user_data["claimdesk"]["source"] == "d-aged.txt")
+    assert [s.text for s in doc.spans.get("alice", [])] == kept
+    suffix = "; exact offsets are in user_data"
+    about = [
+        note.removesuffix(suffix)
+        for note in stats.notes
+        if "token bounds" in note or "want of whole tokens" in note
+    ]
+    assert about == notes
 
 
 @pytest.mark.parametrize("align", ["expand", "contract"])

@@ -120,6 +120,38 @@ def test_partial_tokens_and_sentence_crossing_spans(
     assert blocks[2] == ["Officials\tB-CLAIM", "were\tO", "surprised\tO", ".\tO"]
 
 
+def test_widened_and_narrowed_spans_are_counted_apart(
+    plain_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    text = "Alpha beta gamma delta epsilon zeta."
+    doc = add_document(plain_db, text, "a.txt")
+    # Ends in whitespace: tagged on "beta" alone, narrowed (the note said widened).
+    _span(plain_db, doc, text, "beta ", "CLAIM", "x1")
+    # Ends inside "gamma": widened to it.
+    _span(plain_db, doc, text, "gam", "FIGURE", "x2")
+    # Starts in whitespace, ends inside "epsilon": one end each way.
+    _span(plain_db, doc, text, " delta eps", "EVENT", "x3")
+    _span(plain_db, doc, text, "zeta", "SOURCE", "x4")
+    stats = export(plain_db, "conll", tmp_path / "o.conll")
+    lines = (tmp_path / "o.conll").read_text(encoding="utf-8").splitlines()
+    assert lines[2:9] == [
+        "Alpha\tO",
+        "beta\tB-CLAIM",
+        "gamma\tB-FIGURE",
+        "delta\tB-EVENT",
+        "epsilon\tI-EVENT",
+        "zeta\tB-SOURCE",
+        ".\tO",
+    ]
+    assert stats.notes == [
+        "1 span(s) start or end inside a token and were widened to whole tokens",
+        "1 span(s) start or end between tokens (in whitespace) and were narrowed to the"
+        " tokens inside them",
+        "1 span(s) were widened at one end (inside a token) and narrowed at the other"
+        " (between tokens)",
+    ]
+
+
 def test_documents_are_separated_by_docstart(
     plain_db: sqlite_utils.Database, tmp_path: Path
 ) -> None:

@@ -1,0 +1,174 @@
+"""The pairs export against the annotators' own decisions: a pair a link joins directly is
+written once, as decided, and a cluster never adds a pair an annotator rejected as a
+positive (it did, so one split held the same two sentences labelled 1 and 0)."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store.db import connect, write
+from store.documents import insert_document
+from store.export import export
+from store.export.common import ExportFilter, ExportOptions
+from store.formats import ParsedArticle
+from store.labels import ensure_default_labels
+
+CLAIMS_PER_DOC = 2
+
+
+def _claim(n: int) -> str:
+    return f"Claim {n} was made."
+
+
+def _place(n: int) -> tuple[int, int, int]:
+    """Claim ``n``'s document id (from 1, in insertion order), start and end."""
+    index = n % CLAIMS_PER_DOC
+    start = sum(len(_claim(n - index + i)) + 1 for i in range(index))
+    return n // CLAIMS_PER_DOC + 1, start, start + len(_claim(n))
+
+
+def _db(claims: int, links: list[tuple[int, int, str]]) -> sqlite_utils.Database:
+    """``claims`` claims, two to a document, and ``links`` (a, b, status) between them."""
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        for first in range(0, claims, CLAIMS_PER_DOC):
+            text = " ".join(_claim(n) for n in range(first, min(claims, first + CLAIMS_PER_DOC)))
+            insert_document(db, ParsedArticle(f"d{first // CLAIMS_PER_DOC}.txt", text))
+        rows = [
+            (f"l{a}-{b}", *_place(a), _claim(a), *_place(b), _claim(b), status)
+            for a, b, status in links
+        ]
+        db.conn.executemany(
+            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+            " b_quote, status, method, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
+            rows,
+        )
+    return db
+
+
+def _records(folder: Path) -> list[dict[str, object]]:
+    return [
+        {**json.loads(line), "split": path.stem}
+        for path in sorted(folder.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+@pytest.mark.parametrize("reject", [(0, 4, "rejected"), (4, 0, "rejected")])
+def test_a_rejected_pair_of_one_cluster_is_a_negative_only(
+    tmp_path: Path, reject: tuple[int, int, str]
+) -> None:
+    # 0–2 and 2–4 accepted make 0 and 4 one fact, but an annotator rejected 0–4.
+    db = _db(6, [(0, 2, "accepted"), (2, 4, "accepted"), reject])
+    stats = export(db, "pairs", tmp_path / "p", options=ExportOptions(with_meta=True))
+    records = _records(tmp_path / "p")
+    ends = {_claim(0), _claim(4)}
+    about = [r for r in records if {r["sentence1"], r["sentence2"]} == ends]
+    assert [(r["label"], r["status"]) for r in about] == [(0, "rejected")]
+    assert len(records) == 3 == stats.records
+    assert "1 implied pair(s) left out: an annotator rejected them directly" in stats.notes
+    assert not any("implied by fact clusters added" in note for note in stats.notes)
+    db.close()
+
+
+def test_a_rejection_outside_doc_still_keeps_the_implied_positive_out(tmp_path: Path) -> None:
+    # --doc d1.txt (claims 2, 3) reads 0–2 and 2–4; the rejection 0–4 touches neither.
+    db = _db(6, [(0, 2, "accepted"), (2, 4, "accepted"), (0, 4, "rejected")])
+    stats = export(
+        db,
+        "pairs",
+        tmp_path / "p",
+        ExportFilter(docs=("d1.txt",)),
+        ExportOptions(with_meta=True),
+    )
+    records = _records(tmp_path / "p")
+    assert sorted(r["status"] for r in records) == ["accepted", "accepted"]  # type: ignore[type-var]
+    assert "1 implied pair(s) left out: an annotator rejected them directly" in stats.notes
+    db.close()
+
+
+def _components(claims: int, accepted: list[tuple[int, int]]) -> dict[int, int]:
+    root = list(range(claims))
+
+    def find(n: int) -> int:
+        while root[n] != n:
+            n = root[n]
+        return n
+
+    for a, b in accepted:
+        root[max(find(a), find(b))] = min(find(a), find(b))
+    return {n: find(n) for n in range(claims)}
+
+
+CLAIMS = 8
+_cross_doc = [
+    (a, b) for a, b in combinations(range(CLAIMS), 2) if a // CLAIMS_PER_DOC != b // CLAIMS_PER_DOC
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    decisions=st.dictionaries(
+        st.sampled_from(_cross_doc),
+        st.tuples(st.sampled_from(["accepted", "rejected"]), st.booleans()),
+        max_size=14,
+    )
+)
+def test_no_pair_carries_two_labels(
+    tmp_path_factory: pytest.TempPathFactory,
+    decisions: dict[tuple[int, int], tuple[str, bool]],
+) -> None:
+    links = [
+        (b, a, status) if swap else (a, b, status) for (a, b), (status, swap) in decisions.items()
+    ]
+    db = _db(CLAIMS, links)
+    folder = tmp_path_factory.mktemp("pairs")
+    stats = export(db, "pairs", folder / "p", options=ExportOptions(with_meta=True))
+    again = export(db, "pairs", folder / "q", options=ExportOptions(with_meta=True))
+    db.close()
+    assert stats.notes == again.notes
+    assert {p.name: p.read_bytes() for p in (folder / "p").glob("*.jsonl")} == {
+        p.name: p.read_bytes() for p in (folder / "q").glob("*.jsonl")
+    }
+    records = _records(folder / "p")
+
+    labels: dict[frozenset[object], set[object]] = {}
+    split_of: dict[object, object] = {}
+    for record in records:
+        pair = frozenset((record["sentence1"], record["sentence2"]))
+        labels.setdefault(pair, set()).add(record["label"])
+        for text in pair:
+            assert split_of.setdefault(text, record["split"]) == record["split"]
+    assert all(len(found) == 1 for found in labels.values()), labels
+
+    # The implied positives are exactly the cluster pairs no link decides directly.
+    fact = _components(
+        CLAIMS, [pair for pair, (status, _) in decisions.items() if status == "accepted"]
+    )
+    linked = {n for pair, (status, _) in decisions.items() if status == "accepted" for n in pair}
+    same_fact = [
+        (a, b) for a, b in _cross_doc if a in linked and b in linked and fact[a] == fact[b]
+    ]
+    implied = {frozenset((_claim(a), _claim(b))) for a, b in same_fact if (a, b) not in decisions}
+    rejected = sum(decisions.get(pair, ("",))[0] == "rejected" for pair in same_fact)
+    written = {
+        frozenset((r["sentence1"], r["sentence2"])) for r in records if r["status"] == "implied"
+    }
+    assert written == implied
+    assert len(records) == len(decisions) + len(implied) == stats.records
+    assert (f"{len(implied)} positive pair(s) implied by fact clusters added" in stats.notes) == (
+        len(implied) > 0
+    )
+    said = f"{rejected} implied pair(s) left out: an annotator rejected them directly"
+    assert (said in stats.notes) == (rejected > 0)
