@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from store import spans as span_store
-from store.changelog import Action, user_action
+from store.changelog import Action, Row, last_changed_by, user_action
 from store.clock import now
 from store.documents import get_document, get_status, set_status
 from store.errors import ClaimdeskError
@@ -277,6 +277,7 @@ def choose(
         check_gold(db, gold, curator=curator)
         wanted = item.version(annotator)
         _refuse_changed_since(db, item, annotator, gold)
+        _refuse_settled_since(db, item, gold)
         _set_rejected(action, item, gold, not wanted)
         return _replace_gold(action, item.doc_id, item.start, item.end, wanted, gold)
 
@@ -299,6 +300,37 @@ def _refuse_changed_since(
         )
 
 
+def _refuse_settled_since(db: sqlite_utils.Database, item: Disagreement, gold: str) -> None:
+    """Refuse to settle a region that another curator settled since ``item`` was read.
+
+    Two curators pressed enter on one region 11 ms apart: the second choice replaced the
+    first in gold, and neither was told."""
+    live = span_store.spans_for_document(db, item.doc_id, annotators=[gold])
+    now = sorted(
+        (s.start, s.end, s.label) for s in live if s.start < item.end and item.start < s.end
+    )
+    shown = sorted((s.start, s.end, s.label) for s in item.gold)
+    rejected = (item.start, item.end) in _rejected_regions(db, item.doc_id, gold)
+    if now == shown and rejected == item.rejected:
+        return
+    keys: list[tuple[str, Row]] = [
+        ("spans", {"id": s.id}) for s in live if s.start < item.end and item.start < s.end
+    ]
+    keys.append(
+        (
+            "curation_rejections",
+            {"annotator": gold, "doc_id": item.doc_id, "start": item.start, "end": item.end},
+        )
+    )
+    names = [last_changed_by(db, table, key) for table, key in keys]
+    who = next((name for name in names if name), "another curator")
+    settled = ", ".join(f"{label} {start}-{end}" for start, end, label in now)
+    raise ClaimdeskError(
+        f"{who} settled {item.start}-{item.end} as {settled or 'nothing to mark'} since it was"
+        " shown; nothing was changed (look again)"
+    )
+
+
 def write_edited(
     db: sqlite_utils.Database,
     item: Disagreement,
@@ -312,6 +344,7 @@ def write_edited(
     high = max([item.end, *(e for _, e, _ in wanted)])
     with user_action(db, curator, f"{curator}: edited curated spans") as action:
         check_gold(db, gold, curator=curator)
+        _refuse_settled_since(db, item, gold)
         # Nothing written is the curator's "nothing to mark", as :func:`reject`.
         _set_rejected(action, item, gold, not wanted)
         return _replace_gold(action, item.doc_id, low, high, wanted, gold)
@@ -323,6 +356,7 @@ def reject(
     """Settle the region as "nothing to mark": gold keeps no span there."""
     with user_action(db, curator, f"{curator}: rejected a region") as action:
         check_gold(db, gold, curator=curator)
+        _refuse_settled_since(db, item, gold)
         _set_rejected(action, item, gold, True)
         _replace_gold(action, item.doc_id, item.start, item.end, [], gold)
 

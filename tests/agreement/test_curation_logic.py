@@ -115,6 +115,37 @@ def test_a_version_changed_since_it_was_shown_is_not_taken(
     curation.choose(db, fresh, "alice", curator="cur")
 
 
+def test_a_region_another_curator_settled_since_it_was_shown_is_left_as_settled(
+    db: sqlite_utils.Database, doc: int
+) -> None:
+    # alice and carol curated one document; their enters on one region 11 ms apart: the
+    # second replaced the first's choice in gold, and neither was told.
+    alices, _missing, extent = curation.disagreements(db, doc)
+    carols = curation.disagreements(db, doc)[0]
+    curation.choose(db, alices, "alice", curator="alice")
+    gold = Session.for_db(db, "x")
+
+    def settled() -> list[tuple[int, int, str]]:
+        return [(s.start, s.end, s.label) for s in gold.spans(doc, annotators=["gold"])]
+
+    refused = "alice settled 6-14 as SOURCE 6-14 since it was shown; nothing was changed"
+    with pytest.raises(ClaimdeskError, match=refused):
+        curation.choose(db, carols, "bob", curator="carol")
+    with pytest.raises(ClaimdeskError, match=refused):
+        curation.reject(db, carols, curator="carol")
+    with pytest.raises(ClaimdeskError, match=refused):
+        curation.write_edited(db, carols, [(6, 14, "QUOTE")], curator="carol")
+    assert settled() == [(6, 14, "SOURCE")]
+    # A rejection is a settlement too.
+    stale = curation.disagreements(db, doc)[2]
+    curation.reject(db, extent, curator="alice")
+    with pytest.raises(ClaimdeskError, match="alice settled 63-84 as nothing to mark since"):
+        curation.choose(db, stale, "alice", curator="carol")
+    # Read again, carol may replace alice's choice on purpose.
+    curation.choose(db, curation.disagreements(db, doc)[0], "bob", curator="carol")
+    assert settled() == [(6, 14, "QUOTE")]
+
+
 def test_finishing_with_a_region_unsettled_is_refused(db: sqlite_utils.Database, doc: int) -> None:
     # The screen refused `f` from what it had read; a span landing in the second before
     # was marked curated with its region unsettled, and --status done exported it.
