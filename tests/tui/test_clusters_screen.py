@@ -116,6 +116,26 @@ def test_merge_check_says_only_what_is_at_stake() -> None:
     assert "kept apart" not in lone
 
 
+async def test_the_merge_question_stays_in_sight_on_a_short_terminal(
+    sample_db_path: Path,
+) -> None:
+    # At 40x10 the dialog showed the first lines of what was at stake and neither the
+    # question nor a way to scroll to it; only "y Yes n No" in the footer.
+    claims = two_facts(sample_db_path)
+    app = make_app(sample_db_path, [claims["alpha.txt"][0], claims["beta.txt"][0]])
+    async with app.run_test(size=(40, 10)) as pilot:
+        await settle(pilot)
+        check = MergeCheck(merges=True, disagreements=(NUMBERS, NUMBERS, NUMBERS))
+        app.push_screen(MergeConfirm(check))
+        await settle(pilot)
+        assert "Accept the link anyway?" in screen_text(app)
+        assert "Who states what" not in screen_text(app)
+        await pilot.press("down", "down", "down", "down", "down")
+        await settle(pilot)
+        assert "Who states what" in screen_text(app)
+        assert "Accept the link anyway?" in screen_text(app)
+
+
 async def test_merge_dialog_names_an_overridden_rejection(sample_db_path: Path) -> None:
     claims = two_facts(sample_db_path)
     alpha, beta = claims["alpha.txt"], claims["beta.txt"]

@@ -42,6 +42,11 @@ class MergeConfirm(ModalScreen[bool]):
             yield Static(Text("Accept the link anyway?", style="bold"), id="merge-question")
         yield Footer()
 
+    def on_mount(self) -> None:
+        # Focused, the box scrolls with the arrow keys when the description is taller
+        # than the terminal (at 40x10 only its first lines showed, with no way down).
+        self.query_one("#merge-box").focus()
+
     def action_yes(self) -> None:
         self.dismiss(True)
 
