@@ -32,6 +32,7 @@ so this format, unlike the others, holds the exported documents in memory.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import IO, Any
 
@@ -65,6 +66,22 @@ def require_spacy() -> Any:
     except ImportError as error:
         raise ClaimdeskError(EXTRA_MESSAGE) from error
     return spacy
+
+
+# A language spaCy is asked for: its name is joined into a module path to import
+# (spacy.lang.<name>), so a stored `en.examples` imported a submodule and failed.
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+def _blank_pipeline(spacy: Any, language: str) -> Any:
+    """spaCy's blank pipeline for ``language``; the multi-language one for anything spaCy
+    has no tokenizer for or cannot load (counted in the export's notes)."""
+    if _LANGUAGE.fullmatch(language):
+        try:
+            return spacy.blank(language)
+        except Exception:  # whatever fails there, one article must not stop the export
+            pass
+    return spacy.blank("xx")
 
 
 def gold_spans(spans: list[Span], gold: str, gold_in_export: bool) -> list[Span]:
@@ -141,10 +158,7 @@ def write(
     for document, spans in documents:
         language = (document.language or "xx").split("-")[0].lower()
         if language not in pipelines:
-            try:
-                pipelines[language] = spacy.blank(language)
-            except (ImportError, KeyError, ValueError):
-                pipelines[language] = spacy.blank("xx")
+            pipelines[language] = _blank_pipeline(spacy, language)
         if pipelines[language].lang == "xx" and language != "xx":
             fallback_languages[language] += 1
         pipeline = pipelines[language]

@@ -42,13 +42,15 @@ def storable(text: str) -> str:
 
 
 def language_code(value: str | None) -> str | None:
-    """Primary subtag of a BCP 47 tag in lower case (``de-DE`` → ``de``); other values as given.
+    """Primary subtag of a BCP 47 tag in lower case (``de-DE`` → ``de``); None for a value
+    that is not such a tag, so that the text's detected language is stored instead.
 
-    Detection yields bare codes, so metadata is reduced to the same form; a value that is
-    not a tag (``German``) is kept cleaned rather than guessed at.
+    Detection yields bare codes, so metadata is reduced to the same form. A value that was
+    not a tag used to be kept: ``<html lang="en.examples">`` was stored as ``en.examples``,
+    which spaCy took for a module to import, and one such page stopped the corpus's export.
     """
     cleaned = clean_value(value)
     if cleaned is None:
         return None
     match = _LANGUAGE_TAG.fullmatch(cleaned)
-    return match.group(1).lower() if match else cleaned
+    return match.group(1).lower() if match else None

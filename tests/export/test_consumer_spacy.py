@@ -313,3 +313,29 @@ def test_an_article_longer_than_spacys_max_length_is_exported(
     assert doc.text == text
     assert [(s.id_, s.start_char, s.end_char) for s in doc.spans["alice"]] == [("l1", start, end)]
     assert stats.spans == 1
+
+
+@pytest.mark.parametrize("language", ["en.examples", "de.punctuation", "../en", "english"])
+def test_a_stored_language_spacy_cannot_load_is_tokenized_as_multi_language(
+    fixed_db: sqlite_utils.Database, tmp_path: Path, language: str
+) -> None:
+    # A page's lang="en.examples" was stored as it was; spaCy imported the submodule
+    # spacy.lang.en.examples as a language and failed, and one such article stopped the
+    # whole corpus's export with "unexpected error".
+    with write(fixed_db):
+        fixed_db.execute(
+            "UPDATE documents SET language = ? WHERE source_name = ?", [language, "c-quiet.txt"]
+        )
+    docs, stats = _docs(fixed_db, tmp_path / "out.spacy", ExportOptions())
+    assert len(docs) == 3
+    assert any("no spaCy tokenizer for" in note for note in stats.notes)
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("en-US", "en"), ("de_AT", "de"), ("en.examples", None), ("German", None), ("", None)],
+)
+def test_a_language_that_is_not_a_tag_is_left_to_detection(given: str, stored: str | None) -> None:
+    from store.formats.metadata import language_code
+
+    assert language_code(given) == stored
