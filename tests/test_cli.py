@@ -686,6 +686,37 @@ def test_an_empty_path_is_refused_not_read_as_the_working_folder(
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("e.db")) == ["ok.txt"]
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import-annotations", "--format", "doccano", "--annotator", "", "dc.jsonl"],
+        ["--annotator", " ", "import-annotations", "--format", "doccano", "dc.jsonl"],
+        ["export", "-f", "jsonl", "--annotator", ""],
+        ["agree", "--annotators", ""],
+    ],
+)
+def test_an_empty_annotator_name_is_bad_usage_not_the_login_name(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --annotator "$MODEL" with MODEL unset read as no name: a model's pre-annotations went
+    # in as the login user's own spans, which agree and the gold group count as a person's.
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "e.db"
+    add_document_to_file(db, "The mayor said 3 died.", "a.txt")
+    (tmp_path / "dc.jsonl").write_text(
+        '{"text": "The mayor said 3 died.", "label": [[0, 9, "CLAIM"]]}\n', encoding="utf-8"
+    )
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(db), *argv])
+    assert exited.value.code == 2
+    assert "an empty name (an unset shell variable?)" in capsys.readouterr().err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM spans").fetchone() == (0,)
+
+
 @pytest.mark.parametrize("command", [["import", "ok.txt"], ["labels", "--load", "l.toml"]])
 def test_a_new_database_is_started_only_in_a_folder_that_exists(
     tmp_path: Path,

@@ -9,6 +9,7 @@ from typing import Any
 from claimdesk.commands.common import (
     annotator_name,
     common_parent,
+    given_annotator_name,
     open_session,
     print_data,
     say_report,
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--annotators",
         nargs="+",
-        type=annotator_name,
+        type=given_annotator_name,
         metavar="NAME",
         help="annotators to compare (default: everyone except the gold name)",
     )
@@ -54,7 +55,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--gold-name",
-        type=annotator_name,
+        type=given_annotator_name,
         metavar="NAME",
         help=f"curated annotator left out by default (default: gold_name in the config"
         f" file, else {DEFAULT_GOLD})",

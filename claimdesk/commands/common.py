@@ -46,6 +46,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
     )
     parser.add_argument(
         "--annotator",
+        type=given_annotator,
         default=default,
         metavar="NAME",
         help=(
@@ -109,6 +110,21 @@ def annotator_name(text: str) -> str:
     a decomposed "José" typed or pasted found nothing, while ``stats`` listed a name that
     looked the same."""
     return clean_name(text)
+
+
+def given_annotator(value: str) -> str:
+    """An argparse type for ``--annotator``: an empty name is bad usage, as an empty path is.
+
+    ``--annotator "$MODEL"`` with ``MODEL`` unset read as no name at all, and a model's
+    pre-annotations went in as the login user's own spans."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty name (an unset shell variable?)")
+    return value
+
+
+def given_annotator_name(value: str) -> str:
+    """:func:`given_annotator`, then :func:`annotator_name` (a filter by name)."""
+    return annotator_name(given_annotator(value))
 
 
 def db_path_of(args: argparse.Namespace) -> tuple[Path, bool]:

@@ -12,7 +12,12 @@ import argparse
 from contextlib import ExitStack
 from typing import Any
 
-from claimdesk.commands.common import annotator_name, annotator_of, database_of, say
+from claimdesk.commands.common import (
+    annotator_of,
+    database_of,
+    given_annotator_name,
+    say,
+)
 from claimdesk.commands.path_arguments import given_output, given_path
 from store.errors import ClaimdeskError
 from store.export import FORMATS, export, get_format
@@ -68,7 +73,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         dest="annotator_filter",
         action="append",
         default=[],
-        type=annotator_name,
+        type=given_annotator_name,
         metavar="NAME",
         help="only spans by this annotator (repeatable)",
     )
@@ -139,7 +144,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--gold",
-        type=annotator_name,
+        type=given_annotator_name,
         metavar="NAME",
         help="spacy: the annotator whose spans form the 'sc' group and doc.ents (default gold)",
     )
