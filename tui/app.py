@@ -25,13 +25,13 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState, active_worker
 
 from store.check import DamagedDatabase, is_busy
 from store.db import load_database_library, translate_error
 from store.errors import ClaimdeskError
 from tui.bindings import bindings_for
-from tui.commands import ActionCommands
+from tui.commands import ActionCommands, Palette
 from tui.config import load_config, save_theme
 from tui.escape_keys import escape_then_key
 from tui.failures import EndingLine, Unexpected, logged_traceback, report_failure
@@ -76,6 +76,18 @@ class DamagedInReader(DamagedDatabase, EndingLine):
 
     def __init__(self, message: str) -> None:
         Exception.__init__(self, message)
+
+
+def _of_a_closed_screen(worker: Worker[object] | None) -> bool:
+    """Whether ``worker`` belongs to a screen, or a widget of one, no longer on any stack."""
+    node = getattr(worker, "_node", None)
+    if isinstance(node, Screen):
+        return not node.is_attached
+    try:
+        screen = getattr(node, "screen", None)
+    except Exception:  # Textual's NoScreen: a widget already taken off its screen
+        return True
+    return isinstance(screen, Screen) and not screen.is_attached
 
 
 class ClaimdeskApp(App[int]):
@@ -342,6 +354,12 @@ class ClaimdeskApp(App[int]):
         # __rich__ instead of a traceback, so a damaged database ends the reader with
         # the same one line every command gives, and a defect of ours with the one line
         # the console command gives, its traceback in the error log.
+        if isinstance(error, WorkerFailed) and _of_a_closed_screen(active_worker.get(None)):
+            # A worker the closed command palette had started (a search typed as it
+            # closed) queried its list, gone: NoMatches, and the reader ended. What a
+            # closed screen was working on is wanted by no one.
+            self.log.worker("ignored the failure of a closed screen's worker", error)
+            return
         if isinstance(error, EndingLine):
             pass  # already the line to end on
         elif isinstance(error, sqlite3.Error) and is_busy(error):
@@ -454,7 +472,8 @@ class ClaimdeskApp(App[int]):
         # ended on DuplicateIds. The one open is under the help; escape leads back to it.
         if any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             return
-        super().action_command_palette()
+        if self.use_command_palette:
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_undo(self) -> None:
         self._undo_redo(self.session.undo, "Undid", "Nothing to undo")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tui.actions import BY_ID
@@ -39,3 +39,16 @@ class ActionCommands(Provider):
             score = matcher.match(f"{title} {action_id}")
             if score > 0:
                 yield Hit(score, matcher.highlight(title), run, text=title, help=action_id)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, whose list keys wait for the list to be laid out."""
+
+    def _action_command_list(self, action: str) -> None:
+        # `ctrl+p` then `pgup` 10 ms later (one read over SSH) paged a list whose options
+        # were added but not laid out yet: KeyError in Textual's OptionList, and the reader
+        # ended. The key is dropped; the next one finds the list ready.
+        try:
+            super()._action_command_list(action)
+        except (KeyError, IndexError):
+            return
