@@ -9,12 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
+from tui.screens.on_top import Dialog
 from tui.widgets.key_footer import DialogFooter
 from tui.widgets.text_field import TextField
 
@@ -29,7 +29,7 @@ def rank_annotators(names: list[str], query: str) -> list[str]:
     return [names[n] for _name, _score, n in sorted(found, key=lambda f: (-f[1], f[2]))]
 
 
-class AnnotatorPicker(ModalScreen[str | None]):
+class AnnotatorPicker(Dialog[str | None]):
     """Returns the chosen annotator's name, or None when cancelled."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("picker")  # type: ignore[assignment]
@@ -77,7 +77,13 @@ class AnnotatorPicker(ModalScreen[str | None]):
         self.action_choose()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.shown[event.option_index])
+        options = self.query_one(OptionList)
+        at = event.option_index
+        if at >= options.option_count or options.get_option_at_index(at) is not event.option:
+            # Chosen from the list before a key typed meanwhile filtered it: its position
+            # names someone else now, or no one (IndexError ended the reader).
+            return
+        self.dismiss(self.shown[at])
 
     def action_choose(self) -> None:
         options = self.query_one(OptionList)

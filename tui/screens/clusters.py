@@ -23,7 +23,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import Resize
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
@@ -33,6 +32,7 @@ from tui.actions import specs_for
 from tui.bindings import binding_of
 from tui.failures import report_failed_worker
 from tui.screens.merge_confirm import key_hint
+from tui.screens.on_top import Page
 from tui.sessions import reader_session
 from tui.widgets.key_footer import CLUSTERS_HINTS, PriorityFooter
 from tui.widgets.link_text import disagreement_lines, highlighted_quote, one_line
@@ -86,7 +86,7 @@ def by_document(claims: Sequence[Claim]) -> list[list[Claim]]:
     return list(groups.values())
 
 
-class ClustersScreen(Screen[None]):
+class ClustersScreen(Page[None]):
     """Every cluster; the clusters key again goes back.
 
     Clusters and their disagreements are worked out in a worker thread: with thousands

@@ -18,7 +18,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -30,6 +29,7 @@ from store.model import Document
 from tui.bindings import bindings_for
 from tui.config import load_config
 from tui.safe_text import safe_text, visible
+from tui.screens.on_top import Dialog, Page
 from tui.widgets.key_footer import CURATION_HINTS, DialogFooter, PriorityFooter
 from tui.widgets.message_line import MessageLine
 from tui.widgets.text_field import TextField
@@ -118,7 +118,7 @@ def version_text(document: Document, annotator: str, spans: list[SpanTriple]) ->
     return line
 
 
-class SpanEditor(ModalScreen[list[SpanTriple] | None]):
+class SpanEditor(Dialog[list[SpanTriple] | None]):
     """Type the gold spans for one region as ``START-END LABEL`` entries."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
@@ -171,7 +171,7 @@ class CurationList(OptionList, inherit_bindings=False):
     ]
 
 
-class CurationScreen(Screen[None]):
+class CurationScreen(Page[None]):
     """One document's disagreements; the choices are written as ``gold``."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("curation")  # type: ignore[assignment]

@@ -13,11 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tui.actions import BY_ID
 from tui.bindings import dialog_bindings
+from tui.screens.on_top import Dialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ def bindings_in_force(screen: Screen[object]) -> list[KeyHelp]:
     return sorted(rows, key=lambda row: order.get(row.action_id, len(order)))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists the bindings in force; any of escape, q or the help key closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close", show=False)]

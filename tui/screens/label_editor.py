@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
 from store.errors import ClaimdeskError
@@ -23,6 +22,7 @@ from store.model import Label
 from store.session import Session
 from tui.bindings import bindings_for
 from tui.screens.label_picker import label_option
+from tui.screens.on_top import Dialog
 from tui.widgets.key_footer import DialogFooter
 from tui.widgets.text_field import TextField
 
@@ -34,7 +34,7 @@ def _field_values(label: Label) -> dict[str, str]:
     return {"colour": label.colour, "hotkey": label.hotkey or "", "description": label.description}
 
 
-class LabelEditor(ModalScreen[bool]):
+class LabelEditor(Dialog[bool]):
     """Returns True when at least one label was saved."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]

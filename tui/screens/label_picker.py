@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.model import Label
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text
+from tui.screens.on_top import Dialog
 from tui.widgets.key_footer import DialogFooter
 from tui.widgets.text_field import TextField
 
@@ -45,7 +45,7 @@ def label_option(label: Label) -> Option:
     return Option(text, id=label.name)
 
 
-class LabelPicker(ModalScreen[str | None]):
+class LabelPicker(Dialog[str | None]):
     """Returns the chosen label's name, or None when cancelled."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("picker")  # type: ignore[assignment]

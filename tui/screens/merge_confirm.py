@@ -14,20 +14,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from store.linking.clusters import Disagreement, MergeCheck
 from store.model import Link
 from tui.bindings import bindings_for
 from tui.safe_text import safe_text, visible_line
+from tui.screens.on_top import Dialog
 from tui.widgets.link_text import disagreement_lines, one_line
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
 
 
-class MergeConfirm(ModalScreen[bool]):
+class MergeConfirm(Dialog[bool]):
     """Describes what :meth:`Session.merge_conflicts` found; True only on an explicit yes."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("confirm")  # type: ignore[assignment]

@@ -15,12 +15,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from store.model import MAX_NOTE_CHARS
 from tui.bindings import bindings_for
 from tui.safe_text import editable_line, safe_text
+from tui.screens.on_top import Dialog
 from tui.widgets.key_footer import DialogFooter
 from tui.widgets.text_field import TextField
 
@@ -57,7 +57,7 @@ class NoteInput(TextField):
         )
 
 
-class NoteEditor(ModalScreen[str | None]):
+class NoteEditor(Dialog[str | None]):
     """Returns the edited note ("" clears it), or None when cancelled."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]

@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -41,6 +40,7 @@ from store.model import Document, Link, Sentence
 from tui.bindings import bindings_for
 from tui.failures import report_failed_worker
 from tui.screens.merge_confirm import accept_checked, key_hint
+from tui.screens.on_top import Page
 from tui.sessions import reader_session
 from tui.widgets.key_footer import REVIEW_HINTS, PriorityFooter
 from tui.widgets.link_text import claim_in_context, document_line
@@ -58,7 +58,7 @@ REFILL = 10
 COUNT_LIMIT = 10_000
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(Page[None]):
     """Walks the stored suggestions best first; the review key again goes back.
 
     The queue is read in a worker thread (its query can take seconds on a large corpus
