@@ -49,6 +49,7 @@ from store.formats.metadata import clean_name
 from store.labels import list_labels, save_label, validate_label
 from store.model import MAX_NAME_CHARS, MAX_NOTE_CHARS, Label
 from store.spans import create_span
+from store.utf16 import Utf16Offsets
 
 BATCH_SIZE = 500
 PRODIGY_ANSWERS = ("accept", "reject", "ignore")
@@ -262,6 +263,26 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
     return found
 
 
+def counts_utf16(record: dict[str, Any]) -> bool:
+    """Whether a doccano record's offsets are UTF-16 code units, as doccano counts them.
+
+    They are, except in a file of an older claimdesk export, which wrote code points: its
+    ``meta`` has claimdesk's ``span_ids`` but no ``offsets``. Read in UTF-16, its spans
+    after an emoji would land one character early and still match the text they were
+    read from."""
+    meta = record.get("meta")
+    return not (isinstance(meta, dict) and "span_ids" in meta and "offsets" not in meta)
+
+
+def _utf16_problem(raw: dict[str, Any], units: Utf16Offsets) -> str:
+    if max(raw["start"], raw["end"]) > units.length:
+        return "offsets outside the document"
+    return (
+        "an offset falls between the two halves of a character beyond U+FFFF (doccano"
+        " counts UTF-16 code units: was 'Count grapheme clusters as one character' on?)"
+    )
+
+
 def _shown(value: object) -> str:
     """A JSON value for a message, cut to a length that keeps the message one short line."""
     text = json.dumps(value, ensure_ascii=False)
@@ -337,10 +358,16 @@ def import_annotations(
             continue
         found = documents.find(record)
         file_text = record.get("text") if isinstance(record.get("text"), str) else None
+        units: Utf16Offsets | None = None
         if kind == "doccano":
             named = _meta(record).get("annotators")
             if isinstance(named, list):
                 report.meta_annotators.update(name for name in named if _is_name(name))
+            # The offsets count the file's text, which may differ from the stored one
+            # (matched by name); the quote check below catches that.
+            counted = file_text if file_text is not None else found[2] if found else None
+            if counted is not None and counts_utf16(record):
+                units = Utf16Offsets(counted)
         for raw in _raw_spans(record, kind):
             if isinstance(raw, str):
                 refuse(where, raw)
@@ -355,6 +382,11 @@ def import_annotations(
                 refuse(where, f"span {_describe(raw)}: document {source} is not in the database")
                 continue
             doc_id, doc_sha, stored = found
+            if units is not None:
+                start, end = units.from_utf16(start), units.from_utf16(end)
+                if start is None or end is None:
+                    refuse(where, f"span {_describe(raw)}: {_utf16_problem(raw, units)}")
+                    continue
             if not 0 <= start < end <= len(stored):
                 refuse(where, f"span {_describe(raw)}: offsets outside the document")
                 continue

@@ -1,4 +1,5 @@
-"""Which characters belong to the character before them (combining marks and the like).
+"""Which characters belong to the character before them (combining marks and the like),
+and which show nothing of their own (bidi marks, zero-width spaces and joiners).
 
 Shared by the export tokenizer (``store.export.tokens``) and the reader's word motion
 (``tui.widgets.navigation``), so a word is the same span of text in both. Kept apart
@@ -8,6 +9,7 @@ module before its first frame.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -40,10 +42,48 @@ def _inside_flag(text: str, offset: int) -> bool:
 
 
 ZWJ = "\u200d"
-JOINERS = frozenset("\u200c\u200d")
-"""Zero-width non-joiner and joiner: inside a word they belong to it (German typesetting
-breaks a ligature with a ZWNJ, ``Auf\u200clage``; Sinhala and Devanagari join a conjunct
-with a ZWJ, ``ශ්\u200dරී``), and a token of the joiner alone is nothing a reader sees."""
+ZWSP = "\u200b"
+JOINERS = frozenset("\u200c\u200d\u2060\ufeff\u00ad")
+"""Zero-width non-joiner and joiner, word joiner (U+2060, and U+FEFF, its older spelling
+inside a text) and soft hyphen: after a word's character they belong to the word, and the
+word goes on after them. German typesetting breaks a ligature with a ZWNJ,
+``Auf\u200clage``; Sinhala and Devanagari join a conjunct with a ZWJ, ``ශ්\u200dරී``; a
+word joiner says "no break here", ``record\u2060numbers``; a soft hyphen marks where a
+word may be hyphenated (import removes it; an older database may hold it)."""
+
+FORMAT_MARKS = frozenset(
+    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    + "".join(map(chr, range(0x2060, 0x2070)))
+    + "\ufeff"
+    + "".join(map(chr, range(0x1BCA0, 0x1BCA4)))
+    + "".join(map(chr, range(0x1D173, 0x1D17B)))
+)
+"""The default-ignorable format characters (category Cf, and U+2065 reserved among them):
+drawn as nothing, and part of no word's spelling. Bidi marks (LRM, RLM, ALM), embeddings,
+overrides and isolates, the zero-width space, the joiners above, invisible operators and
+the byte order mark. Real Hebrew and Arabic news carries RLM and LRM; scraped pages carry
+ZWSP."""
+
+INSIDE_WORD = FORMAT_MARKS - {ZWSP}
+"""Format characters that stay inside a word when a word character follows them: a
+bidi mark or isolate does not end the word it stands in (UAX #29 ignores them between
+letters, and spaCy keeps ``ab\u200fcd`` one token). A zero-width space does: it is a
+space, the one Thai, Khmer and Lao text puts between words."""
+
+
+IGNORABLE_CLASS = "\u034f\ufe00-\ufe0f\U000e0000-\U000e0fff" + "".join(sorted(FORMAT_MARKS))
+"""The inside of a regular-expression class of the characters that show nothing of their
+own: the format characters, the combining grapheme joiner, variation selectors and tag
+characters. A token never starts with one, so none is ever a token (or a CoNLL line) of
+its own; after a visible character the last three still belong to it (see
+:func:`attaches`)."""
+
+_IGNORABLE = re.compile(f"[{IGNORABLE_CLASS}]")
+
+
+def is_default_ignorable(char: str) -> bool:
+    """Whether ``char`` is in :data:`IGNORABLE_CLASS`."""
+    return _IGNORABLE.match(char) is not None
 
 
 def _is_pictograph(char: str) -> bool:

@@ -124,7 +124,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--label-config",
-        type=given_path,
+        # Kept as typed, as --out is: a Path would drop a trailing "/" (see names_folder).
+        type=given_output,
         metavar="FILE",
         help="label-studio: also write the labelling config for the label set to FILE",
     )

@@ -32,6 +32,7 @@ from typing import IO
 
 import sqlite_utils
 
+from store.combining import is_default_ignorable
 from store.errors import ClaimdeskError
 from store.export.common import (
     ExportOptions,
@@ -42,7 +43,7 @@ from store.export.common import (
     models_left_out_note,
     without_unselected_models,
 )
-from store.export.tokens import Token, token_bounds, tokenize
+from store.export.tokens import Token, shows_anything, token_bounds, tokenize
 from store.model import Document, Span
 from store.segment import split_sentences
 
@@ -160,12 +161,20 @@ def spans_from_tags(tags: list[str], sentence_of: list[int]) -> set[Piece]:
     return pieces
 
 
-def _change(start: int, end: int, span: Span) -> str | None:
-    """How ``[start, end)``, the tokens a span is tagged on, differs from its offsets."""
+def _only_marks(text: str) -> bool:
+    return all(map(is_default_ignorable, text))
+
+
+def _change(text: str, start: int, end: int, span: Span) -> str | None:
+    """How ``[start, end)``, the tokens a span is tagged on, differs from its offsets.
+
+    Invisible format characters alone count for nothing: a span taking in the bidi
+    isolates around its word (``\u2066Name\u2069``) is on the word's token, which leaves
+    them out, and a reader sees the same words."""
     # An end inside a token moves outwards to the token's edge; an end in whitespace
     # (no token there) moves inwards to the nearest token inside the span.
-    wider = start < span.start or end > span.end
-    narrower = start > span.start or end < span.end
+    wider = shows_anything(text[start : span.start]) or shows_anything(text[span.end : end])
+    narrower = not _only_marks(text[span.start : start]) or not _only_marks(text[end : span.end])
     if wider and narrower:
         return "both"
     if wider:
@@ -237,7 +246,7 @@ def write(
         no_tokens += len(empty)
         overlapped += len(dropped) - len(empty)
         for span, first, last in chosen:
-            change = _change(tokens[first].start, tokens[last].end, span)
+            change = _change(document.text, tokens[first].start, tokens[last].end, span)
             if change is not None:
                 moved[change] += 1
             breaks = sum(

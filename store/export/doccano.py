@@ -5,8 +5,19 @@ doccano imports this shape as a "JSONL" dataset of a Sequence Labeling project
 example's metadata, so ``meta.source`` travels to doccano and back, which lets
 ``import-annotations`` match the document again. ``meta.annotators``,
 ``meta.span_ids`` and ``meta.notes`` run parallel to ``label`` (doccano has no
-place for them on a span, so they travel as metadata). Offsets are code points,
-as doccano's Python backend slices the text.
+place for them on a span, so they travel as metadata).
+
+Offsets are UTF-16 code units, as doccano counts them, not code points: its
+annotation screen (the v-annotator component) takes a span's offsets from the
+browser's selection in a JavaScript string, and the backend stores and exports them
+as they come. A character beyond U+FFFF (most emoji, each regional indicator of a
+flag) is two units there, so code-point offsets put every span after an emoji one
+unit early per emoji in doccano (doccano/doccano#2290; v-annotator's ``Text`` counts
+👶🏻👦🏻👧🏻👨🏻 as 16). The message counts the spans whose offsets the conversion changed.
+doccano's project option "Count grapheme clusters as one character" makes the screen
+count grapheme clusters instead; a project for these files must leave it off.
+``meta.offsets`` says ``utf-16``, which ``import-annotations`` reads back (a file of
+an older claimdesk, without it, holds code points).
 
 ``--relations`` writes doccano's relation-extraction shape instead, for a project of
 that type: ``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}],
@@ -44,6 +55,7 @@ from store.export.common import (
     without_unselected_models,
 )
 from store.model import Span
+from store.utf16 import Utf16Offsets
 
 
 def overlapping(spans: list[Span]) -> int:
@@ -82,12 +94,20 @@ def without_overlaps(spans: list[Span], label_rank: dict[str, int]) -> list[Span
 SAME_FACT = "SAME_FACT"
 
 
+OFFSETS = "utf-16"
+
+
 def relation_record(
-    source: str, spans: list[Span], clusters: dict[ClaimKey, str]
+    source: str, spans: list[Span], clusters: dict[ClaimKey, str], units: Utf16Offsets
 ) -> dict[str, Any]:
     """``entities`` numbered from 1 in the record, and a relation from each fact's first claim."""
     entities = [
-        {"id": number, "label": span.label, "start_offset": span.start, "end_offset": span.end}
+        {
+            "id": number,
+            "label": span.label,
+            "start_offset": units.to_utf16(span.start),
+            "end_offset": units.to_utf16(span.end),
+        }
         for number, span in enumerate(spans, 1)
     ]
     claims = [(clusters.get((source, s.start, s.end)), s.start, s.end) for s in spans]
@@ -105,6 +125,7 @@ def write(
     ordered = db.conn.execute("SELECT name FROM labels ORDER BY position, name")
     label_rank = {str(name): rank for rank, (name,) in enumerate(ordered)}
     overlaps = left_out = models_left_out = 0
+    converted_spans = converted_documents = 0
     clusters = fact_clusters(db) if options.relations else {}
     for document, spans in iter_documents(db, flt):
         overlaps += overlapping(spans)
@@ -114,10 +135,20 @@ def write(
             kept = without_overlaps(spans, label_rank)
             left_out += len(spans) - len(kept)
             spans = kept
+        units = Utf16Offsets(document.text)
+        if units.differs:
+            moved = sum(1 for span in spans if units.to_utf16(span.end) != span.end)
+            converted_spans += moved
+            converted_documents += 1 if moved else 0
         shape: dict[str, Any] = (
-            relation_record(document.source_name, spans, clusters)
+            relation_record(document.source_name, spans, clusters, units)
             if options.relations
-            else {"label": [[span.start, span.end, span.label] for span in spans]}
+            else {
+                "label": [
+                    [units.to_utf16(span.start), units.to_utf16(span.end), span.label]
+                    for span in spans
+                ]
+            }
         )
         record = {
             "text": document.text,
@@ -129,11 +160,18 @@ def write(
                 "annotators": [span.annotator for span in spans],
                 "span_ids": [span.id for span in spans],
                 "notes": [span.note for span in spans],
+                "offsets": OFFSETS,
             },
         }
         out.write(dumps(record) + "\n")
         stats.documents += 1
         stats.spans += len(spans)
+    if converted_spans:
+        stats.notes.append(
+            f"{converted_spans} span(s) in {converted_documents} document(s) have UTF-16 offsets"
+            " (doccano's count: an emoji is two) other than their code-point offsets; leave"
+            " 'Count grapheme clusters as one character' off in the doccano project"
+        )
     if models_left_out:
         stats.notes.append("--no-overlap: " + models_left_out_note(models_left_out))
     if options.no_overlap and left_out:

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import sqlite_utils
 
+from store.combining import is_default_ignorable
 from store.export.common import (
     ClaimKey,
     DocumentLinks,
@@ -114,6 +115,13 @@ def prodigy_tokens(text: str, words: list[Token]) -> tuple[list[dict[str, Any]],
     ``Doc(words=..., spaces=...)`` rebuilds the text and the offsets hold. ``ws`` had
     been true before any whitespace, and a consumer's rebuilt text lost every line
     break, moving the spans behind them.
+
+    Invisible format characters between words (a bidi mark, an isolate, a zero-width
+    space: no word holds them) must be in some token for the text to rebuild, but never
+    in one of their own, an empty box in Prodigy. After a space they go with it, as one
+    token (``" \u2066"``); otherwise the next word's token takes them (``\u200f.``),
+    or, at the end of the text, the last one. The next rather than the previous: a span
+    ends on a word before a mark far more often than it starts on the punctuation after.
     """
     laid: list[dict[str, Any]] = []
     index: list[int] = []
@@ -130,15 +138,30 @@ def prodigy_tokens(text: str, words: list[Token]) -> tuple[list[dict[str, Any]],
             }
         )
 
+    def gap(start: int, end: int) -> int:
+        """Lay out ``text[start:end]`` before a word or the end; where the word may start."""
+        if not all(map(is_default_ignorable, text[start:end])):
+            add(start, end)
+            return end
+        if laid and laid[-1]["ws"]:
+            laid[-1]["ws"] = False
+            add(start - 1, end)
+            return end
+        return start
+
     position = 0
     for word in words:
-        if position < word.start:
-            add(position, word.start)
+        start = gap(position, word.start) if position < word.start else word.start
         index.append(len(laid))
-        add(word.start, word.end)
+        add(start, word.end)
         position = word.end + (1 if laid[-1]["ws"] else 0)
-    if position < len(text):
-        add(position, len(text))
+    if position < len(text) and gap(position, len(text)) == position:
+        if laid:
+            last = laid[-1]
+            last["end"] = len(text)
+            last["text"] = text[last["start"] :]
+        else:
+            add(0, len(text))  # nothing visible at all: the text must still rebuild
     return laid, index
 
 
@@ -166,8 +189,14 @@ def write(
                     entry["token_end"] = index[bounds[1]] if bounds else None
                     if bounds is None:
                         no_token[span.label] += 1
-                    elif tokens[bounds[0]].start != span.start or tokens[bounds[1]].end != span.end:
-                        off_bounds[span.label] += 1
+                    else:
+                        # The bounds of the tokens written, which may hold a format mark.
+                        first, last = (
+                            record["tokens"][index[bounds[0]]],
+                            record["tokens"][index[bounds[1]]],
+                        )
+                        if first["start"] != span.start or last["end"] != span.end:
+                            off_bounds[span.label] += 1
                 input_hash = prodigy_hash(document.text)
                 record["_input_hash"] = input_hash
                 record["_task_hash"] = prodigy_hash(

@@ -49,7 +49,13 @@ from store.export.common import (
     iter_documents,
     same_fact_pairs,
 )
-from store.export.output import STDOUT, atomic_text, check_file_target, same_file
+from store.export.output import (
+    STDOUT,
+    atomic_text,
+    check_file_target,
+    names_folder,
+    same_file,
+)
 from store.formats.files import read_bytes
 from store.formats.json_line import BadJsonLine, loads_line
 from store.model import Document, Span
@@ -233,6 +239,7 @@ def check_label_config_target(
     task file replaced it while the summary said the tasks were exported there.
     """
     path = Path(target)
-    if str(tasks) != STDOUT and same_file(path, Path(tasks)):
+    # A name ending in "/" is refused as a folder below, not taken for --out's file.
+    if str(tasks) != STDOUT and not names_folder(target) and same_file(path, Path(tasks)):
         raise ClaimdeskError(f"{path}: is also --out; --label-config must name another file")
-    check_file_target(path, protected=protected, force=force, what="--label-config")
+    check_file_target(target, protected=protected, force=force, what="--label-config")

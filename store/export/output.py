@@ -250,13 +250,35 @@ def _stdout_binary() -> Iterator[IO[bytes]]:
         raise write_failure("stdout", error) from error
 
 
+def names_folder(target: str | Path) -> bool:
+    """Whether ``target`` as typed can only name a folder: it ends in a separator, or in
+    ``.`` or ``..``.
+
+    ``Path`` drops a trailing separator, so this is asked of the string as given:
+    ``--out notes/`` wrote a file called ``notes``, and ``--out f.csv/ --force``
+    replaced the file ``f.csv``.
+    """
+    text = os.fspath(target)
+    if text.endswith(os.sep) or (os.altsep is not None and text.endswith(os.altsep)):
+        return True
+    return os.path.basename(text) in (".", "..")
+
+
 def check_file_target(
-    path: Path, *, protected: Sequence[Path] = (), force: bool = False, what: str = "--out"
+    path: str | Path,
+    *,
+    protected: Sequence[Path] = (),
+    force: bool = False,
+    what: str = "--out",
 ) -> Path:
     """Everything :func:`atomic_binary` refuses before it writes; the folder to write in.
 
     A command writing two files checks the second with this before writing the first.
+    ``path`` is best passed as typed (a string): see :func:`names_folder`.
     """
+    if names_folder(path):
+        raise ClaimdeskError(f"{path}: names a folder; give a file name for {what}")
+    path = Path(path)
     # Guarded first: it refuses a path the OS will not look at, on which is_dir() raises.
     destination = guard_destination(path, protected=protected, force=force, what=what)
     if destination.is_dir():
@@ -281,7 +303,7 @@ def atomic_binary(
         with _stdout_binary() as stream:
             yield stream
         return
-    folder = check_file_target(Path(target), protected=protected, force=force, what=what)
+    folder = check_file_target(target, protected=protected, force=force, what=what)
     path = followed(Path(target))
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=folder)

@@ -4,11 +4,20 @@ A token is a run of word characters (letters, digits, ``_``, and the combining
 marks that follow them; ``.`` or ``,`` between two digits stays inside), or one
 other visible character together with what attaches to it: combining marks,
 variation selectors, emoji skin-tone modifiers and zero-width-joiner sequences; two
-regional indicators are one flag. A zero-width joiner or non-joiner after a word's
-character belongs to the word, and the word goes on after it (``Auf\u200clage`` and
-``ශ්\u200dරී`` are one token each). So ``e`` + U+0301 stays one token, and a family
-emoji and 🇩🇪 stay one token each.
-Whitespace separates tokens and is never part of one.
+regional indicators are one flag. A zero-width joiner or non-joiner, a word joiner
+(U+2060, U+FEFF) or a soft hyphen after a word's character belongs to the word, and
+the word goes on after it (``Auf\u200clage``, ``ශ්\u200dරී`` and ``record\u2060numbers``
+are one token each). So ``e`` + U+0301 stays one token, and a family emoji and 🇩🇪 stay
+one token each.
+Whitespace separates tokens and is never part of one. So do the other invisible format
+characters (bidi marks and isolates, the zero-width space: see
+:data:`store.combining.FORMAT_MARKS`), except that a bidi mark or isolate between two word
+characters stays inside the word: ``שלום\u200f.`` is ``שלום`` and ``.``, and no token is
+ever made of invisible characters alone. Leaving the marks out, rather than attaching
+them, keeps every token's text the word a reader sees (a CoNLL line ``שלום\u200f`` is
+another word to a model than ``שלום``) and keeps the spans marked in the reader, whose
+word snapping leaves them out too, on token bounds; ``text[start:end]`` is still exactly
+each token's text.
 Offsets are code points into the document text, like every offset in claimdesk.
 """
 
@@ -18,7 +27,13 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from store.combining import JOINERS, attaches
+from store.combining import (
+    IGNORABLE_CLASS,
+    INSIDE_WORD,
+    JOINERS,
+    attaches,
+    is_default_ignorable,
+)
 
 ZWJ = "\u200d"
 
@@ -38,7 +53,14 @@ def _is_word(char: str) -> bool:
 
 
 _WORD_RUN = re.compile(r"\w+")
-_SPACE_RUN = re.compile(r"\s+")
+# What never starts a token: whitespace and the characters that show nothing alone.
+_SPACE_RUN = re.compile(f"[\\s{IGNORABLE_CLASS}]+")
+_INSIDE_RUN = re.compile("[" + "".join(sorted(INSIDE_WORD)) + "]+")
+
+
+def shows_anything(text: str) -> bool:
+    """Whether ``text`` holds a character other than whitespace and invisible ones."""
+    return any(not char.isspace() and not is_default_ignorable(char) for char in text)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
@@ -58,6 +80,13 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> Iterator[Toke
             while j < stop:
                 if attaches(text[j]) or text[j] in JOINERS:
                     j += 1
+                elif text[j] in INSIDE_WORD:
+                    marks = _INSIDE_RUN.match(text, j, stop)
+                    assert marks is not None
+                    if marks.end() < stop and _is_word(text[marks.end()]):
+                        j = marks.end()  # a bidi mark between two letters
+                    else:
+                        break  # at the word's edge the mark is no part of it
                 elif (
                     text[j] in ".,"
                     and j + 1 < stop

@@ -28,9 +28,14 @@ def _loaded(path: Path, tmp_path: Path) -> list[dict[str, Any]]:
     return list(dataset)
 
 
+def _utf16_slice(text: str, start: int, end: int) -> str:
+    """``text`` between two offsets in UTF-16 code units, doccano's count."""
+    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
+
+
 def _labels(record: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [
-        (record["text"][start:end], label, annotator)
+        (_utf16_slice(record["text"], start, end), label, annotator)
         for (start, end, label), annotator in zip(
             [(int(s), int(e), str(lab)) for s, e, lab in record["label"]],
             record["meta"]["annotators"],

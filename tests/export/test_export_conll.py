@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from store.changelog import user_action
+from store.combining import is_default_ignorable
 from store.db import connect, write
 from store.documents import insert_document
 from store.export import export
@@ -176,7 +177,9 @@ def test_spans_from_tags_reads_iob2() -> None:
     }
 
 
-_texts = st.text(st.sampled_from(list("ab1.,  \n😀\u0301\u200d👩é-")), max_size=60)
+# Bidi marks and isolates, zero-width space, word joiner and BOM beside the old alphabet.
+_INVISIBLE = "\u200f\u200e\u061c\u2066\u2069\u202b\u202c\u200b\u2060\ufeff\ufe0f"
+_texts = st.text(st.sampled_from(list("ab1.,  \n😀\u0301\u200d👩é-שׁל" + _INVISIBLE)), max_size=60)
 
 
 @given(_texts)
@@ -188,10 +191,14 @@ def test_tokens_cover_every_visible_character_once(text: str) -> None:
         assert previous_end <= token.start < token.end
         assert token.text == text[token.start : token.end]
         assert not any(char.isspace() for char in token.text)
+        # Never a token (a CoNLL line) that shows nothing: it starts with what shows.
+        assert not is_default_ignorable(token.text[0])
         for index in range(token.start, token.end):
             covered[index] = True
         previous_end = token.end
-    assert all(covered[i] or text[i].isspace() for i in range(len(text)))
+    assert all(
+        covered[i] or text[i].isspace() or is_default_ignorable(text[i]) for i in range(len(text))
+    )
 
 
 def test_tokenizer_keeps_numbers_marks_and_emoji_together() -> None:
@@ -230,20 +237,27 @@ def test_a_joiner_inside_a_word_stays_in_it() -> None:
 
 def _reference_tokens(text: str) -> list[tuple[int, int]]:
     """The tokenizer's rules applied one character at a time, as its docstring states."""
-    from store.combining import JOINERS, attaches
+    from store.combining import INSIDE_WORD, JOINERS, attaches
     from store.export.tokens import ZWJ, _is_word, is_regional_indicator
+
+    def word_follows(j: int) -> bool:
+        while j < len(text) and text[j] in INSIDE_WORD:
+            j += 1
+        return j < len(text) and _is_word(text[j])
 
     found, i = [], 0
     while i < len(text):
-        if text[i].isspace():
+        if text[i].isspace() or is_default_ignorable(text[i]):
             i += 1
             continue
         j = i + 1
         if j < len(text) and is_regional_indicator(text[i]) and is_regional_indicator(text[j]):
             j += 1
         while j < len(text):
-            if attaches(text[j]) or (
-                _is_word(text[i]) and (_is_word(text[j]) or text[j] in JOINERS)
+            if (
+                attaches(text[j])
+                or (_is_word(text[i]) and (_is_word(text[j]) or text[j] in JOINERS))
+                or (_is_word(text[i]) and text[j] in INSIDE_WORD and word_follows(j))
             ):
                 j += 1
             elif (
@@ -268,9 +282,83 @@ def _reference_tokens(text: str) -> list[tuple[int, int]]:
 
 @given(
     st.text(
-        st.sampled_from(list("ab1_.,  \n😀\u0301\u200d\u200c👩é-\u00a0\u2028٣\u0903क🇩🇪")),
+        st.sampled_from(
+            list("ab1_.,  \n😀\u0301\u200d\u200c👩é-\u00a0\u2028٣\u0903क🇩🇪" + _INVISIBLE)
+        ),
         max_size=40,
     )
 )
 def test_fast_tokenizer_matches_the_character_rules(text: str) -> None:
     assert [(t.start, t.end) for t in tokenize(text)] == _reference_tokens(text)
+
+
+def test_invisible_format_characters_are_never_tokens() -> None:
+    # Each was a token of its own (an invisible CoNLL line), and a word joiner, which
+    # means "no break here", split record⁠numbers into three.
+    text = (
+        "\u200fהשר אמר\u200f: \u2067ישראל\u2069 (\u200e12\u200e) record\u2060numbers"
+        " foo\u200bbar Zei\ufefftung \u202bמע\u202c, الوزير\u061c قال \u200f ."
+    )
+    assert [t.text for t in tokenize(text)] == [
+        "השר",
+        "אמר",
+        ":",
+        "ישראל",
+        "(",
+        "12",
+        ")",
+        "record\u2060numbers",
+        "foo",
+        "bar",
+        "Zei\ufefftung",
+        "מע",
+        ",",
+        "الوزير",
+        "قال",
+        ".",
+    ]
+
+
+def test_a_bidi_mark_between_two_letters_stays_in_the_word() -> None:
+    assert [t.text for t in tokenize("ab\u200fcd x\u2066\u2069y")] == [
+        "ab\u200fcd",
+        "x\u2066\u2069y",
+    ]
+
+
+RTL = "הנשיא אמר\u200f: \u2067הממשלה תפעל\u2069.\u200f \u200fהיא\u200e BBC\u200e."
+
+
+def test_conll_of_rtl_text_with_marks_has_no_invisible_line(
+    plain_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    doc = add_document(plain_db, RTL, "rtl.txt")
+    _span(plain_db, doc, RTL, "הנשיא", "SOURCE", "s1")
+    # Marked with the isolates around it: the entity starts on the word, not on an
+    # invisible LRI line, and is not counted as widened (nothing visible was added).
+    _span(plain_db, doc, RTL, "\u2067הממשלה תפעל\u2069", "CLAIM", "c1")
+    _span(plain_db, doc, RTL, "BBC", "SOURCE", "s2")
+    stats = export(plain_db, "conll", tmp_path / "o.conll")
+    lines = (tmp_path / "o.conll").read_text(encoding="utf-8").splitlines()
+    assert lines[2:-1] == [
+        "הנשיא\tB-SOURCE",
+        "אמר\tO",
+        ":\tO",
+        "הממשלה\tB-CLAIM",
+        "תפעל\tI-CLAIM",
+        ".\tO",
+        "היא\tO",
+        "BBC\tB-SOURCE",
+        ".\tO",
+    ]
+    assert stats.spans == 3
+    assert stats.notes == []
+
+
+def test_a_span_adding_a_visible_character_is_still_counted_as_widened(
+    plain_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    doc = add_document(plain_db, RTL, "rtl.txt")
+    _span(plain_db, doc, RTL, "הממשלה תפ", "CLAIM", "c1")
+    stats = export(plain_db, "conll", tmp_path / "o.conll")
+    assert stats.notes == ["1 span(s) start or end inside a token and were widened to whole tokens"]

@@ -397,3 +397,47 @@ def test_a_folder_of_empty_folders_is_not_taken_for_an_earlier_export(
         with pytest.raises(ClaimdeskError, match=r"did not write \(keep/\)"):
             export(fixed_db, "xmi", tmp_path / "out", force=force)
     assert (tmp_path / "out" / "keep").is_dir()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "spacy"])
+def test_a_file_format_refuses_an_out_ending_in_a_separator(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    # Path() drops a trailing "/": "--out NAME/" wrote a file called NAME, and
+    # "--out f.csv/ --force" replaced the file f.csv.
+    new = f"{tmp_path / 'new'}/"
+    assert main(["--db", str(fixed_db_path), "export", "-f", fmt, "--out", new]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {new}: names a folder; give a file name for --out\n"
+    )
+    assert not (tmp_path / "new").exists()
+    kept = tmp_path / "f.csv"
+    kept.write_text("my own notes\n", encoding="utf-8")
+    for typed in (f"{kept}/", f"{kept}/."):
+        command = ["--db", str(fixed_db_path), "export", "-f", fmt, "--out", typed, "--force"]
+        assert main(command) == 1
+        assert "names a folder; give a file name for --out" in capsys.readouterr().err
+    assert kept.read_text(encoding="utf-8") == "my own notes\n"
+    assert _hidden_leftovers(tmp_path) == []
+
+
+def test_a_folder_format_takes_an_out_ending_in_a_separator(
+    fixed_db_path: Path, tmp_path: Path
+) -> None:
+    out = f"{tmp_path / 'brat'}/"
+    assert main(["--db", str(fixed_db_path), "export", "-f", "brat", "--out", out]) == 0
+    assert (tmp_path / "brat" / "annotation.conf").is_file()
+
+
+def test_a_label_config_ending_in_a_separator_is_refused_before_the_tasks(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tasks = tmp_path / "tasks.json"
+    config = f"{tmp_path / 'config.xml'}/"
+    command = ["--db", str(fixed_db_path), "export", "-f", "label-studio", "--out", str(tasks)]
+    assert main([*command, "--label-config", config, "--force"]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {config}: names a folder; give a file name for --label-config\n"
+    )
+    assert not tasks.exists()
+    assert not (tmp_path / "config.xml").exists()

@@ -417,3 +417,89 @@ def test_a_doccano_record_whose_spans_are_not_a_list_is_refused(
         assert report.refused[0].startswith(f"{path}:1: {reason}")
         assert report.first_refused_line == 1
     assert _live_spans(db) == set()
+
+
+def _utf16(text: str, offset: int) -> int:
+    """``offset`` as JavaScript counts it: the UTF-16 code units before it."""
+    return len(text[:offset].encode("utf-16-le")) // 2
+
+
+FIREMEN = "👨🏻\u200d🚒 firemen drive firetrucks 🇩🇪 heute"
+
+
+def test_doccano_offsets_are_utf16_as_doccano_counts_them(tmp_path: Path) -> None:
+    # doccano/doccano#2290: doccano's screen counts UTF-16 code units, so "firetrucks"
+    # is 22:32 there and 19:29 in code points; a code-point file put every span after an
+    # emoji one unit early per emoji.
+    db = _fresh([("f.txt", FIREMEN)])
+    with user_action(db, "alice") as action:
+        for quote in ("firetrucks", "heute", "firemen"):
+            start = FIREMEN.index(quote)
+            create_span(action, 1, start, start + len(quote), "CLAIM")
+    stats = export(db, "doccano", tmp_path / "d.jsonl")
+    (record,) = [json.loads(line) for line in (tmp_path / "d.jsonl").open(encoding="utf-8")]
+    assert [22, 32, "CLAIM"] in record["label"]
+    for start, end, _ in record["label"]:
+        units = record["text"].encode("utf-16-le")
+        quote = units[2 * start : 2 * end].decode("utf-16-le")
+        assert quote in ("firetrucks", "heute", "firemen")
+    assert record["meta"]["offsets"] == "utf-16"
+    assert stats.notes[0].startswith("3 span(s) in 1 document(s) have UTF-16 offsets")
+    db.close()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(corpora())
+def test_doccano_round_trip_gives_the_same_spans(
+    tmp_path_factory: pytest.TempPathFactory,
+    corpus: tuple[list[tuple[str, str]], list[tuple[int, int, int, str, str, str | None]]],
+) -> None:
+    # Emoji, skin tones, flags and ZWJ families: offsets go out in UTF-16 and come back
+    # as the same code points.
+    documents, spans = corpus
+    source = _fresh(documents)
+    with user_action(source, "alice") as action:
+        for index, start, end, label, annotator, _ in spans:
+            create_span(action, index + 1, start, end, label, annotator=annotator)
+    path = tmp_path_factory.mktemp("rt") / "doccano.jsonl"
+    export(source, "doccano", path)
+    for line in path.open(encoding="utf-8"):
+        record = json.loads(line)
+        for start, end, _ in record["label"]:
+            assert start <= end <= _utf16(record["text"], len(record["text"]))
+    target = _fresh(documents)
+    report = import_annotations(target, path, importer="importer")
+    assert report.refused == []
+
+    def extents(db: sqlite_utils.Database) -> set[tuple[object, ...]]:
+        return {row[1:5] + row[6:7] for row in _live_spans(db)}
+
+    assert extents(target) == extents(source)
+    source.close()
+    target.close()
+
+
+def test_a_doccano_file_of_an_older_claimdesk_is_read_in_code_points(tmp_path: Path) -> None:
+    # Written before the offsets were UTF-16: meta has claimdesk's span_ids and no
+    # "offsets". Read in UTF-16 its span would land a character early and still match
+    # the file's own text.
+    db = _fresh([("f.txt", FIREMEN)])
+    path = _write_lines(
+        tmp_path / "old.jsonl",
+        [{"text": FIREMEN, "label": [[19, 29, "CLAIM"]], "meta": {"span_ids": ["x"]}}],
+    )
+    assert import_annotations(db, path, importer="alice").added == 1
+    row = db.conn.execute("SELECT quote FROM spans").fetchone()
+    assert row == ("firetrucks",)
+
+
+def test_a_doccano_offset_inside_a_character_is_refused(tmp_path: Path) -> None:
+    db = _fresh([("f.txt", FIREMEN)])
+    path = _write_lines(tmp_path / "d.jsonl", [{"text": FIREMEN, "label": [[1, 32, "CLAIM"]]}])
+    report = import_annotations(db, path, importer="alice")
+    assert report.added == 0
+    (refusal,) = report.refused
+    assert "'CLAIM' at 1:32: an offset falls between the two halves of a character" in refusal
+    assert "Count grapheme clusters as one character" in refusal

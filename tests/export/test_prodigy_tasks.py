@@ -165,3 +165,61 @@ def test_tokens_rebuild_the_text_as_spacy_lays_them_out(tmp_path: Path) -> None:
         assert by_tokens.text == span["text"] == doc.char_span(span["start"], span["end"]).text
     assert sorted(span["text"] for span in task["spans"]) == sorted(marks)
     db.close()
+
+
+MARKED = "\u200fהנשיא אמר\u200f: \u2067הממשלה\u2069 פועלת.\u200f foo\u200bbar \u200e"
+
+
+def test_tokens_hold_format_characters_but_none_is_a_token_alone(tmp_path: Path) -> None:
+    # A bidi mark, an isolate or a zero-width space was a token of its own: an empty box
+    # in Prodigy, and a span could start on one.
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    from store.changelog import user_action
+    from store.combining import is_default_ignorable
+    from store.spans import create_span
+
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("marked.txt", MARKED))
+    marks = ["הנשיא", "הממשלה\u2069 פועלת", "bar"]
+    with user_action(db, "ana") as action:
+        for quote in marks:
+            start = MARKED.index(quote)
+            create_span(action, 1, start, start + len(quote), "CLAIM")
+    stats = export(db, "jsonl", tmp_path / "t.jsonl", options=ExportOptions(tokens=True))
+    (task,) = [json.loads(line) for line in (tmp_path / "t.jsonl").open(encoding="utf-8")]
+    tokens = task["tokens"]
+    assert all(task["text"][t["start"] : t["end"]] == t["text"] for t in tokens)
+    assert not [t["text"] for t in tokens if all(map(is_default_ignorable, t["text"]))]
+    # After a space a mark goes with it; elsewhere the next word's token takes it.
+    assert [t["text"] for t in tokens] == [
+        "\u200fהנשיא",
+        "אמר",
+        "\u200f:",
+        " \u2067",
+        "הממשלה",
+        "\u2069 ",
+        "פועלת",
+        ".",
+        "\u200f ",
+        "foo",
+        "\u200bbar",
+        " \u200e",
+    ]
+    doc = Doc(
+        spacy.blank("xx").vocab,
+        words=[t["text"] for t in tokens],
+        spaces=[t["ws"] for t in tokens],
+    )
+    assert doc.text == MARKED
+    for span in task["spans"]:
+        first = tokens[span["token_start"]]
+        assert not is_default_ignorable(first["text"][-1])
+    # "הנשיא" follows an RLM at the start of the text and "bar" a ZWSP: those tokens
+    # take the mark before them, so the two spans are off their tokens' bounds, and
+    # counted; the span ending at the isolate is on them.
+    assert "2 span(s) not on token bounds (CLAIM 2)" in stats.notes[0]
+    db.close()

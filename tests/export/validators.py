@@ -29,7 +29,8 @@ def validate_doccano(lines: list[str]) -> int:
             assert isinstance(start, int)
             assert isinstance(end, int)
             assert isinstance(label, str)
-            assert 0 <= start < end <= len(text), item
+            # UTF-16 code units, as doccano counts them.
+            assert 0 <= start < end <= len(text.encode("utf-16-le")) // 2, item
             count += 1
     return count
 

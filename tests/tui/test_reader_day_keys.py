@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from store.session import Session
 from tests.tui.conftest import Corpus, screen_text, settle
@@ -164,6 +166,39 @@ async def test_character_steps_and_selections_never_split_a_joined_emoji(
     assert nav.snap_to_words(JOINED, flag + 2, flag + 3, snap=False) == (flag, flag + 4)
     # A joiner between letters (as some scripts use it) joins nothing for the cursor.
     assert nav.snap_to_words("ab\u200dcd", 3, 4, snap=False) == (3, 4)
+
+
+def test_word_motion_treats_format_characters_as_the_tokenizer_does() -> None:
+    # A word joiner ("no break here") stopped ctrl+right inside record⁠numbers, and a
+    # bidi mark after a word is no part of it, in the reader as in the CoNLL tokens.
+    text = "x record\u2060numbers אמר\u200f: \u2067ישראל\u2069 ab\u200fcd foo\u200bbar"
+    record = text.index("record")
+    amar = text.index("אמר")
+    israel = text.index("ישראל")
+    ab = text.index("ab")
+    assert nav.word_forward(text, record) == record + len("record\u2060numbers")
+    assert nav.word_at(text, record + 6) == (record, record + len("record\u2060numbers"))
+    assert nav.snap_to_words(text, amar, amar + 1, snap=True) == (amar, amar + 3)
+    assert nav.snap_to_words(text, israel, israel + 1, snap=True) == (israel, israel + 5)
+    assert nav.word_at(text, ab + 2) == (ab, ab + 5)
+    assert nav.word_forward(text, text.index("foo")) == text.index("\u200bbar")
+
+
+# Without ZWJ: after punctuation the tokenizer glues whatever follows a ZWJ (its emoji
+# sequence rule), where the reader joins only pictographs; that is no word either way.
+_ALPHABET = list("ab_ ,!שׁל\u0301\u200c\u200f\u200e\u2066\u2069\u200b\u2060\ufeff😀")
+
+
+@given(st.text(st.sampled_from(_ALPHABET), max_size=30))
+def test_a_word_in_the_reader_is_a_word_token_of_the_export(text: str) -> None:
+    from store.export.tokens import tokenize
+
+    for token in tokenize(text):
+        if nav.is_word_char(token.text[0]):
+            assert nav.word_at(text, token.start) == (token.start, token.end)
+            assert nav.word_forward(text, token.start) == token.end
+            last = token.end - 1
+            assert nav.snap_to_words(text, last, token.end, snap=True) == (token.start, token.end)
 
 
 def test_word_motion_and_snapping_keep_a_joiner_inside_its_word() -> None:

@@ -11,7 +11,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from store.combining import JOINERS, attaches, splits_character
+from store.combining import INSIDE_WORD, JOINERS, attaches, splits_character
 from tui.char_class import code_point_class
 
 # A number with thousands or decimal separators (4.700, 12.000, 10,000, 3.5, 1.400km) is
@@ -19,7 +19,10 @@ from tui.char_class import code_point_class
 # Combining marks belong to the word they follow, as in the export tokenizer: re's \w
 # leaves them out, which cut Hindi (नमस्ते at its virama) and pointed Hebrew or Arabic
 # after every letter, so a selection snapped to a lone vowel point.
-_WORD_FORM = r"\d+(?:[.,]\d+)+[\w{marks}]*|\w[\w{marks}]*"
+# A bidi mark or isolate between two letters stays in the word too, as in the tokenizer
+# (``store.combining.INSIDE_WORD``); one at the word's edge is no part of it.
+_WORD_TAIL = r"[\w{marks}]*(?:[{bidi}][{inside}]*(?=\w)[\w{marks}]*)*"
+_WORD_FORM = r"\d+(?:[.,]\d+)+" + _WORD_TAIL + r"|\w" + _WORD_TAIL
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _LOOK_BACK = 4_000
 
@@ -30,7 +33,11 @@ def _word_pattern() -> re.Pattern[str]:
     marks = [code for code in range(0x300, 0x1F000) if unicodedata.category(chr(code))[0] == "M"]
     marks += range(0xE0100, 0xE01F0)  # variation selectors supplement
     marks += [ord(joiner) for joiner in JOINERS]  # inside a word, as the tokenizer keeps them
-    return re.compile(_WORD_FORM.format(marks=code_point_class(marks)))
+    # The first of a run is disjoint from the marks, so a word that ends does not try
+    # every split of the run.
+    bidi = code_point_class(ord(char) for char in INSIDE_WORD - JOINERS)
+    inside = code_point_class(ord(char) for char in INSIDE_WORD)
+    return re.compile(_WORD_FORM.format(marks=code_point_class(marks), bidi=bidi, inside=inside))
 
 
 def is_word_char(char: str) -> bool:
@@ -38,10 +45,25 @@ def is_word_char(char: str) -> bool:
 
 
 def _base_is_word(text: str, index: int) -> bool:
-    """Whether the character the marks before ``index`` attach to is a word character."""
-    while index > 0 and (attaches(text[index - 1]) or text[index - 1] in JOINERS):
+    """Whether the character the marks before ``index`` attach to is a word character.
+
+    A bidi mark counts as inside only where a word character follows its run of format
+    characters, as in the tokenizer: a combining mark after an RLM sits on the RLM, not on
+    the letter before it."""
+    while index > 0:
+        before = text[index - 1]
+        inside = before in INSIDE_WORD and _word_follows(text, index)
+        if not (attaches(before) or before in JOINERS or inside):
+            break
         index -= 1
     return index > 0 and is_word_char(text[index - 1])
+
+
+def _word_follows(text: str, index: int) -> bool:
+    """Whether the run of format characters at ``index`` is followed by a word character."""
+    while index < len(text) and text[index] in INSIDE_WORD:
+        index += 1
+    return index < len(text) and is_word_char(text[index])
 
 
 def _joined(text: str, index: int) -> bool:
@@ -51,9 +73,11 @@ def _joined(text: str, index: int) -> bool:
         return True  # a mark never leaves the character it sits on
     if after in JOINERS and _base_is_word(text, index + 1):
         return True  # a joiner inside a word stays in it
+    if after in INSIDE_WORD and _base_is_word(text, index) and _word_follows(text, index):
+        return True  # so does a bidi mark between two letters
     if is_word_char(after) and (
         is_word_char(before)
-        or ((attaches(before) or before in JOINERS) and _base_is_word(text, index))
+        or ((attaches(before) or before in INSIDE_WORD) and _base_is_word(text, index))
     ):
         return True
     if before in ".," and after.isdigit():
@@ -178,7 +202,8 @@ def word_at(text: str, offset: int) -> tuple[int, int]:
     if offset >= len(text):
         return len(text), len(text)
     if not is_word_char(text[offset]) and not attaches(text[offset]):
-        if text[offset] in ".," and offset > 0 and _joined(text, offset):
+        inside = text[offset] in ".," or text[offset] in INSIDE_WORD
+        if inside and offset > 0 and _joined(text, offset):
             return snap_to_words(text, offset, offset + 1, snap=True)
         return offset, offset + 1
     return snap_to_words(text, offset, offset + 1, snap=True)
