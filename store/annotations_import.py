@@ -8,7 +8,9 @@ labels (unless ``create_labels``; new labels get :data:`NEW_LABEL_COLOUR`) and
 malformed spans are refused with one line each. Importing the same file twice
 adds nothing: claimdesk spans keep their ids, and doccano spans get an id derived
 from the document's text hash, offsets, label and annotator. A span deleted in the
-database since an earlier import stays deleted, and is counted apart.
+database since an earlier import stays deleted, and is counted apart. A span present
+with another note takes the file's note, unless someone edited the stored note here
+(:mod:`store.annotation_notes`); both are counted.
 
 A file is checked whole before anything is stored: the whole file is read first
 (every line UTF-8 and JSON, every span valid, no span id used twice), and a single
@@ -34,6 +36,7 @@ from typing import Any, Literal, TypeGuard
 
 import sqlite_utils
 
+from store.annotation_notes import import_summary, notes_edited_here
 from store.changelog import user_action
 from store.documents import text_sha256
 from store.errors import ClaimdeskError, clipped, partly_imported, stopped_part_way
@@ -48,7 +51,7 @@ from store.formats.json_line import (
 from store.formats.metadata import clean_name
 from store.labels import list_labels, save_label, validate_label
 from store.model import MAX_NAME_CHARS, MAX_NOTE_CHARS, Label
-from store.spans import create_span
+from store.spans import clean_note, create_span, set_span_note
 
 BATCH_SIZE = 500
 PRODIGY_ANSWERS = ("accept", "reject", "ignore")
@@ -78,6 +81,10 @@ class AnnotationImportReport:
     # importing an old file again must not undo that decision. They were counted as
     # "already present", which they are not.
     left_deleted: int = 0
+    # Present spans whose note the file changes: replaced, or kept where it was edited
+    # in this database (store.annotation_notes). Both were "already present".
+    notes_updated: int = 0
+    notes_kept: int = 0
 
     @property
     def ok(self) -> bool:
@@ -96,6 +103,9 @@ class IncomingSpan:
     annotator: str
     quote: str | None
     note: str | None
+    # For a stored span whose note the file replaces: the note it had when checked.
+    replaces: str | None = None
+    updates_note: bool = False
 
 
 def doccano_span_id(doc_sha256: str, start: int, end: int, label: str, annotator: str) -> str:
@@ -304,6 +314,7 @@ def import_annotations(
     documents = _Documents(db)
     labels = {label.name for label in list_labels(db)}
     pending: list[IncomingSpan] = []
+    other_notes: list[IncomingSpan] = []
     seen: dict[str, tuple[int, int, int, str, str]] = {}
 
     number = 0
@@ -424,10 +435,13 @@ def import_annotations(
                 continue
             seen[span_id] = (doc_id, start, end, label, who)
             stored_as = db.conn.execute(
-                'SELECT doc_id, start, "end", label, annotator, deleted_at FROM spans WHERE id = ?',
+                'SELECT doc_id, start, "end", label, annotator, deleted_at, note FROM spans'
+                " WHERE id = ?",
                 [span_id],
             ).fetchone()
             if stored_as is not None:
+                # A file without a note says nothing about the stored one.
+                new_note = clean_note(note)
                 if tuple(stored_as[:5]) != (doc_id, start, end, label, who):
                     refuse(
                         where,
@@ -435,8 +449,25 @@ def import_annotations(
                     )
                 elif stored_as[5] is not None:
                     report.left_deleted += 1
-                else:
+                elif new_note is None or new_note == stored_as[6]:
                     report.present += 1
+                else:
+                    other_notes.append(
+                        IncomingSpan(
+                            where,
+                            span_id,
+                            doc_id,
+                            doc_sha,
+                            start,
+                            end,
+                            label,
+                            who,
+                            quote,
+                            new_note,
+                            replaces=stored_as[6],
+                            updates_note=True,
+                        )
+                    )
                 continue
             report.valid += 1
             pending.append(
@@ -446,6 +477,9 @@ def import_annotations(
         refuse(str(path), NO_RECORDS)
     if report.refused:
         return report
+    edited = notes_edited_here(db, (span.span_id for span in other_notes))
+    report.notes_kept += sum(span.span_id in edited for span in other_notes)
+    pending += [span for span in other_notes if span.span_id not in edited]
 
     def so_far() -> str:
         return partly_imported(f"{report.added} span(s) of {path}", "importing the file again")
@@ -470,19 +504,25 @@ def _store(
     report: AnnotationImportReport,
 ) -> None:
     """Write one batch as one undoable action; the report counts it once committed."""
-    added = present = left_deleted = 0
+    added = present = left_deleted = notes_updated = notes_kept = 0
     created: list[str] = []
-    with user_action(db, importer, f"import {len(batch)} annotation(s)") as action:
+    with user_action(db, importer, import_summary(len(batch))) as action:
         for span in batch:
             row = db.conn.execute(
-                "SELECT deleted_at FROM spans WHERE id = ?", [span.span_id]
+                "SELECT deleted_at, note FROM spans WHERE id = ?", [span.span_id]
             ).fetchone()
             if row is not None:
-                # Stored by someone else since the file was checked (and maybe deleted).
-                if row[0] is None:
-                    present += 1
-                else:
+                # Stored by someone else since the file was checked (and maybe deleted),
+                # or its note changed since: an edit made meanwhile is kept too.
+                if row[0] is not None:
                     left_deleted += 1
+                elif not span.updates_note or row[1] == span.note:
+                    present += 1
+                elif row[1] != span.replaces:
+                    notes_kept += 1
+                else:
+                    set_span_note(action, span.span_id, span.note)
+                    notes_updated += 1
                 continue
             if span.label not in labels:
                 position = len(labels) + 1
@@ -504,4 +544,6 @@ def _store(
     report.added += added
     report.present += present
     report.left_deleted += left_deleted
+    report.notes_updated += notes_updated
+    report.notes_kept += notes_kept
     report.labels_created += created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from claimdesk.cli import main
+from store import annotations_import
 from store.annotations_import import doccano_span_id, import_annotations
 from store.changelog import undo, user_action
 from store.db import connect, write
@@ -17,7 +20,7 @@ from store.documents import insert_document, text_sha256
 from store.export import export
 from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
-from store.spans import create_span, delete_span
+from store.spans import create_span, delete_span, set_span_note
 from tests.export.conftest import MORNING_POST, QUIET, TAGESBLATT
 
 LABELS = ["CLAIM", "FIGURE", "SOURCE", "QUOTE", "EVENT"]
@@ -417,3 +420,93 @@ def test_a_doccano_record_whose_spans_are_not_a_list_is_refused(
         assert report.refused[0].startswith(f"{path}:1: {reason}")
         assert report.first_refused_line == 1
     assert _live_spans(db) == set()
+
+
+def _noted(path: Path, note: str | None, annotator: str = "alice") -> Path:
+    span = {"id": "s1", "start": 0, "end": 5, "label": "CLAIM", "text": "Alpha"}
+    return _write_lines(
+        path,
+        [{"meta": {"source": "a.txt"}, "spans": [{**span, "annotator": annotator, "note": note}]}],
+    )
+
+
+def _note(db: sqlite_utils.Database) -> object:
+    return db.conn.execute("SELECT note FROM spans WHERE id = 's1'").fetchone()[0]
+
+
+def test_a_present_span_takes_the_files_note_as_part_of_the_undoable_import(
+    tmp_path: Path,
+) -> None:
+    # A colleague's export with notes added or corrected was counted "already present"
+    # and its notes dropped without a word.
+    db = _fresh([("a.txt", "Alpha beta.")])
+    assert import_annotations(db, _noted(tmp_path / "1.jsonl", None), importer="bob").added == 1
+    noted = _noted(tmp_path / "2.jsonl", "checked: the mayor said it")
+    report = import_annotations(db, noted, importer="bob")
+    assert (report.added, report.present, report.notes_updated, report.refused) == (0, 0, 1, [])
+    assert _note(db) == "checked: the mayor said it"
+    # Importing it again is a no-op, and a file without a note leaves the note alone.
+    log = db.conn.execute("SELECT count(*) FROM changes").fetchone()
+    again = import_annotations(db, noted, importer="bob")
+    assert (again.present, again.notes_updated, again.notes_kept) == (1, 0, 0)
+    bare = import_annotations(db, tmp_path / "1.jsonl", importer="bob")
+    assert (bare.present, bare.notes_updated) == (1, 0)
+    assert db.conn.execute("SELECT count(*) FROM changes").fetchone() == log
+    assert _note(db) == "checked: the mayor said it"
+    # The note went in with the import's action, and its undo takes it back.
+    assert undo(db, "bob") == "import 1 annotation(s)"
+    assert _note(db) is None
+    # An import's note, undone or not, is no one's edit: the next file replaces it.
+    assert import_annotations(db, noted, importer="bob").notes_updated == 1
+
+
+def test_a_note_edited_in_the_database_is_kept_and_counted(tmp_path: Path) -> None:
+    db = _fresh([("a.txt", "Alpha beta.")])
+    assert import_annotations(db, _noted(tmp_path / "1.jsonl", "first"), importer="bob").ok
+    with user_action(db, "alice", "edit note") as action:
+        set_span_note(action, "s1", "alice's own")
+    for note in ("first", "a colleague's"):
+        report = import_annotations(db, _noted(tmp_path / "2.jsonl", note), importer="bob")
+        assert (report.present, report.notes_updated, report.notes_kept) == (0, 0, 1)
+        assert _note(db) == "alice's own"
+
+
+def test_a_note_edited_while_the_import_waits_for_the_write_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _fresh([("a.txt", "Alpha beta.")])
+    assert import_annotations(db, _noted(tmp_path / "1.jsonl", None), importer="bob").ok
+    checked = annotations_import.notes_edited_here
+
+    def edited_meanwhile(db: sqlite_utils.Database, span_ids: Iterable[str]) -> set[str]:
+        found = checked(db, span_ids)
+        with user_action(db, "alice", "edit note") as action:
+            set_span_note(action, "s1", "alice's own")
+        return found
+
+    monkeypatch.setattr(annotations_import, "notes_edited_here", edited_meanwhile)
+    report = import_annotations(db, _noted(tmp_path / "2.jsonl", "theirs"), importer="bob")
+    assert (report.notes_updated, report.notes_kept) == (0, 1)
+    assert _note(db) == "alice's own"
+
+
+def test_the_summary_counts_notes_updated_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.db"
+    db = connect(path)
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("a.txt", "Alpha beta."))
+    args = ["import-annotations", "--db", str(path)]
+    assert main([*args, str(_noted(tmp_path / "1.jsonl", None))]) == 0
+    assert main([*args, str(_noted(tmp_path / "2.jsonl", "theirs"))]) == 0
+    with user_action(db, "alice", "edit note") as action:
+        set_span_note(action, "s1", "alice's own")
+    assert main([*args, str(_noted(tmp_path / "3.jsonl", "theirs again"))]) == 0
+    db.close()
+    summary = "imported 0 span(s) from 1 record(s); 0 already present; 0 refused"
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"{summary}; 1 note(s) updated",
+        f"{summary}; 1 present with a different note, kept as edited here",
+    ]
