@@ -27,6 +27,7 @@ the rest.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import json
 from collections.abc import Iterator
@@ -51,6 +52,7 @@ from store.formats.json_line import (
 from store.formats.metadata import clean_name
 from store.labels import list_labels, save_label, validate_label
 from store.model import MAX_NAME_CHARS, MAX_NOTE_CHARS, Label
+from store.normalised_records import normalised_forms, normalised_reason, stored_after_normalising
 from store.spans import clean_note, create_span, set_span_note
 
 BATCH_SIZE = 500
@@ -272,6 +274,23 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
     return found
 
 
+def _normalised_reason(
+    db: sqlite_utils.Database, found: tuple[int, str, str] | None, text: str | None
+) -> str | None:
+    """The refusal for spans on ``text`` when it is a stored document's text before import
+    normalised it (:mod:`store.normalised_records`), or None."""
+    if text is None:
+        return None
+    if found is None:
+        document = stored_after_normalising(db, text)
+        return None if document is None else normalised_reason(*document)
+    doc_id, _sha, stored = found
+    if stored == text or stored not in normalised_forms(text):
+        return None
+    name = db.conn.execute("SELECT source_name FROM documents WHERE id = ?", [doc_id]).fetchone()
+    return normalised_reason(doc_id, str(name[0]))
+
+
 def _shown(value: object) -> str:
     """A JSON value for a message, cut to a length that keeps the message one short line."""
     text = json.dumps(value, ensure_ascii=False)
@@ -348,6 +367,9 @@ def import_annotations(
             continue
         found = documents.find(record)
         file_text = record.get("text") if isinstance(record.get("text"), str) else None
+        # Why the record's spans do not fit, when its text is a stored one before import
+        # normalised it: worked out at its first refusal, once per record.
+        normalised = functools.cache(functools.partial(_normalised_reason, db, found, file_text))
         if kind == "doccano":
             named = _meta(record).get("annotators")
             if isinstance(named, list):
@@ -363,21 +385,22 @@ def import_annotations(
                 continue
             if found is None:
                 source = _meta(record).get("source") or "(no source)"
-                refuse(where, f"span {_describe(raw)}: document {source} is not in the database")
+                reason = normalised() or f"document {source} is not in the database"
+                refuse(where, f"span {_describe(raw)}: {reason}")
                 continue
             doc_id, doc_sha, stored = found
             if not 0 <= start < end <= len(stored):
-                refuse(where, f"span {_describe(raw)}: offsets outside the document")
+                reason = normalised() or "offsets outside the document"
+                refuse(where, f"span {_describe(raw)}: {reason}")
                 continue
             quote = raw.get("text") if isinstance(raw.get("text"), str) else None
             if quote is None and file_text is not None:
                 quote = file_text[start:end]
             if quote is not None and stored[start:end] != quote:
-                refuse(
-                    where,
-                    f"span {_describe(raw)}: text {quote[:40]!r} does not match the document"
-                    f" ({stored[start:end][:40]!r})",
+                mismatch = (
+                    f"text {quote[:40]!r} does not match the document ({stored[start:end][:40]!r})"
                 )
+                refuse(where, f"span {_describe(raw)}: {normalised() or mismatch}")
                 continue
             if label not in labels:
                 if not create_labels:

@@ -19,6 +19,7 @@ from store.db import connect, write
 from store.documents import insert_document, text_sha256
 from store.export import export
 from store.formats import ParsedArticle
+from store.formats.normalize import normalize_text
 from store.labels import ensure_default_labels
 from store.spans import create_span, delete_span, set_span_note
 from tests.export.conftest import MORNING_POST, QUIET, TAGESBLATT
@@ -510,3 +511,34 @@ def test_the_summary_counts_notes_updated_and_kept(
         f"{summary}; 1 note(s) updated",
         f"{summary}; 1 present with a different note, kept as edited here",
     ]
+
+
+_SCRAPED = "Der Bürger\u00admeister sagte\x07: 12 Tote."
+_DECOMPOSED = "Zu\u0308rich: 35 Menschen starben."
+
+
+@pytest.mark.parametrize("original", [_SCRAPED, _DECOMPOSED], ids=["scraped", "nfd"])
+@pytest.mark.parametrize("source", [None, "a.txt"])
+def test_spans_on_the_text_before_normalisation_say_so(
+    tmp_path: Path, original: str, source: str | None
+) -> None:
+    # Pre-annotations made on the original file were refused as "document (no source) is
+    # not in the database" (or as a text mismatch), though the document was there.
+    db = _fresh([("a.txt", normalize_text(original))])
+    start = original.index(next(word for word in ("12", "35") if word in original))
+    record: dict[str, object] = {"text": original, "label": [[start, start + 7, "FIGURE"]]}
+    if source is not None:
+        record["meta"] = {"source": source}
+    report = import_annotations(db, _write_lines(tmp_path / "d.jsonl", [record]), importer="al")
+    assert report.refused == [
+        f"{tmp_path / 'd.jsonl'}:1: span 'FIGURE' at {start}:{start + 7}: the file has the text"
+        " of document a.txt as it was before import normalised it (soft hyphens, control"
+        " characters, line ends, Unicode NFC); offsets must count the stored text: export it"
+        " (claimdesk export -f jsonl --doc id:1) and annotate that"
+    ]
+    assert _live_spans(db) == set()
+    # Another text is still an unknown document.
+    record["text"] = "Ein anderer Artikel, 12 Tote."
+    record.pop("meta", None)
+    other = import_annotations(db, _write_lines(tmp_path / "e.jsonl", [record]), importer="al")
+    assert other.refused[0].endswith("document (no source) is not in the database")
