@@ -40,7 +40,7 @@ import sqlite_utils
 from store.annotation_notes import import_summary, notes_edited_here
 from store.changelog import user_action
 from store.documents import text_sha256
-from store.errors import ClaimdeskError, clipped, partly_imported, stopped_part_way
+from store.errors import ClaimdeskError, clipped, partly_imported, quoted, stopped_part_way
 from store.formats.files import open_binary
 from store.formats.json_line import (
     NO_RECORDS,
@@ -251,10 +251,15 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
             found.append(f"'{key}' is {_shown(value)}, not a list of [start, end, label]")
             break
         for item in value:
-            if isinstance(item, list) and len(item) == 3:
-                found.append({"start": item[0], "end": item[1], "label": item[2]})
+            if not (isinstance(item, list) and len(item) == 3):
+                found.append(f"{key} item {_shown(item)} is not [start, end, label]")
+            elif isinstance(item[0], str) and not isinstance(item[2], str):
+                # ["CLAIM", 0, 9] was read as a span 9 at CLAIM:0.
+                found.append(
+                    f"{key} item {_shown(item)} is not [start, end, label]: the label comes last"
+                )
             else:
-                found.append(f"{key} item {item!r} is not [start, end, label]")
+                found.append({"start": item[0], "end": item[1], "label": item[2]})
         break
     entities = record.get("entities")
     if "entities" in record and not isinstance(entities, list):
@@ -270,7 +275,7 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
                     }
                 )
             else:
-                found.append(f"entity {item!r} has no start_offset and end_offset")
+                found.append(f"entity {_shown(item)} has no start_offset and end_offset")
     return found
 
 
@@ -311,7 +316,17 @@ def _is_offset(value: object) -> TypeGuard[int]:
 
 
 def _describe(raw: dict[str, Any]) -> str:
-    return f"{raw.get('label')!r} at {raw.get('start')}:{raw.get('end')}"
+    return f"{_echoed(raw.get('label'))} at {_echoed(raw.get('start'))}:{_echoed(raw.get('end'))}"
+
+
+def _echoed(value: object) -> str:
+    """A value of the file as a refusal quotes it, clipped: a 4,000-digit offset or a
+    10,000-character label made the "one line" a screenful (a label twice over)."""
+    if isinstance(value, str):
+        return quoted(value)
+    if _is_offset(value):
+        return clipped(str(value))
+    return _shown(value)
 
 
 def import_annotations(
@@ -383,15 +398,25 @@ def import_annotations(
             if not (_is_offset(start) and _is_offset(end) and isinstance(label, str)):
                 refuse(where, f"span {_describe(raw)} needs integer start/end and a label")
                 continue
+            if start >= end:
+                # Said as "offsets outside the document", though both were inside it.
+                refuse(
+                    where,
+                    f"span {_describe(raw)}: start {_echoed(start)} is not before end"
+                    f" {_echoed(end)}",
+                )
+                continue
             if found is None:
-                source = _meta(record).get("source") or "(no source)"
-                reason = normalised() or f"document {source} is not in the database"
+                source = _meta(record).get("source")
+                named = clipped(source) if isinstance(source, str) else _echoed(source)
+                named = named if source else "(no source)"
+                reason = normalised() or f"document {named} is not in the database"
                 refuse(where, f"span {_describe(raw)}: {reason}")
                 continue
             doc_id, doc_sha, stored = found
             if not 0 <= start < end <= len(stored):
-                reason = normalised() or "offsets outside the document"
-                refuse(where, f"span {_describe(raw)}: {reason}")
+                outside = f"offsets outside the document (0-{len(stored)})"
+                refuse(where, f"span {_describe(raw)}: {normalised() or outside}")
                 continue
             quote = raw.get("text") if isinstance(raw.get("text"), str) else None
             if quote is None and file_text is not None:
@@ -405,7 +430,9 @@ def import_annotations(
             if label not in labels:
                 if not create_labels:
                     refuse(
-                        where, f"span {_describe(raw)}: unknown label {label} (see --create-labels)"
+                        where,
+                        f"span {_describe(raw)}: unknown label {clipped(label)}"
+                        " (see --create-labels)",
                     )
                     continue
                 try:
@@ -452,7 +479,9 @@ def import_annotations(
                 # keep whichever came first without a word.
                 # (Two annotators' spans under one id: the second was dropped as a repeat.)
                 if seen[span_id] != (doc_id, start, end, label, who):
-                    refuse(where, f"span id {span_id} is used by another span in this file")
+                    refuse(
+                        where, f"span id {clipped(span_id)} is used by another span in this file"
+                    )
                 else:
                     report.repeated += 1
                 continue
@@ -468,7 +497,8 @@ def import_annotations(
                 if tuple(stored_as[:5]) != (doc_id, start, end, label, who):
                     refuse(
                         where,
-                        f"span id {span_id} already exists with other offsets, label or annotator",
+                        f"span id {clipped(span_id)} already exists with other offsets, label or"
+                        " annotator",
                     )
                 elif stored_as[5] is not None:
                     report.left_deleted += 1

@@ -31,7 +31,7 @@ from typing import Any
 
 import platformdirs
 
-from store.errors import ClaimdeskError, os_reason
+from store.errors import ClaimdeskError, os_reason, quoted
 
 CONFIG_ENV = "CLAIMDESK_CONFIG"
 
@@ -125,7 +125,7 @@ def load_config() -> Config:
             continue
         if key not in _FIELDS:
             known = ", ".join([*_FIELDS, *_BOOL_FIELDS])
-            raise ConfigError(path, line, f"unknown setting {key!r} (known: {known})")
+            raise ConfigError(path, line, f"unknown setting {quoted(key)} (known: {known})")
         if not isinstance(value, str) or not value.strip() or not value.isprintable():
             raise ConfigError(path, line, f"{key} must be {_FIELDS[key]} (a non-empty string)")
         values[key] = value.strip()
@@ -143,7 +143,7 @@ def save_theme(name: str) -> None:
     old one and renamed over it, so a crash never leaves half a config behind.
     """
     if not name or not name.isprintable() or '"' in name or "\\" in name:
-        raise ConfigError(config_path(), None, f"theme name {name!r} cannot be saved")
+        raise ConfigError(config_path(), None, f"theme name {quoted(name)} cannot be saved")
     path = config_path()
     try:
         text = read_settings_text(path)

@@ -34,7 +34,7 @@ from typing import Any
 
 from textual.binding import Binding
 
-from store.errors import ClaimdeskError, os_reason
+from store.errors import ClaimdeskError, os_reason, quoted
 from store.paths import keymaps_path
 from tui import actions as actions_module
 from tui.actions import ACTIONS, BY_ID, CONTEXTS, ActionSpec
@@ -183,7 +183,7 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
             raise KeymapError(
                 path,
                 _line_of_top_level(text, key),
-                f"unknown setting {key!r} (expected extends and a [keys] table)",
+                f"unknown setting {quoted(key)} (expected extends and a [keys] table)",
             )
     table = data.get("keys", {})
     if not isinstance(table, dict):
@@ -201,10 +201,17 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
         base_path = keymap_file(extends, relative_to=path.parent).resolve()
     except KeymapError:
         raise KeymapError(
-            path, line, f"extends {extends!r}: no such keymap (default, vim, emacs or a .toml file)"
+            path,
+            line,
+            f"extends {quoted(extends)}: no such keymap (default, vim, emacs or a .toml file)",
         ) from None
-    if not base_path.exists():
-        raise KeymapError(path, line, f"extends {extends!r}: no such file {base_path}")
+    try:
+        found = base_path.exists()
+    except OSError as error:
+        # A name too long for the file system: an "unexpected error" that named no file.
+        raise KeymapError(path, line, f"extends {quoted(extends)}: {os_reason(error)}") from None
+    if not found:
+        raise KeymapError(path, line, f"extends {quoted(extends)}: no such file {base_path}")
     base = _read_file(base_path, (*chain, path))
     return {**base, **own}
 
@@ -239,7 +246,9 @@ def _parse_keys(
     for action_id, value in _flatten(table):
         line = _line_of_action(text, action_id)
         if action_id not in BY_ID:
-            raise KeymapError(path, line, f"unknown action id {action_id!r}{_suggest(action_id)}")
+            raise KeymapError(
+                path, line, f"unknown action id {quoted(action_id)}{_suggest(action_id)}"
+            )
         if not isinstance(value, str):
             raise KeymapError(path, line, f'{action_id}: keys must be a string like "j,down"')
         keys = _canonical_keys(value, path, line, action_id)

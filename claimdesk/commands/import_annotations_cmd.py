@@ -10,6 +10,7 @@ from claimdesk.commands.common import annotator_of, common_parent, database_of, 
 from claimdesk.commands.path_arguments import given_path
 from claimdesk.commands.refusals import SHOWN_REFUSALS, say_refusals
 from store.annotations_import import AnnotationImportReport, import_annotations
+from store.errors import clipped
 from store.session import Session
 from store.visible import visible
 
@@ -112,7 +113,7 @@ def annotators_note(report: AnnotationImportReport, path: Path, annotator: str) 
     others = sorted(report.meta_annotators - {annotator})
     if not others:
         return None
-    shown = ", ".join(visible(name) for name in others[:5])
+    shown = ", ".join(visible(clipped(name)) for name in others[:5])
     more = f" and {len(others) - 5} more" if len(others) > 5 else ""
     return (
         f"claimdesk: note: {visible(str(path))} names annotator(s) {shown}{more} in"

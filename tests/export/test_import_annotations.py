@@ -542,3 +542,46 @@ def test_spans_on_the_text_before_normalisation_say_so(
     record.pop("meta", None)
     other = import_annotations(db, _write_lines(tmp_path / "e.jsonl", [record]), importer="al")
     assert other.refused[0].endswith("document (no source) is not in the database")
+
+
+_HUGE = 1 + 10**4000
+
+
+@pytest.mark.parametrize(
+    ("spans", "reason"),
+    [
+        ([[0, _HUGE, "CLAIM"]], f"span 'CLAIM' at 0:1{'0' * 38}…: offsets outside"),
+        ([[0, 5, "L" * 10_000]], "span 'LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL… at 0:5:"),
+        ([["CLAIM", 0, 9]], 'label item ["CLAIM", 0, 9] is not [start, end, label]: the label'),
+        ([[9, 9, "CLAIM"]], "span 'CLAIM' at 9:9: start 9 is not before end 9"),
+        ([[9, 3, "CLAIM"]], "span 'CLAIM' at 9:3: start 9 is not before end 3"),
+        ([[6, 99, "CLAIM"]], "span 'CLAIM' at 6:99: offsets outside the document (0-17)"),
+        ([[0, 5, "CLAIM", "x" * 10_000]], 'label item [0, 5, "CLAIM", "xxxxxxxxxxxxxxx'),
+    ],
+    ids=["offset", "label", "label first", "empty", "backwards", "outside", "four items"],
+)
+def test_refusals_quote_values_short_and_say_what_is_wrong(
+    tmp_path: Path, spans: list[object], reason: str
+) -> None:
+    # A 4,000-digit offset was echoed whole, a 10,000-character label twice (a 20,085-
+    # character "line"); ["CLAIM", 0, 9] was "span 9 at CLAIM:0 needs integer start/end",
+    # and a span ending where it starts "offsets outside the document".
+    text = "Alpha beta gamma."
+    db = _fresh([("a.txt", text)])
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"text": text, "label": spans}) + "\n", encoding="utf-8")
+    report = import_annotations(db, path, importer="alice")
+    assert len(report.refused) == 1
+    assert report.refused[0].startswith(f"{path}:1: {reason}")
+    assert len(report.refused[0]) < len(str(path)) + 160
+
+
+def test_an_unknown_label_and_source_are_quoted_short(tmp_path: Path) -> None:
+    db = _fresh([("a.txt", "Alpha beta.")])
+    record = {"meta": {"source": "s" * 10_000}, "label": [[0, 5, "L" * 10_000]]}
+    report = import_annotations(db, _write_lines(tmp_path / "in.jsonl", [record]), importer="al")
+    assert report.refused[0].endswith(f": document {'s' * 39}… is not in the database")
+    record["meta"] = {"source": "a.txt"}
+    report = import_annotations(db, _write_lines(tmp_path / "in.jsonl", [record]), importer="al")
+    assert report.refused[0].endswith(f": unknown label {'L' * 39}… (see --create-labels)")
+    assert len(report.refused[0]) < len(str(tmp_path)) + 200

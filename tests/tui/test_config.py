@@ -60,6 +60,10 @@ def test_patching_config_path_is_enough(tmp_path: Path, monkeypatch: pytest.Monk
         ('annotator = "a\\u0007b"\n', ":1: annotator must be"),
         # tomllib recurses into nested arrays: the RecursionError was an "unexpected error".
         ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", ": not valid TOML: nested too deeply"),
+        # A 10,000-character setting name was echoed whole.
+        pytest.param(
+            "k" * 10_000 + " = 1\n", f":1: unknown setting '{'k' * 38}… (known:", id="huge-key"
+        ),
     ],
 )
 def test_bad_config_names_file_and_line(config_file: Path, text: str, expected: str) -> None:

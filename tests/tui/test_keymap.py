@@ -264,6 +264,27 @@ def test_unsendable_or_unknown_key(tmp_path: Path, keys: str, expected: str) -> 
     assert expected in message
 
 
+LONG = "x" * 10_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'extends = "default"\n[keys]\n"reader.pick_label" = "{LONG}"\n',
+        f'extends = "default"\n[keys]\n"reader.pick_label" = "ctrl+{LONG}"\n',
+        f'extends = "default"\n[keys]\n"reader.{LONG}" = "j"\n',
+        f'extends = "default"\n{LONG} = 1\n',
+        f'extends = "{LONG}.toml"\n',
+    ],
+    ids=["key", "modified key", "action", "setting", "extends"],
+)
+def test_a_huge_value_is_quoted_short(tmp_path: Path, body: str) -> None:
+    # A 10,000-character key name made the one-line refusal 10,093 characters.
+    message = refused(tmp_path, body)
+    assert len(message) < 250
+    assert "xxx…" in message
+
+
 def test_two_actions_on_one_key_in_one_context(tmp_path: Path) -> None:
     message = refused(
         tmp_path,
