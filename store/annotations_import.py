@@ -64,7 +64,6 @@ AnnotationFormat = Literal["jsonl", "doccano"]
 @dataclass(slots=True)
 class AnnotationImportReport:
     records: int = 0
-    added: int = 0
     present: int = 0
     labels_created: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -87,6 +86,15 @@ class AnnotationImportReport:
     # in this database (store.annotation_notes). Both were "already present".
     notes_updated: int = 0
     notes_kept: int = 0
+    # (action id, spans added) of each batch stored, and of the one under way, noted
+    # before its COMMIT: a signal just after the COMMIT lost the batch from the count
+    # ("20500 span(s) ... were imported" while 21000 were). See _count_committed.
+    batches: list[tuple[str, int]] = field(default_factory=list)
+    in_flight: tuple[str, int] | None = None
+
+    @property
+    def added(self) -> int:
+        return sum(added for _action, added in self.batches)
 
     @property
     def ok(self) -> bool:
@@ -545,8 +553,24 @@ def import_annotations(
         except KeyboardInterrupt:
             # The batch under way is rolled back, the ones before it stay: the annotator
             # must know that something was stored and how to complete it.
+            _count_committed(db, report)
             raise KeyboardInterrupt(so_far()) from None
     return report
+
+
+def _count_committed(db: sqlite_utils.Database, report: AnnotationImportReport) -> None:
+    """Count the batch in flight if its transaction committed before the signal."""
+    in_flight, report.in_flight = report.in_flight, None
+    if in_flight is None or report.batches[-1:] == [in_flight]:
+        return  # none, or counted already
+    if db.conn.in_transaction:
+        # Stopped between the block and its COMMIT: nothing of it is stored.
+        db.conn.execute("ROLLBACK")
+        return
+    # The action's id is new to the log and written in its transaction.
+    logged = "SELECT 1 FROM changes WHERE action_id = ? LIMIT 1"
+    if db.conn.execute(logged, [in_flight[0]]).fetchone() is not None:
+        report.batches.append(in_flight)
 
 
 def _store(
@@ -594,7 +618,10 @@ def _store(
                 annotator=span.annotator,
             )
             added += 1
-    report.added += added
+        stored = report.in_flight = (action.id, added)
+    # One call, so a signal lands before it (the batch is in flight) or after it.
+    report.batches.append(stored)
+    report.in_flight = None
     report.present += present
     report.left_deleted += left_deleted
     report.notes_updated += notes_updated
