@@ -32,6 +32,7 @@ from typing import Any
 import platformdirs
 
 from store.errors import ClaimdeskError, os_reason, quoted
+from store.settings_text import NotUtf8, settings_text
 
 CONFIG_ENV = "CLAIMDESK_CONFIG"
 
@@ -41,25 +42,26 @@ class NotARegularFile(OSError):
 
 
 def read_settings_text(path: Path) -> str:
-    """The UTF-8 text of the config or keymap file ``path``, which must be a regular file.
+    """The UTF-8 text of the config or keymap file ``path``, which must be a regular file,
+    without a leading byte-order mark (:mod:`store.settings_text`).
 
     A FIFO is refused before it is opened: reading one with no writer waited forever,
     before the screen opened and with nothing said. Raises FileNotFoundError when
-    ``path`` does not exist, like ``read_text``.
+    ``path`` does not exist, like ``read_text``, and NotUtf8 for text in another encoding.
     """
     if not stat.S_ISREG(path.stat().st_mode):
         raise NotARegularFile("not a regular file (a folder, FIFO or device)")
-    return path.read_text(encoding="utf-8")
+    return settings_text(path.read_bytes())
 
 
-def cannot_read_settings(error: OSError | UnicodeDecodeError) -> str:
+def cannot_read_settings(error: OSError | NotUtf8) -> str:
     """Why a config or keymap file could not be read, for a message that names it.
 
-    The OS's own text repeats the path, and Python's codec text is a sentence about
-    codecs; both are put in the words of the other "cannot read" lines.
+    The OS's own text repeats the path; it is put in the words of the other "cannot
+    read" lines.
     """
-    if isinstance(error, UnicodeDecodeError):
-        return f"cannot read: not UTF-8 text ({error.reason} at byte {error.start})"
+    if isinstance(error, NotUtf8):
+        return str(error)
     return f"cannot read: {os_reason(error)}"
 
 
@@ -112,7 +114,7 @@ def load_config() -> Config:
         text = read_settings_text(path)
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, NotUtf8) as error:
         raise ConfigError(path, None, cannot_read_settings(error)) from None
     data = _parse(path, text)
     values: dict[str, Any] = {}
@@ -149,7 +151,7 @@ def save_theme(name: str) -> None:
         text = read_settings_text(path)
     except FileNotFoundError:
         text = ""
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, NotUtf8) as error:
         raise ConfigError(path, None, cannot_read_settings(error)) from None
     _parse(path, text)
     new_line = f'theme = "{name}"'

@@ -36,6 +36,7 @@ from textual.binding import Binding
 
 from store.errors import ClaimdeskError, os_reason, quoted
 from store.paths import keymaps_path
+from store.settings_text import NotUtf8
 from tui import actions as actions_module
 from tui.actions import ACTIONS, BY_ID, CONTEXTS, ActionSpec
 from tui.config import (
@@ -168,7 +169,7 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
         text = read_settings_text(path)
     except FileNotFoundError:
         raise KeymapError(path, None, "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, NotUtf8) as error:
         raise KeymapError(path, None, cannot_read_settings(error)) from None
     try:
         data = tomllib.loads(text)

@@ -163,3 +163,24 @@ def test_a_config_that_is_not_utf8_says_where(
         load_config()
     problem = "not UTF-8 text (invalid start byte at byte 14)"
     assert str(caught.value) == f"config {path}: cannot read: {problem}"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "problem"),
+    [("utf-8-sig", None), ("utf-16", "is UTF-16; save it as UTF-8")],
+    ids=["utf-8 with mark", "utf-16"],
+)
+def test_a_config_with_a_byte_order_mark_is_read_and_utf16_is_named(
+    config_file: Path, encoding: str, problem: str | None
+) -> None:
+    # Notepad's UTF-8 mark made the file "not valid TOML: Invalid statement".
+    config_file.parent.mkdir()
+    config_file.write_text('annotator = "bea"\ntheme = "nord"\n', encoding=encoding)
+    if problem is None:
+        assert load_config() == Config(annotator="bea", theme="nord")
+        save_theme("gruvbox")
+        assert load_config() == Config(annotator="bea", theme="gruvbox")
+        return
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert str(caught.value) == f"config {config_file}: {problem}"

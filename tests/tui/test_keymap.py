@@ -401,6 +401,21 @@ def test_unknown_top_level_setting(tmp_path: Path) -> None:
     assert message.startswith("keymap FILE:2: unknown setting 'keymap'")
 
 
+def test_a_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    # Notepad's UTF-8 mark was "not valid TOML: Invalid statement" at line 1.
+    path = tmp_path / "bom.toml"
+    path.write_text('extends = "default"\n[keys]\n"reader.pick_label" = "T"\n', "utf-8-sig")
+    assert load_keymap(str(path))["reader.pick_label"] == "T"
+
+
+def test_a_utf16_keymap_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "wide.toml"
+    path.write_text('extends = "default"\n', encoding="utf-16")
+    with pytest.raises(KeymapError) as caught:
+        load_keymap(str(path))
+    assert str(caught.value) == f"keymap {path}: is UTF-16; save it as UTF-8"
+
+
 def test_unknown_keymap_name() -> None:
     with pytest.raises(KeymapError, match="no such keymap: choose default, vim, emacs"):
         load_keymap("nano")
