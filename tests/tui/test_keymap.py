@@ -346,6 +346,26 @@ def test_duplicate_entry_is_bad_toml(tmp_path: Path) -> None:
     assert message.startswith("keymap FILE:4: not valid TOML")
 
 
+@pytest.mark.parametrize(
+    ("body", "lines"),
+    [
+        ('[keys.reader]\npick_label = "T"\n[keys]\n"reader.pick_label" = "U"\n', (2, 4)),
+        ('[keys]\n"reader.pick_label" = "U"\n[keys.reader]\npick_label = "T"\n', (2, 4)),
+        ('[keys]\n"reader.pick_label" = "U"\nreader.pick_label = "T"\n', (2, 3)),
+    ],
+    ids=["table first", "quoted first", "dotted"],
+)
+def test_one_action_bound_twice_in_one_file_is_refused(
+    tmp_path: Path, body: str, lines: tuple[int, int]
+) -> None:
+    # TOML takes the spellings for two keys, and the later one won without a word.
+    message = refused(tmp_path, 'extends = "default"\n' + body)
+    first, second = (line + 1 for line in lines)
+    assert message == (
+        f"keymap FILE:{second}: reader.pick_label is bound twice (lines {first} and {second})"
+    )
+
+
 def test_unknown_extends(tmp_path: Path) -> None:
     message = refused(tmp_path, '# mine\nextends = "nano"\n[keys]\n')
     assert message.startswith("keymap FILE:2: extends 'nano': no such keymap")
