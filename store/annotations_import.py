@@ -8,7 +8,9 @@ labels (unless ``create_labels``; new labels get :data:`NEW_LABEL_COLOUR`) and
 malformed spans are refused with one line each. Importing the same file twice
 adds nothing: claimdesk spans keep their ids, and doccano spans get an id derived
 from the document's text hash, offsets, label and annotator. A span deleted in the
-database since an earlier import stays deleted, and is counted apart.
+database since an earlier import stays deleted, and is counted apart. A span present
+with another note takes the file's note, unless someone edited the stored note here
+(:mod:`store.annotation_notes`); both are counted.
 
 A file is checked whole before anything is stored: the whole file is read first
 (every line UTF-8 and JSON, every span valid, no span id used twice), and a single
@@ -25,6 +27,7 @@ the rest.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import json
 from collections.abc import Iterator
@@ -34,9 +37,10 @@ from typing import Any, Literal, TypeGuard
 
 import sqlite_utils
 
+from store.annotation_notes import import_summary, notes_edited_here
 from store.changelog import user_action
 from store.documents import text_sha256
-from store.errors import ClaimdeskError, clipped, partly_imported, stopped_part_way
+from store.errors import ClaimdeskError, clipped, partly_imported, quoted, stopped_part_way
 from store.formats.files import open_binary
 from store.formats.json_line import (
     NO_RECORDS,
@@ -48,7 +52,8 @@ from store.formats.json_line import (
 from store.formats.metadata import clean_name
 from store.labels import list_labels, save_label, validate_label
 from store.model import MAX_NAME_CHARS, MAX_NOTE_CHARS, Label
-from store.spans import create_span
+from store.normalised_records import normalised_forms, normalised_reason, stored_after_normalising
+from store.spans import clean_note, create_span, set_span_note
 from store.utf16 import Utf16Offsets
 
 BATCH_SIZE = 500
@@ -60,7 +65,6 @@ AnnotationFormat = Literal["jsonl", "doccano"]
 @dataclass(slots=True)
 class AnnotationImportReport:
     records: int = 0
-    added: int = 0
     present: int = 0
     labels_created: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
@@ -79,6 +83,19 @@ class AnnotationImportReport:
     # importing an old file again must not undo that decision. They were counted as
     # "already present", which they are not.
     left_deleted: int = 0
+    # Present spans whose note the file changes: replaced, or kept where it was edited
+    # in this database (store.annotation_notes). Both were "already present".
+    notes_updated: int = 0
+    notes_kept: int = 0
+    # (action id, spans added) of each batch stored, and of the one under way, noted
+    # before its COMMIT: a signal just after the COMMIT lost the batch from the count
+    # ("20500 span(s) ... were imported" while 21000 were). See _count_committed.
+    batches: list[tuple[str, int]] = field(default_factory=list)
+    in_flight: tuple[str, int] | None = None
+
+    @property
+    def added(self) -> int:
+        return sum(added for _action, added in self.batches)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +114,9 @@ class IncomingSpan:
     annotator: str
     quote: str | None
     note: str | None
+    # For a stored span whose note the file replaces: the note it had when checked.
+    replaces: str | None = None
+    updates_note: bool = False
 
 
 def doccano_span_id(doc_sha256: str, start: int, end: int, label: str, annotator: str) -> str:
@@ -240,10 +260,15 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
             found.append(f"'{key}' is {_shown(value)}, not a list of [start, end, label]")
             break
         for item in value:
-            if isinstance(item, list) and len(item) == 3:
-                found.append({"start": item[0], "end": item[1], "label": item[2]})
+            if not (isinstance(item, list) and len(item) == 3):
+                found.append(f"{key} item {_shown(item)} is not [start, end, label]")
+            elif isinstance(item[0], str) and not isinstance(item[2], str):
+                # ["CLAIM", 0, 9] was read as a span 9 at CLAIM:0.
+                found.append(
+                    f"{key} item {_shown(item)} is not [start, end, label]: the label comes last"
+                )
             else:
-                found.append(f"{key} item {item!r} is not [start, end, label]")
+                found.append({"start": item[0], "end": item[1], "label": item[2]})
         break
     entities = record.get("entities")
     if "entities" in record and not isinstance(entities, list):
@@ -259,7 +284,7 @@ def _raw_spans(record: dict[str, Any], fmt: AnnotationFormat) -> list[dict[str, 
                     }
                 )
             else:
-                found.append(f"entity {item!r} has no start_offset and end_offset")
+                found.append(f"entity {_shown(item)} has no start_offset and end_offset")
     return found
 
 
@@ -274,13 +299,30 @@ def counts_utf16(record: dict[str, Any]) -> bool:
     return not (isinstance(meta, dict) and "span_ids" in meta and "offsets" not in meta)
 
 
-def _utf16_problem(raw: dict[str, Any], units: Utf16Offsets) -> str:
+def _utf16_problem(raw: dict[str, Any], units: Utf16Offsets, stored: str) -> str:
     if max(raw["start"], raw["end"]) > units.length:
-        return "offsets outside the document"
+        return f"offsets outside the document (0-{len(stored)})"
     return (
         "an offset falls between the two halves of a character beyond U+FFFF (doccano"
         " counts UTF-16 code units: was 'Count grapheme clusters as one character' on?)"
     )
+
+
+def _normalised_reason(
+    db: sqlite_utils.Database, found: tuple[int, str, str] | None, text: str | None
+) -> str | None:
+    """The refusal for spans on ``text`` when it is a stored document's text before import
+    normalised it (:mod:`store.normalised_records`), or None."""
+    if text is None:
+        return None
+    if found is None:
+        document = stored_after_normalising(db, text)
+        return None if document is None else normalised_reason(*document)
+    doc_id, _sha, stored = found
+    if stored == text or stored not in normalised_forms(text):
+        return None
+    name = db.conn.execute("SELECT source_name FROM documents WHERE id = ?", [doc_id]).fetchone()
+    return normalised_reason(doc_id, str(name[0]))
 
 
 def _shown(value: object) -> str:
@@ -303,7 +345,17 @@ def _is_offset(value: object) -> TypeGuard[int]:
 
 
 def _describe(raw: dict[str, Any]) -> str:
-    return f"{raw.get('label')!r} at {raw.get('start')}:{raw.get('end')}"
+    return f"{_echoed(raw.get('label'))} at {_echoed(raw.get('start'))}:{_echoed(raw.get('end'))}"
+
+
+def _echoed(value: object) -> str:
+    """A value of the file as a refusal quotes it, clipped: a 4,000-digit offset or a
+    10,000-character label made the "one line" a screenful (a label twice over)."""
+    if isinstance(value, str):
+        return quoted(value)
+    if _is_offset(value):
+        return clipped(str(value))
+    return _shown(value)
 
 
 def import_annotations(
@@ -325,6 +377,7 @@ def import_annotations(
     documents = _Documents(db)
     labels = {label.name for label in list_labels(db)}
     pending: list[IncomingSpan] = []
+    other_notes: list[IncomingSpan] = []
     seen: dict[str, tuple[int, int, int, str, str]] = {}
 
     number = 0
@@ -359,6 +412,9 @@ def import_annotations(
         found = documents.find(record)
         file_text = record.get("text") if isinstance(record.get("text"), str) else None
         units: Utf16Offsets | None = None
+        # Why the record's spans do not fit, when its text is a stored one before import
+        # normalised it: worked out at its first refusal, once per record.
+        normalised = functools.cache(functools.partial(_normalised_reason, db, found, file_text))
         if kind == "doccano":
             named = _meta(record).get("annotators")
             if isinstance(named, list):
@@ -377,33 +433,46 @@ def import_annotations(
             if not (_is_offset(start) and _is_offset(end) and isinstance(label, str)):
                 refuse(where, f"span {_describe(raw)} needs integer start/end and a label")
                 continue
+            if start >= end:
+                # Said as "offsets outside the document", though both were inside it.
+                refuse(
+                    where,
+                    f"span {_describe(raw)}: start {_echoed(start)} is not before end"
+                    f" {_echoed(end)}",
+                )
+                continue
             if found is None:
-                source = _meta(record).get("source") or "(no source)"
-                refuse(where, f"span {_describe(raw)}: document {source} is not in the database")
+                source = _meta(record).get("source")
+                named = clipped(source) if isinstance(source, str) else _echoed(source)
+                named = named if source else "(no source)"
+                reason = normalised() or f"document {named} is not in the database"
+                refuse(where, f"span {_describe(raw)}: {reason}")
                 continue
             doc_id, doc_sha, stored = found
             if units is not None:
                 start, end = units.from_utf16(start), units.from_utf16(end)
                 if start is None or end is None:
-                    refuse(where, f"span {_describe(raw)}: {_utf16_problem(raw, units)}")
+                    refuse(where, f"span {_describe(raw)}: {_utf16_problem(raw, units, stored)}")
                     continue
             if not 0 <= start < end <= len(stored):
-                refuse(where, f"span {_describe(raw)}: offsets outside the document")
+                outside = f"offsets outside the document (0-{len(stored)})"
+                refuse(where, f"span {_describe(raw)}: {normalised() or outside}")
                 continue
             quote = raw.get("text") if isinstance(raw.get("text"), str) else None
             if quote is None and file_text is not None:
                 quote = file_text[start:end]
             if quote is not None and stored[start:end] != quote:
-                refuse(
-                    where,
-                    f"span {_describe(raw)}: text {quote[:40]!r} does not match the document"
-                    f" ({stored[start:end][:40]!r})",
+                mismatch = (
+                    f"text {quote[:40]!r} does not match the document ({stored[start:end][:40]!r})"
                 )
+                refuse(where, f"span {_describe(raw)}: {normalised() or mismatch}")
                 continue
             if label not in labels:
                 if not create_labels:
                     refuse(
-                        where, f"span {_describe(raw)}: unknown label {label} (see --create-labels)"
+                        where,
+                        f"span {_describe(raw)}: unknown label {clipped(label)}"
+                        " (see --create-labels)",
                     )
                     continue
                 try:
@@ -450,25 +519,48 @@ def import_annotations(
                 # keep whichever came first without a word.
                 # (Two annotators' spans under one id: the second was dropped as a repeat.)
                 if seen[span_id] != (doc_id, start, end, label, who):
-                    refuse(where, f"span id {span_id} is used by another span in this file")
+                    refuse(
+                        where, f"span id {clipped(span_id)} is used by another span in this file"
+                    )
                 else:
                     report.repeated += 1
                 continue
             seen[span_id] = (doc_id, start, end, label, who)
             stored_as = db.conn.execute(
-                'SELECT doc_id, start, "end", label, annotator, deleted_at FROM spans WHERE id = ?',
+                'SELECT doc_id, start, "end", label, annotator, deleted_at, note FROM spans'
+                " WHERE id = ?",
                 [span_id],
             ).fetchone()
             if stored_as is not None:
+                # A file without a note says nothing about the stored one.
+                new_note = clean_note(note)
                 if tuple(stored_as[:5]) != (doc_id, start, end, label, who):
                     refuse(
                         where,
-                        f"span id {span_id} already exists with other offsets, label or annotator",
+                        f"span id {clipped(span_id)} already exists with other offsets, label or"
+                        " annotator",
                     )
                 elif stored_as[5] is not None:
                     report.left_deleted += 1
-                else:
+                elif new_note is None or new_note == stored_as[6]:
                     report.present += 1
+                else:
+                    other_notes.append(
+                        IncomingSpan(
+                            where,
+                            span_id,
+                            doc_id,
+                            doc_sha,
+                            start,
+                            end,
+                            label,
+                            who,
+                            quote,
+                            new_note,
+                            replaces=stored_as[6],
+                            updates_note=True,
+                        )
+                    )
                 continue
             report.valid += 1
             pending.append(
@@ -478,6 +570,9 @@ def import_annotations(
         refuse(str(path), NO_RECORDS)
     if report.refused:
         return report
+    edited = notes_edited_here(db, (span.span_id for span in other_notes))
+    report.notes_kept += sum(span.span_id in edited for span in other_notes)
+    pending += [span for span in other_notes if span.span_id not in edited]
 
     def so_far() -> str:
         return partly_imported(f"{report.added} span(s) of {path}", "importing the file again")
@@ -490,8 +585,24 @@ def import_annotations(
         except KeyboardInterrupt:
             # The batch under way is rolled back, the ones before it stay: the annotator
             # must know that something was stored and how to complete it.
+            _count_committed(db, report)
             raise KeyboardInterrupt(so_far()) from None
     return report
+
+
+def _count_committed(db: sqlite_utils.Database, report: AnnotationImportReport) -> None:
+    """Count the batch in flight if its transaction committed before the signal."""
+    in_flight, report.in_flight = report.in_flight, None
+    if in_flight is None or report.batches[-1:] == [in_flight]:
+        return  # none, or counted already
+    if db.conn.in_transaction:
+        # Stopped between the block and its COMMIT: nothing of it is stored.
+        db.conn.execute("ROLLBACK")
+        return
+    # The action's id is new to the log and written in its transaction.
+    logged = "SELECT 1 FROM changes WHERE action_id = ? LIMIT 1"
+    if db.conn.execute(logged, [in_flight[0]]).fetchone() is not None:
+        report.batches.append(in_flight)
 
 
 def _store(
@@ -502,19 +613,25 @@ def _store(
     report: AnnotationImportReport,
 ) -> None:
     """Write one batch as one undoable action; the report counts it once committed."""
-    added = present = left_deleted = 0
+    added = present = left_deleted = notes_updated = notes_kept = 0
     created: list[str] = []
-    with user_action(db, importer, f"import {len(batch)} annotation(s)") as action:
+    with user_action(db, importer, import_summary(len(batch))) as action:
         for span in batch:
             row = db.conn.execute(
-                "SELECT deleted_at FROM spans WHERE id = ?", [span.span_id]
+                "SELECT deleted_at, note FROM spans WHERE id = ?", [span.span_id]
             ).fetchone()
             if row is not None:
-                # Stored by someone else since the file was checked (and maybe deleted).
-                if row[0] is None:
-                    present += 1
-                else:
+                # Stored by someone else since the file was checked (and maybe deleted),
+                # or its note changed since: an edit made meanwhile is kept too.
+                if row[0] is not None:
                     left_deleted += 1
+                elif not span.updates_note or row[1] == span.note:
+                    present += 1
+                elif row[1] != span.replaces:
+                    notes_kept += 1
+                else:
+                    set_span_note(action, span.span_id, span.note)
+                    notes_updated += 1
                 continue
             if span.label not in labels:
                 position = len(labels) + 1
@@ -533,7 +650,12 @@ def _store(
                 annotator=span.annotator,
             )
             added += 1
-    report.added += added
+        stored = report.in_flight = (action.id, added)
+    # One call, so a signal lands before it (the batch is in flight) or after it.
+    report.batches.append(stored)
+    report.in_flight = None
     report.present += present
     report.left_deleted += left_deleted
+    report.notes_updated += notes_updated
+    report.notes_kept += notes_kept
     report.labels_created += created

@@ -25,7 +25,7 @@ import sqlite_utils
 from store.boilerplate import mark_repeated, shape_flags
 from store.bulk import TARGET_TRANSACTION_S, Checkpointer, step_aside
 from store.db import write
-from store.documents import insert_document
+from store.documents import insert_document, text_sha256
 from store.errors import ImportRefused, StoreUnwritable, partly_imported, stopped_part_way
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
@@ -49,16 +49,24 @@ class ImportReport:
     """What one import did; ``refused`` holds one-line reasons naming each file."""
 
     files: int = 0
-    added: int = 0
     duplicates: int = 0
     refused: list[ImportRefused] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """One line per repair made while reading a file that was imported, naming the file."""
     added_ids: list[int] = field(default_factory=list)
+    in_flight: tuple[list[int], str] = field(default_factory=lambda: ([], ""))
+    """The ids of the documents the transaction under way adds and its last one's
+    SHA-256, noted before its COMMIT: a signal landing just after the COMMIT lost them
+    from the count ("0 document(s) were imported" while 50 were), so
+    :func:`_count_committed` looks them up."""
     outlets: set[str | None] = field(default_factory=set)
     """Outlets of the articles stored or found already stored: their repeated lines are
     counted again, so importing again after an interrupted import flags what it missed."""
+
+    @property
+    def added(self) -> int:
+        return len(self.added_ids)
 
     @property
     def ok(self) -> bool:
@@ -154,6 +162,7 @@ def import_paths(
     except KeyboardInterrupt:
         # Batches already committed stay (each is whole): the user must know that some
         # documents are in and how to complete the import.
+        _count_committed(db, report)
         raise KeyboardInterrupt(
             partly_imported(f"{report.added} document(s)", "importing again")
         ) from None
@@ -220,6 +229,21 @@ def _store_batch(
         step_aside(db, held)
 
 
+def _count_committed(db: sqlite_utils.Database, report: ImportReport) -> None:
+    """Count the documents in flight if their transaction committed before the signal."""
+    (ids, sha), report.in_flight = report.in_flight, ([], "")
+    if not ids or report.added_ids[-1:] == ids[-1:]:
+        return  # none, or counted already
+    if db.conn.in_transaction:
+        # Stopped between the block and its COMMIT: nothing of it is stored.
+        db.conn.execute("ROLLBACK")
+        return
+    # The SHA-256 too: a rolled-back id can be given to another writer's document.
+    stored = "SELECT 1 FROM documents WHERE id = ? AND sha256 = ?"
+    if db.conn.execute(stored, [ids[-1], sha]).fetchone() is not None:
+        report.added_ids.extend(ids)
+
+
 def _store_some(
     db: sqlite_utils.Database, batch: list[tuple[ParsedArticle, Path]], report: ImportReport
 ) -> float:
@@ -230,6 +254,7 @@ def _store_some(
     # Counted only once the transaction is committed, so a failed commit (a full disk)
     # is reported with the number of documents that really are stored.
     added: list[int] = []
+    last_text = ""
     duplicates = 0
     stored = 0
     with write(db):
@@ -251,11 +276,14 @@ def _store_some(
                 ],
             )
             added.append(doc_id)
+            last_text = article.text
             if time.perf_counter() - started >= TARGET_TRANSACTION_S:
                 break
-    report.added += len(added)
-    report.duplicates += duplicates
+        report.in_flight = (added, text_sha256(last_text))
+    # One call, so a signal lands before it (the batch is in flight) or after it.
     report.added_ids.extend(added)
+    report.in_flight = ([], "")
+    report.duplicates += duplicates
     report.outlets.update(article.outlet for article, _path in batch[:stored])
     del batch[:stored]
     return time.perf_counter() - started

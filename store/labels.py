@@ -13,6 +13,7 @@ from store.changelog import Action
 from store.errors import ClaimdeskError, quoted
 from store.formats.files import cannot_read, open_binary
 from store.model import Label
+from store.settings_text import NotUtf8, settings_text
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -199,8 +200,12 @@ def load_labels_toml(path: Path) -> list[LabelEntry]:
         except OSError as error:
             raise cannot_read(path, error) from None
     try:
-        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        text = settings_text(raw)
+    except NotUtf8 as error:
+        raise ClaimdeskError(f"{path}: {error}") from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise ClaimdeskError(f"{path}: not valid TOML: {error}") from error
     except RecursionError:
         raise ClaimdeskError(f"{path}: not valid TOML: nested too deeply") from None

@@ -268,6 +268,35 @@ def test_labels_load_from_toml(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert err.startswith(f"claimdesk: {labels}: [[label]] #1: label name 'bad name'")
 
 
+@pytest.mark.parametrize(
+    ("encoding", "error"),
+    [
+        ("utf-8-sig", None),
+        ("utf-16", "is UTF-16; save it as UTF-8"),
+        ("utf-32", "is UTF-32; save it as UTF-8"),
+        ("cp1252", "cannot read: not UTF-8 text (invalid start byte at byte 63)"),
+    ],
+    ids=["utf-8 with mark", "utf-16", "utf-32", "cp1252"],
+)
+def test_labels_load_skips_a_byte_order_mark_and_names_a_wide_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str, error: str | None
+) -> None:
+    # Notepad's UTF-8 mark was "not valid TOML: Invalid statement (at line 1, column 1)",
+    # and UTF-16 "not valid TOML: 'utf-8' codec can't decode byte 0xff in position 0".
+    labels = tmp_path / "labels.toml"
+    labels.write_text(
+        '[[label]]\nname = "RUMOUR"\ncolour = "#aa5500"\ndescription = "Gerücht"\n',
+        encoding=encoding,
+    )
+    code = main(["--db", str(tmp_path / "c.db"), "labels", "--load", str(labels)])
+    captured = capsys.readouterr()
+    if error is None:
+        assert code == 0
+        assert "Gerücht" in captured.out
+    else:
+        assert (code, captured.err) == (1, f"claimdesk: {labels}: {error}\n")
+
+
 def test_labels_load_appends_new_labels_and_refuses_a_taken_hotkey(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -31,7 +31,8 @@ from typing import Any
 
 import platformdirs
 
-from store.errors import ClaimdeskError, os_reason
+from store.errors import ClaimdeskError, os_reason, quoted
+from store.settings_text import NotUtf8, settings_text
 
 CONFIG_ENV = "CLAIMDESK_CONFIG"
 
@@ -41,25 +42,26 @@ class NotARegularFile(OSError):
 
 
 def read_settings_text(path: Path) -> str:
-    """The UTF-8 text of the config or keymap file ``path``, which must be a regular file.
+    """The UTF-8 text of the config or keymap file ``path``, which must be a regular file,
+    without a leading byte-order mark (:mod:`store.settings_text`).
 
     A FIFO is refused before it is opened: reading one with no writer waited forever,
     before the screen opened and with nothing said. Raises FileNotFoundError when
-    ``path`` does not exist, like ``read_text``.
+    ``path`` does not exist, like ``read_text``, and NotUtf8 for text in another encoding.
     """
     if not stat.S_ISREG(path.stat().st_mode):
         raise NotARegularFile("not a regular file (a folder, FIFO or device)")
-    return path.read_text(encoding="utf-8")
+    return settings_text(path.read_bytes())
 
 
-def cannot_read_settings(error: OSError | UnicodeDecodeError) -> str:
+def cannot_read_settings(error: OSError | NotUtf8) -> str:
     """Why a config or keymap file could not be read, for a message that names it.
 
-    The OS's own text repeats the path, and Python's codec text is a sentence about
-    codecs; both are put in the words of the other "cannot read" lines.
+    The OS's own text repeats the path; it is put in the words of the other "cannot
+    read" lines.
     """
-    if isinstance(error, UnicodeDecodeError):
-        return f"cannot read: not UTF-8 text ({error.reason} at byte {error.start})"
+    if isinstance(error, NotUtf8):
+        return str(error)
     return f"cannot read: {os_reason(error)}"
 
 
@@ -112,7 +114,7 @@ def load_config() -> Config:
         text = read_settings_text(path)
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, NotUtf8) as error:
         raise ConfigError(path, None, cannot_read_settings(error)) from None
     data = _parse(path, text)
     values: dict[str, Any] = {}
@@ -125,7 +127,7 @@ def load_config() -> Config:
             continue
         if key not in _FIELDS:
             known = ", ".join([*_FIELDS, *_BOOL_FIELDS])
-            raise ConfigError(path, line, f"unknown setting {key!r} (known: {known})")
+            raise ConfigError(path, line, f"unknown setting {quoted(key)} (known: {known})")
         if not isinstance(value, str) or not value.strip() or not value.isprintable():
             raise ConfigError(path, line, f"{key} must be {_FIELDS[key]} (a non-empty string)")
         values[key] = value.strip()
@@ -143,13 +145,13 @@ def save_theme(name: str) -> None:
     old one and renamed over it, so a crash never leaves half a config behind.
     """
     if not name or not name.isprintable() or '"' in name or "\\" in name:
-        raise ConfigError(config_path(), None, f"theme name {name!r} cannot be saved")
+        raise ConfigError(config_path(), None, f"theme name {quoted(name)} cannot be saved")
     path = config_path()
     try:
         text = read_settings_text(path)
     except FileNotFoundError:
         text = ""
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, NotUtf8) as error:
         raise ConfigError(path, None, cannot_read_settings(error)) from None
     _parse(path, text)
     new_line = f'theme = "{name}"'

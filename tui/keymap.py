@@ -34,8 +34,9 @@ from typing import Any
 
 from textual.binding import Binding
 
-from store.errors import ClaimdeskError, os_reason
+from store.errors import ClaimdeskError, os_reason, quoted
 from store.paths import keymaps_path
+from store.settings_text import NotUtf8
 from tui import actions as actions_module
 from tui.actions import ACTIONS, BY_ID, CONTEXTS, ActionSpec
 from tui.config import (
@@ -168,7 +169,7 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
         text = read_settings_text(path)
     except FileNotFoundError:
         raise KeymapError(path, None, "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except (OSError, NotUtf8) as error:
         raise KeymapError(path, None, cannot_read_settings(error)) from None
     try:
         data = tomllib.loads(text)
@@ -183,7 +184,7 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
             raise KeymapError(
                 path,
                 _line_of_top_level(text, key),
-                f"unknown setting {key!r} (expected extends and a [keys] table)",
+                f"unknown setting {quoted(key)} (expected extends and a [keys] table)",
             )
     table = data.get("keys", {})
     if not isinstance(table, dict):
@@ -201,10 +202,17 @@ def _read_file(path: Path, chain: tuple[Path, ...]) -> dict[str, BoundKeys]:
         base_path = keymap_file(extends, relative_to=path.parent).resolve()
     except KeymapError:
         raise KeymapError(
-            path, line, f"extends {extends!r}: no such keymap (default, vim, emacs or a .toml file)"
+            path,
+            line,
+            f"extends {quoted(extends)}: no such keymap (default, vim, emacs or a .toml file)",
         ) from None
-    if not base_path.exists():
-        raise KeymapError(path, line, f"extends {extends!r}: no such file {base_path}")
+    try:
+        found = base_path.exists()
+    except OSError as error:
+        # A name too long for the file system: an "unexpected error" that named no file.
+        raise KeymapError(path, line, f"extends {quoted(extends)}: {os_reason(error)}") from None
+    if not found:
+        raise KeymapError(path, line, f"extends {quoted(extends)}: no such file {base_path}")
     base = _read_file(base_path, (*chain, path))
     return {**base, **own}
 
@@ -239,7 +247,17 @@ def _parse_keys(
     for action_id, value in _flatten(table):
         line = _line_of_action(text, action_id)
         if action_id not in BY_ID:
-            raise KeymapError(path, line, f"unknown action id {action_id!r}{_suggest(action_id)}")
+            raise KeymapError(
+                path, line, f"unknown action id {quoted(action_id)}{_suggest(action_id)}"
+            )
+        if action_id in bindings:
+            # TOML takes "reader.up" in [keys] and up in [keys.reader] for two keys, which
+            # keymaps/README calls one: the later won silently, the other's keys were lost.
+            lines = _lines_of_action(text, action_id)
+            where = f" (lines {lines[0]} and {lines[-1]})" if len(lines) > 1 else ""
+            raise KeymapError(
+                path, lines[-1] if lines else line, f"{action_id} is bound twice{where}"
+            )
         if not isinstance(value, str):
             raise KeymapError(path, line, f'{action_id}: keys must be a string like "j,down"')
         keys = _canonical_keys(value, path, line, action_id)
@@ -369,25 +387,29 @@ def _line_of_action(text: str, action_id: str) -> int | None:
     """The line where ``action_id`` is written, in any of TOML's spellings of it."""
     quoted_line = _quoted_key_lines(text).get(action_id)
     if quoted_line is not None:
-        return quoted_line  # TOML refuses a second spelling of the same key
+        # The usual spelling, found in one pass over the file for all actions; an action
+        # also written in another spelling is refused with both lines (_lines_of_action).
+        return quoted_line
+    lines = _lines_of_action(text, action_id)
+    return lines[0] if lines else None
+
+
+def _lines_of_action(text: str, action_id: str) -> list[int]:
+    """Every line where ``action_id`` is written: as ``"reader.up"``, as ``reader.up``
+    (dotted) or as ``up`` in a ``[keys.reader]`` table."""
     parts = action_id.split(".")
-    quoted = "|".join(rf"{q}{re.escape(action_id)}{q}" for q in ('"', "'"))
+    whole_id = "|".join(rf"{q}{re.escape(action_id)}{q}" for q in ('"', "'"))
     dotted = r"\s*\.\s*".join(
         rf"(?:{re.escape(p)}|\"{re.escape(p)}\"|'{re.escape(p)}')" for p in parts
     )
-    whole = re.compile(rf"^\s*(?:{quoted}|{dotted})\s*=")
-    lines = text.splitlines()
-    for number, line in enumerate(lines, 1):
-        if whole.match(line):
-            return number
-    # [keys.reader] followed by ``cursor_up = ...``
-    if len(parts) == 2:
-        header = re.compile(rf"^\s*\[\s*keys\s*\.\s*[\"']?{re.escape(parts[0])}[\"']?\s*\]")
-        leaf = re.compile(rf"^\s*[\"']?{re.escape(parts[1])}[\"']?\s*=")
-        inside = False
-        for number, line in enumerate(lines, 1):
-            if line.lstrip().startswith("["):
-                inside = bool(header.match(line))
-            elif inside and leaf.match(line):
-                return number
-    return None
+    whole = re.compile(rf"^\s*(?:{whole_id}|{dotted})\s*=")
+    header = re.compile(rf"^\s*\[\s*keys\s*\.\s*[\"']?{re.escape(parts[0])}[\"']?\s*\]")
+    leaf = re.compile(rf"^\s*[\"']?{re.escape(parts[-1])}[\"']?\s*=")
+    found: list[int] = []
+    inside = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("["):
+            inside = len(parts) == 2 and bool(header.match(line))
+        elif whole.match(line) or (inside and leaf.match(line)):
+            found.append(number)
+    return found

@@ -20,6 +20,8 @@ import unicodedata
 
 from textual.keys import Keys
 
+from store.errors import quoted
+
 # Textual shortens a few Unicode character names (``textual.keys.KEY_NAME_REPLACEMENTS``).
 _NAME_REPLACEMENTS = {
     "solidus": "slash",
@@ -135,35 +137,35 @@ def _alt_key(modifiers: str, base: str) -> str | None:
 
 def _why_not(key: str, modifiers: str, base: str) -> str:
     if key in _ALT_REMAPPED:
-        return f"{key!r} arrives as {_ALT_REMAPPED[key]!r}: write {_ALT_REMAPPED[key]!r}"
+        return f"{quoted(key)} arrives as {_ALT_REMAPPED[key]!r}: write {_ALT_REMAPPED[key]!r}"
     if key in _UNRECEIVABLE_ENUM:
-        return f"{key!r} never arrives: {_UNRECEIVABLE_ENUM[key]}"
+        return f"{quoted(key)} never arrives: {_UNRECEIVABLE_ENUM[key]}"
     if key in _NAME_REPLACEMENTS or key == "minus_sign":
         short = _NAME_REPLACEMENTS.get(key, "minus")
         return f"Textual names this key {short!r}: write {short!r}"
     if key in _ALIASES:
-        return f"{key!r} never arrives as such: write {_ALIASES[key]!r}"
+        return f"{quoted(key)} never arrives as such: write {_ALIASES[key]!r}"
     if key in _MODIFY_OTHER_KEYS_ONLY:
-        return f"{key!r} arrives as the plain digit in most terminals: choose another key"
+        return f"{quoted(key)} arrives as the plain digit in most terminals: choose another key"
     mods = set(modifiers.split("+")) if modifiers else set()
     single = len(base) == 1
     if mods == {"shift"} and single and base.isalpha():
-        return f"{key!r} arrives as {base.upper()!r}: write {base.upper()!r}"
+        return f"{quoted(key)} arrives as {base.upper()!r}: write {base.upper()!r}"
     if mods == {"ctrl", "shift"} and single and base.isalpha():
-        return f"terminals send {key!r} as 'ctrl+{base.lower()}': choose another key"
+        return f"terminals send {quoted(key)} as 'ctrl+{base.lower()}': choose another key"
     if "alt" in mods and (mods - {"alt", "shift"} or not (single and base.isalpha())):
         return (
-            f"terminals cannot send {key!r} distinctly: alt works only with a letter"
+            f"terminals cannot send {quoted(key)} distinctly: alt works only with a letter"
             " (alt+f, alt+shift+f)"
         )
     if mods and single and base.isupper():
-        return f"{key!r}: write the letter in lower case after modifiers"
+        return f"{quoted(key)}: write the letter in lower case after modifiers"
     if mods - {"ctrl", "shift", "alt"}:
-        return f"{key!r}: terminals send only ctrl, shift and alt modifiers"
+        return f"{quoted(key)}: terminals send only ctrl, shift and alt modifiers"
     known = sorted(RECEIVABLE_NAMED_KEYS | CHARACTER_KEY_NAMES)
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown key {key!r}{hint}"
+    return f"unknown key {quoted(key)}{hint}"
 
 
 def is_typing_key(key: str) -> bool:

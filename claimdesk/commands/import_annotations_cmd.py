@@ -10,6 +10,7 @@ from claimdesk.commands.common import annotator_of, common_parent, database_of, 
 from claimdesk.commands.path_arguments import given_path
 from claimdesk.commands.refusals import SHOWN_REFUSALS, say_refusals
 from store.annotations_import import AnnotationImportReport, import_annotations
+from store.errors import clipped
 from store.session import Session
 from store.visible import visible
 
@@ -22,7 +23,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             "Add the spans in FILE (claimdesk's jsonl export, or doccano's JSONL; detected"
             " from the first record) to the documents they belong to, matched by source"
             " name or text hash. Importing twice adds nothing, and a span deleted in the"
-            " database since stays deleted. Spans whose text does not"
+            " database since stays deleted. A span present with another note in FILE takes"
+            " that note, unless its note was edited in this database. Spans whose text does not"
             " match the document, whose document or label is unknown, and lines that are"
             " not UTF-8 JSON are listed one per line on stderr (the first"
             f" {SHOWN_REFUSALS}); then nothing is imported and the exit status is 1. A"
@@ -89,6 +91,12 @@ def run(args: argparse.Namespace) -> int:
                 else ""
             )
             + (f"; {report.repeated} repeated in the file" if report.repeated else "")
+            + (f"; {report.notes_updated} note(s) updated" if report.notes_updated else "")
+            + (
+                f"; {report.notes_kept} present with a different note, kept as edited here"
+                if report.notes_kept
+                else ""
+            )
         )
     if note := annotators_note(report, args.file, annotator_of(args)):
         say(note, err=True)
@@ -105,7 +113,7 @@ def annotators_note(report: AnnotationImportReport, path: Path, annotator: str) 
     others = sorted(report.meta_annotators - {annotator})
     if not others:
         return None
-    shown = ", ".join(visible(name) for name in others[:5])
+    shown = ", ".join(visible(clipped(name)) for name in others[:5])
     more = f" and {len(others) - 5} more" if len(others) > 5 else ""
     return (
         f"claimdesk: note: {visible(str(path))} names annotator(s) {shown}{more} in"

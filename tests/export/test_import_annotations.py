@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -10,14 +11,17 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from claimdesk.cli import main
+from store import annotations_import
 from store.annotations_import import doccano_span_id, import_annotations
 from store.changelog import undo, user_action
 from store.db import connect, write
 from store.documents import insert_document, text_sha256
 from store.export import export
 from store.formats import ParsedArticle
+from store.formats.normalize import normalize_text
 from store.labels import ensure_default_labels
-from store.spans import create_span, delete_span
+from store.spans import create_span, delete_span, set_span_note
 from tests.export.conftest import MORNING_POST, QUIET, TAGESBLATT
 
 LABELS = ["CLAIM", "FIGURE", "SOURCE", "QUOTE", "EVENT"]
@@ -503,3 +507,167 @@ def test_a_doccano_offset_inside_a_character_is_refused(tmp_path: Path) -> None:
     (refusal,) = report.refused
     assert "'CLAIM' at 1:32: an offset falls between the two halves of a character" in refusal
     assert "Count grapheme clusters as one character" in refusal
+
+
+def _noted(path: Path, note: str | None, annotator: str = "alice") -> Path:
+    span = {"id": "s1", "start": 0, "end": 5, "label": "CLAIM", "text": "Alpha"}
+    return _write_lines(
+        path,
+        [{"meta": {"source": "a.txt"}, "spans": [{**span, "annotator": annotator, "note": note}]}],
+    )
+
+
+def _note(db: sqlite_utils.Database) -> object:
+    return db.conn.execute("SELECT note FROM spans WHERE id = 's1'").fetchone()[0]
+
+
+def test_a_present_span_takes_the_files_note_as_part_of_the_undoable_import(
+    tmp_path: Path,
+) -> None:
+    # A colleague's export with notes added or corrected was counted "already present"
+    # and its notes dropped without a word.
+    db = _fresh([("a.txt", "Alpha beta.")])
+    assert import_annotations(db, _noted(tmp_path / "1.jsonl", None), importer="bob").added == 1
+    noted = _noted(tmp_path / "2.jsonl", "checked: the mayor said it")
+    report = import_annotations(db, noted, importer="bob")
+    assert (report.added, report.present, report.notes_updated, report.refused) == (0, 0, 1, [])
+    assert _note(db) == "checked: the mayor said it"
+    # Importing it again is a no-op, and a file without a note leaves the note alone.
+    log = db.conn.execute("SELECT count(*) FROM changes").fetchone()
+    again = import_annotations(db, noted, importer="bob")
+    assert (again.present, again.notes_updated, again.notes_kept) == (1, 0, 0)
+    bare = import_annotations(db, tmp_path / "1.jsonl", importer="bob")
+    assert (bare.present, bare.notes_updated) == (1, 0)
+    assert db.conn.execute("SELECT count(*) FROM changes").fetchone() == log
+    assert _note(db) == "checked: the mayor said it"
+    # The note went in with the import's action, and its undo takes it back.
+    assert undo(db, "bob") == "import 1 annotation(s)"
+    assert _note(db) is None
+    # An import's note, undone or not, is no one's edit: the next file replaces it.
+    assert import_annotations(db, noted, importer="bob").notes_updated == 1
+
+
+def test_a_note_edited_in_the_database_is_kept_and_counted(tmp_path: Path) -> None:
+    db = _fresh([("a.txt", "Alpha beta.")])
+    assert import_annotations(db, _noted(tmp_path / "1.jsonl", "first"), importer="bob").ok
+    with user_action(db, "alice", "edit note") as action:
+        set_span_note(action, "s1", "alice's own")
+    for note in ("first", "a colleague's"):
+        report = import_annotations(db, _noted(tmp_path / "2.jsonl", note), importer="bob")
+        assert (report.present, report.notes_updated, report.notes_kept) == (0, 0, 1)
+        assert _note(db) == "alice's own"
+
+
+def test_a_note_edited_while_the_import_waits_for_the_write_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _fresh([("a.txt", "Alpha beta.")])
+    assert import_annotations(db, _noted(tmp_path / "1.jsonl", None), importer="bob").ok
+    checked = annotations_import.notes_edited_here
+
+    def edited_meanwhile(db: sqlite_utils.Database, span_ids: Iterable[str]) -> set[str]:
+        found = checked(db, span_ids)
+        with user_action(db, "alice", "edit note") as action:
+            set_span_note(action, "s1", "alice's own")
+        return found
+
+    monkeypatch.setattr(annotations_import, "notes_edited_here", edited_meanwhile)
+    report = import_annotations(db, _noted(tmp_path / "2.jsonl", "theirs"), importer="bob")
+    assert (report.notes_updated, report.notes_kept) == (0, 1)
+    assert _note(db) == "alice's own"
+
+
+def test_the_summary_counts_notes_updated_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.db"
+    db = connect(path)
+    with write(db):
+        ensure_default_labels(db)
+        insert_document(db, ParsedArticle("a.txt", "Alpha beta."))
+    args = ["import-annotations", "--db", str(path)]
+    assert main([*args, str(_noted(tmp_path / "1.jsonl", None))]) == 0
+    assert main([*args, str(_noted(tmp_path / "2.jsonl", "theirs"))]) == 0
+    with user_action(db, "alice", "edit note") as action:
+        set_span_note(action, "s1", "alice's own")
+    assert main([*args, str(_noted(tmp_path / "3.jsonl", "theirs again"))]) == 0
+    db.close()
+    summary = "imported 0 span(s) from 1 record(s); 0 already present; 0 refused"
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"{summary}; 1 note(s) updated",
+        f"{summary}; 1 present with a different note, kept as edited here",
+    ]
+
+
+_SCRAPED = "Der Bürger\u00admeister sagte\x07: 12 Tote."
+_DECOMPOSED = "Zu\u0308rich: 35 Menschen starben."
+
+
+@pytest.mark.parametrize("original", [_SCRAPED, _DECOMPOSED], ids=["scraped", "nfd"])
+@pytest.mark.parametrize("source", [None, "a.txt"])
+def test_spans_on_the_text_before_normalisation_say_so(
+    tmp_path: Path, original: str, source: str | None
+) -> None:
+    # Pre-annotations made on the original file were refused as "document (no source) is
+    # not in the database" (or as a text mismatch), though the document was there.
+    db = _fresh([("a.txt", normalize_text(original))])
+    start = original.index(next(word for word in ("12", "35") if word in original))
+    record: dict[str, object] = {"text": original, "label": [[start, start + 7, "FIGURE"]]}
+    if source is not None:
+        record["meta"] = {"source": source}
+    report = import_annotations(db, _write_lines(tmp_path / "d.jsonl", [record]), importer="al")
+    assert report.refused == [
+        f"{tmp_path / 'd.jsonl'}:1: span 'FIGURE' at {start}:{start + 7}: the file has the text"
+        " of document a.txt as it was before import normalised it (soft hyphens, control"
+        " characters, line ends, Unicode NFC); offsets must count the stored text: export it"
+        " (claimdesk export -f jsonl --doc id:1) and annotate that"
+    ]
+    assert _live_spans(db) == set()
+    # Another text is still an unknown document.
+    record["text"] = "Ein anderer Artikel, 12 Tote."
+    record.pop("meta", None)
+    other = import_annotations(db, _write_lines(tmp_path / "e.jsonl", [record]), importer="al")
+    assert other.refused[0].endswith("document (no source) is not in the database")
+
+
+_HUGE = 1 + 10**4000
+
+
+@pytest.mark.parametrize(
+    ("spans", "reason"),
+    [
+        ([[0, _HUGE, "CLAIM"]], f"span 'CLAIM' at 0:1{'0' * 38}…: offsets outside"),
+        ([[0, 5, "L" * 10_000]], "span 'LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL… at 0:5:"),
+        ([["CLAIM", 0, 9]], 'label item ["CLAIM", 0, 9] is not [start, end, label]: the label'),
+        ([[9, 9, "CLAIM"]], "span 'CLAIM' at 9:9: start 9 is not before end 9"),
+        ([[9, 3, "CLAIM"]], "span 'CLAIM' at 9:3: start 9 is not before end 3"),
+        ([[6, 99, "CLAIM"]], "span 'CLAIM' at 6:99: offsets outside the document (0-17)"),
+        ([[0, 5, "CLAIM", "x" * 10_000]], 'label item [0, 5, "CLAIM", "xxxxxxxxxxxxxxx'),
+    ],
+    ids=["offset", "label", "label first", "empty", "backwards", "outside", "four items"],
+)
+def test_refusals_quote_values_short_and_say_what_is_wrong(
+    tmp_path: Path, spans: list[object], reason: str
+) -> None:
+    # A 4,000-digit offset was echoed whole, a 10,000-character label twice (a 20,085-
+    # character "line"); ["CLAIM", 0, 9] was "span 9 at CLAIM:0 needs integer start/end",
+    # and a span ending where it starts "offsets outside the document".
+    text = "Alpha beta gamma."
+    db = _fresh([("a.txt", text)])
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"text": text, "label": spans}) + "\n", encoding="utf-8")
+    report = import_annotations(db, path, importer="alice")
+    assert len(report.refused) == 1
+    assert report.refused[0].startswith(f"{path}:1: {reason}")
+    assert len(report.refused[0]) < len(str(path)) + 160
+
+
+def test_an_unknown_label_and_source_are_quoted_short(tmp_path: Path) -> None:
+    db = _fresh([("a.txt", "Alpha beta.")])
+    record = {"meta": {"source": "s" * 10_000}, "label": [[0, 5, "L" * 10_000]]}
+    report = import_annotations(db, _write_lines(tmp_path / "in.jsonl", [record]), importer="al")
+    assert report.refused[0].endswith(f": document {'s' * 39}… is not in the database")
+    record["meta"] = {"source": "a.txt"}
+    report = import_annotations(db, _write_lines(tmp_path / "in.jsonl", [record]), importer="al")
+    assert report.refused[0].endswith(f": unknown label {'L' * 39}… (see --create-labels)")
+    assert len(report.refused[0]) < len(str(tmp_path)) + 200

@@ -60,6 +60,10 @@ def test_patching_config_path_is_enough(tmp_path: Path, monkeypatch: pytest.Monk
         ('annotator = "a\\u0007b"\n', ":1: annotator must be"),
         # tomllib recurses into nested arrays: the RecursionError was an "unexpected error".
         ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", ": not valid TOML: nested too deeply"),
+        # A 10,000-character setting name was echoed whole.
+        pytest.param(
+            "k" * 10_000 + " = 1\n", f":1: unknown setting '{'k' * 38}… (known:", id="huge-key"
+        ),
     ],
 )
 def test_bad_config_names_file_and_line(config_file: Path, text: str, expected: str) -> None:
@@ -159,3 +163,24 @@ def test_a_config_that_is_not_utf8_says_where(
         load_config()
     problem = "not UTF-8 text (invalid start byte at byte 14)"
     assert str(caught.value) == f"config {path}: cannot read: {problem}"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "problem"),
+    [("utf-8-sig", None), ("utf-16", "is UTF-16; save it as UTF-8")],
+    ids=["utf-8 with mark", "utf-16"],
+)
+def test_a_config_with_a_byte_order_mark_is_read_and_utf16_is_named(
+    config_file: Path, encoding: str, problem: str | None
+) -> None:
+    # Notepad's UTF-8 mark made the file "not valid TOML: Invalid statement".
+    config_file.parent.mkdir()
+    config_file.write_text('annotator = "bea"\ntheme = "nord"\n', encoding=encoding)
+    if problem is None:
+        assert load_config() == Config(annotator="bea", theme="nord")
+        save_theme("gruvbox")
+        assert load_config() == Config(annotator="bea", theme="gruvbox")
+        return
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert str(caught.value) == f"config {config_file}: {problem}"

@@ -264,6 +264,27 @@ def test_unsendable_or_unknown_key(tmp_path: Path, keys: str, expected: str) -> 
     assert expected in message
 
 
+LONG = "x" * 10_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'extends = "default"\n[keys]\n"reader.pick_label" = "{LONG}"\n',
+        f'extends = "default"\n[keys]\n"reader.pick_label" = "ctrl+{LONG}"\n',
+        f'extends = "default"\n[keys]\n"reader.{LONG}" = "j"\n',
+        f'extends = "default"\n{LONG} = 1\n',
+        f'extends = "{LONG}.toml"\n',
+    ],
+    ids=["key", "modified key", "action", "setting", "extends"],
+)
+def test_a_huge_value_is_quoted_short(tmp_path: Path, body: str) -> None:
+    # A 10,000-character key name made the one-line refusal 10,093 characters.
+    message = refused(tmp_path, body)
+    assert len(message) < 250
+    assert "xxx…" in message
+
+
 def test_two_actions_on_one_key_in_one_context(tmp_path: Path) -> None:
     message = refused(
         tmp_path,
@@ -325,6 +346,26 @@ def test_duplicate_entry_is_bad_toml(tmp_path: Path) -> None:
     assert message.startswith("keymap FILE:4: not valid TOML")
 
 
+@pytest.mark.parametrize(
+    ("body", "lines"),
+    [
+        ('[keys.reader]\npick_label = "T"\n[keys]\n"reader.pick_label" = "U"\n', (2, 4)),
+        ('[keys]\n"reader.pick_label" = "U"\n[keys.reader]\npick_label = "T"\n', (2, 4)),
+        ('[keys]\n"reader.pick_label" = "U"\nreader.pick_label = "T"\n', (2, 3)),
+    ],
+    ids=["table first", "quoted first", "dotted"],
+)
+def test_one_action_bound_twice_in_one_file_is_refused(
+    tmp_path: Path, body: str, lines: tuple[int, int]
+) -> None:
+    # TOML takes the spellings for two keys, and the later one won without a word.
+    message = refused(tmp_path, 'extends = "default"\n' + body)
+    first, second = (line + 1 for line in lines)
+    assert message == (
+        f"keymap FILE:{second}: reader.pick_label is bound twice (lines {first} and {second})"
+    )
+
+
 def test_unknown_extends(tmp_path: Path) -> None:
     message = refused(tmp_path, '# mine\nextends = "nano"\n[keys]\n')
     assert message.startswith("keymap FILE:2: extends 'nano': no such keymap")
@@ -378,6 +419,21 @@ def test_value_must_be_a_string(tmp_path: Path) -> None:
 def test_unknown_top_level_setting(tmp_path: Path) -> None:
     message = refused(tmp_path, 'extends = "default"\nkeymap = "vim"\n')
     assert message.startswith("keymap FILE:2: unknown setting 'keymap'")
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    # Notepad's UTF-8 mark was "not valid TOML: Invalid statement" at line 1.
+    path = tmp_path / "bom.toml"
+    path.write_text('extends = "default"\n[keys]\n"reader.pick_label" = "T"\n', "utf-8-sig")
+    assert load_keymap(str(path))["reader.pick_label"] == "T"
+
+
+def test_a_utf16_keymap_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "wide.toml"
+    path.write_text('extends = "default"\n', encoding="utf-16")
+    with pytest.raises(KeymapError) as caught:
+        load_keymap(str(path))
+    assert str(caught.value) == f"keymap {path}: is UTF-16; save it as UTF-8"
 
 
 def test_unknown_keymap_name() -> None:
