@@ -245,6 +245,32 @@ def test_hostile_html_in_a_nested_folder_is_refused_and_the_rest_imports(
     assert _rows(db, "SELECT text FROM documents") == [(TEXT,)]
 
 
+def test_a_text_file_of_metadata_only_is_refused_like_markdown_front_matter_only(
+    tmp_path: Path,
+) -> None:
+    # The header became the article: "title: Real title\noutlet: Herald\n…" was stored
+    # as text, while the same metadata as Markdown front matter was refused.
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "m1.txt").write_text(
+        "title: Real title\noutlet: Herald\ndate: 2025-01-01\n\n", encoding="utf-8"
+    )
+    (folder / "m3.md").write_text("---\ntitle: X\noutlet: Y\n---\n", encoding="utf-8")
+    (folder / "one.txt").write_text("Update: 3 dead in flood\n", encoding="utf-8")
+    (folder / "stadt.txt").write_text(f"title: Stadt\n\n{TEXT}\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", "--no-stories", folder)
+    assert code == 1
+    assert err.splitlines() == [
+        f"claimdesk: refused {folder / name}: no article text found" for name in ("m1.txt", "m3.md")
+    ]
+    assert out.startswith("imported 2 new document(s) from 4 file(s); 0 already present; 2 refused")
+    assert _rows(db, "SELECT source_name, title, text FROM documents ORDER BY source_name") == [
+        ("one.txt", "Update: 3 dead in flood", "Update: 3 dead in flood"),
+        ("stadt.txt", "Stadt", TEXT),
+    ]
+
+
 def test_import_links_shows_a_hostile_file_name_as_escapes(two_documents: Path) -> None:
     path = two_documents.parent / "links\x1b]0;pwned\x07\x1b[2J.jsonl"
     path.write_text(_link("ok") + "\n{broken\n", encoding="utf-8")
