@@ -271,6 +271,30 @@ def test_a_text_file_of_metadata_only_is_refused_like_markdown_front_matter_only
     ]
 
 
+def test_markdown_html_blocks_are_imported_as_text_never_as_markup(tmp_path: Path) -> None:
+    # Every HTML block was dropped whole, with exit 0 and no word: the mayor's figure,
+    # the div's text and the <p> paragraph were not in the stored article.
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "inline.md").write_text(
+        "# Title\n\n<iframe src=x></iframe> The mayor said <b>35</b> people died.\n\n"
+        "Another paragraph with <span>inline</span> html.\n\n"
+        "<div>\nA whole div block of article text.\n<script>steal()</script>\n</div>\n\n"
+        "<p>[bold]Loud[/bold] &amp;&#x1b;]0;owned&#x7; quiet.</p>\n\nEnd.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", "--no-stories", folder)
+    assert (code, err) == (0, "")
+    assert out.startswith("imported 1 new document(s) from 1 file(s)")
+    assert _rows(db, "SELECT text FROM documents") == [
+        (
+            "Title\n\nThe mayor said 35 people died.\n\nAnother paragraph with inline html."
+            "\n\nA whole div block of article text.\n\n[bold]Loud[/bold] & quiet.\n\nEnd.",
+        )
+    ]
+
+
 def test_import_links_shows_a_hostile_file_name_as_escapes(two_documents: Path) -> None:
     path = two_documents.parent / "links\x1b]0;pwned\x07\x1b[2J.jsonl"
     path.write_text(_link("ok") + "\n{broken\n", encoding="utf-8")
