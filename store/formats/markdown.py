@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,7 +20,7 @@ from store.formats.front_matter import split_front_matter
 from store.formats.html import html_piece_paragraphs
 from store.formats.html_markup import check_markup_pieces
 from store.formats.limits import MAX_ARTICLE_CHARS, check_lines
-from store.formats.normalize import clean_controls
+from store.formats.normalize import clean_controls, normalize_text
 
 _CELL_SEPARATOR = " | "
 
@@ -30,6 +31,9 @@ class MarkdownText(NamedTuple):
     text: str
     first_heading: str | None
     """The text of the first level-1 heading."""
+    without_html_blocks: str | None
+    """The text as claimdesk read it before it kept the text of HTML blocks (it dropped
+    them whole); None when no HTML block has any."""
 
 
 def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
@@ -43,7 +47,17 @@ def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) 
     fields.set_metadata(pairs)
     if fields.title is None:
         fields.title = read.first_heading
-    return build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
+    article = build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
+    if read.without_html_blocks is None:
+        return article
+    return replace(article, stored_without_html=_stored_forms(read.without_html_blocks, article))
+
+
+def _stored_forms(before: str, article: ParsedArticle) -> tuple[str, ...]:
+    """The texts claimdesk stored for this file before it read HTML blocks: with soft
+    hyphens (before they were dropped) and without; none that is the text now."""
+    forms = {normalize_text(before), normalize_text(before, soft_hyphens=True)}
+    return tuple(sorted(form for form in forms if form and form != article.text))
 
 
 @functools.cache
@@ -69,6 +83,7 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
     tokens = _parser().parse(source)
     check_markup_pieces((token.content for token in tokens if token.type == "html_block"), path)
     paragraphs: list[str] = []
+    from_html: set[int] = set()
     first_heading: str | None = None
     heading_tag: str | None = None
     row: list[str] | None = None
@@ -86,7 +101,9 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
         elif kind in ("fence", "code_block"):
             paragraphs.append(token.content)
         elif kind == "html_block":
-            paragraphs.extend(html_piece_paragraphs(token.content, path))
+            shown = html_piece_paragraphs(token.content, path)
+            from_html.update(range(len(paragraphs), len(paragraphs) + len(shown)))
+            paragraphs.extend(shown)
         elif kind == "heading_open":
             heading_tag = token.tag
         elif kind == "heading_close":
@@ -99,7 +116,14 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
         elif kind == "table_close":
             paragraphs.append("\n".join(rows))
             rows = []
-    return MarkdownText("\n\n".join(part.strip("\n") for part in paragraphs), first_heading)
+    without_html = [part for number, part in enumerate(paragraphs) if number not in from_html]
+    return MarkdownText(
+        _joined(paragraphs), first_heading, _joined(without_html) if from_html else None
+    )
+
+
+def _joined(paragraphs: Iterable[str]) -> str:
+    return "\n\n".join(part.strip("\n") for part in paragraphs)
 
 
 def inline_text(children: Sequence[Token]) -> str:

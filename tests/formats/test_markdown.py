@@ -10,6 +10,7 @@ from store.errors import ImportRefused
 from store.formats.front_matter import split_front_matter
 from store.formats.limits import MAX_HTML_ELEMENTS, MAX_TAG_ATTRIBUTES
 from store.formats.markdown import markdown_to_text, read_markdown
+from store.formats.normalize import normalize_text
 
 PATH = Path("meridian") / "explainer.md"
 
@@ -210,3 +211,81 @@ def test_a_markdown_file_of_only_empty_html_is_refused() -> None:
     with pytest.raises(ImportRefused) as caught:
         read_markdown("<div>\n\n<!-- nichts -->\n\n<script>x()</script>\n\n</div>\n", PATH)
     assert str(caught.value) == f"{PATH}: no article text found"
+
+
+RAW_WITH_HTML = "# T\n\nText eins.\n\n<p>Absatz in p-Tags.</p>\n\nDie Bürger\u00admeisterin.\n"
+WITHOUT_HTML = "T\n\nText eins.\n\nDie Bürger\u00admeisterin."
+
+
+def _import_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stored_name: str, stored_text: str
+) -> tuple[int, str, str, list[tuple[str, str]]]:
+    """Import ``ptag.md`` (RAW_WITH_HTML) into a database holding one document as given."""
+    from claimdesk.cli import main
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+
+    article = tmp_path / "ptag.md"
+    article.write_text(RAW_WITH_HTML, encoding="utf-8")
+    db_path = tmp_path / "c.db"
+    db = connect(db_path)
+    with write(db):
+        insert_document(db, ParsedArticle(stored_name, stored_text))
+    db.close()
+    capsys.readouterr()
+    code = main(["--db", str(db_path), "import", "--no-stories", str(article)])
+    captured = capsys.readouterr()
+    db = connect(db_path)
+    rows = db.conn.execute("SELECT source_name, text FROM documents ORDER BY id").fetchall()
+    db.close()
+    return code, captured.out, captured.err, rows
+
+
+@pytest.mark.parametrize(
+    ("soft_hyphens", "stored_name"),
+    [(False, "ptag.md"), (True, "ptag.md"), (False, "ptag.md~2")],
+)
+def test_a_file_stored_without_its_html_blocks_is_that_document_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], soft_hyphens: bool, stored_name: str
+) -> None:
+    # Stored by a claimdesk that dropped HTML blocks (and, earlier, kept soft hyphens), the
+    # file is the same article: a second document would be grouped and linked with it, and
+    # the first one's spans point into the text as it was stored.
+    stored_then = normalize_text(WITHOUT_HTML, soft_hyphens=soft_hyphens)
+    code, out, err, rows = _import_over(tmp_path, capsys, stored_name, stored_then)
+    assert code == 0
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in out
+    assert err == (
+        f"claimdesk: note: {tmp_path / 'ptag.md'}: already stored as {stored_name} without the"
+        " text of its HTML blocks, which claimdesk left out before; that copy is kept as it is\n"
+    )
+    assert rows == [(stored_name, stored_then)]
+
+
+def test_another_files_document_with_that_text_is_not_taken_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without its HTML blocks an article may be no more than its title, which any other
+    # file's document can hold: the file is then stored, not noted as found.
+    stored_then = normalize_text(WITHOUT_HTML)
+    code, out, err, rows = _import_over(tmp_path, capsys, "other.md", stored_then)
+    assert (code, err) == (0, "")
+    assert "imported 1 new document(s) from 1 file(s); 0 already present" in out
+    assert [name for name, _text in rows] == ["other.md", "ptag.md"]
+
+
+def test_a_file_stored_whole_is_found_again_without_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimdesk.cli import main
+
+    article = tmp_path / "ptag.md"
+    article.write_text("Text eins.\n\n<p>Absatz in p-Tags.</p>\n", encoding="utf-8")
+    db_path = str(tmp_path / "c.db")
+    assert main(["--db", db_path, "import", "--no-stories", str(article)]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_path, "import", "--no-stories", str(article)]) == 0
+    captured = capsys.readouterr()
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in captured.out
+    assert captured.err == ""
