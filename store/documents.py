@@ -49,7 +49,8 @@ def _unique_source_name(db: sqlite_utils.Database, article: ParsedArticle) -> st
 def insert_document(
     db: sqlite_utils.Database, article: ParsedArticle, *, source_path: str | None = None
 ) -> int | None:
-    """Store one parsed article; None when the same text is already stored.
+    """Store one parsed article; None when the same text is already stored, or the same
+    Markdown file without the text of its HTML blocks (:func:`stored_without_html_as`).
 
     Runs inside the caller's transaction (the importer batches many). Names and
     metadata pass through the importer's one-line cleaner here, whatever built the
@@ -63,11 +64,7 @@ def insert_document(
         url=clean_value(article.url),
     )
     digest = text_sha256(article.text)
-    # An article stored before soft hyphens were dropped is found by its text as then.
-    before = text_sha256(article.stored_before) if article.stored_before else digest
-    if db.conn.execute(
-        "SELECT 1 FROM documents WHERE sha256 IN (?, ?)", [digest, before]
-    ).fetchone():
+    if _stored_whole(db, article) or _stored_without_html(db, article) is not None:
         return None
     cursor = db.conn.execute(
         "INSERT INTO documents (source_name, source_path, outlet, title, published, url,"
@@ -86,6 +83,47 @@ def insert_document(
         ],
     )
     return int(cursor.lastrowid or 0)
+
+
+def stored_without_html_as(db: Connected, article: ParsedArticle) -> str | None:
+    """The source name of the document an earlier claimdesk stored for ``article``'s
+    Markdown file without the text of its HTML blocks, unless one holds it whole."""
+    return None if _stored_whole(db, article) else _stored_without_html(db, article)
+
+
+def _stored_whole(db: Connected, article: ParsedArticle) -> bool:
+    # An article stored before soft hyphens were dropped is found by its text as then.
+    hashes = [text_sha256(article.text), text_sha256(article.stored_before or article.text)]
+    return bool(
+        db.conn.execute("SELECT 1 FROM documents WHERE sha256 IN (?, ?)", hashes).fetchone()
+    )
+
+
+def _stored_without_html(db: Connected, article: ParsedArticle) -> str | None:
+    """The name of a document holding one of :attr:`ParsedArticle.stored_without_html`
+    under a name the file's article gets. Without its HTML blocks, an article can be as
+    short as its title, which another file's document may hold."""
+    if not article.stored_without_html:
+        return None
+    hashes = [text_sha256(text) for text in article.stored_without_html]
+    marks = ", ".join("?" * len(hashes))
+    rows = db.conn.execute(
+        f"SELECT source_name FROM documents WHERE sha256 IN ({marks}) ORDER BY id", hashes
+    )
+    return next((str(name) for (name,) in rows if _named_for(str(name), article)), None)
+
+
+def _named_for(name: str, article: ParsedArticle) -> bool:
+    """Whether a document called ``name`` may have been stored from ``article``'s file:
+    under its name, or a name :func:`_unique_source_name` gives it on a clash."""
+    own = clean_value(article.source_name) or "document"
+    outlet = clean_value(article.outlet)
+    clash, tilde, number = name.rpartition("~")
+    return (
+        name == own
+        or (outlet is not None and name == f"{outlet}/{own}")
+        or (bool(tilde) and clash == own and number.isdigit())
+    )
 
 
 def get_document(db: Connected, doc_id: int) -> Document:

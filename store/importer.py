@@ -25,7 +25,7 @@ import sqlite_utils
 from store.boilerplate import mark_repeated, shape_flags
 from store.bulk import TARGET_TRANSACTION_S, Checkpointer, step_aside
 from store.db import write
-from store.documents import insert_document, text_sha256
+from store.documents import insert_document, stored_without_html_as, text_sha256
 from store.errors import ImportRefused, StoreUnwritable, partly_imported, stopped_part_way
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
@@ -53,7 +53,8 @@ class ImportReport:
     refused: list[ImportRefused] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    """One line per repair made while reading a file that was imported, naming the file."""
+    """One line per repair made while reading a file that was imported, and per Markdown
+    file found stored without the text of its HTML blocks, naming the file."""
     added_ids: list[int] = field(default_factory=list)
     in_flight: tuple[list[int], str] = field(default_factory=lambda: ([], ""))
     """The ids of the documents the transaction under way adds and its last one's
@@ -256,6 +257,7 @@ def _store_some(
     added: list[int] = []
     last_text = ""
     duplicates = 0
+    notes: list[str] = []
     stored = 0
     with write(db):
         started = time.perf_counter()
@@ -264,6 +266,7 @@ def _store_some(
             doc_id = insert_document(db, article, source_path=str(path))
             if doc_id is None:
                 duplicates += 1
+                notes.extend(_partial_copy_note(db, article, path))
                 continue
             sentences = split_sentences(article.text)
             db.conn.executemany(
@@ -284,6 +287,22 @@ def _store_some(
     report.added_ids.extend(added)
     report.in_flight = ([], "")
     report.duplicates += duplicates
+    report.notes.extend(notes)
     report.outlets.update(article.outlet for article, _path in batch[:stored])
     del batch[:stored]
     return time.perf_counter() - started
+
+
+def _partial_copy_note(db: sqlite_utils.Database, article: ParsedArticle, path: Path) -> list[str]:
+    """The note for a Markdown file found stored without the text of its HTML blocks.
+
+    That copy stays, since spans point into its text; a second document of the same
+    article would be grouped and linked with it. The note keeps the gap from being silent.
+    """
+    name = stored_without_html_as(db, article)
+    if name is None:
+        return []
+    return [
+        f"{path}: already stored as {name} without the text of its HTML blocks, which"
+        " claimdesk left out before; that copy is kept as it is"
+    ]

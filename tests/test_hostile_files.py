@@ -245,6 +245,56 @@ def test_hostile_html_in_a_nested_folder_is_refused_and_the_rest_imports(
     assert _rows(db, "SELECT text FROM documents") == [(TEXT,)]
 
 
+def test_a_text_file_of_metadata_only_is_refused_like_markdown_front_matter_only(
+    tmp_path: Path,
+) -> None:
+    # The header became the article: "title: Real title\noutlet: Herald\n…" was stored
+    # as text, while the same metadata as Markdown front matter was refused.
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "m1.txt").write_text(
+        "title: Real title\noutlet: Herald\ndate: 2025-01-01\n\n", encoding="utf-8"
+    )
+    (folder / "m3.md").write_text("---\ntitle: X\noutlet: Y\n---\n", encoding="utf-8")
+    (folder / "one.txt").write_text("Update: 3 dead in flood\n", encoding="utf-8")
+    (folder / "stadt.txt").write_text(f"title: Stadt\n\n{TEXT}\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", "--no-stories", folder)
+    assert code == 1
+    assert err.splitlines() == [
+        f"claimdesk: refused {folder / name}: no article text found" for name in ("m1.txt", "m3.md")
+    ]
+    assert out.startswith("imported 2 new document(s) from 4 file(s); 0 already present; 2 refused")
+    assert _rows(db, "SELECT source_name, title, text FROM documents ORDER BY source_name") == [
+        ("one.txt", "Update: 3 dead in flood", "Update: 3 dead in flood"),
+        ("stadt.txt", "Stadt", TEXT),
+    ]
+
+
+def test_markdown_html_blocks_are_imported_as_text_never_as_markup(tmp_path: Path) -> None:
+    # Every HTML block was dropped whole, with exit 0 and no word: the mayor's figure,
+    # the div's text and the <p> paragraph were not in the stored article.
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "inline.md").write_text(
+        "# Title\n\n<iframe src=x></iframe> The mayor said <b>35</b> people died.\n\n"
+        "Another paragraph with <span>inline</span> html.\n\n"
+        "<div>\nA whole div block of article text.\n<script>steal()</script>\n</div>\n\n"
+        "<p>[bold]Loud[/bold] &amp;&#x1b;]0;owned&#x7; quiet.</p>\n\nEnd.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", "--no-stories", folder)
+    assert (code, err) == (0, "")
+    assert out.startswith("imported 1 new document(s) from 1 file(s)")
+    assert _rows(db, "SELECT text FROM documents") == [
+        (
+            "Title\n\nThe mayor said 35 people died.\n\nAnother paragraph with inline html."
+            "\n\nA whole div block of article text.\n\n[bold]Loud[/bold] & quiet.\n\nEnd.",
+        )
+    ]
+
+
 def test_import_links_shows_a_hostile_file_name_as_escapes(two_documents: Path) -> None:
     path = two_documents.parent / "links\x1b]0;pwned\x07\x1b[2J.jsonl"
     path.write_text(_link("ok") + "\n{broken\n", encoding="utf-8")

@@ -41,3 +41,7 @@ class ParsedArticle:
     stored_before: str | None = None
     """The text as claimdesk stored it before it dropped soft hyphens, when that differs:
     the same file stored then is the same article, not a new one."""
+    stored_without_html: tuple[str, ...] = ()
+    """The texts claimdesk stored for a Markdown file before it read the text of HTML
+    blocks (it dropped them): a document holding one is this article with that text
+    missing, and stays as it is (spans point into it); the importer says so."""

@@ -19,7 +19,7 @@ from store.formats import ParsedArticle
 from store.formats.build import NO_TEXT, build_article
 from store.formats.fields import ArticleFields
 from store.formats.html_blocks import Element, block_paragraphs
-from store.formats.html_fallback import fallback_paragraphs
+from store.formats.html_fallback import fallback_paragraphs, shown_paragraphs
 from store.formats.html_markup import check_markup, outside_raw_text
 from store.formats.limits import MAX_ARTICLE_CHARS, too_long_reason
 from store.formats.normalize import clean_controls
@@ -55,7 +55,7 @@ _INTERNAL_SUBSET = re.compile(
 
 def read_html(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
     """Read the article in one HTML page; ``source_name`` is the file name."""
-    source = _INTERNAL_SUBSET.sub(r"\1", clean_controls(text), count=1)
+    source = _without_internal_subset(clean_controls(text))
     if len(source) > max_chars:
         # Refuse a page whose text alone is over the limit before any parsing: trafilatura
         # takes seconds on tens of megabytes, and libxml2 stops at 10 MB text nodes.
@@ -68,12 +68,32 @@ def read_html(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> P
     return build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
 
 
+def html_piece_paragraphs(source: str, path: Path) -> list[str]:
+    """Paragraphs of the text a piece of HTML inside an article shows (a Markdown file's
+    HTML block), none when it shows nothing; parsed and refused as a page is, but read
+    whole (:func:`~store.formats.html_fallback.shown_paragraphs`)."""
+    tree = _parse(_without_internal_subset(source), path)
+    return [] if tree is None else shown_paragraphs(tree)
+
+
+def _without_internal_subset(source: str) -> str:
+    return _INTERNAL_SUBSET.sub(r"\1", source, count=1)
+
+
 def parse_html(source: str, path: Path) -> Element:
     """Parse ``source`` into an ``<html>`` element, refusing what libxml2 cannot take whole.
 
     libxml2 stops at 256 levels of nesting or at a huge text node; what it built until
     then is a silently truncated page, so such a page is refused instead.
     """
+    tree = _parse(source, path)
+    if tree is None:
+        raise ImportRefused(path, NO_TEXT)
+    return tree
+
+
+def _parse(source: str, path: Path) -> Element | None:
+    """:func:`parse_html`, with None for a source that holds no element or text."""
     parser = lxml_html.HTMLParser(
         collect_ids=False,
         default_doctype=False,
@@ -85,7 +105,7 @@ def parse_html(source: str, path: Path) -> Element:
         # Bytes with a declared encoding: a str with an XML declaration is rejected by lxml.
         tree = lxml_html.document_fromstring(source.encode("utf-8", "replace"), parser=parser)
     except (etree.LxmlError, ValueError):  # "Document is empty"
-        raise ImportRefused(path, NO_TEXT) from None
+        return None
     for entry in parser.error_log:
         message = str(entry.message)
         if "XML_PARSE_HUGE" in message or entry.type_name == "ERR_RESOURCE_LIMIT":

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from store.formats.html_blocks import Element, block_paragraphs
 
-DROPPED_TAGS = frozenset(
+NEVER_SHOWN_TAGS = frozenset({"script", "style", "noscript", "template"})
+"""Elements whose content a reader of the page never sees as text, wherever they stand."""
+
+DROPPED_TAGS = NEVER_SHOWN_TAGS | frozenset(
     {
-        "script",
-        "style",
-        "noscript",
-        "template",
         "nav",
         "header",
         "footer",
@@ -95,15 +94,35 @@ BLOCK_TAGS = frozenset(
 """Elements whose content is a paragraph (or several) of its own."""
 
 
+_BREAKS = frozenset({"br"})
+_PRESERVE = frozenset({"pre"})
+
+
 def fallback_paragraphs(tree: Element) -> list[str]:
     """Paragraphs of the article in the parsed page ``tree`` (an ``<html>`` element)."""
     return block_paragraphs(
         main_region(tree),
         blocks=BLOCK_TAGS,
-        breaks=frozenset({"br"}),
-        preserve=frozenset({"pre"}),
+        breaks=_BREAKS,
+        preserve=_PRESERVE,
         skip=is_boilerplate,
     )
+
+
+def shown_paragraphs(tree: Element) -> list[str]:
+    """Paragraphs of all the text ``tree`` shows, cut as :func:`fallback_paragraphs` cuts them.
+
+    For HTML inside an article (a Markdown file's HTML blocks): it is all article, so no
+    region is picked and nothing but :data:`NEVER_SHOWN_TAGS` is left out. An aside or
+    a box classed ``social`` may hold a quoted claim.
+    """
+    return block_paragraphs(
+        tree, blocks=BLOCK_TAGS, breaks=_BREAKS, preserve=_PRESERVE, skip=_never_shown
+    )
+
+
+def _never_shown(element: Element) -> bool:
+    return element.tag in NEVER_SHOWN_TAGS
 
 
 def main_region(tree: Element) -> Element:

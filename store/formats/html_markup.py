@@ -9,7 +9,7 @@ other. :func:`check_markup` refuses such pages by counting with regular expressi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from store.errors import ImportRefused
@@ -48,26 +48,34 @@ def check_markup(source: str, path: Path | str) -> None:
     Counting stops at the first limit passed, so a huge source costs no more than
     a page at the limit.
     """
+    check_markup_pieces((source,), path)
+
+
+def check_markup_pieces(sources: Iterable[str], path: Path | str) -> None:
+    """:func:`check_markup` of HTML pieces that are parsed one by one but make one article
+    together (a Markdown file's HTML blocks): the limits hold for all of them at once."""
     elements = 0
     attributes = 0
-    for start, end in outside_raw_text(source):
-        # The script or style element that ends the stretch counts as one.
-        elements += 1 if end < len(source) else 0
-        for tag in _START_TAG.finditer(source, start, end):
-            elements += 1
-            if elements > MAX_HTML_ELEMENTS:
-                raise ImportRefused(path, over_limit("elements", MAX_HTML_ELEMENTS))
-            # The first match is the tag's own name.
-            on_tag = len(_NAME_OR_ATTRIBUTE.findall(tag.group(), 1)) - 1
-            if on_tag > MAX_TAG_ATTRIBUTES:
-                raise ImportRefused(
-                    path,
-                    f"an HTML element has {on_tag} attributes,"
-                    f" over the limit of {MAX_TAG_ATTRIBUTES} for one element",
-                )
-            attributes += on_tag
-            if attributes > MAX_HTML_ATTRIBUTES:
-                raise ImportRefused(path, over_limit("attributes", MAX_HTML_ATTRIBUTES))
+    for source in sources:
+        # Each piece on its own: an unclosed <script> in one must not hide the next.
+        for start, end in outside_raw_text(source):
+            # The script or style element that ends the stretch counts as one.
+            elements += 1 if end < len(source) else 0
+            for tag in _START_TAG.finditer(source, start, end):
+                elements += 1
+                if elements > MAX_HTML_ELEMENTS:
+                    raise ImportRefused(path, over_limit("elements", MAX_HTML_ELEMENTS))
+                # The first match is the tag's own name.
+                on_tag = len(_NAME_OR_ATTRIBUTE.findall(tag.group(), 1)) - 1
+                if on_tag > MAX_TAG_ATTRIBUTES:
+                    raise ImportRefused(
+                        path,
+                        f"an HTML element has {on_tag} attributes,"
+                        f" over the limit of {MAX_TAG_ATTRIBUTES} for one element",
+                    )
+                attributes += on_tag
+                if attributes > MAX_HTML_ATTRIBUTES:
+                    raise ImportRefused(path, over_limit("attributes", MAX_HTML_ATTRIBUTES))
 
 
 def over_limit(what: str, limit: int) -> str:

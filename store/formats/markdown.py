@@ -1,11 +1,14 @@
-"""Markdown articles: front matter for metadata, markdown-it-py's tokens for plain text."""
+"""Markdown articles: front matter for metadata, markdown-it-py's tokens for plain text,
+the HTML reader's extraction for HTML blocks."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -14,10 +17,23 @@ from store.formats import ParsedArticle
 from store.formats.build import build_article
 from store.formats.fields import ArticleFields
 from store.formats.front_matter import split_front_matter
+from store.formats.html import html_piece_paragraphs
+from store.formats.html_markup import check_markup_pieces
 from store.formats.limits import MAX_ARTICLE_CHARS, check_lines
-from store.formats.normalize import clean_controls
+from store.formats.normalize import clean_controls, normalize_text
 
 _CELL_SEPARATOR = " | "
+
+
+class MarkdownText(NamedTuple):
+    """What :func:`markdown_to_text` reads from a Markdown source."""
+
+    text: str
+    first_heading: str | None
+    """The text of the first level-1 heading."""
+    without_html_blocks: str | None
+    """The text as claimdesk read it before it kept the text of HTML blocks (it dropped
+    them whole); None when no HTML block has any."""
 
 
 def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
@@ -26,12 +42,22 @@ def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) 
     check_lines(text, path)
     source = clean_controls(text).lstrip("\ufeff")
     pairs, body = split_front_matter(source)
-    plain, first_heading = markdown_to_text(body)
-    fields = ArticleFields(text=plain)
+    read = markdown_to_text(body, path)
+    fields = ArticleFields(text=read.text)
     fields.set_metadata(pairs)
     if fields.title is None:
-        fields.title = first_heading
-    return build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
+        fields.title = read.first_heading
+    article = build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
+    if read.without_html_blocks is None:
+        return article
+    return replace(article, stored_without_html=_stored_forms(read.without_html_blocks, article))
+
+
+def _stored_forms(before: str, article: ParsedArticle) -> tuple[str, ...]:
+    """The texts claimdesk stored for this file before it read HTML blocks: with soft
+    hyphens (before they were dropped) and without; none that is the text now."""
+    forms = {normalize_text(before), normalize_text(before, soft_hyphens=True)}
+    return tuple(sorted(form for form in forms if form and form != article.text))
 
 
 @functools.cache
@@ -43,20 +69,26 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def markdown_to_text(source: str) -> tuple[str, str | None]:
+def markdown_to_text(source: str, path: Path) -> MarkdownText:
     """Plain text of markdown ``source`` and the text of its first level-1 heading.
 
     Paragraphs, headings, list items, quoted paragraphs and code blocks each become a
     paragraph (blank line between); a table becomes one paragraph with a line per row.
     Inline markup keeps only its text: link text without the URL, image alt text,
-    emphasis and code content. Raw HTML is dropped.
+    emphasis and code content; inline HTML tags are dropped. An HTML block is read as
+    the HTML reader reads a page, but whole (:func:`html_piece_paragraphs`): its block
+    elements make paragraphs, scripts, styles and comments go. HTML that reader would
+    refuse (too many elements, nested too deeply) refuses the file, as ``path``.
     """
+    tokens = _parser().parse(source)
+    check_markup_pieces((token.content for token in tokens if token.type == "html_block"), path)
     paragraphs: list[str] = []
+    from_html: set[int] = set()
     first_heading: str | None = None
     heading_tag: str | None = None
     row: list[str] | None = None
     rows: list[str] = []
-    for token in _parser().parse(source):
+    for token in tokens:
         kind = token.type
         if kind == "inline":
             content = inline_text(token.children or [])
@@ -68,6 +100,10 @@ def markdown_to_text(source: str) -> tuple[str, str | None]:
                 first_heading = content
         elif kind in ("fence", "code_block"):
             paragraphs.append(token.content)
+        elif kind == "html_block":
+            shown = html_piece_paragraphs(token.content, path)
+            from_html.update(range(len(paragraphs), len(paragraphs) + len(shown)))
+            paragraphs.extend(shown)
         elif kind == "heading_open":
             heading_tag = token.tag
         elif kind == "heading_close":
@@ -80,7 +116,14 @@ def markdown_to_text(source: str) -> tuple[str, str | None]:
         elif kind == "table_close":
             paragraphs.append("\n".join(rows))
             rows = []
-    return "\n\n".join(part.strip("\n") for part in paragraphs), first_heading
+    without_html = [part for number, part in enumerate(paragraphs) if number not in from_html]
+    return MarkdownText(
+        _joined(paragraphs), first_heading, _joined(without_html) if from_html else None
+    )
+
+
+def _joined(paragraphs: Iterable[str]) -> str:
+    return "\n\n".join(part.strip("\n") for part in paragraphs)
 
 
 def inline_text(children: Sequence[Token]) -> str:
@@ -97,5 +140,6 @@ def inline_text(children: Sequence[Token]) -> str:
         elif kind == "image":
             parts.append(inline_text(child.children or []))
         # link, emphasis and strong tokens only mark up the text around them;
-        # html_inline is raw HTML, which is dropped.
+        # html_inline is a single tag or comment, dropped: the text a tag marks up is in
+        # the tokens around it.
     return "".join(parts)

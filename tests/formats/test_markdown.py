@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from store.errors import ImportRefused
 from store.formats.front_matter import split_front_matter
+from store.formats.limits import MAX_HTML_ELEMENTS, MAX_TAG_ATTRIBUTES
 from store.formats.markdown import markdown_to_text, read_markdown
+from store.formats.normalize import normalize_text
 
 PATH = Path("meridian") / "explainer.md"
 
@@ -67,13 +72,14 @@ def test_front_matter_and_structure() -> None:
         "“It smells of mud,” said a resident.",
         "Map of the flooded district",
         'print("code block")',
+        "Advertisement",  # an HTML block's text is the article's, whatever its class
         "Text with inline html inside.",
     ]
 
 
 def test_urls_and_markup_are_gone() -> None:
     text = read_markdown(DOCUMENT, PATH).text
-    for absent in ("https://", "map.png", "*", "`", "#", "Advertisement", "<span>", "---"):
+    for absent in ("https://", "map.png", "*", "`", "#", "<div", "class=", "<span>", "---"):
         assert absent not in text
 
 
@@ -112,10 +118,174 @@ def test_front_matter_with_crlf() -> None:
 
 
 def test_table_rows_become_lines() -> None:
-    text, _ = markdown_to_text("| Day | Level |\n|---|---|\n| Tue | 5.10 m |\n| Wed | 6.84 m |\n")
+    text = markdown_to_text(
+        "| Day | Level |\n|---|---|\n| Tue | 5.10 m |\n| Wed | 6.84 m |\n", PATH
+    ).text
     assert text == "Day | Level\nTue | 5.10 m\nWed | 6.84 m"
 
 
 def test_deep_nesting_does_not_crash() -> None:
-    text, _ = markdown_to_text(">" * 10_000 + " deep\n\n" + "[" * 10_000 + "x\n\nAfter.")
+    text = markdown_to_text(">" * 10_000 + " deep\n\n" + "[" * 10_000 + "x\n\nAfter.", PATH).text
     assert text.endswith("x\n\nAfter.")
+
+
+def test_html_blocks_keep_their_text() -> None:
+    # A paragraph opening with an HTML block tag (<p>, <div>, <iframe>…) is one CommonMark
+    # HTML block, and each was dropped whole: "The mayor said 35 people died." was lost.
+    source = (
+        "# Title\n\n<iframe src=x></iframe> The mayor said <b>35</b> people died.\n\n"
+        "Another paragraph with <span>inline</span> html.\n\n"
+        "<div>\nA whole div block of article text.\n</div>\n\n"
+        "<p>Paragraph in p tags is article text.</p>\n\nEnd.\n"
+    )
+    assert read_markdown(source, PATH).text.split("\n\n") == [
+        "Title",
+        "The mayor said 35 people died.",
+        "Another paragraph with inline html.",
+        "A whole div block of article text.",
+        "Paragraph in p tags is article text.",
+        "End.",
+    ]
+
+
+def test_html_blocks_are_cut_into_paragraphs_as_html_pages_are() -> None:
+    source = (
+        "<figure>\n<img src=a.png alt=Karte>\n<figcaption>Der Damm bei Nacht.</figcaption>\n"
+        "</figure>\n\n"
+        "<ul><li>eins</li><li>zwei</ul>\n\n"
+        "<table><tr><td>Tag</td><td>Pegel</td></tr><tr><td>Di</td><td>5,10 m</td></tr></table>\n\n"
+        "<p>Erste Zeile<br>zweite   Zeile</p>\n\n"
+        "<pre>\n  a  b\n</pre>\n"
+    )
+    assert read_markdown(source, PATH).text.split("\n\n") == [
+        "Der Damm bei Nacht.",
+        "eins",
+        "zwei",
+        "Tag",
+        "Pegel",
+        "Di",
+        "5,10 m",
+        "Erste Zeile\nzweite Zeile",
+        "  a  b",
+    ]
+
+
+def test_hostile_html_blocks_keep_only_their_shown_text_literally() -> None:
+    bomb = "&amp;" * 200_000 + "&amp;lt;"
+    source = (
+        "Vorher.\n\n"
+        "<div>Offen <b>fett <i>kursiv\n\n"  # unclosed, and the block ends at the blank line
+        "<div><script>steal()</script><style>p{}</style>Sichtbar</div>\n\n"
+        "<div><template>t</template><noscript>n</noscript><!-- k -->Auch sichtbar</div>\n\n"
+        f"<p>{bomb}</p>\n\n"
+        "<p>[bold]laut[/bold] [@click=app.quit]x[/] &lt;b&gt; &#x1b;[2J\x1b]0;t\x07</p>\n\n"
+        "<script>\nvar a = 1;\n\nvar b = 2;\n</script>\n\n"
+        "<!-- ein\n\nKommentar -->\n\n"
+        '<!DOCTYPE x [ <!ENTITY a "b"> ]>\n\n'
+        "Nachher.\n"
+    )
+    assert read_markdown(source, PATH).text.split("\n\n") == [
+        "Vorher.",
+        "Offen fett kursiv",
+        "Sichtbar",
+        "Auch sichtbar",
+        "&" * 200_000 + "&lt;",
+        "[bold]laut[/bold] [@click=app.quit]x[/] <b>",
+        "Nachher.",
+    ]
+
+
+def test_html_blocks_are_held_to_the_html_readers_limits() -> None:
+    many = "<div>x</div>\n\n" * (MAX_HTML_ELEMENTS + 1)
+    with pytest.raises(ImportRefused, match="HTML has more than 30000 elements"):
+        read_markdown(many, PATH)
+    with pytest.raises(ImportRefused, match="nested too deeply"):
+        read_markdown("Text.\n\n" + "<div>" * 300 + "tief", PATH)
+    # An unclosed script in one block hides nothing in the next from the count.
+    attributes = " ".join(f"a{n}=v" for n in range(MAX_TAG_ATTRIBUTES + 1))
+    with pytest.raises(ImportRefused, match="an HTML element has 1001 attributes"):
+        read_markdown(f"<div><script>\n\n<p {attributes}>x</p>\n", PATH)
+
+
+def test_a_markdown_file_of_only_empty_html_is_refused() -> None:
+    with pytest.raises(ImportRefused) as caught:
+        read_markdown("<div>\n\n<!-- nichts -->\n\n<script>x()</script>\n\n</div>\n", PATH)
+    assert str(caught.value) == f"{PATH}: no article text found"
+
+
+RAW_WITH_HTML = "# T\n\nText eins.\n\n<p>Absatz in p-Tags.</p>\n\nDie Bürger\u00admeisterin.\n"
+WITHOUT_HTML = "T\n\nText eins.\n\nDie Bürger\u00admeisterin."
+
+
+def _import_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stored_name: str, stored_text: str
+) -> tuple[int, str, str, list[tuple[str, str]]]:
+    """Import ``ptag.md`` (RAW_WITH_HTML) into a database holding one document as given."""
+    from claimdesk.cli import main
+    from store.db import connect, write
+    from store.documents import insert_document
+    from store.formats import ParsedArticle
+
+    article = tmp_path / "ptag.md"
+    article.write_text(RAW_WITH_HTML, encoding="utf-8")
+    db_path = tmp_path / "c.db"
+    db = connect(db_path)
+    with write(db):
+        insert_document(db, ParsedArticle(stored_name, stored_text))
+    db.close()
+    capsys.readouterr()
+    code = main(["--db", str(db_path), "import", "--no-stories", str(article)])
+    captured = capsys.readouterr()
+    db = connect(db_path)
+    rows = db.conn.execute("SELECT source_name, text FROM documents ORDER BY id").fetchall()
+    db.close()
+    return code, captured.out, captured.err, rows
+
+
+@pytest.mark.parametrize(
+    ("soft_hyphens", "stored_name"),
+    [(False, "ptag.md"), (True, "ptag.md"), (False, "ptag.md~2")],
+)
+def test_a_file_stored_without_its_html_blocks_is_that_document_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], soft_hyphens: bool, stored_name: str
+) -> None:
+    # Stored by a claimdesk that dropped HTML blocks (and, earlier, kept soft hyphens), the
+    # file is the same article: a second document would be grouped and linked with it, and
+    # the first one's spans point into the text as it was stored.
+    stored_then = normalize_text(WITHOUT_HTML, soft_hyphens=soft_hyphens)
+    code, out, err, rows = _import_over(tmp_path, capsys, stored_name, stored_then)
+    assert code == 0
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in out
+    assert err == (
+        f"claimdesk: note: {tmp_path / 'ptag.md'}: already stored as {stored_name} without the"
+        " text of its HTML blocks, which claimdesk left out before; that copy is kept as it is\n"
+    )
+    assert rows == [(stored_name, stored_then)]
+
+
+def test_another_files_document_with_that_text_is_not_taken_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without its HTML blocks an article may be no more than its title, which any other
+    # file's document can hold: the file is then stored, not noted as found.
+    stored_then = normalize_text(WITHOUT_HTML)
+    code, out, err, rows = _import_over(tmp_path, capsys, "other.md", stored_then)
+    assert (code, err) == (0, "")
+    assert "imported 1 new document(s) from 1 file(s); 0 already present" in out
+    assert [name for name, _text in rows] == ["other.md", "ptag.md"]
+
+
+def test_a_file_stored_whole_is_found_again_without_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimdesk.cli import main
+
+    article = tmp_path / "ptag.md"
+    article.write_text("Text eins.\n\n<p>Absatz in p-Tags.</p>\n", encoding="utf-8")
+    db_path = str(tmp_path / "c.db")
+    assert main(["--db", db_path, "import", "--no-stories", str(article)]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_path, "import", "--no-stories", str(article)]) == 0
+    captured = capsys.readouterr()
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in captured.out
+    assert captured.err == ""

@@ -90,3 +90,30 @@ def test_blank_text_is_refused() -> None:
     with pytest.raises(ImportRefused) as caught:
         read_txt(" \n\x1b[2J\t\n\ufeff\n", PATH)
     assert str(caught.value) == f"{PATH}: no article text found"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "title: Real title\noutlet: Herald\ndate: 2025-01-01\n\n",
+        "Title: Nur eine Zeile\r\n\r\n",
+        "title: X\n \t\n\n\n",
+        "\ufefftitle: X\noutlet: Y\n\x1b[2J\n",
+    ],
+)
+def test_a_header_with_nothing_after_it_is_refused(raw: str) -> None:
+    # Normalisation drops the blank line that ends the header, and the metadata alone
+    # was stored as the article's text.
+    with pytest.raises(ImportRefused) as caught:
+        read_txt(raw, PATH)
+    assert str(caught.value) == f"{PATH}: no article text found"
+
+
+@pytest.mark.parametrize(
+    "raw", ["Update: 3 dead in flood\n", "Update: 3 dead in flood\n\n", "Title: Nur eine Zeile\n"]
+)
+def test_a_one_line_article_with_a_colon_is_text(raw: str) -> None:
+    # No blank line after it, or no metadata key before its colon: no header.
+    article = read_txt(raw, PATH)
+    assert article.text == raw.strip()
+    assert article.title == raw.strip()
