@@ -147,6 +147,24 @@ async def test_d_never_deletes_another_annotators_span_but_does_a_models(
         assert guess.id != theirs.id
 
 
+async def test_n_never_writes_a_note_on_another_annotators_span(corpus: Corpus) -> None:
+    # bob's note replaced alice's on her span, and every export gave it as hers.
+    with Session(corpus.path, "alice") as alice:
+        theirs = alice.add_span(corpus.a, 0, 45, "CLAIM", note="alice's reading")
+    app = create_app(corpus.path, "bob", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen), "no note editor on alice's span"
+        assert "That CLAIM span is alice's: n writes the notes of your own spans" in screen_text(
+            app
+        )
+        with corpus.session() as session:
+            (kept,) = session.spans(corpus.a)
+        assert (kept.id, kept.note) == (theirs.id, "alice's reading")
+
+
 async def test_label_picker_filters_fuzzily_and_applies(corpus: Corpus) -> None:
     app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
     async with app.run_test(size=(100, 30)) as pilot:

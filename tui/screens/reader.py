@@ -708,16 +708,9 @@ class ReaderScreen(Screen[None]):
             self.notify("No span under the cursor", markup=False)
             return
         session = self.claimdesk.session
-        from store.export.common import is_model
-
-        if target.annotator != session.annotator and not is_model(target.annotator):
-            # As a number key never relabels it: bob's `d` took alice's span away, and
-            # the link she had accepted on it lost its span in every export.
-            self.notify(
-                f"That {target.label} span is {target.annotator}'s: d deletes your"
-                " own spans and a model's pre-annotations",
-                markup=False,
-            )
+        # As a number key never relabels it: bob's `d` took alice's span away, and the
+        # link she had accepted on it lost its span in every export.
+        if self._not_yours(target, "d deletes"):
             return
         hidden = self._hidden(target)
         deleted = self.claimdesk.attempt(lambda: session.delete_span(target.id))
@@ -731,6 +724,9 @@ class ReaderScreen(Screen[None]):
         if target is None:
             self.notify("No span under the cursor", markup=False)
             return
+        # bob's note replaced alice's on her span, and every export gave it as hers.
+        if self._not_yours(target, "n writes the notes of"):
+            return
 
         def edited(note: str | None) -> None:
             session = self.claimdesk.session
@@ -743,6 +739,20 @@ class ReaderScreen(Screen[None]):
         from tui.screens.note_editor import NoteEditor
 
         self.app.push_screen(NoteEditor(target.note, target.quote), edited)
+
+    def _not_yours(self, target: Span, what: str) -> bool:
+        """Whether ``target`` is another annotator's (a model's pre-annotations are no one's
+        work): the key is refused, saying whose it is."""
+        from store.export.common import is_model
+
+        if target.annotator == self.claimdesk.session.annotator or is_model(target.annotator):
+            return False
+        self.notify(
+            f"That {target.label} span is {target.annotator}'s: {what} your own spans and a"
+            " model's pre-annotations",
+            markup=False,
+        )
+        return True
 
     def action_jump_span(self, direction: int) -> None:
         offset = self.view.next_span_start(direction)
