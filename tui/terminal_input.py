@@ -17,6 +17,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from store.formats.normalize import ESCAPE_SEQUENCE, without_escape_sequences
+
 ERRORS = "claimdesk-terminal"
 # Latin-1's printable upper half: what a Latin-1 or cp1252 terminal sends for ``é``.
 _PRINTABLE_LATIN1 = range(0xA0, 0x100)
@@ -43,8 +45,8 @@ class PasteSafeDecoder:
     Textual's parser reads an ESC inside a paste as the start of a key sequence and
     delivers what follows as key presses, not as pasted text: pasting ``note\x1bd``
     into the reader deleted the span under the cursor, and a note pasted with colour
-    codes came out reordered. Between the terminal's paste markers the ESC characters
-    are dropped, so the whole paste arrives as text.
+    codes came out reordered. Between the terminal's paste markers escape sequences are
+    removed whole and other ESC characters dropped, so the whole paste arrives as text.
     """
 
     def __init__(self, inner: codecs.IncrementalDecoder) -> None:
@@ -72,14 +74,33 @@ class PasteSafeDecoder:
             end = text.find(PASTE_END, at)
             if end < 0:
                 body = text[at:]
-                kept = 0 if final else _marker_start_at_end(body)
-                out.append(body[: len(body) - kept].replace("\x1b", ""))
+                kept = 0 if final else max(_marker_start_at_end(body), _unfinished_escape(body))
+                out.append(_pasted(body[: len(body) - kept]))
                 self._held = body[len(body) - kept :]
                 break
-            out.append(text[at:end].replace("\x1b", "") + PASTE_END)
+            out.append(_pasted(text[at:end]) + PASTE_END)
             at = end + len(PASTE_END)
             self._pasting = False
         return "".join(out)
+
+
+def _pasted(body: str) -> str:
+    """A paste's text without escape characters: each whole sequence goes, as import
+    removes them (only the ESC went, and a pasted ``ESC[31m`` left ``[31m`` in the note)."""
+    return without_escape_sequences(body).replace("\x1b", "")
+
+
+# An escape sequence split over two reads is held back until it is whole; no longer than
+# this, so an ESC that starts nothing does not hold back the rest of a long paste.
+_LONGEST_HELD = 256
+
+
+def _unfinished_escape(text: str) -> int:
+    """How many characters at the end of ``text`` are an escape sequence not yet whole."""
+    last = text.rfind("\x1b")
+    if last < 0 or len(text) - last > _LONGEST_HELD or ESCAPE_SEQUENCE.match(text, last):
+        return 0
+    return len(text) - last
 
 
 def _marker_start_at_end(text: str) -> int:

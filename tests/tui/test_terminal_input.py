@@ -30,13 +30,18 @@ def test_bytes_that_are_not_utf8_are_read_as_latin1_letters_or_replaced() -> Non
 def test_a_bracketed_paste_keeps_no_escape_and_keys_outside_it_keep_theirs() -> None:
     decode = terminal_input.lenient_decoder("utf-8")().decode
     assert decode(b"\x1b[A") == "\x1b[A"  # an arrow key, outside a paste
-    assert decode(b"\x1b[200~x\x1bd\x1b[2Jy\x1b[201~\x1b") == "\x1b[200~xd[2Jy\x1b[201~\x1b"
+    # Inside it, escape sequences go whole, as import removes them: only the ESC went,
+    # and a pasted ESC[31m left [31m in the note.
+    assert decode(b"\x1b[200~x\x1bd\x1b[2Jy\x1b[201~\x1b") == "\x1b[200~xy\x1b[201~\x1b"
+    assert decode(b"\x1b[200~x\x1b[31mred\x1b[0m \x1b]0;title\x07!\x1b[201~") == (
+        "\x1b[200~xred !\x1b[201~"
+    )
 
 
 def test_a_paste_split_over_reads_is_cleaned_across_them() -> None:
     decode = terminal_input.lenient_decoder("utf-8")().decode
-    pieces = [b"\x1b[200~note\x1b", b"[1mbold", b"\x1b[20", b"1~", b"\x1bd"]
-    assert "".join(decode(piece) for piece in pieces) == "\x1b[200~note[1mbold\x1b[201~\x1bd"
+    pieces = [b"\x1b[200~note\x1b", b"[1mbold", b"\x1b]0;ti", b"tle\x07!\x1b[20", b"1~", b"\x1bd"]
+    assert "".join(decode(piece) for piece in pieces) == "\x1b[200~notebold!\x1b[201~\x1bd"
     # The end marker's first characters wait for the next read, nothing else does.
     decode = terminal_input.lenient_decoder("utf-8")().decode
     assert decode(b"\x1b[200~abc\x1b[2") == "\x1b[200~abc"
