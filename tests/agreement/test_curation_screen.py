@@ -277,7 +277,7 @@ async def test_enter_is_the_screens_take_this_version_listed_and_movable(
         await pilot.pause()
         listed = {row.action_id for row in bindings_in_force(app.screen)}
         assert {spec.id for spec in specs_for("curation")} <= listed
-        assert "Take this version" in _screen_text(app).splitlines()[-1]
+        assert "⏎ Take" in _screen_text(app).splitlines()[-1]
     # Moved elsewhere, "take this version" leaves enter unbound.
     app = create_app(path, "carol", doc_ids=[doc], keymap={"curation.choose": "t"})
     async with app.run_test(size=(160, 30)) as pilot:
@@ -289,6 +289,26 @@ async def test_enter_is_the_screens_take_this_version_listed_and_movable(
         await pilot.press("t")
         await pilot.pause()
         assert _gold(path, doc) == [(6, 14, "SOURCE")]
+
+
+async def test_at_80_by_24_the_header_and_the_finishing_key_are_in_sight(tmp_path: Path) -> None:
+    # With more regions than rows, the list pushed the header (which document, how many
+    # settled) off the screen, and the footer dropped "f Mark curated" for "^z Undo".
+    path = tmp_path / "many.db"
+    text = "Mayor Ana Ruiz said 300 homes flooded. Rain fell for two days. " * 8
+    doc = add_document_to_file(path, text, "flood.txt")
+    with Session(path, "alice") as alice, Session(path, "bob") as bob:
+        for start in range(0, len(text) - 64, 64):
+            alice.add_span(doc, start + 6, start + 14, "SOURCE")
+            bob.add_span(doc, start + 6, start + 14, "QUOTE")
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        lines = _screen_text(app).splitlines()
+        assert lines[0].startswith("Curating as gold: flood.txt")
+        assert "0/7 disagreements settled" in lines[1]
+        assert "f Mark curated" in lines[-1]
 
 
 async def test_a_version_changed_under_the_cursor_is_not_taken_by_the_next_key(

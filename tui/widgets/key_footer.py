@@ -93,7 +93,9 @@ CLUSTERS_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 CURATION_HINTS: tuple[tuple[str, str], ...] = (
-    ("curation.choose", "Take this version"),
+    # Short: at 80 columns "Take this version" left no room for "f Mark curated", the key
+    # that finishes the job. The highlighted row says which version.
+    ("curation.choose", "Take"),
     ("app.help", "Keys"),
     ("curation.close", "Back"),
     ("curation.reject", "Reject"),
