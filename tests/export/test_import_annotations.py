@@ -76,6 +76,21 @@ def corpora(
     return documents, spans
 
 
+def _annotated(
+    corpus: tuple[list[tuple[str, str]], list[tuple[int, int, int, str, str, str | None]]],
+    *,
+    notes: bool,
+) -> sqlite_utils.Database:
+    """A fresh database of the corpus's documents and spans (doccano carries no notes)."""
+    documents, spans = corpus
+    source = _fresh(documents)
+    with user_action(source, "alice") as action:
+        for index, start, end, label, annotator, note in spans:
+            kept = note if notes else None
+            create_span(action, index + 1, start, end, label, note=kept, annotator=annotator)
+    return source
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -85,10 +100,7 @@ def test_jsonl_round_trip_gives_the_same_spans(
     corpus: tuple[list[tuple[str, str]], list[tuple[int, int, int, str, str, str | None]]],
 ) -> None:
     documents, spans = corpus
-    source = _fresh(documents)
-    with user_action(source, "alice") as action:
-        for index, start, end, label, annotator, note in spans:
-            create_span(action, index + 1, start, end, label, note=note, annotator=annotator)
+    source = _annotated(corpus, notes=True)
     path = tmp_path_factory.mktemp("rt") / "spans.jsonl"
     export(source, "jsonl", path)
     target = _fresh(documents)
@@ -462,11 +474,8 @@ def test_doccano_round_trip_gives_the_same_spans(
 ) -> None:
     # Emoji, skin tones, flags and ZWJ families: offsets go out in UTF-16 and come back
     # as the same code points.
-    documents, spans = corpus
-    source = _fresh(documents)
-    with user_action(source, "alice") as action:
-        for index, start, end, label, annotator, _ in spans:
-            create_span(action, index + 1, start, end, label, annotator=annotator)
+    documents = corpus[0]
+    source = _annotated(corpus, notes=False)
     path = tmp_path_factory.mktemp("rt") / "doccano.jsonl"
     export(source, "doccano", path)
     for line in path.open(encoding="utf-8"):
