@@ -156,6 +156,37 @@ async def test_a_pair_decided_elsewhere_stays_on_screen_until_a_key_moves_on(
         assert get_link(app.session.db, now.id).status == "rejected"
 
 
+async def test_a_pair_decided_elsewhere_then_undone_is_decided_by_the_next_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Alice's accept, then her undo: the screen still said "alice already accepted this
+    # pair" and took Bob's next key for a move on, with a false toast.
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    without_polling(monkeypatch)
+    app = create_app(path, "bob", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        review = await open_review(pilot)
+        read = review.current
+        assert read is not None
+        with Session(path, "alice") as alice:
+            alice.accept_link(read.id)
+            review.reload()
+            await settle(pilot)
+            assert "alice already accepted this pair" in screen_text(app)
+            assert alice.undo() == "accept link"
+        review.reload()
+        await settle(pilot)
+        assert "a key moves on" not in screen_text(app)
+        assert review.current is not None
+        assert review.current.id == read.id
+        await pilot.press("x")
+        await settle(pilot)
+        kept = get_link(app.session.db, read.id)
+        assert (kept.status, kept.annotator) == ("rejected", "bob")
+
+
 def big_queue(path: Path, sentences: int) -> tuple[int, int]:
     """Two reports from two outlets with ``sentences`` sentences each, every pair of
     their sentences stored as a suggestion (``sentences ** 2`` of them), distinct scores."""

@@ -202,6 +202,9 @@ class ReviewScreen(Page[None]):
         late = self.claimdesk.attempt(lambda: decided_since(session.db, decided, message.position))
         self.remaining = max(0, message.count - (len(decided) if late is None else late))
         self.at_least = message.count > COUNT_LIMIT
+        for link in self.buffer:
+            # A suggestion again (the other annotator undid it): no longer decided meanwhile.
+            self.decided_meanwhile.pop(link.id, None)
         if self.current is not None and self.current.id not in {link.id for link in self.buffer}:
             self.current = self._kept_on_screen(self.current)
         if self.current is None and self.buffer:
