@@ -129,6 +129,7 @@ class ClaimdeskApp(App[int]):
         # whether the keys dropped since have been reported.
         self._failed_at = 0.0
         self._drop_reported = True
+        self._drop_notice = ""
         self._library_mode_added = False
 
     def on_mount(self) -> None:
@@ -173,7 +174,7 @@ class ClaimdeskApp(App[int]):
             event.stop()
             if not self._drop_reported:
                 self._drop_reported = True
-                self.notify("Keys typed while that change was failing were ignored", markup=False)
+                self.notify(self._drop_notice, markup=False)
             return
         if isinstance(event, events.Key) and self._help_in_dialog(event):
             # Textual stops a modal screen's key bindings at the modal, the app's help key
@@ -429,8 +430,14 @@ class ClaimdeskApp(App[int]):
         waits up to ten seconds on a locked database): they were meant for the state it
         would have left. An undo failing so, then `-` typed for the pair it would bring
         back, rejected the next pair instead."""
+        self.drop_keys_typed_until_now("Keys typed while that change was failing were ignored")
+
+    def drop_keys_typed_until_now(self, notice: str) -> None:
+        """Drop the keys typed up to now that are still on their way, saying ``notice``
+        once if there were any."""
         self._failed_at = get_time()
         self._drop_reported = False
+        self._drop_notice = notice
 
     def poll_store(self) -> None:
         """Pick up other annotators' commits (PRAGMA data_version) and redraw what changed.

@@ -187,6 +187,38 @@ async def test_a_pair_decided_elsewhere_then_undone_is_decided_by_the_next_key(
         assert (kept.status, kept.annotator) == ("rejected", "bob")
 
 
+async def test_keys_typed_with_the_merge_answer_do_not_decide_the_next_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `y y` in one read: the first answered the merge question, the second accepted the
+    # next pair of the queue, which Alice had never seen.
+    path = tmp_path / "c.db"
+    ids = linked(path)
+    without_polling(monkeypatch)
+    app = create_app(path, "alice", doc_ids=[ids["alpha.txt"], ids["gamma.txt"]])
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        review = await open_review(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        shown = review.current
+        assert shown is not None
+        with Session(path, "bob") as bob:
+            bob.reject_link(shown.id)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, MergeConfirm)
+        app.post_message(events.Key("y", "y"))
+        app.post_message(events.Key("y", "y"))
+        await settle(pilot)
+        assert app.screen is review
+        following = review.current
+        assert following is not None
+        assert following.id != shown.id
+        assert get_link(app.session.db, following.id).status == "suggested"
+        assert "Keys typed with the answer were ignored" in screen_text(app)
+
+
 def big_queue(path: Path, sentences: int) -> tuple[int, int]:
     """Two reports from two outlets with ``sentences`` sentences each, every pair of
     their sentences stored as a suggestion (``sentences ** 2`` of them), distinct scores."""

@@ -49,10 +49,18 @@ class MergeConfirm(Dialog[bool]):
         self.query_one("#merge-box").focus()
 
     def action_yes(self) -> None:
-        self.dismiss(True)
+        self._answer(True)
 
     def action_no(self) -> None:
-        self.dismiss(False)
+        self._answer(False)
+
+    def _answer(self, yes: bool) -> None:
+        # Keys typed with the answer were meant for the question: `y y` answered it and
+        # accepted the next pair of the review queue, unseen.
+        if self.is_active:
+            app: ClaimdeskApp = self.app  # type: ignore[assignment]
+            app.drop_keys_typed_until_now("Keys typed with the answer were ignored")
+        self.dismiss(yes)
 
 
 def accept_checked(
