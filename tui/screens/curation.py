@@ -183,8 +183,9 @@ class CurationScreen(Page[None]):
         self.items: list[Disagreement] = []
         # The row under the cursor, when a re-read changed what it shows: the next key
         # that decides only says so (see :meth:`_changed_under_cursor`).
-        # (option id, what changed): a cursor moved elsewhere since drops it.
-        self.changed_row: tuple[str, str] | None = None
+        # (region start, end and annotator of the row; what changed): a cursor moved to
+        # another row since drops it.
+        self.changed_row: tuple[tuple[int, int, str], str] | None = None
 
     @property
     def claimdesk(self) -> ClaimdeskApp:
@@ -275,22 +276,22 @@ class CurationScreen(Page[None]):
             if (item.start, item.end) == (start, end) and annotator in item.versions:
                 options.highlighted = options.get_option_index(f"{index}:{annotator}")
                 break
-        if self._row_shown() != shown and options.highlighted is not None:
-            row = options.get_option_at_index(options.highlighted).id or ""
-            self.changed_row = (
-                row,
-                f"{annotator}'s version of {start}-{end} changed since it was shown",
-            )
+        now = self._row_shown()
+        if now is not None and now != shown:
+            # Keyed by the row now under the cursor (its region and annotator), not its
+            # option id: a re-read that adds a region before it renumbers the rows.
+            told = f"{annotator}'s version of {start}-{end} changed since it was shown"
+            self.changed_row = (now[:3], told)
 
     def _changed_under_cursor(self) -> bool:
         """Whether the key is the first since the row under the cursor changed: it then
         decides nothing and says what changed."""
         changed, self.changed_row = self.changed_row, None
-        options = self.query_one(OptionList)
-        if changed is None or options.highlighted is None:
+        now = self._row_shown()
+        if changed is None or now is None:
             return False
         row, told = changed
-        if options.get_option_at_index(options.highlighted).id != row:
+        if now[:3] != row:
             return False  # the cursor moved on: this key is for the row it is on now
         self.notify(f"{told}; nothing was taken (look again)", markup=False)
         return True
