@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import OptionList
 
 from tests.tui.conftest import Corpus, settle
@@ -58,3 +59,26 @@ async def test_a_choice_from_the_list_before_the_filter_changed_is_dropped(
         await settle(pilot)
         assert app.is_running
         assert app.screen is picker
+
+
+async def test_keys_typed_in_the_read_that_opened_a_picker_do_not_choose_in_it(
+    corpus: Corpus,
+) -> None:
+    # `l f i g enter` in one read (fast typing over SSH): the letters went to the reader
+    # before the picker opened, and the enter chose the unfiltered first label, CLAIM.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        for key, char in (("l", "l"), ("f", "f"), ("i", "i"), ("g", "g"), ("enter", "\r")):
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        with corpus.session() as session:
+            assert session.spans(corpus.a) == []
+        assert isinstance(app.screen, LabelPicker)
+        # Typed once the picker is open, the same keys label the span as typed.
+        await pilot.press("f", "i", "g", "enter")
+        await settle(pilot)
+        with corpus.session() as session:
+            assert [s.label for s in session.spans(corpus.a)] == ["FIGURE"]

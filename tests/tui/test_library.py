@@ -124,6 +124,29 @@ async def test_full_text_search_over_the_article_text(corpus: Corpus) -> None:
         assert len(shown_names(app)) == 2
 
 
+async def test_keys_typed_in_the_read_of_the_filter_key_are_not_list_commands(
+    corpus: Corpus,
+) -> None:
+    # `/ s s enter` in one read (SSH): the letters reached the list, not the filter,
+    # cycling the sort twice, and the enter opened the first row unfiltered.
+    app = create_app(corpus.path, "tester")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        before = library(app).sort_index
+        for key, char in (("slash", "/"), ("s", "s"), ("s", "s"), ("enter", "\r")):
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert library(app).sort_index == before
+        assert app.screen is library(app)
+        assert app.query_one("#library-filter", Input).value == ""
+        assert [str(n.message) for n in app._notifications] == [
+            "Keys typed before the filter opened were ignored"
+        ]
+        await pilot.press(*"betta")
+        await typing_paused(pilot)
+        assert shown_names(app) == ["council-b.txt"]
+
+
 def test_fuzzy_order_ranks_the_closest_title_first() -> None:
     rows = [
         {"id": 1, "title": "Council approves flats", "outlet": "Alpha", "source_name": "a"},

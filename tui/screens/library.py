@@ -498,6 +498,14 @@ class LibraryScreen(Screen[None]):
         self._update_counts()
 
     def action_filter(self) -> None:
+        self._focus_filter()
+
+    def _focus_filter(self) -> None:
+        # Letters typed in the same read as `/` reached the list, not the filter: `s` sorted,
+        # and `/Emoji enter` opened the first row unfiltered.
+        self.app.drop_keys_typed_until_now(  # type: ignore[attr-defined]
+            "Keys typed before the filter opened were ignored"
+        )
         self.query_one("#library-filter", Input).focus()
 
     def action_search_text(self) -> None:
@@ -508,7 +516,7 @@ class LibraryScreen(Screen[None]):
             if self.text_search
             else "Filter by title or outlet (fuzzy)"
         )
-        box.focus()
+        self._focus_filter()
         self.refill()
 
     def action_sort(self) -> None:

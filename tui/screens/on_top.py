@@ -22,7 +22,16 @@ def _nothing() -> AwaitComplete:
 
 
 class Dialog(ModalScreen[R]):
-    """A modal screen whose ``dismiss`` does nothing once it is no longer on top."""
+    """A modal screen whose ``dismiss`` does nothing once it is no longer on top, and which
+    drops the keys typed before it opened."""
+
+    def on_mount(self) -> None:
+        # Keys typed in the same read as the one that opened it went to the screen below
+        # before the dialog could take them: `l f i g enter` labelled the span with the
+        # first label, the filter never saw "fig", and the enter chose the unfiltered row.
+        drop = getattr(self.app, "drop_keys_typed_until_now", None)
+        if drop is not None:
+            drop("Keys typed before the dialog opened were ignored")
 
     def dismiss(self, result: R | None = None) -> AwaitComplete:
         if not self.is_active:
