@@ -3,9 +3,13 @@
 Token-level statistics (Cohen's kappa, Krippendorff's alpha) need every annotator's
 spans turned into one label per token of the same token sequence. The policy:
 
-* tokens are runs of word characters (``\\w+``) or single other non-space characters,
-  found by one regular expression over the stored normalised text, so every run and
-  every machine cuts a document identically;
+* tokens are the export's tokens (:mod:`store.export.tokens`): words with their
+  combining marks and joiners, numbers such as ``11.000``, single other visible
+  characters; no token is invisible characters alone (RLM, LRM, ZWSP). Cut on the
+  stored normalised text by a tokenizer without a model, every run and every machine
+  cuts a document identically, and the statistics count the tokens a CoNLL
+  export trains on. A tokenizer of its own made each bidi mark a token
+  that both annotators left ``O``, and split words at joiners and combining marks;
 * a token takes the label of a span when the span covers at least one of its
   characters (spans that cut a word still label that word);
 * when an annotator's spans overlap on a token, the innermost (shortest) span wins,
@@ -17,18 +21,18 @@ spans turned into one label per token of the same token sequence. The policy:
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Sequence
 
+from store.export import tokens as export_tokens
+
 OUTSIDE = "O"
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 Extent = tuple[int, int]
 
 
 def tokenize(text: str) -> list[Extent]:
     """The (start, end) code-point offsets of each token of ``text``, in order."""
-    return [match.span() for match in _TOKEN.finditer(text)]
+    return [(token.start, token.end) for token in export_tokens.tokenize(text)]
 
 
 def _rank(start: int, end: int, label: str) -> tuple[int, int, str]:

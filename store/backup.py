@@ -19,7 +19,7 @@ from pathlib import Path
 
 from store.db import read_only_uri, translate_error
 from store.errors import ClaimdeskError, StoreUnwritable
-from store.export.output import file_mode, guard_destination, write_failure
+from store.export.output import file_mode, guard_destination, names_folder, write_failure
 from store.paths import refuse_non_database_file
 
 # All pages in one step: in WAL mode that is one read transaction, which never blocks
@@ -36,10 +36,18 @@ class BackupResult:
 
 
 def backup(source: Path | str, target: Path | str, *, force: bool = False) -> BackupResult:
-    """Copy the database at ``source`` to ``target`` atomically and verify the copy."""
+    """Copy the database at ``source`` to ``target`` atomically and verify the copy.
+
+    ``target`` is best passed as typed (a string): see :func:`names_folder`.
+    """
     source_path = Path(source)
-    target_path = Path(target)
     refuse_non_database_file(source_path)
+    # Before Path() drops the trailing "/": "backup DIR/" wrote a file called DIR. A
+    # folder is refused, with or without the "/", rather than filled with a name
+    # chosen here: the PATH a user gives is the file they will restore from.
+    if names_folder(target):
+        raise ClaimdeskError(f"{target}: names a folder; give a file name for the backup")
+    target_path = Path(target)
     # An older backup (an SQLite file) may be replaced with --force; the live database
     # and its -wal/-shm never. Guarded first: it refuses a path the OS will not look at.
     # Onto a link's target, never onto the link (see followed).

@@ -34,6 +34,8 @@ _NAME = re.compile(r"[A-Z][A-Z0-9_\-]{0,31}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 MAX_DESCRIPTION_CHARS = 300
 _COLUMNS = ("name", "colour", "hotkey", "description", "position")
+# How many unknown keys a refusal names.
+_SHOWN_KEYS = 3
 
 
 def list_labels(db: Connected) -> list[Label]:
@@ -180,7 +182,10 @@ class LabelEntry:
         which goes at ``position``)."""
         if stored is None:
             if self.colour is None:
-                raise ClaimdeskError(f"{self.where}: new label {self.name} needs a 'colour'")
+                # Before validate_label: the name may be any length yet.
+                raise ClaimdeskError(
+                    f"{self.where}: new label {quoted(self.name)} needs a 'colour'"
+                )
             stored = Label(self.name, self.colour, None, "", position)
         return Label(
             self.name,
@@ -219,9 +224,12 @@ def load_labels_toml(path: Path) -> list[LabelEntry]:
         where = f"{path}: [[label]] #{number}"
         if not isinstance(entry, dict):
             raise ClaimdeskError(f"{where}: must be a table")
-        unknown = set(entry) - {"name", "colour", "color", "hotkey", "description"}
+        unknown = sorted(set(entry) - {"name", "colour", "color", "hotkey", "description"})
         if unknown:
-            raise ClaimdeskError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+            # A few, each clipped: every key of a generated file is still one line.
+            shown = ", ".join(quoted(key) for key in unknown[:_SHOWN_KEYS])
+            more = f" and {len(unknown) - _SHOWN_KEYS} more" if len(unknown) > _SHOWN_KEYS else ""
+            raise ClaimdeskError(f"{where}: unknown key(s) {shown}{more}")
         name, colour = entry.get("name"), entry.get("colour", entry.get("color"))
         hotkey, description = entry.get("hotkey"), entry.get("description")
         if not isinstance(name, str):
@@ -233,9 +241,10 @@ def load_labels_toml(path: Path) -> list[LabelEntry]:
         if description is not None and not isinstance(description, str):
             raise ClaimdeskError(f"{where}: 'description' must be a string")
         if name in seen_names:
-            raise ClaimdeskError(f"{where}: label {name} is defined twice")
+            # Checked before the name is validated: it may be any length.
+            raise ClaimdeskError(f"{where}: label {quoted(name)} is defined twice")
         if hotkey and hotkey in seen_keys:
-            raise ClaimdeskError(f"{where}: hotkey {hotkey!r} is used twice")
+            raise ClaimdeskError(f"{where}: hotkey {quoted(hotkey)} is used twice")
         seen_names.add(name)
         if hotkey:
             seen_keys.add(hotkey)

@@ -4,13 +4,16 @@ flag's two regional indicators) is two units there and one code point here.
 
 Shared by the doccano export and ``import-annotations --format doccano`` (doccano's
 annotation screen takes its offsets from the browser's strings), so that both convert
-alike.
+alike; the doccano and xmi exports count what the conversion changed with
+:class:`MovedSpans`, and say it in the same words.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import accumulate
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -45,3 +48,32 @@ class Utf16Offsets:
             return unit
         offset = bisect_left(self._units, unit)
         return offset if self._units[offset] == unit else None
+
+
+@dataclass
+class MovedSpans:
+    """The spans, and the documents holding them, whose UTF-16 offsets differ from their
+    code-point offsets: what an export that converts should tell the user, since the
+    numbers in its file no longer match claimdesk's own."""
+
+    spans: int = 0
+    documents: int = 0
+
+    def count(self, units: Utf16Offsets, ends: Iterable[int]) -> None:
+        """Count one document's spans, given by their ends: a start that moves has an
+        emoji before it, which moves the end too."""
+        if not units.differs:
+            return
+        moved = sum(1 for end in ends if units.to_utf16(end) != end)
+        self.spans += moved
+        self.documents += 1 if moved else 0
+
+    def note(self, whose: str, advice: str) -> str | None:
+        """The export's note, ``whose`` count it is and ``advice`` after; None when no
+        span moved."""
+        if not self.spans:
+            return None
+        return (
+            f"{self.spans} span(s) in {self.documents} document(s) have UTF-16 offsets"
+            f" ({whose}: an emoji is two) other than their code-point offsets; {advice}"
+        )

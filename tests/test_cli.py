@@ -345,7 +345,7 @@ def test_labels_load_keeps_what_the_file_leaves_out(
     labels.write_text('[[label]]\nname = "RUMOUR"\nhotkey = "6"\n')
     assert main(["--db", str(db), "labels", "--load", str(labels)]) == 1
     assert capsys.readouterr().err == (
-        f"claimdesk: {labels}: [[label]] #1: new label RUMOUR needs a 'colour'\n"
+        f"claimdesk: {labels}: [[label]] #1: new label 'RUMOUR' needs a 'colour'\n"
     )
 
 
@@ -777,8 +777,31 @@ def test_an_empty_database_path_is_refused(
     assert "argument --db: an empty path" in capsys.readouterr().err
 
 
+def test_unknown_label_keys_are_named_a_few_at_a_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = tmp_path / "keys.toml"
+    keys = "".join(f"k{n} = 1\n" for n in range(5))
+    labels.write_text(f'[[label]]\nname = "ZZ"\n{keys}', encoding="utf-8")
+    assert main(["--db", str(tmp_path / "l.db"), "labels", "--load", str(labels)]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {labels}: [[label]] #1: unknown key(s) 'k0', 'k1', 'k2' and 2 more\n"
+    )
+
+
 @pytest.mark.parametrize(
-    "field", ['name = "{long}"\ncolour = "#123456"', 'name = "ZZ"\ncolour = "{long}"']
+    "field",
+    [
+        'name = "{long}"\ncolour = "#123456"',
+        'name = "ZZ"\ncolour = "{long}"',
+        # Each of these was echoed whole: a 10,000-character name gave a 10,050-character line.
+        'name = "ZZ"\n' + "".join(f"{{long}}{n} = 1\n" for n in range(5)),
+        'name = "{long}"\ncolour = "#123456"\n[[label]]\nname = "{long}"\ncolour = "#123456"',
+        'name = "ZZ"\ncolour = "#123456"\nhotkey = "{long}"\n'
+        '[[label]]\nname = "YY"\ncolour = "#123456"\nhotkey = "{long}"',
+        'name = "{long}"',
+    ],
+    ids=["name", "colour", "unknown keys", "name twice", "hotkey twice", "new without colour"],
 )
 def test_a_huge_label_value_is_quoted_short_in_its_refusal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str

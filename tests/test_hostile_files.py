@@ -761,6 +761,18 @@ def test_an_annotator_name_of_a_page_is_refused_before_anything_is_written(
     assert _counts(two_documents)[0] == 2
 
 
+def test_an_unprintable_annotator_name_of_a_page_is_quoted_short(
+    two_documents: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Checked before the length, it was echoed whole: 5,000 characters in one line.
+    monkeypatch.setenv("CLAIMDESK_ANNOTATOR", "\x7f" + "x" * 5_000)
+    code, _, err = _run(two_documents, "import", str(two_documents))
+    assert (code, err) == (
+        1,
+        f"claimdesk: annotator name '\\x7f{'x' * 34}… must be printable and not empty\n",
+    )
+
+
 @pytest.mark.parametrize("command", [["labels"], ["stats"], ["stories", "--all"]])
 def test_a_pipe_whose_reader_is_gone_ends_the_report_quietly(
     two_documents: Path, command: list[str]

@@ -142,7 +142,8 @@ def save_theme(name: str) -> None:
     """Remember ``name`` as the theme, changing only that line of the config file.
 
     Comments and other settings stay as written; the new file is written beside the
-    old one and renamed over it, so a crash never leaves half a config behind.
+    old one and renamed over it, so a crash never leaves half a config behind. A
+    symbolic link is kept and the file it leads to rewritten (see :func:`_write_atomically`).
     """
     if not name or not name.isprintable() or '"' in name or "\\" in name:
         raise ConfigError(config_path(), None, f"theme name {quoted(name)} cannot be saved")
@@ -217,17 +218,49 @@ def _first_table_index(lines: list[str]) -> int:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Replace the file at ``path`` with ``text``: a temporary file beside it, synced,
+    given the old file's mode and renamed over it, so a crash leaves one or the other.
+
+    Through a symbolic link (a config kept with the user's dotfiles), the file it leads
+    to is replaced and the link kept: renamed onto the link, the new file took the
+    link's place and the dotfiles copy stayed behind, stale.
+    """
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    linked = f"links to {target}, whose folder" if target != path else "its folder"
+    try:
+        if target == path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not target.parent.is_dir():
+            # Never made: a link into a folder that is gone is not ours to rebuild.
+            raise ConfigError(path, None, f"{linked} does not exist; the link is kept")
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as error:
+        kept = "; the link is kept" if target != path else ""
+        raise ConfigError(
+            path, None, f"{linked} cannot be written ({os_reason(error)}){kept}"
+        ) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
         with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
+            os.chmod(temporary, target.stat().st_mode & 0o777)
+        os.replace(temporary, target)
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise ConfigError(target, None, f"cannot be written ({os_reason(error)})") from None
         raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable, where the file system allows it."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

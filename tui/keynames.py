@@ -110,7 +110,7 @@ def canonical_key(spelling: str) -> str:
         raise KeyNameError("empty key name")
     if len(key) == 1:
         if not key.isprintable() or key.isspace():
-            raise KeyNameError(f"{spelling!r} is not a printable key: use a name like 'space'")
+            raise KeyNameError(f"{quoted(key)} is not a printable key: use a name like 'space'")
         return character_key(key)
     if key in RECEIVABLE_NAMED_KEYS or key in CHARACTER_KEY_NAMES:
         return key

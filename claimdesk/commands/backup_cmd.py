@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 from claimdesk.commands.common import common_parent, existing_database_of, say
-from claimdesk.commands.path_arguments import given_path
+from claimdesk.commands.path_arguments import given_output
 from store.backup import backup
 
 
@@ -20,7 +21,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
             " only when it is sound. An existing PATH is kept unless --force is given."
         ),
     )
-    parser.add_argument("path", type=given_path, metavar="PATH", help="file to write the copy to")
+    # As typed, not a Path: a Path drops the trailing "/" that shows a folder was meant.
+    parser.add_argument("path", type=given_output, metavar="PATH", help="file to write the copy to")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
     parser.set_defaults(handler=run)
     return parser
@@ -28,7 +30,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     source = existing_database_of(args)
-    result = backup(source, args.path.expanduser(), force=args.force)
+    result = backup(source, os.path.expanduser(args.path), force=args.force)
     # say(): the paths are file names, which may hold escape sequences or undecodable bytes.
     say(f"backed up {source} to {result.path} ({result.bytes:,} bytes, integrity ok)")
     return 0

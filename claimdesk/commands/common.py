@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimdesk.commands.path_arguments import given_path
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, quoted
 from store.formats.metadata import clean_name
 from store.model import MAX_NAME_CHARS
 from store.paths import DB_ENV, configured_db_path, default_db_path, refuse_unusable
@@ -88,7 +88,8 @@ def annotator_of(args: argparse.Namespace) -> str:
         name = config.annotator or login_name()
     name = name.strip()
     if not name or not name.isprintable():
-        raise ClaimdeskError(f"annotator name {name!r} must be printable and not empty")
+        # The name may come from the config file, at any length.
+        raise ClaimdeskError(f"annotator name {quoted(name)} must be printable and not empty")
     name = annotator_name(name)
     if len(name) > MAX_NAME_CHARS:
         # The cap import-annotations holds a file's names to (see MAX_NAME_CHARS).

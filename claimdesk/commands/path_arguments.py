@@ -20,7 +20,11 @@ def given_path(value: str) -> Path:
 
 
 def given_output(value: str) -> str:
-    """``--out`` as typed (``-`` is stdout, so not a Path); an empty one is refused like
-    :func:`given_path`: it named the working folder."""
+    """An output path as typed (``--out``, where ``-`` is stdout, and ``backup PATH``);
+    an empty one is refused like :func:`given_path`: it named the working folder.
+
+    Not a Path: a Path drops a trailing "/", the only sign that a folder was meant
+    (see :func:`store.export.output.names_folder`).
+    """
     given_path(value)
     return value

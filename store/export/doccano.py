@@ -55,7 +55,7 @@ from store.export.common import (
     without_unselected_models,
 )
 from store.model import Span
-from store.utf16 import Utf16Offsets
+from store.utf16 import MovedSpans, Utf16Offsets
 
 
 def overlapping(spans: list[Span]) -> int:
@@ -125,7 +125,7 @@ def write(
     ordered = db.conn.execute("SELECT name FROM labels ORDER BY position, name")
     label_rank = {str(name): rank for rank, (name,) in enumerate(ordered)}
     overlaps = left_out = models_left_out = 0
-    converted_spans = converted_documents = 0
+    moved = MovedSpans()
     clusters = fact_clusters(db) if options.relations else {}
     for document, spans in iter_documents(db, flt):
         overlaps += overlapping(spans)
@@ -136,10 +136,7 @@ def write(
             left_out += len(spans) - len(kept)
             spans = kept
         units = Utf16Offsets(document.text)
-        if units.differs:
-            moved = sum(1 for span in spans if units.to_utf16(span.end) != span.end)
-            converted_spans += moved
-            converted_documents += 1 if moved else 0
+        moved.count(units, (span.end for span in spans))
         shape: dict[str, Any] = (
             relation_record(document.source_name, spans, clusters, units)
             if options.relations
@@ -166,12 +163,12 @@ def write(
         out.write(dumps(record) + "\n")
         stats.documents += 1
         stats.spans += len(spans)
-    if converted_spans:
-        stats.notes.append(
-            f"{converted_spans} span(s) in {converted_documents} document(s) have UTF-16 offsets"
-            " (doccano's count: an emoji is two) other than their code-point offsets; leave"
-            " 'Count grapheme clusters as one character' off in the doccano project"
-        )
+    moved_note = moved.note(
+        "doccano's count",
+        "leave 'Count grapheme clusters as one character' off in the doccano project",
+    )
+    if moved_note:
+        stats.notes.append(moved_note)
     if models_left_out:
         stats.notes.append("--no-overlap: " + models_left_out_note(models_left_out))
     if options.no_overlap and left_out:

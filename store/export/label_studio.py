@@ -36,7 +36,7 @@ from xml.sax.saxutils import quoteattr
 
 import sqlite_utils
 
-from store.errors import ClaimdeskError, ImportRefused
+from store.errors import ClaimdeskError, ImportRefused, quoted
 from store.export.common import (
     MODEL_PREFIX,
     ClaimKey,
@@ -100,7 +100,8 @@ def read_user_ids(path: Path) -> UserIds:
     for name, user in mapping.items():
         if isinstance(user, bool) or not isinstance(user, int | str) or user == "":
             raise ClaimdeskError(
-                f"{path}: --ls-users entry {name!r} must be a user id number or an e-mail address"
+                f"{path}: --ls-users entry {quoted(name)} must be a user id number or an"
+                " e-mail address"
             )
     return mapping
 

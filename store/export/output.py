@@ -3,7 +3,7 @@
 | caller                     | calls                                                  |
 |----------------------------|--------------------------------------------------------|
 | :func:`store.export.export` | :func:`atomic_binary`, :func:`atomic_text`, :func:`atomic_folder` |
-| :mod:`store.backup`        | :func:`guard_target`, :func:`file_mode`                  |
+| :mod:`store.backup`        | :func:`guard_destination`, :func:`names_folder`, :func:`file_mode` |
 | ``--label-config`` check   | :func:`check_file_target`, :func:`same_file`             |
 | per-document file writers  | :func:`short_file_stem`                                  |
 

@@ -17,7 +17,9 @@ these features takes the file as it is):
 Offsets: UIMA counts ``begin``/``end`` in UTF-16 code units (Java strings), so a
 character outside the Basic Multilingual Plane (most emoji) counts twice. cassis
 holds code points, as claimdesk does, and converts when it writes the XMI, so
-spans after an emoji land where they should in INCEpTION. The document language
+spans after an emoji land where they should in INCEpTION. A note counts the spans (and
+their documents) whose offsets the conversion changed, as the doccano export's does. The
+document language
 goes into the CAS's document annotation.
 
 Which document a file holds: ``NAME`` is the source name made safe for a file name
@@ -53,6 +55,7 @@ from store.export.common import (
     iter_documents,
 )
 from store.formats.normalize import XML_FORBIDDEN
+from store.utf16 import MovedSpans, Utf16Offsets
 
 SPAN_TYPE = "webanno.custom.ClaimdeskSpan"
 FEATURES = ("label", "annotator", "note", "spanId", "fact")
@@ -138,7 +141,11 @@ def write(
     rows: list[str] = []
     safe = XmlSafe()
     replaced_in: list[str] = []
+    moved = MovedSpans()
     for document, spans in iter_documents(db, flt):
+        # cassis converts when it writes; counted here, on the same text (one character
+        # for one, see XmlSafe), to say how many offsets in the files are not claimdesk's.
+        moved.count(Utf16Offsets(document.text), (span.end for span in spans))
         before = safe.replaced
         cas = cassis.Cas(typesystem=system, sofa_string=safe(document.text))
         # The document annotation: cassis finds it (document_language reads it) rather
@@ -173,6 +180,12 @@ def write(
         stats.documents += 1
         stats.spans += len(spans)
     write_documents_tsv(folder, rows)
+    moved_note = moved.note(
+        "UIMA's count, as in Java",
+        "INCEpTION places them right, but a script comparing them with claimdesk's must convert",
+    )
+    if moved_note:
+        stats.notes.append(moved_note)
     if replaced_in:
         stats.notes.append(replaced_note(safe.replaced, replaced_in))
     return stats

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 import sqlite_utils
 
 from store.changelog import user_action
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, clipped, quoted
 from store.formats.files import cannot_read, open_binary
 from store.formats.json_line import (
     NO_RECORDS,
@@ -81,7 +81,7 @@ def place(
         return None, f"side {label}: text is whitespace only"
     found = documents.get(name)
     if found is None:
-        return None, f"side {label}: no document named {name!r}"
+        return None, f"side {label}: no document named {quoted(name)}"
     doc_id, document = found
     start, end = side.get("start"), side.get("end")
     if (
@@ -93,9 +93,11 @@ def place(
         return (doc_id, start, end), None
     first = document.find(text)
     if first < 0:
-        return None, f"side {label}: text not found in {name!r}"
+        return None, f"side {label}: text not found in {quoted(name)}"
     if document.find(text, first + 1) >= 0:
-        return None, f"side {label}: text occurs more than once in {name!r} and not at its offsets"
+        return None, (
+            f"side {label}: text occurs more than once in {quoted(name)} and not at its offsets"
+        )
     return (doc_id, first, first + len(text)), None
 
 
@@ -202,7 +204,9 @@ def _import_lines(
             report.suggestions += 1
             continue
         else:
-            report.refused.append(f"{where}: status must be accepted or rejected, not {status!r}")
+            # Any JSON value: a 10,000-element list was echoed whole.
+            shown = clipped(repr(status))
+            report.refused.append(f"{where}: status must be accepted or rejected, not {shown}")
             continue
         a, reason_a = place(documents, record.get("a"), "a")
         b, reason_b = place(documents, record.get("b"), "b")

@@ -10,6 +10,7 @@ import sqlite_utils
 from store.agreement import agreement, cohen_kappa, krippendorff_alpha, span_scores
 from store.agreement_tokens import OUTSIDE, token_labels, tokenize
 from store.errors import ClaimdeskError
+from store.export import tokens as export_tokens
 from store.session import Session
 from tests.conftest import add_document
 
@@ -19,8 +20,46 @@ TEXT = "Alpha beta gamma delta."
 
 def test_tokenizer_is_words_and_single_punctuation() -> None:
     assert tokenize(TEXT) == [(0, 5), (6, 10), (11, 16), (17, 22), (22, 23)]
-    assert tokenize("a–b  3.5%") == [(0, 1), (1, 2), (2, 3), (5, 6), (6, 7), (7, 8), (8, 9)]
+    # 3.5 is one number, as the export cuts it.
+    assert tokenize("a–b  3.5%") == [(0, 1), (1, 2), (2, 3), (5, 8), (8, 9)]
     assert tokenize("") == []
+
+
+def test_tokens_are_the_exports_tokens() -> None:
+    # A word with a joiner is one token; a mark alone is none.
+    persian = "\u200fمی\u200cخواهند \u200b\u200e۳۰۰\u200e."
+    assert tokenize(persian) == [(1, 10), (13, 16), (17, 18)]
+    assert tokenize(persian) == [(t.start, t.end) for t in export_tokens.tokenize(persian)]
+    # A Devanagari vowel sign belongs to its word.
+    assert tokenize("हिन्दी समाचार") == [(0, 6), (7, 13)]
+
+
+# Hebrew as scraped news carries it: RLM after words, LRM around a number, a ZWSP.
+RTL = "\u200fהממשלה אישרה\u200f \u200e300\u200e דירות\u200b חדשות\u200f."
+# visible tokens: הממשלה(1,7) אישרה(8,13) 300(16,19) דירות(21,26) חדשות(28,33) .(34,35)
+
+
+def test_annotators_who_marked_the_same_visible_words_agree_fully(
+    db: sqlite_utils.Database,
+) -> None:
+    # Each RLM, LRM and ZWSP was a token of its own: alice's spans, which take the marks
+    # in, and bob's, which leave them out, disagreed on those tokens nobody can see.
+    doc = add_document(db, RTL)
+    alice = Session.for_db(db, "alice")
+    alice.add_span(doc, 0, 14, "CLAIM")  # with the RLM before and after
+    alice.add_span(doc, 15, 20, "FIGURE")  # with both LRMs
+    alice.add_span(doc, 21, 27, "SOURCE")  # with the ZWSP
+    bob = Session.for_db(db, "bob")
+    bob.add_span(doc, 1, 13, "CLAIM")
+    bob.add_span(doc, 16, 19, "FIGURE")
+    bob.add_span(doc, 21, 26, "SOURCE")
+    report = agreement(db)
+    (pair,) = report.pairs
+    assert pair.tokens == 6
+    assert pair.kappa == pytest.approx(1.0)
+    assert report.alpha == pytest.approx(1.0)
+    kappas = {s.label: s.token_kappa for s in report.spans if s.a_spans}
+    assert kappas == {label: pytest.approx(1.0) for label in ("CLAIM", "FIGURE", "SOURCE")}
 
 
 def test_token_labels_innermost_span_wins_and_partial_cover_counts() -> None:

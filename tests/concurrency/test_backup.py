@@ -247,3 +247,37 @@ def test_backup_never_replaces_a_database_in_use_even_with_force(tmp_path: Path)
     old_backup = tmp_path / "old-backup.db"
     backup(path, old_backup)
     assert backup(path, old_backup, force=True).path == old_backup
+
+
+@pytest.mark.parametrize("tail", ["/", "/.", "/.."])
+def test_a_path_that_can_only_name_a_folder_is_refused_not_written_as_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tail: str
+) -> None:
+    # "backup DIR/" wrote a file called DIR; "backup old.db/ --force" replaced old.db.
+    path = tmp_path / "live.db"
+    prepare(path)
+    old = tmp_path / "old.db"
+    backup(path, old)
+    before = old.read_bytes()
+    for given in (f"{tmp_path / 'DIR'}{tail}", f"{old}{tail}"):
+        assert main(["--db", str(path), "backup", "--force", given]) == 1
+        err = capsys.readouterr().err
+        assert err == f"claimdesk: {given}: names a folder; give a file name for the backup\n"
+    assert not (tmp_path / "DIR").exists()
+    assert old.read_bytes() == before
+
+
+def test_an_existing_folder_is_refused_with_or_without_the_separator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "live.db"
+    prepare(path)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    assert main(["--db", str(path), "backup", str(folder)]) == 1
+    assert capsys.readouterr().err == (
+        f"claimdesk: {folder}: is a folder; give a file name for the backup\n"
+    )
+    assert main(["--db", str(path), "backup", f"{folder}/"]) == 1
+    assert "names a folder" in capsys.readouterr().err
+    assert list(folder.iterdir()) == []

@@ -143,6 +143,51 @@ def test_xmi_offsets_are_utf16_units(fixed_db: sqlite_utils.Database, tmp_path: 
     assert utf16(text, end) == end + 1
 
 
+UIMA_NOTE = (
+    "(UIMA's count, as in Java: an emoji is two) other than their code-point offsets;"
+    " INCEpTION places them right, but a script comparing them with claimdesk's must convert"
+)
+
+
+def test_a_note_counts_the_spans_whose_offsets_the_conversion_changed(
+    fixed_db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    # The conversion was silent: offsets in the files differed from claimdesk's own
+    # and nothing said so, where the doccano export counts them.
+    stats = export(fixed_db, "xmi", tmp_path / "xmi")
+    offsets = {
+        row[0]: (row[1], row[2], row[3])
+        for row in fixed_db.conn.execute(
+            'SELECT s.id, d.source_name, s.start, s."end" FROM spans s'
+            " JOIN documents d ON d.id = s.doc_id WHERE s.deleted_at IS NULL"
+        )
+    }
+    changed: list[str] = []
+    for xmi in (tmp_path / "xmi").glob("*.xmi"):
+        root = etree.parse(str(xmi)).getroot()
+        for element in root.iter("{http:///webanno/custom.ecore}ClaimdeskSpan"):
+            source, start, end = offsets[element.get("spanId")]
+            if (int(element.get("begin")), int(element.get("end"))) != (start, end):
+                changed.append(source)
+    assert changed
+    counted = f"{len(changed)} span(s) in {len(set(changed))} document(s)"
+    assert stats.notes == [f"{counted} have UTF-16 offsets {UIMA_NOTE}"]
+    # Counted by the same code as doccano's, so the two exports say the same numbers.
+    doccano = export(fixed_db, "doccano", tmp_path / "d.jsonl")
+    assert doccano.notes[0].startswith(f"{counted} have UTF-16 offsets (doccano's count")
+
+
+def test_no_note_when_no_offset_changes(tmp_path: Path) -> None:
+    path = tmp_path / "plain.db"
+    add_document_to_file(path, "Ein normaler Satz ohne Emoji.", name="ok.txt")
+    db = connect(path)
+    with user_action(db, "alice", "span") as action:
+        create_span(action, 1, 4, 10, "CLAIM")
+    stats = export(db, "xmi", tmp_path / "xmi")
+    db.close()
+    assert (stats.spans, stats.notes) == (1, [])
+
+
 def _old_database_with_noncharacters(tmp_path: Path) -> Path:
     """A database as import left it before U+FFFE and U+FFFF were removed: one document
     holds both (after an emoji, so UTF-16 offsets differ), a note holds a control."""
@@ -179,8 +224,9 @@ def test_characters_xml_cannot_hold_are_written_as_replacement_characters(
     db.close()
     assert stats.documents == 2
     assert stats.notes == [
+        f"2 span(s) in 1 document(s) have UTF-16 offsets {UIMA_NOTE}",
         "4 character(s) XML cannot hold (C0 controls, U+FFFE, U+FFFF) written as U+FFFD,"
-        " offsets unchanged, in 1 document(s): bad.txt; claimdesk check lists them"
+        " offsets unchanged, in 1 document(s): bad.txt; claimdesk check lists them",
     ]
     folder = tmp_path / "xmi"
     with (folder / "TypeSystem.xml").open("rb") as handle:

@@ -202,6 +202,23 @@ def test_a_users_file_json_cannot_hold_is_one_line(
     assert not out.exists()
 
 
+def test_a_huge_name_in_the_users_file_is_quoted_short(
+    fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The name was echoed whole: a 10,000-character name gave a 10,000-character line.
+    users = tmp_path / "users.json"
+    users.write_text(f'{{"{"u" * 10_000}": null}}', encoding="utf-8")
+    out = tmp_path / "ls.json"
+    args = ["export", "--db", str(fixed_db_path), "-f", "label-studio", "-o", str(out)]
+    assert main([*args, "--ls-users", str(users)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"claimdesk: {users}: --ls-users entry '{'u' * 38}… must be a user id number"
+        " or an e-mail address\n"
+    )
+    assert not out.exists()
+
+
 def test_pairs_writes_the_split_files_that_have_pairs_from_the_cli(
     fixed_db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

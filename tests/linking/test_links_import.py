@@ -112,6 +112,30 @@ def test_cli_names_unplaceable_sides_and_exits_1(
     assert "1 already decided so" in capsys.readouterr().out
 
 
+def test_a_huge_document_name_or_status_is_quoted_short_in_its_refusal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Both were echoed whole: a 10,000-character name gave a 10,000-character line.
+    path = tmp_path / "claims.db"
+    db = connect(path)
+    a, b, _ = _flood(db)
+    good = {"a": _side(db, a), "b": _side(db, b), "status": "accepted"}
+    db.close()
+    links = _write(
+        tmp_path / "l.jsonl",
+        [
+            {**good, "a": {"doc": "n" * 10_000, "text": "x"}},
+            {**good, "status": ["s" * 10_000]},
+        ],
+    )
+    assert main(["--db", str(path), "import-links", str(links)]) == 1
+    refusals = [line for line in capsys.readouterr().err.splitlines() if "l.jsonl:" in line]
+    assert len(refusals) == 2
+    assert all(len(line) < len(str(links)) + 120 for line in refusals)
+    assert "side a: no document named 'nnnn" in refusals[0]
+    assert "status must be accepted or rejected, not ['ssss" in refusals[1]
+
+
 def test_import_keeps_a_rejections_reason_for_learning(session: Session, tmp_path: Path) -> None:
     db = session.db
     a, b, c = _flood(db)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -112,6 +115,97 @@ def test_save_theme_refuses_unquotable_names(config_file: Path) -> None:
     with pytest.raises(ConfigError):
         save_theme('a"b')
     assert not config_file.exists()
+
+
+def _dotfiles_link(config_file: Path, dotfiles: Path) -> Path:
+    """``config_file`` as a symbolic link to ``dotfiles/claimdesk.toml``; that file."""
+    config_file.parent.mkdir()
+    target = dotfiles / "claimdesk.toml"
+    config_file.symlink_to(os.path.relpath(target, config_file.parent))
+    return target
+
+
+def test_save_theme_through_a_link_rewrites_the_linked_file_and_keeps_the_link(
+    config_file: Path, tmp_path: Path
+) -> None:
+    # The temporary file was renamed onto the link: the config became a regular file
+    # and the dotfiles copy stayed behind with the old theme.
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = _dotfiles_link(config_file, dotfiles)
+    target.write_text('# mine\ntheme = "nord"\nkeymap = "vim"\n')
+    target.chmod(0o640)
+    save_theme("gruvbox")
+    assert config_file.is_symlink()
+    assert config_file.resolve() == target.resolve()
+    assert target.read_text() == '# mine\ntheme = "gruvbox"\nkeymap = "vim"\n'
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert load_config().theme == "gruvbox"
+    assert sorted(os.listdir(dotfiles)) == ["claimdesk.toml"]  # no temporary left
+    assert sorted(os.listdir(config_file.parent)) == ["config.toml"]
+
+
+def test_save_theme_through_a_link_to_a_file_not_yet_made_makes_it(
+    config_file: Path, tmp_path: Path
+) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = _dotfiles_link(config_file, dotfiles)
+    save_theme("nord")
+    assert config_file.is_symlink()
+    assert target.read_text() == 'theme = "nord"\n'
+
+
+def test_a_link_into_a_missing_folder_is_kept_and_the_theme_not_remembered(
+    config_file: Path, tmp_path: Path
+) -> None:
+    target = _dotfiles_link(config_file, tmp_path / "gone")
+    with pytest.raises(ConfigError) as caught:
+        save_theme("nord")
+    assert str(caught.value) == (
+        f"config {config_file}: links to {target}, whose folder does not exist; the link is kept"
+    )
+    assert config_file.is_symlink()
+    assert not target.parent.exists()
+
+
+@pytest.fixture
+def read_only_dotfiles(tmp_path: Path) -> Iterator[Path]:
+    """A folder on a real read-only mount (root only, where mounting is allowed)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting needs root")
+    place = tmp_path / "dotfiles"
+    place.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(place)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("this machine does not allow mounting")
+    try:
+        yield place
+    finally:
+        subprocess.run(["umount", str(place)], check=False)
+
+
+def test_a_link_into_a_folder_that_cannot_be_written_is_kept(
+    config_file: Path, read_only_dotfiles: Path
+) -> None:
+    # The link was replaced by a regular file in the config folder, which the dotfiles
+    # no longer governed.
+    target = _dotfiles_link(config_file, read_only_dotfiles)
+    target.write_text('theme = "nord"\n')
+    subprocess.run(["mount", "-o", "remount,ro", str(read_only_dotfiles)], check=True)
+    with pytest.raises(ConfigError) as caught:
+        save_theme("gruvbox")
+    assert str(caught.value) == (
+        f"config {config_file}: links to {target}, whose folder cannot be written"
+        " (read-only file system); the link is kept"
+    )
+    assert config_file.is_symlink()
+    assert target.read_text() == 'theme = "nord"\n'
+    assert sorted(os.listdir(config_file.parent)) == ["config.toml"]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

@@ -285,6 +285,18 @@ def test_a_huge_value_is_quoted_short(tmp_path: Path, body: str) -> None:
     assert "xxx…" in message
 
 
+def test_a_control_character_padded_with_a_page_of_spaces_is_quoted_short(
+    tmp_path: Path,
+) -> None:
+    # The spelling was echoed with its padding: 10,000 spaces in a one-line refusal.
+    pad = " " * 10_000
+    body = f'extends = "default"\n[keys]\n"reader.pick_label" = "{pad}\\u0001{pad}"\n'
+    message = refused(tmp_path, body)
+    assert message == (
+        "keymap FILE:3: reader.pick_label: '\\x01' is not a printable key: use a name like 'space'"
+    )
+
+
 def test_two_actions_on_one_key_in_one_context(tmp_path: Path) -> None:
     message = refused(
         tmp_path,

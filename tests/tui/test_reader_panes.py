@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.command import CommandPalette
 
@@ -105,6 +107,36 @@ async def test_close_library_theme_and_quit(corpus: Corpus) -> None:
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("ctrl+q")
         assert not app.is_running
+
+
+async def test_ctrl_t_keeps_a_dotfiles_link_and_says_when_the_theme_is_not_remembered(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    # ctrl+t replaced ~/.config/claimdesk/config.toml, a link into the dotfiles, with a
+    # regular file: the dotfiles copy no longer counted.
+    from tui.config import config_path, load_config
+
+    link = config_path()
+    link.parent.mkdir(parents=True, exist_ok=True)
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "claimdesk.toml").write_text('annotator = "tester"\n')
+    link.symlink_to(dotfiles / "claimdesk.toml")
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("ctrl+t")
+        assert link.is_symlink()
+        assert load_config().theme == app.theme
+        assert f'theme = "{app.theme}"' in (dotfiles / "claimdesk.toml").read_text()
+        # Its folder gone, the link stays and the user is told.
+        (dotfiles / "claimdesk.toml").unlink()
+        dotfiles.rmdir()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert link.is_symlink()
+        messages = [str(n.message) for n in app._notifications]
+        assert messages[-1].startswith(f"Theme not remembered: config {link}: links to ")
+        assert messages[-1].endswith("whose folder does not exist; the link is kept")
 
 
 async def test_the_saved_theme_is_used_at_the_next_start(corpus: Corpus) -> None:
