@@ -345,9 +345,36 @@ def write_edited(
     with user_action(db, curator, f"{curator}: edited curated spans") as action:
         check_gold(db, gold, curator=curator)
         _refuse_settled_since(db, item, gold)
+        _refuse_reaching_settled(db, item, low, high, gold)
         # Nothing written is the curator's "nothing to mark", as :func:`reject`.
         _set_rejected(action, item, gold, not wanted)
         return _replace_gold(action, item.doc_id, low, high, wanted, gold)
+
+
+def _refuse_reaching_settled(
+    db: sqlite_utils.Database, item: Disagreement, low: int, high: int, gold: str
+) -> None:
+    """Refuse edited spans that reach a stretch settled apart from ``item``'s region.
+
+    Gold's spans over the whole edited stretch are replaced: ``, 5-40 EVENT`` typed in the
+    editor of region 400-450 deleted the CLAIM another curator had settled 0-11 with, and
+    left 200-260's "nothing to mark" under the new span."""
+    inside = (item.start, item.end)
+    theirs = [
+        f"{s.label} {s.start}-{s.end}"
+        for s in span_store.spans_for_document(db, item.doc_id, annotators=[gold])
+        if s.start < high and low < s.end and not (s.start < item.end and item.start < s.end)
+    ]
+    theirs += [
+        f"nothing to mark at {start}-{end}"
+        for start, end in sorted(_rejected_regions(db, item.doc_id, gold))
+        if start < high and low < end and (start, end) != inside
+    ]
+    if theirs:
+        raise ClaimdeskError(
+            f"the spans reach {low}-{high}, where gold holds {', '.join(theirs[:3])} for another"
+            " region; settle that region on its own row (nothing was changed)"
+        )
 
 
 def reject(

@@ -146,6 +146,27 @@ def test_a_region_another_curator_settled_since_it_was_shown_is_left_as_settled(
     assert settled() == [(6, 14, "QUOTE")]
 
 
+def test_an_edit_reaching_a_region_settled_apart_is_refused(
+    db: sqlite_utils.Database, doc: int
+) -> None:
+    # ", 5-40 EVENT" typed in the editor of another region deleted the SOURCE another
+    # curator had settled 6-14 with, and left 39-62's "nothing to mark" under it.
+    label, missing, extent = curation.disagreements(db, doc)
+    curation.choose(db, label, "alice", curator="cur2")
+    curation.reject(db, missing, curator="cur2")
+    extent = curation.disagreements(db, doc)[2]
+    with pytest.raises(
+        ClaimdeskError, match=r"^the spans reach 5-84, where gold holds SOURCE 6-14"
+    ):
+        curation.write_edited(db, extent, [(63, 84, "CLAIM"), (5, 40, "EVENT")], curator="cur1")
+    with pytest.raises(ClaimdeskError, match="nothing to mark at 39-62"):
+        curation.write_edited(db, extent, [(45, 84, "CLAIM")], curator="cur1")
+    gold = Session.for_db(db, "x").spans(doc, annotators=["gold"])
+    assert [(s.start, s.end, s.label) for s in gold] == [(6, 14, "SOURCE")]
+    # Within its own region (and beyond it where nothing is settled) the edit is taken.
+    curation.write_edited(db, extent, [(63, 85, "CLAIM")], curator="cur1")
+
+
 def test_finishing_with_a_region_unsettled_is_refused(db: sqlite_utils.Database, doc: int) -> None:
     # The screen refused `f` from what it had read; a span landing in the second before
     # was marked curated with its region unsettled, and --status done exported it.
