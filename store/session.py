@@ -218,6 +218,12 @@ class Session:
                 action, link_id, create_span_label=create_span_label, expected=expected
             )
 
+    def others_linking(self, span_id: str) -> list[str]:
+        """The other annotators whose links use the span ``span_id``."""
+        from store.linking.decisions import others_linking
+
+        return others_linking(self.db, span_id, self.annotator)
+
     def decided_since_shown(self, link_id: str) -> DecidedMeanwhile | None:
         """Who decided the suggestion ``link_id`` since it was shown, or None while it is
         still a suggestion. Raises NotFound when it is gone (its document deleted)."""

@@ -198,6 +198,19 @@ def _check_seen(action: Action, link: Link, expected: LinkStatus | None) -> None
         raise refusal
 
 
+def others_linking(db: sqlite_utils.Database, span_id: str, annotator: str) -> list[str]:
+    """Who else's decided links use the span ``span_id`` (by name, each once).
+
+    Deleting it left their link without a span in every export (undo already refuses it,
+    see ``changelog._refuse_linked_span``)."""
+    rows = db.conn.execute(
+        "SELECT DISTINCT coalesce(annotator, 'someone') FROM links"
+        " WHERE (a_span = ? OR b_span = ?) AND coalesce(annotator, '') <> ? ORDER BY 1",
+        [span_id, span_id, annotator],
+    )
+    return [str(name) for (name,) in rows]
+
+
 def changed_since_shown(
     db: sqlite_utils.Database, link: Link, expected: LinkStatus | None, annotator: str
 ) -> DecidedMeanwhile | None:

@@ -147,6 +147,26 @@ async def test_d_never_deletes_another_annotators_span_but_does_a_models(
         assert guess.id != theirs.id
 
 
+async def test_d_keeps_a_models_span_that_another_annotators_link_uses(corpus: Corpus) -> None:
+    # dave's `d` took the model's CLAIM that alice's accepted link rested on; the link
+    # then exported without its span, and check said nothing.
+    with Session(corpus.path, "model:ner") as model:
+        guess = model.add_span(corpus.a, 0, 3, "CLAIM")
+    with Session(corpus.path, "alice") as alice:
+        link = alice.link_spans((corpus.a, 0, 3), (corpus.b, 0, 3), create_span_label="CLAIM")
+    if link.a_span != guess.id:
+        with sqlite3.connect(corpus.path) as conn:
+            conn.execute("UPDATE links SET a_span = ? WHERE id = ?", [guess.id, link.id])
+    app = create_app(corpus.path, "dave", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        with corpus.session() as session:
+            assert guess.id in {s.id for s in session.spans(corpus.a)}
+        assert "alice's link uses that CLAIM span" in screen_text(app)
+
+
 async def test_n_never_writes_a_note_on_another_annotators_span(corpus: Corpus) -> None:
     # bob's note replaced alice's on her span, and every export gave it as hers.
     with Session(corpus.path, "alice") as alice:

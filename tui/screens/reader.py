@@ -712,6 +712,15 @@ class ReaderScreen(Screen[None]):
         # link she had accepted on it lost its span in every export.
         if self._not_yours(target, "d deletes"):
             return
+        linking = self.claimdesk.attempt(lambda: session.others_linking(target.id))
+        if linking:
+            # The link would stay, without its span in any export.
+            self.notify(
+                f"{', '.join(linking)}'s link uses that {target.label} span: it stays until"
+                " the link is undone or rejected",
+                markup=False,
+            )
+            return
         hidden = self._hidden(target)
         deleted = self.claimdesk.attempt(lambda: session.delete_span(target.id))
         if deleted is not None:
