@@ -167,6 +167,19 @@ async def test_d_keeps_a_models_span_that_another_annotators_link_uses(corpus: C
         assert "alice's link uses that CLAIM span" in screen_text(app)
 
 
+async def test_the_status_line_names_the_span_the_keys_act_on(corpus: Corpus) -> None:
+    # The line named the model's EVENT inside dave's FIGURE while `d` deleted the FIGURE.
+    with Session(corpus.path, "dave") as dave:
+        dave.add_span(corpus.a, 0, 10, "FIGURE")
+    with Session(corpus.path, "model:ner") as model:
+        model.add_span(corpus.a, 0, 3, "EVENT")
+    app = create_app(corpus.path, "dave", doc_ids=[corpus.a])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "FIGURE · dave" in screen_text(app)
+        assert "EVENT · model:ner" not in screen_text(app)
+
+
 async def test_n_never_writes_a_note_on_another_annotators_span(corpus: Corpus) -> None:
     # bob's note replaced alice's on her span, and every export gave it as hers.
     with Session(corpus.path, "alice") as alice:

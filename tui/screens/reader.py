@@ -517,7 +517,12 @@ class ReaderScreen(Screen[None]):
             described = difference_status(self._tracker(doc_id), pane.view.cursor)
             if described is not None:
                 return described
-        return status_text(pane.view, self._all_spans.get(doc_id, {}), pane.view.snap_words)
+        return status_text(
+            pane.view,
+            self._all_spans.get(doc_id, {}),
+            pane.view.snap_words,
+            self.claimdesk.session.annotator,
+        )
 
     def _show_pane(self, pane: ArticlePane) -> None:
         pane.shown = "" if self.filter.mode == "all" else self.filter.name

@@ -91,11 +91,18 @@ def header_text(
     return Text("\n").join([first, title])
 
 
-def status_text(view: ArticleView, spans: dict[str, Span], snap_words: bool) -> Text:
-    """What is under the cursor: the innermost span (label, who, when, note) or the selection."""
+def status_text(
+    view: ArticleView, spans: dict[str, Span], snap_words: bool, me: str | None = None
+) -> Text:
+    """What is under the cursor: the innermost span (label, who, when, note), ``me``'s own
+    first as the keys take it, or the selection."""
     ids = view.span_ids_at(view.cursor)
-    if ids and ids[0] in spans:
-        span = spans[ids[0]]
+    known = [i for i in ids if i in spans]
+    if known:
+        # The span `d`, `n` and the number keys act on: the line named the model's EVENT
+        # while `d` deleted the annotator's own FIGURE under it.
+        own = [i for i in known if spans[i].annotator == me]
+        span = spans[(own or known)[0]]
         line = Text()
         line.append(span.label, style="bold")
         line.append(f" · {visible(span.annotator)} · {span.updated_at[:16].replace('T', ' ')}")
