@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING
 
 from store.errors import NotFound, clipped
-from store.formats.metadata import clean_value, storable
+from store.formats.metadata import clean_value, file_name_text, storable
 
 if TYPE_CHECKING:
     from store.connected import Connected
@@ -60,10 +60,10 @@ def document_id_of(name: str) -> int | None:
 
 def resolve_document_id(db: Connected, name: str) -> int:
     """The id of the document ``name`` picks (see the module table); NotFound otherwise."""
-    # A name typed with bytes that are not UTF-8 (a file name pasted from ``ls``) is
-    # stored with U+FFFD for them, and SQLite cannot take the lone surrogates Python
-    # holds them as.
-    name = storable(name)
+    typed = name
+    # A name typed with bytes that are not UTF-8 (a file name the shell completes) is
+    # the name import gives that file: each such byte as \xNN (file_name_text).
+    name = storable(file_name_text(name))
     wanted_id = document_id_of(name)
     if wanted_id is not None:
         if wanted_id > _LARGEST_ID:
@@ -73,18 +73,13 @@ def resolve_document_id(db: Connected, name: str) -> int:
         if row is None:
             raise NotFound(f"no document with id {wanted_id}")
         return int(row[0])
-    row = db.conn.execute("SELECT id FROM documents WHERE source_name = ?", [name]).fetchone()
-    if row is not None:
-        return int(row[0])
-    # A file named with an escape sequence or a line break is stored under its cleaned
-    # name (escape gone, line break a space): the name the shell completes finds it too.
-    cleaned = clean_value(name)
-    if cleaned is not None and cleaned != name:
-        row = db.conn.execute(
-            "SELECT id FROM documents WHERE source_name = ?", [cleaned]
-        ).fetchone()
-        if row is not None:
-            return int(row[0])
+    found = _named_exactly(db, name)
+    if found is not None:
+        return found
+    if storable(typed) != name:
+        found = _named_as_before(db, storable(typed))
+        if found is not None:
+            return found
     if not name:
         raise NotFound("an empty document name picks nothing")
     # substr() compares case-sensitively, unlike LIKE, and needs no escaping of % and _.
@@ -99,3 +94,53 @@ def resolve_document_id(db: Connected, name: str) -> int:
         raise AmbiguousName(name, [str(r[1]) for r in rows])
     hint = f" (an id is written #{name})" if name.isdigit() else ""
     raise NotFound(f"no document named {name!r}{hint}")
+
+
+def _named_exactly(db: Connected, name: str) -> int | None:
+    row = db.conn.execute("SELECT id FROM documents WHERE source_name = ?", [name]).fetchone()
+    if row is not None:
+        return int(row[0])
+    # A file named with an escape sequence or a line break is stored under its cleaned
+    # name (escape gone, line break a space): the name the shell completes finds it too.
+    cleaned = clean_value(name)
+    if cleaned is not None and cleaned != name:
+        row = db.conn.execute(
+            "SELECT id FROM documents WHERE source_name = ?", [cleaned]
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+    return None
+
+
+def _named_as_before(db: Connected, legacy: str) -> int | None:
+    """The document an older claimdesk stored under ``legacy``, a file name with U+FFFD
+    for each byte that is not UTF-8, unless another file's document may hold it.
+
+    That form is one for ``café.txt`` and ``cafè.txt`` of a Latin-1 archive: the second
+    got ``outlet/name`` (or ``name~N``), and the bytes of one typed opened the other's
+    article. With such a sibling stored, which one is meant cannot be told.
+    """
+    found = _named_exactly(db, legacy)
+    if found is None:
+        return None
+    plain = clean_value(legacy) or legacy
+    rows = db.conn.execute(
+        "SELECT id, source_name FROM documents WHERE instr(source_name, ?) > 0"
+        " ORDER BY source_name",
+        [plain],
+    ).fetchall()
+    siblings = [str(n) for doc_id, n in rows if doc_id == found or _clash_form(str(n), plain)]
+    if len(siblings) > 1:
+        shown = ", ".join(clipped(n) for n in siblings[:_SHOWN_CANDIDATES])
+        raise NotFound(
+            f"document name {clipped(plain)!r} is ambiguous: claimdesk stored a file name's"
+            f" bytes that are not UTF-8 as U+FFFD before, and {len(siblings)} documents may"
+            f" be that file ({shown}); type #ID"
+        )
+    return found
+
+
+def _clash_form(stored: str, name: str) -> bool:
+    """Whether ``stored`` is a name the import's clash rule makes of ``name``."""
+    clash, tilde, number = stored.rpartition("~")
+    return stored.endswith("/" + name) or (bool(tilde) and clash == name and number.isdigit())

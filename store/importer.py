@@ -41,6 +41,8 @@ from store.segment import split_sentences
 BATCH_SIZE = 50
 # A corpus folder's own documentation is not an article; named explicitly, it still imports.
 FOLDER_DOCS = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"})
+# How many linked folders not followed the note names before it says "and N more".
+_SHOWN_LINKS = 5
 Progress = Callable[[int, int, Path], None]
 
 
@@ -54,13 +56,16 @@ class ImportReport:
     skipped: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """One line per repair made while reading a file that was imported, and per Markdown
-    file found stored without the text of its HTML blocks, naming the file."""
+    file found stored without the text of its HTML blocks, naming the file; one for the
+    linked folders the walk did not follow."""
     added_ids: list[int] = field(default_factory=list)
     in_flight: tuple[list[int], str] = field(default_factory=lambda: ([], ""))
     """The ids of the documents the transaction under way adds and its last one's
     SHA-256, noted before its COMMIT: a signal landing just after the COMMIT lost them
     from the count ("0 document(s) were imported" while 50 were), so
     :func:`_count_committed` looks them up."""
+    linked_folders: list[Path] = field(default_factory=list)
+    """Links to folders met while walking a folder, which the walk does not follow."""
     outlets: set[str | None] = field(default_factory=set)
     """Outlets of the articles stored or found already stored: their repeated lines are
     counted again, so importing again after an interrupted import flags what it missed."""
@@ -78,9 +83,12 @@ def collect_files(paths: Iterable[Path], report: ImportReport) -> list[Path]:
     """Expand folders recursively into supported files, in a stable order.
 
     Hidden files and folders are skipped; unreadable folders and missing paths go to
-    ``report.refused`` instead of stopping the walk.
+    ``report.refused`` instead of stopping the walk. Linked folders are not followed
+    (a link can lead anywhere, or back up the tree); those leading out of every folder
+    named get one note.
     """
     files: list[Path] = []
+    paths = list(paths)
     for path in paths:
         try:
             mode = path.stat().st_mode
@@ -104,6 +112,7 @@ def collect_files(paths: Iterable[Path], report: ImportReport) -> list[Path]:
                     f"unsupported file type {path.suffix or '(none)'!r} (supported: {supported})",
                 )
             )
+    _note_linked_folders(paths, report)
     return files
 
 
@@ -117,6 +126,11 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
     inside = os.path.realpath(folder)
     for root, dirs, names in os.walk(folder, onerror=refuse):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # os.walk lists a linked folder but does not enter it: its files were left out
+        # without a word while the same folder named itself imported.
+        report.linked_folders.extend(
+            linked for d in dirs if (linked := Path(root) / d).is_symlink()
+        )
         for name in sorted(names):
             if name.startswith(".") or Path(name).stem.upper() in FOLDER_DOCS:
                 continue
@@ -139,6 +153,29 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
 
 def _within(target: str, folder: str) -> bool:
     return os.path.commonpath([target, folder]) == folder
+
+
+def _note_linked_folders(paths: list[Path], report: ImportReport) -> None:
+    """One note naming the linked folders not followed whose files no named path holds.
+
+    A link to a folder inside a named one loses nothing (its files are walked where
+    they are), so only links leading elsewhere are named.
+    """
+    named = [os.path.realpath(path) for path in paths]
+    missed = [
+        link
+        for link in report.linked_folders
+        if not any(_within(os.path.realpath(link), place) for place in named)
+    ]
+    if not missed:
+        return
+    shown = ", ".join(str(link) for link in missed[:_SHOWN_LINKS])
+    more = len(missed) - _SHOWN_LINKS
+    tail = f" and {more} more" if more > 0 else ""
+    them = "it" if len(missed) == 1 else "one"
+    report.notes.append(
+        f"{len(missed)} linked folder(s) not followed: {shown}{tail} (name {them} to import it)"
+    )
 
 
 def import_paths(

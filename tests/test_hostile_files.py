@@ -80,18 +80,25 @@ def test_file_names_that_are_not_utf8_import_and_can_be_named_again(tmp_path: Pa
     latin1 = os.path.join(os.fsencode(folder), b"caf\xe9.txt")
     with open(latin1, "wb") as stream:
         stream.write(TEXT.encode())
-    (folder / "good.txt").write_text(OTHER, encoding="utf-8")
+    # cafè.txt: both names were caf\ufffd.txt, the second stored as archive/caf\ufffd.txt,
+    # and the bytes of café.txt typed exported cafè.txt's article.
+    with open(os.path.join(os.fsencode(folder), b"caf\xe8.txt"), "wb") as stream:
+        stream.write(OTHER.encode())
+    (folder / "good.txt").write_text("Ein dritter Text über etwas anderes.", encoding="utf-8")
     db = tmp_path / "c.db"
     code, _, err = _run(db, "import", "-q", "--no-stories", os.fsencode(folder))
     assert (code, err) == (0, "")
-    assert sorted(r[0] for r in _rows(db, "SELECT source_name FROM documents")) == [
-        "caf\ufffd.txt",
-        "good.txt",
+    assert sorted(_rows(db, "SELECT source_name, text FROM documents")) == [
+        ("caf\\xe8.txt", OTHER),
+        ("caf\\xe9.txt", TEXT),
+        ("good.txt", "Ein dritter Text über etwas anderes."),
     ]
-    # The same bytes typed on the command line pick that document.
-    code, out, err = _run(db, "export", "-f", "jsonl", "--doc", b"caf\xe9.txt")
-    assert code == 0, err
-    assert [json.loads(line)["meta"]["source"] for line in out.splitlines()] == ["caf\ufffd.txt"]
+    # The same bytes typed on the command line pick that document, and only it.
+    for typed, text in ((b"caf\xe9.txt", TEXT), (b"caf\xe8.txt", OTHER)):
+        code, out, err = _run(db, "export", "-f", "jsonl", "--doc", typed)
+        assert code == 0, err
+        [record] = [json.loads(line) for line in out.splitlines()]
+        assert record["text"] == text
     code, _, err = _run(db, "import", "-q", "--no-stories", latin1)
     assert (code, err) == (0, "")
 

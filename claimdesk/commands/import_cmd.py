@@ -66,7 +66,12 @@ def run(args: argparse.Namespace) -> int:
     ):
         session.refuse_damaged()
         report = import_paths(session.db, paths, progress=progress, max_chars=args.max_chars)
-        wanted = report.added and not args.no_stories
+        # Documents found already stored may be in no story: an import killed after its
+        # last batch but before regrouping left them so, and importing again (all
+        # "already present") regrouped nothing, though it is what completes an import.
+        wanted = not args.no_stories and (
+            report.added or (report.duplicates and session.ungrouped_documents())
+        )
         try:
             stories = refresh_stories(session.db) if wanted else None
         except KeyboardInterrupt:

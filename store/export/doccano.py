@@ -3,7 +3,8 @@
 doccano imports this shape as a "JSONL" dataset of a Sequence Labeling project
 (its column names default to ``text`` and ``label``); any other key becomes the
 example's metadata, so ``meta.source`` travels to doccano and back, which lets
-``import-annotations`` match the document again. ``meta.annotators``,
+``import-annotations`` match the document again; ``meta.outlet``, ``title``, ``date``,
+``url`` and ``language`` let ``import`` store the article as it was. ``meta.annotators``,
 ``meta.span_ids`` and ``meta.notes`` run parallel to ``label`` (doccano has no
 place for them on a span, so they travel as metadata).
 
@@ -54,6 +55,7 @@ from store.export.common import (
     same_fact_pairs,
     without_unselected_models,
 )
+from store.export.jsonl import document_meta
 from store.model import Span
 from store.utf16 import MovedSpans, Utf16Offsets
 
@@ -151,9 +153,9 @@ def write(
             "text": document.text,
             **shape,
             "meta": {
-                "source": document.source_name,
-                "sha256": document.sha256,
-                "story": document.story,
+                # The document's metadata too, so that `claimdesk import` of the file
+                # gives another database the same names, outlets, titles and dates.
+                **document_meta(document),
                 "annotators": [span.annotator for span in spans],
                 "span_ids": [span.id for span in spans],
                 "notes": [span.note for span in spans],

@@ -10,7 +10,7 @@ from store.formats.dates import normalize_date
 from store.formats.fields import ArticleFields
 from store.formats.language import detect_language
 from store.formats.limits import check_length
-from store.formats.metadata import clean_value, language_code
+from store.formats.metadata import clean_value, file_name_text, language_code
 from store.formats.normalize import normalize_text
 from store.formats.titles import (
     MAX_OUTLET_CHARS,
@@ -37,6 +37,7 @@ def build_article(
     Refuses (as ``path``) an article that is empty after normalisation or longer than
     ``max_chars``. Metadata language wins over detection; without a title the text's
     first headline-like line is the title. Titles and outlets are bounded in length.
+    A file name's bytes that are not UTF-8 are kept as escapes (:func:`file_name_text`).
     """
     text = normalize_text(fields.text)
     if not text:
@@ -47,7 +48,7 @@ def build_article(
     check_length(text, path, max_chars)
     published = clean_value(fields.published)
     return ParsedArticle(
-        source_name=source_name,
+        source_name=file_name_text(source_name),
         text=text,
         title=bounded(clean_value(fields.title), MAX_TITLE_CHARS) or first_line_title(text),
         outlet=_outlet(fields.outlet),

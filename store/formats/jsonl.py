@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,6 +24,7 @@ from store.formats.json_line import (
     loads_line,
     opens_spread_document,
 )
+from store.formats.jsonl_export import annotations_note, carries_annotations, export_meta
 from store.formats.limits import MAX_ARTICLE_CHARS, MAX_FILE_BYTES
 from store.formats.metadata import clean_value
 from store.formats.signatures import binary_kind, binary_reason
@@ -49,6 +51,7 @@ def read_jsonl(
     UTF-8 (as JSON requires) unless the file opens with a UTF-16/32 byte order mark.
     """
     seen_text = False
+    noted = False
     for lineno, line in _numbered_lines(stream, path):
         where = f"{path}:{lineno}"
         if isinstance(line, ImportRefused):
@@ -61,21 +64,41 @@ def read_jsonl(
             raise ImportRefused(path, SPREAD_DOCUMENT.format(opening=opening))
         seen_text = True
         try:
-            yield parse_line(line, where, default_name=f"{path.name}:{lineno}", max_chars=max_chars)
+            record = parse_record(line, where)
+            article = article_of(
+                record, where, default_name=f"{path.name}:{lineno}", max_chars=max_chars
+            )
         except ImportRefused as refusal:
             yield refusal
+            continue
+        if not noted and carries_annotations(record):
+            noted = True
+            article = replace(article, note=annotations_note(path))
+        yield article
     if not seen_text:
         raise ImportRefused(path, "no article text found (only blank lines)")
 
 
-def parse_line(line: str, where: str, *, default_name: str, max_chars: int) -> ParsedArticle:
-    """The article in one JSONL line; refusals name ``where`` (``PATH:LINE``)."""
+def parse_record(line: str, where: str) -> dict[str, object]:
+    """The JSON object on one line; refusals name ``where`` (``PATH:LINE``)."""
     try:
         record = loads_line(line)
     except BadJsonLine as error:
         raise ImportRefused(where, f"invalid JSON: {error}") from None
     if not isinstance(record, dict):
         raise ImportRefused(where, f"not a JSON object but {_json_type(record)}")
+    return record
+
+
+def article_of(
+    record: dict[str, object], where: str, *, default_name: str, max_chars: int
+) -> ParsedArticle:
+    """The article of one parsed JSONL record.
+
+    Top-level keys win; claimdesk's own exports write the same under ``meta``
+    (:mod:`store.formats.jsonl_export`), read when the top-level key is absent, with
+    ``meta.source`` the name, as ``import-annotations`` and ``import-links`` take it.
+    """
     if "text" not in record:
         raise ImportRefused(where, 'missing "text"')
     # `"text": null` is there, only not a string: it was refused as missing.
@@ -91,18 +114,19 @@ def parse_line(line: str, where: str, *, default_name: str, max_chars: int) -> P
             raise ImportRefused(where, f'"{key}" must be a string, not {_json_type(value)}')
         values[key] = value
     external_id = _identifier(record.get("id"), where)
+    meta = export_meta(record)
     fields = ArticleFields(
         text=text,
-        title=values["title"],
-        outlet=values["outlet"] or _outlet_alias(record),
-        published=values["date"] or values["published"],
-        url=values["url"],
-        language=values["language"] or values["lang"],
+        title=values["title"] or meta.get("title"),
+        outlet=values["outlet"] or _outlet_alias(record) or meta.get("outlet"),
+        published=values["date"] or values["published"] or meta.get("date"),
+        url=values["url"] or meta.get("url"),
+        language=values["language"] or values["lang"] or meta.get("language"),
     )
     return build_article(
         fields,
         path=where,
-        source_name=external_id or default_name,
+        source_name=external_id or clean_value(meta.get("source")) or default_name,
         max_chars=max_chars,
         external_id=external_id,
     )

@@ -13,6 +13,7 @@ _OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff
 # A file name with bytes that are not UTF-8 reaches Python with each such byte as a lone
 # surrogate (U+DC80-U+DCFF), which SQLite cannot store; it is shown as U+FFFD instead.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
 _LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 
 
@@ -39,6 +40,18 @@ def clean_name(name: str) -> str:
 def storable(text: str) -> str:
     """``text`` with every lone surrogate (an undecodable file-name byte) as U+FFFD."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+def file_name_text(name: str) -> str:
+    """A file name as a document's name: each byte that is not UTF-8 written ``\\xe9``.
+
+    U+FFFD for every such byte made ``café.txt`` and ``cafè.txt`` of a Latin-1 archive
+    one name, and the bytes of one typed on the command line opened the other's
+    article. The escape keeps the byte, as Python's ``backslashreplace`` does, so
+    distinct names stay distinct and the same bytes typed give the same name; unlike a
+    guessed Latin-1 reading, it cannot meet a UTF-8 ``café.txt`` of the same corpus.
+    """
+    return _UNDECODED_BYTE.sub(lambda byte: f"\\x{ord(byte.group()) - 0xDC00:02x}", name)
 
 
 def language_code(value: str | None) -> str | None:

@@ -186,3 +186,68 @@ def test_ten_thousand_articles_are_streamed() -> None:
     rest = list(items)
     assert len(rest) == 9_999
     assert all(isinstance(item, ParsedArticle) for item in rest)
+
+
+def test_claimdesk_exports_metadata_under_meta_is_read(tmp_path: Path) -> None:
+    meta = {
+        "source": "Herald/a.txt",
+        "outlet": "Herald",
+        "title": "Evacuation",
+        "date": "2025-03-11",
+        "url": "https://herald.example/1",
+        "language": "de",
+        "sha256": "not read",
+        "story": "story-1",
+    }
+    path = _write(
+        tmp_path,
+        [
+            _line(text=TEXT, meta=meta, spans=[]),
+            # Top-level keys win over meta.
+            _line(text=TEXT + " 2", id="own-id", outlet="Wire", title="Own", meta=meta),
+            # meta is free-form in Prodigy and doccano files: other shapes are not refused.
+            _line(text=TEXT + " 3", meta={"source": 5, "title": None, "date": ["x"]}),
+            _line(text=TEXT + " 4", meta="a string"),
+        ],
+    )
+    items = list(read_articles(path))
+    assert all(isinstance(item, ParsedArticle) for item in items), items
+    first, own, odd, plain = (item for item in items if isinstance(item, ParsedArticle))
+    assert (
+        first.source_name,
+        first.outlet,
+        first.title,
+        first.published,
+        first.url,
+        first.language,
+    ) == ("Herald/a.txt", "Herald", "Evacuation", "2025-03-11", "https://herald.example/1", "de")
+    assert (own.source_name, own.outlet, own.title, own.url) == (
+        "own-id",
+        "Wire",
+        "Own",
+        "https://herald.example/1",
+    )
+    assert (odd.source_name, odd.outlet, odd.published) == ("wire.jsonl:3", None, None)
+    assert (plain.source_name, plain.outlet) == ("wire.jsonl:4", None)
+    # Empty lists of spans hold nothing that import leaves out: no note.
+    assert all(item.note is None for item in (first, own, odd, plain))
+
+
+def test_spans_and_links_in_records_are_noted_once(tmp_path: Path) -> None:
+    span = {"start": 0, "end": 10, "label": "CLAIM"}
+    path = _write(
+        tmp_path,
+        [
+            # A classification label is no span: nothing is left out.
+            _line(text=TEXT, label=["POSITIVE"]),
+            _line(text=TEXT + " 2", spans=[span], links=[{"id": "x"}]),
+            _line(text=TEXT + " 3", label=[[0, 10, "CLAIM"]]),
+        ],
+        name="my export.jsonl",
+    )
+    notes = [item.note for item in read_articles(path) if isinstance(item, ParsedArticle)]
+    assert notes[0] is None
+    assert notes[2] is None
+    assert notes[1] is not None
+    assert f"claimdesk import-annotations '{path}' adds the spans" in notes[1]
+    assert "import-links" in notes[1]

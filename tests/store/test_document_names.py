@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from claimdesk.cli import main
 from store.document_names import AmbiguousName, resolve_document_id
 from store.errors import NotFound
 from store.session import Session
+from tests.conftest import add_document
 
 NAMES = ["000_flut.txt", "001_wahl.txt", "002_bahn.txt", "003_zoo.txt", "004_messe.txt"]
 
@@ -127,3 +129,24 @@ def test_export_and_link_use_the_same_resolver(
     assert main(["--db", str(numbered_db), "link", "-q", "--docs", "001", "002"]) == 0
     assert main(["--db", str(numbered_db), "link", "-q", "--docs", "004", "001"]) == 1
     assert "ambiguous" in capsys.readouterr().err
+
+
+def test_bytes_that_are_not_utf8_pick_their_own_file_and_old_names_still_resolve(
+    session: Session,
+) -> None:
+    typed_e9, typed_e8 = os.fsdecode(b"caf\xe9.txt"), os.fsdecode(b"caf\xe8.txt")
+    db = session.db
+    # Stored by an older claimdesk: U+FFFD for the byte 0xe9.
+    before = add_document(db, "Ein alter Text.", name="caf\ufffd.txt")
+    now = add_document(db, "Ein neuer Text.", name="caf\\xe8.txt")
+    assert resolve_document_id(session, typed_e9) == before
+    assert resolve_document_id(session, typed_e8) == now
+    # The U+FFFD form is one for several file names: once a second file's document
+    # holds it (under the outlet/name a clash gave it), the bytes typed pick neither.
+    add_document(db, "Ein anderer alter Text.", name="outlet/caf\ufffd.txt")
+    with pytest.raises(NotFound, match="ambiguous") as refused:
+        resolve_document_id(session, typed_e9)
+    assert "outlet/caf\ufffd.txt" in str(refused.value)
+    assert "#ID" in str(refused.value)
+    assert resolve_document_id(session, typed_e8) == now
+    assert resolve_document_id(session, "caf\ufffd.txt") == before

@@ -324,3 +324,22 @@ def test_a_document_whose_name_starts_with_story_can_be_named(
     capsys.readouterr()
     assert main(["stories", "--db", str(path), "--merge", budget, "story-nosuch"]) == 1
     assert "no story or document 'story-nosuch'" in capsys.readouterr().err
+
+
+def test_importing_again_groups_documents_found_in_no_story(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An import killed after its last batch, before regrouping, leaves what --no-stories
+    # leaves: every document stored, none in a story. Importing again found them all
+    # "already present", regrouped nothing, and they stayed out of every story.
+    path = tmp_path / "c.db"
+    assert main(["--db", str(path), "import", "-q", "--no-stories", str(sample_corpus_path())]) == 0
+    assert main(["--db", str(path), "import", str(sample_corpus_path())]) == 0
+    out = capsys.readouterr().out
+    assert "imported 0 new document(s)" in out
+    assert "33 document(s) regrouped" in out
+    with Session(path, "tester") as session:
+        assert session.ungrouped_documents() == 0
+    # With every document in a story, importing again does not regroup.
+    assert main(["--db", str(path), "import", str(sample_corpus_path())]) == 0
+    assert "stories:" not in capsys.readouterr().out
