@@ -354,3 +354,16 @@ async def test_a_version_changed_under_the_cursor_is_not_taken_by_the_next_key(
         await pilot.press("enter")
         await pilot.pause()
         assert "1/3 disagreements settled" in _screen_text(app)
+
+
+async def test_the_span_editor_footer_says_enter_saves(disputed: tuple[Path, int]) -> None:
+    # Its footer was `esc Cancel f1 Keys`: no word of the enter that saves the spans.
+    path, doc = disputed
+    app = create_app(path, "carol", doc_ids=[doc])
+    async with app.run_test(size=(120, 30)) as pilot:
+        box = await _open_editor(pilot, app)
+        assert "⏎ Save" in _screen_text(app).splitlines()[-1]
+        box.value = "6-14 QUOTE"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert _gold(path, doc) == [(6, 14, "QUOTE")]

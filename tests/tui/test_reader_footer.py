@@ -165,7 +165,7 @@ async def test_a_dialog_footer_shows_the_dialogs_keys_not_the_readers(
         opening = (
             ([first["reader.select_sentence"], first["reader.pick_label"]], LabelPicker, "Choose"),
             ([first["reader.label_1"], first["reader.edit_note"]], NoteEditor, "Save"),
-            ([first["reader.edit_labels"]], LabelEditor, None),
+            ([first["reader.edit_labels"]], LabelEditor, "Save"),
         )
         for pressed, dialog, choose in opening:
             await pilot.press(*pressed)

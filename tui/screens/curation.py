@@ -121,9 +121,11 @@ def version_text(document: Document, annotator: str, spans: list[SpanTriple]) ->
 class SpanEditor(Dialog[list[SpanTriple] | None]):
     """Type the gold spans for one region as ``START-END LABEL`` entries."""
 
-    BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
-        "curation", where=lambda spec: spec.id == "curation.close"
-    )
+    # The picker's enter too, for the footer's "⏎ Save" (the box takes enter itself).
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *bindings_for("curation", where=lambda spec: spec.id == "curation.close"),
+        *bindings_for("picker", where=lambda spec: spec.action == "choose"),
+    ]
 
     def __init__(self, document: Document, item: Disagreement, start_with: str, labels: set[str]):
         super().__init__()
@@ -138,14 +140,20 @@ class SpanEditor(Dialog[list[SpanTriple] | None]):
             yield Static(region_text(self.document, self.item))
             yield Static(Text(f"region {self.item.start}-{self.item.end}", style="dim"))
             yield TextField(value=self.start_with, id="curation-edit")
-        yield DialogFooter()
+        yield DialogFooter(choose="Save")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._save(event.value)
+
+    def action_choose(self) -> None:
+        self._save(self.query_one(Input).value)
+
+    def _save(self, typed: str) -> None:
         try:
-            spans = parse_spans(event.value, self.labels, len(self.document.text))
+            spans = parse_spans(typed, self.labels, len(self.document.text))
         except ClaimdeskError as error:
             self.notify(str(error), severity="error", markup=False)
             return

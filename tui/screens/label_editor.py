@@ -38,7 +38,7 @@ class LabelEditor(Dialog[bool]):
     """Returns True when at least one label was saved."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for(  # type: ignore[assignment]
-        "picker", where=lambda spec: spec.action == "cancel"
+        "picker", where=lambda spec: spec.action in ("choose", "cancel")
     )
 
     def __init__(self, session: Session) -> None:
@@ -60,7 +60,7 @@ class LabelEditor(Dialog[bool]):
                     yield Static(Text(field), classes="form-label")
                     yield TextField(id=f"label-{field}", compact=True)
             yield Static(id="label-message")
-        yield DialogFooter()
+        yield DialogFooter(choose="Save")
 
     def on_mount(self) -> None:
         if self.labels:
@@ -105,6 +105,9 @@ class LabelEditor(Dialog[bool]):
         # The submitted box's value as it was at enter: a key typed just after it reaches
         # the box before this message reaches the screen (see NoteEditor).
         self.save({event.input.id or "": event.value})
+
+    def action_choose(self) -> None:
+        self.save()
 
     def save(self, submitted: dict[str, str] | None = None) -> None:
         at_enter = submitted or {}
