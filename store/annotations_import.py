@@ -299,9 +299,10 @@ def counts_utf16(record: dict[str, Any]) -> bool:
     return not (isinstance(meta, dict) and "span_ids" in meta and "offsets" not in meta)
 
 
-def _utf16_problem(raw: dict[str, Any], units: Utf16Offsets, stored: str) -> str:
+def _utf16_problem(raw: dict[str, Any], units: Utf16Offsets) -> str:
     if max(raw["start"], raw["end"]) > units.length:
-        return f"offsets outside the document (0-{len(stored)})"
+        # In the file's count: the code-point length put an offset inside it "outside".
+        return f"offsets outside the document (0-{units.length} in UTF-16 code units)"
     return (
         "an offset falls between the two halves of a character beyond U+FFFF (doccano"
         " counts UTF-16 code units: was 'Count grapheme clusters as one character' on?)"
@@ -452,7 +453,7 @@ def import_annotations(
             if units is not None:
                 start, end = units.from_utf16(start), units.from_utf16(end)
                 if start is None or end is None:
-                    refuse(where, f"span {_describe(raw)}: {_utf16_problem(raw, units, stored)}")
+                    refuse(where, f"span {_describe(raw)}: {_utf16_problem(raw, units)}")
                     continue
             if not 0 <= start < end <= len(stored):
                 outside = f"offsets outside the document (0-{len(stored)})"

@@ -518,6 +518,19 @@ def test_a_doccano_offset_inside_a_character_is_refused(tmp_path: Path) -> None:
     assert "Count grapheme clusters as one character" in refusal
 
 
+def test_a_doccano_offset_past_the_end_is_said_in_the_files_count(tmp_path: Path) -> None:
+    # The file counts UTF-16 code units: "outside the document (0-34)" named the code-point
+    # length, inside which the refused offset lay.
+    db = _fresh([("f.txt", FIREMEN)])
+    units = len(FIREMEN.encode("utf-16-le")) // 2
+    assert units > len(FIREMEN)
+    path = _write_lines(
+        tmp_path / "d.jsonl", [{"text": FIREMEN, "label": [[len(FIREMEN), units + 1, "CLAIM"]]}]
+    )
+    (refusal,) = import_annotations(db, path, importer="alice").refused
+    assert refusal.endswith(f"offsets outside the document (0-{units} in UTF-16 code units)")
+
+
 def _noted(path: Path, note: str | None, annotator: str = "alice") -> Path:
     span = {"id": "s1", "start": 0, "end": 5, "label": "CLAIM", "text": "Alpha"}
     return _write_lines(
@@ -650,7 +663,7 @@ _HUGE = 1 + 10**4000
         ([["CLAIM", 0, 9]], 'label item ["CLAIM", 0, 9] is not [start, end, label]: the label'),
         ([[9, 9, "CLAIM"]], "span 'CLAIM' at 9:9: start 9 is not before end 9"),
         ([[9, 3, "CLAIM"]], "span 'CLAIM' at 9:3: start 9 is not before end 3"),
-        ([[6, 99, "CLAIM"]], "span 'CLAIM' at 6:99: offsets outside the document (0-17)"),
+        ([[6, 99, "CLAIM"]], "span 'CLAIM' at 6:99: offsets outside the document (0-17 in UTF-16"),
         ([[0, 5, "CLAIM", "x" * 10_000]], 'label item [0, 5, "CLAIM", "xxxxxxxxxxxxxxx'),
     ],
     ids=["offset", "label", "label first", "empty", "backwards", "outside", "four items"],
