@@ -108,9 +108,20 @@ def _stored_without_html(db: Connected, article: ParsedArticle) -> str | None:
     hashes = [text_sha256(text) for text in article.stored_without_html]
     marks = ", ".join("?" * len(hashes))
     rows = db.conn.execute(
-        f"SELECT source_name FROM documents WHERE sha256 IN ({marks}) ORDER BY id", hashes
+        f"SELECT source_name, outlet FROM documents WHERE sha256 IN ({marks}) ORDER BY id",
+        hashes,
     )
-    return next((str(name) for (name,) in rows if _named_for(str(name), article)), None)
+    # Of the same outlet too: an update to another folder's story.md, its new paragraph an
+    # HTML block, was taken for that story's old copy and never imported.
+    outlet = clean_value(article.outlet)
+    return next(
+        (
+            str(name)
+            for name, stored_outlet in rows
+            if stored_outlet == outlet and _named_for(str(name), article)
+        ),
+        None,
+    )
 
 
 def _named_for(name: str, article: ParsedArticle) -> bool:

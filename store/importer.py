@@ -340,6 +340,7 @@ def _partial_copy_note(db: sqlite_utils.Database, article: ParsedArticle, path: 
     if name is None:
         return []
     return [
-        f"{path}: already stored as {name} without the text of its HTML blocks, which"
-        " claimdesk left out before; that copy is kept as it is"
+        f"{path}: its text without its HTML blocks is already stored as {name}, as an"
+        " earlier claimdesk stored such a file; that copy is kept as it is (if the HTML"
+        " blocks are new text, import the file under another name)"
     ]

@@ -218,20 +218,31 @@ WITHOUT_HTML = "T\n\nText eins.\n\nDie Bürger\u00admeisterin."
 
 
 def _import_over(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], stored_name: str, stored_text: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    stored_name: str,
+    stored_text: str,
+    outlet: str | None = None,
 ) -> tuple[int, str, str, list[tuple[str, str]]]:
-    """Import ``ptag.md`` (RAW_WITH_HTML) into a database holding one document as given."""
+    """Import ``ptag.md`` (RAW_WITH_HTML) into a database holding one document as given
+    (of ``outlet``, else of the outlet the file gets)."""
     from claimdesk.cli import main
     from store.db import connect, write
     from store.documents import insert_document
     from store.formats import ParsedArticle
+    from store.formats.dispatch import read_articles
+    from store.formats.titles import fallback_outlet
 
     article = tmp_path / "ptag.md"
     article.write_text(RAW_WITH_HTML, encoding="utf-8")
     db_path = tmp_path / "c.db"
     db = connect(db_path)
+    # Stored from this file, so of the outlet import gives it.
+    (read,) = read_articles(article)
+    assert isinstance(read, ParsedArticle)
     with write(db):
-        insert_document(db, ParsedArticle(stored_name, stored_text))
+        given = outlet or read.outlet or fallback_outlet(tmp_path.name, read.url)
+        insert_document(db, ParsedArticle(stored_name, stored_text, outlet=given))
     db.close()
     capsys.readouterr()
     code = main(["--db", str(db_path), "import", "--no-stories", str(article)])
@@ -257,8 +268,9 @@ def test_a_file_stored_without_its_html_blocks_is_that_document_with_a_note(
     assert code == 0
     assert "imported 0 new document(s) from 1 file(s); 1 already present" in out
     assert err == (
-        f"claimdesk: note: {tmp_path / 'ptag.md'}: already stored as {stored_name} without the"
-        " text of its HTML blocks, which claimdesk left out before; that copy is kept as it is\n"
+        f"claimdesk: note: {tmp_path / 'ptag.md'}: its text without its HTML blocks is already"
+        f" stored as {stored_name}, as an earlier claimdesk stored such a file; that copy is"
+        " kept as it is (if the HTML blocks are new text, import the file under another name)\n"
     )
     assert rows == [(stored_name, stored_then)]
 
@@ -273,6 +285,18 @@ def test_another_files_document_with_that_text_is_not_taken_for_it(
     assert (code, err) == (0, "")
     assert "imported 1 new document(s) from 1 file(s); 0 already present" in out
     assert [name for name, _text in rows] == ["other.md", "ptag.md"]
+
+
+def test_another_outlets_document_with_that_text_is_not_taken_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # v2/story.md, its update an HTML block, was taken for v1/story.md's old copy and the
+    # update never imported.
+    stored_then = normalize_text(WITHOUT_HTML)
+    code, out, err, rows = _import_over(tmp_path, capsys, "ptag.md", stored_then, "Other Outlet")
+    assert (code, err) == (0, "")
+    assert "imported 1 new document(s) from 1 file(s); 0 already present" in out
+    assert len(rows) == 2
 
 
 def test_a_file_stored_whole_is_found_again_without_a_note(
