@@ -137,7 +137,9 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
             path = Path(root) / name
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 report.skipped.append(path)
-            elif path.is_symlink() and not _within(os.path.realpath(path), inside):
+            elif (
+                path.is_symlink() and path.exists() and not _within(os.path.realpath(path), inside)
+            ):
                 # A corpus unpacked from someone's archive keeps its links: `notes.txt ->
                 # ~/.ssh/id_ed25519` went into the shared database and every export.
                 report.refused.append(
@@ -147,8 +149,26 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
                         " to import it",
                     )
                 )
+            elif path.is_symlink() and _reached(os.path.realpath(path), inside):
+                # The walk imports the file itself, under its own name and folder: first in
+                # walk order, the link had taken them (`alias.txt` of outlet `c10` for
+                # `reuters/rates.txt`).
+                continue
             else:
                 yield path
+
+
+def _reached(target: str, folder: str) -> bool:
+    """Whether the walk of ``folder`` reaches the file ``target`` under its own name."""
+    if not _within(target, folder) or not os.path.isfile(target):
+        return False
+    parts = Path(os.path.relpath(target, folder)).parts
+    file = Path(target)
+    return (
+        not any(part.startswith(".") for part in parts)
+        and file.suffix.lower() in SUPPORTED_SUFFIXES
+        and file.stem.upper() not in FOLDER_DOCS
+    )
 
 
 def _within(target: str, folder: str) -> bool:

@@ -816,7 +816,19 @@ def test_a_folders_link_to_a_file_outside_it_is_refused_and_one_inside_is_import
     )
     texts = [text for (text,) in _rows(two_documents, "SELECT text FROM documents")]
     assert not [t for t in texts if "PRIVATE" in t]
-    assert "Die Stadt meldet 11.000 Besucher." in texts
+    # A link to a file the walk reaches anyway leaves it its own name (the link, first in
+    # walk order, had given it its name and folder).
+    assert _rows(
+        two_documents,
+        "SELECT source_name FROM documents WHERE text = 'Die Stadt meldet 11.000 Besucher.'",
+    ) == [("real.txt",)]
     # Named itself, the file behind the link is imported: the user chose it.
     code, _, err = _run(two_documents, "import", "-q", "--no-stories", corpus / "notes.txt")
     assert (code, err) == (0, "")
+    # A link to nothing is no file outside: it is said as unreadable.
+    (corpus / "notes.txt").unlink()
+    (corpus / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    code, _, err = _run(two_documents, "import", "-q", "--no-stories", corpus)
+    assert code == 1
+    assert f"refused {corpus / 'gone.txt'}: cannot read" in err
+    assert "outside" not in err
