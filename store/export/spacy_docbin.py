@@ -156,7 +156,9 @@ def write(
     gold_in_export = any(s.annotator == options.gold for _, spans in documents for s in spans)
     docbin = DocBin(store_user_data=True)
     for document, spans in documents:
-        language = (document.language or "xx").split("-")[0].lower()
+        # A damaged row may hold bytes (check names it); the export still goes through.
+        stored = document.language if isinstance(document.language, str) else None
+        language = (stored or "xx").split("-")[0].lower()
         if language not in pipelines:
             pipelines[language] = _blank_pipeline(spacy, language)
         if pipelines[language].lang == "xx" and language != "xx":

@@ -14,6 +14,7 @@ _OTHER_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff
 # surrogate (U+DC80-U+DCFF), which SQLite cannot store; it is shown as U+FFFD instead.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
+_NO_LANGUAGE = frozenset({"und", "zxx", "mul", "mis"})
 _LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 
 
@@ -66,4 +67,7 @@ def language_code(value: str | None) -> str | None:
     if cleaned is None:
         return None
     match = _LANGUAGE_TAG.fullmatch(cleaned)
-    return match.group(1).lower() if match else None
+    code = match.group(1).lower() if match else None
+    # ISO 639's "undetermined", "no linguistic content", "multiple" and "uncoded" name no
+    # language: the text's detected one says more.
+    return None if code in _NO_LANGUAGE else code
