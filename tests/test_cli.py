@@ -814,3 +814,17 @@ def test_a_huge_label_value_is_quoted_short_in_its_refusal(
     assert err.count("\n") == 1
     assert len(err) < 300
     assert "AAAA…" in err
+
+
+def test_an_annotator_variable_of_spaces_is_named_in_its_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "annotator name '' must be printable and not empty" named neither the variable nor
+    # what was in it.
+    db = tmp_path / "e.db"
+    add_document_to_file(db, "The mayor said 3 died.", "a.txt")
+    monkeypatch.setenv("CLAIMDESK_ANNOTATOR", "   ")
+    assert main(["--db", str(db), "stats"]) == 1
+    assert capsys.readouterr().err == (
+        "claimdesk: $CLAIMDESK_ANNOTATOR holds only spaces; unset it or give a name\n"
+    )

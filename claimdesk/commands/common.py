@@ -83,7 +83,11 @@ def annotator_of(args: argparse.Namespace) -> str:
     from tui.config import config_path, load_config
 
     config = load_config()
-    name = getattr(args, "annotator", None) or os.environ.get(ANNOTATOR_ENV)
+    from_env = os.environ.get(ANNOTATOR_ENV)
+    if not getattr(args, "annotator", None) and from_env and not from_env.strip():
+        # Said as "annotator name '' must be printable", which pointed nowhere.
+        raise ClaimdeskError(f"${ANNOTATOR_ENV} holds only spaces; unset it or give a name")
+    name = getattr(args, "annotator", None) or from_env
     if not name:
         name = config.annotator or login_name()
     name = name.strip()
