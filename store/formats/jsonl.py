@@ -123,10 +123,15 @@ def article_of(
         url=values["url"] or meta.get("url"),
         language=values["language"] or values["lang"] or meta.get("language"),
     )
+    exported_name = clean_value(meta.get("source"))
+    # doccano's own export numbers its records (`"id": 100`) and keeps claimdesk's meta:
+    # the number named the documents 100…107, and import-links then found none of them.
+    numbered = isinstance(record.get("id"), int) and exported_name is not None
+    name = exported_name if numbered else external_id or exported_name
     return build_article(
         fields,
         path=where,
-        source_name=external_id or clean_value(meta.get("source")) or default_name,
+        source_name=name or default_name,
         max_chars=max_chars,
         external_id=external_id,
     )

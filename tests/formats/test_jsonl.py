@@ -251,3 +251,21 @@ def test_spans_and_links_in_records_are_noted_once(tmp_path: Path) -> None:
     assert notes[1] is not None
     assert f"claimdesk import-annotations '{path}' adds the spans" in notes[1]
     assert "import-links" in notes[1]
+
+
+def test_doccanos_record_number_does_not_replace_the_exported_name(tmp_path: Path) -> None:
+    # doccano's own export numbers its records and keeps claimdesk's meta: the number named
+    # the documents 100…107, and import-links of the original decisions found none.
+    meta = {"source": "Herald/a.txt", "outlet": "Herald"}
+    path = _write(
+        tmp_path,
+        [
+            _line(text=TEXT, id=100, meta=meta, label=[]),
+            # A name given as text is the file's own choice and still wins.
+            _line(text=TEXT + " 2", id="own-id", meta=meta),
+            # A number with no exported name is still the record's name.
+            _line(text=TEXT + " 3", id=7),
+        ],
+    )
+    names = [item.source_name for item in read_articles(path) if isinstance(item, ParsedArticle)]
+    assert names == ["Herald/a.txt", "own-id", "7"]
