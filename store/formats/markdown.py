@@ -20,6 +20,7 @@ from store.formats.front_matter import split_front_matter
 from store.formats.html import html_piece_paragraphs
 from store.formats.html_markup import check_markup_pieces
 from store.formats.limits import MAX_ARTICLE_CHARS, check_lines
+from store.formats.markdown_markup import check_nesting, check_table_cells
 from store.formats.normalize import clean_controls, normalize_text
 
 _CELL_SEPARATOR = " | "
@@ -78,9 +79,13 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
     emphasis and code content; inline HTML tags are dropped. An HTML block is read as
     the HTML reader reads a page, but whole (:func:`html_piece_paragraphs`): its block
     elements make paragraphs, scripts, styles and comments go. HTML that reader would
-    refuse (too many elements, nested too deeply) refuses the file, as ``path``.
+    refuse (too many elements, nested too deeply) refuses the file, as ``path``, and so do
+    tables of too many cells and quotes and lists nested past markdown-it's limit.
     """
-    tokens = _parser().parse(source)
+    check_table_cells(source, path)
+    parser = _parser()
+    tokens = parser.parse(source)
+    check_nesting(tokens, parser.options["maxNesting"], path)
     check_markup_pieces((token.content for token in tokens if token.type == "html_block"), path)
     paragraphs: list[str] = []
     from_html: set[int] = set()
