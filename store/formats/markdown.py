@@ -42,13 +42,15 @@ def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) 
     # Only controls go before parsing: trailing spaces are markdown line breaks.
     check_lines(text, path)
     source = clean_controls(text).lstrip("\ufeff")
-    pairs, body = split_front_matter(source)
-    read = markdown_to_text(body, path)
+    front = split_front_matter(source, path)
+    read = markdown_to_text(front.body, path)
     fields = ArticleFields(text=read.text)
-    fields.set_metadata(pairs)
+    fields.set_metadata(front.pairs)
     if fields.title is None:
         fields.title = read.first_heading
     article = build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
+    if front.note is not None:
+        article = replace(article, note=front.note)
     if read.without_html_blocks is None:
         return article
     return replace(article, stored_without_html=_stored_forms(read.without_html_blocks, article))

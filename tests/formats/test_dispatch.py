@@ -225,3 +225,15 @@ def test_a_markdown_table_of_too_many_cells_is_refused_before_parsing(tmp_path: 
         encoding="utf-8",
     )
     assert only_article(path).text.startswith("Results")
+
+
+def test_a_decoding_note_and_a_readers_note_are_both_kept(tmp_path: Path) -> None:
+    path = tmp_path / "gemischt.md"
+    path.write_bytes(
+        "---\ntitle: [a]\n---\nDie Bürgermeisterin Müller sagte, die ".encode()
+        + "Straße sei gesperrt.".encode("cp1252")
+    )
+    assert only_article(path).note == (
+        "mixed encodings: 1 byte(s) in 1 place(s) are not UTF-8 and were read as Windows-1252;"
+        " front matter values that are not text were left out: title (a list)"
+    )

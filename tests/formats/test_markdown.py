@@ -104,14 +104,15 @@ def test_without_front_matter_or_heading() -> None:
 
 
 def test_unclosed_front_matter_is_markdown() -> None:
-    pairs, rest = split_front_matter("---\ntitle: x\n\nBody")
-    assert pairs == []
-    assert rest == "---\ntitle: x\n\nBody"
+    front = split_front_matter("---\ntitle: x\n\nBody", PATH)
+    assert front.pairs == []
+    assert front.body == "---\ntitle: x\n\nBody"
 
 
 def test_leading_thematic_break_is_not_front_matter() -> None:
     source = "---\nThis is prose, not YAML.\n---\n\nBody."
-    assert split_front_matter(source) == ([], source)
+    front = split_front_matter(source, PATH)
+    assert (front.pairs, front.body) == ([], source)
 
 
 def test_front_matter_with_crlf() -> None:
