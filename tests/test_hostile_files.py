@@ -346,6 +346,25 @@ def test_front_matter_quoting_and_toml_are_read_as_their_writers_meant(tmp_path:
     assert _counts(db) == (4, 0, 0)
 
 
+def test_files_of_invisible_characters_are_refused_and_nothing_is_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "zw"
+    folder.mkdir()
+    (folder / "zw.txt").write_bytes(
+        b"\xe2\x80\x8b\xe2\x80\x8c \xe2\x81\xa0\xef\xbb\xbf\n\xe2\x80\x8b\n"
+    )
+    (folder / "nbsp.txt").write_bytes(b"\xe3\x80\x80\xc2\xa0\xe2\x80\x83\n")
+    (folder / "shy.txt").write_bytes(b"\xc2\xad\xc2\xad\n")
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", folder)
+    assert code == 1
+    assert sorted(err.splitlines()) == [
+        f"claimdesk: refused {folder / name}: no article text found"
+        for name in ("nbsp.txt", "shy.txt", "zw.txt")
+    ]
+    assert "imported 0 new document(s) from 3 file(s)" in out
+    assert _counts(db) == (0, 0, 0)
+
+
 def test_import_links_shows_a_hostile_file_name_as_escapes(two_documents: Path) -> None:
     path = two_documents.parent / "links\x1b]0;pwned\x07\x1b[2J.jsonl"
     path.write_text(_link("ok") + "\n{broken\n", encoding="utf-8")

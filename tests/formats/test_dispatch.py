@@ -131,6 +131,45 @@ def test_empty_or_blank_files(tmp_path: Path, content: str) -> None:
     assert refusal(path) in {"empty file", "no article text found"}
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("zw.txt", "\u200b\u200c \u2060\ufeff\n\u200b\n"),  # zero-width characters
+        ("nbsp.txt", "\u3000\u00a0\u2003\n"),  # ideographic, no-break and em spaces
+        ("marks.txt", "\u200e\u202e\u2066\u00ad\u034f\ufe0f\U000e0041\n"),
+        ("filler.txt", "\u3164\u115f \u2800\n"),  # Hangul fillers, blank Braille
+        ("zw.md", "# \u200b\n\n\u00a0\n"),
+        ("zw.html", "<html><body><article><p>&#8203;&nbsp;&#x2060;</p></article></body></html>"),
+    ],
+)
+def test_files_of_invisible_characters_are_refused_as_blank_ones_are(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    # Stored, they were articles nobody could see, listed as empty rows.
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert refusal(path) == "no article text found"
+
+
+def test_jsonl_records_of_invisible_text_are_refused_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "wire.jsonl"
+    path.write_text(
+        '{"text": "\\u0007\\u001b[31m\\u200b"}\n{"text": "Visible text."}\n', encoding="utf-8"
+    )
+    first, second = list(read_articles(path))
+    assert isinstance(first, ImportRefused)
+    assert str(first) == f"{path}:1: no article text found"
+    assert isinstance(second, ParsedArticle)
+
+
+def test_invisible_lines_and_metadata_are_no_title(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("title: \u200b\u00a0\noutlet: \u2060\n\n\u200b\nFlut in Kressbrunn\n", "utf-8")
+    article = only_article(path)
+    assert (article.title, article.outlet) == ("Flut in Kressbrunn", None)
+    assert article.text == "\u200b\nFlut in Kressbrunn"
+
+
 def test_over_the_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
     path.write_text("x" * 101, encoding="utf-8")
