@@ -302,6 +302,69 @@ def test_markdown_html_blocks_are_imported_as_text_never_as_markup(tmp_path: Pat
     ]
 
 
+def test_front_matter_quoting_and_toml_are_read_as_their_writers_meant(tmp_path: Path) -> None:
+    # Escapes were stored literally, quotes kept (so "Site" and Site made two outlets), a
+    # folded title lost, and Hugo's TOML front matter stored as the article's text.
+    folder = tmp_path / "fm"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: \"Caf\\u00e9 \\\"quoted\\\" news\"\noutlet: 'It''s Daily'\n"
+        "date: 2025-03-04\n---\nBody md one.\n",
+        encoding="utf-8",
+    )
+    (folder / "b.md").write_text(
+        "---\ntitle: >-\n  A folded\n  title here\noutlet: [x, y]\n---\nBody md two.\n",
+        encoding="utf-8",
+    )
+    (folder / "c.md").write_text(
+        '---\ntitle: Plain # not a comment?\nsite_name: "Site" # comment\n---\nBody md three.\n',
+        encoding="utf-8",
+    )
+    (folder / "d.md").write_text(
+        '+++\ntitle = "TOML FM"\noutlet = "Site"\ndate = 2025-03-05\n+++\nBody toml.\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    code, _out, err = _run(db, "import", folder)
+    assert code == 0
+    assert err == (
+        f"claimdesk: note: {folder / 'b.md'}: front matter values that are not text were left"
+        " out: outlet (a list)\n"
+    )
+    assert _rows(
+        db, "SELECT source_name, title, outlet, published, text FROM documents ORDER BY 1"
+    ) == [
+        ("a.md", 'Café "quoted" news', "It's Daily", "2025-03-04", "Body md one."),
+        ("b.md", "A folded title here", "fm", None, "Body md two."),
+        ("c.md", "Plain", "Site", None, "Body md three."),
+        ("d.md", "TOML FM", "Site", "2025-03-05", "Body toml."),
+    ]
+    (folder / "e.md").write_text('+++\ntitle = "x\n+++\nBody.\n', encoding="utf-8")
+    code, _out, err = _run(db, "import", folder / "e.md")
+    assert code == 1
+    assert err.startswith(f"claimdesk: refused {folder / 'e.md'}: front matter is not valid TOML: ")
+    assert _counts(db) == (4, 0, 0)
+
+
+def test_files_of_invisible_characters_are_refused_and_nothing_is_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "zw"
+    folder.mkdir()
+    (folder / "zw.txt").write_bytes(
+        b"\xe2\x80\x8b\xe2\x80\x8c \xe2\x81\xa0\xef\xbb\xbf\n\xe2\x80\x8b\n"
+    )
+    (folder / "nbsp.txt").write_bytes(b"\xe3\x80\x80\xc2\xa0\xe2\x80\x83\n")
+    (folder / "shy.txt").write_bytes(b"\xc2\xad\xc2\xad\n")
+    db = tmp_path / "c.db"
+    code, out, err = _run(db, "import", folder)
+    assert code == 1
+    assert sorted(err.splitlines()) == [
+        f"claimdesk: refused {folder / name}: no article text found"
+        for name in ("nbsp.txt", "shy.txt", "zw.txt")
+    ]
+    assert "imported 0 new document(s) from 3 file(s)" in out
+    assert _counts(db) == (0, 0, 0)
+
+
 def test_import_links_shows_a_hostile_file_name_as_escapes(two_documents: Path) -> None:
     path = two_documents.parent / "links\x1b]0;pwned\x07\x1b[2J.jsonl"
     path.write_text(_link("ok") + "\n{broken\n", encoding="utf-8")

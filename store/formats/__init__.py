@@ -11,12 +11,13 @@ are final. A file that cannot be read raises :class:`store.errors.ImportRefused`
 
 Modules: ``dispatch`` (suffix → reader, :func:`read_articles`), ``files`` and
 ``decode`` (bytes from disk, bytes to text), ``txt``, ``markdown`` (with
-``front_matter``), ``html`` (trafilatura, with ``html_fallback`` and ``html_blocks``;
-``html_markup`` counts elements and attributes before parsing)
-and ``jsonl`` (the readers; ``jsonl_export`` reads claimdesk's own exports back),
-``build`` (reader output → :class:`ParsedArticle`),
-``normalize``, ``metadata``, ``dates`` and ``language`` (what ``build`` applies),
-``limits`` (:data:`~store.formats.limits.MAX_ARTICLE_CHARS`) and ``signatures``
+``front_matter`` and its ``yaml_values``; ``markdown_markup`` bounds tables and
+nesting), ``html`` (trafilatura, with ``html_fallback`` and ``html_blocks``;
+``html_markup`` counts elements and attributes before parsing) and ``jsonl`` (the
+readers; ``jsonl_export`` reads claimdesk's own exports back), ``build`` (reader output
+→ :class:`ParsedArticle`), ``normalize``, ``metadata``, ``dates`` and ``language``
+(what ``build`` applies), ``limits`` (:data:`~store.formats.limits.MAX_ARTICLE_CHARS`)
+and ``signatures``
 (binary formats refused by magic number).
 """
 

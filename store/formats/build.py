@@ -11,7 +11,7 @@ from store.formats.fields import ArticleFields
 from store.formats.language import detect_language
 from store.formats.limits import check_length
 from store.formats.metadata import clean_value, file_name_text, language_code
-from store.formats.normalize import normalize_text
+from store.formats.normalize import normalize_text, shows_text
 from store.formats.titles import (
     MAX_OUTLET_CHARS,
     MAX_TITLE_CHARS,
@@ -40,7 +40,9 @@ def build_article(
     A file name's bytes that are not UTF-8 are kept as escapes (:func:`file_name_text`).
     """
     text = normalize_text(fields.text)
-    if not text:
+    if not shows_text(text):
+        # NBSP, zero-width or ideographic spaces alone made an invisible article, listed
+        # as an empty row, where a file of blanks was refused.
         raise ImportRefused(path, NO_TEXT)
     stored_before = (
         normalize_text(fields.text, soft_hyphens=True) if "\u00ad" in fields.text else None
@@ -50,7 +52,7 @@ def build_article(
     return ParsedArticle(
         source_name=file_name_text(source_name),
         text=text,
-        title=bounded(clean_value(fields.title), MAX_TITLE_CHARS) or first_line_title(text),
+        title=bounded(_shown(fields.title), MAX_TITLE_CHARS) or first_line_title(text),
         outlet=_outlet(fields.outlet),
         published=normalize_date(published) if published is not None else None,
         url=clean_value(fields.url),
@@ -64,8 +66,14 @@ def _outlet(value: str | None) -> str | None:
     """The cleaned outlet; one given as a web address (``site: https://www.x.de``) is its
     host, except a social network's page (``article:publisher`` is often the paper's
     Facebook page), which names no outlet."""
-    cleaned = clean_value(value)
+    cleaned = _shown(value)
     host = url_host(cleaned)
     if host is not None and host.removeprefix("www.") in SOCIAL_HOSTS:
         return None
     return bounded(host or cleaned, MAX_OUTLET_CHARS)
+
+
+def _shown(value: str | None) -> str | None:
+    """The cleaned metadata value, or None when nothing of it shows (a lone U+200B)."""
+    cleaned = clean_value(value)
+    return cleaned if cleaned is not None and shows_text(cleaned) else None

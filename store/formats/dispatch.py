@@ -59,4 +59,8 @@ def read_articles(
         raise ImportRefused(path, f"unsupported file type {suffix or '(no suffix)'}")
     decoded = decode_text(read_bytes(path), path)
     article = reader(decoded.text, path, max_chars=max_chars)
-    yield article if decoded.note is None else replace(article, note=decoded.note)
+    if decoded.note is None:
+        yield article
+    else:
+        notes = (decoded.note, article.note) if article.note else (decoded.note,)
+        yield replace(article, note="; ".join(notes))

@@ -22,7 +22,12 @@ from store.formats.html_blocks import Element, block_paragraphs
 from store.formats.html_fallback import fallback_paragraphs, shown_paragraphs
 from store.formats.html_markup import check_markup, outside_raw_text
 from store.formats.limits import MAX_ARTICLE_CHARS, too_long_reason
-from store.formats.normalize import clean_controls
+from store.formats.normalize import (
+    ESCAPE_STARTS,
+    XML_FORBIDDEN,
+    clean_controls,
+    without_escape_sequences,
+)
 
 # Their warnings would land on stderr, under the terminal UI; a page they cannot handle
 # is reported through ImportRefused or the fallback instead.
@@ -38,6 +43,9 @@ _RESULT_BLOCKS = frozenset(
 )
 _RESULT_BREAKS = frozenset({"lb"})
 _RESULT_PRESERVE = frozenset({"code"})
+
+_TITLE_TAGS = ("title", "h1", "h2", "h3", "h4", "h5", "h6")
+"""Where trafilatura looks for a title, besides meta tags and JSON-LD."""
 
 _TAG = re.compile(r"<[^<>]*>")  # no "<" inside, so an unclosed "<" costs no rescans
 _EXTRA_WHITESPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
@@ -64,6 +72,8 @@ def read_html(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> P
             raise ImportRefused(path, too_long_reason(estimate, max_chars))
     check_markup(source, path)
     tree = parse_html(source, path)
+    if "&#" in source:
+        _strip_escape_sequences(tree)
     fields = extract_fields(tree)
     return build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
 
@@ -74,6 +84,40 @@ def html_piece_paragraphs(source: str, path: Path) -> list[str]:
     whole (:func:`~store.formats.html_fallback.shown_paragraphs`)."""
     tree = _parse(_without_internal_subset(source), path)
     return [] if tree is None else shown_paragraphs(tree)
+
+
+def _strip_escape_sequences(tree: Element) -> None:
+    """Remove terminal escape sequences, whole, from the text and attribute values of
+    ``tree``, where character references (``&#27;[31m``) have been decoded.
+
+    Raw escape characters went before parsing, but a referenced one reaches the tree.
+    The body was cleaned right, from its joined text; trafilatura, though, drops the ESC
+    from the title, site name and headings it returns, and the tail was stored: a title
+    ``T&#27;[31mX`` became ``T[31mX``, an ``og:site_name`` ``S&#27;]0;x&#7;ite`` the
+    outlet ``S]0;xite``. Attribute values, the title and headings (read as one text, as
+    trafilatura reads them) are whole strings and lose any incomplete sequence's ESC too;
+    other text may go on in the next element, so one holding an incomplete sequence stays
+    as it is (lxml cannot be given its ESC again) for the body's joined text to clean.
+    """
+    for heading in tree.iter(*_TITLE_TAGS):
+        if len(heading) and _holds_escape("".join(heading.itertext())):
+            etree.strip_tags(heading, "*")
+        if heading.text and _holds_escape(heading.text):
+            heading.text = clean_controls(heading.text)
+    for element in tree.iter():
+        for part in ("text", "tail"):
+            text = getattr(element, part)
+            if text and _holds_escape(text):
+                cleaned = without_escape_sequences(text)
+                if not _holds_escape(cleaned) and not XML_FORBIDDEN.search(cleaned):
+                    setattr(element, part, cleaned)
+        for name, value in element.attrib.items():
+            if _holds_escape(value):
+                element.set(name, clean_controls(value))
+
+
+def _holds_escape(text: str) -> bool:
+    return any(start in text for start in ESCAPE_STARTS)
 
 
 def _without_internal_subset(source: str) -> str:

@@ -14,6 +14,13 @@ MAX_MARKUP_LINES = 200_000
 tokens per block: 3 million one-letter paragraphs (9 MB, under the character limit) took
 122 s and 4.3 GB; an article has a few hundred lines, a long report a few thousand."""
 
+MAX_MARKDOWN_TABLE_CELLS = 100_000
+"""Most table cells a Markdown article may have, estimated before it is parsed
+(:mod:`store.formats.markdown_markup`). markdown-it costs about 20 us and 1 KB a cell:
+a 1.7 MB table of 40 rows by 20,000 columns took 16 s and 1.1 GB, an 8 MB one 97 s and
+5.3 GB; 100,000 cells (a table of 20 columns by 5,000 rows) take 2-3 s and about 50 MB
+more than a short article."""
+
 MAX_FILE_BYTES = 512 * 1024 * 1024
 """Largest file read into memory at all; far above any article, it only stops accidents."""
 

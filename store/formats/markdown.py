@@ -20,6 +20,7 @@ from store.formats.front_matter import split_front_matter
 from store.formats.html import html_piece_paragraphs
 from store.formats.html_markup import check_markup_pieces
 from store.formats.limits import MAX_ARTICLE_CHARS, check_lines
+from store.formats.markdown_markup import check_nesting, check_table_cells
 from store.formats.normalize import clean_controls, normalize_text
 
 _CELL_SEPARATOR = " | "
@@ -41,13 +42,15 @@ def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) 
     # Only controls go before parsing: trailing spaces are markdown line breaks.
     check_lines(text, path)
     source = clean_controls(text).lstrip("\ufeff")
-    pairs, body = split_front_matter(source)
-    read = markdown_to_text(body, path)
+    front = split_front_matter(source, path)
+    read = markdown_to_text(front.body, path)
     fields = ArticleFields(text=read.text)
-    fields.set_metadata(pairs)
+    fields.set_metadata(front.pairs)
     if fields.title is None:
         fields.title = read.first_heading
     article = build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
+    if front.note is not None:
+        article = replace(article, note=front.note)
     if read.without_html_blocks is None:
         return article
     return replace(article, stored_without_html=_stored_forms(read.without_html_blocks, article))
@@ -78,9 +81,13 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
     emphasis and code content; inline HTML tags are dropped. An HTML block is read as
     the HTML reader reads a page, but whole (:func:`html_piece_paragraphs`): its block
     elements make paragraphs, scripts, styles and comments go. HTML that reader would
-    refuse (too many elements, nested too deeply) refuses the file, as ``path``.
+    refuse (too many elements, nested too deeply) refuses the file, as ``path``, and so do
+    tables of too many cells and quotes and lists nested past markdown-it's limit.
     """
-    tokens = _parser().parse(source)
+    check_table_cells(source, path)
+    parser = _parser()
+    tokens = parser.parse(source)
+    check_nesting(tokens, parser.options["maxNesting"], path)
     check_markup_pieces((token.content for token in tokens if token.type == "html_block"), path)
     paragraphs: list[str] = []
     from_html: set[int] = set()

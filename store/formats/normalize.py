@@ -6,7 +6,9 @@ function must be a fixed point of itself: normalising stored text again changes 
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
 
 ESCAPE_SEQUENCE = re.compile(
@@ -34,6 +36,15 @@ removes or refuses them all; an older database may still hold some."""
 
 _LINE_SEPARATORS = ("\r", "\u2028", "\u2029", "\x85")
 _BLANK_LINE_RUN = re.compile(r"\n{3,}")
+
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_OTHER_INVISIBLE = frozenset(
+    # Default-ignorable code points outside category Cf (the combining grapheme joiner,
+    # Hangul fillers, Khmer inherent vowels, Mongolian and other variation selectors)
+    # and the blank Braille pattern, a common way to post "empty" text.
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
 
 
 def without_escape_sequences(text: str) -> str:
@@ -90,3 +101,41 @@ def normalize_text(text: str, *, soft_hyphens: bool = False) -> str:
     # A BOM that becomes leading once blank lines go must go too, or a second pass
     # would remove it; lines are already right-stripped, so no new blank line appears.
     return text.strip("\n").lstrip("\ufeff\n")
+
+
+def shows_text(text: str) -> bool:
+    """Whether ``text`` has a character that shows: one that is not whitespace (NBSP, em
+    and ideographic spaces too), a control, a format character (zero-width spaces and
+    joiners, bidi marks, the BOM, soft hyphens), another default-ignorable one, or the
+    blank Braille pattern."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if not _invisible(stripped[0]):
+        return True  # nearly every text, at once
+    return _shown_character().search(stripped) is not None
+
+
+def _invisible(char: str) -> bool:
+    return (
+        unicodedata.category(char) in _INVISIBLE_CATEGORIES
+        or char in _OTHER_INVISIBLE
+        or "\U000e0000" <= char <= "\U000e0fff"  # tags and variation selectors 17-256
+        or char.isspace()
+    )
+
+
+@functools.cache
+def _shown_character() -> re.Pattern[str]:
+    """A pattern for any character that is not :func:`_invisible`, built once (about 0.4 s):
+    a text of 10 million zero-width spaces took 2.5 s a character at a time."""
+    ranges: list[str] = []
+    start: int | None = None
+    for code in range(sys.maxunicode + 2):
+        inside = code <= sys.maxunicode and _invisible(chr(code))
+        if inside and start is None:
+            start = code
+        elif not inside and start is not None:
+            ranges.append(f"\\U{start:08x}-\\U{code - 1:08x}")
+            start = None
+    return re.compile(f"[^{''.join(ranges)}]")

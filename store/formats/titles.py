@@ -19,6 +19,7 @@ import re
 from urllib.parse import urlsplit
 
 from store.boilerplate import is_shape_boilerplate
+from store.formats.normalize import shows_text
 
 # Stored metadata is one line; these bound what a hostile or broken source can put there.
 MAX_TITLE_CHARS = 300
@@ -52,7 +53,7 @@ def first_line_title(text: str) -> str | None:
     """The first line of ``text`` that reads as a headline, else its first line; one
     line, at most :data:`FIRST_LINE_TITLE_CHARS` characters. ``text`` is normalised."""
     lines = [" ".join(line.split()) for line in text.split("\n")]
-    lines = [line for line in lines if line][:TITLE_LINES_LOOKED_AT]
+    lines = [line for line in lines if shows_text(line)][:TITLE_LINES_LOOKED_AT]
     if not lines:
         return None
     chosen = next((line for line in lines if not is_shape_boilerplate(line)), lines[0])

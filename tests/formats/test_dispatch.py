@@ -12,7 +12,7 @@ import pytest
 from store.errors import ImportRefused
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
-from store.formats.limits import MAX_ARTICLE_CHARS, MAX_MARKUP_LINES
+from store.formats.limits import MAX_ARTICLE_CHARS, MAX_MARKDOWN_TABLE_CELLS, MAX_MARKUP_LINES
 
 BODY = "Die Polizei hat am Montag in Berlin einen Mann festgenommen.\n\nMehr folgt."
 
@@ -131,6 +131,45 @@ def test_empty_or_blank_files(tmp_path: Path, content: str) -> None:
     assert refusal(path) in {"empty file", "no article text found"}
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("zw.txt", "\u200b\u200c \u2060\ufeff\n\u200b\n"),  # zero-width characters
+        ("nbsp.txt", "\u3000\u00a0\u2003\n"),  # ideographic, no-break and em spaces
+        ("marks.txt", "\u200e\u202e\u2066\u00ad\u034f\ufe0f\U000e0041\n"),
+        ("filler.txt", "\u3164\u115f \u2800\n"),  # Hangul fillers, blank Braille
+        ("zw.md", "# \u200b\n\n\u00a0\n"),
+        ("zw.html", "<html><body><article><p>&#8203;&nbsp;&#x2060;</p></article></body></html>"),
+    ],
+)
+def test_files_of_invisible_characters_are_refused_as_blank_ones_are(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    # Stored, they were articles nobody could see, listed as empty rows.
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert refusal(path) == "no article text found"
+
+
+def test_jsonl_records_of_invisible_text_are_refused_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "wire.jsonl"
+    path.write_text(
+        '{"text": "\\u0007\\u001b[31m\\u200b"}\n{"text": "Visible text."}\n', encoding="utf-8"
+    )
+    first, second = list(read_articles(path))
+    assert isinstance(first, ImportRefused)
+    assert str(first) == f"{path}:1: no article text found"
+    assert isinstance(second, ParsedArticle)
+
+
+def test_invisible_lines_and_metadata_are_no_title(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("title: \u200b\u00a0\noutlet: \u2060\n\n\u200b\nFlut in Kressbrunn\n", "utf-8")
+    article = only_article(path)
+    assert (article.title, article.outlet) == ("Flut in Kressbrunn", None)
+    assert article.text == "\u200b\nFlut in Kressbrunn"
+
+
 def test_over_the_size_limit(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
     path.write_text("x" * 101, encoding="utf-8")
@@ -192,3 +231,48 @@ def test_markdown_of_millions_of_tiny_paragraphs_is_refused_before_parsing(
     # A long real report is far below it.
     path.write_text("# Report\n\n" + "A sentence of a long report.\n\n" * 5_000, encoding="utf-8")
     assert only_article(path).text.startswith("Report")
+
+
+def test_a_markdown_table_of_too_many_cells_is_refused_before_parsing(tmp_path: Path) -> None:
+    # 42 lines, far under the line limit, but markdown-it gives every row the header's
+    # 20,000 cells: this 1.7 MB file took 16 s and 1.1 GB, an 8 MB one 97 s and 5.3 GB.
+    columns = 20_000
+    path = tmp_path / "wide.md"
+    path.write_text(
+        "|" + "a|" * columns + "\n|" + "-|" * columns + "\n" + ("|" + "b|" * columns + "\n") * 40,
+        encoding="utf-8",
+    )
+    started = time.process_time()
+    message = refusal(path)
+    assert time.process_time() - started < 2
+    assert message == (
+        f"Markdown has more than {MAX_MARKDOWN_TABLE_CELLS} table cells, the limit for one article"
+    )
+    # Short rows cost as much: markdown-it fills each to the header's width.
+    path.write_text(
+        ("|" + "a|" * 100 + "\n|" + "-|" * 100 + "\n" + "x\n" * 600 + "\n") * 2, encoding="utf-8"
+    )
+    assert refusal(path).startswith("Markdown has more than")
+    # A big real table (20 columns by 2,000 rows) is far below it.
+    path.write_text(
+        "# Results\n\n|"
+        + " Party |" * 20
+        + "\n|"
+        + "---|" * 20
+        + "\n"
+        + ("|" + " 12.5 |" * 20 + "\n") * 2_000,
+        encoding="utf-8",
+    )
+    assert only_article(path).text.startswith("Results")
+
+
+def test_a_decoding_note_and_a_readers_note_are_both_kept(tmp_path: Path) -> None:
+    path = tmp_path / "gemischt.md"
+    path.write_bytes(
+        "---\ntitle: [a]\n---\nDie Bürgermeisterin Müller sagte, die ".encode()
+        + "Straße sei gesperrt.".encode("cp1252")
+    )
+    assert only_article(path).note == (
+        "mixed encodings: 1 byte(s) in 1 place(s) are not UTF-8 and were read as Windows-1252;"
+        " front matter values that are not text were left out: title (a list)"
+    )

@@ -126,6 +126,45 @@ def test_metadata_from_the_page() -> None:
     assert article.source_name == "deichbruch.html"
 
 
+_BODY = (
+    "<p>The regional council said on Friday that 900 homes were flooded after the dam"
+    " failed and that repairs would take weeks to finish.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "heading", "title", "outlet"),
+    [
+        # trafilatura dropped the ESC a character reference made, and the rest was stored.
+        ("<title>T&#27;[31mX&#27;]0;pw&#7;Y</title>", "", "TXY", None),
+        ("<title>T&#x1B;[31mX&#27;</title>", "", "TX", None),  # an incomplete one at the end
+        ("", "<h1>H&#27;[31mX</h1>", "HX", None),
+        ("", "<h1>H&#27;<b>[31m</b>X</h1>", "HX", None),  # split by a tag
+        ('<meta property="og:title" content="O&#27;[1mK">', "", "OK", None),
+        (
+            '<title>T</title><meta property="og:site_name" content="S&#27;]0;x&#7;ite">',
+            "",
+            "T",
+            "Site",
+        ),
+    ],
+)
+def test_escape_sequences_written_as_references_leave_no_tail_in_metadata(
+    head: str, heading: str, title: str, outlet: str | None
+) -> None:
+    page = f"<html><head>{head}</head><body><article>{heading}{_BODY}</article></body></html>"
+    article = read_html(page, PATH)
+    assert (article.title, article.outlet) == (title, outlet)
+    assert article.text.split("\n\n")[-1].startswith("The regional council said")
+    if heading:
+        assert article.text.split("\n\n")[0] == "HX"  # as the body always had it
+
+
+def test_an_escape_sequence_split_by_tags_in_the_body_is_still_removed_whole() -> None:
+    page = f"<html><body><article><p>Dam &#27;<i>[1m</i>broke.</p>{_BODY}</article></body></html>"
+    assert read_html(page, PATH).text.startswith("Dam broke.")
+
+
 def test_fallback_when_trafilatura_finds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     def nothing(*_args: Any, **_kwargs: Any) -> None:
         return None

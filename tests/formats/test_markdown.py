@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from store.errors import ImportRefused
 from store.formats.front_matter import split_front_matter
 from store.formats.limits import MAX_HTML_ELEMENTS, MAX_TAG_ATTRIBUTES
-from store.formats.markdown import markdown_to_text, read_markdown
+from store.formats.markdown import _parser, markdown_to_text, read_markdown
+from store.formats.markdown_markup import table_cells
 from store.formats.normalize import normalize_text
 
 PATH = Path("meridian") / "explainer.md"
@@ -101,14 +104,15 @@ def test_without_front_matter_or_heading() -> None:
 
 
 def test_unclosed_front_matter_is_markdown() -> None:
-    pairs, rest = split_front_matter("---\ntitle: x\n\nBody")
-    assert pairs == []
-    assert rest == "---\ntitle: x\n\nBody"
+    front = split_front_matter("---\ntitle: x\n\nBody", PATH)
+    assert front.pairs == []
+    assert front.body == "---\ntitle: x\n\nBody"
 
 
 def test_leading_thematic_break_is_not_front_matter() -> None:
     source = "---\nThis is prose, not YAML.\n---\n\nBody."
-    assert split_front_matter(source) == ([], source)
+    front = split_front_matter(source, PATH)
+    assert (front.pairs, front.body) == ([], source)
 
 
 def test_front_matter_with_crlf() -> None:
@@ -124,9 +128,45 @@ def test_table_rows_become_lines() -> None:
     assert text == "Day | Level\nTue | 5.10 m\nWed | 6.84 m"
 
 
-def test_deep_nesting_does_not_crash() -> None:
-    text = markdown_to_text(">" * 10_000 + " deep\n\n" + "[" * 10_000 + "x\n\nAfter.", PATH).text
-    assert text.endswith("x\n\nAfter.")
+def test_deep_inline_nesting_keeps_its_text() -> None:
+    text = markdown_to_text("[" * 10_000 + "x\n\n" + "*" * 10_000 + "y\n\nAfter.", PATH).text
+    assert text.endswith("x\n\n" + "*" * 10_000 + "y\n\nAfter.")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        ">" * 100_000 + " deep quote text",
+        ">" * 20 + " deep quote text",
+        "".join("  " * level + f"- item {level}\n" for level in range(3_000)),
+        "".join("  " * level + f"- item {level}\n" for level in range(10)),
+        "> - > - > - > - > - > - > - text",
+    ],
+    ids=["quote-100000", "quote-20", "list-3000", "list-10", "quote-and-list-7"],
+)
+def test_text_nested_past_the_parsers_limit_is_refused_not_dropped(source: str) -> None:
+    # markdown-it skips what lies past its nesting limit, text and all: these were
+    # stored as nothing, "no article text", or a list's first nine items, exit 0.
+    with pytest.raises(ImportRefused, match="Markdown nested too deeply to read"):
+        read_markdown("Before.\n\n" + source + "\n\nAfter.\n", PATH)
+
+
+def test_text_nested_up_to_the_parsers_limit_is_kept() -> None:
+    quote = ">" * 19 + " deep quote text"
+    assert read_markdown(quote, PATH).text == "deep quote text"
+    nested = "".join("  " * level + f"- item {level}\n" for level in range(9))
+    assert read_markdown(nested, PATH).text.split("\n\n") == [f"item {n}" for n in range(9)]
+
+
+@given(st.text(alphabet="|-: >a\\`\n", max_size=200))
+def test_table_cells_never_counts_fewer_than_the_parser_makes(source: str) -> None:
+    made = sum(token.type in ("th_open", "td_open") for token in _parser().parse(source))
+    assert table_cells(source, limit=10**9) >= made
+
+
+def test_table_cells_charges_every_row_the_width_of_its_table() -> None:
+    source = "|a|b|c|\n| - | :-: |---|\nx\ny | z\n\n> |a|\n> |-|\n> z\n>\n> prose\n"
+    assert table_cells(source) == 3 * 3 + 1 * 2
 
 
 def test_html_blocks_keep_their_text() -> None:

@@ -6,11 +6,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from store.formats.metadata import clean_value
-from store.formats.normalize import clean_controls, normalize_text
+from store.formats.normalize import _invisible, clean_controls, normalize_text, shows_text
 
 # Characters that interact with the rules: line ends, controls, escape-sequence parts,
 # spaces, BOMs and combining marks that compose (or not) with their neighbours.
@@ -199,3 +199,14 @@ def test_an_article_stored_with_its_soft_hyphens_is_recognised_on_import_again(
     other.write_text("Die Bürger\u00admeisterin sagte etwas anderes.\n", encoding="utf-8")
     assert main(["--db", str(db_path), "import", "--no-stories", str(other)]) == 0
     assert "imported 1 new document(s)" in capsys.readouterr().out
+
+
+_INVISIBLES = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000\u2003\u00ad\u034f\ufe0f\u2800 \t\n"
+
+
+@settings(deadline=None)  # the first call builds the pattern
+@given(st.text(st.sampled_from(_INVISIBLES) | st.characters(), max_size=30))
+@example("\u200b" * 5 + "x")
+@example("\U000e0041\u3164\u115f\u180b")
+def test_shows_text_asks_the_same_of_every_character(text: str) -> None:
+    assert shows_text(text) == any(not _invisible(char) for char in text)
