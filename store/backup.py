@@ -20,6 +20,7 @@ from pathlib import Path
 from store.db import read_only_uri, translate_error
 from store.errors import ClaimdeskError, StoreUnwritable
 from store.export.output import file_mode, guard_destination, names_folder, write_failure
+from store.folder_sync import sync_folder
 from store.paths import refuse_non_database_file
 
 # All pages in one step: in WAL mode that is one read transaction, which never blocks
@@ -77,7 +78,7 @@ def backup(source: Path | str, target: Path | str, *, force: bool = False) -> Ba
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
     return BackupResult(target_path, target_path.stat().st_size, pages)
 
 
@@ -143,17 +144,3 @@ def _verify(temp: Path, target: Path) -> None:
         raise ClaimdeskError(
             f"{target}: backup copy failed integrity_check ({result[0]}); not kept"
         )
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (best effort: not every file system allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -32,6 +32,7 @@ from typing import Any
 import platformdirs
 
 from store.errors import ClaimdeskError, os_reason, quoted
+from store.folder_sync import sync_folder
 from store.settings_text import NotUtf8, settings_text
 
 CONFIG_ENV = "CLAIMDESK_CONFIG"
@@ -253,14 +254,4 @@ def _write_atomically(path: Path, text: str) -> None:
         if isinstance(error, OSError):
             raise ConfigError(target, None, f"cannot be written ({os_reason(error)})") from None
         raise
-    _sync_folder(target.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable, where the file system allows it."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    sync_folder(target.parent)

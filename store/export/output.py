@@ -46,6 +46,7 @@ from store.database_files import (
 )
 from store.db import SQLITE_HEADER, opened_here
 from store.errors import ClaimdeskError
+from store.folder_sync import sync_folder
 from store.paths import refuse_unusable
 from store.visible import visible
 
@@ -199,15 +200,6 @@ def write_failure(target: Path | str, error: OSError) -> ClaimdeskError:
     return ClaimdeskError(f"{target}: cannot write ({reason}); nothing was written")
 
 
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _folder_of(path: Path, what: str = "--out") -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -320,7 +312,7 @@ def atomic_binary(
         # while the export ran.
         guard_target(path, protected=protected, force=True, what=what)
         os.replace(temp, path)
-        _fsync_folder(folder)
+        sync_folder(folder)
     except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
@@ -465,8 +457,8 @@ def atomic_folder(
             with (temp / name).open("rb") as handle:
                 os.fsync(handle.fileno())
         for folder in {(temp / name).parent for name in names}:
-            _fsync_folder(folder)
-        _fsync_folder(temp)
+            sync_folder(folder)
+        sync_folder(temp)
         if path.exists():
             # The folder may have gained files while the export ran.
             check_replaceable_folder(path, force=True)
@@ -478,7 +470,7 @@ def atomic_folder(
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(temp, path)
-        _fsync_folder(parent)
+        sync_folder(parent)
     except BaseException as error:
         shutil.rmtree(temp, ignore_errors=True)
         if isinstance(error, OSError):
