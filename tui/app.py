@@ -125,11 +125,10 @@ class ClaimdeskApp(App[int]):
         self._warm_up_started = False
         self.state_writer = StateWriter(db_path, annotator)
         self._last_input = time.monotonic()
-        # When the last store call failed (Textual's clock, as events carry it), and
-        # whether the keys dropped since have been reported.
-        self._failed_at = 0.0
-        self._drop_reported = True
-        self._drop_notice = ""
+        # Keys typed before this moment are dropped (Textual's clock, as events carry it),
+        # and what to say the first time one is: None once said.
+        self._drop_before = 0.0
+        self._drop_notice: str | None = None
         self._library_mode_added = False
 
     def on_mount(self) -> None:
@@ -166,15 +165,15 @@ class ClaimdeskApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._last_input = time.monotonic()
-        if isinstance(event, events.Key) and event.time < self._failed_at:
+        if isinstance(event, events.Key) and event.time < self._drop_before:
             # Typed while a change was failing (the screen froze up to ten seconds on a
             # locked database): meant for the state that change would have left. Applied,
             # `+ -` in the review queue rejected the pair that had just failed to be
             # accepted, and left the next one undecided.
             event.stop()
-            if not self._drop_reported:
-                self._drop_reported = True
+            if self._drop_notice is not None:
                 self.notify(self._drop_notice, markup=False)
+                self._drop_notice = None
             return
         if isinstance(event, events.Key) and self._help_in_dialog(event):
             # Textual stops a modal screen's key bindings at the modal, the app's help key
@@ -435,8 +434,7 @@ class ClaimdeskApp(App[int]):
     def drop_keys_typed_until_now(self, notice: str) -> None:
         """Drop the keys typed up to now that are still on their way, saying ``notice``
         once if there were any."""
-        self._failed_at = get_time()
-        self._drop_reported = False
+        self._drop_before = get_time()
         self._drop_notice = notice
 
     def poll_store(self) -> None:
