@@ -111,8 +111,7 @@ class NoteEditor(Dialog[str | None]):
         self._save(self.query_one(Input).value)
 
     def _save(self, value: str) -> None:
-        if self.is_active:
-            self.dismiss(self.note if value == self.shown else value)
+        self.dismiss(self.note if value == self.shown else value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
