@@ -305,17 +305,17 @@ def _refuse_settled_since(db: sqlite_utils.Database, item: Disagreement, gold: s
 
     Two curators pressed enter on one region 11 ms apart: the second choice replaced the
     first in gold, and neither was told."""
-    live = span_store.spans_for_document(db, item.doc_id, annotators=[gold])
-    now = sorted(
-        (s.start, s.end, s.label) for s in live if s.start < item.end and item.start < s.end
-    )
+    there = [
+        s
+        for s in span_store.spans_for_document(db, item.doc_id, annotators=[gold])
+        if s.start < item.end and item.start < s.end
+    ]
+    now = sorted((s.start, s.end, s.label) for s in there)
     shown = sorted((s.start, s.end, s.label) for s in item.gold)
     rejected = (item.start, item.end) in _rejected_regions(db, item.doc_id, gold)
     if now == shown and rejected == item.rejected:
         return
-    keys: list[tuple[str, Row]] = [
-        ("spans", {"id": s.id}) for s in live if s.start < item.end and item.start < s.end
-    ]
+    keys: list[tuple[str, Row]] = [("spans", {"id": s.id}) for s in there]
     keys.append(
         (
             "curation_rejections",

@@ -189,10 +189,9 @@ class CurationScreen(Page[None]):
         self.doc_id = doc_id
         self.gold = gold or configured_gold_name()
         self.items: list[Disagreement] = []
-        # The row under the cursor, when a re-read changed what it shows: the next key
-        # that decides only says so (see :meth:`_changed_under_cursor`).
-        # (region start, end and annotator of the row; what changed): a cursor moved to
-        # another row since drops it.
+        # The row under the cursor, when a re-read changed what it shows (its region's
+        # start, end and annotator; what changed): the next key that decides only says so
+        # (:meth:`_changed_under_cursor`), unless the cursor has moved to another row.
         self.changed_row: tuple[tuple[int, int, str], str] | None = None
 
     @property
