@@ -137,9 +137,10 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
             path = Path(root) / name
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 report.skipped.append(path)
-            elif (
-                path.is_symlink() and path.exists() and not _within(os.path.realpath(path), inside)
-            ):
+                continue
+            # A link to nothing goes on, to be refused as unreadable.
+            target = os.path.realpath(path) if path.is_symlink() and path.exists() else None
+            if target is not None and not _within(target, inside):
                 # A corpus unpacked from someone's archive keeps its links: `notes.txt ->
                 # ~/.ssh/id_ed25519` went into the shared database and every export.
                 report.refused.append(
@@ -149,7 +150,7 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
                         " to import it",
                     )
                 )
-            elif path.is_symlink() and _reached(os.path.realpath(path), inside):
+            elif target is not None and _reached(target, inside):
                 # The walk imports the file itself, under its own name and folder: first in
                 # walk order, the link had taken them (`alias.txt` of outlet `c10` for
                 # `reuters/rates.txt`).
@@ -159,8 +160,9 @@ def _walk(folder: Path, report: ImportReport) -> Iterator[Path]:
 
 
 def _reached(target: str, folder: str) -> bool:
-    """Whether the walk of ``folder`` reaches the file ``target`` under its own name."""
-    if not _within(target, folder) or not os.path.isfile(target):
+    """Whether the walk of ``folder`` reaches the file ``target``, inside it, under its
+    own name."""
+    if not os.path.isfile(target):
         return False
     parts = Path(os.path.relpath(target, folder)).parts
     file = Path(target)
