@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Generator, Iterator
@@ -130,3 +131,24 @@ def sample_db_path(sample_db_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "claimdesk.db"
     target.write_bytes(sample_db_template.read_bytes())
     return target
+
+
+@pytest.fixture
+def tmpfs_mount(tmp_path: Path) -> Iterator[Path]:
+    """A tmpfs of the test's own, writable until the test remounts it read-only (root only,
+    where mounting is allowed), else the test is skipped."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting needs root")
+    place = tmp_path / "mount"
+    place.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(place)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("this machine does not allow mounting")
+    try:
+        yield place
+    finally:
+        subprocess.run(["umount", str(place)], check=False)

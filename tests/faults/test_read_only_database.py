@@ -6,11 +6,9 @@ SQLite needs a -shm beside a WAL database even to read it, and could not make on
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -118,32 +116,12 @@ def test_an_older_schema_there_is_refused_with_what_to_do(
         connect(path, create=False)
 
 
-@pytest.fixture
-def read_only_mount(tmp_path: Path) -> Iterator[Path]:
-    """A real read-only mount (root only, where mounting is allowed), else skipped."""
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting needs root")
-    place = tmp_path / "mount"
-    place.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(place)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("this machine does not allow mounting")
-    try:
-        yield place
-    finally:
-        subprocess.run(["umount", str(place)], check=False)
-
-
 def test_on_a_real_read_only_mount_export_stats_check_and_backup_work(
-    tmp_path: Path, read_only_mount: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tmpfs_mount: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = read_only_mount / "archive.db"
+    path = tmpfs_mount / "archive.db"
     shutil.copy(_database(tmp_path / "made.db"), path)
-    subprocess.run(["mount", "-o", "remount,ro", str(read_only_mount)], check=True)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs_mount)], check=True)
     assert main(["--db", str(path), "stats"]) == 0
     assert main(["--db", str(path), "check"]) == 0
     # backup refused it as "read-only ... nothing was changed": it could not make the -shm.
@@ -158,11 +136,11 @@ def test_on_a_real_read_only_mount_export_stats_check_and_backup_work(
 
 
 def test_a_log_without_its_index_on_a_read_only_mount_is_not_called_damaged(
-    tmp_path: Path, read_only_mount: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, tmpfs_mount: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # check said "1 problem(s) found; restore a backup (deleting DB-wal and DB-shm ...
     # first)", which threw away the commits that live only in the log.
-    path = read_only_mount / "archive.db"
+    path = tmpfs_mount / "archive.db"
     shutil.copy(_database(tmp_path / "made.db"), path)
     writer = subprocess.run(
         [
@@ -179,7 +157,7 @@ def test_a_log_without_its_index_on_a_read_only_mount_is_not_called_damaged(
     assert writer.returncode == -9
     Path(f"{path}-shm").unlink()
     assert Path(f"{path}-wal").stat().st_size > 0
-    subprocess.run(["mount", "-o", "remount,ro", str(read_only_mount)], check=True)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs_mount)], check=True)
     assert main(["--db", str(path), "check"]) == 1
     err = capsys.readouterr().err
     assert "needs a -shm beside it" in err, err

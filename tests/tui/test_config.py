@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -169,34 +167,14 @@ def test_a_link_into_a_missing_folder_is_kept_and_the_theme_not_remembered(
     assert not target.parent.exists()
 
 
-@pytest.fixture
-def read_only_dotfiles(tmp_path: Path) -> Iterator[Path]:
-    """A folder on a real read-only mount (root only, where mounting is allowed)."""
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting needs root")
-    place = tmp_path / "dotfiles"
-    place.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(place)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("this machine does not allow mounting")
-    try:
-        yield place
-    finally:
-        subprocess.run(["umount", str(place)], check=False)
-
-
 def test_a_link_into_a_folder_that_cannot_be_written_is_kept(
-    config_file: Path, read_only_dotfiles: Path
+    config_file: Path, tmpfs_mount: Path
 ) -> None:
     # The link was replaced by a regular file in the config folder, which the dotfiles
     # no longer governed.
-    target = _dotfiles_link(config_file, read_only_dotfiles)
+    target = _dotfiles_link(config_file, tmpfs_mount)
     target.write_text('theme = "nord"\n')
-    subprocess.run(["mount", "-o", "remount,ro", str(read_only_dotfiles)], check=True)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs_mount)], check=True)
     with pytest.raises(ConfigError) as caught:
         save_theme("gruvbox")
     assert str(caught.value) == (
