@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from textual.pilot import Pilot
 
 from store.annotator_diff import Difference
@@ -17,6 +18,7 @@ from tests.tui.conftest import ARTICLE_A, Corpus
 from tui.annotator_filter import AnnotatorFilter, span_marks
 from tui.app import ClaimdeskApp, create_app
 from tui.screens.reader import ReaderScreen
+from tui.widgets.article_pane import ArticlePane
 from tui.widgets.article_view import covered_share
 
 
@@ -79,3 +81,26 @@ async def test_undo_redo_delete_and_others_changes_update_only_what_changed(
         await pilot.pause()
         _assert_matches_a_full_read(app, corpus.a)
         await _step(pilot, app, corpus.a, "s", "3")  # not bob's: hidden under "bob"
+
+
+async def test_a_commit_seen_while_the_reader_is_taken_down_at_quit_is_no_error(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Once in CI a store poll landed while quitting had already removed a pane's
+    # widgets: the reload asked the empty pane for its view, and the annotator's quit
+    # ended on "unexpected error ... please report". A pane taken down here polls the
+    # store with a new commit waiting, the way that timer did.
+    app = create_app(corpus.path, "tester", doc_ids=[corpus.a])
+    versions = iter(range(1_000, 2_000))
+    polled_while_closing: list[bool] = []
+
+    def poll_on_unmount(pane: ArticlePane) -> None:
+        polled_while_closing.append(True)
+        pane.app.poll_store()  # type: ignore[attr-defined]
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(app.session, "data_version", lambda: next(versions))
+        monkeypatch.setattr(ArticlePane, "on_unmount", poll_on_unmount, raising=False)
+    assert polled_while_closing
+    assert app.return_code in (None, 0)

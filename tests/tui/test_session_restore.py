@@ -28,6 +28,7 @@ from tui.session_state import (
     load_state,
     state_path,
 )
+from tui.widgets.article_pane import ArticlePane
 
 ENGLISH = "cw-20250311-kressbrunn-evacuation"
 GERMAN = "kurier-tag1-evakuierung.txt"
@@ -396,3 +397,26 @@ async def test_a_saved_document_rebuilt_under_another_id_reopens_by_its_name(
         assert reader.doc_ids == [moved]
         assert reader.view.cursor == 40
         assert not [n for n in app._notifications if "Skipped" in str(n.message)]
+
+
+async def test_a_save_while_quitting_takes_the_reader_down_keeps_its_documents(
+    sample_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The save timer keeps firing while quitting removes the panes one by one; a save
+    # then found fewer panes (or none) and the next start lost the reader's documents.
+    doc_ids = _german_and_english(sample_db_path)
+    app = create_app(sample_db_path, "tester", doc_ids=doc_ids)
+    saves_while_closing: list[bool] = []
+
+    def save_on_unmount(pane: ArticlePane) -> None:
+        saves_while_closing.append(True)
+        pane.app.save_reader_state()  # type: ignore[attr-defined]
+
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await _wait_for_saved(app, lambda s: s.doc_ids == doc_ids)
+        monkeypatch.setattr(ArticlePane, "on_unmount", save_on_unmount, raising=False)
+    assert saves_while_closing
+    saved = load_state(sample_db_path, "tester")
+    assert saved is not None
+    assert saved.doc_ids == doc_ids
