@@ -1,3 +1,3 @@
-from claimdesk.cli import main
+from claimdesk.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())

@@ -828,3 +828,37 @@ def test_an_annotator_variable_of_spaces_is_named_in_its_refusal(
     assert capsys.readouterr().err == (
         "claimdesk: $CLAIMDESK_ANNOTATOR holds only spaces; unset it or give a name\n"
     )
+
+
+def test_the_console_command_ignores_ctrl_c_once_its_work_is_done(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A ctrl+c while Python joined threads and flushed at exit printed "Exception
+    # ignored ..." lines after a finished job's summary, or turned its status into 130.
+    import signal
+
+    import claimdesk.cli
+
+    monkeypatch.setattr(claimdesk.cli, "main", lambda: 3)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        assert claimdesk.cli.console() == 3
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(claimdesk.cli, "main", interrupted)
+    assert claimdesk.cli.console() == 130
+    assert capsys.readouterr().err == "claimdesk: interrupted\n"
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_the_installed_command_runs_the_console_entry() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "claimdesk"]
+    assert script.value == "claimdesk.cli:console"
+    assert (REPO / "claimdesk" / "__main__.py").read_text().count("console()") == 1
