@@ -1,6 +1,8 @@
 """The pairs export against the annotators' own decisions: a pair a link joins directly is
 written once, as decided, and a cluster never adds a pair an annotator rejected as a
-positive (it did, so one split held the same two sentences labelled 1 and 0)."""
+positive (it did, so one split held the same two sentences labelled 1 and 0). Wire copy
+puts one sentence in several documents: its copies share a split, and two texts are
+written once, with one label or (decided both ways) not at all."""
 
 from __future__ import annotations
 
@@ -287,3 +289,56 @@ def test_an_implied_pair_whose_texts_were_rejected_elsewhere_is_left_out(tmp_pat
     assert len(records) == 3 == stats.records
     assert "1 implied pair(s) left out: an annotator rejected them directly" in stats.notes
     db.close()
+
+
+WIRE = ["The dam held.", "THE  DAM HELD.", "Rain fell.", "The river rose.", "Roads closed."]
+DOCS = 8
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sentences=st.lists(st.sampled_from(WIRE), min_size=DOCS, max_size=DOCS),
+    decisions=st.dictionaries(
+        st.sampled_from(list(combinations(range(DOCS), 2))),
+        st.sampled_from(["accepted", "rejected"]),
+        max_size=12,
+    ),
+)
+def test_repeated_sentences_keep_one_split_and_one_label(
+    tmp_path_factory: pytest.TempPathFactory,
+    sentences: list[str],
+    decisions: dict[tuple[int, int], str],
+) -> None:
+    db = _wire_db(sentences, [(a, b, status) for (a, b), status in decisions.items()])
+    folder = tmp_path_factory.mktemp("pairs")
+    stats = export(db, "pairs", folder / "p", options=ExportOptions(with_meta=True))
+    again = export(db, "pairs", folder / "q", options=ExportOptions(with_meta=True))
+    db.close()
+    assert stats.notes == again.notes
+    assert {p.name: p.read_bytes() for p in (folder / "p").glob("*.jsonl")} == {
+        p.name: p.read_bytes() for p in (folder / "q").glob("*.jsonl")
+    }
+    records = _records(folder / "p")
+    assert len(records) == stats.records
+
+    decided: dict[frozenset[str], set[str]] = {}
+    for (a, b), status in decisions.items():
+        decided.setdefault(frozenset((_same(sentences[a]), _same(sentences[b]))), set()).add(status)
+    split_of: dict[str, object] = {}
+    seen = set()
+    for record in records:
+        pair = frozenset((_same(record["sentence1"]), _same(record["sentence2"])))
+        assert pair not in seen, record
+        seen.add(pair)
+        statuses = decided.get(pair, set())
+        assert statuses != {"accepted", "rejected"}, record
+        if "rejected" in statuses:
+            assert record["label"] == 0
+        for text in pair:
+            assert split_of.setdefault(text, record["split"]) == record["split"]
+        a, b = (int(str(record[side])[1:3]) for side in ("a_doc", "b_doc"))
+        assert (record["sentence1"], record["sentence2"]) == (sentences[a], sentences[b])
+    # Every text pair decided one way only is written.
+    assert {p for p, s in decided.items() if len(s) == 1} <= seen
