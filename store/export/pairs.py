@@ -18,17 +18,34 @@ pair an annotator rejected is never an implied positive, even when the rejecting
 outside ``--doc`` (counted in the notes; written as both, the same two sentences went into
 one split labelled 1 and 0).
 
+A model sees only the two texts, and news repeats wire copy: the same sentence stands in
+several documents. So pairs are also settled by their two texts, compared as
+:func:`same_text` gives them (spacing, case and Unicode composition aside, as a
+tokenizer sees them), whatever documents they come from:
+
+- the same two texts accepted in one place and rejected in another are left out, every
+  record of them, implied ones too (no label is right for the sentences alone; counted,
+  with the links);
+- an implied positive whose two texts an annotator rejected anywhere, ``--doc`` or not,
+  is left out, and counted with the implied pairs rejected directly;
+- the same two texts written more than once (with one label) are written once: a decided
+  link's record before an implied one, then the first by document and offsets (counted).
+  The record kept is one claim pair's own, so ``--with-meta`` offsets still give its text.
+
 Suggestions nobody decided are left out, and so are decided links with a side of
 whitespace only (counted; stored before such links were refused). ``--with-meta`` adds both ends'
 documents and offsets, the link id, status, reason and fact cluster.
 
-The split is by connected group of decided links (accepted and rejected
-together), hashed with SHA-256 into train 80 % / dev 10 % / test 10 %: every fact
-cluster lies inside one group, so no fact, and no claim, appears in two splits,
-and the same database always gives the same split. A split no group hashed to is
-not written, and the notes say so: ``datasets`` refuses an empty file ("Instruction
-"dev" corresponds to no data!"), both when it is named in ``data_files`` and when
-``load_dataset(DIR)`` finds it, so every file in the folder loads as it is.
+The split is by connected group of decided links (accepted and rejected together), every
+claim also joined to the claims of the same text (:func:`same_text`), hashed (by its
+smallest claim) with SHA-256 into train 80 % / dev 10 % / test 10 %: every fact cluster
+lies inside one group, so no fact, no claim and no sentence appears in two splits
+(grouped by places alone, a wire sentence linked in two documents went to train in one
+and test in the other), and the same database always gives the same split. A split no
+group hashed to is not written, and the notes say so: ``datasets`` refuses an empty
+file ("Instruction "dev" corresponds to no data!"), both when it is named in
+``data_files`` and when ``load_dataset(DIR)`` finds it, so every file in the folder
+loads as it is.
 """
 
 from __future__ import annotations
