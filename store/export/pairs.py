@@ -18,23 +18,42 @@ pair an annotator rejected is never an implied positive, even when the rejecting
 outside ``--doc`` (counted in the notes; written as both, the same two sentences went into
 one split labelled 1 and 0).
 
+A model sees only the two texts, and news repeats wire copy: the same sentence stands in
+several documents. So pairs are also settled by their two texts, compared as
+:func:`same_text` gives them (spacing, case and Unicode composition aside, as a
+tokenizer sees them), whatever documents they come from:
+
+- the same two texts accepted in one place and rejected in another are left out, every
+  record of them, implied ones too (no label is right for the sentences alone; counted,
+  with the links);
+- an implied positive whose two texts an annotator rejected anywhere, ``--doc`` or not,
+  is left out, and counted with the implied pairs rejected directly;
+- the same two texts written more than once (with one label) are written once: a decided
+  link's record before an implied one, then the first by document and offsets (counted).
+  The record kept is one claim pair's own, so ``--with-meta`` offsets still give its text.
+
 Suggestions nobody decided are left out, and so are decided links with a side of
 whitespace only (counted; stored before such links were refused). ``--with-meta`` adds both ends'
 documents and offsets, the link id, status, reason and fact cluster.
 
-The split is by connected group of decided links (accepted and rejected
-together), hashed with SHA-256 into train 80 % / dev 10 % / test 10 %: every fact
-cluster lies inside one group, so no fact, and no claim, appears in two splits,
-and the same database always gives the same split. A split no group hashed to is
-not written, and the notes say so: ``datasets`` refuses an empty file ("Instruction
-"dev" corresponds to no data!"), both when it is named in ``data_files`` and when
-``load_dataset(DIR)`` finds it, so every file in the folder loads as it is.
+The split is by connected group of decided links (accepted and rejected together), every
+claim also joined to the claims of the same text (:func:`same_text`), hashed (by its
+smallest claim) with SHA-256 into train 80 % / dev 10 % / test 10 %: every fact cluster
+lies inside one group, so no fact, no claim and no sentence appears in two splits
+(grouped by places alone, a wire sentence linked in two documents went to train in one
+and test in the other), and the same database always gives the same split. A split no
+group hashed to is not written, and the notes say so: ``datasets`` refuses an empty
+file ("Instruction "dev" corresponds to no data!"), both when it is named in
+``data_files`` and when ``load_dataset(DIR)`` finds it, so every file in the folder
+loads as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -42,6 +61,7 @@ from typing import Any
 import sqlite_utils
 
 from store.export.common import (
+    CheckedLink,
     ClaimKey,
     ExportOptions,
     ExportStats,
@@ -88,6 +108,52 @@ def split_of(root: ClaimKey) -> str:
     return next(name for limit, name in SPLITS if bucket < limit)
 
 
+def same_text(text: str) -> str:
+    """``text`` as a model compares it: the key by which copies count as one sentence.
+
+    Wider than equality of the written strings on purpose. Wire copy reaches outlets with
+    its spacing changed (line breaks, no-break spaces) and sometimes its case (a headline
+    set in capitals); the tokenizers sentence-transformers models use split on whitespace
+    and the common English ones lowercase, so such copies are one input to the model and
+    would leak from train to test as surely as exact ones. Canonical composition (NFC)
+    joins "é" and "e" + combining accent, one character written two ways. Compatibility
+    folding (NFKC) is left out: it makes "10²" of "102". Joining too much costs only a
+    larger split group or one pair fewer; joining too little leaks.
+    """
+    return unicodedata.normalize("NFC", " ".join(text.split()).casefold())
+
+
+def _texts(a: str, b: str) -> frozenset[str]:
+    return frozenset((same_text(a), same_text(b)))
+
+
+def _with_copies_joined(decided: list[CheckedLink]) -> list[tuple[ClaimKey, ClaimKey]]:
+    """The decided links' claim pairs, and each claim joined to the first claim of its text.
+
+    A sentence copied into several documents is then one group, so every copy lands in one
+    split: grouped by places alone, two copies linked to different sentences were two
+    groups, and the same text could be trained on and tested on.
+    """
+    edges = [(cl.a.key, cl.b.key) for cl in decided]
+    first: dict[str, ClaimKey] = {}
+    for checked in decided:
+        for end in (checked.a, checked.b):
+            edges.append((first.setdefault(same_text(end.text), end.key), end.key))
+    return edges
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A pair that may be written, before copies and contradictions are settled."""
+
+    order: tuple[Any, ...]
+    a: LinkEnd
+    b: LinkEnd
+    label: int
+    implied: bool
+    meta: dict[str, Any]
+
+
 Place = tuple[int, int, int]
 """A claim as the links table holds it: document id, start, end."""
 
@@ -96,16 +162,22 @@ def _at(a: LinkEnd, b: LinkEnd) -> frozenset[Place]:
     return frozenset(((a.doc_id, a.start, a.end), (b.doc_id, b.start, b.end)))
 
 
-def _rejected(db: sqlite_utils.Database) -> set[frozenset[Place]]:
-    """Every rejected link's two claims, whatever ``--doc`` selects.
+def _rejected(db: sqlite_utils.Database) -> tuple[set[frozenset[Place]], set[frozenset[str]]]:
+    """Every rejected link's two claims and two texts, whatever ``--doc`` selects.
 
-    Read raw, not through ``iter_links``: only the places are compared, and a link outside
-    the selection must not stop the export with its quote check.
+    Read raw, not through ``iter_links``: a link outside the selection must not stop the
+    export with its quote check, so its texts are its stored quotes.
     """
     rows = db.conn.execute(
-        "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end FROM links WHERE status = 'rejected'"
+        "SELECT a_doc, a_start, a_end, b_doc, b_start, b_end, a_quote, b_quote FROM links"
+        " WHERE status = 'rejected'"
     )
-    return {frozenset(((r[0], r[1], r[2]), (r[3], r[4], r[5]))) for r in rows}
+    places: set[frozenset[Place]] = set()
+    texts: set[frozenset[str]] = set()
+    for r in rows:
+        places.add(frozenset(((r[0], r[1], r[2]), (r[3], r[4], r[5]))))
+        texts.add(_texts(r[6] or "", r[7] or ""))
+    return places, texts
 
 
 def _pair(
@@ -138,7 +210,7 @@ def write(
             blank += 1
             continue
         decided.append(checked)
-    groups = decision_groups((cl.a.key, cl.b.key) for cl in decided)
+    groups = decision_groups(_with_copies_joined(decided))
     accepted = [cl for cl in decided if cl.link.status == "accepted"]
     facts = decision_groups((cl.a.key, cl.b.key) for cl in accepted)
     ends: dict[ClaimKey, LinkEnd] = {}
@@ -147,11 +219,14 @@ def write(
         ends.setdefault(checked.b.key, checked.b)
     written = {frozenset((cl.a.key, cl.b.key)) for cl in decided}
 
-    rows: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = {n: [] for _, n in SPLITS}
+    # Every pair that could be written, by its two texts: the model sees nothing else.
+    found: dict[frozenset[str], list[_Candidate]] = {}
 
     def add(a: LinkEnd, b: LinkEnd, label: int, meta: dict[str, Any]) -> None:
         order = (a.doc, a.start, a.end, b.doc, b.start, b.end, meta.get("link") or "")
-        rows[split_of(groups[a.key])].append((order, _pair(a, b, label, meta, options.with_meta)))
+        found.setdefault(_texts(a.text, b.text), []).append(
+            _Candidate(order, a, b, label, meta["status"] == "implied", meta)
+        )
 
     for checked in decided:
         link = checked.link
@@ -167,8 +242,8 @@ def write(
     members: dict[ClaimKey, list[ClaimKey]] = {}
     for key, root in facts.items():
         members.setdefault(root, []).append(key)
-    refused = _rejected(db)
-    implied = contradicted = 0
+    refused, refused_texts = _rejected(db)
+    contradicted = 0
     for root, claims in members.items():
         for one, other in combinations(sorted(claims), 2):
             if one[0] == other[0]:
@@ -180,11 +255,37 @@ def write(
                 continue
             meta = {"link": None, "status": "implied", "reason": None, "fact": cluster_id(root)}
             add(ends[one], ends[other], 1, meta)
-            implied += 1
+
+    rows: dict[str, list[_Candidate]] = {n: [] for _, n in SPLITS}
+    implied = conflicting = conflicting_links = repeated = 0
+    for texts, candidates in found.items():
+        labels = {c.label for c in candidates if not c.implied}
+        if labels == {0, 1}:
+            # Annotators gave the same two texts both labels (in different documents, where
+            # the context differed): no label is right for the sentences alone, and
+            # writing either teaches the model one side of a disagreement as fact.
+            conflicting += 1
+            conflicting_links += sum(not c.implied for c in candidates)
+            contradicted += sum(c.implied for c in candidates)
+            continue
+        if 0 in labels or texts in refused_texts:
+            contradicted += sum(c.implied for c in candidates)
+            candidates = [c for c in candidates if not c.implied]
+            if not candidates:
+                continue
+        # A decision before an implied positive, then the first place: the same choice
+        # every time, and --with-meta names the link that decided it.
+        keep = min(candidates, key=lambda c: (c.implied, c.order))
+        repeated += len(candidates) - 1
+        implied += keep.implied
+        rows[split_of(groups[keep.a.key])].append(keep)
 
     group_count = len(set(groups.values()))
     for _, name in SPLITS:
-        lines = [dumps(record) + "\n" for _, record in sorted(rows[name], key=lambda r: r[0])]
+        lines = [
+            dumps(_pair(c.a, c.b, c.label, c.meta, options.with_meta)) + "\n"
+            for c in sorted(rows[name], key=lambda c: c.order)
+        ]
         if not lines:
             stats.notes.append(
                 f"split {name} is empty ({group_count} link group(s) in all); {name}.jsonl"
@@ -204,5 +305,15 @@ def write(
     if contradicted:
         stats.notes.append(
             f"{contradicted} implied pair(s) left out: an annotator rejected them directly"
+        )
+    if conflicting:
+        stats.notes.append(
+            f"{conflicting} sentence pair(s) left out: the same two texts accepted and rejected"
+            f" ({conflicting_links} link(s))"
+        )
+    if repeated:
+        stats.notes.append(
+            f"{repeated} repeated sentence pair(s) left out: the same two texts already written"
+            " (a sentence copied into several documents)"
         )
     return stats

@@ -1,10 +1,13 @@
 """The pairs export against the annotators' own decisions: a pair a link joins directly is
 written once, as decided, and a cluster never adds a pair an annotator rejected as a
-positive (it did, so one split held the same two sentences labelled 1 and 0)."""
+positive (it did, so one split held the same two sentences labelled 1 and 0). Wire copy
+puts one sentence in several documents: its copies share a split, and two texts are
+written once, with one label or (decided both ways) not at all."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 
@@ -172,3 +175,170 @@ def test_no_pair_carries_two_labels(
     )
     said = f"{rejected} implied pair(s) left out: an annotator rejected them directly"
     assert (said in stats.notes) == (rejected > 0)
+
+
+def _wire_db(sentences: list[str], links: list[tuple[int, int, str]]) -> sqlite_utils.Database:
+    """Document ``n`` (``w{n:02}.txt``) opens with ``sentences[n]``, so wire copy is one
+    sentence in several documents; ``links`` (a, b, status) join those opening sentences."""
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        for n, sentence in enumerate(sentences):
+            # A tail of its own: the store keeps one copy of a text, and a wire story's
+            # outlets add their own lines around the copy.
+            insert_document(db, ParsedArticle(f"w{n:02}.txt", f"{sentence} Outlet {n} adds this."))
+        rows = [
+            (
+                f"l{a}-{b}",
+                a + 1,
+                0,
+                len(sentences[a]),
+                sentences[a],
+                b + 1,
+                0,
+                len(sentences[b]),
+                sentences[b],
+                status,
+            )
+            for a, b, status in links
+        ]
+        db.conn.executemany(
+            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+            " b_quote, status, method, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
+            rows,
+        )
+    return db
+
+
+def _same(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [lambda s: s, lambda s: s.replace(" ", "  ").upper(), lambda s: s.replace(" ", "\u00a0")],
+    ids=["exact", "spacing-and-case", "no-break-spaces"],
+)
+def test_a_sentence_repeated_in_two_documents_lies_in_one_split(
+    tmp_path: Path, copy: Callable[[str], str]
+) -> None:
+    # Per story: w(4g) and w(4g+2) carry the same wire sentence, each accepted with a
+    # sentence of its own outlet, and no link joins the two copies.
+    sentences = []
+    links = []
+    for g in range(20):
+        wire = f"Wire story {g} says the river rose."
+        sentences += [wire, f"Outlet A on story {g}.", copy(wire), f"Outlet B on story {g}."]
+        links += [(4 * g, 4 * g + 1, "accepted"), (4 * g + 2, 4 * g + 3, "accepted")]
+    db = _wire_db(sentences, links)
+    stats = export(db, "pairs", tmp_path / "p", options=ExportOptions(with_meta=True))
+    records = _records(tmp_path / "p")
+    assert len({r["split"] for r in records}) > 1
+    split_of: dict[str, object] = {}
+    for record in records:
+        for text in (record["sentence1"], record["sentence2"]):
+            assert split_of.setdefault(_same(text), record["split"]) == record["split"], text
+    # Both copies are still written, each at its own place.
+    assert len(records) == 40 == stats.records
+    texts = {r["a_doc"]: r["sentence1"] for r in records} | {
+        r["b_doc"]: r["sentence2"] for r in records
+    }
+    assert texts == {f"w{n:02}.txt": s for n, s in enumerate(sentences)}
+    db.close()
+
+
+def test_the_same_two_sentences_accepted_and_rejected_are_not_written(tmp_path: Path) -> None:
+    # w0/w2 and w1/w3 are copies: w0–w1 accepted, w2–w3 rejected, the same two texts.
+    x, y, z = "The dam held overnight.", "Officials said the dam held.", "Rain fell all day."
+    db = _wire_db([x, y, x, y, z, x], [(0, 1, "accepted"), (3, 2, "rejected"), (4, 5, "accepted")])
+    stats = export(db, "pairs", tmp_path / "p", options=ExportOptions(with_meta=True))
+    records = _records(tmp_path / "p")
+    assert [(r["sentence1"], r["sentence2"], r["label"]) for r in records] == [(z, x, 1)]
+    assert stats.records == 1
+    assert stats.links == 3
+    assert (
+        "1 sentence pair(s) left out: the same two texts accepted and rejected (2 link(s))"
+        in stats.notes
+    )
+    db.close()
+
+
+def test_a_repeated_sentence_pair_is_written_once(tmp_path: Path) -> None:
+    x, y = "The dam held overnight.", "Officials said the dam held."
+    # Three outlets' copies of the same two sentences, each pair accepted.
+    db = _wire_db([x, y, y, x, x, y], [(0, 1, "accepted"), (2, 3, "accepted"), (4, 5, "accepted")])
+    stats = export(db, "pairs", tmp_path / "p", options=ExportOptions(with_meta=True))
+    records = _records(tmp_path / "p")
+    assert [(r["sentence1"], r["sentence2"], r["link"]) for r in records] == [(x, y, "l0-1")]
+    assert stats.records == 1
+    assert "2 repeated sentence pair(s) left out: the same two texts already written" in (
+        " ".join(stats.notes)
+    )
+    db.close()
+
+
+def test_an_implied_pair_whose_texts_were_rejected_elsewhere_is_left_out(tmp_path: Path) -> None:
+    # w0–w1 and w1–w2 accepted imply x–z; w3 and w4 repeat x and z, and that pair was rejected.
+    x, y, z = "The dam held overnight.", "Officials said the dam held.", "The dam broke at noon."
+    db = _wire_db([x, y, z, x, z], [(0, 1, "accepted"), (1, 2, "accepted"), (3, 4, "rejected")])
+    stats = export(db, "pairs", tmp_path / "p", options=ExportOptions(with_meta=True))
+    records = _records(tmp_path / "p")
+    about = [r for r in records if {r["sentence1"], r["sentence2"]} == {x, z}]
+    assert [(r["label"], r["status"]) for r in about] == [(0, "rejected")]
+    assert len(records) == 3 == stats.records
+    assert "1 implied pair(s) left out: an annotator rejected them directly" in stats.notes
+    db.close()
+
+
+WIRE = ["The dam held.", "THE  DAM HELD.", "Rain fell.", "The river rose.", "Roads closed."]
+DOCS = 8
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sentences=st.lists(st.sampled_from(WIRE), min_size=DOCS, max_size=DOCS),
+    decisions=st.dictionaries(
+        st.sampled_from(list(combinations(range(DOCS), 2))),
+        st.sampled_from(["accepted", "rejected"]),
+        max_size=12,
+    ),
+)
+def test_repeated_sentences_keep_one_split_and_one_label(
+    tmp_path_factory: pytest.TempPathFactory,
+    sentences: list[str],
+    decisions: dict[tuple[int, int], str],
+) -> None:
+    db = _wire_db(sentences, [(a, b, status) for (a, b), status in decisions.items()])
+    folder = tmp_path_factory.mktemp("pairs")
+    stats = export(db, "pairs", folder / "p", options=ExportOptions(with_meta=True))
+    again = export(db, "pairs", folder / "q", options=ExportOptions(with_meta=True))
+    db.close()
+    assert stats.notes == again.notes
+    assert {p.name: p.read_bytes() for p in (folder / "p").glob("*.jsonl")} == {
+        p.name: p.read_bytes() for p in (folder / "q").glob("*.jsonl")
+    }
+    records = _records(folder / "p")
+    assert len(records) == stats.records
+
+    decided: dict[frozenset[str], set[str]] = {}
+    for (a, b), status in decisions.items():
+        decided.setdefault(frozenset((_same(sentences[a]), _same(sentences[b]))), set()).add(status)
+    split_of: dict[str, object] = {}
+    seen = set()
+    for record in records:
+        pair = frozenset((_same(record["sentence1"]), _same(record["sentence2"])))
+        assert pair not in seen, record
+        seen.add(pair)
+        statuses = decided.get(pair, set())
+        assert statuses != {"accepted", "rejected"}, record
+        if "rejected" in statuses:
+            assert record["label"] == 0
+        for text in pair:
+            assert split_of.setdefault(text, record["split"]) == record["split"]
+        a, b = (int(str(record[side])[1:3]) for side in ("a_doc", "b_doc"))
+        assert (record["sentence1"], record["sentence2"]) == (sentences[a], sentences[b])
+    # Every text pair decided one way only is written.
+    assert {p for p, s in decided.items() if len(s) == 1} <= seen
