@@ -28,6 +28,8 @@ tokenizer sees them), whatever documents they come from:
   with the links);
 - an implied positive whose two texts an annotator rejected anywhere, ``--doc`` or not,
   is left out, and counted with the implied pairs rejected directly;
+- a pair of two copies of one sentence (the same text on both sides) is left out
+  (counted): as a positive it teaches nothing, and as a negative it is wrong;
 - the same two texts written more than once (with one label) are written once: a decided
   link's record before an implied one, then the first by document and offsets (counted).
   The record kept is one claim pair's own, so ``--with-meta`` offsets still give its text.
@@ -257,8 +259,13 @@ def write(
             add(ends[one], ends[other], 1, meta)
 
     rows: dict[str, list[_Candidate]] = {n: [] for _, n in SPLITS}
-    implied = conflicting = conflicting_links = repeated = 0
+    implied = conflicting = conflicting_links = repeated = identical = 0
     for texts, candidates in found.items():
+        if len(texts) == 1:
+            # Two copies of one sentence: nothing for a model to learn as a positive, and
+            # as a negative (a rejected copy) it is wrong on its face.
+            identical += len(candidates)
+            continue
         labels = {c.label for c in candidates if not c.implied}
         if labels == {0, 1}:
             # Annotators gave the same two texts both labels (in different documents, where
@@ -310,6 +317,10 @@ def write(
         stats.notes.append(
             f"{conflicting} sentence pair(s) left out: the same two texts accepted and rejected"
             f" ({conflicting_links} link(s))"
+        )
+    if identical:
+        stats.notes.append(
+            f"{identical} pair(s) of two copies of one sentence left out: the same text twice"
         )
     if repeated:
         stats.notes.append(

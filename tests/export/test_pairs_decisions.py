@@ -278,6 +278,18 @@ def test_a_repeated_sentence_pair_is_written_once(tmp_path: Path) -> None:
     db.close()
 
 
+def test_a_pair_of_two_copies_of_one_sentence_is_left_out(tmp_path: Path) -> None:
+    x, y = "The dam held overnight.", "Officials said the dam held."
+    # An outlet's copy of x linked to x (accepted) and, elsewhere, rejected.
+    db = _wire_db([x, x, y, x, x], [(0, 1, "accepted"), (1, 2, "accepted"), (3, 4, "rejected")])
+    stats = export(db, "pairs", tmp_path / "p", options=ExportOptions(with_meta=True))
+    records = _records(tmp_path / "p")
+    assert all(r["sentence1"] != r["sentence2"] for r in records)
+    assert {(r["sentence1"], r["sentence2"], r["label"]) for r in records} == {(x, y, 1)}
+    assert "2 pair(s) of two copies of one sentence left out: the same text twice" in stats.notes
+    db.close()
+
+
 def test_an_implied_pair_whose_texts_were_rejected_elsewhere_is_left_out(tmp_path: Path) -> None:
     # w0–w1 and w1–w2 accepted imply x–z; w3 and w4 repeat x and z, and that pair was rejected.
     x, y, z = "The dam held overnight.", "Officials said the dam held.", "The dam broke at noon."
@@ -330,6 +342,7 @@ def test_repeated_sentences_keep_one_split_and_one_label(
     seen = set()
     for record in records:
         pair = frozenset((_same(record["sentence1"]), _same(record["sentence2"])))
+        assert len(pair) == 2, record
         assert pair not in seen, record
         seen.add(pair)
         statuses = decided.get(pair, set())
@@ -341,4 +354,4 @@ def test_repeated_sentences_keep_one_split_and_one_label(
         a, b = (int(str(record[side])[1:3]) for side in ("a_doc", "b_doc"))
         assert (record["sentence1"], record["sentence2"]) == (sentences[a], sentences[b])
     # Every text pair decided one way only is written.
-    assert {p for p, s in decided.items() if len(s) == 1} <= seen
+    assert {p for p, s in decided.items() if len(s) == 1 and len(p) == 2} <= seen
