@@ -40,8 +40,12 @@ def clipped(text: str) -> str:
 
 
 def quoted(value: str) -> str:
-    """``value`` as a message quotes it: its repr, :func:`clipped`."""
-    return clipped(repr(value))
+    """``value`` as a message quotes it: its repr, cut to :data:`QUOTED_CHARS` with its
+    closing quote kept, so a cut value still reads as one quoted value."""
+    shown = repr(value)
+    if len(shown) <= QUOTED_CHARS:
+        return shown
+    return shown[: QUOTED_CHARS - 2] + "…" + shown[-1]
 
 
 def stopped_part_way(error: Exception, done: str) -> str:

@@ -839,7 +839,7 @@ def test_an_unprintable_annotator_name_of_a_page_is_quoted_short(
     code, _, err = _run(two_documents, "import", str(two_documents))
     assert (code, err) == (
         1,
-        f"claimdesk: annotator name '\\x7f{'x' * 34}… must be printable and not empty\n",
+        f"claimdesk: annotator name '\\x7f{'x' * 33}…' must be printable and not empty\n",
     )
 
 

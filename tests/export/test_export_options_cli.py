@@ -213,7 +213,7 @@ def test_a_huge_name_in_the_users_file_is_quoted_short(
     assert main([*args, "--ls-users", str(users)]) == 1
     err = capsys.readouterr().err
     assert err == (
-        f"claimdesk: {users}: --ls-users entry '{'u' * 38}… must be a user id number"
+        f"claimdesk: {users}: --ls-users entry '{'u' * 37}…' must be a user id number"
         " or an e-mail address\n"
     )
     assert not out.exists()

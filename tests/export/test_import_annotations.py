@@ -659,7 +659,8 @@ _HUGE = 1 + 10**4000
     ("spans", "reason"),
     [
         ([[0, _HUGE, "CLAIM"]], f"span 'CLAIM' at 0:1{'0' * 38}…: offsets outside"),
-        ([[0, 5, "L" * 10_000]], "span 'LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL… at 0:5:"),
+        # Cut, the quote still closes: "'LLL… at" read as a value running on into the line.
+        ([[0, 5, "L" * 10_000]], "span 'LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL…' at 0:5:"),
         ([["CLAIM", 0, 9]], 'label item ["CLAIM", 0, 9] is not [start, end, label]: the label'),
         ([[9, 9, "CLAIM"]], "span 'CLAIM' at 9:9: start 9 is not before end 9"),
         ([[9, 3, "CLAIM"]], "span 'CLAIM' at 9:3: start 9 is not before end 3"),
