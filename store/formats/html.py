@@ -18,6 +18,7 @@ from store.errors import ImportRefused
 from store.formats import ParsedArticle
 from store.formats.build import NO_TEXT, build_article
 from store.formats.fields import ArticleFields
+from store.formats.html_ampersands import Ampersands
 from store.formats.html_blocks import Element, block_paragraphs
 from store.formats.html_fallback import fallback_paragraphs, shown_paragraphs
 from store.formats.html_markup import check_markup, outside_raw_text
@@ -163,21 +164,30 @@ def _parse(source: str, path: Path) -> Element | None:
 
 def extract_fields(tree: Element) -> ArticleFields:
     """Article text and metadata of a parsed page; trafilatura first, then the fallback."""
-    document = _trafilatura(tree)
+    ampersands = Ampersands.for_page(tree)
+    given = tree if ampersands is None else ampersands.masked(tree)
+    document = _trafilatura(given)
     paragraphs = _result_paragraphs(document) if document is not None else []
     if not paragraphs:
         paragraphs = fallback_paragraphs(tree)
-        document = _metadata_only(tree)
+        document = _metadata_only(given)
+    elif ampersands is not None:
+        paragraphs = [ampersands.restored(paragraph) for paragraph in paragraphs]
     fields = ArticleFields(text="\n\n".join(paragraphs))
     if document is not None:
-        fields.title = _string(getattr(document, "title", None))
-        fields.published = _string(getattr(document, "date", None))
-        fields.outlet = _as_written(_string(getattr(document, "sitename", None)), tree)
-        fields.url = _string(getattr(document, "url", None))
+        fields.title = _field(document, "title", ampersands)
+        fields.published = _field(document, "date", ampersands)
+        fields.outlet = _as_written(_field(document, "sitename", ampersands), tree)
+        fields.url = _field(document, "url", ampersands)
     if fields.title is None:
         fields.title = _string(tree.findtext(".//title"))
     fields.language = _string(tree.get("lang") or tree.get("xml:lang"))
     return fields
+
+
+def _field(document: Any, name: str, ampersands: Ampersands | None) -> str | None:
+    value = _string(getattr(document, name, None))
+    return value if value is None or ampersands is None else ampersands.restored(value)
 
 
 def _as_written(sitename: str | None, tree: Element) -> str | None:

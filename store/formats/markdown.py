@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,11 @@ from store.formats.normalize import clean_controls, normalize_text
 
 _CELL_SEPARATOR = " | "
 
+# As HTML reads tag names: ASCII case only, and the name ends at a space, "/" or ">"
+# (<script-box> is a custom element, not a script).
+_RAW_TEXT_OPEN = re.compile(r"<(script|style)(?=[\s/>])", re.IGNORECASE | re.ASCII)
+_RAW_TEXT_CLOSE = re.compile(r"</(script|style)\s*>", re.IGNORECASE | re.ASCII)
+
 
 class MarkdownText(NamedTuple):
     """What :func:`markdown_to_text` reads from a Markdown source."""
@@ -35,6 +41,8 @@ class MarkdownText(NamedTuple):
     without_html_blocks: str | None
     """The text as claimdesk read it before it kept the text of HTML blocks (it dropped
     them whole); None when no HTML block has any."""
+    scripts_left_out: int = 0
+    """How many inline ``<script>`` and ``<style>`` elements were left out, content and all."""
 
 
 def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
@@ -49,11 +57,19 @@ def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) 
     if fields.title is None:
         fields.title = read.first_heading
     article = build_article(fields, path=path, source_name=path.name, max_chars=max_chars)
-    if front.note is not None:
-        article = replace(article, note=front.note)
+    notes = [note for note in (front.note, _scripts_note(read.scripts_left_out)) if note]
+    if notes:
+        article = replace(article, note="; ".join(notes))
     if read.without_html_blocks is None:
         return article
     return replace(article, stored_without_html=_stored_forms(read.without_html_blocks, article))
+
+
+def _scripts_note(count: int) -> str | None:
+    # Said, not silent: the text of an element that looked like prose in the file is gone.
+    if not count:
+        return None
+    return f"the content of {count} inline script or style element(s) was left out"
 
 
 def _stored_forms(before: str, article: ParsedArticle) -> tuple[str, ...]:
@@ -78,11 +94,13 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
     Paragraphs, headings, list items, quoted paragraphs and code blocks each become a
     paragraph (blank line between); a table becomes one paragraph with a line per row.
     Inline markup keeps only its text: link text without the URL, image alt text,
-    emphasis and code content; inline HTML tags are dropped. An HTML block is read as
-    the HTML reader reads a page, but whole (:func:`html_piece_paragraphs`): its block
-    elements make paragraphs, scripts, styles and comments go. HTML that reader would
-    refuse (too many elements, nested too deeply) refuses the file, as ``path``, and so do
-    tables of too many cells and quotes and lists nested past markdown-it's limit.
+    emphasis and code content; inline HTML tags are dropped, and an inline script or style
+    element goes with its content (to the end of the paragraph if it is not closed there),
+    as in HTML blocks. An HTML block is read as the HTML reader reads a page, but whole
+    (:func:`html_piece_paragraphs`): its block elements make paragraphs, scripts, styles
+    and comments go. HTML that reader would refuse (too many elements, nested too deeply)
+    refuses the file, as ``path``, and so do tables of too many cells and quotes and lists
+    nested past markdown-it's limit.
     """
     check_table_cells(source, path)
     parser = _parser()
@@ -92,13 +110,15 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
     paragraphs: list[str] = []
     from_html: set[int] = set()
     first_heading: str | None = None
+    scripts_left_out = 0
     heading_tag: str | None = None
     row: list[str] | None = None
     rows: list[str] = []
     for token in tokens:
         kind = token.type
         if kind == "inline":
-            content = inline_text(token.children or [])
+            content, left_out = inline_text(token.children or [])
+            scripts_left_out += left_out
             if row is not None:
                 row.append(content)
             else:
@@ -125,7 +145,10 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
             rows = []
     without_html = [part for number, part in enumerate(paragraphs) if number not in from_html]
     return MarkdownText(
-        _joined(paragraphs), first_heading, _joined(without_html) if from_html else None
+        _joined(paragraphs),
+        first_heading,
+        _joined(without_html) if from_html else None,
+        scripts_left_out,
     )
 
 
@@ -133,11 +156,21 @@ def _joined(paragraphs: Iterable[str]) -> str:
     return "\n\n".join(part.strip("\n") for part in paragraphs)
 
 
-def inline_text(children: Sequence[Token]) -> str:
-    """Text of an inline token's children with all markup left out."""
+def inline_text(children: Sequence[Token]) -> tuple[str, int]:
+    """Text of an inline token's children with all markup left out, and how many script
+    and style elements went with their content."""
     parts: list[str] = []
+    left_out = 0
+    raw_text_tag: str | None = None
     for child in children:
         kind = child.type
+        if raw_text_tag is not None:
+            # A browser reads all up to the closing tag as the script's source, whatever
+            # markdown it looks like; markdown-it makes that tag a token of its own.
+            closing = _RAW_TEXT_CLOSE.fullmatch(child.content) if kind == "html_inline" else None
+            if closing is not None and closing.group(1).lower() == raw_text_tag:
+                raw_text_tag = None
+            continue
         if kind in ("text", "text_special", "code_inline"):
             parts.append(child.content)
         elif kind == "softbreak":
@@ -145,8 +178,15 @@ def inline_text(children: Sequence[Token]) -> str:
         elif kind == "hardbreak":
             parts.append("\n")
         elif kind == "image":
-            parts.append(inline_text(child.children or []))
-        # link, emphasis and strong tokens only mark up the text around them;
+            alt, in_alt = inline_text(child.children or [])
+            parts.append(alt)
+            left_out += in_alt
+        elif kind == "html_inline":
+            opening = _RAW_TEXT_OPEN.match(child.content)
+            if opening is not None:
+                raw_text_tag = opening.group(1).lower()
+                left_out += 1
+        # link, emphasis and strong tokens only mark up the text around them; any other
         # html_inline is a single tag or comment, dropped: the text a tag marks up is in
         # the tokens around it.
-    return "".join(parts)
+    return "".join(parts), left_out

@@ -366,3 +366,54 @@ def test_an_outlet_keeps_the_pages_own_spelling(written: str) -> None:
         "</article></body></html>"
     )
     assert read_html(page, Path("a.html")).outlet == written
+
+
+_SHOWN_LITERALLY = "Tom &amp;amp; Jerry &amp;lt;b&amp;gt; 5 &amp;lt; 7 &amp;nbsp;"
+"""Shown by a browser as "Tom &amp; Jerry &lt;b&gt; 5 &lt; 7 &nbsp;": decoded once."""
+
+
+@pytest.mark.parametrize(
+    ("head", "heading"),
+    [
+        (f"<title>{_SHOWN_LITERALLY}</title>", ""),
+        ("<title>Flood</title>", f"<h1>{_SHOWN_LITERALLY}</h1>"),
+        (f'<meta property="og:title" content="{_SHOWN_LITERALLY}">', ""),
+    ],
+)
+@pytest.mark.parametrize("trafilatura_finds_text", [True, False])
+def test_a_title_shows_its_character_references_decoded_once(
+    head: str, heading: str, trafilatura_finds_text: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # trafilatura unescapes every metadata string lxml had already decoded: the title
+    # "Tom &amp; Jerry" was stored as "Tom & Jerry", "5 &lt; 7" as "5 < 7".
+    if not trafilatura_finds_text:
+        monkeypatch.setattr(_trafilatura(), "bare_extraction", lambda *_a, **_k: None)
+    shown = "Tom &amp; Jerry &lt;b&gt; 5 &lt; 7 &nbsp;"
+    page = (
+        f"<html><head>{head}</head><body><article>{heading}"
+        f"<p>The council wrote &amp;lt;b&amp;gt; &amp;amp; 5 &lt; 7 &amp; more.</p>{_BODY}"
+        "</article></body></html>"
+    )
+    article = read_html(page, PATH)
+    assert article.title == shown
+    paragraphs = article.text.split("\n\n")
+    assert "The council wrote &lt;b&gt; &amp; 5 < 7 & more." in paragraphs
+    if heading:
+        assert paragraphs[0] == shown
+
+
+def test_a_site_name_shows_its_character_references_decoded_once() -> None:
+    named = '<meta property="og:site_name" content="Q &amp;amp; A &amp;lt;Daily&amp;gt;">'
+    page = f"<html><head><title>T</title>{named}</head><body><article>{_BODY}</article></body>"
+    assert read_html(page, PATH).outlet == "Q &amp; A &lt;Daily&gt;"
+
+
+def test_a_page_holding_the_ampersand_stand_ins_keeps_them() -> None:
+    held = "".join(map(chr, range(0x1F700, 0x1F710)))
+    page = (
+        f"<html><head><title>A &amp;lt; {held}</title></head><body><article>"
+        f"<p>Symbols {held} &amp; more.</p>{_BODY}</article></body></html>"
+    )
+    article = read_html(page, PATH)
+    assert article.title == f"A &lt; {held}"
+    assert f"Symbols {held} & more." in article.text.split("\n\n")

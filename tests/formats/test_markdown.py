@@ -353,3 +353,37 @@ def test_a_file_stored_whole_is_found_again_without_a_note(
     captured = capsys.readouterr()
     assert "imported 0 new document(s) from 1 file(s); 1 already present" in captured.out
     assert captured.err == ""
+
+
+def test_inline_scripts_and_styles_are_left_out_with_their_content() -> None:
+    # Inside a paragraph, markdown-it makes <script> and </script> two html_inline tokens
+    # and the script between them text: "alert(1)" was stored as article prose.
+    source = (
+        "# Flut <script>track()</script>im Tal\n\n"
+        "Text <script>alert(1)</script> more.\n\n"
+        'A <STYLE type="text/css">p{}</STYLE> b <b>bold</b> <span>span</span>'
+        " <script-box>kept</script-box>.\n\n"
+        "Multi <script>var a = *1*;\nvar b = [2](x);</script> end.\n\n"
+        "Quoted <script>x = '</style>'</script> after.\n\n"
+        "Open <script>x = 1 and\nthe rest\n\nNext paragraph.\n"
+    )
+    article = read_markdown(source, PATH)
+    assert article.text.split("\n\n") == [
+        "Flut im Tal",
+        "Text  more.",
+        "A  b bold span kept.",
+        "Multi  end.",
+        "Quoted  after.",
+        "Open",
+        "Next paragraph.",
+    ]
+    assert article.title == "Flut im Tal"
+    assert article.note == "the content of 6 inline script or style element(s) was left out"
+
+
+def test_a_note_on_inline_scripts_joins_the_front_matter_note() -> None:
+    source = "---\ntitle: [1, 2]\n---\nText <style>p{}</style> more.\n"
+    assert read_markdown(source, PATH).note == (
+        "front matter values that are not text were left out: title (a list)"
+        "; the content of 1 inline script or style element(s) was left out"
+    )
