@@ -13,9 +13,11 @@ with another note takes the file's note, unless someone edited the stored note h
 (:mod:`store.annotation_notes`); both are counted.
 
 A file is checked whole before anything is stored: the whole file is read first
-(every line UTF-8 and JSON, every span valid, no span id used twice), and a single
-refusal means nothing is stored. Each span keeps the annotator the file gives it; ``annotator`` (the
-global ``--annotator``) only fills in spans without one.
+(every line UTF-8 and JSON, every span valid, no span id used twice, no span given two
+different notes), and a single refusal means nothing is stored. A span the file repeats
+is counted once; its note is the one note its lines give, if any. Each span keeps the
+annotator the file gives it; ``annotator`` (the global ``--annotator``) only fills in
+spans without one.
 
 Writes then go through :func:`store.changelog.user_action` in batches of
 :data:`BATCH_SIZE` spans, so each batch is one undoable action and the write lock
@@ -31,7 +33,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeGuard
 
@@ -117,6 +119,20 @@ class IncomingSpan:
     # For a stored span whose note the file replaces: the note it had when checked.
     replaces: str | None = None
     updates_note: bool = False
+
+
+@dataclass(slots=True)
+class _FirstSeen:
+    """A span's first occurrence in the file, which its repeats are checked against."""
+
+    key: tuple[int, int, int, str, str]
+    line: int
+    note: str | None
+    # Its index in ``pending`` when new; "present" also keeps the stored note, so that a
+    # repeat bringing a note can still turn it into a note update.
+    outcome: Literal["new", "present", "other"] = "other"
+    pending_at: int = -1
+    stored_note: str | None = None
 
 
 def doccano_span_id(doc_sha256: str, start: int, end: int, label: str, annotator: str) -> str:
@@ -379,7 +395,7 @@ def import_annotations(
     labels = {label.name for label in list_labels(db)}
     pending: list[IncomingSpan] = []
     other_notes: list[IncomingSpan] = []
-    seen: dict[str, tuple[int, int, int, str, str]] = {}
+    seen: dict[str, _FirstSeen] = {}
 
     number = 0
 
@@ -515,27 +531,66 @@ def import_annotations(
                     f"span {_describe(raw)}: a note is text of at most {MAX_NOTE_CHARS} characters",
                 )
                 continue
-            if span_id in seen:
+            key = (doc_id, start, end, label, who)
+            # A file without a note says nothing about the stored one.
+            new_note = clean_note(note)
+            if (first_seen := seen.get(span_id)) is not None:
                 # The same span twice in one file is present; one id for two spans would
                 # keep whichever came first without a word.
                 # (Two annotators' spans under one id: the second was dropped as a repeat.)
-                if seen[span_id] != (doc_id, start, end, label, who):
+                if first_seen.key != key:
                     refuse(
                         where, f"span id {clipped(span_id)} is used by another span in this file"
                     )
-                else:
+                    continue
+                if new_note is None or new_note == first_seen.note:
                     report.repeated += 1
+                    continue
+                if first_seen.note is not None:
+                    # Either note kept would drop the other annotator's without a word, and
+                    # nothing in the file says which one is meant.
+                    refuse(
+                        where,
+                        f"span {_describe(raw)} is on line {first_seen.line} too, with another"
+                        f" note ({quoted(first_seen.note)} there, {quoted(new_note)} here):"
+                        " keep one of the notes, or join them in one",
+                    )
+                    continue
+                # The occurrence without a note said nothing of it, so this note is the
+                # span's, as it would be had the two come the other way round.
+                report.repeated += 1
+                first_seen.note = new_note
+                if first_seen.outcome == "new":
+                    pending[first_seen.pending_at] = replace(
+                        pending[first_seen.pending_at], note=note
+                    )
+                elif first_seen.outcome == "present" and new_note != first_seen.stored_note:
+                    report.present -= 1
+                    other_notes.append(
+                        IncomingSpan(
+                            where,
+                            span_id,
+                            doc_id,
+                            doc_sha,
+                            start,
+                            end,
+                            label,
+                            who,
+                            quote,
+                            new_note,
+                            replaces=first_seen.stored_note,
+                            updates_note=True,
+                        )
+                    )
                 continue
-            seen[span_id] = (doc_id, start, end, label, who)
+            first_seen = seen[span_id] = _FirstSeen(key, number, new_note)
             stored_as = db.conn.execute(
                 'SELECT doc_id, start, "end", label, annotator, deleted_at, note FROM spans'
                 " WHERE id = ?",
                 [span_id],
             ).fetchone()
             if stored_as is not None:
-                # A file without a note says nothing about the stored one.
-                new_note = clean_note(note)
-                if tuple(stored_as[:5]) != (doc_id, start, end, label, who):
+                if tuple(stored_as[:5]) != key:
                     refuse(
                         where,
                         f"span id {clipped(span_id)} already exists with other offsets, label or"
@@ -545,6 +600,7 @@ def import_annotations(
                     report.left_deleted += 1
                 elif new_note is None or new_note == stored_as[6]:
                     report.present += 1
+                    first_seen.outcome, first_seen.stored_note = "present", stored_as[6]
                 else:
                     other_notes.append(
                         IncomingSpan(
@@ -564,6 +620,7 @@ def import_annotations(
                     )
                 continue
             report.valid += 1
+            first_seen.outcome, first_seen.pending_at = "new", len(pending)
             pending.append(
                 IncomingSpan(where, span_id, doc_id, doc_sha, start, end, label, who, quote, note)
             )

@@ -7,6 +7,8 @@ import copy
 import functools
 import logging
 import re
+from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -178,7 +180,7 @@ def extract_fields(tree: Element) -> ArticleFields:
         fields.title = _field(document, "title", ampersands)
         fields.published = _field(document, "date", ampersands)
         fields.outlet = _as_written(_field(document, "sitename", ampersands), tree)
-        fields.url = _field(document, "url", ampersands)
+        fields.url = _url(document, tree, ampersands)
     if fields.title is None:
         fields.title = _string(tree.findtext(".//title"))
     fields.language = _string(tree.get("lang") or tree.get("xml:lang"))
@@ -188,6 +190,57 @@ def extract_fields(tree: Element) -> ArticleFields:
 def _field(document: Any, name: str, ampersands: Ampersands | None) -> str | None:
     value = _string(getattr(document, name, None))
     return value if value is None or ampersands is None else ampersands.restored(value)
+
+
+def _url(document: Any, tree: Element, ampersands: Ampersands | None) -> str | None:
+    """trafilatura's URL of the page, with its character references decoded once.
+
+    trafilatura reads the URL from the tree, where lxml has decoded the attribute, and
+    decodes it again with the other metadata: a canonical link's ``?b=1&amp;copy=2`` was
+    stored as ``?b=1©=2``, ``&amp;region=eu`` as ``®ion=eu``. :class:`Ampersands` cannot
+    shield a link, as trafilatura normalises a link's URL (a stand-in would be
+    percent-encoded), nor an og:url on a page that holds every stand-in. So where the URL
+    is exactly the second decoding of a URL trafilatura read, that reading is taken. Any
+    other URL stays as trafilatura gives it: normalised as earlier imports stored it,
+    since the w3c export tells the documents of one page apart by their URL.
+    """
+    url = _field(document, "url", ampersands)
+    if url is None:
+        return None
+    for read in _urls_read(tree):
+        if read != url and _decoded_again(read) == url:
+            return read
+    return url
+
+
+def _urls_read(tree: Element) -> Iterator[str]:
+    """The URLs trafilatura takes a page's from, as lxml decoded them: og:url and
+    twitter:url as written, and its normalised reading of the canonical link (or
+    ``<base>``, or the x-default alternate)."""
+    for content in tree.xpath(
+        "//meta[@property='og:url']/@content | //meta[@name='twitter:url']/@content"
+    ):
+        yield str(content)
+    trafilatura = _trafilatura_module()
+    if trafilatura is None:
+        return
+    try:
+        linked = trafilatura.metadata.extract_url(tree)
+    except Exception:  # as in _trafilatura: the URL trafilatura gave stays
+        return
+    if isinstance(linked, str):
+        yield linked
+
+
+def _decoded_again(url: str) -> str | None:
+    """``url`` as trafilatura's metadata cleaning leaves it (``Document.clean_and_trim``)."""
+    trafilatura = _trafilatura_module()
+    if trafilatura is None:
+        return None
+    try:
+        return _string(trafilatura.utils.line_processing(unescape(url)))
+    except Exception:  # the cleaning moved or changed: no URL is taken as decoded twice
+        return None
 
 
 def _as_written(sitename: str | None, tree: Element) -> str | None:

@@ -65,7 +65,8 @@ def _decoded_strings(tree: Element) -> Iterator[str]:
     """The strings :meth:`Ampersands.masked` changes: text and tails outside raw-text
     elements, and meta tags' content (where trafilatura reads titles and site names).
     Links are left as they are: trafilatura normalises a URL, which would
-    percent-encode a stand-in."""
+    percent-encode a stand-in (:func:`store.formats.html._url` undoes the second
+    decoding of a URL instead)."""
     for element in tree.iter():
         if element.tag not in _RAW_TEXT_TAGS and element.text:
             yield element.text

@@ -621,6 +621,55 @@ def test_the_summary_counts_notes_updated_and_kept(
     ]
 
 
+def _twice(path: Path, first: str | None, second: str | None, span_id: str | None) -> Path:
+    """A file with one span in two records, each with its own note (or none)."""
+    span = {"start": 0, "end": 5, "label": "CLAIM", "text": "Alpha", "annotator": "alice"}
+    if span_id is not None:
+        span["id"] = span_id
+    return _write_lines(
+        path,
+        [
+            {"meta": {"source": "a.txt"}, "spans": [{**span, "note": note}]}
+            for note in (first, second)
+        ],
+    )
+
+
+@pytest.mark.parametrize("span_id", ["s1", None], ids=["claimdesk", "prodigy"])
+def test_one_span_twice_with_two_notes_is_refused_naming_both(
+    tmp_path: Path, span_id: str | None
+) -> None:
+    # The first note was stored and the second dropped, counted "1 repeated in the file".
+    db = _fresh([("a.txt", "Alpha beta.")])
+    path = _twice(tmp_path / "n.jsonl", "the mayor said it", "not the mayor", span_id)
+    report = import_annotations(db, path, importer="bob")
+    assert report.refused == [
+        f"{path}:2: span 'CLAIM' at 0:5 is on line 1 too, with another note ('the mayor"
+        " said it' there, 'not the mayor' here): keep one of the notes, or join them in one"
+    ]
+    assert report.added == 0
+    assert db.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(("first", "second"), [("same", "same "), ("noted", None), (None, "noted")])
+@pytest.mark.parametrize("stored", [False, True], ids=["new", "present"])
+def test_one_span_twice_keeps_its_only_note_whichever_line_has_it(
+    tmp_path: Path, first: str | None, second: str | None, stored: bool
+) -> None:
+    # The repeat without a note says nothing of it: the note of the other line is kept in
+    # either order (it was lost when the line without one came first).
+    db = _fresh([("a.txt", "Alpha beta.")])
+    if stored:
+        assert import_annotations(db, _noted(tmp_path / "0.jsonl", None), importer="bob").ok
+    report = import_annotations(
+        db, _twice(tmp_path / "n.jsonl", first, second, "s1"), importer="bob"
+    )
+    assert (report.refused, report.repeated) == ([], 1)
+    assert (report.added, report.notes_updated) == ((0, 1) if stored else (1, 0))
+    assert report.present == 0
+    assert _note(db) == (first or second or "").strip()
+
+
 _SCRAPED = "Der Bürger\u00admeister sagte\x07: 12 Tote."
 _DECOMPOSED = "Zu\u0308rich: 35 Menschen starben."
 

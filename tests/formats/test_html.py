@@ -408,6 +408,46 @@ def test_a_site_name_shows_its_character_references_decoded_once() -> None:
     assert read_html(page, PATH).outlet == "Q &amp; A &lt;Daily&gt;"
 
 
+_EVERY_STAND_IN = "".join(map(chr, range(0x1F700, 0x1F774)))
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<link rel="canonical" href="{url}">',
+        '<link rel="canonical" href="{url}"><meta property="og:image" content="https://x.example/i">',
+        '<base href="{url}">',
+        # The masking of ampersands is off on a page that holds every stand-in.
+        f'<meta property="og:url" content="{{url}}"><meta name="x" content="{_EVERY_STAND_IN}">',
+    ],
+    ids=["canonical", "relative", "base", "og-unmasked"],
+)
+@pytest.mark.parametrize("trafilatura_finds_text", [True, False])
+def test_a_page_url_shows_its_character_references_decoded_once(
+    head: str, trafilatura_finds_text: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # trafilatura decodes the URL lxml had decoded again: "?b=1&amp;copy=2" was stored as
+    # "?b=1©=2", "&amp;region=eu" as "®ion=eu".
+    if not trafilatura_finds_text:
+        monkeypatch.setattr(_trafilatura(), "bare_extraction", lambda *_a, **_k: None)
+    written = "/a?b=1&amp;copy=2&amp;nbsp=3&amp;region=eu"
+    if "relative" not in head:
+        written = "https://x.example" + written
+    page = (
+        f"<html><head><title>T</title>{head.format(url=written)}</head>"
+        f"<body><article>{_BODY}</article></body></html>"
+    )
+    assert read_html(page, PATH).url == "https://x.example/a?b=1&copy=2&nbsp=3&region=eu"
+
+
+def test_a_canonical_url_trafilatura_normalises_keeps_the_form_earlier_imports_stored() -> None:
+    # Only a second decoding is undone: the lower-cased host and sorted query stay, so a
+    # page imported again names the same URL as its earlier import.
+    link = '<link rel="canonical" href="https://X.example/a?z=1&amp;y=2">'
+    page = f"<html><head>{link}</head><body><article>{_BODY}</article></body></html>"
+    assert read_html(page, PATH).url == "https://x.example/a?y=2&z=1"
+
+
 def test_a_page_holding_the_ampersand_stand_ins_keeps_them() -> None:
     held = "".join(map(chr, range(0x1F700, 0x1F710)))
     page = (
