@@ -63,7 +63,7 @@ def test_patching_config_path_is_enough(tmp_path: Path, monkeypatch: pytest.Monk
         ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", ": not valid TOML: nested too deeply"),
         # A 10,000-character setting name was echoed whole.
         pytest.param(
-            "k" * 10_000 + " = 1\n", f":1: unknown setting '{'k' * 38}… (known:", id="huge-key"
+            "k" * 10_000 + " = 1\n", f":1: unknown setting '{'k' * 37}…' (known:", id="huge-key"
         ),
     ],
 )
