@@ -6,6 +6,7 @@ implied by fact clusters, no claim in two splits."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -187,4 +188,42 @@ def test_a_stored_link_with_a_whitespace_only_side_gives_no_pair(tmp_path: Path)
     assert "2 decided link(s) with a side of whitespace only left out" in " ".join(stats.notes)
     # The three facts as before: per fact two accepted, one implied, one rejected.
     assert len(rows) == 3 * 4
+    db.close()
+
+
+def test_meta_columns_load_when_one_split_has_no_reason_or_fact(tmp_path: Path) -> None:
+    # Facts with accepted links only, and a few rejected near misses on their own: a
+    # split without any near miss had reason null on every row, another had text, and
+    # datasets refused the folder ("Couldn't cast array of type string to null").
+    db = connect(":memory:")
+    with write(db):
+        ensure_default_labels(db)
+        rows = []
+        for group in range(24):
+            a_text, b_text = f"Claim {group} in one.", f"Claim {group} in two."
+            a = insert_document(db, ParsedArticle(f"h{group:02}-a.txt", a_text))
+            b = insert_document(db, ParsedArticle(f"h{group:02}-b.txt", b_text))
+            status = "rejected" if group % 8 == 0 else "accepted"
+            reason = "near-miss" if status == "rejected" else None
+            rows.append(
+                (f"m{group}", a, 0, len(a_text), a_text, b, 0, len(b_text), b_text, status, reason)
+            )
+        db.conn.executemany(
+            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+            " b_quote, status, reason, method, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
+            rows,
+        )
+    export(db, "pairs", tmp_path / "pairs", options=ExportOptions(with_meta=True))
+    written = {
+        path.stem: [json.loads(line) for line in path.read_text().splitlines()]
+        for path in (tmp_path / "pairs").glob("*.jsonl")
+    }
+    # The case in question: one split with a near miss, another without any.
+    with_reason = {split for split, rows in written.items() if any(r["reason"] for r in rows)}
+    assert with_reason
+    assert with_reason != set(written)
+    loaded = _load(tmp_path / "pairs")
+    reasons = {row["reason"] for split in loaded.values() for row in split}  # type: ignore[attr-defined]
+    assert reasons == {"", "near-miss"}
     db.close()

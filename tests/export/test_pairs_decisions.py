@@ -7,6 +7,7 @@ written once, with one label or (decided both ways) not at all."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
@@ -20,6 +21,7 @@ from store.db import connect, write
 from store.documents import insert_document
 from store.export import export
 from store.export.common import ExportFilter, ExportOptions
+from store.export.pairs import same_text
 from store.formats import ParsedArticle
 from store.labels import ensure_default_labels
 
@@ -212,13 +214,20 @@ def _wire_db(sentences: list[str], links: list[tuple[int, int, str]]) -> sqlite_
 
 
 def _same(text: object) -> str:
-    return " ".join(str(text).split()).casefold()
+    visible = "".join(c for c in str(text) if unicodedata.category(c) != "Cf")
+    return " ".join(visible.split()).casefold()
 
 
 @pytest.mark.parametrize(
     "copy",
-    [lambda s: s, lambda s: s.replace(" ", "  ").upper(), lambda s: s.replace(" ", "\u00a0")],
-    ids=["exact", "spacing-and-case", "no-break-spaces"],
+    [
+        lambda s: s,
+        lambda s: s.replace(" ", "  ").upper(),
+        lambda s: s.replace(" ", "\u00a0"),
+        # Scraped copies carry invisible format characters a tokenizer drops.
+        lambda s: s.replace("river", "ri\u200bver").replace("says", "says\u00ad"),
+    ],
+    ids=["exact", "spacing-and-case", "no-break-spaces", "zero-width-and-soft-hyphen"],
 )
 def test_a_sentence_repeated_in_two_documents_lies_in_one_split(
     tmp_path: Path, copy: Callable[[str], str]
@@ -262,6 +271,29 @@ def test_the_same_two_sentences_accepted_and_rejected_are_not_written(tmp_path: 
         in stats.notes
     )
     db.close()
+
+
+def test_a_pair_rejected_outside_the_selected_documents_is_not_written_as_a_positive(
+    tmp_path: Path,
+) -> None:
+    # w0–w1 accepted; w2–w3, the same two texts, rejected. Exporting w0 and w1 alone wrote
+    # the positive the whole database holds as a contradiction, without a word.
+    x, y = "The dam held overnight.", "Officials said the dam held."
+    db = _wire_db([x, y, x, y], [(0, 1, "accepted"), (2, 3, "rejected")])
+    selected = ExportFilter(docs=("w00.txt", "w01.txt"))
+    stats = export(db, "pairs", tmp_path / "p", selected, ExportOptions(with_meta=True))
+    assert _records(tmp_path / "p") == []
+    assert (
+        "1 sentence pair(s) left out: the same two texts accepted and rejected (1 link(s))"
+        in stats.notes
+    )
+    db.close()
+
+
+def test_copies_of_one_text_get_one_key_however_their_marks_are_ordered() -> None:
+    # Both are NFC "ᾴ"; folding case before decomposing made them two keys.
+    assert same_text("\u03b1\u0345\u0301") == same_text("\u03b1\u0301\u0345")
+    assert same_text("STRASSE  Wire\u200b") == same_text("straße wire")
 
 
 def test_a_repeated_sentence_pair_is_written_once(tmp_path: Path) -> None:
