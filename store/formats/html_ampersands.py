@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from html import unescape
 
 from store.formats.html_blocks import Element
 
@@ -39,6 +40,9 @@ class Ampersands:
         if not any("&" in text for text in _decoded_strings(tree)):
             return None
         held = "".join(_all_strings(tree))
+        # Script text is kept as written, and trafilatura's JSON-LD reader decodes it: a
+        # headline "Cats &#x1F700; Dogs" there became "Cats & Dogs" on the way back.
+        held += unescape(held)
         stand_in = next((char for char in _STAND_INS if char not in held), None)
         return None if stand_in is None else cls(stand_in)
 

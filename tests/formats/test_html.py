@@ -457,3 +457,17 @@ def test_a_page_holding_the_ampersand_stand_ins_keeps_them() -> None:
     article = read_html(page, PATH)
     assert article.title == f"A &lt; {held}"
     assert f"Symbols {held} & more." in article.text.split("\n\n")
+
+
+@pytest.mark.parametrize("written", ["&#x1F700;", "&#128768;"], ids=["hex", "decimal"])
+def test_a_stand_in_written_as_a_reference_in_json_ld_stays_itself(written: str) -> None:
+    # Script text is kept undecoded, and trafilatura's JSON-LD reader decodes it: the
+    # first stand-in, absent from the parsed page, came back from there as "&".
+    page = (
+        '<html><head><script type="application/ld+json">{"@context":"https://schema.org",'
+        f'"@type":"NewsArticle","headline":"Cats {written} Dogs"}}</script></head><body>'
+        f"<article><p>Tom &amp; Jerry.</p>{_BODY}</article></body></html>"
+    )
+    article = read_html(page, PATH)
+    assert article.title == "Cats \U0001f700 Dogs"
+    assert "Tom & Jerry." in article.text.split("\n\n")
