@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +77,15 @@ def run(args: argparse.Namespace) -> int:
             stories = refresh_stories(session.db) if wanted else None
         except KeyboardInterrupt:
             # Every document is in by now; only the regrouping (one transaction) is not.
+            # The files refused are said first: "refused files are listed" held only for
+            # an import left to finish, and importing again was the only way to learn them.
+            _say_notes_and_refusals(report.notes, report.refused)
+            refused = f", {len(report.refused)} file(s) refused" if report.refused else ""
             raise KeyboardInterrupt(
-                f"{report.added} document(s) were imported; the stories were not regrouped"
-                " (claimdesk stories --refresh does it)"
+                f"{report.added} document(s) were imported{refused}; the stories were not"
+                " regrouped (claimdesk stories --refresh does it)"
             ) from None
-    for note in report.notes:
-        say(f"claimdesk: note: {visible(note)}", err=True)
-    say_refusals(report.refused)
+    _say_notes_and_refusals(report.notes, report.refused)
     if not args.quiet:
         print(
             f"imported {report.added} new document(s) from {report.files} file(s);"
@@ -92,3 +95,9 @@ def run(args: argparse.Namespace) -> int:
         if stories is not None:
             print(story_summary(stories))
     return 0 if report.ok else 1
+
+
+def _say_notes_and_refusals(notes: list[str], refused: Sequence[object]) -> None:
+    for note in notes:
+        say(f"claimdesk: note: {visible(note)}", err=True)
+    say_refusals(refused)

@@ -35,6 +35,26 @@ def test_ctrl_c_while_stories_regroup_says_the_documents_are_in(
     assert main(["--db", str(database), "stories", "--refresh"]) == 0
 
 
+def test_ctrl_c_while_stories_regroup_still_names_the_refused_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the summary line was said: the files refused were learnt by importing again.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Bericht eins. Die Stadt meldet es.")
+    (corpus / "empty.txt").write_text("")
+    monkeypatch.setattr(import_cmd, "refresh_stories", _ctrl_c)
+    assert main(["--db", str(tmp_path / "c.db"), "import", str(corpus)]) == 130
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("claimdesk: refused ")
+    assert "empty.txt" in lines[0]
+    assert lines[1] == (
+        "claimdesk: interrupted; 1 document(s) were imported, 1 file(s) refused; the stories"
+        " were not regrouped (claimdesk stories --refresh does it)"
+    )
+
+
 def test_ctrl_c_while_suggestions_are_stored_says_a_rerun_completes_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
