@@ -40,9 +40,13 @@ class MarkdownText(NamedTuple):
     """The text of the first level-1 heading."""
     without_html_blocks: str | None
     """The text as claimdesk read it before it kept the text of HTML blocks (it dropped
-    them whole); None when no HTML block has any."""
+    them whole, and kept inline script and style content as text); None when no HTML
+    block has any."""
     scripts_left_out: int = 0
     """How many inline ``<script>`` and ``<style>`` elements were left out, content and all."""
+    with_scripts: str | None = None
+    """The text as claimdesk read it before it left inline script and style content out
+    (it kept that content as text, dropping only the tags); None when none was left out."""
 
 
 def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
@@ -60,6 +64,10 @@ def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) 
     notes = [note for note in (front.note, _scripts_note(read.scripts_left_out)) if note]
     if notes:
         article = replace(article, note="; ".join(notes))
+    if read.with_scripts is not None:
+        article = replace(
+            article, stored_scripts_read_before=_stored_forms(read.with_scripts, article)
+        )
     if read.without_html_blocks is None:
         return article
     return replace(article, stored_without_html=_stored_forms(read.without_html_blocks, article))
@@ -73,7 +81,7 @@ def _scripts_note(count: int) -> str | None:
 
 
 def _stored_forms(before: str, article: ParsedArticle) -> tuple[str, ...]:
-    """The texts claimdesk stored for this file before it read HTML blocks: with soft
+    """The texts claimdesk stored for this file when it read it as ``before``: with soft
     hyphens (before they were dropped) and without; none that is the text now."""
     forms = {normalize_text(before), normalize_text(before, soft_hyphens=True)}
     return tuple(sorted(form for form in forms if form and form != article.text))
@@ -107,30 +115,35 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
     tokens = parser.parse(source)
     check_nesting(tokens, parser.options["maxNesting"], path)
     check_markup_pieces((token.content for token in tokens if token.type == "html_block"), path)
-    paragraphs: list[str] = []
+    # Each paragraph as read now and as read before inline scripts went with their
+    # content: earlier claimdesks stored the latter, and must find that document again.
+    paragraphs: list[tuple[str, str]] = []
     from_html: set[int] = set()
     first_heading: str | None = None
     scripts_left_out = 0
     heading_tag: str | None = None
-    row: list[str] | None = None
-    rows: list[str] = []
+    row: list[tuple[str, str]] | None = None
+    rows: list[tuple[str, str]] = []
     for token in tokens:
         kind = token.type
         if kind == "inline":
             content, left_out = inline_text(token.children or [])
             scripts_left_out += left_out
+            then = (
+                inline_text(token.children or [], scripts_as_text=True)[0] if left_out else content
+            )
             if row is not None:
-                row.append(content)
+                row.append((content, then))
             else:
-                paragraphs.append(content)
+                paragraphs.append((content, then))
             if heading_tag == "h1" and first_heading is None:
                 first_heading = content
         elif kind in ("fence", "code_block"):
-            paragraphs.append(token.content)
+            paragraphs.append((token.content, token.content))
         elif kind == "html_block":
             shown = html_piece_paragraphs(token.content, path)
             from_html.update(range(len(paragraphs), len(paragraphs) + len(shown)))
-            paragraphs.extend(shown)
+            paragraphs.extend((part, part) for part in shown)
         elif kind == "heading_open":
             heading_tag = token.tag
         elif kind == "heading_close":
@@ -138,17 +151,25 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
         elif kind == "tr_open":
             row = []
         elif kind == "tr_close" and row is not None:
-            rows.append(_CELL_SEPARATOR.join(row))
+            rows.append(_both_joined(_CELL_SEPARATOR, row))
             row = None
         elif kind == "table_close":
-            paragraphs.append("\n".join(rows))
+            paragraphs.append(_both_joined("\n", rows))
             rows = []
-    without_html = [part for number, part in enumerate(paragraphs) if number not in from_html]
+    without_html = [then for number, (_, then) in enumerate(paragraphs) if number not in from_html]
     return MarkdownText(
-        _joined(paragraphs),
+        _joined(now for now, _ in paragraphs),
         first_heading,
         _joined(without_html) if from_html else None,
         scripts_left_out,
+        _joined(then for _, then in paragraphs) if scripts_left_out else None,
+    )
+
+
+def _both_joined(separator: str, pairs: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    return (
+        separator.join(now for now, _ in pairs),
+        separator.join(then for _, then in pairs),
     )
 
 
@@ -156,9 +177,10 @@ def _joined(paragraphs: Iterable[str]) -> str:
     return "\n\n".join(part.strip("\n") for part in paragraphs)
 
 
-def inline_text(children: Sequence[Token]) -> tuple[str, int]:
+def inline_text(children: Sequence[Token], *, scripts_as_text: bool = False) -> tuple[str, int]:
     """Text of an inline token's children with all markup left out, and how many script
-    and style elements went with their content."""
+    and style elements went with their content; with ``scripts_as_text``, none does: their
+    tags are dropped as any other and their content kept, as claimdesk read them before."""
     parts: list[str] = []
     left_out = 0
     raw_text_tag: str | None = None
@@ -178,10 +200,10 @@ def inline_text(children: Sequence[Token]) -> tuple[str, int]:
         elif kind == "hardbreak":
             parts.append("\n")
         elif kind == "image":
-            alt, in_alt = inline_text(child.children or [])
+            alt, in_alt = inline_text(child.children or [], scripts_as_text=scripts_as_text)
             parts.append(alt)
             left_out += in_alt
-        elif kind == "html_inline":
+        elif kind == "html_inline" and not scripts_as_text:
             opening = _RAW_TEXT_OPEN.match(child.content)
             if opening is not None:
                 raw_text_tag = opening.group(1).lower()
