@@ -368,9 +368,9 @@ def _partial_copy_note(db: sqlite_utils.Database, article: ParsedArticle, path: 
     name = stored_scripts_read_before_as(db, article)
     if name is not None:
         return [
-            f"{path}: its text is already stored as {name} with the content of its inline"
-            " script or style elements, as an earlier claimdesk stored such a file; that copy"
-            " is kept as it is"
+            f"{path}: its text is already stored as {name}, as an earlier claimdesk read its"
+            " inline script or style elements (their content kept as text, or left out of"
+            " image alt text); that copy is kept as it is"
         ]
     name = stored_without_html_as(db, article)
     if name is None:

@@ -439,6 +439,14 @@ WITH_SCRIPT_TEXT_WITHOUT_HTML = (
 )
 
 
+def already_stored(name: str) -> str:
+    return (
+        f"its text is already stored as {name}, as an earlier claimdesk read its inline script"
+        " or style elements (their content kept as text, or left out of image alt text);"
+        " that copy is kept as it is"
+    )
+
+
 @pytest.mark.parametrize(("stored_name", "outlet"), [("ptag.md", None), ("moved.md", "Elsewhere")])
 def test_a_file_stored_with_its_inline_scripts_content_is_that_document_with_a_note(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], stored_name: str, outlet: str | None
@@ -454,9 +462,7 @@ def test_a_file_stored_with_its_inline_scripts_content_is_that_document_with_a_n
     path = tmp_path / "ptag.md"
     assert err == (
         f"claimdesk: note: {path}: {SCRIPT_NOTE}\n"
-        f"claimdesk: note: {path}: its text is already stored as {stored_name} with the content"
-        " of its inline script or style elements, as an earlier claimdesk stored such a file;"
-        " that copy is kept as it is\n"
+        f"claimdesk: note: {path}: {already_stored(stored_name)}\n"
     )
     assert rows == [(stored_name, WITH_SCRIPT_TEXT)]
 
@@ -484,3 +490,26 @@ def test_a_file_of_inline_scripts_stored_with_soft_hyphens_is_found_again() -> N
         "Rat x()tagte.\n\nBürgermeisterin.",
         "Rat x()tagte.\n\nBürger\u00admeisterin.",
     )
+
+
+def test_script_tags_in_image_alt_text_go_but_their_content_stays() -> None:
+    # Alt text is an attribute's plain text: renderers put "alt x() y" there, no script runs.
+    article = read_markdown("Bild ![alt <script>x()</script> y](i.png) hier.\n", PATH)
+    assert (article.text, article.note) == ("Bild alt x() y hier.", None)
+
+
+def test_a_file_stored_without_its_alt_texts_scripts_content_is_found_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As the claimdesk that first left inline scripts out stored it: from alt text too.
+    raw = "# T\n\nRat <script>a()</script>tagte ![Bild <script>x()</script>y](i.png).\n"
+    stored_then = "T\n\nRat tagte Bild y."
+    code, out, err, rows = _import_over(tmp_path, capsys, "ptag.md", stored_then, raw=raw)
+    assert code == 0
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in out
+    path = tmp_path / "ptag.md"
+    assert err == (
+        f"claimdesk: note: {path}: {SCRIPT_NOTE}\n"
+        f"claimdesk: note: {path}: {already_stored('ptag.md')}\n"
+    )
+    assert rows == [("ptag.md", stored_then)]
