@@ -50,7 +50,8 @@ def insert_document(
     db: sqlite_utils.Database, article: ParsedArticle, *, source_path: str | None = None
 ) -> int | None:
     """Store one parsed article; None when the same text is already stored, or the same
-    Markdown file without the text of its HTML blocks (:func:`stored_without_html_as`).
+    Markdown file as an earlier claimdesk read it (:func:`stored_scripts_read_before_as`,
+    :func:`stored_without_html_as`).
 
     Runs inside the caller's transaction (the importer batches many). Names and
     metadata pass through the importer's one-line cleaner here, whatever built the
@@ -64,7 +65,11 @@ def insert_document(
         url=clean_value(article.url),
     )
     digest = text_sha256(article.text)
-    if _stored_whole(db, article) or _stored_without_html(db, article) is not None:
+    if (
+        _stored_whole(db, article)
+        or _stored_scripts_read_before(db, article) is not None
+        or _stored_without_html(db, article) is not None
+    ):
         return None
     cursor = db.conn.execute(
         "INSERT INTO documents (source_name, source_path, outlet, title, published, url,"
@@ -89,6 +94,28 @@ def stored_without_html_as(db: Connected, article: ParsedArticle) -> str | None:
     """The source name of the document an earlier claimdesk stored for ``article``'s
     Markdown file without the text of its HTML blocks, unless one holds it whole."""
     return None if _stored_whole(db, article) else _stored_without_html(db, article)
+
+
+def stored_scripts_read_before_as(db: Connected, article: ParsedArticle) -> str | None:
+    """The source name of the document an earlier claimdesk stored for ``article``'s
+    Markdown file with the content of its inline scripts and styles as text, unless one
+    holds it as read now."""
+    return None if _stored_whole(db, article) else _stored_scripts_read_before(db, article)
+
+
+def _stored_scripts_read_before(db: Connected, article: ParsedArticle) -> str | None:
+    # Unlike a text without its HTML blocks, this one is the whole article and more, so
+    # any document holding it is this file's: the earlier claimdesk took it for the same
+    # article under any name or outlet, and so does this one.
+    if not article.stored_scripts_read_before:
+        return None
+    hashes = [text_sha256(text) for text in article.stored_scripts_read_before]
+    marks = ", ".join("?" * len(hashes))
+    row = db.conn.execute(
+        f"SELECT source_name FROM documents WHERE sha256 IN ({marks}) ORDER BY id LIMIT 1",
+        hashes,
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _stored_whole(db: Connected, article: ParsedArticle) -> bool:

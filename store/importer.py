@@ -25,7 +25,12 @@ import sqlite_utils
 from store.boilerplate import mark_repeated, shape_flags
 from store.bulk import TARGET_TRANSACTION_S, Checkpointer, step_aside
 from store.db import write
-from store.documents import insert_document, stored_without_html_as, text_sha256
+from store.documents import (
+    insert_document,
+    stored_scripts_read_before_as,
+    stored_without_html_as,
+    text_sha256,
+)
 from store.errors import ImportRefused, StoreUnwritable, partly_imported, stopped_part_way
 from store.formats import ParsedArticle
 from store.formats.dispatch import SUPPORTED_SUFFIXES, read_articles
@@ -353,11 +358,20 @@ def _store_some(
 
 
 def _partial_copy_note(db: sqlite_utils.Database, article: ParsedArticle, path: Path) -> list[str]:
-    """The note for a Markdown file found stored without the text of its HTML blocks.
+    """The note for a Markdown file found stored as an earlier claimdesk read it: with the
+    content of its inline scripts and styles as text, or without the text of its HTML blocks.
 
     That copy stays, since spans point into its text; a second document of the same
-    article would be grouped and linked with it. The note keeps the gap from being silent.
+    article would be grouped and linked with it. The note keeps the difference from being
+    silent.
     """
+    name = stored_scripts_read_before_as(db, article)
+    if name is not None:
+        return [
+            f"{path}: its text is already stored as {name}, as an earlier claimdesk read its"
+            " inline script or style elements (their content kept as text, or left out of"
+            " image alt text); that copy is kept as it is"
+        ]
     name = stored_without_html_as(db, article)
     if name is None:
         return []

@@ -47,3 +47,8 @@ class ParsedArticle:
     """The texts claimdesk stored for a Markdown file before it read the text of HTML
     blocks (it dropped them): a document holding one is this article with that text
     missing, and stays as it is (spans point into it); the importer says so."""
+    stored_scripts_read_before: tuple[str, ...] = ()
+    """The texts claimdesk stored for a Markdown file before it left the content of inline
+    script and style elements out (it kept it as text): a document holding one is this
+    article, whatever its name, as when it was stored; it stays as it is and the importer
+    says so."""

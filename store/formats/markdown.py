@@ -40,9 +40,16 @@ class MarkdownText(NamedTuple):
     """The text of the first level-1 heading."""
     without_html_blocks: str | None
     """The text as claimdesk read it before it kept the text of HTML blocks (it dropped
-    them whole); None when no HTML block has any."""
+    them whole, and kept inline script and style content as text); None when no HTML
+    block has any."""
     scripts_left_out: int = 0
     """How many inline ``<script>`` and ``<style>`` elements were left out, content and all."""
+    with_scripts: str | None = None
+    """The text as claimdesk read it before it left inline script and style content out
+    (it kept that content as text, dropping only the tags); None when none was left out."""
+    without_alt_scripts: str | None = None
+    """The text as claimdesk read it when it left script and style content out of image
+    alt text too; None when no alt text has any."""
 
 
 def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) -> ParsedArticle:
@@ -60,9 +67,12 @@ def read_markdown(text: str, path: Path, *, max_chars: int = MAX_ARTICLE_CHARS) 
     notes = [note for note in (front.note, _scripts_note(read.scripts_left_out)) if note]
     if notes:
         article = replace(article, note="; ".join(notes))
+    read_before = [text for text in (read.with_scripts, read.without_alt_scripts) if text]
+    if read_before:
+        article = replace(article, stored_scripts_read_before=_stored_forms(article, *read_before))
     if read.without_html_blocks is None:
         return article
-    return replace(article, stored_without_html=_stored_forms(read.without_html_blocks, article))
+    return replace(article, stored_without_html=_stored_forms(article, read.without_html_blocks))
 
 
 def _scripts_note(count: int) -> str | None:
@@ -72,10 +82,12 @@ def _scripts_note(count: int) -> str | None:
     return f"the content of {count} inline script or style element(s) was left out"
 
 
-def _stored_forms(before: str, article: ParsedArticle) -> tuple[str, ...]:
-    """The texts claimdesk stored for this file before it read HTML blocks: with soft
-    hyphens (before they were dropped) and without; none that is the text now."""
-    forms = {normalize_text(before), normalize_text(before, soft_hyphens=True)}
+def _stored_forms(article: ParsedArticle, *befores: str) -> tuple[str, ...]:
+    """The texts claimdesk stored for this file when it read it as one of ``befores``: with
+    soft hyphens (before they were dropped) and without; none that is the text now."""
+    forms = {
+        normalize_text(before, soft_hyphens=kept) for before in befores for kept in (True, False)
+    }
     return tuple(sorted(form for form in forms if form and form != article.text))
 
 
@@ -107,30 +119,40 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
     tokens = parser.parse(source)
     check_nesting(tokens, parser.options["maxNesting"], path)
     check_markup_pieces((token.content for token in tokens if token.type == "html_block"), path)
-    paragraphs: list[str] = []
+    # Each paragraph as read now, as read before inline scripts went with their content,
+    # and as read when they went from alt text too: earlier claimdesks stored those, and
+    # must find that document again.
+    paragraphs: list[_Readings] = []
     from_html: set[int] = set()
     first_heading: str | None = None
     scripts_left_out = 0
+    alt_scripts = False
     heading_tag: str | None = None
-    row: list[str] | None = None
-    rows: list[str] = []
+    row: list[_Readings] | None = None
+    rows: list[_Readings] = []
     for token in tokens:
         kind = token.type
         if kind == "inline":
-            content, left_out = inline_text(token.children or [])
+            children = token.children or []
+            content, left_out = inline_text(children)
             scripts_left_out += left_out
+            kept = inline_text(children, scripts_as_text=True)[0] if left_out else content
+            dropped = content
+            if any(child.type == "image" for child in children):
+                dropped = inline_text(children, alt_scripts_as_text=False)[0]
+                alt_scripts = alt_scripts or dropped != content
             if row is not None:
-                row.append(content)
+                row.append((content, kept, dropped))
             else:
-                paragraphs.append(content)
+                paragraphs.append((content, kept, dropped))
             if heading_tag == "h1" and first_heading is None:
                 first_heading = content
         elif kind in ("fence", "code_block"):
-            paragraphs.append(token.content)
+            paragraphs.append((token.content,) * 3)
         elif kind == "html_block":
             shown = html_piece_paragraphs(token.content, path)
             from_html.update(range(len(paragraphs), len(paragraphs) + len(shown)))
-            paragraphs.extend(shown)
+            paragraphs.extend((part,) * 3 for part in shown)
         elif kind == "heading_open":
             heading_tag = token.tag
         elif kind == "heading_close":
@@ -138,27 +160,43 @@ def markdown_to_text(source: str, path: Path) -> MarkdownText:
         elif kind == "tr_open":
             row = []
         elif kind == "tr_close" and row is not None:
-            rows.append(_CELL_SEPARATOR.join(row))
+            rows.append(_each_joined(_CELL_SEPARATOR, row))
             row = None
         elif kind == "table_close":
-            paragraphs.append("\n".join(rows))
+            paragraphs.append(_each_joined("\n", rows))
             rows = []
-    without_html = [part for number, part in enumerate(paragraphs) if number not in from_html]
+    without_html = [read[1] for number, read in enumerate(paragraphs) if number not in from_html]
     return MarkdownText(
-        _joined(paragraphs),
+        _joined(read[0] for read in paragraphs),
         first_heading,
         _joined(without_html) if from_html else None,
         scripts_left_out,
+        _joined(read[1] for read in paragraphs) if scripts_left_out else None,
+        _joined(read[2] for read in paragraphs) if alt_scripts else None,
     )
+
+
+# A paragraph's text as read now, with inline script content kept as text, and with script
+# content left out of alt text too.
+_Readings = tuple[str, str, str]
+
+
+def _each_joined(separator: str, readings: Sequence[_Readings]) -> _Readings:
+    now, kept, dropped = ([read[number] for read in readings] for number in range(3))
+    return separator.join(now), separator.join(kept), separator.join(dropped)
 
 
 def _joined(paragraphs: Iterable[str]) -> str:
     return "\n\n".join(part.strip("\n") for part in paragraphs)
 
 
-def inline_text(children: Sequence[Token]) -> tuple[str, int]:
+def inline_text(
+    children: Sequence[Token], *, scripts_as_text: bool = False, alt_scripts_as_text: bool = True
+) -> tuple[str, int]:
     """Text of an inline token's children with all markup left out, and how many script
-    and style elements went with their content."""
+    and style elements went with their content; with ``scripts_as_text``, none does: their
+    tags are dropped as any other and their content kept, as claimdesk read them before,
+    and as image alt text always is unless ``alt_scripts_as_text`` is False."""
     parts: list[str] = []
     left_out = 0
     raw_text_tag: str | None = None
@@ -178,10 +216,16 @@ def inline_text(children: Sequence[Token]) -> tuple[str, int]:
         elif kind == "hardbreak":
             parts.append("\n")
         elif kind == "image":
-            alt, in_alt = inline_text(child.children or [])
+            # Alt text is an attribute's plain text: a <script> in it runs nothing, and
+            # renderers put its content there as text.
+            alt, in_alt = inline_text(
+                child.children or [],
+                scripts_as_text=scripts_as_text or alt_scripts_as_text,
+                alt_scripts_as_text=alt_scripts_as_text,
+            )
             parts.append(alt)
             left_out += in_alt
-        elif kind == "html_inline":
+        elif kind == "html_inline" and not scripts_as_text:
             opening = _RAW_TEXT_OPEN.match(child.content)
             if opening is not None:
                 raw_text_tag = opening.group(1).lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,9 @@ from store.formats.limits import MAX_HTML_ELEMENTS, MAX_TAG_ATTRIBUTES
 from store.formats.markdown import _parser, markdown_to_text, read_markdown
 from store.formats.markdown_markup import table_cells
 from store.formats.normalize import normalize_text
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 PATH = Path("meridian") / "explainer.md"
 
@@ -263,8 +267,9 @@ def _import_over(
     stored_name: str,
     stored_text: str,
     outlet: str | None = None,
+    raw: str = RAW_WITH_HTML,
 ) -> tuple[int, str, str, list[tuple[str, str]]]:
-    """Import ``ptag.md`` (RAW_WITH_HTML) into a database holding one document as given
+    """Import ``ptag.md`` (``raw``) into a database holding one document as given
     (of ``outlet``, else of the outlet the file gets)."""
     from claimdesk.cli import main
     from store.db import connect, write
@@ -274,7 +279,7 @@ def _import_over(
     from store.formats.titles import fallback_outlet
 
     article = tmp_path / "ptag.md"
-    article.write_text(RAW_WITH_HTML, encoding="utf-8")
+    article.write_text(raw, encoding="utf-8")
     db_path = tmp_path / "c.db"
     db = connect(db_path)
     # Stored from this file, so of the outlet import gives it.
@@ -387,3 +392,124 @@ def test_a_note_on_inline_scripts_joins_the_front_matter_note() -> None:
         "front matter values that are not text were left out: title (a list)"
         "; the content of 1 inline script or style element(s) was left out"
     )
+
+
+RAW_WITH_SCRIPT = (
+    "# T\n\nDer Rat tagte <script>track()</script>und stimmte ab.\n\n"
+    "<p>Absatz in p-Tags.</p>\n\nDie Bürger\u00admeisterin.\n"
+)
+SCRIPT_NOTE = "the content of 1 inline script or style element(s) was left out"
+
+
+def _inline_text_before_scripts_went(source: str) -> list[str]:
+    """Each inline token's text as claimdesk read it before inline scripts went with their
+    content: text tokens kept, every inline HTML tag dropped."""
+
+    def text(children: list[Token]) -> str:
+        parts: list[str] = []
+        for child in children:
+            if child.type in ("text", "text_special", "code_inline"):
+                parts.append(child.content)
+            elif child.type == "softbreak":
+                parts.append(" ")
+            elif child.type == "hardbreak":
+                parts.append("\n")
+            elif child.type == "image":
+                parts.append(text(child.children or []))
+        return "".join(parts)
+
+    return [text(t.children or []) for t in _parser().parse(source) if t.type == "inline"]
+
+
+def test_the_text_read_before_inline_scripts_went_is_as_stored_here() -> None:
+    assert _inline_text_before_scripts_went(RAW_WITH_SCRIPT) == [
+        "T",
+        "Der Rat tagte track()und stimmte ab.",
+        "Die Bürger\u00admeisterin.",
+    ]
+
+
+# As each earlier claimdesk stored RAW_WITH_SCRIPT: with the text of its HTML block (before
+# inline scripts went), and, earlier, without it, first with soft hyphens and then without.
+WITH_SCRIPT_TEXT = (
+    "T\n\nDer Rat tagte track()und stimmte ab.\n\nAbsatz in p-Tags.\n\nDie Bürgermeisterin."
+)
+WITH_SCRIPT_TEXT_WITHOUT_HTML = (
+    "T\n\nDer Rat tagte track()und stimmte ab.\n\nDie Bürger\u00admeisterin."
+)
+
+
+def already_stored(name: str) -> str:
+    return (
+        f"its text is already stored as {name}, as an earlier claimdesk read its inline script"
+        " or style elements (their content kept as text, or left out of image alt text);"
+        " that copy is kept as it is"
+    )
+
+
+@pytest.mark.parametrize(("stored_name", "outlet"), [("ptag.md", None), ("moved.md", "Elsewhere")])
+def test_a_file_stored_with_its_inline_scripts_content_is_that_document_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stored_name: str, outlet: str | None
+) -> None:
+    # Stored by a claimdesk that kept a script's content as text, the file read now was
+    # imported again as a second document, away from the first one's spans and links. That
+    # claimdesk took the text for the same article under any name, and so does this one.
+    code, out, err, rows = _import_over(
+        tmp_path, capsys, stored_name, WITH_SCRIPT_TEXT, outlet, RAW_WITH_SCRIPT
+    )
+    assert code == 0
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in out
+    path = tmp_path / "ptag.md"
+    assert err == (
+        f"claimdesk: note: {path}: {SCRIPT_NOTE}\n"
+        f"claimdesk: note: {path}: {already_stored(stored_name)}\n"
+    )
+    assert rows == [(stored_name, WITH_SCRIPT_TEXT)]
+
+
+@pytest.mark.parametrize("soft_hyphens", [False, True])
+def test_a_file_stored_without_its_html_blocks_is_found_by_its_inline_scripts_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], soft_hyphens: bool
+) -> None:
+    # The claimdesks that dropped HTML blocks all kept an inline script's content as text.
+    stored_then = normalize_text(WITH_SCRIPT_TEXT_WITHOUT_HTML, soft_hyphens=soft_hyphens)
+    code, out, err, rows = _import_over(
+        tmp_path, capsys, "ptag.md", stored_then, raw=RAW_WITH_SCRIPT
+    )
+    assert code == 0
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in out
+    assert "its text without its HTML blocks is already stored as ptag.md" in err
+    assert rows == [("ptag.md", stored_then)]
+
+
+def test_a_file_of_inline_scripts_stored_with_soft_hyphens_is_found_again() -> None:
+    # Without HTML blocks, the earliest claimdesk's text is the whole file's, soft hyphens in.
+    article = read_markdown("Rat <script>x()</script>tagte.\n\nBürger\u00admeisterin.\n", PATH)
+    assert article.text == "Rat tagte.\n\nBürgermeisterin."
+    assert article.stored_scripts_read_before == (
+        "Rat x()tagte.\n\nBürgermeisterin.",
+        "Rat x()tagte.\n\nBürger\u00admeisterin.",
+    )
+
+
+def test_script_tags_in_image_alt_text_go_but_their_content_stays() -> None:
+    # Alt text is an attribute's plain text: renderers put "alt x() y" there, no script runs.
+    article = read_markdown("Bild ![alt <script>x()</script> y](i.png) hier.\n", PATH)
+    assert (article.text, article.note) == ("Bild alt x() y hier.", None)
+
+
+def test_a_file_stored_without_its_alt_texts_scripts_content_is_found_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As the claimdesk that first left inline scripts out stored it: from alt text too.
+    raw = "# T\n\nRat <script>a()</script>tagte ![Bild <script>x()</script>y](i.png).\n"
+    stored_then = "T\n\nRat tagte Bild y."
+    code, out, err, rows = _import_over(tmp_path, capsys, "ptag.md", stored_then, raw=raw)
+    assert code == 0
+    assert "imported 0 new document(s) from 1 file(s); 1 already present" in out
+    path = tmp_path / "ptag.md"
+    assert err == (
+        f"claimdesk: note: {path}: {SCRIPT_NOTE}\n"
+        f"claimdesk: note: {path}: {already_stored('ptag.md')}\n"
+    )
+    assert rows == [("ptag.md", stored_then)]
