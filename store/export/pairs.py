@@ -35,9 +35,10 @@ tokenizer sees them), whatever documents they come from:
   The record kept is one claim pair's own, so ``--with-meta`` offsets still give its text.
 
 Suggestions nobody decided are left out, and so are decided links with a side of
-whitespace only (counted; stored before such links were refused). ``--with-meta`` adds both ends'
-documents and offsets, the link id, status, reason and fact cluster (an empty string where
-a pair has none, so that ``datasets`` types the column in every split alike).
+whitespace or invisible characters only (counted; stored before such links were refused).
+``--with-meta`` adds both ends' documents and offsets, the link id, status, reason and fact
+cluster (an empty string where a pair has none, so that ``datasets`` types the column in
+every split alike).
 
 The split is by connected group of decided links (accepted and rejected together), every
 claim also joined to the claims of the same text (:func:`same_text`), hashed (by its
@@ -74,6 +75,7 @@ from store.export.common import (
     dumps,
     iter_links,
 )
+from store.formats.normalize import shows_text
 
 DECIDED = ("accepted", "rejected")
 SPLITS = ((80, "train"), (90, "dev"), (100, "test"))
@@ -219,7 +221,7 @@ def write(
     for checked in iter_links(db, statuses=DECIDED, doc_ids=flt.doc_ids):
         # Stored before import-links and link_spans refused them: a side of whitespace
         # only is no sentence, and ("\n\n", " ") was written as a positive pair.
-        if not checked.a.text.strip() or not checked.b.text.strip():
+        if not shows_text(checked.a.text) or not shows_text(checked.b.text):
             blank += 1
             continue
         decided.append(checked)
@@ -319,7 +321,8 @@ def write(
     stats.links = len(decided)
     if blank:
         stats.notes.append(
-            f"{blank} decided link(s) with a side of whitespace only left out (no sentence);"
+            f"{blank} decided link(s) with a side of whitespace or invisible characters only left"
+            " out (no sentence);"
             " no pair or implied pair comes from them"
         )
     if implied:

@@ -33,6 +33,7 @@ from store.changelog import Action, last_changed_by, named
 from store.clock import now
 from store.errors import ClaimdeskError, NotFound
 from store.formats.metadata import clean_value
+from store.formats.normalize import shows_text
 from store.formats.titles import bounded
 from store.linking.alignment import placed_scores
 from store.linking.features import DocInput, LinkCorpus, build_corpus
@@ -412,8 +413,11 @@ def link_spans(
         # stored before this rule may still be rejected.
         if existing is not None and status == "rejected":
             break
-        if not spans.document_slice(action.db, *claim).strip():
-            raise ClaimdeskError(f"a link joins two claims: its {side} side is whitespace only")
+        if not shows_text(spans.document_slice(action.db, *claim)):
+            raise ClaimdeskError(
+                f"a link joins two claims: its {side} side shows nothing (whitespace or"
+                " invisible characters only)"
+            )
     if existing is not None:
         if status == "accepted":
             return accept_link(

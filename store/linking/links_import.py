@@ -7,7 +7,7 @@ is ``suggested`` (the export writes the undecided suggestions too) is skipped an
 counted. A side is placed at
 its offsets when the document's text there is ``text``, else at the text's only
 occurrence in that document; a side that cannot be placed (unknown document,
-text whitespace only, absent or ambiguous) is named and its line skipped. A pair the file both
+text blank, absent or ambiguous) is named and its line skipped. A pair the file both
 accepts and rejects is refused at each contradicting line and not imported; a
 repeated line counts once. A pair already decided the same way is left alone, so
 importing twice changes nothing. The whole file
@@ -36,6 +36,7 @@ from store.formats.json_line import (
 )
 from store.formats.jsonl import skip_rest_of_line
 from store.formats.limits import MAX_FILE_BYTES
+from store.formats.normalize import shows_text
 from store.linking.decisions import Claim, claim_scores, find_link, link_spans, stored_order
 from store.model import LinkStatus
 
@@ -76,9 +77,10 @@ def place(
     name, text = side.get("doc"), side.get("text")
     if not isinstance(name, str) or not isinstance(text, str) or not text:
         return None, f"side {label} needs a document name and a text"
-    if not text.strip():
-        # A blank stretch is no claim; link_spans would refuse it too.
-        return None, f"side {label}: text is whitespace only"
+    if not shows_text(text):
+        # A blank stretch is no claim (zero-width characters included); link_spans would
+        # refuse it too.
+        return None, f"side {label}: text shows nothing (whitespace or invisible characters only)"
     found = documents.get(name)
     if found is None:
         return None, f"side {label}: no document named {quoted(name)}"

@@ -185,7 +185,9 @@ def test_a_stored_link_with_a_whitespace_only_side_gives_no_pair(tmp_path: Path)
     assert rows
     assert all(row["sentence1"].strip() and row["sentence2"].strip() for row in rows)
     assert {row["link"] for row in rows} & {"ws", "half"} == set()
-    assert "2 decided link(s) with a side of whitespace only left out" in " ".join(stats.notes)
+    assert "2 decided link(s) with a side of whitespace or invisible characters only left out" in (
+        " ".join(stats.notes)
+    )
     # The three facts as before: per fact two accepted, one implied, one rejected.
     assert len(rows) == 3 * 4
     db.close()

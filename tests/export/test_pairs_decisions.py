@@ -387,3 +387,21 @@ def test_repeated_sentences_keep_one_split_and_one_label(
         assert (record["sentence1"], record["sentence2"]) == (sentences[a], sentences[b])
     # Every text pair decided one way only is written.
     assert {p for p, s in decided.items() if len(s) == 1 and len(p) == 2} <= seen
+
+
+def test_a_stored_link_with_a_side_of_zero_width_characters_gives_no_pair(
+    tmp_path: Path,
+) -> None:
+    # Stored before link_spans refused it: written as {"sentence1": "\u200b\u200b", ...}.
+    x = "Officials said the dam held."
+    db = _wire_db(
+        ["\u200b\u200b", x, "The dam held overnight."], [(0, 1, "accepted"), (2, 1, "accepted")]
+    )
+    stats = export(db, "pairs", tmp_path / "p")
+    records = _records(tmp_path / "p")
+    assert [(r["sentence1"], r["sentence2"]) for r in records] == [("The dam held overnight.", x)]
+    assert any(
+        note.startswith("1 decided link(s) with a side of whitespace or invisible")
+        for note in stats.notes
+    )
+    db.close()

@@ -11,6 +11,7 @@ import sqlite_utils
 from claimdesk.cli import main
 from store.changelog import user_action
 from store.db import connect
+from store.errors import ClaimdeskError
 from store.linking import decisions, links_import
 from store.linking.decisions import link_spans
 from store.linking.links_import import import_links
@@ -345,9 +346,10 @@ def test_a_whitespace_only_side_is_refused_at_its_line(
     )
     assert main(["--db", str(path), "import-links", str(links)]) == 1
     err = capsys.readouterr().err.splitlines()
+    blank = "text shows nothing (whitespace or invisible characters only)"
     assert [line for line in err if "whitespace" in line] == [
-        f"claimdesk: refused {links}:1: side a: text is whitespace only",
-        f"claimdesk: refused {links}:2: side b: text is whitespace only",
+        f"claimdesk: refused {links}:1: side a: {blank}",
+        f"claimdesk: refused {links}:2: side b: {blank}",
     ]
     db = connect(path)
     first, second = decisions.stored_order(a, b)
@@ -361,11 +363,37 @@ def test_link_spans_refuses_a_whitespace_only_side(session: Session) -> None:
     a, b, _ = _flood(session.db)
     text = session.db.conn.execute("SELECT text FROM documents WHERE id = ?", [a[0]]).fetchone()[0]
     space = text.index(" ", a[1], a[2])
-    with pytest.raises(ClaimdeskError, match="first side is whitespace only"):
+    with pytest.raises(ClaimdeskError, match="first side shows nothing"):
         session.link_spans((a[0], space, space + 1), b)
-    with pytest.raises(ClaimdeskError, match="second side is whitespace only"):
+    with pytest.raises(ClaimdeskError, match="second side shows nothing"):
         session.link_spans(b, (a[0], space, space + 1), status="rejected")
     assert _decided(session.db) == []
+
+
+def test_a_side_of_zero_width_characters_only_is_refused_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Scraped text carries zero-width spaces; two of them side by side were accepted as a
+    # claim, and the pairs export wrote {"sentence1": "\u200b\u200b", ..., "label": 1}.
+    path = tmp_path / "z.db"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The vote\u200b\u200b passed on Monday.", encoding="utf-8")
+    (folder / "b.txt").write_text("Lawmakers approved the bill.", encoding="utf-8")
+    assert main(["--db", str(path), "import", "-q", "--no-stories", str(folder)]) == 0
+    side_b = {"doc": "b.txt", "start": 0, "end": 28, "text": "Lawmakers approved the bill."}
+    side_a = {"doc": "a.txt", "start": 8, "end": 10, "text": "\u200b\u200b"}
+    links = _write(tmp_path / "l.jsonl", [{"a": side_a, "b": side_b, "status": "accepted"}])
+    capsys.readouterr()
+    assert main(["--db", str(path), "import-links", str(links)]) == 1
+    assert (
+        f"claimdesk: refused {links}:1: side a: text shows nothing (whitespace or invisible"
+        " characters only)" in capsys.readouterr().err.splitlines()
+    )
+    with Session(path, "tester") as session:
+        with pytest.raises(ClaimdeskError, match="first side shows nothing"):
+            session.link_spans((1, 8, 10), (2, 0, 28))
+        assert _decided(session.db) == []
 
 
 def test_a_whitespace_link_stored_before_the_rule_can_still_be_rejected(session: Session) -> None:
@@ -386,7 +414,7 @@ def test_a_whitespace_link_stored_before_the_rule_can_still_be_rejected(session:
     )
     from store.errors import ClaimdeskError
 
-    with pytest.raises(ClaimdeskError, match="first side is whitespace only"):
+    with pytest.raises(ClaimdeskError, match="first side shows nothing"):
         session.link_spans(blank, b, status="accepted")
 
 
