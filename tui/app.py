@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import sqlite3
 import time
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from rich.console import RenderableType
+from rich.text import Text
 from rich.traceback import Traceback
 from textual import events, work
 from textual._time import get_time
@@ -130,6 +133,8 @@ class ClaimdeskApp(App[int]):
         self._drop_before = 0.0
         self._drop_notice: str | None = None
         self._library_mode_added = False
+        # SIGTERM and SIGHUP end the reader like the quit key (see end_on_signals).
+        self._signals: tuple[signal.Signals, ...] = ()
 
     def on_mount(self) -> None:
         keymap = keymap_to_apply(self.initial_keymap)
@@ -143,6 +148,29 @@ class ClaimdeskApp(App[int]):
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self.set_interval(STATE_SECONDS, self.save_reader_state)
         self.call_after_refresh(self._watch_for_idle)
+        loop = asyncio.get_running_loop()
+        for number in self._signals:
+            loop.add_signal_handler(number, self._terminated, number)
+
+    def end_on_signals(self, *numbers: signal.Signals) -> None:
+        """End like the quit key on ``numbers`` (before the app runs).
+
+        Python's default for SIGTERM and SIGHUP (``kill``, ``timeout``, a job scheduler, a
+        closed SSH window) ended the process on the spot: the terminal stayed in the
+        reader's alternate screen with mouse reporting on and no cursor until ``reset``,
+        and nothing said why. Only the console command asks: a test process keeps its own.
+        """
+        self._signals = numbers
+
+    def _terminated(self, number: int) -> None:
+        self.save_reader_state()
+        self.state_writer.close()
+        said = Text(
+            f"claimdesk: terminated ({signal.Signals(number).name}); every change shown was saved"
+        )
+        # A hang-up mostly means the terminal is gone: a line printed there failed (EIO)
+        # and filled the error log.
+        self.exit(return_code=128 + number, message=None if number == signal.SIGHUP else said)
 
     def get_key_display(self, binding: Binding) -> str:
         shown = super().get_key_display(binding)
@@ -391,6 +419,9 @@ class ClaimdeskApp(App[int]):
         super().panic(*shown)
 
     def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in self._signals:
+            loop.remove_signal_handler(number)
         self.state_writer.close()
         self.session.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 from tui import terminal_input
@@ -19,5 +20,6 @@ def run_tui(db_path: Path, annotator: str, *, doc_ids: list[int], keymap: str | 
     mapping = resolve_keymap(keymap)
     app = create_app(db_path, annotator, doc_ids=doc_ids or None, keymap=mapping)
     terminal_input.install()
+    app.end_on_signals(signal.SIGTERM, signal.SIGHUP)
     app.run()
     return app.return_code or 0

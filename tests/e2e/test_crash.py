@@ -113,3 +113,28 @@ def test_kill_9_mid_annotation_loses_nothing_that_was_shown(
         ' WHERE substr(d.text, s.start + 1, s."end" - s.start) IS NOT s.quote',
     )
     assert quotes_ok == [["0"]]
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
+def test_a_terminated_reader_gives_the_terminal_back_and_keeps_its_place(
+    claimdesk_exe: Path, sample_db: Path, terminal: TmuxTerminal, number: signal.Signals
+) -> None:
+    # Python's default ended the process on the spot: the shell was left in the reader's
+    # alternate screen, mouse reporting on, no cursor, and nothing said why.
+    ((name, title),) = sqlite(
+        sample_db, "SELECT source_name, coalesce(title, source_name) FROM documents LIMIT 1"
+    )
+    terminal.start([str(claimdesk_exe), "--db", str(sample_db), "read", name])
+    terminal.wait_for(title[:20])
+    os.kill(_app_pid(terminal), number)
+    assert terminal.wait_for_exit() == 128 + number
+    modes = terminal.tmux(
+        "display-message", "-p", "-t", "e2e", "#{alternate_on} #{mouse_any_flag} #{cursor_flag}"
+    ).stdout.split()
+    assert modes == ["0", "0", "1"]
+    if number == signal.SIGTERM:
+        assert "claimdesk: terminated (SIGTERM); every change shown was saved" in terminal.screen()
+    # The reader's place was saved on the way out: a plain start reopens the document.
+    terminal.kill()
+    terminal.start([str(claimdesk_exe), "--db", str(sample_db)])
+    terminal.wait_for("offset 0/")  # the reader's status line: not the library
