@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import signal
 import sqlite3
@@ -91,6 +92,29 @@ def _of_a_closed_screen(worker: Worker[object] | None) -> bool:
     except Exception:  # Textual's NoScreen: a widget already taken off its screen
         return True
     return isinstance(screen, Screen) and not screen.is_attached
+
+
+async def _caught_up(screen: Screen[Any]) -> bool:
+    """Wait until every widget of ``screen`` has taken the messages sent to it so far;
+    False when none could be asked (all closed)."""
+    done = asyncio.Event()
+    waiting = 0
+
+    def one_done() -> None:
+        nonlocal waiting
+        waiting -= 1
+        if waiting == 0:
+            done.set()
+
+    for widget in (screen, *screen.walk_children()):
+        if widget.call_later(one_done):
+            waiting += 1
+    if waiting == 0:
+        return False
+    # A widget closed meanwhile never answers: the quit does not wait on it.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(done.wait(), timeout=1.0)
+    return True
 
 
 class ClaimdeskApp(App[int]):
@@ -242,9 +266,27 @@ class ClaimdeskApp(App[int]):
             self.warm_up_linking()
 
     async def action_quit(self) -> None:
+        await self._let_earlier_keys_land()
         self.save_reader_state()
         self.state_writer.close()
         await super().action_quit()
+
+    async def _let_earlier_keys_land(self) -> None:
+        """Wait until the keys that came before the quit key have done their work.
+
+        The quit key is a priority binding (it must work in a text box), so it acts as
+        it reaches the app, while a key of the same read before it is still on its way:
+        handed to the focused widget, then bubbled up to the screen whose binding acts,
+        one message queue per step. `s 3 ctrl+q` sent at once (type-ahead over SSH)
+        quit before the label was stored. Each round lets every widget of the screen
+        take what it was sent; a key climbs at most one step a round.
+        """
+        screen = self.screen
+        focused = screen.focused
+        steps = len(focused.ancestors_with_self) if focused is not None else 1
+        for _ in range(steps + 1):
+            if not await _caught_up(screen):
+                return
 
     def restore_top_screen(self, reader: ReaderScreen, saved: ReaderState) -> None:
         """Put back the linking screen that was over the restored ``reader``, which has
