@@ -20,6 +20,7 @@ from tests.e2e.keys import first_key, tmux_key
 from tests.e2e.tmux import TmuxTerminal
 from tests.e2e.tools import ANNOTATOR, sqlite
 from tui.keymap import load_keymap
+from tui.session_state import load_state
 
 pytestmark = pytest.mark.e2e
 
@@ -117,7 +118,11 @@ def test_kill_9_mid_annotation_loses_nothing_that_was_shown(
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
 def test_a_terminated_reader_gives_the_terminal_back_and_keeps_its_place(
-    claimdesk_exe: Path, sample_db: Path, terminal: TmuxTerminal, number: signal.Signals
+    claimdesk_exe: Path,
+    sample_db: Path,
+    terminal: TmuxTerminal,
+    number: signal.Signals,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Python's default ended the process on the spot: the shell was left in the reader's
     # alternate screen, mouse reporting on, no cursor, and nothing said why.
@@ -134,7 +139,8 @@ def test_a_terminated_reader_gives_the_terminal_back_and_keeps_its_place(
     assert modes == ["0", "0", "1"]
     if number == signal.SIGTERM:
         assert "claimdesk: terminated (SIGTERM); every change shown was saved" in terminal.screen()
-    # The reader's place was saved on the way out: a plain start reopens the document.
-    terminal.kill()
-    terminal.start([str(claimdesk_exe), "--db", str(sample_db)])
-    terminal.wait_for("offset 0/")  # the reader's status line: not the library
+    # The reader's place was saved on the way out: the next start reopens the document.
+    monkeypatch.setenv("XDG_STATE_HOME", terminal.env["XDG_STATE_HOME"])
+    saved = load_state(sample_db, ANNOTATOR)
+    assert saved is not None
+    assert [place.name for place in saved.panes] == [name]
