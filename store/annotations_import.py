@@ -532,6 +532,9 @@ def import_annotations(
                 )
                 continue
             key = (doc_id, start, end, label, who)
+            incoming = IncomingSpan(
+                where, span_id, doc_id, doc_sha, start, end, label, who, quote, note
+            )
             # A file without a note says nothing about the stored one.
             new_note = clean_note(note)
             if (first_seen := seen.get(span_id)) is not None:
@@ -567,17 +570,9 @@ def import_annotations(
                 elif first_seen.outcome == "present" and new_note != first_seen.stored_note:
                     report.present -= 1
                     other_notes.append(
-                        IncomingSpan(
-                            where,
-                            span_id,
-                            doc_id,
-                            doc_sha,
-                            start,
-                            end,
-                            label,
-                            who,
-                            quote,
-                            new_note,
+                        replace(
+                            incoming,
+                            note=new_note,
                             replaces=first_seen.stored_note,
                             updates_note=True,
                         )
@@ -603,27 +598,12 @@ def import_annotations(
                     first_seen.outcome, first_seen.stored_note = "present", stored_as[6]
                 else:
                     other_notes.append(
-                        IncomingSpan(
-                            where,
-                            span_id,
-                            doc_id,
-                            doc_sha,
-                            start,
-                            end,
-                            label,
-                            who,
-                            quote,
-                            new_note,
-                            replaces=stored_as[6],
-                            updates_note=True,
-                        )
+                        replace(incoming, note=new_note, replaces=stored_as[6], updates_note=True)
                     )
                 continue
             report.valid += 1
             first_seen.outcome, first_seen.pending_at = "new", len(pending)
-            pending.append(
-                IncomingSpan(where, span_id, doc_id, doc_sha, start, end, label, who, quote, note)
-            )
+            pending.append(incoming)
     if report.records == 0 and not report.refused:
         refuse(str(path), NO_RECORDS)
     if report.refused:
