@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from pathlib import Path
 
@@ -39,6 +39,16 @@ def _place(n: int) -> tuple[int, int, int]:
     return n // CLAIMS_PER_DOC + 1, start, start + len(_claim(n))
 
 
+def _insert_links(db: sqlite_utils.Database, rows: Sequence[tuple[object, ...]]) -> None:
+    """Links as stored rows (id, both sides' doc, start, end and quote, status)."""
+    db.conn.executemany(
+        "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
+        " b_quote, status, method, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
+        rows,
+    )
+
+
 def _db(claims: int, links: list[tuple[int, int, str]]) -> sqlite_utils.Database:
     """``claims`` claims, two to a document, and ``links`` (a, b, status) between them."""
     db = connect(":memory:")
@@ -51,12 +61,7 @@ def _db(claims: int, links: list[tuple[int, int, str]]) -> sqlite_utils.Database
             (f"l{a}-{b}", *_place(a), _claim(a), *_place(b), _claim(b), status)
             for a, b, status in links
         ]
-        db.conn.executemany(
-            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
-            " b_quote, status, method, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
-            rows,
-        )
+        _insert_links(db, rows)
     return db
 
 
@@ -204,12 +209,7 @@ def _wire_db(sentences: list[str], links: list[tuple[int, int, str]]) -> sqlite_
             )
             for a, b, status in links
         ]
-        db.conn.executemany(
-            "INSERT INTO links (id, a_doc, a_start, a_end, a_quote, b_doc, b_start, b_end,"
-            " b_quote, status, method, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,'manual','t','t')",
-            rows,
-        )
+        _insert_links(db, rows)
     return db
 
 
