@@ -107,15 +107,22 @@ def _stored_scripts_read_before(db: Connected, article: ParsedArticle) -> str | 
     # Unlike a text without its HTML blocks, this one is the whole article and more, so
     # any document holding it is this file's: the earlier claimdesk took it for the same
     # article under any name or outlet, and so does this one.
-    if not article.stored_scripts_read_before:
-        return None
-    hashes = [text_sha256(text) for text in article.stored_scripts_read_before]
+    holding = _documents_holding(db, article.stored_scripts_read_before)
+    return next((str(name) for name, _outlet in holding), None)
+
+
+def _documents_holding(db: Connected, texts: tuple[str, ...]) -> Iterator[tuple[Any, Any]]:
+    """(source name, outlet) of the documents whose text is one of ``texts``, oldest first."""
+    if not texts:
+        return iter(())
+    hashes = [text_sha256(text) for text in texts]
     marks = ", ".join("?" * len(hashes))
-    row = db.conn.execute(
-        f"SELECT source_name FROM documents WHERE sha256 IN ({marks}) ORDER BY id LIMIT 1",
-        hashes,
-    ).fetchone()
-    return None if row is None else str(row[0])
+    return iter(
+        db.conn.execute(
+            f"SELECT source_name, outlet FROM documents WHERE sha256 IN ({marks}) ORDER BY id",
+            hashes,
+        )
+    )
 
 
 def _stored_whole(db: Connected, article: ParsedArticle) -> bool:
@@ -130,14 +137,7 @@ def _stored_without_html(db: Connected, article: ParsedArticle) -> str | None:
     """The name of a document holding one of :attr:`ParsedArticle.stored_without_html`
     under a name the file's article gets. Without its HTML blocks, an article can be as
     short as its title, which another file's document may hold."""
-    if not article.stored_without_html:
-        return None
-    hashes = [text_sha256(text) for text in article.stored_without_html]
-    marks = ", ".join("?" * len(hashes))
-    rows = db.conn.execute(
-        f"SELECT source_name, outlet FROM documents WHERE sha256 IN ({marks}) ORDER BY id",
-        hashes,
-    )
+    rows = _documents_holding(db, article.stored_without_html)
     # Of the same outlet too: an update to another folder's story.md, its new paragraph an
     # HTML block, was taken for that story's old copy and never imported.
     outlet = clean_value(article.outlet)
