@@ -186,9 +186,13 @@ class ClaimdeskApp(App[int]):
         """
         self._signals = numbers
 
-    def _terminated(self, number: int) -> None:
+    def _save_for_exit(self) -> None:
+        """Save the reader's place a last time, before the screens start coming down."""
         self.save_reader_state()
         self.state_writer.close()
+
+    def _terminated(self, number: int) -> None:
+        self._save_for_exit()
         said = Text(
             f"claimdesk: terminated ({signal.Signals(number).name}); every change shown was saved"
         )
@@ -267,8 +271,7 @@ class ClaimdeskApp(App[int]):
 
     async def action_quit(self) -> None:
         await self._let_earlier_keys_land()
-        self.save_reader_state()
-        self.state_writer.close()
+        self._save_for_exit()
         await super().action_quit()
 
     async def _let_earlier_keys_land(self) -> None:
